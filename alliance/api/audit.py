@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.params import PageParams
+from alliance.audit import service as audit_service
+from alliance.audit.models import AuditEvent
+from alliance.audit.repository import AuditFilters
+from alliance.audit.schemas import AuditEventRead, ChainVerdictRead
+from alliance.kit.schemas import PageRead
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+Filter = Annotated[str | None, Query(max_length=100)]
+
+
+@router.get("/events", response_model=PageRead[AuditEventRead])
+def list_events(
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    entity_type: Filter = None,
+    entity_id: Filter = None,
+    action: Annotated[str | None, Query(max_length=100, description="Action or action prefix, e.g. partner.")] = None,
+    actor_email: Annotated[str | None, Query(max_length=320, alias="actor")] = None,
+    partner_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, object]:
+    """Newest first. Auditors and program admins only."""
+    filters = AuditFilters(entity_type=entity_type, entity_id=entity_id, action=action, actor=actor_email, partner_id=partner_id, since=since, until=until)
+    result = audit_service.list_events(session, actor, filters=filters, page=page)
+    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+
+
+@router.get("/events/{seq}", response_model=AuditEventRead)
+def get_event(seq: int, session: DbSession, actor: CurrentActor) -> AuditEvent:
+    return audit_service.get_event(session, actor, seq=seq)
+
+
+@router.get("/verify", response_model=ChainVerdictRead)
+def verify(session: DbSession, actor: CurrentActor) -> ChainVerdictRead:
+    """Recompute the hash chain over the whole trail."""
+    verdict = audit_service.verify_chain(session, actor)
+    brk = verdict.first_break
+    return ChainVerdictRead(
+        ok=verdict.ok,
+        checked=verdict.checked,
+        first_break_seq=brk.seq if brk else None,
+        first_break_kind=brk.kind if brk else None,
+        message=brk.message if brk else f"{verdict.checked} events verified; the chain is intact.",
+    )

@@ -1,0 +1,64 @@
+"""Request dependencies: who is calling, and a session scoped to what they may see.
+
+`DbSession` depends on `CurrentActor`, so no route can get a database session without an
+authenticated actor and the scope that follows from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from alliance.db import Database
+from alliance.errors import NotAuthenticated
+from alliance.identity import service as identity_service
+from alliance.identity.scope import Actor, PartnerScope, scope_for
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def api_actor(request: Request, database: Annotated[Database, Depends(get_database)]) -> Actor:
+    token = _bearer_token(request)
+    if token is None:
+        raise NotAuthenticated("Authentication required: send 'Authorization: Bearer <token>' (create one with `alliance token create`).")
+    with database.session_scope(PartnerScope.system(reason="authenticate API token")) as session:
+        user = identity_service.user_for_token(session, token=token)
+        if user is None:
+            raise NotAuthenticated("The API token is invalid, expired or revoked.")
+        return identity_service.actor_for(user)
+
+
+CurrentActor = Annotated[Actor, Depends(api_actor)]
+
+
+def scoped_session(request: Request, actor: CurrentActor, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    yield from open_request_session(request, actor, database)
+
+
+def open_request_session(request: Request, actor: Actor, database: Database) -> Iterator[Session]:
+    """One session per request in the actor's scope: committed on success, rolled back on error."""
+    session = database.open_session(scope_for(actor), write=request.method not in READ_METHODS)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DbSession = Annotated[Session, Depends(scoped_session)]

@@ -1,0 +1,90 @@
+"""One error body everywhere: {"error": {"code", "message", "details": [...]}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from alliance.errors import AllianceError, Conflict, NotAuthenticated, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
+
+logger = logging.getLogger("alliance.api")
+
+STATUS_BY_ERROR: dict[type[AllianceError], int] = {
+    NotAuthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    Conflict: 409,
+    RuleViolation: 422,
+    TooManyAttempts: 429,
+}
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def status_for(exc: AllianceError) -> int:
+    for error_type, status in STATUS_BY_ERROR.items():
+        if isinstance(exc, error_type):
+            return status
+    return 400
+
+
+def alliance_error_response(exc: AllianceError) -> JSONResponse:
+    headers = {}
+    if isinstance(exc, NotAuthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyAttempts):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
+    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status_for(exc), headers=headers)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    details = []
+    for error in exc.errors():
+        loc = tuple(p for p in error.get("loc", ()) if not (isinstance(p, str) and p.startswith(("function-", "constrained-"))))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if error.get("type") == "extra_forbidden":
+            message = "unknown field"
+        details.append({"field": _field_path(loc), "message": message, "type": error.get("type")})
+    return details
+
+
+def validation_error_response(exc: RequestValidationError) -> JSONResponse:
+    details = validation_details(exc)
+    fields = ", ".join(d["field"] for d in details[:5])
+    return JSONResponse(error_body("validation_error", f"Invalid input: {fields}", details), status_code=422)
+
+
+def http_error_response(exc: StarletteHTTPException) -> JSONResponse:
+    codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated", 403: "permission_denied"}
+    message = exc.detail if isinstance(exc.detail, str) else "Request failed"
+    return JSONResponse(error_body(codes.get(exc.status_code, "http_error"), message), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+def integrity_error_response(exc: IntegrityError) -> JSONResponse:
+    # A constraint caught what a service check did not (usually a concurrent write).
+    logger.warning("integrity error: %s", type(exc.orig).__name__)
+    return JSONResponse(error_body("conflict", "The change conflicts with existing data (a duplicate or a missing reference)."), status_code=409)
+
+
+def busy_error_response(exc: OperationalError) -> JSONResponse:
+    logger.error("database operational error: %s", type(exc.orig).__name__)
+    return JSONResponse(error_body("unavailable", "The database is busy or unreachable; try again."), status_code=503, headers={"Retry-After": "2"})
+
+
+
+def unexpected_error_response(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse(error_body("internal_error", "Something went wrong on our side; it has been logged."), status_code=500)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.params import PageParams, Search, Sort
+from alliance.kit.schemas import PageRead
+from alliance.partners import service as partner_service
+from alliance.partners.models import Partner, Person, Sponsor
+from alliance.partners.repository import PartnerFilters
+from alliance.partners.schemas import (
+    PartnerCreate,
+    PartnerRead,
+    PartnerUpdate,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    SponsorCreate,
+    SponsorRead,
+)
+from alliance.partners.vocabulary import DeliveryRole, PartnerStatus, PartnerType, SISubtype
+
+router = APIRouter(tags=["partners"])
+
+
+@router.get("/partners", response_model=PageRead[PartnerRead])
+def list_partners(
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    sort: Sort = None,
+    q: Search = None,
+    partner_type: PartnerType | None = None,
+    si_subtype: SISubtype | None = None,
+    status: PartnerStatus | None = None,
+    tier: Annotated[str | None, Query(max_length=60, description="Tier key, e.g. gold")] = None,
+    region: Literal["NA", "LATAM", "EMEA", "APAC"] | None = None,
+    cam_user_id: int | None = None,
+    program_id: int | None = None,
+) -> dict[str, object]:
+    """Partners visible to the caller (a partner user sees only their own organisation)."""
+    filters = PartnerFilters(
+        q=q, partner_type=partner_type, si_subtype=si_subtype, status=status, tier_key=tier, region=region, cam_user_id=cam_user_id, program_id=program_id
+    )
+    result = partner_service.list_partners(session, actor, filters=filters, sort=sort, page=page)
+    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+
+
+@router.post("/partners", response_model=PartnerRead, status_code=201)
+def create_partner(data: PartnerCreate, session: DbSession, actor: CurrentActor) -> Partner:
+    return partner_service.create_partner(session, actor, data=data)
+
+
+@router.get("/partners/{partner_id}", response_model=PartnerRead)
+def get_partner(partner_id: int, session: DbSession, actor: CurrentActor) -> Partner:
+    return partner_service.get_partner(session, actor, partner_id=partner_id)
+
+
+@router.patch("/partners/{partner_id}", response_model=PartnerRead)
+def update_partner(partner_id: int, data: PartnerUpdate, session: DbSession, actor: CurrentActor) -> Partner:
+    return partner_service.update_partner(session, actor, partner_id=partner_id, data=data)
+
+
+@router.get("/partners/{partner_id}/people", response_model=PageRead[PersonRead])
+def list_people(
+    partner_id: int,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    sort: Sort = None,
+    delivery_role: DeliveryRole | None = None,
+    active: bool | None = None,
+) -> dict[str, object]:
+    result = partner_service.list_people(session, actor, partner_id=partner_id, delivery_role=delivery_role, active=active, sort=sort, page=page)
+    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+
+
+@router.post("/partners/{partner_id}/people", response_model=PersonRead, status_code=201)
+def add_person(partner_id: int, data: PersonCreate, session: DbSession, actor: CurrentActor) -> Person:
+    return partner_service.add_person(session, actor, partner_id=partner_id, data=data)
+
+
+@router.get("/people/{person_id}", response_model=PersonRead)
+def get_person(person_id: int, session: DbSession, actor: CurrentActor) -> Person:
+    return partner_service.get_person(session, actor, person_id=person_id)
+
+
+@router.patch("/people/{person_id}", response_model=PersonRead)
+def update_person(person_id: int, data: PersonUpdate, session: DbSession, actor: CurrentActor) -> Person:
+    return partner_service.update_person(session, actor, person_id=person_id, data=data)
+
+
+@router.delete("/people/{person_id}", status_code=204)
+def remove_person(person_id: int, session: DbSession, actor: CurrentActor) -> Response:
+    partner_service.remove_person(session, actor, person_id=person_id)
+    return Response(status_code=204)
+
+
+@router.get("/partners/{partner_id}/sponsors", response_model=list[SponsorRead])
+def list_sponsors(partner_id: int, session: DbSession, actor: CurrentActor) -> list[Sponsor]:
+    return partner_service.list_sponsors(session, actor, partner_id=partner_id)
+
+
+@router.post("/partners/{partner_id}/sponsors", response_model=SponsorRead, status_code=201)
+def add_sponsor(partner_id: int, data: SponsorCreate, session: DbSession, actor: CurrentActor) -> Sponsor:
+    return partner_service.add_sponsor(session, actor, partner_id=partner_id, data=data)
+
+
+@router.delete("/sponsors/{sponsor_id}", status_code=204)
+def remove_sponsor(sponsor_id: int, session: DbSession, actor: CurrentActor) -> Response:
+    partner_service.remove_sponsor(session, actor, sponsor_id=sponsor_id)
+    return Response(status_code=204)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from alliance.api.deps import CurrentActor, DbSession
+from alliance.partners import program_service
+from alliance.partners.metrics import Metric
+from alliance.partners.models import Program, Tier
+from alliance.partners.schemas import MetricRead, ProgramRead, ProgramUpdate, TierRead, TierUpdate
+from alliance.partners.vocabulary import PartnerType
+
+router = APIRouter(tags=["programs"])
+
+
+@router.get("/programs", response_model=list[ProgramRead])
+def list_programs(session: DbSession, actor: CurrentActor, partner_type: PartnerType | None = None, active: bool | None = None) -> list[Program]:
+    """Programs with their tiers, benefits and advancement criteria (the published program guide)."""
+    return program_service.list_programs(session, actor, partner_type=partner_type, active=active)
+
+
+@router.get("/programs/{program_id}", response_model=ProgramRead)
+def get_program(program_id: int, session: DbSession, actor: CurrentActor) -> Program:
+    return program_service.get_program(session, actor, program_id=program_id)
+
+
+@router.patch("/programs/{program_id}", response_model=ProgramRead)
+def update_program(program_id: int, data: ProgramUpdate, session: DbSession, actor: CurrentActor) -> Program:
+    program_service.update_program(session, actor, program_id=program_id, data=data)
+    session.expire_all()
+    return program_service.get_program(session, actor, program_id=program_id)
+
+
+@router.get("/tiers/{tier_id}", response_model=TierRead)
+def get_tier(tier_id: int, session: DbSession, actor: CurrentActor) -> Tier:
+    return program_service.get_tier(session, actor, tier_id=tier_id)
+
+
+@router.patch("/tiers/{tier_id}", response_model=TierRead)
+def update_tier(tier_id: int, data: TierUpdate, session: DbSession, actor: CurrentActor) -> Tier:
+    """Edit a tier's benefits and criteria; `criteria`, when given, replaces the whole list."""
+    return program_service.update_tier(session, actor, tier_id=tier_id, data=data)
+
+
+@router.get("/metrics", response_model=list[MetricRead])
+def list_metrics(actor: CurrentActor) -> list[Metric]:
+    """Metric names tier criteria may use."""
+    del actor
+    return program_service.list_metrics()

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.params import PageParams, Search, Sort
+from alliance.identity import service as identity_service
+from alliance.identity.models import User
+from alliance.identity.schemas import UserCreate, UserRead, UserUpdate
+from alliance.identity.scope import Role
+from alliance.kit.schemas import PageRead
+
+router = APIRouter(tags=["users"])
+
+
+@router.get("/me", response_model=UserRead)
+def me(session: DbSession, actor: CurrentActor) -> User:
+    """The authenticated user."""
+    assert actor.user_id is not None
+    return identity_service.get_user(session, actor, user_id=actor.user_id)
+
+
+@router.get("/users", response_model=PageRead[UserRead])
+def list_users(
+    session: DbSession, actor: CurrentActor, page: PageParams, sort: Sort = None, q: Search = None, role: Role | None = None, partner_id: int | None = None
+) -> dict[str, object]:
+    """Vendor staff see everyone; partner admins see their own organisation's users."""
+    result = identity_service.list_users(session, actor, role=role, partner_id=partner_id, q=q, sort=sort, page=page)
+    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+
+
+@router.post("/users", response_model=UserRead, status_code=201)
+def create_user(data: UserCreate, session: DbSession, actor: CurrentActor) -> User:
+    return identity_service.create_user(session, actor, data=data)
+
+
+@router.get("/users/{user_id}", response_model=UserRead)
+def get_user(user_id: int, session: DbSession, actor: CurrentActor) -> User:
+    return identity_service.get_user(session, actor, user_id=user_id)
+
+
+@router.patch("/users/{user_id}", response_model=UserRead)
+def update_user(user_id: int, data: UserUpdate, session: DbSession, actor: CurrentActor) -> User:
+    return identity_service.update_user(session, actor, user_id=user_id, data=data)

@@ -1,0 +1,115 @@
+"""create_app(): the ASGI application serving the REST API under /api/v1 and the web portal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from alliance import __version__, migrate
+from alliance.api import audit as audit_api
+from alliance.api import errors as api_errors
+from alliance.api import partners as partners_api
+from alliance.api import programs as programs_api
+from alliance.api import users as users_api
+from alliance.api.deps import api_actor
+from alliance.config import Settings, get_settings
+from alliance.db import Database
+from alliance.errors import AllianceError
+from alliance.web import errors as web_errors
+from alliance.web.routes import STATIC_DIR, build_web_router
+
+API_PREFIX = "/api/v1"
+logger = logging.getLogger("alliance")
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None, *, check_schema: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.database is None:
+            app.state.database = Database(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        if check_schema:
+            migrate.ensure_current(app.state.database.engine)
+        yield
+        if database is None:
+            app.state.database.dispose()
+
+    app = FastAPI(
+        title="Alliance",
+        version=__version__,
+        description="Partner program platform for systems integrators, resellers, MSPs and distributors.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+
+    # All API routes are authenticated by default; the per-route CurrentActor gives them the actor.
+    api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(api_actor)])
+    for module in (partners_api, programs_api, users_api, audit_api):
+        api_router.include_router(module.router)
+    app.include_router(api_router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz(request: Request) -> Response:
+        """200 when the database answers, 503 otherwise."""
+        try:
+            with request.app.state.database.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except OperationalError:
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+
+    app.include_router(build_web_router())
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="alliance_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    _register_error_handlers(app)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _register_error_handlers(app: FastAPI) -> None:
+    """One table per adapter: the API answers JSON, the web portal renders a page."""
+
+    def dispatch(api_response: Any, web_response: Any) -> Any:
+        def handler(request: Request, exc: Exception) -> Response:
+            return api_response(exc) if _is_api(request) else web_response(request, exc)
+
+        return handler
+
+    app.add_exception_handler(AllianceError, dispatch(api_errors.alliance_error_response, web_errors.alliance_error_page))
+    app.add_exception_handler(RequestValidationError, dispatch(api_errors.validation_error_response, web_errors.validation_error_page))
+    app.add_exception_handler(StarletteHTTPException, dispatch(api_errors.http_error_response, web_errors.http_error_page))
+    app.add_exception_handler(IntegrityError, dispatch(api_errors.integrity_error_response, web_errors.integrity_error_page))
+    app.add_exception_handler(OperationalError, dispatch(api_errors.busy_error_response, web_errors.busy_error_page))
+
+    def unexpected(request: Request, exc: Exception) -> Response:
+        if _is_api(request):
+            return api_errors.unexpected_error_response(request, exc)
+        return web_errors.unexpected_error_page(request, exc)
+
+    app.add_exception_handler(Exception, unexpected)

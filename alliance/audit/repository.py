@@ -1,0 +1,57 @@
+"""Audit queries. Audit events are vendor records: access is by permission, not partner scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from alliance.audit.models import AuditChainHead, AuditEvent
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    entity_type: str | None = None
+    entity_id: str | None = None
+    action: str | None = None
+    actor: str | None = None
+    partner_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def filtered(self, filters: AuditFilters) -> Select[tuple[AuditEvent]]:
+        statement = select(AuditEvent)
+        if filters.entity_type:
+            statement = statement.where(AuditEvent.entity_type == filters.entity_type)
+        if filters.entity_id:
+            statement = statement.where(AuditEvent.entity_id == filters.entity_id)
+        if filters.action:
+            statement = statement.where(AuditEvent.action.startswith(filters.action, autoescape=True))
+        if filters.actor:
+            statement = statement.where(AuditEvent.actor_label.contains(filters.actor.lower(), autoescape=True))
+        if filters.partner_id is not None:
+            statement = statement.where(AuditEvent.partner_id == filters.partner_id)
+        if filters.since:
+            statement = statement.where(AuditEvent.occurred_at >= filters.since)
+        if filters.until:
+            statement = statement.where(AuditEvent.occurred_at < filters.until)
+        return statement.order_by(AuditEvent.seq.desc())
+
+    def get(self, seq: int) -> AuditEvent | None:
+        return self.session.get(AuditEvent, seq)
+
+    def head(self) -> AuditChainHead | None:
+        return self.session.get(AuditChainHead, 1)
+
+    def in_order(self) -> Select[tuple[AuditEvent]]:
+        return select(AuditEvent).order_by(AuditEvent.seq)
+
+    def entity_types(self) -> list[str]:
+        return list(self.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)))

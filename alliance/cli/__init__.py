@@ -1,0 +1,19 @@
+"""The `alliance` command: thin Typer adapters over the same services the API and portal use."""
+
+from __future__ import annotations
+
+import typer
+
+from alliance.cli import audit, db, programs, serve, users
+
+app = typer.Typer(help="Alliance partner program platform.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app.add_typer(db.app, name="db")
+app.add_typer(users.user_app, name="user")
+app.add_typer(users.token_app, name="token")
+app.add_typer(programs.app, name="program")
+app.add_typer(audit.app, name="audit")
+serve.register(app)
+
+
+def main() -> None:
+    app()

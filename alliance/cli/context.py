@@ -1,0 +1,53 @@
+"""What every command shares: the database from settings, the operator actor, error exit."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from alliance.config import get_settings
+from alliance.db import Database
+from alliance.errors import AllianceError
+from alliance.identity.scope import Actor, PartnerScope
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def database() -> Database:
+    settings = get_settings()
+    return Database(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def operator() -> Actor:
+    """CLI commands act as the operator who runs them on the server."""
+    return Actor.system(label="cli")
+
+
+@contextmanager
+def unit_of_work(reason: str, db: Database | None = None) -> Iterator[Session]:
+    db = db or database()
+    try:
+        with db.session_scope(PartnerScope.system(reason=reason)) as session:
+            yield session
+    except AllianceError as exc:
+        fail(exc.message + "".join(f"\n  {d.get('field', '')}: {d.get('message', '')}" for d in exc.details))
+    finally:
+        db.dispose()
+
+
+def fail(message: str) -> None:
+    err_console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def read_stdin_secret() -> str:
+    value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        fail("expected the password on standard input")
+    return value

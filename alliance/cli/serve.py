@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from alliance import migrate
+from alliance.cli.context import database, fail
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL deployments)")] = 1,
+) -> None:
+    """Serve the API (/api/v1, docs at /api/docs) and the web portal."""
+    db = database()
+    try:
+        migrate.ensure_current(db.engine)
+    except migrate.SchemaOutOfDate as exc:
+        fail(str(exc))
+    finally:
+        db.dispose()
+    run_server(host, port, workers)
+
+
+def run_server(host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    uvicorn.run("alliance.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info", proxy_headers=True)

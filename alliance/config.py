@@ -1,0 +1,50 @@
+"""Settings; the only module that reads the environment."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path.cwd() / "var"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ALLIANCE_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DATA_DIR / 'alliance.db'}",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Signs session cookies; generated into var/secret_key when empty",
+    )
+    base_url: str = "http://127.0.0.1:8000"
+    cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only")
+    session_max_age_seconds: int = 8 * 3600
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    sqlite_busy_timeout_ms: int = 15_000
+    log_level: str = "INFO"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept beside the SQLite data."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = DEFAULT_DATA_DIR / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        DEFAULT_DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,182 @@
+"""Engine, sessions, declarative base and the partner-isolation safety net.
+
+Every ORM statement runs through `_scope_orm_statement`: in a partner scope it adds
+`partner_id IN (scope)` to every partner-owned entity (SQLAlchemy's global-filter recipe), and a
+session opened without a scope refuses to run anything. `_check_flush` refuses to write a
+partner-owned row outside the scope. Repositories filter too; this is the layer that catches what
+they forget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    sessionmaker,
+    with_loader_criteria,
+)
+from sqlalchemy.types import TypeDecorator
+
+from alliance.errors import PermissionDenied
+from alliance.identity.scope import PartnerScope
+from alliance.kit import clock
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(clock.UTC) if dialect.name != "sqlite" else value.astimezone(clock.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=clock.UTC) if value.tzinfo is None else value.astimezone(clock.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+
+class PartnerOwned:
+    """A row that belongs to exactly one partner; partner users only ever see their own."""
+
+    @declared_attr
+    def partner_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
+
+
+class PartnerRoot:
+    """The partner row itself: visible to a partner user only when it is their own."""
+
+    id: Mapped[int]
+
+
+class ScopeMissing(RuntimeError):
+    """A session was used without a PartnerScope: a programming error, never user input."""
+
+
+def _scope_orm_statement(state: ORMExecuteState) -> None:
+    scope: PartnerScope | None = state.session.info.get("scope")
+    if scope is None:
+        raise ScopeMissing("ORM statement on a session without a PartnerScope")
+    if scope.is_internal or not (state.is_select or state.is_update or state.is_delete):
+        return
+    # The one narrow bypass: a repository method that must see across partners (e.g. a global
+    # uniqueness check) names its reason. tests/tenancy checks it is only used in repositories.
+    if state.execution_options.get("bypass_partner_scope"):
+        return
+    ids = tuple(sorted(scope.partner_ids or ()))
+    state.statement = state.statement.options(
+        with_loader_criteria(PartnerOwned, lambda cls: cls.partner_id.in_(ids), include_aliases=True),
+        with_loader_criteria(PartnerRoot, lambda cls: cls.id.in_(ids), include_aliases=True),
+    )
+
+
+def _check_flush(session: Session, _context: Any, _instances: Any) -> None:
+    scope: PartnerScope | None = session.info.get("scope")
+    if scope is None:
+        raise ScopeMissing("flush on a session without a PartnerScope")
+    if scope.is_internal:
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, PartnerOwned) and not scope.allows(obj.partner_id):
+            raise PermissionDenied("This record belongs to another partner.")
+        if isinstance(obj, PartnerRoot) and (obj in session.new or not scope.allows(obj.id)):
+            raise PermissionDenied("Partner users cannot create or change other partners.")
+
+
+event.listen(Session, "do_orm_execute", _scope_orm_statement)
+event.listen(Session, "before_flush", _check_flush)
+
+
+def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 15_000, echo: bool = False) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000})
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take it over
+    # (SQLAlchemy pysqlite dialect docs, "Serializable isolation / Savepoints / Transactional DDL").
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={busy_timeout_ms}", "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the write lock up front, so two writers queue on busy_timeout instead of
+        # one failing with SQLITE_BUSY when it upgrades a read lock.
+        immediate = conn.get_execution_options().get("alliance_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """Owns the engine and hands out sessions bound to a PartnerScope."""
+
+    def __init__(self, url: str, *, sqlite_busy_timeout_ms: int = 15_000, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url, sqlite_busy_timeout_ms=sqlite_busy_timeout_ms)
+        self._write_engine = self.engine.execution_options(alliance_write=True)
+        self._factory = sessionmaker(expire_on_commit=False, autoflush=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def open_session(self, scope: PartnerScope, *, write: bool = True) -> Session:
+        return self._factory(bind=self._write_engine if write else self.engine, info={"scope": scope})
+
+    @contextmanager
+    def session_scope(self, scope: PartnerScope, *, write: bool = True) -> Iterator[Session]:
+        """A unit of work for the CLI and jobs: commits on success, rolls back on error."""
+        session = self.open_session(scope, write=write)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,222 @@
+"""Users, logins, API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from alliance import audit
+from alliance.audit.service import snapshot
+from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
+from alliance.identity import passwords, tokens
+from alliance.identity.models import ApiToken, LoginAttempt, User
+from alliance.identity.permissions import Permission, require
+from alliance.identity.repository import LoginAttemptRepository, TokenRepository, UserRepository
+from alliance.identity.schemas import UserCreate, UserUpdate
+from alliance.identity.scope import Actor, Role
+from alliance.kit import clock
+from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.sorting import apply_sort
+
+USER_FIELDS = ("email", "name", "title", "role", "partner_id", "is_active")
+# Touching last_used_at on every request would turn every read into a write.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(user_id=user.id, role=Role(user.role), partner_id=user.partner_id, label=user.email)
+
+
+def authenticate(session: Session, *, email: str, password: str, client: str | None, max_failures: int, window: timedelta) -> User | None:
+    """The user when the password is right; None otherwise. Too many recent failures lock the
+    account for the rest of the window whatever the password, so guessing gains nothing."""
+    email = email.strip().lower()
+    attempts = LoginAttemptRepository(session)
+    now = clock.now()
+    failures, oldest = attempts.failures_since(email, now - window)
+    if failures >= max_failures:
+        retry = int(((oldest or now) + window - now).total_seconds()) + 1
+        raise TooManyAttempts(f"Too many failed logins for this account; try again in {max(retry, 1) // 60 + 1} minutes.", retry_after_seconds=max(retry, 1))
+    user = UserRepository(session).by_email(email)
+    ok = passwords.verify_password(user.password_hash if user else None, password) and user is not None and user.is_active
+    if not ok:
+        attempts.add(LoginAttempt(email=email, attempted_at=now, succeeded=False, client=client))
+        return None
+    assert user is not None
+    attempts.clear_failures(email)
+    if user.password_hash and passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = now
+    audit.record(session, actor_for(user), "user.logged_in", entity_type="user", entity_id=user.id, partner_id=user.partner_id)
+    return user
+
+
+def user_for_token(session: Session, *, token: str) -> User | None:
+    api_token = TokenRepository(session).by_digest(tokens.token_digest(token))
+    now = clock.now()
+    if api_token is None or api_token.revoked_at is not None or (api_token.expires_at is not None and api_token.expires_at <= now):
+        return None
+    user = UserRepository(session).get(api_token.user_id)
+    if user is None or not user.is_active:
+        return None
+    if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        api_token.last_used_at = now
+    return user
+
+
+def get_user(session: Session, actor: Actor, *, user_id: int) -> User:
+    require(actor, Permission.USERS_READ)
+    user = UserRepository(session).get(user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} not found.")
+    return user
+
+
+def get_user_by_email(session: Session, actor: Actor, *, email: str) -> User:
+    require(actor, Permission.USERS_READ)
+    user = UserRepository(session).by_email(email)
+    if user is None:
+        raise NotFound(f"No user with email {email}.")
+    return user
+
+
+def list_users(
+    session: Session, actor: Actor, *, role: Role | None, partner_id: int | None, q: str | None, sort: str | None, page: PageRequest
+) -> Page[User]:
+    require(actor, Permission.USERS_READ)
+    statement = UserRepository(session).filtered(role=role, partner_id=partner_id, q=q)
+    sorts = {"name": User.name, "email": User.email, "role": User.role, "created": User.created_at}
+    return paginate(session, apply_sort(statement, sort, sorts, default="name", tiebreak=User.id), page)
+
+
+def vendor_users(session: Session, *roles: Role) -> list[User]:
+    return UserRepository(session).vendor_users_with_roles(roles or tuple(r for r in Role if not r.is_partner_role))
+
+
+def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
+    require(actor, Permission.USERS_WRITE)
+    partner_id = data.partner_id
+    if actor.is_partner:
+        if not data.role.is_partner_role:
+            raise PermissionDenied("Partner admins can only create partner users.")
+        if partner_id not in (None, actor.partner_id):
+            raise NotFound(f"Partner {partner_id} not found.")
+        partner_id = actor.partner_id
+    if data.role.is_partner_role and partner_id is None:
+        raise RuleViolation("A partner user must belong to a partner.", details=[{"field": "partner_id", "message": "required for partner roles"}])
+    if not data.role.is_partner_role and partner_id is not None:
+        raise RuleViolation("Vendor staff do not belong to a partner.", details=[{"field": "partner_id", "message": "must be empty for vendor roles"}])
+    if partner_id is not None:
+        # Imported here: partners depends on identity (CAMs), not the other way round.
+        from alliance.partners.repository import PartnerRepository
+
+        if PartnerRepository(session).get(partner_id) is None:
+            raise NotFound(f"Partner {partner_id} not found.")
+    users = UserRepository(session)
+    if users.email_exists(data.email):
+        raise Conflict(f"A user with email {data.email} already exists.", details=[{"field": "email", "message": "already registered"}])
+    user = users.add(
+        User(
+            email=data.email,
+            name=data.name,
+            title=data.title,
+            role=data.role,
+            partner_id=partner_id,
+            password_hash=passwords.hash_password(data.password) if data.password else None,
+        )
+    )
+    audit.record(session, actor, "user.created", entity_type="user", entity_id=user.id, partner_id=partner_id, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdate) -> User:
+    require(actor, Permission.USERS_WRITE)
+    user = get_user(session, actor, user_id=user_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "role" in changes:
+        if changes["role"] is None or Role(changes["role"]).is_partner_role != (user.partner_id is not None):
+            raise RuleViolation("A user cannot move between vendor and partner roles.", details=[{"field": "role", "message": "must stay on the same side"}])
+    if user.id == actor.user_id and changes.get("is_active") is False:
+        raise RuleViolation("You cannot deactivate yourself.", details=[{"field": "is_active", "message": "cannot deactivate your own account"}])
+    before = snapshot(user, USER_FIELDS)
+    for field, value in changes.items():
+        if value is None and field in ("name", "is_active"):
+            raise RuleViolation(f"{field} cannot be empty.", details=[{"field": field, "message": "cannot be null"}])
+        setattr(user, field, value)
+    session.flush()
+    audit.record(session, actor, "user.updated", entity_type="user", entity_id=user.id, partner_id=user.partner_id, before=before, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def set_password(session: Session, actor: Actor, *, user_id: int, password: str) -> None:
+    if actor.user_id != user_id:
+        require(actor, Permission.USERS_WRITE)
+    user = get_user(session, actor, user_id=user_id) if actor.user_id != user_id else UserRepository(session).get(user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} not found.")
+    if len(password) < passwords.MIN_PASSWORD_LENGTH:
+        raise RuleViolation(
+            f"Passwords need at least {passwords.MIN_PASSWORD_LENGTH} characters.",
+            details=[{"field": "password", "message": f"at least {passwords.MIN_PASSWORD_LENGTH} characters"}],
+        )
+    user.password_hash = passwords.hash_password(password)
+    audit.record(session, actor, "user.password_set", entity_type="user", entity_id=user.id, partner_id=user.partner_id)
+
+
+def create_token(session: Session, actor: Actor, *, email: str, name: str = "cli", expires_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for the user with `email`; the plaintext is returned once and never stored."""
+    require(actor, Permission.USERS_WRITE)
+    user = UserRepository(session).by_email(email)
+    if user is None:
+        raise NotFound(f"No user with email {email}.")
+    if expires_days is not None and not 1 <= expires_days <= 3650:
+        raise RuleViolation("Token expiry must be between 1 and 3650 days.", details=[{"field": "expires_days", "message": "1 to 3650"}])
+    plaintext = tokens.new_token()
+    now = clock.now()
+    token = TokenRepository(session).add(
+        ApiToken(
+            user_id=user.id,
+            name=name,
+            prefix=tokens.display_prefix(plaintext),
+            token_hash=tokens.token_digest(plaintext),
+            created_at=now,
+            expires_at=now + timedelta(days=expires_days) if expires_days else None,
+        )
+    )
+    audit.record(
+        session, actor, "token.created", entity_type="api_token", entity_id=token.id, partner_id=user.partner_id,
+        after={"user": user.email, "prefix": token.prefix, "expires_at": token.expires_at},
+    )
+    return token, plaintext
+
+
+def revoke_token(session: Session, actor: Actor, *, token: str) -> ApiToken:
+    """Revoke by the token itself, its display prefix, or its numeric id."""
+    require(actor, Permission.USERS_WRITE)
+    repository = TokenRepository(session)
+    found = repository.by_digest(tokens.token_digest(token))
+    if found is None and token.isdigit():
+        found = repository.get(int(token))
+    if found is None:
+        matches = repository.by_prefix(token)
+        if len(matches) > 1:
+            raise Conflict(f"Prefix {token} matches {len(matches)} tokens; give the id.")
+        found = matches[0] if matches else None
+    if found is None:
+        raise NotFound("No such token.")
+    if found.revoked_at is None:
+        found.revoked_at = clock.now()
+        audit.record(session, actor, "token.revoked", entity_type="api_token", entity_id=found.id, after={"prefix": found.prefix})
+    return found
+
+
+def list_tokens(session: Session, actor: Actor, *, user_id: int) -> list[ApiToken]:
+    if actor.user_id != user_id:
+        require(actor, Permission.USERS_WRITE)
+        get_user(session, actor, user_id=user_id)
+    return TokenRepository(session).for_user(user_id)
+
+
+def token_is_expired(token: ApiToken, at: datetime | None = None) -> bool:
+    return token.expires_at is not None and token.expires_at <= (at or clock.now())

@@ -1,0 +1,51 @@
+"""Base repositories. Partner-owned reads start from `readable()`, which is filtered by the
+session's scope; a row of another partner is indistinguishable from a missing one."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from alliance.db import PartnerOwned, PartnerRoot, ScopeMissing
+from alliance.identity.scope import PartnerScope
+
+M = TypeVar("M")
+
+
+class Repository(Generic[M]):
+    model: type[M]
+
+    def __init__(self, session: Session) -> None:
+        scope = session.info.get("scope")
+        if not isinstance(scope, PartnerScope):
+            raise ScopeMissing(f"{type(self).__name__} needs a session opened with a PartnerScope")
+        self.session = session
+        self.scope: PartnerScope = scope
+
+    def readable(self) -> Select[tuple[M]]:
+        statement = select(self.model)
+        if self.scope.is_internal:
+            return statement
+        ids = self.scope.partner_ids or frozenset()
+        if issubclass(self.model, PartnerRoot):
+            return statement.where(self.model.id.in_(ids))  # type: ignore[attr-defined]
+        if issubclass(self.model, PartnerOwned):
+            return statement.where(self.model.partner_id.in_(ids))  # type: ignore[attr-defined]
+        return statement
+
+    def get(self, id: int, *options: Any) -> M | None:
+        statement = self.readable().where(self.model.id == id)  # type: ignore[attr-defined]
+        if options:
+            statement = statement.options(*options)
+        return self.session.scalars(statement).first()
+
+    def add(self, obj: M) -> M:
+        self.session.add(obj)
+        self.session.flush()
+        return obj
+
+    def delete(self, obj: M) -> None:
+        self.session.delete(obj)
+        self.session.flush()

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alliance.db import Base, PartnerOwned, PartnerRoot, TimestampMixin
+from alliance.partners.vocabulary import (
+    AssetAccessLevel,
+    AttributeKind,
+    DeliveryRole,
+    PartnerStatus,
+    PartnerType,
+    SISubtype,
+    SponsorSide,
+)
+
+
+class Program(TimestampMixin, Base):
+    """A partner program: one per partner type (and SI subtype), with ordered tiers."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    partner_type: Mapped[PartnerType] = mapped_column(String(32))
+    si_subtype: Mapped[SISubtype | None] = mapped_column(String(32))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    tiers: Mapped[list[Tier]] = relationship(back_populates="program", order_by="Tier.rank", lazy="raise", cascade="all, delete-orphan")
+
+
+class Tier(TimestampMixin, Base):
+    __tablename__ = "tiers"
+    __table_args__ = (UniqueConstraint("program_id", "key"), UniqueConstraint("program_id", "rank"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(100))
+    rank: Mapped[int]  # 1 is the entry tier; higher is better
+    criteria_mode: Mapped[str] = mapped_column(String(3), default="all")  # all | any
+    deal_protection_days: Mapped[int]
+    project_protection_days: Mapped[int]
+    influence_protection_days: Mapped[int]
+    mdf_allocation: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
+    cosell_priority: Mapped[int] = mapped_column(default=3)  # 1 highest
+    asset_access_level: Mapped[AssetAccessLevel] = mapped_column(String(16), default=AssetAccessLevel.STANDARD)
+
+    program: Mapped[Program] = relationship(back_populates="tiers", lazy="raise")
+    criteria: Mapped[list[TierCriterion]] = relationship(
+        back_populates="tier", order_by="TierCriterion.position", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class TierCriterion(Base):
+    """One advancement criterion as data: metric, comparison, threshold."""
+
+    __tablename__ = "tier_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tier_id: Mapped[int] = mapped_column(ForeignKey("tiers.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    metric: Mapped[str] = mapped_column(String(100))
+    comparison: Mapped[str] = mapped_column(String(2))
+    threshold: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+
+    tier: Mapped[Tier] = relationship(back_populates="criteria", lazy="raise")
+
+
+class Partner(PartnerRoot, TimestampMixin, Base):
+    __tablename__ = "partners"
+    __table_args__ = (
+        Index("ix_partners_type_subtype", "partner_type", "si_subtype"),
+        Index("ix_partners_display_name", "display_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(300))
+    partner_type: Mapped[PartnerType] = mapped_column(String(32))
+    si_subtype: Mapped[SISubtype | None] = mapped_column(String(32))
+    hq_country: Mapped[str] = mapped_column(String(2))
+    consultant_headcount: Mapped[int] = mapped_column(default=0)
+    enrolled_on: Mapped[date | None]
+    status: Mapped[PartnerStatus] = mapped_column(String(16), default=PartnerStatus.PROSPECT, index=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"), index=True)
+    tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"), index=True)
+    cam_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
+
+    program: Mapped[Program | None] = relationship(lazy="raise")
+    tier: Mapped[Tier | None] = relationship(lazy="raise")
+    attributes: Mapped[list[PartnerAttribute]] = relationship(lazy="raise", cascade="all, delete-orphan", order_by="PartnerAttribute.id")
+
+    def values_of(self, kind: AttributeKind) -> list[str]:
+        return [a.value for a in self.attributes if a.kind == kind]
+
+    @property
+    def regions(self) -> list[str]:
+        return self.values_of(AttributeKind.REGION)
+
+    @property
+    def territories(self) -> list[str]:
+        return self.values_of(AttributeKind.TERRITORY)
+
+    @property
+    def verticals(self) -> list[str]:
+        return self.values_of(AttributeKind.VERTICAL)
+
+    @property
+    def specialties(self) -> list[str]:
+        return self.values_of(AttributeKind.SPECIALTY)
+
+
+class PartnerAttribute(PartnerOwned, Base):
+    """Regions, territories, verticals and specialties as rows, so filters use an index."""
+
+    __tablename__ = "partner_attributes"
+    __table_args__ = (
+        UniqueConstraint("partner_id", "kind", "value"),
+        Index("ix_partner_attributes_kind_value", "kind", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[AttributeKind] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(100))
+
+
+class Person(PartnerOwned, TimestampMixin, Base):
+    """A partner's contact or consultant, with the delivery role certifications will attach to."""
+
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_partner_role", "partner_id", "delivery_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    delivery_role: Mapped[DeliveryRole] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(2))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class Sponsor(PartnerOwned, TimestampMixin, Base):
+    """An executive sponsor of the relationship, on the vendor's or the partner's side."""
+
+    __tablename__ = "sponsors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    side: Mapped[SponsorSide] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

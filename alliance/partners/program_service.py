@@ -1,0 +1,208 @@
+"""Programs and tiers: reading, admin editing, and loading from the YAML format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from alliance import audit
+from alliance.audit.service import snapshot
+from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, require
+from alliance.identity.scope import Actor
+from alliance.partners.metrics import METRICS, Metric, metric_error
+from alliance.partners.models import Program, Tier, TierCriterion
+from alliance.partners.program_file import ProgramFile, ProgramsFile, TierFile
+from alliance.partners.repository import ProgramRepository, TierRepository
+from alliance.partners.schemas import CriterionIn, ProgramUpdate, TierUpdate
+from alliance.partners.vocabulary import PartnerType
+
+BENEFIT_FIELDS = (
+    "deal_protection_days",
+    "project_protection_days",
+    "influence_protection_days",
+    "mdf_allocation",
+    "discount_percent",
+    "cosell_priority",
+    "asset_access_level",
+)
+TIER_FIELDS = ("name", "criteria_mode", *BENEFIT_FIELDS)
+PROGRAM_FIELDS = ("key", "name", "description", "partner_type", "si_subtype", "is_active")
+
+
+def list_metrics() -> list[Metric]:
+    return list(METRICS.values())
+
+
+def list_programs(session: Session, actor: Actor, *, partner_type: PartnerType | None = None, active: bool | None = None) -> list[Program]:
+    require(actor, Permission.PROGRAMS_READ)
+    repository = ProgramRepository(session)
+    return list(session.scalars(repository.listed(partner_type=partner_type, active=active)))
+
+
+def get_program(session: Session, actor: Actor, *, program_id: int) -> Program:
+    require(actor, Permission.PROGRAMS_READ)
+    program = ProgramRepository(session).get_loaded(program_id)
+    if program is None:
+        raise NotFound(f"Program {program_id} not found.")
+    return program
+
+
+def get_tier(session: Session, actor: Actor, *, tier_id: int) -> Tier:
+    require(actor, Permission.PROGRAMS_READ)
+    tier = TierRepository(session).get_loaded(tier_id)
+    if tier is None:
+        raise NotFound(f"Tier {tier_id} not found.")
+    return tier
+
+
+def partner_counts_by_tier(session: Session, actor: Actor) -> dict[int, int]:
+    require(actor, Permission.PARTNERS_READ)
+    return ProgramRepository(session).partner_counts_by_tier()
+
+
+def update_program(session: Session, actor: Actor, *, program_id: int, data: ProgramUpdate) -> Program:
+    require(actor, Permission.PROGRAMS_WRITE)
+    program = get_program(session, actor, program_id=program_id)
+    before = snapshot(program, PROGRAM_FIELDS)
+    for name, value in data.model_dump(exclude_unset=True).items():
+        if value is None and name in ("name", "is_active"):
+            raise RuleViolation(f"{name} cannot be empty.", details=[{"field": name, "message": "cannot be null"}])
+        setattr(program, name, value)
+    session.flush()
+    audit.record(session, actor, "program.updated", entity_type="program", entity_id=program.id, before=before, after=snapshot(program, PROGRAM_FIELDS))
+    return program
+
+
+def _threshold_text(value: Decimal) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
+def _criteria_state(tier: Tier) -> list[dict[str, Any]]:
+    return [{"metric": c.metric, "comparison": c.comparison, "threshold": _threshold_text(c.threshold)} for c in tier.criteria]
+
+
+def _tier_state(tier: Tier) -> dict[str, Any]:
+    return {**snapshot(tier, TIER_FIELDS), "criteria": _criteria_state(tier)}
+
+
+def validate_criteria(criteria: list[CriterionIn], *, field_prefix: str = "criteria") -> None:
+    details = [
+        {"field": f"{field_prefix}[{index}].metric", "message": problem}
+        for index, criterion in enumerate(criteria)
+        if (problem := metric_error(criterion.metric)) is not None
+    ]
+    if details:
+        raise RuleViolation("Tier criteria use unknown metrics.", details=details)
+
+
+def _set_criteria(tier: Tier, criteria: list[CriterionIn]) -> None:
+    tier.criteria.clear()
+    for position, criterion in enumerate(criteria, start=1):
+        tier.criteria.append(TierCriterion(position=position, metric=criterion.metric, comparison=criterion.comparison, threshold=criterion.threshold))
+
+
+def update_tier(session: Session, actor: Actor, *, tier_id: int, data: TierUpdate) -> Tier:
+    require(actor, Permission.PROGRAMS_WRITE)
+    tier = get_tier(session, actor, tier_id=tier_id)
+    changes = data.model_dump(exclude_unset=True, exclude={"criteria", "reason"})
+    for name, value in changes.items():
+        if value is None:
+            raise RuleViolation(f"{name} cannot be empty.", details=[{"field": name, "message": "cannot be null"}])
+    before = _tier_state(tier)
+    for name, value in changes.items():
+        setattr(tier, name, value)
+    if data.criteria is not None:
+        validate_criteria(data.criteria)
+        _set_criteria(tier, data.criteria)
+    session.flush()
+    after = _tier_state(tier)
+    if after != before:
+        audit.record(session, actor, "tier.updated", entity_type="tier", entity_id=tier.id, before=before, after=after, reason=data.reason)
+    return tier
+
+
+@dataclass
+class LoadSummary:
+    programs_created: list[str] = field(default_factory=list)
+    programs_updated: list[str] = field(default_factory=list)
+    programs_unchanged: list[str] = field(default_factory=list)
+    tiers_created: int = 0
+    tiers_updated: int = 0
+    tiers_removed: int = 0
+
+
+def load_programs(session: Session, actor: Actor, *, document: ProgramsFile) -> LoadSummary:
+    """Create or update programs by key; tiers by key within a program. A tier that still has
+    partners cannot be dropped, so a load never strands partners without a tier."""
+    require(actor, Permission.PROGRAMS_WRITE)
+    repository = ProgramRepository(session)
+    counts = repository.partner_counts_by_tier()
+    summary = LoadSummary()
+    for spec in document.programs:
+        program = repository.by_key(spec.key)
+        created = program is None
+        if program is None:
+            program = Program(key=spec.key, name=spec.name, partner_type=spec.partner_type, si_subtype=spec.si_subtype)
+            program.tiers = []
+            repository.add(program)
+        before = {**snapshot(program, PROGRAM_FIELDS), "tiers": [_tier_state(t) for t in program.tiers]} if not created else None
+        program.name, program.description, program.is_active = spec.name, spec.description, spec.active
+        program.partner_type, program.si_subtype = spec.partner_type, spec.si_subtype
+        _sync_tiers(session, program, spec, counts, summary)
+        session.flush()
+        program = repository.reload(program.id)
+        after = {**snapshot(program, PROGRAM_FIELDS), "tiers": [_tier_state(t) for t in program.tiers]}
+        if created:
+            summary.programs_created.append(spec.key)
+            audit.record(session, actor, "program.created", entity_type="program", entity_id=program.id, after=after, reason="program load")
+        elif after != before:
+            summary.programs_updated.append(spec.key)
+            audit.record(session, actor, "program.loaded", entity_type="program", entity_id=program.id, before=before, after=after, reason="program load")
+        else:
+            summary.programs_unchanged.append(spec.key)
+    return summary
+
+
+def _sync_tiers(session: Session, program: Program, spec: ProgramFile, counts: dict[int, int], summary: LoadSummary) -> None:
+    existing = {t.key: t for t in program.tiers}
+    wanted = {t.key for t in spec.tiers}
+    for key, tier in existing.items():
+        if key not in wanted:
+            if counts.get(tier.id):
+                raise Conflict(
+                    f"Program {program.key}: tier '{key}' still has {counts[tier.id]} partners; move them before removing the tier.",
+                    details=[{"field": f"{program.key}.tiers", "message": f"tier {key} is in use"}],
+                )
+            program.tiers.remove(tier)
+            summary.tiers_removed += 1
+    session.flush()
+    # Ranks are unique per program: park them out of the way before renumbering.
+    for offset, tier in enumerate(program.tiers, start=1):
+        tier.rank = 1000 + offset
+    session.flush()
+    for rank, tier_spec in enumerate(spec.tiers, start=1):
+        tier = existing.get(tier_spec.key) if tier_spec.key in wanted else None
+        if tier is None or tier not in program.tiers:
+            tier = Tier(key=tier_spec.key, rank=rank, **_tier_values(tier_spec))
+            tier.criteria = []
+            program.tiers.append(tier)
+            summary.tiers_created += 1
+        else:
+            before = _tier_state(tier)
+            tier.rank = rank
+            for name, value in _tier_values(tier_spec).items():
+                setattr(tier, name, value)
+            if _criteria_state(tier) != [{"metric": c.metric, "comparison": c.comparison, "threshold": _threshold_text(c.threshold)} for c in tier_spec.criteria.rules]:
+                _set_criteria(tier, tier_spec.criteria.rules)
+            if _tier_state(tier) != before:
+                summary.tiers_updated += 1
+            continue
+        _set_criteria(tier, tier_spec.criteria.rules)
+
+
+def _tier_values(spec: TierFile) -> dict[str, Any]:
+    return {"name": spec.name, "criteria_mode": spec.criteria.mode, **spec.benefits.model_dump()}

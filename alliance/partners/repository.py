@@ -1,0 +1,136 @@
+"""Every partner-domain query lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from alliance.kit.repository import Repository
+from alliance.partners.models import Partner, PartnerAttribute, Person, Program, Sponsor, Tier
+from alliance.partners.vocabulary import AttributeKind, DeliveryRole, PartnerStatus, PartnerType, SISubtype
+
+PARTNER_LOAD = (selectinload(Partner.attributes), selectinload(Partner.tier), selectinload(Partner.program))
+
+
+@dataclass(frozen=True)
+class PartnerFilters:
+    q: str | None = None
+    partner_type: PartnerType | None = None
+    si_subtype: SISubtype | None = None
+    status: PartnerStatus | None = None
+    tier_key: str | None = None
+    region: str | None = None
+    cam_user_id: int | None = None
+    program_id: int | None = None
+
+
+class PartnerRepository(Repository[Partner]):
+    model = Partner
+
+    def get_loaded(self, id: int) -> Partner | None:
+        return self.get(id, *PARTNER_LOAD)
+
+    def filtered(self, filters: PartnerFilters) -> Select[tuple[Partner]]:
+        statement = self.readable().options(*PARTNER_LOAD)
+        if filters.q:
+            pattern = f"%{filters.q.lower()}%"
+            statement = statement.where(or_(func.lower(Partner.display_name).like(pattern), func.lower(Partner.legal_name).like(pattern)))
+        if filters.partner_type:
+            statement = statement.where(Partner.partner_type == filters.partner_type)
+        if filters.si_subtype:
+            statement = statement.where(Partner.si_subtype == filters.si_subtype)
+        if filters.status:
+            statement = statement.where(Partner.status == filters.status)
+        if filters.cam_user_id:
+            statement = statement.where(Partner.cam_user_id == filters.cam_user_id)
+        if filters.program_id:
+            statement = statement.where(Partner.program_id == filters.program_id)
+        if filters.tier_key:
+            statement = statement.where(Partner.tier_id.in_(select(Tier.id).where(Tier.key == filters.tier_key)))
+        if filters.region:
+            statement = statement.where(
+                exists().where(
+                    PartnerAttribute.partner_id == Partner.id,
+                    PartnerAttribute.kind == AttributeKind.REGION,
+                    PartnerAttribute.value == filters.region,
+                )
+            )
+        return statement
+
+
+class PersonRepository(Repository[Person]):
+    model = Person
+
+    def for_partner(self, partner_id: int, *, delivery_role: DeliveryRole | None = None, active: bool | None = None) -> Select[tuple[Person]]:
+        statement = self.readable().where(Person.partner_id == partner_id)
+        if delivery_role:
+            statement = statement.where(Person.delivery_role == delivery_role)
+        if active is not None:
+            statement = statement.where(Person.is_active == active)
+        return statement
+
+    def email_taken(self, partner_id: int, email: str, *, excluding: int | None = None) -> bool:
+        statement = select(Person.id).where(Person.partner_id == partner_id, Person.email == email)
+        if excluding is not None:
+            statement = statement.where(Person.id != excluding)
+        return self.session.scalar(statement.limit(1)) is not None
+
+    def role_counts(self, partner_id: int) -> dict[DeliveryRole, int]:
+        rows = self.session.execute(
+            select(Person.delivery_role, func.count())
+            .where(Person.partner_id == partner_id, Person.is_active.is_(True))
+            .group_by(Person.delivery_role)
+        )
+        return {DeliveryRole(role): count for role, count in rows}
+
+
+class SponsorRepository(Repository[Sponsor]):
+    model = Sponsor
+
+    def for_partner(self, partner_id: int) -> Sequence[Sponsor]:
+        return self.session.scalars(self.readable().where(Sponsor.partner_id == partner_id).order_by(Sponsor.side, Sponsor.id)).all()
+
+
+PROGRAM_LOAD = (selectinload(Program.tiers).selectinload(Tier.criteria),)
+
+
+class ProgramRepository(Repository[Program]):
+    model = Program
+
+    def get_loaded(self, id: int) -> Program | None:
+        return self.get(id, *PROGRAM_LOAD)
+
+    def reload(self, id: int) -> Program:
+        """Re-read a program and its tiers after changes in this session."""
+        statement = self.readable().where(Program.id == id).options(*PROGRAM_LOAD).execution_options(populate_existing=True)
+        return self.session.scalars(statement).one()
+
+    def by_key(self, key: str) -> Program | None:
+        return self.session.scalars(self.readable().where(Program.key == key).options(*PROGRAM_LOAD)).first()
+
+    def listed(self, *, partner_type: PartnerType | None = None, active: bool | None = None) -> Select[tuple[Program]]:
+        statement = self.readable().options(*PROGRAM_LOAD)
+        if partner_type:
+            statement = statement.where(Program.partner_type == partner_type)
+        if active is not None:
+            statement = statement.where(Program.is_active == active)
+        return statement.order_by(Program.partner_type, Program.si_subtype, Program.id)
+
+    def for_partner_type(self, partner_type: PartnerType, si_subtype: SISubtype | None) -> Program | None:
+        statement = self.readable().where(Program.partner_type == partner_type, Program.is_active.is_(True))
+        statement = statement.where(Program.si_subtype == si_subtype if si_subtype else Program.si_subtype.is_(None))
+        return self.session.scalars(statement.options(*PROGRAM_LOAD).order_by(Program.id)).first()
+
+    def partner_counts_by_tier(self) -> dict[int, int]:
+        rows = self.session.execute(select(Partner.tier_id, func.count()).where(Partner.tier_id.is_not(None)).group_by(Partner.tier_id))
+        return {tier_id: count for tier_id, count in rows}
+
+
+class TierRepository(Repository[Tier]):
+    model = Tier
+
+    def get_loaded(self, id: int) -> Tier | None:
+        return self.get(id, selectinload(Tier.criteria), selectinload(Tier.program))

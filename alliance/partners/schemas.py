@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from alliance.kit.schemas import CountryCode, Email, InputSchema, OptionalText, ReadSchema, ShortText, Url
+from alliance.partners.vocabulary import (
+    REGIONS,
+    AssetAccessLevel,
+    DeliveryRole,
+    PartnerStatus,
+    PartnerType,
+    SISubtype,
+    SponsorSide,
+)
+
+Tag = Annotated[str, Field(min_length=1, max_length=100)]
+TagList = Annotated[list[Tag], Field(max_length=50)]
+
+
+def _check_regions(regions: list[str] | None) -> list[str] | None:
+    if regions is None:
+        return None
+    bad = [r for r in regions if r not in REGIONS]
+    if bad:
+        raise ValueError(f"unknown region(s) {', '.join(bad)}; use {', '.join(REGIONS)}")
+    return list(dict.fromkeys(regions))
+
+
+class PartnerCreate(InputSchema):
+    legal_name: ShortText
+    display_name: ShortText
+    website: Url | None = None
+    partner_type: PartnerType
+    si_subtype: SISubtype | None = None
+    hq_country: CountryCode
+    regions: TagList = []
+    territories: TagList = []
+    verticals: TagList = []
+    specialties: TagList = []
+    consultant_headcount: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    enrolled_on: date | None = None
+    status: PartnerStatus = PartnerStatus.PROSPECT
+    program_id: int | None = Field(default=None, description="Defaults to the program for the partner's type and subtype")
+    tier_id: int | None = Field(default=None, description="Defaults to the program's entry tier")
+    cam_user_id: int | None = None
+
+    _regions = field_validator("regions")(_check_regions)
+
+    @model_validator(mode="after")
+    def _subtype_matches_type(self) -> PartnerCreate:
+        if self.partner_type == PartnerType.SYSTEMS_INTEGRATOR and self.si_subtype is None:
+            raise ValueError("si_subtype is required for a systems integrator (gsi, regional, vertical or technology)")
+        if self.partner_type != PartnerType.SYSTEMS_INTEGRATOR and self.si_subtype is not None:
+            raise ValueError("si_subtype applies only to systems integrators")
+        return self
+
+
+class PartnerUpdate(InputSchema):
+    legal_name: ShortText | None = None
+    display_name: ShortText | None = None
+    website: Url | None = None
+    partner_type: PartnerType | None = None
+    si_subtype: SISubtype | None = None
+    hq_country: CountryCode | None = None
+    regions: TagList | None = None
+    territories: TagList | None = None
+    verticals: TagList | None = None
+    specialties: TagList | None = None
+    consultant_headcount: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    enrolled_on: date | None = None
+    status: PartnerStatus | None = None
+    program_id: int | None = None
+    tier_id: int | None = None
+    cam_user_id: int | None = None
+    reason: Annotated[str, Field(max_length=1000)] | None = Field(default=None, description="Recorded in the audit trail")
+
+    _regions = field_validator("regions")(_check_regions)
+
+
+class TierSummary(ReadSchema):
+    id: int
+    key: str
+    name: str
+    rank: int
+
+
+class PartnerRead(ReadSchema):
+    id: int
+    legal_name: str
+    display_name: str
+    website: str | None
+    partner_type: PartnerType
+    si_subtype: SISubtype | None
+    hq_country: str
+    regions: list[str]
+    territories: list[str]
+    verticals: list[str]
+    specialties: list[str]
+    consultant_headcount: int
+    enrolled_on: date | None
+    status: PartnerStatus
+    program_id: int | None
+    tier_id: int | None
+    tier: TierSummary | None
+    cam_user_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PersonCreate(InputSchema):
+    name: ShortText
+    email: Email
+    title: OptionalText | None = None
+    delivery_role: DeliveryRole
+    country: CountryCode | None = None
+
+
+class PersonUpdate(InputSchema):
+    name: ShortText | None = None
+    email: Email | None = None
+    title: OptionalText | None = None
+    delivery_role: DeliveryRole | None = None
+    country: CountryCode | None = None
+    is_active: bool | None = None
+
+
+class PersonRead(ReadSchema):
+    id: int
+    partner_id: int
+    name: str
+    email: str
+    title: str | None
+    delivery_role: DeliveryRole
+    country: str | None
+    is_active: bool
+
+
+class SponsorCreate(InputSchema):
+    side: SponsorSide
+    name: ShortText
+    title: OptionalText | None = None
+    email: Email | None = None
+    user_id: int | None = Field(default=None, description="The vendor executive's user id (vendor side only)")
+
+
+class SponsorRead(ReadSchema):
+    id: int
+    partner_id: int
+    side: SponsorSide
+    name: str
+    title: str | None
+    email: str | None
+    user_id: int | None
+
+
+class CriterionIn(InputSchema):
+    metric: Annotated[str, Field(min_length=1, max_length=100)]
+    comparison: Literal[">=", ">", "==", "<=", "<"] = ">="
+    threshold: Annotated[Decimal, Field(ge=0, le=Decimal("1e15"))]
+
+
+class CriterionRead(ReadSchema):
+    metric: str
+    comparison: str
+    threshold: Decimal
+
+
+class TierBenefits(InputSchema):
+    deal_protection_days: Annotated[int, Field(ge=0, le=1095)]
+    project_protection_days: Annotated[int, Field(ge=0, le=1095)]
+    influence_protection_days: Annotated[int, Field(ge=0, le=1095)]
+    mdf_allocation: Annotated[Decimal, Field(ge=0, le=Decimal("1e12"))] = Decimal(0)
+    discount_percent: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(0)
+    cosell_priority: Annotated[int, Field(ge=1, le=5)] = 3
+    asset_access_level: AssetAccessLevel = AssetAccessLevel.STANDARD
+
+
+class TierUpdate(InputSchema):
+    name: ShortText | None = None
+    deal_protection_days: Annotated[int, Field(ge=0, le=1095)] | None = None
+    project_protection_days: Annotated[int, Field(ge=0, le=1095)] | None = None
+    influence_protection_days: Annotated[int, Field(ge=0, le=1095)] | None = None
+    mdf_allocation: Annotated[Decimal, Field(ge=0, le=Decimal("1e12"))] | None = None
+    discount_percent: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    cosell_priority: Annotated[int, Field(ge=1, le=5)] | None = None
+    asset_access_level: AssetAccessLevel | None = None
+    criteria_mode: Literal["all", "any"] | None = None
+    criteria: Annotated[list[CriterionIn], Field(max_length=30)] | None = Field(default=None, description="Replaces all criteria")
+    reason: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class TierRead(ReadSchema):
+    id: int
+    program_id: int
+    key: str
+    name: str
+    rank: int
+    criteria_mode: str
+    deal_protection_days: int
+    project_protection_days: int
+    influence_protection_days: int
+    mdf_allocation: Decimal
+    discount_percent: Decimal
+    cosell_priority: int
+    asset_access_level: AssetAccessLevel
+    criteria: list[CriterionRead]
+
+
+class ProgramUpdate(InputSchema):
+    name: ShortText | None = None
+    description: Annotated[str, Field(max_length=5000)] | None = None
+    is_active: bool | None = None
+
+
+class ProgramRead(ReadSchema):
+    id: int
+    key: str
+    name: str
+    description: str | None
+    partner_type: PartnerType
+    si_subtype: SISubtype | None
+    is_active: bool
+    tiers: list[TierRead]
+
+
+class MetricRead(ReadSchema):
+    name: str
+    label: str
+    unit: str
+
+

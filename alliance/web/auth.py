@@ -1,0 +1,75 @@
+"""Log in and out. The only web routes that do not require a logged-in user."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from alliance.api.deps import get_database
+from alliance.db import Database
+from alliance.errors import TooManyAttempts
+from alliance.identity import service as identity_service
+from alliance.identity.scope import PartnerScope, Role
+from alliance.web.templating import render
+
+router = APIRouter()
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: never redirect a fresh login to another host.
+    if target and target.startswith("/") and not target.startswith("//") and not target.startswith("/login"):
+        return target
+    return "/"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    if isinstance(request.session.get("uid"), int):
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": _safe_next(next), "email": "", "error": None})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    settings = request.app.state.settings
+    client = request.client.host if request.client else None
+    try:
+        with database.session_scope(PartnerScope.system(reason="password login")) as session:
+            user = identity_service.authenticate(
+                session,
+                email=email,
+                password=password,
+                client=client,
+                max_failures=settings.login_max_failures,
+                window=timedelta(minutes=settings.login_window_minutes),
+            )
+            identity = (user.id, user.role, user.name, user.partner_id) if user else None
+    except TooManyAttempts as exc:
+        response = render(request, "auth/login.html", {"next": _safe_next(next), "email": email, "error": exc.message}, status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
+    if identity is None:
+        return render(request, "auth/login.html", {"next": _safe_next(next), "email": email, "error": "Email or password is not right."}, status_code=401)
+    user_id, role, name, _partner_id = identity
+    request.session.clear()  # a fresh session on login: no fixation
+    request.session.update({"uid": user_id, "role": role, "name": name})
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+def home_for(role: Role) -> str:
+    return "/portal" if role.is_partner_role else "/console"

@@ -1,0 +1,30 @@
+"""Assembles the web portal: public auth routes, then everything else behind login and CSRF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from alliance.web import auth, console, portal
+from alliance.web.deps import WebActor, verify_csrf, web_actor
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def build_web_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+    router.include_router(auth.router)
+    # Every page below needs a logged-in user; a new page cannot forget it.
+    protected = APIRouter(dependencies=[Depends(web_actor)])
+    protected.add_api_route("/", home, methods=["GET"])
+    protected.include_router(console.router)
+    protected.include_router(portal.router)
+    router.include_router(protected)
+    return router
+
+
+def home(request: Request, actor: WebActor) -> Response:
+    del request
+    return RedirectResponse(auth.home_for(actor.role), status_code=303)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.11+ and installs Alliance into it (with test extras when asked).
+# Usage: scripts/bootstrap.sh [test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    PYTHON=$candidate; break
+  fi
+done
+if [ -z "$PYTHON" ]; then
+  echo "Alliance needs Python 3.11 or newer (python3 --version)." >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+    # Debian and Ubuntu ship venv separately.
+    rm -rf .venv
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      version=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+      apt-get update -qq && (apt-get install -y -qq "python${version}-venv" || apt-get install -y -qq python3-venv)
+      "$PYTHON" -m venv .venv
+    else
+      echo "Cannot create a virtual environment: run 'sudo apt-get install python3-venv' and try again." >&2
+      exit 1
+    fi
+  fi
+fi
+
+extras=""
+[ "${1:-}" = "test" ] && extras="[test]"
+stamp=".venv/.installed${extras}"
+# Reinstall only when the dependency list changed.
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+  touch "$stamp"
+fi

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets up Alliance with its test dependencies and runs the whole suite: on SQLite (with the
+# browser tests when Chromium is installed), then on PostgreSQL when a server is reachable.
+# ALLIANCE_TEST_REQUIRE_POSTGRES=1 / ALLIANCE_TEST_REQUIRE_BROWSER=1 make those parts mandatory.
+# Extra arguments go to pytest.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh test || exit 1
+PY=.venv/bin/python
+reports=$(mktemp -d)
+status=0
+
+browser_args=()
+if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+  browser_args=(--browser)
+elif [ "${ALLIANCE_TEST_REQUIRE_BROWSER:-}" = 1 ]; then
+  browser_args=(--browser)  # the browser tests will fail and say Chromium is missing
+else
+  echo "browser tests: skipped (no chromium; install it with 'apt-get install -y chromium')"
+fi
+
+echo "== SQLite =="
+ALLIANCE_TEST_BACKEND=sqlite $PY -m pytest "${browser_args[@]}" --junitxml="$reports/sqlite.xml" "$@" || status=1
+
+pg_url=${ALLIANCE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
+if [ "${ALLIANCE_TEST_REQUIRE_POSTGRES:-}" = 1 ] || $PY -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$pg_url" 2>/dev/null; then
+  echo "== PostgreSQL =="
+  ALLIANCE_TEST_BACKEND=postgresql $PY -m pytest "${browser_args[@]}" --junitxml="$reports/postgresql.xml" "$@" || status=1
+else
+  echo "PostgreSQL run: skipped (no server at $pg_url; set ALLIANCE_TEST_POSTGRES_URL)"
+fi
+
+$PY - "$reports" <<'PYEOF'
+import sys, pathlib, xml.etree.ElementTree as ET
+totals = {"passed": 0, "failed": 0, "skipped": 0}
+for report in sorted(pathlib.Path(sys.argv[1]).glob("*.xml")):
+    suite = ET.parse(report).getroot()
+    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    tests, failures, errors, skipped = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    print(f"{report.stem}: {tests - failures - errors - skipped} passed, {failures + errors} failed, {skipped} skipped")
+    totals["passed"] += tests - failures - errors - skipped
+    totals["failed"] += failures + errors
+    totals["skipped"] += skipped
+print(f"total: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
+PYEOF
+rm -rf "$reports"
+exit $status

@@ -1,0 +1,138 @@
+"""A small, complete world built through the real services: programs, staff, partners A and B."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from alliance.cli.programs import DEFAULT_PROGRAMS
+from alliance.db import Database
+from alliance.identity import passwords
+from alliance.identity import service as identity_service
+from alliance.identity.repository import UserRepository
+from alliance.identity.schemas import UserCreate
+from alliance.identity.scope import Actor, PartnerScope, Role
+from alliance.partners import program_service
+from alliance.partners import service as partner_service
+from alliance.partners.program_file import parse_programs
+from alliance.partners.schemas import PartnerCreate, PersonCreate, SponsorCreate
+from alliance.partners.vocabulary import DeliveryRole, PartnerStatus, PartnerType, SISubtype, SponsorSide
+
+PASSWORD = "correct-horse-battery"
+
+
+@lru_cache
+def password_hash() -> str:
+    # Hashed once per run: argon2id is deliberately slow.
+    return passwords.hash_password(PASSWORD)
+
+
+@dataclass
+class PartnerFixture:
+    id: int
+    person_ids: list[int] = field(default_factory=list)
+    sponsor_ids: list[int] = field(default_factory=list)
+    admin_user_id: int = 0
+    user_id: int = 0
+
+
+@dataclass
+class World:
+    users: dict[str, int]
+    emails: dict[str, str]
+    tokens: dict[str, str]
+    a: PartnerFixture
+    b: PartnerFixture
+    program_ids: dict[str, int]
+    tier_ids: dict[str, int]
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+STAFF = {
+    "admin": (Role.PROGRAM_ADMIN, "Ada Admin"),
+    "cam": (Role.CAM, "Carl Cam"),
+    "cam2": (Role.CAM, "Cora Cam"),
+    "auditor": (Role.AUDITOR, "Audrey Auditor"),
+    "executive": (Role.EXECUTIVE, "Evan Exec"),
+    "ps_lead": (Role.PS_LEAD, "Paula PS"),
+}
+
+
+def build_world(db: Database) -> World:
+    operator = Actor.system(label="test-setup")
+    users: dict[str, int] = {}
+    emails: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    with db.session_scope(PartnerScope.system(reason="test world")) as session:
+        program_service.load_programs(session, operator, document=parse_programs(DEFAULT_PROGRAMS.read_text()))
+        programs = {p.key: p for p in program_service.list_programs(session, operator)}
+        tier_ids = {f"{p.key}/{t.key}": t.id for p in programs.values() for t in p.tiers}
+
+        def make_user(name: str, role: Role, full_name: str, partner_id: int | None = None) -> int:
+            email = f"{name}@{'vendor.example' if partner_id is None else f'partner{partner_id}.example'}"
+            user = identity_service.create_user(session, operator, data=UserCreate(email=email, name=full_name, role=role, partner_id=partner_id))
+            user.password_hash = password_hash()
+            users[name], emails[name] = user.id, email
+            return user.id
+
+        for name, (role, full_name) in STAFF.items():
+            make_user(name, role, full_name)
+
+        a = partner_service.create_partner(
+            session,
+            operator,
+            data=PartnerCreate(
+                legal_name="Northwind Consulting LLC",
+                display_name="Northwind Consulting",
+                website="https://northwind.example",
+                partner_type=PartnerType.SYSTEMS_INTEGRATOR,
+                si_subtype=SISubtype.REGIONAL,
+                hq_country="US",
+                regions=["NA"],
+                territories=["US-West"],
+                verticals=["healthcare"],
+                specialties=["cloud migration"],
+                consultant_headcount=180,
+                status=PartnerStatus.ACTIVE,
+                cam_user_id=users["cam"],
+            ),
+        )
+        b = partner_service.create_partner(
+            session,
+            operator,
+            data=PartnerCreate(
+                legal_name="Blue Harbor Resale GmbH",
+                display_name="Blue Harbor",
+                partner_type=PartnerType.RESELLER,
+                hq_country="DE",
+                regions=["EMEA"],
+                status=PartnerStatus.ACTIVE,
+                cam_user_id=users["cam2"],
+            ),
+        )
+        fixtures = {}
+        for key, partner, people in (
+            ("a", a, [("Ann Architect", DeliveryRole.SOLUTION_ARCHITECT), ("Ian Engineer", DeliveryRole.IMPLEMENTATION_ENGINEER), ("Pat Manager", DeliveryRole.PROJECT_MANAGER)]),
+            ("b", b, [("Sam Seller", DeliveryRole.SALES), ("Liz Lead", DeliveryRole.PRACTICE_LEAD)]),
+        ):
+            fixture = PartnerFixture(id=partner.id)
+            for person_name, role in people:
+                email = person_name.lower().replace(" ", ".") + f"@{key}.example"
+                person = partner_service.add_person(session, operator, partner_id=partner.id, data=PersonCreate(name=person_name, email=email, delivery_role=role))
+                fixture.person_ids.append(person.id)
+            for side, sponsor_name in ((SponsorSide.VENDOR, "Val Vendor-Exec"), (SponsorSide.PARTNER, f"{key.upper()} Partner-Exec")):
+                sponsor = partner_service.add_sponsor(session, operator, partner_id=partner.id, data=SponsorCreate(side=side, name=sponsor_name, title="SVP"))
+                fixture.sponsor_ids.append(sponsor.id)
+            fixture.admin_user_id = make_user(f"{key}_admin", Role.PARTNER_ADMIN, f"{key.upper()} Admin", partner.id)
+            fixture.user_id = make_user(f"{key}_user", Role.PARTNER_USER, f"{key.upper()} User", partner.id)
+            fixtures[key] = fixture
+        for name in users:
+            tokens[name] = identity_service.create_token(session, operator, email=emails[name], name="test")[1]
+        session.flush()
+        assert UserRepository(session).by_email(emails["admin"]) is not None
+    return World(
+        users=users, emails=emails, tokens=tokens, a=fixtures["a"], b=fixtures["b"],
+        program_ids={k: p.id for k, p in programs.items()}, tier_ids=tier_ids,
+    )

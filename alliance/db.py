@@ -81,7 +81,9 @@ class PartnerOwned:
 class PartnerRoot:
     """The partner row itself: visible to a partner user only when it is their own."""
 
-    id: Mapped[int]
+    @declared_attr
+    def id(cls) -> Mapped[int]:
+        return mapped_column(primary_key=True)
 
 
 class ScopeMissing(RuntimeError):

@@ -104,8 +104,7 @@ def _empty_all_tables(database: Database) -> None:
 
 @pytest.fixture
 def db(shared_database: Database) -> Iterator[Database]:
-    """The test database with empty tables; emptied again after the test."""
-    _empty_all_tables(shared_database)
+    """The test database, empty at the start of each test (each test empties it when done)."""
     yield shared_database
     clock.freeze(None)
     _empty_all_tables(shared_database)

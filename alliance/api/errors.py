@@ -86,5 +86,5 @@ def busy_error_response(exc: OperationalError) -> JSONResponse:
 
 
 def unexpected_error_response(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return JSONResponse(error_body("internal_error", "Something went wrong on our side; it has been logged."), status_code=500)

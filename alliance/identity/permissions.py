@@ -32,7 +32,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PARTNER_ADMIN: frozenset(
         {Permission.PARTNERS_READ, Permission.PROGRAMS_READ, Permission.OWN_PARTNER_WRITE, Permission.USERS_READ, Permission.USERS_WRITE}
     ),
-    Role.PARTNER_USER: frozenset({Permission.PARTNERS_READ, Permission.PROGRAMS_READ}),
+    Role.PARTNER_USER: frozenset({Permission.PARTNERS_READ, Permission.PROGRAMS_READ, Permission.USERS_READ}),
 }
 
 

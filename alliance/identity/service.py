@@ -66,10 +66,12 @@ def user_for_token(session: Session, *, token: str) -> User | None:
 
 
 def get_user(session: Session, actor: Actor, *, user_id: int) -> User:
-    require(actor, Permission.USERS_READ)
+    # Scoped lookup first: another partner's user is "not found", never "forbidden".
     user = UserRepository(session).get(user_id)
     if user is None:
         raise NotFound(f"User {user_id} not found.")
+    if user.id != actor.user_id:
+        require(actor, Permission.USERS_READ)
     return user
 
 
@@ -131,8 +133,8 @@ def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
 
 
 def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdate) -> User:
-    require(actor, Permission.USERS_WRITE)
     user = get_user(session, actor, user_id=user_id)
+    require(actor, Permission.USERS_WRITE)
     changes = data.model_dump(exclude_unset=True)
     if "role" in changes:
         if changes["role"] is None or Role(changes["role"]).is_partner_role != (user.partner_id is not None):
@@ -150,11 +152,9 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
 
 
 def set_password(session: Session, actor: Actor, *, user_id: int, password: str) -> None:
+    user = get_user(session, actor, user_id=user_id)
     if actor.user_id != user_id:
         require(actor, Permission.USERS_WRITE)
-    user = get_user(session, actor, user_id=user_id) if actor.user_id != user_id else UserRepository(session).get(user_id)
-    if user is None:
-        raise NotFound(f"User {user_id} not found.")
     if len(password) < passwords.MIN_PASSWORD_LENGTH:
         raise RuleViolation(
             f"Passwords need at least {passwords.MIN_PASSWORD_LENGTH} characters.",

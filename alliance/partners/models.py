@@ -80,7 +80,6 @@ class Partner(PartnerRoot, TimestampMixin, Base):
         Index("ix_partners_display_name", "display_name"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     legal_name: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(300))

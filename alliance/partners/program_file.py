@@ -13,6 +13,9 @@ from alliance.partners.metrics import metric_error
 from alliance.partners.schemas import CriterionIn, TierBenefits
 from alliance.partners.vocabulary import PartnerType, SISubtype
 
+# libyaml's loader when PyYAML was built with it: ten times faster, same safe semantics.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
 
 
@@ -85,8 +88,8 @@ class ProgramFileError(ValueError):
 
 def parse_programs(text: str) -> ProgramsFile:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ProgramFileError([FileProblem(mark.line + 1 if mark else None, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None

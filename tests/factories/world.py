@@ -60,13 +60,18 @@ STAFF = {
 }
 
 
+@lru_cache
+def default_programs():  # type: ignore[no-untyped-def]
+    return parse_programs(DEFAULT_PROGRAMS.read_text())
+
+
 def build_world(db: Database) -> World:
     operator = Actor.system(label="test-setup")
     users: dict[str, int] = {}
     emails: dict[str, str] = {}
     tokens: dict[str, str] = {}
     with db.session_scope(PartnerScope.system(reason="test world")) as session:
-        program_service.load_programs(session, operator, document=parse_programs(DEFAULT_PROGRAMS.read_text()))
+        program_service.load_programs(session, operator, document=default_programs())
         programs = {p.key: p for p in program_service.list_programs(session, operator)}
         tier_ids = {f"{p.key}/{t.key}": t.id for p in programs.values() for t in p.tiers}
 

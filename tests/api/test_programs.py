@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+
+
+class TestPrograms:
+    def test_default_programs_cover_every_partner_type(self, client, world):
+        programs = client.get("/api/v1/programs", headers=world.headers("a_user")).json()
+        kinds = {(p["partner_type"], p["si_subtype"]) for p in programs}
+        assert kinds == {
+            ("systems_integrator", "gsi"), ("systems_integrator", "regional"), ("systems_integrator", "vertical"),
+            ("systems_integrator", "technology"), ("reseller", None), ("msp", None), ("distributor", None),
+        }
+
+    def test_si_programs_weigh_delivery_capacity_resellers_weigh_revenue(self, client, world):
+        programs = {p["key"]: p for p in client.get("/api/v1/programs", headers=world.headers("admin")).json()}
+        si_gold = next(t for t in programs["si-regional"]["tiers"] if t["key"] == "gold")
+        reseller_gold = next(t for t in programs["reseller"]["tiers"] if t["key"] == "gold")
+        assert any(c["metric"].startswith("certified.implementation_engineer") for c in si_gold["criteria"])
+        assert any(c["metric"] == "influenced_revenue_12m" for c in si_gold["criteria"])
+        assert not any(c["metric"] == "direct_revenue_12m" for c in si_gold["criteria"])
+        assert any(c["metric"] == "direct_revenue_12m" for c in reseller_gold["criteria"])
+        assert si_gold["influence_protection_days"] >= 270 and si_gold["project_protection_days"] >= 365
+
+    def test_tiers_are_ordered(self, client, world):
+        program = client.get(f"/api/v1/programs/{world.program_ids['si-regional']}", headers=world.headers("admin")).json()
+        assert [t["rank"] for t in program["tiers"]] == [1, 2, 3, 4]
+        assert [t["key"] for t in program["tiers"]] == ["registered", "silver", "gold", "platinum"]
+
+    def test_update_program_admin_only(self, client, world):
+        url = f"/api/v1/programs/{world.program_ids['msp']}"
+        assert client.patch(url, headers=world.headers("cam"), json={"name": "MSP+"}).status_code == 403
+        response = client.patch(url, headers=world.headers("admin"), json={"name": "MSP+"})
+        assert response.status_code == 200 and response.json()["name"] == "MSP+"
+
+    def test_missing(self, client, world):
+        assert client.get("/api/v1/programs/99999", headers=world.headers("admin")).status_code == 404
+        assert client.get("/api/v1/tiers/99999", headers=world.headers("admin")).status_code == 404
+
+
+class TestUpdateTier:
+    def test_benefits_and_criteria(self, client, world):
+        tier_id = world.tier_ids["si-regional/silver"]
+        body = {
+            "deal_protection_days": 120,
+            "criteria_mode": "any",
+            "criteria": [{"metric": "certified.solution_architect.professional", "comparison": ">=", "threshold": 3}, {"metric": "won_projects_12m", "threshold": 2}],
+            "reason": "FY27 program refresh",
+        }
+        response = client.patch(f"/api/v1/tiers/{tier_id}", headers=world.headers("admin"), json=body)
+        assert response.status_code == 200, response.text
+        tier = response.json()
+        assert tier["deal_protection_days"] == 120 and tier["criteria_mode"] == "any"
+        assert [c["metric"] for c in tier["criteria"]] == ["certified.solution_architect.professional", "won_projects_12m"]
+        event = client.get(f"/api/v1/audit/events?entity_type=tier&entity_id={tier_id}", headers=world.headers("auditor")).json()["items"][0]
+        assert event["before"]["deal_protection_days"] == 90 and event["after"]["deal_protection_days"] == 120
+        assert event["reason"] == "FY27 program refresh"
+
+    def test_unknown_metric_named_with_suggestion(self, client, world):
+        tier_id = world.tier_ids["si-regional/silver"]
+        before = client.get(f"/api/v1/tiers/{tier_id}", headers=world.headers("admin")).json()
+        body = {"deal_protection_days": 10, "criteria": [{"metric": "won_projects_12m", "threshold": 1}, {"metric": "certified.solution_architekt", "threshold": 2}]}
+        response = client.patch(f"/api/v1/tiers/{tier_id}", headers=world.headers("admin"), json=body)
+        assert response.status_code == 422
+        detail = response.json()["error"]["details"][0]
+        assert detail["field"] == "criteria[1].metric" and "certified.solution_architect" in detail["message"]
+        assert client.get(f"/api/v1/tiers/{tier_id}", headers=world.headers("admin")).json() == before, "a refused change must leave nothing behind"
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"deal_protection_days": -1},
+            {"deal_protection_days": 5000},
+            {"discount_percent": 101},
+            {"cosell_priority": 0},
+            {"criteria_mode": "most"},
+            {"asset_access_level": "secret"},
+            {"criteria": [{"metric": "won_projects_12m", "comparison": "~", "threshold": 1}]},
+            {"criteria": [{"metric": "won_projects_12m", "threshold": -5}]},
+            {"criteria": [{"metric": "won_projects_12m", "threshold": 1}] * 31},
+            {"name": None},
+            {"rank": 1},
+        ],
+    )
+    def test_bad_input(self, client, world, body):
+        response = client.patch(f"/api/v1/tiers/{world.tier_ids['reseller/gold']}", headers=world.headers("admin"), json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["details"]
+
+    def test_metrics_catalog(self, client, world):
+        names = {m["name"] for m in client.get("/api/v1/metrics", headers=world.headers("a_user")).json()}
+        assert {"certified.implementation_engineer.professional", "influenced_revenue_12m", "direct_revenue_12m"} <= names

@@ -1,0 +1,182 @@
+"""Partner isolation, proven route by route.
+
+Every API route in the OpenAPI document must be listed in ROUTES with what a partner user of
+partner A may do with partner B's records; a new route that is not listed fails this test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from alliance.api.deps import api_actor
+from alliance.app import create_app
+from alliance.web.deps import web_actor
+
+PUBLIC_ROUTES = {
+    ("GET", "/healthz"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+}
+
+# What partner A's users get when they aim at partner B's records:
+#   owned   - the id is partner B's record: 404, exactly like a missing record
+#   list    - a list: only partner A's rows come back
+#   shared  - vendor-published program data every partner may read (200), not partner data
+#   vendor  - vendor-only: 403 whatever the id
+#   create  - creating: a body naming partner B is refused with 404 (users) or 403 (partners)
+ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/partners"): "list",
+    ("POST", "/api/v1/partners"): "create",
+    ("GET", "/api/v1/partners/{partner_id}"): "owned",
+    ("PATCH", "/api/v1/partners/{partner_id}"): "owned",
+    ("GET", "/api/v1/partners/{partner_id}/people"): "owned",
+    ("POST", "/api/v1/partners/{partner_id}/people"): "owned",
+    ("GET", "/api/v1/people/{person_id}"): "owned",
+    ("PATCH", "/api/v1/people/{person_id}"): "owned",
+    ("DELETE", "/api/v1/people/{person_id}"): "owned",
+    ("GET", "/api/v1/partners/{partner_id}/sponsors"): "owned",
+    ("POST", "/api/v1/partners/{partner_id}/sponsors"): "owned",
+    ("DELETE", "/api/v1/sponsors/{sponsor_id}"): "owned",
+    ("GET", "/api/v1/programs"): "shared",
+    ("GET", "/api/v1/programs/{program_id}"): "shared",
+    ("PATCH", "/api/v1/programs/{program_id}"): "vendor",
+    ("GET", "/api/v1/tiers/{tier_id}"): "shared",
+    ("PATCH", "/api/v1/tiers/{tier_id}"): "vendor",
+    ("GET", "/api/v1/metrics"): "shared",
+    ("GET", "/api/v1/me"): "list",
+    ("GET", "/api/v1/users"): "list",
+    ("POST", "/api/v1/users"): "create",
+    ("GET", "/api/v1/users/{user_id}"): "owned",
+    ("PATCH", "/api/v1/users/{user_id}"): "owned",
+    ("GET", "/api/v1/audit/events"): "vendor",
+    ("GET", "/api/v1/audit/events/{seq}"): "vendor",
+    ("GET", "/api/v1/audit/verify"): "vendor",
+}
+
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("PATCH", "/api/v1/partners/{partner_id}"): {"display_name": "Hijacked"},
+    ("POST", "/api/v1/partners/{partner_id}/people"): {"name": "Mole", "email": "mole@x.example", "delivery_role": "sales"},
+    ("PATCH", "/api/v1/people/{person_id}"): {"name": "Renamed"},
+    ("POST", "/api/v1/partners/{partner_id}/sponsors"): {"side": "partner", "name": "Mole"},
+    ("PATCH", "/api/v1/programs/{program_id}"): {"name": "Hijacked"},
+    ("PATCH", "/api/v1/tiers/{tier_id}"): {"name": "Hijacked"},
+    ("PATCH", "/api/v1/users/{user_id}"): {"name": "Hijacked"},
+    ("POST", "/api/v1/partners"): {"legal_name": "X", "display_name": "X", "partner_type": "reseller", "hq_country": "US"},
+}
+
+
+def _openapi_routes() -> set[tuple[str, str]]:
+    document = create_app().openapi()
+    return {(method.upper(), path) for path, operations in document["paths"].items() for method in operations if path.startswith("/api/")}
+
+
+def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {
+        "partner_id": world.b.id,
+        "person_id": world.b.person_ids[0],
+        "sponsor_id": world.b.sponsor_ids[1],  # the partner-side sponsor, which a partner admin could otherwise remove
+        "user_id": world.b.user_id,
+        "program_id": world.program_ids["reseller"],
+        "tier_id": world.tier_ids["reseller/silver"],
+        "seq": 1,
+    }
+
+
+def _depends_on(route: APIRoute, target: object) -> bool:
+    stack = [route.dependant]
+    while stack:
+        dependant = stack.pop()
+        if dependant.call is target:
+            return True
+        stack.extend(dependant.dependencies)
+    return False
+
+
+def test_every_api_route_is_classified():
+    routes = _openapi_routes()
+    unlisted = sorted(routes - set(ROUTES))
+    stale = sorted(set(ROUTES) - routes)
+    assert not unlisted, f"new API routes need a partner-isolation expectation in ROUTES: {unlisted}"
+    assert not stale, f"ROUTES lists routes that no longer exist: {stale}"
+
+
+def test_every_route_requires_an_authenticated_actor():
+    app = create_app()
+    unguarded = []
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for method in route.methods:
+            if (method, route.path) in PUBLIC_ROUTES:
+                continue
+            guard = api_actor if route.path.startswith("/api/") else web_actor
+            if not _depends_on(route, guard):
+                unguarded.append((method, route.path))
+    assert not unguarded, f"routes without an authenticated actor: {unguarded}"
+
+
+def _snapshot_of_b(client, world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    admin = world.headers("admin")
+    return {
+        "partner": client.get(f"/api/v1/partners/{world.b.id}", headers=admin).json(),
+        "people": client.get(f"/api/v1/partners/{world.b.id}/people", headers=admin).json(),
+        "sponsors": client.get(f"/api/v1/partners/{world.b.id}/sponsors", headers=admin).json(),
+        "users": client.get(f"/api/v1/users?partner_id={world.b.id}", headers=admin).json(),
+    }
+
+
+@pytest.mark.parametrize("who", ["a_admin", "a_user"])
+def test_partner_a_cannot_reach_partner_b(client, world, who):
+    headers = world.headers(who)
+    ids = _ids_of_b(world)
+    before = _snapshot_of_b(client, world)
+    problems = []
+    for (method, path), kind in sorted(ROUTES.items()):
+        url = path.format(**ids)
+        body = BODIES.get((method, path))
+        response = client.request(method, url, headers=headers, json=body)
+        if kind == "owned" and response.status_code != 404:
+            problems.append(f"{method} {url}: expected 404, got {response.status_code}")
+        elif kind == "vendor" and response.status_code != 403:
+            problems.append(f"{method} {url}: expected 403, got {response.status_code}")
+        elif kind == "shared" and response.status_code != 200:
+            problems.append(f"{method} {url}: expected 200, got {response.status_code}")
+        elif kind == "list":
+            if response.status_code != 200:
+                problems.append(f"{method} {url}: expected 200, got {response.status_code}")
+            else:
+                problems.extend(_foreign_rows(method, url, response.json(), world))
+        elif kind == "create":
+            problems.extend(_create_for_b(client, headers, method, path, world))
+    after = _snapshot_of_b(client, world)
+    assert not problems, "\n".join(problems)
+    assert after == before, "partner B's records changed"
+
+
+def _foreign_rows(method: str, url: str, body: Any, world) -> list[str]:  # type: ignore[no-untyped-def]
+    items = body["items"] if isinstance(body, dict) and "items" in body else [body]
+    problems = []
+    for item in items:
+        owner = item.get("partner_id", item.get("id") if "legal_name" in item else None)
+        if owner != world.a.id:
+            problems.append(f"{method} {url}: returned a row of partner {owner}: {item.get('id')}")
+    if not items:
+        problems.append(f"{method} {url}: returned nothing at all (expected partner A's own rows)")
+    return problems
+
+
+def _create_for_b(client, headers, method: str, path: str, world) -> list[str]:  # type: ignore[no-untyped-def]
+    if path == "/api/v1/users":
+        # A partner admin naming partner B gets 404 (B does not exist for them); a partner user
+        # may not create users at all (403). Neither may succeed.
+        body = {"email": "mole@b.example", "name": "Mole", "role": "partner_user", "partner_id": world.b.id}
+        response = client.post(path, headers=headers, json=body)
+        if response.status_code not in (403, 404):
+            return [f"{method} {path} for partner B: expected 403/404, got {response.status_code}"]
+        return []
+    response = client.request(method, path, headers=headers, json=BODIES[(method, path)])
+    return [] if response.status_code == 403 else [f"{method} {path}: expected 403, got {response.status_code}"]

@@ -84,8 +84,38 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         same_site="lax",
         https_only=settings.cookie_secure,
     )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     _register_error_handlers(app)
     return app
+
+
+class BodySizeLimit:
+    """Refuses request bodies over the limit before anything parses them (413, same error body)."""
+
+    def __init__(self, app: Any, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            body = api_errors.error_body("payload_too_large", f"The request body is larger than {self.max_bytes} bytes.")
+            await JSONResponse(body, status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Any:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise StarletteHTTPException(413, f"The request body is larger than {self.max_bytes} bytes.")
+            return message
+
+        await self.app(scope, limited_receive, send)
 
 
 def _is_api(request: Request) -> bool:

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     sqlite_busy_timeout_ms: int = 15_000
     log_level: str = "INFO"
+    max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the SQLite data."""

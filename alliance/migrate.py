@@ -10,6 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -41,7 +42,12 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def ensure_current(engine: Engine) -> None:
     """Refuse to run on a schema the code does not match, and say how to fix it."""
-    current, head = current_revision(engine), head_revision()
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise SchemaOutOfDate(f"Cannot open the database at {where} ({exc.orig}). Check ALLIANCE_DATABASE_URL, then run `alliance db upgrade`.") from None
+    head = head_revision()
     if current != head:
         state = "is empty" if current is None else f"is at revision {current}"
         raise SchemaOutOfDate(f"The database schema {state}; this version of Alliance needs {head}. Run `alliance db upgrade` first.")

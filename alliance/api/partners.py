@@ -20,7 +20,7 @@ from alliance.partners.schemas import (
     SponsorCreate,
     SponsorRead,
 )
-from alliance.partners.vocabulary import DeliveryRole, PartnerStatus, PartnerType, SISubtype
+from alliance.partners.vocabulary import DeliveryRole, SponsorSide, PartnerStatus, PartnerType, SISubtype
 
 router = APIRouter(tags=["partners"])
 
@@ -98,9 +98,11 @@ def remove_person(person_id: int, session: DbSession, actor: CurrentActor) -> Re
     return Response(status_code=204)
 
 
-@router.get("/partners/{partner_id}/sponsors", response_model=list[SponsorRead])
-def list_sponsors(partner_id: int, session: DbSession, actor: CurrentActor) -> list[Sponsor]:
-    return partner_service.list_sponsors(session, actor, partner_id=partner_id)
+@router.get("/partners/{partner_id}/sponsors", response_model=PageRead[SponsorRead])
+def list_sponsors(partner_id: int, session: DbSession, actor: CurrentActor, page: PageParams, side: SponsorSide | None = None) -> dict[str, object]:
+    """Executive sponsors of the relationship on both sides."""
+    result = partner_service.page_sponsors(session, actor, partner_id=partner_id, side=side, page=page)
+    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
 
 
 @router.post("/partners/{partner_id}/sponsors", response_model=SponsorRead, status_code=201)

@@ -3,8 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.params import PageParams, Search
+from alliance.kit.schemas import PageRead
 from alliance.partners import program_service
-from alliance.partners.metrics import Metric
 from alliance.partners.models import Program, Tier
 from alliance.partners.schemas import MetricRead, ProgramRead, ProgramUpdate, TierRead, TierUpdate
 from alliance.partners.vocabulary import PartnerType
@@ -12,10 +13,11 @@ from alliance.partners.vocabulary import PartnerType
 router = APIRouter(tags=["programs"])
 
 
-@router.get("/programs", response_model=list[ProgramRead])
-def list_programs(session: DbSession, actor: CurrentActor, partner_type: PartnerType | None = None, active: bool | None = None) -> list[Program]:
+@router.get("/programs", response_model=PageRead[ProgramRead])
+def list_programs(session: DbSession, actor: CurrentActor, page: PageParams, partner_type: PartnerType | None = None, active: bool | None = None) -> dict[str, object]:
     """Programs with their tiers, benefits and advancement criteria (the published program guide)."""
-    return program_service.list_programs(session, actor, partner_type=partner_type, active=active)
+    result = program_service.list_programs_page(session, actor, partner_type=partner_type, active=active, page=page)
+    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
 
 
 @router.get("/programs/{program_id}", response_model=ProgramRead)
@@ -41,8 +43,9 @@ def update_tier(tier_id: int, data: TierUpdate, session: DbSession, actor: Curre
     return program_service.update_tier(session, actor, tier_id=tier_id, data=data)
 
 
-@router.get("/metrics", response_model=list[MetricRead])
-def list_metrics(actor: CurrentActor) -> list[Metric]:
+@router.get("/metrics", response_model=PageRead[MetricRead])
+def list_metrics(actor: CurrentActor, page: PageParams, q: Search = None) -> dict[str, object]:
     """Metric names tier criteria may use."""
     del actor
-    return program_service.list_metrics()
+    metrics = [m for m in program_service.list_metrics() if not q or q.lower() in m.name.lower() or q.lower() in m.label.lower()]
+    return {"items": metrics[page.offset : page.offset + page.limit], "total": len(metrics), "limit": page.limit, "offset": page.offset}

@@ -47,6 +47,10 @@ class AuditRepository:
     def get(self, seq: int) -> AuditEvent | None:
         return self.session.get(AuditEvent, seq)
 
+    def lock_head(self) -> AuditChainHead:
+        """The chain head, row-locked until commit: appenders queue here (PostgreSQL)."""
+        return self.session.execute(select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()).scalar_one()
+
     def head(self) -> AuditChainHead | None:
         return self.session.get(AuditChainHead, 1)
 

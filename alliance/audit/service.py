@@ -8,11 +8,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from alliance.audit.chain import ChainVerdict, event_hash, verify_events
-from alliance.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from alliance.audit.models import GENESIS_HASH, AuditEvent
 from alliance.audit.repository import AuditFilters, AuditRepository
 from alliance.errors import NotFound
 from alliance.identity.permissions import Permission, require
@@ -57,10 +57,7 @@ def record(
     session.flush()
     # Row lock on the head serialises concurrent appenders on PostgreSQL; SQLite writers already
     # hold the database write lock (BEGIN IMMEDIATE).
-    head = session.execute(select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditChainHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
-        session.add(head)
+    head = AuditRepository(session).lock_head()
     changed_before, changed_after = _only_changes(before, after)
     event = AuditEvent(
         seq=head.last_seq + 1,

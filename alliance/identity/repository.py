@@ -38,6 +38,12 @@ class UserRepository(Repository[User]):
         statement = self.readable().where(User.partner_id.is_(None), User.role.in_(roles), User.is_active.is_(True)).order_by(User.name)
         return list(self.session.scalars(statement))
 
+    def vendor_contact(self, user_id: int) -> tuple[str, str] | None:
+        """Name and email of an active vendor user, as a projection: a partner sees who their CAM is."""
+        statement = select(User.name, User.email).where(User.id == user_id, User.partner_id.is_(None), User.is_active.is_(True))
+        row = self.session.execute(statement.execution_options(bypass_partner_scope="partner sees their CAM's name and email")).first()
+        return (row[0], row[1]) if row else None
+
 
 class TokenRepository(Repository[ApiToken]):
     model = ApiToken

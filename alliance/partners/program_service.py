@@ -13,6 +13,7 @@ from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
+from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.partners.metrics import METRICS, Metric, metric_error
 from alliance.partners.models import Program, Tier, TierCriterion
 from alliance.partners.program_file import ProgramFile, ProgramsFile, TierFile
@@ -41,6 +42,11 @@ def list_programs(session: Session, actor: Actor, *, partner_type: PartnerType |
     require(actor, Permission.PROGRAMS_READ)
     repository = ProgramRepository(session)
     return list(session.scalars(repository.listed(partner_type=partner_type, active=active)))
+
+
+def list_programs_page(session: Session, actor: Actor, *, partner_type: PartnerType | None, active: bool | None, page: PageRequest) -> Page[Program]:
+    require(actor, Permission.PROGRAMS_READ)
+    return paginate(session, ProgramRepository(session).listed(partner_type=partner_type, active=active), page)
 
 
 def get_program(session: Session, actor: Actor, *, program_id: int) -> Program:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from alliance.kit.repository import Repository
 from alliance.partners.models import Partner, PartnerAttribute, Person, Program, Sponsor, Tier
-from alliance.partners.vocabulary import AttributeKind, DeliveryRole, PartnerStatus, PartnerType, SISubtype
+from alliance.partners.vocabulary import AttributeKind, DeliveryRole, PartnerStatus, PartnerType, SISubtype, SponsorSide
 
 PARTNER_LOAD = (selectinload(Partner.attributes), selectinload(Partner.tier), selectinload(Partner.program))
 
@@ -60,6 +60,15 @@ class PartnerRepository(Repository[Partner]):
             )
         return statement
 
+    def counts_by_kind(self) -> list[tuple[str, str | None, str, int]]:
+        """(partner_type, si_subtype, status, count) over the partners in scope."""
+        statement = (
+            self.readable()
+            .with_only_columns(Partner.partner_type, Partner.si_subtype, Partner.status, func.count())
+            .group_by(Partner.partner_type, Partner.si_subtype, Partner.status)
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in self.session.execute(statement)]
+
 
 class PersonRepository(Repository[Person]):
     model = Person
@@ -90,8 +99,11 @@ class PersonRepository(Repository[Person]):
 class SponsorRepository(Repository[Sponsor]):
     model = Sponsor
 
-    def for_partner(self, partner_id: int) -> Sequence[Sponsor]:
-        return self.session.scalars(self.readable().where(Sponsor.partner_id == partner_id).order_by(Sponsor.side, Sponsor.id)).all()
+    def for_partner(self, partner_id: int, *, side: SponsorSide | None = None) -> Select[tuple[Sponsor]]:
+        statement = self.readable().where(Sponsor.partner_id == partner_id)
+        if side:
+            statement = statement.where(Sponsor.side == side)
+        return statement.order_by(Sponsor.side.desc(), Sponsor.id)
 
 
 PROGRAM_LOAD = (selectinload(Program.tiers).selectinload(Tier.criteria),)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -240,9 +242,14 @@ def _email_conflict(email: str) -> Conflict:
     return Conflict(f"Someone with email {email} is already listed for this partner.", details=[{"field": "email", "message": "already in use for this partner"}])
 
 
-def list_sponsors(session: Session, actor: Actor, *, partner_id: int) -> list[Sponsor]:
+def page_sponsors(session: Session, actor: Actor, *, partner_id: int, side: SponsorSide | None, page: PageRequest) -> Page[Sponsor]:
     get_partner(session, actor, partner_id=partner_id)
-    return list(SponsorRepository(session).for_partner(partner_id))
+    return paginate(session, SponsorRepository(session).for_partner(partner_id, side=side), page)
+
+
+def list_sponsors(session: Session, actor: Actor, *, partner_id: int) -> list[Sponsor]:
+    """All of a partner's sponsors (a handful), vendor side first."""
+    return list(page_sponsors(session, actor, partner_id=partner_id, side=None, page=PageRequest(limit=500)).items)
 
 
 def add_sponsor(session: Session, actor: Actor, *, partner_id: int, data: SponsorCreate) -> Sponsor:
@@ -275,3 +282,46 @@ def remove_sponsor(session: Session, actor: Actor, *, sponsor_id: int) -> None:
     fields = ("side", "name", "title", "email", "user_id")
     audit.record(session, actor, "sponsor.removed", entity_type="sponsor", entity_id=sponsor.id, partner_id=sponsor.partner_id, before=snapshot(sponsor, fields))
     repository.delete(sponsor)
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    total: int
+    by_type: dict[str, int]
+    by_subtype: dict[str, int]
+    by_status: dict[str, int]
+
+
+def portfolio_summary(session: Session, actor: Actor) -> PortfolioSummary:
+    """Partner counts by type, SI subtype and status, for the console dashboard."""
+    require(actor, Permission.PARTNERS_READ)
+    by_type: Counter[str] = Counter()
+    by_subtype: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    for partner_type, si_subtype, status, count in PartnerRepository(session).counts_by_kind():
+        by_type[partner_type] += count
+        by_status[status] += count
+        if si_subtype:
+            by_subtype[si_subtype] += count
+    return PortfolioSummary(total=sum(by_type.values()), by_type=dict(by_type), by_subtype=dict(by_subtype), by_status=dict(by_status))
+
+
+def count_people_by_role(session: Session, actor: Actor, *, partner_id: int) -> dict[DeliveryRole, int]:
+    """Active people per delivery role."""
+    get_partner(session, actor, partner_id=partner_id)
+    return PersonRepository(session).role_counts(partner_id)
+
+
+@dataclass(frozen=True)
+class CamContact:
+    name: str
+    email: str
+
+
+def cam_contact(session: Session, actor: Actor, *, partner_id: int) -> CamContact | None:
+    """Who the partner's channel account manager is; vendor users are otherwise hidden from partners."""
+    partner = get_partner(session, actor, partner_id=partner_id)
+    if partner.cam_user_id is None:
+        return None
+    contact = identity_repository.UserRepository(session).vendor_contact(partner.cam_user_id)
+    return CamContact(name=contact[0], email=contact[1]) if contact else None

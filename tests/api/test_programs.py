@@ -5,7 +5,7 @@ import pytest
 
 class TestPrograms:
     def test_default_programs_cover_every_partner_type(self, client, world):
-        programs = client.get("/api/v1/programs", headers=world.headers("a_user")).json()
+        programs = client.get("/api/v1/programs", headers=world.headers("a_user")).json()["items"]
         kinds = {(p["partner_type"], p["si_subtype"]) for p in programs}
         assert kinds == {
             ("systems_integrator", "gsi"), ("systems_integrator", "regional"), ("systems_integrator", "vertical"),
@@ -13,7 +13,7 @@ class TestPrograms:
         }
 
     def test_si_programs_weigh_delivery_capacity_resellers_weigh_revenue(self, client, world):
-        programs = {p["key"]: p for p in client.get("/api/v1/programs", headers=world.headers("admin")).json()}
+        programs = {p["key"]: p for p in client.get("/api/v1/programs", headers=world.headers("admin")).json()["items"]}
         si_gold = next(t for t in programs["si-regional"]["tiers"] if t["key"] == "gold")
         reseller_gold = next(t for t in programs["reseller"]["tiers"] if t["key"] == "gold")
         assert any(c["metric"].startswith("certified.implementation_engineer") for c in si_gold["criteria"])
@@ -88,5 +88,8 @@ class TestUpdateTier:
         assert response.json()["error"]["details"]
 
     def test_metrics_catalog(self, client, world):
-        names = {m["name"] for m in client.get("/api/v1/metrics", headers=world.headers("a_user")).json()}
+        body = client.get("/api/v1/metrics?limit=500", headers=world.headers("a_user")).json()
+        names = {m["name"] for m in body["items"]}
+        assert body["total"] == len(names)
+        assert client.get("/api/v1/metrics?q=influenced_revenue", headers=world.headers("a_user")).json()["total"] == 1
         assert {"certified.implementation_engineer.professional", "influenced_revenue_12m", "direct_revenue_12m"} <= names

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -135,6 +135,7 @@ def _register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, dispatch(api_errors.validation_error_response, web_errors.validation_error_page))
     app.add_exception_handler(StarletteHTTPException, dispatch(api_errors.http_error_response, web_errors.http_error_page))
     app.add_exception_handler(IntegrityError, dispatch(api_errors.integrity_error_response, web_errors.integrity_error_page))
+    app.add_exception_handler(DataError, dispatch(api_errors.data_error_response, web_errors.data_error_page))
     app.add_exception_handler(OperationalError, dispatch(api_errors.busy_error_response, web_errors.busy_error_page))
 
     def unexpected(request: Request, exc: Exception) -> Response:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import PageParams
+from alliance.api.params import IdPath, IdQuery, PageParams
 from alliance.audit import service as audit_service
 from alliance.audit.models import AuditEvent
 from alliance.audit.repository import AuditFilters
@@ -26,7 +26,7 @@ def list_events(
     entity_id: Filter = None,
     action: Annotated[str | None, Query(max_length=100, description="Action or action prefix, e.g. partner.")] = None,
     actor_email: Annotated[str | None, Query(max_length=320, alias="actor")] = None,
-    partner_id: int | None = None,
+    partner_id: IdQuery = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> dict[str, object]:
@@ -37,7 +37,7 @@ def list_events(
 
 
 @router.get("/events/{seq}", response_model=AuditEventRead)
-def get_event(seq: int, session: DbSession, actor: CurrentActor) -> AuditEvent:
+def get_event(seq: IdPath, session: DbSession, actor: CurrentActor) -> AuditEvent:
     return audit_service.get_event(session, actor, seq=seq)
 
 

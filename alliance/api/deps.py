@@ -61,4 +61,6 @@ def open_request_session(request: Request, actor: Actor, database: Database) -> 
         session.close()
 
 
-DbSession = Annotated[Session, Depends(scoped_session)]
+# scope="function": commit before the response is sent, so a failed commit is the request's error
+# (never a success answer for a change that was not saved).
+DbSession = Annotated[Session, Depends(scoped_session, scope="function")]

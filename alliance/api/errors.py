@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alliance.errors import AllianceError, Conflict, NotAuthenticated, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
@@ -77,6 +77,12 @@ def integrity_error_response(exc: IntegrityError) -> JSONResponse:
     # A constraint caught what a service check did not (usually a concurrent write).
     logger.warning("integrity error: %s", type(exc.orig).__name__)
     return JSONResponse(error_body("conflict", "The change conflicts with existing data (a duplicate or a missing reference)."), status_code=409)
+
+
+def data_error_response(exc: DataError) -> JSONResponse:
+    # A value the database cannot store (out of range, wrong encoding) that validation let through.
+    logger.warning("data error: %s", type(exc.orig).__name__)
+    return JSONResponse(error_body("validation_error", "A value is out of range for the database."), status_code=422)
 
 
 def busy_error_response(exc: OperationalError) -> JSONResponse:

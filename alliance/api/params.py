@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from alliance.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from alliance.kit.schemas import MAX_ROW_ID
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 
 
 def page_params(

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import PageParams, Search, Sort
+from alliance.api.params import IdPath, IdQuery, PageParams, Search, Sort
 from alliance.kit.schemas import PageRead
 from alliance.partners import service as partner_service
 from alliance.partners.models import Partner, Person, Sponsor
@@ -37,8 +37,8 @@ def list_partners(
     status: PartnerStatus | None = None,
     tier: Annotated[str | None, Query(max_length=60, description="Tier key, e.g. gold")] = None,
     region: Literal["NA", "LATAM", "EMEA", "APAC"] | None = None,
-    cam_user_id: int | None = None,
-    program_id: int | None = None,
+    cam_user_id: IdQuery = None,
+    program_id: IdQuery = None,
 ) -> dict[str, object]:
     """Partners visible to the caller (a partner user sees only their own organisation)."""
     filters = PartnerFilters(
@@ -54,7 +54,7 @@ def create_partner(data: PartnerCreate, session: DbSession, actor: CurrentActor)
 
 
 @router.get("/partners/{partner_id}", response_model=PartnerRead)
-def get_partner(partner_id: int, session: DbSession, actor: CurrentActor) -> Partner:
+def get_partner(partner_id: IdPath, session: DbSession, actor: CurrentActor) -> Partner:
     return partner_service.get_partner(session, actor, partner_id=partner_id)
 
 
@@ -83,7 +83,7 @@ def add_person(partner_id: int, data: PersonCreate, session: DbSession, actor: C
 
 
 @router.get("/people/{person_id}", response_model=PersonRead)
-def get_person(person_id: int, session: DbSession, actor: CurrentActor) -> Person:
+def get_person(person_id: IdPath, session: DbSession, actor: CurrentActor) -> Person:
     return partner_service.get_person(session, actor, person_id=person_id)
 
 
@@ -93,13 +93,13 @@ def update_person(person_id: int, data: PersonUpdate, session: DbSession, actor:
 
 
 @router.delete("/people/{person_id}", status_code=204)
-def remove_person(person_id: int, session: DbSession, actor: CurrentActor) -> Response:
+def remove_person(person_id: IdPath, session: DbSession, actor: CurrentActor) -> Response:
     partner_service.remove_person(session, actor, person_id=person_id)
     return Response(status_code=204)
 
 
 @router.get("/partners/{partner_id}/sponsors", response_model=PageRead[SponsorRead])
-def list_sponsors(partner_id: int, session: DbSession, actor: CurrentActor, page: PageParams, side: SponsorSide | None = None) -> dict[str, object]:
+def list_sponsors(partner_id: IdPath, session: DbSession, actor: CurrentActor, page: PageParams, side: SponsorSide | None = None) -> dict[str, object]:
     """Executive sponsors of the relationship on both sides."""
     result = partner_service.page_sponsors(session, actor, partner_id=partner_id, side=side, page=page)
     return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
@@ -111,6 +111,6 @@ def add_sponsor(partner_id: int, data: SponsorCreate, session: DbSession, actor:
 
 
 @router.delete("/sponsors/{sponsor_id}", status_code=204)
-def remove_sponsor(sponsor_id: int, session: DbSession, actor: CurrentActor) -> Response:
+def remove_sponsor(sponsor_id: IdPath, session: DbSession, actor: CurrentActor) -> Response:
     partner_service.remove_sponsor(session, actor, sponsor_id=sponsor_id)
     return Response(status_code=204)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import PageParams, Search
+from alliance.api.params import IdPath, PageParams, Search
 from alliance.kit.schemas import PageRead
 from alliance.partners import program_service
 from alliance.partners.models import Program, Tier
@@ -21,7 +21,7 @@ def list_programs(session: DbSession, actor: CurrentActor, page: PageParams, par
 
 
 @router.get("/programs/{program_id}", response_model=ProgramRead)
-def get_program(program_id: int, session: DbSession, actor: CurrentActor) -> Program:
+def get_program(program_id: IdPath, session: DbSession, actor: CurrentActor) -> Program:
     return program_service.get_program(session, actor, program_id=program_id)
 
 
@@ -33,7 +33,7 @@ def update_program(program_id: int, data: ProgramUpdate, session: DbSession, act
 
 
 @router.get("/tiers/{tier_id}", response_model=TierRead)
-def get_tier(tier_id: int, session: DbSession, actor: CurrentActor) -> Tier:
+def get_tier(tier_id: IdPath, session: DbSession, actor: CurrentActor) -> Tier:
     return program_service.get_tier(session, actor, tier_id=tier_id)
 
 

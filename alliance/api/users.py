@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import PageParams, Search, Sort
+from alliance.api.params import IdPath, IdQuery, PageParams, Search, Sort
 from alliance.identity import service as identity_service
 from alliance.identity.models import User
 from alliance.identity.schemas import UserCreate, UserRead, UserUpdate
@@ -22,7 +22,7 @@ def me(session: DbSession, actor: CurrentActor) -> User:
 
 @router.get("/users", response_model=PageRead[UserRead])
 def list_users(
-    session: DbSession, actor: CurrentActor, page: PageParams, sort: Sort = None, q: Search = None, role: Role | None = None, partner_id: int | None = None
+    session: DbSession, actor: CurrentActor, page: PageParams, sort: Sort = None, q: Search = None, role: Role | None = None, partner_id: IdQuery = None
 ) -> dict[str, object]:
     """Vendor staff see everyone; partner admins see their own organisation's users."""
     result = identity_service.list_users(session, actor, role=role, partner_id=partner_id, q=q, sort=sort, page=page)
@@ -35,7 +35,7 @@ def create_user(data: UserCreate, session: DbSession, actor: CurrentActor) -> Us
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-def get_user(user_id: int, session: DbSession, actor: CurrentActor) -> User:
+def get_user(user_id: IdPath, session: DbSession, actor: CurrentActor) -> User:
     return identity_service.get_user(session, actor, user_id=user_id)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from alliance.identity.scope import Role
-from alliance.kit.schemas import Email, InputSchema, OptionalText, ReadSchema, ShortText
+from alliance.kit.schemas import Email, InputSchema, OptionalText, ReadSchema, RowId, ShortText
 
 Password = Annotated[str, Field(min_length=10, max_length=200)]
 
@@ -16,7 +16,7 @@ class UserCreate(InputSchema):
     name: ShortText
     title: OptionalText | None = None
     role: Role
-    partner_id: int | None = Field(default=None, description="Required for partner roles; set from the actor for partner admins")
+    partner_id: RowId | None = Field(default=None, description="Required for partner roles; set from the actor for partner admins")
     password: Password | None = Field(default=None, description="Omit to create a user who cannot log in yet")
 
 

@@ -19,6 +19,11 @@ CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=T
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/\S*)?$")]
 
 
+# Ids fit the database's integer columns on every backend: a larger one is a 422, not a driver error.
+MAX_ROW_ID = 2_147_483_647
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+
 class InputSchema(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

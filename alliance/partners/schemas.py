@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from alliance.kit.schemas import CountryCode, Email, InputSchema, OptionalText, ReadSchema, ShortText, Url
+from alliance.kit.schemas import CountryCode, Email, InputSchema, OptionalText, ReadSchema, RowId, ShortText, Url
 from alliance.partners.vocabulary import (
     REGIONS,
     AssetAccessLevel,
@@ -44,9 +44,9 @@ class PartnerCreate(InputSchema):
     consultant_headcount: Annotated[int, Field(ge=0, le=1_000_000)] = 0
     enrolled_on: date | None = None
     status: PartnerStatus = PartnerStatus.PROSPECT
-    program_id: int | None = Field(default=None, description="Defaults to the program for the partner's type and subtype")
-    tier_id: int | None = Field(default=None, description="Defaults to the program's entry tier")
-    cam_user_id: int | None = None
+    program_id: RowId | None = Field(default=None, description="Defaults to the program for the partner's type and subtype")
+    tier_id: RowId | None = Field(default=None, description="Defaults to the program's entry tier")
+    cam_user_id: RowId | None = None
 
     _regions = field_validator("regions")(_check_regions)
 
@@ -73,9 +73,9 @@ class PartnerUpdate(InputSchema):
     consultant_headcount: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     enrolled_on: date | None = None
     status: PartnerStatus | None = None
-    program_id: int | None = None
-    tier_id: int | None = None
-    cam_user_id: int | None = None
+    program_id: RowId | None = None
+    tier_id: RowId | None = None
+    cam_user_id: RowId | None = None
     reason: Annotated[str, Field(max_length=1000)] | None = Field(default=None, description="Recorded in the audit trail")
 
     _regions = field_validator("regions")(_check_regions)
@@ -144,7 +144,7 @@ class SponsorCreate(InputSchema):
     name: ShortText
     title: OptionalText | None = None
     email: Email | None = None
-    user_id: int | None = Field(default=None, description="The vendor executive's user id (vendor side only)")
+    user_id: RowId | None = Field(default=None, description="The vendor executive's user id (vendor side only)")
 
 
 class SponsorRead(ReadSchema):

@@ -44,3 +44,12 @@ def test_permission_denied_body(client, world):
 def test_openapi_and_docs_public(client):
     assert client.get("/api/openapi.json").json()["info"]["title"] == "Alliance"
     assert client.get("/api/docs").status_code == 200
+
+
+def test_ids_out_of_database_range(client, world):
+    headers = world.headers("admin")
+    for url in ("/api/v1/partners/99999999999", "/api/v1/people/0", "/api/v1/partners?cam_user_id=99999999999", "/api/v1/audit/events/-1"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 422, (url, response.text)
+    response = client.patch(f"/api/v1/partners/{world.a.id}", headers=headers, json={"cam_user_id": 99999999999})
+    assert response.status_code == 422 and response.json()["error"]["details"][0]["field"] == "cam_user_id"

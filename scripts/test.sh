@@ -9,6 +9,8 @@ bash scripts/bootstrap.sh test || exit 1
 PY=.venv/bin/python
 reports=$(mktemp -d)
 status=0
+# One pytest worker per core (pytest-xdist); each worker builds its own database.
+workers=${ALLIANCE_TEST_WORKERS:-auto}
 
 browser_args=()
 if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
@@ -20,12 +22,12 @@ else
 fi
 
 echo "== SQLite =="
-ALLIANCE_TEST_BACKEND=sqlite $PY -m pytest "${browser_args[@]}" --junitxml="$reports/sqlite.xml" "$@" || status=1
+ALLIANCE_TEST_BACKEND=sqlite $PY -m pytest -n "$workers" "${browser_args[@]}" --junitxml="$reports/sqlite.xml" "$@" || status=1
 
 pg_url=${ALLIANCE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
 if [ "${ALLIANCE_TEST_REQUIRE_POSTGRES:-}" = 1 ] || $PY -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$pg_url" 2>/dev/null; then
   echo "== PostgreSQL =="
-  ALLIANCE_TEST_BACKEND=postgresql $PY -m pytest "${browser_args[@]}" --junitxml="$reports/postgresql.xml" "$@" || status=1
+  ALLIANCE_TEST_BACKEND=postgresql $PY -m pytest -n "$workers" "${browser_args[@]}" --junitxml="$reports/postgresql.xml" "$@" || status=1
 else
   echo "PostgreSQL run: skipped (no server at $pg_url; set ALLIANCE_TEST_POSTGRES_URL)"
 fi

@@ -92,8 +92,10 @@ def shared_database(database_url: str) -> Iterator[Database]:
 
 def _empty_all_tables(database: Database) -> None:
     import_all_models()
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    # The audit chain head is a fixed row created by the migration: reset it, keep it.
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "audit_chain_head"]
     with database.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_chain_head SET last_seq = 0, last_hash = :genesis"), {"genesis": "0" * 64})
         if database.is_sqlite:
             connection.execute(text("PRAGMA defer_foreign_keys=ON"))
             for table in tables:

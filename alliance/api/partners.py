@@ -20,7 +20,7 @@ from alliance.partners.schemas import (
     SponsorCreate,
     SponsorRead,
 )
-from alliance.partners.vocabulary import DeliveryRole, SponsorSide, PartnerStatus, PartnerType, SISubtype
+from alliance.partners.vocabulary import DeliveryRole, PartnerStatus, PartnerType, SISubtype, SponsorSide
 
 router = APIRouter(tags=["partners"])
 

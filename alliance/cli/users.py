@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-
 from pydantic import ValidationError
 
 from alliance.cli.context import console, fail, operator, read_stdin_secret, unit_of_work

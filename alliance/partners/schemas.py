@@ -17,6 +17,9 @@ from alliance.partners.vocabulary import (
     SponsorSide,
 )
 
+# Numeric(14, 2): the largest amount the column holds.
+MAX_MONEY = Decimal("999999999999.99")
+
 Tag = Annotated[str, Field(min_length=1, max_length=100)]
 TagList = Annotated[list[Tag], Field(max_length=50)]
 
@@ -160,7 +163,7 @@ class SponsorRead(ReadSchema):
 class CriterionIn(InputSchema):
     metric: Annotated[str, Field(min_length=1, max_length=100)]
     comparison: Literal[">=", ">", "==", "<=", "<"] = ">="
-    threshold: Annotated[Decimal, Field(ge=0, le=Decimal("1e15"))]
+    threshold: Annotated[Decimal, Field(ge=0, le=Decimal("1e15"), decimal_places=2)]
 
 
 class CriterionRead(ReadSchema):
@@ -173,8 +176,8 @@ class TierBenefits(InputSchema):
     deal_protection_days: Annotated[int, Field(ge=0, le=1095)]
     project_protection_days: Annotated[int, Field(ge=0, le=1095)]
     influence_protection_days: Annotated[int, Field(ge=0, le=1095)]
-    mdf_allocation: Annotated[Decimal, Field(ge=0, le=Decimal("1e12"))] = Decimal(0)
-    discount_percent: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(0)
+    mdf_allocation: Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=2)] = Decimal(0)
+    discount_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal(0)
     cosell_priority: Annotated[int, Field(ge=1, le=5)] = 3
     asset_access_level: AssetAccessLevel = AssetAccessLevel.STANDARD
 
@@ -184,8 +187,8 @@ class TierUpdate(InputSchema):
     deal_protection_days: Annotated[int, Field(ge=0, le=1095)] | None = None
     project_protection_days: Annotated[int, Field(ge=0, le=1095)] | None = None
     influence_protection_days: Annotated[int, Field(ge=0, le=1095)] | None = None
-    mdf_allocation: Annotated[Decimal, Field(ge=0, le=Decimal("1e12"))] | None = None
-    discount_percent: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    mdf_allocation: Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=2)] | None = None
+    discount_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
     cosell_priority: Annotated[int, Field(ge=1, le=5)] | None = None
     asset_access_level: AssetAccessLevel | None = None
     criteria_mode: Literal["all", "any"] | None = None

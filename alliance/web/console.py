@@ -1,28 +1,37 @@
-"""Vendor console pages (channel team)."""
+"""Vendor console home: the channel team's view of the portfolio."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from alliance.errors import NotFound
+from alliance.audit import service as audit_service
+from alliance.audit.repository import AuditFilters
+from alliance.identity.permissions import Permission, can
+from alliance.identity.scope import Role
 from alliance.kit.pagination import PageRequest
+from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
-from alliance.web.deps import WebActor, WebSession
+from alliance.web.deps import VendorActor, WebSession, vendor_actor
 from alliance.web.templating import render
 
-router = APIRouter(prefix="/console")
-
-
-def _vendor_only(actor: WebActor) -> None:
-    if actor.is_partner:
-        # Partner users have no console; answer as if it did not exist.
-        raise NotFound("There is no page at this address.")
+router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
 
 
 @router.get("")
-def dashboard(request: Request, session: WebSession, actor: WebActor) -> Response:
-    _vendor_only(actor)
-    partners = partner_service.list_partners(session, actor, filters=PartnerFilters(), sort="name", page=PageRequest(limit=10))
-    return render(request, "console/dashboard.html", {"partners": partners})
+def dashboard(request: Request, session: WebSession, actor: VendorActor) -> Response:
+    my_partners = None
+    if actor.role == Role.CAM:
+        my_partners = partner_service.list_partners(session, actor, filters=PartnerFilters(cam_user_id=actor.user_id), sort="name", page=PageRequest(limit=10))
+    recent = None
+    if can(actor, Permission.AUDIT_READ):
+        recent = audit_service.list_events(session, actor, filters=AuditFilters(), page=PageRequest(limit=8))
+    context = {
+        "summary": partner_service.portfolio_summary(session, actor),
+        "programs": program_service.list_programs(session, actor),
+        "tier_counts": program_service.partner_counts_by_tier(session, actor),
+        "my_partners": my_partners,
+        "recent": recent,
+    }
+    return render(request, "console/dashboard.html", context)

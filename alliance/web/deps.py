@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from alliance.api.deps import get_database, open_request_session
 from alliance.db import Database
-from alliance.errors import NotAuthenticated, PermissionDenied
+from alliance.errors import NotAuthenticated, NotFound, PermissionDenied
 from alliance.identity import service as identity_service
 from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor, PartnerScope
@@ -21,6 +21,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class LoginRequired(NotAuthenticated):
     """The web adapter answers this with a redirect to the login page."""
+
+
+class NoPortalForVendor(NotFound):
+    """Vendor staff have no partner portal: pages send them to the console, anything else is 404."""
 
 
 def csrf_token(request: Request) -> str:
@@ -63,11 +67,35 @@ def web_actor(request: Request, database: Annotated[Database, Depends(get_databa
 WebActor = Annotated[Actor, Depends(web_actor)]
 
 
+def vendor_actor(actor: WebActor) -> Actor:
+    if actor.is_partner:
+        # Partner users have no console; answer as if it did not exist.
+        raise NotFound("There is no page at this address.")
+    return actor
+
+
+VendorActor = Annotated[Actor, Depends(vendor_actor)]
+
+
+def portal_actor(actor: WebActor) -> Actor:
+    """A partner user with their partner; every portal page works on actor.partner_id only."""
+    if not actor.is_partner:
+        raise NoPortalForVendor("The partner portal is for partner users.")
+    if actor.partner_id is None:
+        raise NotFound("There is no page at this address.")
+    return actor
+
+
+PortalActor = Annotated[Actor, Depends(portal_actor)]
+
+
 def web_session(request: Request, actor: WebActor, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     yield from open_request_session(request, actor, database)
 
 
-WebSession = Annotated[Session, Depends(web_session)]
+# scope="function": commit before the response is sent, so the page a redirect leads to sees
+# the change, and a failed commit becomes an error page instead of a false "saved".
+WebSession = Annotated[Session, Depends(web_session, scope="function")]
 
 
 def flash(request: Request, message: str, category: str = "success") -> None:

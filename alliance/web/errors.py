@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alliance.api.errors import status_for, validation_details
 from alliance.errors import AllianceError, NotAuthenticated
+from alliance.web.deps import NoPortalForVendor
 
 logger = logging.getLogger("alliance.web")
 
@@ -29,6 +30,8 @@ def alliance_error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if isinstance(exc, NoPortalForVendor) and request.method in ("GET", "HEAD"):
+        return RedirectResponse("/console", status_code=303)
     return _page(request, status_for(exc), exc.message, exc.details)
 
 
@@ -56,3 +59,8 @@ def busy_error_page(request: Request, exc: Exception) -> Response:
 def unexpected_error_page(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _page(request, 500, "Something went wrong on our side; it has been logged.")
+
+
+def data_error_page(request: Request, exc: Exception) -> Response:
+    logger.warning("data error on %s", request.url.path)
+    return _page(request, 422, "A value is out of range for the database.")

@@ -7,10 +7,12 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from alliance.web import auth, console, portal
+from alliance.web import audit, auth, console, contacts, partners, portal, programs
 from alliance.web.deps import WebActor, verify_csrf, web_actor
 
 STATIC_DIR = Path(__file__).parent / "static"
+# The console and portal page modules, all mounted behind login; tests walk them for isolation checks.
+PAGE_MODULES = (console, partners, contacts, programs, audit, portal)
 
 
 def build_web_router() -> APIRouter:
@@ -19,8 +21,8 @@ def build_web_router() -> APIRouter:
     # Every page below needs a logged-in user; a new page cannot forget it.
     protected = APIRouter(dependencies=[Depends(web_actor)])
     protected.add_api_route("/", home, methods=["GET"])
-    protected.include_router(console.router)
-    protected.include_router(portal.router)
+    for module in PAGE_MODULES:
+        protected.include_router(module.router)
     router.include_router(protected)
     return router
 

@@ -13,9 +13,21 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from alliance import __version__
-from alliance.identity.permissions import Permission, can
+from alliance.identity.permissions import Permission, can, can_edit_partner
 from alliance.identity.scope import ROLE_LABELS
-from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, SUBTYPE_LABELS, TYPE_LABELS
+from alliance.partners.metrics import COMPARISONS, METRICS
+from alliance.partners.vocabulary import (
+    DELIVERY_ROLE_LABELS,
+    REGIONS,
+    SUBTYPE_LABELS,
+    TYPE_LABELS,
+    AssetAccessLevel,
+    DeliveryRole,
+    PartnerStatus,
+    PartnerType,
+    SISubtype,
+    SponsorSide,
+)
 from alliance.web.deps import csrf_token, pop_flashes
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -46,6 +58,11 @@ def _when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def _options(items: Any, value: str = "id", text: str = "name") -> list[tuple[str, str]]:
+    """(value, label) pairs from loaded objects, for a select."""
+    return [(str(getattr(item, value)), str(getattr(item, text))) for item in items]
+
+
 def _query(request: Request, **changes: Any) -> str:
     """The current query string with some parameters replaced (sorting and paging links)."""
     params = dict(request.query_params)
@@ -57,8 +74,53 @@ def _query(request: Request, **changes: Any) -> str:
     return "?" + urlencode(params)
 
 
-templates.env.filters.update(label=_label, money=_money, when=_when)
-templates.env.globals.update(version=__version__, Permission=Permission, query=_query)
+COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "==": "=", "<=": "≤", "<": "<"}
+
+
+# (value, label) pairs for the selects of every form and filter bar.
+CHOICES: dict[str, list[tuple[str, str]]] = {
+    "partner_type": [(t.value, TYPE_LABELS[t]) for t in PartnerType],
+    "si_subtype": [(t.value, SUBTYPE_LABELS[t]) for t in SISubtype],
+    "status": [(s.value, s.value.capitalize()) for s in PartnerStatus],
+    "region": [(r, r) for r in REGIONS],
+    "delivery_role": [(r.value, DELIVERY_ROLE_LABELS[r]) for r in DeliveryRole],
+    "sponsor_side": [(s.value, f"{s.value.capitalize()} side") for s in SponsorSide],
+    "asset_access_level": [(a.value, a.value.capitalize()) for a in AssetAccessLevel],
+    "criteria_mode": [("all", "All criteria must be met"), ("any", "Any one criterion is enough")],
+    "comparison": [(c, COMPARISON_SYMBOLS[c]) for c in COMPARISONS],
+}
+
+
+def _number(value: Decimal | int | float | None) -> str:
+    if value is None:
+        return "—"
+    text = format(Decimal(value).normalize(), "f")
+    return f"{Decimal(text):,}" if "." not in text else f"{Decimal(text):,.2f}"
+
+
+def _criterion(criterion: Any) -> str:
+    """A tier criterion in words: 'Certified solution architects (any level) ≥ 2'."""
+    metric = METRICS.get(criterion.metric)
+    label = metric.label if metric else criterion.metric
+    threshold = _money(criterion.threshold) if metric and metric.unit == "currency" else _number(criterion.threshold)
+    return f"{label} {COMPARISON_SYMBOLS.get(criterion.comparison, criterion.comparison)} {threshold}"
+
+
+def _audit_value(value: Any) -> str:
+    """One before/after value of an audit event, readable."""
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_audit_value(v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_audit_value(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+templates.env.filters.update(label=_label, money=_money, when=_when, number=_number, criterion=_criterion, audit_value=_audit_value)
+templates.env.globals.update(version=__version__, Permission=Permission, query=_query, options=_options, choices=CHOICES)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> Response:
@@ -68,6 +130,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "actor": actor,
         "user_name": getattr(request.state, "user_name", None),
         "can": (lambda permission: actor is not None and can(actor, permission)),
+        "can_edit_partner": (lambda partner_id: actor is not None and can_edit_partner(actor, partner_id)),
         "csrf_token": csrf_token(request),
         "flashes": pop_flashes(request),
     }

@@ -6,8 +6,8 @@ import threading
 
 from alliance.audit import service as audit_service
 from alliance.audit.repository import AuditFilters
-from alliance.kit.pagination import PageRequest
 from alliance.identity.scope import Actor, PartnerScope, Role
+from alliance.kit.pagination import PageRequest
 from alliance.partners import service as partner_service
 from alliance.partners.schemas import PersonUpdate
 

@@ -16,6 +16,9 @@ from alliance.app import create_app
 from alliance.web.deps import web_actor
 
 PUBLIC_ROUTES = {
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/docs"),
+    ("GET", "/docs/oauth2-redirect"),
     ("GET", "/healthz"),
     ("GET", "/login"),
     ("POST", "/login"),
@@ -104,19 +107,38 @@ def test_every_api_route_is_classified():
     assert not stale, f"ROUTES lists routes that no longer exist: {stale}"
 
 
+def _every_route(app) -> list[tuple[str, str, object]]:  # type: ignore[no-untyped-def]
+    """(method, path, effective route) for every route, including those of included routers."""
+    try:
+        from fastapi.routing import iter_route_contexts  # FastAPI >= 0.16x keeps included routers nested
+    except ImportError:
+        contexts = [(route.path, getattr(route, "methods", None) or set(), route) for route in app.routes]
+    else:
+        contexts = [(context.path, context.methods or set(), context.route) for context in iter_route_contexts(app.routes)]
+    return [(method, path, route) for path, methods, route in contexts for method in methods if method != "HEAD"]
+
+
 def test_every_route_requires_an_authenticated_actor():
-    app = create_app()
+    routes = _every_route(create_app())
+    assert len(routes) > 40, "route enumeration found too few routes: it is not seeing included routers"
     unguarded = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
+    for method, path, route in routes:
+        if (method, path) in PUBLIC_ROUTES or path.startswith("/static"):
             continue
-        for method in route.methods:
-            if (method, route.path) in PUBLIC_ROUTES:
-                continue
-            guard = api_actor if route.path.startswith("/api/") else web_actor
-            if not _depends_on(route, guard):
-                unguarded.append((method, route.path))
+        guard = api_actor if path.startswith("/api/") else web_actor
+        if not isinstance(route, APIRoute) or not _depends_on(route, guard):
+            unguarded.append((method, path))
     assert not unguarded, f"routes without an authenticated actor: {unguarded}"
+
+
+def test_every_api_route_answers_401_without_credentials(client):
+    for method, path in sorted(_openapi_routes()):
+        if (method, path) in PUBLIC_ROUTES:
+            continue
+        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1)
+        response = client.request(method, url, json={})
+        assert response.status_code == 401, f"{method} {url} answered {response.status_code} without credentials"
+        assert response.json()["error"]["code"] == "not_authenticated"
 
 
 def _snapshot_of_b(client, world) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,81 @@
+"""Vendor console: the audit trail browser and hash-chain verification (auditors and program admins)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from alliance.api.params import PageParams
+from alliance.audit import service as audit_service
+from alliance.audit.repository import AuditFilters
+from alliance.kit import clock
+from alliance.web.deps import VendorActor, WebSession, vendor_actor
+from alliance.web.forms import query_int
+from alliance.web.templating import render
+
+router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
+
+Text = Annotated[str | None, Query(max_length=100)]
+
+
+@router.get("/audit")
+def browse(
+    request: Request,
+    session: WebSession,
+    actor: VendorActor,
+    page: PageParams,
+    entity_type: Text = None,
+    entity_id: Text = None,
+    action: Text = None,
+    actor_email: Annotated[str | None, Query(alias="actor", max_length=320)] = None,
+    partner_id: Text = None,
+    date_from: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=20)] = None,
+) -> Response:
+    entity_types = audit_service.entity_types(session, actor)
+    errors: dict[str, str] = {}
+    since = _day(date_from, "from", errors)
+    until = _day(date_to, "to", errors)
+    partner = query_int(partner_id)
+    if (partner_id or "").strip() and partner is None:
+        errors["partner_id"] = "Enter a partner id (a whole number)."
+    filters = AuditFilters(
+        entity_type=(entity_type or "").strip() or None,
+        entity_id=(entity_id or "").strip() or None,
+        action=(action or "").strip() or None,
+        actor=(actor_email or "").strip() or None,
+        partner_id=partner,
+        since=since,
+        until=until + timedelta(days=1) if until else None,
+    )
+    events = audit_service.list_events(session, actor, filters=filters, page=page)
+    shown = {
+        "entity_type": filters.entity_type or "", "entity_id": filters.entity_id or "", "action": filters.action or "",
+        "actor": filters.actor or "", "partner_id": (partner_id or "").strip(), "from": (date_from or "").strip(), "to": (date_to or "").strip(),
+    }
+    context = {"events": events, "entity_types": entity_types, "values": shown, "errors": errors, "filtered": any(shown.values())}
+    return render(request, "audit/list.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/audit/verify")
+def verify(request: Request, session: WebSession, actor: VendorActor) -> Response:
+    verdict = audit_service.verify_chain(session, actor)
+    return render(request, "audit/verify.html", {"verdict": verdict, "checked_at": clock.now()})
+
+
+def _day(value: str | None, name: str, errors: dict[str, str]) -> datetime | None:
+    """A date filter as the start of that day in UTC; a malformed one is reported, not applied."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or day >= date.max:
+        errors[name] = "Use a date like 2025-01-31."
+        return None
+    return datetime.combine(day, time.min, tzinfo=clock.UTC)

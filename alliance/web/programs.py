@@ -1,0 +1,88 @@
+"""Vendor console: programs, their tier ladders, and the tier editor for program admins."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from alliance.api.params import IdPath
+from alliance.identity.permissions import Permission, require
+from alliance.partners import program_service
+from alliance.partners.models import Tier
+from alliance.partners.schemas import TierUpdate
+from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
+from alliance.web.forms import FormBody, Submission, form_values, submit
+from alliance.web.templating import render
+
+router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
+
+TIER_FIELDS = (
+    "name", "deal_protection_days", "project_protection_days", "influence_protection_days",
+    "mdf_allocation", "discount_percent", "cosell_priority", "asset_access_level", "criteria_mode",
+)
+CRITERION_KEY = re.compile(r"^criteria-(\d{1,3})-(metric|comparison|threshold)$")
+BLANK_ROWS = 2
+
+
+@router.get("/programs")
+def list_programs(request: Request, session: WebSession, actor: VendorActor) -> Response:
+    programs = program_service.list_programs(session, actor)
+    counts = program_service.partner_counts_by_tier(session, actor)
+    return render(request, "programs/list.html", {"programs": programs, "counts": counts})
+
+
+@router.get("/programs/{program_id}")
+def program_detail(request: Request, program_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    program = program_service.get_program(session, actor, program_id=program_id)
+    counts = program_service.partner_counts_by_tier(session, actor)
+    return render(request, "programs/detail.html", {"program": program, "counts": counts})
+
+
+@router.get("/tiers/{tier_id}/edit")
+def edit_tier(request: Request, tier_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    require(actor, Permission.PROGRAMS_WRITE)
+    tier = program_service.get_tier(session, actor, tier_id=tier_id)
+    return _form(request, tier, Submission(values=_tier_values(tier)))
+
+
+@router.post("/tiers/{tier_id}/edit")
+def update_tier(request: Request, tier_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    tier = program_service.get_tier(session, actor, tier_id=tier_id)
+    program_id = tier.program_id
+    rows = _submitted_rows(form)
+    values = {k: v for k, v in form_values(form, optional=True).items() if not CRITERION_KEY.match(k)}
+    values["criteria"] = [{"metric": r["metric"], "comparison": r["comparison"] or ">=", "threshold": r["threshold"]} for r in rows]
+    shown = {k: str(form.get(k, "")) for k in (*TIER_FIELDS, "reason")} | {"criteria": rows}
+    submission = submit(session, TierUpdate, values, lambda data: program_service.update_tier(session, actor, tier_id=tier_id, data=data), shown=shown)
+    if submission.ok and submission.result is not None:
+        flash(request, f"Tier {submission.result.name} saved.")
+        return RedirectResponse(f"/console/programs/{program_id}#tier-{tier_id}", status_code=303)
+    return _form(request, program_service.get_tier(session, actor, tier_id=tier_id), submission)
+
+
+def _submitted_rows(form: FormData) -> list[dict[str, str]]:
+    """Criterion rows in form order; a row without a metric is a removed (or unused) row."""
+    rows: dict[int, dict[str, str]] = {}
+    for key in form.keys():
+        match = CRITERION_KEY.match(key)
+        if match:
+            rows.setdefault(int(match[1]), {"metric": "", "comparison": "", "threshold": ""})[match[2]] = str(form.get(key, "")).strip()
+    return [row for _, row in sorted(rows.items()) if row["metric"]]
+
+
+def _tier_values(tier: Tier) -> dict[str, Any]:
+    values: dict[str, Any] = {name: str(getattr(tier, name)) for name in TIER_FIELDS}
+    values["mdf_allocation"] = format(tier.mdf_allocation.normalize(), "f")
+    values["discount_percent"] = format(tier.discount_percent.normalize(), "f")
+    values["criteria"] = [{"metric": c.metric, "comparison": c.comparison, "threshold": format(c.threshold.normalize(), "f")} for c in tier.criteria]
+    return values
+
+
+def _form(request: Request, tier: Tier, submission: Submission[Any]) -> Response:
+    rows = list(submission.values.get("criteria", [])) + [{"metric": "", "comparison": ">=", "threshold": ""}] * BLANK_ROWS
+    context = {"tier": tier, "values": submission.values, "errors": submission.errors, "rows": rows, "metrics": program_service.list_metrics()}
+    return render(request, "programs/tier_form.html", context, status_code=submission.status)

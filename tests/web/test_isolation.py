@@ -1,0 +1,93 @@
+"""Partner isolation in the web portal: a partner user never reaches the console or another
+partner's records, and every page sits behind login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from alliance.web.routes import PAGE_MODULES
+from tests.web.client import csrf_token, post, soup
+
+PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@")
+PORTAL_PAGES = ("/portal", "/portal/organization", "/portal/people", "/portal/tier", "/portal/organization/edit")
+
+
+def page_routes() -> list[tuple[str, str]]:
+    return sorted({(method, route.path) for module in PAGE_MODULES for route in module.router.routes if isinstance(route, APIRoute) for method in route.methods})
+
+
+def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "partner_id": world.b.id,
+        "person_id": world.b.person_ids[0],
+        "sponsor_id": world.b.sponsor_ids[1],
+        "program_id": world.program_ids["reseller"],
+        "tier_id": world.tier_ids["reseller/silver"],
+    }
+
+
+def snapshot_of_b(client, world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    admin = world.headers("admin")
+    return {name: client.get(url, headers=admin).json() for name, url in (
+        ("partner", f"/api/v1/partners/{world.b.id}"), ("people", f"/api/v1/partners/{world.b.id}/people"), ("sponsors", f"/api/v1/partners/{world.b.id}/sponsors"),
+    )}
+
+
+def test_the_inventory_covers_console_and_portal():
+    routes = page_routes()
+    assert ("GET", "/console/partners/{partner_id}") in routes
+    assert ("POST", "/portal/people/{person_id}/remove") in routes
+    assert all(path.startswith(("/console", "/portal")) for _, path in routes)
+
+
+def test_anonymous_visitors_are_sent_to_login_everywhere(client, world):
+    token = csrf_token(client, "/login")
+    for method, path in page_routes():
+        url = path.format(**ids_of_b(world))
+        response = client.request(method, url, data={"csrf_token": token} if method == "POST" else None, follow_redirects=False)
+        assert response.status_code == 303, (method, url, response.status_code)
+        assert response.headers["location"].startswith("/login?next="), (method, url)
+
+
+@pytest.mark.parametrize("who", ["a_user", "a_admin"])
+def test_partner_a_gets_404_for_every_console_page(client, login, world, who):
+    login(who)
+    for method, path in page_routes():
+        if not path.startswith("/console"):
+            continue
+        url = path.format(**ids_of_b(world))
+        response = post(client, url, {"name": "Mole"}) if method == "POST" else client.get(url)
+        assert response.status_code == 404, (method, url, response.status_code)
+        assert soup(response).find("h1").get_text(strip=True) == "Not found"
+    assert client.get("/console").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["a_user", "a_admin"])
+def test_partner_a_cannot_reach_partner_b_through_the_portal(client, login, world, who):
+    before = snapshot_of_b(client, world)
+    login(who)
+    b = ids_of_b(world)
+    own_person = world.a.person_ids[0]
+    for method, path in page_routes():
+        if not path.startswith("/portal") or "{" not in path:
+            continue
+        url = path.format(**b)
+        response = post(client, url, {"name": "Mole", "email": "mole@b.example", "delivery_role": "sales"}) if method == "POST" else client.get(url)
+        assert response.status_code == 404, (method, url, response.status_code)
+        # the same answer as for an id that does not exist at all
+        missing = path.format(**{k: 987654 for k in b})
+        assert (post(client, missing) if method == "POST" else client.get(missing)).status_code == 404
+    for url in PORTAL_PAGES:
+        text = client.get(url).text
+        assert not [leak for leak in PARTNER_B_TEXT if leak in text], url
+    assert client.get(f"/portal/people/{own_person}/edit").status_code == (200 if who == "a_admin" else 403)
+    assert snapshot_of_b(client, world) == before
+
+
+def test_partner_b_users_see_their_own_organisation_only(client, login, world):
+    login("b_user")
+    text = soup(client.get("/portal")).get_text()
+    assert "Blue Harbor" in text and "Northwind" not in text and "Cora Cam" in text

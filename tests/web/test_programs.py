@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from tests.web.client import post, soup
+
+
+def tier_form(client, tier_id):  # type: ignore[no-untyped-def]
+    """The tier form's current values, as the browser would submit them."""
+    page = soup(client.get(f"/console/tiers/{tier_id}/edit"))
+    values = {i["name"]: i.get("value", "") for i in page.select("form input[name]") if i["name"] != "csrf_token"}
+    values |= {s["name"]: (s.find("option", selected=True) or {"value": ""})["value"] for s in page.select("form select[name]")}
+    return values
+
+
+class TestProgramList:
+    def test_lists_programs_with_tiers_and_counts(self, client, login, world):
+        login("cam")
+        page = soup(client.get("/console/programs"))
+        card = next(c for c in page.find_all("article", class_="program-card") if "Regional SI Program" in c.get_text())
+        assert [t.get_text(strip=True) for t in card.find_all(class_="tier")] == ["Registered", "Silver", "Gold", "Platinum"]
+        assert "1 partners" in card.get_text()
+
+
+class TestProgramDetail:
+    def test_shows_benefits_and_criteria_in_words(self, client, login, world):
+        login("cam")
+        response = client.get(f"/console/programs/{world.program_ids['si-regional']}")
+        text = soup(response).get_text(" ", strip=True)
+        assert "Certified solution architects (any level) ≥ 2" in text
+        assert "Entry tier: no criteria." in text
+        assert "Edit tier" not in text
+
+    def test_program_admin_gets_edit_links(self, client, login, world):
+        login("admin")
+        page = soup(client.get(f"/console/programs/{world.program_ids['si-regional']}"))
+        assert page.find("a", href=f"/console/tiers/{world.tier_ids['si-regional/silver']}/edit") is not None
+
+    def test_unknown_program_is_404(self, client, login):
+        login("admin")
+        assert client.get("/console/programs/424242").status_code == 404
+
+
+class TestEditTier:
+    def test_only_program_admins(self, client, login, world):
+        login("cam")
+        tier_id = world.tier_ids["si-regional/silver"]
+        assert client.get(f"/console/tiers/{tier_id}/edit").status_code == 403
+        assert post(client, f"/console/tiers/{tier_id}/edit", {"name": "Hijacked"}).status_code == 403
+
+    def test_form_offers_known_metrics(self, client, login, world):
+        login("admin")
+        page = soup(client.get(f"/console/tiers/{world.tier_ids['si-regional/silver']}/edit"))
+        metric = page.find("select", {"name": "criteria-0-metric"})
+        assert metric.find("option", selected=True)["value"] == "certified.solution_architect"
+        assert metric.find("option", value="customer_references") is not None
+        assert page.find("select", {"name": "criteria-2-metric"}).find("option", selected=True) is None
+
+    def test_saves_benefits_and_criteria(self, client, login, world):
+        login("admin")
+        tier_id = world.tier_ids["si-regional/silver"]
+        values = tier_form(client, tier_id) | {"mdf_allocation": "30000", "criteria-0-threshold": "3", "criteria-1-metric": "",
+                                               "criteria-2-metric": "customer_references", "criteria-2-comparison": ">=", "criteria-2-threshold": "1", "reason": "FY26 guide"}
+        response = post(client, f"/console/tiers/{tier_id}/edit", values)
+        assert response.status_code == 303, response.text
+        page = client.get(response.headers["location"])
+        text = soup(page).get_text(" ", strip=True)
+        assert "Tier Silver saved." in text
+        assert "Certified solution architects (any level) ≥ 3" in text
+        assert "Published customer references ≥ 1" in text
+        assert "Certified implementation engineers (any level) ≥ 3" not in text
+        assert "$30,000" in text
+
+    def test_unknown_metric_is_shown_at_its_row(self, client, login, world):
+        login("admin")
+        tier_id = world.tier_ids["si-regional/silver"]
+        values = tier_form(client, tier_id) | {"criteria-1-metric": "certified.solution_architekt"}
+        response = post(client, f"/console/tiers/{tier_id}/edit", values)
+        assert response.status_code == 422
+        page = soup(response)
+        row = page.find("select", {"name": "criteria-1-metric"}).find_parent("td")
+        assert "unknown metric 'certified.solution_architekt'" in row.find(class_="error").get_text()
+        assert "Did you mean" in row.find(class_="error").get_text()
+        assert row.find("option", selected=True)["value"] == "certified.solution_architekt"
+
+    def test_bad_numbers_are_inline(self, client, login, world):
+        login("admin")
+        tier_id = world.tier_ids["si-regional/silver"]
+        values = tier_form(client, tier_id) | {"cosell_priority": "9", "criteria-0-threshold": "lots", "deal_protection_days": ""}
+        response = post(client, f"/console/tiers/{tier_id}/edit", values)
+        assert response.status_code == 422
+        page = soup(response)
+        assert "less than or equal to 5" in page.find(id="f-cosell_priority").find_parent(class_="field").get_text()
+        assert page.find("input", {"name": "criteria-0-threshold"}).find_parent("td").find(class_="error") is not None
+
+    def test_blank_required_benefit_is_refused_by_the_service(self, client, login, world):
+        login("admin")
+        tier_id = world.tier_ids["si-regional/silver"]
+        response = post(client, f"/console/tiers/{tier_id}/edit", tier_form(client, tier_id) | {"deal_protection_days": ""})
+        assert response.status_code == 422
+        assert "cannot be null" in soup(response).find(id="f-deal_protection_days").find_parent(class_="field").get_text()

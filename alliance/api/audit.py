@@ -32,8 +32,7 @@ def list_events(
 ) -> dict[str, object]:
     """Newest first. Auditors and program admins only."""
     filters = AuditFilters(entity_type=entity_type, entity_id=entity_id, action=action, actor=actor_email, partner_id=partner_id, since=since, until=until)
-    result = audit_service.list_events(session, actor, filters=filters, page=page)
-    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+    return audit_service.list_events(session, actor, filters=filters, page=page).as_response()
 
 
 @router.get("/events/{seq}", response_model=AuditEventRead)

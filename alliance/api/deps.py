@@ -50,15 +50,8 @@ def scoped_session(request: Request, actor: CurrentActor, database: Annotated[Da
 
 def open_request_session(request: Request, actor: Actor, database: Database) -> Iterator[Session]:
     """One session per request in the actor's scope: committed on success, rolled back on error."""
-    session = database.open_session(scope_for(actor), write=request.method not in READ_METHODS)
-    try:
+    with database.session_scope(scope_for(actor), write=request.method not in READ_METHODS) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": commit before the response is sent, so a failed commit is the request's error

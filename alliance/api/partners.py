@@ -44,8 +44,7 @@ def list_partners(
     filters = PartnerFilters(
         q=q, partner_type=partner_type, si_subtype=si_subtype, status=status, tier_key=tier, region=region, cam_user_id=cam_user_id, program_id=program_id
     )
-    result = partner_service.list_partners(session, actor, filters=filters, sort=sort, page=page)
-    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+    return partner_service.list_partners(session, actor, filters=filters, sort=sort, page=page).as_response()
 
 
 @router.post("/partners", response_model=PartnerRead, status_code=201)
@@ -73,8 +72,7 @@ def list_people(
     delivery_role: DeliveryRole | None = None,
     active: bool | None = None,
 ) -> dict[str, object]:
-    result = partner_service.list_people(session, actor, partner_id=partner_id, delivery_role=delivery_role, active=active, sort=sort, page=page)
-    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+    return partner_service.list_people(session, actor, partner_id=partner_id, delivery_role=delivery_role, active=active, sort=sort, page=page).as_response()
 
 
 @router.post("/partners/{partner_id}/people", response_model=PersonRead, status_code=201)
@@ -101,8 +99,7 @@ def remove_person(person_id: IdPath, session: DbSession, actor: CurrentActor) ->
 @router.get("/partners/{partner_id}/sponsors", response_model=PageRead[SponsorRead])
 def list_sponsors(partner_id: IdPath, session: DbSession, actor: CurrentActor, page: PageParams, side: SponsorSide | None = None) -> dict[str, object]:
     """Executive sponsors of the relationship on both sides."""
-    result = partner_service.page_sponsors(session, actor, partner_id=partner_id, side=side, page=page)
-    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+    return partner_service.page_sponsors(session, actor, partner_id=partner_id, side=side, page=page).as_response()
 
 
 @router.post("/partners/{partner_id}/sponsors", response_model=SponsorRead, status_code=201)

@@ -25,8 +25,7 @@ def list_users(
     session: DbSession, actor: CurrentActor, page: PageParams, sort: Sort = None, q: Search = None, role: Role | None = None, partner_id: IdQuery = None
 ) -> dict[str, object]:
     """Vendor staff see everyone; partner admins see their own organisation's users."""
-    result = identity_service.list_users(session, actor, role=role, partner_id=partner_id, q=q, sort=sort, page=page)
-    return {"items": result.items, "total": result.total, "limit": result.limit, "offset": result.offset}
+    return identity_service.list_users(session, actor, role=role, partner_id=partner_id, q=q, sort=sort, page=page).as_response()
 
 
 @router.post("/users", response_model=UserRead, status_code=201)

@@ -16,6 +16,7 @@ from alliance.identity.repository import LoginAttemptRepository, TokenRepository
 from alliance.identity.schemas import UserCreate, UserUpdate
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
+from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.sorting import apply_sort
 
@@ -141,10 +142,9 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
             raise RuleViolation("A user cannot move between vendor and partner roles.", details=[{"field": "role", "message": "must stay on the same side"}])
     if user.id == actor.user_id and changes.get("is_active") is False:
         raise RuleViolation("You cannot deactivate yourself.", details=[{"field": "is_active", "message": "cannot deactivate your own account"}])
+    reject_nulls(changes, ("name", "is_active"))
     before = snapshot(user, USER_FIELDS)
     for field, value in changes.items():
-        if value is None and field in ("name", "is_active"):
-            raise RuleViolation(f"{field} cannot be empty.", details=[{"field": field, "message": "cannot be null"}])
         setattr(user, field, value)
     session.flush()
     audit.record(session, actor, "user.updated", entity_type="user", entity_id=user.id, partner_id=user.partner_id, before=before, after=snapshot(user, USER_FIELDS))

@@ -42,6 +42,10 @@ class Page(Generic[T]):
     def has_previous(self) -> bool:
         return self.offset > 0
 
+    def as_response(self) -> dict[str, Any]:
+        """The shape every list endpoint answers (validated by PageRead[...])."""
+        return {"items": self.items, "total": self.total, "limit": self.limit, "offset": self.offset}
+
 
 def paginate(session: Session, statement: Select[Any], page: PageRequest) -> Page[Any]:
     """Count the filtered statement, then fetch one page of it (ordering must already be set)."""

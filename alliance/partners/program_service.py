@@ -13,6 +13,7 @@ from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
+from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.partners.metrics import METRICS, Metric, metric_error
 from alliance.partners.models import Program, Tier, TierCriterion
@@ -74,9 +75,9 @@ def update_program(session: Session, actor: Actor, *, program_id: int, data: Pro
     require(actor, Permission.PROGRAMS_WRITE)
     program = get_program(session, actor, program_id=program_id)
     before = snapshot(program, PROGRAM_FIELDS)
-    for name, value in data.model_dump(exclude_unset=True).items():
-        if value is None and name in ("name", "is_active"):
-            raise RuleViolation(f"{name} cannot be empty.", details=[{"field": name, "message": "cannot be null"}])
+    changes = data.model_dump(exclude_unset=True)
+    reject_nulls(changes, ("name", "is_active"))
+    for name, value in changes.items():
         setattr(program, name, value)
     session.flush()
     audit.record(session, actor, "program.updated", entity_type="program", entity_id=program.id, before=before, after=snapshot(program, PROGRAM_FIELDS))
@@ -115,9 +116,7 @@ def update_tier(session: Session, actor: Actor, *, tier_id: int, data: TierUpdat
     require(actor, Permission.PROGRAMS_WRITE)
     tier = get_tier(session, actor, tier_id=tier_id)
     changes = data.model_dump(exclude_unset=True, exclude={"criteria", "reason"})
-    for name, value in changes.items():
-        if value is None:
-            raise RuleViolation(f"{name} cannot be empty.", details=[{"field": name, "message": "cannot be null"}])
+    reject_nulls(changes, changes.keys())
     before = _tier_state(tier)
     for name, value in changes.items():
         setattr(tier, name, value)

@@ -14,6 +14,7 @@ from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity import repository as identity_repository
 from alliance.identity.permissions import Permission, can, require, require_edit_partner
 from alliance.identity.scope import Actor, Role
+from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.sorting import apply_sort
 from alliance.partners.models import Partner, PartnerAttribute, Person, Sponsor
@@ -113,9 +114,7 @@ def update_partner(session: Session, actor: Actor, *, partner_id: int, data: Par
     if set(changes) & ENTITLEMENT_FIELDS and not can(actor, Permission.PROGRAMS_WRITE):
         raise PermissionDenied("Only program admins can change a partner's program or tier.")
     before = _partner_state(partner)
-    for field in ("legal_name", "display_name", "hq_country", "partner_type", "consultant_headcount", "status"):
-        if field in changes and changes[field] is None:
-            raise RuleViolation(f"{field} cannot be empty.", details=[{"field": field, "message": "cannot be null"}])
+    reject_nulls(changes, ("legal_name", "display_name", "hq_country", "partner_type", "consultant_headcount", "status"))
     for field, value in changes.items():
         if field not in ATTRIBUTE_FIELDS:
             setattr(partner, field, value)
@@ -215,9 +214,7 @@ def update_person(session: Session, actor: Actor, *, person_id: int, data: Perso
     person = get_person(session, actor, person_id=person_id)
     require_edit_partner(actor, person.partner_id)
     changes = data.model_dump(exclude_unset=True)
-    for field in ("name", "email", "delivery_role", "is_active"):
-        if field in changes and changes[field] is None:
-            raise RuleViolation(f"{field} cannot be empty.", details=[{"field": field, "message": "cannot be null"}])
+    reject_nulls(changes, ("name", "email", "delivery_role", "is_active"))
     if "email" in changes and PersonRepository(session).email_taken(person.partner_id, changes["email"], excluding=person.id):
         raise _email_conflict(changes["email"])
     before = snapshot(person, PERSON_FIELDS)

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alliance.api.errors import status_for, validation_details
 from alliance.errors import AllianceError, NotAuthenticated
-from alliance.web.deps import NoPortalForVendor
+from alliance.web.deps import NoPortalForVendor, web_actor
 
 logger = logging.getLogger("alliance.web")
 
@@ -42,8 +42,18 @@ def validation_error_page(request: Request, exc: Exception) -> Response:
 
 def http_error_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    _identify(request)
     message = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
     return _page(request, exc.status_code, message)
+
+
+def _identify(request: Request) -> None:
+    """No route ran for an unknown URL, so nobody loaded the user: do it for the page's top bar."""
+    if getattr(request.state, "actor", None) is None and "session" in request.scope:
+        try:
+            web_actor(request, request.app.state.database)
+        except NotAuthenticated:
+            pass
 
 
 def integrity_error_page(request: Request, exc: Exception) -> Response:

@@ -12,7 +12,7 @@ from alliance.api.params import IdPath, PageParams
 from alliance.identity import service as identity_service
 from alliance.identity.permissions import Permission, can, require, require_edit_partner
 from alliance.identity.scope import Actor, Role
-from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.kit.pagination import PageRequest
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.partners.models import Partner
@@ -100,9 +100,12 @@ def create_partner(request: Request, session: WebSession, actor: VendorActor, fo
     return _form(request, session, actor, partner=None, submission=submission)
 
 
+PEOPLE_PAGE = PageRequest(limit=50)
+
+
 @router.get("/partners/{partner_id}")
-def partner_profile(request: Request, partner_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
-    return render_profile(request, session, actor, partner_id=partner_id)
+def partner_profile(request: Request, partner_id: IdPath, session: WebSession, actor: VendorActor, page: PageParams) -> Response:
+    return render_profile(request, session, actor, partner_id=partner_id, people_page=page)
 
 
 def render_profile(
@@ -114,13 +117,14 @@ def render_profile(
     person_form: Submission[Any] | None = None,
     sponsor_form: Submission[Any] | None = None,
     status_code: int = 200,
+    people_page: PageRequest = PEOPLE_PAGE,
 ) -> Response:
     """The profile page; the people and sponsor forms come back here with their errors."""
     partner = partner_service.get_partner(session, actor, partner_id=partner_id)
     context = {
         "partner": partner,
         "people": partner_service.list_people(
-            session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=PageRequest(limit=MAX_LIMIT)
+            session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=people_page
         ),
         "sponsors": partner_service.list_sponsors(session, actor, partner_id=partner_id),
         "cam": partner_service.cam_contact(session, actor, partner_id=partner_id),

@@ -11,16 +11,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.api.params import IdPath
+from alliance.api.params import IdPath, PageParams
 from alliance.identity.permissions import require_edit_partner
 from alliance.identity.scope import Actor
-from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.kit.pagination import PageRequest
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.web.contacts import add_person_from, update_person_from
 from alliance.web.deps import PortalActor, WebSession, flash, portal_actor
 from alliance.web.forms import FormBody, Submission
-from alliance.web.partners import LIST_FIELDS, partner_values, submit_partner_changes
+from alliance.web.partners import LIST_FIELDS, PEOPLE_PAGE, partner_values, submit_partner_changes
 from alliance.web.templating import render
 
 router = APIRouter(prefix="/portal", dependencies=[Depends(portal_actor)])
@@ -79,8 +79,8 @@ def _organization_form(request: Request, session: Session, actor: Actor, submiss
 
 
 @router.get("/people")
-def people(request: Request, session: WebSession, actor: PortalActor) -> Response:
-    return _people_page(request, session, actor, Submission())
+def people(request: Request, session: WebSession, actor: PortalActor, page: PageParams) -> Response:
+    return _people_page(request, session, actor, Submission(), page)
 
 
 @router.post("/people")
@@ -92,12 +92,12 @@ def add_person(request: Request, session: WebSession, actor: PortalActor, form: 
     return _people_page(request, session, actor, submission)
 
 
-def _people_page(request: Request, session: Session, actor: Actor, submission: Submission[Any]) -> Response:
+def _people_page(request: Request, session: Session, actor: Actor, submission: Submission[Any], page: PageRequest = PEOPLE_PAGE) -> Response:
     partner_id = _partner_id(actor)
     context = {
         "partner": partner_service.get_partner(session, actor, partner_id=partner_id),
         "people": partner_service.list_people(
-            session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=PageRequest(limit=MAX_LIMIT)
+            session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=page
         ),
         "person_form": submission,
     }

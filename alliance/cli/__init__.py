@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import audit, db, demo, programs, serve, users
+from alliance.cli import audit, customers, db, demo, programs, serve, users
 
 app = typer.Typer(help="Alliance partner program platform.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
@@ -12,6 +12,7 @@ app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
 app.add_typer(programs.app, name="program")
 app.add_typer(audit.app, name="audit")
+app.add_typer(customers.app, name="customers")
 serve.register(app)
 demo.register(app)
 

@@ -14,6 +14,7 @@ from alliance.cli.db import _ensure_sqlite_dir
 from alliance.cli.serve import run_server
 from alliance.config import get_settings
 from alliance.demo import build
+from alliance.demo import customers as customer_seed
 from alliance.demo import seed as seed_service
 from alliance.demo.plan import plan_demo
 from alliance.demo.programs import load_default_programs
@@ -65,12 +66,13 @@ def demo(
 
 
 def seed(
-    partners: Annotated[int, typer.Option("--partners", min=0, help="How many partners to add")],
+    partners: Annotated[int, typer.Option("--partners", min=0, help="How many partners to add")] = 0,
+    customers: Annotated[int, typer.Option("--customers", min=0, help="How many end customers to add (after the partners)")] = 0,
     people_per_partner: Annotated[int, typer.Option("--people-per-partner", min=0, help="People listed per partner")] = 10,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed generates the same rows")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per INSERT batch")] = seed_service.DEFAULT_BATCH_SIZE,
 ) -> None:
-    """Add synthetic partners (with regions, verticals, specialties) and people for benchmarks.
+    """Add synthetic partners (with regions, verticals, specialties), people and end customers for benchmarks.
 
     Seeding appends to whatever the database holds: running it twice adds twice the partners.
     Loads the default programs first when there are none. Run `alliance db upgrade` first."""
@@ -84,7 +86,8 @@ def seed(
         TextColumn("seeding"), BarColumn(), MofNCompleteColumn(), TextColumn("partners · {task.fields[rows]:,} rows"), TimeElapsedColumn(),
         console=err_console, disable=not err_console.is_terminal,
     )
-    task = progress.add_task("seed", total=partners, rows=0)
+    task = progress.add_task("seed", total=partners, rows=0, visible=partners > 0)
+    customer_task = progress.add_task("customers", total=customers, rows=0, visible=customers > 0)
     rows_so_far = 0
 
     def advance(partners_done: int, rows: int) -> None:
@@ -94,14 +97,24 @@ def seed(
 
     started = time.perf_counter()
     with progress, unit_of_work("cli seed", db) as session:
-        summary = seed_service.seed_partners(
-            session, Actor.system(label="cli seed"), partners=partners, people_per_partner=people_per_partner, seed=seed,
-            batch_size=batch_size, on_progress=advance,
-        )
+        summary = seed_service.SeedSummary(0, 0, 0, None, None)
+        if partners or not customers:
+            summary = seed_service.seed_partners(
+                session, Actor.system(label="cli seed"), partners=partners, people_per_partner=people_per_partner, seed=seed,
+                batch_size=batch_size, on_progress=advance,
+            )
+        customer_summary = customer_seed.CustomerSeedSummary(0, 0, 0, 0)
+        if customers:
+            customer_summary = customer_seed.seed_customers(
+                session, Actor.system(label="cli seed"), customers=customers, seed=seed, batch_size=batch_size,
+                on_progress=lambda done: progress.update(customer_task, advance=done),
+            )
     elapsed = time.perf_counter() - started
+    rows = summary.rows + customer_summary.customers + customer_summary.name_keys
     console.print(
-        f"Inserted {summary.rows:,} rows ({summary.partners:,} partners, {summary.people:,} people, "
-        f"{summary.attributes:,} partner attributes) in {elapsed:.2f} s: {summary.rows / max(elapsed, 1e-9):,.0f} rows/s."
+        f"Inserted {rows:,} rows ({summary.partners:,} partners, {summary.people:,} people, "
+        f"{summary.attributes:,} partner attributes, {customer_summary.customers:,} customers, "
+        f"{customer_summary.name_keys:,} customer name keys) in {elapsed:.2f} s: {rows / max(elapsed, 1e-9):,.0f} rows/s."
     )
 
 

@@ -31,6 +31,7 @@ PUBLIC_ROUTES = {
 #   shared  - vendor-published program data every partner may read (200), not partner data
 #   vendor  - vendor-only: 403 whatever the id
 #   create  - creating: a body naming partner B is refused with 404 (users) or 403 (partners)
+#   identity - vendor master data every user may look up (200): identities only, never ownership
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/partners"): "list",
     ("POST", "/api/v1/partners"): "create",
@@ -58,6 +59,12 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/audit/events"): "vendor",
     ("GET", "/api/v1/audit/events/{seq}"): "vendor",
     ("GET", "/api/v1/audit/verify"): "vendor",
+    ("POST", "/api/v1/customers/match"): "identity",
+    ("GET", "/api/v1/customers"): "vendor",
+    ("POST", "/api/v1/customers"): "vendor",
+    ("GET", "/api/v1/customers/{customer_id}"): "vendor",
+    ("PATCH", "/api/v1/customers/{customer_id}"): "vendor",
+    ("POST", "/api/v1/customers/{customer_id}/ownership"): "vendor",
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -69,7 +76,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/tiers/{tier_id}"): {"name": "Hijacked"},
     ("PATCH", "/api/v1/users/{user_id}"): {"name": "Hijacked"},
     ("POST", "/api/v1/partners"): {"legal_name": "X", "display_name": "X", "partner_type": "reseller", "hq_country": "US"},
+    ("POST", "/api/v1/customers/match"): {"name": "Tenancy Probe Analytics"},
+    ("POST", "/api/v1/customers"): {"name": "Mole Analytics"},
+    ("PATCH", "/api/v1/customers/{customer_id}"): {"name": "Hijacked"},
+    ("POST", "/api/v1/customers/{customer_id}/ownership"): {"status": "open", "reason": "take it over"},
 }
+IDENTITY_KEYS = {"customer_id", "external_id", "name", "website", "country", "score", "reasons"}
 
 
 def _openapi_routes() -> set[tuple[str, str]]:
@@ -86,6 +98,7 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "program_id": world.program_ids["reseller"],
         "tier_id": world.tier_ids["reseller/silver"],
         "seq": 1,
+        "customer_id": 1,
     }
 
 
@@ -135,7 +148,7 @@ def test_every_api_route_answers_401_without_credentials(client):
     for method, path in sorted(_openapi_routes()):
         if (method, path) in PUBLIC_ROUTES:
             continue
-        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1)
+        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1)
         response = client.request(method, url, json={})
         assert response.status_code == 401, f"{method} {url} answered {response.status_code} without credentials"
         assert response.json()["error"]["code"] == "not_authenticated"
@@ -174,6 +187,8 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
                 problems.extend(_foreign_rows(method, url, response.json(), world))
         elif kind == "create":
             problems.extend(_create_for_b(client, headers, method, path, world))
+        elif kind == "identity":
+            problems.extend(_identity_only(client, headers, method, path, world))
     after = _snapshot_of_b(client, world)
     assert not problems, "\n".join(problems)
     assert after == before, "partner B's records changed"
@@ -189,6 +204,22 @@ def _foreign_rows(method: str, url: str, body: Any, world) -> list[str]:  # type
     if not items:
         problems.append(f"{method} {url}: returned nothing at all (expected partner A's own rows)")
     return problems
+
+
+def _identity_only(client, headers, method: str, path: str, world) -> list[str]:  # type: ignore[no-untyped-def]
+    """A customer SI-protected by partner A (the world's only SI): even the owner's users get
+    identities only, never ownership (tests/api/customers checks partner B's users too)."""
+    admin = world.headers("admin")
+    customer = client.post("/api/v1/customers", headers=admin, json={"name": "Tenancy Probe Analytics", "website": "probe.example"}).json()
+    change = {"status": "si_protected", "owning_partner_id": world.a.id, "protected_until": "2099-01-01", "reason": "probe"}
+    client.post(f"/api/v1/customers/{customer['id']}/ownership", headers=admin, json=change)
+    response = client.request(method, path, headers=headers, json=BODIES[(method, path)])
+    if response.status_code != 200:
+        return [f"{method} {path}: expected 200, got {response.status_code}"]
+    candidates = response.json()["candidates"]
+    if not candidates or any(set(c) != IDENTITY_KEYS for c in candidates) or "si_protected" in response.text:
+        return [f"{method} {path}: expected identities only, got {candidates}"]
+    return []
 
 
 def _create_for_b(client, headers, method: str, path: str, world) -> list[str]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,110 @@
+"""`alliance customers ...`: import a CRM export, look a company up."""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
+from rich.table import Table
+
+from alliance import migrate
+from alliance.cli.context import console, database, err_console, fail, operator, unit_of_work
+from alliance.customers import importer
+from alliance.customers import service as customer_service
+from alliance.customers.matching import CONFLICT_THRESHOLD
+
+app = typer.Typer(help="End customers: import from a CRM export, match a company name.", no_args_is_help=True)
+SHOWN_REJECTIONS = 20
+AUTO_WORKERS_BYTES = 8 * 1024 * 1024
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, UTF-8, header row first")],
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per database batch")] = importer.DEFAULT_BATCH_SIZE,
+    rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=0, help="Processes preparing rows while this one writes (default: 1 per spare CPU for files over 8 MB, at most 3)")] = None,
+) -> None:
+    """Create or update customers from a CSV file, matched on external_id.
+
+    Columns: external_id,name,website,country (required) and industry,employee_band (optional).
+    New external ids are inserted, changed rows updated, unchanged rows left alone; bad rows are
+    reported with their line numbers and skipped. Exit status 1 only when the file cannot be
+    imported at all (no usable header, not UTF-8), in which case nothing is imported."""
+    db = database()
+    try:
+        migrate.ensure_current(db.engine)
+    except migrate.SchemaOutOfDate as exc:
+        db.dispose()
+        fail(str(exc))
+    progress = Progress(
+        TextColumn("importing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TextColumn("{task.fields[rows]:,} rows"),
+        TimeElapsedColumn(), console=err_console, disable=not err_console.is_terminal,
+    )
+    size = file.stat().st_size
+    if workers is None:
+        workers = min(3, (os.cpu_count() or 1) - 1) if size > AUTO_WORKERS_BYTES else 0
+    task = progress.add_task("import", total=size, rows=0)
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        source = stack.enter_context(file.open("rb"))
+        on_reject = None
+        if rejects is not None:
+            rejects_csv = csv.writer(stack.enter_context(rejects.open("w", encoding="utf-8", newline="")))
+            rejects_csv.writerow(["line", "external_id", "field", "problem"])
+
+            def on_reject(rejection: importer.Rejection) -> None:
+                rejects_csv.writerow([rejection.line, rejection.external_id or "", rejection.field, rejection.message])
+
+        stack.enter_context(progress)
+        session = stack.enter_context(unit_of_work("cli customers import", db))
+        summary = importer.import_customers(
+            session, operator(), source=source, source_name=file.name, batch_size=batch_size, workers=workers,
+            on_progress=lambda done, rows: progress.update(task, completed=done, rows=rows), on_reject=on_reject,
+        )
+    summary.seconds = time.perf_counter() - started  # including the commit
+    _print_summary(summary, rejects)
+
+
+def _print_summary(summary: importer.ImportSummary, rejects: Path | None) -> None:
+    for rejection in summary.rejections[:SHOWN_REJECTIONS]:
+        console.print(f"[yellow]rejected[/yellow] {rejection}", highlight=False)
+    hidden = summary.rejected - min(summary.rejected, SHOWN_REJECTIONS)
+    if hidden:
+        where = f"all are in {rejects}" if rejects else "--rejects FILE lists them all"
+        console.print(f"… and {hidden:,} more rejected lines ({where}).")
+    if summary.ignored_columns:
+        console.print(f"Ignored unknown columns: {', '.join(summary.ignored_columns)}.", highlight=False)
+    console.print(
+        f"Imported {summary.source}: {summary.rows:,} rows; {summary.inserted:,} inserted, {summary.updated:,} updated, "
+        f"{summary.unchanged:,} unchanged, {summary.rejected:,} rejected in {summary.seconds:.2f} s "
+        f"({summary.rows_per_second:,.0f} rows/s).",
+        highlight=False,
+    )
+
+
+@app.command("match")
+def match(
+    name: Annotated[str, typer.Argument(help="Company name as someone would type it")],
+    website: Annotated[str | None, typer.Option(help="Website or domain")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=50)] = 10,
+    min_score: Annotated[float | None, typer.Option("--min-score", min=0.0, max=1.0, help=f"Default: the conflict threshold ({CONFLICT_THRESHOLD})")] = None,
+) -> None:
+    """Known customers that may be this company, best first, with the evidence."""
+    with unit_of_work("cli customers match") as session:
+        found = customer_service.find_matches(session, operator(), name=name, website=website, country=country, limit=limit, min_score=min_score)
+    if not found:
+        console.print("No known customer matches.")
+        return
+    table = Table("score", "id", "external id", "name", "website", "country", "evidence")
+    for m in found:
+        evidence = "; ".join(r.detail for r in m.reasons if r.verdict != "unknown")
+        table.add_row(f"{m.score:.2f}", str(m.customer_id), m.external_id or "", m.name, m.website or "", m.country or "", evidence)
+    console.print(table)

@@ -1,0 +1,1 @@
+"""End customers: vendor-owned master data, matching, ownership and CSV import."""

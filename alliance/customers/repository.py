@@ -1,0 +1,318 @@
+"""Every customer query lives here: vendor lists, matching lookups by index, bulk import writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Integer, Select, Table, and_, bindparam, delete, func, literal, or_, select, text, union_all, update
+from sqlalchemy.orm import Session
+
+from alliance.customers.matching import TypoProbe
+from alliance.customers.models import Customer, CustomerNameKey
+from alliance.customers.vocabulary import Ownership
+from alliance.kit.repository import Repository
+
+CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
+NAME_KEYS: Table = CustomerNameKey.__table__  # type: ignore[assignment]
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    q: str | None = None  # external id, website domain or the start of the normalized name
+    q_domain: str | None = None
+    q_compact: str | None = None
+    country: str | None = None
+    ownership: Ownership | None = None
+    owning_partner_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What matching reads of a customer: its identity and name keys, never its ownership."""
+
+    id: int
+    external_id: str | None
+    name: str
+    website: str | None
+    country: str | None
+    domain: str | None
+    name_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A customer's importable fields as stored, to compare with an incoming row."""
+
+    id: int
+    values: tuple[Any, ...]  # in the order of the fields asked for
+    name_key: str
+    domain: str | None
+
+
+def _next_prefix(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _starts_with(column: Any, prefix: str) -> Any:
+    return and_(column >= prefix, column < _next_prefix(prefix))
+
+
+# Matching runs these on every keystroke of a portal form: they are built once, with parameters.
+_C = CUSTOMERS.c
+_BY_DOMAIN = select(_C.id).where(_C.domain == bindparam("domain")).limit(bindparam("limit"))
+_BY_COMPACT = select(_C.id).where(_C.name_len == bindparam("length"), _C.name_compact == bindparam("compact")).limit(bindparam("limit"))
+_IDENTITIES = select(_C.id, _C.external_id, _C.name, _C.website, _C.country, _C.domain, _C.name_key).where(_C.id.in_(bindparam("ids", expanding=True)))
+
+
+def _typo_scan(column: Any) -> Any:
+    """Names of length :l1, :l2 or :l3 whose `column` starts with :start and has :inner at
+    :inner_at or ends with :outer; for each length the :limit entries just after :pivot and the
+    :limit just before it in index order (a sorted-neighbourhood read). `column` is the name or
+    the reversed name, and :pivot the typed name the same way round, so the entries read first
+    are those sharing the longest beginning (or ending) with what was typed: a name one edit
+    away shares everything on one side of the edit."""
+    parts = []
+    for length in ("l1", "l2", "l3"):
+        for after in (True, False):
+            part = select(_C.id, column.label("compact")).where(
+                _C.name_len == bindparam(length),
+                column >= bindparam("start"),
+                column < bindparam("stop"),
+                column >= bindparam("pivot") if after else column < bindparam("pivot"),
+                or_(
+                    func.substr(column, bindparam("inner_at", type_=Integer), bindparam("inner_len", type_=Integer)) == bindparam("inner"),
+                    # substr(x, length - k + 1): the last k characters, the same on SQLite and PostgreSQL.
+                    func.substr(column, _C.name_len - bindparam("outer_len", type_=Integer) + 1) == bindparam("outer"),
+                ),
+            )
+            part = part.order_by(column.asc() if after else column.desc()).limit(bindparam("limit"))
+            parts.append(part.subquery().select())
+    return union_all(*parts)
+
+
+# Exact lookups of many spellings, by length (the index's first column), for short names.
+_BY_SPELLINGS = select(_C.id, _C.name_compact).where(
+    or_(*(and_(_C.name_len == bindparam(f"l{i}"), _C.name_compact.in_(bindparam(f"c{i}", expanding=True))) for i in range(3)))
+).limit(bindparam("limit"))
+_BY_HEAD = _typo_scan(_C.name_compact)
+_BY_REAR = _typo_scan(_C.name_reversed)
+
+
+@lru_cache(maxsize=8)
+def _stored_by_external_ids(fields: tuple[str, ...]) -> Select[Any]:
+    return select(_C.id, _C.external_id, _C.name_key, _C.domain, *(_C[f] for f in fields)).where(_C.external_id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=16)
+def _by_keys(count: int) -> Any:
+    """Up to :limit customer ids for each of :k0..:k<count-1>, tagged with the key's position."""
+    k = NAME_KEYS.c
+    parts = [
+        select(literal(i).label("i"), k.customer_id).where(k.key == bindparam(f"k{i}")).limit(bindparam("limit")).subquery().select()
+        for i in range(count)
+    ]
+    return parts[0] if count == 1 else union_all(*parts)
+
+
+class CustomerRepository(Repository[Customer]):
+    model = Customer
+
+    # --- vendor lists -------------------------------------------------------------------------
+
+    def filtered(self, filters: CustomerFilters) -> Select[tuple[Customer]]:
+        statement = self.readable()
+        if filters.q:
+            matches = [Customer.external_id == filters.q]
+            if filters.q_domain:
+                matches.append(Customer.domain == filters.q_domain)
+            if filters.q_compact:
+                # The (name_len, name_compact) index serves a prefix once the lengths are listed.
+                lengths = list(range(len(filters.q_compact), MAX_NAME_LENGTH + 1))
+                matches.append(and_(Customer.name_len.in_(lengths), _starts_with(Customer.name_compact, filters.q_compact)))
+            statement = statement.where(or_(*matches))
+        if filters.country:
+            statement = statement.where(Customer.country == filters.country)
+        if filters.ownership:
+            statement = statement.where(Customer.ownership == filters.ownership)
+        if filters.owning_partner_id:
+            statement = statement.where(Customer.owning_partner_id == filters.owning_partner_id)
+        return statement
+
+    def empty_for_this_writer(self) -> bool:
+        """No customers, and none can appear but ours: on SQLite a writing transaction holds the
+        database write lock (BEGIN IMMEDIATE) until it ends. Never true on PostgreSQL, where
+        other transactions may insert concurrently."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            return False
+        return self.session.scalar(select(_C.id).limit(1)) is None
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(CUSTOMERS)) or 0
+
+    def external_id_taken(self, external_id: str, *, excluding: int | None = None) -> bool:
+        statement = select(Customer.id).where(Customer.external_id == external_id)
+        if excluding is not None:
+            statement = statement.where(Customer.id != excluding)
+        return self.session.scalar(statement.limit(1)) is not None
+
+    # --- matching: candidate ids by index, then identities ------------------------------------
+
+    def ids_by_domain(self, domain: str, *, limit: int) -> list[int]:
+        return list(self.session.scalars(_BY_DOMAIN, {"domain": domain, "limit": limit}))
+
+    def ids_by_compact(self, compact: str, *, limit: int) -> list[int]:
+        return list(self.session.scalars(_BY_COMPACT, {"length": len(compact), "compact": compact, "limit": limit}))
+
+    def typo_neighbours(self, probe: TypoProbe, *, limit: int) -> list[tuple[int, str]]:
+        """(id, compact name) of names that may be one edit from the probe's name: index range reads
+        around the typed name, forwards and backwards, over names of length n-1..n+1, filtered on
+        the index entries themselves; at most 12 * `limit` rows."""
+        lengths = {"l1": probe.length - 1, "l2": probe.length, "l3": probe.length + 1, "limit": limit}
+        by_head = {
+            **lengths, "start": probe.head, "stop": _next_prefix(probe.head), "pivot": probe.typed,
+            "inner_at": len(probe.head) + 1, "inner_len": len(probe.rest_start), "inner": probe.rest_start,
+            "outer_len": len(probe.rest_end), "outer": probe.rest_end,
+        }
+        # The same from the other end, on the reversed name: it starts with the reversed rear.
+        rear, front_start, front_end = probe.rear[::-1], probe.front_start[::-1], probe.front_end[::-1]
+        by_rear = {
+            **lengths, "start": rear, "stop": _next_prefix(rear), "pivot": probe.typed[::-1],
+            "inner_at": len(rear) + 1, "inner_len": len(front_end), "inner": front_end, "outer_len": len(front_start), "outer": front_start,
+        }
+        rows = [(row[0], row[1]) for row in self.session.execute(_BY_HEAD, by_head)]
+        rows += [(row[0], row[1][::-1]) for row in self.session.execute(_BY_REAR, by_rear)]
+        return rows
+
+    def by_spellings(self, spellings: Sequence[str], *, limit: int) -> list[tuple[int, str]]:
+        """(id, compact name) of customers whose compact name is one of `spellings` (of at most
+        three different lengths, as one_edit_neighbours gives)."""
+        by_length: dict[int, list[str]] = {}
+        for spelling in spellings:
+            by_length.setdefault(len(spelling), []).append(spelling)
+        if not by_length or len(by_length) > 3:
+            raise ValueError("spellings of one to three lengths expected")
+        groups = list(by_length.items()) + [(0, [])] * (3 - len(by_length))
+        parameters: dict[str, Any] = {"limit": limit}
+        for i, (length, group) in enumerate(groups):
+            parameters[f"l{i}"], parameters[f"c{i}"] = length, group
+        return [(row[0], row[1]) for row in self.session.execute(_BY_SPELLINGS, parameters)]
+
+    def ids_by_keys(self, keys: Sequence[str], *, per_key: int) -> dict[str, list[int]]:
+        """Customer ids per blocking key, at most `per_key` + 1 each (more means: too common)."""
+        if not keys:
+            return {}
+        parameters: dict[str, Any] = {f"k{i}": key for i, key in enumerate(keys)}
+        parameters["limit"] = per_key + 1
+        found: dict[str, list[int]] = {key: [] for key in keys}
+        for index, customer_id in self.session.execute(_by_keys(len(keys)), parameters):
+            found[keys[index]].append(customer_id)
+        return found
+
+    def identities(self, ids: Iterable[int]) -> list[Identity]:
+        ids = list(ids)
+        if not ids:
+            return []
+        return [Identity(*row) for row in self.session.execute(_IDENTITIES, {"ids": ids})]
+
+    # --- name keys ----------------------------------------------------------------------------
+
+    def add_keys(self, pairs: Sequence[tuple[str, int]]) -> None:
+        _executemany_insert(self.session, NAME_KEYS, ("key", "customer_id"), pairs, {})
+
+    def remove_keys(self, pairs: Sequence[tuple[str, int]]) -> None:
+        if pairs:
+            k = NAME_KEYS.c
+            statement = delete(NAME_KEYS).where(k.key == bindparam("b_key"), k.customer_id == bindparam("b_customer_id"))
+            self.session.execute(statement, [{"b_key": key, "b_customer_id": cid} for key, cid in pairs])
+
+    # --- bulk import ----------------------------------------------------------------------------
+
+    def stored_by_external_ids(self, external_ids: Sequence[str], fields: Sequence[str]) -> dict[str, Stored]:
+        """The stored values of `fields` for the customers with these CRM ids, in one query."""
+        if not external_ids:
+            return {}
+        rows = self.session.execute(_stored_by_external_ids(tuple(fields)), {"ids": list(external_ids)}).all()
+        return {row[1]: Stored(row[0], tuple(row[4:]), row[2], row[3]) for row in rows}
+
+    @contextmanager
+    def bulk_writes(self, *, cache_mb: int = 192) -> Iterator[None]:
+        """Around a large import or seed: on SQLite, a page cache big enough to hold the hot parts
+        of the customer indexes (the default 2 MB makes each insert wait on page reads)."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            yield
+            return
+        previous = self.session.execute(text("PRAGMA cache_size")).scalar()
+        self.session.execute(text(f"PRAGMA cache_size = -{int(cache_mb) * 1024}"))
+        try:
+            yield
+        finally:
+            self.session.execute(text(f"PRAGMA cache_size = {int(previous or -2000)}"))
+
+    def reserve_ids(self, count: int) -> list[int]:
+        """`count` new customer ids for set-based inserts with explicit ids. PostgreSQL draws
+        them from the id sequence; SQLite takes the ones after the largest id, which is safe
+        because a writing session holds the database write lock (BEGIN IMMEDIATE)."""
+        if count <= 0:
+            return []
+        if self.session.get_bind().dialect.name == "postgresql":
+            sequence = text("SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1, :n)")
+            return [row[0] for row in self.session.execute(sequence, {"n": count})]
+        last = self.session.scalar(select(func.max(CUSTOMERS.c.id))) or 0
+        return list(range(last + 1, last + count + 1))
+
+    def insert_many(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, same_for_all: Mapping[str, Any] | None = None) -> None:
+        """Insert customers given as tuples in `columns` order (ids included, see reserve_ids);
+        `same_for_all` holds the values every row shares (timestamps, ownership)."""
+        _executemany_insert(self.session, CUSTOMERS, columns, rows, same_for_all or {})
+
+    def update_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Update customers by id; every row has "id" and the same set of columns to set."""
+        if not rows:
+            return
+        columns = [name for name in rows[0] if name != "id"]
+        statement = update(CUSTOMERS).where(CUSTOMERS.c.id == bindparam("b_id")).values({name: bindparam(f"v_{name}") for name in columns})
+        self.session.execute(statement, [{"b_id": row["id"], **{f"v_{name}": row[name] for name in columns}} for row in rows])
+
+
+def _executemany_insert(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]], same_for_all: Mapping[str, Any]) -> None:
+    """INSERT many rows through the driver's executemany (COPY on PostgreSQL).
+
+    For a million imported rows SQLAlchemy's per-row parameter handling costs more than the
+    database does; here rows stay tuples in `columns` order. Bind processors (timestamps, dates
+    on SQLite) run once for the shared values and per row only for the columns that have one."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    names = [*columns, *same_for_all]
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"  # psycopg takes %s with tuples
+    sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({', '.join([marker] * len(names))})"
+    # _cached_bind_processor is what SQLAlchemy's own compiler applies: the TypeDecorator step and the dialect's.
+    processors = {name: p for name in names if (p := table.c[name].type._cached_bind_processor(dialect)) is not None}
+    shared = tuple(processors[n](v) if n in processors else v for n, v in same_for_all.items())
+    per_row = [(i, processors[n]) for i, n in enumerate(columns) if n in processors]
+    if per_row:
+        rows = [_processed(row, per_row) for row in rows]
+    parameters = [(*row, *shared) for row in rows] if shared else [tuple(row) for row in rows]
+    if dialect.name == "postgresql":
+        # COPY: psycopg's executemany still sends one INSERT per row; COPY streams them all.
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None
+        with raw.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN") as copy:
+            for row in parameters:
+                copy.write_row(row)
+        return
+    session.connection().exec_driver_sql(sql, parameters)
+
+
+def _processed(row: Sequence[Any], per_row: list[tuple[int, Any]]) -> tuple[Any, ...]:
+    values = list(row)
+    for index, processor in per_row:
+        values[index] = processor(values[index])
+    return tuple(values)

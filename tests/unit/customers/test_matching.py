@@ -1,0 +1,145 @@
+"""The scorer: variants of one company score at or above the threshold, different companies below."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from alliance.customers.matching import (
+    CONFLICT_THRESHOLD,
+    TypoProbe,
+    blocking_keys,
+    name_similarity,
+    profile,
+    score,
+    token_similarity,
+    typo_probe,
+)
+from alliance.customers.names import normalize_name
+
+
+def s(a: str, b: str, *, a_site: str | None = None, b_site: str | None = None, a_country: str | None = None, b_country: str | None = None) -> float:
+    return score(profile(a, a_site, a_country), profile(b, b_site, b_country)).value
+
+
+class TestSameCompany:
+    @pytest.mark.parametrize(
+        "variant",
+        ["ACME ANALYTICS INC", "Acme Analytics, Inc.", "acme-analytics GmbH", "The Acme Analytics Co.", "Acmé Analytics S.A.", "Acme Analytics Pty Ltd",
+         "Acme Analytcs", "Acme Analytisc", "Acme Anallytics", "Acme Analytica"],
+    )
+    def test_variant_matches(self, variant):
+        assert s("Acme Analytics", variant, a_country="US", b_country="US") >= CONFLICT_THRESHOLD
+
+    def test_abbreviation_and_ampersand(self):
+        assert s("Johnson & Johnson Intl Svcs", "Johnson and Johnson International Services Ltd") == 1.0
+
+    def test_one_typo_in_a_one_word_name(self):
+        assert s("Zentrix", "Zentirx") >= CONFLICT_THRESHOLD
+        assert s("Vanta", "Vatna") >= CONFLICT_THRESHOLD
+
+    def test_same_domain_is_strong_evidence(self):
+        result = score(profile("Acme Analytics", "https://www.acme.com/about", "US"), profile("ACME Data Group", "acme.com", "DE"))
+        assert result.value >= 0.9
+        assert {r.feature: r.verdict for r in result.reasons} == {"name": "different", "domain": "same", "country": "different"}
+
+
+class TestDifferentCompanies:
+    @pytest.mark.parametrize(
+        ("a", "b"),
+        [("Acme Analytics", "Acme Logistics"), ("Acme Analytics", "Zentrix Analytics"), ("Northeastern Analytics", "Northwestern Analytics"),
+         ("Acme Services", "Acme Solutions"), ("Pacific Foods", "Atlantic Foods"), ("Unit 7 Holdings", "Unit 8 Holdings"), ("Acme", "Acne"),
+         ("Blue River Capital", "Blue River Media")],
+    )
+    def test_distinguishing_words_keep_them_apart(self, a, b):
+        assert s(a, b) < CONFLICT_THRESHOLD
+
+    def test_same_name_in_another_country_is_weaker(self):
+        assert s("Acme Analytics", "Acme Analytics Inc", a_country="DE", b_country="US") < CONFLICT_THRESHOLD
+        assert s("Acme Analytics", "Acme Analytics Inc", a_country="US", b_country="US") == 1.0
+        assert s("Acme Analytics", "Acme Analytics Inc", a_country="DE") == 1.0  # unknown country: no penalty
+
+    def test_different_domains_lower_the_score(self):
+        assert s("Acme Analytics", "Acme Analytics", a_site="acme.com", b_site="zeta.io") < 1.0
+        assert s("Acme Analytcs", "Acme Analytics", a_site="acme.com", b_site="zeta.io") < CONFLICT_THRESHOLD
+
+    def test_same_name_under_another_suffix_is_not_a_mismatch(self):
+        result = score(profile("Acme", "acme-analytics.de"), profile("Acme", "acmeanalytics.com"))
+        assert result.value == 1.0 and result.reasons[1].verdict == "similar"
+
+
+class TestScoreShape:
+    def test_between_zero_and_one_with_a_reason_per_feature(self):
+        result = score(profile("Acme", None, "US"), profile("Zentrix", "zentrix.com", "DE"))
+        assert 0.0 <= result.value <= 1.0
+        assert [r.feature for r in result.reasons] == ["name", "domain", "country"]
+        assert result.reasons[1].verdict == "unknown"
+
+    def test_symmetric_name_similarity(self):
+        a, b = normalize_name("Acme Analytics Group"), normalize_name("Acme Analytics")
+        assert name_similarity(a, b) == name_similarity(b, a)
+
+    def test_token_similarity(self):
+        assert token_similarity("analytics", "analytics") == 1.0
+        assert token_similarity("analytics", "analytcs") == pytest.approx(1 - 0.5 / 9)
+        assert token_similarity("acme", "acne") == 0.0  # short words must match exactly
+        assert token_similarity("2024", "2025") == 0.0  # digits too
+        assert token_similarity("analytics", "logistics") == 0.0
+
+
+class TestBlockingKeys:
+    def test_distinctive_words_and_neighbouring_pairs(self):
+        keys = blocking_keys(normalize_name("Pacific Analytics Group, Inc."))
+        assert keys == ["t:pacific", "t:analytics", "p:analytics|group", "p:analytics|pacific"]
+
+    def test_joining_words_are_left_out(self):
+        assert blocking_keys(normalize_name("Smith & Wesson")) == ["t:smith", "t:wesson", "p:smith|wesson"]
+
+    def test_bounded(self):
+        keys = blocking_keys(normalize_name("Alpha Beta Gamma Delta Epsilon Zeta Eta"))
+        assert len([k for k in keys if k.startswith("t:")]) == 4 and len([k for k in keys if k.startswith("p:")]) == 3
+        assert all(len(k) <= 120 for k in blocking_keys(normalize_name("x" * 200)))
+
+
+def _found_by_probe(probe: TypoProbe, stored: str) -> bool:
+    """The SQL conditions of CustomerRepository.typo_neighbours, in Python."""
+    if len(stored) not in (probe.length - 1, probe.length, probe.length + 1):
+        return False
+    cut = len(probe.head)
+    by_head = stored.startswith(probe.head) and (stored[cut : cut + len(probe.rest_start)] == probe.rest_start or stored.endswith(probe.rest_end))
+    rear_at = len(stored) - len(probe.rear)
+    by_rear = stored.endswith(probe.rear) and (stored.startswith(probe.front_start) or stored[rear_at - len(probe.front_end) : rear_at] == probe.front_end)
+    return by_head or by_rear
+
+
+def _one_edit(rng: random.Random, word: str) -> str:
+    i = rng.randrange(len(word))
+    letter = rng.choice(string.ascii_lowercase)
+    kind = rng.choice(("insert", "delete", "substitute", "swap"))
+    if kind == "insert":
+        return word[:i] + letter + word[i:]
+    if kind == "delete":
+        return word[:i] + word[i + 1 :]
+    if kind == "substitute":
+        return word[:i] + letter + word[i + 1 :]
+    i = min(i, len(word) - 2)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def test_typo_probe_finds_every_name_one_edit_away():
+    """The pigeonhole argument, checked on 5,000 random edits of every kind."""
+    rng = random.Random(7)
+    missed = []
+    for _ in range(5000):
+        stored = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(7, 30)))
+        typed = _one_edit(rng, stored)
+        probe = typo_probe(typed)
+        if probe is not None and not _found_by_probe(probe, stored):
+            missed.append((stored, typed))
+    assert missed == []
+
+
+def test_no_probe_for_short_names():
+    assert typo_probe("zentri") is None and typo_probe("zentrix") is not None

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from alliance.customers.records import RecordError, derive, parse_row
+from alliance.customers.vocabulary import parse_country, parse_employee_band
+
+GOOD = {"external_id": " C-1 ", "name": "Acme Analytics, Inc.", "website": "www.acme.com", "country": "us", "industry": "Software", "employee_band": "10,001+"}
+
+
+def test_good_row_is_cleaned():
+    record = parse_row(GOOD)
+    assert (record.external_id, record.country, record.employee_band, record.industry) == ("C-1", "US", "10001+", "Software")
+
+
+def test_empty_optional_fields_are_none():
+    record = parse_row({**GOOD, "website": " ", "country": "", "industry": "", "employee_band": ""})
+    assert (record.website, record.country, record.industry, record.employee_band) == (None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("external_id", "", "required"), ("name", "  ", "required"), ("website", "not a site", "not a web address"), ("country", "XX", "ISO 3166"),
+     ("employee_band", "lots", "is not one of"), ("name", "x" * 201, "longer than 200"), ("external_id", "x" * 65, "longer than 64")],
+)
+def test_bad_field_is_named(field, value, message):
+    with pytest.raises(RecordError) as caught:
+        parse_row({**GOOD, field: value})
+    assert caught.value.field == field and message in caught.value.message
+
+
+def test_name_without_letters_is_refused_when_derived():
+    with pytest.raises(RecordError, match="letter or digit"):
+        derive("!!!", None)
+
+
+def test_derived_columns():
+    derived = derive("The Acme Analytics Co.", "https://www.acme.com/x")
+    assert derived.columns() == {
+        "name_key": "acme analytics", "name_compact": "acmeanalytics", "name_reversed": "scitylanaemca", "name_len": 13, "domain": "acme.com",
+    }
+    assert derived.keys == ["t:acme", "t:analytics", "p:acme|analytics"]
+
+
+def test_country_and_band_vocabularies():
+    assert parse_country(" uk ") == "GB"
+    with pytest.raises(ValueError):
+        parse_country("ZZ")
+    assert parse_employee_band("51 - 200").value == "51-200"

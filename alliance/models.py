@@ -8,3 +8,4 @@ def import_all_models() -> None:
     import alliance.customers.models  # noqa: F401
     import alliance.identity.models  # noqa: F401
     import alliance.partners.models  # noqa: F401
+    import alliance.registrations.models  # noqa: F401

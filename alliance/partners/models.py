@@ -30,6 +30,11 @@ class Program(TimestampMixin, Base):
     partner_type: Mapped[PartnerType] = mapped_column(String(32))
     si_subtype: Mapped[SISubtype | None] = mapped_column(String(32))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Attribution model (registrations.attribution): the share of a won deal's booked amount
+    # credited as influenced revenue to each partner of record, and how several partners of
+    # record share it ("full": each gets the share; "equal": the share is split between them).
+    influence_credit_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(100), server_default="100")
+    influence_credit_split: Mapped[str] = mapped_column(String(8), default="full", server_default="full")
 
     tiers: Mapped[list[Tier]] = relationship(back_populates="program", order_by="Tier.rank", lazy="raise", cascade="all, delete-orphan")
 
@@ -56,6 +61,17 @@ class Tier(TimestampMixin, Base):
     criteria: Mapped[list[TierCriterion]] = relationship(
         back_populates="tier", order_by="TierCriterion.position", lazy="raise", cascade="all, delete-orphan"
     )
+
+
+class ProductLine(TimestampMixin, Base):
+    """The vendor's product lines: what registrations, certifications and routing rules name."""
+
+    __tablename__ = "product_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    is_active: Mapped[bool] = mapped_column(default=True)
 
 
 class TierCriterion(Base):

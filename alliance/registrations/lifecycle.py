@@ -57,7 +57,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("reject", Status.IN_REVIEW, Status.REJECTED, Side.VENDOR, reason=True),
     _t("submit", Status.INFO_REQUESTED, Status.SUBMITTED, Side.PARTNER),
     _t("withdraw", Status.INFO_REQUESTED, Status.WITHDRAWN, Side.PARTNER, reason=True),
-    _t("mark_won", Status.APPROVED, Status.WON, Side.VENDOR, Side.PARTNER),
+    # Won means booked: the vendor confirms it with the booked amount, which creates attribution
+    # credit for other partners of record too, so partners report a loss but not a win.
+    _t("mark_won", Status.APPROVED, Status.WON, Side.VENDOR),
     _t("mark_lost", Status.APPROVED, Status.LOST, Side.VENDOR, Side.PARTNER, reason=True),
     _t("expire", Status.APPROVED, Status.EXPIRED, Side.SYSTEM),
     _t("withdraw", Status.APPROVED, Status.WITHDRAWN, Side.PARTNER, reason=True),

@@ -49,7 +49,8 @@ def test_unknown_action():
 def test_allowed_actions_per_side():
     assert allowed_actions(Status.IN_REVIEW, Side.VENDOR) == ["request_info", "approve", "reject"]
     assert allowed_actions(Status.IN_REVIEW, Side.PARTNER) == []
-    assert set(allowed_actions(Status.APPROVED, Side.PARTNER)) == {"mark_won", "mark_lost", "withdraw"}
+    assert set(allowed_actions(Status.APPROVED, Side.PARTNER)) == {"mark_lost", "withdraw"}
+    assert set(allowed_actions(Status.APPROVED, Side.VENDOR)) == {"mark_won", "mark_lost"}
 
 
 def test_final_states_have_no_way_out():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import audit, customers, db, demo, programs, serve, users
+from alliance.cli import audit, customers, db, demo, programs, serve, sweep, users
 
 app = typer.Typer(help="Alliance partner program platform.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
@@ -14,6 +14,7 @@ app.add_typer(programs.app, name="program")
 app.add_typer(audit.app, name="audit")
 app.add_typer(customers.app, name="customers")
 serve.register(app)
+sweep.register(app)
 demo.register(app)
 
 

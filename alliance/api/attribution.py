@@ -1,5 +1,125 @@
+"""The attribution ledger and the partner contribution report (JSON and CSV)."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+
+from alliance.api.deps import CurrentActor, DbSession, get_database
+from alliance.api.params import IdPath, IdQuery, PageParams
+from alliance.db import Database
+from alliance.identity.scope import Actor, scope_for
+from alliance.kit.schemas import PageRead
+from alliance.registrations import attribution_service
+from alliance.registrations.attribution_repository import ReportWindow
+from alliance.registrations.attribution_schemas import (
+    AttributionEntryRead,
+    ContributionEntryRead,
+    ContributionReportRead,
+    ReversalRequest,
+)
+from alliance.registrations.models import AttributionEntry
+from alliance.registrations.vocabulary import CreditType
 
 router = APIRouter(tags=["attribution"])
+
+PeriodStart = Annotated[date | None, Query(description="First day of the period (default: the current quarter)")]
+PeriodEnd = Annotated[date | None, Query(description="Last day of the period, included")]
+AsOf = Annotated[datetime | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")]
+CSV_COLUMNS = ("partner_id", "partner_name", "currency", "direct", "influenced", "services", "total", "vendor_direct", "entries", "closings", "period_start", "period_end", "as_of")
+
+
+def program_admin(actor: CurrentActor) -> Actor:
+    """Checked before the body is read, so that other roles get 403 whatever they send."""
+    attribution_service.require_program_admin(actor)
+    return actor
+
+
+@router.get("/reports/contribution", response_model=ContributionReportRead)
+def contribution_report(
+    session: DbSession, actor: CurrentActor, page: PageParams,
+    period_start: PeriodStart = None, period_end: PeriodEnd = None, as_of: AsOf = None, partner_id: IdQuery = None,
+) -> attribution_service.ContributionReport:
+    """Direct, influenced and services credit per partner and currency (never converted), with
+    grand totals; paged by partner. A partner user gets their own row only."""
+    return attribution_service.contribution_report(
+        session, actor, period_start=period_start, period_end=period_end, as_of=as_of, partner_id=partner_id, page=page
+    )
+
+
+@router.get("/reports/contribution.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
+def contribution_csv(
+    session: DbSession, actor: CurrentActor, database: Annotated[Database, Depends(get_database)],
+    period_start: PeriodStart = None, period_end: PeriodEnd = None, as_of: AsOf = None, partner_id: IdQuery = None,
+) -> StreamingResponse:
+    """The report as CSV, one row per partner and currency, every partner (no paging)."""
+    window = attribution_service.contribution_window(session, actor, period_start=period_start, period_end=period_end, as_of=as_of, partner_id=partner_id)
+    name = f"contribution_{window.period_start.isoformat()}_{window.period_end.isoformat()}.csv"
+    return StreamingResponse(_csv_lines(database, actor, window), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _csv_lines(database: Database, actor: Actor, window: ReportWindow) -> Iterator[str]:
+    # The request's session is committed and closed before the body streams: read in our own.
+    yield _line(CSV_COLUMNS)
+    with database.session_scope(scope_for(actor), write=False) as session:
+        yield from contribution_csv_lines(attribution_service.contribution_rows(session, actor, window=window), window)
+
+
+def contribution_csv_lines(rows: Iterator[tuple[Any, Any]], window: ReportWindow) -> Iterator[str]:
+    """CSV lines (no header) of report rows; shared with the web export."""
+    period = (window.period_start.isoformat(), window.period_end.isoformat(), window.as_of.isoformat())
+    for partner, amounts in rows:
+        if amounts is None:
+            yield _line((partner.partner_id, partner.partner_name, "", "0.00", "0.00", "0.00", "0.00", "0.00", 0, 0, *period))
+            continue
+        yield _line((
+            partner.partner_id, partner.partner_name, amounts.currency, amounts.direct, amounts.influenced, amounts.services, amounts.total,
+            amounts.vendor_direct, amounts.entries, amounts.closings, *period,
+        ))
+
+
+def _line(values: tuple[Any, ...]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(_safe(v) for v in values)
+    return buffer.getvalue()
+
+
+def _safe(value: Any) -> Any:
+    """Spreadsheet formula injection: a partner name starting with =, +, - or @ is quoted as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+@router.get("/reports/contribution/{partner_id}/entries", response_model=PageRead[ContributionEntryRead])
+def contribution_entries(
+    partner_id: IdPath, session: DbSession, actor: CurrentActor, page: PageParams,
+    period_start: PeriodStart = None, period_end: PeriodEnd = None, as_of: AsOf = None,
+) -> dict[str, object]:
+    """The ledger lines behind one partner's row, with the registration each credits."""
+    return attribution_service.contribution_entries(
+        session, actor, partner_id=partner_id, period_start=period_start, period_end=period_end, as_of=as_of, page=page
+    ).as_response()
+
+
+@router.get("/attribution/entries", response_model=PageRead[AttributionEntryRead])
+def list_entries(
+    session: DbSession, actor: CurrentActor, page: PageParams,
+    registration_id: IdQuery = None,
+    credit_type: CreditType | None = None, partner_id: IdQuery = None,
+) -> dict[str, object]:
+    """Ledger lines in the order they were recorded (vendor users); `registration_id` matches the
+    credited or the closing registration."""
+    return attribution_service.list_entries(session, actor, registration_id=registration_id, credit_type=credit_type, partner_id=partner_id, page=page).as_response()
+
+
+@router.post("/attribution/entries/{entry_id}/reversal", response_model=AttributionEntryRead, status_code=201)
+def reverse_entry(entry_id: IdPath, data: ReversalRequest, session: DbSession, actor: Annotated[Actor, Depends(program_admin)]) -> AttributionEntry:
+    """Record the opposite of an entry (program admins). 409 when it is already reversed or is itself a reversal."""
+    return attribution_service.reverse_entry(session, actor, entry_id=entry_id, reason=data.reason)

@@ -1,11 +1,40 @@
-"""`alliance sweep`: materialise what time changes (expired protections ...), idempotent, for cron."""
+"""`alliance sweep`: materialise what time changes (expired protections ...), idempotent, for cron.
+
+Each domain adds its sweeper to SWEEPERS; each runs in its own transaction, so one failing does
+not undo the others."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 import typer
+from sqlalchemy.orm import Session
+
+from alliance.cli.context import console, operator, unit_of_work
+from alliance.identity.scope import Actor
+from alliance.kit import clock
+from alliance.registrations import sweep as registration_sweep
+
+Sweeper = Callable[[Session, Actor, date], int]
+
+
+def _expired_registrations(session: Session, actor: Actor, today: date) -> int:
+    return registration_sweep.sweep_registrations(session, actor, today=today)
+
+
+# (what is counted, the sweeper): issues 4 and 5 append theirs.
+SWEEPERS: list[tuple[str, Sweeper]] = [
+    ("registrations expired", _expired_registrations),
+]
 
 
 def register(app: typer.Typer) -> None:
     @app.command("sweep")
     def sweep() -> None:
         """Materialise time-based state changes. Safe to run repeatedly (e.g. from cron)."""
+        today = clock.today()
+        for label, sweeper in SWEEPERS:
+            with unit_of_work(f"sweep: {label}") as session:
+                count = sweeper(session, operator(), today)
+            console.print(f"{label}: {count}")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -46,6 +47,9 @@ class ProgramFile(InputSchema):
     partner_type: PartnerType
     si_subtype: SISubtype | None = None
     active: bool = True
+    # The attribution model (docs/attribution.md): influence credit per partner of record.
+    influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal(100)
+    influence_credit_split: Literal["full", "equal"] = "full"
     tiers: Annotated[list[TierFile], Field(min_length=1, max_length=12)]
 
     @model_validator(mode="after")

@@ -217,6 +217,10 @@ class ProgramUpdate(InputSchema):
     name: ShortText | None = None
     description: Annotated[str, Field(max_length=5000)] | None = None
     is_active: bool | None = None
+    influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = Field(
+        default=None, description="Share of a won deal's booked amount credited as influence to each partner of record (docs/attribution.md)"
+    )
+    influence_credit_split: Literal["full", "equal"] | None = Field(default=None, description="full: each partner of record gets the share; equal: they share it")
 
 
 class ProgramRead(ReadSchema):
@@ -227,6 +231,8 @@ class ProgramRead(ReadSchema):
     partner_type: PartnerType
     si_subtype: SISubtype | None
     is_active: bool
+    influence_credit_percent: Decimal
+    influence_credit_split: str
     tiers: list[TierRead]
 
 
@@ -236,3 +242,24 @@ class MetricRead(ReadSchema):
     unit: str
 
 
+ProductLineKey = Annotated[str, Field(min_length=2, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+ProductLineName = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ProductLineCreate(InputSchema):
+    key: ProductLineKey = Field(description="Lowercase letters, digits, - and _; never changes")
+    name: ProductLineName
+    is_active: bool = True
+
+
+class ProductLineUpdate(InputSchema):
+    name: ProductLineName | None = None
+    is_active: bool | None = None
+    reason: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class ProductLineRead(ReadSchema):
+    id: int
+    key: str
+    name: str
+    is_active: bool

@@ -1,5 +1,173 @@
+"""Contribution report pages: the console's report across partners with drill-down and CSV, and
+the portal's page with the partner's own numbers and the ledger lines behind them."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
+
+from alliance.api.attribution import CSV_COLUMNS, contribution_csv_lines
+from alliance.api.deps import get_database
+from alliance.api.params import IdPath, PageParams
+from alliance.db import Database
+from alliance.identity.scope import Actor, scope_for
+from alliance.kit import clock
+from alliance.kit.pagination import PageRequest
+from alliance.registrations import attribution, attribution_service
+from alliance.registrations.attribution_repository import ReportWindow
+from alliance.web.deps import (
+    PortalActor,
+    VendorActor,
+    WebSession,
+    portal_actor,
+    vendor_actor,
+)
+from alliance.web.forms import query_int
+from alliance.web.templating import render
 
 router = APIRouter()
+CONSOLE = [Depends(vendor_actor)]
+PORTAL = [Depends(portal_actor)]
+
+DateText = Annotated[str | None, Query(max_length=20)]
+
+
+@dataclass
+class Filters:
+    """The period pickers as typed, and what they mean once checked."""
+
+    values: dict[str, str]
+    errors: dict[str, str]
+    period_start: date | None
+    period_end: date | None
+    as_of: datetime | None
+
+    @property
+    def query(self) -> str:
+        return urlencode({k: v for k, v in self.values.items() if v})
+
+
+def _filters(period_start: str | None, period_end: str | None, as_of: str | None) -> Filters:
+    errors: dict[str, str] = {}
+    start = _day(period_start, "period_start", errors)
+    end = _day(period_end, "period_end", errors)
+    as_of_day = _day(as_of, "as_of", errors)
+    if start and end and end < start:
+        errors["period_end"] = "The period ends before it starts."
+    default_start, default_end = attribution.quarter_of(clock.today())
+    start, end = start or default_start, end or default_end
+    # As of a day: everything the ledger had learnt by the end of that day (UTC).
+    moment = datetime.combine(as_of_day, time.max, tzinfo=clock.UTC) if as_of_day else None
+    values = {"period_start": start.isoformat(), "period_end": end.isoformat(), "as_of": as_of_day.isoformat() if as_of_day else ""}
+    return Filters(values=values, errors=errors, period_start=start, period_end=end, as_of=moment)
+
+
+def _day(value: str | None, name: str, errors: dict[str, str]) -> date | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        errors[name] = "Use a date like 2025-01-31."
+        return None
+    if day >= date.max:
+        errors[name] = "Use a date like 2025-01-31."
+        return None
+    return day
+
+
+def _report_page(request: Request, session: Session, actor: Actor, filters: Filters, template: str, page: PageRequest, **extra: Any) -> Response:
+    report = None
+    if not filters.errors:
+        report = attribution_service.contribution_report(
+            session, actor, period_start=filters.period_start, period_end=filters.period_end, as_of=filters.as_of,
+            partner_id=extra.get("partner_id"), page=page,
+        )
+    context = {"report": report, "values": filters.values, "errors": filters.errors, "filter_query": filters.query, **extra}
+    return render(request, template, context, status_code=422 if filters.errors else 200)
+
+
+@router.get("/console/reports/contribution", dependencies=CONSOLE)
+def console_report(
+    request: Request, session: WebSession, actor: VendorActor, page: PageParams,
+    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None,
+    partner_id: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    filters = _filters(period_start, period_end, as_of)
+    partner = query_int(partner_id)
+    if (partner_id or "").strip() and partner is None:
+        filters.errors["partner_id"] = "Enter a partner id (a whole number)."
+    if partner:
+        filters.values["partner_id"] = str(partner)
+    return _report_page(request, session, actor, filters, "attribution/report.html", page, partner_id=partner)
+
+
+@router.get("/console/reports/contribution.csv", dependencies=CONSOLE)
+def console_csv(
+    session: WebSession, actor: VendorActor, database: Annotated[Database, Depends(get_database)],
+    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None, partner_id: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    return _csv(session, actor, database, _filters(period_start, period_end, as_of), query_int(partner_id))
+
+
+@router.get("/console/reports/contribution/{partner_id}", dependencies=CONSOLE)
+def console_drill_down(
+    request: Request, partner_id: IdPath, session: WebSession, actor: VendorActor, page: PageParams,
+    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None,
+) -> Response:
+    filters = _filters(period_start, period_end, as_of)
+    return _entries_page(request, session, actor, filters, partner_id, page, "attribution/entries.html")
+
+
+def _entries_page(request: Request, session: Session, actor: Actor, filters: Filters, partner_id: int, page: PageRequest, template: str) -> Response:
+    report = entries = None
+    if not filters.errors:
+        start, end, as_of = filters.period_start, filters.period_end, filters.as_of
+        entries = attribution_service.contribution_entries(session, actor, partner_id=partner_id, period_start=start, period_end=end, as_of=as_of, page=page)
+        report = attribution_service.contribution_report(session, actor, partner_id=partner_id, period_start=start, period_end=end, as_of=as_of)
+    context = {"report": report, "entries": entries, "values": filters.values, "errors": filters.errors, "filter_query": filters.query, "partner_id": partner_id}
+    return render(request, template, context, status_code=422 if filters.errors else 200)
+
+
+@router.get("/portal/contribution", dependencies=PORTAL)
+def portal_contribution(
+    request: Request, session: WebSession, actor: PortalActor, page: PageParams,
+    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None,
+) -> Response:
+    assert actor.partner_id is not None  # portal_actor guarantees it
+    filters = _filters(period_start, period_end, as_of)
+    return _entries_page(request, session, actor, filters, actor.partner_id, page, "attribution/portal.html")
+
+
+@router.get("/portal/contribution.csv", dependencies=PORTAL)
+def portal_csv(
+    session: WebSession, actor: PortalActor, database: Annotated[Database, Depends(get_database)],
+    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None,
+) -> Response:
+    return _csv(session, actor, database, _filters(period_start, period_end, as_of), actor.partner_id)
+
+
+def _csv(session: Session, actor: Actor, database: Database, filters: Filters, partner_id: int | None) -> Response:
+    if filters.errors:
+        field, message = next(iter(filters.errors.items()))
+        return Response(f"{field}: {message}\n", status_code=422, media_type="text/plain; charset=utf-8")
+    window = attribution_service.contribution_window(
+        session, actor, period_start=filters.period_start, period_end=filters.period_end, as_of=filters.as_of, partner_id=partner_id
+    )
+    name = f"contribution_{window.period_start.isoformat()}_{window.period_end.isoformat()}.csv"
+    return StreamingResponse(_lines(database, actor, window), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _lines(database: Database, actor: Actor, window: ReportWindow) -> Iterator[str]:
+    # The page's session is closed before the body streams: read in a session of our own.
+    yield ",".join(CSV_COLUMNS) + "\r\n"
+    with database.session_scope(scope_for(actor), write=False) as session:
+        yield from contribution_csv_lines(attribution_service.contribution_rows(session, actor, window=window), window)

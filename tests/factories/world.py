@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 
 from alliance.cli.programs import DEFAULT_PROGRAMS
@@ -11,7 +12,8 @@ from alliance.identity import passwords
 from alliance.identity import service as identity_service
 from alliance.identity.repository import UserRepository
 from alliance.identity.schemas import UserCreate
-from alliance.identity.scope import Actor, PartnerScope, Role
+from alliance.identity.scope import Actor, PartnerScope, Role, scope_for
+from alliance.kit import clock
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.partners.program_file import parse_programs
@@ -45,9 +47,20 @@ class World:
     b: PartnerFixture
     program_ids: dict[str, int]
     tier_ids: dict[str, int]
+    db: Database | None = None
+    _registrations: dict[str, int] = field(default_factory=dict)
 
     def headers(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def registrations(self) -> dict[str, int]:
+        """A submitted deal registration of partner A ("a") and of partner B ("b"), with the
+        product-line catalog. Built on first use, so other tests' audit and ledger counts stay
+        as they were."""
+        if not self._registrations:
+            assert self.db is not None
+            self._registrations.update(build_registrations(self.db, self))
+        return self._registrations
 
 
 STAFF = {
@@ -139,5 +152,30 @@ def build_world(db: Database) -> World:
         assert UserRepository(session).by_email(emails["admin"]) is not None
     return World(
         users=users, emails=emails, tokens=tokens, a=fixtures["a"], b=fixtures["b"],
-        program_ids={k: p.id for k, p in programs.items()}, tier_ids=tier_ids,
+        program_ids={k: p.id for k, p in programs.items()}, tier_ids=tier_ids, db=db,
     )
+
+
+def deal_input(title: str, customer: str, **extra: object) -> dict[str, object]:
+    """A valid deal registration body (API and service input)."""
+    return {
+        "kind": "deal", "title": title, "customer": {"name": customer, "country": "US"}, "product_lines": ["analytics"],
+        "amount": "120000.00", "expected_close_on": (clock.today() + timedelta(days=60)).isoformat(), **extra,
+    }
+
+
+def build_registrations(db: Database, world: World) -> dict[str, int]:
+    # Imported here: every test imports this module, most never touch registrations.
+    from alliance.partners import product_line_service
+    from alliance.registrations import service as registration_service
+    from alliance.registrations.schemas import REGISTRATION_CREATE
+
+    ids = {}
+    with db.session_scope(PartnerScope.system(reason="test world")) as session:
+        product_line_service.ensure_default_catalog(session, Actor.system(label="test-setup"))
+    for key, fixture, customer in (("a", world.a, "Tenancy Alpha Hospital"), ("b", world.b, "Tenancy Beta Logistics")):
+        actor = Actor(user_id=fixture.user_id, role=Role.PARTNER_USER, partner_id=fixture.id, label=world.emails[f"{key}_user"])
+        with db.session_scope(scope_for(actor)) as session:
+            data = REGISTRATION_CREATE.validate_python(deal_input(f"{key.upper()} deal", customer, submit=True))
+            ids[key] = registration_service.create_registration(session, actor, data=data).id
+    return ids

@@ -32,6 +32,7 @@ PUBLIC_ROUTES = {
 #   vendor  - vendor-only: 403 whatever the id
 #   create  - creating: a body naming partner B is refused with 404 (users) or 403 (partners)
 #   identity - vendor master data every user may look up (200): identities only, never ownership
+#   csv     - a CSV export (partner_id first): only partner A's rows come back
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/partners"): "list",
     ("POST", "/api/v1/partners"): "create",
@@ -65,6 +66,24 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/customers/{customer_id}"): "vendor",
     ("PATCH", "/api/v1/customers/{customer_id}"): "vendor",
     ("POST", "/api/v1/customers/{customer_id}/ownership"): "vendor",
+    ("GET", "/api/v1/reports/contribution"): "list",
+    ("GET", "/api/v1/reports/contribution.csv"): "csv",
+    ("GET", "/api/v1/reports/contribution/{partner_id}/entries"): "owned",
+    ("GET", "/api/v1/attribution/entries"): "vendor",
+    ("POST", "/api/v1/attribution/entries/{entry_id}/reversal"): "vendor",
+    ("GET", "/api/v1/product-lines"): "shared",
+    ("POST", "/api/v1/product-lines"): "vendor",
+    ("PATCH", "/api/v1/product-lines/{product_line_id}"): "vendor",
+    ("POST", "/api/v1/registrations"): "create",
+    ("GET", "/api/v1/registrations"): "list",
+    ("GET", "/api/v1/registrations/review-queue"): "vendor",
+    ("GET", "/api/v1/registrations/{registration_id}"): "owned",
+    ("PATCH", "/api/v1/registrations/{registration_id}"): "owned",
+    ("POST", "/api/v1/registrations/{registration_id}/actions/{action}"): "owned",
+    ("POST", "/api/v1/registrations/{registration_id}/won"): "vendor",
+    ("GET", "/api/v1/registrations/{registration_id}/history"): "owned",
+    ("POST", "/api/v1/registrations/{registration_id}/extensions"): "owned",
+    ("POST", "/api/v1/extensions/{extension_id}/decision"): "vendor",
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -80,6 +99,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/customers"): {"name": "Mole Analytics"},
     ("PATCH", "/api/v1/customers/{customer_id}"): {"name": "Hijacked"},
     ("POST", "/api/v1/customers/{customer_id}/ownership"): {"status": "open", "reason": "take it over"},
+    ("POST", "/api/v1/product-lines"): {"key": "mole-line", "name": "Mole"},
+    ("PATCH", "/api/v1/product-lines/{product_line_id}"): {"name": "Hijacked"},
+    ("PATCH", "/api/v1/registrations/{registration_id}"): {"title": "Hijacked"},
+    ("POST", "/api/v1/registrations/{registration_id}/actions/{action}"): {"reason": "hijacked"},
+    ("POST", "/api/v1/registrations/{registration_id}/won"): {"booked_amount": "1.00", "closed_on": "2020-01-01"},
+    ("POST", "/api/v1/registrations/{registration_id}/extensions"): {"reason": "hijacked"},
+    ("POST", "/api/v1/extensions/{extension_id}/decision"): {"approve": True},
 }
 IDENTITY_KEYS = {"customer_id", "external_id", "name", "website", "country", "score", "reasons"}
 
@@ -99,6 +125,12 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "tier_id": world.tier_ids["reseller/silver"],
         "seq": 1,
         "customer_id": 1,
+        "entry_id": 1,
+        # Partner A has a registration too (GET /registrations must list it); B's is the target.
+        "registration_id": world.registrations()["b"],
+        "action": "withdraw",
+        "extension_id": 1,
+        "product_line_id": 1,
     }
 
 
@@ -148,7 +180,7 @@ def test_every_api_route_answers_401_without_credentials(client):
     for method, path in sorted(_openapi_routes()):
         if (method, path) in PUBLIC_ROUTES:
             continue
-        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1)
+        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1, entry_id=1, registration_id=1, action="submit", extension_id=1, product_line_id=1)
         response = client.request(method, url, json={})
         assert response.status_code == 401, f"{method} {url} answered {response.status_code} without credentials"
         assert response.json()["error"]["code"] == "not_authenticated"
@@ -161,6 +193,7 @@ def _snapshot_of_b(client, world) -> dict[str, Any]:  # type: ignore[no-untyped-
         "people": client.get(f"/api/v1/partners/{world.b.id}/people", headers=admin).json(),
         "sponsors": client.get(f"/api/v1/partners/{world.b.id}/sponsors", headers=admin).json(),
         "users": client.get(f"/api/v1/users?partner_id={world.b.id}", headers=admin).json(),
+        "registrations": client.get(f"/api/v1/registrations?partner_id={world.b.id}", headers=admin).json(),
     }
 
 
@@ -187,6 +220,10 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
                 problems.extend(_foreign_rows(method, url, response.json(), world))
         elif kind == "create":
             problems.extend(_create_for_b(client, headers, method, path, world))
+        elif kind == "csv":
+            lines = response.text.splitlines()[1:] if response.status_code == 200 else []
+            if not lines or any(line.split(",", 1)[0] != str(world.a.id) for line in lines):
+                problems.append(f"{method} {url}: expected partner A's rows only, got {response.status_code}: {response.text[:300]}")
         elif kind == "identity":
             problems.extend(_identity_only(client, headers, method, path, world))
     after = _snapshot_of_b(client, world)
@@ -231,5 +268,10 @@ def _create_for_b(client, headers, method: str, path: str, world) -> list[str]: 
         if response.status_code not in (403, 404):
             return [f"{method} {path} for partner B: expected 403/404, got {response.status_code}"]
         return []
+    if path == "/api/v1/registrations":
+        # The registrant is always the caller's own partner: naming partner B is unknown input.
+        body = {"kind": "deal", "title": "Mole", "customer": {"name": "Mole Co"}, "product_lines": ["analytics"], "partner_id": world.b.id}
+        response = client.post(path, headers=headers, json=body)
+        return [] if response.status_code == 422 else [f"{method} {path} naming partner B: expected 422, got {response.status_code}"]
     response = client.request(method, path, headers=headers, json=BODIES[(method, path)])
     return [] if response.status_code == 403 else [f"{method} {path}: expected 403, got {response.status_code}"]

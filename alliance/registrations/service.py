@@ -1,0 +1,480 @@
+"""Deal, project and influence registrations: filing, the review lifecycle, protection and its
+extensions, and the vendor's review queue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from alliance import audit
+from alliance.audit.service import snapshot
+from alliance.customers import registration_link
+from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, require
+from alliance.identity.scope import Actor
+from alliance.kit import clock
+from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.sorting import apply_sort
+from alliance.partners import product_line_service
+from alliance.partners.vocabulary import RegistrationKind
+from alliance.registrations import access, attribution_service, conflict_service, protection
+from alliance.registrations.lifecycle import Side, Status, allowed_actions, transition
+from alliance.registrations.models import ProtectionExtension, Registration, RegistrationEvent, RegistrationProduct
+from alliance.registrations.repository import RegistrationFilters, RegistrationRepository
+from alliance.registrations.schemas import (
+    KIND_FIELDS,
+    REGISTRATION_CREATE,
+    CustomerRef,
+    DealCreate,
+    InfluenceCreate,
+    PendingExtension,
+    ProjectCreate,
+    QueueItem,
+    RegistrationUpdate,
+    RegistrationView,
+    close_date_of,
+    details_of,
+)
+from alliance.registrations.vocabulary import ConflictCheck, ExtensionStatus
+
+RegistrationCreateData = DealCreate | ProjectCreate | InfluenceCreate
+
+STATE_FIELDS = (
+    "status", "title", "customer_id", "customer_name", "customer_website", "customer_country", "product_lines", "amount", "currency",
+    "expected_close_on", "transacting_partner_id", "details", "submitted_at", "reviewer_user_id", "decision_reason", "approved_at",
+    "protected_until", "extensions_granted", "closed_on", "booked_amount",
+)
+EDITABLE = frozenset({Status.DRAFT, Status.INFO_REQUESTED})
+# Audit names, past tense like the rest of the trail.
+AUDIT_ACTIONS = {
+    "created": "registration.created", "updated": "registration.updated", "submit": "registration.submitted",
+    "withdraw": "registration.withdrawn", "start_review": "registration.review_started", "request_info": "registration.info_requested",
+    "approve": "registration.approved", "reject": "registration.rejected", "mark_won": "registration.won", "mark_lost": "registration.lost",
+    "extension_requested": "registration.extension_requested", "extension_approved": "registration.extension_approved",
+    "extension_rejected": "registration.extension_rejected",
+}
+REGISTRATION_SORTS = {
+    "created": Registration.id,
+    "submitted": Registration.submitted_at,
+    "title": Registration.title,
+    "customer": Registration.customer_name,
+    "status": Registration.status,
+    "amount": Registration.amount,
+    "close": Registration.expected_close_on,
+    "protected_until": Registration.protected_until,
+}
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def effective_status(registration: Registration, today: date) -> Status:
+    """Status as of `today`: protection that ended reads as expired before the sweep stores it."""
+    status = Status(registration.status)
+    if status == Status.APPROVED and protection.is_expired(registration.protected_until, today):
+        return Status.EXPIRED
+    return status
+
+
+def get_registration(session: Session, actor: Actor, *, registration_id: int) -> Registration:
+    require(actor, Permission.PARTNERS_READ)
+    registration = RegistrationRepository(session).get_loaded(registration_id)
+    if registration is None:
+        raise NotFound(f"Registration {registration_id} not found.")
+    return registration
+
+
+def list_registrations(session: Session, actor: Actor, *, filters: RegistrationFilters, sort: str | None, page: PageRequest) -> Page[RegistrationView]:
+    """Partners see their own (scoped repository); vendor users see every partner's."""
+    require(actor, Permission.PARTNERS_READ)
+    today = clock.today()
+    statement = RegistrationRepository(session).filtered(filters, today=today)
+    found = paginate(session, apply_sort(statement, sort, REGISTRATION_SORTS, default="-created", tiebreak=Registration.id), page)
+    return Page(items=present(session, actor, found.items, today=today), total=found.total, limit=found.limit, offset=found.offset)
+
+
+def present(session: Session, actor: Actor, registrations: Sequence[Registration], *, today: date | None = None) -> list[RegistrationView]:
+    """Each registration as `actor` sees it (partner names in one query, for vendor users)."""
+    today = today or clock.today()
+    side = access.side_of(actor)
+    names = RegistrationRepository(session).partner_names({r.partner_id for r in registrations}) if not actor.is_partner else {}
+    views = []
+    for registration in registrations:
+        status = effective_status(registration, today)
+        views.append(RegistrationView(
+            registration=registration,
+            effective_status=status,
+            days_left=protection.days_left(registration.protected_until, today) if status == Status.APPROVED and registration.protected_until else None,
+            allowed_actions=_actions_for(registration, status, side),
+            partner_name=names.get(registration.partner_id),
+            is_vendor=not actor.is_partner,
+        ))
+    return views
+
+
+def view_registration(session: Session, actor: Actor, *, registration_id: int) -> RegistrationView:
+    """One registration with the conflict findings the actor may see."""
+    registration = get_registration(session, actor, registration_id=registration_id)
+    [view] = present(session, actor, [registration])
+    view.conflicts = [_plain(found) for found in conflict_service.conflicts_for(session, actor, registration.id)]
+    return view
+
+
+def registration_history(session: Session, actor: Actor, *, registration_id: int) -> list[RegistrationEvent]:
+    get_registration(session, actor, registration_id=registration_id)
+    return RegistrationRepository(session).history(registration_id)
+
+
+def _actions_for(registration: Registration, status: Status, side: Side | None) -> list[str]:
+    if side is None:
+        return []
+    actions = allowed_actions(status, side)
+    if registration.kind == RegistrationKind.INFLUENCE and "mark_won" in actions:
+        actions.remove("mark_won")
+    if side == Side.PARTNER and status == Status.APPROVED:
+        actions.append("request_extension")
+    return actions
+
+
+# --- filing ------------------------------------------------------------------------------------
+
+
+def create_registration(session: Session, actor: Actor, *, data: RegistrationCreateData) -> Registration:
+    """A draft for the actor's own partner; `data.submit` submits it in the same transaction."""
+    partner_id = access.require_registrant(actor)
+    repository = RegistrationRepository(session)
+    registration = Registration(partner_id=partner_id, kind=data.kind, status=Status.DRAFT, registrant_user_id=actor.user_id, extensions_granted=0)
+    registration.products = []
+    _apply(session, registration, data, registrant_id=partner_id)
+    repository.add(registration)
+    if data.submit:
+        # Locks in the order every submit takes them (customer, then the audit head), so a
+        # create-and-submit never waits in the opposite order of a plain submit.
+        _resolve_customer(session, actor, registration)
+    _log(session, actor, registration, "created", from_status=None, before=None)
+    if data.submit:
+        return _apply_action(session, actor, registration, "submit", reason=None)
+    return registration
+
+
+def update_registration(session: Session, actor: Actor, *, registration_id: int, data: RegistrationUpdate) -> Registration:
+    """Change a draft, or a registration the vendor asked for more information on."""
+    access.require_registrant(actor)
+    registration = get_registration(session, actor, registration_id=registration_id)
+    if registration.status not in EDITABLE:
+        raise Conflict(f"A {registration.status} registration cannot be edited.", details=[{"field": "status", "message": registration.status}])
+    changes = data.model_dump(exclude_unset=True)
+    foreign = sorted(set(changes) - KIND_FIELDS[registration.kind])
+    if foreign:
+        raise RuleViolation(
+            f"{', '.join(foreign)} do not apply to a {registration.kind} registration.",
+            details=[{"field": name, "message": f"not a field of a {registration.kind} registration"} for name in foreign],
+        )
+    merged = _as_input(registration) | data.model_dump(mode="json", exclude_unset=True)
+    try:
+        validated = REGISTRATION_CREATE.validate_python(merged)
+    except ValidationError as exc:
+        raise RuleViolation("The registration is not valid after this change.", details=_validation_details(exc)) from None
+    before = _state(registration)
+    _apply(session, registration, validated, registrant_id=registration.partner_id)
+    session.flush()
+    if _state(registration) != before:
+        _log(session, actor, registration, "updated", from_status=registration.status, before=before)
+    return registration
+
+
+def _apply(session: Session, registration: Registration, data: RegistrationCreateData, *, registrant_id: int) -> None:
+    product_line_service.check_active_keys(session, data.product_lines)
+    registration.title = data.title
+    registration.amount = data.amount
+    registration.currency = data.currency
+    registration.expected_close_on = close_date_of(data)
+    registration.details = details_of(data)
+    registration.transacting_partner_id = _transacting_partner(session, data, registrant_id)
+    _set_customer(session, registration, data.customer)
+    wanted = list(data.product_lines)
+    registration.products = [p for p in registration.products if p.product_line in wanted]
+    present_keys = {p.product_line for p in registration.products}
+    registration.products.extend(
+        RegistrationProduct(partner_id=registration.partner_id, product_line=key) for key in wanted if key not in present_keys
+    )
+
+
+def _transacting_partner(session: Session, data: RegistrationCreateData, registrant_id: int) -> int | None:
+    if not isinstance(data, DealCreate):
+        return None
+    partner_id = data.transacting_partner_id or registrant_id
+    if partner_id != registrant_id and not RegistrationRepository(session).is_active_partner(partner_id):
+        raise RuleViolation(
+            f"Partner {partner_id} is not an active partner.", details=[{"field": "transacting_partner_id", "message": "must be an active partner"}]
+        )
+    return partner_id
+
+
+def _set_customer(session: Session, registration: Registration, ref: CustomerRef) -> None:
+    if ref.customer_id is not None:
+        customer = registration_link.customer_by_id(session, customer_id=ref.customer_id)
+        if customer is None:
+            raise RuleViolation(f"Customer {ref.customer_id} does not exist.", details=[{"field": "customer.customer_id", "message": "unknown customer"}])
+        registration.customer_id = customer.id
+        registration.customer_name = ref.name or customer.name
+        registration.customer_website = ref.website or customer.website
+        registration.customer_country = ref.country or customer.country
+        return
+    assert ref.name is not None  # CustomerRef: an id or a name
+    typed = (ref.name, ref.website, ref.country)
+    if registration.customer_id is None or typed != (registration.customer_name, registration.customer_website, registration.customer_country):
+        # A different company than the one resolved before: resolve it again on submit.
+        registration.customer_id = None
+    registration.customer_name, registration.customer_website, registration.customer_country = typed
+
+
+def _as_input(registration: Registration) -> dict[str, Any]:
+    """The stored registration in the shape of its create schema, for validating a change."""
+    customer: dict[str, Any] = {"name": registration.customer_name, "website": registration.customer_website, "country": registration.customer_country}
+    if registration.customer_id is not None:
+        customer["customer_id"] = registration.customer_id
+    values: dict[str, Any] = {
+        **registration.details, "kind": registration.kind, "title": registration.title, "customer": customer,
+        "product_lines": registration.product_lines, "currency": registration.currency,
+        "amount": str(registration.amount) if registration.amount is not None else None,
+    }
+    if registration.kind == RegistrationKind.DEAL:
+        values["transacting_partner_id"] = registration.transacting_partner_id
+    return values
+
+
+def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    # Drop the union tag ("deal", "project", ...) that pydantic puts first in each location.
+    return [{"field": ".".join(str(p) for p in error["loc"][1:]) or "body", "message": error["msg"].removeprefix("Value error, ")} for error in exc.errors()]
+
+
+# --- the lifecycle -----------------------------------------------------------------------------
+
+
+def act(session: Session, actor: Actor, *, registration_id: int, action: str, reason: str | None = None) -> Registration:
+    """Take one lifecycle action (submit, withdraw, start_review, request_info, approve, reject,
+    mark_lost); mark_won has its own function because it needs the booked amount."""
+    if action == "mark_won":
+        raise RuleViolation("Mark a registration won with the booked amount and close date.", details=[{"field": "action", "message": "use /won"}])
+    access.require_side(actor)
+    registration = get_registration(session, actor, registration_id=registration_id)
+    return _apply_action(session, actor, registration, action, reason=reason)
+
+
+def _apply_action(session: Session, actor: Actor, registration: Registration, action: str, *, reason: str | None) -> Registration:
+    side = access.require_side(actor)
+    source = effective_status(registration, clock.today())
+    step = transition(source, action, side=side, reason=reason)
+    before = _state(registration)
+    if action == "submit":
+        _submit(session, actor, registration)
+    now = clock.now()
+    registration.status = step.target
+    registration.status_changed_at = now
+    if action == "start_review":
+        registration.reviewer_user_id = actor.user_id
+    elif action in ("approve", "reject"):
+        registration.reviewer_user_id = actor.user_id
+        registration.decided_at, registration.decision_reason = now, reason
+    elif action == "mark_lost":
+        registration.closed_at, registration.closed_on = now, clock.today()
+    if action == "approve":
+        registration.approved_at = now
+        registration.protected_until = protection.protected_until(now.date(), _policy(session, registration))
+    session.flush()
+    _log(session, actor, registration, action, from_status=source, before=before, reason=reason)
+    if action == "submit":
+        _check_conflicts(session, registration, ConflictCheck.SUBMIT)
+    elif action in ("start_review", "approve"):
+        _check_conflicts(session, registration, ConflictCheck.REVIEW)
+    return registration
+
+
+def _submit(session: Session, actor: Actor, registration: Registration) -> None:
+    """Resolve the customer and hold its lock, then stamp server time: who was first on a
+    customer is decided by this order, never by the client."""
+    _resolve_customer(session, actor, registration)
+    now = clock.now()
+    if registration.submitted_at is None:
+        registration.submitted_at = now
+    registration.last_submitted_at = now
+
+
+def _resolve_customer(session: Session, actor: Actor, registration: Registration) -> None:
+    customer_id = registration.customer_id
+    if customer_id is None:
+        customer_id = registration_link.ensure_customer_for_registration(
+            session, actor, name=registration.customer_name, website=registration.customer_website, country=registration.customer_country
+        ).id
+    # Lock before this registration's row references the customer: that write takes a key-share
+    # lock on the customer, and two submits holding one each would deadlock on the lock below.
+    RegistrationRepository(session).lock_customer(customer_id)
+    registration.customer_id = customer_id
+
+
+def mark_won(
+    session: Session, actor: Actor, *, registration_id: int, booked_amount: Decimal, closed_on: date, reason: str | None = None,
+    vendor_transacted: bool | None = None,
+) -> Registration:
+    """The vendor confirms a booking: approved → won, then attribution credits the partners
+    (`vendor_transacted`: the vendor sold it directly; None lets attribution read the details)."""
+    access.require_reviewer(actor)
+    registration = get_registration(session, actor, registration_id=registration_id)
+    if registration.kind == RegistrationKind.INFLUENCE:
+        raise Conflict(
+            "An influence registration is not won itself: its partner is credited when the deal or project it influenced is won.",
+            details=[{"field": "kind", "message": "influence"}],
+        )
+    if booked_amount <= 0:
+        raise RuleViolation("The booked amount must be more than zero.", details=[{"field": "booked_amount", "message": "must be > 0"}])
+    if closed_on > clock.today():
+        raise RuleViolation("The close date cannot be in the future.", details=[{"field": "closed_on", "message": "must not be in the future"}])
+    source = effective_status(registration, clock.today())
+    transition(source, "mark_won", side=Side.VENDOR, reason=reason)
+    before = _state(registration)
+    now = clock.now()
+    registration.status, registration.status_changed_at = Status.WON, now
+    registration.closed_at, registration.closed_on, registration.booked_amount = now, closed_on, booked_amount
+    session.flush()
+    _log(session, actor, registration, "mark_won", from_status=source, before=before, reason=reason)
+    attribution_service.record_close(session, actor, registration, booked_amount=booked_amount, closed_on=closed_on, vendor_transacted=vendor_transacted)
+    return registration
+
+
+def _policy(session: Session, registration: Registration) -> protection.ProtectionPolicy:
+    kind = RegistrationKind(registration.kind)
+    days = RegistrationRepository(session).protection_days(registration.partner_id, kind)
+    return protection.ProtectionPolicy(days=days if days is not None else protection.DEFAULT_PROTECTION_DAYS[kind])
+
+
+# --- extensions --------------------------------------------------------------------------------
+
+
+def request_extension(session: Session, actor: Actor, *, registration_id: int, reason: str) -> ProtectionExtension:
+    access.require_registrant(actor)
+    registration = get_registration(session, actor, registration_id=registration_id)
+    today = clock.today()
+    status = effective_status(registration, today)
+    if status != Status.APPROVED:
+        raise Conflict(f"Only an approved registration's protection can be extended; this one is {status}.", details=[{"field": "status", "message": status}])
+    if not reason or not reason.strip():
+        raise RuleViolation("A reason is required to request an extension.", details=[{"field": "reason", "message": "required"}])
+    repository = RegistrationRepository(session)
+    if repository.pending_extension(registration.id) is not None:
+        raise Conflict("An extension request is already waiting for a decision.", details=[{"field": "extension", "message": "one pending at a time"}])
+    assert registration.protected_until is not None
+    protection.check_extension(_policy(session, registration), registration.extensions_granted, registration.protected_until, today)
+    extension = ProtectionExtension(
+        partner_id=registration.partner_id, registration_id=registration.id, status=ExtensionStatus.PENDING, requested_by_user_id=actor.user_id,
+        requested_at=clock.now(), reason=reason, previous_until=registration.protected_until,
+    )
+    session.add(extension)
+    session.flush()
+    _log(session, actor, registration, "extension_requested", from_status=status, before=None, reason=reason)
+    return extension
+
+
+def decide_extension(session: Session, actor: Actor, *, extension_id: int, approve: bool, reason: str | None) -> ProtectionExtension:
+    access.require_reviewer(actor)
+    repository = RegistrationRepository(session)
+    extension = repository.get_extension(extension_id)
+    if extension is None:
+        raise NotFound(f"Extension request {extension_id} not found.")
+    if extension.status != ExtensionStatus.PENDING:
+        raise Conflict(f"This extension request was already {extension.status}.", details=[{"field": "status", "message": extension.status}])
+    if not approve and not (reason and reason.strip()):
+        raise RuleViolation("A reason is required to reject an extension.", details=[{"field": "reason", "message": "required"}])
+    registration = get_registration(session, actor, registration_id=extension.registration_id)
+    before = _state(registration)
+    if approve:
+        if effective_status(registration, clock.today()) != Status.APPROVED or registration.protected_until is None:
+            raise Conflict("The registration is no longer approved.", details=[{"field": "status", "message": registration.status}])
+        new_until = protection.check_extension(_policy(session, registration), registration.extensions_granted, registration.protected_until, clock.today())
+        registration.protected_until, extension.new_until = new_until, new_until
+        registration.extensions_granted += 1
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    extension.decided_by_user_id, extension.decided_at, extension.decision_reason = actor.user_id, clock.now(), reason
+    session.flush()
+    action = "extension_approved" if approve else "extension_rejected"
+    _log(session, actor, registration, action, from_status=Status(registration.status), before=before, reason=reason)
+    return extension
+
+
+# --- the review queue --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    items: Page[QueueItem]
+    extensions: list[PendingExtension]
+    extensions_total: int
+
+
+def review_queue(session: Session, actor: Actor, *, page: PageRequest, cam_user_id: int | None = None, extensions_limit: int = 50) -> ReviewQueue:
+    """Pending registrations, longest waiting first, with their SLA clock and current conflict
+    count; and pending extension requests. A fixed number of queries whatever the page size."""
+    access.require_vendor(actor)
+    repository = RegistrationRepository(session)
+    rows, total = repository.rows(repository.queue(cam_user_id=cam_user_id), limit=page.limit, offset=page.offset)
+    counts = repository.conflict_counts([row.id for row in rows])
+    now = clock.now()
+    items = [_queue_item(row, counts.get(row.id, 0), now) for row in rows]
+    extension_rows, extensions_total = repository.rows(repository.pending_extensions(cam_user_id=cam_user_id), limit=extensions_limit, offset=0)
+    extensions = [PendingExtension(*row) for row in extension_rows]
+    return ReviewQueue(items=Page(items=items, total=total, limit=page.limit, offset=page.offset), extensions=extensions, extensions_total=extensions_total)
+
+
+def _queue_item(row: Any, conflict_count: int, now: Any) -> QueueItem:
+    waiting_since = row.waiting_since
+    sla = protection.review_clock(waiting_since, now)
+    waiting_on = "partner" if row.status == Status.INFO_REQUESTED else "vendor"
+    return QueueItem(
+        registration_id=row.id, kind=row.kind, title=row.title, status=row.status, partner_id=row.partner_id, partner_name=row.display_name,
+        customer_id=row.customer_id, customer_name=row.customer_name, waiting_since=waiting_since, due_at=sla.due_at,
+        age_business_days=sla.age_business_days, overdue=sla.overdue and waiting_on == "vendor", waiting_on=waiting_on, conflict_count=conflict_count,
+    )
+
+
+# --- shared ------------------------------------------------------------------------------------
+
+
+def _state(registration: Registration) -> dict[str, Any]:
+    return snapshot(registration, STATE_FIELDS)
+
+
+def _log(
+    session: Session, actor: Actor, registration: Registration, action: str, *, from_status: Status | str | None,
+    before: dict[str, Any] | None, reason: str | None = None,
+) -> None:
+    """The partner-readable history row and the audit event, in the caller's transaction."""
+    side = access.side_of(actor) or Side.SYSTEM
+    RegistrationRepository(session).add_event(RegistrationEvent(
+        partner_id=registration.partner_id, registration_id=registration.id, at=clock.now(), action=action,
+        from_status=from_status, to_status=registration.status,
+        # Vendor staff appear to partners by role, as elsewhere in the portal.
+        actor_label=actor.label if side == Side.PARTNER else actor.role.label, actor_side=side.value, reason=reason,
+    ))
+    audit.record(
+        session, actor, AUDIT_ACTIONS[action], entity_type="registration", entity_id=registration.id, partner_id=registration.partner_id,
+        before=before, after=_state(registration), reason=reason,
+    )
+
+
+def _check_conflicts(session: Session, registration: Registration, step: ConflictCheck) -> None:
+    """Flag conflicts for the reviewer; they never block a submit or an approval."""
+    conflict_service.check_conflicts(session, registration, step=step)
+
+
+def _plain(found: Any) -> dict[str, Any]:
+    if isinstance(found, dict):
+        return found
+    if hasattr(found, "model_dump"):
+        return found.model_dump(mode="json")
+    return {key: value for key, value in vars(found).items() if not key.startswith("_")}

@@ -8,6 +8,8 @@ from rapidfuzz.distance import OSA
 from sqlalchemy.orm import Session
 
 from alliance import audit
+from alliance.audit.models import AuditEvent
+from alliance.audit.repository import AuditFilters, AuditRepository
 from alliance.audit.service import snapshot
 from alliance.customers import matching
 from alliance.customers.access import require_editor, require_vendor
@@ -110,6 +112,18 @@ def _replace_keys(repository: CustomerRepository, customer_id: int, old: list[st
 
 def _external_id_conflict(external_id: str) -> Conflict:
     return Conflict(f"Another customer already has external id {external_id}.", details=[{"field": "external_id", "message": "already in use"}])
+
+
+OWNERSHIP_HISTORY_LIMIT = 25
+
+
+def ownership_history(session: Session, actor: Actor, *, customer_id: int, limit: int = OWNERSHIP_HISTORY_LIMIT) -> list[AuditEvent]:
+    """Who changed the account's ownership, when and why, newest first. Every vendor role reads
+    it with the customer (the CAM deciding a conflict needs it); the rest of the trail stays
+    with program admins and auditors."""
+    get_customer(session, actor, customer_id=customer_id)
+    filters = AuditFilters(entity_type="customer", entity_id=str(customer_id), action="customer.ownership_changed")
+    return list(session.scalars(AuditRepository(session).filtered(filters).limit(limit)))
 
 
 def change_customer_ownership(session: Session, actor: Actor, *, customer_id: int, change: OwnershipChange) -> Customer:

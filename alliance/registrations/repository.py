@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +16,7 @@ from alliance.kit.repository import Repository
 from alliance.partners.models import Partner, Tier
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
 from alliance.registrations.lifecycle import PENDING_REVIEW, Side, Status
-from alliance.registrations.models import ProtectionExtension, Registration, RegistrationConflict, RegistrationEvent
+from alliance.registrations.models import ProtectionExtension, Registration, RegistrationEvent
 from alliance.registrations.vocabulary import ExtensionStatus
 
 REGISTRATION_LOAD = (selectinload(Registration.products),)
@@ -131,15 +131,14 @@ class RegistrationRepository(Repository[Registration]):
         total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
         return list(self.session.execute(statement.limit(limit).offset(offset))), total
 
-    def conflict_counts(self, registration_ids: Sequence[int]) -> dict[int, int]:
+    def with_pending_extension(self, registration_ids: Collection[int]) -> set[int]:
+        """Which of these registrations have an extension request waiting, in one query."""
         if not registration_ids:
-            return {}
-        statement = (
-            select(RegistrationConflict.registration_id, func.count())
-            .where(RegistrationConflict.registration_id.in_(list(registration_ids)), RegistrationConflict.is_current.is_(True))
-            .group_by(RegistrationConflict.registration_id)
+            return set()
+        statement = select(ProtectionExtension.registration_id).where(
+            ProtectionExtension.registration_id.in_(list(registration_ids)), ProtectionExtension.status == ExtensionStatus.PENDING
         )
-        return {row[0]: row[1] for row in self.session.execute(statement)}
+        return set(self.session.scalars(statement))
 
     def pending_extensions(self, *, cam_user_id: int | None = None) -> Select[Any]:
         statement = (

@@ -103,7 +103,10 @@ def present(session: Session, actor: Actor, registrations: Sequence[Registration
     """Each registration as `actor` sees it (partner names in one query, for vendor users)."""
     today = today or clock.today()
     side = access.side_of(actor)
-    names = RegistrationRepository(session).partner_names({r.partner_id for r in registrations}) if not actor.is_partner else {}
+    repository = RegistrationRepository(session)
+    names = repository.partner_names({r.partner_id for r in registrations}) if not actor.is_partner else {}
+    # Partners may ask for one extension at a time: no button while one waits for a decision.
+    waiting = repository.with_pending_extension([r.id for r in registrations]) if side == Side.PARTNER else set()
     views = []
     for registration in registrations:
         status = effective_status(registration, today)
@@ -111,7 +114,7 @@ def present(session: Session, actor: Actor, registrations: Sequence[Registration
             registration=registration,
             effective_status=status,
             days_left=protection.days_left(registration.protected_until, today) if status == Status.APPROVED and registration.protected_until else None,
-            allowed_actions=_actions_for(registration, status, side),
+            allowed_actions=_actions_for(registration, status, side, extension_pending=registration.id in waiting),
             partner_name=names.get(registration.partner_id),
             is_vendor=not actor.is_partner,
         ))
@@ -131,13 +134,13 @@ def registration_history(session: Session, actor: Actor, *, registration_id: int
     return RegistrationRepository(session).history(registration_id)
 
 
-def _actions_for(registration: Registration, status: Status, side: Side | None) -> list[str]:
+def _actions_for(registration: Registration, status: Status, side: Side | None, *, extension_pending: bool = False) -> list[str]:
     if side is None:
         return []
     actions = allowed_actions(status, side)
     if registration.kind == RegistrationKind.INFLUENCE and "mark_won" in actions:
         actions.remove("mark_won")
-    if side == Side.PARTNER and status == Status.APPROVED:
+    if side == Side.PARTNER and status == Status.APPROVED and not extension_pending:
         actions.append("request_extension")
     return actions
 
@@ -423,7 +426,7 @@ def review_queue(session: Session, actor: Actor, *, page: PageRequest, cam_user_
     access.require_vendor(actor)
     repository = RegistrationRepository(session)
     rows, total = repository.rows(repository.queue(cam_user_id=cam_user_id), limit=page.limit, offset=page.offset)
-    counts = repository.conflict_counts([row.id for row in rows])
+    counts = conflict_service.conflict_counts(session, [row.id for row in rows])
     now = clock.now()
     items = [_queue_item(row, counts.get(row.id, 0), now) for row in rows]
     extension_rows, extensions_total = repository.rows(repository.pending_extensions(cam_user_id=cam_user_id), limit=extensions_limit, offset=0)

@@ -13,6 +13,7 @@ from alliance.kit.pagination import PageRequest
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
+from alliance.registrations import service as registration_service
 from alliance.web.deps import VendorActor, WebSession, vendor_actor
 from alliance.web.templating import render
 
@@ -33,5 +34,6 @@ def dashboard(request: Request, session: WebSession, actor: VendorActor) -> Resp
         "tier_counts": program_service.partner_counts_by_tier(session, actor),
         "my_partners": my_partners,
         "recent": recent,
+        "review": registration_service.review_queue(session, actor, page=PageRequest(limit=1), extensions_limit=1),
     }
     return render(request, "console/dashboard.html", context)

@@ -12,8 +12,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from alliance.api.params import IdPath, PageParams
-from alliance.audit import service as audit_service
-from alliance.audit.repository import AuditFilters
 from alliance.customers import matching
 from alliance.customers import service as customer_service
 from alliance.customers.access import EDITOR_ROLES, require_editor
@@ -22,7 +20,6 @@ from alliance.customers.repository import CustomerFilters
 from alliance.customers.schemas import CustomerCreate, CustomerUpdate, MatchQuery, OwnershipChange
 from alliance.customers.vocabulary import EmployeeBand, Ownership, parse_country
 from alliance.errors import NotFound, RuleViolation
-from alliance.identity.permissions import Permission, can
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
@@ -181,7 +178,7 @@ def _detail(
     customer = customer_service.get_customer(session, actor, customer_id=customer_id)
     integrators = _integrators(session, actor)
     owners = _owner_names(session, actor, integrators, [customer.owning_partner_id])
-    history = _ownership_history(session, actor, customer, owners) if can(actor, Permission.AUDIT_READ) else None
+    history = _ownership_history(session, actor, customer, owners)
     current = {
         "status": str(customer.ownership),
         "owning_partner_id": str(customer.owning_partner_id or ""),
@@ -210,13 +207,11 @@ class OwnershipEvent:
     changes: list[tuple[str, str, str]]  # (what, before, after)
 
 
-HISTORY_LIMIT = 25
 HISTORY_FIELDS = (("ownership", "Status"), ("owning_partner_id", "Owning partner"), ("protected_until", "Protected until"))
 
 
 def _ownership_history(session: Session, actor: Actor, customer: Customer, owners: dict[int, str]) -> list[OwnershipEvent]:
-    filters = AuditFilters(entity_type="customer", entity_id=str(customer.id), action="customer.ownership_changed")
-    events = audit_service.list_events(session, actor, filters=filters, page=PageRequest(limit=HISTORY_LIMIT)).items
+    events = customer_service.ownership_history(session, actor, customer_id=customer.id)
     missing = {v for e in events for side in (e.before, e.after) for k, v in (side or {}).items() if k == "owning_partner_id" and v}
     names = {**owners, **_owner_names(session, actor, [], missing)}
 

@@ -1,5 +1,520 @@
+"""Registration pages: partners register deals, projects and influence and follow them in the
+portal; the channel team reviews them in the console. Every page calls registrations.service,
+exactly as the API does, and has no query code of its own."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from alliance.api.params import IdPath, PageParams
+from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.identity.scope import Actor, scope_for
+from alliance.kit import clock
+from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
+from alliance.partners import product_line_service
+from alliance.partners import service as partner_service
+from alliance.partners.repository import PartnerFilters
+from alliance.partners.vocabulary import RegistrationKind
+from alliance.registrations import access, conflict_service, protection
+from alliance.registrations import service as registration_service
+from alliance.registrations.lifecycle import Status
+from alliance.registrations.models import Registration, RegistrationEvent
+from alliance.registrations.repository import RegistrationFilters
+from alliance.registrations.schemas import (
+    ActionRequest,
+    DealCreate,
+    ExtensionDecision,
+    ExtensionRequest,
+    InfluenceCreate,
+    ProjectCreate,
+    RegistrationUpdate,
+    RegistrationView,
+    WonRequest,
+)
+from alliance.registrations.vocabulary import DealStage, RegistrantRole
+from alliance.web.deps import PortalActor, VendorActor, WebSession, flash, portal_actor, vendor_actor
+from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
+from alliance.web.templating import render, templates
 
 router = APIRouter()
+PORTAL = "/portal/registrations"
+CONSOLE = "/console/registrations"
+PORTAL_ONLY = [Depends(portal_actor)]
+VENDOR_ONLY = [Depends(vendor_actor)]
+
+Text = Annotated[str | None, Query(max_length=100)]
+KINDS = tuple(k.value for k in RegistrationKind)
+SCHEMAS: dict[str, type[DealCreate] | type[ProjectCreate] | type[InfluenceCreate]] = {
+    RegistrationKind.DEAL: DealCreate, RegistrationKind.PROJECT: ProjectCreate, RegistrationKind.INFLUENCE: InfluenceCreate,
+}
+# Repeated rows of the project and influence forms: (list field, its columns); blank rows are ignored.
+ROWS = {"phases": ("name", "starts_on", "ends_on"), "evidence": ("kind", "on", "description")}
+MIN_ROWS = 3
+MAX_ROWS = 60
+PARTNER_ACTIONS = frozenset({"submit", "withdraw", "mark_lost"})
+VENDOR_ACTIONS = frozenset({"start_review", "request_info", "approve", "reject", "mark_lost"})
+# A CAM decides from the queue in one step; the lifecycle wants the review started first.
+NEEDS_REVIEW_STARTED = frozenset({"request_info", "approve", "reject"})
+COUNTRY_HINT = "Use a two-letter country code, such as US or DE."
+EMPTY_LIST = {
+    "product_lines": "Choose at least one product line.",
+    "phases": "Add at least one phase (name, start and end).",
+    "evidence": "Add at least one piece of evidence (a meeting or an artefact).",
+}
+
+KIND_LABELS = {"deal": "Deal", "project": "Project", "influence": "Architecture influence"}
+STATUS_LABELS = {
+    "draft": "Draft", "submitted": "Submitted", "in_review": "In review", "info_requested": "Info requested", "approved": "Approved",
+    "rejected": "Rejected", "won": "Won", "lost": "Lost", "expired": "Expired", "withdrawn": "Withdrawn",
+}
+EVENT_LABELS = {
+    "created": "Created", "updated": "Edited", "submit": "Submitted", "withdraw": "Withdrawn", "start_review": "Review started",
+    "request_info": "More information requested", "approve": "Approved", "reject": "Rejected", "mark_won": "Marked won",
+    "mark_lost": "Marked lost", "expire": "Protection expired", "extension_requested": "Extension requested",
+    "extension_approved": "Extension approved", "extension_rejected": "Extension declined",
+}
+ACTION_LABELS = {
+    "submit": "Submit for review", "withdraw": "Withdraw", "mark_lost": "Mark lost", "start_review": "Start review",
+    "request_info": "Request info", "approve": "Approve", "reject": "Reject",
+}
+CONFLICT_LABELS = {
+    "same_kind_overlap": "Overlapping registration", "influence_holds": "Influence holds", "cross_kind_overlap": "Other kind overlaps",
+    "vendor_direct": "Vendor-direct account", "si_protected": "SI-protected account",
+}
+VOCABULARY = {
+    "kinds": list(KIND_LABELS.items()),
+    "statuses": list(STATUS_LABELS.items()),
+    "stages": [(s.value, s.value.capitalize()) for s in DealStage],
+    "roles": [(r.value, r.value.replace("_", " ").capitalize()) for r in RegistrantRole],
+    "evidence_kinds": [("meeting", "Meeting"), ("artefact", "Artefact")],
+}
+
+
+def _text(form: FormData, name: str) -> str:
+    return str(form.get(name, "")).strip()
+
+
+def _template_context() -> dict[str, Any]:
+    return {
+        "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "event_labels": EVENT_LABELS, "action_labels": ACTION_LABELS,
+        "conflict_labels": CONFLICT_LABELS, "vocab": VOCABULARY, "today": clock.today(),
+    }
+
+
+# --- the partner portal: list ------------------------------------------------------------------
+
+
+@router.get(PORTAL, dependencies=PORTAL_ONLY)
+def portal_list(request: Request, session: WebSession, actor: PortalActor, page: PageParams, kind: Text = None, status: Text = None) -> Response:
+    filters = RegistrationFilters(
+        kind=RegistrationKind(v) if (v := query_choice(kind, KINDS)) else None,
+        status=Status(v) if (v := query_choice(status, STATUS_LABELS)) else None,
+    )
+    found = registration_service.list_registrations(session, actor, filters=filters, sort="-created", page=page)
+    context = {
+        "registrations": found,
+        "filters": filters,
+        "filtered": filters.kind is not None or filters.status is not None,
+        "conflicts": conflict_service.conflict_counts(session, [v.registration.id for v in found.items]),
+        **_template_context(),
+    }
+    return render(request, "registrations/portal_list.html", context)
+
+
+# --- the partner portal: register and edit -----------------------------------------------------
+
+
+@router.get(PORTAL + "/new", dependencies=PORTAL_ONLY)
+def new_registration(request: Request, session: WebSession, actor: PortalActor, kind: Text = None) -> Response:
+    chosen = query_choice(kind, KINDS)
+    if chosen is None:
+        return render(request, "registrations/choose_kind.html", _template_context())
+    values: dict[str, Any] = {"currency": "USD", "stage": DealStage.QUALIFYING.value, "product_lines": []}
+    return _form(request, session, actor, kind=chosen, registration=None, submission=Submission(values=values))
+
+
+@router.post(PORTAL + "/new", dependencies=PORTAL_ONLY)
+def create_registration(request: Request, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    kind = query_choice(_text(form, "kind"), KINDS)
+    if kind is None:
+        raise NotFound("There is no registration form for this kind.")
+    intent = _intent(form)
+
+    def create(data: Any) -> Registration:
+        return registration_service.create_registration(session, actor, data=data)
+
+    submission = _save(session, kind, form, create, submit_now=intent == "submit")
+    if submission.ok and submission.result is not None:
+        flash(request, f"“{submission.result.title}” was {'submitted for review' if intent == 'submit' else 'saved as a draft'}.")
+        return RedirectResponse(f"{PORTAL}/{submission.result.id}", status_code=303)
+    return _form(request, session, actor, kind=kind, registration=None, submission=submission)
+
+
+@router.get(PORTAL + "/{registration_id}/edit", dependencies=PORTAL_ONLY)
+def edit_registration(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    registration = _editable(session, actor, registration_id)
+    return _form(request, session, actor, kind=registration.kind, registration=registration, submission=Submission(values=_stored_values(registration)))
+
+
+@router.post(PORTAL + "/{registration_id}/edit", dependencies=PORTAL_ONLY)
+def update_registration(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    registration = _editable(session, actor, registration_id)
+    kind, intent = str(registration.kind), _intent(form)
+
+    def update(data: Any) -> Registration:
+        changes = RegistrationUpdate.model_validate(data.model_dump(exclude={"kind", "submit"}))
+        updated = registration_service.update_registration(session, actor, registration_id=registration_id, data=changes)
+        if intent == "submit":
+            return registration_service.act(session, actor, registration_id=registration_id, action="submit")
+        return updated
+
+    submission = _save(session, kind, form, update, submit_now=False)
+    if submission.ok and submission.result is not None:
+        flash(request, "Submitted for review." if intent == "submit" else "Draft saved.")
+        return RedirectResponse(f"{PORTAL}/{registration_id}", status_code=303)
+    registration = registration_service.get_registration(session, actor, registration_id=registration_id)
+    return _form(request, session, actor, kind=kind, registration=registration, submission=submission)
+
+
+def _editable(session: Session, actor: Actor, registration_id: int) -> Registration:
+    registration = registration_service.get_registration(session, actor, registration_id=registration_id)
+    if registration.status not in registration_service.EDITABLE:
+        raise Conflict(f"A registration that is {STATUS_LABELS.get(registration.status, registration.status).lower()} cannot be edited.")
+    return registration
+
+
+def _intent(form: FormData) -> str:
+    return "submit" if _text(form, "intent") == "submit" else "draft"
+
+
+def _save(session: Session, kind: str, form: FormData, action: Callable[[Any], Registration], *, submit_now: bool) -> Submission[Registration]:
+    """Validate the form as the kind's schema and run `action`; errors come back keyed by the
+    form's own field names (a phase error names the row the user typed it in)."""
+    values, origins = _input(kind, form)
+    values["submit"] = submit_now
+    shown = echo(form, list_fields=("product_lines",))
+    submission = submit(session, SCHEMAS[kind], values, action, shown=shown)
+    picked = values["customer"].get("customer_id")
+    if picked is not None and any(key.startswith("customer.customer_id") for key in submission.errors) and values["customer"].get("name"):
+        # The picked customer is only a hint (suggest.html): fall back to the company as typed.
+        values["customer"] = {k: v for k, v in values["customer"].items() if k != "customer_id"}
+        submission = submit(session, SCHEMAS[kind], values, action, shown={**shown, "customer.customer_id": ""})
+    submission.errors = _field_errors(submission.errors, origins)
+    if submission.errors and not (values["customer"].get("name") or values["customer"].get("customer_id")):
+        # Pydantic checks "an id or a name" only once the other customer fields are valid.
+        submission.errors.setdefault("customer.name", "Enter the customer's name.")
+    return submission
+
+
+def _input(kind: str, form: FormData) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """The form as the kind's create schema input (blank inputs left out, so that a missing value
+    says "required"), and for each repeated list the form row each kept item came from."""
+    flat = form_values(form, list_fields=("product_lines",))
+    customer = {name: flat[f"customer.{name}"] for name in ("name", "website", "country", "customer_id") if f"customer.{name}" in flat}
+    values: dict[str, Any] = {"kind": kind, "customer": customer, "product_lines": flat.get("product_lines", [])}
+    fields = set(SCHEMAS[kind].model_fields) - {"kind", "customer", "product_lines", "submit", *ROWS}
+    values.update({name: flat[name] for name in fields if name in flat})
+    for name in ("candidate_platforms", "competitors"):
+        if name in fields:
+            values[name] = [item.strip() for item in _text(form, name).split(",") if item.strip()]
+    origins: dict[str, list[int]] = {}
+    for name, columns in ROWS.items():
+        if name in SCHEMAS[kind].model_fields:
+            values[name], origins[name] = _rows(form, name, columns)
+    return values, origins
+
+
+def _rows(form: FormData, name: str, columns: tuple[str, ...]) -> tuple[list[dict[str, str]], list[int]]:
+    indexes = sorted({int(part) for key in form.keys() if key.startswith(name + ".") and (part := key.split(".")[1]).isdigit() and int(part) < MAX_ROWS})
+    rows, origins = [], []
+    for index in indexes:
+        row = {column: _text(form, f"{name}.{index}.{column}") for column in columns}
+        if any(row.values()):
+            rows.append({column: value for column, value in row.items() if value})
+            origins.append(index)
+    return rows, origins
+
+
+def _field_errors(errors: dict[str, str], origins: dict[str, list[int]]) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if parts[0] in origins and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(origins[parts[0]]):
+            parts[1] = str(origins[parts[0]][int(parts[1])])
+        elif parts[0] in EMPTY_LIST and len(parts) == 1 and "at least 1" in message:
+            message = EMPTY_LIST[parts[0]]
+        elif parts[0] == "customer" and (len(parts) == 1 or parts[1] == "customer_id"):
+            # "give customer_id or the customer's name", or a picked customer that is gone.
+            parts, message = ["customer", "name"], "Enter the customer's name." if len(parts) == 1 else message
+        elif key == "customer.country":
+            message = COUNTRY_HINT
+        shown.setdefault(".".join(parts), message)
+    return shown
+
+
+def _stored_values(registration: Registration) -> dict[str, Any]:
+    """A stored registration as the strings its form shows."""
+    details = dict(registration.details or {})
+    values: dict[str, Any] = {
+        "title": registration.title, "customer.name": registration.customer_name, "customer.website": registration.customer_website or "",
+        "customer.country": registration.customer_country or "", "customer.customer_id": str(registration.customer_id or ""),
+        "product_lines": registration.product_lines, "currency": registration.currency,
+        "amount": "" if registration.amount is None else str(registration.amount),
+        "transacting_partner_id": "" if registration.transacting_partner_id in (None, registration.partner_id) else str(registration.transacting_partner_id),
+    }
+    for name, columns in ROWS.items():
+        for index, row in enumerate(details.pop(name, []) or []):
+            values.update({f"{name}.{index}.{column}": str(row.get(column) or "") for column in columns})
+    for name, value in details.items():
+        values[name] = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+    return values
+
+
+def _row_count(values: dict[str, Any], name: str) -> int:
+    used = [int(part) for key in values if key.startswith(name + ".") and (part := key.split(".")[1]).isdigit()]
+    return max(MIN_ROWS, max(used, default=-1) + 2)
+
+
+def _form(request: Request, session: Session, actor: Actor, *, kind: str, registration: Registration | None, submission: Submission[Any]) -> Response:
+    catalog = product_line_service.list_product_lines(session, actor, active=True, page=PageRequest(limit=MAX_LIMIT)).items
+    partner = partner_service.get_partner(session, actor, partner_id=actor.partner_id or 0)
+    context = {
+        "kind": kind,
+        "registration": registration,
+        "values": submission.values,
+        "errors": submission.errors,
+        "catalog": [(line.key, line.name) for line in catalog],
+        "partner": partner,
+        "phase_rows": _row_count(submission.values, "phases"),
+        "evidence_rows": _row_count(submission.values, "evidence"),
+        **_template_context(),
+    }
+    return render(request, "registrations/form.html", context, status_code=submission.status)
+
+
+# --- the partner portal: detail and actions ----------------------------------------------------
+
+
+@router.get(PORTAL + "/{registration_id}", dependencies=PORTAL_ONLY)
+def portal_detail(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    return _detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html")
+
+
+@router.post(PORTAL + "/{registration_id}/actions/{action}", dependencies=PORTAL_ONLY)
+def portal_act(request: Request, registration_id: IdPath, action: str, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    if action not in PARTNER_ACTIONS:
+        raise NotFound("There is no such action.")
+    submission = _act(session, actor, registration_id, action, form)
+    if submission.ok:
+        flash(request, f"{EVENT_LABELS[action]}.")
+        return RedirectResponse(f"{PORTAL}/{registration_id}", status_code=303)
+    return _detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms={action: submission})
+
+
+@router.post(PORTAL + "/{registration_id}/extension", dependencies=PORTAL_ONLY)
+def portal_request_extension(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    def ask(data: ExtensionRequest) -> Any:
+        return registration_service.request_extension(session, actor, registration_id=registration_id, reason=data.reason)
+
+    submission = submit(session, ExtensionRequest, form_values(form), ask, shown=echo(form))
+    if submission.ok:
+        flash(request, "Extension requested: your channel account manager will decide.")
+        return RedirectResponse(f"{PORTAL}/{registration_id}", status_code=303)
+    forms = {"request_extension": submission}
+    return _detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms=forms)
+
+
+def _act(session: Session, actor: Actor, registration_id: int, action: str, form: FormData) -> Submission[Any]:
+    def apply(data: ActionRequest) -> Registration:
+        if action in NEEDS_REVIEW_STARTED and not actor.is_partner:
+            registration = registration_service.get_registration(session, actor, registration_id=registration_id)
+            if registration_service.effective_status(registration, clock.today()) == Status.SUBMITTED:
+                registration_service.act(session, actor, registration_id=registration_id, action="start_review")
+        return registration_service.act(session, actor, registration_id=registration_id, action=action, reason=data.reason)
+
+    return submit(session, ActionRequest, {k: v for k, v in form_values(form).items() if k == "reason"}, apply, shown=echo(form))
+
+
+def _detail(
+    request: Request, session: Session, actor: Actor, *, registration_id: int, template: str, forms: dict[str, Submission[Any]] | None = None
+) -> Response:
+    view = registration_service.view_registration(session, actor, registration_id=registration_id)
+    history = registration_service.registration_history(session, actor, registration_id=registration_id)
+    catalog = product_line_service.list_product_lines(session, actor, active=None, page=PageRequest(limit=MAX_LIMIT)).items
+    forms = forms or {}
+    context = {
+        "view": view,
+        "r": view.registration,
+        "history": history,
+        "pending_extension": _pending_extension(history),
+        "max_extensions": protection.DEFAULT_MAX_EXTENSIONS,
+        "line_names": {line.key: line.name for line in catalog},
+        "forms": forms,
+        "is_reviewer": actor.role in access.REVIEWER_ROLES,
+        **_template_context(),
+    }
+    status = max((s.status for s in forms.values()), default=200)
+    return render(request, template, context, status_code=status)
+
+
+def _pending_extension(history: list[RegistrationEvent]) -> RegistrationEvent | None:
+    """The open extension request, read from the history (the service has no read for it)."""
+    pending = None
+    for event in history:
+        if event.action == "extension_requested":
+            pending = event
+        elif event.action in ("extension_approved", "extension_rejected"):
+            pending = None
+    return pending
+
+
+# --- the vendor console: review queue ----------------------------------------------------------
+
+
+@router.get(CONSOLE + "/review", dependencies=VENDOR_ONLY)
+def review_queue(request: Request, session: WebSession, actor: VendorActor, page: PageParams, mine: Text = None) -> Response:
+    return _queue(request, session, actor, page=page, mine=mine == "1")
+
+
+def _queue(
+    request: Request, session: Session, actor: Actor, *, page: PageRequest, mine: bool, forms: dict[str, Submission[Any]] | None = None
+) -> Response:
+    queue = registration_service.review_queue(session, actor, page=page, cam_user_id=actor.user_id if mine else None)
+    forms = forms or {}
+    context = {
+        "queue": queue,
+        "mine": mine,
+        "forms": forms,
+        "is_reviewer": actor.role in access.REVIEWER_ROLES,
+        "now": clock.now(),
+        **_template_context(),
+    }
+    return render(request, "registrations/queue.html", context, status_code=max((s.status for s in forms.values()), default=200))
+
+
+@router.post(CONSOLE + "/extensions/{extension_id}/decision", dependencies=VENDOR_ONLY)
+def decide_extension(request: Request, extension_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    approve = _text(form, "decision") == "approve"
+    values = {"approve": approve, **{k: v for k, v in form_values(form).items() if k == "reason"}}
+
+    def decide(data: ExtensionDecision) -> Any:
+        if not data.reason:
+            # Both decisions are explained in the queue, so the partner reads why in their history.
+            raise RuleViolation("A reason is required to decide an extension request.", details=[{"field": "reason", "message": "required"}])
+        return registration_service.decide_extension(session, actor, extension_id=extension_id, approve=data.approve, reason=data.reason)
+
+    submission = submit(session, ExtensionDecision, values, decide, shown=echo(form))
+    if submission.ok:
+        flash(request, "Extension approved: protection was extended." if approve else "Extension declined.")
+        return RedirectResponse(f"{CONSOLE}/review", status_code=303)
+    return _queue(request, session, actor, page=PageRequest(), mine=False, forms={f"extension-{extension_id}": submission})
+
+
+# --- the vendor console: list, detail and decisions --------------------------------------------
+
+
+@router.get(CONSOLE, dependencies=VENDOR_ONLY)
+def console_list(
+    request: Request,
+    session: WebSession,
+    actor: VendorActor,
+    page: PageParams,
+    q: Text = None,
+    kind: Text = None,
+    status: Text = None,
+    partner: Text = None,
+    customer: Text = None,
+    sort: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    filters = RegistrationFilters(
+        kind=RegistrationKind(v) if (v := query_choice(kind, KINDS)) else None,
+        status=Status(v) if (v := query_choice(status, STATUS_LABELS)) else None,
+        partner_id=query_int(partner),
+        customer_id=query_int(customer),
+        q=(q or "").strip() or None,
+    )
+    notices = []
+    if sort and sort.removeprefix("-") not in registration_service.REGISTRATION_SORTS:
+        notices.append(f"Cannot sort by '{sort}'; newest first instead.")
+        sort = None
+    found = registration_service.list_registrations(session, actor, filters=filters, sort=sort, page=page)
+    partners = partner_service.list_partners(session, actor, filters=PartnerFilters(), sort="name", page=PageRequest(limit=MAX_LIMIT)).items
+    context = {
+        "registrations": found,
+        "filters": filters,
+        "sort": sort or "-created",
+        "notices": notices,
+        "partners": [(p.id, p.display_name) for p in partners],
+        "filtered": any(value is not None for value in vars(filters).values()),
+        "conflicts": conflict_service.conflict_counts(session, [v.registration.id for v in found.items]),
+        **_template_context(),
+    }
+    return render(request, "registrations/console_list.html", context)
+
+
+@router.get(CONSOLE + "/{registration_id}", dependencies=VENDOR_ONLY)
+def console_detail(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _detail(request, session, actor, registration_id=registration_id, template="registrations/console_detail.html")
+
+
+@router.post(CONSOLE + "/{registration_id}/actions/{action}", dependencies=VENDOR_ONLY)
+def console_act(request: Request, registration_id: IdPath, action: str, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    if action not in VENDOR_ACTIONS:
+        raise NotFound("There is no such action.")
+    from_queue = _text(form, "back") == "queue"
+    submission = _act(session, actor, registration_id, action, form)
+    if submission.ok:
+        flash(request, f"{EVENT_LABELS[action]}: “{submission.result.title}”." if submission.result else f"{EVENT_LABELS[action]}.")
+        return RedirectResponse(f"{CONSOLE}/review" if from_queue else f"{CONSOLE}/{registration_id}", status_code=303)
+    if from_queue:
+        return _queue(request, session, actor, page=PageRequest(), mine=False, forms={f"registration-{registration_id}": submission})
+    return _detail(request, session, actor, registration_id=registration_id, template="registrations/console_detail.html", forms={action: submission})
+
+
+@router.post(CONSOLE + "/{registration_id}/won", dependencies=VENDOR_ONLY)
+def console_mark_won(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    values = form_values(form, bool_fields=("vendor_transacted",))
+    if not values["vendor_transacted"]:
+        values.pop("vendor_transacted")  # unticked: attribution reads who transacted from the deal
+
+    def won(data: WonRequest) -> Registration:
+        return registration_service.mark_won(
+            session, actor, registration_id=registration_id, booked_amount=data.booked_amount, closed_on=data.closed_on, reason=data.reason,
+            vendor_transacted=data.vendor_transacted,
+        )
+
+    submission = submit(session, WonRequest, values, won, shown=echo(form))
+    if submission.ok:
+        flash(request, "Marked won: the booking is recorded and attribution credited.")
+        return RedirectResponse(f"{CONSOLE}/{registration_id}", status_code=303)
+    return _detail(request, session, actor, registration_id=registration_id, template="registrations/console_detail.html", forms={"mark_won": submission})
+
+
+# --- registrations on a customer (customers/detail.html) ---------------------------------------
+
+
+CUSTOMER_LIMIT = 25
+
+
+def customer_registrations(request: Request, customer_id: int) -> Page[RegistrationView] | None:
+    """The registrations on one customer, for the customer page's registrations block. That page's
+    route belongs to the customers module, so this reads through the service in its own
+    read-only session in the viewer's scope; None when the viewer may not list registrations."""
+    actor = getattr(request.state, "actor", None)
+    if actor is None or actor.is_partner:
+        return None
+    filters = RegistrationFilters(customer_id=customer_id)
+    try:
+        with request.app.state.database.session_scope(scope_for(actor), write=False) as session:
+            return registration_service.list_registrations(session, actor, filters=filters, sort="-created", page=PageRequest(limit=CUSTOMER_LIMIT))
+    except PermissionDenied:
+        return None
+
+
+templates.env.globals.update(customer_registrations=customer_registrations, registration_labels=_template_context)

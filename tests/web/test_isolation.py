@@ -26,6 +26,11 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "sponsor_id": world.b.sponsor_ids[1],
         "program_id": world.program_ids["reseller"],
         "tier_id": world.tier_ids["reseller/silver"],
+        "customer_id": 1,
+        "registration_id": world.registrations()["b"],
+        # Extension requests and ledger entries of B are not built here; any id is B's or missing.
+        "extension_id": 1,
+        "entry_id": 1,
     }
 
 
@@ -40,7 +45,8 @@ def test_the_inventory_covers_console_and_portal():
     routes = page_routes()
     assert ("GET", "/console/partners/{partner_id}") in routes
     assert ("POST", "/portal/people/{person_id}/remove") in routes
-    assert all(path.startswith(("/console", "/portal")) for _, path in routes)
+    # The customer suggestion widget's lookup serves both sides (identities only).
+    assert all(path.startswith(("/console", "/portal")) for _, path in routes if path != "/customers/suggest")
 
 
 def test_anonymous_visitors_are_sent_to_login_everywhere(client, world):

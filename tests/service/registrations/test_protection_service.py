@@ -127,6 +127,17 @@ class TestExtensions:
             actions = [e.action for e in registration_service.registration_history(session, actors["a_user"], registration_id=approved.id)]
             assert actions[-2:] == ["extension_requested", "extension_approved"]
 
+    def test_no_request_button_while_one_waits(self, approved, unit, actors):
+        def partner_actions() -> list[str]:
+            with unit(actors["a_user"]) as session:
+                return registration_service.view_registration(session, actors["a_user"], registration_id=approved.id).allowed_actions
+
+        assert "request_extension" in partner_actions()
+        extension = self.request(unit, actors, approved.id)
+        assert "request_extension" not in partner_actions()
+        self.decide(unit, actors, extension.id, False, "Not this quarter")
+        assert "request_extension" in partner_actions()
+
     def test_limit(self, approved, unit, actors):
         for _ in range(2):
             self.decide(unit, actors, self.request(unit, actors, approved.id).id, True)

@@ -32,7 +32,7 @@ from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_q
 from rich.console import Console  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 from rich.table import Table  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from alliance.customers.models import Customer  # noqa: E402
 from alliance.db import Database  # noqa: E402
@@ -86,6 +86,12 @@ def existing_registrations(database: Database, *, count: int, partner_ids: list[
         if batch:
             session.execute(insert(Registration.__table__), batch)
             session.execute(insert(RegistrationProduct.__table__), lines)
+        if session.get_bind().dialect.name == "postgresql":
+            # The ids were given explicitly: move the sequence past them.
+            session.execute(text("SELECT setval(pg_get_serial_sequence('registrations', 'id'), (SELECT max(id) FROM registrations))"))
+            # As after any bulk load: planner statistics now, not whenever autovacuum gets to it.
+            session.execute(text("ANALYZE registrations"))
+            session.execute(text("ANALYZE registration_products"))
     return time.perf_counter() - started, customer_ids
 
 

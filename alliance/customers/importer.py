@@ -113,6 +113,8 @@ def import_customers(
         ) from None
     summary.inserted, summary.updated, summary.unchanged = writer.counts.inserted, writer.counts.updated, writer.counts.unchanged
     summary.rows += summary.rejected
+    if summary.inserted or summary.updated:
+        CustomerRepository(session).refresh_statistics()
     if on_progress:
         on_progress(reader.bytes_read, summary.rows)
     summary.seconds = time.perf_counter() - started

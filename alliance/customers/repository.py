@@ -254,6 +254,13 @@ class CustomerRepository(Repository[Customer]):
         finally:
             self.session.execute(text(f"PRAGMA cache_size = {int(previous or -2000)}"))
 
+    def refresh_statistics(self) -> None:
+        """After a bulk load on PostgreSQL: the planner's row estimates for the customer indexes,
+        which autovacuum would only gather later (meanwhile lookups may pick poor plans)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("ANALYZE customers"))
+            self.session.execute(text("ANALYZE customer_name_keys"))
+
     def reserve_ids(self, count: int) -> list[int]:
         """`count` new customer ids for set-based inserts with explicit ids. PostgreSQL draws
         them from the id sequence; SQLite takes the ones after the largest id, which is safe

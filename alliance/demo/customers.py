@@ -197,6 +197,7 @@ def seed_customers(
             keys += len(pairs)
             if on_progress:
                 on_progress(len(batch))
+    repository.refresh_statistics()
     audit.record(
         session, actor, "seed.customers_loaded", entity_type="seed", entity_id=f"customers-{start}-{start + customers}",
         after={"seed": seed, "customers": customers, "name_keys": keys, "si_protected": protected, "vendor_direct": direct},

@@ -27,6 +27,7 @@ from alliance.partners import service as partner_service
 from alliance.partners.models import Partner
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import PartnerStatus, PartnerType
+from alliance.web import registrations as registration_pages
 from alliance.web.deps import VendorActor, WebActor, WebSession, flash, vendor_actor
 from alliance.web.forms import FormBody, Submission, echo, form_values, parse, query_choice, query_int, submit
 from alliance.web.templating import render
@@ -189,6 +190,7 @@ def _detail(
         "customer": customer,
         "owners": owners,
         "history": history,
+        "customer_registrations": registration_pages.customer_registrations(session, actor, customer_id=customer.id),
         "ownership_values": form.values,
         "ownership_errors": form.errors,
         "owner_options": [(str(p.id), p.display_name) for p in integrators if p.status != PartnerStatus.TERMINATED],

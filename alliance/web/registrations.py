@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from alliance.api.params import IdPath, PageParams
-from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from alliance.identity.scope import Actor, scope_for
+from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
 from alliance.partners import product_line_service
@@ -38,8 +38,23 @@ from alliance.registrations.schemas import (
     WonRequest,
 )
 from alliance.registrations.vocabulary import DealStage, RegistrantRole
-from alliance.web.deps import PortalActor, VendorActor, WebSession, flash, portal_actor, vendor_actor
-from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
+from alliance.web.deps import (
+    PortalActor,
+    VendorActor,
+    WebSession,
+    flash,
+    portal_actor,
+    vendor_actor,
+)
+from alliance.web.forms import (
+    FormBody,
+    Submission,
+    echo,
+    form_values,
+    query_choice,
+    query_int,
+    submit,
+)
 from alliance.web.templating import render, templates
 
 router = APIRouter()
@@ -50,7 +65,7 @@ VENDOR_ONLY = [Depends(vendor_actor)]
 
 Text = Annotated[str | None, Query(max_length=100)]
 KINDS = tuple(k.value for k in RegistrationKind)
-SCHEMAS: dict[str, type[DealCreate] | type[ProjectCreate] | type[InfluenceCreate]] = {
+SCHEMAS: dict[str, type[DealCreate | ProjectCreate | InfluenceCreate]] = {
     RegistrationKind.DEAL: DealCreate, RegistrationKind.PROJECT: ProjectCreate, RegistrationKind.INFLUENCE: InfluenceCreate,
 }
 # Repeated rows of the project and influence forms: (list field, its columns); blank rows are ignored.
@@ -231,7 +246,7 @@ def _input(kind: str, form: FormData) -> tuple[dict[str, Any], dict[str, list[in
 
 
 def _rows(form: FormData, name: str, columns: tuple[str, ...]) -> tuple[list[dict[str, str]], list[int]]:
-    indexes = sorted({int(part) for key in form.keys() if key.startswith(name + ".") and (part := key.split(".")[1]).isdigit() and int(part) < MAX_ROWS})
+    indexes = sorted({int(part) for key in form if key.startswith(name + ".") and (part := key.split(".")[1]).isdigit() and int(part) < MAX_ROWS})
     rows, origins = [], []
     for index in indexes:
         row = {column: _text(form, f"{name}.{index}.{column}") for column in columns}
@@ -306,8 +321,9 @@ def portal_detail(request: Request, registration_id: IdPath, session: WebSession
     return _detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html")
 
 
-@router.post(PORTAL + "/{registration_id}/actions/{action}", dependencies=PORTAL_ONLY)
-def portal_act(request: Request, registration_id: IdPath, action: str, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+@router.post(PORTAL + "/{registration_id}/actions", dependencies=PORTAL_ONLY)
+def portal_act(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    action = _text(form, "action")
     if action not in PARTNER_ACTIONS:
         raise NotFound("There is no such action.")
     submission = _act(session, actor, registration_id, action, form)
@@ -463,8 +479,9 @@ def console_detail(request: Request, registration_id: IdPath, session: WebSessio
     return _detail(request, session, actor, registration_id=registration_id, template="registrations/console_detail.html")
 
 
-@router.post(CONSOLE + "/{registration_id}/actions/{action}", dependencies=VENDOR_ONLY)
-def console_act(request: Request, registration_id: IdPath, action: str, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+@router.post(CONSOLE + "/{registration_id}/actions", dependencies=VENDOR_ONLY)
+def console_act(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    action = _text(form, "action")
     if action not in VENDOR_ACTIONS:
         raise NotFound("There is no such action.")
     from_queue = _text(form, "back") == "queue"
@@ -502,19 +519,10 @@ def console_mark_won(request: Request, registration_id: IdPath, session: WebSess
 CUSTOMER_LIMIT = 25
 
 
-def customer_registrations(request: Request, customer_id: int) -> Page[RegistrationView] | None:
-    """The registrations on one customer, for the customer page's registrations block. That page's
-    route belongs to the customers module, so this reads through the service in its own
-    read-only session in the viewer's scope; None when the viewer may not list registrations."""
-    actor = getattr(request.state, "actor", None)
-    if actor is None or actor.is_partner:
-        return None
+def customer_registrations(session: Session, actor: Actor, *, customer_id: int) -> Page[RegistrationView]:
+    """The newest registrations on one customer, for the customer page's registrations block."""
     filters = RegistrationFilters(customer_id=customer_id)
-    try:
-        with request.app.state.database.session_scope(scope_for(actor), write=False) as session:
-            return registration_service.list_registrations(session, actor, filters=filters, sort="-created", page=PageRequest(limit=CUSTOMER_LIMIT))
-    except PermissionDenied:
-        return None
+    return registration_service.list_registrations(session, actor, filters=filters, sort="-created", page=PageRequest(limit=CUSTOMER_LIMIT))
 
 
-templates.env.globals.update(customer_registrations=customer_registrations, registration_labels=_template_context)
+templates.env.globals.update(registration_labels=_template_context)

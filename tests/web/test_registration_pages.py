@@ -165,8 +165,8 @@ class TestIsolation:
         for url in (f"/portal/registrations/{b}", f"/portal/registrations/{b}/edit", "/portal/registrations/987654"):
             assert client.get(url).status_code == 404, url
         for url, data in (
-            (f"/portal/registrations/{b}/actions/withdraw", {"reason": "mole"}),
-            (f"/portal/registrations/{b}/actions/submit", {}),
+            (f"/portal/registrations/{b}/actions", {"action": "withdraw", "reason": "mole"}),
+            (f"/portal/registrations/{b}/actions", {"action": "submit"}),
             (f"/portal/registrations/{b}/extension", {"reason": "mole"}),
             (f"/portal/registrations/{b}/edit", deal_form(title="Hijacked")),
         ):
@@ -197,12 +197,12 @@ class TestReview:
         queue = soup(client.get("/console/registrations/review"))
         row = queue.find(id=f"queue-{a}")
         assert row is not None and "Northwind Consulting" in row.get_text() and "business days" in row.get_text()
-        missing = post(client, f"/console/registrations/{a}/actions/approve", {"back": "queue", "reason": ""}, token_from="/console/registrations/review")
+        missing = post(client, f"/console/registrations/{a}/actions", {"action": "approve", "back": "queue", "reason": ""}, token_from="/console/registrations/review")
         assert missing.status_code == 422
         row = soup(missing).find(id=f"queue-{a}")
         assert "reason is required" in row.get_text() and row.find(class_="field-error") is not None
         assert api(client, catalog, f"/registrations/{a}")["status"] == "submitted"
-        approved = post(client, f"/console/registrations/{a}/actions/approve", {"back": "queue", "reason": "First on the account"})
+        approved = post(client, f"/console/registrations/{a}/actions", {"action": "approve", "back": "queue", "reason": "First on the account"})
         assert approved.status_code == 303 and approved.headers["location"] == "/console/registrations/review"
         read = api(client, catalog, f"/registrations/{a}")
         assert read["status"] == "approved" and read["decision_reason"] == "First on the account"
@@ -216,7 +216,7 @@ class TestReview:
     def test_extension_request_and_approval(self, client, login, catalog):
         a = catalog.registrations()["a"]
         login("cam")
-        post(client, f"/console/registrations/{a}/actions/approve", {"reason": "ok"}, token_from="/console/registrations/review")
+        post(client, f"/console/registrations/{a}/actions", {"action": "approve", "reason": "ok"}, token_from="/console/registrations/review")
         until = api(client, catalog, f"/registrations/{a}")["protected_until"]
         login("a_user")
         assert post(client, f"/portal/registrations/{a}/extension", {"reason": ""}, token_from="/portal/registrations").status_code == 422
@@ -238,9 +238,9 @@ class TestReview:
     def test_mark_won_and_the_customer_page_lists_it(self, client, login, catalog):
         a = catalog.registrations()["a"]
         login("admin")
-        post(client, f"/console/registrations/{a}/actions/start_review", {}, token_from="/console/registrations/review")
-        assert post(client, f"/console/registrations/{a}/actions/approve", {"reason": ""}).status_code == 422
-        assert post(client, f"/console/registrations/{a}/actions/approve", {"reason": "Clean"}).status_code == 303
+        post(client, f"/console/registrations/{a}/actions", {"action": "start_review"}, token_from="/console/registrations/review")
+        assert post(client, f"/console/registrations/{a}/actions", {"action": "approve", "reason": ""}).status_code == 422
+        assert post(client, f"/console/registrations/{a}/actions", {"action": "approve", "reason": "Clean"}).status_code == 303
         bad = post(client, f"/console/registrations/{a}/won", {"booked_amount": "-5", "closed_on": days(3)})
         assert bad.status_code == 422 and {"booked_amount"} <= set(errors_of(bad))
         assert post(client, f"/console/registrations/{a}/won", {"booked_amount": "118000", "closed_on": days(0)}).status_code == 303
@@ -259,7 +259,7 @@ class TestReview:
         assert "Cannot sort" in client.get("/console/registrations?sort=bogus").text
         detail = client.get(f"/console/registrations/{ids['a']}")
         assert detail.status_code == 200 and soup(detail).find(id="review-actions") is None
-        assert post(client, f"/console/registrations/{ids['a']}/actions/approve", {"reason": "x"}, token_from="/console/registrations").status_code == 403
+        assert post(client, f"/console/registrations/{ids['a']}/actions", {"action": "approve", "reason": "x"}, token_from="/console/registrations").status_code == 403
         assert api(client, catalog, f"/registrations/{ids['a']}")["status"] == "submitted"
 
     def test_cam_sees_both_sides_of_a_conflict(self, client, login, catalog):

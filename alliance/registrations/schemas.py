@@ -194,7 +194,7 @@ class ExtensionRequest(InputSchema):
 
 class ExtensionDecision(InputSchema):
     approve: bool
-    reason: Reason | None = Field(default=None, description="Required to reject")
+    reason: Reason | None = Field(default=None, description="Required: the partner reads why in the registration's history")
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -212,6 +212,9 @@ class RegistrationView:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     partner_name: str | None = None
     is_vendor: bool = False
+    # Detail reads only: the extension request waiting for a decision, and how many are allowed.
+    pending_extension: Any = None
+    max_extensions: int | None = None
 
 
 class VendorFacts(BaseModel):
@@ -225,6 +228,19 @@ READ_COLUMNS = (
     "amount", "currency", "expected_close_on", "transacting_partner_id", "details", "submitted_at", "last_submitted_at", "status_changed_at",
     "decided_at", "decision_reason", "approved_at", "protected_until", "extensions_granted", "closed_on", "booked_amount", "created_at", "updated_at",
 )
+
+
+class ExtensionRead(ReadSchema):
+    id: int
+    registration_id: int
+    partner_id: int
+    status: ExtensionStatus
+    requested_at: datetime
+    reason: str
+    decided_at: datetime | None
+    decision_reason: str | None
+    previous_until: date | None
+    new_until: date | None
 
 
 class RegistrationRead(BaseModel):
@@ -253,6 +269,8 @@ class RegistrationRead(BaseModel):
     protected_until: date | None
     days_left: int | None = Field(description="Days of protection left (approved only)")
     extensions_granted: int
+    max_extensions: int | None = Field(default=None, description="Extensions allowed in all (detail reads only)")
+    pending_extension: ExtensionRead | None = Field(default=None, description="The extension request waiting for a decision (detail reads only)")
     closed_on: date | None
     booked_amount: Decimal | None
     created_at: datetime
@@ -272,7 +290,8 @@ class RegistrationRead(BaseModel):
         )
         return cls(
             **values, effective_status=view.effective_status, days_left=view.days_left, allowed_actions=view.allowed_actions,
-            conflicts=view.conflicts, vendor=vendor,
+            conflicts=view.conflicts, vendor=vendor, max_extensions=view.max_extensions,
+            pending_extension=ExtensionRead.model_validate(view.pending_extension) if view.pending_extension is not None else None,
         )
 
 
@@ -284,19 +303,6 @@ class RegistrationEventRead(ReadSchema):
     actor_label: str
     actor_side: str
     reason: str | None
-
-
-class ExtensionRead(ReadSchema):
-    id: int
-    registration_id: int
-    partner_id: int
-    status: ExtensionStatus
-    requested_at: datetime
-    reason: str
-    decided_at: datetime | None
-    decision_reason: str | None
-    previous_until: date | None
-    new_until: date | None
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,8 @@ def view_registration(session: Session, actor: Actor, *, registration_id: int) -
     registration = get_registration(session, actor, registration_id=registration_id)
     [view] = present(session, actor, [registration])
     view.conflicts = [_plain(found) for found in conflict_service.conflicts_for(session, actor, registration.id)]
+    view.pending_extension = RegistrationRepository(session).pending_extension(registration.id)
+    view.max_extensions = _policy(session, registration).max_extensions
     return view
 
 
@@ -392,8 +394,9 @@ def decide_extension(session: Session, actor: Actor, *, extension_id: int, appro
         raise NotFound(f"Extension request {extension_id} not found.")
     if extension.status != ExtensionStatus.PENDING:
         raise Conflict(f"This extension request was already {extension.status}.", details=[{"field": "status", "message": extension.status}])
-    if not approve and not (reason and reason.strip()):
-        raise RuleViolation("A reason is required to reject an extension.", details=[{"field": "reason", "message": "required"}])
+    if not (reason and reason.strip()):
+        # Either way the partner reads why in the registration's history.
+        raise RuleViolation("A reason is required to decide an extension request.", details=[{"field": "reason", "message": "required"}])
     registration = get_registration(session, actor, registration_id=extension.registration_id)
     before = _state(registration)
     if approve:

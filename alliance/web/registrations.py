@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from alliance.api.params import IdPath, PageParams
-from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.errors import Conflict, NotFound
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
@@ -21,10 +21,10 @@ from alliance.partners import product_line_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations import access, conflict_service, protection
+from alliance.registrations import access, conflict_service
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Status
-from alliance.registrations.models import Registration, RegistrationEvent
+from alliance.registrations.models import Registration
 from alliance.registrations.repository import RegistrationFilters
 from alliance.registrations.schemas import (
     ActionRequest,
@@ -368,8 +368,8 @@ def _detail(
         "view": view,
         "r": view.registration,
         "history": history,
-        "pending_extension": _pending_extension(history),
-        "max_extensions": protection.DEFAULT_MAX_EXTENSIONS,
+        "pending_extension": view.pending_extension,
+        "max_extensions": view.max_extensions,
         "line_names": {line.key: line.name for line in catalog},
         "forms": forms,
         "is_reviewer": actor.role in access.REVIEWER_ROLES,
@@ -377,17 +377,6 @@ def _detail(
     }
     status = max((s.status for s in forms.values()), default=200)
     return render(request, template, context, status_code=status)
-
-
-def _pending_extension(history: list[RegistrationEvent]) -> RegistrationEvent | None:
-    """The open extension request, read from the history (the service has no read for it)."""
-    pending = None
-    for event in history:
-        if event.action == "extension_requested":
-            pending = event
-        elif event.action in ("extension_approved", "extension_rejected"):
-            pending = None
-    return pending
 
 
 # --- the vendor console: review queue ----------------------------------------------------------
@@ -420,9 +409,6 @@ def decide_extension(request: Request, extension_id: IdPath, session: WebSession
     values = {"approve": approve, **{k: v for k, v in form_values(form).items() if k == "reason"}}
 
     def decide(data: ExtensionDecision) -> Any:
-        if not data.reason:
-            # Both decisions are explained in the queue, so the partner reads why in their history.
-            raise RuleViolation("A reason is required to decide an extension request.", details=[{"field": "reason", "message": "required"}])
         return registration_service.decide_extension(session, actor, extension_id=extension_id, approve=data.approve, reason=data.reason)
 
     submission = submit(session, ExtensionDecision, values, decide, shown=echo(form))

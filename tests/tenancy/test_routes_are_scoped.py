@@ -105,7 +105,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/registrations/{registration_id}/actions/{action}"): {"reason": "hijacked"},
     ("POST", "/api/v1/registrations/{registration_id}/won"): {"booked_amount": "1.00", "closed_on": "2020-01-01"},
     ("POST", "/api/v1/registrations/{registration_id}/extensions"): {"reason": "hijacked"},
-    ("POST", "/api/v1/extensions/{extension_id}/decision"): {"approve": True},
+    ("POST", "/api/v1/extensions/{extension_id}/decision"): {"approve": True, "reason": "probe"},
 }
 IDENTITY_KEYS = {"customer_id", "external_id", "name", "website", "country", "score", "reasons"}
 

@@ -228,6 +228,8 @@ class TestReview:
         queue = soup(client.get("/console/registrations/review")).find(id="extension-requests")
         form = queue.find("form")
         action = form["action"]
+        # The registration's own page offers the same decision.
+        assert soup(client.get(f"/console/registrations/{a}")).find(id="pending-extension").find("form")["action"] == action
         assert post(client, action, {"decision": "approve", "reason": ""}, token_from="/console/registrations/review").status_code == 422
         assert post(client, action, {"decision": "approve", "reason": "Customer confirmed the delay"}).status_code == 303
         read = api(client, catalog, f"/registrations/{a}")

@@ -160,7 +160,7 @@ class TestVendorFlow:
         assert extension.status_code == 201 and extension.json()["status"] == "pending"
         queue = client.get("/api/v1/registrations/review-queue", headers=catalog.headers("cam")).json()
         assert [e["registration_id"] for e in queue["extensions"]] == [registration_id]
-        decided = client.post(f"/api/v1/extensions/{extension.json()['id']}/decision", headers=catalog.headers("cam"), json={"approve": True})
+        decided = client.post(f"/api/v1/extensions/{extension.json()['id']}/decision", headers=catalog.headers("cam"), json={"approve": True, "reason": "Budget confirmed"})
         assert decided.status_code == 200 and decided.json()["new_until"] > approved["protected_until"]
 
         won = client.post(

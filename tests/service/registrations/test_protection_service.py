@@ -111,7 +111,7 @@ class TestExtensions:
         with unit(actors["a_user"]) as session:
             return registration_service.request_extension(session, actors["a_user"], registration_id=registration_id, reason=reason)
 
-    def decide(self, unit, actors, extension_id: int, approve: bool, reason: str | None = None):  # type: ignore[no-untyped-def]
+    def decide(self, unit, actors, extension_id: int, approve: bool, reason: str | None = "Customer confirmed the new date"):  # type: ignore[no-untyped-def]
         with unit(actors["cam"]) as session:
             return registration_service.decide_extension(session, actors["cam"], extension_id=extension_id, approve=approve, reason=reason)
 
@@ -145,10 +145,11 @@ class TestExtensions:
             self.request(unit, actors, approved.id)
         assert caught.value.details[0]["field"] == "extensions"
 
-    def test_rejection_needs_a_reason(self, approved, unit, actors):
+    def test_decisions_need_a_reason(self, approved, unit, actors):
         extension = self.request(unit, actors, approved.id)
-        with pytest.raises(RuleViolation):
-            self.decide(unit, actors, extension.id, False)
+        for approve in (False, True):
+            with pytest.raises(RuleViolation):
+                self.decide(unit, actors, extension.id, approve, None)
         assert self.decide(unit, actors, extension.id, False, "Stalled for a year").status == "rejected"
         with pytest.raises(Conflict):
             self.decide(unit, actors, extension.id, True)

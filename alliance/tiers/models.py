@@ -1,0 +1,33 @@
+"""Tier recommendations: the engine's proposal for a partner, decided by a program admin."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from alliance.db import Base, PartnerOwned, UTCDateTime
+from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
+
+
+class TierRecommendation(PartnerOwned, Base):
+    __tablename__ = "tier_recommendations"
+    __table_args__ = (Index("ix_tier_recommendations_status", "status", "evaluated_at"), Index("ix_tier_recommendations_partner", "partner_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    current_tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"))
+    qualifying_tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"))
+    recommended_tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"))
+    action: Mapped[RecommendationAction] = mapped_column(String(12))
+    # A downgrade waits out a grace period before it is recommended for decision.
+    grace_until: Mapped[date | None]
+    # Per criterion: metric, comparison, threshold, value, met, and the gap in words.
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[RecommendationStatus] = mapped_column(String(12), default=RecommendationStatus.PENDING)
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)

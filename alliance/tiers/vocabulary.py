@@ -1,0 +1,18 @@
+"""Closed vocabularies of the tier engine."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RecommendationAction(StrEnum):
+    UPGRADE = "upgrade"
+    DOWNGRADE = "downgrade"
+    HOLD = "hold"
+
+
+class RecommendationStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"

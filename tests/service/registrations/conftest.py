@@ -1,47 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
 
 from alliance.db import Database
-from alliance.identity.scope import Actor, PartnerScope, Role, scope_for
+from alliance.identity.scope import Actor, PartnerScope
 from alliance.partners import product_line_service
 from alliance.registrations import service as registration_service
 from alliance.registrations.models import Registration
 from alliance.registrations.schemas import REGISTRATION_CREATE
 from tests.factories.world import World, deal_input
-
-
-@pytest.fixture
-def actors(world: World) -> dict[str, Actor]:
-    def actor(name: str, role: Role, partner_id: int | None = None) -> Actor:
-        return Actor(user_id=world.users[name], role=role, partner_id=partner_id, label=world.emails[name])
-
-    return {
-        "admin": actor("admin", Role.PROGRAM_ADMIN),
-        "cam": actor("cam", Role.CAM),
-        "auditor": actor("auditor", Role.AUDITOR),
-        "executive": actor("executive", Role.EXECUTIVE),
-        "a_user": actor("a_user", Role.PARTNER_USER, world.a.id),
-        "a_admin": actor("a_admin", Role.PARTNER_ADMIN, world.a.id),
-        "b_user": actor("b_user", Role.PARTNER_USER, world.b.id),
-    }
-
-
-@pytest.fixture
-def unit(db: Database) -> Callable[..., Any]:
-    """`with unit(actor) as session:` a committed unit of work in the actor's scope."""
-
-    @contextmanager
-    def open_unit(actor: Actor) -> Iterator[Session]:
-        with db.session_scope(scope_for(actor)) as session:
-            yield session
-
-    return open_unit
 
 
 @pytest.fixture

@@ -3,19 +3,17 @@ through the customers service, and a clock pinned to 2026-03-10."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy.orm import Session
 
 from alliance.customers import service as customer_service
 from alliance.customers.schemas import CustomerCreate, OwnershipChange
 from alliance.customers.vocabulary import Ownership
 from alliance.db import Database
-from alliance.identity.scope import Actor, PartnerScope, Role, scope_for
+from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import conflict_service
@@ -39,29 +37,8 @@ def frozen_clock(world: World) -> Iterator[None]:
     clock.freeze(None)
 
 
-@pytest.fixture
-def actors(world: World) -> dict[str, Actor]:
-    def actor(name: str, role: Role, partner_id: int | None = None) -> Actor:
-        return Actor(user_id=world.users[name], role=role, partner_id=partner_id, label=world.emails[name])
-
-    return {
-        "cam": actor("cam", Role.CAM),
-        "auditor": actor("auditor", Role.AUDITOR),
-        "a_user": actor("a_user", Role.PARTNER_USER, world.a.id),
-        "b_user": actor("b_user", Role.PARTNER_USER, world.b.id),
-    }
 
 
-@pytest.fixture
-def unit(db: Database) -> Callable[..., object]:
-    """`with unit(actor) as session:` a committed unit of work in the actor's scope."""
-
-    @contextmanager
-    def open_unit(actor: Actor) -> Iterator[Session]:
-        with db.session_scope(scope_for(actor)) as session:
-            yield session
-
-    return open_unit
 
 
 @pytest.fixture

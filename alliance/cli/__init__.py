@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import audit, customers, db, demo, programs, serve, sweep, users
+from alliance.cli import audit, certifications, customers, db, demo, programs, serve, sweep, tiers, users
 
 app = typer.Typer(help="Alliance partner program platform.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
@@ -13,6 +13,8 @@ app.add_typer(users.token_app, name="token")
 app.add_typer(programs.app, name="program")
 app.add_typer(audit.app, name="audit")
 app.add_typer(customers.app, name="customers")
+app.add_typer(certifications.app, name="certifications")
+app.add_typer(tiers.app, name="tiers")
 serve.register(app)
 sweep.register(app)
 demo.register(app)

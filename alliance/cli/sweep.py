@@ -12,6 +12,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from alliance.cli.context import console, operator, unit_of_work
+from alliance.enablement import recert_service
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.registrations import sweep as registration_sweep
@@ -23,9 +24,16 @@ def _expired_registrations(session: Session, actor: Actor, today: date) -> int:
     return registration_sweep.sweep_registrations(session, actor, today=today)
 
 
+def _certifications(session: Session, actor: Actor, today: date) -> int:
+    counts = recert_service.sweep_certifications(session, actor, today=today)
+    console.print(f"certifications: {counts.opened} recertification windows opened, {counts.lapsed} lapsed, {counts.expired} expired")
+    return counts.total
+
+
 # (what is counted, the sweeper): issues 4 and 5 append theirs.
 SWEEPERS: list[tuple[str, Sweeper]] = [
     ("registrations expired", _expired_registrations),
+    ("certifications changed", _certifications),
 ]
 
 

@@ -20,6 +20,11 @@ class Metric:
     unit: str  # count | currency | people
 
 
+def _plural(role_label: str) -> str:
+    """'solution architect' -> 'solution architects'; 'sales' -> 'sales people'."""
+    return "sales people" if role_label == "sales" else f"{role_label}s"
+
+
 def _catalog() -> dict[str, Metric]:
     metrics = [
         Metric("certified_people", "Certified people (any delivery role)", "people"),
@@ -37,9 +42,9 @@ def _catalog() -> dict[str, Metric]:
     ]
     for role in DeliveryRole:
         label = DELIVERY_ROLE_LABELS[role].lower()
-        metrics.append(Metric(f"certified.{role.value}", f"Certified {label}s (any level)", "people"))
+        metrics.append(Metric(f"certified.{role.value}", f"Certified {_plural(label)} (any level)", "people"))
         for level in CERTIFICATION_LEVELS:
-            metrics.append(Metric(f"certified.{role.value}.{level}", f"Certified {label}s at {level} level or above", "people"))
+            metrics.append(Metric(f"certified.{role.value}.{level}", f"Certified {_plural(label)} at {level} level or above", "people"))
     return {m.name: m for m in metrics}
 
 

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from alliance.api.deps import api_actor
 from alliance.app import create_app
 from alliance.web.deps import web_actor
+from tests.factories.certifications import build_certifications
 
 PUBLIC_ROUTES = {
     ("GET", "/api/openapi.json"),
@@ -23,6 +24,8 @@ PUBLIC_ROUTES = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    # Lab environments have no user: each post is signed with the lab's HMAC secret instead.
+    ("POST", "/api/v1/labs/{track_key}/results"),
 }
 
 # What partner A's users get when they aim at partner B's records:
@@ -33,7 +36,12 @@ PUBLIC_ROUTES = {
 #   create  - creating: a body naming partner B is refused with 404 (users) or 403 (partners)
 #   identity - vendor master data every user may look up (200): identities only, never ownership
 #   csv     - a CSV export (partner_id first): only partner A's rows come back
+#   signed  - a lab environment's signed post: a bearer token alone is refused (401)
 ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/partners/{partner_id}/tier-evaluation"): "owned",
+    ("POST", "/api/v1/tier-evaluations"): "vendor",
+    ("GET", "/api/v1/tier-recommendations"): "vendor",
+    ("POST", "/api/v1/tier-recommendations/{recommendation_id}/decision"): "vendor",
     ("GET", "/api/v1/partners"): "list",
     ("POST", "/api/v1/partners"): "create",
     ("GET", "/api/v1/partners/{partner_id}"): "owned",
@@ -84,9 +92,29 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/registrations/{registration_id}/history"): "owned",
     ("POST", "/api/v1/registrations/{registration_id}/extensions"): "owned",
     ("POST", "/api/v1/extensions/{extension_id}/decision"): "vendor",
+    ("GET", "/api/v1/certification-tracks"): "shared",
+    ("POST", "/api/v1/certification-tracks"): "vendor",
+    ("GET", "/api/v1/certification-tracks/{track_id}"): "shared",
+    ("PATCH", "/api/v1/certification-tracks/{track_id}"): "vendor",
+    ("POST", "/api/v1/certification-tracks/{track_id}/lab-secret"): "vendor",
+    ("GET", "/api/v1/product-releases"): "shared",
+    ("POST", "/api/v1/product-releases"): "vendor",
+    ("POST", "/api/v1/people/{person_id}/module-completions"): "owned",
+    ("POST", "/api/v1/people/{person_id}/exam-attempts"): "owned",
+    ("POST", "/api/v1/people/{person_id}/lab-submissions"): "owned",
+    ("GET", "/api/v1/people/{person_id}/progress"): "owned",
+    ("GET", "/api/v1/lab-submissions"): "vendor",
+    ("POST", "/api/v1/lab-submissions/{submission_id}/grade"): "vendor",
+    ("POST", "/api/v1/labs/{track_key}/results"): "signed",
+    ("GET", "/api/v1/certifications"): "list",
+    ("GET", "/api/v1/certifications/expiring"): "list",
+    ("GET", "/api/v1/partners/{partner_id}/capacity"): "owned",
+    ("GET", "/api/v1/partners/{partner_id}/capacity/history"): "owned",
+    ("GET", "/api/v1/capacity/portfolio"): "vendor",
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/tier-recommendations/{recommendation_id}/decision"): {"accept": True, "reason": "probe"},
     ("PATCH", "/api/v1/partners/{partner_id}"): {"display_name": "Hijacked"},
     ("POST", "/api/v1/partners/{partner_id}/people"): {"name": "Mole", "email": "mole@x.example", "delivery_role": "sales"},
     ("PATCH", "/api/v1/people/{person_id}"): {"name": "Renamed"},
@@ -106,6 +134,17 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/registrations/{registration_id}/won"): {"booked_amount": "1.00", "closed_on": "2020-01-01"},
     ("POST", "/api/v1/registrations/{registration_id}/extensions"): {"reason": "hijacked"},
     ("POST", "/api/v1/extensions/{extension_id}/decision"): {"approve": True, "reason": "probe"},
+    ("POST", "/api/v1/certification-tracks"): {
+        "key": "mole-track", "name": "Mole", "delivery_role": "sales", "level": "associate", "product_line": "analytics",
+        "product_version": "1", "modules": [{"key": "m1", "title": "Mole"}],
+    },
+    ("PATCH", "/api/v1/certification-tracks/{track_id}"): {"name": "Hijacked"},
+    ("POST", "/api/v1/product-releases"): {"product_line": "analytics", "version": "99.0", "released_on": "2026-01-01"},
+    ("POST", "/api/v1/people/{person_id}/module-completions"): {"module_id": 1},
+    ("POST", "/api/v1/people/{person_id}/exam-attempts"): {"track_id": 1, "score": 50},
+    ("POST", "/api/v1/people/{person_id}/lab-submissions"): {"track_id": 1, "evidence": "probe"},
+    ("POST", "/api/v1/lab-submissions/{submission_id}/grade"): {"scores": [{"criterion": "Design", "points": 1}]},
+    ("POST", "/api/v1/labs/{track_key}/results"): {"person_id": 1, "score": 100},
 }
 IDENTITY_KEYS = {"customer_id", "external_id", "name", "website", "country", "score", "reasons"}
 
@@ -131,7 +170,29 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "action": "withdraw",
         "extension_id": 1,
         "product_line_id": 1,
+        "track_id": _track_of(world),
+        "submission_id": 1,
+        "recommendation_id": 1,
+        "track_key": "tenancy-probe",
+        # Partner A and B each hold a certification ending within 30 days (the lists must show A's).
+        "certification_id": build_certifications(world.db, world)["b"],
     }
+
+
+def _track_of(world) -> int:  # type: ignore[no-untyped-def]
+    """A catalog track (vendor data every partner reads), built through the service."""
+    from alliance.enablement import catalog_service
+    from alliance.enablement.catalog_schemas import TrackCreate
+    from alliance.identity.scope import Actor, PartnerScope
+
+    world.registrations()  # the product-line catalog
+    data = TrackCreate(
+        key="tenancy-probe", name="Tenancy probe", delivery_role="solution_architect", level="expert", product_line="analytics",
+        product_version="1", lab_grading="environment", lab_rubric=[{"criterion": "Design", "max_points": 10}], modules=[{"key": "m1", "title": "Probe"}],
+    )
+    assert world.db is not None
+    with world.db.session_scope(PartnerScope.system(reason="tenancy probe track")) as session:
+        return catalog_service.create_track(session, Actor.system(label="test-setup"), data=data).id
 
 
 def _depends_on(route: APIRoute, target: object) -> bool:
@@ -180,7 +241,7 @@ def test_every_api_route_answers_401_without_credentials(client):
     for method, path in sorted(_openapi_routes()):
         if (method, path) in PUBLIC_ROUTES:
             continue
-        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1, entry_id=1, registration_id=1, action="submit", extension_id=1, product_line_id=1)
+        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1, entry_id=1, registration_id=1, action="submit", extension_id=1, product_line_id=1, track_id=1, submission_id=1, track_key="tenancy-probe", recommendation_id=1)
         response = client.request(method, url, json={})
         assert response.status_code == 401, f"{method} {url} answered {response.status_code} without credentials"
         assert response.json()["error"]["code"] == "not_authenticated"
@@ -224,6 +285,8 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
             lines = response.text.splitlines()[1:] if response.status_code == 200 else []
             if not lines or any(line.split(",", 1)[0] != str(world.a.id) for line in lines):
                 problems.append(f"{method} {url}: expected partner A's rows only, got {response.status_code}: {response.text[:300]}")
+        elif kind == "signed" and response.status_code != 401:
+            problems.append(f"{method} {url}: expected 401 (unsigned), got {response.status_code}")
         elif kind == "identity":
             problems.extend(_identity_only(client, headers, method, path, world))
     after = _snapshot_of_b(client, world)

@@ -1,0 +1,197 @@
+"""Which tier a partner qualifies for, and every gap to the next one in words and numbers (pure).
+
+A tier's criteria are data (metric, comparison, threshold) combined with `all` or `any`. The
+qualifying tier is the highest tier whose criteria are met; a tier without criteria (the entry
+tier) always qualifies. A metric without a data source yet counts as zero, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from alliance.partners.metrics import METRICS, Metric
+from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
+
+NO_DATA_NOTE = "(no data yet: counts as zero)"
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    metric: str
+    comparison: str  # >= > == <= <
+    threshold: Decimal
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    id: int
+    key: str
+    name: str
+    rank: int  # 1 is the entry tier; higher is better
+    mode: str  # all | any
+    criteria: tuple[CriterionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One criterion of a tier against the partner's value."""
+
+    metric: str
+    label: str
+    unit: str
+    comparison: str
+    threshold: Decimal
+    value: Decimal
+    met: bool
+    shortfall: Decimal  # how far from meeting it (0 when met)
+    no_data: bool
+    words: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    qualifying_tier: TierSpec | None
+    next_tier: TierSpec | None
+    gaps: tuple[Gap, ...]  # every criterion of the next tier, met or not
+    next_tier_mode: str | None
+
+    @property
+    def unmet(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.gaps if not g.met)
+
+    @property
+    def summary(self) -> list[str]:
+        """What it takes to reach the next tier, one line per gap (any-mode: one line)."""
+        return summary_lines(self.gaps, self.next_tier_mode or "all")
+
+
+def is_met(value: Decimal, comparison: str, threshold: Decimal) -> bool:
+    if comparison == ">=":
+        return value >= threshold
+    if comparison == ">":
+        return value > threshold
+    if comparison == "==":
+        return value == threshold
+    if comparison == "<=":
+        return value <= threshold
+    if comparison == "<":
+        return value < threshold
+    raise ValueError(f"unknown comparison {comparison!r}")
+
+
+def tier_met(tier: TierSpec, values: Mapping[str, Decimal | int]) -> bool:
+    if not tier.criteria:
+        return True
+    results = (is_met(Decimal(values.get(c.metric, 0)), c.comparison, c.threshold) for c in tier.criteria)
+    return any(results) if tier.mode == "any" else all(results)
+
+
+def qualifying_tier(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | int]) -> TierSpec | None:
+    met = [t for t in tiers if tier_met(t, values)]
+    return max(met, key=lambda t: t.rank) if met else None
+
+
+def evaluate(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = ()) -> Evaluation:
+    """The qualifying tier, the tier above it, and that tier's criteria explained."""
+    ladder = sorted(tiers, key=lambda t: t.rank)
+    qualifying = qualifying_tier(ladder, values)
+    above = [t for t in ladder if qualifying is None or t.rank > qualifying.rank]
+    next_tier = above[0] if above else None
+    gaps = explain_tier(next_tier, values, no_data=no_data) if next_tier else ()
+    return Evaluation(qualifying_tier=qualifying, next_tier=next_tier, gaps=gaps, next_tier_mode=next_tier.mode if next_tier else None)
+
+
+def explain_tier(tier: TierSpec, values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = ()) -> tuple[Gap, ...]:
+    missing = frozenset(no_data)
+    return tuple(explain(c, Decimal(values.get(c.metric, 0)), no_data=c.metric in missing) for c in tier.criteria)
+
+
+def explain(criterion: CriterionSpec, value: Decimal, *, no_data: bool = False) -> Gap:
+    metric = METRICS.get(criterion.metric) or Metric(criterion.metric, criterion.metric, "count")
+    met = is_met(value, criterion.comparison, criterion.threshold)
+    shortfall = ZERO if met else _shortfall(metric, criterion, value)
+    words = _words(metric, criterion, value, met, shortfall)
+    if no_data:
+        words = f"{words} {NO_DATA_NOTE}"
+    return Gap(
+        metric=criterion.metric, label=metric.label, unit=metric.unit, comparison=criterion.comparison, threshold=criterion.threshold,
+        value=value, met=met, shortfall=shortfall, no_data=no_data, words=words,
+    )
+
+
+def summary_lines(gaps: Sequence[Gap], mode: str) -> list[str]:
+    unmet = [g for g in gaps if not g.met]
+    if not unmet:
+        return []
+    if mode == "any":
+        return ["meet any one of: " + "; ".join(g.words for g in unmet)]
+    return [g.words for g in unmet]
+
+
+def _shortfall(metric: Metric, criterion: CriterionSpec, value: Decimal) -> Decimal:
+    threshold, comparison = criterion.threshold, criterion.comparison
+    if comparison in ("<=", "<") or comparison == "==" and value > threshold:
+        if comparison == "<" and metric.unit != "currency":
+            return value - threshold.to_integral_value(ROUND_CEILING) + 1
+        return value - threshold
+    needed = threshold - value
+    if comparison == ">" and metric.unit != "currency":
+        # Counts are whole: "more than 4" needs 5.
+        return threshold.to_integral_value(ROUND_FLOOR) + 1 - value
+    return needed
+
+
+def _words(metric: Metric, criterion: CriterionSpec, value: Decimal, met: bool, shortfall: Decimal) -> str:
+    label = _lower_first(metric.label)
+    threshold, comparison = criterion.threshold, criterion.comparison
+    shown_value, shown_threshold = format_amount(value, metric.unit), format_amount(threshold, metric.unit)
+    if metric.unit == "currency":
+        if comparison in (">=", ">"):
+            more = "more than " if comparison == ">" else ""
+            text = f"{label}: {shown_value} of {more}{shown_threshold}"
+            return text if met else f"{text} (needs {format_amount(shortfall, metric.unit)} more)"
+        return f"{label}: {shown_value}, must be {_bound(comparison)} {shown_threshold}"
+    if comparison in (">=", ">"):
+        more = "more than " if comparison == ">" else ""
+        if met:
+            return f"{label}: has {shown_value} of {more}{shown_threshold}"
+        return f"needs {format_amount(shortfall, metric.unit)} more {_counted(metric, shortfall)}: has {shown_value} of {more}{shown_threshold}"
+    return f"{label}: has {shown_value}, must be {_bound(comparison)} {shown_threshold}"
+
+
+def _bound(comparison: str) -> str:
+    return {"==": "exactly", "<=": "at most", "<": "below", ">=": "at least", ">": "more than"}[comparison]
+
+
+def _counted(metric: Metric, how_many: Decimal) -> str:
+    """The label as a counted noun: '1 more certified solution architect', '2 more … architects'."""
+    label = _lower_first(metric.label)
+    if how_many != 1:
+        return label
+    if metric.name.startswith("certified."):
+        role = DeliveryRole(metric.name.split(".")[1])
+        noun = DELIVERY_ROLE_LABELS[role].lower()
+        return label.replace(f"{noun}s", noun, 1)
+    return label.replace("people", "person", 1)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def format_amount(amount: Decimal | int, unit: str) -> str:
+    """Counts as whole numbers; currency as $1.2M, $850K, $500 (single-currency programs)."""
+    amount = Decimal(amount)
+    if unit != "currency":
+        return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    sign, magnitude = ("-" if amount < 0 else ""), abs(amount)
+    if magnitude >= 1_000_000:
+        text = f"{magnitude / 1_000_000:.1f}M"
+    elif magnitude >= 1_000:
+        text = f"{magnitude / 1_000:.1f}".removesuffix(".0") + "K"
+    else:
+        text = f"{magnitude:,.0f}"
+    return f"{sign}${text}"

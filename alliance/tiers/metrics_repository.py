@@ -1,0 +1,182 @@
+"""Every tier metric for the whole portfolio (or a list of partners) in a few grouped queries.
+
+Each query groups across all partners and is streamed; nothing here runs a query per partner.
+Amounts are summed as stored: programs are single-currency today, so no conversion happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
+from alliance.enablement.vocabulary import COUNTING, LEVEL_RANK, Level
+from alliance.partners.metrics import CERTIFICATION_LEVELS, METRICS
+from alliance.partners.models import Partner, Person
+from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
+from alliance.registrations.lifecycle import Status
+from alliance.registrations.models import AttributionEntry, Registration
+from alliance.registrations.vocabulary import CreditType
+from alliance.tiers.forecast import DELIVERY_ROLES, CountedCertification
+
+STREAM_ROWS = 5_000
+TRAILING_DAYS = 365
+# Catalog metrics whose source (references, practice plans, managed services, distribution) does
+# not exist yet: they count as zero and every explanation says so.
+NO_SOURCE = frozenset({"customer_references", "practice_milestones_completed", "managed_customers", "sub_resellers"})
+ZERO = Decimal(0)
+
+
+@dataclass
+class PartnerMetrics:
+    partner_id: int
+    program_id: int
+    tier_id: int | None
+    values: dict[str, Decimal] = field(default_factory=dict)
+    no_data: frozenset[str] = NO_SOURCE
+
+
+def _level_rank() -> Any:
+    return case(*((CertificationTrack.level == level, rank) for level, rank in LEVEL_RANK.items()), else_=0)
+
+
+def counting_on(today: date, *, by_partner: bool = False) -> list[Any]:
+    """A certification counts today: issued, a counting status, not expired, recertification not
+    overdue (the person must also be active: see `_counted`).
+
+    `by_partner`: the query also filters on a few partners. Without planner statistics SQLite then
+    still prefers the (status, expires_on) index and reads every counting certification of the
+    portfolio to find a partner's few dozen; comparing an expression instead of the bare column
+    leaves it the (partner_id, status) index. Same result on every backend."""
+    expires_on = func.coalesce(Certification.expires_on, Certification.expires_on) if by_partner else Certification.expires_on
+    return [
+        Certification.status.in_([s.value for s in COUNTING]),
+        Certification.issued_on <= today,
+        expires_on >= today,
+        (Certification.recert_due_on.is_(None)) | (Certification.recert_due_on >= today),
+    ]
+
+
+class TierMetricsRepository:
+    """Read-only grouped queries; the session's scope still applies (a partner sees only itself)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def metrics(self, *, today: date, partner_ids: Collection[int] | None = None) -> dict[int, PartnerMetrics]:
+        rows = {pid: PartnerMetrics(pid, program_id, tier_id, _zeroes(headcount)) for pid, program_id, tier_id, headcount in self._partners(partner_ids)}
+        for pid, role, rank, people in self._stream(self._certified_by_role_rank(today, partner_ids)):
+            found = rows.get(pid)
+            if found is None:
+                continue
+            found.values[f"certified.{role}"] += people
+            for level in CERTIFICATION_LEVELS:
+                if rank >= LEVEL_RANK[Level(level)]:
+                    found.values[f"certified.{role}.{level}"] += people
+        for pid, everyone, delivery in self._stream(self._certified_people(today, partner_ids)):
+            if pid in rows:
+                rows[pid].values["certified_people"] = Decimal(everyone)
+                rows[pid].values["certified_delivery_people"] = Decimal(delivery or 0)
+        for pid, credit_type, amount in self._stream(self._revenue(today, partner_ids)):
+            if pid in rows and amount is not None:
+                metric = "influenced_revenue_12m" if credit_type == CreditType.INFLUENCE else "direct_revenue_12m"
+                rows[pid].values[metric] += Decimal(amount)
+        for pid, kind, won in self._stream(self._won(today, partner_ids)):
+            if pid in rows:
+                rows[pid].values["won_projects_12m" if kind == RegistrationKind.PROJECT else "won_deals_12m"] = Decimal(won)
+        for found in rows.values():
+            found.values["total_revenue_12m"] = found.values["influenced_revenue_12m"] + found.values["direct_revenue_12m"]
+        return rows
+
+    def counted_certifications(self, partner_id: int, *, today: date) -> list[CountedCertification]:
+        """One partner's certifications that count today, with the release that opened a recertification window."""
+        statement = (
+            select(Certification.person_id, CertificationTrack.delivery_role, CertificationTrack.level, Certification.expires_on,
+                   Certification.recert_due_on, ProductRelease.version)
+            .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
+            .join(Person, Person.id == Certification.person_id)
+            .outerjoin(ProductRelease, ProductRelease.id == Certification.recert_release_id)
+            .where(Certification.partner_id == partner_id, *counting_on(today, by_partner=True), Person.is_active.is_(True))
+            .order_by(Certification.id)
+        )
+        return [CountedCertification(*row) for row in self.session.execute(statement)]
+
+    def _stream(self, statement: Select[Any]) -> Iterator[Any]:
+        yield from self.session.execute(statement.execution_options(yield_per=STREAM_ROWS))
+
+    def _partners(self, partner_ids: Collection[int] | None) -> Iterator[Any]:
+        statement = (
+            select(Partner.id, Partner.program_id, Partner.tier_id, Partner.consultant_headcount)
+            .where(Partner.program_id.is_not(None), Partner.status != PartnerStatus.TERMINATED)
+            .order_by(Partner.id)
+        )
+        return self._stream(_only(statement, Partner.id, partner_ids))
+
+    def _certified_by_role_rank(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
+        # Each person once per role, at their best counting level; then people per (partner, role, level).
+        best = (
+            select(Certification.partner_id.label("partner_id"), Certification.person_id.label("person_id"),
+                   CertificationTrack.delivery_role.label("role"), func.max(_level_rank()).label("rank"))
+            .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
+            .join(Person, Person.id == Certification.person_id)
+            .where(*counting_on(today, by_partner=partner_ids is not None), Person.is_active.is_(True))
+            .group_by(Certification.partner_id, Certification.person_id, CertificationTrack.delivery_role)
+        )
+        best_sq = _only(best, Certification.partner_id, partner_ids).subquery()
+        return select(best_sq.c.partner_id, best_sq.c.role, best_sq.c.rank, func.count()).group_by(best_sq.c.partner_id, best_sq.c.role, best_sq.c.rank)
+
+    def _certified_people(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
+        delivery = case((CertificationTrack.delivery_role.in_([r.value for r in DELIVERY_ROLES]), Certification.person_id), else_=None)
+        statement = (
+            select(Certification.partner_id, func.count(func.distinct(Certification.person_id)), func.count(func.distinct(delivery)))
+            .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
+            .join(Person, Person.id == Certification.person_id)
+            .where(*counting_on(today, by_partner=partner_ids is not None), Person.is_active.is_(True))
+            .group_by(Certification.partner_id)
+        )
+        return _only(statement, Certification.partner_id, partner_ids)
+
+    def _revenue(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
+        # Reversals are negative entries in the same window, so the sum is already net of them.
+        # Services credit (delivering SI of a won project) is not part of either revenue metric.
+        statement = (
+            select(AttributionEntry.partner_id, AttributionEntry.credit_type, func.sum(AttributionEntry.amount))
+            .where(
+                AttributionEntry.partner_id.is_not(None),
+                AttributionEntry.credit_type.in_([CreditType.INFLUENCE.value, CreditType.DIRECT.value]),
+                AttributionEntry.effective_on > today - timedelta(days=TRAILING_DAYS),
+                AttributionEntry.effective_on <= today,
+            )
+            .group_by(AttributionEntry.partner_id, AttributionEntry.credit_type)
+        )
+        return _only(statement, AttributionEntry.partner_id, partner_ids)
+
+    def _won(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
+        statement = (
+            select(Registration.partner_id, Registration.kind, func.count())
+            .where(
+                Registration.status == Status.WON,
+                Registration.kind.in_([RegistrationKind.PROJECT.value, RegistrationKind.DEAL.value]),
+                Registration.closed_on > today - timedelta(days=TRAILING_DAYS),
+                Registration.closed_on <= today,
+            )
+            .group_by(Registration.partner_id, Registration.kind)
+        )
+        return _only(statement, Registration.partner_id, partner_ids)
+
+
+def _only(statement: Select[Any], column: Any, partner_ids: Collection[int] | None) -> Select[Any]:
+    return statement if partner_ids is None else statement.where(column.in_(list(partner_ids)))
+
+
+def _zeroes(headcount: int | None) -> dict[str, Decimal]:
+    values = dict.fromkeys(METRICS, ZERO)
+    values["consultant_headcount"] = Decimal(headcount or 0)
+    return values
+

@@ -25,6 +25,7 @@ from alliance.cli.context import (
     err_console,
     fail,
     operator,
+    print_rejections,
     unit_of_work,
 )
 from alliance.enablement import importer
@@ -72,14 +73,7 @@ def import_file(
 
 
 def _print_summary(summary: importer.ImportSummary, rejects: Path | None) -> None:
-    for rejection in summary.rejections[:SHOWN_REJECTIONS]:
-        console.print(f"[yellow]rejected[/yellow] {rejection}", highlight=False)
-    hidden = summary.rejected - min(summary.rejected, SHOWN_REJECTIONS)
-    if hidden:
-        where = f"all are in {rejects}" if rejects else "--rejects FILE lists them all"
-        console.print(f"… and {hidden:,} more rejected lines ({where}).")
-    if summary.ignored_columns:
-        console.print(f"Ignored unknown columns: {', '.join(summary.ignored_columns)}.", highlight=False)
+    print_rejections(summary, rejects, shown=SHOWN_REJECTIONS)
     kinds = ", ".join(f"{count:,} {kind}" for kind, count in summary.by_type.items() if count)
     console.print(
         f"Imported {summary.source}: {summary.rows:,} rows; {summary.inserted:,} inserted{f' ({kinds})' if kinds else ''}, "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -51,3 +53,15 @@ def read_stdin_secret() -> str:
     if not value:
         fail("expected the password on standard input")
     return value
+
+
+def print_rejections(summary: Any, rejects: Path | None, *, shown: int = 20) -> None:
+    """An import's first rejected lines, how many more there are, and the ignored columns."""
+    for rejection in summary.rejections[:shown]:
+        console.print(f"[yellow]rejected[/yellow] {rejection}", highlight=False)
+    hidden = summary.rejected - min(summary.rejected, shown)
+    if hidden:
+        where = f"all are in {rejects}" if rejects else "--rejects FILE lists them all"
+        console.print(f"… and {hidden:,} more rejected lines ({where}).")
+    if summary.ignored_columns:
+        console.print(f"Ignored unknown columns: {', '.join(summary.ignored_columns)}.", highlight=False)

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from rich.table import Table
 
 from alliance import migrate
-from alliance.cli.context import console, database, err_console, fail, operator, unit_of_work
+from alliance.cli.context import console, database, err_console, fail, operator, print_rejections, unit_of_work
 from alliance.customers import importer
 from alliance.customers import service as customer_service
 from alliance.customers.matching import CONFLICT_THRESHOLD
@@ -73,14 +73,7 @@ def import_file(
 
 
 def _print_summary(summary: importer.ImportSummary, rejects: Path | None) -> None:
-    for rejection in summary.rejections[:SHOWN_REJECTIONS]:
-        console.print(f"[yellow]rejected[/yellow] {rejection}", highlight=False)
-    hidden = summary.rejected - min(summary.rejected, SHOWN_REJECTIONS)
-    if hidden:
-        where = f"all are in {rejects}" if rejects else "--rejects FILE lists them all"
-        console.print(f"… and {hidden:,} more rejected lines ({where}).")
-    if summary.ignored_columns:
-        console.print(f"Ignored unknown columns: {', '.join(summary.ignored_columns)}.", highlight=False)
+    print_rejections(summary, rejects, shown=SHOWN_REJECTIONS)
     console.print(
         f"Imported {summary.source}: {summary.rows:,} rows; {summary.inserted:,} inserted, {summary.updated:,} updated, "
         f"{summary.unchanged:,} unchanged, {summary.rejected:,} rejected in {summary.seconds:.2f} s "

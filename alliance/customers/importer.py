@@ -11,7 +11,6 @@ audit event summarising it.
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from alliance.customers.records import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from alliance.customers.repository import CustomerRepository
 from alliance.errors import RuleViolation
 from alliance.identity.scope import Actor
+from alliance.kit.csv_header import read_header
 
 __all__ = ["DEFAULT_BATCH_SIZE", "ImportFileError", "ImportSummary", "Rejection", "import_customers"]
 
@@ -127,21 +127,4 @@ def import_customers(
 
 
 def _read_header(line: str | None) -> tuple[list[str], list[str]]:
-    """The header's column names (lower-cased; unknown columns become '') and the ignored ones."""
-    expected = ",".join(REQUIRED_COLUMNS)
-    if line is None or not line.strip():
-        raise ImportFileError(f"The file is empty: the first line must be a header with at least {expected}.")
-    try:
-        header = next(csv.reader([line]))
-    except csv.Error as exc:
-        raise ImportFileError(f"The header line cannot be read as CSV ({exc}).") from None
-    names = [h.strip().lower() for h in header]
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        raise ImportFileError(f"The header has no {', '.join(missing)} column: it must have at least {expected} (optional: {','.join(OPTIONAL_COLUMNS)}).")
-    repeated = sorted({n for n in names if n in known and names.count(n) > 1})
-    if repeated:
-        raise ImportFileError(f"The header names {', '.join(repeated)} more than once.")
-    ignored = [h for h, n in zip(header, names, strict=True) if n not in known]
-    return [n if n in known else "" for n in names], ignored
+    return read_header(line, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, error=ImportFileError)

@@ -31,6 +31,7 @@ from alliance.enablement.vocabulary import CertificationStatus, LabStatus, Sourc
 from alliance.errors import PermissionDenied, RuleViolation
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
+from alliance.kit.csv_header import read_header
 
 DEFAULT_BATCH_SIZE = 2_000
 MAX_REPORTED = 1_000
@@ -265,22 +266,7 @@ def _stored(row: Parsed, person: PersonRef, now: datetime) -> dict[str, Any]:
 
 
 def _read_header(line: str | None) -> tuple[list[str], list[str]]:
-    expected = ",".join(REQUIRED_COLUMNS)
-    if line is None or not line.strip():
-        raise ImportFileError(f"The file is empty: the first line must be a header with at least {expected}.")
-    try:
-        header = next(csv.reader([line]))
-    except csv.Error as exc:
-        raise ImportFileError(f"The header line cannot be read as CSV ({exc}).") from None
-    names = [h.strip().lower() for h in header]
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        raise ImportFileError(f"The header has no {', '.join(missing)} column: it must have at least {expected}.")
-    repeated = sorted({n for n in names if n in known and names.count(n) > 1})
-    if repeated:
-        raise ImportFileError(f"The header names {', '.join(repeated)} more than once.")
-    return [n if n in known else "" for n in names], [h for h, n in zip(header, names, strict=True) if n not in known]
+    return read_header(line, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, error=ImportFileError)
 
 
 def _parse_chunk(chunk: Chunk, columns: list[str], tracks: dict[str, TrackRef]) -> tuple[list[Parsed], list[Rejection]]:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
@@ -229,8 +229,10 @@ def _name(tier: TierSpec | None) -> str:
 
 
 def recommendation_queue(session: Session, actor: Actor, *, page: PageRequest) -> Page[RecommendationView]:
-    """Pending upgrades and downgrades, oldest first, for a program admin to decide."""
-    require(actor, Permission.PROGRAMS_WRITE)
+    """Pending upgrades and downgrades, oldest first: every vendor role reads them (CAMs prepare
+    their partners' conversations); program admins decide."""
+    if actor.is_partner:
+        raise PermissionDenied("Tier recommendations are the vendor's; your tier page shows what it takes to reach the next tier.")
     repository = TierRecommendationRepository(session)
     found = paginate(session, repository.queue(), page)
     names = repository.partner_names({r.partner_id for r in found.items})

@@ -22,6 +22,7 @@ from alliance.partners.vocabulary import REGIONS, PartnerStatus, PartnerType, SI
 from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
 from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
 from alliance.web.templating import render
+from alliance.web.tiers import evaluation_panel
 
 router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
 
@@ -131,6 +132,7 @@ def render_profile(
         "vendor_users": identity_service.vendor_users(session),
         "person_form": person_form or Submission(),
         "sponsor_form": sponsor_form or Submission(values={"side": "partner"}),
+        "tier_panel": evaluation_panel(session, actor, partner_id=partner_id, enrolled=partner.program_id is not None),
     }
     return render(request, "partners/profile.html", context, status_code=status_code)
 

@@ -22,6 +22,7 @@ from alliance.web.deps import PortalActor, WebSession, flash, portal_actor
 from alliance.web.forms import FormBody, Submission
 from alliance.web.partners import LIST_FIELDS, PEOPLE_PAGE, partner_values, submit_partner_changes
 from alliance.web.templating import render
+from alliance.web.tiers import evaluation_panel
 
 router = APIRouter(prefix="/portal", dependencies=[Depends(portal_actor)])
 
@@ -137,4 +138,5 @@ def remove_person(request: Request, person_id: IdPath, session: WebSession, acto
 def tier(request: Request, session: WebSession, actor: PortalActor) -> Response:
     partner = partner_service.get_partner(session, actor, partner_id=_partner_id(actor))
     program = program_service.get_program(session, actor, program_id=partner.program_id) if partner.program_id else None
-    return render(request, "portal/tier.html", {"partner": partner, "program": program})
+    tier_panel = evaluation_panel(session, actor, partner_id=partner.id, enrolled=partner.program_id is not None)
+    return render(request, "portal/tier.html", {"partner": partner, "program": program, "tier_panel": tier_panel})

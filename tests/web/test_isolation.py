@@ -31,6 +31,11 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # Extension requests and ledger entries of B are not built here; any id is B's or missing.
         "extension_id": 1,
         "entry_id": 1,
+        # Tier recommendations are console-only (program admins); any id answers 404 to partners.
+        "recommendation_id": 1,
+        # Catalog tracks are vendor data; lab submissions are only graded in the console.
+        "track_id": 1,
+        "submission_id": 1,
     }
 
 

@@ -64,6 +64,7 @@ class CertificationFilters:
     status: str | None = None  # effective status
     track_id: int | None = None
     person_id: int | None = None
+    person_ids: tuple[int, ...] | None = None  # a page of people at once
 
 
 class CapacityRepository:
@@ -110,6 +111,8 @@ class CapacityRepository:
             statement = statement.where(Certification.track_id == filters.track_id)
         if filters.person_id is not None:
             statement = statement.where(Certification.person_id == filters.person_id)
+        if filters.person_ids is not None:
+            statement = statement.where(Certification.person_id.in_(filters.person_ids))
         if filters.status is not None:
             statement = statement.where(dates.status == filters.status)
         return self._page(statement.order_by(Certification.issued_on.desc(), Certification.id.desc()), page)

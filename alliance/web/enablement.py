@@ -147,10 +147,12 @@ def portal_certifications(
     else:
         people = partner_service.list_people(session, actor, partner_id=partner_id, delivery_role=role_filter, active=None, sort="name", page=page)
     items = people.items
-    certifications = {
-        p.id: capacity_service.list_certifications(session, actor, filters=CertificationFilters(partner_id=partner_id, person_id=p.id), page=ALL).items
-        for p in items
-    }
+    # The certifications of the whole page of people in one query, then grouped by person.
+    certifications: dict[int, list[Any]] = {p.id: [] for p in items}
+    if items:
+        filters = CertificationFilters(partner_id=partner_id, person_ids=tuple(certifications))
+        for row in capacity_service.list_certifications(session, actor, filters=filters, page=ALL).items:
+            certifications[row.person_id].append(row)
     window = int(within) if within in {str(w) for w in WINDOWS} else WINDOWS[0]
     expiring = recert_service.expiring(session, actor, within_days=window, partner_id=partner_id, page=PageRequest(limit=100))  # type: ignore[arg-type]
     context = {

@@ -117,11 +117,15 @@ class CapacityRepository:
             statement = statement.where(dates.status == filters.status)
         return self._page(statement.order_by(Certification.issued_on.desc(), Certification.id.desc()), page)
 
-    def expiring(self, dates: EffectiveDates, *, until: date, partner_id: int | None, page: PageRequest) -> tuple[Sequence[Row[Any]], int]:
+    def expiring(
+        self, dates: EffectiveDates, *, until: date, partner_id: int | None, page: PageRequest, cam_user_id: int | None = None,
+    ) -> tuple[Sequence[Row[Any]], int]:
         ends_on = dates.ends_on
         statement = self._listing(dates).where(dates.counting_now(), ends_on <= until)
         if partner_id is not None:
             statement = statement.where(Certification.partner_id == partner_id)
+        if cam_user_id is not None:
+            statement = statement.where(Partner.cam_user_id == cam_user_id)
         return self._page(statement.order_by(ends_on, Certification.id), page)
 
     def current(self, dates: EffectiveDates, *, partner_id: int) -> Sequence[Row[Any]]:

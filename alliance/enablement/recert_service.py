@@ -104,9 +104,11 @@ def sweep_certifications(session: Session, actor: Actor, *, today: date | None =
 
 def expiring(
     session: Session, actor: Actor, *, within_days: ExpiringWithin, partner_id: int | None = None, page: PageRequest | None = None,
+    cam_user_id: int | None = None,
 ) -> Page[ExpiringItem]:
     """Counting certifications whose effective end (validity or recertification deadline) falls
-    in the next `within_days` days, soonest first. Partner users see their own partner's."""
+    in the next `within_days` days, soonest first. Partner users see their own partner's; a CAM
+    may narrow the list to the partners they manage (`cam_user_id`)."""
     require(actor, Permission.PARTNERS_READ)
     if within_days not in (30, 60, 90):
         raise RuleViolation("Expiring lists look 30, 60 or 90 days ahead.", details=[{"field": "within", "message": "must be 30, 60 or 90"}])
@@ -114,7 +116,9 @@ def expiring(
         partner_service.get_partner(session, actor, partner_id=partner_id)  # 404 when not visible
     today = clock.today()
     dates = effective_dates(session, today=today)
-    rows, total = CapacityRepository(session).expiring(dates, until=today + timedelta(days=within_days), partner_id=partner_id, page=page or PageRequest())
+    rows, total = CapacityRepository(session).expiring(
+        dates, until=today + timedelta(days=within_days), partner_id=partner_id, page=page or PageRequest(), cam_user_id=cam_user_id,
+    )
     items = []
     for row in rows:
         end = recert.ending(row, dates.windows.get(row.track_id), release_major=row.release_major)

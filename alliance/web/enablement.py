@@ -30,7 +30,7 @@ from alliance.enablement.progress_schemas import (
     ModuleCompletionCreate,
 )
 from alliance.enablement.vocabulary import Level
-from alliance.identity.scope import Actor
+from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
 from alliance.partners import product_line_service
@@ -471,6 +471,18 @@ def portfolio(request: Request, session: WebSession, actor: VendorActor, page: P
     partners = partner_service.list_partners(session, actor, filters=PartnerFilters(), sort="name", page=page)
     context = {**_labels(), "group_by": group_by, "groups": groups, "portfolio_roles": roles, "cells": cells, "partners": partners}
     return render(request, "enablement/portfolio.html", context)
+
+
+@router.get(CONSOLE + "/expiring", dependencies=VENDOR_ONLY)
+def console_expiring(request: Request, session: WebSession, actor: VendorActor, page: PageParams, within: Text = None, mine: Text = None) -> Response:
+    """What is expiring across the partners: a CAM starts with the partners they manage."""
+    window = int(within) if within in {str(w) for w in WINDOWS} else WINDOWS[0]
+    only_mine = (mine == "1") if mine is not None else actor.role == Role.CAM
+    expiring = recert_service.expiring(
+        session, actor, within_days=window, page=page, cam_user_id=actor.user_id if only_mine else None,  # type: ignore[arg-type]
+    )
+    context = {"window": window, "windows": WINDOWS, "expiring": expiring, "only_mine": only_mine, **_labels()}
+    return render(request, "enablement/expiring.html", context)
 
 
 @router.get(CONSOLE + "/capacity/{partner_id}", dependencies=VENDOR_ONLY)

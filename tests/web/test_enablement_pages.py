@@ -265,6 +265,22 @@ class TestPortal:
 
 
 class TestCapacityConsole:
+    def test_cam_sees_what_expires_at_their_partners(self, client, login, db, world):
+        """Partner A is managed by "cam", partner B by "cam2": each CAM starts with their own."""
+        today = clock.today()
+        with db.session_scope(PartnerScope.system(reason="test certifications")) as session:
+            soon = make_track(session, "soon-track")
+            for fixture in (world.a, world.b):
+                make_cert(session, person_id=fixture.person_ids[0], partner_id=fixture.id, track_id=soon.id,
+                          issued_on=today - timedelta(days=700), expires_on=today + timedelta(days=20))
+        login("cam")
+        mine = soup(client.get("/console/enablement/expiring")).find(id="expiring-list").get_text()
+        assert "Ann Architect" in mine and "Sam Seller" not in mine
+        everyone = soup(client.get("/console/enablement/expiring?mine=0")).find(id="expiring-list").get_text()
+        assert "Ann Architect" in everyone and "Sam Seller" in everyone
+        login("a_admin")
+        assert client.get("/console/enablement/expiring").status_code == 404
+
     def test_portfolio_and_partner_capacity(self, client, login, db, world):
         today = clock.today()
         with db.session_scope(PartnerScope.system(reason="test certifications")) as session:

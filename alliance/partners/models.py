@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.db import Base, PartnerOwned, PartnerRoot, TimestampMixin
@@ -15,6 +16,12 @@ from alliance.partners.vocabulary import (
     PartnerType,
     SISubtype,
     SponsorSide,
+)
+
+DEFAULT_DISPUTE_LADDER = (
+    {"name": "CAM and PS lead", "days": 5},
+    {"name": "Channel director", "days": 5},
+    {"name": "VP channel", "days": 10},
 )
 
 
@@ -35,6 +42,9 @@ class Program(TimestampMixin, Base):
     # record share it ("full": each gets the share; "equal": the share is split between them).
     influence_credit_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(100), server_default="100")
     influence_credit_split: Mapped[str] = mapped_column(String(8), default="full", server_default="full")
+    # Scope-dispute escalation ladder: [{"name": "CAM + PS lead", "days": 5}, ...]; a dispute not
+    # decided within a level's business days climbs to the next (alliance sweep).
+    dispute_ladder: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=lambda: list(DEFAULT_DISPUTE_LADDER))
 
     tiers: Mapped[list[Tier]] = relationship(back_populates="program", order_by="Tier.rank", lazy="raise", cascade="all, delete-orphan")
 

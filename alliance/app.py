@@ -19,11 +19,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from alliance import __version__, migrate
 from alliance.api import attribution as attribution_api
 from alliance.api import audit as audit_api
+from alliance.api import cosell as cosell_api
 from alliance.api import customers as customers_api
 from alliance.api import enablement as enablement_api
 from alliance.api import enablement_reports as enablement_reports_api
+from alliance.api import engagements as engagements_api
 from alliance.api import errors as api_errors
 from alliance.api import partners as partners_api
+from alliance.api import plans as plans_api
 from alliance.api import product_lines as product_lines_api
 from alliance.api import programs as programs_api
 from alliance.api import registrations as registrations_api
@@ -68,7 +71,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # All API routes are authenticated by default; the per-route CurrentActor gives them the actor.
     api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(api_actor)])
     for module in (partners_api, programs_api, users_api, audit_api, customers_api, product_lines_api, registrations_api, attribution_api, enablement_api,
-                   enablement_reports_api, tiers_api):
+                   enablement_reports_api, tiers_api, cosell_api, plans_api, engagements_api):
         api_router.include_router(module.router)
     app.include_router(api_router)
     # Lab environments authenticate each post with the lab's HMAC signature, not a bearer token.

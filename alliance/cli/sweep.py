@@ -12,6 +12,8 @@ import typer
 from sqlalchemy.orm import Session
 
 from alliance.cli.context import console, operator, unit_of_work
+from alliance.cosell import dispute_service
+from alliance.cosell import request_service as cosell_request_service
 from alliance.enablement import recert_service
 from alliance.identity.scope import Actor
 from alliance.kit import clock
@@ -30,10 +32,22 @@ def _certifications(session: Session, actor: Actor, today: date) -> int:
     return counts.total
 
 
+def _escalated_disputes(session: Session, actor: Actor, today: date) -> int:
+    # Deadlines are moments, not days: the sweep compares them with now.
+    return dispute_service.sweep_disputes(session, actor, now=clock.now())
+
+
+def _breached_requests(session: Session, actor: Actor, today: date) -> int:
+    # First-response SLAs are due at moments in business hours: compared with now.
+    return cosell_request_service.sweep_requests(session, actor, now=clock.now())
+
+
 # (what is counted, the sweeper): issues 4 and 5 append theirs.
 SWEEPERS: list[tuple[str, Sweeper]] = [
     ("registrations expired", _expired_registrations),
     ("certifications changed", _certifications),
+    ("scope disputes escalated", _escalated_disputes),
+    ("co-sell requests past their SLA", _breached_requests),
 ]
 
 

@@ -15,6 +15,8 @@ from alliance.api.deps import api_actor
 from alliance.app import create_app
 from alliance.web.deps import web_actor
 from tests.factories.certifications import build_certifications
+from tests.factories.cosell import build_cosell
+from tests.factories.engagements import build_roe_records
 
 PUBLIC_ROUTES = {
     ("GET", "/api/openapi.json"),
@@ -38,6 +40,41 @@ PUBLIC_ROUTES = {
 #   csv     - a CSV export (partner_id first): only partner A's rows come back
 #   signed  - a lab environment's signed post: a bearer token alone is refused (401)
 ROUTES: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/customers/{customer_id}/consents"): "owned",
+    ("GET", "/api/v1/consents"): "list",
+    ("POST", "/api/v1/consents/{consent_id}/revocation"): "owned",
+    ("POST", "/api/v1/ps-engagements"): "vendor",
+    ("GET", "/api/v1/ps-engagements"): "vendor",
+    ("GET", "/api/v1/roe-violations"): "list",
+    ("POST", "/api/v1/registrations/{registration_id}/account-protection"): "vendor",
+    ("POST", "/api/v1/disputes"): "create",
+    ("GET", "/api/v1/disputes"): "list",
+    ("GET", "/api/v1/disputes/{dispute_id}"): "owned",
+    ("POST", "/api/v1/disputes/{dispute_id}/escalation"): "vendor",
+    ("POST", "/api/v1/disputes/{dispute_id}/decision"): "vendor",
+    ("GET", "/api/v1/reports/disputes"): "vendor",
+    ("GET", "/api/v1/business-calendars"): "vendor",
+    ("POST", "/api/v1/business-calendars"): "vendor",
+    ("PATCH", "/api/v1/business-calendars/{calendar_id}"): "vendor",
+    ("GET", "/api/v1/cosell-teams"): "vendor",
+    ("POST", "/api/v1/cosell-teams"): "vendor",
+    ("PATCH", "/api/v1/cosell-teams/{team_id}"): "vendor",
+    ("GET", "/api/v1/routing-rules"): "vendor",
+    ("POST", "/api/v1/routing-rules"): "vendor",
+    ("PATCH", "/api/v1/routing-rules/{rule_id}"): "vendor",
+    ("POST", "/api/v1/registrations/{registration_id}/resource-requests"): "owned",
+    ("GET", "/api/v1/resource-requests"): "list",
+    ("GET", "/api/v1/resource-requests/breaches"): "vendor",
+    ("GET", "/api/v1/resource-requests/{request_id}"): "owned",
+    ("POST", "/api/v1/resource-requests/{request_id}/actions/{action}"): "vendor",
+    ("POST", "/api/v1/resource-requests/{request_id}/assignment"): "vendor",
+    ("GET", "/api/v1/reports/cosell"): "vendor",
+    ("GET", "/api/v1/reports/cosell.csv"): "vendor",
+    ("POST", "/api/v1/registrations/{registration_id}/codelivery-plan"): "owned",
+    ("GET", "/api/v1/codelivery-plans"): "list",
+    ("GET", "/api/v1/codelivery-plans/{plan_id}"): "owned",
+    ("GET", "/api/v1/codelivery-plans/{plan_id}/compare"): "owned",
+    ("POST", "/api/v1/plan-versions/{version_id}/sign-off"): "owned",
     ("GET", "/api/v1/partners/{partner_id}/tier-evaluation"): "owned",
     ("POST", "/api/v1/tier-evaluations"): "vendor",
     ("GET", "/api/v1/tier-recommendations"): "vendor",
@@ -114,6 +151,22 @@ ROUTES: dict[tuple[str, str], str] = {
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/business-calendars"): {"key": "probe", "name": "Probe", "time_zone": "UTC"},
+    ("POST", "/api/v1/cosell-teams"): {"key": "probe", "name": "Probe", "calendar_id": 1},
+    ("POST", "/api/v1/customers/{customer_id}/consents"): {"expires_on": "2099-01-01"},
+    ("POST", "/api/v1/consents/{consent_id}/revocation"): {"reason": "probe"},
+    ("POST", "/api/v1/ps-engagements"): {"customer_id": 1, "activity": "implementation", "staffed_user_id": 1, "starts_on": "2026-01-01"},
+    ("POST", "/api/v1/registrations/{registration_id}/account-protection"): {"reason": "probe"},
+    ("POST", "/api/v1/disputes/{dispute_id}/escalation"): {"reason": "probe"},
+    ("POST", "/api/v1/disputes/{dispute_id}/decision"): {"lead": "si", "rationale": "probe"},
+    ("POST", "/api/v1/registrations/{registration_id}/resource-requests"): {"request_type": "poc_support", "needed_by": "2030-01-01", "description": "probe"},
+    ("POST", "/api/v1/resource-requests/{request_id}/actions/{action}"): {"reason": "probe"},
+    ("POST", "/api/v1/resource-requests/{request_id}/assignment"): {"assignee_user_id": 1},
+    ("POST", "/api/v1/routing-rules"): {"name": "X", "team_id": 1, "first_response_hours": "4"},
+    ("PATCH", "/api/v1/routing-rules/{rule_id}"): {"name": "Hijacked"},
+    ("PATCH", "/api/v1/cosell-teams/{team_id}"): {"name": "Hijacked"},
+    ("PATCH", "/api/v1/business-calendars/{calendar_id}"): {"name": "Hijacked"},
+    ("POST", "/api/v1/registrations/{registration_id}/codelivery-plan"): {"activities": [{"activity": "training", "lead": "si"}]},
     ("POST", "/api/v1/tier-recommendations/{recommendation_id}/decision"): {"accept": True, "reason": "probe"},
     ("PATCH", "/api/v1/partners/{partner_id}"): {"display_name": "Hijacked"},
     ("POST", "/api/v1/partners/{partner_id}/people"): {"name": "Mole", "email": "mole@x.example", "delivery_role": "sales"},
@@ -146,6 +199,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/lab-submissions/{submission_id}/grade"): {"scores": [{"criterion": "Design", "points": 1}]},
     ("POST", "/api/v1/labs/{track_key}/results"): {"person_id": 1, "score": 100},
 }
+# Path values that differ by route (each `{action}` has its own vocabulary).
+PATH_VALUES: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/api/v1/resource-requests/{request_id}/actions/{action}"): {"action": "accept"},
+}
 IDENTITY_KEYS = {"customer_id", "external_id", "name", "website", "country", "score", "reasons"}
 
 
@@ -163,7 +220,6 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "program_id": world.program_ids["reseller"],
         "tier_id": world.tier_ids["reseller/silver"],
         "seq": 1,
-        "customer_id": 1,
         "entry_id": 1,
         # Partner A has a registration too (GET /registrations must list it); B's is the target.
         "registration_id": world.registrations()["b"],
@@ -176,7 +232,20 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "track_key": "tenancy-probe",
         # Partner A and B each hold a certification ending within 30 days (the lists must show A's).
         "certification_id": build_certifications(world.db, world)["b"],
+        # Partner A and B each have a project registration with a proposed plan and a co-sell request.
+        **_cosell_of_b(world),
+        "calendar_id": 1,
+        "team_id": 1,
+        "rule_id": 1,
     }
+
+
+def _cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """B's plan version and co-sell request; B's SI-protected account (customer_id), consent,
+    violation and dispute on an agreed plan (A has the same of its own, for the lists)."""
+    built = build_cosell(world.db, world)["b"]
+    roe = build_roe_records(world.db, world)
+    return {"version_id": built["version_id"], "request_id": built["request_id"], **{k: roe[k] for k in ("plan_id", "activity_id", "customer_id", "consent_id", "dispute_id")}}
 
 
 def _track_of(world) -> int:  # type: ignore[no-untyped-def]
@@ -241,7 +310,7 @@ def test_every_api_route_answers_401_without_credentials(client):
     for method, path in sorted(_openapi_routes()):
         if (method, path) in PUBLIC_ROUTES:
             continue
-        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1, entry_id=1, registration_id=1, action="submit", extension_id=1, product_line_id=1, track_id=1, submission_id=1, track_key="tenancy-probe", recommendation_id=1)
+        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1, entry_id=1, registration_id=1, action="submit", extension_id=1, product_line_id=1, track_id=1, submission_id=1, track_key="tenancy-probe", recommendation_id=1, plan_id=1, version_id=1, request_id=1, calendar_id=1, team_id=1, rule_id=1, consent_id=1, dispute_id=1)
         response = client.request(method, url, json={})
         assert response.status_code == 401, f"{method} {url} answered {response.status_code} without credentials"
         assert response.json()["error"]["code"] == "not_authenticated"
@@ -265,7 +334,7 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
     before = _snapshot_of_b(client, world)
     problems = []
     for (method, path), kind in sorted(ROUTES.items()):
-        url = path.format(**ids)
+        url = path.format(**{**ids, **PATH_VALUES.get((method, path), {})})
         body = BODIES.get((method, path))
         response = client.request(method, url, headers=headers, json=body)
         if kind == "owned" and response.status_code != 404:
@@ -280,7 +349,7 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
             else:
                 problems.extend(_foreign_rows(method, url, response.json(), world))
         elif kind == "create":
-            problems.extend(_create_for_b(client, headers, method, path, world))
+            problems.extend(_create_for_b(client, headers, method, path, world, ids))
         elif kind == "csv":
             lines = response.text.splitlines()[1:] if response.status_code == 200 else []
             if not lines or any(line.split(",", 1)[0] != str(world.a.id) for line in lines):
@@ -322,7 +391,7 @@ def _identity_only(client, headers, method: str, path: str, world) -> list[str]:
     return []
 
 
-def _create_for_b(client, headers, method: str, path: str, world) -> list[str]:  # type: ignore[no-untyped-def]
+def _create_for_b(client, headers, method: str, path: str, world, ids: dict[str, Any]) -> list[str]:  # type: ignore[no-untyped-def]
     if path == "/api/v1/users":
         # A partner admin naming partner B gets 404 (B does not exist for them); a partner user
         # may not create users at all (403). Neither may succeed.
@@ -331,6 +400,11 @@ def _create_for_b(client, headers, method: str, path: str, world) -> list[str]: 
         if response.status_code not in (403, 404):
             return [f"{method} {path} for partner B: expected 403/404, got {response.status_code}"]
         return []
+    if path == "/api/v1/disputes":
+        # A dispute on partner B's plan activity: B's plan does not exist for partner A.
+        body = {"plan_id": ids["plan_id"], "activity_id": ids["activity_id"], "subject": "Mole"}
+        response = client.post(path, headers=headers, json=body)
+        return [] if response.status_code == 404 else [f"{method} {path} on partner B's plan: expected 404, got {response.status_code}"]
     if path == "/api/v1/registrations":
         # The registrant is always the caller's own partner: naming partner B is unknown input.
         body = {"kind": "deal", "title": "Mole", "customer": {"name": "Mole Co"}, "product_lines": ["analytics"], "partner_id": world.b.id}

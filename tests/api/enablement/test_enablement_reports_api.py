@@ -5,25 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from fastapi import APIRouter, Depends
 
-from alliance.api import enablement_reports
-from alliance.api.deps import api_actor
-from alliance.app import API_PREFIX, create_app
 from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
 from tests.factories.certifications import make_cert, make_release, make_track
-
-
-@pytest.fixture
-def app(settings, db):  # type: ignore[no-untyped-def]
-    """The application with the reports router mounted as app.py is to mount it (until it does)."""
-    application = create_app(settings, database=db)
-    if f"{API_PREFIX}/capacity/portfolio" not in {getattr(route, "path", "") for route in application.routes}:
-        api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(api_actor)])
-        api.include_router(enablement_reports.router)
-        application.include_router(api)
-    return application
 
 
 @pytest.fixture

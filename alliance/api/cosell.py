@@ -1,0 +1,193 @@
+"""Co-sell: routing configuration (calendars, team queues, rules), resource requests with their
+SLA, the breach list and the co-sell report (JSON and CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import StreamingResponse
+
+from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.params import IdPath, IdQuery, PageParams
+from alliance.cosell import report_service, request_service, routing_service
+from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
+from alliance.cosell.request_repository import RequestFilters
+from alliance.cosell.request_schemas import (
+    Action,
+    AssignmentRequest,
+    CosellReportRead,
+    RequestAction,
+    ResourceRequestCreate,
+    ResourceRequestRead,
+)
+from alliance.cosell.routing_schemas import (
+    CalendarCreate,
+    CalendarRead,
+    CalendarUpdate,
+    RuleCreate,
+    RuleRead,
+    RuleUpdate,
+    TeamCreate,
+    TeamRead,
+    TeamUpdate,
+)
+from alliance.cosell.vocabulary import RequestStatus
+from alliance.kit.pagination import Page
+from alliance.kit.schemas import PageRead
+
+router = APIRouter(tags=["co-sell"])
+
+GroupByQuery = Annotated[report_service.GroupBy, Query(description="team, request_type or partner")]
+StartQuery = Annotated[date | None, Query(description="First day of submissions (default: 90 days before end)")]
+EndQuery = Annotated[date | None, Query(description="Last day of submissions, included (default: today)")]
+
+
+# --- routing configuration ---------------------------------------------------------------------
+
+
+@router.get("/business-calendars", response_model=list[CalendarRead])
+def list_calendars(session: DbSession, actor: CurrentActor) -> list[BusinessCalendar]:
+    return routing_service.list_calendars(session, actor)
+
+
+@router.post("/business-calendars", response_model=CalendarRead, status_code=201)
+def create_calendar(data: CalendarCreate, session: DbSession, actor: CurrentActor) -> BusinessCalendar:
+    return routing_service.create_calendar(session, actor, data=data)
+
+
+@router.patch("/business-calendars/{calendar_id}", response_model=CalendarRead)
+def update_calendar(calendar_id: IdPath, data: CalendarUpdate, session: DbSession, actor: CurrentActor) -> BusinessCalendar:
+    return routing_service.update_calendar(session, actor, calendar_id=calendar_id, data=data)
+
+
+@router.get("/cosell-teams", response_model=list[TeamRead])
+def list_teams(session: DbSession, actor: CurrentActor) -> list[CosellTeam]:
+    return routing_service.list_teams(session, actor)
+
+
+@router.post("/cosell-teams", response_model=TeamRead, status_code=201)
+def create_team(data: TeamCreate, session: DbSession, actor: CurrentActor) -> CosellTeam:
+    return routing_service.create_team(session, actor, data=data)
+
+
+@router.patch("/cosell-teams/{team_id}", response_model=TeamRead)
+def update_team(team_id: IdPath, data: TeamUpdate, session: DbSession, actor: CurrentActor) -> CosellTeam:
+    return routing_service.update_team(session, actor, team_id=team_id, data=data)
+
+
+@router.get("/routing-rules", response_model=list[RuleRead])
+def list_rules(session: DbSession, actor: CurrentActor) -> list[RoutingRule]:
+    """Rules in precedence order: the first active rule whose conditions all hold wins."""
+    return routing_service.list_rules(session, actor)
+
+
+@router.post("/routing-rules", response_model=RuleRead, status_code=201)
+def create_rule(data: RuleCreate, session: DbSession, actor: CurrentActor) -> RoutingRule:
+    """A rule at `position` (the others move down), or last."""
+    return routing_service.create_rule(session, actor, data=data)
+
+
+@router.patch("/routing-rules/{rule_id}", response_model=RuleRead)
+def update_rule(rule_id: IdPath, data: RuleUpdate, session: DbSession, actor: CurrentActor) -> RoutingRule:
+    return routing_service.update_rule(session, actor, rule_id=rule_id, data=data)
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+def _page(found: Page[Any]) -> dict[str, Any]:
+    return {**found.as_response(), "items": [ResourceRequestRead.of(v) for v in found.items]}
+
+
+@router.post("/registrations/{registration_id}/resource-requests", response_model=ResourceRequestRead, status_code=201)
+def create_request(registration_id: IdPath, data: ResourceRequestCreate, session: DbSession, actor: CurrentActor) -> ResourceRequestRead:
+    """Ask for vendor help on your submitted, in-review or approved registration (partner users);
+    routed at once to a team queue with its first-response due time."""
+    return ResourceRequestRead.of(request_service.create_request(session, actor, registration_id=registration_id, data=data))
+
+
+@router.get("/resource-requests", response_model=PageRead[ResourceRequestRead])
+def list_requests(
+    session: DbSession, actor: CurrentActor, page: PageParams, team_id: IdQuery = None, status: RequestStatus | None = None,
+    breached: bool | None = None, partner_id: IdQuery = None, registration_id: IdQuery = None, assignee_user_id: IdQuery = None,
+) -> dict[str, Any]:
+    """Requests visible to the caller (partners: their own), newest first; `breached` as of now."""
+    filters = RequestFilters(
+        team_id=team_id, status=status, breached=breached, partner_id=partner_id, registration_id=registration_id, assignee_user_id=assignee_user_id,
+    )
+    return _page(request_service.list_requests(session, actor, filters=filters, page=page))
+
+
+@router.get("/resource-requests/breaches", response_model=PageRead[ResourceRequestRead])
+def list_breaches(session: DbSession, actor: CurrentActor, page: PageParams, team_id: IdQuery = None) -> dict[str, Any]:
+    """Vendor managers: open requests past due without a first response, and those answered late."""
+    return _page(request_service.list_breaches(session, actor, team_id=team_id, page=page))
+
+
+@router.get("/resource-requests/{request_id}", response_model=ResourceRequestRead)
+def get_request(request_id: IdPath, session: DbSession, actor: CurrentActor) -> ResourceRequestRead:
+    return ResourceRequestRead.of(request_service.view_request(session, actor, request_id=request_id))
+
+
+@router.post("/resource-requests/{request_id}/actions/{action}", response_model=ResourceRequestRead)
+def act(
+    request_id: IdPath, action: Action, session: DbSession, actor: CurrentActor, data: Annotated[RequestAction | None, Body()] = None,
+) -> ResourceRequestRead:
+    """accept, start, decline (`reason` required) or complete (`outcome_rating` 1–5 required, `notes`)."""
+    data = data or RequestAction()
+    found = request_service.act(
+        session, actor, request_id=request_id, action=action, reason=data.reason, outcome_rating=data.outcome_rating, notes=data.notes,
+    )
+    return ResourceRequestRead.of(found)
+
+
+@router.post("/resource-requests/{request_id}/assignment", response_model=ResourceRequestRead)
+def assign(request_id: IdPath, data: AssignmentRequest, session: DbSession, actor: CurrentActor) -> ResourceRequestRead:
+    """Assign the request to a vendor co-sell resource."""
+    return ResourceRequestRead.of(request_service.assign(session, actor, request_id=request_id, assignee_user_id=data.assignee_user_id))
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+@router.get("/reports/cosell", response_model=CosellReportRead)
+def cosell_report(
+    session: DbSession, actor: CurrentActor, start: StartQuery = None, end: EndQuery = None, group_by: GroupByQuery = "team",
+) -> report_service.CosellReport:
+    """Volume, median first-response business hours, breach rate and outcomes per group."""
+    return report_service.cosell_report(session, actor, start=start, end=end, group_by=group_by)
+
+
+@router.get("/reports/cosell.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
+def cosell_report_csv(
+    session: DbSession, actor: CurrentActor, start: StartQuery = None, end: EndQuery = None, group_by: GroupByQuery = "team",
+) -> StreamingResponse:
+    report = report_service.cosell_report(session, actor, start=start, end=end, group_by=group_by)
+    name = f"cosell_{report.group_by}_{report.start.isoformat()}_{report.end.isoformat()}.csv"
+    return StreamingResponse(
+        _csv_lines(report), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _csv_lines(report: report_service.CosellReport) -> Iterator[str]:
+    yield _line(report_service.CSV_COLUMNS)
+    for values in report_service.csv_values(report):
+        yield _line(values)
+
+
+def _line(values: tuple[Any, ...]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(_safe(v) for v in values)
+    return buffer.getvalue()
+
+
+def _safe(value: Any) -> Any:
+    """Spreadsheet formula injection: a partner or team name starting with =, +, - or @ is quoted as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

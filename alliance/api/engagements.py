@@ -1,0 +1,153 @@
+"""Rules of engagement (consents, vendor PS engagements, violations, account protection from a
+registration) and scope disputes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.params import IdPath, IdQuery, PageParams
+from alliance.cosell import dispute_service, engagement_service
+from alliance.cosell.dispute_schemas import (
+    DisputeCreate,
+    DisputeDecision,
+    DisputeEscalation,
+    DisputeFilters,
+    DisputeRead,
+    DisputeReportRead,
+)
+from alliance.cosell.engagement_schemas import (
+    AccountProtectionRequest,
+    ConsentCreate,
+    ConsentFilters,
+    ConsentRead,
+    ConsentRevocation,
+    EngagementFilters,
+    PsEngagementCreate,
+    PsEngagementRead,
+    RoeViolationRead,
+    ViolationFilters,
+)
+from alliance.cosell.models import EngagementConsent, PsEngagement
+from alliance.cosell.vocabulary import DisputeStatus, EngagementOutcome
+from alliance.customers.models import Customer
+from alliance.customers.schemas import CustomerRead
+from alliance.kit import clock
+from alliance.kit.schemas import PageRead
+
+router = APIRouter(tags=["rules of engagement"])
+
+Level = Annotated[int | None, Query(ge=0, le=20)]
+
+
+# --- consents ----------------------------------------------------------------------------------
+
+
+@router.post("/customers/{customer_id}/consents", response_model=ConsentRead, status_code=201)
+def give_consent(customer_id: IdPath, data: ConsentCreate, session: DbSession, actor: CurrentActor) -> EngagementConsent:
+    """The protecting SI's partner admin lets vendor PS work an activity (or all) on its account until a date."""
+    return engagement_service.give_consent(session, actor, customer_id=customer_id, data=data)
+
+
+@router.get("/consents", response_model=PageRead[ConsentRead])
+def list_consents(
+    session: DbSession, actor: CurrentActor, page: PageParams, customer_id: IdQuery = None, partner_id: IdQuery = None, active: bool = False
+) -> dict[str, object]:
+    """Consents visible to the caller (partners: their own); `active=true`: neither revoked nor expired."""
+    filters = ConsentFilters(customer_id=customer_id, partner_id=partner_id, active_on=clock.today() if active else None)
+    return engagement_service.list_consents(session, actor, filters=filters, page=page).as_response()
+
+
+@router.post("/consents/{consent_id}/revocation", response_model=ConsentRead)
+def revoke_consent(consent_id: IdPath, data: ConsentRevocation, session: DbSession, actor: CurrentActor) -> EngagementConsent:
+    return engagement_service.revoke_consent(session, actor, consent_id=consent_id, reason=data.reason)
+
+
+# --- engagements, violations, protection ---------------------------------------------------------
+
+
+@router.post(
+    "/ps-engagements", response_model=PsEngagementRead, status_code=201,
+    responses={409: {"description": "Blocked by the rules of engagement: details name the rule (activity) and the way forward"}},
+)
+def create_engagement(data: PsEngagementCreate, session: DbSession, actor: CurrentActor) -> PsEngagement:
+    """Staff vendor PS on an account for an activity (PS leads, program admins). On an SI-protected
+    account this needs the agreed plan or the SI's consent; program admins may override with
+    `override_reason`, which is reported as a violation on the SI's record."""
+    return engagement_service.create_engagement(session, actor, data=data)
+
+
+@router.get("/ps-engagements", response_model=PageRead[PsEngagementRead])
+def list_engagements(
+    session: DbSession, actor: CurrentActor, page: PageParams, customer_id: IdQuery = None, partner_id: IdQuery = None,
+    outcome: EngagementOutcome | None = None,
+) -> dict[str, object]:
+    """Vendor users: engagements, filtered by customer, protecting partner or outcome."""
+    filters = EngagementFilters(customer_id=customer_id, partner_id=partner_id, outcome=outcome)
+    return engagement_service.list_engagements(session, actor, filters=filters, page=page).as_response()
+
+
+@router.get("/roe-violations", response_model=PageRead[RoeViolationRead])
+def list_violations(
+    session: DbSession, actor: CurrentActor, page: PageParams, partner_id: IdQuery = None, occurred_from: date | None = None,
+    occurred_to: date | None = None,
+) -> dict[str, object]:
+    """Rule-of-engagement overrides on partners' records (partners: their own), e.g. for a QBR period."""
+    filters = ViolationFilters(partner_id=partner_id, occurred_from=occurred_from, occurred_to=occurred_to)
+    return engagement_service.list_violations(session, actor, filters=filters, page=page).as_response()
+
+
+@router.post("/registrations/{registration_id}/account-protection", response_model=CustomerRead)
+def protect_account(registration_id: IdPath, data: AccountProtectionRequest, session: DbSession, actor: CurrentActor) -> Customer:
+    """CAMs and program admins: SI-protect the customer of an approved project or influence
+    registration, until the registration's protection ends unless `until` says otherwise."""
+    return engagement_service.protect_from_registration(session, actor, registration_id=registration_id, until=data.until, reason=data.reason)
+
+
+# --- disputes ----------------------------------------------------------------------------------
+
+
+@router.post("/disputes", response_model=DisputeRead, status_code=201)
+def open_dispute(data: DisputeCreate, session: DbSession, actor: CurrentActor) -> DisputeRead:
+    """Either side opens a dispute on a plan activity or a vendor PS engagement."""
+    dispute = dispute_service.open_dispute(session, actor, data=data)
+    return DisputeRead.of(dispute_service.view_dispute(session, actor, dispute_id=dispute.id))
+
+
+@router.get("/disputes", response_model=PageRead[DisputeRead])
+def list_disputes(
+    session: DbSession, actor: CurrentActor, page: PageParams, status: DisputeStatus | None = None, level: Level = None,
+    overdue: bool | None = None, partner_id: IdQuery = None,
+) -> dict[str, object]:
+    """Disputes visible to the caller (partners: their own)."""
+    filters = DisputeFilters(status=status, level=level, overdue=overdue, partner_id=partner_id)
+    found = dispute_service.list_disputes(session, actor, filters=filters, page=page)
+    return {**found.as_response(), "items": [DisputeRead.of(view) for view in found.items]}
+
+
+@router.get("/disputes/{dispute_id}", response_model=DisputeRead)
+def get_dispute(dispute_id: IdPath, session: DbSession, actor: CurrentActor) -> DisputeRead:
+    return DisputeRead.of(dispute_service.view_dispute(session, actor, dispute_id=dispute_id))
+
+
+@router.post("/disputes/{dispute_id}/escalation", response_model=DisputeRead)
+def escalate_dispute(dispute_id: IdPath, data: DisputeEscalation, session: DbSession, actor: CurrentActor) -> DisputeRead:
+    """Vendor users take an open dispute one level up the ladder."""
+    dispute_service.escalate_dispute(session, actor, dispute_id=dispute_id, reason=data.reason)
+    return DisputeRead.of(dispute_service.view_dispute(session, actor, dispute_id=dispute_id))
+
+
+@router.post("/disputes/{dispute_id}/decision", response_model=DisputeRead)
+def decide_dispute(dispute_id: IdPath, data: DisputeDecision, session: DbSession, actor: CurrentActor) -> DisputeRead:
+    """Record who leads (and any split) with the rationale; a plan-activity decision adds a plan version."""
+    dispute_service.decide_dispute(session, actor, dispute_id=dispute_id, data=data)
+    return DisputeRead.of(dispute_service.view_dispute(session, actor, dispute_id=dispute_id))
+
+
+@router.get("/reports/disputes", response_model=DisputeReportRead)
+def dispute_report(session: DbSession, actor: CurrentActor, partner_id: IdQuery = None) -> DisputeReportRead:
+    """Dispute counts, open disputes by level, and the median time to resolution (business days)."""
+    return DisputeReportRead.model_validate(dispute_service.dispute_report(session, actor, partner_id=partner_id))

@@ -1,0 +1,85 @@
+"""Every scope-dispute query; partner-owned reads start from readable()."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, case, func, select
+
+from alliance.cosell.dispute_schemas import DisputeFilters
+from alliance.cosell.models import (
+    CodeliveryPlan,
+    PlanActivity,
+    PlanVersion,
+    ScopeDispute,
+)
+from alliance.cosell.vocabulary import DisputeStatus
+from alliance.kit.repository import Repository
+from alliance.partners.models import Partner, Program
+
+
+def overdue_at(now: datetime) -> Any:
+    """SQL for 'open and past the current level's deadline'."""
+    return (ScopeDispute.status == DisputeStatus.OPEN) & (ScopeDispute.level_deadline_at <= now)
+
+
+class DisputeRepository(Repository[ScopeDispute]):
+    model = ScopeDispute
+
+    def filtered(self, filters: DisputeFilters, *, now: datetime) -> Select[tuple[ScopeDispute]]:
+        statement = self.readable()
+        if filters.status:
+            statement = statement.where(ScopeDispute.status == filters.status)
+        if filters.level is not None:
+            statement = statement.where(ScopeDispute.level == filters.level)
+        if filters.overdue is not None:
+            statement = statement.where(overdue_at(now) if filters.overdue else ~overdue_at(now))
+        if filters.partner_id:
+            statement = statement.where(ScopeDispute.partner_id == filters.partner_id)
+        return statement.order_by(ScopeDispute.opened_at.desc(), ScopeDispute.id.desc())
+
+    def due(self, now: datetime) -> list[ScopeDispute]:
+        """Open disputes whose level deadline has passed, locked for the sweep (skipping rows a
+        concurrent decision holds; SQLite's writer already holds the database lock)."""
+        statement = self.readable().where(overdue_at(now)).order_by(ScopeDispute.id).with_for_update(skip_locked=True)
+        return list(self.session.scalars(statement))
+
+    def lock(self, dispute_id: int) -> ScopeDispute | None:
+        return self.session.scalars(self.readable().where(ScopeDispute.id == dispute_id).with_for_update()).first()
+
+    def ladders(self, partner_ids: Collection[int]) -> dict[int, list[dict[str, Any]] | None]:
+        """Each partner's program ladder (None: the partner has no program)."""
+        if not partner_ids:
+            return {}
+        statement = select(Partner.id, Program.dispute_ladder).outerjoin(Program, Program.id == Partner.program_id).where(Partner.id.in_(list(partner_ids)))
+        return {row[0]: row[1] for row in self.session.execute(statement)}
+
+    def plan_activity(self, *, plan_id: int, activity_id: int) -> Row[Any] | None:
+        """(plan partner, activity) when the activity is a row of one of the plan's versions."""
+        statement = (
+            select(CodeliveryPlan.partner_id, PlanActivity.activity)
+            .join(PlanVersion, PlanVersion.plan_id == CodeliveryPlan.id)
+            .join(PlanActivity, PlanActivity.version_id == PlanVersion.id)
+            .where(CodeliveryPlan.id == plan_id, PlanActivity.id == activity_id)
+        )
+        return self.session.execute(statement).first()
+
+    def counts(self, *, now: datetime, partner_id: int | None = None) -> list[Row[Any]]:
+        """(status, level, count, overdue count) groups."""
+        overdue = func.sum(case((overdue_at(now), 1), else_=0))
+        statement = self._scoped(select(ScopeDispute.status, ScopeDispute.level, func.count(), overdue), partner_id)
+        return list(self.session.execute(statement.group_by(ScopeDispute.status, ScopeDispute.level)))
+
+    def resolutions(self, *, partner_id: int | None = None) -> list[Row[Any]]:
+        """(opened_at, resolved_at) of every resolved dispute."""
+        statement = self._scoped(select(ScopeDispute.opened_at, ScopeDispute.resolved_at), partner_id)
+        return list(self.session.execute(statement.where(ScopeDispute.status == DisputeStatus.RESOLVED, ScopeDispute.resolved_at.is_not(None))))
+
+    def _scoped(self, statement: Select[Any], partner_id: int | None) -> Select[Any]:
+        if not self.scope.is_internal:
+            statement = statement.where(ScopeDispute.partner_id.in_(self.scope.partner_ids or frozenset()))
+        if partner_id:
+            statement = statement.where(ScopeDispute.partner_id == partner_id)
+        return statement

@@ -1,0 +1,118 @@
+"""Every query of consents, vendor PS engagements and violations; partner-owned reads start from readable()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, select
+
+from alliance.cosell.engagement_rules import Account, ConsentFact
+from alliance.cosell.engagement_schemas import (
+    ConsentFilters,
+    EngagementFilters,
+    ViolationFilters,
+)
+from alliance.cosell.models import EngagementConsent, PsEngagement, RoeViolation
+from alliance.customers.models import Customer
+from alliance.customers.vocabulary import Ownership
+from alliance.identity.models import User
+from alliance.kit import clock
+from alliance.kit.repository import Repository
+from alliance.partners.models import Partner
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectedAccount:
+    """What a partner may know about an account it protects itself: its name and the end date."""
+
+    customer_id: int
+    customer_name: str
+    protected_until: date | None
+
+
+class ConsentRepository(Repository[EngagementConsent]):
+    model = EngagementConsent
+
+    def filtered(self, filters: ConsentFilters) -> Select[tuple[EngagementConsent]]:
+        statement = self.readable()
+        if filters.customer_id:
+            statement = statement.where(EngagementConsent.customer_id == filters.customer_id)
+        if filters.partner_id:
+            statement = statement.where(EngagementConsent.partner_id == filters.partner_id)
+        if filters.active_on:
+            statement = statement.where(EngagementConsent.revoked_at.is_(None), EngagementConsent.expires_on >= filters.active_on)
+        return statement.order_by(EngagementConsent.given_at.desc(), EngagementConsent.id.desc())
+
+    def facts(self, *, customer_id: int, partner_id: int) -> list[ConsentFact]:
+        """The protecting partner's consents on a customer, as the rules read them (vendor sessions:
+        the internal scope reads every partner's consents)."""
+        statement = select(EngagementConsent.id, EngagementConsent.activity, EngagementConsent.expires_on, EngagementConsent.revoked_at).where(
+            EngagementConsent.customer_id == customer_id, EngagementConsent.partner_id == partner_id
+        )
+        return [ConsentFact(id=row.id, activity=row.activity, expires_on=row.expires_on, revoked=row.revoked_at is not None) for row in self.session.execute(statement)]
+
+    def protected_account(self, *, customer_id: int, partner_id: int, today: date) -> ProtectedAccount | None:
+        """The customer when `partner_id` protects it today, else None (a partner learns nothing
+        about accounts it does not protect). Customers are vendor data, not partner-owned."""
+        statement = select(Customer.id, Customer.name, Customer.protected_until).where(
+            Customer.id == customer_id, Customer.ownership == Ownership.SI_PROTECTED, Customer.owning_partner_id == partner_id, Customer.protected_until >= today
+        )
+        row = self.session.execute(statement).first()
+        return ProtectedAccount(row.id, row.name, row.protected_until) if row else None
+
+
+class EngagementRepository(Repository[PsEngagement]):
+    model = PsEngagement
+
+    def filtered(self, filters: EngagementFilters) -> Select[tuple[PsEngagement]]:
+        statement = self.readable()
+        if filters.customer_id:
+            statement = statement.where(PsEngagement.customer_id == filters.customer_id)
+        if filters.partner_id:
+            statement = statement.where(PsEngagement.protecting_partner_id == filters.partner_id)
+        if filters.outcome:
+            statement = statement.where(PsEngagement.outcome == filters.outcome)
+        return statement.order_by(PsEngagement.id.desc())
+
+    def account(self, customer: Customer) -> Account:
+        name = None
+        if customer.owning_partner_id is not None:
+            name = self.session.scalar(select(Partner.display_name).where(Partner.id == customer.owning_partner_id))
+        return Account(
+            customer_name=customer.name, ownership=customer.ownership, protecting_partner_id=customer.owning_partner_id,
+            protecting_partner_name=name, protected_until=customer.protected_until,
+        )
+
+    def is_vendor_user(self, user_id: int) -> bool:
+        statement = select(User.id).where(User.id == user_id, User.partner_id.is_(None), User.is_active.is_(True))
+        return self.session.scalar(statement) is not None
+
+    def on_partner_account(self, engagement_id: int, partner_id: int) -> PsEngagement | None:
+        """An engagement on an account `partner_id` protected when it was staffed: the one kind a
+        partner may dispute. Engagements are vendor data; the partner only names one by id."""
+        statement = select(PsEngagement).where(PsEngagement.id == engagement_id, PsEngagement.protecting_partner_id == partner_id)
+        return self.session.scalars(statement).first()
+
+    def add_violation(self, violation: RoeViolation) -> RoeViolation:
+        self.session.add(violation)
+        self.session.flush()
+        return violation
+
+
+class ViolationRepository(Repository[RoeViolation]):
+    model = RoeViolation
+
+    def filtered(self, filters: ViolationFilters) -> Select[tuple[RoeViolation]]:
+        statement = self.readable()
+        if filters.partner_id:
+            statement = statement.where(RoeViolation.partner_id == filters.partner_id)
+        if filters.occurred_from:
+            statement = statement.where(RoeViolation.occurred_at >= _start_of(filters.occurred_from))
+        if filters.occurred_to:
+            statement = statement.where(RoeViolation.occurred_at < _start_of(filters.occurred_to + timedelta(days=1)))
+        return statement.order_by(RoeViolation.occurred_at.desc(), RoeViolation.id.desc())
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=clock.UTC)

@@ -1,0 +1,119 @@
+"""Every co-delivery plan query; partner-owned reads start from readable()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased, selectinload
+
+from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion
+from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus
+from alliance.kit.repository import Repository
+from alliance.registrations.lifecycle import Status
+from alliance.registrations.models import Registration
+
+PLAN_LOAD = (selectinload(CodeliveryPlan.versions).selectinload(PlanVersion.activities),)
+# A plan on a registration that will not happen no longer says who leads on the customer.
+DEAD_REGISTRATIONS = (Status.REJECTED.value, Status.WITHDRAWN.value, Status.LOST.value)
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    customer_id: int | None = None
+    registration_id: int | None = None
+    partner_id: int | None = None
+    status: PlanVersionStatus | None = None  # of the latest version: proposed (awaiting sign-off) or agreed
+
+
+class PlanRepository(Repository[CodeliveryPlan]):
+    model = CodeliveryPlan
+
+    def get_loaded(self, plan_id: int) -> CodeliveryPlan | None:
+        return self.get(plan_id, *PLAN_LOAD)
+
+    def lock_for_registration(self, registration_id: int) -> CodeliveryPlan | None:
+        """The registration's plan, row-locked until commit so proposals and sign-offs on one plan
+        run one after the other (PostgreSQL; SQLite writers already hold the database lock)."""
+        statement = self.readable().where(CodeliveryPlan.registration_id == registration_id)
+        return self.session.scalars(statement.with_for_update().execution_options(populate_existing=True)).first()
+
+    def lock(self, plan_id: int) -> CodeliveryPlan | None:
+        statement = self.readable().where(CodeliveryPlan.id == plan_id)
+        return self.session.scalars(statement.with_for_update().execution_options(populate_existing=True)).first()
+
+    def versions(self, plan_id: int, *, fresh: bool = False) -> list[PlanVersion]:
+        """The plan's versions, oldest first, with their rows."""
+        statement = select(PlanVersion).where(PlanVersion.plan_id == plan_id).options(selectinload(PlanVersion.activities))
+        if fresh:
+            statement = statement.execution_options(populate_existing=True)
+        return list(self.session.scalars(statement.order_by(PlanVersion.number)))
+
+    def get_version(self, version_id: int) -> PlanVersion | None:
+        statement = select(PlanVersion).where(PlanVersion.id == version_id)
+        if not self.scope.is_internal:
+            statement = statement.where(PlanVersion.partner_id.in_(self.scope.partner_ids or frozenset()))
+        return self.session.scalars(statement).first()
+
+    def version_by_number(self, plan_id: int, number: int) -> PlanVersion | None:
+        statement = select(PlanVersion).where(PlanVersion.plan_id == plan_id, PlanVersion.number == number)
+        return self.session.scalars(statement.options(selectinload(PlanVersion.activities))).first()
+
+    def get_activity(self, activity_id: int) -> PlanActivity | None:
+        statement = select(PlanActivity).where(PlanActivity.id == activity_id)
+        if not self.scope.is_internal:
+            statement = statement.where(PlanActivity.partner_id.in_(self.scope.partner_ids or frozenset()))
+        return self.session.scalars(statement).first()
+
+    def add_version(self, version: PlanVersion) -> PlanVersion:
+        self.session.add(version)
+        self.session.flush()
+        return version
+
+    # --- lists -------------------------------------------------------------------------------
+
+    def summaries(self, filters: PlanFilters) -> Select[Any]:
+        """Plans with their latest version's number and status and the agreed version's number,
+        newest change first."""
+        latest_number = select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number")).group_by(PlanVersion.plan_id).subquery()
+        latest = aliased(PlanVersion, name="latest")
+        agreed = aliased(PlanVersion, name="agreed")
+        statement = (
+            self.readable()
+            .join(latest_number, latest_number.c.plan_id == CodeliveryPlan.id)
+            .join(latest, (latest.plan_id == CodeliveryPlan.id) & (latest.number == latest_number.c.number))
+            .outerjoin(agreed, agreed.id == CodeliveryPlan.agreed_version_id)
+            .add_columns(latest.number.label("latest_number"), latest.status.label("latest_status"), agreed.number.label("agreed_number"))
+        )
+        if filters.customer_id:
+            statement = statement.where(CodeliveryPlan.customer_id == filters.customer_id)
+        if filters.registration_id:
+            statement = statement.where(CodeliveryPlan.registration_id == filters.registration_id)
+        if filters.partner_id:
+            statement = statement.where(CodeliveryPlan.partner_id == filters.partner_id)
+        if filters.status:
+            statement = statement.where(latest.status == filters.status)
+        return statement.order_by(CodeliveryPlan.updated_at.desc(), CodeliveryPlan.id.desc())
+
+    def rows(self, statement: Select[Any], *, limit: int, offset: int) -> tuple[list[Any], int]:
+        total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+        return list(self.session.execute(statement.limit(limit).offset(offset))), total
+
+    # --- rules of engagement -----------------------------------------------------------------
+
+    def agreed_leads(self, *, customer_id: int, activity: Activity) -> list[Lead]:
+        """The lead of `activity` in every agreed plan on the customer whose registration is still
+        alive (in the session's scope: vendor sessions see every partner's plans)."""
+        statement = (
+            select(PlanActivity.lead)
+            .join(PlanVersion, PlanVersion.id == PlanActivity.version_id)
+            .join(CodeliveryPlan, CodeliveryPlan.agreed_version_id == PlanVersion.id)
+            .join(Registration, Registration.id == CodeliveryPlan.registration_id)
+            .where(CodeliveryPlan.customer_id == customer_id, PlanActivity.activity == activity, Registration.status.not_in(DEAD_REGISTRATIONS))
+        )
+        return [Lead(lead) for lead in self.session.scalars(statement)]
+
+    def for_registration(self, registration_id: int) -> CodeliveryPlan | None:
+        statement = self.readable().where(CodeliveryPlan.registration_id == registration_id).options(*PLAN_LOAD)
+        return self.session.scalars(statement).first()

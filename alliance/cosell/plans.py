@@ -1,0 +1,224 @@
+"""Co-delivery plan rules without a session: which rows make a valid plan, what changed between two
+versions (in words), and the double sign-off.
+
+Sign-off: proposing a version does not sign it; each side signs explicitly — the partner side
+is the registration's partner admin, the vendor side a PS lead or a program admin. A version is
+agreed once both sides signed; a superseded version can no longer be signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus, Side
+from alliance.errors import Conflict, PermissionDenied, RuleViolation
+from alliance.identity.scope import Actor, Role
+
+VENDOR_SIGNERS = frozenset({Role.PS_LEAD, Role.PROGRAM_ADMIN})
+PARTNER_SIGNERS = frozenset({Role.PARTNER_ADMIN})
+
+ACTIVITY_NAMES = {
+    Activity.ARCHITECTURE_DESIGN: "Architecture design",
+    Activity.IMPLEMENTATION: "Implementation",
+    Activity.INTEGRATION: "Integration",
+    Activity.DATA_MIGRATION: "Data migration",
+    Activity.PROJECT_MANAGEMENT: "Project management",
+    Activity.TRAINING: "Training",
+    Activity.MANAGED_OPERATIONS: "Managed operations",
+    Activity.CUSTOM: "Custom",
+}
+LEAD_NAMES = {Lead.SI: "SI", Lead.VENDOR_PS: "vendor PS", Lead.JOINT: "joint"}
+# When several agreed plans on one customer disagree, the one most protective of the SI wins.
+LEAD_PRECEDENCE = (Lead.SI, Lead.JOINT, Lead.VENDOR_PS)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One activity row of a plan version, as plain values."""
+
+    activity: Activity
+    lead: Lead
+    label: str | None = None
+    effort_days: Decimal | None = None
+    notes: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What identifies the row across versions: the standard activity, or a custom row's label."""
+        if self.activity == Activity.CUSTOM:
+            return f"custom:{(self.label or '').strip().casefold()}"
+        return self.activity.value
+
+    @property
+    def name(self) -> str:
+        return (self.label or "Custom") if self.activity == Activity.CUSTOM else ACTIVITY_NAMES[self.activity]
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one activity differs between two versions."""
+
+    key: str
+    activity: Activity
+    name: str
+    kind: str  # added | removed | changed
+    lead_before: Lead | None
+    lead_after: Lead | None
+    effort_before: Decimal | None
+    effort_after: Decimal | None
+    notes_before: str | None
+    notes_after: str | None
+    text: str
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def validate_rows(rows: Sequence[Row]) -> None:
+    """Custom rows need a label, a standard activity appears once (a custom label too), and
+    effort is never negative. Raises RuleViolation naming every offending row."""
+    problems: list[dict[str, str]] = []
+    if not rows:
+        problems.append({"field": "activities", "message": "a plan needs at least one activity"})
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        where = f"activities[{index}]"
+        if row.activity == Activity.CUSTOM and not (row.label or "").strip():
+            problems.append({"field": f"{where}.label", "message": "a custom row needs a label"})
+            continue
+        if row.activity != Activity.CUSTOM and row.label:
+            problems.append({"field": f"{where}.label", "message": "only custom rows take a label"})
+        if row.effort_days is not None and row.effort_days < 0:
+            problems.append({"field": f"{where}.effort_days", "message": "must be 0 or more"})
+        if row.key in seen:
+            problems.append({"field": f"{where}.activity", "message": f"{row.name} appears more than once"})
+        seen.add(row.key)
+    if problems:
+        raise RuleViolation("The plan's activities are not valid.", details=problems)
+
+
+def same_rows(first: Sequence[Row], second: Sequence[Row]) -> bool:
+    return [_normalised(r) for r in first] == [_normalised(r) for r in second]
+
+
+def _normalised(row: Row) -> Row:
+    effort = row.effort_days.normalize() if row.effort_days is not None else None
+    return Row(activity=row.activity, lead=row.lead, label=row.label, effort_days=effort, notes=row.notes or None)
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+
+def compare(before: Sequence[Row], after: Sequence[Row]) -> list[Change]:
+    """Every activity added, removed or changed (lead, effort, notes), in `after`'s order with
+    removed rows last, each with a sentence such as
+    "Data migration: lead SI → vendor PS; effort 20 → 35 days"."""
+    old = {row.key: row for row in before}
+    new = {row.key: row for row in after}
+    changes = []
+    for row in after:
+        previous = old.get(row.key)
+        if previous is None:
+            changes.append(_change(row.key, row, None, row, "added", f"{row.name}: added, {_describe(row)}"))
+            continue
+        parts = []
+        if previous.lead != row.lead:
+            parts.append(f"lead {LEAD_NAMES[previous.lead]} → {LEAD_NAMES[row.lead]}")
+        if _effort(previous.effort_days) != _effort(row.effort_days):
+            parts.append(f"effort {_effort_change(previous.effort_days, row.effort_days)}")
+        if (previous.notes or None) != (row.notes or None):
+            parts.append("notes changed")
+        if parts:
+            changes.append(_change(row.key, row, previous, row, "changed", f"{row.name}: {'; '.join(parts)}"))
+    for row in before:
+        if row.key not in new:
+            changes.append(_change(row.key, row, row, None, "removed", f"{row.name}: removed (was {_describe(row)})"))
+    return changes
+
+
+def _change(key: str, row: Row, before: Row | None, after: Row | None, kind: str, text: str) -> Change:
+    return Change(
+        key=key, activity=row.activity, name=row.name, kind=kind,
+        lead_before=before.lead if before else None, lead_after=after.lead if after else None,
+        effort_before=before.effort_days if before else None, effort_after=after.effort_days if after else None,
+        notes_before=before.notes if before else None, notes_after=after.notes if after else None, text=text,
+    )
+
+
+def _describe(row: Row) -> str:
+    effort = f", {_days(row.effort_days)}" if row.effort_days is not None else ""
+    return f"lead {LEAD_NAMES[row.lead]}{effort}"
+
+
+def _effort(value: Decimal | None) -> Decimal | None:
+    return value.normalize() if value is not None else None
+
+
+def _effort_change(before: Decimal | None, after: Decimal | None) -> str:
+    """'20 → 35 days', or 'no estimate → 8 days' when one side has none."""
+    if before is not None and after is not None:
+        return f"{_number(before)} → {_days(after)}"
+    return f"{_days(before)} → {_days(after)}"
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _days(value: Decimal | None) -> str:
+    if value is None:
+        return "no estimate"
+    return f"{_number(value)} day" if value == 1 else f"{_number(value)} days"
+
+
+# --- sign-off --------------------------------------------------------------------------------
+
+
+def side_of(actor: Actor) -> Side | None:
+    """The side an actor proposes and signs for; None for roles that only read plans."""
+    if actor.role in PARTNER_SIGNERS and actor.partner_id is not None:
+        return Side.PARTNER
+    if actor.role in VENDOR_SIGNERS:
+        return Side.VENDOR
+    return None
+
+
+def require_side(actor: Actor) -> Side:
+    side = side_of(actor)
+    if side is None:
+        raise PermissionDenied(
+            f"Your role ({actor.role.label}) can read co-delivery plans but not propose or sign them; "
+            "partner admins sign for the partner, PS leads and program admins for the vendor."
+        )
+    return side
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """The outcome of one side signing: whether anything changed and whether the version is now agreed."""
+
+    changed: bool
+    agreed: bool
+
+
+def sign(status: PlanVersionStatus, *, side: Side, partner_signed: bool, vendor_signed: bool) -> SignOff:
+    """Signing twice for one side changes nothing; signing a superseded version is refused."""
+    if status == PlanVersionStatus.SUPERSEDED:
+        raise Conflict("This version was superseded by a later one; sign the latest version instead.")
+    already = partner_signed if side == Side.PARTNER else vendor_signed
+    if already:
+        return SignOff(changed=False, agreed=status == PlanVersionStatus.AGREED)
+    partner_signed = partner_signed or side == Side.PARTNER
+    vendor_signed = vendor_signed or side == Side.VENDOR
+    return SignOff(changed=True, agreed=partner_signed and vendor_signed)
+
+
+def combined_lead(leads: Sequence[Lead]) -> Lead | None:
+    """One lead from several agreed plans: SI if any plan gives the activity to the SI, then
+    joint, then vendor PS; None without any."""
+    for lead in LEAD_PRECEDENCE:
+        if lead in leads:
+            return lead
+    return None

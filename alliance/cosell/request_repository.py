@@ -1,0 +1,166 @@
+"""Every resource-request query; partner-owned reads start from readable()."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
+
+from alliance.cosell.models import CosellTeam, ResourceRequest
+from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
+from alliance.identity.models import User
+from alliance.identity.scope import Role
+from alliance.kit.repository import Repository
+from alliance.partners.models import Partner, PartnerAttribute, Tier
+from alliance.partners.vocabulary import AttributeKind
+from alliance.registrations.models import Registration, RegistrationProduct
+
+
+@dataclass
+class RegistrationFacts:
+    """A registration as routing sees it: its status and partner, the partner's attributes and tier."""
+
+    registration_id: int
+    partner_id: int
+    status: str
+    tier_key: str | None
+    tier_priority: int | None
+    regions: set[str] = field(default_factory=set)
+    territories: set[str] = field(default_factory=set)
+    verticals: set[str] = field(default_factory=set)
+    product_lines: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    team_id: int | None = None
+    status: RequestStatus | None = None
+    breached: bool | None = None
+    partner_id: int | None = None
+    registration_id: int | None = None
+    assignee_user_id: int | None = None
+
+
+ROUTED_KINDS = {AttributeKind.REGION: "regions", AttributeKind.TERRITORY: "territories", AttributeKind.VERTICAL: "verticals"}
+
+
+def breached_condition(now: datetime) -> ColumnElement[bool]:
+    """SQL twin of routing.is_breached: responded late, or open without a response past due."""
+    return or_(
+        ResourceRequest.first_responded_at > ResourceRequest.first_response_due_at,
+        and_(ResourceRequest.first_responded_at.is_(None), ResourceRequest.first_response_due_at < now),
+    )
+
+
+class ResourceRequestRepository(Repository[ResourceRequest]):
+    model = ResourceRequest
+
+    def routing_facts(self, registration_ids: Collection[int]) -> dict[int, RegistrationFacts]:
+        """Facts for every given registration in one query (attribute × product rows, folded here).
+        Partner users only get their own registrations back (scope)."""
+        if not registration_ids:
+            return {}
+        statement = (
+            select(
+                Registration.id, Registration.partner_id, Registration.status, Tier.key, Tier.cosell_priority, PartnerAttribute.kind,
+                PartnerAttribute.value, RegistrationProduct.product_line,
+            )
+            .join(Partner, Partner.id == Registration.partner_id)
+            .outerjoin(Tier, Tier.id == Partner.tier_id)
+            .outerjoin(
+                PartnerAttribute,
+                and_(PartnerAttribute.partner_id == Registration.partner_id, PartnerAttribute.kind.in_([k.value for k in ROUTED_KINDS])),
+            )
+            .outerjoin(RegistrationProduct, RegistrationProduct.registration_id == Registration.id)
+            .where(Registration.id.in_(list(registration_ids)))
+        )
+        if not self.scope.is_internal:
+            statement = statement.where(Registration.partner_id.in_(self.scope.partner_ids or frozenset()))
+        facts: dict[int, RegistrationFacts] = {}
+        for reg_id, partner_id, status, tier_key, priority, kind, value, product_line in self.session.execute(statement):
+            found = facts.get(reg_id)
+            if found is None:
+                found = facts[reg_id] = RegistrationFacts(reg_id, partner_id, status, tier_key, priority)
+            if kind is not None:
+                getattr(found, ROUTED_KINDS[AttributeKind(kind)]).add(value)
+            if product_line is not None:
+                found.product_lines.add(product_line)
+        return facts
+
+    def filtered(self, filters: RequestFilters, *, now: datetime) -> Select[tuple[ResourceRequest]]:
+        statement = self.readable()
+        if filters.team_id:
+            statement = statement.where(ResourceRequest.team_id == filters.team_id)
+        if filters.status:
+            statement = statement.where(ResourceRequest.status == filters.status)
+        if filters.partner_id:
+            statement = statement.where(ResourceRequest.partner_id == filters.partner_id)
+        if filters.registration_id:
+            statement = statement.where(ResourceRequest.registration_id == filters.registration_id)
+        if filters.assignee_user_id:
+            statement = statement.where(ResourceRequest.assignee_user_id == filters.assignee_user_id)
+        if filters.breached is True:
+            statement = statement.where(breached_condition(now))
+        elif filters.breached is False:
+            statement = statement.where(~breached_condition(now))
+        return statement
+
+    def breaches(self, *, now: datetime, team_id: int | None = None) -> Select[tuple[ResourceRequest]]:
+        """Open requests past due without a first response, and requests answered late; the
+        longest overdue first."""
+        statement = self.readable().where(breached_condition(now))
+        if team_id:
+            statement = statement.where(ResourceRequest.team_id == team_id)
+        return statement.order_by(ResourceRequest.first_response_due_at, ResourceRequest.id)
+
+    def is_cosell_resource(self, user_id: int) -> bool:
+        """Whether the user is active vendor staff with the co-sell resource role."""
+        statement = select(User.id).where(User.id == user_id, User.partner_id.is_(None), User.role == Role.COSELL_RESOURCE, User.is_active.is_(True))
+        return self.session.scalar(statement) is not None
+
+    def flag_breaches(self, *, now: datetime) -> list[int]:
+        """Set-based: store `breached` on every request that is late by now; returns their ids.
+        Running it again finds none."""
+        late = and_(ResourceRequest.breached.is_(False), breached_condition(now))
+        ids = sorted(self.session.scalars(select(ResourceRequest.id).where(late)))
+        if ids:
+            self.session.execute(
+                update(ResourceRequest).where(late).values(breached=True, updated_at=now).execution_options(synchronize_session=False)
+            )
+        return ids
+
+    def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Bulk insert of routed requests (Core executemany): imports and benchmarks."""
+        if rows:
+            self.session.execute(insert(ResourceRequest), list(rows))
+
+    # --- report --------------------------------------------------------------------------------
+
+    def report_rows(self, *, start: datetime, end: datetime, group_by: str, batch: int = 5000) -> Iterator[Any]:
+        """Requests submitted in [start, end), one row each, ordered by group, streamed: group key
+        and label, team, status, times and rating."""
+        group_columns: dict[str, tuple[Any, Any]] = {
+            "team": (ResourceRequest.team_id, CosellTeam.name),
+            "request_type": (ResourceRequest.request_type, ResourceRequest.request_type),
+            "partner": (ResourceRequest.partner_id, Partner.display_name),
+        }
+        key, label = group_columns[group_by]
+        statement = (
+            select(
+                key.label("group_key"), label.label("group_label"), ResourceRequest.team_id, ResourceRequest.status, ResourceRequest.submitted_at,
+                ResourceRequest.first_responded_at, ResourceRequest.first_response_due_at, ResourceRequest.outcome_rating,
+            )
+            .join(CosellTeam, CosellTeam.id == ResourceRequest.team_id)
+            .join(Partner, Partner.id == ResourceRequest.partner_id)
+            .where(ResourceRequest.submitted_at >= start, ResourceRequest.submitted_at < end)
+        )
+        if not self.scope.is_internal:
+            statement = statement.where(ResourceRequest.partner_id.in_(self.scope.partner_ids or frozenset()))
+        yield from self.session.execute(statement.order_by(label, key, ResourceRequest.id).execution_options(yield_per=batch))
+
+    def count_open(self) -> int:
+        statement = select(func.count()).select_from(ResourceRequest).where(ResourceRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]))
+        return self.session.scalar(statement) or 0

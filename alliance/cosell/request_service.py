@@ -1,0 +1,212 @@
+"""Co-sell resource requests: a partner asks for vendor help on its registration; the request is
+routed to a team queue with a first-response SLA in business hours; the vendor accepts, starts,
+completes (rating the effect on the deal) or declines it, and assigns a co-sell resource. Every
+change is audited; whether the SLA is breached is computed on read and stored by the sweep."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from alliance import audit
+from alliance.audit.service import snapshot
+from alliance.cosell import routing, routing_service
+from alliance.cosell.calendar import add_business_hours
+from alliance.cosell.models import ResourceRequest
+from alliance.cosell.request_repository import RequestFilters, ResourceRequestRepository
+from alliance.cosell.request_schemas import RequestView, ResourceRequestCreate
+from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
+from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.identity.scope import Actor, Role
+from alliance.kit import clock
+from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.registrations.lifecycle import Status
+
+REQUESTABLE = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED})
+RESPONDER_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.PS_LEAD, Role.COSELL_RESOURCE})
+STATE_FIELDS = (
+    "status", "team_id", "rule_id", "priority", "first_response_due_at", "first_responded_at", "assignee_user_id", "declined_reason",
+    "completed_at", "outcome_rating", "outcome_notes",
+)
+CREATED_FIELDS = ("registration_id", "request_type", "needed_by", "description", "customer_context", "submitted_at", *STATE_FIELDS)
+# action: (statuses it applies to, resulting status, audit action)
+TRANSITIONS: dict[str, tuple[frozenset[RequestStatus], RequestStatus, str]] = {
+    "accept": (frozenset({RequestStatus.NEW}), RequestStatus.ACCEPTED, "resource_request.accepted"),
+    "start": (frozenset({RequestStatus.NEW, RequestStatus.ACCEPTED}), RequestStatus.IN_PROGRESS, "resource_request.started"),
+    "decline": (frozenset(OPEN_REQUEST_STATUSES), RequestStatus.DECLINED, "resource_request.declined"),
+    "complete": (frozenset({RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS}), RequestStatus.COMPLETED, "resource_request.completed"),
+}
+AUDITED_IDS = 1000
+
+
+def require_responder(actor: Actor) -> None:
+    if actor.role not in RESPONDER_ROLES:
+        raise PermissionDenied(f"Your role ({actor.role.label}) cannot act on co-sell requests; program admins, PS leads and co-sell resources can.")
+
+
+def require_vendor(actor: Actor) -> None:
+    if actor.is_partner:
+        raise PermissionDenied("The co-sell breach list and report are the vendor's.")
+
+
+def view(request: ResourceRequest, *, now: datetime | None = None) -> RequestView:
+    now = now or clock.now()
+    late = routing.is_breached(due_at=request.first_response_due_at, first_responded_at=request.first_responded_at, now=now)
+    return RequestView(request=request, breached=request.breached or late)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def get_request(session: Session, actor: Actor, *, request_id: int) -> ResourceRequest:
+    """Partners read their own requests (another partner's is not found); vendor staff read all."""
+    found = ResourceRequestRepository(session).get(request_id)
+    if found is None:
+        raise NotFound(f"Resource request {request_id} not found.")
+    return found
+
+
+def view_request(session: Session, actor: Actor, *, request_id: int) -> RequestView:
+    return view(get_request(session, actor, request_id=request_id))
+
+
+def list_requests(session: Session, actor: Actor, *, filters: RequestFilters, page: PageRequest) -> Page[RequestView]:
+    now = clock.now()
+    statement = ResourceRequestRepository(session).filtered(filters, now=now)
+    found = paginate(session, statement.order_by(ResourceRequest.submitted_at.desc(), ResourceRequest.id.desc()), page)
+    return Page(items=[view(r, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
+
+
+def list_breaches(session: Session, actor: Actor, *, team_id: int | None, page: PageRequest) -> Page[RequestView]:
+    """For managers: requests past their first-response due time without one, and those answered late."""
+    require_vendor(actor)
+    now = clock.now()
+    found = paginate(session, ResourceRequestRepository(session).breaches(now=now, team_id=team_id), page)
+    return Page(items=[view(r, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
+
+
+# --- filing ------------------------------------------------------------------------------------
+
+
+def create_request(session: Session, actor: Actor, *, registration_id: int, data: ResourceRequestCreate) -> RequestView:
+    """A partner user asks for vendor help on its own submitted, in-review or approved
+    registration; routed at once to a team queue with its first-response due time."""
+    if not actor.is_partner or actor.partner_id is None:
+        raise PermissionDenied("Co-sell resources are requested by partner users on their own registrations.")
+    repository = ResourceRequestRepository(session)
+    facts = repository.routing_facts([registration_id]).get(registration_id)
+    if facts is None:
+        raise NotFound(f"Registration {registration_id} not found.")
+    if facts.status not in REQUESTABLE:
+        raise Conflict(
+            f"A {facts.status} registration cannot take co-sell requests: submitted, in-review and approved ones can.",
+            details=[{"field": "status", "message": facts.status}],
+        )
+    now = clock.now()
+    if data.needed_by < now.date():
+        raise RuleViolation("needed_by is in the past.", details=[{"field": "needed_by", "message": "must be today or later"}])
+    rules, default_team = routing_service.routing_table(session)
+    route = routing.route(rules, routing.Facts.build(
+        request_type=data.request_type, regions=facts.regions, territories=facts.territories, verticals=facts.verticals,
+        product_lines=facts.product_lines, tier_key=facts.tier_key, tier_priority=facts.tier_priority,
+    ), default_team_id=default_team.id)
+    calendar = routing_service.team_calendars(session, {route.team_id})[route.team_id]
+    request = ResourceRequest(
+        partner_id=facts.partner_id, registration_id=registration_id, request_type=data.request_type, status=RequestStatus.NEW,
+        needed_by=data.needed_by, description=data.description, customer_context=data.customer_context, requested_by_user_id=actor.user_id,
+        team_id=route.team_id, rule_id=route.rule_id, priority=route.priority, submitted_at=now,
+        first_response_due_at=add_business_hours(now, route.first_response_hours, calendar), breached=False,
+    )
+    repository.add(request)
+    audit.record(
+        session, actor, "resource_request.created", entity_type="resource_request", entity_id=request.id, partner_id=request.partner_id,
+        after=snapshot(request, CREATED_FIELDS),
+    )
+    return view(request, now=now)
+
+
+# --- acting ------------------------------------------------------------------------------------
+
+
+def act(
+    session: Session, actor: Actor, *, request_id: int, action: str, reason: str | None = None, outcome_rating: int | None = None,
+    notes: str | None = None,
+) -> RequestView:
+    """accept, start, decline (with a reason) or complete (with the outcome rating). The first of
+    accept, start or decline is the first response the SLA measures."""
+    require_responder(actor)
+    if action not in TRANSITIONS:
+        raise RuleViolation(f"Unknown action {action!r}.", details=[{"field": "action", "message": "accept, start, decline or complete"}])
+    sources, target, audit_action = TRANSITIONS[action]
+    request = get_request(session, actor, request_id=request_id)
+    if request.status not in sources:
+        raise Conflict(f"A {request.status} request cannot be {_past(action)}.", details=[{"field": "status", "message": request.status}])
+    if action == "decline" and not (reason and reason.strip()):
+        raise RuleViolation("A reason is required to decline a request.", details=[{"field": "reason", "message": "required"}])
+    if action == "complete" and outcome_rating is None:
+        raise RuleViolation("Rate the effect on the deal (1 to 5) to complete a request.", details=[{"field": "outcome_rating", "message": "required"}])
+    now = clock.now()
+    before = snapshot(request, STATE_FIELDS)
+    request.status = target
+    if request.first_responded_at is None:
+        request.first_responded_at = now
+    if action == "decline":
+        request.declined_reason = reason
+    if action == "complete":
+        request.completed_at = now
+        request.outcome_rating = outcome_rating
+        request.outcome_notes = notes
+    session.flush()
+    audit.record(
+        session, actor, audit_action, entity_type="resource_request", entity_id=request.id, partner_id=request.partner_id, before=before,
+        after=snapshot(request, STATE_FIELDS), reason=reason if action == "decline" else notes,
+    )
+    return view(request, now=now)
+
+
+def assign(session: Session, actor: Actor, *, request_id: int, assignee_user_id: int) -> RequestView:
+    """Assign an open request to a vendor co-sell resource."""
+    require_responder(actor)
+    request = get_request(session, actor, request_id=request_id)
+    if request.status not in OPEN_REQUEST_STATUSES:
+        raise Conflict(f"A {request.status} request cannot be reassigned.", details=[{"field": "status", "message": request.status}])
+    repository = ResourceRequestRepository(session)
+    if not repository.is_cosell_resource(assignee_user_id):
+        raise RuleViolation(
+            f"User {assignee_user_id} is not an active vendor co-sell resource.",
+            details=[{"field": "assignee_user_id", "message": "must be a vendor user with the co-sell resource role"}],
+        )
+    before = snapshot(request, STATE_FIELDS)
+    request.assignee_user_id = assignee_user_id
+    session.flush()
+    after = snapshot(request, STATE_FIELDS)
+    if after != before:
+        audit.record(
+            session, actor, "resource_request.assigned", entity_type="resource_request", entity_id=request.id, partner_id=request.partner_id,
+            before=before, after=after,
+        )
+    return view(request)
+
+
+def _past(action: str) -> str:
+    return {"accept": "accepted", "start": "started", "decline": "declined", "complete": "completed"}[action]
+
+
+# --- sweep -------------------------------------------------------------------------------------
+
+
+def sweep_requests(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
+    """Store `breached` on every request late by `now`, set-based, with one audit event for the
+    sweep; returns how many. Idempotent: a second run finds none."""
+    if actor.role != Role.PROGRAM_ADMIN:
+        raise PermissionDenied("Only program admins (or the operator's CLI) run sweeps.")
+    now = now or clock.now()
+    ids = ResourceRequestRepository(session).flag_breaches(now=now)
+    if ids:
+        audit.record(
+            session, actor, "resource_request.sweep_breached", entity_type="resource_request_sweep", entity_id=now.isoformat(),
+            after={"breached": len(ids), "request_ids": ids[:AUDITED_IDS]}, reason="first-response SLA missed",
+        )
+        session.expire_all()
+    return len(ids)

@@ -46,7 +46,7 @@ def recommendations(db, partner_id: int) -> list[tuple[str, str, str | None]]:  
 
 def decision_events(db) -> list[str]:  # type: ignore[no-untyped-def]
     with db.session_scope(PartnerScope.system(reason="test"), write=False) as session:
-        return list(session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("tier_recommendation.%"))))
+        return list(session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("tier_recommendation.%")).order_by(AuditEvent.seq)))
 
 
 def pending_id(db, partner_id: int) -> int:  # type: ignore[no-untyped-def]

@@ -163,7 +163,7 @@ class TestDecide:
             assert version.plan_id == plan[0] and version.status == PlanVersionStatus.PROPOSED and "Both have skills on site" in (version.note or "")
             rows = session.scalars(select(PlanActivity).where(PlanActivity.version_id == version.id)).all()
             assert {(r.activity, r.lead, r.notes) for r in rows} >= {(Activity.IMPLEMENTATION, Lead.JOINT, "SI builds, vendor PS reviews")}
-            assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "scope_dispute")).all() == [
+            assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "scope_dispute").order_by(AuditEvent.seq)).all() == [
                 "scope_dispute.opened", "scope_dispute.decided"
             ]
 

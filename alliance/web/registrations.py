@@ -38,6 +38,7 @@ from alliance.registrations.schemas import (
     WonRequest,
 )
 from alliance.registrations.vocabulary import DealStage, RegistrantRole
+from alliance.web import cosell_panel
 from alliance.web.deps import (
     PortalActor,
     VendorActor,
@@ -373,10 +374,14 @@ def _detail(
         "line_names": {line.key: line.name for line in catalog},
         "forms": forms,
         "is_reviewer": actor.role in access.REVIEWER_ROLES,
+        "cosell": cosell_panel.registration_panel(session, actor, registration_id=registration_id, status=str(view.effective_status)),
         **_template_context(),
     }
     status = max((s.status for s in forms.values()), default=200)
     return render(request, template, context, status_code=status)
+
+
+render_detail = _detail  # the co-sell request form re-renders this page with its errors
 
 
 # --- the vendor console: review queue ----------------------------------------------------------

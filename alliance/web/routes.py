@@ -7,12 +7,33 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from alliance.web import attribution, audit, auth, console, contacts, customers, enablement, partners, portal, programs, registrations, tiers
+from alliance.web import (
+    attribution,
+    audit,
+    auth,
+    console,
+    contacts,
+    cosell,
+    cosell_consents,
+    cosell_disputes,
+    cosell_engagements,
+    cosell_plans,
+    customers,
+    enablement,
+    partners,
+    portal,
+    programs,
+    registrations,
+    tiers,
+)
 from alliance.web.deps import WebActor, verify_csrf, web_actor
 
 STATIC_DIR = Path(__file__).parent / "static"
 # The console and portal page modules, all mounted behind login; tests walk them for isolation checks.
-PAGE_MODULES = (console, partners, contacts, programs, audit, portal, customers, registrations, attribution, enablement, tiers)
+PAGE_MODULES = (
+    console, partners, contacts, programs, audit, portal, customers, registrations, attribution, enablement, tiers,
+    cosell, cosell_plans, cosell_engagements, cosell_disputes, cosell_consents,
+)
 
 
 def build_web_router() -> APIRouter:

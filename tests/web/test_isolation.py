@@ -9,6 +9,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from alliance.web.routes import PAGE_MODULES
+from tests.factories.cosell import build_cosell
 from tests.web.client import csrf_token, post, soup
 
 PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@")
@@ -17,6 +18,13 @@ PORTAL_PAGES = ("/portal", "/portal/organization", "/portal/people", "/portal/ti
 
 def page_routes() -> list[tuple[str, str]]:
     return sorted({(method, route.path) for module in PAGE_MODULES for route in module.router.routes if isinstance(route, APIRoute) for method in route.methods})
+
+
+def cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """B's co-sell records, built once per test (ids_of_b is called for every route)."""
+    if not hasattr(world, "cosell_ids"):
+        world.cosell_ids = build_cosell(world.db, world)["b"]
+    return world.cosell_ids
 
 
 def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -36,6 +44,11 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # Catalog tracks are vendor data; lab submissions are only graded in the console.
         "track_id": 1,
         "submission_id": 1,
+        "request_id": cosell_of_b(world)["request_id"],
+        "plan_id": cosell_of_b(world)["plan_id"],
+        # No disputes are built; any id is missing (404) or B's.
+        "dispute_id": 1,
+        "consent_id": 1,
     }
 
 

@@ -1,0 +1,186 @@
+"""Co-sell pages: partners ask for vendor help on a registration and follow their requests in the
+portal; vendor teams work their queues (SLA timers in business hours), act on and assign requests,
+and watch breaches in the console. Every page calls cosell.request_service, as the API does."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from alliance.api.params import IdPath, PageParams
+from alliance.cosell import request_service, routing_service
+from alliance.cosell.request_repository import RequestFilters
+from alliance.cosell.request_schemas import (
+    AssignmentRequest,
+    RequestAction,
+    ResourceRequestCreate,
+)
+from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
+from alliance.errors import NotFound
+from alliance.identity import service as identity_service
+from alliance.identity.scope import Actor, Role
+from alliance.web import registrations as registration_pages
+from alliance.web.cosell_panel import STATUS_LABELS, TYPE_LABELS, sla_of
+from alliance.web.deps import (
+    PortalActor,
+    VendorActor,
+    WebSession,
+    flash,
+    portal_actor,
+    vendor_actor,
+)
+from alliance.web.forms import (
+    FormBody,
+    Submission,
+    echo,
+    form_values,
+    query_choice,
+    query_int,
+    submit,
+)
+from alliance.web.templating import render
+
+router = APIRouter()
+PORTAL = "/portal/cosell"
+CONSOLE = "/console/cosell"
+PORTAL_ONLY = [Depends(portal_actor)]
+VENDOR_ONLY = [Depends(vendor_actor)]
+Text = Annotated[str | None, Query(max_length=100)]
+
+ACTIONS = {"accept": "Accepted", "start": "Started", "decline": "Declined", "complete": "Completed"}
+# Which fields each action reads; RequestAction forbids the rest.
+ACTION_FIELDS = {"accept": (), "start": (), "decline": ("reason",), "complete": ("outcome_rating", "notes")}
+ALLOWED = {
+    "accept": {RequestStatus.NEW}, "start": {RequestStatus.NEW, RequestStatus.ACCEPTED}, "decline": set(OPEN_REQUEST_STATUSES),
+    "complete": {RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS},
+}
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "type_labels": TYPE_LABELS, "request_status_labels": STATUS_LABELS,
+        "status_options": [(s.value, label) for s, label in STATUS_LABELS.items()],
+    }
+
+
+# --- the partner portal ------------------------------------------------------------------------
+
+
+@router.get(PORTAL, dependencies=PORTAL_ONLY)
+def portal_list(request: Request, session: WebSession, actor: PortalActor, page: PageParams, status: Text = None) -> Response:
+    chosen = query_choice(status, [s.value for s in RequestStatus])
+    filters = RequestFilters(status=RequestStatus(chosen) if chosen else None)
+    found = request_service.list_requests(session, actor, filters=filters, page=page)
+    context = {"requests": found, "sla": sla_of(found.items, session), "status": chosen, **_labels()}
+    return render(request, "cosell/portal_list.html", context)
+
+
+@router.post("/portal/registrations/{registration_id}/cosell", dependencies=PORTAL_ONLY)
+def create_request(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    values = {k: v for k, v in form_values(form).items() if k in ResourceRequestCreate.model_fields}
+
+    def create(data: ResourceRequestCreate) -> Any:
+        return request_service.create_request(session, actor, registration_id=registration_id, data=data)
+
+    submission = submit(session, ResourceRequestCreate, values, create, shown=echo(form))
+    if submission.ok:
+        flash(request, "Request sent: the vendor's co-sell team will answer within its first-response time.")
+        return RedirectResponse(f"/portal/registrations/{registration_id}#cosell", status_code=303)
+    return registration_pages.render_detail(
+        request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms={"cosell_request": submission},
+    )
+
+
+# --- the vendor console: queues and breaches ---------------------------------------------------
+
+
+@router.get(CONSOLE, dependencies=VENDOR_ONLY)
+def queue(
+    request: Request, session: WebSession, actor: VendorActor, page: PageParams, team: Text = None, status: Text = None, mine: Text = None,
+) -> Response:
+    teams = routing_service.list_teams(session, actor)
+    team_id = query_int(team)
+    team_id = team_id if team_id in {t.id for t in teams} else None
+    chosen = query_choice(status, [s.value for s in RequestStatus])
+    is_mine = mine == "1"
+    filters = RequestFilters(
+        team_id=team_id, status=RequestStatus(chosen) if chosen else None, assignee_user_id=actor.user_id if is_mine else None,
+    )
+    found = request_service.list_requests(session, actor, filters=filters, page=page)
+    context = {
+        "requests": found, "sla": sla_of(found.items, session), "teams": teams, "team_names": {t.id: t.name for t in teams},
+        "team_id": team_id, "status": chosen, "mine": is_mine, "is_resource": actor.role == Role.COSELL_RESOURCE, **_labels(),
+    }
+    return render(request, "cosell/queue.html", context)
+
+
+@router.get(CONSOLE + "/breaches", dependencies=VENDOR_ONLY)
+def breaches(request: Request, session: WebSession, actor: VendorActor, page: PageParams, team: Text = None) -> Response:
+    teams = routing_service.list_teams(session, actor)
+    team_id = query_int(team)
+    team_id = team_id if team_id in {t.id for t in teams} else None
+    found = request_service.list_breaches(session, actor, team_id=team_id, page=page)
+    context = {"requests": found, "teams": teams, "team_names": {t.id: t.name for t in teams}, "team_id": team_id, **_labels()}
+    return render(request, "cosell/breaches.html", context)
+
+
+# --- the vendor console: one request -----------------------------------------------------------
+
+
+@router.get(CONSOLE + "/requests/{request_id}", dependencies=VENDOR_ONLY)
+def detail(request: Request, request_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _detail(request, session, actor, request_id=request_id)
+
+
+@router.post(CONSOLE + "/requests/{request_id}/actions", dependencies=VENDOR_ONLY)
+def act(request: Request, request_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    action = str(form.get("action", "")).strip()
+    if action not in ACTIONS:
+        raise NotFound("There is no such action.")
+    values = {k: v for k, v in form_values(form).items() if k in ACTION_FIELDS[action]}
+
+    def apply(data: RequestAction) -> Any:
+        return request_service.act(
+            session, actor, request_id=request_id, action=action, reason=data.reason, outcome_rating=data.outcome_rating, notes=data.notes,
+        )
+
+    submission = submit(session, RequestAction, values, apply, shown=echo(form))
+    if submission.ok:
+        flash(request, f"{ACTIONS[action]}.")
+        return RedirectResponse(f"{CONSOLE}/requests/{request_id}", status_code=303)
+    return _detail(request, session, actor, request_id=request_id, forms={action: submission})
+
+
+@router.post(CONSOLE + "/requests/{request_id}/assign", dependencies=VENDOR_ONLY)
+def assign(request: Request, request_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    values = {k: v for k, v in form_values(form).items() if k == "assignee_user_id"}
+
+    def apply(data: AssignmentRequest) -> Any:
+        return request_service.assign(session, actor, request_id=request_id, assignee_user_id=data.assignee_user_id)
+
+    submission = submit(session, AssignmentRequest, values, apply, shown=echo(form))
+    if submission.ok:
+        flash(request, "Assigned.")
+        return RedirectResponse(f"{CONSOLE}/requests/{request_id}", status_code=303)
+    return _detail(request, session, actor, request_id=request_id, forms={"assign": submission})
+
+
+def _detail(request: Request, session: Session, actor: Actor, *, request_id: int, forms: dict[str, Submission[Any]] | None = None) -> Response:
+    found = request_service.view_request(session, actor, request_id=request_id)
+    r = found.request
+    forms = forms or {}
+    resources = identity_service.vendor_users(session, Role.COSELL_RESOURCE)
+    teams = routing_service.list_teams(session, actor)
+    context = {
+        "view": found, "r": r, "sla": sla_of([found], session)[r.id], "forms": forms,
+        "can_act": actor.role in request_service.RESPONDER_ROLES,
+        "actions": [a for a, sources in ALLOWED.items() if r.status in sources],
+        "resources": [(str(u.id), u.name) for u in resources], "resource_names": {u.id: u.name for u in resources},
+        "team_names": {t.id: t.name for t in teams}, "is_open": r.status in OPEN_REQUEST_STATUSES, **_labels(),
+    }
+    status = max((s.status for s in forms.values()), default=200)
+    return render(request, "cosell/console_detail.html", context, status_code=status)
+

@@ -1,0 +1,168 @@
+"""Co-delivery plan pages, the same in the portal and the console: the latest version's rows and
+sign-offs, signing for one's own side, proposing a new version, and what changed since the agreed
+version. Every page calls cosell.plan_service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from alliance.api.params import IdPath
+from alliance.cosell import plan_service, plans
+from alliance.cosell.plan_schemas import MAX_ROWS, PlanProposal
+from alliance.cosell.vocabulary import Activity, Lead
+from alliance.errors import NotFound
+from alliance.identity.scope import Actor, Role
+from alliance.kit.schemas import InputSchema
+from alliance.web.deps import (
+    PortalActor,
+    VendorActor,
+    WebSession,
+    flash,
+    portal_actor,
+    vendor_actor,
+)
+from alliance.web.forms import FormBody, Submission, echo, submit
+from alliance.web.templating import render
+
+router = APIRouter()
+PORTAL = "/portal/cosell/plans"
+CONSOLE = "/console/cosell/plans"
+COLUMNS = ("activity", "label", "lead", "effort_days", "notes")
+BLANK_ROWS = 2
+ACTIVITY_OPTIONS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Activity]
+DISPUTE_OPENERS = frozenset({Role.PARTNER_ADMIN, Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN})
+LEAD_LABELS = {Lead.SI: "Partner (SI)", Lead.VENDOR_PS: "Vendor PS", Lead.JOINT: "Joint"}
+
+
+@router.get(PORTAL + "/{plan_id}", dependencies=[Depends(portal_actor)])
+def portal_plan(request: Request, plan_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    return _page(request, session, actor, plan_id=plan_id, base=PORTAL)
+
+
+@router.get(CONSOLE + "/{plan_id}", dependencies=[Depends(vendor_actor)])
+def console_plan(request: Request, plan_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _page(request, session, actor, plan_id=plan_id, base=CONSOLE)
+
+
+@router.post(PORTAL + "/{plan_id}/sign", dependencies=[Depends(portal_actor)])
+def portal_sign(request: Request, plan_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    return _sign(request, session, actor, plan_id=plan_id, form=form, base=PORTAL)
+
+
+@router.post(CONSOLE + "/{plan_id}/sign", dependencies=[Depends(vendor_actor)])
+def console_sign(request: Request, plan_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    return _sign(request, session, actor, plan_id=plan_id, form=form, base=CONSOLE)
+
+
+@router.post(PORTAL + "/{plan_id}/versions", dependencies=[Depends(portal_actor)])
+def portal_propose(request: Request, plan_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    return _propose(request, session, actor, plan_id=plan_id, form=form, base=PORTAL)
+
+
+@router.post(CONSOLE + "/{plan_id}/versions", dependencies=[Depends(vendor_actor)])
+def console_propose(request: Request, plan_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    return _propose(request, session, actor, plan_id=plan_id, form=form, base=CONSOLE)
+
+
+def _sign(request: Request, session: Session, actor: Actor, *, plan_id: int, form: FormData, base: str) -> Response:
+    plan = plan_service.get_plan(session, actor, plan_id=plan_id)
+    latest = plan.versions[-1]
+    if str(form.get("version_id", "")) != str(latest.id):
+        # Only the latest version is signed here; an older one's button is a stale page.
+        raise NotFound("That version is not the plan's latest; reload the page.")
+
+    def sign(_: Any) -> Any:
+        return plan_service.sign_version(session, actor, version_id=latest.id)
+
+    submission = submit(session, SignRequest, {}, sign, shown={})
+    if submission.ok:
+        flash(request, f"Version {latest.number} signed.")
+        return RedirectResponse(f"{base}/{plan_id}", status_code=303)
+    return _page(request, session, actor, plan_id=plan_id, base=base, forms={"sign": submission})
+
+
+def _propose(request: Request, session: Session, actor: Actor, *, plan_id: int, form: FormData, base: str) -> Response:
+    plan = plan_service.get_plan(session, actor, plan_id=plan_id)
+    rows, origins = _rows(form)
+    note = str(form.get("note", "")).strip() or None
+    shown = echo(form)
+
+    def propose(data: PlanProposal) -> Any:
+        return plan_service.propose_plan(session, actor, registration_id=plan.registration_id, activities=data.activities, note=data.note)
+
+    submission = submit(session, PlanProposal, {"activities": rows, "note": note}, propose, shown=shown)
+    if submission.ok:
+        flash(request, "New version proposed; both sides sign it to agree.")
+        return RedirectResponse(f"{base}/{plan_id}", status_code=303)
+    submission.errors = _form_errors(submission.errors, origins)
+    return _page(request, session, actor, plan_id=plan_id, base=base, forms={"propose": submission})
+
+
+class SignRequest(InputSchema):
+    """Signing takes no input: the side comes from the actor, the version is the latest."""
+
+
+def _rows(form: FormData) -> tuple[list[dict[str, str]], list[int]]:
+    """The filled rows of the form (blank rows ignored) and the form row each came from."""
+    indexes = sorted({int(p) for key in form if key.startswith("activities.") and (p := key.split(".")[1]).isdigit() and int(p) < MAX_ROWS + BLANK_ROWS})
+    rows, origins = [], []
+    for index in indexes:
+        row = {column: str(form.get(f"activities.{index}.{column}", "")).strip() for column in COLUMNS}
+        if any(row.values()):
+            rows.append({column: value for column, value in row.items() if value})
+            origins.append(index)
+    return rows, origins
+
+
+def _form_errors(errors: dict[str, str], origins: list[int]) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if parts[0] == "activities" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(origins):
+            parts[1] = str(origins[int(parts[1])])
+        elif key == "activities":
+            message = "Add at least one activity (activity and lead)."
+        shown.setdefault(".".join(parts), message)
+    return shown
+
+
+def _values_of(version: Any) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for index, a in enumerate(version.activities):
+        values.update({
+            f"activities.{index}.activity": str(a.activity), f"activities.{index}.label": a.label or "", f"activities.{index}.lead": str(a.lead),
+            f"activities.{index}.effort_days": "" if a.effort_days is None else str(a.effort_days), f"activities.{index}.notes": a.notes or "",
+        })
+    return values
+
+
+def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, base: str, forms: dict[str, Submission[Any]] | None = None) -> Response:
+    plan = plan_service.get_plan(session, actor, plan_id=plan_id)
+    latest = plan.versions[-1]
+    comparison = plan_service.compare_versions(session, actor, plan_id=plan_id) if len(plan.versions) > 1 else None
+    forms = forms or {}
+    proposal = forms.get("propose")
+    values = proposal.values if proposal else _values_of(latest)
+    used = [int(k.split(".")[1]) for k in values if k.startswith("activities.") and k.split(".")[1].isdigit()]
+    side = plans.side_of(actor)
+    signed = {"partner": latest.partner_signed_at is not None, "vendor": latest.vendor_signed_at is not None}
+    context = {
+        "plan": plan, "latest": latest, "agreed": next((v for v in plan.versions if v.id == plan.agreed_version_id), None),
+        "comparison": comparison, "base": f"{base}/{plan_id}", "side": side, "signed": signed,
+        "can_sign": side is not None and latest.status == "proposed" and not signed[side.value],
+        "registration_url": ("/portal" if base == PORTAL else "/console") + f"/registrations/{plan.registration_id}",
+        "forms": forms, "values": values, "errors": proposal.errors if proposal else {},
+        "row_count": max(used, default=-1) + 1 + BLANK_ROWS, "activity_options": ACTIVITY_OPTIONS,
+        "lead_options": [(k.value, v) for k, v in LEAD_LABELS.items()], "lead_labels": LEAD_LABELS,
+        "can_dispute": actor.role in DISPUTE_OPENERS, "activity_rows": [(str(a.id), a.label or str(a.activity).replace("_", " ").capitalize()) for a in latest.activities],
+        "dispute": forms["dispute"] if "dispute" in forms else Submission(),
+    }
+    return render(request, "cosell/plan.html", context, status_code=max((s.status for s in forms.values()), default=200))
+
+
+render_plan = _page  # the dispute form on the plan page re-renders it with its errors

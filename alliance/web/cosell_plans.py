@@ -18,6 +18,7 @@ from alliance.cosell.vocabulary import Activity, Lead
 from alliance.errors import NotFound
 from alliance.identity.scope import Actor, Role
 from alliance.kit.schemas import InputSchema
+from alliance.registrations import service as registration_service
 from alliance.web.deps import (
     PortalActor,
     VendorActor,
@@ -36,6 +37,9 @@ COLUMNS = ("activity", "label", "lead", "effort_days", "notes")
 BLANK_ROWS = 2
 ACTIVITY_OPTIONS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Activity]
 DISPUTE_OPENERS = frozenset({Role.PARTNER_ADMIN, Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN})
+# The rows a first plan starts with, led by the SI until the proposer says otherwise.
+STARTING_ACTIVITIES = (Activity.ARCHITECTURE_DESIGN, Activity.IMPLEMENTATION, Activity.INTEGRATION, Activity.DATA_MIGRATION,
+                       Activity.PROJECT_MANAGEMENT, Activity.TRAINING)
 LEAD_LABELS = {Lead.SI: "Partner (SI)", Lead.VENDOR_PS: "Vendor PS", Lead.JOINT: "Joint"}
 
 
@@ -67,6 +71,63 @@ def portal_propose(request: Request, plan_id: IdPath, session: WebSession, actor
 @router.post(CONSOLE + "/{plan_id}/versions", dependencies=[Depends(vendor_actor)])
 def console_propose(request: Request, plan_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     return _propose(request, session, actor, plan_id=plan_id, form=form, base=CONSOLE)
+
+
+@router.get("/portal/registrations/{registration_id}/plan/new", dependencies=[Depends(portal_actor)])
+def portal_new_plan(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    return _new_plan(request, session, actor, registration_id=registration_id, base=PORTAL)
+
+
+@router.get("/console/registrations/{registration_id}/plan/new", dependencies=[Depends(vendor_actor)])
+def console_new_plan(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _new_plan(request, session, actor, registration_id=registration_id, base=CONSOLE)
+
+
+@router.post("/portal/registrations/{registration_id}/plan/new", dependencies=[Depends(portal_actor)])
+def portal_start_plan(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    return _start_plan(request, session, actor, registration_id=registration_id, form=form, base=PORTAL)
+
+
+@router.post("/console/registrations/{registration_id}/plan/new", dependencies=[Depends(vendor_actor)])
+def console_start_plan(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    return _start_plan(request, session, actor, registration_id=registration_id, form=form, base=CONSOLE)
+
+
+def _new_plan(
+    request: Request, session: Session, actor: Actor, *, registration_id: int, base: str, submission: Submission[Any] | None = None,
+) -> Response:
+    """The first version of a plan for a project registration (an existing plan opens instead)."""
+    registration = registration_service.get_registration(session, actor, registration_id=registration_id)
+    existing = plan_service.plan_for_registration(session, actor, registration_id=registration_id)
+    if existing is not None:
+        return RedirectResponse(f"{base}/{existing.id}", status_code=303)
+    values = submission.values if submission else {
+        key: value for i, a in enumerate(STARTING_ACTIVITIES) for key, value in ((f"activities.{i}.activity", a.value), (f"activities.{i}.lead", Lead.SI.value))
+    }
+    used = [int(k.split(".")[1]) for k in values if k.startswith("activities.") and k.split(".")[1].isdigit()]
+    context = {
+        "registration": registration, "registration_url": ("/portal" if base == PORTAL else "/console") + f"/registrations/{registration_id}",
+        "form_action": request.url.path, "values": values, "errors": submission.errors if submission else {},
+        "row_count": max(used, default=-1) + 1 + BLANK_ROWS, "activity_options": ACTIVITY_OPTIONS,
+        "lead_options": [(k.value, v) for k, v in LEAD_LABELS.items()],
+    }
+    return render(request, "cosell/plan_new.html", context, status_code=submission.status if submission else 200)
+
+
+def _start_plan(request: Request, session: Session, actor: Actor, *, registration_id: int, form: FormData, base: str) -> Response:
+    registration_service.get_registration(session, actor, registration_id=registration_id)  # 404 for another partner's
+    rows, origins = _rows(form)
+    note = str(form.get("note", "")).strip() or None
+
+    def propose(data: PlanProposal) -> Any:
+        return plan_service.propose_plan(session, actor, registration_id=registration_id, activities=data.activities, note=data.note)
+
+    submission = submit(session, PlanProposal, {"activities": rows, "note": note}, propose, shown=echo(form))
+    if submission.ok:
+        flash(request, "Plan proposed; both sides sign it to agree.")
+        return RedirectResponse(f"{base}/{submission.result.plan_id}", status_code=303)
+    submission.errors = _form_errors(submission.errors, origins)
+    return _new_plan(request, session, actor, registration_id=registration_id, base=base, submission=submission)
 
 
 def _sign(request: Request, session: Session, actor: Actor, *, plan_id: int, form: FormData, base: str) -> Response:

@@ -273,3 +273,37 @@ class TestConsents:
         login("b_admin")
         assert post(client, f"/portal/consents/{consent_id}/revoke", {"reason": "Mole at work"}, token_from="/portal/consents").status_code == 404
         assert post(client, "/portal/consents", {"customer_id": str(account.customer_id), "expires_on": until}).status_code == 404
+
+
+class TestStartPlan:
+    def test_partner_admin_starts_a_plan_from_the_project_registration(self, client, login, db, world):
+        from alliance.cosell.models import CodeliveryPlan
+        from alliance.identity.scope import scope_for
+        from alliance.registrations import service as registration_service
+        from alliance.registrations.schemas import REGISTRATION_CREATE
+        from tests.factories.cosell import project_input
+
+        world.registrations()  # the product-line catalog
+        user = Actor(user_id=world.a.user_id, role=Role.PARTNER_USER, partner_id=world.a.id, label=world.emails["a_user"])
+        with db.session_scope(scope_for(user)) as session:
+            data = REGISTRATION_CREATE.validate_python(project_input("A rollout", "Plan Start Hospital"))
+            registration_id = registration_service.create_registration(session, user, data=data).id
+
+        def plans() -> int:
+            with db.session_scope(PartnerScope.system(reason="test"), write=False) as session:
+                return len(session.query(CodeliveryPlan).all())
+
+        login("a_admin")
+        link = soup(client.get(f"/portal/registrations/{registration_id}")).find(id="plan-start")["href"]
+        form = soup(client.get(link)).find(id="plan-form-rows")
+        assert form.find("select", attrs={"name": "activities.0.activity"}).find("option", selected=True)["value"] == "architecture_design"
+        before = plans()
+        bad = post(client, link, {"activities.0.activity": "custom", "activities.0.lead": "si"}, token_from=link)
+        assert bad.status_code == 422 and plans() == before
+        good = post(client, link, {"activities.0.activity": "implementation", "activities.0.lead": "si", "activities.1.activity": "training",
+                                   "activities.1.lead": "joint", "note": "From the SOW"}, token_from=link)
+        assert good.status_code == 303 and good.headers["location"].startswith("/portal/cosell/plans/") and plans() == before + 1
+        # Once a plan exists, the start page opens it; partner B never reaches A's registration.
+        assert client.get(link, follow_redirects=False).headers["location"] == good.headers["location"]
+        login("b_admin")
+        assert client.get(link).status_code == 404

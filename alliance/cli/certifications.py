@@ -9,21 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TransferSpeedColumn,
-)
 
-from alliance import migrate
 from alliance.cli.context import (
     console,
-    database,
-    err_console,
-    fail,
+    current_database,
+    import_progress,
     operator,
     print_rejections,
     unit_of_work,
@@ -40,16 +30,8 @@ def import_file(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per database batch")] = importer.DEFAULT_BATCH_SIZE,
     rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
 ) -> None:
-    db = database()
-    try:
-        migrate.ensure_current(db.engine)
-    except migrate.SchemaOutOfDate as exc:
-        db.dispose()
-        fail(str(exc))
-    progress = Progress(
-        TextColumn("importing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TextColumn("{task.fields[rows]:,} rows"),
-        TimeElapsedColumn(), console=err_console, disable=not err_console.is_terminal,
-    )
+    db = current_database()
+    progress = import_progress()
     task = progress.add_task("import", total=file.stat().st_size, rows=0)
     started = time.perf_counter()
     with ExitStack() as stack:

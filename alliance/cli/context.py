@@ -10,8 +10,10 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 from sqlalchemy.orm import Session
 
+from alliance import migrate
 from alliance.config import get_settings
 from alliance.db import Database
 from alliance.errors import AllianceError
@@ -65,3 +67,22 @@ def print_rejections(summary: Any, rejects: Path | None, *, shown: int = 20) -> 
         console.print(f"… and {hidden:,} more rejected lines ({where}).")
     if summary.ignored_columns:
         console.print(f"Ignored unknown columns: {', '.join(summary.ignored_columns)}.", highlight=False)
+
+
+def current_database() -> Database:
+    """The configured database, refusing (exit 1) one whose schema is not current."""
+    db = database()
+    try:
+        migrate.ensure_current(db.engine)
+    except migrate.SchemaOutOfDate as exc:
+        db.dispose()
+        fail(str(exc))
+    return db
+
+
+def import_progress() -> Progress:
+    """The progress bar of a file import: bytes read, rows, speed (quiet when not a terminal)."""
+    return Progress(
+        TextColumn("importing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TextColumn("{task.fields[rows]:,} rows"),
+        TimeElapsedColumn(), console=err_console, disable=not err_console.is_terminal,
+    )

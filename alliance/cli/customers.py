@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 from rich.table import Table
 
-from alliance import migrate
-from alliance.cli.context import console, database, err_console, fail, operator, print_rejections, unit_of_work
+from alliance.cli.context import console, current_database, import_progress, operator, print_rejections, unit_of_work
 from alliance.customers import importer
 from alliance.customers import service as customer_service
 from alliance.customers.matching import CONFLICT_THRESHOLD
@@ -37,16 +35,8 @@ def import_file(
     New external ids are inserted, changed rows updated, unchanged rows left alone; bad rows are
     reported with their line numbers and skipped. Exit status 1 only when the file cannot be
     imported at all (no usable header, not UTF-8), in which case nothing is imported."""
-    db = database()
-    try:
-        migrate.ensure_current(db.engine)
-    except migrate.SchemaOutOfDate as exc:
-        db.dispose()
-        fail(str(exc))
-    progress = Progress(
-        TextColumn("importing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TextColumn("{task.fields[rows]:,} rows"),
-        TimeElapsedColumn(), console=err_console, disable=not err_console.is_terminal,
-    )
+    db = current_database()
+    progress = import_progress()
     size = file.stat().st_size
     if workers is None:
         workers = min(3, (os.cpu_count() or 1) - 1) if size > AUTO_WORKERS_BYTES else 0

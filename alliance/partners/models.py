@@ -18,11 +18,15 @@ from alliance.partners.vocabulary import (
     SponsorSide,
 )
 
+# Vendor roles that can hold a rung of the scope-dispute ladder (the program admin acts for the
+# channel director; the VP channel is usually an executive user).
+DISPUTE_DECIDER_ROLES = frozenset({"cam", "ps_lead", "program_admin", "executive"})
 DEFAULT_DISPUTE_LADDER = (
-    {"name": "CAM and PS lead", "days": 5},
-    {"name": "Channel director", "days": 5},
-    {"name": "VP channel", "days": 10},
+    {"name": "CAM and PS lead", "days": 5, "deciders": ["cam", "ps_lead", "program_admin"]},
+    {"name": "Channel director", "days": 5, "deciders": ["program_admin"]},
+    {"name": "VP channel", "days": 10, "deciders": ["executive", "program_admin"]},
 )
+DEFAULT_DOWNGRADE_GRACE_DAYS = 90
 
 
 class Program(TimestampMixin, Base):
@@ -44,7 +48,9 @@ class Program(TimestampMixin, Base):
     influence_credit_split: Mapped[str] = mapped_column(String(8), default="full", server_default="full")
     # Scope-dispute escalation ladder: [{"name": "CAM + PS lead", "days": 5}, ...]; a dispute not
     # decided within a level's business days climbs to the next (alliance sweep).
-    dispute_ladder: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=lambda: list(DEFAULT_DISPUTE_LADDER))
+    dispute_ladder: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=lambda: [dict(step) for step in DEFAULT_DISPUTE_LADDER])
+    # Days a partner below its tier's criteria keeps the tier before a downgrade is recommended.
+    downgrade_grace_days: Mapped[int] = mapped_column(default=DEFAULT_DOWNGRADE_GRACE_DAYS, server_default=str(DEFAULT_DOWNGRADE_GRACE_DAYS))
 
     tiers: Mapped[list[Tier]] = relationship(back_populates="program", order_by="Tier.rank", lazy="raise", cascade="all, delete-orphan")
 

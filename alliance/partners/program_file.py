@@ -11,7 +11,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from alliance.kit.schemas import InputSchema, ShortText
 from alliance.partners.metrics import metric_error
-from alliance.partners.schemas import CriterionIn, TierBenefits
+from alliance.partners.models import DEFAULT_DISPUTE_LADDER, DEFAULT_DOWNGRADE_GRACE_DAYS
+from alliance.partners.schemas import CriterionIn, DisputeLadder, DisputeLevel, GraceDays, TierBenefits
 from alliance.partners.vocabulary import PartnerType, SISubtype
 
 # libyaml's loader when PyYAML was built with it: ten times faster, same safe semantics.
@@ -50,6 +51,8 @@ class ProgramFile(InputSchema):
     # The attribution model (docs/attribution.md): influence credit per partner of record.
     influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal(100)
     influence_credit_split: Literal["full", "equal"] = "full"
+    downgrade_grace_days: GraceDays = DEFAULT_DOWNGRADE_GRACE_DAYS
+    dispute_ladder: DisputeLadder = Field(default_factory=lambda: [DisputeLevel.model_validate(step) for step in DEFAULT_DISPUTE_LADDER])
     tiers: Annotated[list[TierFile], Field(min_length=1, max_length=12)]
 
     @model_validator(mode="after")

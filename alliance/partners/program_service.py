@@ -32,7 +32,10 @@ BENEFIT_FIELDS = (
     "asset_access_level",
 )
 TIER_FIELDS = ("name", "criteria_mode", *BENEFIT_FIELDS)
-PROGRAM_FIELDS = ("key", "name", "description", "partner_type", "si_subtype", "is_active", "influence_credit_percent", "influence_credit_split")
+PROGRAM_FIELDS = (
+    "key", "name", "description", "partner_type", "si_subtype", "is_active", "influence_credit_percent", "influence_credit_split",
+    "downgrade_grace_days", "dispute_ladder",
+)
 
 
 def list_metrics() -> list[Metric]:
@@ -76,7 +79,7 @@ def update_program(session: Session, actor: Actor, *, program_id: int, data: Pro
     program = get_program(session, actor, program_id=program_id)
     before = snapshot(program, PROGRAM_FIELDS)
     changes = data.model_dump(exclude_unset=True)
-    reject_nulls(changes, ("name", "is_active", "influence_credit_percent", "influence_credit_split"))
+    reject_nulls(changes, ("name", "is_active", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "dispute_ladder"))
     for name, value in changes.items():
         setattr(program, name, value)
     session.flush()
@@ -158,6 +161,8 @@ def load_programs(session: Session, actor: Actor, *, document: ProgramsFile) -> 
         program.name, program.description, program.is_active = spec.name, spec.description, spec.active
         program.partner_type, program.si_subtype = spec.partner_type, spec.si_subtype
         program.influence_credit_percent, program.influence_credit_split = spec.influence_credit_percent, spec.influence_credit_split
+        program.downgrade_grace_days = spec.downgrade_grace_days
+        program.dispute_ladder = [level.model_dump() for level in spec.dispute_ladder]
         _sync_tiers(session, program, spec, counts, summary)
         session.flush()
         program = repository.reload(program.id)

@@ -213,6 +213,26 @@ class TierRead(ReadSchema):
     criteria: list[CriterionRead]
 
 
+DeciderRole = Literal["cam", "ps_lead", "program_admin", "executive"]
+
+
+class DisputeLevel(InputSchema):
+    """One rung of the scope-dispute escalation ladder."""
+
+    name: ShortText
+    days: Annotated[int, Field(ge=1, le=60, description="Business days to decide at this level before the dispute climbs")]
+    deciders: Annotated[list[DeciderRole], Field(min_length=1, max_length=4, description="Vendor roles that may decide at this level")]
+
+    @field_validator("deciders")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+DisputeLadder = Annotated[list[DisputeLevel], Field(min_length=1, max_length=6)]
+GraceDays = Annotated[int, Field(ge=0, le=365, description="Days below the tier's criteria before a downgrade is recommended")]
+
+
 class ProgramUpdate(InputSchema):
     name: ShortText | None = None
     description: Annotated[str, Field(max_length=5000)] | None = None
@@ -221,6 +241,14 @@ class ProgramUpdate(InputSchema):
         default=None, description="Share of a won deal's booked amount credited as influence to each partner of record (docs/attribution.md)"
     )
     influence_credit_split: Literal["full", "equal"] | None = Field(default=None, description="full: each partner of record gets the share; equal: they share it")
+    downgrade_grace_days: GraceDays | None = None
+    dispute_ladder: DisputeLadder | None = Field(default=None, description="Scope-dispute escalation levels, lowest first")
+
+
+class DisputeLevelRead(ReadSchema):
+    name: str
+    days: int
+    deciders: list[str]
 
 
 class ProgramRead(ReadSchema):
@@ -233,6 +261,8 @@ class ProgramRead(ReadSchema):
     is_active: bool
     influence_credit_percent: Decimal
     influence_credit_split: str
+    downgrade_grace_days: int
+    dispute_ladder: list[DisputeLevelRead]
     tiers: list[TierRead]
 
 

@@ -36,11 +36,7 @@ from alliance.tiers.evaluation import (
 from alliance.tiers.metrics_repository import PartnerMetrics, TierMetricsRepository
 from alliance.tiers.models import TierRecommendation
 from alliance.tiers.repository import PendingRow, TierRecommendationRepository
-from alliance.tiers.vocabulary import (
-    DEFAULT_DOWNGRADE_GRACE_DAYS,
-    RecommendationAction,
-    RecommendationStatus,
-)
+from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
 
 # Called with (partners evaluated so far, partners to evaluate).
 Progress = Callable[[int, int], None]
@@ -130,14 +126,15 @@ def evaluate_partner(session: Session, actor: Actor, *, partner_id: int, today: 
 # --- the whole portfolio ----------------------------------------------------------------------
 
 
-def evaluate_all(session: Session, actor: Actor, *, today: date, on_progress: Progress | None = None,
-                 grace_days: int = DEFAULT_DOWNGRADE_GRACE_DAYS) -> EvaluationSummary:
+def evaluate_all(session: Session, actor: Actor, *, today: date, on_progress: Progress | None = None) -> EvaluationSummary:
     """Evaluate every partner in a program from a few grouped queries, then write the changed
-    recommendations in batches: upgrade at once, downgrade only after a grace period."""
+    recommendations in batches: upgrade at once, downgrade only after the program's grace period."""
     require(actor, Permission.PROGRAMS_WRITE)
     started = time.perf_counter()
     repository = TierRecommendationRepository(session)
-    ladders = {program.id: ladder_of(program) for program in repository.programs_with_tiers()}
+    programs = repository.programs_with_tiers()
+    ladders = {program.id: ladder_of(program) for program in programs}
+    grace = {program.id: program.downgrade_grace_days for program in programs}
     metrics = TierMetricsRepository(session).metrics(today=today)
     pending = repository.pending_by_partner()
     summary = EvaluationSummary(evaluated_on=today)
@@ -147,7 +144,7 @@ def evaluate_all(session: Session, actor: Actor, *, today: date, on_progress: Pr
     for done, found in enumerate(metrics.values(), start=1):
         ladder = ladders.get(found.program_id)
         if ladder:
-            _decide(found, ladder, pending.get(found.partner_id, []), today=today, grace_days=grace_days, evaluated_at=evaluated_at, plan=plan, summary=summary)
+            _decide(found, ladder, pending.get(found.partner_id, []), today=today, grace_days=grace[found.program_id], evaluated_at=evaluated_at, plan=plan, summary=summary)
         if on_progress and (done % PROGRESS_EVERY == 0 or done == total):
             on_progress(done, total)
     summary.superseded = repository.supersede(plan.supersede)

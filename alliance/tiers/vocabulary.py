@@ -18,8 +18,5 @@ class RecommendationStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
-# A downgrade is recommended only after the shortfall has lasted this long (programs commonly
-# allow a month to a quarter; the program model has no per-program setting yet).
-DEFAULT_DOWNGRADE_GRACE_DAYS = 90
 # How far ahead the tier forecast looks for certifications that stop counting.
 FORECAST_HORIZON_DAYS = 365

@@ -10,10 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from alliance.api.params import IdPath
+from alliance.cosell.escalation import deciders_in_words
 from alliance.identity.permissions import Permission, require
 from alliance.partners import program_service
-from alliance.partners.models import Tier
-from alliance.partners.schemas import TierUpdate
+from alliance.partners.models import Program, Tier
+from alliance.partners.schemas import ProgramUpdate, TierUpdate
 from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
 from alliance.web.forms import FormBody, Submission, form_values, submit
 from alliance.web.templating import render
@@ -26,6 +27,9 @@ TIER_FIELDS = (
 )
 CRITERION_KEY = re.compile(r"^criteria-(\d{1,3})-(metric|comparison|threshold)$")
 BLANK_ROWS = 2
+SETTINGS_FIELDS = ("name", "description", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days")
+LADDER_KEY = re.compile(r"^ladder-(\d{1,2})-(name|days|deciders)$")
+DECIDER_CHOICES = [("cam", "CAM"), ("ps_lead", "PS lead"), ("executive", "Executive"), ("program_admin", "Program admin")]
 
 
 @router.get("/programs")
@@ -39,7 +43,60 @@ def list_programs(request: Request, session: WebSession, actor: VendorActor) -> 
 def program_detail(request: Request, program_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     program = program_service.get_program(session, actor, program_id=program_id)
     counts = program_service.partner_counts_by_tier(session, actor)
-    return render(request, "programs/detail.html", {"program": program, "counts": counts})
+    context = {"program": program, "counts": counts, "decider_words": lambda roles: deciders_in_words(frozenset(roles))}
+    return render(request, "programs/detail.html", context)
+
+
+@router.get("/programs/{program_id}/settings")
+def edit_settings(request: Request, program_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    require(actor, Permission.PROGRAMS_WRITE)
+    program = program_service.get_program(session, actor, program_id=program_id)
+    return _settings_form(request, program, Submission(values=_settings_values(program)))
+
+
+@router.post("/programs/{program_id}/settings")
+def update_settings(request: Request, program_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    require(actor, Permission.PROGRAMS_WRITE)
+    ladder = _submitted_ladder(form)
+    # Blank fields are sent as null: a blank description clears it, a blank required field is refused.
+    values: dict[str, Any] = {k: v for k, v in form_values(form, optional=True).items() if k in SETTINGS_FIELDS}
+    values["is_active"] = form.get("is_active") == "on"
+    values["dispute_ladder"] = ladder
+    shown = {k: str(form.get(k, "")) for k in SETTINGS_FIELDS} | {"is_active": values["is_active"], "dispute_ladder": ladder}
+
+    def save(data: ProgramUpdate) -> Program:
+        return program_service.update_program(session, actor, program_id=program_id, data=data)
+
+    submission = submit(session, ProgramUpdate, values, save, shown=shown)
+    if submission.ok:
+        flash(request, "Program settings saved.")
+        return RedirectResponse(f"/console/programs/{program_id}#program-settings", status_code=303)
+    return _settings_form(request, program_service.get_program(session, actor, program_id=program_id), submission)
+
+
+def _submitted_ladder(form: FormData) -> list[dict[str, Any]]:
+    """Ladder rows in form order; a row without a name is removed (or unused)."""
+    rows: dict[int, dict[str, Any]] = {}
+    for key in form.keys():
+        match = LADDER_KEY.match(key)
+        if match:
+            row = rows.setdefault(int(match[1]), {"name": "", "days": "", "deciders": []})
+            row[match[2]] = [str(v) for v in form.getlist(key) if str(v)] if match[2] == "deciders" else str(form.get(key, "")).strip()
+    return [row for _, row in sorted(rows.items()) if row["name"]]
+
+
+def _settings_values(program: Program) -> dict[str, Any]:
+    values: dict[str, Any] = {name: "" if getattr(program, name) is None else str(getattr(program, name)) for name in SETTINGS_FIELDS}
+    values["influence_credit_percent"] = format(program.influence_credit_percent.normalize(), "f")
+    values["is_active"] = program.is_active
+    values["dispute_ladder"] = [dict(level) for level in program.dispute_ladder]
+    return values
+
+
+def _settings_form(request: Request, program: Program, submission: Submission[Any]) -> Response:
+    rows = list(submission.values.get("dispute_ladder", [])) + [{"name": "", "days": "", "deciders": []}]
+    context = {"program": program, "values": submission.values, "errors": submission.errors, "rows": rows, "decider_choices": DECIDER_CHOICES}
+    return render(request, "programs/settings_form.html", context, status_code=submission.status)
 
 
 @router.get("/tiers/{tier_id}/edit")

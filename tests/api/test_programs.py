@@ -33,6 +33,44 @@ class TestPrograms:
         response = client.patch(url, headers=world.headers("admin"), json={"name": "MSP+"})
         assert response.status_code == 200 and response.json()["name"] == "MSP+"
 
+    def test_program_settings_ladder_and_grace(self, client, world):
+        url = f"/api/v1/programs/{world.program_ids['si-regional']}"
+        program = client.get(url, headers=world.headers("admin")).json()
+        assert program["downgrade_grace_days"] == 90
+        assert [(level["name"], level["days"], level["deciders"]) for level in program["dispute_ladder"]] == [
+            ("CAM and PS lead", 5, ["cam", "ps_lead", "program_admin"]), ("Channel director", 5, ["program_admin"]),
+            ("VP channel", 10, ["executive", "program_admin"]),
+        ]
+        ladder = [{"name": "Account team", "days": 3, "deciders": ["cam", "cam", "ps_lead"]}, {"name": "VP channel", "days": 10, "deciders": ["executive"]}]
+        response = client.patch(url, headers=world.headers("admin"), json={"downgrade_grace_days": 30, "dispute_ladder": ladder})
+        assert response.status_code == 200, response.text
+        assert response.json()["downgrade_grace_days"] == 30
+        assert response.json()["dispute_ladder"][0] == {"name": "Account team", "days": 3, "deciders": ["cam", "ps_lead"]}
+        events = client.get("/api/v1/audit/events?action=program.updated&sort=-seq", headers=world.headers("auditor")).json()["items"]
+        assert events and events[0]["after"]["downgrade_grace_days"] == 30
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"downgrade_grace_days": -1},
+            {"downgrade_grace_days": 400},
+            {"downgrade_grace_days": None},
+            {"dispute_ladder": []},
+            {"dispute_ladder": None},
+            {"dispute_ladder": [{"name": "Team", "days": 0, "deciders": ["cam"]}]},
+            {"dispute_ladder": [{"name": "Team", "days": 3, "deciders": []}]},
+            {"dispute_ladder": [{"name": "Team", "days": 3, "deciders": ["auditor"]}]},
+            {"dispute_ladder": [{"name": "", "days": 3, "deciders": ["cam"]}]},
+            {"dispute_ladder": [{"name": "Team", "days": 3, "deciders": ["cam"]}] * 7},
+        ],
+    )
+    def test_bad_program_settings(self, client, world, body):
+        url = f"/api/v1/programs/{world.program_ids['si-regional']}"
+        response = client.patch(url, headers=world.headers("admin"), json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["details"]
+        assert client.get(url, headers=world.headers("admin")).json()["downgrade_grace_days"] == 90
+
     def test_missing(self, client, world):
         assert client.get("/api/v1/programs/99999", headers=world.headers("admin")).status_code == 404
         assert client.get("/api/v1/tiers/99999", headers=world.headers("admin")).status_code == 404

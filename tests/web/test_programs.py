@@ -97,3 +97,72 @@ class TestEditTier:
         response = post(client, f"/console/tiers/{tier_id}/edit", tier_form(client, tier_id) | {"deal_protection_days": ""})
         assert response.status_code == 422
         assert "cannot be null" in soup(response).find(id="f-deal_protection_days").find_parent(class_="field").get_text()
+
+
+def settings_form(client, program_id):  # type: ignore[no-untyped-def]
+    """The settings form as the browser would submit it (checkboxes as lists)."""
+    page = soup(client.get(f"/console/programs/{program_id}/settings"))
+    values: dict = {}
+    for field in page.select("#program-settings-form input[name], #program-settings-form select[name]"):
+        name = field["name"]
+        if name == "csrf_token":
+            continue
+        if field.name == "select":
+            values[name] = (field.find("option", selected=True) or field.find("option"))["value"]
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                values.setdefault(name, []).append(field.get("value", "on"))
+        else:
+            values[name] = field.get("value", "")
+    return values
+
+
+class TestProgramSettings:
+    def test_detail_shows_the_ladder_and_grace_in_words(self, client, login, world):
+        login("cam")
+        page = soup(client.get(f"/console/programs/{world.program_ids['si-regional']}"))
+        ladder = [li.get_text(" ", strip=True) for li in page.select("#dispute-ladder li")]
+        assert ladder[0].startswith("CAM and PS lead : 5 business days to decide, by a CAM, PS lead or program admin")
+        assert ladder[2].startswith("VP channel : 10 business days to decide, by an executive or program admin")
+        assert "90 days" in page.find(id="downgrade-grace").get_text()
+        assert page.find("a", string="Edit settings") is None
+
+    def test_admin_changes_grace_and_ladder(self, client, login, world):
+        login("admin")
+        program_id = world.program_ids["si-regional"]
+        url = f"/console/programs/{program_id}/settings"
+        values = settings_form(client, program_id)
+        assert values["ladder-0-deciders"] == ["cam", "ps_lead", "program_admin"] and values["ladder-3-name"] == ""
+        values |= {"downgrade_grace_days": "45", "ladder-1-name": "", "ladder-3-name": "CEO", "ladder-3-days": "15", "ladder-3-deciders": ["executive"]}
+        response = post(client, url, values, token_from=url)
+        assert response.status_code == 303, response.text
+        page = soup(client.get(f"/console/programs/{program_id}"))
+        ladder = [li.get_text(" ", strip=True) for li in page.select("#dispute-ladder li")]
+        assert [text.split(" :")[0] for text in ladder] == ["CAM and PS lead", "VP channel", "CEO"]
+        assert "15 business days to decide, by an executive." in ladder[2]
+        assert "45 days" in page.find(id="downgrade-grace").get_text()
+
+    def test_bad_rows_are_shown_at_their_row_and_nothing_changes(self, client, login, world):
+        login("admin")
+        program_id = world.program_ids["si-regional"]
+        url = f"/console/programs/{program_id}/settings"
+        values = settings_form(client, program_id) | {"downgrade_grace_days": "500", "ladder-1-days": "0", "ladder-2-deciders": []}
+        response = post(client, url, values, token_from=url)
+        assert response.status_code == 422
+        page = soup(response)
+        rows = page.select("#ladder-table tbody tr")
+        assert "row-error" in rows[1]["class"] and "row-error" in rows[2]["class"] and "row-error" not in rows[0].get("class", [])
+        assert page.select_one("#f-downgrade_grace_days")["value"] == "500"
+        assert "90 days" in soup(client.get(f"/console/programs/{program_id}")).find(id="downgrade-grace").get_text()
+
+    def test_blank_name_is_refused(self, client, login, world):
+        login("admin")
+        program_id = world.program_ids["si-regional"]
+        url = f"/console/programs/{program_id}/settings"
+        response = post(client, url, settings_form(client, program_id) | {"name": ""}, token_from=url)
+        assert response.status_code == 422 and "cannot be empty" in soup(response).get_text()
+
+    def test_only_program_admins(self, client, login, world):
+        login("cam")
+        url = f"/console/programs/{world.program_ids['si-regional']}/settings"
+        assert client.get(url).status_code == 403

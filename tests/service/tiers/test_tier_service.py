@@ -10,7 +10,7 @@ from alliance.audit.models import AuditEvent
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.scope import Actor, PartnerScope, Role
 from alliance.kit.pagination import PageRequest
-from alliance.partners.models import Partner
+from alliance.partners.models import Partner, Program
 from alliance.tiers import service as tier_service
 from alliance.tiers.forecast import certified_metrics
 from alliance.tiers.metrics_repository import TierMetricsRepository
@@ -175,6 +175,16 @@ class TestEvaluateAll:
         with db.session_scope(PartnerScope.system(reason="test"), write=False) as session:
             queue = tier_service.recommendation_queue(session, admin, page=PageRequest())
             assert [(v.recommendation.id, v.partner_name) for v in queue.items] == [(downgrade.id, "Northwind Consulting")]
+
+    def test_grace_period_is_the_programs(self, db, world, data, admin):
+        silver_capacity(data, world.a.id)
+        set_tier(db, world.a.id, world.tier_ids["si-regional/gold"])
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            session.execute(update(Program).where(Program.key == "si-regional").values(downgrade_grace_days=30))
+        run(db, admin, TODAY)
+        [hold] = recommendations(db, world.a.id)
+        assert hold.grace_until == TODAY + timedelta(days=30)
+        assert run(db, admin, TODAY + timedelta(days=31)).downgrades == 1
 
     def test_recovery_clears_the_grace_period(self, db, world, data, admin):
         set_tier(db, world.a.id, world.tier_ids["si-regional/silver"])

@@ -31,6 +31,9 @@ def test_minimal_program():
         (_program(tiers=TIER.format(key="a", name="A") + TIER.format(key="a", name="B")), 2, "programs[0]"),
         (_program(extra="    colour: blue\n"), 5, "programs[0].colour"),
         (_program(tiers=TIER.format(key="a", name="A").replace("90", "-3")), 8, "programs[0].tiers[0].benefits.deal_protection_days"),
+        (_program(extra="    downgrade_grace_days: 400\n"), 5, "programs[0].downgrade_grace_days"),
+        (_program(extra="    dispute_ladder:\n      - {name: Team, days: 3, deciders: [cam]}\n      - {name: VP, days: 3, deciders: [auditor]}\n"), 7,
+         "programs[0].dispute_ladder[1].deciders[0]"),
     ],
 )
 def test_errors_point_at_line_and_field(text, line, field):
@@ -39,6 +42,14 @@ def test_errors_point_at_line_and_field(text, line, field):
     problem = error.value.problems[0]
     assert problem.field == field
     assert problem.line == line
+
+
+def test_settings_default_and_load():
+    program = parse_programs(_program()).programs[0]
+    assert program.downgrade_grace_days == 90 and [level.name for level in program.dispute_ladder] == ["CAM and PS lead", "Channel director", "VP channel"]
+    text = _program(extra="    downgrade_grace_days: 30\n    dispute_ladder:\n      - {name: Account team, days: 4, deciders: [cam, ps_lead]}\n")
+    program = parse_programs(text).programs[0]
+    assert program.downgrade_grace_days == 30 and [(lv.name, lv.days, lv.deciders) for lv in program.dispute_ladder] == [("Account team", 4, ["cam", "ps_lead"])]
 
 
 def test_duplicate_program_keys():

@@ -167,7 +167,11 @@ def cosell_report(
 def cosell_report_csv(
     session: DbSession, actor: CurrentActor, start: StartQuery = None, end: EndQuery = None, group_by: GroupByQuery = "team",
 ) -> StreamingResponse:
-    report = report_service.cosell_report(session, actor, start=start, end=end, group_by=group_by)
+    return cosell_csv_download(report_service.cosell_report(session, actor, start=start, end=end, group_by=group_by))
+
+
+def cosell_csv_download(report: report_service.CosellReport) -> StreamingResponse:
+    """The report as a CSV attachment; shared with the console's download."""
     name = f"cosell_{report.group_by}_{report.start.isoformat()}_{report.end.isoformat()}.csv"
     return StreamingResponse(
         _csv_lines(report), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'},

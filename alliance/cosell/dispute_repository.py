@@ -38,6 +38,8 @@ class DisputeRepository(Repository[ScopeDispute]):
             statement = statement.where(overdue_at(now) if filters.overdue else ~overdue_at(now))
         if filters.partner_id:
             statement = statement.where(ScopeDispute.partner_id == filters.partner_id)
+        if filters.engagement_id:
+            statement = statement.where(ScopeDispute.engagement_id == filters.engagement_id)
         return statement.order_by(ScopeDispute.opened_at.desc(), ScopeDispute.id.desc())
 
     def due(self, now: datetime) -> list[ScopeDispute]:

@@ -59,6 +59,7 @@ class DisputeRead(ReadSchema):
     level_name: str = ""
     level_deadline_at: datetime | None
     overdue: bool = False
+    deciders: list[str] = Field(default_factory=list, description="Vendor roles that decide at the current level (the program's ladder)")
     escalations: list[dict[str, Any]]
     resolved_at: datetime | None
     decided_by_user_id: int | None
@@ -72,6 +73,7 @@ class DisputeRead(ReadSchema):
         read = cls.model_validate(view.dispute)
         read.level_name = view.level_name
         read.overdue = view.overdue
+        read.deciders = sorted(view.deciders)
         return read
 
 
@@ -83,6 +85,8 @@ class DisputeView:
     dispute: ScopeDispute
     level_name: str
     overdue: bool
+    deciders: frozenset[str]  # role values that decide at the dispute's level (program data)
+    deciders_text: str  # the same in words: "a CAM, PS lead or program admin"
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class DisputeFilters:
     level: int | None = None
     overdue: bool | None = None  # open and past the current level's deadline
     partner_id: int | None = None
+    engagement_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ decided with a rationale; a plan-activity decision becomes a new plan version.
 
 Who may do what: the partner admin of the plan's (or protected account's) partner, and vendor
 CAMs, PS leads and program admins open disputes; vendor CAMs, PS leads and program admins
-escalate. At the first level (CAM and PS lead) a CAM, PS lead or program admin decides; above
-it only a program admin does — the ladder's higher rungs (channel director, VP channel) act
-through the program admin role. Partners read their own disputes; vendor users read all.
+escalate. Who decides is the program's data: each ladder level names its deciding roles (by
+default a CAM, PS lead or program admin at the first level, a program admin for the channel
+director, an executive or program admin for the VP channel). Partners read their own disputes;
+vendor users read all.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.registrations.protection import business_days_between
 
 VENDOR_ROLES = frozenset({Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN})
-FIRST_LEVEL_DECIDERS = VENDOR_ROLES
 AUDITED_IDS = 1000  # the sweep's audit event names this many ids; the count is always exact
 DISPUTE_FIELDS = ("status", "level", "level_deadline_at", "resolved_at", "decision_lead", "decision_split", "rationale", "resulting_version_id")
 
@@ -129,9 +129,12 @@ def decide_dispute(session: Session, actor: Actor, *, dispute_id: int, data: Dis
     if actor.is_partner:
         raise PermissionDenied("Disputes are decided by the vendor's escalation ladder.")
     dispute = _locked_open(session, dispute_id)
-    allowed = FIRST_LEVEL_DECIDERS if dispute.level == 0 else {Role.PROGRAM_ADMIN}
-    if actor.role not in allowed:
-        raise PermissionDenied(f"At level {dispute.level} a dispute is decided by {'a CAM, PS lead or program admin' if dispute.level == 0 else 'a program admin'}.")
+    ladder = _ladders(session, [dispute.partner_id])[dispute.partner_id]
+    allowed = escalation.deciders_at(ladder, dispute.level)
+    if actor.role.value not in allowed:
+        raise PermissionDenied(
+            f"At the {escalation.level_name(ladder, dispute.level)} level the program's ladder has this dispute decided by {escalation.deciders_in_words(allowed)}.",
+        )
     before = snapshot(dispute, DISPUTE_FIELDS)
     if dispute.plan_id is not None and dispute.activity_id is not None:
         version = plan_service.record_decision_version(
@@ -182,6 +185,8 @@ def present(session: Session, disputes: list[ScopeDispute] | Any) -> list[Disput
         DisputeView(
             dispute=d, level_name=escalation.level_name(ladders[d.partner_id], d.level),
             overdue=d.status == DisputeStatus.OPEN and escalation.is_due(d.level_deadline_at, now),
+            deciders=escalation.deciders_at(ladders[d.partner_id], d.level),
+            deciders_text=escalation.deciders_in_words(escalation.deciders_at(ladders[d.partner_id], d.level)),
         )
         for d in disputes
     ]

@@ -81,7 +81,10 @@ class CosellReport:
 
 def _window(start: date | None, end: date | None) -> tuple[date, date]:
     end = end or clock.today()
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    # The query runs up to the day after `end`; date.max has none.
+    if end >= date.max:
+        raise RuleViolation("The period must end before 9999-12-31.", details=[{"field": "end", "message": "must be before 9999-12-31"}])
+    start = start or date.fromordinal(max(1, end.toordinal() - DEFAULT_DAYS + 1))
     if start > end:
         raise RuleViolation("The period starts after it ends.", details=[{"field": "start", "message": "must be on or before end"}])
     return start, end

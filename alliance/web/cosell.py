@@ -4,6 +4,7 @@ and watch breaches in the console. Every page calls cosell.request_service, as t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,11 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from alliance.api.params import IdPath, PageParams
-from alliance.cosell import request_service, routing_service
+from alliance.cosell import label_service, request_service, routing_service
+from alliance.cosell.label_repository import RegistrationLabel
 from alliance.cosell.request_repository import RequestFilters
 from alliance.cosell.request_schemas import (
     AssignmentRequest,
     RequestAction,
+    RequestView,
     ResourceRequestCreate,
 )
 from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
@@ -74,7 +77,9 @@ def portal_list(request: Request, session: WebSession, actor: PortalActor, page:
     chosen = query_choice(status, [s.value for s in RequestStatus])
     filters = RequestFilters(status=RequestStatus(chosen) if chosen else None)
     found = request_service.list_requests(session, actor, filters=filters, page=page)
-    context = {"requests": found, "sla": sla_of(found.items, session), "status": chosen, **_labels()}
+    context = {
+        "requests": found, "sla": sla_of(found.items, session), "status": chosen, "registrations": _registrations(session, actor, found.items), **_labels(),
+    }
     return render(request, "cosell/portal_list.html", context)
 
 
@@ -112,7 +117,8 @@ def queue(
     found = request_service.list_requests(session, actor, filters=filters, page=page)
     context = {
         "requests": found, "sla": sla_of(found.items, session), "teams": teams, "team_names": {t.id: t.name for t in teams},
-        "team_id": team_id, "status": chosen, "mine": is_mine, "is_resource": actor.role == Role.COSELL_RESOURCE, **_labels(),
+        "registrations": _registrations(session, actor, found.items), "team_id": team_id, "status": chosen, "mine": is_mine,
+        "is_resource": actor.role == Role.COSELL_RESOURCE, **_labels(),
     }
     return render(request, "cosell/queue.html", context)
 
@@ -123,7 +129,10 @@ def breaches(request: Request, session: WebSession, actor: VendorActor, page: Pa
     team_id = query_int(team)
     team_id = team_id if team_id in {t.id for t in teams} else None
     found = request_service.list_breaches(session, actor, team_id=team_id, page=page)
-    context = {"requests": found, "teams": teams, "team_names": {t.id: t.name for t in teams}, "team_id": team_id, **_labels()}
+    context = {
+        "requests": found, "teams": teams, "team_names": {t.id: t.name for t in teams}, "registrations": _registrations(session, actor, found.items),
+        "team_id": team_id, **_labels(),
+    }
     return render(request, "cosell/breaches.html", context)
 
 
@@ -168,6 +177,11 @@ def assign(request: Request, request_id: IdPath, session: WebSession, actor: Ven
     return _detail(request, session, actor, request_id=request_id, forms={"assign": submission})
 
 
+def _registrations(session: Session, actor: Actor, views: Sequence[RequestView]) -> dict[int, RegistrationLabel]:
+    """The page's registrations by name, in one query."""
+    return label_service.label_registrations(session, actor, registration_ids=(v.request.registration_id for v in views))
+
+
 def _detail(request: Request, session: Session, actor: Actor, *, request_id: int, forms: dict[str, Submission[Any]] | None = None) -> Response:
     found = request_service.view_request(session, actor, request_id=request_id)
     r = found.request
@@ -176,6 +190,7 @@ def _detail(request: Request, session: Session, actor: Actor, *, request_id: int
     teams = routing_service.list_teams(session, actor)
     context = {
         "view": found, "r": r, "sla": sla_of([found], session)[r.id], "forms": forms,
+        "registration": label_service.label_registrations(session, actor, registration_ids=[r.registration_id]).get(r.registration_id),
         "can_act": actor.role in request_service.RESPONDER_ROLES,
         "actions": [a for a, sources in ALLOWED.items() if r.status in sources],
         "resources": [(str(u.id), u.name) for u in resources], "resource_names": {u.id: u.name for u in resources},

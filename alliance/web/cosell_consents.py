@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from alliance.api.params import IdPath, PageParams
-from alliance.cosell import engagement_service
+from alliance.cosell import engagement_service, label_service
 from alliance.cosell.engagement_schemas import (
     ConsentCreate,
     ConsentFilters,
@@ -91,8 +91,11 @@ def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest
     forms = forms or {}
     accounts = _accounts(session, actor)
     give_form = forms.get("give") or Submission()
+    consents = engagement_service.list_consents(session, actor, filters=ConsentFilters(), page=page)
+    # A consent outlives the registration that made the account the partner's: name those too.
+    named = label_service.name_consent_accounts(session, actor, consent_ids=[c.id for c in consents.items if c.customer_id not in accounts])
     context = {
-        "consents": engagement_service.list_consents(session, actor, filters=ConsentFilters(), page=page),
+        "consents": consents, "consent_accounts": {**named, **accounts},
         "accounts": accounts, "account_options": [(str(k), v) for k, v in accounts.items()], "activity_options": ACTIVITY_OPTIONS,
         "is_admin": actor.role == Role.PARTNER_ADMIN, "values": give_form.values, "errors": give_form.errors, "forms": forms, "today": clock.today(),
     }

@@ -1,6 +1,7 @@
-"""Scope disputes: opened on a co-delivery plan activity from the plan page (either side), read by
-partners in the portal, and worked by the vendor on a board by escalation level and deadline,
-where they are escalated or decided with a lead and a rationale. Calls cosell.dispute_service."""
+"""Scope disputes: opened on a co-delivery plan activity from the plan page (either side) or on a
+vendor PS engagement from its console page, read by partners in the portal, and worked by the
+vendor on a board by escalation level and deadline, where they are escalated or decided with a
+lead and a rationale. Calls cosell.dispute_service."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from alliance.api.params import IdPath, PageParams
-from alliance.cosell import dispute_service
+from alliance.cosell import dispute_service, label_service
 from alliance.cosell.dispute_schemas import (
     DisputeCreate,
     DisputeDecision,
@@ -20,9 +21,9 @@ from alliance.cosell.dispute_schemas import (
     DisputeFilters,
 )
 from alliance.cosell.vocabulary import DisputeStatus
-from alliance.identity.scope import Actor, Role
+from alliance.identity.scope import Actor
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
-from alliance.web import cosell_plans
+from alliance.web import cosell_engagements, cosell_plans
 from alliance.web.deps import (
     PortalActor,
     VendorActor,
@@ -66,10 +67,25 @@ def _open(request: Request, session: Session, actor: Actor, *, plan_id: int, for
     return cosell_plans.render_plan(request, session, actor, plan_id=plan_id, base=base, forms={"dispute": submission})
 
 
+@router.post(cosell_engagements.CONSOLE + "/{engagement_id}/disputes", dependencies=[Depends(vendor_actor)])
+def console_open_on_engagement(request: Request, engagement_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    values = {"engagement_id": engagement_id, **{k: v for k, v in form_values(form).items() if k == "subject"}}
+
+    def open_(data: DisputeCreate) -> Any:
+        return dispute_service.open_dispute(session, actor, data=data)
+
+    submission = submit(session, DisputeCreate, values, open_, shown=echo(form))
+    if submission.ok:
+        flash(request, "Dispute opened: the escalation ladder's first level decides it.")
+        return RedirectResponse("/console/disputes", status_code=303)
+    return cosell_engagements.render_engagement(request, session, actor, engagement_id=engagement_id, dispute=submission)
+
+
 @router.get("/portal/disputes", dependencies=[Depends(portal_actor)])
 def portal_disputes(request: Request, session: WebSession, actor: PortalActor, page: PageParams) -> Response:
     found = dispute_service.list_disputes(session, actor, filters=DisputeFilters(), page=page)
-    return render(request, "cosell/portal_disputes.html", {"disputes": found})
+    subjects = label_service.describe_disputes(session, actor, dispute_ids=[v.dispute.id for v in found.items])
+    return render(request, "cosell/portal_disputes.html", {"disputes": found, "subjects": subjects})
 
 
 @router.get("/console/disputes", dependencies=[Depends(vendor_actor)])
@@ -115,10 +131,11 @@ def _board(request: Request, session: Session, actor: Actor, *, forms: dict[str,
         levels.setdefault((view.dispute.level, view.level_name), []).append(view)
     resolved = dispute_service.list_disputes(session, actor, filters=DisputeFilters(status=DisputeStatus.RESOLVED), page=PageRequest(limit=RESOLVED_SHOWN))
     forms = forms or {}
+    subjects = label_service.describe_disputes(session, actor, dispute_ids=[v.dispute.id for v in (*open_.items, *resolved.items)])
     context = {
-        "levels": sorted(levels.items()), "open_total": open_.total, "resolved": resolved, "forms": forms,
-        "can_escalate": actor.role in dispute_service.VENDOR_ROLES, "is_admin": actor.role == Role.PROGRAM_ADMIN,
-        "first_deciders": dispute_service.FIRST_LEVEL_DECIDERS, "lead_options": [(k.value, v) for k, v in cosell_plans.LEAD_LABELS.items()],
+        "levels": sorted(levels.items()), "open_total": open_.total, "resolved": resolved, "forms": forms, "subjects": subjects,
+        "can_escalate": actor.role in dispute_service.VENDOR_ROLES,
+        "lead_options": [(k.value, v) for k, v in cosell_plans.LEAD_LABELS.items()],
         "lead_labels": cosell_plans.LEAD_LABELS,
     }
     return render(request, "cosell/disputes_board.html", context, status_code=max((s.status for s in forms.values()), default=200))

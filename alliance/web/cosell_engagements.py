@@ -1,6 +1,7 @@
-"""Vendor PS engagements in the console: staff one (the rules of engagement may block it, and the
-page then says which rule and the way forward; program admins may override with a reason), and
-read the engagements and the rule-of-engagement violations. Calls cosell.engagement_service."""
+"""Vendor PS engagements in the console: staff one on a customer picked by name (the rules of
+engagement may block it, and the page then says which rule and the way forward; program admins
+may override with a reason), read the engagements and the rule-of-engagement violations, and open
+one engagement with its disputes. Calls cosell.engagement_service."""
 
 from __future__ import annotations
 
@@ -10,17 +11,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.api.params import PageParams
-from alliance.cosell import engagement_service
+from alliance.api.params import IdPath, PageParams
+from alliance.cosell import dispute_service, engagement_service, label_service
+from alliance.cosell.dispute_schemas import DisputeFilters
 from alliance.cosell.engagement_schemas import (
     EngagementFilters,
     PsEngagementCreate,
     ViolationFilters,
 )
 from alliance.cosell.vocabulary import Activity
+from alliance.errors import NotFound, RuleViolation
 from alliance.identity import service as identity_service
 from alliance.identity.scope import Actor, Role
-from alliance.kit.pagination import PageRequest
+from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.web.cosell_plans import DISPUTE_OPENERS, LEAD_LABELS
 from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.templating import render
@@ -29,6 +33,8 @@ router = APIRouter()
 CONSOLE = "/console/engagements"
 VENDOR_ONLY = [Depends(vendor_actor)]
 ACTIVITY_OPTIONS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Activity]
+NONE_PICKED = "Type the customer's name and pick the customer from the suggestions."
+UNKNOWN_CUSTOMER = "There is no such customer: type the name again and pick one of the suggestions."
 
 
 @router.get(CONSOLE, dependencies=VENDOR_ONLY)
@@ -41,14 +47,53 @@ def staff(request: Request, session: WebSession, actor: VendorActor, form: FormB
     values = {k: v for k, v in form_values(form).items() if k in PsEngagementCreate.model_fields}
 
     def create(data: PsEngagementCreate) -> Any:
-        return engagement_service.create_engagement(session, actor, data=data)
+        try:
+            return engagement_service.create_engagement(session, actor, data=data)
+        except NotFound as exc:
+            # The customer is the one record staffing looks up by id: a stale or forged pick is
+            # that field's error, not a missing page.
+            raise RuleViolation(UNKNOWN_CUSTOMER, details=[{"field": "customer_id", "message": UNKNOWN_CUSTOMER}]) from exc
 
     submission = submit(session, PsEngagementCreate, values, create, shown=echo(form))
     if submission.ok:
         overridden = submission.result is not None and submission.result.outcome == "overridden"
         flash(request, "Staffed by override: a violation is on the protecting partner's record." if overridden else "Engagement staffed.")
         return RedirectResponse(CONSOLE, status_code=303)
-    return _page(request, session, actor, page=PageRequest(), submission=submission)
+    return _page(request, session, actor, page=PageRequest(), submission=_customer_picker(session, actor, submission))
+
+
+@router.get(CONSOLE + "/{engagement_id}", dependencies=VENDOR_ONLY)
+def engagement(request: Request, engagement_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return render_engagement(request, session, actor, engagement_id=engagement_id)
+
+
+def render_engagement(request: Request, session: Session, actor: Actor, *, engagement_id: int, dispute: Submission[Any] | None = None) -> Response:
+    """One engagement, its disputes and the form that opens one (cosell_disputes re-renders it with errors)."""
+    found = engagement_service.get_engagement(session, actor, engagement_id=engagement_id)
+    disputes = dispute_service.list_disputes(session, actor, filters=DisputeFilters(engagement_id=engagement_id), page=PageRequest(limit=MAX_LIMIT))
+    dispute = dispute or Submission()
+    context = {
+        "e": found, "disputes": disputes, "dispute": dispute, "lead_labels": LEAD_LABELS,
+        "customer_names": label_service.name_customers(session, actor, customer_ids=[found.customer_id]),
+        "partner_names": label_service.name_partners(session, actor, partner_ids=[found.protecting_partner_id]),
+        "user_names": {u.id: u.name for u in identity_service.vendor_users(session)},
+        "can_dispute": actor.role in DISPUTE_OPENERS and found.protecting_partner_id is not None,
+    }
+    return render(request, "cosell/engagement.html", context, status_code=dispute.status)
+
+
+def _customer_picker(session: Session, actor: Actor, submission: Submission[Any]) -> Submission[Any]:
+    """Customer errors go next to the name the user typed; a bad pick is dropped so the widget
+    does not show it as chosen, and a good one is shown by its name."""
+    picked = str(submission.values.get("customer_id", "")).strip()
+    if submission.errors.pop("customer_id", None) is not None:
+        submission.errors["customer_name"] = UNKNOWN_CUSTOMER if picked else NONE_PICKED
+        if submission.errors.get("__all__") == UNKNOWN_CUSTOMER:
+            del submission.errors["__all__"]
+        submission.values["customer_id"] = ""
+    elif picked.isdigit() and not submission.values.get("customer_name"):
+        submission.values["customer_name"] = label_service.name_customers(session, actor, customer_ids=[int(picked)]).get(int(picked), "")
+    return submission
 
 
 def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest, submission: Submission[Any]) -> Response:
@@ -56,9 +101,14 @@ def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest
     errors = submission.errors
     # A blocked engagement: the service's Conflict names the rule and the way forward.
     blocked = {"rule": errors["activity"], "way_forward": errors["way_forward"]} if submission.status == 409 and "way_forward" in errors else None
+    found = engagement_service.list_engagements(session, actor, filters=EngagementFilters(), page=page)
+    violations = engagement_service.list_violations(session, actor, filters=ViolationFilters(), page=PageRequest())
     context = {
-        "engagements": engagement_service.list_engagements(session, actor, filters=EngagementFilters(), page=page),
-        "violations": engagement_service.list_violations(session, actor, filters=ViolationFilters(), page=PageRequest()),
+        "engagements": found, "violations": violations,
+        "customer_names": label_service.name_customers(session, actor, customer_ids=[*(e.customer_id for e in found.items), *(v.customer_id for v in violations.items)]),
+        "partner_names": label_service.name_partners(
+            session, actor, partner_ids=[*(e.protecting_partner_id for e in found.items), *(v.partner_id for v in violations.items)],
+        ),
         "values": submission.values, "errors": {k: v for k, v in errors.items() if not blocked or k not in ("activity", "way_forward", "__all__")},
         "blocked": blocked, "can_staff": actor.role in engagement_service.STAFFING_ROLES, "can_override": actor.role == Role.PROGRAM_ADMIN,
         "staff_options": [(str(u.id), u.name) for u in staff_users], "staff_names": {u.id: u.name for u in staff_users},

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from alliance.api.params import IdPath
-from alliance.cosell import plan_service, plans
+from alliance.cosell import label_service, plan_service, plans
 from alliance.cosell.plan_schemas import MAX_ROWS, PlanProposal
 from alliance.cosell.vocabulary import Activity, Lead
 from alliance.errors import NotFound
@@ -217,6 +217,7 @@ def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, bas
         "comparison": comparison, "base": f"{base}/{plan_id}", "side": side, "signed": signed,
         "can_sign": side is not None and latest.status == "proposed" and not signed[side.value],
         "registration_url": ("/portal" if base == PORTAL else "/console") + f"/registrations/{plan.registration_id}",
+        "registration": label_service.label_registrations(session, actor, registration_ids=[plan.registration_id]).get(plan.registration_id),
         "forms": forms, "values": values, "errors": proposal.errors if proposal else {},
         "row_count": max(used, default=-1) + 1 + BLANK_ROWS, "activity_options": ACTIVITY_OPTIONS,
         "lead_options": [(k.value, v) for k, v in LEAD_LABELS.items()], "lead_labels": LEAD_LABELS,

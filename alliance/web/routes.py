@@ -18,6 +18,8 @@ from alliance.web import (
     cosell_disputes,
     cosell_engagements,
     cosell_plans,
+    cosell_report,
+    cosell_routing,
     customers,
     enablement,
     partners,
@@ -32,7 +34,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 # The console and portal page modules, all mounted behind login; tests walk them for isolation checks.
 PAGE_MODULES = (
     console, partners, contacts, programs, audit, portal, customers, registrations, attribution, enablement, tiers,
-    cosell, cosell_plans, cosell_engagements, cosell_disputes, cosell_consents,
+    cosell, cosell_plans, cosell_engagements, cosell_disputes, cosell_consents, cosell_routing, cosell_report,
 )
 
 

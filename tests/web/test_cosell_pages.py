@@ -3,6 +3,7 @@ act on and assign requests, and see SLA breaches."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -204,7 +205,7 @@ class TestEngagements:
     def test_field_errors_and_roles_without_rights(self, client, login, world, db):
         login("ps_lead")
         response = post(client, "/console/engagements", {"activity": "implementation"}, token_from="/console/engagements")
-        assert response.status_code == 422 and {"customer_id", "staffed_user_id", "starts_on"} <= set(errors_of(response))
+        assert response.status_code == 422 and {"customer_name", "staffed_user_id", "starts_on"} <= set(errors_of(response))
         login("cam")
         assert soup(client.get("/console/engagements")).find(id="staff-form") is None
         refused = post(client, "/console/engagements", self.staff_form(world, 1), token_from="/console/engagements")
@@ -236,6 +237,7 @@ class TestDisputes:
         assert post(client, f"/console/disputes/{dispute_id}/escalate", {"reason": "Needs the channel director"}).status_code == 303
         board = soup(client.get("/console/disputes"))
         assert board.select_one("#level-1 article") is not None and board.select_one("#level-1 form[action$='/decision']") is None
+        assert "decided here by a program admin" in board.select_one("#level-1 article").get_text(" ", strip=True)
         assert post(client, f"/console/disputes/{dispute_id}/decision", {"lead": "si", "rationale": "The SI scoped it"}).status_code == 403
         login("admin")
         decided = post(client, f"/console/disputes/{dispute_id}/decision", {"lead": "joint", "rationale": "Both sides staff it"}, token_from="/console/disputes")
@@ -307,3 +309,117 @@ class TestStartPlan:
         assert client.get(link, follow_redirects=False).headers["location"] == good.headers["location"]
         login("b_admin")
         assert client.get(link).status_code == 404
+
+
+NUMBERED = re.compile(r"#\d+")
+
+
+def main_text(response: Any) -> str:
+    """What the page shows (navigation and scripts aside)."""
+    return soup(response).find("main").get_text(" ", strip=True)
+
+
+def statements_during(db, fetch: Any) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def remember(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert fetch().status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    return len(statements)
+
+
+def more_requests(db, world, count: int) -> None:  # type: ignore[no-untyped-def]
+    """More co-sell requests on partner A's world deal registration."""
+    from alliance.cosell import request_service
+    from alliance.cosell.request_schemas import ResourceRequestCreate
+    from alliance.identity.scope import scope_for
+
+    user = Actor(user_id=world.a.user_id, role=Role.PARTNER_USER, partner_id=world.a.id, label=world.emails["a_user"])
+    registration_id = world.registrations()["a"]
+    with db.session_scope(scope_for(user)) as session:
+        for index in range(count):
+            data = ResourceRequestCreate(request_type="solution_architect", needed_by=clock.today() + timedelta(days=5), description=f"Help {index}")
+            request_service.create_request(session, user, registration_id=registration_id, data=data)
+
+
+class TestNames:
+    """Pages name registrations, partners and customers as people know them, never "#12"."""
+
+    def test_console_queue_breaches_and_request_name_the_registration_and_partner(self, client, login, world, cosell):
+        a = cosell["a"]
+        login("admin")
+        queue = client.get("/console/cosell")
+        row = soup(queue).find(id=f"cosell-request-{a['request_id']}")
+        assert row.find("a", href=f"/console/registrations/{a['registration_id']}").get_text(strip=True) == "Tenancy Alpha Clinics — A project"
+        assert row.find("a", href=f"/console/partners/{world.a.id}").get_text(strip=True) == "Northwind Consulting"
+        assert "Blue Harbor" in main_text(queue) and not NUMBERED.search(main_text(queue))
+
+        detail = client.get(detail_url(cosell))
+        header = soup(detail).select_one(".page-header")
+        assert "Tenancy Alpha Clinics — A project" in header.get_text() and header.find("a", href=f"/console/partners/{world.a.id}") is not None
+        assert header.find("a", href=f"/console/registrations/{a['registration_id']}") is not None
+        assert not NUMBERED.search(main_text(detail))
+
+        clock.freeze(clock.now() + timedelta(days=10))
+        breaches = client.get("/console/cosell/breaches")
+        assert "Tenancy Beta Freight — B project" in main_text(breaches) and not NUMBERED.search(main_text(breaches))
+
+        panel = soup(client.get(f"/console/registrations/{a['registration_id']}")).find(id="cosell")
+        assert panel.find("a", href=detail_url(cosell)).get_text(strip=True) == "Open" and not NUMBERED.search(panel.get_text())
+
+    def test_plan_pages_name_the_registration(self, client, login, world, cosell):
+        a = cosell["a"]
+        login("cam")
+        console = soup(client.get(f"/console/cosell/plans/{a['plan_id']}"))
+        crumb = console.select_one(".breadcrumbs a")
+        assert crumb["href"] == f"/console/registrations/{a['registration_id']}" and crumb.get_text(strip=True) == "Tenancy Alpha Clinics — A project"
+        assert console.select_one(".plan-of").find("a", href=f"/console/partners/{world.a.id}").get_text(strip=True) == "Northwind Consulting"
+        assert not NUMBERED.search(console.find("main").get_text())
+        login("a_admin")
+        portal = client.get(f"/portal/cosell/plans/{a['plan_id']}")
+        assert soup(portal).select_one(".breadcrumbs a").get_text(strip=True) == "Tenancy Alpha Clinics — A project"
+        assert "/console/partners" not in portal.text and not NUMBERED.search(main_text(portal))
+
+    def test_portal_lists_name_only_the_partners_own_registrations(self, client, login, cosell):
+        login("a_user")
+        page = client.get("/portal/cosell")
+        link = soup(page).find("a", href=f"/portal/registrations/{cosell['a']['registration_id']}#cosell")
+        assert link.get_text(strip=True) == "Tenancy Alpha Clinics — A project"
+        text = main_text(page)
+        assert not NUMBERED.search(text) and "Tenancy Beta" not in text and "Blue Harbor" not in text
+
+    def test_disputes_say_what_they_are_about(self, client, login, world, cosell):
+        a = cosell["a"]
+        login("a_admin")
+        url = f"/portal/cosell/plans/{a['plan_id']}"
+        assert post(client, f"{url}/disputes", {"activity_id": str(a["activity_id"]), "subject": "We lead the build"}, token_from=url).status_code == 303
+        portal = client.get("/portal/disputes")
+        row = soup(portal).select_one("#disputes tbody tr")
+        assert "Implementation in the co-delivery plan for Tenancy Alpha Clinics — A project" in row.get_text(" ", strip=True)
+        assert row.find("a", href=url) is not None and not NUMBERED.search(main_text(portal))
+
+        login("cam")
+        board = client.get("/console/disputes")
+        article = soup(board).select_one("#level-0 article")
+        assert "Implementation in the co-delivery plan for Tenancy Alpha Clinics — A project" in article.get_text(" ", strip=True)
+        assert article.find("a", href=f"/console/partners/{world.a.id}").get_text(strip=True) == "Northwind Consulting"
+        assert article.find("a", href=f"/console/cosell/plans/{a['plan_id']}") is not None and not NUMBERED.search(main_text(board))
+
+        login("b_admin")
+        other = main_text(client.get("/portal/disputes"))
+        assert "Tenancy Alpha" not in other and "Northwind" not in other and "We lead the build" not in other
+
+    def test_the_queue_names_a_page_in_a_fixed_number_of_queries(self, client, login, db, world, cosell):
+        login("cam")
+        few = statements_during(db, lambda: client.get("/console/cosell"))
+        more_requests(db, world, 6)
+        page = client.get("/console/cosell")
+        assert len(soup(page).select("#cosell-queue tbody tr")) == 8 and "Tenancy Alpha Hospital — A deal" in main_text(page)
+        assert statements_during(db, lambda: client.get("/console/cosell")) == few

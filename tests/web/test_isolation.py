@@ -28,7 +28,21 @@ def cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    # Routing B's co-sell request created the default calendars, teams and rules (vendor data).
+    cosell_of_b(world)
+    if not hasattr(world, "routing_ids"):
+        from alliance.cosell import routing_service
+        from alliance.identity.scope import Actor, PartnerScope
+
+        operator = Actor.system(label="test")
+        with world.db.session_scope(PartnerScope.system(reason="test routing ids"), write=False) as session:
+            world.routing_ids = {
+                "rule_id": routing_service.list_rules(session, operator)[0].id,
+                "team_id": routing_service.list_teams(session, operator)[0].id,
+                "calendar_id": routing_service.list_calendars(session, operator)[0].id,
+            }
     return {
+        **world.routing_ids,
         "partner_id": world.b.id,
         "person_id": world.b.person_ids[0],
         "sponsor_id": world.b.sponsor_ids[1],
@@ -49,6 +63,8 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # No disputes are built; any id is missing (404) or B's.
         "dispute_id": 1,
         "consent_id": 1,
+        # PS engagements are console-only vendor records; any id answers 404 to partners.
+        "engagement_id": 1,
     }
 
 

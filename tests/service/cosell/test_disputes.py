@@ -177,6 +177,41 @@ class TestDecide:
         with unit(actors["admin"]) as session:
             assert dispute_service.decide_dispute(session, actors["admin"], dispute_id=dispute_id, data=decision).decision_lead == Lead.SI
 
+    def test_the_refusal_names_the_level_and_who_decides_there(self, unit, actors, dispute):
+        dispute_id = dispute()
+        with unit(actors["cam"]) as session:
+            dispute_service.escalate_dispute(session, actors["cam"], dispute_id=dispute_id, reason="Stuck")
+        with unit(actors["ps_lead"]) as session, pytest.raises(PermissionDenied) as refused:
+            dispute_service.decide_dispute(session, actors["ps_lead"], dispute_id=dispute_id, data=DisputeDecision(lead=Lead.SI, rationale="The SI leads"))
+        assert "Channel director level" in str(refused.value) and "decided by a program admin" in str(refused.value)
+
+    def test_the_vp_level_of_the_default_ladder_is_an_executive_decision(self, unit, actors, dispute):
+        dispute_id = dispute()
+        for _ in range(2):
+            with unit(actors["admin"]) as session:
+                dispute_service.escalate_dispute(session, actors["admin"], dispute_id=dispute_id, reason="Stuck")
+        with unit(actors["executive"]) as session:
+            decided = dispute_service.decide_dispute(session, actors["executive"], dispute_id=dispute_id, data=DisputeDecision(lead=Lead.JOINT, rationale="Both"))
+            assert decided.decision_lead == Lead.JOINT
+
+    def test_decision_rights_are_program_data(self, unit, actors, world, dispute):
+        with unit(OPERATOR) as session:
+            program_id = session.get(Partner, world.a.id).program_id
+            session.get(Program, program_id).dispute_ladder = [
+                {"name": "Account team", "days": 2, "deciders": ["ps_lead"]}, {"name": "Channel VP", "days": 3, "deciders": ["cam"]},
+            ]
+        dispute_id = dispute()
+        decision = DisputeDecision(lead=Lead.SI, rationale="The SI's project")
+        with unit(actors["cam"]) as session, pytest.raises(PermissionDenied) as refused:
+            dispute_service.decide_dispute(session, actors["cam"], dispute_id=dispute_id, data=decision)
+        assert "Account team level" in str(refused.value) and "a PS lead" in str(refused.value)
+        with unit(actors["admin"]) as session:
+            dispute_service.escalate_dispute(session, actors["admin"], dispute_id=dispute_id, reason="Stuck")
+        with unit(actors["admin"]) as session, pytest.raises(PermissionDenied):
+            dispute_service.decide_dispute(session, actors["admin"], dispute_id=dispute_id, data=decision)
+        with unit(actors["cam"]) as session:
+            assert dispute_service.decide_dispute(session, actors["cam"], dispute_id=dispute_id, data=decision).decision_lead == Lead.SI
+
     def test_partners_do_not_decide_and_twice_is_a_conflict(self, unit, actors, dispute):
         dispute_id = dispute()
         decision = DisputeDecision(lead=Lead.SI, rationale="Ours")

@@ -5,20 +5,41 @@ from datetime import UTC, datetime
 from alliance.cosell import escalation
 from alliance.cosell.escalation import Level
 
-LADDER = (Level("CAM and PS lead", 5), Level("Channel director", 3), Level("VP channel", 10))
+FIRST, UPPER = escalation.FIRST_LEVEL_DECIDERS, escalation.UPPER_LEVEL_DECIDERS
+LADDER = (Level("CAM and PS lead", 5, FIRST), Level("Channel director", 3, UPPER), Level("VP channel", 10, UPPER))
 MONDAY = datetime(2026, 6, 8, 10, 0, tzinfo=UTC)
 
 
 class TestLadderOf:
     def test_program_ladder(self):
-        assert escalation.ladder_of([{"name": "CAM", "days": 2}, {"name": "VP", "days": 4}]) == (Level("CAM", 2), Level("VP", 4))
+        assert escalation.ladder_of([{"name": "CAM", "days": 2}, {"name": "VP", "days": 4}]) == (Level("CAM", 2, FIRST), Level("VP", 4, UPPER))
 
     def test_default_without_one(self):
-        assert escalation.ladder_of(None) == (Level("CAM and PS lead", 5), Level("Channel director", 5), Level("VP channel", 10))
+        assert [(level.name, level.days) for level in escalation.ladder_of(None)] == [("CAM and PS lead", 5), ("Channel director", 5), ("VP channel", 10)]
         assert escalation.ladder_of([]) == escalation.ladder_of(None)
 
+    def test_deciders_from_the_program_or_the_historical_rights(self):
+        ladder = escalation.ladder_of([{"name": "Team", "days": 2, "deciders": ["ps_lead", "auditor"]}, {"name": "VP", "days": 4}])
+        assert ladder[0].deciders == {"ps_lead"}  # an auditor never decides
+        assert ladder[1].deciders == {"program_admin"}
+        assert escalation.ladder_of([{"name": "Team", "days": 2}])[0].deciders == {"cam", "ps_lead", "program_admin"}
+
+    def test_default_ladder_deciders(self):
+        assert [level.deciders for level in escalation.ladder_of(None)] == [
+            {"cam", "ps_lead", "program_admin"}, {"program_admin"}, {"executive", "program_admin"},
+        ]
+
+    def test_past_the_top_the_top_decides(self):
+        ladder = escalation.ladder_of([{"name": "Team", "days": 2, "deciders": ["cam"]}, {"name": "VP", "days": 4, "deciders": ["executive"]}])
+        assert escalation.deciders_at(ladder, 1) == escalation.deciders_at(ladder, 5) == {"executive"}
+
+    def test_deciders_in_words(self):
+        assert escalation.deciders_in_words(frozenset({"program_admin", "cam", "ps_lead"})) == "a CAM, PS lead or program admin"
+        assert escalation.deciders_in_words(frozenset({"program_admin"})) == "a program admin"
+        assert escalation.deciders_in_words(frozenset({"program_admin", "executive"})) == "an executive or program admin"
+
     def test_unusable_steps_are_skipped(self):
-        assert escalation.ladder_of([{"name": "", "days": 2}, {"name": "VP", "days": 0}, {"name": "Director", "days": 1}]) == (Level("Director", 1),)
+        assert escalation.ladder_of([{"name": "", "days": 2}, {"name": "VP", "days": 0}, {"name": "Director", "days": 1}]) == (Level("Director", 1, FIRST),)
 
 
 class TestDeadline:

@@ -1,0 +1,91 @@
+"""The co-sell report in the console: volume, median first response in business hours, breach rate
+and outcomes per team, request type or partner, with the same CSV as the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from alliance.api.cosell import cosell_csv_download
+from alliance.cosell import report_service
+from alliance.errors import RuleViolation
+from alliance.identity.scope import Actor
+from alliance.web.cosell_panel import TYPE_LABELS
+from alliance.web.deps import VendorActor, WebSession, vendor_actor
+from alliance.web.forms import refused
+from alliance.web.templating import render
+
+router = APIRouter()
+REPORT = "/console/cosell/report"
+VENDOR_ONLY = [Depends(vendor_actor)]
+Text = Annotated[str | None, Query(max_length=20)]
+
+GROUP_LABELS = {"team": "Team", "request_type": "Request type", "partner": "Partner"}
+DATE_HINT = "Use a date like 2026-01-31."
+
+
+@dataclass
+class Filters:
+    """The filters as typed, what they mean once parsed, and what is wrong with them."""
+
+    values: dict[str, str]
+    errors: dict[str, str]
+    start: date | None
+    end: date | None
+    group_by: str
+
+
+def _filters(start: str | None, end: str | None, group_by: str | None) -> Filters:
+    values = {"start": (start or "").strip(), "end": (end or "").strip(), "group_by": (group_by or "").strip() or "team"}
+    errors = {name: DATE_HINT for name in ("start", "end") if values[name] and _day(values[name]) is None}
+    if values["group_by"] not in report_service.GROUPS:
+        errors["group_by"] = "Group by team, request type or partner."
+    return Filters(values=values, errors=errors, start=_day(values["start"]), end=_day(values["end"]), group_by=values["group_by"])
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _report(session: Session, actor: Actor, filters: Filters) -> report_service.CosellReport | None:
+    """The report, or None with `filters.errors` saying why (the service checks the period)."""
+    if filters.errors:
+        return None
+    try:
+        report = report_service.cosell_report(session, actor, start=filters.start, end=filters.end, group_by=filters.group_by)
+    except RuleViolation as exc:
+        filters.errors.update(refused(session, exc)[1])
+        return None
+    # Show the period the service chose, so the form and the CSV link name the same days.
+    filters.values.update(start=report.start.isoformat(), end=report.end.isoformat())
+    return report
+
+
+@router.get(REPORT, dependencies=VENDOR_ONLY)
+def report_page(request: Request, session: WebSession, actor: VendorActor, start: Text = None, end: Text = None, group_by: Text = None) -> Response:
+    filters = _filters(start, end, group_by)
+    report = _report(session, actor, filters)
+    context: dict[str, Any] = {
+        "report": report, "values": filters.values, "errors": filters.errors, "group_labels": GROUP_LABELS,
+        "filter_query": urlencode(filters.values), "type_labels": TYPE_LABELS, "default_days": report_service.DEFAULT_DAYS,
+    }
+    return render(request, "cosell/report.html", context, status_code=422 if report is None else 200)
+
+
+@router.get(REPORT + ".csv", dependencies=VENDOR_ONLY)
+def report_csv(session: WebSession, actor: VendorActor, start: Text = None, end: Text = None, group_by: Text = None) -> Response:
+    filters = _filters(start, end, group_by)
+    report = _report(session, actor, filters)
+    if report is None:
+        lines = [text if field == "__all__" else f"{field}: {text}" for field, text in sorted(filters.errors.items(), key=lambda e: e[0] != "__all__")]
+        return Response("\n".join(lines) + "\n", status_code=422, media_type="text/plain; charset=utf-8")
+    return cosell_csv_download(report)

@@ -1,0 +1,175 @@
+"""Vendor PS engagement pages: staffing on a customer picked by name (the customer suggestion
+widget), the engagement page with its disputes, and opening a dispute on an engagement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from alliance.cosell.models import PsEngagement, ScopeDispute
+from alliance.identity.scope import PartnerScope
+from alliance.kit import clock
+from alliance.web.cosell_engagements import NONE_PICKED, UNKNOWN_CUSTOMER
+from tests.factories.engagements import protected_account
+from tests.web.client import post, soup
+from tests.web.test_cosell_pages import NUMBERED, main_text
+from tests.web.test_registration_pages import errors_of
+
+LIST = "/console/engagements"
+
+
+def staff_form(world, **changes: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    values = {"activity": "implementation", "staffed_user_id": str(world.users["ps_lead"]), "starts_on": clock.today().isoformat()}
+    return {**values, **changes}
+
+
+def count(db, model: Any) -> int:  # type: ignore[no-untyped-def]
+    with db.session_scope(PartnerScope.system(reason="test count"), write=False) as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def suggested(client, name: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """What the widget offers for a typed name, and the candidate the user picks."""
+    candidates = client.get("/customers/suggest", params={"name": name[:-3]}).json()["candidates"]
+    return next(c for c in candidates if c["name"] == name)
+
+
+def staffed_id(client) -> int:  # type: ignore[no-untyped-def]
+    row = soup(client.get(LIST)).select_one("#engagements tbody tr")
+    return int(row["id"].split("-")[1])
+
+
+class TestStaffingForm:
+    def test_the_form_has_the_customer_picker_instead_of_an_id_box(self, client, login):
+        login("ps_lead")
+        form = soup(client.get(LIST)).find(id="staff-form")
+        assert form.find("input", {"name": "customer_name", "type": "text"}) is not None
+        assert form.find("input", {"name": "customer_id"})["type"] == "hidden"
+        widget = form.find(attrs={"data-customer-suggest": True})
+        assert widget["data-name-field"] == "customer_name" and widget["data-id-field"] == "customer_id"
+        assert form.find("input", {"type": "number"}) is None
+
+    def test_a_customer_picked_by_name_is_staffed_and_listed_by_name(self, client, login, world, db):
+        world.registrations()  # submitted deals resolve their customers, Tenancy Alpha Hospital among them
+        login("ps_lead")
+        picked = suggested(client, "Tenancy Alpha Hospital")
+        form = staff_form(world, customer_name=picked["name"], customer_id=str(picked["customer_id"]))
+        assert post(client, LIST, form, token_from=LIST).status_code == 303
+        page = client.get(LIST)
+        row = soup(page).select_one("#engagements tbody tr")
+        assert row.find("a", href=f"/console/customers/{picked['customer_id']}").get_text(strip=True) == "Tenancy Alpha Hospital"
+        assert not NUMBERED.search(main_text(page))
+
+    def test_no_pick_or_an_unknown_customer_is_the_fields_error_and_nothing_is_written(self, client, login, world, db):
+        world.registrations()
+        login("ps_lead")
+        before = count(db, PsEngagement)
+        typed = post(client, LIST, staff_form(world, customer_name="Tenancy Alpha Hospital"), token_from=LIST)
+        assert typed.status_code == 422 and errors_of(typed)["customer_name"] == NONE_PICKED
+        assert soup(typed).find("input", {"name": "customer_name"})["value"] == "Tenancy Alpha Hospital"
+        unknown = post(client, LIST, staff_form(world, customer_name="Tenancy Alpha Hospital", customer_id="987654"))
+        assert unknown.status_code == 422 and errors_of(unknown)["customer_name"] == UNKNOWN_CUSTOMER
+        assert soup(unknown).find("input", {"name": "customer_id"})["value"] == ""
+        assert "987654" not in main_text(unknown)
+        junk = post(client, LIST, staff_form(world, customer_name="Tenancy", customer_id="junk"))
+        assert junk.status_code == 422 and errors_of(junk)["customer_name"] == UNKNOWN_CUSTOMER
+        nothing = post(client, LIST, staff_form(world))
+        assert nothing.status_code == 422 and errors_of(nothing)["customer_name"] == NONE_PICKED
+        assert count(db, PsEngagement) == before
+
+    def test_other_errors_keep_the_picked_customer(self, client, login, world):
+        world.registrations()
+        login("ps_lead")
+        picked = suggested(client, "Tenancy Beta Logistics")
+        response = post(client, LIST, staff_form(world, customer_id=str(picked["customer_id"]), starts_on=""), token_from=LIST)
+        assert response.status_code == 422 and set(errors_of(response)) == {"starts_on"}
+        page = soup(response)
+        assert page.find("input", {"name": "customer_id"})["value"] == str(picked["customer_id"])
+        assert page.find("input", {"name": "customer_name"})["value"] == "Tenancy Beta Logistics"
+
+
+class TestEngagementDisputes:
+    def test_vendor_opens_a_dispute_on_an_engagement_and_the_board_describes_it(self, client, login, world, db):
+        account = protected_account(db, world, "a")
+        login("admin")
+        form = staff_form(world, activity="integration", customer_id=str(account.customer_id), override_reason="Customer escalation, SI unavailable")
+        assert post(client, LIST, form, token_from=LIST).status_code == 303
+        engagement = staffed_id(client)
+        url = f"{LIST}/{engagement}"
+        page = client.get(url)
+        assert soup(page).find("h1").get_text(strip=True) == "Integration for Tenancy Alpha Hospital"
+        assert soup(page).find(id="engagement-facts").find("a", href=f"/console/partners/{world.a.id}").get_text(strip=True) == "Northwind Consulting"
+        assert not NUMBERED.search(main_text(page))
+
+        login("cam")
+        empty = post(client, f"{url}/disputes", {"subject": ""}, token_from=url)
+        assert empty.status_code == 422 and "subject" in errors_of(empty) and count(db, ScopeDispute) == 0
+        opened = post(client, f"{url}/disputes", {"subject": "The SI should integrate"})
+        assert opened.status_code == 303 and opened.headers["location"] == "/console/disputes"
+
+        board = client.get("/console/disputes")
+        article = soup(board).select_one("#level-0 article")
+        words = article.get_text(" ", strip=True)
+        assert "The SI should integrate" in words and "PS engagement: Integration for Tenancy Alpha Hospital" in words
+        assert article.find("a", href=url) is not None and article.find("a", href=f"/console/partners/{world.a.id}") is not None
+        assert not NUMBERED.search(main_text(board))
+        assert "The SI should integrate" in soup(client.get(url)).find(id="engagement-disputes").get_text()
+
+        login("a_admin")
+        portal = client.get("/portal/disputes")
+        assert "PS engagement: Integration for Tenancy Alpha Hospital" in soup(portal).select_one("#disputes tbody tr").get_text(" ", strip=True)
+        assert "/console/" not in soup(portal).find("main").decode() and not NUMBERED.search(main_text(portal))
+        login("b_admin")
+        other = main_text(client.get("/portal/disputes"))
+        assert "Tenancy Alpha" not in other and "The SI should integrate" not in other
+
+    def test_an_engagement_on_an_unprotected_account_has_no_other_side(self, client, login, world, db):
+        world.registrations()
+        login("ps_lead")
+        picked = suggested(client, "Tenancy Beta Logistics")
+        assert post(client, LIST, staff_form(world, customer_id=str(picked["customer_id"])), token_from=LIST).status_code == 303
+        url = f"{LIST}/{staffed_id(client)}"
+        page = soup(client.get(url))
+        assert page.find(id="dispute-form") is None and "no other side" in page.find(id="dispute").get_text()
+        refused = post(client, f"{url}/disputes", {"subject": "Who does this?"})
+        assert refused.status_code == 422 and "no other side" in soup(refused).select_one(".flash-error").get_text()
+        assert count(db, ScopeDispute) == 0
+
+    def test_roles_without_the_right_and_missing_engagements(self, client, login, world, db):
+        account = protected_account(db, world, "a")
+        login("admin")
+        form = staff_form(world, activity="integration", customer_id=str(account.customer_id), override_reason="Customer escalation, SI unavailable")
+        assert post(client, LIST, form, token_from=LIST).status_code == 303
+        url = f"{LIST}/{staffed_id(client)}"
+        login("executive")
+        assert soup(client.get(url)).find(id="dispute-form") is None
+        assert post(client, f"{url}/disputes", {"subject": "Not mine to open"}, token_from=url).status_code == 403
+        assert count(db, ScopeDispute) == 0
+        assert client.get(f"{LIST}/987654").status_code == 404
+        assert post(client, f"{LIST}/987654/disputes", {"subject": "Nothing there"}).status_code == 404
+        login("a_admin")
+        assert client.get(url).status_code == 404
+        assert post(client, f"{url}/disputes", {"subject": "From the portal"}, token_from="/portal").status_code == 404
+
+
+class TestConsentNames:
+    def test_a_consent_names_its_account_after_the_registration_stops_protecting_it(self, client, login, world, db):
+        from datetime import timedelta
+
+        from alliance.registrations.lifecycle import Status
+        from alliance.registrations.models import Registration
+
+        account = protected_account(db, world, "a")
+        login("a_admin")
+        until = (clock.today() + timedelta(days=30)).isoformat()
+        assert post(client, "/portal/consents", {"customer_id": str(account.customer_id), "expires_on": until}, token_from="/portal/consents").status_code == 303
+        with db.session_scope(PartnerScope.system(reason="test: the registration closes")) as session:
+            registration = session.get(Registration, account.registration_id)
+            registration.status = Status.WITHDRAWN
+        page = client.get("/portal/consents")
+        assert soup(page).find("select", {"name": "customer_id"}) is None  # no longer an account it protects
+        assert soup(page).select_one("#consents tbody tr td").get_text(strip=True) == "Tenancy Alpha Hospital"
+        assert not NUMBERED.search(main_text(page))
+        login("b_admin")
+        assert "Tenancy Alpha" not in main_text(client.get("/portal/consents"))

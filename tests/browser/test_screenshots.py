@@ -63,3 +63,28 @@ def test_capture_key_pages(page, login, showcase, tmp_path):
     page.screenshot(path=str(out / "portal-tier.png"), full_page=True)
     shots = ["console-dashboard.png", "console-partner-profile.png", "console-partners.png", "portal-tier.png"]
     assert all((out / name).stat().st_size > 20_000 for name in shots), "a screenshot is suspiciously small (blank page?)"
+
+
+def test_capture_cosell_pages(page, login, world, db, tmp_path):
+    from alliance.cosell import dispute_service
+    from alliance.cosell.dispute_schemas import DisputeCreate
+    from alliance.identity.scope import Role, scope_for
+    from tests.factories.cosell import build_cosell
+
+    built = build_cosell(db, world)["a"]
+    admin = Actor(user_id=world.a.admin_user_id, role=Role.PARTNER_ADMIN, partner_id=world.a.id, label=world.emails["a_admin"])
+    with db.session_scope(scope_for(admin)) as session:
+        data = DisputeCreate(plan_id=built["plan_id"], activity_id=built["activity_id"], subject="We scoped the implementation; vendor PS wants to lead it")
+        dispute_service.open_dispute(session, admin, data=data)
+    out = Path(os.environ.get("ALLIANCE_SCREENSHOTS_DIR") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    login("admin")
+    shots = {
+        "console-cosell-queue.png": "/console/cosell", "console-cosell-routing.png": "/console/cosell/routing",
+        "console-cosell-report.png": "/console/cosell/report?group_by=partner", "console-codelivery-plan.png": f"/console/cosell/plans/{built['plan_id']}",
+        "console-disputes.png": "/console/disputes",
+    }
+    for name, url in shots.items():
+        page.goto(url)
+        page.screenshot(path=str(out / name), full_page=True)
+    assert all((out / name).stat().st_size > 20_000 for name in shots), "a screenshot is suspiciously small (blank page?)"

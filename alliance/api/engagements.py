@@ -85,9 +85,16 @@ def list_engagements(
     session: DbSession, actor: CurrentActor, page: PageParams, customer_id: IdQuery = None, partner_id: IdQuery = None,
     outcome: EngagementOutcome | None = None,
 ) -> dict[str, object]:
-    """Vendor users: engagements, filtered by customer, protecting partner or outcome."""
+    """Engagements, filtered by customer, protecting partner or outcome (partners: those on
+    accounts they protected when staffed)."""
     filters = EngagementFilters(customer_id=customer_id, partner_id=partner_id, outcome=outcome)
     return engagement_service.list_engagements(session, actor, filters=filters, page=page).as_response()
+
+
+@router.get("/ps-engagements/{engagement_id}", response_model=PsEngagementRead)
+def get_engagement(engagement_id: IdPath, session: DbSession, actor: CurrentActor) -> PsEngagement:
+    """One engagement (partners: only one on an account they protected when it was staffed)."""
+    return engagement_service.get_engagement(session, actor, engagement_id=engagement_id)
 
 
 @router.get("/roe-violations", response_model=PageRead[RoeViolationRead])

@@ -40,6 +40,8 @@ class DisputeRepository(Repository[ScopeDispute]):
             statement = statement.where(ScopeDispute.partner_id == filters.partner_id)
         if filters.engagement_id:
             statement = statement.where(ScopeDispute.engagement_id == filters.engagement_id)
+        if filters.engagement_ids is not None:
+            statement = statement.where(ScopeDispute.engagement_id.in_(filters.engagement_ids))
         return statement.order_by(ScopeDispute.opened_at.desc(), ScopeDispute.id.desc())
 
     def due(self, now: datetime) -> list[ScopeDispute]:

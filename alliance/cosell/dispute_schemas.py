@@ -96,6 +96,7 @@ class DisputeFilters:
     overdue: bool | None = None  # open and past the current level's deadline
     partner_id: int | None = None
     engagement_id: int | None = None
+    engagement_ids: tuple[int, ...] | None = None  # the disputes on a page of engagements, in one query
 
 
 @dataclass(frozen=True)

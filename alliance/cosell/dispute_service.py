@@ -51,7 +51,7 @@ DISPUTE_FIELDS = ("status", "level", "level_deadline_at", "resolved_at", "decisi
 def open_dispute(session: Session, actor: Actor, *, data: DisputeCreate) -> ScopeDispute:
     # The target first: another partner's plan or engagement is a 404 whatever the caller's role.
     if data.engagement_id is not None:
-        partner_id = _engagement_partner(session, actor, data.engagement_id)
+        partner_id = _engagement_partner(session, data.engagement_id)
     else:
         assert data.plan_id is not None and data.activity_id is not None
         found = DisputeRepository(session).plan_activity(plan_id=data.plan_id, activity_id=data.activity_id)
@@ -227,12 +227,9 @@ def _side_of(actor: Actor) -> Side:
     raise PermissionDenied(f"Your role ({actor.role.label}) cannot open disputes; partner admins, CAMs, PS leads and program admins can.")
 
 
-def _engagement_partner(session: Session, actor: Actor, engagement_id: int) -> int:
-    repository = EngagementRepository(session)
-    if actor.is_partner:
-        engagement = repository.on_partner_account(engagement_id, actor.partner_id) if actor.partner_id is not None else None
-    else:
-        engagement = repository.get(engagement_id)
+def _engagement_partner(session: Session, engagement_id: int) -> int:
+    # The repository's scope: a partner finds only engagements on accounts it protected.
+    engagement = EngagementRepository(session).get(engagement_id)
     if engagement is None:
         raise NotFound(f"Engagement {engagement_id} not found.")
     if engagement.protecting_partner_id is None:

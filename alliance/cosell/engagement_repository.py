@@ -1,4 +1,5 @@
-"""Every query of consents, vendor PS engagements and violations; partner-owned reads start from readable()."""
+"""Every query of consents, vendor PS engagements and violations; reads start from readable(),
+which for engagements is the partner filter the session cannot apply."""
 
 from __future__ import annotations
 
@@ -65,6 +66,15 @@ class ConsentRepository(Repository[EngagementConsent]):
 class EngagementRepository(Repository[PsEngagement]):
     model = PsEngagement
 
+    def readable(self) -> Select[tuple[PsEngagement]]:
+        """Engagements are vendor data, not partner-owned, so the session does not filter them: a
+        partner reads only those on accounts it protected when they were staffed. get() and
+        filtered() start here; another partner's or an unprotected engagement is as missing."""
+        statement = select(PsEngagement)
+        if self.scope.is_internal:
+            return statement
+        return statement.where(PsEngagement.protecting_partner_id.in_(self.scope.partner_ids or frozenset()))
+
     def filtered(self, filters: EngagementFilters) -> Select[tuple[PsEngagement]]:
         statement = self.readable()
         if filters.customer_id:
@@ -87,12 +97,6 @@ class EngagementRepository(Repository[PsEngagement]):
     def is_vendor_user(self, user_id: int) -> bool:
         statement = select(User.id).where(User.id == user_id, User.partner_id.is_(None), User.is_active.is_(True))
         return self.session.scalar(statement) is not None
-
-    def on_partner_account(self, engagement_id: int, partner_id: int) -> PsEngagement | None:
-        """An engagement on an account `partner_id` protected when it was staffed: the one kind a
-        partner may dispute. Engagements are vendor data; the partner only names one by id."""
-        statement = select(PsEngagement).where(PsEngagement.id == engagement_id, PsEngagement.protecting_partner_id == partner_id)
-        return self.session.scalars(statement).first()
 
     def add_violation(self, violation: RoeViolation) -> RoeViolation:
         self.session.add(violation)

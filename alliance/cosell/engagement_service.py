@@ -4,7 +4,7 @@ program-admin overrides reported as violations, and SI protection from an approv
 Who may do what: a protecting SI's partner admin gives and revokes its consents; PS leads and
 program admins staff engagements, and only a program admin overrides (with a reason); CAMs and
 program admins SI-protect an account from a registration. Partners read their own consents and
-violations; vendor users read everything.
+violations and the engagements on accounts they protected when staffed; vendor users read everything.
 """
 
 from __future__ import annotations
@@ -170,7 +170,9 @@ def _record_violation(session: Session, actor: Actor, engagement: PsEngagement, 
 
 
 def get_engagement(session: Session, actor: Actor, *, engagement_id: int) -> PsEngagement:
-    _require_vendor(actor)
+    """Vendor users: any engagement; partners: one on an account they protected when it was
+    staffed (anything else is as missing)."""
+    require(actor, Permission.PARTNERS_READ)
     engagement = EngagementRepository(session).get(engagement_id)
     if engagement is None:
         raise NotFound(f"Engagement {engagement_id} not found.")
@@ -178,8 +180,9 @@ def get_engagement(session: Session, actor: Actor, *, engagement_id: int) -> PsE
 
 
 def list_engagements(session: Session, actor: Actor, *, filters: EngagementFilters, page: PageRequest) -> Page[PsEngagement]:
-    """Vendor users only: engagements are the vendor's records."""
-    _require_vendor(actor)
+    """Vendor users: every engagement; partners: those on accounts they protected when staffed
+    (another partner's id in the filter finds nothing)."""
+    require(actor, Permission.PARTNERS_READ)
     return paginate(session, EngagementRepository(session).filtered(filters), page)
 
 
@@ -230,8 +233,3 @@ def _require_partner_admin(actor: Actor) -> int:
     if actor.role != Role.PARTNER_ADMIN or actor.partner_id is None:
         raise PermissionDenied("Consents are given and revoked by the protecting partner's admins.")
     return actor.partner_id
-
-
-def _require_vendor(actor: Actor) -> None:
-    if actor.is_partner:
-        raise PermissionDenied("Vendor PS engagements are the vendor's records.")

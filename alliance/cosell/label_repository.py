@@ -1,7 +1,7 @@
 """What the co-sell pages show instead of ids, read for a whole page at once: one query per kind
 of name, whatever the number of rows. Partner-owned rows are filtered by the scope here as well
 as by the session; customers and PS engagements are vendor data, named for a partner only
-through its own records (its consents, its disputes)."""
+through its own records (its consents, its disputes, engagements on accounts it protected)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from alliance.cosell.models import CodeliveryPlan, EngagementConsent, PlanActivity, PsEngagement, ScopeDispute
 from alliance.customers.models import Customer
 from alliance.db import ScopeMissing
+from alliance.identity.models import User
 from alliance.identity.scope import PartnerScope
 from alliance.partners.models import Partner
 from alliance.registrations.models import Registration
@@ -48,6 +49,15 @@ class DisputeSubject:
     customer_id: int | None = None
     customer_name: str | None = None  # the plan registration's customer as typed, or the engagement's customer
     engagement_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementLabel:
+    """A vendor PS engagement as the protecting partner recognises it: the account and who is staffed."""
+
+    engagement_id: int
+    customer_name: str
+    staffed_name: str | None  # the vendor PS person
 
 
 class LabelRepository:
@@ -88,6 +98,19 @@ class LabelRepository:
             .where(EngagementConsent.id.in_(sorted(consent_ids)))
         )
         return {row[0]: row[1] for row in self._rows(self._own(statement, EngagementConsent.partner_id), consent_ids)}
+
+    def engagements(self, engagement_ids: Collection[int]) -> dict[int, EngagementLabel]:
+        """The customer and the staffed vendor person of each engagement the scope may read (a
+        partner: those on accounts it protected when staffed). Vendor users are hidden from a
+        partner's session, so their names are read past it, for these engagements only."""
+        statement = (
+            select(PsEngagement.id, Customer.name, User.name)
+            .join(Customer, Customer.id == PsEngagement.customer_id)
+            .outerjoin(User, (User.id == PsEngagement.staffed_user_id) & User.partner_id.is_(None))
+            .where(PsEngagement.id.in_(sorted(engagement_ids)))
+            .execution_options(bypass_partner_scope="a protecting partner sees the vendor PS person staffed on its account")
+        )
+        return {row[0]: EngagementLabel(*row) for row in self._rows(self._own(statement, PsEngagement.protecting_partner_id), engagement_ids)}
 
     def dispute_subjects(self, dispute_ids: Collection[int]) -> dict[int, DisputeSubject]:
         statement = (

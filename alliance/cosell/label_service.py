@@ -1,6 +1,6 @@
 """Names the co-sell pages show instead of ids: a registration's customer and title, partner and
-customer names, what a dispute is about. Each call answers a whole page with one query; an id the
-actor may not read is simply missing from the answer."""
+customer names, an engagement's customer and vendor PS person, what a dispute is about. Each call
+answers a whole page with one query; an id the actor may not read is simply missing from the answer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from alliance.cosell.label_repository import DisputeSubject, LabelRepository, RegistrationLabel
+from alliance.cosell.label_repository import DisputeSubject, EngagementLabel, LabelRepository, RegistrationLabel
 from alliance.errors import PermissionDenied
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
@@ -36,6 +36,12 @@ def name_consent_accounts(session: Session, actor: Actor, *, consent_ids: Iterab
     """The accounts of the given consents the actor may read, name by customer id."""
     require(actor, Permission.PARTNERS_READ)
     return LabelRepository(session).consent_accounts(_ids(consent_ids))
+
+
+def label_engagements(session: Session, actor: Actor, *, engagement_ids: Iterable[int]) -> dict[int, EngagementLabel]:
+    """Each engagement's customer and vendor PS person; partners: only engagements on accounts they protected."""
+    require(actor, Permission.PARTNERS_READ)
+    return LabelRepository(session).engagements(_ids(engagement_ids))
 
 
 def describe_disputes(session: Session, actor: Actor, *, dispute_ids: Iterable[int]) -> dict[int, DisputeSubject]:

@@ -4,7 +4,8 @@ scope disputes with their escalation.
 
 Partner-owned rows (requests, plans, consents, violations, disputes) are filtered by the session
 scope for partner users. Routing configuration and PS engagements are the vendor's: a partner
-learns about an engagement on its account only through its own consents and violations.
+reads only the engagements on accounts it protected when they were staffed (the engagement
+repository filters them; the session cannot, since they are not partner-owned).
 """
 
 from __future__ import annotations

@@ -69,12 +69,7 @@ def _open(request: Request, session: Session, actor: Actor, *, plan_id: int, for
 
 @router.post(cosell_engagements.CONSOLE + "/{engagement_id}/disputes", dependencies=[Depends(vendor_actor)])
 def console_open_on_engagement(request: Request, engagement_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    values = {"engagement_id": engagement_id, **{k: v for k, v in form_values(form).items() if k == "subject"}}
-
-    def open_(data: DisputeCreate) -> Any:
-        return dispute_service.open_dispute(session, actor, data=data)
-
-    submission = submit(session, DisputeCreate, values, open_, shown=echo(form))
+    submission = cosell_engagements.submit_engagement_dispute(session, actor, engagement_id=engagement_id, form=form)
     if submission.ok:
         flash(request, "Dispute opened: the escalation ladder's first level decides it.")
         return RedirectResponse("/console/disputes", status_code=303)

@@ -1,7 +1,9 @@
 """Vendor PS engagements in the console: staff one on a customer picked by name (the rules of
 engagement may block it, and the page then says which rule and the way forward; program admins
 may override with a reason), read the engagements and the rule-of-engagement violations, and open
-one engagement with its disputes. Calls cosell.engagement_service."""
+one engagement with its disputes. In the portal, "Vendor PS on your accounts": the engagements on
+accounts the partner protected when staffed, with their disputes, where its partner admin opens
+one. Calls cosell.engagement_service and dispute_service."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from alliance.api.params import IdPath, PageParams
 from alliance.cosell import dispute_service, engagement_service, label_service
-from alliance.cosell.dispute_schemas import DisputeFilters
+from alliance.cosell.dispute_schemas import DisputeCreate, DisputeFilters, DisputeView
 from alliance.cosell.engagement_schemas import (
     EngagementFilters,
     PsEngagementCreate,
@@ -25,13 +28,22 @@ from alliance.identity import service as identity_service
 from alliance.identity.scope import Actor, Role
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.web.cosell_plans import DISPUTE_OPENERS, LEAD_LABELS
-from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
+from alliance.web.deps import (
+    PortalActor,
+    VendorActor,
+    WebSession,
+    flash,
+    portal_actor,
+    vendor_actor,
+)
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.templating import render
 
 router = APIRouter()
 CONSOLE = "/console/engagements"
+PORTAL = "/portal/engagements"
 VENDOR_ONLY = [Depends(vendor_actor)]
+PORTAL_ONLY = [Depends(portal_actor)]
 ACTIVITY_OPTIONS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Activity]
 NONE_PICKED = "Type the customer's name and pick the customer from the suggestions."
 UNKNOWN_CUSTOMER = "There is no such customer: type the name again and pick one of the suggestions."
@@ -115,3 +127,50 @@ def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest
         "activity_options": ACTIVITY_OPTIONS,
     }
     return render(request, "cosell/engagements.html", context, status_code=submission.status)
+
+
+@router.get(PORTAL, dependencies=PORTAL_ONLY)
+def portal_engagements(request: Request, session: WebSession, actor: PortalActor, page: PageParams) -> Response:
+    return _portal_page(request, session, actor, page=page)
+
+
+@router.post(PORTAL + "/{engagement_id}/disputes", dependencies=PORTAL_ONLY)
+def portal_open_dispute(request: Request, engagement_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    # The engagement first: another partner's (or a missing) one is a 404 whatever the form says.
+    engagement_service.get_engagement(session, actor, engagement_id=engagement_id)
+    submission = submit_engagement_dispute(session, actor, engagement_id=engagement_id, form=form)
+    if submission.ok:
+        flash(request, "Dispute opened: the escalation ladder's first level decides it.")
+        return RedirectResponse("/portal/disputes", status_code=303)
+    return _portal_page(request, session, actor, page=PageRequest(), forms={engagement_id: submission})
+
+
+def _portal_page(request: Request, session: Session, actor: Actor, *, page: PageRequest, forms: dict[int, Submission[Any]] | None = None) -> Response:
+    """The engagements on accounts this partner protected when staffed, each with its disputes."""
+    forms = forms or {}
+    found = engagement_service.list_engagements(session, actor, filters=EngagementFilters(), page=page)
+    ids = [e.id for e in found.items]
+    disputes: dict[int, list[DisputeView]] = {}
+    if ids:
+        opened = dispute_service.list_disputes(session, actor, filters=DisputeFilters(engagement_ids=tuple(ids)), page=PageRequest(limit=MAX_LIMIT))
+        for view in opened.items:
+            disputes.setdefault(view.dispute.engagement_id or 0, []).append(view)
+    can_dispute = actor.role == Role.PARTNER_ADMIN
+    # A refusal with no form on this page to show it (a partner user's post, or an engagement past this page) is said at the top.
+    stray = [f.errors for engagement_id, f in forms.items() if not can_dispute or engagement_id not in ids]
+    context = {
+        "engagements": found, "labels": label_service.label_engagements(session, actor, engagement_ids=ids), "disputes": disputes,
+        "forms": forms, "can_dispute": can_dispute, "lead_labels": LEAD_LABELS,
+        "page_errors": {"__all__": stray[0].get("__all__") or " ".join(stray[0].values())} if stray else {},
+    }
+    return render(request, "cosell/portal_engagements.html", context, status_code=max((s.status for s in forms.values()), default=200))
+
+
+def submit_engagement_dispute(session: Session, actor: Actor, *, engagement_id: int, form: FormData) -> Submission[Any]:
+    """Open a dispute on the engagement from a form with its subject (console and portal)."""
+    values = {"engagement_id": engagement_id, **{k: v for k, v in form_values(form).items() if k == "subject"}}
+
+    def open_(data: DisputeCreate) -> Any:
+        return dispute_service.open_dispute(session, actor, data=data)
+
+    return submit(session, DisputeCreate, values, open_, shown=echo(form))

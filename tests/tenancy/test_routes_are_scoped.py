@@ -44,7 +44,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/consents"): "list",
     ("POST", "/api/v1/consents/{consent_id}/revocation"): "owned",
     ("POST", "/api/v1/ps-engagements"): "vendor",
-    ("GET", "/api/v1/ps-engagements"): "vendor",
+    ("GET", "/api/v1/ps-engagements"): "list",
+    ("GET", "/api/v1/ps-engagements/{engagement_id}"): "owned",
     ("GET", "/api/v1/roe-violations"): "list",
     ("POST", "/api/v1/registrations/{registration_id}/account-protection"): "vendor",
     ("POST", "/api/v1/disputes"): "create",
@@ -242,10 +243,12 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 def _cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """B's plan version and co-sell request; B's SI-protected account (customer_id), consent,
-    violation and dispute on an agreed plan (A has the same of its own, for the lists)."""
+    violation, dispute on an agreed plan and the PS engagement staffed on the account by override
+    (A has the same of its own, for the lists)."""
     built = build_cosell(world.db, world)["b"]
     roe = build_roe_records(world.db, world)
-    return {"version_id": built["version_id"], "request_id": built["request_id"], **{k: roe[k] for k in ("plan_id", "activity_id", "customer_id", "consent_id", "dispute_id")}}
+    keys = ("plan_id", "activity_id", "customer_id", "consent_id", "dispute_id", "engagement_id")
+    return {"version_id": built["version_id"], "request_id": built["request_id"], **{k: roe[k] for k in keys}}
 
 
 def _track_of(world) -> int:  # type: ignore[no-untyped-def]
@@ -310,7 +313,7 @@ def test_every_api_route_answers_401_without_credentials(client):
     for method, path in sorted(_openapi_routes()):
         if (method, path) in PUBLIC_ROUTES:
             continue
-        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1, entry_id=1, registration_id=1, action="submit", extension_id=1, product_line_id=1, track_id=1, submission_id=1, track_key="tenancy-probe", recommendation_id=1, plan_id=1, version_id=1, request_id=1, calendar_id=1, team_id=1, rule_id=1, consent_id=1, dispute_id=1)
+        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1, entry_id=1, registration_id=1, action="submit", extension_id=1, product_line_id=1, track_id=1, submission_id=1, track_key="tenancy-probe", recommendation_id=1, plan_id=1, version_id=1, request_id=1, calendar_id=1, team_id=1, rule_id=1, consent_id=1, dispute_id=1, engagement_id=1)
         response = client.request(method, url, json={})
         assert response.status_code == 401, f"{method} {url} answered {response.status_code} without credentials"
         assert response.json()["error"]["code"] == "not_authenticated"
@@ -367,7 +370,8 @@ def _foreign_rows(method: str, url: str, body: Any, world) -> list[str]:  # type
     items = body["items"] if isinstance(body, dict) and "items" in body else [body]
     problems = []
     for item in items:
-        owner = item.get("partner_id", item.get("id") if "legal_name" in item else None)
+        # A PS engagement is vendor data; the partner it concerns is the one that protected its account.
+        owner = item.get("partner_id", item.get("protecting_partner_id", item.get("id") if "legal_name" in item else None))
         if owner != world.a.id:
             problems.append(f"{method} {url}: returned a row of partner {owner}: {item.get('id')}")
     if not items:

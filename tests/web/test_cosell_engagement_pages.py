@@ -1,14 +1,22 @@
 """Vendor PS engagement pages: staffing on a customer picked by name (the customer suggestion
-widget), the engagement page with its disputes, and opening a dispute on an engagement."""
+widget), the engagement page with its disputes, and opening a dispute on an engagement; in the
+portal, the engagements on the partner's protected accounts and disputes opened from there."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
+from alliance.cosell import engagement_service
+from alliance.cosell.engagement_schemas import PsEngagementCreate
 from alliance.cosell.models import PsEngagement, ScopeDispute
-from alliance.identity.scope import PartnerScope
+from alliance.cosell.vocabulary import Activity
+from alliance.customers import service as customer_service
+from alliance.customers.schemas import CustomerCreate
+from alliance.identity.scope import Actor, PartnerScope, Role, scope_for
 from alliance.kit import clock
 from alliance.web.cosell_engagements import NONE_PICKED, UNKNOWN_CUSTOMER
 from tests.factories.engagements import protected_account
@@ -173,3 +181,100 @@ class TestConsentNames:
         assert not NUMBERED.search(main_text(page))
         login("b_admin")
         assert "Tenancy Alpha" not in main_text(client.get("/portal/consents"))
+
+
+PORTAL = "/portal/engagements"
+
+
+def staff_as_admin(db, world, customer_id: int, activity: Activity, **extra: Any) -> int:  # type: ignore[no-untyped-def]
+    admin = Actor(user_id=world.users["admin"], role=Role.PROGRAM_ADMIN, partner_id=None, label=world.emails["admin"])
+    data = PsEngagementCreate(customer_id=customer_id, activity=activity, staffed_user_id=world.users["ps_lead"], starts_on=clock.today(), **extra)
+    with db.session_scope(scope_for(admin)) as session:
+        return engagement_service.create_engagement(session, admin, data=data).id
+
+
+class TestPortalEngagements:
+    @pytest.fixture
+    def staffed(self, db, world):  # type: ignore[no-untyped-def]
+        """On A's protected account: an override and a consented engagement; one on B's account;
+        one on an account nobody protects."""
+        a, b = protected_account(db, world, "a"), protected_account(db, world, "b")
+        found = {
+            "override": staff_as_admin(db, world, a.customer_id, Activity.INTEGRATION, override_reason="Customer escalation, SI unavailable"),
+            "b": staff_as_admin(db, world, b.customer_id, Activity.INTEGRATION, override_reason="Customer escalation at Beta"),
+        }
+        with db.session_scope(PartnerScope.system(reason="test: an open account")) as session:
+            open_id = customer_service.create_customer(session, Actor.system(label="test"), data=CustomerCreate(name="Open Account Co")).id
+        found["open"] = staff_as_admin(db, world, open_id, Activity.TRAINING)
+        return found
+
+    def consented(self, client, login, db, world) -> int:  # type: ignore[no-untyped-def]
+        login("a_admin")
+        until = (clock.today() + timedelta(days=30)).isoformat()
+        account = protected_account(db, world, "a")
+        assert post(client, "/portal/consents", {"customer_id": str(account.customer_id), "activity": "training", "expires_on": until}, token_from="/portal/consents").status_code == 303
+        return staff_as_admin(db, world, account.customer_id, Activity.TRAINING)
+
+    def test_the_partner_sees_vendor_ps_on_its_accounts_in_words(self, client, login, world, db, staffed):
+        consented = self.consented(client, login, db, world)
+        login("a_user")
+        assert soup(client.get("/portal/cosell")).find("a", href=PORTAL) is not None
+        assert soup(client.get("/portal/consents")).find("a", href=PORTAL) is not None
+        page = client.get(PORTAL)
+        assert page.status_code == 200 and soup(page).find("h1").get_text(strip=True) == "Vendor PS on your accounts"
+        articles = {a["id"]: a.get_text(" ", strip=True) for a in soup(page).select("#engagements article")}
+        assert set(articles) == {f"engagement-{staffed['override']}", f"engagement-{consented}"}
+        override = articles[f"engagement-{staffed['override']}"]
+        assert "Integration for Tenancy Alpha Hospital" in override and "Paula PS" in override
+        assert "By a program-admin override" in override and "Reason: Customer escalation, SI unavailable" in override
+        assert "No disputes on this engagement." in override
+        assert "With your consent" in articles[f"engagement-{consented}"] and "Training for Tenancy Alpha Hospital" in articles[f"engagement-{consented}"]
+        text = main_text(page)
+        assert "Tenancy Beta" not in text and "Open Account Co" not in text and "Customer escalation at Beta" not in text
+        assert not NUMBERED.search(text) and "/console/" not in soup(page).find("main").decode()
+        # Partner users read; the partner admin opens disputes.
+        assert soup(page).select(".dispute-form") == []
+
+    def test_the_partner_admin_opens_a_dispute_and_the_disputes_page_describes_it(self, client, login, world, db, staffed):
+        login("a_admin")
+        form = soup(client.get(PORTAL)).find(id=f"dispute-form-{staffed['override']}")
+        assert form["action"] == f"{PORTAL}/{staffed['override']}/disputes"
+        opened = post(client, form["action"], {"subject": "We have the integration team on site"}, token_from=PORTAL)
+        assert opened.status_code == 303 and opened.headers["location"] == "/portal/disputes"
+        disputes = client.get("/portal/disputes")
+        assert "Dispute opened" in soup(disputes).select_one(".flash-success").get_text()
+        row = soup(disputes).select_one("#disputes tbody tr").get_text(" ", strip=True)
+        assert "We have the integration team on site" in row and "PS engagement: Integration for Tenancy Alpha Hospital" in row
+        assert not NUMBERED.search(main_text(disputes))
+        listed = soup(client.get(PORTAL)).find(id=f"engagement-{staffed['override']}").select_one(".engagement-disputes").get_text(" ", strip=True)
+        assert "We have the integration team on site" in listed and "CAM and PS lead" in listed
+        with db.session_scope(PartnerScope.system(reason="test: the dispute"), write=False) as session:
+            dispute = session.scalars(select(ScopeDispute)).one()
+            assert (dispute.engagement_id, dispute.partner_id, dispute.opened_by_side) == (staffed["override"], world.a.id, "partner")
+
+    def test_a_partner_user_gets_no_form_and_403(self, client, login, world, db, staffed):
+        login("a_user")
+        assert soup(client.get(PORTAL)).find(id=f"dispute-form-{staffed['override']}") is None
+        refused = post(client, f"{PORTAL}/{staffed['override']}/disputes", {"subject": "We should integrate"}, token_from=PORTAL)
+        assert refused.status_code == 403 and "cannot open disputes" in soup(refused).select_one(".flash-error").get_text()
+        assert count(db, ScopeDispute) == 0
+
+    def test_bad_input_is_the_fields_error_and_nothing_is_written(self, client, login, world, db, staffed):
+        login("a_admin")
+        url = f"{PORTAL}/{staffed['override']}/disputes"
+        for subject in ("", "ab"):
+            response = post(client, url, {"subject": subject}, token_from=PORTAL)
+            assert response.status_code == 422 and "subject" in errors_of(response)
+            assert soup(response).find(id=f"dispute-form-{staffed['override']}").find(class_="field-error") is not None
+        assert count(db, ScopeDispute) == 0
+
+    def test_partner_a_cannot_reach_partner_bs_engagement(self, client, login, world, db, staffed):
+        login("a_admin")
+        assert f"engagement-{staffed['b']}" not in client.get(PORTAL).text
+        for key in ("b", "open"):
+            response = post(client, f"{PORTAL}/{staffed[key]}/disputes", {"subject": "Not our account"}, token_from=PORTAL)
+            assert response.status_code == 404 and soup(response).find("h1").get_text(strip=True) == "Not found"
+        assert count(db, ScopeDispute) == 0
+        login("b_admin")
+        text = main_text(client.get(PORTAL))
+        assert "Tenancy Beta Logistics" in text and "Tenancy Alpha" not in text

@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 
 from alliance.web.routes import PAGE_MODULES
 from tests.factories.cosell import build_cosell
+from tests.factories.engagements import build_roe_records
 from tests.web.client import csrf_token, post, soup
 
 PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@")
@@ -25,6 +26,15 @@ def cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
     if not hasattr(world, "cosell_ids"):
         world.cosell_ids = build_cosell(world.db, world)["b"]
     return world.cosell_ids
+
+
+def roe_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """B's SI-protected account with a consent, a plan dispute and a PS engagement staffed there by
+    override (A has the same of its own), built once per test after the co-sell records."""
+    if not hasattr(world, "roe_ids"):
+        cosell_of_b(world)
+        world.roe_ids = build_roe_records(world.db, world)
+    return world.roe_ids
 
 
 def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -60,11 +70,11 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "submission_id": 1,
         "request_id": cosell_of_b(world)["request_id"],
         "plan_id": cosell_of_b(world)["plan_id"],
-        # No disputes are built; any id is missing (404) or B's.
-        "dispute_id": 1,
-        "consent_id": 1,
-        # PS engagements are console-only vendor records; any id answers 404 to partners.
-        "engagement_id": 1,
+        # B's own: partner A must get the same 404 as for a missing id.
+        "dispute_id": roe_of_b(world)["dispute_id"],
+        "consent_id": roe_of_b(world)["consent_id"],
+        # A PS engagement on the account B protects: the portal shows it to B only.
+        "engagement_id": roe_of_b(world)["engagement_id"],
     }
 
 
@@ -107,9 +117,9 @@ def test_partner_a_gets_404_for_every_console_page(client, login, world, who):
 
 @pytest.mark.parametrize("who", ["a_user", "a_admin"])
 def test_partner_a_cannot_reach_partner_b_through_the_portal(client, login, world, who):
+    b = ids_of_b(world)  # building B's records makes B an SI: before the snapshot
     before = snapshot_of_b(client, world)
     login(who)
-    b = ids_of_b(world)
     own_person = world.a.person_ids[0]
     for method, path in page_routes():
         if not path.startswith("/portal") or "{" not in path:

@@ -65,9 +65,55 @@ class TestCreateEngagement:
         body = engagement(world, accounts["a"].customer_id, override_reason="Because")
         assert client.post("/api/v1/ps-engagements", headers=world.headers("ps_lead"), json=body).status_code == 403
 
-    def test_partners_cannot_list_engagements(self, client, world):
-        assert client.get("/api/v1/ps-engagements", headers=world.headers("a_admin")).status_code == 403
-        assert client.get("/api/v1/ps-engagements", headers=world.headers("ps_lead")).status_code == 200
+    def test_partners_cannot_staff(self, client, world, accounts):
+        body = engagement(world, accounts["a"].customer_id, override_reason="Our own people")
+        assert client.post("/api/v1/ps-engagements", headers=world.headers("a_admin"), json=body).status_code == 403
+
+
+class TestReadEngagements:
+    @pytest.fixture
+    def staffed(self, client, world, accounts):  # type: ignore[no-untyped-def]
+        """An engagement on A's protected account, one on B's, and one on an account nobody protects."""
+        found = {}
+        for key in ("a", "b"):
+            body = engagement(world, accounts[key].customer_id, activity="integration", override_reason="Customer escalation")
+            found[key] = client.post("/api/v1/ps-engagements", headers=world.headers("admin"), json=body).json()
+        customer = client.post("/api/v1/customers", headers=world.headers("admin"), json={"name": "Open Account Co"}).json()
+        found["open"] = client.post("/api/v1/ps-engagements", headers=world.headers("ps_lead"), json=engagement(world, customer["id"])).json()
+        return found
+
+    def test_anonymous(self, client):
+        assert client.get("/api/v1/ps-engagements").status_code == 401
+        assert client.get("/api/v1/ps-engagements/1").status_code == 401
+
+    def test_a_partner_lists_the_engagements_on_accounts_it_protected(self, client, world, staffed):
+        for who in ("a_admin", "a_user"):
+            page = client.get("/api/v1/ps-engagements", headers=world.headers(who)).json()
+            assert [(e["id"], e["protecting_partner_id"]) for e in page["items"]] == [(staffed["a"]["id"], world.a.id)] and page["total"] == 1
+        assert client.get(f"/api/v1/ps-engagements?partner_id={world.b.id}", headers=world.headers("a_admin")).json()["total"] == 0
+
+    def test_a_partner_reads_its_own_and_gets_404_for_the_rest(self, client, world, staffed):
+        headers = world.headers("a_user")
+        own = client.get(f"/api/v1/ps-engagements/{staffed['a']['id']}", headers=headers)
+        assert own.status_code == 200 and (own.json()["outcome"], own.json()["override_reason"]) == ("overridden", "Customer escalation")
+        missing = client.get("/api/v1/ps-engagements/987654", headers=headers)
+        for key in ("b", "open"):
+            response = client.get(f"/api/v1/ps-engagements/{staffed[key]['id']}", headers=headers)
+            assert response.status_code == 404 and response.json()["error"]["code"] == missing.json()["error"]["code"]
+
+    def test_the_partner_admin_disputes_what_it_can_read(self, client, world, staffed):
+        headers = world.headers("a_admin")
+        opened = client.post("/api/v1/disputes", headers=headers, json={"engagement_id": staffed["a"]["id"], "subject": "We lead integration"})
+        assert opened.status_code == 201 and opened.json()["opened_by_side"] == "partner"
+        for key in ("b", "open"):
+            assert client.post("/api/v1/disputes", headers=headers, json={"engagement_id": staffed[key]["id"], "subject": "Not ours"}).status_code == 404
+
+    def test_vendor_users_read_every_engagement(self, client, world, staffed):
+        page = client.get("/api/v1/ps-engagements", headers=world.headers("auditor")).json()
+        assert {e["id"] for e in page["items"]} == {staffed[k]["id"] for k in ("a", "b", "open")}
+        assert client.get(f"/api/v1/ps-engagements?partner_id={world.b.id}", headers=world.headers("cam")).json()["items"][0]["id"] == staffed["b"]["id"]
+        for key in ("a", "b", "open"):
+            assert client.get(f"/api/v1/ps-engagements/{staffed[key]['id']}", headers=world.headers("ps_lead")).status_code == 200
 
 
 class TestConsents:

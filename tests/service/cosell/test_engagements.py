@@ -223,14 +223,6 @@ class TestLists:
             only_b = engagement_service.list_consents(session, actors["admin"], filters=ConsentFilters(partner_id=other.partner_id), page=PageRequest())
             assert [c.id for c in only_b.items] == [b_consent]
 
-    def test_engagements_are_vendor_only(self, unit, actors, account, staff):
-        staff(account.customer_id, who="admin", override_reason="Escalated by the customer")
-        with unit(actors["ps_lead"]) as session:
-            page = engagement_service.list_engagements(session, actors["ps_lead"], filters=EngagementFilters(outcome=EngagementOutcome.OVERRIDDEN), page=PageRequest())
-            assert page.total == 1
-        with unit(actors["a_admin"]) as session, pytest.raises(PermissionDenied):
-            engagement_service.list_engagements(session, actors["a_admin"], filters=EngagementFilters(), page=PageRequest())
-
     def test_violations_by_period(self, unit, actors, account, staff):
         staff(account.customer_id, who="admin", override_reason="Escalated by the customer")
         today = clock.today()
@@ -241,3 +233,55 @@ class TestLists:
             assert count(occurred_from=today, occurred_to=today) == 1
             assert count(occurred_to=today - timedelta(days=1)) == 0
             assert count(occurred_from=today + timedelta(days=1)) == 0
+
+
+@pytest.fixture
+def three_engagements(unit, actors, db, world, account, staff):  # type: ignore[no-untyped-def]
+    """Engagements on A's protected account, on B's, and on an account nobody protects."""
+    other = protected_account(db, world, "b")
+    with unit(actors["admin"]) as session:
+        open_account = customer_service.create_customer(session, actors["admin"], data=CustomerCreate(name="Open Account Co")).id
+    return {
+        "a": staff(account.customer_id, who="admin", override_reason="Escalated by the customer")[0],
+        "b": staff(other.customer_id, who="admin", override_reason="Escalated by the customer")[0],
+        "open": staff(open_account)[0],
+        "b_partner": other.partner_id,
+    }
+
+
+def listed(unit, actor, **filters) -> list[int]:  # type: ignore[no-untyped-def]
+    with unit(actor) as session:
+        return [e.id for e in engagement_service.list_engagements(session, actor, filters=EngagementFilters(**filters), page=PageRequest()).items]
+
+
+class TestListEngagements:
+    def test_vendor_users_read_every_engagement(self, unit, actors, three_engagements):
+        assert set(listed(unit, actors["ps_lead"])) == {three_engagements[k] for k in ("a", "b", "open")}
+        assert listed(unit, actors["executive"], outcome=EngagementOutcome.OVERRIDDEN) == [three_engagements["b"], three_engagements["a"]]
+        assert listed(unit, actors["cam"], partner_id=three_engagements["b_partner"]) == [three_engagements["b"]]
+
+    def test_a_partner_reads_only_the_engagements_on_accounts_it_protected(self, unit, actors, three_engagements):
+        for who in ("a_admin", "a_user"):
+            assert listed(unit, actors[who]) == [three_engagements["a"]]
+        assert listed(unit, actors["b_user"]) == [three_engagements["b"]]
+
+    def test_naming_another_partner_finds_nothing(self, unit, actors, three_engagements):
+        assert listed(unit, actors["a_admin"], partner_id=three_engagements["b_partner"]) == []
+
+
+class TestGetEngagement:
+    def test_a_partner_reads_its_own(self, unit, actors, three_engagements, account):
+        with unit(actors["a_user"]) as session:
+            found = engagement_service.get_engagement(session, actors["a_user"], engagement_id=three_engagements["a"])
+            assert (found.protecting_partner_id, found.customer_id) == (account.partner_id, account.customer_id)
+
+    def test_another_partners_unprotected_and_missing_are_all_not_found(self, unit, actors, three_engagements):
+        for engagement_id in (three_engagements["b"], three_engagements["open"], 987654):
+            with unit(actors["a_admin"]) as session, pytest.raises(NotFound) as raised:
+                engagement_service.get_engagement(session, actors["a_admin"], engagement_id=engagement_id)
+            assert raised.value.message == f"Engagement {engagement_id} not found."
+
+    def test_vendor_users_read_any(self, unit, actors, three_engagements):
+        with unit(actors["auditor"]) as session:
+            for key in ("a", "b", "open"):
+                assert engagement_service.get_engagement(session, actors["auditor"], engagement_id=three_engagements[key]).id == three_engagements[key]

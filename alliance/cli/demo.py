@@ -149,3 +149,10 @@ def _print_logins(logins: list[build.DemoLogin], host: str, port: int) -> None:
     else:
         console.print("[yellow]None of the demo logins exist in this database[/yellow] (it holds other data).")
     console.print(f"Open [bold]http://{shown_host}:{port}/login[/bold]")
+    if logins:
+        console.print(
+            "Things to try: as the CAM, Co-sell shows team queues with SLA timers (some overdue) and Registrations the review queue "
+            "with a flagged conflict; as the program admin, Co-sell → PS engagements → staff implementation at Northwind Regional Health "
+            "and the rules of engagement block it (Harbor Bridge leads it in the agreed plan); as Harbor Bridge's admin, Co-sell → the "
+            "Northwind plan has a vendor change waiting for your signature, and Disputes one escalated to the channel director."
+        )

@@ -45,6 +45,10 @@ def signed_headers(*, secret: str, body: bytes, now: datetime, nonce: str | None
     }
 
 
+def bad_signature() -> InvalidLabSignature:
+    return InvalidLabSignature("The lab result's signature does not match.", details=[{"field": SIGNATURE_HEADER, "message": "bad signature"}])
+
+
 def verify(headers: Mapping[str, str], body: bytes, secret: str, *, now: datetime, max_skew: timedelta = MAX_SKEW) -> str:
     """The nonce of a correctly signed, current post; InvalidLabSignature otherwise."""
     lowered = {name.lower(): value for name, value in headers.items()}
@@ -62,7 +66,7 @@ def verify(headers: Mapping[str, str], body: bytes, secret: str, *, now: datetim
     timestamp = int(raw_timestamp)
     expected = sign(secret=secret, timestamp=timestamp, nonce=nonce, body=body)
     if not hmac.compare_digest(expected, signature.lower()):
-        raise InvalidLabSignature("The lab result's signature does not match.", details=[{"field": SIGNATURE_HEADER, "message": "bad signature"}])
+        raise bad_signature()
     skew = timestamp - now.timestamp()
     if abs(skew) > max_skew.total_seconds():
         which = "in the future" if skew > 0 else "stale"

@@ -4,6 +4,7 @@ evaluator or posted, signed, by a lab environment) and the award once every requ
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -34,6 +35,8 @@ from alliance.partners.models import Person
 
 ATTEMPT_FIELDS = ("person_id", "track_id", "attempted_at", "score", "passed", "source", "external_ref")
 LAB_FIELDS = ("person_id", "track_id", "status", "score", "source", "external_ref", "notes")
+# A post for a track without a lab environment is checked against this, so it fails like a forgery.
+UNKNOWN_TRACK_SECRET = secrets.token_hex(32)
 CERTIFICATION_FIELDS = ("person_id", "track_id", "status", "issued_on", "expires_on", "ended_on", "source")
 
 
@@ -167,11 +170,15 @@ def grade_lab(session: Session, actor: Actor, *, submission_id: int, data: LabGr
 def post_lab_result(session: Session, *, track_key: str, headers: Mapping[str, str], body: bytes) -> LabSubmission:
     """A lab environment's signed result (session in a system scope: the post has no user).
 
-    Unsigned, wrongly signed, stale or future posts are refused (401); a replayed nonce is a
-    conflict (409), as is a reused external_ref; an unknown person is 404."""
+    Unsigned, wrongly signed, stale or future posts are refused (401), and so is a post for a
+    track without a lab environment, exactly like a bad signature: the endpoint does not tell
+    who probes it which lab tracks exist. A replayed nonce is a conflict (409), as is a reused
+    external_ref; an unknown person is 404."""
     track = TrackRepository(session).by_key(track_key)
     if track is None or track.lab_grading != LabGrading.ENVIRONMENT or not track.lab_secret:
-        raise NotFound(f"No lab environment for track {track_key}.")
+        # Checked against a secret nobody holds: the same checks, the same answer as a bad signature.
+        lab_signature.verify(headers, body, UNKNOWN_TRACK_SECRET, now=clock.now())
+        raise lab_signature.bad_signature()
     nonce = lab_signature.verify(headers, body, track.lab_secret, now=clock.now())
     repository = ProgressRepository(session)
     if repository.nonce_used(nonce):

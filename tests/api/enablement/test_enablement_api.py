@@ -122,7 +122,7 @@ class TestLabEnvironmentEndpoint:
     def lab(self, client, catalog):  # type: ignore[no-untyped-def]
         return create_track(client, catalog, track_body("dp-sa-expert", "expert", lab_grading="environment", lab_rubric=RUBRIC, lab_pass_mark=80))
 
-    def send(self, client, secret, payload, *, timestamp=None, nonce="lab-nonce-0001", signature=None):  # type: ignore[no-untyped-def]
+    def send(self, client, secret, payload, *, timestamp=None, nonce="lab-nonce-0001", signature=None, track="dp-sa-expert"):  # type: ignore[no-untyped-def]
         body = json.dumps(payload).encode()
         timestamp = timestamp or int(time.time())
         digest = hmac.new(secret.encode(), f"{timestamp}.{nonce}.".encode() + body, hashlib.sha256).hexdigest()
@@ -130,7 +130,7 @@ class TestLabEnvironmentEndpoint:
             "Content-Type": "application/json", "X-Alliance-Lab-Timestamp": str(timestamp), "X-Alliance-Lab-Nonce": nonce,
             "X-Alliance-Lab-Signature": signature or digest,
         }
-        return client.post("/api/v1/labs/dp-sa-expert/results", content=body, headers=headers)
+        return client.post(f"/api/v1/labs/{track}/results", content=body, headers=headers)
 
     def test_valid_post_without_a_bearer_token(self, client, catalog, lab):
         response = self.send(client, lab["lab_secret"], {"person_email": "ann.architect@a.example", "score": 92, "external_ref": "run-1"})
@@ -155,6 +155,14 @@ class TestLabEnvironmentEndpoint:
         replay = self.send(client, lab["lab_secret"], payload)
         assert replay.status_code == 409 and "replayed" in replay.json()["error"]["message"]
 
-    def test_unknown_person_and_track(self, client, lab):
+    def test_unknown_person(self, client, lab):
         assert self.send(client, lab["lab_secret"], {"person_email": "ghost@x.example", "score": 92}).status_code == 404
-        assert client.post("/api/v1/labs/unknown-track/results", content=b"{}").status_code == 404
+
+    def test_unknown_track_answers_like_a_bad_signature(self, client, lab):
+        """Probing track keys reveals nothing: the same 401 and message as a forged post."""
+        payload = {"person_email": "ann.architect@a.example", "score": 92}
+        forged = self.send(client, lab["lab_secret"], payload, signature="ab" * 32)
+        unknown = self.send(client, lab["lab_secret"], payload, track="unknown-track", nonce="lab-nonce-0002")
+        assert unknown.status_code == forged.status_code == 401
+        assert unknown.json()["error"] == forged.json()["error"]
+        assert client.post("/api/v1/labs/unknown-track/results", content=b"{}").status_code == 401

@@ -246,13 +246,21 @@ class TestEnvironmentLabs:
         with pytest.raises(Conflict, match="replayed"):
             self.post(db, secret, {"person_id": person, "score": 50}, nonce="replay-nonce-1")
 
-    def test_unknown_person_and_track(self, db, env_track, world):
+    def test_unknown_person(self, db, env_track, world):
         _, secret = env_track
         with pytest.raises(NotFound):
             self.post(db, secret, {"person_email": "nobody@x.example", "score": 91})
         with pytest.raises(NotFound):
             self.post(db, secret, {"person_id": world.a.person_ids[0], "partner_id": world.b.id, "score": 91})
-        with db.session_scope(PartnerScope.system(reason="test")) as session, pytest.raises(NotFound):
+
+    def test_unknown_track_fails_like_a_forgery(self, db, env_track):
+        """Even a post signed with a real lab secret: no lab environment on that key, no answer about it."""
+        _, secret = env_track
+        body = json.dumps({"person_email": "nobody@x.example", "score": 91}).encode()
+        headers = lab_signature.signed_headers(secret=secret, body=body, now=clock.now())
+        with db.session_scope(PartnerScope.system(reason="test")) as session, pytest.raises(InvalidLabSignature, match="signature does not match"):
+            progress_service.post_lab_result(session, track_key="dp-sa-nope", headers=headers, body=body)
+        with db.session_scope(PartnerScope.system(reason="test")) as session, pytest.raises(InvalidLabSignature, match="Unsigned"):
             progress_service.post_lab_result(session, track_key="dp-sa-nope", headers={}, body=b"{}")
 
     def test_invalid_body(self, db, env_track):

@@ -29,7 +29,7 @@ from alliance.web.deps import (
     portal_actor,
     vendor_actor,
 )
-from alliance.web.forms import query_int
+from alliance.web.forms import query_day, query_int
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -70,15 +70,10 @@ def _filters(period_start: str | None, period_end: str | None, as_of: str | None
 
 
 def _day(value: str | None, name: str, errors: dict[str, str]) -> date | None:
-    text = (value or "").strip()
-    if not text:
+    if not (value or "").strip():
         return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        errors[name] = "Use a date like 2025-01-31."
-        return None
-    if day >= date.max:
+    day = query_day(value)
+    if day is None or day >= date.max:
         errors[name] = "Use a date like 2025-01-31."
         return None
     return day

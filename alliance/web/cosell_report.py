@@ -18,7 +18,7 @@ from alliance.errors import RuleViolation
 from alliance.identity.scope import Actor
 from alliance.web.cosell_panel import TYPE_LABELS
 from alliance.web.deps import VendorActor, WebSession, vendor_actor
-from alliance.web.forms import refused
+from alliance.web.forms import query_day, refused
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -43,17 +43,10 @@ class Filters:
 
 def _filters(start: str | None, end: str | None, group_by: str | None) -> Filters:
     values = {"start": (start or "").strip(), "end": (end or "").strip(), "group_by": (group_by or "").strip() or "team"}
-    errors = {name: DATE_HINT for name in ("start", "end") if values[name] and _day(values[name]) is None}
+    errors = {name: DATE_HINT for name in ("start", "end") if values[name] and query_day(values[name]) is None}
     if values["group_by"] not in report_service.GROUPS:
         errors["group_by"] = "Group by team, request type or partner."
-    return Filters(values=values, errors=errors, start=_day(values["start"]), end=_day(values["end"]), group_by=values["group_by"])
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    return Filters(values=values, errors=errors, start=query_day(values["start"]), end=query_day(values["end"]), group_by=values["group_by"])
 
 
 def _report(session: Session, actor: Actor, filters: Filters) -> report_service.CosellReport | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Request
@@ -137,6 +138,15 @@ def query_int(value: str | None) -> int | None:
     if not text.isdigit() or not 1 <= int(text) <= MAX_ROW_ID:
         return None
     return int(text)
+
+
+def query_day(value: str | None) -> date | None:
+    """An ISO date from a filter box; None when blank or not a date (the caller says which)."""
+    text = (value or "").strip()
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def query_choice(value: str | None, allowed: Iterable[str]) -> str | None:

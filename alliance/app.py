@@ -70,8 +70,22 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # All API routes are authenticated by default; the per-route CurrentActor gives them the actor.
     api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(api_actor)])
-    for module in (partners_api, programs_api, users_api, audit_api, customers_api, product_lines_api, registrations_api, attribution_api, enablement_api,
-                   enablement_reports_api, tiers_api, cosell_api, plans_api, engagements_api):
+    for module in (
+        partners_api,
+        programs_api,
+        users_api,
+        audit_api,
+        customers_api,
+        product_lines_api,
+        registrations_api,
+        attribution_api,
+        enablement_api,
+        enablement_reports_api,
+        tiers_api,
+        cosell_api,
+        plans_api,
+        engagements_api,
+    ):
         api_router.include_router(module.router)
     app.include_router(api_router)
     # Lab environments authenticate each post with the lab's HMAC signature, not a bearer token.

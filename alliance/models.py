@@ -4,11 +4,11 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
-    import alliance.audit.models  # noqa: F401
-    import alliance.cosell.models  # noqa: F401
-    import alliance.customers.models  # noqa: F401
-    import alliance.enablement.models  # noqa: F401
-    import alliance.identity.models  # noqa: F401
-    import alliance.partners.models  # noqa: F401
-    import alliance.registrations.models  # noqa: F401
+    import alliance.audit.models
+    import alliance.cosell.models
+    import alliance.customers.models
+    import alliance.enablement.models
+    import alliance.identity.models
+    import alliance.partners.models
+    import alliance.registrations.models
     import alliance.tiers.models  # noqa: F401

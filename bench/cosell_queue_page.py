@@ -22,23 +22,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import DEFAULT_PG_ADMIN, fresh_database, percentile, run_cli  # noqa: E402
-from rich.console import Console  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
+from customers_common import DEFAULT_PG_ADMIN, fresh_database, percentile, run_cli
+from rich.console import Console
+from sqlalchemy import func, insert, select
+from starlette.testclient import TestClient
 
-from alliance.app import create_app  # noqa: E402
-from alliance.config import Settings  # noqa: E402
-from alliance.cosell import routing_service  # noqa: E402
-from alliance.cosell.models import CosellTeam, ResourceRequest  # noqa: E402
-from alliance.db import Database  # noqa: E402
-from alliance.identity import passwords  # noqa: E402
-from alliance.identity import service as identity_service  # noqa: E402
-from alliance.identity.schemas import UserCreate  # noqa: E402
-from alliance.identity.scope import Actor, PartnerScope, Role  # noqa: E402
-from alliance.kit import clock  # noqa: E402
-from alliance.partners.models import Partner  # noqa: E402
-from alliance.registrations.models import Registration  # noqa: E402
+from alliance.app import create_app
+from alliance.config import Settings
+from alliance.cosell import routing_service
+from alliance.cosell.models import CosellTeam, ResourceRequest
+from alliance.db import Database
+from alliance.identity import passwords
+from alliance.identity import service as identity_service
+from alliance.identity.schemas import UserCreate
+from alliance.identity.scope import Actor, PartnerScope, Role
+from alliance.kit import clock
+from alliance.partners.models import Partner
+from alliance.registrations.models import Registration
 
 console = Console(width=140)
 PASSWORD = "bench-password-1"
@@ -60,19 +60,42 @@ def seed_requests(database: Database, *, open_count: int, seed: int) -> None:
         for offset in range(total):
             submitted = now - timedelta(hours=rng.randint(1, 240))
             partner_id = rng.choice(partner_ids)
-            registrations.append({
-                "id": first + offset, "partner_id": partner_id, "kind": "deal", "status": "submitted", "title": f"Bench deal {offset}",
-                "customer_name": f"Bench customer {offset}", "currency": "USD", "details": {}, "extensions_granted": 0,
-                "submitted_at": submitted, "created_at": submitted, "updated_at": submitted,
-            })
+            registrations.append(
+                {
+                    "id": first + offset,
+                    "partner_id": partner_id,
+                    "kind": "deal",
+                    "status": "submitted",
+                    "title": f"Bench deal {offset}",
+                    "customer_name": f"Bench customer {offset}",
+                    "currency": "USD",
+                    "details": {},
+                    "extensions_granted": 0,
+                    "submitted_at": submitted,
+                    "created_at": submitted,
+                    "updated_at": submitted,
+                }
+            )
             status = "declined" if offset >= open_count else rng.choice(("new", "new", "accepted", "in_progress"))
-            requests.append({
-                "partner_id": partner_id, "registration_id": first + offset, "request_type": "solution_architect", "status": status,
-                "needed_by": (now + timedelta(days=14)).date(), "description": "Architecture review", "team_id": team_id, "priority": 3,
-                "submitted_at": submitted, "first_response_due_at": submitted + timedelta(hours=rng.randint(8, 40)), "breached": False,
-                "first_responded_at": None if status == "new" else submitted + timedelta(hours=2), "created_at": submitted, "updated_at": submitted,
-                "declined_reason": "Covered" if status == "declined" else None,
-            })
+            requests.append(
+                {
+                    "partner_id": partner_id,
+                    "registration_id": first + offset,
+                    "request_type": "solution_architect",
+                    "status": status,
+                    "needed_by": (now + timedelta(days=14)).date(),
+                    "description": "Architecture review",
+                    "team_id": team_id,
+                    "priority": 3,
+                    "submitted_at": submitted,
+                    "first_response_due_at": submitted + timedelta(hours=rng.randint(8, 40)),
+                    "breached": False,
+                    "first_responded_at": None if status == "new" else submitted + timedelta(hours=2),
+                    "created_at": submitted,
+                    "updated_at": submitted,
+                    "declined_reason": "Covered" if status == "declined" else None,
+                }
+            )
         session.execute(insert(Registration.__table__), registrations)
         session.execute(insert(ResourceRequest.__table__), requests)
 

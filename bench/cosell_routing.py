@@ -58,27 +58,59 @@ def load_registrations(database: Database, count: int, seed: int) -> list[int]:
         partner_ids = list(session.scalars(select(Partner.id)))
         now = datetime.now(UTC)
         for start in range(0, count, 20_000):
-            rows = [{
-                "partner_id": rng.choice(partner_ids), "kind": "deal", "status": "submitted", "title": "Bench deal", "customer_name": "Bench customer",
-                "currency": "USD", "details": {}, "extensions_granted": 0, "submitted_at": now, "created_at": now, "updated_at": now,
-            } for _ in range(min(20_000, count - start))]
+            rows = [
+                {
+                    "partner_id": rng.choice(partner_ids),
+                    "kind": "deal",
+                    "status": "submitted",
+                    "title": "Bench deal",
+                    "customer_name": "Bench customer",
+                    "currency": "USD",
+                    "details": {},
+                    "extensions_granted": 0,
+                    "submitted_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for _ in range(min(20_000, count - start))
+            ]
             ids = list(session.scalars(insert(Registration).returning(Registration.id, sort_by_parameter_order=True), rows))
-            session.execute(insert(RegistrationProduct), [
-                {"registration_id": i, "partner_id": row["partner_id"], "product_line": rng.choice(lines)} for i, row in zip(ids, rows, strict=True)
-            ])
+            session.execute(
+                insert(RegistrationProduct),
+                [{"registration_id": i, "partner_id": row["partner_id"], "product_line": rng.choice(lines)} for i, row in zip(ids, rows, strict=True)],
+            )
         return list(session.scalars(select(Registration.id).order_by(Registration.id)))
 
 
 def request_row(facts: Any, request_type: str, rules: list[routing.Rule], default_team_id: int, calendars: dict[int, Any], now: datetime) -> dict[str, Any]:
-    route = routing.route(rules, routing.Facts.build(
-        request_type=request_type, regions=facts.regions, territories=facts.territories, verticals=facts.verticals, product_lines=facts.product_lines,
-        tier_key=facts.tier_key, tier_priority=facts.tier_priority,
-    ), default_team_id=default_team_id)
+    route = routing.route(
+        rules,
+        routing.Facts.build(
+            request_type=request_type,
+            regions=facts.regions,
+            territories=facts.territories,
+            verticals=facts.verticals,
+            product_lines=facts.product_lines,
+            tier_key=facts.tier_key,
+            tier_priority=facts.tier_priority,
+        ),
+        default_team_id=default_team_id,
+    )
     return {
-        "partner_id": facts.partner_id, "registration_id": facts.registration_id, "request_type": request_type, "status": "new",
-        "needed_by": date(2030, 1, 1), "description": "bench", "team_id": route.team_id, "rule_id": route.rule_id, "priority": route.priority,
-        "submitted_at": now, "first_response_due_at": add_business_hours(now, route.first_response_hours, calendars[route.team_id]), "breached": False,
-        "created_at": now, "updated_at": now,
+        "partner_id": facts.partner_id,
+        "registration_id": facts.registration_id,
+        "request_type": request_type,
+        "status": "new",
+        "needed_by": date(2030, 1, 1),
+        "description": "bench",
+        "team_id": route.team_id,
+        "rule_id": route.rule_id,
+        "priority": route.priority,
+        "submitted_at": now,
+        "first_response_due_at": add_business_hours(now, route.first_response_hours, calendars[route.team_id]),
+        "breached": False,
+        "created_at": now,
+        "updated_at": now,
     }
 
 
@@ -89,7 +121,7 @@ def set_based(database: Database, registration_ids: list[int], types: list[str],
         calendars = routing_service.team_calendars(session)
         repository = ResourceRequestRepository(session)
         for start in range(0, len(registration_ids), BATCH):
-            chunk = registration_ids[start:start + BATCH]
+            chunk = registration_ids[start : start + BATCH]
             facts = repository.routing_facts(chunk)
             repository.add_many([request_row(facts[r], types[start + i], rules, default_team.id, calendars, now) for i, r in enumerate(chunk)])
     return time.perf_counter() - started
@@ -125,9 +157,17 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]
             database.dispose()
     loop_total = loop / len(sample) * len(registration_ids)
     return {
-        "backend": backend, "seed_seconds": seeded.seconds, "requests": len(registration_ids), "stored": stored, "set_seconds": bulk,
-        "set_rate": len(registration_ids) / bulk, "loop_sample": len(sample), "loop_seconds": loop, "loop_rate": len(sample) / loop,
-        "loop_extrapolated": loop_total, "ratio": loop_total / bulk,
+        "backend": backend,
+        "seed_seconds": seeded.seconds,
+        "requests": len(registration_ids),
+        "stored": stored,
+        "set_seconds": bulk,
+        "set_rate": len(registration_ids) / bulk,
+        "loop_sample": len(sample),
+        "loop_seconds": loop,
+        "loop_rate": len(sample) / loop,
+        "loop_extrapolated": loop_total,
+        "ratio": loop_total / bulk,
     }
 
 
@@ -149,8 +189,14 @@ def main() -> None:
             r = run(backend, args, Path(tmp))
             console.print(r)
             table.add_row(
-                r["backend"], f"{r['set_seconds']:.1f}", f"{r['set_rate']:,.0f}", f"{r['loop_sample']:,} in {r['loop_seconds']:.1f}s",
-                f"{r['loop_rate']:,.0f}", f"{r['loop_extrapolated']:.0f}", f"{r['ratio']:.1f}", f"{r['stored']:,}",
+                r["backend"],
+                f"{r['set_seconds']:.1f}",
+                f"{r['set_rate']:,.0f}",
+                f"{r['loop_sample']:,} in {r['loop_seconds']:.1f}s",
+                f"{r['loop_rate']:,.0f}",
+                f"{r['loop_extrapolated']:.0f}",
+                f"{r['ratio']:.1f}",
+                f"{r['stored']:,}",
             )
     console.print(table)
 

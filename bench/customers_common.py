@@ -114,11 +114,28 @@ class Query:
     expected: str | None  # the external id it should find, None for a company that is not there
 
 
-ABBREVIATE = {"International": "Intl", "Services": "Svcs", "Technologies": "Tech", "Systems": "Sys", "Group": "Grp", "Holdings": "Hldgs",
-              "Manufacturing": "Mfg", "Laboratories": "Labs", "Communications": "Comms", "Pharmaceuticals": "Pharma", "Engineering": "Eng",
-              "Management": "Mgmt", "Industries": "Inds", "Distribution": "Distrib", "Solutions": "Solns"}
+ABBREVIATE = {
+    "International": "Intl",
+    "Services": "Svcs",
+    "Technologies": "Tech",
+    "Systems": "Sys",
+    "Group": "Grp",
+    "Holdings": "Hldgs",
+    "Manufacturing": "Mfg",
+    "Laboratories": "Labs",
+    "Communications": "Comms",
+    "Pharmaceuticals": "Pharma",
+    "Engineering": "Eng",
+    "Management": "Mgmt",
+    "Industries": "Inds",
+    "Distribution": "Distrib",
+    "Solutions": "Solns",
+}
 ACCENTS = {"a": "á", "e": "é", "i": "í", "o": "ö", "u": "ü", "c": "ç", "n": "ñ"}
-LEGAL_FORMS = sorted({form for country in COUNTRIES.values() for form in country.legal_suffixes} | {"Inc", "Corp.", "Corporation", "Limited", "L.L.C.", "S.p.A.", "SpA", "B.V.", "K.K.", "Pty. Ltd.", "PLC"})
+LEGAL_FORMS = sorted(
+    {form for country in COUNTRIES.values() for form in country.legal_suffixes}
+    | {"Inc", "Corp.", "Corporation", "Limited", "L.L.C.", "S.p.A.", "SpA", "B.V.", "K.K.", "Pty. Ltd.", "PLC"}
+)
 POSITIVE_FAMILIES = ("case", "punctuation", "accents", "legal_form", "and", "the", "abbreviation", "typo", "website", "combined")
 NEGATIVE_FAMILIES = ("shares_brand", "shares_descriptor", "other_country", "unknown_company")
 
@@ -165,7 +182,7 @@ def positive(rng: random.Random, known: Known, family: str) -> Query | None:
     if family == "case":
         name = rng.choice((known.name.upper(), known.name.lower(), known.name.title()))
     elif family == "punctuation":
-        name = rng.choice((base.replace(" ", "-"), base.replace(" ", ", ") + ".", base.replace(" ", " . "), f"{base}, {known.name[len(base):].strip()}"))
+        name = rng.choice((base.replace(" ", "-"), base.replace(" ", ", ") + ".", base.replace(" ", " . "), f"{base}, {known.name[len(base) :].strip()}"))
     elif family == "accents":
         name = "".join(ACCENTS[c] if c in ACCENTS and rng.random() < 0.5 else c for c in known.name)
     elif family == "legal_form":

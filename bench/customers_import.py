@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import DEFAULT_PG_ADMIN, fresh_database, run_cli, write_csv  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from customers_common import DEFAULT_PG_ADMIN, fresh_database, run_cli, write_csv
+from rich.console import Console
+from rich.table import Table
 
 console = Console(width=max(Console().width, 120))
 SUMMARY = re.compile(r"Imported \S+: ([0-9,]+) rows; ([0-9,]+) inserted, ([0-9,]+) updated, ([0-9,]+) unchanged, ([0-9,]+) rejected in ([0-9.]+) s")
@@ -42,8 +42,17 @@ def import_once(url: str, path: Path, args: argparse.Namespace, label: str, back
     rows, inserted, updated, unchanged, rejected = (int(g.replace(",", "")) for g in found.groups()[:5])
     seconds = float(found.group(6))
     return {
-        "backend": backend, "run": label, "rows": rows, "inserted": inserted, "updated": updated, "unchanged": unchanged, "rejected": rejected,
-        "command_seconds": seconds, "rows_per_second": rows / seconds, "wall_seconds": run.seconds, "wall_rows_per_second": rows / run.seconds,
+        "backend": backend,
+        "run": label,
+        "rows": rows,
+        "inserted": inserted,
+        "updated": updated,
+        "unchanged": unchanged,
+        "rejected": rejected,
+        "command_seconds": seconds,
+        "rows_per_second": rows / seconds,
+        "wall_seconds": run.seconds,
+        "wall_rows_per_second": rows / run.seconds,
         "peak_rss_mb": run.peak_rss_mb,
     }
 
@@ -77,8 +86,16 @@ def main() -> None:
         table.add_column(column, justify="left" if column in ("backend", "run") else "right")
     for r in results:
         table.add_row(
-            str(r["backend"]), str(r["run"]), f"{r['rows']:,}", f"{r['inserted']:,}", f"{r['unchanged']:,}", f"{r['command_seconds']:.1f}",
-            f"{r['rows_per_second']:,.0f}", f"{r['wall_seconds']:.1f}", f"{r['wall_rows_per_second']:,.0f}", f"{r['peak_rss_mb']:.0f}",
+            str(r["backend"]),
+            str(r["run"]),
+            f"{r['rows']:,}",
+            f"{r['inserted']:,}",
+            f"{r['unchanged']:,}",
+            f"{r['command_seconds']:.1f}",
+            f"{r['rows_per_second']:,.0f}",
+            f"{r['wall_seconds']:.1f}",
+            f"{r['wall_rows_per_second']:,.0f}",
+            f"{r['peak_rss_mb']:.0f}",
         )
     console.print(table)
     console.print("Peak RSS: the largest process of the import (the importer or its row-preparing worker), from os.wait4.")

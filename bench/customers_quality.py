@@ -32,17 +32,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import CSV_HEADER, NEGATIVE_FAMILIES, POSITIVE_FAMILIES, Known, Query, fresh_database, identity_words, labelled_queries  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from customers_common import CSV_HEADER, NEGATIVE_FAMILIES, POSITIVE_FAMILIES, Known, Query, fresh_database, identity_words, labelled_queries
+from rich.console import Console
+from rich.table import Table
 
-from alliance.customers import importer  # noqa: E402
-from alliance.customers import service as customer_service  # noqa: E402
-from alliance.customers.matching import CONFLICT_THRESHOLD  # noqa: E402
-from alliance.customers.websites import matching_domain  # noqa: E402
-from alliance.db import Database  # noqa: E402
-from alliance.demo.customers import SyntheticCustomers  # noqa: E402
-from alliance.identity.scope import Actor, PartnerScope  # noqa: E402
+from alliance.customers import importer
+from alliance.customers import service as customer_service
+from alliance.customers.matching import CONFLICT_THRESHOLD
+from alliance.customers.websites import matching_domain
+from alliance.db import Database
+from alliance.demo.customers import SyntheticCustomers
+from alliance.identity.scope import Actor, PartnerScope
 
 console = Console(width=max(Console().width, 120))
 ACTOR = Actor.system(label="bench")
@@ -105,12 +105,19 @@ def evaluate(url: str, queries: list[Query]) -> dict[str, object]:
         database.dispose()
     positives = sum(1 for q in queries if q.expected is not None)
     return {
-        "queries": len(queries), "positives": positives, "negatives": len(queries) - positives,
-        "true_positives": tp, "false_positives": fp, "false_negatives": fn,
-        "precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / positives if positives else 1.0,
-        "top1_precision": top1_right / top1_answered if top1_answered else 1.0, "top1_recall": top1_right / positives if positives else 1.0,
+        "queries": len(queries),
+        "positives": positives,
+        "negatives": len(queries) - positives,
+        "true_positives": tp,
+        "false_positives": fp,
+        "false_negatives": fn,
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / positives if positives else 1.0,
+        "top1_precision": top1_right / top1_answered if top1_answered else 1.0,
+        "top1_recall": top1_right / positives if positives else 1.0,
         "per_family": {f: (hits[f], by_family[f]) for f in (*POSITIVE_FAMILIES, *NEGATIVE_FAMILIES)},
-        "seconds": time.perf_counter() - started, "failures": failures,
+        "seconds": time.perf_counter() - started,
+        "failures": failures,
     }
 
 

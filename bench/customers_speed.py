@@ -26,17 +26,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_queries, percentile, run_cli  # noqa: E402
-from rapidfuzz import fuzz, process  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_queries, percentile, run_cli
+from rapidfuzz import fuzz, process
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
 
-from alliance.customers import service as customer_service  # noqa: E402
-from alliance.customers.models import Customer  # noqa: E402
-from alliance.customers.names import normalize_name  # noqa: E402
-from alliance.db import Database  # noqa: E402
-from alliance.identity.scope import Actor, PartnerScope  # noqa: E402
+from alliance.customers import service as customer_service
+from alliance.customers.models import Customer
+from alliance.customers.names import normalize_name
+from alliance.db import Database
+from alliance.identity.scope import Actor, PartnerScope
 
 console = Console(width=max(Console().width, 120))
 ACTOR = Actor.system(label="bench")
@@ -79,9 +79,14 @@ def measure(database: Database, queries: list, known: dict[str, Known]) -> dict[
                 positives += 1
                 found_expected += any(m.external_id == q.expected or same_identity(m, known[q.expected]) for m in found)
     return {
-        "p50_ms": percentile(latencies, 0.5), "p90_ms": percentile(latencies, 0.9), "p99_ms": percentile(latencies, 0.99),
-        "max_ms": max(latencies), "mean_ms": sum(latencies) / len(latencies), "queries": len(queries),
-        "recall": found_expected / positives if positives else 1.0, "negatives_matched": negatives_with_candidates / negatives if negatives else 0.0,
+        "p50_ms": percentile(latencies, 0.5),
+        "p90_ms": percentile(latencies, 0.9),
+        "p99_ms": percentile(latencies, 0.99),
+        "max_ms": max(latencies),
+        "mean_ms": sum(latencies) / len(latencies),
+        "queries": len(queries),
+        "recall": found_expected / positives if positives else 1.0,
+        "negatives_matched": negatives_with_candidates / negatives if negatives else 0.0,
     }
 
 
@@ -119,21 +124,47 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
         finally:
             database.dispose()
     return {
-        "backend": backend, "customers": total, "seed_seconds": getattr(seeded, "seconds", None), "seed_rss_mb": getattr(seeded, "peak_rss_mb", None),
-        "matching": matched, "matching_process_rss_mb": matching_rss, "brute_force": brute,
-        "speedup_p50": brute["p50_ms"] / matched["p50_ms"], "speedup_mean": brute["mean_ms"] / matched["mean_ms"],  # type: ignore[operator]
+        "backend": backend,
+        "customers": total,
+        "seed_seconds": getattr(seeded, "seconds", None),
+        "seed_rss_mb": getattr(seeded, "peak_rss_mb", None),
+        "matching": matched,
+        "matching_process_rss_mb": matching_rss,
+        "brute_force": brute,
+        "speedup_p50": brute["p50_ms"] / matched["p50_ms"],
+        "speedup_mean": brute["mean_ms"] / matched["mean_ms"],  # type: ignore[operator]
     }
 
 
 def report(results: list[dict[str, object]]) -> None:
     table = Table(title="Customer matching speed", title_justify="left")
-    for column in ("backend", "customers", "queries", "p50 ms", "p90 ms", "p99 ms", "max ms", "recall", "brute p50 ms", "brute ÷ indexed (p50 / mean)", "RSS MB"):
+    for column in (
+        "backend",
+        "customers",
+        "queries",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "recall",
+        "brute p50 ms",
+        "brute ÷ indexed (p50 / mean)",
+        "RSS MB",
+    ):
         table.add_column(column, justify="left" if column == "backend" else "right")
     for r in results:
         m, b = r["matching"], r["brute_force"]
         table.add_row(
-            str(r["backend"]), f"{r['customers']:,}", f"{m['queries']:,}", f"{m['p50_ms']:.2f}", f"{m['p90_ms']:.2f}", f"{m['p99_ms']:.2f}",  # type: ignore[index]
-            f"{m['max_ms']:.1f}", f"{m['recall']:.4f}", f"{b['p50_ms']:,.0f}", f"{r['speedup_p50']:,.0f}× / {r['speedup_mean']:,.0f}×",  # type: ignore[index]
+            str(r["backend"]),
+            f"{r['customers']:,}",
+            f"{m['queries']:,}",
+            f"{m['p50_ms']:.2f}",
+            f"{m['p90_ms']:.2f}",
+            f"{m['p99_ms']:.2f}",  # type: ignore[index]
+            f"{m['max_ms']:.1f}",
+            f"{m['recall']:.4f}",
+            f"{b['p50_ms']:,.0f}",
+            f"{r['speedup_p50']:,.0f}× / {r['speedup_mean']:,.0f}×",  # type: ignore[index]
             f"{r['matching_process_rss_mb']:.0f}",
         )
     console.print(table)

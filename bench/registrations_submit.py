@@ -28,22 +28,22 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_queries, percentile, run_cli  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.progress import Progress  # noqa: E402
-from rich.table import Table  # noqa: E402
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_queries, percentile, run_cli
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy import func, insert, select, text
 
-from alliance.customers.models import Customer  # noqa: E402
-from alliance.db import Database  # noqa: E402
-from alliance.identity.scope import Actor, PartnerScope, Role, scope_for  # noqa: E402
-from alliance.kit import clock  # noqa: E402
-from alliance.partners import product_line_service  # noqa: E402
-from alliance.partners.models import Partner  # noqa: E402
-from alliance.partners.vocabulary import PartnerStatus  # noqa: E402
-from alliance.registrations import service as registration_service  # noqa: E402
-from alliance.registrations.models import Registration, RegistrationConflict, RegistrationProduct  # noqa: E402
-from alliance.registrations.schemas import REGISTRATION_CREATE  # noqa: E402
+from alliance.customers.models import Customer
+from alliance.db import Database
+from alliance.identity.scope import Actor, PartnerScope, Role, scope_for
+from alliance.kit import clock
+from alliance.partners import product_line_service
+from alliance.partners.models import Partner
+from alliance.partners.vocabulary import PartnerStatus
+from alliance.registrations import service as registration_service
+from alliance.registrations.models import Registration, RegistrationConflict, RegistrationProduct
+from alliance.registrations.schemas import REGISTRATION_CREATE
 
 console = Console(width=170)
 SYSTEM = Actor.system(label="bench")
@@ -70,13 +70,26 @@ def existing_registrations(database: Database, *, count: int, partner_ids: list[
             approved = rng.random() < 0.6
             partner_id = rng.choice(partner_ids)
             submitted = now - timedelta(days=rng.randint(1, 200))
-            batch.append({
-                "id": first_id + offset, "partner_id": partner_id, "kind": rng.choice(("deal", "deal", "project", "influence")),
-                "status": "approved" if approved else "submitted", "title": "Existing registration", "customer_name": "known",
-                "customer_id": customer_id, "currency": "USD", "details": {}, "submitted_at": submitted, "last_submitted_at": submitted,
-                "approved_at": submitted if approved else None, "protected_until": (now + timedelta(days=rng.randint(1, 300))).date() if approved else None,
-                "extensions_granted": 0, "created_at": submitted, "updated_at": submitted,
-            })
+            batch.append(
+                {
+                    "id": first_id + offset,
+                    "partner_id": partner_id,
+                    "kind": rng.choice(("deal", "deal", "project", "influence")),
+                    "status": "approved" if approved else "submitted",
+                    "title": "Existing registration",
+                    "customer_name": "known",
+                    "customer_id": customer_id,
+                    "currency": "USD",
+                    "details": {},
+                    "submitted_at": submitted,
+                    "last_submitted_at": submitted,
+                    "approved_at": submitted if approved else None,
+                    "protected_until": (now + timedelta(days=rng.randint(1, 300))).date() if approved else None,
+                    "extensions_granted": 0,
+                    "created_at": submitted,
+                    "updated_at": submitted,
+                }
+            )
             for key in rng.sample(products, rng.randint(1, 3)):
                 lines.append({"registration_id": first_id + offset, "product_line": key, "partner_id": partner_id})
             if len(batch) >= 10_000:
@@ -103,9 +116,13 @@ def known_customers(database: Database, ids: list[int]) -> list[Known]:
 
 def payload(rng: random.Random, name: str, website: str | None, country: str | None, products: list[str], index: int) -> dict[str, Any]:
     return {
-        "kind": "deal", "title": f"Bench deal {index}", "customer": {"name": name, "website": website, "country": country},
-        "product_lines": rng.sample(products, rng.randint(1, 2)), "amount": "125000",
-        "expected_close_on": (clock.today() + timedelta(days=60)).isoformat(), "stage": "proposal",
+        "kind": "deal",
+        "title": f"Bench deal {index}",
+        "customer": {"name": name, "website": website, "country": country},
+        "product_lines": rng.sample(products, rng.randint(1, 2)),
+        "amount": "125000",
+        "expected_close_on": (clock.today() + timedelta(days=60)).isoformat(),
+        "stage": "proposal",
     }
 
 
@@ -125,14 +142,21 @@ def file_all(database: Database, actors: list[Actor], payloads: list[dict[str, A
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
-    return {"p50_ms": percentile(latencies, 0.5), "p90_ms": percentile(latencies, 0.9), "p99_ms": percentile(latencies, 0.99),
-            "max_ms": max(latencies), "mean_ms": sum(latencies) / len(latencies)}
+    return {
+        "p50_ms": percentile(latencies, 0.5),
+        "p90_ms": percentile(latencies, 0.9),
+        "p99_ms": percentile(latencies, 0.99),
+        "max_ms": max(latencies),
+        "mean_ms": sum(latencies) / len(latencies),
+    }
 
 
 def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     with fresh_database(backend, workdir, "submit", args.postgres_url) as url:
         console.print(f"[bold]{backend}[/bold]: seeding {args.partners:,} partners and {args.customers:,} customers (alliance seed) …")
-        seeded = run_cli(url, "seed", "--partners", str(args.partners), "--people-per-partner", "2", "--customers", str(args.customers), "--seed", str(args.seed))
+        seeded = run_cli(
+            url, "seed", "--partners", str(args.partners), "--people-per-partner", "2", "--customers", str(args.customers), "--seed", str(args.seed)
+        )
         console.print(f"  {seeded.output}  (whole process {seeded.seconds:.1f} s, peak RSS {seeded.peak_rss_mb:.0f} MB)")
         database = Database(url)
         try:
@@ -141,12 +165,16 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
             products = [key for key, _ in product_line_service.DEFAULT_CATALOG]
             actors = partner_actors(database, 50)
             seconds, customer_ids = existing_registrations(
-                database, count=args.registrations, partner_ids=[a.partner_id for a in actors if a.partner_id], products=products, seed=args.seed,
+                database,
+                count=args.registrations,
+                partner_ids=[a.partner_id for a in actors if a.partner_id],
+                products=products,
+                seed=args.seed,
             )
             console.print(f"  {args.registrations:,} existing registrations inserted in {seconds:.1f} s")
             rng = random.Random(args.seed)
             known = known_customers(database, rng.sample(customer_ids, min(args.submits, len(customer_ids))))
-            queries = [q for q in labelled_queries(known, args.submits, seed=args.seed + 1, negative_share=0.2)]
+            queries = list(labelled_queries(known, args.submits, seed=args.seed + 1, negative_share=0.2))
             payloads = [payload(rng, q.name, q.website, q.country, products, i) for i, q in enumerate(queries)]
             # Warm-up (statement caches, page cache), then the measured runs.
             file_all(database, actors, payloads[:20], submit=True, label="warm-up")
@@ -158,20 +186,48 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
                 )
         finally:
             database.dispose()
-    return {"backend": backend, "customers": args.customers, "existing_registrations": args.registrations, "submits": len(payloads),
-            "submit": submitted, "draft_baseline": drafts, "flagged_registrations": flagged,
-            "ratio_p50": submitted["p50_ms"] / drafts["p50_ms"], "ratio_p99": submitted["p99_ms"] / drafts["p99_ms"]}
+    return {
+        "backend": backend,
+        "customers": args.customers,
+        "existing_registrations": args.registrations,
+        "submits": len(payloads),
+        "submit": submitted,
+        "draft_baseline": drafts,
+        "flagged_registrations": flagged,
+        "ratio_p50": submitted["p50_ms"] / drafts["p50_ms"],
+        "ratio_p99": submitted["p99_ms"] / drafts["p99_ms"],
+    }
 
 
 def report(results: list[dict[str, Any]]) -> None:
     table = Table(title="Registration submit (matching + lock + conflict check + audit, committed)")
-    for column in ("backend", "customers", "registrations", "submits", "p50 ms", "p90 ms", "p99 ms", "max ms", "flagged", "draft p50 / p99 ms", "submit ÷ draft (p50 / p99)"):
+    for column in (
+        "backend",
+        "customers",
+        "registrations",
+        "submits",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "flagged",
+        "draft p50 / p99 ms",
+        "submit ÷ draft (p50 / p99)",
+    ):
         table.add_column(column, justify="right")
     for r in results:
         s, d = r["submit"], r["draft_baseline"]
         table.add_row(
-            r["backend"], f"{r['customers']:,}", f"{r['existing_registrations']:,}", f"{r['submits']:,}", f"{s['p50_ms']:.2f}", f"{s['p90_ms']:.2f}",
-            f"{s['p99_ms']:.2f}", f"{s['max_ms']:.1f}", f"{r['flagged_registrations']:,}", f"{d['p50_ms']:.2f} / {d['p99_ms']:.2f}",
+            r["backend"],
+            f"{r['customers']:,}",
+            f"{r['existing_registrations']:,}",
+            f"{r['submits']:,}",
+            f"{s['p50_ms']:.2f}",
+            f"{s['p90_ms']:.2f}",
+            f"{s['p99_ms']:.2f}",
+            f"{s['max_ms']:.1f}",
+            f"{r['flagged_registrations']:,}",
+            f"{d['p50_ms']:.2f} / {d['p99_ms']:.2f}",
             f"{r['ratio_p50']:.1f}× / {r['ratio_p99']:.1f}×",
         )
     console.print(table)

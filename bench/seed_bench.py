@@ -103,9 +103,18 @@ def count_rows(url: str) -> tuple[int, int]:
 def run_seed_cli(backend: str, url: str, args: argparse.Namespace) -> tuple[Measurement, str]:
     """`alliance seed` in a child process: wall time, the child's own peak RSS, rows from the database."""
     command = [
-        sys.executable, "-c", "from alliance.cli import main; main()", "seed",
-        "--partners", str(args.partners), "--people-per-partner", str(args.people_per_partner),
-        "--seed", str(args.seed), "--batch-size", str(args.batch_size),
+        sys.executable,
+        "-c",
+        "from alliance.cli import main; main()",
+        "seed",
+        "--partners",
+        str(args.partners),
+        "--people-per-partner",
+        str(args.people_per_partner),
+        "--seed",
+        str(args.seed),
+        "--batch-size",
+        str(args.batch_size),
     ]
     env = {**os.environ, "ALLIANCE_DATABASE_URL": url, "COLUMNS": "200"}
     started = time.perf_counter()
@@ -173,11 +182,21 @@ def run_services(backend: str, url: str, args: argparse.Namespace) -> Measuremen
                 for kind, value in generated.attributes:
                     attributes[kind.value].append(value)
                 data = PartnerCreate(
-                    legal_name=row["legal_name"], display_name=row["display_name"], website=row["website"],
-                    partner_type=row["partner_type"], si_subtype=row["si_subtype"], hq_country=row["hq_country"],
-                    regions=attributes["region"], territories=attributes["territory"], verticals=attributes["vertical"],
-                    specialties=attributes["specialty"], consultant_headcount=row["consultant_headcount"],
-                    enrolled_on=row["enrolled_on"], status=row["status"], program_id=row["program_id"], tier_id=row["tier_id"],
+                    legal_name=row["legal_name"],
+                    display_name=row["display_name"],
+                    website=row["website"],
+                    partner_type=row["partner_type"],
+                    si_subtype=row["si_subtype"],
+                    hq_country=row["hq_country"],
+                    regions=attributes["region"],
+                    territories=attributes["territory"],
+                    verticals=attributes["vertical"],
+                    specialties=attributes["specialty"],
+                    consultant_headcount=row["consultant_headcount"],
+                    enrolled_on=row["enrolled_on"],
+                    status=row["status"],
+                    program_id=row["program_id"],
+                    tier_id=row["tier_id"],
                 )
                 partner = partner_service.create_partner(session, actor, data=data)
                 rows += 1 + len(generated.attributes)

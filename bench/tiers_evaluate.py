@@ -56,10 +56,23 @@ def catalog(session: Any) -> tuple[dict[tuple[str, str], list[int]], int]:
     product_line_service.ensure_default_catalog(session, SYSTEM)
     lines = [key for key, _ in product_line_service.DEFAULT_CATALOG][:2]
     rows = [
-        {"key": f"bench-{line}-{role}-{level}", "name": f"{role} {level} ({line})", "delivery_role": role, "level": level, "product_line": line,
-         "product_version": "8", "validity_days": 730, "exam_pass_mark": 70, "exam_max_attempts": 3, "exam_cooldown_days": 14, "lab_rubric": [],
-         "is_active": True}
-        for line in lines for role in ROLES for level in LEVELS
+        {
+            "key": f"bench-{line}-{role}-{level}",
+            "name": f"{role} {level} ({line})",
+            "delivery_role": role,
+            "level": level,
+            "product_line": line,
+            "product_version": "8",
+            "validity_days": 730,
+            "exam_pass_mark": 70,
+            "exam_max_attempts": 3,
+            "exam_cooldown_days": 14,
+            "lab_rubric": [],
+            "is_active": True,
+        }
+        for line in lines
+        for role in ROLES
+        for level in LEVELS
     ]
     session.execute(insert(CertificationTrack), rows)
     tracks: dict[tuple[str, str], list[int]] = {}
@@ -96,11 +109,21 @@ def load(database: Database, *, certifications: int, seed: int) -> dict[str, flo
                     status, recert_due = "recert_required", today + timedelta(days=rng.randint(-20, 200))
                 elif roll < 0.18:
                     status = "lapsed"
-                batch.append({
-                    "partner_id": partner_id, "person_id": person_id, "track_id": rng.choice(tracks[cert_role, level]), "status": status,
-                    "issued_on": expires - timedelta(days=730), "expires_on": expires, "recert_due_on": recert_due,
-                    "recert_release_id": release_id if recert_due else None, "source": "import", "created_at": now, "updated_at": now,
-                })
+                batch.append(
+                    {
+                        "partner_id": partner_id,
+                        "person_id": person_id,
+                        "track_id": rng.choice(tracks[cert_role, level]),
+                        "status": status,
+                        "issued_on": expires - timedelta(days=730),
+                        "expires_on": expires,
+                        "recert_due_on": recert_due,
+                        "recert_release_id": release_id if recert_due else None,
+                        "source": "import",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
                 if len(batch) >= BATCH:
                     session.execute(insert(Certification.__table__), batch)
                     inserted["certifications"] += len(batch)
@@ -114,17 +137,39 @@ def load(database: Database, *, certifications: int, seed: int) -> dict[str, flo
         for offset, partner_id in enumerate(rng.sample(partner_ids, len(partner_ids) // 2)):
             closed = today - timedelta(days=rng.randint(0, 500))
             amount = Decimal(rng.randint(20, 3000) * 1000)
-            registrations.append({
-                "id": first + offset, "partner_id": partner_id, "kind": rng.choice(("deal", "project", "project")), "status": "won",
-                "title": "Bench win", "customer_name": "Bench customer", "currency": "USD", "details": {}, "extensions_granted": 0,
-                "closed_on": closed, "booked_amount": amount, "created_at": now, "updated_at": now,
-            })
+            registrations.append(
+                {
+                    "id": first + offset,
+                    "partner_id": partner_id,
+                    "kind": rng.choice(("deal", "project", "project")),
+                    "status": "won",
+                    "title": "Bench win",
+                    "customer_name": "Bench customer",
+                    "currency": "USD",
+                    "details": {},
+                    "extensions_granted": 0,
+                    "closed_on": closed,
+                    "booked_amount": amount,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             for credit_type in rng.sample(("influence", "direct"), rng.randint(1, 2)):
-                entries.append({
-                    "partner_id": partner_id, "registration_id": first + offset, "closing_registration_id": first + offset, "credit_type": credit_type,
-                    "amount": amount, "currency": "USD", "share_percent": Decimal(100), "effective_on": closed, "recorded_at": now,
-                    "recorded_by": "bench", "rule": "bench",
-                })
+                entries.append(
+                    {
+                        "partner_id": partner_id,
+                        "registration_id": first + offset,
+                        "closing_registration_id": first + offset,
+                        "credit_type": credit_type,
+                        "amount": amount,
+                        "currency": "USD",
+                        "share_percent": Decimal(100),
+                        "effective_on": closed,
+                        "recorded_at": now,
+                        "recorded_by": "bench",
+                        "rule": "bench",
+                    }
+                )
         for start in range(0, len(registrations), BATCH):
             session.execute(insert(Registration.__table__), registrations[start : start + BATCH])
         for start in range(0, len(entries), BATCH):
@@ -143,7 +188,10 @@ def evaluate_all(database: Database) -> tuple[float, tier_service.EvaluationSumm
         task = progress.add_task("evaluate --all", total=None)
         with database.session_scope(PartnerScope.system(reason="bench evaluate all")) as session:
             summary = tier_service.evaluate_all(
-                session, SYSTEM, today=clock.today(), on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                session,
+                SYSTEM,
+                today=clock.today(),
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
     return time.perf_counter() - started, summary
 
@@ -167,8 +215,10 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
         database = Database(url)
         try:
             loaded = load(database, certifications=args.certifications, seed=args.seed)
-            console.print(f"  {loaded['certifications']:,} certifications, {loaded['registrations']:,} won registrations, "
-                          f"{loaded['attribution_entries']:,} attribution entries inserted in {loaded['seconds']:.1f} s")
+            console.print(
+                f"  {loaded['certifications']:,} certifications, {loaded['registrations']:,} won registrations, "
+                f"{loaded['attribution_entries']:,} attribution entries inserted in {loaded['seconds']:.1f} s"
+            )
             with database.session_scope(PartnerScope.system(reason="bench sample"), write=False) as session:
                 evaluated = select(Partner.id).where(Partner.program_id.is_not(None), Partner.status != "terminated").order_by(Partner.id)
                 ids = list(session.scalars(evaluated))
@@ -183,23 +233,50 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
             database.dispose()
     extrapolated = loop_seconds / len(sample) * first.evaluated
     return {
-        "backend": backend, "partners": first.evaluated, "people": args.partners * args.people_per_partner, "certifications": loaded["certifications"],
-        "evaluate_all_s": first_seconds, "evaluate_all_again_s": again_seconds, "upgrades": first.upgrades, "grace_started": first.grace_started,
-        "at_tier": first.at_tier, "pending": pending, "sample": len(sample), "per_partner_ms": loop_seconds / len(sample) * 1000,
-        "loop_extrapolated_s": extrapolated, "ratio": extrapolated / first_seconds,
+        "backend": backend,
+        "partners": first.evaluated,
+        "people": args.partners * args.people_per_partner,
+        "certifications": loaded["certifications"],
+        "evaluate_all_s": first_seconds,
+        "evaluate_all_again_s": again_seconds,
+        "upgrades": first.upgrades,
+        "grace_started": first.grace_started,
+        "at_tier": first.at_tier,
+        "pending": pending,
+        "sample": len(sample),
+        "per_partner_ms": loop_seconds / len(sample) * 1000,
+        "loop_extrapolated_s": extrapolated,
+        "ratio": extrapolated / first_seconds,
     }
 
 
 def report(results: list[dict[str, Any]]) -> None:
     table = Table(title="alliance tiers evaluate --all (metrics, evaluation, recommendations, audit; committed)")
-    for column in ("backend", "partners", "people", "certifications", "evaluate --all s", "again s", "upgrades / grace / at tier",
-                   "per-partner ms (sample)", "loop, extrapolated s", "loop ÷ set-based"):
+    for column in (
+        "backend",
+        "partners",
+        "people",
+        "certifications",
+        "evaluate --all s",
+        "again s",
+        "upgrades / grace / at tier",
+        "per-partner ms (sample)",
+        "loop, extrapolated s",
+        "loop ÷ set-based",
+    ):
         table.add_column(column, justify="right")
     for r in results:
         table.add_row(
-            r["backend"], f"{r['partners']:,}", f"{r['people']:,}", f"{r['certifications']:,}", f"{r['evaluate_all_s']:.2f}", f"{r['evaluate_all_again_s']:.2f}",
-            f"{r['upgrades']:,} / {r['grace_started']:,} / {r['at_tier']:,}", f"{r['per_partner_ms']:.1f} ({r['sample']})",
-            f"{r['loop_extrapolated_s']:.1f}", f"{r['ratio']:.1f}×",
+            r["backend"],
+            f"{r['partners']:,}",
+            f"{r['people']:,}",
+            f"{r['certifications']:,}",
+            f"{r['evaluate_all_s']:.2f}",
+            f"{r['evaluate_all_again_s']:.2f}",
+            f"{r['upgrades']:,} / {r['grace_started']:,} / {r['at_tier']:,}",
+            f"{r['per_partner_ms']:.1f} ({r['sample']})",
+            f"{r['loop_extrapolated_s']:.1f}",
+            f"{r['ratio']:.1f}×",
         )
     console.print(table)
 

@@ -32,7 +32,21 @@ router = APIRouter(tags=["attribution"])
 PeriodStart = Annotated[date | None, Query(description="First day of the period (default: the current quarter)")]
 PeriodEnd = Annotated[date | None, Query(description="Last day of the period, included")]
 AsOf = Annotated[datetime | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")]
-CSV_COLUMNS = ("partner_id", "partner_name", "currency", "direct", "influenced", "services", "total", "vendor_direct", "entries", "closings", "period_start", "period_end", "as_of")
+CSV_COLUMNS = (
+    "partner_id",
+    "partner_name",
+    "currency",
+    "direct",
+    "influenced",
+    "services",
+    "total",
+    "vendor_direct",
+    "entries",
+    "closings",
+    "period_start",
+    "period_end",
+    "as_of",
+)
 
 
 def program_admin(actor: CurrentActor) -> Actor:
@@ -43,8 +57,13 @@ def program_admin(actor: CurrentActor) -> Actor:
 
 @router.get("/reports/contribution", response_model=ContributionReportRead)
 def contribution_report(
-    session: DbSession, actor: CurrentActor, page: PageParams,
-    period_start: PeriodStart = None, period_end: PeriodEnd = None, as_of: AsOf = None, partner_id: IdQuery = None,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    period_start: PeriodStart = None,
+    period_end: PeriodEnd = None,
+    as_of: AsOf = None,
+    partner_id: IdQuery = None,
 ) -> attribution_service.ContributionReport:
     """Direct, influenced and services credit per partner and currency (never converted), with
     grand totals; paged by partner. A partner user gets their own row only."""
@@ -55,13 +74,20 @@ def contribution_report(
 
 @router.get("/reports/contribution.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
 def contribution_csv(
-    session: DbSession, actor: CurrentActor, database: Annotated[Database, Depends(get_database)],
-    period_start: PeriodStart = None, period_end: PeriodEnd = None, as_of: AsOf = None, partner_id: IdQuery = None,
+    session: DbSession,
+    actor: CurrentActor,
+    database: Annotated[Database, Depends(get_database)],
+    period_start: PeriodStart = None,
+    period_end: PeriodEnd = None,
+    as_of: AsOf = None,
+    partner_id: IdQuery = None,
 ) -> StreamingResponse:
     """The report as CSV, one row per partner and currency, every partner (no paging)."""
     window = attribution_service.contribution_window(session, actor, period_start=period_start, period_end=period_end, as_of=as_of, partner_id=partner_id)
     name = f"contribution_{window.period_start.isoformat()}_{window.period_end.isoformat()}.csv"
-    return StreamingResponse(_csv_lines(database, actor, window), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return StreamingResponse(
+        _csv_lines(database, actor, window), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 def _csv_lines(database: Database, actor: Actor, window: ReportWindow) -> Iterator[str]:
@@ -78,10 +104,21 @@ def contribution_csv_lines(rows: Iterator[tuple[Any, Any]], window: ReportWindow
         if amounts is None:
             yield _line((partner.partner_id, partner.partner_name, "", "0.00", "0.00", "0.00", "0.00", "0.00", 0, 0, *period))
             continue
-        yield _line((
-            partner.partner_id, partner.partner_name, amounts.currency, amounts.direct, amounts.influenced, amounts.services, amounts.total,
-            amounts.vendor_direct, amounts.entries, amounts.closings, *period,
-        ))
+        yield _line(
+            (
+                partner.partner_id,
+                partner.partner_name,
+                amounts.currency,
+                amounts.direct,
+                amounts.influenced,
+                amounts.services,
+                amounts.total,
+                amounts.vendor_direct,
+                amounts.entries,
+                amounts.closings,
+                *period,
+            )
+        )
 
 
 def _line(values: tuple[Any, ...]) -> str:
@@ -99,8 +136,13 @@ def _safe(value: Any) -> Any:
 
 @router.get("/reports/contribution/{partner_id}/entries", response_model=PageRead[ContributionEntryRead])
 def contribution_entries(
-    partner_id: IdPath, session: DbSession, actor: CurrentActor, page: PageParams,
-    period_start: PeriodStart = None, period_end: PeriodEnd = None, as_of: AsOf = None,
+    partner_id: IdPath,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    period_start: PeriodStart = None,
+    period_end: PeriodEnd = None,
+    as_of: AsOf = None,
 ) -> dict[str, object]:
     """The ledger lines behind one partner's row, with the registration each credits."""
     return attribution_service.contribution_entries(
@@ -110,13 +152,18 @@ def contribution_entries(
 
 @router.get("/attribution/entries", response_model=PageRead[AttributionEntryRead])
 def list_entries(
-    session: DbSession, actor: CurrentActor, page: PageParams,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
     registration_id: IdQuery = None,
-    credit_type: CreditType | None = None, partner_id: IdQuery = None,
+    credit_type: CreditType | None = None,
+    partner_id: IdQuery = None,
 ) -> dict[str, object]:
     """Ledger lines in the order they were recorded (vendor users); `registration_id` matches the
     credited or the closing registration."""
-    return attribution_service.list_entries(session, actor, registration_id=registration_id, credit_type=credit_type, partner_id=partner_id, page=page).as_response()
+    return attribution_service.list_entries(
+        session, actor, registration_id=registration_id, credit_type=credit_type, partner_id=partner_id, page=page
+    ).as_response()
 
 
 @router.post("/attribution/entries/{entry_id}/reversal", response_model=AttributionEntryRead, status_code=201)

@@ -113,12 +113,24 @@ def create_request(registration_id: IdPath, data: ResourceRequestCreate, session
 
 @router.get("/resource-requests", response_model=PageRead[ResourceRequestRead])
 def list_requests(
-    session: DbSession, actor: CurrentActor, page: PageParams, team_id: IdQuery = None, status: RequestStatus | None = None,
-    breached: bool | None = None, partner_id: IdQuery = None, registration_id: IdQuery = None, assignee_user_id: IdQuery = None,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    team_id: IdQuery = None,
+    status: RequestStatus | None = None,
+    breached: bool | None = None,
+    partner_id: IdQuery = None,
+    registration_id: IdQuery = None,
+    assignee_user_id: IdQuery = None,
 ) -> dict[str, Any]:
     """Requests visible to the caller (partners: their own), newest first; `breached` as of now."""
     filters = RequestFilters(
-        team_id=team_id, status=status, breached=breached, partner_id=partner_id, registration_id=registration_id, assignee_user_id=assignee_user_id,
+        team_id=team_id,
+        status=status,
+        breached=breached,
+        partner_id=partner_id,
+        registration_id=registration_id,
+        assignee_user_id=assignee_user_id,
     )
     return _page(request_service.list_requests(session, actor, filters=filters, page=page))
 
@@ -136,12 +148,22 @@ def get_request(request_id: IdPath, session: DbSession, actor: CurrentActor) -> 
 
 @router.post("/resource-requests/{request_id}/actions/{action}", response_model=ResourceRequestRead)
 def act(
-    request_id: IdPath, action: Action, session: DbSession, actor: CurrentActor, data: Annotated[RequestAction | None, Body()] = None,
+    request_id: IdPath,
+    action: Action,
+    session: DbSession,
+    actor: CurrentActor,
+    data: Annotated[RequestAction | None, Body()] = None,
 ) -> ResourceRequestRead:
     """accept, start, decline (`reason` required) or complete (`outcome_rating` 1–5 required, `notes`)."""
     data = data or RequestAction()
     found = request_service.act(
-        session, actor, request_id=request_id, action=action, reason=data.reason, outcome_rating=data.outcome_rating, notes=data.notes,
+        session,
+        actor,
+        request_id=request_id,
+        action=action,
+        reason=data.reason,
+        outcome_rating=data.outcome_rating,
+        notes=data.notes,
     )
     return ResourceRequestRead.of(found)
 
@@ -157,7 +179,11 @@ def assign(request_id: IdPath, data: AssignmentRequest, session: DbSession, acto
 
 @router.get("/reports/cosell", response_model=CosellReportRead)
 def cosell_report(
-    session: DbSession, actor: CurrentActor, start: StartQuery = None, end: EndQuery = None, group_by: GroupByQuery = "team",
+    session: DbSession,
+    actor: CurrentActor,
+    start: StartQuery = None,
+    end: EndQuery = None,
+    group_by: GroupByQuery = "team",
 ) -> report_service.CosellReport:
     """Volume, median first-response business hours, breach rate and outcomes per group."""
     return report_service.cosell_report(session, actor, start=start, end=end, group_by=group_by)
@@ -165,7 +191,11 @@ def cosell_report(
 
 @router.get("/reports/cosell.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
 def cosell_report_csv(
-    session: DbSession, actor: CurrentActor, start: StartQuery = None, end: EndQuery = None, group_by: GroupByQuery = "team",
+    session: DbSession,
+    actor: CurrentActor,
+    start: StartQuery = None,
+    end: EndQuery = None,
+    group_by: GroupByQuery = "team",
 ) -> StreamingResponse:
     return cosell_csv_download(report_service.cosell_report(session, actor, start=start, end=end, group_by=group_by))
 
@@ -174,7 +204,9 @@ def cosell_csv_download(report: report_service.CosellReport) -> StreamingRespons
     """The report as a CSV attachment; shared with the console's download."""
     name = f"cosell_{report.group_by}_{report.start.isoformat()}_{report.end.isoformat()}.csv"
     return StreamingResponse(
-        _csv_lines(report), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        _csv_lines(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

@@ -40,8 +40,13 @@ lab_router = APIRouter(tags=["enablement"])
 
 @router.get("/certification-tracks", response_model=PageRead[TrackRead])
 def list_tracks(
-    session: DbSession, actor: CurrentActor, page: PageParams, delivery_role: DeliveryRole | None = None, level: Level | None = None,
-    product_line: ProductLineKey | None = None, active: bool | None = None,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    delivery_role: DeliveryRole | None = None,
+    level: Level | None = None,
+    product_line: ProductLineKey | None = None,
+    active: bool | None = None,
 ) -> dict[str, object]:
     """The certification catalog (every signed-in user)."""
     found = catalog_service.list_tracks(session, actor, delivery_role=delivery_role, level=level, product_line=product_line, active=active, page=page)

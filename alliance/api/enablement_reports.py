@@ -74,7 +74,11 @@ def capacity(partner_id: IdPath, session: DbSession, actor: CurrentActor) -> Cap
 
 @router.get("/partners/{partner_id}/capacity/history", response_model=CapacityHistoryRead)
 def capacity_history(
-    partner_id: IdPath, session: DbSession, actor: CurrentActor, start: date | None = None, end: date | None = None,
+    partner_id: IdPath,
+    session: DbSession,
+    actor: CurrentActor,
+    start: date | None = None,
+    end: date | None = None,
 ) -> CapacityHistoryRead:
     """Certified people per role (and level) at each month end: the build-out curve. Defaults to
     the last twelve months."""

@@ -70,7 +70,9 @@ def revoke_consent(consent_id: IdPath, data: ConsentRevocation, session: DbSessi
 
 
 @router.post(
-    "/ps-engagements", response_model=PsEngagementRead, status_code=201,
+    "/ps-engagements",
+    response_model=PsEngagementRead,
+    status_code=201,
     responses={409: {"description": "Blocked by the rules of engagement: details name the rule (activity) and the way forward"}},
 )
 def create_engagement(data: PsEngagementCreate, session: DbSession, actor: CurrentActor) -> PsEngagement:
@@ -82,7 +84,11 @@ def create_engagement(data: PsEngagementCreate, session: DbSession, actor: Curre
 
 @router.get("/ps-engagements", response_model=PageRead[PsEngagementRead])
 def list_engagements(
-    session: DbSession, actor: CurrentActor, page: PageParams, customer_id: IdQuery = None, partner_id: IdQuery = None,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    customer_id: IdQuery = None,
+    partner_id: IdQuery = None,
     outcome: EngagementOutcome | None = None,
 ) -> dict[str, object]:
     """Engagements, filtered by customer, protecting partner or outcome (partners: those on
@@ -99,7 +105,11 @@ def get_engagement(engagement_id: IdPath, session: DbSession, actor: CurrentActo
 
 @router.get("/roe-violations", response_model=PageRead[RoeViolationRead])
 def list_violations(
-    session: DbSession, actor: CurrentActor, page: PageParams, partner_id: IdQuery = None, occurred_from: date | None = None,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    partner_id: IdQuery = None,
+    occurred_from: date | None = None,
     occurred_to: date | None = None,
 ) -> dict[str, object]:
     """Rule-of-engagement overrides on partners' records (partners: their own), e.g. for a QBR period."""
@@ -126,8 +136,13 @@ def open_dispute(data: DisputeCreate, session: DbSession, actor: CurrentActor) -
 
 @router.get("/disputes", response_model=PageRead[DisputeRead])
 def list_disputes(
-    session: DbSession, actor: CurrentActor, page: PageParams, status: DisputeStatus | None = None, level: Level = None,
-    overdue: bool | None = None, partner_id: IdQuery = None,
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    status: DisputeStatus | None = None,
+    level: Level = None,
+    overdue: bool | None = None,
+    partner_id: IdQuery = None,
 ) -> dict[str, object]:
     """Disputes visible to the caller (partners: their own)."""
     filters = DisputeFilters(status=status, level=level, overdue=overdue, partner_id=partner_id)

@@ -90,7 +90,6 @@ def busy_error_response(exc: OperationalError) -> JSONResponse:
     return JSONResponse(error_body("unavailable", "The database is busy or unreachable; try again."), status_code=503, headers={"Retry-After": "2"})
 
 
-
 def unexpected_error_response(request: Request, exc: Exception) -> JSONResponse:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return JSONResponse(error_body("internal_error", "Something went wrong on our side; it has been logged."), status_code=500)

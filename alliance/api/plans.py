@@ -51,7 +51,9 @@ def get_plan(plan_id: IdPath, session: DbSession, actor: CurrentActor) -> Codeli
 
 @router.get("/codelivery-plans/{plan_id}/compare", response_model=PlanComparisonRead)
 def compare_versions(
-    plan_id: IdPath, session: DbSession, actor: CurrentActor,
+    plan_id: IdPath,
+    session: DbSession,
+    actor: CurrentActor,
     from_number: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ROW_ID, description="Default: the agreed version, else the one before `to`")] = None,
     to_number: Annotated[int | None, Query(alias="to", ge=1, le=MAX_ROW_ID, description="Default: the latest version")] = None,
 ) -> plan_service.PlanComparison:

@@ -14,7 +14,9 @@ router = APIRouter(tags=["programs"])
 
 
 @router.get("/programs", response_model=PageRead[ProgramRead])
-def list_programs(session: DbSession, actor: CurrentActor, page: PageParams, partner_type: PartnerType | None = None, active: bool | None = None) -> dict[str, object]:
+def list_programs(
+    session: DbSession, actor: CurrentActor, page: PageParams, partner_type: PartnerType | None = None, active: bool | None = None
+) -> dict[str, object]:
     """Programs with their tiers, benefits and advancement criteria (the published program guide)."""
     return program_service.list_programs_page(session, actor, partner_type=partner_type, active=active, page=page).as_response()
 

@@ -71,8 +71,12 @@ def review_queue(session: DbSession, actor: CurrentActor, page: PageParams, cam_
     pending protection extension requests."""
     queue = registration_service.review_queue(session, actor, page=page, cam_user_id=cam_user_id)
     return ReviewQueueRead(
-        items=[QueueItemRead.model_validate(item) for item in queue.items.items], total=queue.items.total, limit=queue.items.limit,
-        offset=queue.items.offset, extensions=[PendingExtensionRead.model_validate(e) for e in queue.extensions], extensions_total=queue.extensions_total,
+        items=[QueueItemRead.model_validate(item) for item in queue.items.items],
+        total=queue.items.total,
+        limit=queue.items.limit,
+        offset=queue.items.offset,
+        extensions=[PendingExtensionRead.model_validate(e) for e in queue.extensions],
+        extensions_total=queue.extensions_total,
     )
 
 
@@ -102,7 +106,12 @@ def act(
 def mark_won(registration_id: IdPath, data: WonRequest, session: DbSession, actor: CurrentActor) -> RegistrationRead:
     """The vendor confirms the booking (deal or project); attribution credits follow."""
     registration_service.mark_won(
-        session, actor, registration_id=registration_id, booked_amount=data.booked_amount, closed_on=data.closed_on, reason=data.reason,
+        session,
+        actor,
+        registration_id=registration_id,
+        booked_amount=data.booked_amount,
+        closed_on=data.closed_on,
+        reason=data.reason,
         vendor_transacted=data.vendor_transacted,
     )
     return _read(session, actor, registration_id)

@@ -47,8 +47,13 @@ def import_file(
         stack.enter_context(progress)
         session = stack.enter_context(unit_of_work("cli certifications import", db))
         summary = importer.import_certifications(
-            session, operator(), source=source, source_name=file.name, batch_size=batch_size,
-            on_progress=lambda done, rows: progress.update(task, completed=done, rows=rows), on_reject=on_reject,
+            session,
+            operator(),
+            source=source,
+            source_name=file.name,
+            batch_size=batch_size,
+            on_progress=lambda done, rows: progress.update(task, completed=done, rows=rows),
+            on_reject=on_reject,
         )
     summary.seconds = time.perf_counter() - started  # including the commit
     _print_summary(summary, rejects)

@@ -83,6 +83,12 @@ def current_database() -> Database:
 def import_progress() -> Progress:
     """The progress bar of a file import: bytes read, rows, speed (quiet when not a terminal)."""
     return Progress(
-        TextColumn("importing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TextColumn("{task.fields[rows]:,} rows"),
-        TimeElapsedColumn(), console=err_console, disable=not err_console.is_terminal,
+        TextColumn("importing"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
     )

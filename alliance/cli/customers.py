@@ -27,7 +27,10 @@ def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, UTF-8, header row first")],
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per database batch")] = importer.DEFAULT_BATCH_SIZE,
     rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=0, help="Processes preparing rows while this one writes (default: 1 per spare CPU for files over 8 MB, at most 3)")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=0, help="Processes preparing rows while this one writes (default: 1 per spare CPU for files over 8 MB, at most 3)"),
+    ] = None,
 ) -> None:
     """Create or update customers from a CSV file, matched on external_id.
 
@@ -55,8 +58,14 @@ def import_file(
         stack.enter_context(progress)
         session = stack.enter_context(unit_of_work("cli customers import", db))
         summary = importer.import_customers(
-            session, operator(), source=source, source_name=file.name, batch_size=batch_size, workers=workers,
-            on_progress=lambda done, rows: progress.update(task, completed=done, rows=rows), on_reject=on_reject,
+            session,
+            operator(),
+            source=source,
+            source_name=file.name,
+            batch_size=batch_size,
+            workers=workers,
+            on_progress=lambda done, rows: progress.update(task, completed=done, rows=rows),
+            on_reject=on_reject,
         )
     summary.seconds = time.perf_counter() - started  # including the commit
     _print_summary(summary, rejects)

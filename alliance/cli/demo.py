@@ -91,8 +91,13 @@ def seed(
         db.dispose()
         fail(str(exc))
     progress = Progress(
-        TextColumn("seeding"), BarColumn(), MofNCompleteColumn(), TextColumn("partners · {task.fields[rows]:,} rows"), TimeElapsedColumn(),
-        console=err_console, disable=not err_console.is_terminal,
+        TextColumn("seeding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("partners · {task.fields[rows]:,} rows"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
     )
     task = progress.add_task("seed", total=partners, rows=0, visible=partners > 0)
     customer_task = progress.add_task("customers", total=customers, rows=0, visible=customers > 0)
@@ -108,13 +113,22 @@ def seed(
         summary = seed_service.SeedSummary(0, 0, 0, None, None)
         if partners or not customers:
             summary = seed_service.seed_partners(
-                session, Actor.system(label="cli seed"), partners=partners, people_per_partner=people_per_partner, seed=seed,
-                batch_size=batch_size, on_progress=advance,
+                session,
+                Actor.system(label="cli seed"),
+                partners=partners,
+                people_per_partner=people_per_partner,
+                seed=seed,
+                batch_size=batch_size,
+                on_progress=advance,
             )
         customer_summary = customer_seed.CustomerSeedSummary(0, 0, 0, 0)
         if customers:
             customer_summary = customer_seed.seed_customers(
-                session, Actor.system(label="cli seed"), customers=customers, seed=seed, batch_size=batch_size,
+                session,
+                Actor.system(label="cli seed"),
+                customers=customers,
+                seed=seed,
+                batch_size=batch_size,
                 on_progress=lambda done: progress.update(customer_task, advance=done),
             )
     elapsed = time.perf_counter() - started

@@ -37,13 +37,23 @@ def evaluate(
     if partner is not None:
         _explain(partner)
         return
-    progress = Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
-                        disable=not err_console.is_terminal, transient=True)
+    progress = Progress(
+        TextColumn("evaluating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+        transient=True,
+    )
     task = progress.add_task("evaluate", total=None)
     started = time.perf_counter()
     with progress, unit_of_work("cli tiers evaluate --all") as session:
         summary = tier_service.evaluate_all(
-            session, operator(), today=clock.today(), on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            session,
+            operator(),
+            today=clock.today(),
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     seconds = time.perf_counter() - started  # including the commit
     console.print(

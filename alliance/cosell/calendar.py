@@ -41,7 +41,10 @@ class Calendar:
     def of(cls, row: Any) -> Calendar:
         """From a stored BusinessCalendar (or anything with its attributes)."""
         return cls(
-            time_zone=row.time_zone, work_days=frozenset(int(d) for d in row.work_days), day_starts=row.day_starts, day_ends=row.day_ends,
+            time_zone=row.time_zone,
+            work_days=frozenset(int(d) for d in row.work_days),
+            day_starts=row.day_starts,
+            day_ends=row.day_ends,
             holidays=frozenset(_as_date(h) for h in row.holidays or ()),
         )
 

@@ -61,15 +61,36 @@ def open_dispute(session: Session, actor: Actor, *, data: DisputeCreate) -> Scop
     side = _side_of(actor)
     ladder = _ladders(session, [partner_id])[partner_id]
     now = clock.now()
-    dispute = DisputeRepository(session).add(ScopeDispute(
-        partner_id=partner_id, plan_id=data.plan_id, activity_id=data.activity_id, engagement_id=data.engagement_id, subject=data.subject,
-        opened_by_side=side, opened_by_user_id=actor.user_id, opened_at=now, status=DisputeStatus.OPEN, level=0,
-        level_deadline_at=escalation.deadline(ladder, 0, started_at=now), escalations=[],
-    ))
+    dispute = DisputeRepository(session).add(
+        ScopeDispute(
+            partner_id=partner_id,
+            plan_id=data.plan_id,
+            activity_id=data.activity_id,
+            engagement_id=data.engagement_id,
+            subject=data.subject,
+            opened_by_side=side,
+            opened_by_user_id=actor.user_id,
+            opened_at=now,
+            status=DisputeStatus.OPEN,
+            level=0,
+            level_deadline_at=escalation.deadline(ladder, 0, started_at=now),
+            escalations=[],
+        )
+    )
     audit.record(
-        session, actor, "scope_dispute.opened", entity_type="scope_dispute", entity_id=dispute.id, partner_id=partner_id,
-        after={"plan_id": data.plan_id, "activity_id": data.activity_id, "engagement_id": data.engagement_id, "subject": data.subject,
-               **snapshot(dispute, ("level", "level_deadline_at"))},
+        session,
+        actor,
+        "scope_dispute.opened",
+        entity_type="scope_dispute",
+        entity_id=dispute.id,
+        partner_id=partner_id,
+        after={
+            "plan_id": data.plan_id,
+            "activity_id": data.activity_id,
+            "engagement_id": data.engagement_id,
+            "subject": data.subject,
+            **snapshot(dispute, ("level", "level_deadline_at")),
+        },
     )
     return dispute
 
@@ -88,8 +109,15 @@ def escalate_dispute(session: Session, actor: Actor, *, dispute_id: int, reason:
     before = snapshot(dispute, DISPUTE_FIELDS)
     _climb(dispute, ladder, now=clock.now(), by=actor.label, reason=reason)
     audit.record(
-        session, actor, "scope_dispute.escalated", entity_type="scope_dispute", entity_id=dispute.id, partner_id=dispute.partner_id,
-        before=before, after=snapshot(dispute, DISPUTE_FIELDS), reason=reason,
+        session,
+        actor,
+        "scope_dispute.escalated",
+        entity_type="scope_dispute",
+        entity_id=dispute.id,
+        partner_id=dispute.partner_id,
+        before=before,
+        after=snapshot(dispute, DISPUTE_FIELDS),
+        reason=reason,
     )
     return dispute
 
@@ -116,7 +144,11 @@ def sweep_disputes(session: Session, actor: Actor, *, now: datetime | None = Non
     if escalated or overdue:
         session.flush()
         audit.record(
-            session, actor, "scope_dispute.sweep_escalated", entity_type="scope_dispute_sweep", entity_id=now.isoformat(),
+            session,
+            actor,
+            "scope_dispute.sweep_escalated",
+            entity_type="scope_dispute_sweep",
+            entity_id=now.isoformat(),
             after={"escalated": len(escalated), "overdue_at_top": len(overdue), "dispute_ids": (escalated + overdue)[:AUDITED_IDS]},
             reason="escalation deadline passed",
         )
@@ -138,7 +170,13 @@ def decide_dispute(session: Session, actor: Actor, *, dispute_id: int, data: Dis
     before = snapshot(dispute, DISPUTE_FIELDS)
     if dispute.plan_id is not None and dispute.activity_id is not None:
         version = plan_service.record_decision_version(
-            session, actor, plan_id=dispute.plan_id, activity_id=dispute.activity_id, lead=data.lead, split_note=data.split_note, rationale=data.rationale,
+            session,
+            actor,
+            plan_id=dispute.plan_id,
+            activity_id=dispute.activity_id,
+            lead=data.lead,
+            split_note=data.split_note,
+            rationale=data.rationale,
         )
         dispute.resulting_version_id = version.id
     dispute.status = DisputeStatus.RESOLVED
@@ -150,8 +188,15 @@ def decide_dispute(session: Session, actor: Actor, *, dispute_id: int, data: Dis
     dispute.level_deadline_at = None
     session.flush()
     audit.record(
-        session, actor, "scope_dispute.decided", entity_type="scope_dispute", entity_id=dispute.id, partner_id=dispute.partner_id,
-        before=before, after=snapshot(dispute, DISPUTE_FIELDS), reason=data.rationale,
+        session,
+        actor,
+        "scope_dispute.decided",
+        entity_type="scope_dispute",
+        entity_id=dispute.id,
+        partner_id=dispute.partner_id,
+        before=before,
+        after=snapshot(dispute, DISPUTE_FIELDS),
+        reason=data.rationale,
     )
     return dispute
 
@@ -183,7 +228,8 @@ def present(session: Session, disputes: list[ScopeDispute] | Any) -> list[Disput
     ladders = _ladders(session, {d.partner_id for d in disputes})
     return [
         DisputeView(
-            dispute=d, level_name=escalation.level_name(ladders[d.partner_id], d.level),
+            dispute=d,
+            level_name=escalation.level_name(ladders[d.partner_id], d.level),
             overdue=d.status == DisputeStatus.OPEN and escalation.is_due(d.level_deadline_at, now),
             deciders=escalation.deciders_at(ladders[d.partner_id], d.level),
             deciders_text=escalation.deciders_in_words(escalation.deciders_at(ladders[d.partner_id], d.level)),
@@ -210,7 +256,10 @@ def dispute_report(session: Session, actor: Actor, *, partner_id: int | None = N
             resolved += count
     durations = [business_days_between(opened, done) for opened, done in repository.resolutions(partner_id=partner_id)]
     return DisputeReport(
-        total=total, open=open_, resolved=resolved, overdue=overdue,
+        total=total,
+        open=open_,
+        resolved=resolved,
+        overdue=overdue,
         open_by_level=[LevelCount(level=level, open=count) for level, count in sorted(by_level.items())],
         median_resolution_business_days=round(statistics.median(durations), 2) if durations else None,
     )
@@ -261,7 +310,8 @@ def _climb(dispute: ScopeDispute, ladder: tuple[escalation.Level, ...], *, now: 
     dispute.level_deadline_at = escalation.deadline(ladder, level, started_at=now)
     # A new list, so the JSON column is seen as changed.
     dispute.escalations = [
-        *dispute.escalations, {"level": level, "name": escalation.level_name(ladder, level), "at": now.isoformat(), "by": by, "reason": reason},
+        *dispute.escalations,
+        {"level": level, "name": escalation.level_name(ladder, level), "at": now.isoformat(), "by": by, "reason": reason},
     ]
 
 

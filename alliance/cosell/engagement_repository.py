@@ -51,13 +51,19 @@ class ConsentRepository(Repository[EngagementConsent]):
         statement = select(EngagementConsent.id, EngagementConsent.activity, EngagementConsent.expires_on, EngagementConsent.revoked_at).where(
             EngagementConsent.customer_id == customer_id, EngagementConsent.partner_id == partner_id
         )
-        return [ConsentFact(id=row.id, activity=row.activity, expires_on=row.expires_on, revoked=row.revoked_at is not None) for row in self.session.execute(statement)]
+        return [
+            ConsentFact(id=row.id, activity=row.activity, expires_on=row.expires_on, revoked=row.revoked_at is not None)
+            for row in self.session.execute(statement)
+        ]
 
     def protected_account(self, *, customer_id: int, partner_id: int, today: date) -> ProtectedAccount | None:
         """The customer when `partner_id` protects it today, else None (a partner learns nothing
         about accounts it does not protect). Customers are vendor data, not partner-owned."""
         statement = select(Customer.id, Customer.name, Customer.protected_until).where(
-            Customer.id == customer_id, Customer.ownership == Ownership.SI_PROTECTED, Customer.owning_partner_id == partner_id, Customer.protected_until >= today
+            Customer.id == customer_id,
+            Customer.ownership == Ownership.SI_PROTECTED,
+            Customer.owning_partner_id == partner_id,
+            Customer.protected_until >= today,
         )
         row = self.session.execute(statement).first()
         return ProtectedAccount(row.id, row.name, row.protected_until) if row else None
@@ -90,8 +96,11 @@ class EngagementRepository(Repository[PsEngagement]):
         if customer.owning_partner_id is not None:
             name = self.session.scalar(select(Partner.display_name).where(Partner.id == customer.owning_partner_id))
         return Account(
-            customer_name=customer.name, ownership=customer.ownership, protecting_partner_id=customer.owning_partner_id,
-            protecting_partner_name=name, protected_until=customer.protected_until,
+            customer_name=customer.name,
+            ownership=customer.ownership,
+            protecting_partner_id=customer.owning_partner_id,
+            protecting_partner_name=name,
+            protected_until=customer.protected_until,
         )
 
     def is_vendor_user(self, user_id: int) -> bool:

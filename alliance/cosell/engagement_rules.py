@@ -107,10 +107,7 @@ def _rule(account: Account, activity: Activity, *, agreed_lead: Lead | None, lap
         why = f"the agreed co-delivery plan gives {label(activity)} to {si}"
     else:
         why = f"no agreed co-delivery plan gives {label(activity)} to vendor PS"
-    rule = (
-        f"{account.customer_name} is SI-protected by {si}{until} and {why}: "
-        f"vendor PS may not staff {label(activity)} without {si}'s recorded consent."
-    )
+    rule = f"{account.customer_name} is SI-protected by {si}{until} and {why}: vendor PS may not staff {label(activity)} without {si}'s recorded consent."
     if lapsed:
         latest = max(lapsed, key=lambda c: (c.expires_on, c.id))
         state = "was revoked" if latest.revoked else f"expired on {latest.expires_on.isoformat()}"

@@ -67,12 +67,24 @@ def give_consent(session: Session, actor: Actor, *, customer_id: int, data: Cons
     partner_id = _require_partner_admin(actor)
     if data.expires_on <= today:
         raise RuleViolation("A consent must last beyond today.", details=[{"field": "expires_on", "message": "must be a future date"}])
-    consent = repository.add(EngagementConsent(
-        partner_id=partner_id, customer_id=customer_id, activity=data.activity, given_by_user_id=actor.user_id, given_at=clock.now(),
-        expires_on=data.expires_on, note=data.note,
-    ))
+    consent = repository.add(
+        EngagementConsent(
+            partner_id=partner_id,
+            customer_id=customer_id,
+            activity=data.activity,
+            given_by_user_id=actor.user_id,
+            given_at=clock.now(),
+            expires_on=data.expires_on,
+            note=data.note,
+        )
+    )
     audit.record(
-        session, actor, "engagement_consent.given", entity_type="engagement_consent", entity_id=consent.id, partner_id=partner_id,
+        session,
+        actor,
+        "engagement_consent.given",
+        entity_type="engagement_consent",
+        entity_id=consent.id,
+        partner_id=partner_id,
         after=snapshot(consent, CONSENT_FIELDS),
     )
     return consent
@@ -91,8 +103,15 @@ def revoke_consent(session: Session, actor: Actor, *, consent_id: int, reason: s
     consent.revoked_by_user_id = actor.user_id
     consent.revoke_reason = reason.strip()
     audit.record(
-        session, actor, "engagement_consent.revoked", entity_type="engagement_consent", entity_id=consent.id, partner_id=consent.partner_id,
-        before=before, after=snapshot(consent, CONSENT_FIELDS), reason=consent.revoke_reason,
+        session,
+        actor,
+        "engagement_consent.revoked",
+        entity_type="engagement_consent",
+        entity_id=consent.id,
+        partner_id=consent.partner_id,
+        before=before,
+        after=snapshot(consent, CONSENT_FIELDS),
+        reason=consent.revoke_reason,
     )
     return consent
 
@@ -125,22 +144,39 @@ def create_engagement(session: Session, actor: Actor, *, data: PsEngagementCreat
     customer = customer_service.get_customer(session, actor, customer_id=data.customer_id)
     repository = EngagementRepository(session)
     if not repository.is_vendor_user(data.staffed_user_id):
-        raise RuleViolation("Only active vendor staff can be staffed on an engagement.", details=[{"field": "staffed_user_id", "message": "not an active vendor user"}])
+        raise RuleViolation(
+            "Only active vendor staff can be staffed on an engagement.", details=[{"field": "staffed_user_id", "message": "not an active vendor user"}]
+        )
     today = clock.today()
     account = repository.account(customer)
     verdict = _check(session, account, data, today=today)
     if isinstance(verdict, Blocked):
         raise Conflict(verdict.rule, details=[{"field": "activity", "message": verdict.rule}, {"field": "way_forward", "message": verdict.way_forward}])
     protecting = account.protecting_partner_id if engagement_rules.is_protected(account, today) else None
-    engagement = repository.add(PsEngagement(
-        customer_id=customer.id, activity=data.activity, description=data.description, staffed_user_id=data.staffed_user_id,
-        starts_on=data.starts_on, ends_on=data.ends_on, created_by_user_id=actor.user_id, outcome=verdict.outcome,
-        protecting_partner_id=protecting, consent_id=verdict.consent_id,
-        override_reason=data.override_reason if verdict.outcome == EngagementOutcome.OVERRIDDEN else None,
-    ))
+    engagement = repository.add(
+        PsEngagement(
+            customer_id=customer.id,
+            activity=data.activity,
+            description=data.description,
+            staffed_user_id=data.staffed_user_id,
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+            created_by_user_id=actor.user_id,
+            outcome=verdict.outcome,
+            protecting_partner_id=protecting,
+            consent_id=verdict.consent_id,
+            override_reason=data.override_reason if verdict.outcome == EngagementOutcome.OVERRIDDEN else None,
+        )
+    )
     audit.record(
-        session, actor, "ps_engagement.created", entity_type="ps_engagement", entity_id=engagement.id, partner_id=protecting,
-        after=snapshot(engagement, ENGAGEMENT_FIELDS), reason=engagement.override_reason,
+        session,
+        actor,
+        "ps_engagement.created",
+        entity_type="ps_engagement",
+        entity_id=engagement.id,
+        partner_id=protecting,
+        after=snapshot(engagement, ENGAGEMENT_FIELDS),
+        reason=engagement.override_reason,
     )
     if verdict.outcome == EngagementOutcome.OVERRIDDEN:
         _record_violation(session, actor, engagement, rule=verdict.rule or "", reason=engagement.override_reason or "")
@@ -158,13 +194,27 @@ def _check(session: Session, account: engagement_rules.Account, data: PsEngageme
 
 def _record_violation(session: Session, actor: Actor, engagement: PsEngagement, *, rule: str, reason: str) -> RoeViolation:
     assert engagement.protecting_partner_id is not None
-    violation = EngagementRepository(session).add_violation(RoeViolation(
-        partner_id=engagement.protecting_partner_id, engagement_id=engagement.id, customer_id=engagement.customer_id, activity=engagement.activity,
-        rule=rule, overridden_by_user_id=actor.user_id, reason=reason, occurred_at=clock.now(),
-    ))
+    violation = EngagementRepository(session).add_violation(
+        RoeViolation(
+            partner_id=engagement.protecting_partner_id,
+            engagement_id=engagement.id,
+            customer_id=engagement.customer_id,
+            activity=engagement.activity,
+            rule=rule,
+            overridden_by_user_id=actor.user_id,
+            reason=reason,
+            occurred_at=clock.now(),
+        )
+    )
     audit.record(
-        session, actor, "roe_violation.recorded", entity_type="roe_violation", entity_id=violation.id, partner_id=violation.partner_id,
-        after={"engagement_id": engagement.id, "customer_id": engagement.customer_id, "activity": engagement.activity, "rule": rule}, reason=reason,
+        session,
+        actor,
+        "roe_violation.recorded",
+        entity_type="roe_violation",
+        entity_id=violation.id,
+        partner_id=violation.partner_id,
+        after={"engagement_id": engagement.id, "customer_id": engagement.customer_id, "activity": engagement.activity, "rule": rule},
+        reason=reason,
     )
     return violation
 
@@ -207,20 +257,26 @@ def protect_from_registration(session: Session, actor: Actor, *, registration_id
             details=[{"field": "kind", "message": "must be project or influence"}],
         )
     if registration_service.effective_status(registration, today) != Status.APPROVED:
-        raise Conflict("Only an approved registration that is still protected can protect its account.", details=[{"field": "status", "message": registration.status}])
+        raise Conflict(
+            "Only an approved registration that is still protected can protect its account.", details=[{"field": "status", "message": registration.status}]
+        )
     if registration.customer_id is None:
         raise Conflict("The registration has no resolved customer yet.", details=[{"field": "customer_id", "message": "missing"}])
     customer = customer_service.get_customer(session, actor, customer_id=registration.customer_id)
     if (
-        customer.ownership == Ownership.SI_PROTECTED and customer.owning_partner_id != registration.partner_id
-        and customer.protected_until is not None and customer.protected_until >= today
+        customer.ownership == Ownership.SI_PROTECTED
+        and customer.owning_partner_id != registration.partner_id
+        and customer.protected_until is not None
+        and customer.protected_until >= today
     ):
         raise Conflict(
             "The account is already SI-protected by another partner; change its ownership explicitly if that must end.",
             details=[{"field": "owning_partner_id", "message": str(customer.owning_partner_id)}],
         )
     change = OwnershipChange(
-        status=Ownership.SI_PROTECTED, owning_partner_id=registration.partner_id, protected_until=until or registration.protected_until,
+        status=Ownership.SI_PROTECTED,
+        owning_partner_id=registration.partner_id,
+        protected_until=until or registration.protected_until,
         reason=f"{reason.strip()} (approved {registration.kind} registration #{registration.id})",
     )
     return customer_service.change_customer_ownership(session, actor, customer_id=customer.id, change=change)

@@ -73,7 +73,12 @@ class LabelRepository:
     def registrations(self, registration_ids: Collection[int]) -> dict[int, RegistrationLabel]:
         statement = (
             select(
-                Registration.id, Registration.title, Registration.kind, Registration.customer_id, Registration.customer_name, Registration.partner_id,
+                Registration.id,
+                Registration.title,
+                Registration.kind,
+                Registration.customer_id,
+                Registration.customer_name,
+                Registration.partner_id,
                 Partner.display_name,
             )
             .join(Partner, Partner.id == Registration.partner_id)
@@ -115,9 +120,19 @@ class LabelRepository:
     def dispute_subjects(self, dispute_ids: Collection[int]) -> dict[int, DisputeSubject]:
         statement = (
             select(
-                ScopeDispute.id, ScopeDispute.partner_id, Partner.display_name, ScopeDispute.plan_id, PlanActivity.activity, PlanActivity.label,
-                Registration.title, Registration.customer_id, Registration.customer_name, ScopeDispute.engagement_id, PsEngagement.activity,
-                Customer.id, Customer.name,
+                ScopeDispute.id,
+                ScopeDispute.partner_id,
+                Partner.display_name,
+                ScopeDispute.plan_id,
+                PlanActivity.activity,
+                PlanActivity.label,
+                Registration.title,
+                Registration.customer_id,
+                Registration.customer_name,
+                ScopeDispute.engagement_id,
+                PsEngagement.activity,
+                Customer.id,
+                Customer.name,
             )
             .join(Partner, Partner.id == ScopeDispute.partner_id)
             .outerjoin(PlanActivity, PlanActivity.id == ScopeDispute.activity_id)
@@ -129,16 +144,41 @@ class LabelRepository:
         )
         found = {}
         for row in self._rows(self._own(statement, ScopeDispute.partner_id), dispute_ids):
-            (dispute_id, partner_id, partner_name, plan_id, plan_activity, activity_label, title, registration_customer_id, registration_customer,
-             engagement_id, engagement_activity, customer_id, customer_name) = row
+            (
+                dispute_id,
+                partner_id,
+                partner_name,
+                plan_id,
+                plan_activity,
+                activity_label,
+                title,
+                registration_customer_id,
+                registration_customer,
+                engagement_id,
+                engagement_activity,
+                customer_id,
+                customer_name,
+            ) = row
             if plan_id is not None:
                 found[dispute_id] = DisputeSubject(
-                    dispute_id, partner_id, partner_name, plan_id=plan_id, activity=plan_activity, activity_label=activity_label, registration_title=title,
-                    customer_id=registration_customer_id, customer_name=registration_customer,
+                    dispute_id,
+                    partner_id,
+                    partner_name,
+                    plan_id=plan_id,
+                    activity=plan_activity,
+                    activity_label=activity_label,
+                    registration_title=title,
+                    customer_id=registration_customer_id,
+                    customer_name=registration_customer,
                 )
             else:
                 found[dispute_id] = DisputeSubject(
-                    dispute_id, partner_id, partner_name, activity=engagement_activity, customer_id=customer_id, customer_name=customer_name,
+                    dispute_id,
+                    partner_id,
+                    partner_name,
+                    activity=engagement_activity,
+                    customer_id=customer_id,
+                    customer_name=customer_name,
                     engagement_id=engagement_id,
                 )
         return found

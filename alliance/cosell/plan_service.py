@@ -81,9 +81,15 @@ def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: Pa
     found, total = repository.rows(repository.summaries(filters), limit=page.limit, offset=page.offset)
     items = [
         PlanSummary(
-            id=plan.id, partner_id=plan.partner_id, registration_id=plan.registration_id, customer_id=plan.customer_id,
-            agreed_version_id=plan.agreed_version_id, agreed_number=agreed_number, latest_number=latest_number,
-            latest_status=PlanVersionStatus(latest_status), updated_at=plan.updated_at,
+            id=plan.id,
+            partner_id=plan.partner_id,
+            registration_id=plan.registration_id,
+            customer_id=plan.customer_id,
+            agreed_version_id=plan.agreed_version_id,
+            agreed_number=agreed_number,
+            latest_number=latest_number,
+            latest_status=PlanVersionStatus(latest_status),
+            updated_at=plan.updated_at,
         )
         for plan, latest_number, latest_status, agreed_number in found
     ]
@@ -108,10 +114,7 @@ def compare_versions(session: Session, actor: Actor, *, plan_id: int, from_numbe
 
 
 def rows_of(version: PlanVersion) -> list[Row]:
-    return [
-        Row(activity=Activity(a.activity), lead=Lead(a.lead), label=a.label, effort_days=a.effort_days, notes=a.notes)
-        for a in version.activities
-    ]
+    return [Row(activity=Activity(a.activity), lead=Lead(a.lead), label=a.label, effort_days=a.effort_days, notes=a.notes) for a in version.activities]
 
 
 def agreed_lead(session: Session, *, customer_id: int, activity: Activity) -> Lead | None:
@@ -144,7 +147,12 @@ def propose_plan(
     if plan is None:
         plan = repository.add(CodeliveryPlan(partner_id=registration.partner_id, registration_id=registration.id, customer_id=registration.customer_id))
         audit.record(
-            session, actor, "codelivery_plan.created", entity_type="codelivery_plan", entity_id=plan.id, partner_id=plan.partner_id,
+            session,
+            actor,
+            "codelivery_plan.created",
+            entity_type="codelivery_plan",
+            entity_id=plan.id,
+            partner_id=plan.partner_id,
             after={"registration_id": plan.registration_id, "customer_id": plan.customer_id},
         )
     elif plan.customer_id is None and registration.customer_id is not None:
@@ -168,8 +176,10 @@ def sign_version(session: Session, actor: Actor, *, version_id: int) -> PlanVers
     versions = repository.versions(plan.id, fresh=True)
     version = next(v for v in versions if v.id == version_id)
     outcome = plans.sign(
-        PlanVersionStatus(version.status), side=side,
-        partner_signed=version.partner_signed_at is not None, vendor_signed=version.vendor_signed_at is not None,
+        PlanVersionStatus(version.status),
+        side=side,
+        partner_signed=version.partner_signed_at is not None,
+        vendor_signed=version.vendor_signed_at is not None,
     )
     if not outcome.changed:
         return version
@@ -187,9 +197,14 @@ def sign_version(session: Session, actor: Actor, *, version_id: int) -> PlanVers
     plan.updated_at = now
     session.flush()
     audit.record(
-        session, actor, "codelivery_plan.version_agreed" if outcome.agreed else "codelivery_plan.version_signed",
-        entity_type="plan_version", entity_id=version.id, partner_id=version.partner_id,
-        before=before | {"superseded": []}, after=snapshot(version, SIGN_FIELDS) | {"side": side.value, "superseded": superseded or []},
+        session,
+        actor,
+        "codelivery_plan.version_agreed" if outcome.agreed else "codelivery_plan.version_signed",
+        entity_type="plan_version",
+        entity_id=version.id,
+        partner_id=version.partner_id,
+        before=before | {"superseded": []},
+        after=snapshot(version, SIGN_FIELDS) | {"side": side.value, "superseded": superseded or []},
     )
     return version
 
@@ -231,23 +246,44 @@ def _new_version(
     superseded = _supersede(versions, statuses=(PlanVersionStatus.PROPOSED,))
     now = clock.now()
     version = PlanVersion(
-        partner_id=plan.partner_id, plan_id=plan.id, number=number, status=PlanVersionStatus.PROPOSED, proposed_by_side=side,
-        proposed_by_user_id=actor.user_id, proposed_at=now, note=note,
+        partner_id=plan.partner_id,
+        plan_id=plan.id,
+        number=number,
+        status=PlanVersionStatus.PROPOSED,
+        proposed_by_side=side,
+        proposed_by_user_id=actor.user_id,
+        proposed_at=now,
+        note=note,
     )
     version.activities = [
         PlanActivity(
-            partner_id=plan.partner_id, position=position, activity=row.activity, label=row.label if row.activity == Activity.CUSTOM else None,
-            lead=row.lead, effort_days=row.effort_days, notes=row.notes,
+            partner_id=plan.partner_id,
+            position=position,
+            activity=row.activity,
+            label=row.label if row.activity == Activity.CUSTOM else None,
+            lead=row.lead,
+            effort_days=row.effort_days,
+            notes=row.notes,
         )
         for position, row in enumerate(rows, start=1)
     ]
     plan.updated_at = now
     PlanRepository(session).add_version(version)
     audit.record(
-        session, actor, action, entity_type="plan_version", entity_id=version.id, partner_id=plan.partner_id,
+        session,
+        actor,
+        action,
+        entity_type="plan_version",
+        entity_id=version.id,
+        partner_id=plan.partner_id,
         after={
-            "plan_id": plan.id, "number": number, "status": version.status, "proposed_by_side": side.value, "note": note,
-            "activities": [_plain(row) for row in rows], "superseded": superseded,
+            "plan_id": plan.id,
+            "number": number,
+            "status": version.status,
+            "proposed_by_side": side.value,
+            "note": note,
+            "activities": [_plain(row) for row in rows],
+            "superseded": superseded,
         },
         reason=note,
     )

@@ -140,10 +140,17 @@ def compare(before: Sequence[Row], after: Sequence[Row]) -> list[Change]:
 
 def _change(key: str, row: Row, before: Row | None, after: Row | None, kind: str, text: str) -> Change:
     return Change(
-        key=key, activity=row.activity, name=row.name, kind=kind,
-        lead_before=before.lead if before else None, lead_after=after.lead if after else None,
-        effort_before=before.effort_days if before else None, effort_after=after.effort_days if after else None,
-        notes_before=before.notes if before else None, notes_after=after.notes if after else None, text=text,
+        key=key,
+        activity=row.activity,
+        name=row.name,
+        kind=kind,
+        lead_before=before.lead if before else None,
+        lead_after=after.lead if after else None,
+        effort_before=before.effort_days if before else None,
+        effort_after=after.effort_days if after else None,
+        notes_before=before.notes if before else None,
+        notes_after=after.notes if after else None,
+        text=text,
     )
 
 

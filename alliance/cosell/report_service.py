@@ -26,8 +26,19 @@ from alliance.kit import clock
 GroupBy = Literal["team", "request_type", "partner"]
 GROUPS = ("team", "request_type", "partner")
 CSV_COLUMNS = (
-    "group_by", "key", "label", "volume", "responded", "median_first_response_hours", "breached", "breach_rate", "completed", "declined",
-    "average_rating", "period_start", "period_end",
+    "group_by",
+    "key",
+    "label",
+    "volume",
+    "responded",
+    "median_first_response_hours",
+    "breached",
+    "breach_rate",
+    "completed",
+    "declined",
+    "average_rating",
+    "period_start",
+    "period_end",
 )
 DEFAULT_DAYS = 90
 
@@ -102,7 +113,9 @@ def cosell_report(session: Session, actor: Actor, *, start: date | None = None, 
     total = GroupStats(key="total", label="All requests")
     current: GroupStats | None = None
     for row in ResourceRequestRepository(session).report_rows(
-        start=datetime.combine(start, time(0), tzinfo=UTC), end=datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC), group_by=group_by,
+        start=datetime.combine(start, time(0), tzinfo=UTC),
+        end=datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC),
+        group_by=group_by,
     ):
         key = str(row.group_key)
         if current is None or current.key != key:
@@ -121,8 +134,19 @@ def csv_values(report: CosellReport) -> Iterator[tuple[Any, ...]]:
     """The report's rows (then the total) as CSV values in CSV_COLUMNS order."""
     for stats in [*report.rows, report.total]:
         yield (
-            report.group_by, stats.key, stats.label, stats.volume, stats.responded, _blank(stats.median_first_response_hours), stats.breached,
-            _blank(stats.breach_rate), stats.completed, stats.declined, _blank(stats.average_rating), report.start.isoformat(), report.end.isoformat(),
+            report.group_by,
+            stats.key,
+            stats.label,
+            stats.volume,
+            stats.responded,
+            _blank(stats.median_first_response_hours),
+            stats.breached,
+            _blank(stats.breach_rate),
+            stats.completed,
+            stats.declined,
+            _blank(stats.average_rating),
+            report.start.isoformat(),
+            report.end.isoformat(),
         )
 
 

@@ -65,8 +65,14 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
             return {}
         statement = (
             select(
-                Registration.id, Registration.partner_id, Registration.status, Tier.key, Tier.cosell_priority, PartnerAttribute.kind,
-                PartnerAttribute.value, RegistrationProduct.product_line,
+                Registration.id,
+                Registration.partner_id,
+                Registration.status,
+                Tier.key,
+                Tier.cosell_priority,
+                PartnerAttribute.kind,
+                PartnerAttribute.value,
+                RegistrationProduct.product_line,
             )
             .join(Partner, Partner.id == Registration.partner_id)
             .outerjoin(Tier, Tier.id == Partner.tier_id)
@@ -127,9 +133,7 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
         late = and_(ResourceRequest.breached.is_(False), breached_condition(now))
         ids = sorted(self.session.scalars(select(ResourceRequest.id).where(late)))
         if ids:
-            self.session.execute(
-                update(ResourceRequest).where(late).values(breached=True, updated_at=now).execution_options(synchronize_session=False)
-            )
+            self.session.execute(update(ResourceRequest).where(late).values(breached=True, updated_at=now).execution_options(synchronize_session=False))
         return ids
 
     def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
@@ -150,8 +154,14 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
         key, label = group_columns[group_by]
         statement = (
             select(
-                key.label("group_key"), label.label("group_label"), ResourceRequest.team_id, ResourceRequest.status, ResourceRequest.submitted_at,
-                ResourceRequest.first_responded_at, ResourceRequest.first_response_due_at, ResourceRequest.outcome_rating,
+                key.label("group_key"),
+                label.label("group_label"),
+                ResourceRequest.team_id,
+                ResourceRequest.status,
+                ResourceRequest.submitted_at,
+                ResourceRequest.first_responded_at,
+                ResourceRequest.first_response_due_at,
+                ResourceRequest.outcome_rating,
             )
             .join(CosellTeam, CosellTeam.id == ResourceRequest.team_id)
             .join(Partner, Partner.id == ResourceRequest.partner_id)

@@ -26,8 +26,17 @@ from alliance.registrations.lifecycle import Status
 REQUESTABLE = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED})
 RESPONDER_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.PS_LEAD, Role.COSELL_RESOURCE})
 STATE_FIELDS = (
-    "status", "team_id", "rule_id", "priority", "first_response_due_at", "first_responded_at", "assignee_user_id", "declined_reason",
-    "completed_at", "outcome_rating", "outcome_notes",
+    "status",
+    "team_id",
+    "rule_id",
+    "priority",
+    "first_response_due_at",
+    "first_responded_at",
+    "assignee_user_id",
+    "declined_reason",
+    "completed_at",
+    "outcome_rating",
+    "outcome_notes",
 )
 CREATED_FIELDS = ("registration_id", "request_type", "needed_by", "description", "customer_context", "submitted_at", *STATE_FIELDS)
 # action: (statuses it applies to, resulting status, audit action)
@@ -107,20 +116,44 @@ def create_request(session: Session, actor: Actor, *, registration_id: int, data
     if data.needed_by < now.date():
         raise RuleViolation("needed_by is in the past.", details=[{"field": "needed_by", "message": "must be today or later"}])
     rules, default_team = routing_service.routing_table(session)
-    route = routing.route(rules, routing.Facts.build(
-        request_type=data.request_type, regions=facts.regions, territories=facts.territories, verticals=facts.verticals,
-        product_lines=facts.product_lines, tier_key=facts.tier_key, tier_priority=facts.tier_priority,
-    ), default_team_id=default_team.id)
+    route = routing.route(
+        rules,
+        routing.Facts.build(
+            request_type=data.request_type,
+            regions=facts.regions,
+            territories=facts.territories,
+            verticals=facts.verticals,
+            product_lines=facts.product_lines,
+            tier_key=facts.tier_key,
+            tier_priority=facts.tier_priority,
+        ),
+        default_team_id=default_team.id,
+    )
     calendar = routing_service.team_calendars(session, {route.team_id})[route.team_id]
     request = ResourceRequest(
-        partner_id=facts.partner_id, registration_id=registration_id, request_type=data.request_type, status=RequestStatus.NEW,
-        needed_by=data.needed_by, description=data.description, customer_context=data.customer_context, requested_by_user_id=actor.user_id,
-        team_id=route.team_id, rule_id=route.rule_id, priority=route.priority, submitted_at=now,
-        first_response_due_at=add_business_hours(now, route.first_response_hours, calendar), breached=False,
+        partner_id=facts.partner_id,
+        registration_id=registration_id,
+        request_type=data.request_type,
+        status=RequestStatus.NEW,
+        needed_by=data.needed_by,
+        description=data.description,
+        customer_context=data.customer_context,
+        requested_by_user_id=actor.user_id,
+        team_id=route.team_id,
+        rule_id=route.rule_id,
+        priority=route.priority,
+        submitted_at=now,
+        first_response_due_at=add_business_hours(now, route.first_response_hours, calendar),
+        breached=False,
     )
     repository.add(request)
     audit.record(
-        session, actor, "resource_request.created", entity_type="resource_request", entity_id=request.id, partner_id=request.partner_id,
+        session,
+        actor,
+        "resource_request.created",
+        entity_type="resource_request",
+        entity_id=request.id,
+        partner_id=request.partner_id,
         after=snapshot(request, CREATED_FIELDS),
     )
     return view(request, now=now)
@@ -130,7 +163,13 @@ def create_request(session: Session, actor: Actor, *, registration_id: int, data
 
 
 def act(
-    session: Session, actor: Actor, *, request_id: int, action: str, reason: str | None = None, outcome_rating: int | None = None,
+    session: Session,
+    actor: Actor,
+    *,
+    request_id: int,
+    action: str,
+    reason: str | None = None,
+    outcome_rating: int | None = None,
     notes: str | None = None,
 ) -> RequestView:
     """accept, start, decline (with a reason) or complete (with the outcome rating). The first of
@@ -159,8 +198,15 @@ def act(
         request.outcome_notes = notes
     session.flush()
     audit.record(
-        session, actor, audit_action, entity_type="resource_request", entity_id=request.id, partner_id=request.partner_id, before=before,
-        after=snapshot(request, STATE_FIELDS), reason=reason if action == "decline" else notes,
+        session,
+        actor,
+        audit_action,
+        entity_type="resource_request",
+        entity_id=request.id,
+        partner_id=request.partner_id,
+        before=before,
+        after=snapshot(request, STATE_FIELDS),
+        reason=reason if action == "decline" else notes,
     )
     return view(request, now=now)
 
@@ -183,8 +229,14 @@ def assign(session: Session, actor: Actor, *, request_id: int, assignee_user_id:
     after = snapshot(request, STATE_FIELDS)
     if after != before:
         audit.record(
-            session, actor, "resource_request.assigned", entity_type="resource_request", entity_id=request.id, partner_id=request.partner_id,
-            before=before, after=after,
+            session,
+            actor,
+            "resource_request.assigned",
+            entity_type="resource_request",
+            entity_id=request.id,
+            partner_id=request.partner_id,
+            before=before,
+            after=after,
         )
     return view(request)
 
@@ -205,8 +257,13 @@ def sweep_requests(session: Session, actor: Actor, *, now: datetime | None = Non
     ids = ResourceRequestRepository(session).flag_breaches(now=now)
     if ids:
         audit.record(
-            session, actor, "resource_request.sweep_breached", entity_type="resource_request_sweep", entity_id=now.isoformat(),
-            after={"breached": len(ids), "request_ids": ids[:AUDITED_IDS]}, reason="first-response SLA missed",
+            session,
+            actor,
+            "resource_request.sweep_breached",
+            entity_type="resource_request_sweep",
+            entity_id=now.isoformat(),
+            after={"breached": len(ids), "request_ids": ids[:AUDITED_IDS]},
+            reason="first-response SLA missed",
         )
         session.expire_all()
     return len(ids)

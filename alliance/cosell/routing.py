@@ -43,10 +43,18 @@ class Rule:
     def of(cls, row: Any) -> Rule:
         """From a stored RoutingRule (or anything with its attributes)."""
         return cls(
-            id=row.id, position=row.position, team_id=row.team_id, first_response_hours=Decimal(row.first_response_hours),
-            request_type=row.request_type or None, region=_norm(row.region), territory=_norm(row.territory), vertical=_norm(row.vertical),
-            product_line=_norm(row.product_line), tier_key=_norm(row.tier_key),
-            priority_hours={int(k): Decimal(str(v)) for k, v in (row.priority_hours or {}).items()}, is_active=row.is_active,
+            id=row.id,
+            position=row.position,
+            team_id=row.team_id,
+            first_response_hours=Decimal(row.first_response_hours),
+            request_type=row.request_type or None,
+            region=_norm(row.region),
+            territory=_norm(row.territory),
+            vertical=_norm(row.vertical),
+            product_line=_norm(row.product_line),
+            tier_key=_norm(row.tier_key),
+            priority_hours={int(k): Decimal(str(v)) for k, v in (row.priority_hours or {}).items()},
+            is_active=row.is_active,
         )
 
 
@@ -64,12 +72,24 @@ class Facts:
 
     @classmethod
     def build(
-        cls, *, request_type: str, regions: Iterable[str] = (), territories: Iterable[str] = (), verticals: Iterable[str] = (),
-        product_lines: Iterable[str] = (), tier_key: str | None = None, tier_priority: int | None = None,
+        cls,
+        *,
+        request_type: str,
+        regions: Iterable[str] = (),
+        territories: Iterable[str] = (),
+        verticals: Iterable[str] = (),
+        product_lines: Iterable[str] = (),
+        tier_key: str | None = None,
+        tier_priority: int | None = None,
     ) -> Facts:
         return cls(
-            request_type=str(request_type), regions=_norm_set(regions), territories=_norm_set(territories), verticals=_norm_set(verticals),
-            product_lines=_norm_set(product_lines), tier_key=_norm(tier_key), tier_priority=tier_priority if tier_priority is not None else NO_TIER_PRIORITY,
+            request_type=str(request_type),
+            regions=_norm_set(regions),
+            territories=_norm_set(territories),
+            verticals=_norm_set(verticals),
+            product_lines=_norm_set(product_lines),
+            tier_key=_norm(tier_key),
+            tier_priority=tier_priority if tier_priority is not None else NO_TIER_PRIORITY,
         )
 
 
@@ -117,7 +137,9 @@ def sla_hours(rule: Rule | None, facts: Facts) -> Decimal:
 def route(rules: Sequence[Rule], facts: Facts, *, default_team_id: int) -> Route:
     rule = first_match(rules, facts)
     return Route(
-        team_id=rule.team_id if rule else default_team_id, rule_id=rule.id if rule else None, first_response_hours=sla_hours(rule, facts),
+        team_id=rule.team_id if rule else default_team_id,
+        rule_id=rule.id if rule else None,
+        first_response_hours=sla_hours(rule, facts),
         priority=facts.tier_priority,
     )
 

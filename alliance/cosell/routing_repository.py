@@ -41,7 +41,7 @@ class RoutingRepository(Repository[RoutingRule]):
         statement = select(CosellTeam.id, BusinessCalendar).join(BusinessCalendar, BusinessCalendar.id == CosellTeam.calendar_id)
         if team_ids is not None:
             statement = statement.where(CosellTeam.id.in_(list(team_ids)))
-        return {team_id: calendar for team_id, calendar in self.session.execute(statement)}
+        return dict(self.session.execute(statement))
 
     # --- teams -------------------------------------------------------------------------------
 
@@ -59,6 +59,8 @@ class RoutingRepository(Repository[RoutingRule]):
 
     def clear_default(self, *, except_team_id: int) -> None:
         self.session.execute(
-            update(CosellTeam).where(CosellTeam.is_default.is_(True), CosellTeam.id != except_team_id).values(is_default=False)
+            update(CosellTeam)
+            .where(CosellTeam.is_default.is_(True), CosellTeam.id != except_team_id)
+            .values(is_default=False)
             .execution_options(synchronize_session="fetch")
         )

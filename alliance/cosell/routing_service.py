@@ -31,8 +31,18 @@ from alliance.identity.scope import Actor, Role
 CALENDAR_FIELDS = ("key", "name", "time_zone", "work_days", "day_starts", "day_ends", "holidays")
 TEAM_FIELDS = ("key", "name", "calendar_id", "is_default")
 RULE_FIELDS = (
-    "position", "name", "request_type", "region", "territory", "vertical", "product_line", "tier_key", "team_id", "first_response_hours",
-    "priority_hours", "is_active",
+    "position",
+    "name",
+    "request_type",
+    "region",
+    "territory",
+    "vertical",
+    "product_line",
+    "tier_key",
+    "team_id",
+    "first_response_hours",
+    "priority_hours",
+    "is_active",
 )
 DEFAULT_TEAM_KEY = "cosell-desk"
 
@@ -71,7 +81,10 @@ def get_calendar(session: Session, actor: Actor, *, calendar_id: int) -> Busines
 def _check_calendar(values: dict[str, Any]) -> None:
     try:
         business_calendar.Calendar(
-            time_zone=values["time_zone"], work_days=frozenset(values["work_days"]), day_starts=values["day_starts"], day_ends=values["day_ends"],
+            time_zone=values["time_zone"],
+            work_days=frozenset(values["work_days"]),
+            day_starts=values["day_starts"],
+            day_ends=values["day_ends"],
         )
     except business_calendar.CalendarError as exc:
         raise RuleViolation(str(exc), details=[{"field": "time_zone" if "zone" in str(exc) else "calendar", "message": str(exc)}]) from None
@@ -158,8 +171,10 @@ def update_team(session: Session, actor: Actor, *, team_id: int, data: TeamUpdat
     team = get_team(session, actor, team_id=team_id)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("is_default") is False and team.is_default:
-        raise Conflict("There is always exactly one default team: make another team the default instead.", details=[{"field": "is_default", "message": "the default team"}])
-    if "name" in changes and changes["name"] is None or "calendar_id" in changes and changes["calendar_id"] is None:
+        raise Conflict(
+            "There is always exactly one default team: make another team the default instead.", details=[{"field": "is_default", "message": "the default team"}]
+        )
+    if ("name" in changes and changes["name"] is None) or ("calendar_id" in changes and changes["calendar_id"] is None):
         raise RuleViolation("name and calendar_id cannot be empty.", details=[{"field": "name", "message": "required"}])
     if changes.get("calendar_id") is not None:
         _known_calendar(repository, changes["calendar_id"])
@@ -309,7 +324,9 @@ def ensure_default_routing(session: Session, actor: Actor) -> dict[str, int]:
     for key, name, calendar_key, is_default in DEFAULT_TEAMS:
         team = repository.team_by_key(key)
         if team is None:
-            team = create_team(session, actor, data=TeamCreate(key=key, name=name, calendar_id=calendars[calendar_key], is_default=is_default and not has_default))
+            team = create_team(
+                session, actor, data=TeamCreate(key=key, name=name, calendar_id=calendars[calendar_key], is_default=is_default and not has_default)
+            )
             created["teams"] += 1
         teams[key] = team.id
     if repository.rule_count() == 0:

@@ -49,10 +49,7 @@ def week(work_days: Iterable[int]) -> str:
             runs[-1].append(day)
         else:
             runs.append([day])
-    parts = [
-        f"{DAY_NAMES[run[0] - 1]}–{DAY_NAMES[run[-1] - 1]}" if len(run) >= SHORTEST_RANGE else ", ".join(DAY_NAMES[d - 1] for d in run)
-        for run in runs
-    ]
+    parts = [f"{DAY_NAMES[run[0] - 1]}–{DAY_NAMES[run[-1] - 1]}" if len(run) >= SHORTEST_RANGE else ", ".join(DAY_NAMES[d - 1] for d in run) for run in runs]
     return ", ".join(parts) or "No working days"
 
 

@@ -14,8 +14,18 @@ from alliance.customers.vocabulary import Ownership
 from alliance.kit import clock
 
 INSERT_COLUMNS = (
-    "id", "external_id", "name", "website", "country", "industry", "employee_band",
-    "name_key", "name_compact", "name_reversed", "name_len", "domain",
+    "id",
+    "external_id",
+    "name",
+    "website",
+    "country",
+    "industry",
+    "employee_band",
+    "name_key",
+    "name_compact",
+    "name_reversed",
+    "name_len",
+    "domain",
 )
 
 

@@ -119,9 +119,19 @@ def import_customers(
         on_progress(reader.bytes_read, summary.rows)
     summary.seconds = time.perf_counter() - started
     audit.record(
-        session, actor, "customer.imported", entity_type="customer_import", entity_id=source_name[:64],
-        after={"file": source_name, "rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated,
-               "unchanged": summary.unchanged, "rejected": summary.rejected},
+        session,
+        actor,
+        "customer.imported",
+        entity_type="customer_import",
+        entity_id=source_name[:64],
+        after={
+            "file": source_name,
+            "rows": summary.rows,
+            "inserted": summary.inserted,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "rejected": summary.rejected,
+        },
     )
     return summary
 

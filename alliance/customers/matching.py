@@ -16,6 +16,7 @@ CONFLICT_THRESHOLD is the one cut-off: customer suggestions and conflict detecti
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -185,7 +186,7 @@ def blocking_keys(name: NormalizedName) -> list[str]:
     if len(keys) > MAX_TOKEN_KEYS:
         del keys[MAX_TOKEN_KEYS:]
     if len(words) > 1:
-        pairs = sorted(f"p:{a}|{b}" if a < b else f"p:{b}|{a}" for a, b in zip(words, words[1:], strict=False))
+        pairs = sorted(f"p:{a}|{b}" if a < b else f"p:{b}|{a}" for a, b in itertools.pairwise(words))
         keys.extend(pairs[:MAX_PAIR_KEYS])
     for key in keys:
         if len(key) > MAX_KEY_LENGTH:

@@ -36,8 +36,10 @@ class Customer(TimestampMixin, Base):
         Index("ix_customers_domain", "domain", sqlite_where=text("domain IS NOT NULL"), postgresql_where=text("domain IS NOT NULL")),
         # Nearly every customer is open: the ownership indexes hold only the others.
         Index(
-            "ix_customers_owning_partner_id", "owning_partner_id",
-            sqlite_where=text("owning_partner_id IS NOT NULL"), postgresql_where=text("owning_partner_id IS NOT NULL"),
+            "ix_customers_owning_partner_id",
+            "owning_partner_id",
+            sqlite_where=text("owning_partner_id IS NOT NULL"),
+            postgresql_where=text("owning_partner_id IS NOT NULL"),
         ),
         Index("ix_customers_ownership", "ownership", sqlite_where=text("ownership <> 'open'"), postgresql_where=text("ownership <> 'open'")),
         Index("ix_customers_country", "country"),

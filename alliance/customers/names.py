@@ -15,9 +15,29 @@ from typing import NamedTuple
 # Letters that NFKD does not decompose into a base letter plus an accent.
 _FOLD = str.maketrans(
     {
-        "ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
-        "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "&": " and ", "＆": " and ",
-        "'": "", "’": "", "‘": "", "`": "", "´": "",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "ø": "o",
+        "Ø": "o",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+        "&": " and ",
+        "＆": " and ",
+        "'": "",
+        "’": "",
+        "‘": "",
+        "`": "",
+        "´": "",
     }
 )
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -94,14 +114,83 @@ for _form in LEADING_LEGAL_FORMS:
 
 # Words that join or decorate names: they count little when comparing.
 STOPWORDS = frozenset(
-    "and of the for a an at by in on de del della di da do dos das du des la le les el los las der die das den dem "
-    "und van von het zu y e et i och og".split()
+    [
+        "and",
+        "of",
+        "the",
+        "for",
+        "a",
+        "an",
+        "at",
+        "by",
+        "in",
+        "on",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "el",
+        "los",
+        "las",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "und",
+        "van",
+        "von",
+        "het",
+        "zu",
+        "y",
+        "e",
+        "et",
+        "i",
+        "och",
+        "og",
+    ]
 )
 # Words many different companies share: a match on them alone says little.
 GENERIC = frozenset(
-    "group holdings services solutions systems international global worldwide national technology consulting "
-    "partners associates enterprises industries management trading ventures products development operations "
-    "company corporate usa america americas europe asia".split()
+    [
+        "group",
+        "holdings",
+        "services",
+        "solutions",
+        "systems",
+        "international",
+        "global",
+        "worldwide",
+        "national",
+        "technology",
+        "consulting",
+        "partners",
+        "associates",
+        "enterprises",
+        "industries",
+        "management",
+        "trading",
+        "ventures",
+        "products",
+        "development",
+        "operations",
+        "company",
+        "corporate",
+        "usa",
+        "america",
+        "americas",
+        "europe",
+        "asia",
+    ]
 )
 
 

@@ -38,7 +38,12 @@ def ensure_customer_for_registration(session: Session, actor: Actor, *, name: st
     customer = repository.add(Customer(name=name, website=website, country=country, **derived.columns(), ownership=Ownership.OPEN))
     repository.add_keys([(key, customer.id) for key in derived.keys])
     audit.record(
-        session, actor, "customer.created", entity_type="customer", entity_id=customer.id, after=snapshot(customer, CREATED_FIELDS),
+        session,
+        actor,
+        "customer.created",
+        entity_type="customer",
+        entity_id=customer.id,
+        after=snapshot(customer, CREATED_FIELDS),
         reason="created from a submitted registration",
     )
     return customer

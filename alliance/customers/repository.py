@@ -97,9 +97,11 @@ def _typo_scan(column: Any) -> Any:
 
 
 # Exact lookups of many spellings, by length (the index's first column), for short names.
-_BY_SPELLINGS = select(_C.id, _C.name_compact).where(
-    or_(*(and_(_C.name_len == bindparam(f"l{i}"), _C.name_compact.in_(bindparam(f"c{i}", expanding=True))) for i in range(3)))
-).limit(bindparam("limit"))
+_BY_SPELLINGS = (
+    select(_C.id, _C.name_compact)
+    .where(or_(*(and_(_C.name_len == bindparam(f"l{i}"), _C.name_compact.in_(bindparam(f"c{i}", expanding=True))) for i in range(3))))
+    .limit(bindparam("limit"))
+)
 _BY_HEAD = _typo_scan(_C.name_compact)
 _BY_REAR = _typo_scan(_C.name_reversed)
 
@@ -114,8 +116,7 @@ def _by_keys(count: int) -> Any:
     """Up to :limit customer ids for each of :k0..:k<count-1>, tagged with the key's position."""
     k = NAME_KEYS.c
     parts = [
-        select(literal(i).label("i"), k.customer_id).where(k.key == bindparam(f"k{i}")).limit(bindparam("limit")).subquery().select()
-        for i in range(count)
+        select(literal(i).label("i"), k.customer_id).where(k.key == bindparam(f"k{i}")).limit(bindparam("limit")).subquery().select() for i in range(count)
     ]
     return parts[0] if count == 1 else union_all(*parts)
 
@@ -175,15 +176,28 @@ class CustomerRepository(Repository[Customer]):
         the index entries themselves; at most 12 * `limit` rows."""
         lengths = {"l1": probe.length - 1, "l2": probe.length, "l3": probe.length + 1, "limit": limit}
         by_head = {
-            **lengths, "start": probe.head, "stop": _next_prefix(probe.head), "pivot": probe.typed,
-            "inner_at": len(probe.head) + 1, "inner_len": len(probe.rest_start), "inner": probe.rest_start,
-            "outer_len": len(probe.rest_end), "outer": probe.rest_end,
+            **lengths,
+            "start": probe.head,
+            "stop": _next_prefix(probe.head),
+            "pivot": probe.typed,
+            "inner_at": len(probe.head) + 1,
+            "inner_len": len(probe.rest_start),
+            "inner": probe.rest_start,
+            "outer_len": len(probe.rest_end),
+            "outer": probe.rest_end,
         }
         # The same from the other end, on the reversed name: it starts with the reversed rear.
         rear, front_start, front_end = probe.rear[::-1], probe.front_start[::-1], probe.front_end[::-1]
         by_rear = {
-            **lengths, "start": rear, "stop": _next_prefix(rear), "pivot": probe.typed[::-1],
-            "inner_at": len(rear) + 1, "inner_len": len(front_end), "inner": front_end, "outer_len": len(front_start), "outer": front_start,
+            **lengths,
+            "start": rear,
+            "stop": _next_prefix(rear),
+            "pivot": probe.typed[::-1],
+            "inner_at": len(rear) + 1,
+            "inner_len": len(front_end),
+            "inner": front_end,
+            "outer_len": len(front_start),
+            "outer": front_start,
         }
         rows = [(row[0], row[1]) for row in self.session.execute(_BY_HEAD, by_head)]
         rows += [(row[0], row[1][::-1]) for row in self.session.execute(_BY_REAR, by_rear)]

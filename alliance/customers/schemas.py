@@ -66,9 +66,7 @@ class MatchQuery(InputSchema):
     website: Website | None = None
     country: Country | None = None
     limit: Annotated[int, Field(ge=1, le=50)] = 10
-    min_score: Annotated[float, Field(ge=0, le=1)] | None = Field(
-        default=None, description="Lowest score to return; defaults to the conflict threshold"
-    )
+    min_score: Annotated[float, Field(ge=0, le=1)] | None = Field(default=None, description="Lowest score to return; defaults to the conflict threshold")
 
 
 class ReasonRead(ReadSchema):

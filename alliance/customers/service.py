@@ -54,8 +54,12 @@ def list_customers(session: Session, actor: Actor, *, filters: CustomerFilters, 
     if filters.q:
         compact = normalize_name(filters.q).compact
         filters = CustomerFilters(
-            q=filters.q, q_domain=matching_domain(filters.q), q_compact=compact or None, country=filters.country,
-            ownership=filters.ownership, owning_partner_id=filters.owning_partner_id,
+            q=filters.q,
+            q_domain=matching_domain(filters.q),
+            q_compact=compact or None,
+            country=filters.country,
+            ownership=filters.ownership,
+            owning_partner_id=filters.owning_partner_id,
         )
     statement = apply_sort(CustomerRepository(session).filtered(filters), sort, CUSTOMER_SORTS, default="name", tiebreak=Customer.id)
     return paginate(session, statement, page)
@@ -139,8 +143,14 @@ def change_customer_ownership(session: Session, actor: Actor, *, customer_id: in
     customer.ownership_changed_at = clock.now()
     session.flush()
     audit.record(
-        session, actor, "customer.ownership_changed", entity_type="customer", entity_id=customer.id,
-        partner_id=change.owning_partner_id or before["owning_partner_id"], before=before, after=snapshot(customer, OWNERSHIP_FIELDS),
+        session,
+        actor,
+        "customer.ownership_changed",
+        entity_type="customer",
+        entity_id=customer.id,
+        partner_id=change.owning_partner_id or before["owning_partner_id"],
+        before=before,
+        after=snapshot(customer, OWNERSHIP_FIELDS),
         reason=change.reason,
     )
     return customer
@@ -221,9 +231,15 @@ def find_matches(
     # Equal scores: the same words in the same order first ("Jones & Allen" before "Allen & Jones"),
     # then the same country.
     compact = query.name.compact
-    scored.sort(key=lambda pair: (
-        -pair[1].value, pair[0].name_key.replace(" ", "") != compact, pair[0].country != query.country, pair[0].name.casefold(), pair[0].id,
-    ))
+    scored.sort(
+        key=lambda pair: (
+            -pair[1].value,
+            pair[0].name_key.replace(" ", "") != compact,
+            pair[0].country != query.country,
+            pair[0].name.casefold(),
+            pair[0].id,
+        )
+    )
     return [_as_match(identity, result) for identity, result in scored[:limit]]
 
 
@@ -247,6 +263,11 @@ def _candidate_ids(repository: CustomerRepository, query: matching.Profile) -> s
 
 def _as_match(identity: Identity, result: matching.Score) -> CustomerMatch:
     return CustomerMatch(
-        customer_id=identity.id, external_id=identity.external_id, name=identity.name, website=identity.website,
-        country=identity.country, score=result.value, reasons=result.reasons,
+        customer_id=identity.id,
+        external_id=identity.external_id,
+        name=identity.name,
+        website=identity.website,
+        country=identity.country,
+        score=result.value,
+        reasons=result.reasons,
     )

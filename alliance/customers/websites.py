@@ -33,10 +33,31 @@ sharepoint.com weebly.com webflow.io business.site godaddysites.com notion.site 
 PUBLIC_SUFFIXES = frozenset(_COUNTRY_SECOND_LEVEL.split()) | frozenset(_HOSTING_PLATFORMS.split())
 # Mailbox providers: a shared domain says nothing about which company someone works for.
 SHARED_DOMAINS = frozenset(
-    """
-    gmail.com googlemail.com yahoo.com ymail.com hotmail.com outlook.com live.com msn.com aol.com icloud.com me.com
-    mac.com gmx.de gmx.net web.de yandex.ru mail.ru qq.com 163.com 126.com proton.me protonmail.com zoho.com
-    """.split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "ymail.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "yandex.ru",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "proton.me",
+        "protonmail.com",
+        "zoho.com",
+    ]
 )
 
 

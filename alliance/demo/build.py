@@ -134,4 +134,3 @@ def _create_partner(
         cam_user_id=staff_ids[spec.cam_key],
     )
     return partner_service.create_partner(session, actor, data=data).id
-

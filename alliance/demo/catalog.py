@@ -69,12 +69,32 @@ MSP_WORDS = ("Managed Services", "Cloud Services", "IT Operations", "Managed IT"
 DISTRIBUTOR_WORDS = ("Distribution", "Technology Distribution", "Software Distribution", "Trade Partners")
 
 VERTICALS = (
-    "healthcare", "financial services", "government", "retail", "manufacturing", "energy & utilities",
-    "telecommunications", "life sciences", "education", "insurance", "transportation & logistics", "media",
+    "healthcare",
+    "financial services",
+    "government",
+    "retail",
+    "manufacturing",
+    "energy & utilities",
+    "telecommunications",
+    "life sciences",
+    "education",
+    "insurance",
+    "transportation & logistics",
+    "media",
 )
 SPECIALTIES = (
-    "cloud migration", "security", "data & analytics", "networking", "application modernization", "integration",
-    "ERP", "AI & machine learning", "DevOps", "identity & access", "observability", "edge & IoT",
+    "cloud migration",
+    "security",
+    "data & analytics",
+    "networking",
+    "application modernization",
+    "integration",
+    "ERP",
+    "AI & machine learning",
+    "DevOps",
+    "identity & access",
+    "observability",
+    "edge & IoT",
 )
 RESELLER_SPECIALTIES = ("licensing", "renewals", "hardware bundles", "SMB sales", "public sector procurement", "software asset management")
 MSP_SPECIALTIES = ("24x7 operations", "managed security", "backup & recovery", "cloud operations", "help desk", "FinOps")
@@ -93,15 +113,29 @@ ROLE_TITLES: dict[DeliveryRole, tuple[str, ...]] = {
 # Who a partner lists, by kind of firm: SIs are delivery-heavy, resellers and distributors sales-heavy.
 ROLE_MIX: dict[str, tuple[tuple[DeliveryRole, int], ...]] = {
     "si": (
-        (DeliveryRole.SOLUTION_ARCHITECT, 5), (DeliveryRole.IMPLEMENTATION_ENGINEER, 6), (DeliveryRole.INTEGRATION_SPECIALIST, 4),
-        (DeliveryRole.PROJECT_MANAGER, 3), (DeliveryRole.SALES, 1), (DeliveryRole.PRACTICE_LEAD, 1),
+        (DeliveryRole.SOLUTION_ARCHITECT, 5),
+        (DeliveryRole.IMPLEMENTATION_ENGINEER, 6),
+        (DeliveryRole.INTEGRATION_SPECIALIST, 4),
+        (DeliveryRole.PROJECT_MANAGER, 3),
+        (DeliveryRole.SALES, 1),
+        (DeliveryRole.PRACTICE_LEAD, 1),
     ),
     "reseller": ((DeliveryRole.SALES, 6), (DeliveryRole.SOLUTION_ARCHITECT, 2), (DeliveryRole.IMPLEMENTATION_ENGINEER, 1), (DeliveryRole.PRACTICE_LEAD, 1)),
     "msp": (
-        (DeliveryRole.IMPLEMENTATION_ENGINEER, 5), (DeliveryRole.SOLUTION_ARCHITECT, 2), (DeliveryRole.SALES, 2),
-        (DeliveryRole.PROJECT_MANAGER, 1), (DeliveryRole.INTEGRATION_SPECIALIST, 1),
+        (DeliveryRole.IMPLEMENTATION_ENGINEER, 5),
+        (DeliveryRole.SOLUTION_ARCHITECT, 2),
+        (DeliveryRole.SALES, 2),
+        (DeliveryRole.PROJECT_MANAGER, 1),
+        (DeliveryRole.INTEGRATION_SPECIALIST, 1),
     ),
     "distributor": ((DeliveryRole.SALES, 5), (DeliveryRole.SOLUTION_ARCHITECT, 2), (DeliveryRole.PRACTICE_LEAD, 1)),
 }
 
-PARTNER_EXECUTIVE_TITLES = ("Chief Executive Officer", "Managing Partner", "Chief Technology Officer", "EVP, Alliances", "Managing Director", "Chief Operating Officer")
+PARTNER_EXECUTIVE_TITLES = (
+    "Chief Executive Officer",
+    "Managing Partner",
+    "Chief Technology Officer",
+    "EVP, Alliances",
+    "Managing Director",
+    "Chief Operating Officer",
+)

@@ -66,7 +66,12 @@ def _admin_of(session: Session, actor: Actor, partner_id: int) -> Actor | None:
 
 def build_cosell(session: Session, actor: Actor, *, seed: int, today: date) -> CosellSummary:
     rng = random.Random(seed * 7_351 + 5)
-    admin, cam, ps_lead, resource = _staff(session, Role.PROGRAM_ADMIN), _staff(session, Role.CAM), _staff(session, Role.PS_LEAD), _staff(session, Role.COSELL_RESOURCE)
+    admin, cam, ps_lead, resource = (
+        _staff(session, Role.PROGRAM_ADMIN),
+        _staff(session, Role.CAM),
+        _staff(session, Role.PS_LEAD),
+        _staff(session, Role.COSELL_RESOURCE),
+    )
     routing_service.ensure_default_routing(session, admin)
     registrations = registration_service.list_registrations(session, actor, filters=RegistrationFilters(), sort="created", page=PageRequest(limit=500)).items
     open_ones = [v.registration for v in registrations if v.effective_status in (Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED)]
@@ -78,8 +83,12 @@ def build_cosell(session: Session, actor: Actor, *, seed: int, today: date) -> C
         request_type = rng.choice(list(NEEDS))
         days_ago = rng.choice((1, 2, 3, 6, 9, 14, 20))
         with frozen(_moment(today - timedelta(days=days_ago), 9 + index % 6)):
-            data = ResourceRequestCreate(request_type=request_type, needed_by=today + timedelta(days=rng.randint(7, 40)), description=NEEDS[request_type],
-                                         customer_context=f"{registration.customer_name}: {registration.title}")
+            data = ResourceRequestCreate(
+                request_type=request_type,
+                needed_by=today + timedelta(days=rng.randint(7, 40)),
+                description=NEEDS[request_type],
+                customer_context=f"{registration.customer_name}: {registration.title}",
+            )
             request_id = request_service.create_request(session, partner_admin, registration_id=registration.id, data=data).request.id
         requests += 1
         action, after_days = FATES[index % len(FATES)]
@@ -88,12 +97,20 @@ def build_cosell(session: Session, actor: Actor, *, seed: int, today: date) -> C
         with frozen(_moment(today - timedelta(days=days_ago - after_days), 11)):
             request_service.assign(session, ps_lead, request_id=request_id, assignee_user_id=resource.user_id or 0)
             if action == "decline":
-                request_service.act(session, resource, request_id=request_id, action="decline", reason="Covered by the partner's own architects; no vendor SA needed.")
+                request_service.act(
+                    session, resource, request_id=request_id, action="decline", reason="Covered by the partner's own architects; no vendor SA needed."
+                )
                 continue
             request_service.act(session, resource, request_id=request_id, action="accept" if action != "start" else "start")
             if action == "complete":
-                request_service.act(session, resource, request_id=request_id, action="complete", outcome_rating=rng.choice((3, 4, 5)),
-                                    notes="Customer chose our platform after the architecture review.")
+                request_service.act(
+                    session,
+                    resource,
+                    request_id=request_id,
+                    action="complete",
+                    outcome_rating=rng.choice((3, 4, 5)),
+                    notes="Customer chose our platform after the architecture review.",
+                )
     request_service.sweep_requests(session, admin)
     plans, disputes = _northwind(session, actor, admin, cam, ps_lead, today)
     return CosellSummary(requests=requests, plans=plans, disputes=disputes)
@@ -102,20 +119,26 @@ def build_cosell(session: Session, actor: Actor, *, seed: int, today: date) -> C
 def _northwind(session: Session, actor: Actor, admin: Actor, cam: Actor, ps_lead: Actor, today: date) -> tuple[int, int]:
     """Harbor Bridge at Northwind Regional Health: protection, plan, consent, dispute; and an
     override on another account."""
-    [harbor] = [p for p in partner_service.list_partners(session, actor, filters=PartnerFilters(q=SHOWCASE_NAME), sort=None, page=PageRequest(limit=5)).items
-                if p.display_name == SHOWCASE_NAME] or [None]
+    [harbor] = [
+        p
+        for p in partner_service.list_partners(session, actor, filters=PartnerFilters(q=SHOWCASE_NAME), sort=None, page=PageRequest(limit=5)).items
+        if p.display_name == SHOWCASE_NAME
+    ] or [None]
     if harbor is None:
         return 0, 0
     harbor_admin = _admin_of(session, actor, harbor.id)
     assert harbor_admin is not None
-    mine = registration_service.list_registrations(session, actor, filters=RegistrationFilters(partner_id=harbor.id), sort="created", page=PageRequest(limit=100)).items
+    mine = registration_service.list_registrations(
+        session, actor, filters=RegistrationFilters(partner_id=harbor.id), sort="created", page=PageRequest(limit=100)
+    ).items
     influence = next((v.registration for v in mine if v.registration.kind == "influence" and v.registration.customer_name.startswith("Northwind")), None)
     project = next((v.registration for v in mine if v.registration.kind == "project" and v.registration.customer_name.startswith("Northwind")), None)
     if influence is None or project is None:
         return 0, 0
     with frozen(_moment(today - timedelta(days=56))):
-        engagement_service.protect_from_registration(session, cam, registration_id=influence.id,
-                                                     reason="Harbor Bridge shaped the data-platform architecture; protected while the project runs.")
+        engagement_service.protect_from_registration(
+            session, cam, registration_id=influence.id, reason="Harbor Bridge shaped the data-platform architecture; protected while the project runs."
+        )
     rows = [
         PlanActivityInput(activity=Activity.ARCHITECTURE_DESIGN, lead=Lead.SI, effort_days=25),
         PlanActivityInput(activity=Activity.IMPLEMENTATION, lead=Lead.SI, effort_days=120),
@@ -134,32 +157,69 @@ def _northwind(session: Session, actor: Actor, admin: Actor, cam: Actor, ps_lead
         second = plan_service.propose_plan(session, ps_lead, registration_id=project.id, activities=changed, note="PS proposes to lead data migration")
         plan_service.sign_version(session, ps_lead, version_id=second.id)
     with frozen(_moment(today - timedelta(days=30))):
-        engagement_service.give_consent(session, harbor_admin, customer_id=project.customer_id or 0,
-                                        data=ConsentCreate(activity=Activity.TRAINING, expires_on=today + timedelta(days=60), note="Vendor PS runs the admin training"))
+        engagement_service.give_consent(
+            session,
+            harbor_admin,
+            customer_id=project.customer_id or 0,
+            data=ConsentCreate(activity=Activity.TRAINING, expires_on=today + timedelta(days=60), note="Vendor PS runs the admin training"),
+        )
     with frozen(_moment(today - timedelta(days=29))):
-        engagement_service.create_engagement(session, ps_lead, data=PsEngagementCreate(
-            customer_id=project.customer_id or 0, activity=Activity.TRAINING, staffed_user_id=ps_lead.user_id or 0, starts_on=today - timedelta(days=20),
-            ends_on=today + timedelta(days=10), description="Administrator training, two cohorts",
-        ))
+        engagement_service.create_engagement(
+            session,
+            ps_lead,
+            data=PsEngagementCreate(
+                customer_id=project.customer_id or 0,
+                activity=Activity.TRAINING,
+                staffed_user_id=ps_lead.user_id or 0,
+                starts_on=today - timedelta(days=20),
+                ends_on=today + timedelta(days=10),
+                description="Administrator training, two cohorts",
+            ),
+        )
     # Harbor Bridge disputes the data-migration change; unresolved, it climbs the ladder.
     migration = next(a.id for a in first.activities if a.activity == Activity.DATA_MIGRATION)
     with frozen(_moment(today - timedelta(days=11))):
-        dispute_service.open_dispute(session, harbor_admin, data=DisputeCreate(
-            plan_id=first.plan_id, activity_id=migration, subject="Data migration was agreed as joint; the SI's team holds the source-system knowledge.",
-        ))
+        dispute_service.open_dispute(
+            session,
+            harbor_admin,
+            data=DisputeCreate(
+                plan_id=first.plan_id,
+                activity_id=migration,
+                subject="Data migration was agreed as joint; the SI's team holds the source-system knowledge.",
+            ),
+        )
     with frozen(_moment(today - timedelta(days=2))):
         dispute_service.sweep_disputes(session, admin)
     # Elsewhere: a program admin staffs PS on an SI-protected account without consent (a violation).
     everyone = registration_service.list_registrations(
-        session, actor, filters=RegistrationFilters(status=Status.APPROVED), sort="created", page=PageRequest(limit=500),
+        session,
+        actor,
+        filters=RegistrationFilters(status=Status.APPROVED),
+        sort="created",
+        page=PageRequest(limit=500),
     ).items
-    other = next((v.registration for v in everyone if v.registration.customer_id not in (None, project.customer_id)
-                  and v.registration.kind in ("project", "influence") and v.registration.partner_id != harbor.id), None)
+    other = next(
+        (
+            v.registration
+            for v in everyone
+            if v.registration.customer_id not in (None, project.customer_id)
+            and v.registration.kind in ("project", "influence")
+            and v.registration.partner_id != harbor.id
+        ),
+        None,
+    )
     if other is not None:
         with frozen(_moment(today - timedelta(days=6))):
             engagement_service.protect_from_registration(session, cam, registration_id=other.id, reason="Approved SI engagement on the account.")
-            engagement_service.create_engagement(session, admin, data=PsEngagementCreate(
-                customer_id=other.customer_id or 0, activity=Activity.IMPLEMENTATION, staffed_user_id=ps_lead.user_id or 0, starts_on=today,
-                override_reason="Customer executive escalation: production outage needs vendor engineers on site this week.",
-            ))
+            engagement_service.create_engagement(
+                session,
+                admin,
+                data=PsEngagementCreate(
+                    customer_id=other.customer_id or 0,
+                    activity=Activity.IMPLEMENTATION,
+                    staffed_user_id=ps_lead.user_id or 0,
+                    starts_on=today,
+                    override_reason="Customer executive escalation: production outage needs vendor engineers on site this week.",
+                ),
+            )
     return 1, 1

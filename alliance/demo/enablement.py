@@ -46,7 +46,9 @@ CONSULTANTS = {
     PartnerType.MSP: (0, 4, 1, 0, 1),
 }
 ROLE_CODES = {
-    DeliveryRole.SOLUTION_ARCHITECT: "sa", DeliveryRole.IMPLEMENTATION_ENGINEER: "ie", DeliveryRole.INTEGRATION_SPECIALIST: "is",
+    DeliveryRole.SOLUTION_ARCHITECT: "sa",
+    DeliveryRole.IMPLEMENTATION_ENGINEER: "ie",
+    DeliveryRole.INTEGRATION_SPECIALIST: "is",
     DeliveryRole.PROJECT_MANAGER: "pm",
 }
 LINES = ("data-platform", "integration-hub", "analytics", "security-suite")
@@ -75,7 +77,9 @@ def build_enablement(session: Session, actor: Actor, *, seed: int, today: date) 
         with frozen(_moment(today - timedelta(days=days_ago))):
             catalog_service.create_release(session, admin, data=ReleaseCreate(product_line=line, version=version, released_on=today - timedelta(days=days_ago)))
 
-    partners = partner_service.list_partners(session, actor, filters=PartnerFilters(status=PartnerStatus.ACTIVE), sort="name", page=PageRequest(limit=500)).items
+    partners = partner_service.list_partners(
+        session, actor, filters=PartnerFilters(status=PartnerStatus.ACTIVE), sort="name", page=PageRequest(limit=500)
+    ).items
     rows: list[dict[str, str]] = []
     consultants = 0
     showcase_people: list[tuple[int, DeliveryRole]] = []
@@ -93,7 +97,10 @@ def build_enablement(session: Session, actor: Actor, *, seed: int, today: date) 
                 first, last = names.pick_name(rng, locale)
                 email = f"{names.email_local_part(first, last)}.{rng.randint(10, 99)}@{domain}"
                 person = partner_service.add_person(
-                    session, admin, partner_id=partner.id, data=PersonCreate(name=f"{first} {last}", email=email, delivery_role=role, country=partner.hq_country),
+                    session,
+                    admin,
+                    partner_id=partner.id,
+                    data=PersonCreate(name=f"{first} {last}", email=email, delivery_role=role, country=partner.hq_country),
                 )
                 consultants += 1
                 if is_showcase:
@@ -147,8 +154,13 @@ def _showcase_rows(email: str, role: DeliveryRole, position: int, today: date, i
 
 
 def _row(email: str, track_key: str, issued_on: date, index: int) -> dict[str, str]:
-    return {"record_type": "certification", "person_email": email, "track_key": track_key, "external_ref": f"LMS-CERT-{index:06d}-{track_key}",
-            "issued_on": issued_on.isoformat()}
+    return {
+        "record_type": "certification",
+        "person_email": email,
+        "track_key": track_key,
+        "external_ref": f"LMS-CERT-{index:06d}-{track_key}",
+        "issued_on": issued_on.isoformat(),
+    }
 
 
 def _import(session: Session, admin: Actor, rows: list[dict[str, str]]) -> int:
@@ -166,7 +178,9 @@ def _work_in_progress(session: Session, admin: Actor, rng: random.Random, people
     engineers = [pid for pid, role in people if role == DeliveryRole.IMPLEMENTATION_ENGINEER][:2]
     if len(engineers) < 2:
         return
-    track = catalog_service.list_tracks(session, admin, product_line="data-platform", delivery_role=DeliveryRole.IMPLEMENTATION_ENGINEER, page=PageRequest(limit=10)).items
+    track = catalog_service.list_tracks(
+        session, admin, product_line="data-platform", delivery_role=DeliveryRole.IMPLEMENTATION_ENGINEER, page=PageRequest(limit=10)
+    ).items
     professional = next((t for t in track if t.level == "professional"), None)
     if professional is None:
         return
@@ -175,15 +189,24 @@ def _work_in_progress(session: Session, admin: Actor, rng: random.Random, people
             for module in professional.modules:
                 if module.required:
                     progress_service.record_module_completion(
-                        session, admin, person_id=person_id, data=ModuleCompletionCreate(module_id=module.id, completed_on=today - timedelta(days=days_ago + 14)),
+                        session,
+                        admin,
+                        person_id=person_id,
+                        data=ModuleCompletionCreate(module_id=module.id, completed_on=today - timedelta(days=days_ago + 14)),
                     )
         with frozen(_moment(today - timedelta(days=days_ago))):
             progress_service.record_exam_attempt(
-                session, admin, person_id=person_id,
+                session,
+                admin,
+                person_id=person_id,
                 data=ExamAttemptCreate(track_id=professional.id, score=exam_score, attempted_at=_moment(today - timedelta(days=days_ago))),
             )
             if exam_score >= professional.exam_pass_mark:
                 progress_service.submit_lab(
-                    session, admin, person_id=person_id,
-                    data=LabSubmissionCreate(track_id=professional.id, evidence="Lab environment export and runbook: https://labs.example/submissions/ie-pro-dp8"),
+                    session,
+                    admin,
+                    person_id=person_id,
+                    data=LabSubmissionCreate(
+                        track_id=professional.id, evidence="Lab environment export and runbook: https://labs.example/submissions/ie-pro-dp8"
+                    ),
                 )

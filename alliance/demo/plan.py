@@ -129,10 +129,7 @@ def _with_standings(rng: random.Random, partners: list[PartnerPlan], today: date
         strength = {i: partners[i].headcount * rng.uniform(0.5, 1.5) * (1 + _years_enrolled(partners[i], today)) for i in members}
         by_strength = sorted(members, key=strength.__getitem__)
         placed.update(zip(by_strength, slots, strict=True))
-    return [
-        replace(p, standing=0.0 if p.status == PartnerStatus.PROSPECT else placed[i]) if i in placed else p
-        for i, p in enumerate(partners)
-    ]
+    return [replace(p, standing=0.0 if p.status == PartnerStatus.PROSPECT else placed[i]) if i in placed else p for i, p in enumerate(partners)]
 
 
 def _years_enrolled(partner: PartnerPlan, today: date) -> float:
@@ -220,7 +217,13 @@ class _Maker:
         else:
             display = f"{self.rng.choice(country.place_words)} {self.rng.choice(catalog.REGIONAL_SI_WORDS)}"
         return self._firm(
-            display, country, PartnerType.SYSTEMS_INTEGRATOR, SISubtype.REGIONAL, "si", (50, 500), (4, 7),
+            display,
+            country,
+            PartnerType.SYSTEMS_INTEGRATOR,
+            SISubtype.REGIONAL,
+            "si",
+            (50, 500),
+            (4, 7),
             verticals=self.rng.sample(catalog.VERTICALS, self.rng.randint(1, 3)),
             specialties=self.rng.sample(catalog.SPECIALTIES, self.rng.randint(1, 3)),
         )
@@ -230,8 +233,15 @@ class _Maker:
         country = geography.COUNTRIES[self.rng.choice(GOVERNMENT_HQS)] if vertical == "government" else self._country()
         display = f"{self.rng.choice(country.place_words)} {self.rng.choice(words)}"
         return self._firm(
-            display, country, PartnerType.SYSTEMS_INTEGRATOR, SISubtype.VERTICAL, "si", (40, 350), (4, 6),
-            verticals=[vertical], specialties=self.rng.sample(focus, self.rng.randint(2, 3)),
+            display,
+            country,
+            PartnerType.SYSTEMS_INTEGRATOR,
+            SISubtype.VERTICAL,
+            "si",
+            (40, 350),
+            (4, 6),
+            verticals=[vertical],
+            specialties=self.rng.sample(focus, self.rng.randint(2, 3)),
         )
 
     def technology_si(self, focus: str) -> PartnerPlan:
@@ -239,7 +249,13 @@ class _Maker:
         country = self._country()
         display = f"{self.rng.choice(country.place_words)} {self.rng.choice(words)}"
         return self._firm(
-            display, country, PartnerType.SYSTEMS_INTEGRATOR, SISubtype.TECHNOLOGY, "si", (30, 300), (4, 6),
+            display,
+            country,
+            PartnerType.SYSTEMS_INTEGRATOR,
+            SISubtype.TECHNOLOGY,
+            "si",
+            (30, 300),
+            (4, 6),
             verticals=self.rng.sample(catalog.VERTICALS, self.rng.randint(0, 2)),
             specialties=[focus, *self.rng.sample(adjacent, self.rng.randint(1, 2))],
         )
@@ -248,7 +264,13 @@ class _Maker:
         country = self._country()
         display = f"{self.rng.choice(country.place_words)} {self.rng.choice(catalog.RESELLER_WORDS)}"
         return self._firm(
-            display, country, PartnerType.RESELLER, None, "reseller", (3, 40), (2, 4),
+            display,
+            country,
+            PartnerType.RESELLER,
+            None,
+            "reseller",
+            (3, 40),
+            (2, 4),
             verticals=self.rng.sample(catalog.VERTICALS, self.rng.randint(0, 1)),
             specialties=self.rng.sample(catalog.RESELLER_SPECIALTIES, self.rng.randint(1, 2)),
         )
@@ -257,7 +279,13 @@ class _Maker:
         country = self._country()
         display = f"{self.rng.choice(country.place_words)} {self.rng.choice(catalog.MSP_WORDS)}"
         return self._firm(
-            display, country, PartnerType.MSP, None, "msp", (20, 400), (3, 5),
+            display,
+            country,
+            PartnerType.MSP,
+            None,
+            "msp",
+            (20, 400),
+            (3, 5),
             verticals=self.rng.sample(catalog.VERTICALS, self.rng.randint(0, 2)),
             specialties=self.rng.sample(catalog.MSP_SPECIALTIES, self.rng.randint(1, 3)),
         )
@@ -267,8 +295,15 @@ class _Maker:
         display = f"{self.rng.choice(country.place_words)} {self.rng.choice(catalog.DISTRIBUTOR_WORDS)}"
         territories = sorted({t for c in geography.countries_in(country.region) for t in c.territories[:1]})
         return self._firm(
-            display, country, PartnerType.DISTRIBUTOR, None, "distributor", (15, 120), (2, 4),
-            verticals=[], specialties=self.rng.sample(catalog.DISTRIBUTOR_SPECIALTIES, self.rng.randint(2, 3)),
+            display,
+            country,
+            PartnerType.DISTRIBUTOR,
+            None,
+            "distributor",
+            (15, 120),
+            (2, 4),
+            verticals=[],
+            specialties=self.rng.sample(catalog.DISTRIBUTOR_SPECIALTIES, self.rng.randint(2, 3)),
             territories=self.rng.sample(territories, min(4, len(territories))),
         )
 
@@ -354,7 +389,11 @@ class _Maker:
 
     def _unique_domain(self, display: str, country: geography.Country) -> str:
         base = names.slug(display)
-        domain = next(d for d in (f"{base}.example", f"{base}-{country.code.lower()}.example", *(f"{base}{n}.example" for n in range(2, 1000))) if d not in self.used_domains)
+        domain = next(
+            d
+            for d in (f"{base}.example", f"{base}-{country.code.lower()}.example", *(f"{base}{n}.example" for n in range(2, 1000)))
+            if d not in self.used_domains
+        )
         self.used_domains.add(domain)
         return domain
 

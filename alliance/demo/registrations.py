@@ -91,8 +91,14 @@ PROJECT_SCOPES = (
     ("Observability programme", "Instrument 300 services, build SLO dashboards, hand over runbooks to the customer's SRE team."),
     ("Security analytics deployment", "Deploy the security suite, onboard 25 log sources, tune detections with the customer SOC."),
 )
-DEAL_TITLES = ("Enterprise licence expansion", "New data platform subscription", "Security suite renewal and upsell",
-               "Analytics seats for finance", "Integration hub production licences", "Observability platform — phase 1")
+DEAL_TITLES = (
+    "Enterprise licence expansion",
+    "New data platform subscription",
+    "Security suite renewal and upsell",
+    "Analytics seats for finance",
+    "Integration hub production licences",
+    "Observability platform — phase 1",
+)
 
 Step = Callable[[], Any]
 
@@ -133,7 +139,11 @@ class _Demo:
     def won(self, registration_id: int, days_ago: float, amount: int) -> None:
         with frozen(self.at(days_ago, 16)):
             registration_service.mark_won(
-                self.session, self.cam, registration_id=registration_id, booked_amount=Decimal(amount), closed_on=self.at(days_ago).date(),
+                self.session,
+                self.cam,
+                registration_id=registration_id,
+                booked_amount=Decimal(amount),
+                closed_on=self.at(days_ago).date(),
                 reason="Booked in the order system.",
             )
 
@@ -142,13 +152,18 @@ class _Demo:
     def lines(self, count: int) -> list[str]:
         return sorted(self.rng.sample(self.products, count))
 
-    def deal(self, customer: DemoCustomer | dict[str, Any], days_ago: float, *, title: str | None = None, amount: int | None = None,
-             lines: list[str] | None = None) -> dict[str, Any]:
+    def deal(
+        self, customer: DemoCustomer | dict[str, Any], days_ago: float, *, title: str | None = None, amount: int | None = None, lines: list[str] | None = None
+    ) -> dict[str, Any]:
         close = self.today - timedelta(days=int(days_ago)) + timedelta(days=self.rng.randint(45, 120))
         return {
-            "kind": "deal", "title": title or self.rng.choice(DEAL_TITLES), "customer": _ref(customer),
-            "product_lines": lines or self.lines(self.rng.randint(1, 2)), "amount": str(amount or self.rng.randrange(40_000, 900_000, 5_000)),
-            "expected_close_on": close.isoformat(), "stage": self.rng.choice(["qualifying", "discovery", "proposal", "negotiation"]),
+            "kind": "deal",
+            "title": title or self.rng.choice(DEAL_TITLES),
+            "customer": _ref(customer),
+            "product_lines": lines or self.lines(self.rng.randint(1, 2)),
+            "amount": str(amount or self.rng.randrange(40_000, 900_000, 5_000)),
+            "expected_close_on": close.isoformat(),
+            "stage": self.rng.choice(["qualifying", "discovery", "proposal", "negotiation"]),
         }
 
     def project(self, customer: DemoCustomer | dict[str, Any], days_ago: float, *, amount: int | None = None, lines: list[str] | None = None) -> dict[str, Any]:
@@ -156,23 +171,32 @@ class _Demo:
         start = self.today - timedelta(days=int(days_ago)) + timedelta(days=self.rng.randint(20, 60))
         design_end, build_end, end = start + timedelta(days=45), start + timedelta(days=200), start + timedelta(days=300)
         return {
-            "kind": "project", "title": f"{name} — {_name(customer).split(',')[0]}", "customer": _ref(customer),
-            "product_lines": lines or self.lines(self.rng.randint(1, 3)), "amount": str(amount or self.rng.randrange(250_000, 3_000_000, 25_000)),
-            "project_name": name, "scope_description": scope,
+            "kind": "project",
+            "title": f"{name} — {_name(customer).split(',')[0]}",
+            "customer": _ref(customer),
+            "product_lines": lines or self.lines(self.rng.randint(1, 3)),
+            "amount": str(amount or self.rng.randrange(250_000, 3_000_000, 25_000)),
+            "project_name": name,
+            "scope_description": scope,
             "phases": [
                 {"name": "Discovery and design", "starts_on": start.isoformat(), "ends_on": design_end.isoformat()},
                 {"name": "Build and migrate", "starts_on": design_end.isoformat(), "ends_on": build_end.isoformat()},
                 {"name": "Hypercare and handover", "starts_on": build_end.isoformat(), "ends_on": end.isoformat()},
             ],
-            "delivery_starts_on": start.isoformat(), "delivery_ends_on": end.isoformat(),
+            "delivery_starts_on": start.isoformat(),
+            "delivery_ends_on": end.isoformat(),
         }
 
     def influence(self, customer: DemoCustomer | dict[str, Any], days_ago: float, *, lines: list[str] | None = None) -> dict[str, Any]:
         met = self.today - timedelta(days=int(days_ago) + self.rng.randint(3, 20))
         return {
-            "kind": "influence", "title": f"Architecture engagement — {_name(customer).split(',')[0]}", "customer": _ref(customer),
-            "product_lines": lines or self.lines(self.rng.randint(1, 2)), "architecture_decision": self.rng.choice(ARCHITECTURE_DECISIONS),
-            "candidate_platforms": ["Alliance vendor platform", self.rng.choice(COMPETITORS)], "competitors": self.rng.sample(COMPETITORS, 2),
+            "kind": "influence",
+            "title": f"Architecture engagement — {_name(customer).split(',')[0]}",
+            "customer": _ref(customer),
+            "product_lines": lines or self.lines(self.rng.randint(1, 2)),
+            "architecture_decision": self.rng.choice(ARCHITECTURE_DECISIONS),
+            "candidate_platforms": ["Alliance vendor platform", self.rng.choice(COMPETITORS)],
+            "competitors": self.rng.sample(COMPETITORS, 2),
             "registrant_role": self.rng.choice(["lead_architect", "advisor", "lead_architect"]),
             "decision_expected_on": (self.today - timedelta(days=int(days_ago)) + timedelta(days=self.rng.randint(60, 200))).isoformat(),
             "evidence": [
@@ -245,7 +269,9 @@ def build_pipeline(session: Session, actor: Actor, *, seed: int, today: date) ->
 
     with frozen(demo.at(300)):
         customer_service.change_customer_ownership(
-            session, demo.admin, customer_id=customers["Halcyon Airlines"].id,
+            session,
+            demo.admin,
+            customer_id=customers["Halcyon Airlines"].id,
             change=OwnershipChange(status=Ownership.VENDOR_DIRECT, reason="Named strategic account served by the vendor's enterprise team."),
         )
 
@@ -256,8 +282,11 @@ def build_pipeline(session: Session, actor: Actor, *, seed: int, today: date) ->
     project = demo.file(harbor, 60, demo.project(c["Northwind"], 60, lines=lines, amount=1_850_000))
     demo.approve(project, 57, "Statement of work reviewed with the customer.")
     reseller_deal = demo.deal(
-        {"name": "Northwind Regional Health System, Inc.", "website": "northwindhealth.example", "country": "US"}, 3,
-        title="Data platform enterprise licence", amount=640_000, lines=["data-platform"],
+        {"name": "Northwind Regional Health System, Inc.", "website": "northwindhealth.example", "country": "US"},
+        3,
+        title="Data platform enterprise licence",
+        amount=640_000,
+        lines=["data-platform"],
     )
     demo.file(resellers[0][1], 3, reseller_deal)
     # A draft the showcase partner is still writing.
@@ -279,7 +308,7 @@ def build_pipeline(session: Session, actor: Actor, *, seed: int, today: date) ->
     demo.act(demo.cam, 38, halcyon, "reject", "Halcyon Airlines is a named vendor-direct account; please engage the enterprise team.")
 
     # Everyone else: a year of filings with the usual mix of outcomes.
-    others = [pair for pair in (*sis[1:], *resellers[3:], *by_type.get(PartnerType.MSP, []), *by_type.get(PartnerType.DISTRIBUTOR, []))]
+    others = [*sis[1:], *resellers[3:], *by_type.get(PartnerType.MSP, []), *by_type.get(PartnerType.DISTRIBUTOR, [])]
     pool = [spec for spec in CUSTOMERS if spec.name not in ("Northwind Regional Health", "Halcyon Airlines")]
     for index, (partner, partner_actor) in enumerate(others):
         for _ in range(demo.rng.randint(1, 3)):
@@ -317,5 +346,6 @@ def _one_registration(demo: _Demo, partner: Any, partner_actor: Actor, customer:
         demo.act(partner_actor, max(days_ago - 20, 3), registration_id, "mark_lost", "Customer postponed the initiative.")
     elif kind == "deal" and 80 <= days_ago <= 90 and roll < 0.8:
         with frozen(demo.at(1, 11)):
-            registration_service.request_extension(demo.session, partner_actor, registration_id=registration_id,
-                                                   reason="Procurement needs one more quarter; the customer confirmed the budget.")
+            registration_service.request_extension(
+                demo.session, partner_actor, registration_id=registration_id, reason="Procurement needs one more quarter; the customer confirmed the budget."
+            )

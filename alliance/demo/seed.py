@@ -76,10 +76,19 @@ def seed_partners(
             on_progress(len(generated), len(generated) + round_attributes + round_people)
     summary = SeedSummary(partners=partners, people=people, attributes=attributes, first_partner_id=first_id, last_partner_id=last_id)
     audit.record(
-        session, actor, "seed.loaded", entity_type="seed", entity_id=f"{first_id}-{last_id}" if partners else "empty",
+        session,
+        actor,
+        "seed.loaded",
+        entity_type="seed",
+        entity_id=f"{first_id}-{last_id}" if partners else "empty",
         after={
-            "seed": seed, "partners": partners, "people": people, "partner_attributes": attributes,
-            "people_per_partner": people_per_partner, "first_partner_id": first_id, "last_partner_id": last_id,
+            "seed": seed,
+            "partners": partners,
+            "people": people,
+            "partner_attributes": attributes,
+            "people_per_partner": people_per_partner,
+            "first_partner_id": first_id,
+            "last_partner_id": last_id,
         },
         reason="synthetic data for benchmarks",
     )

@@ -79,9 +79,7 @@ class _Pools:
         self.last = {loc: [(n, names.slug(n)) for n in pools[1]] for loc, pools in names.LOCALES.items()}
         self.countries = list(geography.COUNTRIES.values())
         self.country_weights = list(accumulate(geography.REGIONAL_HQ_WEIGHTS[c.code] for c in self.countries))
-        self.roles = {
-            mix: ([r for r, _ in weighted], list(accumulate(w for _, w in weighted))) for mix, weighted in catalog.ROLE_MIX.items()
-        }
+        self.roles = {mix: ([r for r, _ in weighted], list(accumulate(w for _, w in weighted))) for mix, weighted in catalog.ROLE_MIX.items()}
 
 
 class SyntheticVendor:
@@ -190,4 +188,3 @@ class SyntheticVendor:
 def attribute_rows(partner: SyntheticPartner, partner_id: int) -> Iterator[dict[str, Any]]:
     for kind, value in partner.attributes:
         yield {"partner_id": partner_id, "kind": kind.value, "value": value}
-

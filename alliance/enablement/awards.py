@@ -150,9 +150,7 @@ def evaluate(track: TrackPolicy, progress: Progress) -> Verdict:
         missing.append("exam not passed")
 
     if track.has_lab:
-        passed_labs = [
-            (lab.graded_at or lab.submitted_at) for lab in progress.labs if lab.status == LabStatus.PASSED and _in_cycle(lab.submitted_at, start)
-        ]
+        passed_labs = [(lab.graded_at or lab.submitted_at) for lab in progress.labs if lab.status == LabStatus.PASSED and _in_cycle(lab.submitted_at, start)]
         if passed_labs:
             met_on.append(min(passed_labs).date())
         else:

@@ -47,8 +47,13 @@ def counting_certifications(dates: EffectiveDates) -> Select[Any]:
     release = aliased(ProductRelease)
     return (
         select(
-            Certification.partner_id, Certification.person_id, CertificationTrack.delivery_role, CertificationTrack.level,
-            CertificationTrack.product_line, Certification.expires_on, dates.due.label("recert_due_on"),
+            Certification.partner_id,
+            Certification.person_id,
+            CertificationTrack.delivery_role,
+            CertificationTrack.level,
+            CertificationTrack.product_line,
+            Certification.expires_on,
+            dates.due.label("recert_due_on"),
             dates.release_version(release.version).label("recert_version"),
         )
         .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
@@ -89,13 +94,29 @@ class CapacityRepository:
         release = aliased(ProductRelease)
         return self._scoped(
             select(
-                Certification.id, Certification.partner_id, Partner.display_name.label("partner_name"), Certification.person_id,
-                Person.name.label("person_name"), Person.email.label("person_email"), Person.delivery_role,
-                Certification.track_id, CertificationTrack.key.label("track_key"), CertificationTrack.name.label("track_name"),
-                CertificationTrack.level, CertificationTrack.product_line, Certification.status.label("stored_status"),
-                dates.status.label("effective_status"), dates.status.label("status"), Certification.issued_on, Certification.expires_on,
-                Certification.recert_due_on, dates.due.label("effective_due_on"), Certification.ended_on, Certification.source,
-                Certification.external_ref, release.major.label("release_major"),
+                Certification.id,
+                Certification.partner_id,
+                Partner.display_name.label("partner_name"),
+                Certification.person_id,
+                Person.name.label("person_name"),
+                Person.email.label("person_email"),
+                Person.delivery_role,
+                Certification.track_id,
+                CertificationTrack.key.label("track_key"),
+                CertificationTrack.name.label("track_name"),
+                CertificationTrack.level,
+                CertificationTrack.product_line,
+                Certification.status.label("stored_status"),
+                dates.status.label("effective_status"),
+                dates.status.label("status"),
+                Certification.issued_on,
+                Certification.expires_on,
+                Certification.recert_due_on,
+                dates.due.label("effective_due_on"),
+                Certification.ended_on,
+                Certification.source,
+                Certification.external_ref,
+                release.major.label("release_major"),
             )
             .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
             .join(Person, Person.id == Certification.person_id)
@@ -118,7 +139,13 @@ class CapacityRepository:
         return self._page(statement.order_by(Certification.issued_on.desc(), Certification.id.desc()), page)
 
     def expiring(
-        self, dates: EffectiveDates, *, until: date, partner_id: int | None, page: PageRequest, cam_user_id: int | None = None,
+        self,
+        dates: EffectiveDates,
+        *,
+        until: date,
+        partner_id: int | None,
+        page: PageRequest,
+        cam_user_id: int | None = None,
     ) -> tuple[Sequence[Row[Any]], int]:
         ends_on = dates.ends_on
         statement = self._listing(dates).where(dates.counting_now(), ends_on <= until)
@@ -179,8 +206,10 @@ class CapacityRepository:
         group = func.coalesce(Partner.si_subtype, Partner.partner_type) if group_by == "subtype" else CertificationTrack.level
         statement = self._scoped(
             select(
-                group.label("group"), CertificationTrack.delivery_role,
-                func.count(Certification.person_id.distinct()).label("people"), func.count(Certification.partner_id.distinct()).label("partners"),
+                group.label("group"),
+                CertificationTrack.delivery_role,
+                func.count(Certification.person_id.distinct()).label("people"),
+                func.count(Certification.partner_id.distinct()).label("partners"),
             )
             .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
             .join(Person, Person.id == Certification.person_id)

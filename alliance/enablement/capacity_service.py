@@ -98,7 +98,8 @@ def current_capacity(session: Session, actor: Actor, *, partner_id: int) -> Capa
     dates = recert_repository.effective_dates(session, today=today)
     repository = CapacityRepository(session)
     return Capacity(
-        partner_id=partner_id, on=today,
+        partner_id=partner_id,
+        on=today,
         cells=[CapacityCell(r.delivery_role, r.level, r.product_line, r.people) for r in repository.current(dates, partner_id=partner_id)],
         roles=[RoleTotal(r.delivery_role, r.people) for r in repository.current_by_role(dates, partner_id=partner_id)],
     )
@@ -121,7 +122,13 @@ def month_ends(start: date, end: date) -> list[date]:
 
 
 def capacity_history(
-    session: Session, actor: Actor, *, partner_id: int, start: date | None = None, end: date | None = None, step: Literal["month"] = "month",
+    session: Session,
+    actor: Actor,
+    *,
+    partner_id: int,
+    start: date | None = None,
+    end: date | None = None,
+    step: Literal["month"] = "month",
 ) -> CapacityHistory:
     """Certified people per role (and per role and level) at each month end from `start` to
     `end` (default: the last twelve months to today): the build-out curve for plans and QBRs."""
@@ -141,7 +148,10 @@ def capacity_history(
     dates = recert_repository.effective_dates(session, today=end)
     repository = CapacityRepository(session)
     return CapacityHistory(
-        partner_id=partner_id, start=start, end=end, days=days,
+        partner_id=partner_id,
+        start=start,
+        end=end,
+        days=days,
         by_level=[HistoryPoint(r.on, r.delivery_role, r.level, r.people) for r in repository.history(dates, partner_id=partner_id, days=days, by_level=True)],
         by_role=[HistoryPoint(r.on, r.delivery_role, None, r.people) for r in repository.history(dates, partner_id=partner_id, days=days, by_level=False)],
     )

@@ -27,9 +27,25 @@ from alliance.partners import product_line_service
 from alliance.partners.vocabulary import DeliveryRole
 
 TRACK_FIELDS = (
-    "key", "name", "description", "delivery_role", "level", "product_line", "product_version", "vertical", "prerequisite_track_id",
-    "validity_days", "exam_pass_mark", "exam_max_attempts", "exam_cooldown_days", "lab_grading", "lab_rubric", "lab_pass_mark",
-    "recert_versions_behind", "recert_within_days", "is_active",
+    "key",
+    "name",
+    "description",
+    "delivery_role",
+    "level",
+    "product_line",
+    "product_version",
+    "vertical",
+    "prerequisite_track_id",
+    "validity_days",
+    "exam_pass_mark",
+    "exam_max_attempts",
+    "exam_cooldown_days",
+    "lab_grading",
+    "lab_rubric",
+    "lab_pass_mark",
+    "recert_versions_behind",
+    "recert_within_days",
+    "is_active",
 )
 RELEASE_FIELDS = ("product_line", "version", "major", "released_on")
 
@@ -38,8 +54,14 @@ RELEASE_FIELDS = ("product_line", "version", "major", "released_on")
 
 
 def list_tracks(
-    session: Session, actor: Actor, *, delivery_role: DeliveryRole | None = None, level: Level | None = None,
-    product_line: str | None = None, active: bool | None = None, page: PageRequest,
+    session: Session,
+    actor: Actor,
+    *,
+    delivery_role: DeliveryRole | None = None,
+    level: Level | None = None,
+    product_line: str | None = None,
+    active: bool | None = None,
+    page: PageRequest,
 ) -> Page[CertificationTrack]:
     """Every signed-in user reads the catalog."""
     require(actor, Permission.PROGRAMS_READ)
@@ -71,7 +93,11 @@ def create_track(session: Session, actor: Actor, *, data: TrackCreate) -> Certif
     track.lab_secret = _new_secret() if data.lab_grading == LabGrading.ENVIRONMENT else None
     repository.add(track)
     audit.record(
-        session, actor, "certification_track.created", entity_type="certification_track", entity_id=track.id,
+        session,
+        actor,
+        "certification_track.created",
+        entity_type="certification_track",
+        entity_id=track.id,
         after=snapshot(track, TRACK_FIELDS) | {"modules": _modules_snapshot(track)},
     )
     return track
@@ -81,8 +107,14 @@ def update_track(session: Session, actor: Actor, *, track_id: int, data: TrackUp
     require(actor, Permission.PROGRAMS_WRITE)
     track = get_track(session, actor, track_id=track_id)
     changes = data.model_dump(exclude_unset=True, exclude={"reason"})
-    reject_nulls(changes, [f for f in changes if f not in ("description", "vertical", "prerequisite_track_id", "lab_grading", "lab_pass_mark",
-                                                          "recert_versions_behind", "recert_within_days")])
+    reject_nulls(
+        changes,
+        [
+            f
+            for f in changes
+            if f not in ("description", "vertical", "prerequisite_track_id", "lab_grading", "lab_pass_mark", "recert_versions_behind", "recert_within_days")
+        ],
+    )
     merged = _as_input(track) | data.model_dump(mode="json", exclude_unset=True, exclude={"reason"})
     if merged.get("lab_grading") is None and "lab_grading" in changes:
         merged["lab_rubric"], merged["lab_pass_mark"] = [], None
@@ -102,8 +134,14 @@ def update_track(session: Session, actor: Actor, *, track_id: int, data: TrackUp
     after = snapshot(track, TRACK_FIELDS) | {"modules": _modules_snapshot(track)}
     if after != before:
         audit.record(
-            session, actor, "certification_track.updated", entity_type="certification_track", entity_id=track.id,
-            before=before, after=after, reason=data.reason,
+            session,
+            actor,
+            "certification_track.updated",
+            entity_type="certification_track",
+            entity_id=track.id,
+            before=before,
+            after=after,
+            reason=data.reason,
         )
     return track
 
@@ -198,10 +236,10 @@ def create_release(session: Session, actor: Actor, *, data: ReleaseCreate) -> Pr
     product_line_service.check_active_keys(session, [data.product_line], field="product_line")
     repository = ReleaseRepository(session)
     if repository.exists(data.product_line, data.version):
-        raise Conflict(
-            f"Release {data.version} of {data.product_line} is already recorded.", details=[{"field": "version", "message": "already recorded"}]
-        )
-    release = repository.add(ProductRelease(product_line=data.product_line, version=data.version, major=int(data.version.split(".")[0]), released_on=data.released_on))
+        raise Conflict(f"Release {data.version} of {data.product_line} is already recorded.", details=[{"field": "version", "message": "already recorded"}])
+    release = repository.add(
+        ProductRelease(product_line=data.product_line, version=data.version, major=int(data.version.split(".")[0]), released_on=data.released_on)
+    )
     audit.record(session, actor, "product_release.created", entity_type="product_release", entity_id=release.id, after=snapshot(release, RELEASE_FIELDS))
     # Store the windows the release opens now, so lists and exports read them from plain columns.
     recert_service.open_recert_windows(session, actor, today=clock.today())
@@ -217,7 +255,11 @@ DEFAULT_LINES = {
     "security-suite": ("Security Suite", "3", (("2.6", date(2025, 6, 2)), ("3.0", date(2026, 4, 6)))),
 }
 DEFAULT_ROLES = {
-    DeliveryRole.SOLUTION_ARCHITECT: ("sa", "Solution Architect", ("Architecture fundamentals", "Sizing and capacity", "Reference architectures", "Security design")),
+    DeliveryRole.SOLUTION_ARCHITECT: (
+        "sa",
+        "Solution Architect",
+        ("Architecture fundamentals", "Sizing and capacity", "Reference architectures", "Security design"),
+    ),
     DeliveryRole.IMPLEMENTATION_ENGINEER: ("ie", "Implementation Engineer", ("Installation", "Configuration", "Migration", "Operations and upgrades")),
     DeliveryRole.INTEGRATION_SPECIALIST: ("is", "Integration Specialist", ("Connectors", "APIs and events", "Data mapping", "Troubleshooting")),
     DeliveryRole.PROJECT_MANAGER: ("pm", "Project Manager", ("Delivery methodology", "Scoping and estimation", "Governance and QBRs")),
@@ -244,24 +286,66 @@ def _default_tracks() -> list[tuple[dict[str, Any], str | None]]:
                     grading = LabGrading.EVALUATOR if level == Level.PROFESSIONAL else LabGrading.ENVIRONMENT
                     lab = {"lab_grading": grading, "lab_rubric": RUBRIC, "lab_pass_mark": 70}
                 name = f"{role_name} {level.capitalize()} ({line_name} {major})"
-                tracks.append(({
-                    **common, **lab, "key": key, "name": name, "delivery_role": role, "level": level, "modules": modules,
-                    "exam_pass_mark": pass_mark, "exam_max_attempts": attempts, "exam_cooldown_days": cooldown,
-                    "validity_days": 1095 if level == Level.EXPERT else 730,
-                }, previous))
+                tracks.append(
+                    (
+                        {
+                            **common,
+                            **lab,
+                            "key": key,
+                            "name": name,
+                            "delivery_role": role,
+                            "level": level,
+                            "modules": modules,
+                            "exam_pass_mark": pass_mark,
+                            "exam_max_attempts": attempts,
+                            "exam_cooldown_days": cooldown,
+                            "validity_days": 1095 if level == Level.EXPERT else 730,
+                        },
+                        previous,
+                    )
+                )
                 previous = key
-        tracks.append(({
-            **common, "key": f"{line}-sales-associate", "name": f"Sales Associate ({line_name} {major})", "delivery_role": DeliveryRole.SALES,
-            "level": Level.ASSOCIATE, "exam_pass_mark": 70, "exam_max_attempts": 3, "exam_cooldown_days": 7,
-            "modules": [{"key": f"sales-{i}", "title": title} for i, title in enumerate(("Value proposition", "Qualification", "Pricing and packaging"), 1)],
-        }, None))
-        tracks.append(({
-            **common, "key": f"{line}-healthcare-implementation", "name": f"Healthcare Implementation Methodology ({line_name} {major})",
-            "delivery_role": DeliveryRole.IMPLEMENTATION_ENGINEER, "level": Level.PROFESSIONAL, "vertical": "healthcare",
-            "exam_pass_mark": 75, "exam_max_attempts": 3, "exam_cooldown_days": 14,
-            "lab_grading": LabGrading.EVALUATOR, "lab_rubric": RUBRIC, "lab_pass_mark": 75,
-            "modules": [{"key": f"hc-{i}", "title": title} for i, title in enumerate(("HIPAA and PHI handling", "HL7 and FHIR integration", "Clinical data validation"), 1)],
-        }, f"{line}-ie-associate"))
+        tracks.append(
+            (
+                {
+                    **common,
+                    "key": f"{line}-sales-associate",
+                    "name": f"Sales Associate ({line_name} {major})",
+                    "delivery_role": DeliveryRole.SALES,
+                    "level": Level.ASSOCIATE,
+                    "exam_pass_mark": 70,
+                    "exam_max_attempts": 3,
+                    "exam_cooldown_days": 7,
+                    "modules": [
+                        {"key": f"sales-{i}", "title": title} for i, title in enumerate(("Value proposition", "Qualification", "Pricing and packaging"), 1)
+                    ],
+                },
+                None,
+            )
+        )
+        tracks.append(
+            (
+                {
+                    **common,
+                    "key": f"{line}-healthcare-implementation",
+                    "name": f"Healthcare Implementation Methodology ({line_name} {major})",
+                    "delivery_role": DeliveryRole.IMPLEMENTATION_ENGINEER,
+                    "level": Level.PROFESSIONAL,
+                    "vertical": "healthcare",
+                    "exam_pass_mark": 75,
+                    "exam_max_attempts": 3,
+                    "exam_cooldown_days": 14,
+                    "lab_grading": LabGrading.EVALUATOR,
+                    "lab_rubric": RUBRIC,
+                    "lab_pass_mark": 75,
+                    "modules": [
+                        {"key": f"hc-{i}", "title": title}
+                        for i, title in enumerate(("HIPAA and PHI handling", "HL7 and FHIR integration", "Clinical data validation"), 1)
+                    ],
+                },
+                f"{line}-ie-associate",
+            )
+        )
     return tracks
 
 
@@ -285,4 +369,3 @@ def ensure_default_catalog(session: Session, actor: Actor) -> list[str]:
             if not releases.exists(line, version):
                 create_release(session, actor, data=ReleaseCreate(product_line=line, version=version, released_on=released_on))
     return created
-

@@ -50,7 +50,13 @@ class ImportRepository:
         for module in self.session.execute(select(TrackModule.track_id, TrackModule.key, TrackModule.id)):
             modules[module.track_id][module.key] = module.id
         rows = self.session.execute(
-            select(CertificationTrack.id, CertificationTrack.key, CertificationTrack.validity_days, CertificationTrack.exam_pass_mark, CertificationTrack.lab_grading)
+            select(
+                CertificationTrack.id,
+                CertificationTrack.key,
+                CertificationTrack.validity_days,
+                CertificationTrack.exam_pass_mark,
+                CertificationTrack.lab_grading,
+            )
         )
         return {r.key: TrackRef(r.id, r.key, r.validity_days, r.exam_pass_mark, r.lab_grading is not None, modules[r.id]) for r in rows}
 

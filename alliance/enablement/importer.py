@@ -38,7 +38,16 @@ MAX_REPORTED = 1_000
 RECORD_TYPES = ("module", "exam", "lab", "certification")
 REQUIRED_COLUMNS = ("record_type", "person_email", "track_key")
 OPTIONAL_COLUMNS = (
-    "external_ref", "partner_id", "module_key", "completed_on", "attempted_at", "submitted_at", "score", "passed", "issued_on", "expires_on",
+    "external_ref",
+    "partner_id",
+    "module_key",
+    "completed_on",
+    "attempted_at",
+    "submitted_at",
+    "score",
+    "passed",
+    "issued_on",
+    "expires_on",
 )
 # What each record type needs besides the required columns.
 NEEDS = {
@@ -185,9 +194,21 @@ def import_certifications(
         raise ImportFileError(f"{source_name} is not UTF-8 text (an invalid byte on line {exc.line}); nothing was imported.") from None
     summary.seconds = time.perf_counter() - started
     audit.record(
-        session, actor, "certification.imported", entity_type="certification_import", entity_id=source_name[:64],
-        after={"file": source_name, "rows": summary.rows, "inserted": summary.inserted, "unchanged": summary.unchanged,
-               "rejected": summary.rejected, "awarded": summary.awarded, "renewed": summary.renewed, "by_type": summary.by_type},
+        session,
+        actor,
+        "certification.imported",
+        entity_type="certification_import",
+        entity_id=source_name[:64],
+        after={
+            "file": source_name,
+            "rows": summary.rows,
+            "inserted": summary.inserted,
+            "unchanged": summary.unchanged,
+            "rejected": summary.rejected,
+            "awarded": summary.awarded,
+            "renewed": summary.renewed,
+            "by_type": summary.by_type,
+        },
     )
     return summary
 
@@ -341,7 +362,9 @@ def _parse_row(line: int, raw: dict[str, str], tracks: dict[str, TrackRef]) -> P
         passed = _flag(raw, "passed")
         status = LabStatus.PENDING if passed is None else (LabStatus.PASSED if passed else LabStatus.FAILED)
         values = {
-            "submitted_at": submitted, "status": status.value, "graded_at": None if passed is None else submitted,
+            "submitted_at": submitted,
+            "status": status.value,
+            "graded_at": None if passed is None else submitted,
             "score": _integer(raw, "score", 0, 100) if raw.get("score") else None,
         }
         return Parsed(line, kind, ref, email, partner_id, track, values)

@@ -87,9 +87,17 @@ class ProgressRepository(Repository[ModuleCompletion]):
         """Submissions with the person's, partner's and track's names, oldest first."""
         statement = (
             select(
-                LabSubmission.id, LabSubmission.person_id, Person.name.label("person_name"), LabSubmission.partner_id,
-                Partner.display_name.label("partner_name"), LabSubmission.track_id, CertificationTrack.name.label("track_name"),
-                LabSubmission.submitted_at, LabSubmission.status, LabSubmission.evidence, LabSubmission.score,
+                LabSubmission.id,
+                LabSubmission.person_id,
+                Person.name.label("person_name"),
+                LabSubmission.partner_id,
+                Partner.display_name.label("partner_name"),
+                LabSubmission.track_id,
+                CertificationTrack.name.label("track_name"),
+                LabSubmission.submitted_at,
+                LabSubmission.status,
+                LabSubmission.evidence,
+                LabSubmission.score,
             )
             .join(Person, Person.id == LabSubmission.person_id)
             .join(Partner, Partner.id == LabSubmission.partner_id)

@@ -60,7 +60,12 @@ def record_module_completion(
         ModuleCompletion(partner_id=person.partner_id, person_id=person.id, module_id=module.id, completed_on=data.completed_on or clock.today(), source=source)
     )
     audit.record(
-        session, actor, "module.completed", entity_type="person", entity_id=person.id, partner_id=person.partner_id,
+        session,
+        actor,
+        "module.completed",
+        entity_type="person",
+        entity_id=person.id,
+        partner_id=person.partner_id,
         after={"module_id": module.id, "track_id": module.track_id, "completed_on": completion.completed_on, "source": source},
     )
     evaluate_award(session, actor, person_id=person.id, track_id=module.track_id, source=source)
@@ -80,12 +85,25 @@ def record_exam_attempt(session: Session, actor: Actor, *, person_id: int, data:
         return known
     attempted_at = data.attempted_at or clock.now()
     awards.can_attempt_exam(policy_of(track), _progress(session, person.id, track), now=attempted_at)
-    attempt = repository.put(ExamAttempt(
-        partner_id=person.partner_id, person_id=person.id, track_id=track.id, attempted_at=attempted_at, score=data.score,
-        passed=data.score >= track.exam_pass_mark, source=source, external_ref=data.external_ref,
-    ))
+    attempt = repository.put(
+        ExamAttempt(
+            partner_id=person.partner_id,
+            person_id=person.id,
+            track_id=track.id,
+            attempted_at=attempted_at,
+            score=data.score,
+            passed=data.score >= track.exam_pass_mark,
+            source=source,
+            external_ref=data.external_ref,
+        )
+    )
     audit.record(
-        session, actor, "exam.attempted", entity_type="exam_attempt", entity_id=attempt.id, partner_id=person.partner_id,
+        session,
+        actor,
+        "exam.attempted",
+        entity_type="exam_attempt",
+        entity_id=attempt.id,
+        partner_id=person.partner_id,
         after=snapshot(attempt, ATTEMPT_FIELDS),
     )
     evaluate_award(session, actor, person_id=person.id, track_id=track.id, source=source)
@@ -106,15 +124,29 @@ def submit_lab(session: Session, actor: Actor, *, person_id: int, data: LabSubmi
     repository = ProgressRepository(session)
     labs = repository.labs(person.id, track.id)
     if any(lab.status == LabStatus.PENDING for lab in labs):
-        raise Conflict(f"{person.name}'s lab for {track.name} is already waiting for evaluation.", details=[{"field": "track_id", "message": "a lab is pending"}])
+        raise Conflict(
+            f"{person.name}'s lab for {track.name} is already waiting for evaluation.", details=[{"field": "track_id", "message": "a lab is pending"}]
+        )
     if awards.lab_state(policy_of(track), _progress(session, person.id, track)) == LabStatus.PASSED:
         raise Conflict(f"{person.name} has already passed the {track.name} lab.", details=[{"field": "track_id", "message": "lab already passed"}])
-    submission = repository.put(LabSubmission(
-        partner_id=person.partner_id, person_id=person.id, track_id=track.id, submitted_at=clock.now(), status=LabStatus.PENDING,
-        evidence=data.evidence, source=Source.PORTAL,
-    ))
+    submission = repository.put(
+        LabSubmission(
+            partner_id=person.partner_id,
+            person_id=person.id,
+            track_id=track.id,
+            submitted_at=clock.now(),
+            status=LabStatus.PENDING,
+            evidence=data.evidence,
+            source=Source.PORTAL,
+        )
+    )
     audit.record(
-        session, actor, "lab.submitted", entity_type="lab_submission", entity_id=submission.id, partner_id=person.partner_id,
+        session,
+        actor,
+        "lab.submitted",
+        entity_type="lab_submission",
+        entity_id=submission.id,
+        partner_id=person.partner_id,
         after=snapshot(submission, LAB_FIELDS),
     )
     return submission
@@ -146,7 +178,9 @@ def grade_lab(session: Session, actor: Actor, *, submission_id: int, data: LabGr
     if len(given) != len(data.scores):
         problems.append({"field": "scores", "message": "a criterion is scored twice"})
     problems += [
-        {"field": "scores", "message": f"'{name}' scores at most {rubric[name]} points"} for name, points in given.items() if name in rubric and points > rubric[name]
+        {"field": "scores", "message": f"'{name}' scores at most {rubric[name]} points"}
+        for name, points in given.items()
+        if name in rubric and points > rubric[name]
     ]
     if problems:
         raise RuleViolation("The scores do not match the track's rubric.", details=problems)
@@ -160,8 +194,14 @@ def grade_lab(session: Session, actor: Actor, *, submission_id: int, data: LabGr
     submission.grader_user_id = actor.user_id
     session.flush()
     audit.record(
-        session, actor, "lab.graded", entity_type="lab_submission", entity_id=submission.id, partner_id=submission.partner_id,
-        before=before, after=snapshot(submission, LAB_FIELDS),
+        session,
+        actor,
+        "lab.graded",
+        entity_type="lab_submission",
+        entity_id=submission.id,
+        partner_id=submission.partner_id,
+        before=before,
+        after=snapshot(submission, LAB_FIELDS),
     )
     evaluate_award(session, actor, person_id=submission.person_id, track_id=track.id, source=Source.EVALUATOR)
     return submission
@@ -189,14 +229,28 @@ def post_lab_result(session: Session, *, track_key: str, headers: Mapping[str, s
     person = _lab_person(repository, result)
     passed = result.passed if result.passed is not None else result.score >= (track.lab_pass_mark or 0)
     now = clock.now()
-    submission = repository.put(LabSubmission(
-        partner_id=person.partner_id, person_id=person.id, track_id=track.id, submitted_at=now, graded_at=now,
-        status=LabStatus.PASSED if passed else LabStatus.FAILED, source=Source.LAB_ENVIRONMENT, score=result.score,
-        nonce=nonce, external_ref=result.external_ref,
-    ))
+    submission = repository.put(
+        LabSubmission(
+            partner_id=person.partner_id,
+            person_id=person.id,
+            track_id=track.id,
+            submitted_at=now,
+            graded_at=now,
+            status=LabStatus.PASSED if passed else LabStatus.FAILED,
+            source=Source.LAB_ENVIRONMENT,
+            score=result.score,
+            nonce=nonce,
+            external_ref=result.external_ref,
+        )
+    )
     actor = Actor.system(label=f"lab environment {track.key}")
     audit.record(
-        session, actor, "lab.result_received", entity_type="lab_submission", entity_id=submission.id, partner_id=person.partner_id,
+        session,
+        actor,
+        "lab.result_received",
+        entity_type="lab_submission",
+        entity_id=submission.id,
+        partner_id=person.partner_id,
         after=snapshot(submission, LAB_FIELDS),
     )
     evaluate_award(session, actor, person_id=person.id, track_id=track.id, source=Source.LAB_ENVIRONMENT)
@@ -251,15 +305,33 @@ def evaluate_award(session: Session, actor: Actor, *, person_id: int, track_id: 
             previous.status, previous.ended_on = CertificationStatus.RENEWED, verdict.issued_on
             session.flush()
             audit.record(
-                session, actor, "certification.renewed", entity_type="certification", entity_id=previous.id, partner_id=previous.partner_id,
-                before=before, after=snapshot(previous, CERTIFICATION_FIELDS),
+                session,
+                actor,
+                "certification.renewed",
+                entity_type="certification",
+                entity_id=previous.id,
+                partner_id=previous.partner_id,
+                before=before,
+                after=snapshot(previous, CERTIFICATION_FIELDS),
             )
-    certification = repository.put(Certification(
-        partner_id=person.partner_id, person_id=person_id, track_id=track.id, status=CertificationStatus.ACTIVE,
-        issued_on=verdict.issued_on, expires_on=verdict.expires_on, source=source,
-    ))
+    certification = repository.put(
+        Certification(
+            partner_id=person.partner_id,
+            person_id=person_id,
+            track_id=track.id,
+            status=CertificationStatus.ACTIVE,
+            issued_on=verdict.issued_on,
+            expires_on=verdict.expires_on,
+            source=source,
+        )
+    )
     audit.record(
-        session, actor, "certification.issued", entity_type="certification", entity_id=certification.id, partner_id=person.partner_id,
+        session,
+        actor,
+        "certification.issued",
+        entity_type="certification",
+        entity_id=certification.id,
+        partner_id=person.partner_id,
         after=snapshot(certification, CERTIFICATION_FIELDS),
     )
     for dependent_id in TrackRepository(session).dependents(track.id):
@@ -269,9 +341,15 @@ def evaluate_award(session: Session, actor: Actor, *, person_id: int, track_id: 
 
 def policy_of(track: CertificationTrack, prerequisite_name: str | None = None) -> awards.TrackPolicy:
     return awards.TrackPolicy(
-        id=track.id, name=track.name, required_module_ids=frozenset(m.id for m in track.modules if m.required),
-        exam_pass_mark=track.exam_pass_mark, exam_max_attempts=track.exam_max_attempts, exam_cooldown_days=track.exam_cooldown_days,
-        has_lab=track.lab_grading is not None, validity_days=track.validity_days, prerequisite_id=track.prerequisite_track_id,
+        id=track.id,
+        name=track.name,
+        required_module_ids=frozenset(m.id for m in track.modules if m.required),
+        exam_pass_mark=track.exam_pass_mark,
+        exam_max_attempts=track.exam_max_attempts,
+        exam_cooldown_days=track.exam_cooldown_days,
+        has_lab=track.lab_grading is not None,
+        validity_days=track.validity_days,
+        prerequisite_id=track.prerequisite_track_id,
         prerequisite_name=prerequisite_name,
     )
 
@@ -317,14 +395,26 @@ def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[
             progress = replace(progress, held=[h for h in progress.held if not (h.track_id == track.id and h.issued_on >= current.issued_on)])
         verdict = awards.evaluate(policy, progress)
         attempts = awards.cycle_attempts(policy, progress)
-        found.append(TrackProgress(
-            track_id=track.id, track_key=track.key, track_name=track.name, level=Level(track.level),
-            modules_done=len(policy.required_module_ids & set(progress.completed)), modules_required=len(policy.required_module_ids),
-            completed_module_ids=sorted(progress.completed), exam_attempts=len(attempts),
-            exam_attempts_left=awards.attempts_left(policy, progress, now=now),
-            exam_best_score=max((a.score for a in attempts), default=None), exam_passed=any(a.passed for a in attempts),
-            next_attempt_at=awards.next_attempt_at(policy, progress, now=now), lab_required=policy.has_lab,
-            lab_status=awards.lab_state(policy, progress), earned=verdict.earned, missing=verdict.missing,
-            certification=certifications[-1] if certifications else None, history=certifications,
-        ))
+        found.append(
+            TrackProgress(
+                track_id=track.id,
+                track_key=track.key,
+                track_name=track.name,
+                level=Level(track.level),
+                modules_done=len(policy.required_module_ids & set(progress.completed)),
+                modules_required=len(policy.required_module_ids),
+                completed_module_ids=sorted(progress.completed),
+                exam_attempts=len(attempts),
+                exam_attempts_left=awards.attempts_left(policy, progress, now=now),
+                exam_best_score=max((a.score for a in attempts), default=None),
+                exam_passed=any(a.passed for a in attempts),
+                next_attempt_at=awards.next_attempt_at(policy, progress, now=now),
+                lab_required=policy.has_lab,
+                lab_status=awards.lab_state(policy, progress),
+                earned=verdict.earned,
+                missing=verdict.missing,
+                certification=certifications[-1] if certifications else None,
+                history=certifications,
+            )
+        )
     return person, found

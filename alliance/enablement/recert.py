@@ -95,8 +95,11 @@ def recert_window(policy: ReleasePolicy, *, certified: int | None, releases: Ite
         return None
     first = min(opening, key=lambda r: (r.released_on, r.major, r.id))
     return RecertWindow(
-        release_id=first.id, release_version=first.version, release_major=first.major,
-        opened_on=first.released_on, due_on=first.released_on + timedelta(days=policy.within_days),
+        release_id=first.id,
+        release_version=first.version,
+        release_major=first.major,
+        opened_on=first.released_on,
+        due_on=first.released_on + timedelta(days=policy.within_days),
     )
 
 
@@ -145,12 +148,7 @@ def ended_on(cert: CertificationDates, today: date, window: RecertWindow | None 
 def counts_on(cert: CertificationDates, day: date, *, stored_ended_on: date | None, window: RecertWindow | None = None) -> bool:
     """Whether the certification is certified capacity on `day` (the rule the history query uses)."""
     due = recert_due(cert, window)
-    return (
-        cert.issued_on <= day
-        and (stored_ended_on is None or stored_ended_on > day)
-        and cert.expires_on >= day
-        and (due is None or due >= day)
-    )
+    return cert.issued_on <= day and (stored_ended_on is None or stored_ended_on > day) and cert.expires_on >= day and (due is None or due >= day)
 
 
 @dataclass(frozen=True)

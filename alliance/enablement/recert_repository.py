@@ -39,16 +39,21 @@ def load_windows(session: Session, *, today: date) -> dict[int, recert.RecertWin
     """The window open on `today` for each track with a release policy (track id -> window).
     Two small catalog reads: tracks with a policy, and their product lines' releases."""
     tracks = session.execute(
-        select(CertificationTrack.id, CertificationTrack.product_line, CertificationTrack.product_version,
-               CertificationTrack.recert_versions_behind, CertificationTrack.recert_within_days)
-        .where(CertificationTrack.recert_versions_behind.is_not(None), CertificationTrack.recert_within_days.is_not(None))
+        select(
+            CertificationTrack.id,
+            CertificationTrack.product_line,
+            CertificationTrack.product_version,
+            CertificationTrack.recert_versions_behind,
+            CertificationTrack.recert_within_days,
+        ).where(CertificationTrack.recert_versions_behind.is_not(None), CertificationTrack.recert_within_days.is_not(None))
     ).all()
     if not tracks:
         return {}
     releases: dict[str, list[recert.Release]] = defaultdict(list)
     rows = session.execute(
-        select(ProductRelease.id, ProductRelease.product_line, ProductRelease.version, ProductRelease.major, ProductRelease.released_on)
-        .where(ProductRelease.product_line.in_({t.product_line for t in tracks}), ProductRelease.released_on <= today)
+        select(ProductRelease.id, ProductRelease.product_line, ProductRelease.version, ProductRelease.major, ProductRelease.released_on).where(
+            ProductRelease.product_line.in_({t.product_line for t in tracks}), ProductRelease.released_on <= today
+        )
     )
     for row in rows:
         releases[row.product_line].append(recert.Release(row.id, row.version, row.major, row.released_on))

@@ -72,8 +72,13 @@ def open_recert_windows(session: Session, actor: Actor, *, today: date | None = 
     opened = RecertRepository(session).open_windows(load_windows(session, today=today), now=clock.now())
     if opened:
         audit.record(
-            session, actor, "certification.recert_windows_opened", entity_type="certification_sweep", entity_id=today.isoformat(),
-            after={"opened": opened}, reason="a product release opened recertification windows",
+            session,
+            actor,
+            "certification.recert_windows_opened",
+            entity_type="certification_sweep",
+            entity_id=today.isoformat(),
+            after={"opened": opened},
+            reason="a product release opened recertification windows",
         )
         session.expire_all()
     return opened
@@ -93,7 +98,11 @@ def sweep_certifications(session: Session, actor: Actor, *, today: date | None =
     )
     if counts.total:
         audit.record(
-            session, actor, "certification.sweep", entity_type="certification_sweep", entity_id=today.isoformat(),
+            session,
+            actor,
+            "certification.sweep",
+            entity_type="certification_sweep",
+            entity_id=today.isoformat(),
             after={"recert_windows_opened": counts.opened, "lapsed": counts.lapsed, "expired": counts.expired},
             reason="release policy and validity periods",
         )
@@ -103,7 +112,12 @@ def sweep_certifications(session: Session, actor: Actor, *, today: date | None =
 
 
 def expiring(
-    session: Session, actor: Actor, *, within_days: ExpiringWithin, partner_id: int | None = None, page: PageRequest | None = None,
+    session: Session,
+    actor: Actor,
+    *,
+    within_days: ExpiringWithin,
+    partner_id: int | None = None,
+    page: PageRequest | None = None,
     cam_user_id: int | None = None,
 ) -> Page[ExpiringItem]:
     """Counting certifications whose effective end (validity or recertification deadline) falls
@@ -117,16 +131,34 @@ def expiring(
     today = clock.today()
     dates = effective_dates(session, today=today)
     rows, total = CapacityRepository(session).expiring(
-        dates, until=today + timedelta(days=within_days), partner_id=partner_id, page=page or PageRequest(), cam_user_id=cam_user_id,
+        dates,
+        until=today + timedelta(days=within_days),
+        partner_id=partner_id,
+        page=page or PageRequest(),
+        cam_user_id=cam_user_id,
     )
     items = []
     for row in rows:
         end = recert.ending(row, dates.windows.get(row.track_id), release_major=row.release_major)
-        items.append(ExpiringItem(
-            certification_id=row.id, partner_id=row.partner_id, partner_name=row.partner_name, person_id=row.person_id,
-            person_name=row.person_name, person_email=row.person_email, delivery_role=row.delivery_role, track_id=row.track_id,
-            track_key=row.track_key, track_name=row.track_name, level=row.level, product_line=row.product_line,
-            status=row.effective_status, ends_on=end.ends_on, days_left=(end.ends_on - today).days, reason=end.reason,
-        ))
+        items.append(
+            ExpiringItem(
+                certification_id=row.id,
+                partner_id=row.partner_id,
+                partner_name=row.partner_name,
+                person_id=row.person_id,
+                person_name=row.person_name,
+                person_email=row.person_email,
+                delivery_role=row.delivery_role,
+                track_id=row.track_id,
+                track_key=row.track_key,
+                track_name=row.track_name,
+                level=row.level,
+                product_line=row.product_line,
+                status=row.effective_status,
+                ends_on=end.ends_on,
+                days_left=(end.ends_on - today).days,
+                reason=end.reason,
+            )
+        )
     request = page or PageRequest()
     return Page(items=items, total=total, limit=request.limit, offset=request.offset)

@@ -32,7 +32,12 @@ class UserRepository(Repository[User]):
 
     def email_exists(self, email: str) -> bool:
         """Across all partners: emails are unique logins, whoever is asking."""
-        return self.session.scalar(select(User.id).where(User.email == email.lower()).limit(1).execution_options(bypass_partner_scope="email uniqueness is global")) is not None
+        return (
+            self.session.scalar(
+                select(User.id).where(User.email == email.lower()).limit(1).execution_options(bypass_partner_scope="email uniqueness is global")
+            )
+            is not None
+        )
 
     def vendor_users_with_roles(self, roles: tuple[Role, ...]) -> list[User]:
         statement = self.readable().where(User.partner_id.is_(None), User.role.in_(roles), User.is_active.is_(True)).order_by(User.name)

@@ -84,9 +84,7 @@ def get_user_by_email(session: Session, actor: Actor, *, email: str) -> User:
     return user
 
 
-def list_users(
-    session: Session, actor: Actor, *, role: Role | None, partner_id: int | None, q: str | None, sort: str | None, page: PageRequest
-) -> Page[User]:
+def list_users(session: Session, actor: Actor, *, role: Role | None, partner_id: int | None, q: str | None, sort: str | None, page: PageRequest) -> Page[User]:
     require(actor, Permission.USERS_READ)
     statement = UserRepository(session).filtered(role=role, partner_id=partner_id, q=q)
     sorts = {"name": User.name, "email": User.email, "role": User.role, "created": User.created_at}
@@ -137,9 +135,8 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
     user = get_user(session, actor, user_id=user_id)
     require(actor, Permission.USERS_WRITE)
     changes = data.model_dump(exclude_unset=True)
-    if "role" in changes:
-        if changes["role"] is None or Role(changes["role"]).is_partner_role != (user.partner_id is not None):
-            raise RuleViolation("A user cannot move between vendor and partner roles.", details=[{"field": "role", "message": "must stay on the same side"}])
+    if "role" in changes and (changes["role"] is None or Role(changes["role"]).is_partner_role != (user.partner_id is not None)):
+        raise RuleViolation("A user cannot move between vendor and partner roles.", details=[{"field": "role", "message": "must stay on the same side"}])
     if user.id == actor.user_id and changes.get("is_active") is False:
         raise RuleViolation("You cannot deactivate yourself.", details=[{"field": "is_active", "message": "cannot deactivate your own account"}])
     reject_nulls(changes, ("name", "is_active"))
@@ -147,7 +144,9 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
     for field, value in changes.items():
         setattr(user, field, value)
     session.flush()
-    audit.record(session, actor, "user.updated", entity_type="user", entity_id=user.id, partner_id=user.partner_id, before=before, after=snapshot(user, USER_FIELDS))
+    audit.record(
+        session, actor, "user.updated", entity_type="user", entity_id=user.id, partner_id=user.partner_id, before=before, after=snapshot(user, USER_FIELDS)
+    )
     return user
 
 
@@ -185,7 +184,12 @@ def create_token(session: Session, actor: Actor, *, email: str, name: str = "cli
         )
     )
     audit.record(
-        session, actor, "token.created", entity_type="api_token", entity_id=token.id, partner_id=user.partner_id,
+        session,
+        actor,
+        "token.created",
+        entity_type="api_token",
+        entity_id=token.id,
+        partner_id=user.partner_id,
         after={"user": user.email, "prefix": token.prefix, "expires_at": token.expires_at},
     )
     return token, plaintext

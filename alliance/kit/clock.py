@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-__all__ = ["UTC", "now", "today", "freeze"]
+__all__ = ["UTC", "freeze", "now", "today"]
 
 _frozen: datetime | None = None
 

@@ -11,7 +11,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from alliance.errors import RuleViolation
 
 
-def apply_sort(statement: Select[Any], sort: str | None, columns: Mapping[str, ColumnElement[Any]], *, default: str, tiebreak: ColumnElement[Any]) -> Select[Any]:
+def apply_sort(
+    statement: Select[Any], sort: str | None, columns: Mapping[str, ColumnElement[Any]], *, default: str, tiebreak: ColumnElement[Any]
+) -> Select[Any]:
     key = sort or default
     descending = key.startswith("-")
     name = key.lstrip("-")

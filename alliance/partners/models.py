@@ -74,9 +74,7 @@ class Tier(TimestampMixin, Base):
     asset_access_level: Mapped[AssetAccessLevel] = mapped_column(String(16), default=AssetAccessLevel.STANDARD)
 
     program: Mapped[Program] = relationship(back_populates="tiers", lazy="raise")
-    criteria: Mapped[list[TierCriterion]] = relationship(
-        back_populates="tier", order_by="TierCriterion.position", lazy="raise", cascade="all, delete-orphan"
-    )
+    criteria: Mapped[list[TierCriterion]] = relationship(back_populates="tier", order_by="TierCriterion.position", lazy="raise", cascade="all, delete-orphan")
 
 
 class ProductLine(TimestampMixin, Base):

@@ -33,8 +33,16 @@ BENEFIT_FIELDS = (
 )
 TIER_FIELDS = ("name", "criteria_mode", *BENEFIT_FIELDS)
 PROGRAM_FIELDS = (
-    "key", "name", "description", "partner_type", "si_subtype", "is_active", "influence_credit_percent", "influence_credit_split",
-    "downgrade_grace_days", "dispute_ladder",
+    "key",
+    "name",
+    "description",
+    "partner_type",
+    "si_subtype",
+    "is_active",
+    "influence_credit_percent",
+    "influence_credit_split",
+    "downgrade_grace_days",
+    "dispute_ladder",
 )
 
 
@@ -207,7 +215,9 @@ def _sync_tiers(session: Session, program: Program, spec: ProgramFile, counts: d
             tier.rank = rank
             for name, value in _tier_values(tier_spec).items():
                 setattr(tier, name, value)
-            if _criteria_state(tier) != [{"metric": c.metric, "comparison": c.comparison, "threshold": _threshold_text(c.threshold)} for c in tier_spec.criteria.rules]:
+            if _criteria_state(tier) != [
+                {"metric": c.metric, "comparison": c.comparison, "threshold": _threshold_text(c.threshold)} for c in tier_spec.criteria.rules
+            ]:
                 _set_criteria(tier, tier_spec.criteria.rules)
             if _tier_state(tier) != before:
                 summary.tiers_updated += 1

@@ -88,9 +88,7 @@ class PersonRepository(Repository[Person]):
 
     def role_counts(self, partner_id: int) -> dict[DeliveryRole, int]:
         rows = self.session.execute(
-            select(Person.delivery_role, func.count())
-            .where(Person.partner_id == partner_id, Person.is_active.is_(True))
-            .group_by(Person.delivery_role)
+            select(Person.delivery_role, func.count()).where(Person.partner_id == partner_id, Person.is_active.is_(True)).group_by(Person.delivery_role)
         )
         return {DeliveryRole(role): count for role, count in rows}
 
@@ -137,7 +135,7 @@ class ProgramRepository(Repository[Program]):
 
     def partner_counts_by_tier(self) -> dict[int, int]:
         rows = self.session.execute(select(Partner.tier_id, func.count()).where(Partner.tier_id.is_not(None)).group_by(Partner.tier_id))
-        return {tier_id: count for tier_id, count in rows}
+        return dict(rows)
 
 
 class TierRepository(Repository[Tier]):

@@ -240,7 +240,9 @@ class ProgramUpdate(InputSchema):
     influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = Field(
         default=None, description="Share of a won deal's booked amount credited as influence to each partner of record (docs/attribution.md)"
     )
-    influence_credit_split: Literal["full", "equal"] | None = Field(default=None, description="full: each partner of record gets the share; equal: they share it")
+    influence_credit_split: Literal["full", "equal"] | None = Field(
+        default=None, description="full: each partner of record gets the share; equal: they share it"
+    )
     downgrade_grace_days: GraceDays | None = None
     dispute_ladder: DisputeLadder | None = Field(default=None, description="Scope-dispute escalation levels, lowest first")
 

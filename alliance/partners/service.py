@@ -50,9 +50,7 @@ ATTRIBUTE_FIELDS = {
     "specialties": AttributeKind.SPECIALTY,
 }
 # What a partner admin may change about their own organisation; the rest is the vendor's call.
-SELF_SERVICE_FIELDS = frozenset(
-    {"display_name", "website", "hq_country", "consultant_headcount", "regions", "territories", "verticals", "specialties"}
-)
+SELF_SERVICE_FIELDS = frozenset({"display_name", "website", "hq_country", "consultant_headcount", "regions", "territories", "verticals", "specialties"})
 # Changing these changes what the partner is entitled to, so only program admins may.
 ENTITLEMENT_FIELDS = frozenset({"program_id", "tier_id"})
 PERSON_FIELDS = ("name", "email", "title", "delivery_role", "country", "is_active")
@@ -154,7 +152,7 @@ def _apply_attributes(partner: Partner, values: dict[str, list[str] | None]) -> 
 def _resolve_program_and_tier(session: Session, partner: Partner, *, explicit_program: bool, explicit_tier: bool) -> None:
     """Program defaults to the one for the partner's type/subtype; tier must belong to the program."""
     programs = ProgramRepository(session)
-    if partner.program_id is None or not explicit_program and not explicit_tier:
+    if partner.program_id is None or (not explicit_program and not explicit_tier):
         program = programs.for_partner_type(partner.partner_type, partner.si_subtype) if not explicit_program else None
         if program is not None and program.id != partner.program_id:
             partner.program_id = program.id
@@ -236,7 +234,9 @@ def remove_person(session: Session, actor: Actor, *, person_id: int) -> None:
 
 
 def _email_conflict(email: str) -> Conflict:
-    return Conflict(f"Someone with email {email} is already listed for this partner.", details=[{"field": "email", "message": "already in use for this partner"}])
+    return Conflict(
+        f"Someone with email {email} is already listed for this partner.", details=[{"field": "email", "message": "already in use for this partner"}]
+    )
 
 
 def page_sponsors(session: Session, actor: Actor, *, partner_id: int, side: SponsorSide | None, page: PageRequest) -> Page[Sponsor]:
@@ -277,7 +277,9 @@ def remove_sponsor(session: Session, actor: Actor, *, sponsor_id: int) -> None:
     if sponsor.side == SponsorSide.VENDOR and actor.is_partner:
         raise PermissionDenied("The vendor names its own executive sponsors.")
     fields = ("side", "name", "title", "email", "user_id")
-    audit.record(session, actor, "sponsor.removed", entity_type="sponsor", entity_id=sponsor.id, partner_id=sponsor.partner_id, before=snapshot(sponsor, fields))
+    audit.record(
+        session, actor, "sponsor.removed", entity_type="sponsor", entity_id=sponsor.id, partner_id=sponsor.partner_id, before=snapshot(sponsor, fields)
+    )
     repository.delete(sponsor)
 
 

@@ -122,11 +122,20 @@ def _primary_credit(
         )
     if vendor_transacted:
         if transacting_partner_id is not None:
-            raise RuleViolation("A deal is transacted by the vendor or by a partner, not both.", details=[{"field": "transacting_partner_id", "message": "must be empty for a vendor-transacted deal"}])
-        return Credit(CreditType.VENDOR_DIRECT, None, registration_id, booked, HUNDRED, "vendor direct: the vendor transacted the deal, 100% of the booked amount")
+            raise RuleViolation(
+                "A deal is transacted by the vendor or by a partner, not both.",
+                details=[{"field": "transacting_partner_id", "message": "must be empty for a vendor-transacted deal"}],
+            )
+        return Credit(
+            CreditType.VENDOR_DIRECT, None, registration_id, booked, HUNDRED, "vendor direct: the vendor transacted the deal, 100% of the booked amount"
+        )
     if transacting_partner_id is None or transacting_partner_id == registrant_id:
-        return Credit(CreditType.DIRECT, registrant_id, registration_id, booked, HUNDRED, "direct: the registrant transacted the deal, 100% of the booked amount")
-    return Credit(CreditType.DIRECT, transacting_partner_id, registration_id, booked, HUNDRED, "direct: the transacting partner of the deal, 100% of the booked amount")
+        return Credit(
+            CreditType.DIRECT, registrant_id, registration_id, booked, HUNDRED, "direct: the registrant transacted the deal, 100% of the booked amount"
+        )
+    return Credit(
+        CreditType.DIRECT, transacting_partner_id, registration_id, booked, HUNDRED, "direct: the transacting partner of the deal, 100% of the booked amount"
+    )
 
 
 def influence_credits(booked: Decimal, partners_of_record: Sequence[PartnerOfRecord]) -> list[Credit]:
@@ -148,10 +157,7 @@ def influence_credits(booked: Decimal, partners_of_record: Sequence[PartnerOfRec
             rule = f"influence: {program}, {_pct(percent)}% of the booked amount to each partner of record"
             for member in members:
                 amounts[member.registration_id] = (share_of(booked, percent), percent, rule)
-    return [
-        Credit(CreditType.INFLUENCE, record.partner_id, record.registration_id, *amounts[record.registration_id])
-        for record in partners_of_record
-    ]
+    return [Credit(CreditType.INFLUENCE, record.partner_id, record.registration_id, *amounts[record.registration_id]) for record in partners_of_record]
 
 
 def _pct(percent: Decimal) -> str:

@@ -152,14 +152,14 @@ class AttributionRepository(Repository[AttributionEntry]):
     def is_reversed(self, entry_id: int) -> bool:
         return self.session.scalar(select(AttributionEntry.id).where(AttributionEntry.reverses_entry_id == entry_id).limit(1)) is not None
 
-    def listed(self, *, registration_id: int | None = None, credit_type: CreditType | None = None, partner_id: int | None = None) -> Select[tuple[AttributionEntry]]:
+    def listed(
+        self, *, registration_id: int | None = None, credit_type: CreditType | None = None, partner_id: int | None = None
+    ) -> Select[tuple[AttributionEntry]]:
         """Ledger lines in the order they were written; registration_id matches the credited or
         the closing registration."""
         statement = self.readable()
         if registration_id is not None:
-            statement = statement.where(
-                or_(AttributionEntry.registration_id == registration_id, AttributionEntry.closing_registration_id == registration_id)
-            )
+            statement = statement.where(or_(AttributionEntry.registration_id == registration_id, AttributionEntry.closing_registration_id == registration_id))
         if credit_type is not None:
             statement = statement.where(AttributionEntry.credit_type == credit_type)
         if partner_id is not None:
@@ -213,18 +213,22 @@ class AttributionRepository(Repository[AttributionEntry]):
     def contribution_totals(self, window: ReportWindow) -> list[AmountsRow]:
         """Grand totals per currency over every partner in the window, and vendor-direct credit
         (partner_id None; a partner scope never reads it)."""
-        statement = self._window(
-            select(
-                AttributionEntry.currency,
-                _credit_sum(CreditType.DIRECT),
-                _credit_sum(CreditType.INFLUENCE),
-                _credit_sum(CreditType.SERVICES),
-                _credit_sum(CreditType.VENDOR_DIRECT),
-                func.count(AttributionEntry.id),
-                func.count(func.distinct(AttributionEntry.closing_registration_id)),
-            ),
-            window,
-        ).group_by(AttributionEntry.currency).order_by(AttributionEntry.currency)
+        statement = (
+            self._window(
+                select(
+                    AttributionEntry.currency,
+                    _credit_sum(CreditType.DIRECT),
+                    _credit_sum(CreditType.INFLUENCE),
+                    _credit_sum(CreditType.SERVICES),
+                    _credit_sum(CreditType.VENDOR_DIRECT),
+                    func.count(AttributionEntry.id),
+                    func.count(func.distinct(AttributionEntry.closing_registration_id)),
+                ),
+                window,
+            )
+            .group_by(AttributionEntry.currency)
+            .order_by(AttributionEntry.currency)
+        )
         return [
             AmountsRow(None, None, currency, _dec(direct), _dec(influenced), _dec(services), _dec(vendor), int(entries), int(closings))
             for currency, direct, influenced, services, vendor, entries, closings in self.session.execute(statement)

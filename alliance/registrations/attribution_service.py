@@ -32,8 +32,19 @@ from alliance.registrations.vocabulary import CreditType
 
 CLOSE_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CAM})
 ENTRY_FIELDS = (
-    "partner_id", "registration_id", "closing_registration_id", "customer_id", "credit_type", "amount", "currency",
-    "share_percent", "effective_on", "recorded_at", "rule", "reverses_entry_id", "reason",
+    "partner_id",
+    "registration_id",
+    "closing_registration_id",
+    "customer_id",
+    "credit_type",
+    "amount",
+    "currency",
+    "share_percent",
+    "effective_on",
+    "recorded_at",
+    "rule",
+    "reverses_entry_id",
+    "reason",
 )
 ZERO = Decimal("0.00")
 FIRST_PAGE = PageRequest()
@@ -54,15 +65,28 @@ def record_close(
     gets the direct credit."""
     _require_closer(actor)
     if registration.status != Status.WON:
-        raise Conflict(f"Registration {registration.id} is {registration.status}; only a won registration is credited.", details=[{"field": "status", "message": str(registration.status)}])
+        raise Conflict(
+            f"Registration {registration.id} is {registration.status}; only a won registration is credited.",
+            details=[{"field": "status", "message": str(registration.status)}],
+        )
     repository = AttributionRepository(session)
     if repository.live_entries_of_closing(registration.id):
-        raise Conflict(f"The close of registration {registration.id} is already in the ledger; correct it instead.", details=[{"field": "registration_id", "message": "already credited"}])
+        raise Conflict(
+            f"The close of registration {registration.id} is already in the ledger; correct it instead.",
+            details=[{"field": "registration_id", "message": "already credited"}],
+        )
     return _record(session, actor, repository, registration, booked_amount=booked_amount, closed_on=closed_on, vendor_transacted=vendor_transacted)
 
 
 def _record(
-    session: Session, actor: Actor, repository: AttributionRepository, registration: Registration, *, booked_amount: Decimal, closed_on: date, vendor_transacted: bool | None
+    session: Session,
+    actor: Actor,
+    repository: AttributionRepository,
+    registration: Registration,
+    *,
+    booked_amount: Decimal,
+    closed_on: date,
+    vendor_transacted: bool | None,
 ) -> list[AttributionEntry]:
     if vendor_transacted is None:
         key, value = VENDOR_TRANSACTED_DETAIL
@@ -108,7 +132,12 @@ def _record(
     session.flush()
     for entry in entries:
         audit.record(
-            session, actor, "attribution.recorded", entity_type="attribution_entry", entity_id=entry.id, partner_id=entry.partner_id,
+            session,
+            actor,
+            "attribution.recorded",
+            entity_type="attribution_entry",
+            entity_id=entry.id,
+            partner_id=entry.partner_id,
             after=snapshot(entry, ENTRY_FIELDS),
         )
     return entries
@@ -151,8 +180,14 @@ def _reverse(session: Session, actor: Actor, repository: AttributionRepository, 
     session.add(reversal)
     session.flush()
     audit.record(
-        session, actor, "attribution.reversed", entity_type="attribution_entry", entity_id=reversal.id, partner_id=reversal.partner_id,
-        after=snapshot(reversal, ENTRY_FIELDS), reason=reason,
+        session,
+        actor,
+        "attribution.reversed",
+        entity_type="attribution_entry",
+        entity_id=reversal.id,
+        partner_id=reversal.partner_id,
+        after=snapshot(reversal, ENTRY_FIELDS),
+        reason=reason,
     )
     return reversal
 
@@ -170,7 +205,10 @@ def correct_close(
     if registration is None:
         raise NotFound(f"Registration {registration_id} not found.")
     if registration.status != Status.WON:
-        raise Conflict(f"Registration {registration_id} is {registration.status}; only a won registration has a close to correct.", details=[{"field": "status", "message": str(registration.status)}])
+        raise Conflict(
+            f"Registration {registration_id} is {registration.status}; only a won registration has a close to correct.",
+            details=[{"field": "status", "message": str(registration.status)}],
+        )
     for entry in repository.live_entries_of_closing(registration.id):
         _reverse(session, actor, repository, entry, reason)
     before = {"booked_amount": registration.booked_amount, "closed_on": registration.closed_on}
@@ -178,8 +216,15 @@ def correct_close(
     registration.closed_on = closed_on or registration.closed_on or clock.today()
     session.flush()
     audit.record(
-        session, actor, "registration.close_corrected", entity_type="registration", entity_id=registration.id, partner_id=registration.partner_id,
-        before=before, after={"booked_amount": registration.booked_amount, "closed_on": registration.closed_on}, reason=reason,
+        session,
+        actor,
+        "registration.close_corrected",
+        entity_type="registration",
+        entity_id=registration.id,
+        partner_id=registration.partner_id,
+        before=before,
+        after={"booked_amount": registration.booked_amount, "closed_on": registration.closed_on},
+        reason=reason,
     )
     return _record(session, actor, repository, registration, booked_amount=booked_amount, closed_on=registration.closed_on, vendor_transacted=None)
 
@@ -289,13 +334,20 @@ def contribution_report(
     return ContributionReport(window.period_start, window.period_end, window.as_of, items, total, page.limit, page.offset, totals)
 
 
-def contribution_rows(session: Session, actor: Actor, *, window: ReportWindow, batch: int = 500) -> Iterator[tuple[PartnerContribution, CurrencyAmounts | None]]:
+def contribution_rows(
+    session: Session, actor: Actor, *, window: ReportWindow, batch: int = 500
+) -> Iterator[tuple[PartnerContribution, CurrencyAmounts | None]]:
     """Every (partner, currency) row of the report, page by page (the CSV export)."""
     require(actor, Permission.PARTNERS_READ)
     offset = 0
     while True:
         report = contribution_report(
-            session, actor, period_start=window.period_start, period_end=window.period_end, as_of=window.as_of, partner_id=window.partner_id,
+            session,
+            actor,
+            period_start=window.period_start,
+            period_end=window.period_end,
+            as_of=window.as_of,
+            partner_id=window.partner_id,
             page=PageRequest(limit=batch, offset=offset),
         )
         for item in report.items:
@@ -372,9 +424,19 @@ def _entry_view(row: DrillRow) -> ContributionEntry:
     if row.closing_registration_id and row.closing_registration_id != row.registration_id:
         closing = RegistrationRef(row.closing_registration_id, row.closing_kind or "", None, row.customer_name)
     return ContributionEntry(
-        id=entry.id, partner_id=entry.partner_id, credit_type=entry.credit_type, amount=entry.amount, currency=entry.currency,
-        share_percent=entry.share_percent, effective_on=entry.effective_on, recorded_at=entry.recorded_at, rule=entry.rule,
-        reverses_entry_id=entry.reverses_entry_id, reason=entry.reason, registration=registration, closing_registration=closing,
+        id=entry.id,
+        partner_id=entry.partner_id,
+        credit_type=entry.credit_type,
+        amount=entry.amount,
+        currency=entry.currency,
+        share_percent=entry.share_percent,
+        effective_on=entry.effective_on,
+        recorded_at=entry.recorded_at,
+        rule=entry.rule,
+        reverses_entry_id=entry.reverses_entry_id,
+        reason=entry.reason,
+        registration=registration,
+        closing_registration=closing,
     )
 
 

@@ -86,13 +86,9 @@ class ConflictRepository(Repository[RegistrationConflict]):
             return []
         c = Customer
         statement = select(c.id, c.name_key, c.domain, c.country, c.ownership, c.owning_partner_id, c.protected_until).where(c.id.in_(ids))
-        return [
-            CustomerRow(row[0], row[1], row[2], row[3], Ownership(row[4]), row[5], row[6]) for row in self.session.execute(statement)
-        ]
+        return [CustomerRow(row[0], row[1], row[2], row[3], Ownership(row[4]), row[5], row[6]) for row in self.session.execute(statement)]
 
-    def active_on_customers(
-        self, customer_ids: Iterable[int], *, other_than_partner_id: int, product_lines: Iterable[str]
-    ) -> list[CandidateRow]:
+    def active_on_customers(self, customer_ids: Iterable[int], *, other_than_partner_id: int, product_lines: Iterable[str]) -> list[CandidateRow]:
         """Other partners' active registrations on these customers that share at least one of
         `product_lines`, in one query: the (customer_id, status) index finds them, the join on
         registration_products keeps those with a line in common and aggregates which."""
@@ -103,8 +99,16 @@ class ConflictRepository(Repository[RegistrationConflict]):
         line_count = select(func.count()).where(every.registration_id == r.id).correlate(r).scalar_subquery()
         statement = (
             select(
-                r.id, r.partner_id, Partner.partner_type, r.kind, r.status, r.submitted_at, r.protected_until, r.customer_id,
-                self._joined_lines(shared.product_line), line_count,
+                r.id,
+                r.partner_id,
+                Partner.partner_type,
+                r.kind,
+                r.status,
+                r.submitted_at,
+                r.protected_until,
+                r.customer_id,
+                self._joined_lines(shared.product_line),
+                line_count,
             )
             .join(Partner, Partner.id == r.partner_id)
             .join(shared, (shared.registration_id == r.id) & shared.product_line.in_(lines))
@@ -116,9 +120,16 @@ class ConflictRepository(Repository[RegistrationConflict]):
         )
         return [
             CandidateRow(
-                id=row[0], partner_id=row[1], partner_type=PartnerType(row[2]), kind=RegistrationKind(row[3]), status=Status(row[4]),
-                submitted_at=row[5], protected_until=row[6], customer_id=row[7],
-                shared_lines=frozenset(row[8].split(_LINE_SEPARATOR)) if row[8] else frozenset(), line_count=row[9],
+                id=row[0],
+                partner_id=row[1],
+                partner_type=PartnerType(row[2]),
+                kind=RegistrationKind(row[3]),
+                status=Status(row[4]),
+                submitted_at=row[5],
+                protected_until=row[6],
+                customer_id=row[7],
+                shared_lines=frozenset(row[8].split(_LINE_SEPARATOR)) if row[8] else frozenset(),
+                line_count=row[9],
             )
             for row in self.session.execute(statement)
         ]
@@ -171,7 +182,13 @@ class ConflictRepository(Repository[RegistrationConflict]):
         statement = (
             self.readable()
             .add_columns(
-                other.partner_id, Partner.display_name, other.title, other.kind, other.status, other.submitted_at, other.customer_id,
+                other.partner_id,
+                Partner.display_name,
+                other.title,
+                other.kind,
+                other.status,
+                other.submitted_at,
+                other.customer_id,
                 func.coalesce(Customer.name, other.customer_name),
             )
             .outerjoin(other, other.id == RegistrationConflict.other_registration_id)
@@ -182,9 +199,15 @@ class ConflictRepository(Repository[RegistrationConflict]):
         )
         return [
             OtherSide(
-                conflict=row[0], other_partner_id=row[1], other_partner_name=row[2], other_title=row[3],
-                other_kind=RegistrationKind(row[4]) if row[4] else None, other_status=Status(row[5]) if row[5] else None,
-                other_submitted_at=row[6], other_customer_id=row[7], other_customer_name=row[8],
+                conflict=row[0],
+                other_partner_id=row[1],
+                other_partner_name=row[2],
+                other_title=row[3],
+                other_kind=RegistrationKind(row[4]) if row[4] else None,
+                other_status=Status(row[5]) if row[5] else None,
+                other_submitted_at=row[6],
+                other_customer_id=row[7],
+                other_customer_name=row[8],
             )
             for row in self.session.execute(statement)
         ]
@@ -194,8 +217,10 @@ class ConflictRepository(Repository[RegistrationConflict]):
         if not ids:
             return {}
         c = RegistrationConflict
-        statement = self.readable().with_only_columns(c.registration_id, func.count()).where(
-            c.registration_id.in_(ids), c.is_current.is_(True)
-        ).group_by(c.registration_id)
+        statement = (
+            self.readable()
+            .with_only_columns(c.registration_id, func.count())
+            .where(c.registration_id.in_(ids), c.is_current.is_(True))
+            .group_by(c.registration_id)
+        )
         return {row[0]: row[1] for row in self.session.execute(statement)}
-

@@ -38,27 +38,47 @@ def check_conflicts(session: Session, registration: Registration, *, step: Confl
         raise ValueError("a registration is checked for conflicts once it has been submitted")
     repository = ConflictRepository(session)
     subject = conflicts.Subject(
-        registration_id=registration.id, partner_id=registration.partner_id, kind=RegistrationKind(registration.kind),
-        submitted_at=registration.submitted_at, product_lines=repository.product_lines(registration.id),
+        registration_id=registration.id,
+        partner_id=registration.partner_id,
+        kind=RegistrationKind(registration.kind),
+        submitted_at=registration.submitted_at,
+        product_lines=repository.product_lines(registration.id),
     )
     customers = _candidate_customers(repository, registration)
     rows = repository.active_on_customers(
-        (c.customer_id for c in customers), other_than_partner_id=registration.partner_id, product_lines=subject.product_lines,
+        (c.customer_id for c in customers),
+        other_than_partner_id=registration.partner_id,
+        product_lines=subject.product_lines,
     )
     findings = conflicts.find_conflicts(subject, customers, [_candidate(row) for row in rows], today=clock.today())
 
     repository.retire_current(registration.id)
     detected_at = clock.now()
-    stored = repository.add_findings(registration.partner_id, [
-        {
-            "registration_id": registration.id, "other_registration_id": f.other_registration_id, "kind": f.kind, "step": step,
-            "score": f.score, "evidence": f.evidence, "partner_message": f.partner_message, "detected_at": detected_at, "is_current": True,
-        }
-        for f in findings
-    ])
+    stored = repository.add_findings(
+        registration.partner_id,
+        [
+            {
+                "registration_id": registration.id,
+                "other_registration_id": f.other_registration_id,
+                "kind": f.kind,
+                "step": step,
+                "score": f.score,
+                "evidence": f.evidence,
+                "partner_message": f.partner_message,
+                "detected_at": detected_at,
+                "is_current": True,
+            }
+            for f in findings
+        ],
+    )
     audit.record(
-        session, CHECKER, "registration.conflicts_checked", entity_type="registration", entity_id=registration.id,
-        partner_id=registration.partner_id, after={"count": len(stored), "kinds": sorted({f.kind.value for f in findings})},
+        session,
+        CHECKER,
+        "registration.conflicts_checked",
+        entity_type="registration",
+        entity_id=registration.id,
+        partner_id=registration.partner_id,
+        after={"count": len(stored), "kinds": sorted({f.kind.value for f in findings})},
     )
     return stored
 
@@ -70,8 +90,12 @@ def _candidate_customers(repository: ConflictRepository, registration: Registrat
     matches = {}
     if query.name.tokens:
         found = customer_service.find_matches(
-            repository.session, CHECKER, name=registration.customer_name, website=registration.customer_website,
-            country=registration.customer_country, limit=MATCH_LIMIT,
+            repository.session,
+            CHECKER,
+            name=registration.customer_name,
+            website=registration.customer_website,
+            country=registration.customer_country,
+            limit=MATCH_LIMIT,
         )
         matches = {m.customer_id: matching.Score(m.score, m.reasons) for m in found}
     ids = set(matches) | ({registration.customer_id} if registration.customer_id is not None else set())
@@ -81,10 +105,17 @@ def _candidate_customers(repository: ConflictRepository, registration: Registrat
         # The resolved record may have been chosen by hand below the threshold: score it anyway
         # so the evidence says how alike the typed customer and the record are.
         result = matches.get(row.id) or matching.score(query, _profile(row))
-        facts.append(conflicts.CustomerFacts(
-            customer_id=row.id, same_record=same_record, score=result.value, reasons=result.reasons,
-            ownership=row.ownership, owning_partner_id=row.owning_partner_id, protected_until=row.protected_until,
-        ))
+        facts.append(
+            conflicts.CustomerFacts(
+                customer_id=row.id,
+                same_record=same_record,
+                score=result.value,
+                reasons=result.reasons,
+                ownership=row.ownership,
+                owning_partner_id=row.owning_partner_id,
+                protected_until=row.protected_until,
+            )
+        )
     return facts
 
 
@@ -94,9 +125,16 @@ def _profile(row: CustomerRow) -> matching.Profile:
 
 def _candidate(row: CandidateRow) -> conflicts.Candidate:
     return conflicts.Candidate(
-        registration_id=row.id, partner_id=row.partner_id, partner_is_si=row.partner_type == PartnerType.SYSTEMS_INTEGRATOR,
-        kind=row.kind, status=row.status, submitted_at=row.submitted_at, protected_until=row.protected_until,
-        customer_id=row.customer_id, product_lines=row.shared_lines, line_count=row.line_count,
+        registration_id=row.id,
+        partner_id=row.partner_id,
+        partner_is_si=row.partner_type == PartnerType.SYSTEMS_INTEGRATOR,
+        kind=row.kind,
+        status=row.status,
+        submitted_at=row.submitted_at,
+        protected_until=row.protected_until,
+        customer_id=row.customer_id,
+        product_lines=row.shared_lines,
+        line_count=row.line_count,
     )
 
 
@@ -111,17 +149,27 @@ def conflicts_for(session: Session, actor: Actor, registration_id: int) -> list[
         raise NotFound(f"Registration {registration_id} not found.")
     if actor.is_partner:
         return [
-            PartnerConflictView(kind=c.kind, score=c.score, detected_at=c.detected_at, message=c.partner_message)
-            for c in repository.current(registration_id)
+            PartnerConflictView(kind=c.kind, score=c.score, detected_at=c.detected_at, message=c.partner_message) for c in repository.current(registration_id)
         ]
     return [
         VendorConflictView(
-            id=side.conflict.id, registration_id=side.conflict.registration_id, kind=side.conflict.kind, step=side.conflict.step,
-            score=side.conflict.score, detected_at=side.conflict.detected_at, partner_message=side.conflict.partner_message,
-            evidence=side.conflict.evidence, other_registration_id=side.conflict.other_registration_id,
-            other_partner_id=side.other_partner_id, other_partner_name=side.other_partner_name, other_title=side.other_title,
-            other_kind=side.other_kind, other_status=side.other_status, other_submitted_at=side.other_submitted_at,
-            other_customer_id=side.other_customer_id, other_customer_name=side.other_customer_name,
+            id=side.conflict.id,
+            registration_id=side.conflict.registration_id,
+            kind=side.conflict.kind,
+            step=side.conflict.step,
+            score=side.conflict.score,
+            detected_at=side.conflict.detected_at,
+            partner_message=side.conflict.partner_message,
+            evidence=side.conflict.evidence,
+            other_registration_id=side.conflict.other_registration_id,
+            other_partner_id=side.other_partner_id,
+            other_partner_name=side.other_partner_name,
+            other_title=side.other_title,
+            other_kind=side.other_kind,
+            other_status=side.other_status,
+            other_submitted_at=side.other_submitted_at,
+            other_customer_id=side.other_customer_id,
+            other_customer_name=side.other_customer_name,
         )
         for side in repository.current_with_other_side(registration_id)
     ]

@@ -198,12 +198,7 @@ def _overlap_finding(subject: Subject, customer: CustomerFacts, candidate: Candi
 def _overlap_kind(subject: Subject, candidate: Candidate) -> ConflictKind:
     if candidate.kind == subject.kind:
         return ConflictKind.SAME_KIND_OVERLAP
-    if (
-        subject.kind == RegistrationKind.DEAL
-        and candidate.kind in INFLUENCE_KINDS
-        and candidate.status == Status.APPROVED
-        and candidate.partner_is_si
-    ):
+    if subject.kind == RegistrationKind.DEAL and candidate.kind in INFLUENCE_KINDS and candidate.status == Status.APPROVED and candidate.partner_is_si:
         return ConflictKind.INFLUENCE_HOLDS
     return ConflictKind.CROSS_KIND_OVERLAP
 

@@ -81,7 +81,9 @@ def transition(status: Status, action: str, *, side: Side, reason: str | None) -
     if found is None:
         possible = allowed_actions(status, side)
         hint = f" From {status.value} you can: {', '.join(possible)}." if possible else f" A {status.value} registration cannot change."
-        raise Conflict(f"Cannot {action.replace('_', ' ')} a registration that is {status.value}.{hint}", details=[{"field": "status", "message": status.value}])
+        raise Conflict(
+            f"Cannot {action.replace('_', ' ')} a registration that is {status.value}.{hint}", details=[{"field": "status", "message": status.value}]
+        )
     if side not in found.sides:
         raise PermissionDenied(f"Only the {' or '.join(sorted(s.value for s in found.sides))} side can {action.replace('_', ' ')} a registration.")
     if found.reason_required and not (reason and reason.strip()):

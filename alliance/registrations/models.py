@@ -35,8 +35,12 @@ class Registration(PartnerOwned, TimestampMixin, Base):
         Index("ix_registrations_status_submitted", "status", "submitted_at"),
         Index("ix_registrations_status_protected", "status", "protected_until"),
         Index("ix_registrations_partner_status", "partner_id", "status"),
-        Index("ix_registrations_transacting_partner", "transacting_partner_id", postgresql_where=text("transacting_partner_id IS NOT NULL"),
-              sqlite_where=text("transacting_partner_id IS NOT NULL")),
+        Index(
+            "ix_registrations_transacting_partner",
+            "transacting_partner_id",
+            postgresql_where=text("transacting_partner_id IS NOT NULL"),
+            sqlite_where=text("transacting_partner_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,9 +81,7 @@ class Registration(PartnerOwned, TimestampMixin, Base):
     closed_on: Mapped[date | None]
     booked_amount: Mapped[Decimal | None] = mapped_column(MONEY)
 
-    products: Mapped[list[RegistrationProduct]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="RegistrationProduct.product_line"
-    )
+    products: Mapped[list[RegistrationProduct]] = relationship(lazy="raise", cascade="all, delete-orphan", order_by="RegistrationProduct.product_line")
 
     @property
     def product_lines(self) -> list[str]:

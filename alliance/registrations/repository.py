@@ -117,8 +117,15 @@ class RegistrationRepository(Repository[Registration]):
         waiting_since = func.coalesce(Registration.last_submitted_at, Registration.submitted_at).label("waiting_since")
         statement = (
             select(
-                Registration.id, Registration.kind, Registration.title, Registration.status, Registration.partner_id, Partner.display_name,
-                Registration.customer_id, Registration.customer_name, waiting_since,
+                Registration.id,
+                Registration.kind,
+                Registration.title,
+                Registration.status,
+                Registration.partner_id,
+                Partner.display_name,
+                Registration.customer_id,
+                Registration.customer_name,
+                waiting_since,
             )
             .join(Partner, Partner.id == Registration.partner_id)
             .where(Registration.status.in_([s.value for s in PENDING_REVIEW]))
@@ -143,8 +150,14 @@ class RegistrationRepository(Repository[Registration]):
     def pending_extensions(self, *, cam_user_id: int | None = None) -> Select[Any]:
         statement = (
             select(
-                ProtectionExtension.id, ProtectionExtension.registration_id, Registration.title, Registration.partner_id, Partner.display_name,
-                ProtectionExtension.requested_at, ProtectionExtension.reason, Registration.protected_until,
+                ProtectionExtension.id,
+                ProtectionExtension.registration_id,
+                Registration.title,
+                Registration.partner_id,
+                Partner.display_name,
+                ProtectionExtension.requested_at,
+                ProtectionExtension.reason,
+                Registration.protected_until,
             )
             .join(Registration, Registration.id == ProtectionExtension.registration_id)
             .join(Partner, Partner.id == Registration.partner_id)
@@ -170,8 +183,14 @@ class RegistrationRepository(Repository[Registration]):
         if ids:
             # The rows this sweep changed are those it stamped with its own `now`.
             source = select(
-                Registration.partner_id, Registration.id, literal(now, UTCDateTime()), literal("expire"), literal(Status.APPROVED.value),
-                literal(Status.EXPIRED.value), literal(actor_label), literal(Side.SYSTEM.value),
+                Registration.partner_id,
+                Registration.id,
+                literal(now, UTCDateTime()),
+                literal("expire"),
+                literal(Status.APPROVED.value),
+                literal(Status.EXPIRED.value),
+                literal(actor_label),
+                literal(Side.SYSTEM.value),
             ).where(Registration.status == Status.EXPIRED, Registration.status_changed_at == now)
             columns = ["partner_id", "registration_id", "at", "action", "from_status", "to_status", "actor_label", "actor_side"]
             self.session.execute(insert(RegistrationEvent).from_select(columns, source))

@@ -224,9 +224,33 @@ class VendorFacts(BaseModel):
 
 
 READ_COLUMNS = (
-    "id", "partner_id", "kind", "status", "title", "customer_id", "customer_name", "customer_website", "customer_country", "product_lines",
-    "amount", "currency", "expected_close_on", "transacting_partner_id", "details", "submitted_at", "last_submitted_at", "status_changed_at",
-    "decided_at", "decision_reason", "approved_at", "protected_until", "extensions_granted", "closed_on", "booked_amount", "created_at", "updated_at",
+    "id",
+    "partner_id",
+    "kind",
+    "status",
+    "title",
+    "customer_id",
+    "customer_name",
+    "customer_website",
+    "customer_country",
+    "product_lines",
+    "amount",
+    "currency",
+    "expected_close_on",
+    "transacting_partner_id",
+    "details",
+    "submitted_at",
+    "last_submitted_at",
+    "status_changed_at",
+    "decided_at",
+    "decision_reason",
+    "approved_at",
+    "protected_until",
+    "extensions_granted",
+    "closed_on",
+    "booked_amount",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -289,8 +313,13 @@ class RegistrationRead(BaseModel):
             else None
         )
         return cls(
-            **values, effective_status=view.effective_status, days_left=view.days_left, allowed_actions=view.allowed_actions,
-            conflicts=view.conflicts, vendor=vendor, max_extensions=view.max_extensions,
+            **values,
+            effective_status=view.effective_status,
+            days_left=view.days_left,
+            allowed_actions=view.allowed_actions,
+            conflicts=view.conflicts,
+            vendor=vendor,
+            max_extensions=view.max_extensions,
             pending_extension=ExtensionRead.model_validate(view.pending_extension) if view.pending_extension is not None else None,
         )
 

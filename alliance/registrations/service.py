@@ -46,17 +46,42 @@ from alliance.registrations.vocabulary import ConflictCheck, ExtensionStatus
 RegistrationCreateData = DealCreate | ProjectCreate | InfluenceCreate
 
 STATE_FIELDS = (
-    "status", "title", "customer_id", "customer_name", "customer_website", "customer_country", "product_lines", "amount", "currency",
-    "expected_close_on", "transacting_partner_id", "details", "submitted_at", "reviewer_user_id", "decision_reason", "approved_at",
-    "protected_until", "extensions_granted", "closed_on", "booked_amount",
+    "status",
+    "title",
+    "customer_id",
+    "customer_name",
+    "customer_website",
+    "customer_country",
+    "product_lines",
+    "amount",
+    "currency",
+    "expected_close_on",
+    "transacting_partner_id",
+    "details",
+    "submitted_at",
+    "reviewer_user_id",
+    "decision_reason",
+    "approved_at",
+    "protected_until",
+    "extensions_granted",
+    "closed_on",
+    "booked_amount",
 )
 EDITABLE = frozenset({Status.DRAFT, Status.INFO_REQUESTED})
 # Audit names, past tense like the rest of the trail.
 AUDIT_ACTIONS = {
-    "created": "registration.created", "updated": "registration.updated", "submit": "registration.submitted",
-    "withdraw": "registration.withdrawn", "start_review": "registration.review_started", "request_info": "registration.info_requested",
-    "approve": "registration.approved", "reject": "registration.rejected", "mark_won": "registration.won", "mark_lost": "registration.lost",
-    "extension_requested": "registration.extension_requested", "extension_approved": "registration.extension_approved",
+    "created": "registration.created",
+    "updated": "registration.updated",
+    "submit": "registration.submitted",
+    "withdraw": "registration.withdrawn",
+    "start_review": "registration.review_started",
+    "request_info": "registration.info_requested",
+    "approve": "registration.approved",
+    "reject": "registration.rejected",
+    "mark_won": "registration.won",
+    "mark_lost": "registration.lost",
+    "extension_requested": "registration.extension_requested",
+    "extension_approved": "registration.extension_approved",
     "extension_rejected": "registration.extension_rejected",
 }
 REGISTRATION_SORTS = {
@@ -110,14 +135,16 @@ def present(session: Session, actor: Actor, registrations: Sequence[Registration
     views = []
     for registration in registrations:
         status = effective_status(registration, today)
-        views.append(RegistrationView(
-            registration=registration,
-            effective_status=status,
-            days_left=protection.days_left(registration.protected_until, today) if status == Status.APPROVED and registration.protected_until else None,
-            allowed_actions=_actions_for(registration, status, side, extension_pending=registration.id in waiting),
-            partner_name=names.get(registration.partner_id),
-            is_vendor=not actor.is_partner,
-        ))
+        views.append(
+            RegistrationView(
+                registration=registration,
+                effective_status=status,
+                days_left=protection.days_left(registration.protected_until, today) if status == Status.APPROVED and registration.protected_until else None,
+                allowed_actions=_actions_for(registration, status, side, extension_pending=registration.id in waiting),
+                partner_name=names.get(registration.partner_id),
+                is_vendor=not actor.is_partner,
+            )
+        )
     return views
 
 
@@ -206,9 +233,7 @@ def _apply(session: Session, registration: Registration, data: RegistrationCreat
     wanted = list(data.product_lines)
     registration.products = [p for p in registration.products if p.product_line in wanted]
     present_keys = {p.product_line for p in registration.products}
-    registration.products.extend(
-        RegistrationProduct(partner_id=registration.partner_id, product_line=key) for key in wanted if key not in present_keys
-    )
+    registration.products.extend(RegistrationProduct(partner_id=registration.partner_id, product_line=key) for key in wanted if key not in present_keys)
 
 
 def _transacting_partner(session: Session, data: RegistrationCreateData, registrant_id: int) -> int | None:
@@ -246,8 +271,12 @@ def _as_input(registration: Registration) -> dict[str, Any]:
     if registration.customer_id is not None:
         customer["customer_id"] = registration.customer_id
     values: dict[str, Any] = {
-        **registration.details, "kind": registration.kind, "title": registration.title, "customer": customer,
-        "product_lines": registration.product_lines, "currency": registration.currency,
+        **registration.details,
+        "kind": registration.kind,
+        "title": registration.title,
+        "customer": customer,
+        "product_lines": registration.product_lines,
+        "currency": registration.currency,
         "amount": str(registration.amount) if registration.amount is not None else None,
     }
     if registration.kind == RegistrationKind.DEAL:
@@ -325,7 +354,13 @@ def _resolve_customer(session: Session, actor: Actor, registration: Registration
 
 
 def mark_won(
-    session: Session, actor: Actor, *, registration_id: int, booked_amount: Decimal, closed_on: date, reason: str | None = None,
+    session: Session,
+    actor: Actor,
+    *,
+    registration_id: int,
+    booked_amount: Decimal,
+    closed_on: date,
+    reason: str | None = None,
     vendor_transacted: bool | None = None,
 ) -> Registration:
     """The vendor confirms a booking: approved → won, then attribution credits the partners
@@ -377,8 +412,13 @@ def request_extension(session: Session, actor: Actor, *, registration_id: int, r
     assert registration.protected_until is not None
     protection.check_extension(_policy(session, registration), registration.extensions_granted, registration.protected_until, today)
     extension = ProtectionExtension(
-        partner_id=registration.partner_id, registration_id=registration.id, status=ExtensionStatus.PENDING, requested_by_user_id=actor.user_id,
-        requested_at=clock.now(), reason=reason, previous_until=registration.protected_until,
+        partner_id=registration.partner_id,
+        registration_id=registration.id,
+        status=ExtensionStatus.PENDING,
+        requested_by_user_id=actor.user_id,
+        requested_at=clock.now(),
+        reason=reason,
+        previous_until=registration.protected_until,
     )
     session.add(extension)
     session.flush()
@@ -442,9 +482,20 @@ def _queue_item(row: Any, conflict_count: int, now: Any) -> QueueItem:
     sla = protection.review_clock(waiting_since, now)
     waiting_on = "partner" if row.status == Status.INFO_REQUESTED else "vendor"
     return QueueItem(
-        registration_id=row.id, kind=row.kind, title=row.title, status=row.status, partner_id=row.partner_id, partner_name=row.display_name,
-        customer_id=row.customer_id, customer_name=row.customer_name, waiting_since=waiting_since, due_at=sla.due_at,
-        age_business_days=sla.age_business_days, overdue=sla.overdue and waiting_on == "vendor", waiting_on=waiting_on, conflict_count=conflict_count,
+        registration_id=row.id,
+        kind=row.kind,
+        title=row.title,
+        status=row.status,
+        partner_id=row.partner_id,
+        partner_name=row.display_name,
+        customer_id=row.customer_id,
+        customer_name=row.customer_name,
+        waiting_since=waiting_since,
+        due_at=sla.due_at,
+        age_business_days=sla.age_business_days,
+        overdue=sla.overdue and waiting_on == "vendor",
+        waiting_on=waiting_on,
+        conflict_count=conflict_count,
     )
 
 
@@ -456,20 +507,41 @@ def _state(registration: Registration) -> dict[str, Any]:
 
 
 def _log(
-    session: Session, actor: Actor, registration: Registration, action: str, *, from_status: Status | str | None,
-    before: dict[str, Any] | None, reason: str | None = None,
+    session: Session,
+    actor: Actor,
+    registration: Registration,
+    action: str,
+    *,
+    from_status: Status | str | None,
+    before: dict[str, Any] | None,
+    reason: str | None = None,
 ) -> None:
     """The partner-readable history row and the audit event, in the caller's transaction."""
     side = access.side_of(actor) or Side.SYSTEM
-    RegistrationRepository(session).add_event(RegistrationEvent(
-        partner_id=registration.partner_id, registration_id=registration.id, at=clock.now(), action=action,
-        from_status=from_status, to_status=registration.status,
-        # Vendor staff appear to partners by role, as elsewhere in the portal.
-        actor_label=actor.label if side == Side.PARTNER else actor.role.label, actor_side=side.value, reason=reason,
-    ))
+    RegistrationRepository(session).add_event(
+        RegistrationEvent(
+            partner_id=registration.partner_id,
+            registration_id=registration.id,
+            at=clock.now(),
+            action=action,
+            from_status=from_status,
+            to_status=registration.status,
+            # Vendor staff appear to partners by role, as elsewhere in the portal.
+            actor_label=actor.label if side == Side.PARTNER else actor.role.label,
+            actor_side=side.value,
+            reason=reason,
+        )
+    )
     audit.record(
-        session, actor, AUDIT_ACTIONS[action], entity_type="registration", entity_id=registration.id, partner_id=registration.partner_id,
-        before=before, after=_state(registration), reason=reason,
+        session,
+        actor,
+        AUDIT_ACTIONS[action],
+        entity_type="registration",
+        entity_id=registration.id,
+        partner_id=registration.partner_id,
+        before=before,
+        after=_state(registration),
+        reason=reason,
     )
 
 

@@ -25,8 +25,13 @@ def sweep_registrations(session: Session, actor: Actor, *, today: date | None = 
     ids = RegistrationRepository(session).expire_lapsed(today=today, now=clock.now(), actor_label="System (protection ended)")
     if ids:
         audit.record(
-            session, actor, "registration.sweep_expired", entity_type="registration_sweep", entity_id=today.isoformat(),
-            after={"expired": len(ids), "registration_ids": ids[:AUDITED_IDS]}, reason="protection period ended",
+            session,
+            actor,
+            "registration.sweep_expired",
+            entity_type="registration_sweep",
+            entity_id=today.isoformat(),
+            after={"expired": len(ids), "registration_ids": ids[:AUDITED_IDS]},
+            reason="protection period ended",
         )
         # The UPDATE bypassed the identity map: reload anything this session already holds.
         session.expire_all()

@@ -117,8 +117,16 @@ def explain(criterion: CriterionSpec, value: Decimal, *, no_data: bool = False) 
     if no_data:
         words = f"{words} {NO_DATA_NOTE}"
     return Gap(
-        metric=criterion.metric, label=metric.label, unit=metric.unit, comparison=criterion.comparison, threshold=criterion.threshold,
-        value=value, met=met, shortfall=shortfall, no_data=no_data, words=words,
+        metric=criterion.metric,
+        label=metric.label,
+        unit=metric.unit,
+        comparison=criterion.comparison,
+        threshold=criterion.threshold,
+        value=value,
+        met=met,
+        shortfall=shortfall,
+        no_data=no_data,
+        words=words,
     )
 
 
@@ -133,7 +141,7 @@ def summary_lines(gaps: Sequence[Gap], mode: str) -> list[str]:
 
 def _shortfall(metric: Metric, criterion: CriterionSpec, value: Decimal) -> Decimal:
     threshold, comparison = criterion.threshold, criterion.comparison
-    if comparison in ("<=", "<") or comparison == "==" and value > threshold:
+    if comparison in ("<=", "<") or (comparison == "==" and value > threshold):
         if comparison == "<" and metric.unit != "currency":
             return value - threshold.to_integral_value(ROUND_CEILING) + 1
         return value - threshold

@@ -20,9 +20,14 @@ from alliance.tiers.evaluation import TierSpec, explain_tier, qualifying_tier
 from alliance.tiers.vocabulary import FORECAST_HORIZON_DAYS
 
 # The roles that deliver projects (certified_delivery_people); sales and practice leads do not.
-DELIVERY_ROLES = frozenset({
-    DeliveryRole.SOLUTION_ARCHITECT, DeliveryRole.IMPLEMENTATION_ENGINEER, DeliveryRole.INTEGRATION_SPECIALIST, DeliveryRole.PROJECT_MANAGER,
-})
+DELIVERY_ROLES = frozenset(
+    {
+        DeliveryRole.SOLUTION_ARCHITECT,
+        DeliveryRole.IMPLEMENTATION_ENGINEER,
+        DeliveryRole.INTEGRATION_SPECIALIST,
+        DeliveryRole.PROJECT_MANAGER,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -97,8 +97,14 @@ class TierMetricsRepository:
     def counted_certifications(self, partner_id: int, *, today: date) -> list[CountedCertification]:
         """One partner's certifications that count today, with the release that opened a recertification window."""
         statement = (
-            select(Certification.person_id, CertificationTrack.delivery_role, CertificationTrack.level, Certification.expires_on,
-                   Certification.recert_due_on, ProductRelease.version)
+            select(
+                Certification.person_id,
+                CertificationTrack.delivery_role,
+                CertificationTrack.level,
+                Certification.expires_on,
+                Certification.recert_due_on,
+                ProductRelease.version,
+            )
             .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
             .join(Person, Person.id == Certification.person_id)
             .outerjoin(ProductRelease, ProductRelease.id == Certification.recert_release_id)
@@ -121,8 +127,12 @@ class TierMetricsRepository:
     def _certified_by_role_rank(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
         # Each person once per role, at their best counting level; then people per (partner, role, level).
         best = (
-            select(Certification.partner_id.label("partner_id"), Certification.person_id.label("person_id"),
-                   CertificationTrack.delivery_role.label("role"), func.max(_level_rank()).label("rank"))
+            select(
+                Certification.partner_id.label("partner_id"),
+                Certification.person_id.label("person_id"),
+                CertificationTrack.delivery_role.label("role"),
+                func.max(_level_rank()).label("rank"),
+            )
             .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
             .join(Person, Person.id == Certification.person_id)
             .where(*counting_on(today, by_partner=partner_ids is not None), Person.is_active.is_(True))
@@ -179,4 +189,3 @@ def _zeroes(headcount: int | None) -> dict[str, Decimal]:
     values = dict.fromkeys(METRICS, ZERO)
     values["consultant_headcount"] = Decimal(headcount or 0)
     return values
-

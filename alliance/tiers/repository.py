@@ -39,8 +39,14 @@ class TierRecommendationRepository(Repository[TierRecommendation]):
     def pending_by_partner(self) -> dict[int, list[PendingRow]]:
         """Every pending recommendation (upgrade, downgrade, or a hold counting down its grace period)."""
         statement = (
-            select(TierRecommendation.id, TierRecommendation.partner_id, TierRecommendation.action, TierRecommendation.current_tier_id,
-                   TierRecommendation.recommended_tier_id, TierRecommendation.grace_until)
+            select(
+                TierRecommendation.id,
+                TierRecommendation.partner_id,
+                TierRecommendation.action,
+                TierRecommendation.current_tier_id,
+                TierRecommendation.recommended_tier_id,
+                TierRecommendation.grace_until,
+            )
             .where(TierRecommendation.status == RecommendationStatus.PENDING)
             .order_by(TierRecommendation.id)
             .execution_options(yield_per=STREAM_ROWS)
@@ -82,5 +88,4 @@ class TierRecommendationRepository(Repository[TierRecommendation]):
         if not partner_ids:
             return {}
         rows = self.session.execute(select(Partner.id, Partner.display_name).where(Partner.id.in_(partner_ids)))
-        return {pid: name for pid, name in rows}
-
+        return dict(rows)

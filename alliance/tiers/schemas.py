@@ -71,12 +71,20 @@ class TierEvaluationRead(BaseModel):
     def of(cls, found: PartnerEvaluation) -> TierEvaluationRead:
         evaluation = found.evaluation
         return cls(
-            partner_id=found.partner_id, partner_name=found.partner_name, program_id=found.program_id, program_name=found.program_name,
-            evaluated_on=found.evaluated_on, current_tier=TierRef.of(found.current_tier), qualifying_tier=TierRef.of(evaluation.qualifying_tier),
-            next_tier=TierRef.of(evaluation.next_tier), next_tier_mode=evaluation.next_tier_mode, gaps=[GapRead.of(g) for g in evaluation.gaps],
+            partner_id=found.partner_id,
+            partner_name=found.partner_name,
+            program_id=found.program_id,
+            program_name=found.program_name,
+            evaluated_on=found.evaluated_on,
+            current_tier=TierRef.of(found.current_tier),
+            qualifying_tier=TierRef.of(evaluation.qualifying_tier),
+            next_tier=TierRef.of(evaluation.next_tier),
+            next_tier_mode=evaluation.next_tier_mode,
+            gaps=[GapRead.of(g) for g in evaluation.gaps],
             summary=evaluation.summary,
             forecast=[ForecastChangeRead(from_date=c.from_date, tier=TierRef.of(c.tier), sentence=c.sentence) for c in found.forecast.changes],
-            metrics=found.values, no_data=sorted(found.no_data),
+            metrics=found.values,
+            no_data=sorted(found.no_data),
         )
 
 

@@ -88,7 +88,11 @@ class _Plan:
 def ladder_of(program: Program) -> list[TierSpec]:
     return [
         TierSpec(
-            id=t.id, key=t.key, name=t.name, rank=t.rank, mode=t.criteria_mode,
+            id=t.id,
+            key=t.key,
+            name=t.name,
+            rank=t.rank,
+            mode=t.criteria_mode,
             criteria=tuple(CriterionSpec(c.metric, c.comparison, Decimal(c.threshold)) for c in t.criteria),
         )
         for t in sorted(program.tiers, key=lambda t: t.rank)
@@ -115,11 +119,16 @@ def evaluate_partner(session: Session, actor: Actor, *, partner_id: int, today: 
     ladder = ladder_of(program)
     certifications = repository.counted_certifications(partner_id, today=today)
     return PartnerEvaluation(
-        partner_id=partner_id, partner_name=partner.display_name, program_id=program.id, program_name=program.name, evaluated_on=today,
+        partner_id=partner_id,
+        partner_name=partner.display_name,
+        program_id=program.id,
+        program_name=program.name,
+        evaluated_on=today,
         current_tier=next((t for t in ladder if t.id == partner.tier_id), None),
         evaluation=evaluate(ladder, metrics.values, no_data=metrics.no_data),
         forecast=tier_forecast.project(ladder, metrics.values, certifications, today=today),
-        values=metrics.values, no_data=metrics.no_data,
+        values=metrics.values,
+        no_data=metrics.no_data,
     )
 
 
@@ -144,7 +153,16 @@ def evaluate_all(session: Session, actor: Actor, *, today: date, on_progress: Pr
     for done, found in enumerate(metrics.values(), start=1):
         ladder = ladders.get(found.program_id)
         if ladder:
-            _decide(found, ladder, pending.get(found.partner_id, []), today=today, grace_days=grace[found.program_id], evaluated_at=evaluated_at, plan=plan, summary=summary)
+            _decide(
+                found,
+                ladder,
+                pending.get(found.partner_id, []),
+                today=today,
+                grace_days=grace[found.program_id],
+                evaluated_at=evaluated_at,
+                plan=plan,
+                summary=summary,
+            )
         if on_progress and (done % PROGRESS_EVERY == 0 or done == total):
             on_progress(done, total)
     summary.superseded = repository.supersede(plan.supersede)
@@ -155,8 +173,17 @@ def evaluate_all(session: Session, actor: Actor, *, today: date, on_progress: Pr
     return summary
 
 
-def _decide(found: PartnerMetrics, ladder: Sequence[TierSpec], pending: list[PendingRow], *, today: date, grace_days: int,
-            evaluated_at: Any, plan: _Plan, summary: EvaluationSummary) -> None:
+def _decide(
+    found: PartnerMetrics,
+    ladder: Sequence[TierSpec],
+    pending: list[PendingRow],
+    *,
+    today: date,
+    grace_days: int,
+    evaluated_at: Any,
+    plan: _Plan,
+    summary: EvaluationSummary,
+) -> None:
     summary.evaluated += 1
     qualifying = qualifying_tier(ladder, found.values)
     current = next((t for t in ladder if t.id == found.tier_id), None)
@@ -164,12 +191,20 @@ def _decide(found: PartnerMetrics, ladder: Sequence[TierSpec], pending: list[Pen
 
     def write(action: RecommendationAction, recommended: TierSpec | None, explained: TierSpec | None, grace_until: date | None) -> None:
         plan.supersede.extend(p.id for p in pending)
-        plan.insert.append({
-            "partner_id": found.partner_id, "program_id": found.program_id, "evaluated_at": evaluated_at, "current_tier_id": found.tier_id,
-            "qualifying_tier_id": qualifying.id if qualifying else None, "recommended_tier_id": recommended.id if recommended else None,
-            "action": action.value, "grace_until": grace_until, "status": RecommendationStatus.PENDING.value,
-            "explanation": explanation(action, current=current, qualifying=qualifying, explained=explained, found=found, grace_until=grace_until),
-        })
+        plan.insert.append(
+            {
+                "partner_id": found.partner_id,
+                "program_id": found.program_id,
+                "evaluated_at": evaluated_at,
+                "current_tier_id": found.tier_id,
+                "qualifying_tier_id": qualifying.id if qualifying else None,
+                "recommended_tier_id": recommended.id if recommended else None,
+                "action": action.value,
+                "grace_until": grace_until,
+                "status": RecommendationStatus.PENDING.value,
+                "explanation": explanation(action, current=current, qualifying=qualifying, explained=explained, found=found, grace_until=grace_until),
+            }
+        )
 
     if q_rank == c_rank:
         summary.at_tier += 1
@@ -197,8 +232,15 @@ def _decide(found: PartnerMetrics, ladder: Sequence[TierSpec], pending: list[Pen
         summary.in_grace += 1
 
 
-def explanation(action: RecommendationAction, *, current: TierSpec | None, qualifying: TierSpec | None, explained: TierSpec | None,
-                found: PartnerMetrics, grace_until: date | None) -> dict[str, Any]:
+def explanation(
+    action: RecommendationAction,
+    *,
+    current: TierSpec | None,
+    qualifying: TierSpec | None,
+    explained: TierSpec | None,
+    found: PartnerMetrics,
+    grace_until: date | None,
+) -> dict[str, Any]:
     """Why: the criteria of the tier in question (the one earned for an upgrade, the one no longer
     met for a hold or downgrade) with the partner's values, in words and numbers."""
     gaps = explain_tier(explained, found.values, no_data=found.no_data) if explained else ()
@@ -213,8 +255,15 @@ def explanation(action: RecommendationAction, *, current: TierSpec | None, quali
 
 def gap_json(gap: Gap) -> dict[str, Any]:
     return {
-        "metric": gap.metric, "label": gap.label, "comparison": gap.comparison, "threshold": str(gap.threshold), "value": str(gap.value),
-        "met": gap.met, "shortfall": str(gap.shortfall), "no_data": gap.no_data, "words": gap.words,
+        "metric": gap.metric,
+        "label": gap.label,
+        "comparison": gap.comparison,
+        "threshold": str(gap.threshold),
+        "value": str(gap.value),
+        "met": gap.met,
+        "shortfall": str(gap.shortfall),
+        "no_data": gap.no_data,
+        "words": gap.words,
     }
 
 
@@ -261,10 +310,19 @@ def decide_recommendation(session: Session, actor: Actor, *, recommendation_id: 
     recommendation.decision_reason = reason.strip()
     session.flush()
     audit.record(
-        session, actor, f"tier_recommendation.{recommendation.status}", entity_type="tier_recommendation", entity_id=recommendation.id,
-        partner_id=recommendation.partner_id, before=before,
-        after={"status": recommendation.status, "action": recommendation.action, "current_tier_id": recommendation.current_tier_id,
-               "recommended_tier_id": recommendation.recommended_tier_id},
+        session,
+        actor,
+        f"tier_recommendation.{recommendation.status}",
+        entity_type="tier_recommendation",
+        entity_id=recommendation.id,
+        partner_id=recommendation.partner_id,
+        before=before,
+        after={
+            "status": recommendation.status,
+            "action": recommendation.action,
+            "current_tier_id": recommendation.current_tier_id,
+            "recommended_tier_id": recommendation.recommended_tier_id,
+        },
         reason=reason.strip(),
     )
     return RecommendationView(recommendation, partner.display_name)

@@ -83,8 +83,13 @@ def _report_page(request: Request, session: Session, actor: Actor, filters: Filt
     report = None
     if not filters.errors:
         report = attribution_service.contribution_report(
-            session, actor, period_start=filters.period_start, period_end=filters.period_end, as_of=filters.as_of,
-            partner_id=extra.get("partner_id"), page=page,
+            session,
+            actor,
+            period_start=filters.period_start,
+            period_end=filters.period_end,
+            as_of=filters.as_of,
+            partner_id=extra.get("partner_id"),
+            page=page,
         )
     context = {"report": report, "values": filters.values, "errors": filters.errors, "filter_query": filters.query, **extra}
     return render(request, template, context, status_code=422 if filters.errors else 200)
@@ -92,8 +97,13 @@ def _report_page(request: Request, session: Session, actor: Actor, filters: Filt
 
 @router.get("/console/reports/contribution", dependencies=CONSOLE)
 def console_report(
-    request: Request, session: WebSession, actor: VendorActor, page: PageParams,
-    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None,
+    request: Request,
+    session: WebSession,
+    actor: VendorActor,
+    page: PageParams,
+    period_start: DateText = None,
+    period_end: DateText = None,
+    as_of: DateText = None,
     partner_id: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     filters = _filters(period_start, period_end, as_of)
@@ -107,16 +117,27 @@ def console_report(
 
 @router.get("/console/reports/contribution.csv", dependencies=CONSOLE)
 def console_csv(
-    session: WebSession, actor: VendorActor, database: Annotated[Database, Depends(get_database)],
-    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None, partner_id: Annotated[str | None, Query(max_length=20)] = None,
+    session: WebSession,
+    actor: VendorActor,
+    database: Annotated[Database, Depends(get_database)],
+    period_start: DateText = None,
+    period_end: DateText = None,
+    as_of: DateText = None,
+    partner_id: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     return _csv(session, actor, database, _filters(period_start, period_end, as_of), query_int(partner_id))
 
 
 @router.get("/console/reports/contribution/{partner_id}", dependencies=CONSOLE)
 def console_drill_down(
-    request: Request, partner_id: IdPath, session: WebSession, actor: VendorActor, page: PageParams,
-    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None,
+    request: Request,
+    partner_id: IdPath,
+    session: WebSession,
+    actor: VendorActor,
+    page: PageParams,
+    period_start: DateText = None,
+    period_end: DateText = None,
+    as_of: DateText = None,
 ) -> Response:
     filters = _filters(period_start, period_end, as_of)
     return _entries_page(request, session, actor, filters, partner_id, page, "attribution/entries.html")
@@ -128,14 +149,26 @@ def _entries_page(request: Request, session: Session, actor: Actor, filters: Fil
         start, end, as_of = filters.period_start, filters.period_end, filters.as_of
         entries = attribution_service.contribution_entries(session, actor, partner_id=partner_id, period_start=start, period_end=end, as_of=as_of, page=page)
         report = attribution_service.contribution_report(session, actor, partner_id=partner_id, period_start=start, period_end=end, as_of=as_of)
-    context = {"report": report, "entries": entries, "values": filters.values, "errors": filters.errors, "filter_query": filters.query, "partner_id": partner_id}
+    context = {
+        "report": report,
+        "entries": entries,
+        "values": filters.values,
+        "errors": filters.errors,
+        "filter_query": filters.query,
+        "partner_id": partner_id,
+    }
     return render(request, template, context, status_code=422 if filters.errors else 200)
 
 
 @router.get("/portal/contribution", dependencies=PORTAL)
 def portal_contribution(
-    request: Request, session: WebSession, actor: PortalActor, page: PageParams,
-    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None,
+    request: Request,
+    session: WebSession,
+    actor: PortalActor,
+    page: PageParams,
+    period_start: DateText = None,
+    period_end: DateText = None,
+    as_of: DateText = None,
 ) -> Response:
     assert actor.partner_id is not None  # portal_actor guarantees it
     filters = _filters(period_start, period_end, as_of)
@@ -144,8 +177,12 @@ def portal_contribution(
 
 @router.get("/portal/contribution.csv", dependencies=PORTAL)
 def portal_csv(
-    session: WebSession, actor: PortalActor, database: Annotated[Database, Depends(get_database)],
-    period_start: DateText = None, period_end: DateText = None, as_of: DateText = None,
+    session: WebSession,
+    actor: PortalActor,
+    database: Annotated[Database, Depends(get_database)],
+    period_start: DateText = None,
+    period_end: DateText = None,
+    as_of: DateText = None,
 ) -> Response:
     return _csv(session, actor, database, _filters(period_start, period_end, as_of), actor.partner_id)
 
@@ -158,7 +195,9 @@ def _csv(session: Session, actor: Actor, database: Database, filters: Filters, p
         session, actor, period_start=filters.period_start, period_end=filters.period_end, as_of=filters.as_of, partner_id=partner_id
     )
     name = f"contribution_{window.period_start.isoformat()}_{window.period_end.isoformat()}.csv"
-    return StreamingResponse(_lines(database, actor, window), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return StreamingResponse(
+        _lines(database, actor, window), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 def _lines(database: Database, actor: Actor, window: ReportWindow) -> Iterator[str]:

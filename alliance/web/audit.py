@@ -53,8 +53,13 @@ def browse(
     )
     events = audit_service.list_events(session, actor, filters=filters, page=page)
     shown = {
-        "entity_type": filters.entity_type or "", "entity_id": filters.entity_id or "", "action": filters.action or "",
-        "actor": filters.actor or "", "partner_id": (partner_id or "").strip(), "from": (date_from or "").strip(), "to": (date_to or "").strip(),
+        "entity_type": filters.entity_type or "",
+        "entity_id": filters.entity_id or "",
+        "action": filters.action or "",
+        "actor": filters.actor or "",
+        "partner_id": (partner_id or "").strip(),
+        "from": (date_from or "").strip(),
+        "to": (date_to or "").strip(),
     }
     context = {"events": events, "entity_types": entity_types, "values": shown, "errors": errors, "filtered": any(shown.values())}
     return render(request, "audit/list.html", context, status_code=422 if errors else 200)

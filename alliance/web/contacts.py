@@ -30,9 +30,7 @@ def add_person_from(session: Session, actor: Actor, *, partner_id: int, form: Fo
 
 def update_person_from(session: Session, actor: Actor, *, person_id: int, form: FormData) -> Submission[Person]:
     values = form_values(form, bool_fields=("is_active",), optional=True)
-    return submit(
-        session, PersonUpdate, values, lambda data: partner_service.update_person(session, actor, person_id=person_id, data=data), shown=echo(form)
-    )
+    return submit(session, PersonUpdate, values, lambda data: partner_service.update_person(session, actor, person_id=person_id, data=data), shown=echo(form))
 
 
 def person_of_partner(session: Session, actor: Actor, *, partner_id: int, person_id: int) -> Person:

@@ -57,14 +57,17 @@ ACTIONS = {"accept": "Accepted", "start": "Started", "decline": "Declined", "com
 # Which fields each action reads; RequestAction forbids the rest.
 ACTION_FIELDS = {"accept": (), "start": (), "decline": ("reason",), "complete": ("outcome_rating", "notes")}
 ALLOWED = {
-    "accept": {RequestStatus.NEW}, "start": {RequestStatus.NEW, RequestStatus.ACCEPTED}, "decline": set(OPEN_REQUEST_STATUSES),
+    "accept": {RequestStatus.NEW},
+    "start": {RequestStatus.NEW, RequestStatus.ACCEPTED},
+    "decline": set(OPEN_REQUEST_STATUSES),
     "complete": {RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS},
 }
 
 
 def _labels() -> dict[str, Any]:
     return {
-        "type_labels": TYPE_LABELS, "request_status_labels": STATUS_LABELS,
+        "type_labels": TYPE_LABELS,
+        "request_status_labels": STATUS_LABELS,
         "status_options": [(s.value, label) for s, label in STATUS_LABELS.items()],
     }
 
@@ -78,7 +81,11 @@ def portal_list(request: Request, session: WebSession, actor: PortalActor, page:
     filters = RequestFilters(status=RequestStatus(chosen) if chosen else None)
     found = request_service.list_requests(session, actor, filters=filters, page=page)
     context = {
-        "requests": found, "sla": sla_of(found.items, session), "status": chosen, "registrations": _registrations(session, actor, found.items), **_labels(),
+        "requests": found,
+        "sla": sla_of(found.items, session),
+        "status": chosen,
+        "registrations": _registrations(session, actor, found.items),
+        **_labels(),
     }
     return render(request, "cosell/portal_list.html", context)
 
@@ -95,7 +102,12 @@ def create_request(request: Request, registration_id: IdPath, session: WebSessio
         flash(request, "Request sent: the vendor's co-sell team will answer within its first-response time.")
         return RedirectResponse(f"/portal/registrations/{registration_id}#cosell", status_code=303)
     return registration_pages.render_detail(
-        request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms={"cosell_request": submission},
+        request,
+        session,
+        actor,
+        registration_id=registration_id,
+        template="registrations/portal_detail.html",
+        forms={"cosell_request": submission},
     )
 
 
@@ -104,7 +116,13 @@ def create_request(request: Request, registration_id: IdPath, session: WebSessio
 
 @router.get(CONSOLE, dependencies=VENDOR_ONLY)
 def queue(
-    request: Request, session: WebSession, actor: VendorActor, page: PageParams, team: Text = None, status: Text = None, mine: Text = None,
+    request: Request,
+    session: WebSession,
+    actor: VendorActor,
+    page: PageParams,
+    team: Text = None,
+    status: Text = None,
+    mine: Text = None,
 ) -> Response:
     teams = routing_service.list_teams(session, actor)
     team_id = query_int(team)
@@ -112,13 +130,22 @@ def queue(
     chosen = query_choice(status, [s.value for s in RequestStatus])
     is_mine = mine == "1"
     filters = RequestFilters(
-        team_id=team_id, status=RequestStatus(chosen) if chosen else None, assignee_user_id=actor.user_id if is_mine else None,
+        team_id=team_id,
+        status=RequestStatus(chosen) if chosen else None,
+        assignee_user_id=actor.user_id if is_mine else None,
     )
     found = request_service.list_requests(session, actor, filters=filters, page=page)
     context = {
-        "requests": found, "sla": sla_of(found.items, session), "teams": teams, "team_names": {t.id: t.name for t in teams},
-        "registrations": _registrations(session, actor, found.items), "team_id": team_id, "status": chosen, "mine": is_mine,
-        "is_resource": actor.role == Role.COSELL_RESOURCE, **_labels(),
+        "requests": found,
+        "sla": sla_of(found.items, session),
+        "teams": teams,
+        "team_names": {t.id: t.name for t in teams},
+        "registrations": _registrations(session, actor, found.items),
+        "team_id": team_id,
+        "status": chosen,
+        "mine": is_mine,
+        "is_resource": actor.role == Role.COSELL_RESOURCE,
+        **_labels(),
     }
     return render(request, "cosell/queue.html", context)
 
@@ -130,8 +157,12 @@ def breaches(request: Request, session: WebSession, actor: VendorActor, page: Pa
     team_id = team_id if team_id in {t.id for t in teams} else None
     found = request_service.list_breaches(session, actor, team_id=team_id, page=page)
     context = {
-        "requests": found, "teams": teams, "team_names": {t.id: t.name for t in teams}, "registrations": _registrations(session, actor, found.items),
-        "team_id": team_id, **_labels(),
+        "requests": found,
+        "teams": teams,
+        "team_names": {t.id: t.name for t in teams},
+        "registrations": _registrations(session, actor, found.items),
+        "team_id": team_id,
+        **_labels(),
     }
     return render(request, "cosell/breaches.html", context)
 
@@ -153,7 +184,13 @@ def act(request: Request, request_id: IdPath, session: WebSession, actor: Vendor
 
     def apply(data: RequestAction) -> Any:
         return request_service.act(
-            session, actor, request_id=request_id, action=action, reason=data.reason, outcome_rating=data.outcome_rating, notes=data.notes,
+            session,
+            actor,
+            request_id=request_id,
+            action=action,
+            reason=data.reason,
+            outcome_rating=data.outcome_rating,
+            notes=data.notes,
         )
 
     submission = submit(session, RequestAction, values, apply, shown=echo(form))
@@ -189,13 +226,18 @@ def _detail(request: Request, session: Session, actor: Actor, *, request_id: int
     resources = identity_service.vendor_users(session, Role.COSELL_RESOURCE)
     teams = routing_service.list_teams(session, actor)
     context = {
-        "view": found, "r": r, "sla": sla_of([found], session)[r.id], "forms": forms,
+        "view": found,
+        "r": r,
+        "sla": sla_of([found], session)[r.id],
+        "forms": forms,
         "registration": label_service.label_registrations(session, actor, registration_ids=[r.registration_id]).get(r.registration_id),
         "can_act": actor.role in request_service.RESPONDER_ROLES,
         "actions": [a for a, sources in ALLOWED.items() if r.status in sources],
-        "resources": [(str(u.id), u.name) for u in resources], "resource_names": {u.id: u.name for u in resources},
-        "team_names": {t.id: t.name for t in teams}, "is_open": r.status in OPEN_REQUEST_STATUSES, **_labels(),
+        "resources": [(str(u.id), u.name) for u in resources],
+        "resource_names": {u.id: u.name for u in resources},
+        "team_names": {t.id: t.name for t in teams},
+        "is_open": r.status in OPEN_REQUEST_STATUSES,
+        **_labels(),
     }
     status = max((s.status for s in forms.values()), default=200)
     return render(request, "cosell/console_detail.html", context, status_code=status)
-

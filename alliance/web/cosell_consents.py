@@ -82,7 +82,11 @@ def revoke(request: Request, consent_id: IdPath, session: WebSession, actor: Por
 def _accounts(session: Session, actor: Actor) -> dict[int, str]:
     """Customers of the partner's approved project and influence registrations: the accounts it may protect."""
     found = registration_service.list_registrations(
-        session, actor, filters=RegistrationFilters(status=Status.APPROVED), sort="-created", page=PageRequest(limit=MAX_LIMIT),
+        session,
+        actor,
+        filters=RegistrationFilters(status=Status.APPROVED),
+        sort="-created",
+        page=PageRequest(limit=MAX_LIMIT),
     ).items
     return {v.registration.customer_id: v.registration.customer_name for v in found if v.registration.kind in PROTECTING_KINDS and v.registration.customer_id}
 
@@ -95,8 +99,15 @@ def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest
     # A consent outlives the registration that made the account the partner's: name those too.
     named = label_service.name_consent_accounts(session, actor, consent_ids=[c.id for c in consents.items if c.customer_id not in accounts])
     context = {
-        "consents": consents, "consent_accounts": {**named, **accounts},
-        "accounts": accounts, "account_options": [(str(k), v) for k, v in accounts.items()], "activity_options": ACTIVITY_OPTIONS,
-        "is_admin": actor.role == Role.PARTNER_ADMIN, "values": give_form.values, "errors": give_form.errors, "forms": forms, "today": clock.today(),
+        "consents": consents,
+        "consent_accounts": {**named, **accounts},
+        "accounts": accounts,
+        "account_options": [(str(k), v) for k, v in accounts.items()],
+        "activity_options": ACTIVITY_OPTIONS,
+        "is_admin": actor.role == Role.PARTNER_ADMIN,
+        "values": give_form.values,
+        "errors": give_form.errors,
+        "forms": forms,
+        "today": clock.today(),
     }
     return render(request, "cosell/consents.html", context, status_code=max((s.status for s in forms.values()), default=200))

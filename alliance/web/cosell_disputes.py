@@ -128,7 +128,11 @@ def _board(request: Request, session: Session, actor: Actor, *, forms: dict[str,
     forms = forms or {}
     subjects = label_service.describe_disputes(session, actor, dispute_ids=[v.dispute.id for v in (*open_.items, *resolved.items)])
     context = {
-        "levels": sorted(levels.items()), "open_total": open_.total, "resolved": resolved, "forms": forms, "subjects": subjects,
+        "levels": sorted(levels.items()),
+        "open_total": open_.total,
+        "resolved": resolved,
+        "forms": forms,
+        "subjects": subjects,
         "can_escalate": actor.role in dispute_service.VENDOR_ROLES,
         "lead_options": [(k.value, v) for k, v in cosell_plans.LEAD_LABELS.items()],
         "lead_labels": cosell_plans.LEAD_LABELS,

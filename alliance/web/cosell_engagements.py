@@ -85,7 +85,10 @@ def render_engagement(request: Request, session: Session, actor: Actor, *, engag
     disputes = dispute_service.list_disputes(session, actor, filters=DisputeFilters(engagement_id=engagement_id), page=PageRequest(limit=MAX_LIMIT))
     dispute = dispute or Submission()
     context = {
-        "e": found, "disputes": disputes, "dispute": dispute, "lead_labels": LEAD_LABELS,
+        "e": found,
+        "disputes": disputes,
+        "dispute": dispute,
+        "lead_labels": LEAD_LABELS,
         "customer_names": label_service.name_customers(session, actor, customer_ids=[found.customer_id]),
         "partner_names": label_service.name_partners(session, actor, partner_ids=[found.protecting_partner_id]),
         "user_names": {u.id: u.name for u in identity_service.vendor_users(session)},
@@ -116,14 +119,23 @@ def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest
     found = engagement_service.list_engagements(session, actor, filters=EngagementFilters(), page=page)
     violations = engagement_service.list_violations(session, actor, filters=ViolationFilters(), page=PageRequest())
     context = {
-        "engagements": found, "violations": violations,
-        "customer_names": label_service.name_customers(session, actor, customer_ids=[*(e.customer_id for e in found.items), *(v.customer_id for v in violations.items)]),
-        "partner_names": label_service.name_partners(
-            session, actor, partner_ids=[*(e.protecting_partner_id for e in found.items), *(v.partner_id for v in violations.items)],
+        "engagements": found,
+        "violations": violations,
+        "customer_names": label_service.name_customers(
+            session, actor, customer_ids=[*(e.customer_id for e in found.items), *(v.customer_id for v in violations.items)]
         ),
-        "values": submission.values, "errors": {k: v for k, v in errors.items() if not blocked or k not in ("activity", "way_forward", "__all__")},
-        "blocked": blocked, "can_staff": actor.role in engagement_service.STAFFING_ROLES, "can_override": actor.role == Role.PROGRAM_ADMIN,
-        "staff_options": [(str(u.id), u.name) for u in staff_users], "staff_names": {u.id: u.name for u in staff_users},
+        "partner_names": label_service.name_partners(
+            session,
+            actor,
+            partner_ids=[*(e.protecting_partner_id for e in found.items), *(v.partner_id for v in violations.items)],
+        ),
+        "values": submission.values,
+        "errors": {k: v for k, v in errors.items() if not blocked or k not in ("activity", "way_forward", "__all__")},
+        "blocked": blocked,
+        "can_staff": actor.role in engagement_service.STAFFING_ROLES,
+        "can_override": actor.role == Role.PROGRAM_ADMIN,
+        "staff_options": [(str(u.id), u.name) for u in staff_users],
+        "staff_names": {u.id: u.name for u in staff_users},
         "activity_options": ACTIVITY_OPTIONS,
     }
     return render(request, "cosell/engagements.html", context, status_code=submission.status)
@@ -159,8 +171,12 @@ def _portal_page(request: Request, session: Session, actor: Actor, *, page: Page
     # A refusal with no form on this page to show it (a partner user's post, or an engagement past this page) is said at the top.
     stray = [f.errors for engagement_id, f in forms.items() if not can_dispute or engagement_id not in ids]
     context = {
-        "engagements": found, "labels": label_service.label_engagements(session, actor, engagement_ids=ids), "disputes": disputes,
-        "forms": forms, "can_dispute": can_dispute, "lead_labels": LEAD_LABELS,
+        "engagements": found,
+        "labels": label_service.label_engagements(session, actor, engagement_ids=ids),
+        "disputes": disputes,
+        "forms": forms,
+        "can_dispute": can_dispute,
+        "lead_labels": LEAD_LABELS,
         "page_errors": {"__all__": stray[0].get("__all__") or " ".join(stray[0].values())} if stray else {},
     }
     return render(request, "cosell/portal_engagements.html", context, status_code=max((s.status for s in forms.values()), default=200))

@@ -20,13 +20,19 @@ from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 
 TYPE_LABELS = {
-    RequestType.SOLUTION_ARCHITECT: "Solution architect", RequestType.TECHNICAL_SPECIALIST: "Technical specialist",
-    RequestType.PROFESSIONAL_SERVICES: "Professional services", RequestType.EXECUTIVE_SPONSOR: "Executive sponsor",
-    RequestType.ARCHITECTURE_VALIDATION: "Architecture validation", RequestType.POC_SUPPORT: "Proof-of-concept support",
+    RequestType.SOLUTION_ARCHITECT: "Solution architect",
+    RequestType.TECHNICAL_SPECIALIST: "Technical specialist",
+    RequestType.PROFESSIONAL_SERVICES: "Professional services",
+    RequestType.EXECUTIVE_SPONSOR: "Executive sponsor",
+    RequestType.ARCHITECTURE_VALIDATION: "Architecture validation",
+    RequestType.POC_SUPPORT: "Proof-of-concept support",
 }
 STATUS_LABELS = {
-    RequestStatus.NEW: "New", RequestStatus.ACCEPTED: "Accepted", RequestStatus.IN_PROGRESS: "In progress",
-    RequestStatus.COMPLETED: "Completed", RequestStatus.DECLINED: "Declined",
+    RequestStatus.NEW: "New",
+    RequestStatus.ACCEPTED: "Accepted",
+    RequestStatus.IN_PROGRESS: "In progress",
+    RequestStatus.COMPLETED: "Completed",
+    RequestStatus.DECLINED: "Declined",
 }
 
 
@@ -71,11 +77,15 @@ class RegistrationPanel:
 
 def registration_panel(session: Session, actor: Actor, *, registration_id: int, status: str) -> RegistrationPanel:
     found = request_service.list_requests(
-        session, actor, filters=RequestFilters(registration_id=registration_id), page=PageRequest(limit=MAX_LIMIT),
+        session,
+        actor,
+        filters=RequestFilters(registration_id=registration_id),
+        page=PageRequest(limit=MAX_LIMIT),
     ).items
     plan = plan_service.plan_for_registration(session, actor, registration_id=registration_id)
     return RegistrationPanel(
-        requests=found, sla=sla_of(found, session), can_request=actor.is_partner and status in request_service.REQUESTABLE,
+        requests=found,
+        sla=sla_of(found, session),
+        can_request=actor.is_partner and status in request_service.REQUESTABLE,
         plan_id=plan.id if plan else None,
     )
-

@@ -38,8 +38,14 @@ BLANK_ROWS = 2
 ACTIVITY_OPTIONS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Activity]
 DISPUTE_OPENERS = frozenset({Role.PARTNER_ADMIN, Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN})
 # The rows a first plan starts with, led by the SI until the proposer says otherwise.
-STARTING_ACTIVITIES = (Activity.ARCHITECTURE_DESIGN, Activity.IMPLEMENTATION, Activity.INTEGRATION, Activity.DATA_MIGRATION,
-                       Activity.PROJECT_MANAGEMENT, Activity.TRAINING)
+STARTING_ACTIVITIES = (
+    Activity.ARCHITECTURE_DESIGN,
+    Activity.IMPLEMENTATION,
+    Activity.INTEGRATION,
+    Activity.DATA_MIGRATION,
+    Activity.PROJECT_MANAGEMENT,
+    Activity.TRAINING,
+)
 LEAD_LABELS = {Lead.SI: "Partner (SI)", Lead.VENDOR_PS: "Vendor PS", Lead.JOINT: "Joint"}
 
 
@@ -94,21 +100,37 @@ def console_start_plan(request: Request, registration_id: IdPath, session: WebSe
 
 
 def _new_plan(
-    request: Request, session: Session, actor: Actor, *, registration_id: int, base: str, submission: Submission[Any] | None = None,
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    registration_id: int,
+    base: str,
+    submission: Submission[Any] | None = None,
 ) -> Response:
     """The first version of a plan for a project registration (an existing plan opens instead)."""
     registration = registration_service.get_registration(session, actor, registration_id=registration_id)
     existing = plan_service.plan_for_registration(session, actor, registration_id=registration_id)
     if existing is not None:
         return RedirectResponse(f"{base}/{existing.id}", status_code=303)
-    values = submission.values if submission else {
-        key: value for i, a in enumerate(STARTING_ACTIVITIES) for key, value in ((f"activities.{i}.activity", a.value), (f"activities.{i}.lead", Lead.SI.value))
-    }
+    values = (
+        submission.values
+        if submission
+        else {
+            key: value
+            for i, a in enumerate(STARTING_ACTIVITIES)
+            for key, value in ((f"activities.{i}.activity", a.value), (f"activities.{i}.lead", Lead.SI.value))
+        }
+    )
     used = [int(k.split(".")[1]) for k in values if k.startswith("activities.") and k.split(".")[1].isdigit()]
     context = {
-        "registration": registration, "registration_url": ("/portal" if base == PORTAL else "/console") + f"/registrations/{registration_id}",
-        "form_action": request.url.path, "values": values, "errors": submission.errors if submission else {},
-        "row_count": max(used, default=-1) + 1 + BLANK_ROWS, "activity_options": ACTIVITY_OPTIONS,
+        "registration": registration,
+        "registration_url": ("/portal" if base == PORTAL else "/console") + f"/registrations/{registration_id}",
+        "form_action": request.url.path,
+        "values": values,
+        "errors": submission.errors if submission else {},
+        "row_count": max(used, default=-1) + 1 + BLANK_ROWS,
+        "activity_options": ACTIVITY_OPTIONS,
         "lead_options": [(k.value, v) for k, v in LEAD_LABELS.items()],
     }
     return render(request, "cosell/plan_new.html", context, status_code=submission.status if submission else 200)
@@ -195,10 +217,15 @@ def _form_errors(errors: dict[str, str], origins: list[int]) -> dict[str, str]:
 def _values_of(version: Any) -> dict[str, str]:
     values: dict[str, str] = {}
     for index, a in enumerate(version.activities):
-        values.update({
-            f"activities.{index}.activity": str(a.activity), f"activities.{index}.label": a.label or "", f"activities.{index}.lead": str(a.lead),
-            f"activities.{index}.effort_days": "" if a.effort_days is None else str(a.effort_days), f"activities.{index}.notes": a.notes or "",
-        })
+        values.update(
+            {
+                f"activities.{index}.activity": str(a.activity),
+                f"activities.{index}.label": a.label or "",
+                f"activities.{index}.lead": str(a.lead),
+                f"activities.{index}.effort_days": "" if a.effort_days is None else str(a.effort_days),
+                f"activities.{index}.notes": a.notes or "",
+            }
+        )
     return values
 
 
@@ -213,15 +240,25 @@ def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, bas
     side = plans.side_of(actor)
     signed = {"partner": latest.partner_signed_at is not None, "vendor": latest.vendor_signed_at is not None}
     context = {
-        "plan": plan, "latest": latest, "agreed": next((v for v in plan.versions if v.id == plan.agreed_version_id), None),
-        "comparison": comparison, "base": f"{base}/{plan_id}", "side": side, "signed": signed,
+        "plan": plan,
+        "latest": latest,
+        "agreed": next((v for v in plan.versions if v.id == plan.agreed_version_id), None),
+        "comparison": comparison,
+        "base": f"{base}/{plan_id}",
+        "side": side,
+        "signed": signed,
         "can_sign": side is not None and latest.status == "proposed" and not signed[side.value],
         "registration_url": ("/portal" if base == PORTAL else "/console") + f"/registrations/{plan.registration_id}",
         "registration": label_service.label_registrations(session, actor, registration_ids=[plan.registration_id]).get(plan.registration_id),
-        "forms": forms, "values": values, "errors": proposal.errors if proposal else {},
-        "row_count": max(used, default=-1) + 1 + BLANK_ROWS, "activity_options": ACTIVITY_OPTIONS,
-        "lead_options": [(k.value, v) for k, v in LEAD_LABELS.items()], "lead_labels": LEAD_LABELS,
-        "can_dispute": actor.role in DISPUTE_OPENERS, "activity_rows": [(str(a.id), a.label or str(a.activity).replace("_", " ").capitalize()) for a in latest.activities],
+        "forms": forms,
+        "values": values,
+        "errors": proposal.errors if proposal else {},
+        "row_count": max(used, default=-1) + 1 + BLANK_ROWS,
+        "activity_options": ACTIVITY_OPTIONS,
+        "lead_options": [(k.value, v) for k, v in LEAD_LABELS.items()],
+        "lead_labels": LEAD_LABELS,
+        "can_dispute": actor.role in DISPUTE_OPENERS,
+        "activity_rows": [(str(a.id), a.label or str(a.activity).replace("_", " ").capitalize()) for a in latest.activities],
         "dispute": forms["dispute"] if "dispute" in forms else Submission(),
     }
     return render(request, "cosell/plan.html", context, status_code=max((s.status for s in forms.values()), default=200))

@@ -68,8 +68,13 @@ def report_page(request: Request, session: WebSession, actor: VendorActor, start
     filters = _filters(start, end, group_by)
     report = _report(session, actor, filters)
     context: dict[str, Any] = {
-        "report": report, "values": filters.values, "errors": filters.errors, "group_labels": GROUP_LABELS,
-        "filter_query": urlencode(filters.values), "type_labels": TYPE_LABELS, "default_days": report_service.DEFAULT_DAYS,
+        "report": report,
+        "values": filters.values,
+        "errors": filters.errors,
+        "group_labels": GROUP_LABELS,
+        "filter_query": urlencode(filters.values),
+        "type_labels": TYPE_LABELS,
+        "default_days": report_service.DEFAULT_DAYS,
     }
     return render(request, "cosell/report.html", context, status_code=422 if report is None else 200)
 

@@ -31,15 +31,41 @@ router = APIRouter(prefix=BASE, dependencies=[Depends(vendor_actor)])
 ALL = PageRequest(limit=MAX_LIMIT)
 PRIORITIES = ("1", "2", "3", "4", "5")
 RULE_FIELDS = (
-    "name", "team_id", "position", "request_type", "region", "territory", "vertical", "product_line", "tier_key", "first_response_hours", "is_active",
+    "name",
+    "team_id",
+    "position",
+    "request_type",
+    "region",
+    "territory",
+    "vertical",
+    "product_line",
+    "tier_key",
+    "first_response_hours",
+    "is_active",
 )
 TEAM_FIELDS = ("key", "name", "calendar_id", "is_default")
 CALENDAR_FIELDS = ("key", "name", "time_zone", "work_days", "day_starts", "day_ends")
 DAY_OPTIONS = [(str(number), name) for number, name in enumerate(routing_words.DAY_NAMES, start=1)]
 COMMON_ZONES = (
-    "UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Stockholm", "America/New_York", "America/Chicago",
-    "America/Denver", "America/Los_Angeles", "America/Toronto", "America/Sao_Paulo", "America/Mexico_City", "Asia/Singapore", "Asia/Tokyo",
-    "Asia/Kolkata", "Asia/Dubai", "Asia/Shanghai", "Australia/Sydney",
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Stockholm",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Asia/Dubai",
+    "Asia/Shanghai",
+    "Australia/Sydney",
 )
 # Messages of the calendar schema and service, said next to the field they are about.
 NO_DAYS = "Choose at least one working day."
@@ -64,10 +90,16 @@ def overview(request: Request, session: WebSession, actor: VendorActor) -> Respo
     calendars = routing_service.list_calendars(session, actor)
     lines = _line_names(session, actor)
     context = {
-        "rules": rules, "teams": teams, "calendars": calendars, "default_team": next((t for t in teams if t.is_default), None),
+        "rules": rules,
+        "teams": teams,
+        "calendars": calendars,
+        "default_team": next((t for t in teams if t.is_default), None),
         "conditions": {r.id: routing_words.conditions(r, type_labels=TYPE_LABELS, product_lines=lines) for r in rules},
-        "team_names": {t.id: t.name for t in teams}, "calendar_names": {c.id: c.name for c in calendars},
-        "default_hours": routing_words.hours(routing.DEFAULT_FIRST_RESPONSE_HOURS), "words": routing_words, "today": clock.today(),
+        "team_names": {t.id: t.name for t in teams},
+        "calendar_names": {c.id: c.name for c in calendars},
+        "default_hours": routing_words.hours(routing.DEFAULT_FIRST_RESPONSE_HOURS),
+        "words": routing_words,
+        "today": clock.today(),
         "can_change": _can_change(actor),
     }
     return render(request, "cosell/routing.html", context)
@@ -155,7 +187,10 @@ def _rule_form(request: Request, session: Session, actor: Actor, *, rule: Routin
     values = submission.values
     lines = sorted(_line_names(session, actor).items(), key=lambda item: item[1])
     context = {
-        "rule": rule, "values": values, "errors": submission.errors, "priorities": PRIORITIES,
+        "rule": rule,
+        "values": values,
+        "errors": submission.errors,
+        "priorities": PRIORITIES,
         "teams": [(str(t.id), t.name) for t in routing_service.list_teams(session, actor)],
         "type_options": [(t.value, label) for t, label in TYPE_LABELS.items()],
         "region_options": _keep([(r, r) for r in REGIONS], values.get("region")),
@@ -301,8 +336,12 @@ def _calendar_errors(errors: dict[str, str], lines: list[tuple[int, str]]) -> di
 
 def _calendar_values(calendar: BusinessCalendar) -> dict[str, Any]:
     return {
-        "name": calendar.name, "time_zone": calendar.time_zone, "work_days": [str(d) for d in calendar.work_days],
-        "day_starts": f"{calendar.day_starts:%H:%M}", "day_ends": f"{calendar.day_ends:%H:%M}", "holidays": "\n".join(sorted(calendar.holidays)),
+        "name": calendar.name,
+        "time_zone": calendar.time_zone,
+        "work_days": [str(d) for d in calendar.work_days],
+        "day_starts": f"{calendar.day_starts:%H:%M}",
+        "day_ends": f"{calendar.day_ends:%H:%M}",
+        "holidays": "\n".join(sorted(calendar.holidays)),
     }
 
 

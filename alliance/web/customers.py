@@ -228,10 +228,13 @@ def _ownership_history(session: Session, actor: Actor, customer: Customer, owner
 
     return [
         OwnershipEvent(
-            occurred_at=e.occurred_at, actor_label=e.actor_label, reason=e.reason,
+            occurred_at=e.occurred_at,
+            actor_label=e.actor_label,
+            reason=e.reason,
             changes=[
                 (label, shown(field, (e.before or {}).get(field)), shown(field, (e.after or {}).get(field)))
-                for field, label in HISTORY_FIELDS if field in (e.after or {}) or field in (e.before or {})
+                for field, label in HISTORY_FIELDS
+                if field in (e.after or {}) or field in (e.before or {})
             ],
         )
         for e in events
@@ -304,7 +307,9 @@ def suggest(
 ) -> Response:
     """Known customers that may be the company being typed: identities, a score and a reason in
     words, never ownership (partner users call this). JSON: {"candidates": [...]}, best first."""
-    return JSONResponse({"candidates": _suggestions(session, actor, name=name, website=website, country=country)}, headers={"Cache-Control": "private, no-store"})
+    return JSONResponse(
+        {"candidates": _suggestions(session, actor, name=name, website=website, country=country)}, headers={"Cache-Control": "private, no-store"}
+    )
 
 
 def _suggestions(session: Session, actor: Actor, *, name: str, website: str, country: str) -> list[dict[str, Any]]:
@@ -383,4 +388,3 @@ def _owner_names(session: Session, actor: Actor, known: Iterable[Partner], ids: 
         except NotFound:
             names[partner_id] = f"Partner #{partner_id}"
     return names
-

@@ -69,21 +69,42 @@ ALL = PageRequest(limit=MAX_LIMIT)
 LEVEL_LABELS = {level.value: level.value.capitalize() for level in Level}
 GRADING_LABELS = {"evaluator": "Graded by a vendor evaluator (rubric)", "environment": "Posted by the lab environment (signed)"}
 STATUS_LABELS = {
-    "active": "Active", "recert_required": "Recertify", "lapsed": "Lapsed", "expired": "Expired", "renewed": "Renewed", "revoked": "Revoked",
+    "active": "Active",
+    "recert_required": "Recertify",
+    "lapsed": "Lapsed",
+    "expired": "Expired",
+    "renewed": "Renewed",
+    "revoked": "Revoked",
 }
 LAB_LABELS = {"pending": "Waiting for evaluation", "passed": "Passed", "failed": "Failed"}
 
 # The track form: plain fields, then the repeated rows (list field, its columns); blank rows are ignored.
 TRACK_SCALARS = (
-    "key", "name", "description", "delivery_role", "level", "product_line", "product_version", "vertical", "prerequisite_track_id",
-    "validity_days", "exam_pass_mark", "exam_max_attempts", "exam_cooldown_days", "lab_grading", "lab_pass_mark",
-    "recert_versions_behind", "recert_within_days",
+    "key",
+    "name",
+    "description",
+    "delivery_role",
+    "level",
+    "product_line",
+    "product_version",
+    "vertical",
+    "prerequisite_track_id",
+    "validity_days",
+    "exam_pass_mark",
+    "exam_max_attempts",
+    "exam_cooldown_days",
+    "lab_grading",
+    "lab_pass_mark",
+    "recert_versions_behind",
+    "recert_within_days",
 )
 TRACK_ROWS = {"modules": ("key", "title"), "lab_rubric": ("criterion", "max_points")}
 MAX_ROWS = 60
 # The schema's whole-track checks, said next to the field they are about.
 TRACK_CHECKS = {
-    "modules:": "modules", "lab_rubric:": "lab_rubric", "lab_rubric and lab_pass_mark need lab_grading": "lab_grading",
+    "modules:": "modules",
+    "lab_rubric:": "lab_rubric",
+    "lab_rubric and lab_pass_mark need lab_grading": "lab_grading",
     "recert_versions_behind and recert_within_days go together": "recert_within_days",
 }
 EMPTY_ROWS = {"modules": "Add at least one module (key and title).", "lab_rubric": "Add at least one rubric criterion."}
@@ -97,9 +118,14 @@ def _text(form: FormData, name: str) -> str:
 
 def _labels() -> dict[str, Any]:
     return {
-        "level_labels": LEVEL_LABELS, "role_labels": DELIVERY_ROLE_LABELS, "status_labels": STATUS_LABELS, "lab_labels": LAB_LABELS,
-        "grading_labels": GRADING_LABELS, "roles": [(r.value, DELIVERY_ROLE_LABELS[r]) for r in DeliveryRole],
-        "levels": list(LEVEL_LABELS.items()), "today": clock.today(),
+        "level_labels": LEVEL_LABELS,
+        "role_labels": DELIVERY_ROLE_LABELS,
+        "status_labels": STATUS_LABELS,
+        "lab_labels": LAB_LABELS,
+        "grading_labels": GRADING_LABELS,
+        "roles": [(r.value, DELIVERY_ROLE_LABELS[r]) for r in DeliveryRole],
+        "levels": list(LEVEL_LABELS.items()),
+        "today": clock.today(),
     }
 
 
@@ -126,8 +152,14 @@ def _sparkline(values: list[int], width: int = 140, height: int = 28) -> dict[st
     top = max(values, default=0) or 1
     step = width / max(len(values) - 1, 1)
     points = " ".join(f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
-    return {"points": points, "first": values[0] if values else 0, "last": values[-1] if values else 0, "peak": max(values, default=0),
-            "width": width, "height": height}
+    return {
+        "points": points,
+        "first": values[0] if values else 0,
+        "last": values[-1] if values else 0,
+        "peak": max(values, default=0),
+        "width": width,
+        "height": height,
+    }
 
 
 # --- the partner portal: people and their certifications ---------------------------------------
@@ -135,7 +167,13 @@ def _sparkline(values: list[int], width: int = 140, height: int = 28) -> dict[st
 
 @router.get("/portal/certifications", dependencies=PORTAL_ONLY)
 def portal_certifications(
-    request: Request, session: WebSession, actor: PortalActor, page: PageParams, person: Text = None, role: Text = None, within: Text = None,
+    request: Request,
+    session: WebSession,
+    actor: PortalActor,
+    page: PageParams,
+    person: Text = None,
+    role: Text = None,
+    within: Text = None,
 ) -> Response:
     partner_id = actor.partner_id or 0
     everyone = partner_service.list_people(session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=ALL).items
@@ -157,11 +195,17 @@ def portal_certifications(
     expiring = recert_service.expiring(session, actor, within_days=window, partner_id=partner_id, page=PageRequest(limit=100))  # type: ignore[arg-type]
     context = {
         "partner": partner_service.get_partner(session, actor, partner_id=partner_id),
-        "everyone": everyone, "people": people, "certifications": certifications,
+        "everyone": everyone,
+        "people": people,
+        "certifications": certifications,
         "filters": {"person": person_id, "role": role_filter.value if role_filter else None},
         "filtered": person_id is not None or role_filter is not None,
         "tracks": {t.id: t for t in catalog_service.list_tracks(session, actor, page=ALL).items},
-        "window": window, "windows": WINDOWS, "expiring": expiring, "capacity": _capacity(session, actor, partner_id), **_labels(),
+        "window": window,
+        "windows": WINDOWS,
+        "expiring": expiring,
+        "capacity": _capacity(session, actor, partner_id),
+        **_labels(),
     }
     return render(request, "enablement/portal_certifications.html", context)
 
@@ -213,8 +257,14 @@ def _learning(request: Request, session: Session, actor: Actor, *, person_id: in
     started = [p for p in progress if p.completed_module_ids or p.exam_attempts or p.lab_status is not None or p.certification is not None]
     forms = forms or {}
     context = {
-        "person": person, "started": started, "others": [p for p in progress if p not in started], "tracks": tracks, "forms": forms,
-        "can_record": actor.role in access.RECORDER_ROLES, "can_submit": actor.role in access.SUBMITTER_ROLES, **_labels(),
+        "person": person,
+        "started": started,
+        "others": [p for p in progress if p not in started],
+        "tracks": tracks,
+        "forms": forms,
+        "can_record": actor.role in access.RECORDER_ROLES,
+        "can_submit": actor.role in access.SUBMITTER_ROLES,
+        **_labels(),
     }
     return render(request, "enablement/learning.html", context, status_code=max((s.status for s in forms.values()), default=200))
 
@@ -224,31 +274,57 @@ def _learning(request: Request, session: Session, actor: Actor, *, person_id: in
 
 @router.get(CONSOLE, dependencies=VENDOR_ONLY)
 def catalog(
-    request: Request, session: WebSession, actor: VendorActor, page: PageParams,
-    role: Text = None, level: Text = None, product_line: Text = None, active: Text = None,
+    request: Request,
+    session: WebSession,
+    actor: VendorActor,
+    page: PageParams,
+    role: Text = None,
+    level: Text = None,
+    product_line: Text = None,
+    active: Text = None,
 ) -> Response:
     return _catalog(request, session, actor, page=page, role=role, level=level, product_line=product_line, active=active)
 
 
 def _catalog(
-    request: Request, session: Session, actor: Actor, *, page: PageRequest, role: str | None = None, level: str | None = None,
-    product_line: str | None = None, active: str | None = None, release_form: Submission[Any] | None = None,
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    page: PageRequest,
+    role: str | None = None,
+    level: str | None = None,
+    product_line: str | None = None,
+    active: str | None = None,
+    release_form: Submission[Any] | None = None,
 ) -> Response:
     lines = product_line_service.list_product_lines(session, actor, active=None, page=ALL).items
     filters = {
-        "role": query_choice(role, ROLES), "level": query_choice(level, LEVELS),
-        "product_line": query_choice(product_line, [line.key for line in lines]), "active": query_choice(active, ("yes", "no")),
+        "role": query_choice(role, ROLES),
+        "level": query_choice(level, LEVELS),
+        "product_line": query_choice(product_line, [line.key for line in lines]),
+        "active": query_choice(active, ("yes", "no")),
     }
     tracks = catalog_service.list_tracks(
-        session, actor, delivery_role=DeliveryRole(filters["role"]) if filters["role"] else None,
-        level=Level(filters["level"]) if filters["level"] else None, product_line=filters["product_line"],
-        active=None if filters["active"] is None else filters["active"] == "yes", page=page,
+        session,
+        actor,
+        delivery_role=DeliveryRole(filters["role"]) if filters["role"] else None,
+        level=Level(filters["level"]) if filters["level"] else None,
+        product_line=filters["product_line"],
+        active=None if filters["active"] is None else filters["active"] == "yes",
+        page=page,
     )
     release_form = release_form or Submission(values={"released_on": clock.today().isoformat()})
     context = {
-        "tracks": tracks, "filters": filters, "filtered": any(filters.values()), "lines": [(line.key, line.name) for line in lines],
-        "line_names": {line.key: line.name for line in lines}, "releases": catalog_service.list_releases(session, actor, page=PageRequest(limit=60)),
-        "release_form": release_form, "is_grader": actor.role in access.GRADER_ROLES, **_labels(),
+        "tracks": tracks,
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "lines": [(line.key, line.name) for line in lines],
+        "line_names": {line.key: line.name for line in lines},
+        "releases": catalog_service.list_releases(session, actor, page=PageRequest(limit=60)),
+        "release_form": release_form,
+        "is_grader": actor.role in access.GRADER_ROLES,
+        **_labels(),
     }
     return render(request, "enablement/catalog.html", context, status_code=release_form.status)
 
@@ -347,10 +423,15 @@ def _track_form(request: Request, session: Session, actor: Actor, *, track: Cert
     lines = product_line_service.list_product_lines(session, actor, active=True, page=ALL).items
     others = [t for t in catalog_service.list_tracks(session, actor, page=ALL).items if track is None or t.id != track.id]
     context = {
-        "track": track, "values": submission.values, "errors": submission.errors, "lines": [(line.key, line.name) for line in lines],
+        "track": track,
+        "values": submission.values,
+        "errors": submission.errors,
+        "lines": [(line.key, line.name) for line in lines],
         "prerequisites": [(str(t.id), f"{t.name} ({LEVEL_LABELS.get(t.level, t.level)})") for t in others],
         "gradings": [("evaluator", "Vendor evaluator (rubric)"), ("environment", "Lab environment (signed result)")],
-        "module_rows": _row_count(submission.values, "modules", 5), "rubric_rows": _row_count(submission.values, "lab_rubric", 3), **_labels(),
+        "module_rows": _row_count(submission.values, "modules", 5),
+        "rubric_rows": _row_count(submission.values, "lab_rubric", 3),
+        **_labels(),
     }
     return render(request, "enablement/track_form.html", context, status_code=submission.status)
 
@@ -479,7 +560,11 @@ def console_expiring(request: Request, session: WebSession, actor: VendorActor, 
     window = int(within) if within in {str(w) for w in WINDOWS} else WINDOWS[0]
     only_mine = (mine == "1") if mine is not None else actor.role == Role.CAM
     expiring = recert_service.expiring(
-        session, actor, within_days=window, page=page, cam_user_id=actor.user_id if only_mine else None,  # type: ignore[arg-type]
+        session,
+        actor,
+        within_days=window,
+        page=page,
+        cam_user_id=actor.user_id if only_mine else None,  # type: ignore[arg-type]
     )
     context = {"window": window, "windows": WINDOWS, "expiring": expiring, "only_mine": only_mine, **_labels()}
     return render(request, "enablement/expiring.html", context)

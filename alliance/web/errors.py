@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from urllib.parse import quote
 
@@ -16,13 +17,26 @@ from alliance.web.deps import NoPortalForVendor, web_actor
 
 logger = logging.getLogger("alliance.web")
 
-TITLES = {400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 409: "Conflict", 422: "Check your input", 429: "Too many attempts", 500: "Something went wrong", 503: "Temporarily unavailable"}
+TITLES = {
+    400: "Bad request",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Conflict",
+    422: "Check your input",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    503: "Temporarily unavailable",
+}
 
 
 def _page(request: Request, status: int, message: str, details: list[dict[str, str]] | None = None) -> Response:
     from alliance.web.templating import render
 
-    return render(request, "errors/error.html", {"status": status, "title": TITLES.get(status, "Error"), "message": message, "details": details or []}, status_code=status)
+    return render(
+        request, "errors/error.html", {"status": status, "title": TITLES.get(status, "Error"), "message": message, "details": details or []}, status_code=status
+    )
 
 
 def alliance_error_page(request: Request, exc: Exception) -> Response:
@@ -50,10 +64,8 @@ def http_error_page(request: Request, exc: Exception) -> Response:
 def _identify(request: Request) -> None:
     """No route ran for an unknown URL, so nobody loaded the user: do it for the page's top bar."""
     if getattr(request.state, "actor", None) is None and "session" in request.scope:
-        try:
+        with contextlib.suppress(NotAuthenticated):
             web_actor(request, request.app.state.database)
-        except NotAuthenticated:
-            pass
 
 
 def integrity_error_page(request: Request, exc: Exception) -> Response:

@@ -24,7 +24,7 @@ R = TypeVar("R")
 def form_values(form: FormData, *, list_fields: tuple[str, ...] = (), bool_fields: tuple[str, ...] = (), optional: bool = False) -> dict[str, Any]:
     """Plain dict from a submitted form: blank inputs dropped (or None for updates), lists split."""
     values: dict[str, Any] = {}
-    for key in form.keys():
+    for key in form:
         if key == "csrf_token" or key in bool_fields:
             continue
         if key in list_fields:
@@ -62,7 +62,7 @@ FormBody = Annotated[FormData, Depends(submitted_form)]
 
 def echo(form: FormData, *, list_fields: tuple[str, ...] = ()) -> dict[str, Any]:
     """What the user typed, to put back into a re-rendered form."""
-    values: dict[str, Any] = {key: str(form.get(key, "")) for key in form.keys() if key != "csrf_token"}
+    values: dict[str, Any] = {key: str(form.get(key, "")) for key in form if key != "csrf_token"}
     for key in list_fields:
         values[key] = [str(v) for v in form.getlist(key) if str(v)]
     return values

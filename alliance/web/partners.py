@@ -29,8 +29,18 @@ router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
 Text = Annotated[str | None, Query(max_length=100)]
 LIST_FIELDS = ("regions", "territories", "verticals", "specialties")
 SCALAR_FIELDS = (
-    "legal_name", "display_name", "website", "partner_type", "si_subtype", "hq_country",
-    "consultant_headcount", "enrolled_on", "status", "program_id", "tier_id", "cam_user_id",
+    "legal_name",
+    "display_name",
+    "website",
+    "partner_type",
+    "si_subtype",
+    "hq_country",
+    "consultant_headcount",
+    "enrolled_on",
+    "status",
+    "program_id",
+    "tier_id",
+    "cam_user_id",
 )
 
 
@@ -124,9 +134,7 @@ def render_profile(
     partner = partner_service.get_partner(session, actor, partner_id=partner_id)
     context = {
         "partner": partner,
-        "people": partner_service.list_people(
-            session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=people_page
-        ),
+        "people": partner_service.list_people(session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=people_page),
         "sponsors": partner_service.list_sponsors(session, actor, partner_id=partner_id),
         "cam": partner_service.cam_contact(session, actor, partner_id=partner_id),
         "vendor_users": identity_service.vendor_users(session),

@@ -97,9 +97,7 @@ def _people_page(request: Request, session: Session, actor: Actor, submission: S
     partner_id = _partner_id(actor)
     context = {
         "partner": partner_service.get_partner(session, actor, partner_id=partner_id),
-        "people": partner_service.list_people(
-            session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=page
-        ),
+        "people": partner_service.list_people(session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=page),
         "person_form": submission,
     }
     return render(request, "portal/people.html", context, status_code=submission.status)
@@ -122,7 +120,9 @@ def update_person(request: Request, person_id: IdPath, session: WebSession, acto
         flash(request, f"{submission.result.name} was updated.")
         return RedirectResponse("/portal/people", status_code=303)
     person = partner_service.get_person(session, actor, person_id=person_id)
-    return render(request, "portal/person_form.html", {"person": person, "values": submission.values, "errors": submission.errors}, status_code=submission.status)
+    return render(
+        request, "portal/person_form.html", {"person": person, "values": submission.values, "errors": submission.errors}, status_code=submission.status
+    )
 
 
 @router.post("/people/{person_id}/remove")

@@ -22,8 +22,15 @@ from alliance.web.templating import render
 router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
 
 TIER_FIELDS = (
-    "name", "deal_protection_days", "project_protection_days", "influence_protection_days",
-    "mdf_allocation", "discount_percent", "cosell_priority", "asset_access_level", "criteria_mode",
+    "name",
+    "deal_protection_days",
+    "project_protection_days",
+    "influence_protection_days",
+    "mdf_allocation",
+    "discount_percent",
+    "cosell_priority",
+    "asset_access_level",
+    "criteria_mode",
 )
 CRITERION_KEY = re.compile(r"^criteria-(\d{1,3})-(metric|comparison|threshold)$")
 BLANK_ROWS = 2
@@ -77,7 +84,7 @@ def update_settings(request: Request, program_id: IdPath, session: WebSession, a
 def _submitted_ladder(form: FormData) -> list[dict[str, Any]]:
     """Ladder rows in form order; a row without a name is removed (or unused)."""
     rows: dict[int, dict[str, Any]] = {}
-    for key in form.keys():
+    for key in form:
         match = LADDER_KEY.match(key)
         if match:
             row = rows.setdefault(int(match[1]), {"name": "", "days": "", "deciders": []})
@@ -94,7 +101,7 @@ def _settings_values(program: Program) -> dict[str, Any]:
 
 
 def _settings_form(request: Request, program: Program, submission: Submission[Any]) -> Response:
-    rows = list(submission.values.get("dispute_ladder", [])) + [{"name": "", "days": "", "deciders": []}]
+    rows = [*list(submission.values.get("dispute_ladder", [])), {"name": "", "days": "", "deciders": []}]
     context = {"program": program, "values": submission.values, "errors": submission.errors, "rows": rows, "decider_choices": DECIDER_CHOICES}
     return render(request, "programs/settings_form.html", context, status_code=submission.status)
 
@@ -124,7 +131,7 @@ def update_tier(request: Request, tier_id: IdPath, session: WebSession, actor: V
 def _submitted_rows(form: FormData) -> list[dict[str, str]]:
     """Criterion rows in form order; a row without a metric is a removed (or unused) row."""
     rows: dict[int, dict[str, str]] = {}
-    for key in form.keys():
+    for key in form:
         match = CRITERION_KEY.match(key)
         if match:
             rows.setdefault(int(match[1]), {"metric": "", "comparison": "", "threshold": ""})[match[2]] = str(form.get(key, "")).strip()

@@ -67,7 +67,9 @@ VENDOR_ONLY = [Depends(vendor_actor)]
 Text = Annotated[str | None, Query(max_length=100)]
 KINDS = tuple(k.value for k in RegistrationKind)
 SCHEMAS: dict[str, type[DealCreate | ProjectCreate | InfluenceCreate]] = {
-    RegistrationKind.DEAL: DealCreate, RegistrationKind.PROJECT: ProjectCreate, RegistrationKind.INFLUENCE: InfluenceCreate,
+    RegistrationKind.DEAL: DealCreate,
+    RegistrationKind.PROJECT: ProjectCreate,
+    RegistrationKind.INFLUENCE: InfluenceCreate,
 }
 # Repeated rows of the project and influence forms: (list field, its columns); blank rows are ignored.
 ROWS = {"phases": ("name", "starts_on", "ends_on"), "evidence": ("kind", "on", "description")}
@@ -86,22 +88,48 @@ EMPTY_LIST = {
 
 KIND_LABELS = {"deal": "Deal", "project": "Project", "influence": "Architecture influence"}
 STATUS_LABELS = {
-    "draft": "Draft", "submitted": "Submitted", "in_review": "In review", "info_requested": "Info requested", "approved": "Approved",
-    "rejected": "Rejected", "won": "Won", "lost": "Lost", "expired": "Expired", "withdrawn": "Withdrawn",
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "in_review": "In review",
+    "info_requested": "Info requested",
+    "approved": "Approved",
+    "rejected": "Rejected",
+    "won": "Won",
+    "lost": "Lost",
+    "expired": "Expired",
+    "withdrawn": "Withdrawn",
 }
 EVENT_LABELS = {
-    "created": "Created", "updated": "Edited", "submit": "Submitted", "withdraw": "Withdrawn", "start_review": "Review started",
-    "request_info": "More information requested", "approve": "Approved", "reject": "Rejected", "mark_won": "Marked won",
-    "mark_lost": "Marked lost", "expire": "Protection expired", "extension_requested": "Extension requested",
-    "extension_approved": "Extension approved", "extension_rejected": "Extension declined",
+    "created": "Created",
+    "updated": "Edited",
+    "submit": "Submitted",
+    "withdraw": "Withdrawn",
+    "start_review": "Review started",
+    "request_info": "More information requested",
+    "approve": "Approved",
+    "reject": "Rejected",
+    "mark_won": "Marked won",
+    "mark_lost": "Marked lost",
+    "expire": "Protection expired",
+    "extension_requested": "Extension requested",
+    "extension_approved": "Extension approved",
+    "extension_rejected": "Extension declined",
 }
 ACTION_LABELS = {
-    "submit": "Submit for review", "withdraw": "Withdraw", "mark_lost": "Mark lost", "start_review": "Start review",
-    "request_info": "Request info", "approve": "Approve", "reject": "Reject",
+    "submit": "Submit for review",
+    "withdraw": "Withdraw",
+    "mark_lost": "Mark lost",
+    "start_review": "Start review",
+    "request_info": "Request info",
+    "approve": "Approve",
+    "reject": "Reject",
 }
 CONFLICT_LABELS = {
-    "same_kind_overlap": "Overlapping registration", "influence_holds": "Influence holds", "cross_kind_overlap": "Other kind overlaps",
-    "vendor_direct": "Vendor-direct account", "si_protected": "SI-protected account",
+    "same_kind_overlap": "Overlapping registration",
+    "influence_holds": "Influence holds",
+    "cross_kind_overlap": "Other kind overlaps",
+    "vendor_direct": "Vendor-direct account",
+    "si_protected": "SI-protected account",
 }
 VOCABULARY = {
     "kinds": list(KIND_LABELS.items()),
@@ -118,8 +146,13 @@ def _text(form: FormData, name: str) -> str:
 
 def _template_context() -> dict[str, Any]:
     return {
-        "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "event_labels": EVENT_LABELS, "action_labels": ACTION_LABELS,
-        "conflict_labels": CONFLICT_LABELS, "vocab": VOCABULARY, "today": clock.today(),
+        "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+        "event_labels": EVENT_LABELS,
+        "action_labels": ACTION_LABELS,
+        "conflict_labels": CONFLICT_LABELS,
+        "vocab": VOCABULARY,
+        "today": clock.today(),
     }
 
 
@@ -278,9 +311,13 @@ def _stored_values(registration: Registration) -> dict[str, Any]:
     """A stored registration as the strings its form shows."""
     details = dict(registration.details or {})
     values: dict[str, Any] = {
-        "title": registration.title, "customer.name": registration.customer_name, "customer.website": registration.customer_website or "",
-        "customer.country": registration.customer_country or "", "customer.customer_id": str(registration.customer_id or ""),
-        "product_lines": registration.product_lines, "currency": registration.currency,
+        "title": registration.title,
+        "customer.name": registration.customer_name,
+        "customer.website": registration.customer_website or "",
+        "customer.country": registration.customer_country or "",
+        "customer.customer_id": str(registration.customer_id or ""),
+        "product_lines": registration.product_lines,
+        "currency": registration.currency,
         "amount": "" if registration.amount is None else str(registration.amount),
         "transacting_partner_id": "" if registration.transacting_partner_id in (None, registration.partner_id) else str(registration.transacting_partner_id),
     }
@@ -392,9 +429,7 @@ def review_queue(request: Request, session: WebSession, actor: VendorActor, page
     return _queue(request, session, actor, page=page, mine=mine == "1")
 
 
-def _queue(
-    request: Request, session: Session, actor: Actor, *, page: PageRequest, mine: bool, forms: dict[str, Submission[Any]] | None = None
-) -> Response:
+def _queue(request: Request, session: Session, actor: Actor, *, page: PageRequest, mine: bool, forms: dict[str, Submission[Any]] | None = None) -> Response:
     queue = registration_service.review_queue(session, actor, page=page, cam_user_id=actor.user_id if mine else None)
     forms = forms or {}
     context = {
@@ -493,7 +528,12 @@ def console_mark_won(request: Request, registration_id: IdPath, session: WebSess
 
     def won(data: WonRequest) -> Registration:
         return registration_service.mark_won(
-            session, actor, registration_id=registration_id, booked_amount=data.booked_amount, closed_on=data.closed_on, reason=data.reason,
+            session,
+            actor,
+            registration_id=registration_id,
+            booked_amount=data.booked_amount,
+            closed_on=data.closed_on,
+            reason=data.reason,
             vendor_transacted=data.vendor_transacted,
         )
 

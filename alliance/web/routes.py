@@ -33,8 +33,24 @@ from alliance.web.deps import WebActor, verify_csrf, web_actor
 STATIC_DIR = Path(__file__).parent / "static"
 # The console and portal page modules, all mounted behind login; tests walk them for isolation checks.
 PAGE_MODULES = (
-    console, partners, contacts, programs, audit, portal, customers, registrations, attribution, enablement, tiers,
-    cosell, cosell_plans, cosell_engagements, cosell_disputes, cosell_consents, cosell_routing, cosell_report,
+    console,
+    partners,
+    contacts,
+    programs,
+    audit,
+    portal,
+    customers,
+    registrations,
+    attribution,
+    enablement,
+    tiers,
+    cosell,
+    cosell_plans,
+    cosell_engagements,
+    cosell_disputes,
+    cosell_consents,
+    cosell_routing,
+    cosell_report,
 )
 
 

@@ -109,8 +109,14 @@ def gap_row(gap: Gap) -> GapRow:
     else:
         percent = 100 if gap.met else 0
     return GapRow(
-        label=gap.label, words=gap.words.removesuffix(f" {NO_DATA_NOTE}"), met=gap.met, no_data=gap.no_data, value=format_amount(gap.value, gap.unit),
-        threshold=format_amount(gap.threshold, gap.unit), comparison=gap.comparison, percent=max(0, percent),
+        label=gap.label,
+        words=gap.words.removesuffix(f" {NO_DATA_NOTE}"),
+        met=gap.met,
+        no_data=gap.no_data,
+        value=format_amount(gap.value, gap.unit),
+        threshold=format_amount(gap.threshold, gap.unit),
+        comparison=gap.comparison,
+        percent=max(0, percent),
     )
 
 
@@ -206,4 +212,3 @@ def decision_message(view: tier_service.RecommendationView, tiers: dict[int, Any
         tier = tiers.get(r.recommended_tier_id) if r.recommended_tier_id else None
         return f"{action} accepted: {name} is now {tier.name if tier else 'without a tier'}."
     return f"{action} rejected: {name} keeps its tier."
-

@@ -126,10 +126,16 @@ class TestCreatePartner:
 
 class TestUpdatePartner:
     def test_cam_updates_profile_and_audit_records_change(self, client, world):
-        response = client.patch(f"/api/v1/partners/{world.a.id}", headers=world.headers("cam"), json={"consultant_headcount": 200, "regions": ["NA", "LATAM"], "reason": "QBR update"})
+        response = client.patch(
+            f"/api/v1/partners/{world.a.id}",
+            headers=world.headers("cam"),
+            json={"consultant_headcount": 200, "regions": ["NA", "LATAM"], "reason": "QBR update"},
+        )
         assert response.status_code == 200, response.text
         assert response.json()["regions"] == ["NA", "LATAM"]
-        event = client.get(f"/api/v1/audit/events?entity_type=partner&entity_id={world.a.id}&action=partner.updated", headers=world.headers("admin")).json()["items"][0]
+        event = client.get(f"/api/v1/audit/events?entity_type=partner&entity_id={world.a.id}&action=partner.updated", headers=world.headers("admin")).json()[
+            "items"
+        ][0]
         assert event["before"] == {"consultant_headcount": 180, "regions": ["NA"]}
         assert event["after"] == {"consultant_headcount": 200, "regions": ["NA", "LATAM"]}
         assert event["reason"] == "QBR update"
@@ -139,7 +145,9 @@ class TestUpdatePartner:
         assert client.patch(f"/api/v1/partners/{world.a.id}", headers=world.headers("cam"), json={"tier_id": gold}).status_code == 403
         response = client.patch(f"/api/v1/partners/{world.a.id}", headers=world.headers("admin"), json={"tier_id": gold, "reason": "met criteria"})
         assert response.status_code == 200 and response.json()["tier"]["key"] == "gold"
-        actions = [e["action"] for e in client.get(f"/api/v1/audit/events?entity_id={world.a.id}&entity_type=partner", headers=world.headers("admin")).json()["items"]]
+        actions = [
+            e["action"] for e in client.get(f"/api/v1/audit/events?entity_id={world.a.id}&entity_type=partner", headers=world.headers("admin")).json()["items"]
+        ]
         assert "partner.tier_changed" in actions
 
     def test_tier_of_other_program_refused(self, client, world):

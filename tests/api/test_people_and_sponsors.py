@@ -24,7 +24,9 @@ class TestPeople:
         assert updated.status_code == 200 and updated.json()["delivery_role"] == "solution_architect"
         assert client.delete(f"/api/v1/people/{person['id']}", headers=headers).status_code == 204
         assert client.get(f"/api/v1/people/{person['id']}", headers=headers).status_code == 404
-        actions = [e["action"] for e in client.get(f"/api/v1/audit/events?entity_type=person&entity_id={person['id']}", headers=world.headers("admin")).json()["items"]]
+        actions = [
+            e["action"] for e in client.get(f"/api/v1/audit/events?entity_type=person&entity_id={person['id']}", headers=world.headers("admin")).json()["items"]
+        ]
         assert actions == ["person.removed", "person.updated", "person.added"]
 
     def test_duplicate_email_is_conflict(self, client, world):
@@ -62,7 +64,9 @@ class TestSponsors:
 
     def test_vendor_sponsor_must_be_vendor_user(self, client, world):
         headers = world.headers("admin")
-        ok = client.post(f"/api/v1/partners/{world.a.id}/sponsors", headers=headers, json={"side": "vendor", "name": "Evan Exec", "user_id": world.users["executive"]})
+        ok = client.post(
+            f"/api/v1/partners/{world.a.id}/sponsors", headers=headers, json={"side": "vendor", "name": "Evan Exec", "user_id": world.users["executive"]}
+        )
         assert ok.status_code == 201
         bad = client.post(f"/api/v1/partners/{world.a.id}/sponsors", headers=headers, json={"side": "vendor", "name": "X", "user_id": world.users["a_admin"]})
         assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "user_id"

@@ -8,8 +8,13 @@ class TestPrograms:
         programs = client.get("/api/v1/programs", headers=world.headers("a_user")).json()["items"]
         kinds = {(p["partner_type"], p["si_subtype"]) for p in programs}
         assert kinds == {
-            ("systems_integrator", "gsi"), ("systems_integrator", "regional"), ("systems_integrator", "vertical"),
-            ("systems_integrator", "technology"), ("reseller", None), ("msp", None), ("distributor", None),
+            ("systems_integrator", "gsi"),
+            ("systems_integrator", "regional"),
+            ("systems_integrator", "vertical"),
+            ("systems_integrator", "technology"),
+            ("reseller", None),
+            ("msp", None),
+            ("distributor", None),
         }
 
     def test_si_programs_weigh_delivery_capacity_resellers_weigh_revenue(self, client, world):
@@ -38,7 +43,8 @@ class TestPrograms:
         program = client.get(url, headers=world.headers("admin")).json()
         assert program["downgrade_grace_days"] == 90
         assert [(level["name"], level["days"], level["deciders"]) for level in program["dispute_ladder"]] == [
-            ("CAM and PS lead", 5, ["cam", "ps_lead", "program_admin"]), ("Channel director", 5, ["program_admin"]),
+            ("CAM and PS lead", 5, ["cam", "ps_lead", "program_admin"]),
+            ("Channel director", 5, ["program_admin"]),
             ("VP channel", 10, ["executive", "program_admin"]),
         ]
         ladder = [{"name": "Account team", "days": 3, "deciders": ["cam", "cam", "ps_lead"]}, {"name": "VP channel", "days": 10, "deciders": ["executive"]}]
@@ -82,7 +88,10 @@ class TestUpdateTier:
         body = {
             "deal_protection_days": 120,
             "criteria_mode": "any",
-            "criteria": [{"metric": "certified.solution_architect.professional", "comparison": ">=", "threshold": 3}, {"metric": "won_projects_12m", "threshold": 2}],
+            "criteria": [
+                {"metric": "certified.solution_architect.professional", "comparison": ">=", "threshold": 3},
+                {"metric": "won_projects_12m", "threshold": 2},
+            ],
             "reason": "FY27 program refresh",
         }
         response = client.patch(f"/api/v1/tiers/{tier_id}", headers=world.headers("admin"), json=body)
@@ -97,7 +106,10 @@ class TestUpdateTier:
     def test_unknown_metric_named_with_suggestion(self, client, world):
         tier_id = world.tier_ids["si-regional/silver"]
         before = client.get(f"/api/v1/tiers/{tier_id}", headers=world.headers("admin")).json()
-        body = {"deal_protection_days": 10, "criteria": [{"metric": "won_projects_12m", "threshold": 1}, {"metric": "certified.solution_architekt", "threshold": 2}]}
+        body = {
+            "deal_protection_days": 10,
+            "criteria": [{"metric": "won_projects_12m", "threshold": 1}, {"metric": "certified.solution_architekt", "threshold": 2}],
+        }
         response = client.patch(f"/api/v1/tiers/{tier_id}", headers=world.headers("admin"), json=body)
         assert response.status_code == 422
         detail = response.json()["error"]["details"][0]

@@ -12,7 +12,11 @@ class TestMe:
 
 class TestUsers:
     def test_admin_creates_vendor_user(self, client, world):
-        response = client.post("/api/v1/users", headers=world.headers("admin"), json={"email": "New.Cam@Vendor.example", "name": "New Cam", "role": "cam", "password": "long-enough-pw"})
+        response = client.post(
+            "/api/v1/users",
+            headers=world.headers("admin"),
+            json={"email": "New.Cam@Vendor.example", "name": "New Cam", "role": "cam", "password": "long-enough-pw"},
+        )
         assert response.status_code == 201, response.text
         assert response.json()["email"] == "new.cam@vendor.example"
 

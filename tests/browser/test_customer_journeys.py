@@ -147,10 +147,20 @@ def test_capture_customer_pages(page, login, world, db, tmp_path):
             ).id
             for n, w, c, i, b, x in rows
         ]
-        customer_service.change_customer_ownership(session, operator, customer_id=ids[1], change=OwnershipChange(
-            status=Ownership.SI_PROTECTED, owning_partner_id=world.a.id, protected_until=clock.today() + timedelta(days=120), reason="Northwind sourced the pursuit"))
-        customer_service.change_customer_ownership(session, operator, customer_id=ids[4], change=OwnershipChange(
-            status=Ownership.VENDOR_DIRECT, reason="Strategic account"))
+        customer_service.change_customer_ownership(
+            session,
+            operator,
+            customer_id=ids[1],
+            change=OwnershipChange(
+                status=Ownership.SI_PROTECTED,
+                owning_partner_id=world.a.id,
+                protected_until=clock.today() + timedelta(days=120),
+                reason="Northwind sourced the pursuit",
+            ),
+        )
+        customer_service.change_customer_ownership(
+            session, operator, customer_id=ids[4], change=OwnershipChange(status=Ownership.VENDOR_DIRECT, reason="Strategic account")
+        )
     login("admin")
     page.goto("/console/customers")
     page.screenshot(path=str(out / "console-customers.png"), full_page=True)

@@ -1,6 +1,6 @@
 """Key pages render in a real browser; with ALLIANCE_SCREENSHOTS_DIR set the shots refresh the docs:
 
-    ALLIANCE_SCREENSHOTS_DIR=docs/screenshots .venv/bin/pytest -q --browser tests/browser/test_screenshots.py
+ALLIANCE_SCREENSHOTS_DIR=docs/screenshots .venv/bin/pytest -q --browser tests/browser/test_screenshots.py
 """
 
 from __future__ import annotations
@@ -38,13 +38,27 @@ def showcase(db, world):  # type: ignore[no-untyped-def]
                 session,
                 operator,
                 data=PartnerCreate(
-                    legal_name=f"{name} Ltd", display_name=name, partner_type=kind, si_subtype=subtype, hq_country=country, regions=regions,
-                    consultant_headcount=headcount, status=status, enrolled_on=date(2022, 1 + index, 1 + 3 * index),
+                    legal_name=f"{name} Ltd",
+                    display_name=name,
+                    partner_type=kind,
+                    si_subtype=subtype,
+                    hq_country=country,
+                    regions=regions,
+                    consultant_headcount=headcount,
+                    status=status,
+                    enrolled_on=date(2022, 1 + index, 1 + 3 * index),
                     cam_user_id=world.users["cam" if index % 2 else "cam2"],
                 ),
             )
-            partner_service.add_person(session, operator, partner_id=partner.id, data=PersonCreate(name=f"Lead {index}", email=f"lead{index}@p{index}.example", delivery_role=DeliveryRole.PRACTICE_LEAD))
-        partner_service.update_partner(session, operator, partner_id=world.a.id, data=PartnerUpdate(consultant_headcount=215, enrolled_on=date(2021, 6, 1), reason="Annual partner review"))
+            partner_service.add_person(
+                session,
+                operator,
+                partner_id=partner.id,
+                data=PersonCreate(name=f"Lead {index}", email=f"lead{index}@p{index}.example", delivery_role=DeliveryRole.PRACTICE_LEAD),
+            )
+        partner_service.update_partner(
+            session, operator, partner_id=world.a.id, data=PartnerUpdate(consultant_headcount=215, enrolled_on=date(2021, 6, 1), reason="Annual partner review")
+        )
     return world
 
 
@@ -80,8 +94,10 @@ def test_capture_cosell_pages(page, login, world, db, tmp_path):
     out.mkdir(parents=True, exist_ok=True)
     login("admin")
     shots = {
-        "console-cosell-queue.png": "/console/cosell", "console-cosell-routing.png": "/console/cosell/routing",
-        "console-cosell-report.png": "/console/cosell/report?group_by=partner", "console-codelivery-plan.png": f"/console/cosell/plans/{built['plan_id']}",
+        "console-cosell-queue.png": "/console/cosell",
+        "console-cosell-routing.png": "/console/cosell/routing",
+        "console-cosell-report.png": "/console/cosell/report?group_by=partner",
+        "console-codelivery-plan.png": f"/console/cosell/plans/{built['plan_id']}",
         "console-disputes.png": "/console/disputes",
     }
     for name, url in shots.items():

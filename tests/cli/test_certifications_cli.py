@@ -44,7 +44,8 @@ class TestImport:
         assert "Imported lms.csv: 4 rows; 3 inserted (1 module, 1 exam, 1 certification), 0 unchanged, 1 rejected; 0 certifications awarded" in output
         assert "rows/s" in output
         assert list(csv.reader(rejects.open(encoding="utf-8"))) == [
-            ["line", "external_ref", "field", "problem"], ["4", "EX-2", "person_email", "no person with email nobody@a.example"],
+            ["line", "external_ref", "field", "problem"],
+            ["4", "EX-2", "person_email", "no person with email nobody@a.example"],
         ]
         again = runner.invoke(app, ["certifications", "import", str(path)])
         assert "0 inserted, 3 unchanged, 1 rejected" in flat(again.output)

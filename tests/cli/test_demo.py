@@ -94,8 +94,13 @@ class TestDemo:
     def test_prints_the_url_and_demo_logins(self, demo_db: tuple[str, Result]) -> None:
         _, result = demo_db
         for expected in (
-            "admin@vendor.example", "cam@vendor.example", "auditor@vendor.example", "dana.whitfield@harborbridge.example",
-            "marcus.lee@harborbridge.example", DEMO_PASSWORD, "http://127.0.0.1:8000/login",
+            "admin@vendor.example",
+            "cam@vendor.example",
+            "auditor@vendor.example",
+            "dana.whitfield@harborbridge.example",
+            "marcus.lee@harborbridge.example",
+            DEMO_PASSWORD,
+            "http://127.0.0.1:8000/login",
         ):
             assert expected in result.output
 
@@ -105,7 +110,9 @@ class TestDemo:
         try:
             with database.session_scope(PartnerScope.system(reason="test login")) as session:
                 for email in ("admin@vendor.example", "dana.whitfield@harborbridge.example"):
-                    user = identity_service.authenticate(session, email=email, password=DEMO_PASSWORD, client=None, max_failures=5, window=timedelta(minutes=15))
+                    user = identity_service.authenticate(
+                        session, email=email, password=DEMO_PASSWORD, client=None, max_failures=5, window=timedelta(minutes=15)
+                    )
                     assert user is not None and user.email == email
         finally:
             database.dispose()
@@ -115,7 +122,10 @@ class TestDemo:
         before = query(url, "SELECT (SELECT COUNT(*) FROM partners), (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM users WHERE last_login_at IS NULL)")
         result = invoke("demo", "--no-serve", "--seed", "7")
         assert "already has 60 partners" in said(result) and "admin@vendor.example" in result.output
-        assert query(url, "SELECT (SELECT COUNT(*) FROM partners), (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM users WHERE last_login_at IS NULL)") == before
+        assert (
+            query(url, "SELECT (SELECT COUNT(*) FROM partners), (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM users WHERE last_login_at IS NULL)")
+            == before
+        )
 
     def test_audit_trail_verifies(self, demo_db: tuple[str, Result]) -> None:
         url, _ = demo_db

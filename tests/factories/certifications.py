@@ -26,15 +26,35 @@ def ensure_product_lines(session: Session) -> None:
 
 
 def make_track(
-    session: Session, key: str, *, role: str = "solution_architect", level: str = "associate", product_line: str = "data-platform",
-    version: str = "8", behind: int | None = None, within: int | None = None, validity: int = 730, lab: bool = False,
-    modules: tuple[str, ...] = ("m1", "m2"), pass_mark: int = 70,
+    session: Session,
+    key: str,
+    *,
+    role: str = "solution_architect",
+    level: str = "associate",
+    product_line: str = "data-platform",
+    version: str = "8",
+    behind: int | None = None,
+    within: int | None = None,
+    validity: int = 730,
+    lab: bool = False,
+    modules: tuple[str, ...] = ("m1", "m2"),
+    pass_mark: int = 70,
 ) -> CertificationTrack:
     ensure_product_lines(session)
     track = CertificationTrack(
-        key=key, name=f"{key} track", delivery_role=role, level=level, product_line=product_line, product_version=version,
-        validity_days=validity, exam_pass_mark=pass_mark, recert_versions_behind=behind, recert_within_days=within,
-        lab_grading="evaluator" if lab else None, lab_rubric=[], lab_pass_mark=70 if lab else None,
+        key=key,
+        name=f"{key} track",
+        delivery_role=role,
+        level=level,
+        product_line=product_line,
+        product_version=version,
+        validity_days=validity,
+        exam_pass_mark=pass_mark,
+        recert_versions_behind=behind,
+        recert_within_days=within,
+        lab_grading="evaluator" if lab else None,
+        lab_rubric=[],
+        lab_pass_mark=70 if lab else None,
     )
     session.add(track)
     session.flush()
@@ -52,12 +72,25 @@ def make_release(session: Session, version: str, released_on: date, *, product_l
 
 
 def make_cert(
-    session: Session, *, person_id: int, partner_id: int, track_id: int, issued_on: date, expires_on: date | None = None,
-    status: str = CertificationStatus.ACTIVE, **extra: Any,
+    session: Session,
+    *,
+    person_id: int,
+    partner_id: int,
+    track_id: int,
+    issued_on: date,
+    expires_on: date | None = None,
+    status: str = CertificationStatus.ACTIVE,
+    **extra: Any,
 ) -> Certification:
     cert = Certification(
-        person_id=person_id, partner_id=partner_id, track_id=track_id, status=status, issued_on=issued_on,
-        expires_on=expires_on or issued_on + timedelta(days=730), source=Source.PORTAL, **extra,
+        person_id=person_id,
+        partner_id=partner_id,
+        track_id=track_id,
+        status=status,
+        issued_on=issued_on,
+        expires_on=expires_on or issued_on + timedelta(days=730),
+        source=Source.PORTAL,
+        **extra,
     )
     session.add(cert)
     session.flush()
@@ -73,8 +106,12 @@ def build_certifications(db: Database, world: Any) -> dict[str, int]:
         today = clock.today()
         for key, fixture in (("a", world.a), ("b", world.b)):
             cert = make_cert(
-                session, person_id=fixture.person_ids[0], partner_id=fixture.id, track_id=track.id,
-                issued_on=today - timedelta(days=700), expires_on=today + timedelta(days=20),
+                session,
+                person_id=fixture.person_ids[0],
+                partner_id=fixture.id,
+                track_id=track.id,
+                issued_on=today - timedelta(days=700),
+                expires_on=today + timedelta(days=20),
             )
             ids[key] = cert.id
         ids["track_id"] = track.id

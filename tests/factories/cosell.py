@@ -14,10 +14,17 @@ from alliance.kit import clock
 def project_input(title: str, customer: str) -> dict[str, object]:
     start = clock.today() + timedelta(days=30)
     return {
-        "kind": "project", "title": title, "customer": {"name": customer, "country": "US"}, "product_lines": ["analytics"],
-        "amount": "450000.00", "project_name": title, "scope_description": "Data platform build-out",
+        "kind": "project",
+        "title": title,
+        "customer": {"name": customer, "country": "US"},
+        "product_lines": ["analytics"],
+        "amount": "450000.00",
+        "project_name": title,
+        "scope_description": "Data platform build-out",
         "phases": [{"name": "Build", "starts_on": start.isoformat(), "ends_on": (start + timedelta(days=90)).isoformat()}],
-        "delivery_starts_on": start.isoformat(), "delivery_ends_on": (start + timedelta(days=120)).isoformat(), "submit": True,
+        "delivery_starts_on": start.isoformat(),
+        "delivery_ends_on": (start + timedelta(days=120)).isoformat(),
+        "submit": True,
     }
 
 
@@ -35,11 +42,15 @@ def build_cosell(db: Database, world: Any) -> dict[str, dict[str, int]]:
         user = Actor(user_id=fixture.user_id, role=Role.PARTNER_USER, partner_id=fixture.id, label=world.emails[f"{key}_user"])
         admin = Actor(user_id=fixture.admin_user_id, role=Role.PARTNER_ADMIN, partner_id=fixture.id, label=world.emails[f"{key}_admin"])
         with db.session_scope(scope_for(user)) as session:
-            registration = registration_service.create_registration(session, user, data=REGISTRATION_CREATE.validate_python(project_input(f"{key.upper()} project", customer)))
+            registration = registration_service.create_registration(
+                session, user, data=REGISTRATION_CREATE.validate_python(project_input(f"{key.upper()} project", customer))
+            )
             registration_id, customer_id = registration.id, registration.customer_id
         with db.session_scope(scope_for(admin)) as session:
             version = plan_service.propose_plan(
-                session, admin, registration_id=registration_id,
+                session,
+                admin,
+                registration_id=registration_id,
                 activities=[PlanActivityInput(activity="implementation", lead="si"), PlanActivityInput(activity="training", lead="joint")],
             )
             plan_id, version_id = version.plan_id, version.id
@@ -48,7 +59,11 @@ def build_cosell(db: Database, world: Any) -> dict[str, dict[str, int]]:
             data = ResourceRequestCreate(request_type="poc_support", needed_by=clock.today() + timedelta(days=20), description="PoC support")
             request_id = request_service.create_request(session, user, registration_id=registration_id, data=data).request.id
         found[key] = {
-            "registration_id": registration_id, "customer_id": customer_id or 0, "plan_id": plan_id, "version_id": version_id,
-            "activity_id": activity_id, "request_id": request_id,
+            "registration_id": registration_id,
+            "customer_id": customer_id or 0,
+            "plan_id": plan_id,
+            "version_id": version_id,
+            "activity_id": activity_id,
+            "request_id": request_id,
         }
     return found

@@ -68,8 +68,14 @@ def agreed_plan(db: Database, account: ProtectedAccount, **leads: str) -> tuple[
         session.flush()
         now = clock.now()
         version = PlanVersion(
-            partner_id=account.partner_id, plan_id=plan.id, number=1, status=PlanVersionStatus.AGREED, proposed_by_side=Side.PARTNER, proposed_at=now,
-            partner_signed_at=now, vendor_signed_at=now,
+            partner_id=account.partner_id,
+            plan_id=plan.id,
+            number=1,
+            status=PlanVersionStatus.AGREED,
+            proposed_by_side=Side.PARTNER,
+            proposed_at=now,
+            partner_signed_at=now,
+            vendor_signed_at=now,
         )
         version.activities = [
             PlanActivity(partner_id=account.partner_id, position=position, activity=Activity(activity), lead=Lead(lead))
@@ -105,13 +111,20 @@ def build_roe_records(db: Database, world: World) -> dict[str, int]:
             ).id
         with db.session_scope(scope_for(admin)) as session:
             staffed = PsEngagementCreate(
-                customer_id=account.customer_id, activity=Activity.INTEGRATION, staffed_user_id=world.users["ps_lead"], starts_on=clock.today(),
+                customer_id=account.customer_id,
+                activity=Activity.INTEGRATION,
+                staffed_user_id=world.users["ps_lead"],
+                starts_on=clock.today(),
                 override_reason="Customer escalation",
             )
             engagement_id = engagement_service.create_engagement(session, admin, data=staffed).id
         if key == "b":
             ids = {
-                "consent_id": consent_id, "dispute_id": dispute_id, "plan_id": plan_id, "activity_id": activities[Activity.IMPLEMENTATION],
-                "engagement_id": engagement_id, "customer_id": account.customer_id,
+                "consent_id": consent_id,
+                "dispute_id": dispute_id,
+                "plan_id": plan_id,
+                "activity_id": activities[Activity.IMPLEMENTATION],
+                "engagement_id": engagement_id,
+                "customer_id": account.customer_id,
             }
     return ids

@@ -132,13 +132,23 @@ def build_world(db: Database) -> World:
         )
         fixtures = {}
         for key, partner, people in (
-            ("a", a, [("Ann Architect", DeliveryRole.SOLUTION_ARCHITECT), ("Ian Engineer", DeliveryRole.IMPLEMENTATION_ENGINEER), ("Pat Manager", DeliveryRole.PROJECT_MANAGER)]),
+            (
+                "a",
+                a,
+                [
+                    ("Ann Architect", DeliveryRole.SOLUTION_ARCHITECT),
+                    ("Ian Engineer", DeliveryRole.IMPLEMENTATION_ENGINEER),
+                    ("Pat Manager", DeliveryRole.PROJECT_MANAGER),
+                ],
+            ),
             ("b", b, [("Sam Seller", DeliveryRole.SALES), ("Liz Lead", DeliveryRole.PRACTICE_LEAD)]),
         ):
             fixture = PartnerFixture(id=partner.id)
             for person_name, role in people:
                 email = person_name.lower().replace(" ", ".") + f"@{key}.example"
-                person = partner_service.add_person(session, operator, partner_id=partner.id, data=PersonCreate(name=person_name, email=email, delivery_role=role))
+                person = partner_service.add_person(
+                    session, operator, partner_id=partner.id, data=PersonCreate(name=person_name, email=email, delivery_role=role)
+                )
                 fixture.person_ids.append(person.id)
             for side, sponsor_name in ((SponsorSide.VENDOR, "Val Vendor-Exec"), (SponsorSide.PARTNER, f"{key.upper()} Partner-Exec")):
                 sponsor = partner_service.add_sponsor(session, operator, partner_id=partner.id, data=SponsorCreate(side=side, name=sponsor_name, title="SVP"))
@@ -151,16 +161,27 @@ def build_world(db: Database) -> World:
         session.flush()
         assert UserRepository(session).by_email(emails["admin"]) is not None
     return World(
-        users=users, emails=emails, tokens=tokens, a=fixtures["a"], b=fixtures["b"],
-        program_ids={k: p.id for k, p in programs.items()}, tier_ids=tier_ids, db=db,
+        users=users,
+        emails=emails,
+        tokens=tokens,
+        a=fixtures["a"],
+        b=fixtures["b"],
+        program_ids={k: p.id for k, p in programs.items()},
+        tier_ids=tier_ids,
+        db=db,
     )
 
 
 def deal_input(title: str, customer: str, **extra: object) -> dict[str, object]:
     """A valid deal registration body (API and service input)."""
     return {
-        "kind": "deal", "title": title, "customer": {"name": customer, "country": "US"}, "product_lines": ["analytics"],
-        "amount": "120000.00", "expected_close_on": (clock.today() + timedelta(days=60)).isoformat(), **extra,
+        "kind": "deal",
+        "title": title,
+        "customer": {"name": customer, "country": "US"},
+        "product_lines": ["analytics"],
+        "amount": "120000.00",
+        "expected_close_on": (clock.today() + timedelta(days=60)).isoformat(),
+        **extra,
     }
 
 

@@ -13,7 +13,12 @@ from alliance.db import Database
 from alliance.identity.scope import Actor, Role, scope_for
 from tests.factories.world import STAFF, World
 
-PARTNER_USERS = {"a_admin": (Role.PARTNER_ADMIN, "a"), "a_user": (Role.PARTNER_USER, "a"), "b_admin": (Role.PARTNER_ADMIN, "b"), "b_user": (Role.PARTNER_USER, "b")}
+PARTNER_USERS = {
+    "a_admin": (Role.PARTNER_ADMIN, "a"),
+    "a_user": (Role.PARTNER_USER, "a"),
+    "b_admin": (Role.PARTNER_ADMIN, "b"),
+    "b_user": (Role.PARTNER_USER, "b"),
+}
 
 
 @pytest.fixture

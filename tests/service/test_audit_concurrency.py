@@ -26,7 +26,7 @@ def test_parallel_updates_keep_one_chain(db, world):
             for n in range(15):
                 with db.session_scope(PartnerScope(partner_ids=frozenset({partner_id}), reason="test")) as session:
                     partner_service.update_person(session, actor, person_id=person_id, data=PersonUpdate(title=f"Title {n}"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=writer) for writer in writers]

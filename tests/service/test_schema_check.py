@@ -20,7 +20,10 @@ def test_app_refuses_empty_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     database = Database(url)
     try:
-        with pytest.raises(migrate.SchemaOutOfDate, match="alliance db upgrade"), TestClient(create_app(Settings(database_url=url, secret_key="k" * 40), database=database)):
+        with (
+            pytest.raises(migrate.SchemaOutOfDate, match="alliance db upgrade"),
+            TestClient(create_app(Settings(database_url=url, secret_key="k" * 40), database=database)),
+        ):
             pass
     finally:
         database.dispose()
@@ -48,10 +51,13 @@ def test_migration_0006_gives_stored_ladders_their_historical_deciders(tmp_path)
     database = Database(url)
     try:
         with database.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO programs (key, name, partner_type, is_active, influence_credit_percent, influence_credit_split, dispute_ladder, created_at, updated_at)"
-                " VALUES ('old', 'Old', 'reseller', 1, 100, 'full', :ladder, '2026-01-01', '2026-01-01')"
-            ), {"ladder": '[{"name": "Team", "days": 3}, {"name": "VP", "days": 5, "deciders": ["executive"]}, {"name": "CEO", "days": 9}]'})
+            connection.execute(
+                text(
+                    "INSERT INTO programs (key, name, partner_type, is_active, influence_credit_percent, influence_credit_split, dispute_ladder, created_at, updated_at)"
+                    " VALUES ('old', 'Old', 'reseller', 1, 100, 'full', :ladder, '2026-01-01', '2026-01-01')"
+                ),
+                {"ladder": '[{"name": "Team", "days": 3}, {"name": "VP", "days": 5, "deciders": ["executive"]}, {"name": "CEO", "days": 9}]'},
+            )
         migrate.upgrade(url)
         with database.engine.connect() as connection:
             ladder, grace = connection.execute(text("SELECT dispute_ladder, downgrade_grace_days FROM programs WHERE key = 'old'")).one()

@@ -189,8 +189,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/registrations/{registration_id}/extensions"): {"reason": "hijacked"},
     ("POST", "/api/v1/extensions/{extension_id}/decision"): {"approve": True, "reason": "probe"},
     ("POST", "/api/v1/certification-tracks"): {
-        "key": "mole-track", "name": "Mole", "delivery_role": "sales", "level": "associate", "product_line": "analytics",
-        "product_version": "1", "modules": [{"key": "m1", "title": "Mole"}],
+        "key": "mole-track",
+        "name": "Mole",
+        "delivery_role": "sales",
+        "level": "associate",
+        "product_line": "analytics",
+        "product_version": "1",
+        "modules": [{"key": "m1", "title": "Mole"}],
     },
     ("PATCH", "/api/v1/certification-tracks/{track_id}"): {"name": "Hijacked"},
     ("POST", "/api/v1/product-releases"): {"product_line": "analytics", "version": "99.0", "released_on": "2026-01-01"},
@@ -259,8 +264,15 @@ def _track_of(world) -> int:  # type: ignore[no-untyped-def]
 
     world.registrations()  # the product-line catalog
     data = TrackCreate(
-        key="tenancy-probe", name="Tenancy probe", delivery_role="solution_architect", level="expert", product_line="analytics",
-        product_version="1", lab_grading="environment", lab_rubric=[{"criterion": "Design", "max_points": 10}], modules=[{"key": "m1", "title": "Probe"}],
+        key="tenancy-probe",
+        name="Tenancy probe",
+        delivery_role="solution_architect",
+        level="expert",
+        product_line="analytics",
+        product_version="1",
+        lab_grading="environment",
+        lab_rubric=[{"criterion": "Design", "max_points": 10}],
+        modules=[{"key": "m1", "title": "Probe"}],
     )
     assert world.db is not None
     with world.db.session_scope(PartnerScope.system(reason="tenancy probe track")) as session:
@@ -313,7 +325,34 @@ def test_every_api_route_answers_401_without_credentials(client):
     for method, path in sorted(_openapi_routes()):
         if (method, path) in PUBLIC_ROUTES:
             continue
-        url = path.format(partner_id=1, person_id=1, sponsor_id=1, program_id=1, tier_id=1, user_id=1, seq=1, customer_id=1, entry_id=1, registration_id=1, action="submit", extension_id=1, product_line_id=1, track_id=1, submission_id=1, track_key="tenancy-probe", recommendation_id=1, plan_id=1, version_id=1, request_id=1, calendar_id=1, team_id=1, rule_id=1, consent_id=1, dispute_id=1, engagement_id=1)
+        url = path.format(
+            partner_id=1,
+            person_id=1,
+            sponsor_id=1,
+            program_id=1,
+            tier_id=1,
+            user_id=1,
+            seq=1,
+            customer_id=1,
+            entry_id=1,
+            registration_id=1,
+            action="submit",
+            extension_id=1,
+            product_line_id=1,
+            track_id=1,
+            submission_id=1,
+            track_key="tenancy-probe",
+            recommendation_id=1,
+            plan_id=1,
+            version_id=1,
+            request_id=1,
+            calendar_id=1,
+            team_id=1,
+            rule_id=1,
+            consent_id=1,
+            dispute_id=1,
+            engagement_id=1,
+        )
         response = client.request(method, url, json={})
         assert response.status_code == 401, f"{method} {url} answered {response.status_code} without credentials"
         assert response.json()["error"]["code"] == "not_authenticated"

@@ -11,9 +11,18 @@ def _chain(n: int) -> list[dict]:
     events, prev = [], GENESIS
     for seq in range(1, n + 1):
         event = {
-            "seq": seq, "occurred_at": datetime(2026, 1, 1, 12, seq, tzinfo=UTC), "actor_user_id": 1, "actor_label": "a@x",
-            "action": "partner.updated", "entity_type": "partner", "entity_id": str(seq), "partner_id": 7,
-            "before": {"n": seq - 1}, "after": {"n": seq}, "reason": None, "prev_hash": prev,
+            "seq": seq,
+            "occurred_at": datetime(2026, 1, 1, 12, seq, tzinfo=UTC),
+            "actor_user_id": 1,
+            "actor_label": "a@x",
+            "action": "partner.updated",
+            "entity_type": "partner",
+            "entity_id": str(seq),
+            "partner_id": 7,
+            "before": {"n": seq - 1},
+            "after": {"n": seq},
+            "reason": None,
+            "prev_hash": prev,
         }
         event["hash"] = prev = event_hash(prev, event)
         events.append(event)

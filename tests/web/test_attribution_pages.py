@@ -49,7 +49,9 @@ class TestConsoleReport:
         assert soup(client.get(f"/console/reports/contribution?{Q2}&as_of=2025-05-19")).select("#contribution") == []
         assert soup(client.get(f"/console/reports/contribution?{Q2}&as_of=2025-05-20")).select("#contribution") != []
 
-    @pytest.mark.parametrize("query", ["period_start=2025-02-30", "period_end=soon", "as_of=0000-00-00", "period_start=2025-06-01&period_end=2025-05-01", "partner_id=abc"])
+    @pytest.mark.parametrize(
+        "query", ["period_start=2025-02-30", "period_end=soon", "as_of=0000-00-00", "period_start=2025-06-01&period_end=2025-05-01", "partner_id=abc"]
+    )
     def test_bad_filters_are_reported_inline(self, client, login, world, query):
         login("admin")
         response = client.get(f"/console/reports/contribution?{query}")

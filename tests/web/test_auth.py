@@ -101,7 +101,9 @@ class TestCsrf:
 
     def test_wrong_token_is_refused(self, client, login, world):
         login("admin")
-        response = client.post(f"/console/partners/{world.a.id}/people", data={"name": "X", "email": "x@x.example", "delivery_role": "sales", "csrf_token": "guess"})
+        response = client.post(
+            f"/console/partners/{world.a.id}/people", data={"name": "X", "email": "x@x.example", "delivery_role": "sales", "csrf_token": "guess"}
+        )
         assert response.status_code == 403
 
     def test_logout_without_token_is_refused(self, client, login):

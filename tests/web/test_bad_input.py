@@ -10,12 +10,28 @@ HUGE = "9" * 25
 LONG = "x" * 5000
 
 CONSOLE_URLS = [
-    "/console/partners/0", "/console/partners/-3", "/console/partners/abc", f"/console/partners/{HUGE}", "/console/partners/2147483648/edit",
-    f"/console/programs/{HUGE}", f"/console/tiers/{HUGE}/edit", "/console/tiers/abc/edit",
-    f"/console/partners?limit={HUGE}", "/console/partners?limit=abc&offset=x", f"/console/partners?offset={HUGE}",
-    f"/console/partners?sort={LONG[:40]}", f"/console/partners?q={LONG}", f"/console/partners?cam={HUGE}", "/console/partners?sort=-", "/console/partners?q=%25_%5C",
-    f"/console/audit?partner_id={HUGE}", "/console/audit?from=2024-02-30&to=0000-00-00", "/console/audit?from=9999-12-31&to=9999-12-31",
-    f"/console/audit?entity_id={LONG}", "/console/audit?action=%25&actor=_", f"/console/audit?limit={HUGE}",
+    "/console/partners/0",
+    "/console/partners/-3",
+    "/console/partners/abc",
+    f"/console/partners/{HUGE}",
+    "/console/partners/2147483648/edit",
+    f"/console/programs/{HUGE}",
+    f"/console/tiers/{HUGE}/edit",
+    "/console/tiers/abc/edit",
+    f"/console/partners?limit={HUGE}",
+    "/console/partners?limit=abc&offset=x",
+    f"/console/partners?offset={HUGE}",
+    f"/console/partners?sort={LONG[:40]}",
+    f"/console/partners?q={LONG}",
+    f"/console/partners?cam={HUGE}",
+    "/console/partners?sort=-",
+    "/console/partners?q=%25_%5C",
+    f"/console/audit?partner_id={HUGE}",
+    "/console/audit?from=2024-02-30&to=0000-00-00",
+    "/console/audit?from=9999-12-31&to=9999-12-31",
+    f"/console/audit?entity_id={LONG}",
+    "/console/audit?action=%25&actor=_",
+    f"/console/audit?limit={HUGE}",
 ]
 PORTAL_URLS = [f"/portal/people/{HUGE}/edit", "/portal/people/0/edit", "/portal/people/abc/edit", "/portal/nope"]
 
@@ -70,7 +86,12 @@ def test_tier_form_with_absurd_values(client, login, world):
 
 def test_person_and_sponsor_forms(client, login, world):
     login("a_admin")
-    for fields in ({}, {"name": LONG, "email": LONG}, {"name": "A", "email": "a@a.example", "delivery_role": "sales", "country": "ZZZ"}, {"partner_id": str(world.b.id), "name": "A", "email": "z@a.example", "delivery_role": "sales"}):
+    for fields in (
+        {},
+        {"name": LONG, "email": LONG},
+        {"name": "A", "email": "a@a.example", "delivery_role": "sales", "country": "ZZZ"},
+        {"partner_id": str(world.b.id), "name": "A", "email": "z@a.example", "delivery_role": "sales"},
+    ):
         assert post(client, "/portal/people", fields).status_code in (409, 422), fields
     login("admin")
     for fields in ({}, {"side": "both", "name": "X"}, {"side": "vendor", "name": "X", "user_id": HUGE}, {"side": "vendor", "name": "X", "user_id": "-7"}):

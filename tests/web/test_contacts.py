@@ -11,7 +11,11 @@ def people_rows(client, partner_id):  # type: ignore[no-untyped-def]
 class TestConsoleAddPerson:
     def test_adds_and_flashes(self, client, login, world):
         login("cam")
-        response = post(client, f"/console/partners/{world.a.id}/people", {"name": "Dana Dev", "email": "Dana@A.example", "delivery_role": "integration_specialist", "country": "us"})
+        response = post(
+            client,
+            f"/console/partners/{world.a.id}/people",
+            {"name": "Dana Dev", "email": "Dana@A.example", "delivery_role": "integration_specialist", "country": "us"},
+        )
         assert response.status_code == 303
         assert response.headers["location"] == f"/console/partners/{world.a.id}#people"
         page = client.get(response.headers["location"])
@@ -63,7 +67,11 @@ class TestConsoleRemovePerson:
 class TestConsoleSponsors:
     def test_add_vendor_sponsor_linked_to_a_user(self, client, login, world):
         login("admin")
-        response = post(client, f"/console/partners/{world.a.id}/sponsors", {"side": "vendor", "name": "Evan Exec", "title": "CRO", "user_id": str(world.users["executive"])})
+        response = post(
+            client,
+            f"/console/partners/{world.a.id}/sponsors",
+            {"side": "vendor", "name": "Evan Exec", "title": "CRO", "user_id": str(world.users["executive"])},
+        )
         assert response.status_code == 303
         page = soup(client.get(response.headers["location"]))
         assert "Evan Exec is now an executive sponsor." in page.get_text()

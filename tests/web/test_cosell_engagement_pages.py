@@ -171,7 +171,9 @@ class TestConsentNames:
         account = protected_account(db, world, "a")
         login("a_admin")
         until = (clock.today() + timedelta(days=30)).isoformat()
-        assert post(client, "/portal/consents", {"customer_id": str(account.customer_id), "expires_on": until}, token_from="/portal/consents").status_code == 303
+        assert (
+            post(client, "/portal/consents", {"customer_id": str(account.customer_id), "expires_on": until}, token_from="/portal/consents").status_code == 303
+        )
         with db.session_scope(PartnerScope.system(reason="test: the registration closes")) as session:
             registration = session.get(Registration, account.registration_id)
             registration.status = Status.WITHDRAWN
@@ -212,7 +214,15 @@ class TestPortalEngagements:
         login("a_admin")
         until = (clock.today() + timedelta(days=30)).isoformat()
         account = protected_account(db, world, "a")
-        assert post(client, "/portal/consents", {"customer_id": str(account.customer_id), "activity": "training", "expires_on": until}, token_from="/portal/consents").status_code == 303
+        assert (
+            post(
+                client,
+                "/portal/consents",
+                {"customer_id": str(account.customer_id), "activity": "training", "expires_on": until},
+                token_from="/portal/consents",
+            ).status_code
+            == 303
+        )
         return staff_as_admin(db, world, account.customer_id, Activity.TRAINING)
 
     def test_the_partner_sees_vendor_ps_on_its_accounts_in_words(self, client, login, world, db, staffed):

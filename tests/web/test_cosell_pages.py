@@ -33,8 +33,10 @@ def cosell(db, world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 def request_form(**changes: Any) -> dict[str, Any]:
     values = {
-        "request_type": "solution_architect", "needed_by": (clock.today() + timedelta(days=10)).isoformat(),
-        "description": "Architecture review before the steering committee", "customer_context": "Hospital group, 40 sites",
+        "request_type": "solution_architect",
+        "needed_by": (clock.today() + timedelta(days=10)).isoformat(),
+        "description": "Architecture review before the steering committee",
+        "customer_context": "Hospital group, 40 sites",
     }
     return {**values, **changes}
 
@@ -155,9 +157,14 @@ class TestPlans:
         assert post(client, f"{url}/sign", {"version_id": cosell["a"]["version_id"]}, token_from=url).status_code == 303
         assert "Agreed" in soup(client.get(url)).select_one(".page-header").get_text()
         rows = {
-            "activities.0.activity": "implementation", "activities.0.lead": "vendor_ps", "activities.0.effort_days": "40",
-            "activities.1.activity": "", "activities.1.lead": "",  # blank: ignored
-            "activities.2.activity": "training", "activities.2.lead": "joint", "note": "Vendor PS leads the build",
+            "activities.0.activity": "implementation",
+            "activities.0.lead": "vendor_ps",
+            "activities.0.effort_days": "40",
+            "activities.1.activity": "",
+            "activities.1.lead": "",  # blank: ignored
+            "activities.2.activity": "training",
+            "activities.2.lead": "joint",
+            "note": "Vendor PS leads the build",
         }
         assert post(client, f"{url}/versions", rows).status_code == 303
         page = soup(client.get(url))
@@ -176,12 +183,20 @@ class TestPlans:
         assert soup(client.get(url)).find(id="propose") is None
         assert post(client, f"{url}/sign", {"version_id": cosell["a"]["version_id"]}, token_from=url).status_code == 403
         login("a_user")
-        assert post(client, f"/portal/cosell/plans/{cosell['b']['plan_id']}/sign", {"version_id": cosell["b"]["version_id"]}, token_from="/portal").status_code == 404
+        assert (
+            post(client, f"/portal/cosell/plans/{cosell['b']['plan_id']}/sign", {"version_id": cosell["b"]["version_id"]}, token_from="/portal").status_code
+            == 404
+        )
 
 
 class TestEngagements:
     def staff_form(self, world, customer_id: int, **changes: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        values = {"customer_id": str(customer_id), "activity": "implementation", "staffed_user_id": str(world.users["ps_lead"]), "starts_on": clock.today().isoformat()}
+        values = {
+            "customer_id": str(customer_id),
+            "activity": "implementation",
+            "staffed_user_id": str(world.users["ps_lead"]),
+            "starts_on": clock.today().isoformat(),
+        }
         return {**values, **changes}
 
     def test_blocked_engagement_shows_the_rule_and_way_forward_and_admin_overrides(self, client, login, world, db):
@@ -240,7 +255,9 @@ class TestDisputes:
         assert "decided here by a program admin" in board.select_one("#level-1 article").get_text(" ", strip=True)
         assert post(client, f"/console/disputes/{dispute_id}/decision", {"lead": "si", "rationale": "The SI scoped it"}).status_code == 403
         login("admin")
-        decided = post(client, f"/console/disputes/{dispute_id}/decision", {"lead": "joint", "rationale": "Both sides staff it"}, token_from="/console/disputes")
+        decided = post(
+            client, f"/console/disputes/{dispute_id}/decision", {"lead": "joint", "rationale": "Both sides staff it"}, token_from="/console/disputes"
+        )
         assert decided.status_code == 303
         assert "Both sides staff it" in soup(client.get("/console/disputes")).find(id="resolved").get_text()
         assert post(client, "/console/disputes/987654/decision", {"lead": "si", "rationale": "Nothing"}).status_code == 404
@@ -256,7 +273,9 @@ class TestConsents:
         login("a_admin")
         page = soup(client.get("/portal/consents"))
         assert page.find("select", {"name": "customer_id"}).find("option", {"value": str(account.customer_id)}) is not None
-        past = post(client, "/portal/consents", {"customer_id": str(account.customer_id), "expires_on": clock.today().isoformat()}, token_from="/portal/consents")
+        past = post(
+            client, "/portal/consents", {"customer_id": str(account.customer_id), "expires_on": clock.today().isoformat()}, token_from="/portal/consents"
+        )
         assert past.status_code == 422 and "expires_on" in errors_of(past)
         assert post(client, "/portal/consents", {"expires_on": (clock.today() + timedelta(days=30)).isoformat()}).status_code == 422
         until = (clock.today() + timedelta(days=30)).isoformat()
@@ -302,8 +321,18 @@ class TestStartPlan:
         before = plans()
         bad = post(client, link, {"activities.0.activity": "custom", "activities.0.lead": "si"}, token_from=link)
         assert bad.status_code == 422 and plans() == before
-        good = post(client, link, {"activities.0.activity": "implementation", "activities.0.lead": "si", "activities.1.activity": "training",
-                                   "activities.1.lead": "joint", "note": "From the SOW"}, token_from=link)
+        good = post(
+            client,
+            link,
+            {
+                "activities.0.activity": "implementation",
+                "activities.0.lead": "si",
+                "activities.1.activity": "training",
+                "activities.1.lead": "joint",
+                "note": "From the SOW",
+            },
+            token_from=link,
+        )
         assert good.status_code == 303 and good.headers["location"].startswith("/portal/cosell/plans/") and plans() == before + 1
         # Once a plan exists, the start page opens it; partner B never reaches A's registration.
         assert client.get(link, follow_redirects=False).headers["location"] == good.headers["location"]

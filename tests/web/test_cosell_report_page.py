@@ -28,7 +28,8 @@ def outcomes(client, db, world) -> dict[str, Any]:  # type: ignore[no-untyped-de
     built = build_cosell(db, world)
     needed_by = (clock.today() + timedelta(days=10)).isoformat()
     architect = client.post(
-        f"/api/v1/registrations/{built['a']['registration_id']}/resource-requests", headers=world.headers("a_user"),
+        f"/api/v1/registrations/{built['a']['registration_id']}/resource-requests",
+        headers=world.headers("a_user"),
         json={"request_type": "solution_architect", "needed_by": needed_by, "description": "Architecture review"},
     )
     assert architect.status_code == 201, architect.text
@@ -58,9 +59,14 @@ def shown(stats: dict[str, Any]) -> dict[str, str]:
     """What the page should show for one row of the JSON API: its figures with one or two decimals."""
     hours, rate, rating = stats["median_first_response_hours"], stats["breach_rate"], stats["average_rating"]
     return {
-        "volume": str(stats["volume"]), "responded": str(stats["responded"]), "median": "—" if hours is None else f"{decimals(hours)} business h",
-        "breach-rate": "—" if rate is None else f"{decimals(100 * rate)}%", "breached": str(stats["breached"]), "completed": str(stats["completed"]),
-        "declined": str(stats["declined"]), "rating": "—" if rating is None else f"{decimals(rating)} / 5",
+        "volume": str(stats["volume"]),
+        "responded": str(stats["responded"]),
+        "median": "—" if hours is None else f"{decimals(hours)} business h",
+        "breach-rate": "—" if rate is None else f"{decimals(100 * rate)}%",
+        "breached": str(stats["breached"]),
+        "completed": str(stats["completed"]),
+        "declined": str(stats["declined"]),
+        "rating": "—" if rating is None else f"{decimals(rating)} / 5",
     }
 
 
@@ -75,7 +81,16 @@ def api_report(client, world, **params: str) -> dict[str, Any]:  # type: ignore[
     return response.json()
 
 
-ALL = {"volume": "3", "responded": "2", "median": "3.0 business h", "breach-rate": "33.33%", "breached": "1", "completed": "1", "declined": "0", "rating": "4.0 / 5"}
+ALL = {
+    "volume": "3",
+    "responded": "2",
+    "median": "3.0 business h",
+    "breach-rate": "33.33%",
+    "breached": "1",
+    "completed": "1",
+    "declined": "0",
+    "rating": "4.0 / 5",
+}
 
 
 class TestReportPage:
@@ -89,11 +104,24 @@ class TestReportPage:
         assert set(teams) == {"North America solution architects", "EMEA solution architects"}
         table = figures(page)
         assert table["North America solution architects"] == {
-            "volume": "2", "responded": "2", "median": "3.0 business h", "breach-rate": "0.0%", "breached": "0", "completed": "1",
-            "declined": "0", "rating": "4.0 / 5",
+            "volume": "2",
+            "responded": "2",
+            "median": "3.0 business h",
+            "breach-rate": "0.0%",
+            "breached": "0",
+            "completed": "1",
+            "declined": "0",
+            "rating": "4.0 / 5",
         }
         assert table["EMEA solution architects"] == {
-            "volume": "1", "responded": "0", "median": "—", "breach-rate": "100.0%", "breached": "1", "completed": "0", "declined": "0", "rating": "—",
+            "volume": "1",
+            "responded": "0",
+            "median": "—",
+            "breach-rate": "100.0%",
+            "breached": "1",
+            "completed": "0",
+            "declined": "0",
+            "rating": "—",
         }
         assert table["All requests"] == ALL == shown(api["total"])
         for label, row in teams.items():
@@ -107,7 +135,14 @@ class TestReportPage:
         assert {row["key"] for row in api["rows"]} == {"poc_support", "solution_architect"}
         assert set(table) == {"Proof-of-concept support", "Solution architect", "All requests"}
         assert table["Proof-of-concept support"] == {
-            "volume": "2", "responded": "1", "median": "2.0 business h", "breach-rate": "50.0%", "breached": "1", "completed": "0", "declined": "0", "rating": "—",
+            "volume": "2",
+            "responded": "1",
+            "median": "2.0 business h",
+            "breach-rate": "50.0%",
+            "breached": "1",
+            "completed": "0",
+            "declined": "0",
+            "rating": "—",
         }
         assert table["Solution architect"]["median"] == "4.0 business h" and table["Solution architect"]["rating"] == "4.0 / 5"
         by_key = {row["key"]: row for row in api["rows"]}
@@ -120,7 +155,11 @@ class TestReportPage:
         links = {a.get_text(strip=True): a["href"] for a in page.select("#cosell-report tbody th a")}
         assert links == {"Northwind Consulting": f"/console/partners/{world.a.id}", "Blue Harbor": f"/console/partners/{world.b.id}"}
         table = figures(page)
-        assert (table["Northwind Consulting"]["volume"], table["Northwind Consulting"]["median"], table["Northwind Consulting"]["breach-rate"]) == ("2", "3.0 business h", "0.0%")
+        assert (table["Northwind Consulting"]["volume"], table["Northwind Consulting"]["median"], table["Northwind Consulting"]["breach-rate"]) == (
+            "2",
+            "3.0 business h",
+            "0.0%",
+        )
         assert (table["Blue Harbor"]["volume"], table["Blue Harbor"]["breached"], table["Blue Harbor"]["breach-rate"]) == ("1", "1", "100.0%")
         api = api_report(client, world, **MARCH, group_by="partner")
         assert {row["label"]: shown(row) for row in api["rows"]} == {k: v for k, v in table.items() if k != "All requests"}
@@ -159,14 +198,17 @@ FILTER_IDS = {"start": "flt-start", "end": "flt-end", "group_by": "flt-group"}
 
 
 class TestBadFilters:
-    @pytest.mark.parametrize(("params", "field", "message"), [
-        ({"start": "2026-03-31", "end": "2026-03-01"}, "start", "The period starts after it ends."),
-        ({"start": "2027-01-01"}, "start", "The period starts after it ends."),
-        ({"start": "2026-02-30"}, "start", "Use a date like 2026-01-31."),
-        ({"end": "yesterday"}, "end", "Use a date like 2026-01-31."),
-        ({"end": "9999-12-31"}, "end", "The period must end before 9999-12-31."),
-        ({"group_by": "colour"}, "group_by", "Group by team, request type or partner."),
-    ])
+    @pytest.mark.parametrize(
+        ("params", "field", "message"),
+        [
+            ({"start": "2026-03-31", "end": "2026-03-01"}, "start", "The period starts after it ends."),
+            ({"start": "2027-01-01"}, "start", "The period starts after it ends."),
+            ({"start": "2026-02-30"}, "start", "Use a date like 2026-01-31."),
+            ({"end": "yesterday"}, "end", "Use a date like 2026-01-31."),
+            ({"end": "9999-12-31"}, "end", "The period must end before 9999-12-31."),
+            ({"group_by": "colour"}, "group_by", "Group by team, request type or partner."),
+        ],
+    )
     def test_errors_are_shown_on_the_page(self, client, login, world, outcomes, params, field, message):
         login("admin")
         response = client.get(REPORT, params=params)

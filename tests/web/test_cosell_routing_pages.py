@@ -79,17 +79,32 @@ def form_of(page: BeautifulSoup, form_id: str) -> dict[str, Any]:
 
 def rule_form(team_id: int, **changes: Any) -> dict[str, Any]:
     values = {
-        "name": "EMEA healthcare architects", "team_id": str(team_id), "position": "2", "request_type": "solution_architect", "region": "EMEA",
-        "territory": "", "vertical": "Healthcare", "product_line": "", "tier_key": "gold", "first_response_hours": "4",
-        "priority_hours.1": "2", "priority_hours.2": "", "is_active": "on",
+        "name": "EMEA healthcare architects",
+        "team_id": str(team_id),
+        "position": "2",
+        "request_type": "solution_architect",
+        "region": "EMEA",
+        "territory": "",
+        "vertical": "Healthcare",
+        "product_line": "",
+        "tier_key": "gold",
+        "first_response_hours": "4",
+        "priority_hours.1": "2",
+        "priority_hours.2": "",
+        "is_active": "on",
     }
     return {**values, **changes}
 
 
 def calendar_form(**changes: Any) -> dict[str, Any]:
     values = {
-        "key": "iberia", "name": "Iberia business hours", "time_zone": "Europe/Madrid", "work_days": ["1", "2", "3", "4"],
-        "day_starts": "08:00", "day_ends": "16:00", "holidays": "2099-01-06\n\n2099-12-24\n",
+        "key": "iberia",
+        "name": "Iberia business hours",
+        "time_zone": "Europe/Madrid",
+        "work_days": ["1", "2", "3", "4"],
+        "day_starts": "08:00",
+        "day_ends": "16:00",
+        "holidays": "2099-01-06\n\n2099-12-24\n",
     }
     return {**values, **changes}
 
@@ -137,8 +152,10 @@ class TestOverview:
     def test_partners_do_not_reach_routing(self, client, login, routing, who):
         login(who)
         rule_id, team_id, calendar_id = routing["rules"]["EMEA partners"], routing["teams"]["ps-desk"], routing["calendars"]["emea"]
-        urls = [OVERVIEW] + [f"{OVERVIEW}/{kind}/{i}" for kind, i in (("rules", "new"), ("rules", rule_id), ("teams", "new"), ("teams", team_id),
-                                                                         ("calendars", "new"), ("calendars", calendar_id))]
+        urls = [OVERVIEW] + [
+            f"{OVERVIEW}/{kind}/{i}"
+            for kind, i in (("rules", "new"), ("rules", rule_id), ("teams", "new"), ("teams", team_id), ("calendars", "new"), ("calendars", calendar_id))
+        ]
         for url in urls:
             assert client.get(url).status_code == 404, url
             if url != OVERVIEW:
@@ -156,8 +173,14 @@ class TestRules:
         page = soup(client.get(OVERVIEW))
         rules = rows(page, "routing-rules")
         assert [r[0] for r in rules] == ["1", "2", "3", "4", "5", "6"]
-        assert rules[1][1:7] == ["EMEA healthcare architects", "Solution architect · EMEA · Healthcare · tier gold", "EMEA solution architects",
-                                 "4 business h", "P1 2 h", "Active"]
+        assert rules[1][1:7] == [
+            "EMEA healthcare architects",
+            "Solution architect · EMEA · Healthcare · tier gold",
+            "EMEA solution architects",
+            "4 business h",
+            "P1 2 h",
+            "Active",
+        ]
         assert rules[2][1] == "Professional services"
         assert "created at position 2" in page.select_one(".flash").get_text()
 
@@ -248,7 +271,10 @@ class TestCalendarsAndTeams:
         errors = errors_of(response)
         assert field in errors and says in errors[field], errors
         page = soup(response)
-        assert page.find("input", {"name": "key"})["value"] == "iberia" and page.find("input", {"name": "time_zone"})["value"] == calendar_form(**changes)["time_zone"]
+        assert (
+            page.find("input", {"name": "key"})["value"] == "iberia"
+            and page.find("input", {"name": "time_zone"})["value"] == calendar_form(**changes)["time_zone"]
+        )
         assert audit_events(db) == before and calendar_count(db) == calendars
 
     def test_admin_edits_a_calendar_and_the_default_team_stays_one(self, client, login, db, routing):
@@ -270,7 +296,11 @@ class TestCalendarsAndTeams:
         assert team["is_default"] == "on"
         unset = post(client, desk, {k: v for k, v in team.items() if k != "is_default"})
         assert unset.status_code == 409 and "is_default" in errors_of(unset)
-        moved = post(client, f"{OVERVIEW}/teams/{routing['teams']['ps-desk']}", {"name": "Professional services desk", "calendar_id": str(routing["calendars"]["emea"]), "is_default": "on"})
+        moved = post(
+            client,
+            f"{OVERVIEW}/teams/{routing['teams']['ps-desk']}",
+            {"name": "Professional services desk", "calendar_id": str(routing["calendars"]["emea"]), "is_default": "on"},
+        )
         assert moved.status_code == 303
         teams = {r[0]: r for r in rows(soup(client.get(OVERVIEW)), "routing-teams")}
         assert [name for name, r in teams.items() if r[3] == "Default"] == ["Professional services desk"]

@@ -25,14 +25,18 @@ def customers(db, world):  # type: ignore[no-untyped-def]
     ids: dict[str, int] = {}
     with db.session_scope(PartnerScope.system(reason="customer pages test data")) as session:
         for key, data in {
-            "acme": CustomerCreate(name="Acme Analytics GmbH", website="https://www.acme-analytics.de", country="DE", industry="Software", external_id="CRM-001"),
+            "acme": CustomerCreate(
+                name="Acme Analytics GmbH", website="https://www.acme-analytics.de", country="DE", industry="Software", external_id="CRM-001"
+            ),
             "globex": CustomerCreate(name="Globex Corporation", website="globex.com", country="US", employee_band="5001-10000", external_id="CRM-002"),
             "initech": CustomerCreate(name="Initech Ltd", website="initech.co.uk", country="GB", external_id="CRM-003"),
             "umbrella": CustomerCreate(name="Umbrella Pharma AG", country="CH"),
         }.items():
             ids[key] = customer_service.create_customer(session, operator, data=data).id
         customer_service.change_customer_ownership(
-            session, operator, customer_id=ids["globex"],
+            session,
+            operator,
+            customer_id=ids["globex"],
             change=OwnershipChange(status=Ownership.SI_PROTECTED, owning_partner_id=world.a.id, protected_until=LATER, reason="Northwind sourced the deal"),
         )
     return ids
@@ -102,7 +106,12 @@ class TestCustomerList:
         # Where a customer without an external id goes differs between databases; the rest do not.
         by_external_id = [n for n in names_in_table(client.get("/console/customers?sort=-external_id")) if n != "Umbrella Pharma AG"]
         assert by_external_id == ["Initech Ltd", "Globex Corporation", "Acme Analytics GmbH"]
-        assert names_in_table(client.get("/console/customers?sort=country")) == ["Umbrella Pharma AG", "Acme Analytics GmbH", "Initech Ltd", "Globex Corporation"]
+        assert names_in_table(client.get("/console/customers?sort=country")) == [
+            "Umbrella Pharma AG",
+            "Acme Analytics GmbH",
+            "Initech Ltd",
+            "Globex Corporation",
+        ]
         first = client.get("/console/customers?limit=3")
         assert len(names_in_table(first)) == 3
         second = client.get("/console/customers" + soup(first).find("a", rel="next")["href"])
@@ -212,7 +221,14 @@ class TestEditCustomer:
 
     def test_save_redirects_and_audits_with_the_reason(self, client, login, db, customers):
         login("cam")
-        values = {"name": "Acme Analytics SE", "website": "https://www.acme-analytics.de", "country": "DE", "industry": "Software", "external_id": "CRM-001", "reason": "Legal form changed"}
+        values = {
+            "name": "Acme Analytics SE",
+            "website": "https://www.acme-analytics.de",
+            "country": "DE",
+            "industry": "Software",
+            "external_id": "CRM-001",
+            "reason": "Legal form changed",
+        }
         response = post(client, f"/console/customers/{customers['acme']}/edit", values)
         assert response.status_code == 303
         assert "Customer saved." in soup(client.get(response.headers["location"])).find(class_="flash-success").get_text()
@@ -230,7 +246,11 @@ class TestEditCustomer:
 
     def test_bad_input_writes_nothing(self, client, login, db, customers):
         login("cam")
-        for values, field in (({"name": "", "country": "DE"}, "f-name"), ({"name": "Acme", "country": "DEU"}, "f-country"), ({"name": "Acme", "external_id": "CRM-002"}, "f-external_id")):
+        for values, field in (
+            ({"name": "", "country": "DE"}, "f-name"),
+            ({"name": "Acme", "country": "DEU"}, "f-country"),
+            ({"name": "Acme", "external_id": "CRM-002"}, "f-external_id"),
+        ):
             response = post(client, f"/console/customers/{customers['acme']}/edit", values)
             assert response.status_code in (409, 422), values
             assert field_error(soup(response), field), values
@@ -243,8 +263,11 @@ class TestOwnership:
         form = soup(client.get(f"/console/customers/{customers['acme']}")).find(id="change-ownership")
         options = [o.get_text(strip=True) for o in form.find("select", {"name": "owning_partner_id"}).find_all("option")]
         assert "Northwind Consulting" in options and "Blue Harbor" not in options  # integrators only
-        response = post(client, f"/console/customers/{customers['acme']}/ownership",
-                        {"status": "si_protected", "owning_partner_id": str(world.a.id), "protected_until": LATER, "reason": "Joint pursuit since Q1"})
+        response = post(
+            client,
+            f"/console/customers/{customers['acme']}/ownership",
+            {"status": "si_protected", "owning_partner_id": str(world.a.id), "protected_until": LATER, "reason": "Joint pursuit since Q1"},
+        )
         assert response.status_code == 303
         page = soup(client.get(response.headers["location"]))
         ownership = page.find(id="ownership").get_text(" ", strip=True)
@@ -257,7 +280,11 @@ class TestOwnership:
 
     def test_history_from_the_audit_trail(self, client, login, customers):
         login("admin")
-        response = post(client, f"/console/customers/{customers['globex']}/ownership", {"status": "vendor_direct", "reason": "Strategic account", "owning_partner_id": "", "protected_until": ""})
+        response = post(
+            client,
+            f"/console/customers/{customers['globex']}/ownership",
+            {"status": "vendor_direct", "reason": "Strategic account", "owning_partner_id": "", "protected_until": ""},
+        )
         assert response.status_code == 303
         events = soup(client.get(f"/console/customers/{customers['globex']}")).find(id="ownership-events").find_all("li")
         assert len(events) == 2
@@ -298,8 +325,11 @@ class TestOwnership:
 
     def test_opening_an_account_ignores_the_prefilled_owner(self, client, login, db, world, customers):
         login("admin")
-        response = post(client, f"/console/customers/{customers['globex']}/ownership",
-                        {"status": "open", "owning_partner_id": str(world.a.id), "protected_until": LATER, "reason": "Protection lapsed"})
+        response = post(
+            client,
+            f"/console/customers/{customers['globex']}/ownership",
+            {"status": "open", "owning_partner_id": str(world.a.id), "protected_until": LATER, "reason": "Protection lapsed"},
+        )
         assert response.status_code == 303
         customer = stored(db, customers["globex"])
         assert customer.ownership == Ownership.OPEN and customer.owning_partner_id is None and customer.protected_until is None
@@ -320,8 +350,13 @@ class TestPartnerUsers:
         login(who)
         acme = customers["acme"]
         for method, url in (
-            ("GET", "/console/customers"), ("GET", "/console/customers?q=acme"), ("GET", "/console/customers/new"), ("GET", f"/console/customers/{acme}"),
-            ("GET", f"/console/customers/{acme}/edit"), ("POST", "/console/customers/new"), ("POST", f"/console/customers/{acme}/edit"),
+            ("GET", "/console/customers"),
+            ("GET", "/console/customers?q=acme"),
+            ("GET", "/console/customers/new"),
+            ("GET", f"/console/customers/{acme}"),
+            ("GET", f"/console/customers/{acme}/edit"),
+            ("POST", "/console/customers/new"),
+            ("POST", f"/console/customers/{acme}/edit"),
             ("POST", f"/console/customers/{acme}/ownership"),
         ):
             response = post(client, url, {"name": "Mole", "status": "vendor_direct", "reason": "take it"}) if method == "POST" else client.get(url)
@@ -358,9 +393,19 @@ class TestPartnerUsers:
 def test_bad_urls_and_forms_never_fail(client, login, db, world, customers):
     login("admin")
     for url in (
-        "/console/customers/0", "/console/customers/-3", "/console/customers/abc", f"/console/customers/{HUGE}", f"/console/customers/{HUGE}/edit",
-        f"/console/customers?limit={HUGE}", "/console/customers?offset=x", f"/console/customers?q={LONG}", f"/console/customers?owner={HUGE}",
-        f"/console/customers?country={LONG[:50]}", "/console/customers?sort=-", "/console/customers?q=%25_%5C", f"/console/customers?sort={LONG[:40]}",
+        "/console/customers/0",
+        "/console/customers/-3",
+        "/console/customers/abc",
+        f"/console/customers/{HUGE}",
+        f"/console/customers/{HUGE}/edit",
+        f"/console/customers?limit={HUGE}",
+        "/console/customers?offset=x",
+        f"/console/customers?q={LONG}",
+        f"/console/customers?owner={HUGE}",
+        f"/console/customers?country={LONG[:50]}",
+        "/console/customers?sort=-",
+        "/console/customers?q=%25_%5C",
+        f"/console/customers?sort={LONG[:40]}",
         f"/customers/suggest?name=abc&website={LONG[:200]}&country=ZZ",
     ):
         response = client.get(url)

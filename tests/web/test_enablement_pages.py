@@ -33,24 +33,58 @@ def lines(db, world):  # type: ignore[no-untyped-def]
 def track(db, lines) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """A solution architect track with two required modules, an exam and an evaluator-graded lab."""
     with db.session_scope(PartnerScope.system(reason="test catalog")) as session:
-        created = catalog_service.create_track(session, OPERATOR, data=TrackCreate.model_validate({
-            "key": "dp-sa-pro", "name": "Data Platform Architect Professional", "delivery_role": "solution_architect", "level": "professional",
-            "product_line": "data-platform", "product_version": "8", "lab_grading": "evaluator", "lab_rubric": RUBRIC, "lab_pass_mark": 70,
-            "modules": [{"key": "sa-1", "title": "Sizing"}, {"key": "sa-2", "title": "Security design"}, {"key": "sa-x", "title": "Elective", "required": False}],
-        }))
+        created = catalog_service.create_track(
+            session,
+            OPERATOR,
+            data=TrackCreate.model_validate(
+                {
+                    "key": "dp-sa-pro",
+                    "name": "Data Platform Architect Professional",
+                    "delivery_role": "solution_architect",
+                    "level": "professional",
+                    "product_line": "data-platform",
+                    "product_version": "8",
+                    "lab_grading": "evaluator",
+                    "lab_rubric": RUBRIC,
+                    "lab_pass_mark": 70,
+                    "modules": [
+                        {"key": "sa-1", "title": "Sizing"},
+                        {"key": "sa-2", "title": "Security design"},
+                        {"key": "sa-x", "title": "Elective", "required": False},
+                    ],
+                }
+            ),
+        )
         return {"id": created.id, "modules": {m.key: m.id for m in created.modules}}
 
 
 def track_form(**changes: Any) -> dict[str, Any]:
     return {
-        "key": "ai-ie-associate", "name": "Analytics Implementation Associate", "delivery_role": "implementation_engineer", "level": "associate",
-        "product_line": "analytics", "product_version": "12", "validity_days": "730", "exam_pass_mark": "75", "exam_max_attempts": "3",
-        "exam_cooldown_days": "7", "is_active": "on",
-        "modules.0.key": "ie-1", "modules.0.title": "Installation", "modules.0.required": "on",
-        "modules.1.key": "", "modules.1.title": "", "modules.1.required": "on",
-        "modules.2.key": "ie-2", "modules.2.title": "Operations",
-        "lab_grading": "evaluator", "lab_pass_mark": "70",
-        "lab_rubric.0.criterion": "Build", "lab_rubric.0.max_points": "50", "lab_rubric.1.criterion": "", "lab_rubric.1.max_points": "",
+        "key": "ai-ie-associate",
+        "name": "Analytics Implementation Associate",
+        "delivery_role": "implementation_engineer",
+        "level": "associate",
+        "product_line": "analytics",
+        "product_version": "12",
+        "validity_days": "730",
+        "exam_pass_mark": "75",
+        "exam_max_attempts": "3",
+        "exam_cooldown_days": "7",
+        "is_active": "on",
+        "modules.0.key": "ie-1",
+        "modules.0.title": "Installation",
+        "modules.0.required": "on",
+        "modules.1.key": "",
+        "modules.1.title": "",
+        "modules.1.required": "on",
+        "modules.2.key": "ie-2",
+        "modules.2.title": "Operations",
+        "lab_grading": "evaluator",
+        "lab_pass_mark": "70",
+        "lab_rubric.0.criterion": "Build",
+        "lab_rubric.0.max_points": "50",
+        "lab_rubric.1.criterion": "",
+        "lab_rubric.1.max_points": "",
         **changes,
     }
 
@@ -116,9 +150,15 @@ class TestCatalog:
         assert post(client, "/console/enablement/tracks/new", track_form()).status_code == 303
         again = post(client, "/console/enablement/tracks/new", track_form(name="Another"))
         assert again.status_code == 409 and "key" in errors_of(again)
-        no_rubric = post(client, "/console/enablement/tracks/new", track_form(**{"key": "other-key", "lab_rubric.0.criterion": "", "lab_rubric.0.max_points": ""}))
+        no_rubric = post(
+            client, "/console/enablement/tracks/new", track_form(**{"key": "other-key", "lab_rubric.0.criterion": "", "lab_rubric.0.max_points": ""})
+        )
         assert no_rubric.status_code == 422 and "lab_rubric" in errors_of(no_rubric)
-        no_modules = post(client, "/console/enablement/tracks/new", track_form(**{"key": "third-key", "modules.0.key": "", "modules.0.title": "", "modules.2.key": "", "modules.2.title": ""}))
+        no_modules = post(
+            client,
+            "/console/enablement/tracks/new",
+            track_form(**{"key": "third-key", "modules.0.key": "", "modules.0.title": "", "modules.2.key": "", "modules.2.title": ""}),
+        )
         assert no_modules.status_code == 422 and "at least one module" in errors_of(no_modules)["modules"]
 
     def test_a_cam_cannot_create_tracks(self, client, login, lines):
@@ -145,7 +185,16 @@ class TestCatalog:
         edit = soup(client.get(f"/console/enablement/tracks/{track['id']}/edit"))
         values = {field["name"]: field.get("value", "") for field in edit.select("#track-form input[name]") if field.get("type") != "checkbox"}
         values.update({select["name"]: (select.find("option", selected=True) or {"value": ""})["value"] for select in edit.select("#track-form select")})
-        values.update({"name": "Data Platform Architect Pro", "modules.1.key": "", "modules.1.title": "", "modules.0.required": "on", "is_active": "on", "reason": "trimmed"})
+        values.update(
+            {
+                "name": "Data Platform Architect Pro",
+                "modules.1.key": "",
+                "modules.1.title": "",
+                "modules.0.required": "on",
+                "is_active": "on",
+                "reason": "trimmed",
+            }
+        )
         values.pop("csrf_token", None)
         response = post(client, f"/console/enablement/tracks/{track['id']}/edit", values)
         assert response.status_code == 303, errors_of(response)
@@ -205,13 +254,25 @@ class TestPortal:
         row = queue.find("tr", id=lambda v: bool(v and v.startswith("lab-")))
         assert "Ann Architect" in row.get_text() and "Northwind Consulting" in row.get_text() and "git.example" in row.get_text()
         submission_id = int(row["id"].split("-")[1])
-        over = post(client, f"/console/enablement/labs/{submission_id}/grade", {"scores.0.criterion": "Design", "scores.0.points": "70", "scores.1.criterion": "Build", "scores.1.points": "30"})
+        over = post(
+            client,
+            f"/console/enablement/labs/{submission_id}/grade",
+            {"scores.0.criterion": "Design", "scores.0.points": "70", "scores.1.criterion": "Build", "scores.1.points": "30"},
+        )
         assert over.status_code == 422 and "at most 60" in soup(over).find(id=f"lab-{submission_id}").get_text()
-        graded = post(client, f"/console/enablement/labs/{submission_id}/grade", {"scores.0.criterion": "Design", "scores.0.points": "55", "scores.1.criterion": "Build", "scores.1.points": "30"})
+        graded = post(
+            client,
+            f"/console/enablement/labs/{submission_id}/grade",
+            {"scores.0.criterion": "Design", "scores.0.points": "55", "scores.1.criterion": "Build", "scores.1.points": "30"},
+        )
         assert graded.status_code == 303
         flashed = soup(client.get("/console/enablement/labs"))
         assert "is now certified" in flashed.find(class_="flash").get_text() and flashed.find(id="lab-queue") is None
-        twice = post(client, f"/console/enablement/labs/{submission_id}/grade", {"scores.0.criterion": "Design", "scores.0.points": "1", "scores.1.criterion": "Build", "scores.1.points": "1"})
+        twice = post(
+            client,
+            f"/console/enablement/labs/{submission_id}/grade",
+            {"scores.0.criterion": "Design", "scores.0.points": "1", "scores.1.criterion": "Build", "scores.1.points": "1"},
+        )
         assert twice.status_code == 409 and "already graded" in soup(twice).find(class_="flash-error").get_text()
 
         login("a_user")
@@ -226,10 +287,22 @@ class TestPortal:
             soon = make_track(session, "soon-track")
             later = make_track(session, "later-track", role="project_manager")
             for fixture in (world.a, world.b):
-                make_cert(session, person_id=fixture.person_ids[0], partner_id=fixture.id, track_id=soon.id,
-                          issued_on=today - timedelta(days=700), expires_on=today + timedelta(days=20))
-            make_cert(session, person_id=world.a.person_ids[2], partner_id=world.a.id, track_id=later.id,
-                      issued_on=today - timedelta(days=30), expires_on=today + timedelta(days=50))
+                make_cert(
+                    session,
+                    person_id=fixture.person_ids[0],
+                    partner_id=fixture.id,
+                    track_id=soon.id,
+                    issued_on=today - timedelta(days=700),
+                    expires_on=today + timedelta(days=20),
+                )
+            make_cert(
+                session,
+                person_id=world.a.person_ids[2],
+                partner_id=world.a.id,
+                track_id=later.id,
+                issued_on=today - timedelta(days=30),
+                expires_on=today + timedelta(days=50),
+            )
         login("a_user")
         panel = soup(client.get("/portal/certifications")).find(id="expiring")
         assert "soon-track track" in panel.get_text() and "later-track" not in panel.get_text()
@@ -245,7 +318,10 @@ class TestPortal:
             old = make_track(session, "old-track", version="7", behind=0, within=90)
             make_cert(session, person_id=world.a.person_ids[0], partner_id=world.a.id, track_id=old.id, issued_on=today - timedelta(days=100))
         login("admin")
-        assert post(client, "/console/enablement/releases", {"product_line": "data-platform", "version": "8.0", "released_on": today.isoformat()}).status_code == 303
+        assert (
+            post(client, "/console/enablement/releases", {"product_line": "data-platform", "version": "8.0", "released_on": today.isoformat()}).status_code
+            == 303
+        )
         login("a_user")
         badge = soup(client.get("/portal/certifications")).find(class_="badge-recert")
         assert badge is not None and f"Recertify by {(today + timedelta(days=90)).isoformat()} for v8" in badge.get_text()
@@ -271,8 +347,14 @@ class TestCapacityConsole:
         with db.session_scope(PartnerScope.system(reason="test certifications")) as session:
             soon = make_track(session, "soon-track")
             for fixture in (world.a, world.b):
-                make_cert(session, person_id=fixture.person_ids[0], partner_id=fixture.id, track_id=soon.id,
-                          issued_on=today - timedelta(days=700), expires_on=today + timedelta(days=20))
+                make_cert(
+                    session,
+                    person_id=fixture.person_ids[0],
+                    partner_id=fixture.id,
+                    track_id=soon.id,
+                    issued_on=today - timedelta(days=700),
+                    expires_on=today + timedelta(days=20),
+                )
         login("cam")
         mine = soup(client.get("/console/enablement/expiring")).find(id="expiring-list").get_text()
         assert "Ann Architect" in mine and "Sam Seller" not in mine

@@ -18,7 +18,9 @@ PORTAL_PAGES = ("/portal", "/portal/organization", "/portal/people", "/portal/ti
 
 
 def page_routes() -> list[tuple[str, str]]:
-    return sorted({(method, route.path) for module in PAGE_MODULES for route in module.router.routes if isinstance(route, APIRoute) for method in route.methods})
+    return sorted(
+        {(method, route.path) for module in PAGE_MODULES for route in module.router.routes if isinstance(route, APIRoute) for method in route.methods}
+    )
 
 
 def cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -80,9 +82,14 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 def snapshot_of_b(client, world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     admin = world.headers("admin")
-    return {name: client.get(url, headers=admin).json() for name, url in (
-        ("partner", f"/api/v1/partners/{world.b.id}"), ("people", f"/api/v1/partners/{world.b.id}/people"), ("sponsors", f"/api/v1/partners/{world.b.id}/sponsors"),
-    )}
+    return {
+        name: client.get(url, headers=admin).json()
+        for name, url in (
+            ("partner", f"/api/v1/partners/{world.b.id}"),
+            ("people", f"/api/v1/partners/{world.b.id}/people"),
+            ("sponsors", f"/api/v1/partners/{world.b.id}/sponsors"),
+        )
+    }
 
 
 def test_the_inventory_covers_console_and_portal():
@@ -128,7 +135,7 @@ def test_partner_a_cannot_reach_partner_b_through_the_portal(client, login, worl
         response = post(client, url, {"name": "Mole", "email": "mole@b.example", "delivery_role": "sales"}) if method == "POST" else client.get(url)
         assert response.status_code == 404, (method, url, response.status_code)
         # the same answer as for an id that does not exist at all
-        missing = path.format(**{k: 987654 for k in b})
+        missing = path.format(**dict.fromkeys(b, 987654))
         assert (post(client, missing) if method == "POST" else client.get(missing)).status_code == 404
     for url in PORTAL_PAGES:
         text = client.get(url).text

@@ -144,9 +144,21 @@ class TestEditPartner:
 
     def test_save_redirects_with_a_flash_and_audits(self, client, login, world):
         login("cam")
-        values = {"legal_name": "Northwind Consulting LLC", "display_name": "Northwind", "partner_type": "systems_integrator", "si_subtype": "regional",
-                  "hq_country": "US", "regions": ["NA", "LATAM"], "territories": "US-West", "verticals": "healthcare", "specialties": "cloud migration",
-                  "consultant_headcount": "200", "status": "active", "cam_user_id": str(world.users["cam"]), "reason": "rebrand"}
+        values = {
+            "legal_name": "Northwind Consulting LLC",
+            "display_name": "Northwind",
+            "partner_type": "systems_integrator",
+            "si_subtype": "regional",
+            "hq_country": "US",
+            "regions": ["NA", "LATAM"],
+            "territories": "US-West",
+            "verticals": "healthcare",
+            "specialties": "cloud migration",
+            "consultant_headcount": "200",
+            "status": "active",
+            "cam_user_id": str(world.users["cam"]),
+            "reason": "rebrand",
+        }
         response = post(client, f"/console/partners/{world.a.id}/edit", values)
         assert response.status_code == 303
         page = soup(client.get(response.headers["location"]))
@@ -169,7 +181,19 @@ class TestEditPartner:
 
     def test_bad_field_is_a_422_with_the_inline_error(self, client, login, world):
         login("admin")
-        response = post(client, f"/console/partners/{world.a.id}/edit", {"display_name": "Northwind", "legal_name": "", "website": "not a site", "hq_country": "US", "partner_type": "systems_integrator", "si_subtype": "regional", "status": "active"})
+        response = post(
+            client,
+            f"/console/partners/{world.a.id}/edit",
+            {
+                "display_name": "Northwind",
+                "legal_name": "",
+                "website": "not a site",
+                "hq_country": "US",
+                "partner_type": "systems_integrator",
+                "si_subtype": "regional",
+                "status": "active",
+            },
+        )
         assert response.status_code == 422
         page = soup(response)
         assert "web address" in field_error(page, "f-website")
@@ -177,7 +201,18 @@ class TestEditPartner:
 
     def test_service_refusal_is_shown_and_nothing_is_saved(self, client, login, world):
         login("admin")
-        response = post(client, f"/console/partners/{world.a.id}/edit", {"display_name": "Half Saved", "legal_name": "", "hq_country": "US", "partner_type": "systems_integrator", "si_subtype": "regional", "status": "active"})
+        response = post(
+            client,
+            f"/console/partners/{world.a.id}/edit",
+            {
+                "display_name": "Half Saved",
+                "legal_name": "",
+                "hq_country": "US",
+                "partner_type": "systems_integrator",
+                "si_subtype": "regional",
+                "status": "active",
+            },
+        )
         assert response.status_code == 422
         assert "cannot be null" in field_error(soup(response), "f-legal_name")
         assert "Half Saved" not in client.get(f"/console/partners/{world.a.id}").text
@@ -214,8 +249,21 @@ class TestPartnerProfile:
         login("admin")
         page = soup(client.get(f"/console/partners/{world.a.id}"))
         text = page.get_text(" ", strip=True)
-        for expected in ("Northwind Consulting LLC", "Regional SI", "US-West", "healthcare", "cloud migration", "Regional SI Program",
-                         "Registered benefits", "90 days", "Carl Cam", "cam@vendor.example", "Ann Architect", "Val Vendor-Exec", "A Partner-Exec"):
+        for expected in (
+            "Northwind Consulting LLC",
+            "Regional SI",
+            "US-West",
+            "healthcare",
+            "cloud migration",
+            "Regional SI Program",
+            "Registered benefits",
+            "90 days",
+            "Carl Cam",
+            "cam@vendor.example",
+            "Ann Architect",
+            "Val Vendor-Exec",
+            "A Partner-Exec",
+        ):
             assert expected in text, expected
         assert page.find("a", string="Audit history")["href"] == f"/console/audit?partner_id={world.a.id}"
 

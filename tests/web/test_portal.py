@@ -44,9 +44,20 @@ class TestOrganization:
         login("a_admin")
         form = soup(client.get("/portal/organization/edit")).find("form", action="/portal/organization/edit")
         assert form.find("input", {"name": "legal_name"}) is None and form.find("select", {"name": "tier_id"}) is None
-        response = post(client, "/portal/organization/edit", {"display_name": "Northwind Cloud", "website": "northwind.example", "hq_country": "US",
-                                                              "consultant_headcount": "210", "regions": ["NA", "EMEA"], "territories": "US-West, UK",
-                                                              "verticals": "healthcare", "specialties": "cloud migration, data"})
+        response = post(
+            client,
+            "/portal/organization/edit",
+            {
+                "display_name": "Northwind Cloud",
+                "website": "northwind.example",
+                "hq_country": "US",
+                "consultant_headcount": "210",
+                "regions": ["NA", "EMEA"],
+                "territories": "US-West, UK",
+                "verticals": "healthcare",
+                "specialties": "cloud migration, data",
+            },
+        )
         assert response.status_code == 303
         page = soup(client.get(response.headers["location"]))
         assert "Your organization profile was saved." in page.get_text()
@@ -87,14 +98,22 @@ class TestPeople:
         person_id = world.a.person_ids[1]
         page = soup(client.get(f"/portal/people/{person_id}/edit"))
         assert page.find("input", {"name": "name"})["value"] == "Ian Engineer"
-        response = post(client, f"/portal/people/{person_id}/edit", {"name": "Ian Engineer", "email": "ian@a.example", "title": "Lead engineer", "delivery_role": "implementation_engineer", "country": "US"})
+        response = post(
+            client,
+            f"/portal/people/{person_id}/edit",
+            {"name": "Ian Engineer", "email": "ian@a.example", "title": "Lead engineer", "delivery_role": "implementation_engineer", "country": "US"},
+        )
         assert response.status_code == 303
         table = soup(client.get("/portal/people")).find(id="people-table").get_text()
         assert "Lead engineer" in table and "Inactive" in table  # the unticked Active box deactivates
 
     def test_edit_errors_are_inline(self, client, login, world):
         login("a_admin")
-        response = post(client, f"/portal/people/{world.a.person_ids[1]}/edit", {"name": "", "email": "ann.architect@a.example", "delivery_role": "sales", "is_active": "on"})
+        response = post(
+            client,
+            f"/portal/people/{world.a.person_ids[1]}/edit",
+            {"name": "", "email": "ann.architect@a.example", "delivery_role": "sales", "is_active": "on"},
+        )
         assert response.status_code in (409, 422)
         page = soup(response)
         assert page.find(role="alert") is not None

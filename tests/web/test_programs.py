@@ -57,8 +57,15 @@ class TestEditTier:
     def test_saves_benefits_and_criteria(self, client, login, world):
         login("admin")
         tier_id = world.tier_ids["si-regional/silver"]
-        values = tier_form(client, tier_id) | {"mdf_allocation": "30000", "criteria-0-threshold": "3", "criteria-1-metric": "",
-                                               "criteria-2-metric": "customer_references", "criteria-2-comparison": ">=", "criteria-2-threshold": "1", "reason": "FY26 guide"}
+        values = tier_form(client, tier_id) | {
+            "mdf_allocation": "30000",
+            "criteria-0-threshold": "3",
+            "criteria-1-metric": "",
+            "criteria-2-metric": "customer_references",
+            "criteria-2-comparison": ">=",
+            "criteria-2-threshold": "1",
+            "reason": "FY26 guide",
+        }
         response = post(client, f"/console/tiers/{tier_id}/edit", values)
         assert response.status_code == 303, response.text
         page = client.get(response.headers["location"])

@@ -27,30 +27,65 @@ def catalog(db, world):  # type: ignore[no-untyped-def]
 
 def deal_form(**changes: Any) -> dict[str, Any]:
     return {
-        "kind": "deal", "title": "Imaging platform", "customer.name": "Riverside Clinic", "customer.country": "US",
-        "product_lines": ["analytics", "data-platform"], "amount": "250000", "currency": "USD", "expected_close_on": days(60),
-        "stage": "proposal", "intent": "submit", **changes,
+        "kind": "deal",
+        "title": "Imaging platform",
+        "customer.name": "Riverside Clinic",
+        "customer.country": "US",
+        "product_lines": ["analytics", "data-platform"],
+        "amount": "250000",
+        "currency": "USD",
+        "expected_close_on": days(60),
+        "stage": "proposal",
+        "intent": "submit",
+        **changes,
     }
 
 
 def project_form(**changes: Any) -> dict[str, Any]:
     return {
-        "kind": "project", "title": "Claims modernisation", "customer.name": "Harbor Mutual", "customer.country": "GB",
-        "product_lines": ["integration-hub"], "project_name": "Claims 2.0", "scope_description": "Replace the claims core.",
-        "phases.0.name": "Discovery", "phases.0.starts_on": days(10), "phases.0.ends_on": days(40),
-        "phases.1.name": "", "phases.1.starts_on": "", "phases.1.ends_on": "",
-        "phases.2.name": "Build", "phases.2.starts_on": days(41), "phases.2.ends_on": days(200),
-        "amount": "900000", "currency": "GBP", "delivery_starts_on": days(10), "delivery_ends_on": days(200), "intent": "submit", **changes,
+        "kind": "project",
+        "title": "Claims modernisation",
+        "customer.name": "Harbor Mutual",
+        "customer.country": "GB",
+        "product_lines": ["integration-hub"],
+        "project_name": "Claims 2.0",
+        "scope_description": "Replace the claims core.",
+        "phases.0.name": "Discovery",
+        "phases.0.starts_on": days(10),
+        "phases.0.ends_on": days(40),
+        "phases.1.name": "",
+        "phases.1.starts_on": "",
+        "phases.1.ends_on": "",
+        "phases.2.name": "Build",
+        "phases.2.starts_on": days(41),
+        "phases.2.ends_on": days(200),
+        "amount": "900000",
+        "currency": "GBP",
+        "delivery_starts_on": days(10),
+        "delivery_ends_on": days(200),
+        "intent": "submit",
+        **changes,
     }
 
 
 def influence_form(**changes: Any) -> dict[str, Any]:
     return {
-        "kind": "influence", "title": "Data platform choice", "customer.name": "Globex Retail", "customer.country": "DE",
-        "product_lines": ["data-platform"], "architecture_decision": "Lakehouse vs warehouse for the group.",
-        "candidate_platforms": "Ours, Other Cloud", "competitors": "Contoso, Initech", "registrant_role": "lead_architect",
-        "decision_expected_on": days(90), "evidence.0.kind": "meeting", "evidence.0.on": days(-5), "evidence.0.description": "Architecture workshop",
-        "amount": "", "intent": "submit", **changes,
+        "kind": "influence",
+        "title": "Data platform choice",
+        "customer.name": "Globex Retail",
+        "customer.country": "DE",
+        "product_lines": ["data-platform"],
+        "architecture_decision": "Lakehouse vs warehouse for the group.",
+        "candidate_platforms": "Ours, Other Cloud",
+        "competitors": "Contoso, Initech",
+        "registrant_role": "lead_architect",
+        "decision_expected_on": days(90),
+        "evidence.0.kind": "meeting",
+        "evidence.0.on": days(-5),
+        "evidence.0.description": "Architecture workshop",
+        "amount": "",
+        "intent": "submit",
+        **changes,
     }
 
 
@@ -132,7 +167,10 @@ class TestBadInput:
             (deal_form(amount="", expected_close_on=days(-3), product_lines=[]), {"amount", "expected_close_on", "product_lines"}),
             (deal_form(**{"customer.name": "", "customer.country": "Narnia", "amount": "abc"}), {"customer.name", "customer.country", "amount"}),
             (project_form(**{"phases.2.ends_on": days(5), "scope_description": ""}), {"phases.2.ends_on", "scope_description"}),
-            (influence_form(**{"evidence.0.kind": "", "evidence.0.on": "", "evidence.0.description": "", "registrant_role": "boss"}), {"evidence", "registrant_role"}),
+            (
+                influence_form(**{"evidence.0.kind": "", "evidence.0.on": "", "evidence.0.description": "", "registrant_role": "boss"}),
+                {"evidence", "registrant_role"},
+            ),
         ],
         ids=["deal", "deal-customer", "project-row", "influence"],
     )
@@ -197,7 +235,9 @@ class TestReview:
         queue = soup(client.get("/console/registrations/review"))
         row = queue.find(id=f"queue-{a}")
         assert row is not None and "Northwind Consulting" in row.get_text() and "business days" in row.get_text()
-        missing = post(client, f"/console/registrations/{a}/actions", {"action": "approve", "back": "queue", "reason": ""}, token_from="/console/registrations/review")
+        missing = post(
+            client, f"/console/registrations/{a}/actions", {"action": "approve", "back": "queue", "reason": ""}, token_from="/console/registrations/review"
+        )
         assert missing.status_code == 422
         row = soup(missing).find(id=f"queue-{a}")
         assert "reason is required" in row.get_text() and row.find(class_="field-error") is not None
@@ -261,7 +301,10 @@ class TestReview:
         assert "Cannot sort" in client.get("/console/registrations?sort=bogus").text
         detail = client.get(f"/console/registrations/{ids['a']}")
         assert detail.status_code == 200 and soup(detail).find(id="review-actions") is None
-        assert post(client, f"/console/registrations/{ids['a']}/actions", {"action": "approve", "reason": "x"}, token_from="/console/registrations").status_code == 403
+        assert (
+            post(client, f"/console/registrations/{ids['a']}/actions", {"action": "approve", "reason": "x"}, token_from="/console/registrations").status_code
+            == 403
+        )
         assert api(client, catalog, f"/registrations/{ids['a']}")["status"] == "submitted"
 
     def test_cam_sees_both_sides_of_a_conflict(self, client, login, catalog):

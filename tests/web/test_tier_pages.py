@@ -135,7 +135,9 @@ class TestReviewQueue:
         assert cells[0] == "Northwind Consulting" and cells[1] == "Registered → Silver" and cells[2] == "Upgrade"
         assert "qualifies for Silver (currently Registered)" in cells[5]
 
-        response = post(client, f"/console/tiers/recommendations/{recommendation_id}/decision", {"decision": "accept", "reason": "Capacity verified at the QBR"})
+        response = post(
+            client, f"/console/tiers/recommendations/{recommendation_id}/decision", {"decision": "accept", "reason": "Capacity verified at the QBR"}
+        )
         assert response.status_code == 303
         page = soup(client.get(response.headers["location"]))
         assert page.find(class_="flash").get_text(strip=True) == "Upgrade accepted: Northwind Consulting is now Silver."

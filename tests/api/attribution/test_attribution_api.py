@@ -29,10 +29,18 @@ class TestContributionReport:
     def test_vendor_reads_every_partner_with_totals(self, client, world, ledger):
         body = client.get(f"/api/v1/reports/contribution?{Q2}", headers=world.headers("cam")).json()
         assert [(i["partner_name"], i["amounts"][0]["total"]) for i in body["items"]] == [("Blue Harbor", "120000.00"), ("Northwind Consulting", "205000.00")]
-        assert body["totals"] == [{
-            "currency": "USD", "direct": "120000.00", "influenced": "125000.00", "services": "80000.00", "total": "325000.00",
-            "entries": 5, "closings": 3, "vendor_direct": "5000.00",
-        }]
+        assert body["totals"] == [
+            {
+                "currency": "USD",
+                "direct": "120000.00",
+                "influenced": "125000.00",
+                "services": "80000.00",
+                "total": "325000.00",
+                "entries": 5,
+                "closings": 3,
+                "vendor_direct": "5000.00",
+            }
+        ]
         assert (body["total"], body["limit"], body["offset"], body["period_start"]) == (2, 50, 0, "2025-04-01")
 
     def test_paged_by_partner(self, client, world, ledger):
@@ -45,7 +53,9 @@ class TestContributionReport:
         assert body["totals"][0]["total"] == "120000.00" and body["totals"][0]["vendor_direct"] == "0.00"
         assert client.get(f"/api/v1/reports/contribution?{Q2}&partner_id={world.a.id}", headers=world.headers("b_user")).status_code == 404
 
-    @pytest.mark.parametrize("query", ["period_start=9999-12-01", "period_end=0001-01-01", "period_start=0001-01-01&period_end=9999-12-31&as_of=0001-01-01T00:00:00%2B14:00"])
+    @pytest.mark.parametrize(
+        "query", ["period_start=9999-12-01", "period_end=0001-01-01", "period_start=0001-01-01&period_end=9999-12-31&as_of=0001-01-01T00:00:00%2B14:00"]
+    )
     def test_extreme_dates_are_never_a_500(self, client, world, ledger, query):
         assert client.get(f"/api/v1/reports/contribution?{query}", headers=world.headers("admin")).status_code in (200, 422)
         assert client.get(f"/api/v1/reports/contribution/{world.a.id}/entries?{query}", headers=world.headers("admin")).status_code in (200, 422)
@@ -79,7 +89,8 @@ class TestCsv:
         assert "attachment" in response.headers["content-disposition"]
         rows = list(csv.DictReader(io.StringIO(response.text)))
         assert [(r["partner_name"], r["direct"], r["influenced"], r["services"], r["total"]) for r in rows] == [
-            ("Blue Harbor", "120000.00", "0.00", "0.00", "120000.00"), ("Northwind Consulting", "0.00", "125000.00", "80000.00", "205000.00"),
+            ("Blue Harbor", "120000.00", "0.00", "0.00", "120000.00"),
+            ("Northwind Consulting", "0.00", "125000.00", "80000.00", "205000.00"),
         ]
 
     def test_partner_export_holds_own_row(self, client, world, ledger):
@@ -96,7 +107,9 @@ class TestDrillDown:
         body = client.get(f"/api/v1/reports/contribution/{world.a.id}/entries?{Q2}", headers=world.headers("a_admin")).json()
         assert body["total"] == 3
         assert [(i["credit_type"], i["registration"]["id"]) for i in body["items"]] == [
-            ("influence", ledger.influence_id), ("services", ledger.project_id), ("influence", ledger.influence_id),
+            ("influence", ledger.influence_id),
+            ("services", ledger.project_id),
+            ("influence", ledger.influence_id),
         ]
 
     def test_other_partner_and_missing_partner_are_404(self, client, world, ledger):
@@ -142,7 +155,9 @@ class TestLedger:
 class TestProgramSettings:
     def test_influence_rule_is_read_and_set(self, client, world):
         program_id = world.program_ids["si-global"]
-        body = client.patch(f"/api/v1/programs/{program_id}", headers=world.headers("admin"), json={"influence_credit_percent": "50", "influence_credit_split": "equal"}).json()
+        body = client.patch(
+            f"/api/v1/programs/{program_id}", headers=world.headers("admin"), json={"influence_credit_percent": "50", "influence_credit_split": "equal"}
+        ).json()
         assert (body["influence_credit_percent"], body["influence_credit_split"]) == ("50.00", "equal")
         for bad in ({"influence_credit_percent": 101}, {"influence_credit_split": "half"}, {"influence_credit_percent": None}):
             assert client.patch(f"/api/v1/programs/{program_id}", headers=world.headers("admin"), json=bad).status_code == 422, bad

@@ -31,16 +31,32 @@ class TestRoutingConfiguration:
 
     def test_admin_creates_calendar_team_rule(self, client, world, routing):
         admin = world.headers("admin")
-        calendar = client.post("/api/v1/business-calendars", headers=admin, json={
-            "key": "uk", "name": "UK", "time_zone": "Europe/London", "holidays": ["2026-12-25"],
-        })
+        calendar = client.post(
+            "/api/v1/business-calendars",
+            headers=admin,
+            json={
+                "key": "uk",
+                "name": "UK",
+                "time_zone": "Europe/London",
+                "holidays": ["2026-12-25"],
+            },
+        )
         assert calendar.status_code == 201, calendar.text
         assert calendar.json()["work_days"] == [1, 2, 3, 4, 5] and calendar.json()["day_starts"] == "09:00:00"
         team = client.post("/api/v1/cosell-teams", headers=admin, json={"key": "uk-sa", "name": "UK SAs", "calendar_id": calendar.json()["id"]})
         assert team.status_code == 201 and team.json()["is_default"] is False
-        rule = client.post("/api/v1/routing-rules", headers=admin, json={
-            "name": "UK", "team_id": team.json()["id"], "territory": "UK", "first_response_hours": "6", "priority_hours": {"1": 2}, "position": 2,
-        })
+        rule = client.post(
+            "/api/v1/routing-rules",
+            headers=admin,
+            json={
+                "name": "UK",
+                "team_id": team.json()["id"],
+                "territory": "UK",
+                "first_response_hours": "6",
+                "priority_hours": {"1": 2},
+                "position": 2,
+            },
+        )
         assert rule.status_code == 201, rule.text
         rules = client.get("/api/v1/routing-rules", headers=admin).json()
         assert [r["name"] for r in rules][1] == "UK" and [r["position"] for r in rules] == list(range(1, len(rules) + 1))

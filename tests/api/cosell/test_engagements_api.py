@@ -17,7 +17,13 @@ def accounts(db, world):  # type: ignore[no-untyped-def]
 
 
 def engagement(world, customer_id: int, **extra) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    return {"customer_id": customer_id, "activity": "implementation", "staffed_user_id": world.users["ps_lead"], "starts_on": clock.today().isoformat(), **extra}
+    return {
+        "customer_id": customer_id,
+        "activity": "implementation",
+        "staffed_user_id": world.users["ps_lead"],
+        "starts_on": clock.today().isoformat(),
+        **extra,
+    }
 
 
 def give_consent(client, world, who: str, customer_id: int, **extra) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -143,7 +149,10 @@ class TestProtection:
         response = client.post(f"/api/v1/registrations/{registration_id}/account-protection", headers=world.headers("cam"), json={"reason": "Approved project"})
         assert response.status_code == 200, response.text
         assert (response.json()["ownership"], response.json()["owning_partner_id"]) == ("si_protected", world.a.id)
-        assert client.post(f"/api/v1/registrations/{registration_id}/account-protection", headers=world.headers("a_admin"), json={"reason": "Mine"}).status_code == 403
+        assert (
+            client.post(f"/api/v1/registrations/{registration_id}/account-protection", headers=world.headers("a_admin"), json={"reason": "Mine"}).status_code
+            == 403
+        )
 
 
 class TestDisputes:

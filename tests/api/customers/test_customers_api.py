@@ -6,7 +6,14 @@ import pytest
 
 IDENTITY_KEYS = {"customer_id", "external_id", "name", "website", "country", "score", "reasons"}
 FUTURE = (date.today() + timedelta(days=200)).isoformat()
-ACME = {"name": "Acme Analytics, Inc.", "website": "https://www.acme-analytics.com", "country": "us", "external_id": "C-1", "industry": "Software", "employee_band": "51-200"}
+ACME = {
+    "name": "Acme Analytics, Inc.",
+    "website": "https://www.acme-analytics.com",
+    "country": "us",
+    "external_id": "C-1",
+    "industry": "Software",
+    "employee_band": "51-200",
+}
 
 
 @pytest.fixture
@@ -45,9 +52,18 @@ class TestMatch:
         assert client.post("/api/v1/customers/match", headers=world.headers("a_user"), json={"name": "Acme Robotics"}).json() == {"candidates": []}
 
     def test_bad_input_names_the_field(self, client, world):
-        cases = [({}, "name"), ({"name": ""}, "name"), ({"name": "!!!"}, "name"), ({"name": "Acme", "website": "nope"}, "website"),
-                 ({"name": "Acme", "country": "XX"}, "country"), ({"name": "Acme", "limit": 0}, "limit"), ({"name": "Acme", "limit": 51}, "limit"),
-                 ({"name": "Acme", "min_score": 1.5}, "min_score"), ({"name": "Acme", "partner_id": 1}, "partner_id"), ({"name": "x" * 201}, "name")]
+        cases = [
+            ({}, "name"),
+            ({"name": ""}, "name"),
+            ({"name": "!!!"}, "name"),
+            ({"name": "Acme", "website": "nope"}, "website"),
+            ({"name": "Acme", "country": "XX"}, "country"),
+            ({"name": "Acme", "limit": 0}, "limit"),
+            ({"name": "Acme", "limit": 51}, "limit"),
+            ({"name": "Acme", "min_score": 1.5}, "min_score"),
+            ({"name": "Acme", "partner_id": 1}, "partner_id"),
+            ({"name": "x" * 201}, "name"),
+        ]
         for body, field in cases:
             response = client.post("/api/v1/customers/match", headers=world.headers("a_user"), json=body)
             assert response.status_code == 422, (body, response.text)
@@ -80,15 +96,24 @@ class TestVendorRoutes:
         assert [c["name"] for c in client.get("/api/v1/customers?q=blue", headers=headers).json()["items"]] == ["Blue River"]
 
     def test_ownership_is_returned_to_vendors(self, client, world, acme):
-        assert (acme["ownership"], acme["owning_partner_id"], acme["protected_until"], acme["protection_reason"]) == ("si_protected", world.a.id, FUTURE, "A developed the account")
+        assert (acme["ownership"], acme["owning_partner_id"], acme["protected_until"], acme["protection_reason"]) == (
+            "si_protected",
+            world.a.id,
+            FUTURE,
+            "A developed the account",
+        )
         events = client.get(f"/api/v1/audit/events?action=customer.ownership_changed&entity_id={acme['id']}", headers=world.headers("auditor")).json()["items"]
         assert events[0]["before"]["ownership"] == "open" and events[0]["after"]["ownership"] == "si_protected"
 
     def test_ownership_bad_input(self, client, world, acme):
-        cases = [({"status": "si_protected", "protected_until": FUTURE, "reason": "because"}, "owning_partner_id"), ({"status": "open"}, "reason"),
-                 ({"status": "open", "reason": ""}, "reason"), ({"status": "mine", "reason": "x" * 5}, "status"),
-                 ({"status": "si_protected", "owning_partner_id": 99999999999, "protected_until": FUTURE, "reason": "because"}, "owning_partner_id"),
-                 ({"status": "si_protected", "owning_partner_id": 1, "protected_until": "yesterday", "reason": "because"}, "protected_until")]
+        cases = [
+            ({"status": "si_protected", "protected_until": FUTURE, "reason": "because"}, "owning_partner_id"),
+            ({"status": "open"}, "reason"),
+            ({"status": "open", "reason": ""}, "reason"),
+            ({"status": "mine", "reason": "x" * 5}, "status"),
+            ({"status": "si_protected", "owning_partner_id": 99999999999, "protected_until": FUTURE, "reason": "because"}, "owning_partner_id"),
+            ({"status": "si_protected", "owning_partner_id": 1, "protected_until": "yesterday", "reason": "because"}, "protected_until"),
+        ]
         for body, field in cases:
             response = client.post(f"/api/v1/customers/{acme['id']}/ownership", headers=world.headers("cam"), json=body)
             assert response.status_code == 422, (body, response.text)
@@ -99,8 +124,13 @@ class TestVendorRoutes:
         assert response.status_code == 409 and response.json()["error"]["details"][0]["field"] == "external_id"
 
     def test_partner_users_are_refused(self, client, world, acme):
-        routes = [("GET", "/api/v1/customers", None), ("POST", "/api/v1/customers", {"name": "Mole"}), ("GET", "/api/v1/customers/{id}", None),
-                  ("PATCH", "/api/v1/customers/{id}", {"name": "Mole"}), ("POST", "/api/v1/customers/{id}/ownership", {"status": "open", "reason": "mine now"})]
+        routes = [
+            ("GET", "/api/v1/customers", None),
+            ("POST", "/api/v1/customers", {"name": "Mole"}),
+            ("GET", "/api/v1/customers/{id}", None),
+            ("PATCH", "/api/v1/customers/{id}", {"name": "Mole"}),
+            ("POST", "/api/v1/customers/{id}/ownership", {"status": "open", "reason": "mine now"}),
+        ]
         for who in ("a_user", "a_admin"):
             for method, path, body in routes:
                 response = client.request(method, path.format(id=acme["id"]), headers=world.headers(who), json=body)
@@ -112,8 +142,15 @@ class TestVendorRoutes:
         assert client.patch(f"/api/v1/customers/{acme['id']}", headers=world.headers("auditor"), json={"name": "X"}).status_code == 403
 
     def test_bad_ids_and_queries(self, client, world):
-        for url in ("/api/v1/customers/0", "/api/v1/customers/99999999999", "/api/v1/customers?owning_partner_id=0", "/api/v1/customers?limit=501",
-                    "/api/v1/customers?sort=secret", "/api/v1/customers?country=XX", "/api/v1/customers?ownership=mine"):
+        for url in (
+            "/api/v1/customers/0",
+            "/api/v1/customers/99999999999",
+            "/api/v1/customers?owning_partner_id=0",
+            "/api/v1/customers?limit=501",
+            "/api/v1/customers?sort=secret",
+            "/api/v1/customers?country=XX",
+            "/api/v1/customers?ownership=mine",
+        ):
             assert client.get(url, headers=world.headers("admin")).status_code == 422, url
         assert client.patch("/api/v1/customers/1", headers=world.headers("admin"), json={"website": "nope"}).status_code == 422
         assert client.get("/api/v1/customers/12345", headers=world.headers("admin")).status_code == 404

@@ -14,8 +14,12 @@ RUBRIC = [{"criterion": "Design", "max_points": 50}, {"criterion": "Build", "max
 
 def track_body(key: str, level: str = "associate", **extra: object) -> dict[str, object]:
     return {
-        "key": key, "name": f"Solution Architect {level.capitalize()} (Data Platform 8)", "delivery_role": "solution_architect", "level": level,
-        "product_line": "data-platform", "product_version": "8",
+        "key": key,
+        "name": f"Solution Architect {level.capitalize()} (Data Platform 8)",
+        "delivery_role": "solution_architect",
+        "level": level,
+        "product_line": "data-platform",
+        "product_version": "8",
         "modules": [{"key": "m1", "title": "Architecture"}, {"key": "m2", "title": "Sizing"}, {"key": "m3", "title": "Elective", "required": False}],
         **extra,
     }
@@ -67,10 +71,14 @@ class TestCatalog:
         assert rotated["lab_secret"] != created["lab_secret"]
 
     def test_releases(self, client, catalog):
-        response = client.post("/api/v1/product-releases", headers=catalog.headers("admin"), json={"product_line": "data-platform", "version": "8.2", "released_on": "2026-05-01"})
+        response = client.post(
+            "/api/v1/product-releases", headers=catalog.headers("admin"), json={"product_line": "data-platform", "version": "8.2", "released_on": "2026-05-01"}
+        )
         assert response.status_code == 201 and response.json()["major"] == 8
         assert client.get("/api/v1/product-releases", headers=catalog.headers("a_user")).json()["total"] == 1
-        bad = client.post("/api/v1/product-releases", headers=catalog.headers("admin"), json={"product_line": "data-platform", "version": "v8", "released_on": "2026-05-01"})
+        bad = client.post(
+            "/api/v1/product-releases", headers=catalog.headers("admin"), json={"product_line": "data-platform", "version": "v8", "released_on": "2026-05-01"}
+        )
         assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "version"
 
 
@@ -86,13 +94,18 @@ class TestProgress:
         assert exam.status_code == 201 and exam.json()["passed"] is False
         again = client.post(f"/api/v1/people/{person}/exam-attempts", headers=admin, json={"track_id": track["id"], "score": 90})
         assert again.status_code == 422 and "cool-down" in again.json()["error"]["message"]
-        lab = client.post(f"/api/v1/people/{person}/lab-submissions", headers=catalog.headers("a_user"), json={"track_id": track["id"], "evidence": "https://git.example/x"})
+        lab = client.post(
+            f"/api/v1/people/{person}/lab-submissions", headers=catalog.headers("a_user"), json={"track_id": track["id"], "evidence": "https://git.example/x"}
+        )
         assert lab.status_code == 201 and lab.json()["status"] == "pending"
         assert client.get("/api/v1/lab-submissions", headers=catalog.headers("a_user")).status_code == 403
         queue = client.get("/api/v1/lab-submissions?status=pending", headers=catalog.headers("ps_lead")).json()
         assert [item["person_name"] for item in queue["items"]] == ["Ann Architect"]
-        graded = client.post(f"/api/v1/lab-submissions/{lab.json()['id']}/grade", headers=catalog.headers("ps_lead"),
-                             json={"scores": [{"criterion": "Design", "points": 45}, {"criterion": "Build", "points": 40}]})
+        graded = client.post(
+            f"/api/v1/lab-submissions/{lab.json()['id']}/grade",
+            headers=catalog.headers("ps_lead"),
+            json={"scores": [{"criterion": "Design", "points": 45}, {"criterion": "Build", "points": 40}]},
+        )
         assert graded.status_code == 200 and (graded.json()["status"], graded.json()["score"]) == ("passed", 85)
         view = client.get(f"/api/v1/people/{person}/progress", headers=catalog.headers("a_user")).json()
         mine = next(t for t in view["tracks"] if t["track_id"] == track["id"])
@@ -127,7 +140,9 @@ class TestLabEnvironmentEndpoint:
         timestamp = timestamp or int(time.time())
         digest = hmac.new(secret.encode(), f"{timestamp}.{nonce}.".encode() + body, hashlib.sha256).hexdigest()
         headers = {
-            "Content-Type": "application/json", "X-Alliance-Lab-Timestamp": str(timestamp), "X-Alliance-Lab-Nonce": nonce,
+            "Content-Type": "application/json",
+            "X-Alliance-Lab-Timestamp": str(timestamp),
+            "X-Alliance-Lab-Nonce": nonce,
             "X-Alliance-Lab-Signature": signature or digest,
         }
         return client.post(f"/api/v1/labs/{track}/results", content=body, headers=headers)

@@ -19,7 +19,12 @@ def certs(db, world):  # type: ignore[no-untyped-def]
         make_release(session, "10.0", date(2026, 6, 1))
         ann = make_cert(session, person_id=world.a.person_ids[0], partner_id=world.a.id, track_id=track.id, issued_on=date(2025, 3, 1)).id
         sam = make_cert(
-            session, person_id=world.b.person_ids[0], partner_id=world.b.id, track_id=track.id, issued_on=date(2025, 1, 1), expires_on=date(2026, 10, 1),
+            session,
+            person_id=world.b.person_ids[0],
+            partner_id=world.b.id,
+            track_id=track.id,
+            issued_on=date(2025, 1, 1),
+            expires_on=date(2026, 10, 1),
         ).id
     return {"ann": ann, "sam": sam, "track": track.id}
 
@@ -53,7 +58,8 @@ class TestExpiring:
     def test_cam_sees_reasons(self, client, world, certs):
         body = client.get("/api/v1/certifications/expiring?within=90", headers=world.headers("cam")).json()
         assert [(i["person_name"], i["ends_on"], i["reason"]) for i in body["items"]] == [
-            ("Sam Seller", "2026-10-01", "validity ends"), ("Ann Architect", "2026-11-28", "recertify for v10"),
+            ("Sam Seller", "2026-10-01", "validity ends"),
+            ("Ann Architect", "2026-11-28", "recertify for v10"),
         ]
         assert client.get("/api/v1/certifications/expiring?within=30", headers=world.headers("cam")).json()["total"] == 1
 
@@ -91,10 +97,13 @@ class TestCapacity:
 class TestPortfolio:
     def test_vendor(self, client, world, certs):
         body = client.get("/api/v1/capacity/portfolio", headers=world.headers("executive")).json()
-        assert body == {"group_by": "subtype", "rows": [
-            {"group": "regional", "delivery_role": "solution_architect", "people": 1, "partners": 1},
-            {"group": "reseller", "delivery_role": "solution_architect", "people": 1, "partners": 1},
-        ]}
+        assert body == {
+            "group_by": "subtype",
+            "rows": [
+                {"group": "regional", "delivery_role": "solution_architect", "people": 1, "partners": 1},
+                {"group": "reseller", "delivery_role": "solution_architect", "people": 1, "partners": 1},
+            ],
+        }
         by_level = client.get("/api/v1/capacity/portfolio?group_by=role", headers=world.headers("admin")).json()
         assert by_level["rows"] == [{"group": "associate", "delivery_role": "solution_architect", "people": 2, "partners": 2}]
 

@@ -11,15 +11,28 @@ from tests.factories.world import deal_input
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
 PROJECT = {
-    "kind": "project", "title": "ERP rollout", "customer": {"name": "Globex Corporation", "website": "globex.example"},
-    "product_lines": ["data-platform"], "amount": "2500000", "project_name": "Phoenix", "scope_description": "Integration",
+    "kind": "project",
+    "title": "ERP rollout",
+    "customer": {"name": "Globex Corporation", "website": "globex.example"},
+    "product_lines": ["data-platform"],
+    "amount": "2500000",
+    "project_name": "Phoenix",
+    "scope_description": "Integration",
     "phases": [{"name": "Design", "starts_on": "2030-01-01", "ends_on": "2030-03-31"}, {"name": "Build", "starts_on": "2030-04-01", "ends_on": "2030-12-31"}],
-    "delivery_starts_on": "2030-01-01", "delivery_ends_on": "2030-12-31",
+    "delivery_starts_on": "2030-01-01",
+    "delivery_ends_on": "2030-12-31",
 }
 INFLUENCE = {
-    "kind": "influence", "title": "Lakehouse choice", "customer": {"name": "Initech", "country": "UK"}, "product_lines": ["analytics"],
-    "architecture_decision": "Group lakehouse", "candidate_platforms": ["Us", "Them"], "competitors": ["Them"], "registrant_role": "advisor",
-    "decision_expected_on": "2030-09-01", "evidence": [{"kind": "artefact", "on": "2026-01-10", "description": "Reference architecture"}],
+    "kind": "influence",
+    "title": "Lakehouse choice",
+    "customer": {"name": "Initech", "country": "UK"},
+    "product_lines": ["analytics"],
+    "architecture_decision": "Group lakehouse",
+    "candidate_platforms": ["Us", "Them"],
+    "competitors": ["Them"],
+    "registrant_role": "advisor",
+    "decision_expected_on": "2030-09-01",
+    "evidence": [{"kind": "artefact", "on": "2026-01-10", "description": "Reference architecture"}],
 }
 
 
@@ -160,17 +173,27 @@ class TestVendorFlow:
         assert extension.status_code == 201 and extension.json()["status"] == "pending"
         queue = client.get("/api/v1/registrations/review-queue", headers=catalog.headers("cam")).json()
         assert [e["registration_id"] for e in queue["extensions"]] == [registration_id]
-        decided = client.post(f"/api/v1/extensions/{extension.json()['id']}/decision", headers=catalog.headers("cam"), json={"approve": True, "reason": "Budget confirmed"})
+        decided = client.post(
+            f"/api/v1/extensions/{extension.json()['id']}/decision", headers=catalog.headers("cam"), json={"approve": True, "reason": "Budget confirmed"}
+        )
         assert decided.status_code == 200 and decided.json()["new_until"] > approved["protected_until"]
 
         won = client.post(
-            f"/api/v1/registrations/{registration_id}/won", headers=catalog.headers("admin"), json={"booked_amount": "118000.50", "closed_on": date.today().isoformat()}
+            f"/api/v1/registrations/{registration_id}/won",
+            headers=catalog.headers("admin"),
+            json={"booked_amount": "118000.50", "closed_on": date.today().isoformat()},
         )
         assert won.status_code == 200, won.text
         assert won.json()["status"] == "won" and won.json()["booked_amount"] == "118000.50"
         history = client.get(f"/api/v1/registrations/{registration_id}/history", headers=catalog.headers("a_user")).json()
         assert [e["action"] for e in history] == [
-            "created", "submit", "start_review", "approve", "extension_requested", "extension_approved", "mark_won",
+            "created",
+            "submit",
+            "start_review",
+            "approve",
+            "extension_requested",
+            "extension_approved",
+            "mark_won",
         ]
 
     def test_won_input_and_permissions(self, client, catalog):
@@ -206,7 +229,9 @@ class TestVendorFlow:
 class TestUpdate:
     def test_patch_a_draft(self, client, catalog):
         created = post(client, catalog, "a_user", PROJECT)
-        response = client.patch(f"/api/v1/registrations/{created['id']}", headers=catalog.headers("a_user"), json={"project_name": "Phoenix II", "amount": "10"})
+        response = client.patch(
+            f"/api/v1/registrations/{created['id']}", headers=catalog.headers("a_user"), json={"project_name": "Phoenix II", "amount": "10"}
+        )
         assert response.status_code == 200 and response.json()["details"]["project_name"] == "Phoenix II" and response.json()["amount"] == "10.00"
 
     def test_patch_rules(self, client, catalog):

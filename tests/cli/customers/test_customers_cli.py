@@ -11,7 +11,7 @@ from alliance.cli import app
 
 HEADER = "external_id,name,website,country,industry,employee_band\n"
 ROWS = (
-    "C-1,\"Acme Analytics, Inc.\",https://www.acme-analytics.com,US,Software,51-200\n"
+    'C-1,"Acme Analytics, Inc.",https://www.acme-analytics.com,US,Software,51-200\n'
     "C-2,Acme Logistics GmbH,acme-logistics.de,DE,Logistics,\n"
     "C-3,Bad Country,,XX,,\n"
 )
@@ -32,7 +32,10 @@ class TestImport:
         output = " ".join(result.output.split())
         assert "rejected line 4 (external_id C-3): country: 'XX' is not an ISO 3166-1 alpha-2 country code" in output
         assert "Imported crm.csv: 3 rows; 2 inserted, 0 updated, 0 unchanged, 1 rejected" in output and "rows/s" in output
-        assert list(csv.reader(rejects.open(encoding="utf-8"))) == [["line", "external_id", "field", "problem"], ["4", "C-3", "country", "'XX' is not an ISO 3166-1 alpha-2 country code"]]
+        assert list(csv.reader(rejects.open(encoding="utf-8"))) == [
+            ["line", "external_id", "field", "problem"],
+            ["4", "C-3", "country", "'XX' is not an ISO 3166-1 alpha-2 country code"],
+        ]
         again = runner.invoke(app, ["customers", "import", str(path)])
         assert "0 inserted, 0 updated, 2 unchanged, 1 rejected" in " ".join(again.output.split())
         assert query(db, "SELECT external_id, country FROM customers ORDER BY external_id") == [("C-1", "US"), ("C-2", "DE")]

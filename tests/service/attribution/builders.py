@@ -48,8 +48,13 @@ def add_si(session: Session, world: World, name: str, *, program_key: str = "si-
     program = session.get(Program, world.program_ids[program_key])
     assert program is not None
     partner = Partner(
-        legal_name=f"{name} Ltd", display_name=name, partner_type=PartnerType.SYSTEMS_INTEGRATOR, si_subtype=program.si_subtype or SISubtype.TECHNOLOGY,
-        hq_country="US", status=status, program_id=program.id,
+        legal_name=f"{name} Ltd",
+        display_name=name,
+        partner_type=PartnerType.SYSTEMS_INTEGRATOR,
+        si_subtype=program.si_subtype or SISubtype.TECHNOLOGY,
+        hq_country="US",
+        status=status,
+        program_id=program.id,
     )
     session.add(partner)
     session.flush()
@@ -85,9 +90,19 @@ def add_registration(
     title: str | None = None,
 ) -> Registration:
     registration = Registration(
-        partner_id=partner_id, kind=kind, status=status, title=title or f"{kind} of partner {partner_id}", customer_name="Customer as typed",
-        customer_id=customer_id, amount=Decimal(amount), currency=currency, transacting_partner_id=transacting_partner_id, details=details or {},
-        submitted_at=submitted_at or (approved_at - timedelta(days=3) if approved_at else None), approved_at=approved_at, protected_until=protected_until,
+        partner_id=partner_id,
+        kind=kind,
+        status=status,
+        title=title or f"{kind} of partner {partner_id}",
+        customer_name="Customer as typed",
+        customer_id=customer_id,
+        amount=Decimal(amount),
+        currency=currency,
+        transacting_partner_id=transacting_partner_id,
+        details=details or {},
+        submitted_at=submitted_at or (approved_at - timedelta(days=3) if approved_at else None),
+        approved_at=approved_at,
+        protected_until=protected_until,
     )
     registration.products = [RegistrationProduct(partner_id=partner_id, product_line=p) for p in products]
     session.add(registration)
@@ -120,10 +135,14 @@ def build_ledger(db: Database, world: World) -> Ledger:
     with db.session_scope(PartnerScope.system(reason="attribution test ledger")) as session:
         admin = admin_of(world)
         customer = add_customer(session, "Contoso Health Systems")
-        influence = add_registration(session, partner_id=world.a.id, kind=RegistrationKind.INFLUENCE, customer_id=customer, title="Contoso data platform architecture")
+        influence = add_registration(
+            session, partner_id=world.a.id, kind=RegistrationKind.INFLUENCE, customer_id=customer, title="Contoso data platform architecture"
+        )
         deal = add_registration(session, partner_id=world.b.id, kind=RegistrationKind.DEAL, customer_id=customer, title="Contoso licences")
         project = add_registration(session, partner_id=world.a.id, kind=RegistrationKind.PROJECT, customer_id=customer, title="Contoso rollout")
-        vendor_deal = add_registration(session, partner_id=world.b.id, kind=RegistrationKind.DEAL, customer_id=customer, details={"transacting": "vendor"}, title="Contoso renewal")
+        vendor_deal = add_registration(
+            session, partner_id=world.b.id, kind=RegistrationKind.DEAL, customer_id=customer, details={"transacting": "vendor"}, title="Contoso renewal"
+        )
         ledger = Ledger(customer, influence.id, deal.id, project.id, vendor_deal.id)
         for entry in win(session, admin, deal, "120000.00"):
             ledger.entry_ids[f"deal/{entry.credit_type}"] = entry.id

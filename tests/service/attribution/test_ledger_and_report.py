@@ -49,7 +49,11 @@ class TestReport:
         assert amounts(report, world.b.id) == {"USD": (Decimal("120000.00"), Decimal("0.00"), Decimal("0.00"), Decimal("120000.00"))}
         (totals,) = report.totals
         assert (totals.direct, totals.influenced, totals.services, totals.total, totals.vendor_direct) == (
-            Decimal("120000.00"), Decimal("125000.00"), Decimal("80000.00"), Decimal("325000.00"), Decimal("5000.00"),
+            Decimal("120000.00"),
+            Decimal("125000.00"),
+            Decimal("80000.00"),
+            Decimal("325000.00"),
+            Decimal("5000.00"),
         )
         assert (totals.entries, totals.closings, report.total) == (5, 3, 2)
 
@@ -122,7 +126,9 @@ class TestPartnerSeesOwnRowsOnly:
     def test_transacting_partner_does_not_see_the_registrants_deal(self, db, world):
         with db.session_scope(PartnerScope.system(reason="test")) as session:
             customer = add_customer(session, "Fabrikam")
-            deal = add_registration(session, partner_id=world.a.id, kind=RegistrationKind.DEAL, customer_id=customer, transacting_partner_id=world.b.id, title="A's secret deal")
+            deal = add_registration(
+                session, partner_id=world.a.id, kind=RegistrationKind.DEAL, customer_id=customer, transacting_partner_id=world.b.id, title="A's secret deal"
+            )
             win(session, admin_of(world), deal, "10")
         actor = partner_actor(world, "b_user")
         with db.session_scope(scope_for(actor)) as session:
@@ -144,7 +150,12 @@ class TestReversal:
     def test_reversal_is_a_new_opposite_entry(self, db, world, ledger):
         original_id = ledger.entry_ids["deal/direct"]
         reversal = self.reverse(db, world, original_id)
-        assert (reversal.amount, reversal.partner_id, reversal.reverses_entry_id, reversal.reason) == (Decimal("-120000.00"), world.b.id, original_id, "booked twice")
+        assert (reversal.amount, reversal.partner_id, reversal.reverses_entry_id, reversal.reason) == (
+            Decimal("-120000.00"),
+            world.b.id,
+            original_id,
+            "booked twice",
+        )
         assert reversal.effective_on == date(2025, 5, 15)
 
     def test_an_entry_is_reversed_once_and_a_reversal_never(self, db, world, ledger):
@@ -182,13 +193,17 @@ class TestCorrectClose:
         admin = admin_of(world)
         clock.freeze(T2)
         with db.session_scope(scope_for(admin)) as session:
-            entries = attribution_service.correct_close(session, admin, registration_id=ledger.deal_id, booked_amount=Decimal("100000.00"), reason="credit note")
+            entries = attribution_service.correct_close(
+                session, admin, registration_id=ledger.deal_id, booked_amount=Decimal("100000.00"), reason="credit note"
+            )
         assert sorted((e.credit_type, e.amount) for e in entries) == [("direct", Decimal("100000.00")), ("influence", Decimal("100000.00"))]
         clock.freeze(T3)
         with db.session_scope(scope_for(admin)) as session:
             now = attribution_service.contribution_report(session, admin, **Q2)
             then = attribution_service.contribution_report(session, admin, as_of=T1, **Q2)
-            lines = attribution_service.list_entries(session, admin, registration_id=ledger.deal_id, credit_type=None, partner_id=None, page=PageRequest()).items
+            lines = attribution_service.list_entries(
+                session, admin, registration_id=ledger.deal_id, credit_type=None, partner_id=None, page=PageRequest()
+            ).items
         assert amounts(now, world.b.id)["USD"][0] == Decimal("100000.00") and amounts(then, world.b.id)["USD"][0] == Decimal("120000.00")
         assert amounts(now, world.a.id)["USD"][1] == Decimal("105000.00")
         assert len(lines) == 6  # two originals, two reversals, two new entries

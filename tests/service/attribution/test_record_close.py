@@ -85,7 +85,10 @@ class TestInfluenceCredit:
         influence = add_registration(session, partner_id=world.a.id, kind=INFLUENCE, customer_id=customer)
         deal = add_registration(session, partner_id=world.b.id, kind=DEAL, customer_id=customer)
         entries = win(session, admin_of(world), deal, "1000")
-        assert credits(entries) == [("direct", world.b.id, Decimal("1000.00"), Decimal("100.00")), ("influence", world.a.id, Decimal("1000.00"), Decimal("100.00"))]
+        assert credits(entries) == [
+            ("direct", world.b.id, Decimal("1000.00"), Decimal("100.00")),
+            ("influence", world.a.id, Decimal("1000.00"), Decimal("100.00")),
+        ]
         influence_entry = next(e for e in entries if e.credit_type == "influence")
         assert influence_entry.registration_id == influence.id and influence_entry.closing_registration_id == deal.id
         assert "si-regional" in influence_entry.rule
@@ -182,7 +185,11 @@ class TestInfluenceCredit:
         deal = add_registration(session, partner_id=world.b.id, kind=DEAL, customer_id=customer)
         influence = {e.partner_id: (e.amount, e.share_percent) for e in win(session, admin_of(world), deal, "100.01") if e.credit_type == "influence"}
         # 50 % of 100.01 = 50.005 -> 50.01, shared by two: the first registered takes the odd cent.
-        assert influence == {first: (Decimal("25.01"), Decimal("25.00")), second: (Decimal("25.00"), Decimal("25.00")), world.a.id: (Decimal("100.01"), Decimal("100.00"))}
+        assert influence == {
+            first: (Decimal("25.01"), Decimal("25.00")),
+            second: (Decimal("25.00"), Decimal("25.00")),
+            world.a.id: (Decimal("100.01"), Decimal("100.00")),
+        }
 
     def test_currency_follows_the_closing_registration(self, session, world):
         customer = add_customer(session, "Fabrikam")
@@ -220,6 +227,8 @@ class TestRefusals:
             win(session, partner_actor(world, "b_admin"), deal, "10")
 
     def test_vendor_and_partner_transacting_at_once_is_refused(self, session, world):
-        deal = add_registration(session, partner_id=world.a.id, kind=DEAL, customer_id=None, transacting_partner_id=world.b.id, details={"transacting": "vendor"})
+        deal = add_registration(
+            session, partner_id=world.a.id, kind=DEAL, customer_id=None, transacting_partner_id=world.b.id, details={"transacting": "vendor"}
+        )
         with pytest.raises(RuleViolation):
             win(session, admin_of(world), deal, "10")

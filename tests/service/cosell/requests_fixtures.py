@@ -28,7 +28,9 @@ def routing(db, world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         teams = {t.key: t.id for t in routing_service.list_teams(session, operator)}
         rules = {r.name: r.id for r in routing_service.list_rules(session, operator)}
         resource = identity_service.create_user(
-            session, operator, data=UserCreate(email="sean@vendor.example", name="Sean Specialist", role=Role.COSELL_RESOURCE),
+            session,
+            operator,
+            data=UserCreate(email="sean@vendor.example", name="Sean Specialist", role=Role.COSELL_RESOURCE),
         )
         resource_id = resource.id
     return {"teams": teams, "rules": rules, "resource_id": resource_id}
@@ -47,7 +49,9 @@ def file_request(unit, actors, world, routing) -> Callable[..., Any]:  # type: i
     def make(who: str = "a_user", *, request_type: str = "solution_architect", needed_by: date | None = None) -> Any:
         actor = actors[who]
         data = ResourceRequestCreate(
-            request_type=request_type, needed_by=needed_by or clock.today() + timedelta(days=14), description="Architecture review for the RFP",
+            request_type=request_type,
+            needed_by=needed_by or clock.today() + timedelta(days=14),
+            description="Architecture review for the RFP",
             customer_context="Hospital group, 40 sites",
         )
         with unit(actor) as session:

@@ -75,8 +75,13 @@ class TestOpenDispute:
         clock.freeze(MONDAY)
         account = protected_account(db, world)
         with unit(actors["admin"]) as session:
-            data = PsEngagementCreate(customer_id=account.customer_id, activity=Activity.INTEGRATION, staffed_user_id=world.users["ps_lead"],
-                                      starts_on=clock.today(), override_reason="Customer asked us directly")
+            data = PsEngagementCreate(
+                customer_id=account.customer_id,
+                activity=Activity.INTEGRATION,
+                staffed_user_id=world.users["ps_lead"],
+                starts_on=clock.today(),
+                override_reason="Customer asked us directly",
+            )
             engagement_id = engagement_service.create_engagement(session, actors["admin"], data=data).id
         with unit(actors["a_admin"]) as session:
             found = dispute_service.open_dispute(session, actors["a_admin"], data=DisputeCreate(engagement_id=engagement_id, subject="We lead integration"))
@@ -87,7 +92,9 @@ class TestOpenDispute:
     def test_another_partners_plan_is_not_found(self, unit, actors, plan):
         plan_id, activities = plan
         with unit(actors["b_admin"]) as session, pytest.raises(NotFound):
-            dispute_service.open_dispute(session, actors["b_admin"], data=DisputeCreate(plan_id=plan_id, activity_id=activities[Activity.TRAINING], subject="x" * 5))
+            dispute_service.open_dispute(
+                session, actors["b_admin"], data=DisputeCreate(plan_id=plan_id, activity_id=activities[Activity.TRAINING], subject="x" * 5)
+            )
 
     def test_partner_users_and_auditors_cannot_open(self, dispute):
         for who in ("a_user", "auditor"):
@@ -164,7 +171,8 @@ class TestDecide:
             rows = session.scalars(select(PlanActivity).where(PlanActivity.version_id == version.id)).all()
             assert {(r.activity, r.lead, r.notes) for r in rows} >= {(Activity.IMPLEMENTATION, Lead.JOINT, "SI builds, vendor PS reviews")}
             assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "scope_dispute").order_by(AuditEvent.seq)).all() == [
-                "scope_dispute.opened", "scope_dispute.decided"
+                "scope_dispute.opened",
+                "scope_dispute.decided",
             ]
 
     def test_higher_levels_need_a_program_admin(self, unit, actors, dispute):
@@ -191,14 +199,17 @@ class TestDecide:
             with unit(actors["admin"]) as session:
                 dispute_service.escalate_dispute(session, actors["admin"], dispute_id=dispute_id, reason="Stuck")
         with unit(actors["executive"]) as session:
-            decided = dispute_service.decide_dispute(session, actors["executive"], dispute_id=dispute_id, data=DisputeDecision(lead=Lead.JOINT, rationale="Both"))
+            decided = dispute_service.decide_dispute(
+                session, actors["executive"], dispute_id=dispute_id, data=DisputeDecision(lead=Lead.JOINT, rationale="Both")
+            )
             assert decided.decision_lead == Lead.JOINT
 
     def test_decision_rights_are_program_data(self, unit, actors, world, dispute):
         with unit(OPERATOR) as session:
             program_id = session.get(Partner, world.a.id).program_id
             session.get(Program, program_id).dispute_ladder = [
-                {"name": "Account team", "days": 2, "deciders": ["ps_lead"]}, {"name": "Channel VP", "days": 3, "deciders": ["cam"]},
+                {"name": "Account team", "days": 2, "deciders": ["ps_lead"]},
+                {"name": "Channel VP", "days": 3, "deciders": ["cam"]},
             ]
         dispute_id = dispute()
         decision = DisputeDecision(lead=Lead.SI, rationale="The SI's project")
@@ -264,8 +275,11 @@ class TestReadingAndReport:
         with unit(actors["cam"]) as session:
             dispute_service.escalate_dispute(session, actors["cam"], dispute_id=second, reason="Stuck")
         with unit(actors["admin"]) as session:
+
             def ids(**filters) -> list[int]:  # type: ignore[no-untyped-def]
-                return [v.dispute.id for v in dispute_service.list_disputes(session, actors["admin"], filters=DisputeFilters(**filters), page=PageRequest()).items]
+                return [
+                    v.dispute.id for v in dispute_service.list_disputes(session, actors["admin"], filters=DisputeFilters(**filters), page=PageRequest()).items
+                ]
 
             assert ids(level=1) == [second]
             assert ids(status=DisputeStatus.OPEN, level=0) == [first]

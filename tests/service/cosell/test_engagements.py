@@ -80,7 +80,9 @@ class TestProtectFromRegistration:
         approve_as_project(db, world.registrations()["a"])
         until = clock.today() + timedelta(days=30)
         with unit(actors["admin"]) as session:
-            customer = engagement_service.protect_from_registration(session, actors["admin"], registration_id=world.registrations()["a"], until=until, reason="CAM call")
+            customer = engagement_service.protect_from_registration(
+                session, actors["admin"], registration_id=world.registrations()["a"], until=until, reason="CAM call"
+            )
             assert customer.protected_until == until
 
     def test_deal_registrations_do_not_protect(self, unit, actors, world):
@@ -216,7 +218,9 @@ class TestLists:
         other = protected_account(db, world, "b")
         a_consent, b_consent = consent(account.customer_id), consent(other.customer_id, who="b_admin")
         with unit(actors["a_user"]) as session:
-            assert [c.id for c in engagement_service.list_consents(session, actors["a_user"], filters=ConsentFilters(), page=PageRequest()).items] == [a_consent]
+            assert [c.id for c in engagement_service.list_consents(session, actors["a_user"], filters=ConsentFilters(), page=PageRequest()).items] == [
+                a_consent
+            ]
         with unit(actors["admin"]) as session:
             found = engagement_service.list_consents(session, actors["admin"], filters=ConsentFilters(), page=PageRequest())
             assert {c.id for c in found.items} == {a_consent, b_consent}
@@ -227,6 +231,7 @@ class TestLists:
         staff(account.customer_id, who="admin", override_reason="Escalated by the customer")
         today = clock.today()
         with unit(actors["admin"]) as session:
+
             def count(**period: date) -> int:
                 return engagement_service.list_violations(session, actors["admin"], filters=ViolationFilters(**period), page=PageRequest()).total
 

@@ -78,7 +78,8 @@ class TestProposePlan:
             assert version.status == PlanVersionStatus.PROPOSED and version.proposed_by_side == "partner" and version.note == "Kick-off"
             assert version.partner_signed_at is None and version.vendor_signed_at is None
             assert [(a.position, a.activity, a.lead, a.effort_days) for a in version.activities] == [
-                (1, "data_migration", "si", Decimal(20)), (2, "training", "joint", None)
+                (1, "data_migration", "si", Decimal(20)),
+                (2, "training", "joint", None),
             ]
         with db.session_scope(PartnerScope.system(reason="test")) as session:
             actions = [e.action for e in session.query(AuditEvent).order_by(AuditEvent.seq) if e.entity_type in ("codelivery_plan", "plan_version")]
@@ -173,9 +174,7 @@ class TestDoubleSignOff:
         sign(version_id, "a_admin", "ps_lead")
         with db.session_scope(PartnerScope.system(reason="test")) as session:
             events = [e for e in session.query(AuditEvent).order_by(AuditEvent.seq) if e.entity_type == "plan_version"]
-            assert [e.action for e in events] == [
-                "codelivery_plan.version_proposed", "codelivery_plan.version_signed", "codelivery_plan.version_agreed"
-            ]
+            assert [e.action for e in events] == ["codelivery_plan.version_proposed", "codelivery_plan.version_signed", "codelivery_plan.version_agreed"]
             assert all(e.partner_id is not None for e in events)
             assert events[-1].after["status"] == "agreed"
 
@@ -200,6 +199,7 @@ class TestReading:
         sign(first, "a_admin", "ps_lead")
         propose("b_admin", "b", training="joint")
         with unit(actors["admin"]) as session:
+
             def ids(**filters):  # type: ignore[no-untyped-def]
                 return [p.id for p in plan_service.list_plans(session, actors["admin"], filters=PlanFilters(**filters), page=PageRequest()).items]
 
@@ -267,15 +267,24 @@ class TestRecordDecisionVersion:
         first, plan_id, _ = propose(data_migration="si:20", training="joint")
         sign(first, "a_admin", "ps_lead")
         with unit(actors["admin"]) as session:
-            disputed = next(a for a in plan_service.get_plan(session, actors["admin"], plan_id=plan_id).versions[0].activities if a.activity == "data_migration")
+            disputed = next(
+                a for a in plan_service.get_plan(session, actors["admin"], plan_id=plan_id).versions[0].activities if a.activity == "data_migration"
+            )
             version = plan_service.record_decision_version(
-                session, actors["admin"], plan_id=plan_id, activity_id=disputed.id, lead=Lead.JOINT, split_note="SI 60%, vendor PS 40%", rationale="Shared tooling"
+                session,
+                actors["admin"],
+                plan_id=plan_id,
+                activity_id=disputed.id,
+                lead=Lead.JOINT,
+                split_note="SI 60%, vendor PS 40%",
+                rationale="Shared tooling",
             )
             assert version.number == 2 and version.status == PlanVersionStatus.PROPOSED
             assert version.note == "Dispute decision: Shared tooling"
             assert version.partner_signed_at is None and version.vendor_signed_at is None
             assert [(a.activity, a.lead, a.effort_days, a.notes) for a in version.activities] == [
-                ("data_migration", "joint", Decimal(20), "SI 60%, vendor PS 40%"), ("training", "joint", None, None)
+                ("data_migration", "joint", Decimal(20), "SI 60%, vendor PS 40%"),
+                ("training", "joint", None, None),
             ]
             second = version.id
         assert plan_of(unit, actors["admin"], plan_id) == (first, [(1, "agreed"), (2, "proposed")])
@@ -292,4 +301,6 @@ class TestRecordDecisionVersion:
         with unit(actors["admin"]) as session:
             foreign = plan_service.get_plan(session, actors["admin"], plan_id=plan_b).versions[0].activities[0].id
             with pytest.raises(NotFound):
-                plan_service.record_decision_version(session, actors["admin"], plan_id=plan_a, activity_id=foreign, lead=Lead.SI, split_note=None, rationale="x")
+                plan_service.record_decision_version(
+                    session, actors["admin"], plan_id=plan_a, activity_id=foreign, lead=Lead.SI, split_note=None, rationale="x"
+                )

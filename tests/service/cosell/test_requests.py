@@ -84,10 +84,18 @@ class TestRoutingAtCreation:
 
     def test_new_rule_at_top_takes_precedence(self, unit, actors, routing, file_request):
         with unit(actors["admin"]) as session:
-            rule = routing_service.create_rule(session, actors["admin"], data=RuleCreate(
-                name="Healthcare analytics", team_id=routing["teams"]["ps-desk"], vertical="healthcare", product_line="analytics",
-                first_response_hours=Decimal(2), position=1,
-            ))
+            rule = routing_service.create_rule(
+                session,
+                actors["admin"],
+                data=RuleCreate(
+                    name="Healthcare analytics",
+                    team_id=routing["teams"]["ps-desk"],
+                    vertical="healthcare",
+                    product_line="analytics",
+                    first_response_hours=Decimal(2),
+                    position=1,
+                ),
+            )
             assert routing_service.list_rules(session, actors["admin"])[0].id == rule.id
             assert [r.position for r in routing_service.list_rules(session, actors["admin"])] == [1, 2, 3, 4, 5, 6]
         request = file_request("a_user").request
@@ -227,7 +235,9 @@ class TestReading:
         file_request("a_user")
         file_request("b_user")
         with unit(actors["admin"]) as session:
-            emea = request_service.list_requests(session, actors["admin"], filters=RequestFilters(team_id=routing["teams"]["emea-architects"]), page=PageRequest())
+            emea = request_service.list_requests(
+                session, actors["admin"], filters=RequestFilters(team_id=routing["teams"]["emea-architects"]), page=PageRequest()
+            )
             assert emea.total == 1
             assert request_service.list_requests(session, actors["admin"], filters=RequestFilters(status="accepted"), page=PageRequest()).total == 0
 

@@ -54,7 +54,9 @@ class TestUpdateCustomer:
     def test_rename_replaces_the_keys(self, add_customers, unit, actors):
         [customer_id] = add_customers({"name": "Acme Analytics", "country": "US"})
         with unit(actors["admin"]) as session:
-            customer = customer_service.update_customer(session, actors["admin"], customer_id=customer_id, data=CustomerUpdate(name="Zentrix Robotics", reason="rebranded"))
+            customer = customer_service.update_customer(
+                session, actors["admin"], customer_id=customer_id, data=CustomerUpdate(name="Zentrix Robotics", reason="rebranded")
+            )
             assert keys_of(session, customer.id) == {"t:zentrix", "t:robotics", "p:robotics|zentrix"}
             [event] = events(session, "customer.updated")
             assert (event.before, event.after, event.reason) == ({"name": "Acme Analytics"}, {"name": "Zentrix Robotics"}, "rebranded")
@@ -75,9 +77,13 @@ class TestUpdateCustomer:
 
 class TestListAndGet:
     def test_filters_and_total(self, add_customers, unit, actors):
-        add_customers({"name": "Acme Analytics", "country": "US", "external_id": "C-1", "website": "acme.com"},
-                      {"name": "Acme Logistics", "country": "DE"}, {"name": "Zentrix", "country": "US"})
+        add_customers(
+            {"name": "Acme Analytics", "country": "US", "external_id": "C-1", "website": "acme.com"},
+            {"name": "Acme Logistics", "country": "DE"},
+            {"name": "Zentrix", "country": "US"},
+        )
         with unit(actors["auditor"]) as session:
+
             def names(**filters):  # type: ignore[no-untyped-def]
                 page = customer_service.list_customers(session, actors["auditor"], filters=CustomerFilters(**filters), sort="name", page=PageRequest(limit=10))
                 return [c.name for c in page.items], page.total
@@ -107,13 +113,20 @@ class TestChangeOwnership:
     def test_si_protection_is_recorded_and_audited_with_before_and_after(self, add_customers, unit, actors, world):
         [customer_id] = add_customers({"name": "Acme"})
         clock.freeze(clock.now())
-        customer = self.protect(unit, actors["cam"], customer_id, status="si_protected", owning_partner_id=world.a.id, protected_until=FUTURE, reason="SI developed the account")
+        customer = self.protect(
+            unit, actors["cam"], customer_id, status="si_protected", owning_partner_id=world.a.id, protected_until=FUTURE, reason="SI developed the account"
+        )
         assert (customer.ownership, customer.owning_partner_id, customer.protected_until) == ("si_protected", world.a.id, FUTURE)
         assert customer.protection_reason == "SI developed the account" and customer.ownership_changed_at == clock.now()
         with unit(actors["auditor"]) as session:
             [event] = events(session, "customer.ownership_changed")
         assert event.before == {"ownership": "open", "owning_partner_id": None, "protected_until": None, "protection_reason": None}
-        assert event.after == {"ownership": "si_protected", "owning_partner_id": world.a.id, "protected_until": FUTURE.isoformat(), "protection_reason": "SI developed the account"}
+        assert event.after == {
+            "ownership": "si_protected",
+            "owning_partner_id": world.a.id,
+            "protected_until": FUTURE.isoformat(),
+            "protection_reason": "SI developed the account",
+        }
         assert event.partner_id == world.a.id and event.reason == "SI developed the account"
 
     def test_back_to_open_clears_the_owner(self, add_customers, unit, actors, world):

@@ -16,8 +16,8 @@ from alliance.identity.scope import Actor, PartnerScope, Role
 
 HEADER = "external_id,name,website,country,industry,employee_band\n"
 GOOD = (
-    "C-1,\"Acme Analytics, Inc.\",https://www.acme-analytics.com,US,Software,51-200\n"
-    "C-2,Acme Logistics GmbH,acme-logistics.de,de,Logistics,\"1,001-5,000\"\n"
+    'C-1,"Acme Analytics, Inc.",https://www.acme-analytics.com,US,Software,51-200\n'
+    'C-2,Acme Logistics GmbH,acme-logistics.de,de,Logistics,"1,001-5,000"\n'
     "C-3,Zentrix S.p.A.,,IT,,\n"
 )
 OPERATOR = Actor.system(label="test import")
@@ -33,8 +33,14 @@ def run(db, path: Path, *, actor: Actor = OPERATOR, batch_size: int = 2, workers
     progress: list[tuple[int, int]] = []
     with db.session_scope(PartnerScope.system(reason="test import")) as session, path.open("rb") as source:
         summary = importer.import_customers(
-            session, actor, source=source, source_name=path.name, batch_size=batch_size, workers=workers,
-            on_progress=lambda done, rows: progress.append((done, rows)), on_reject=rejected.append if rejected is not None else None,
+            session,
+            actor,
+            source=source,
+            source_name=path.name,
+            batch_size=batch_size,
+            workers=workers,
+            on_progress=lambda done, rows: progress.append((done, rows)),
+            on_reject=rejected.append if rejected is not None else None,
         )
     assert progress and progress[-1][0] == path.stat().st_size  # the bar ends at the file size
     return summary
@@ -70,35 +76,44 @@ class TestImport:
 
     def test_columns_the_file_lacks_are_left_alone(self, db, tmp_path):
         run(db, write(tmp_path, HEADER + GOOD))
-        narrow = "external_id,name,website,country\nC-1,\"Acme Analytics, Inc.\",https://www.acme-analytics.com,US\n"
+        narrow = 'external_id,name,website,country\nC-1,"Acme Analytics, Inc.",https://www.acme-analytics.com,US\n'
         assert counts(run(db, write(tmp_path, narrow, "narrow.csv"))) == (0, 0, 1, 0)
         assert stored(db)["C-1"][2:4] == ("Software", "51-200")
 
     def test_bad_rows_are_reported_by_line_and_skipped(self, db, tmp_path):
-        text = HEADER + GOOD + (
-            "C-4,Bad Country,,XX,,\n"          # line 5
-            "C-5,,,US,,\n"                     # line 6
-            "C-1,Duplicate,,US,,\n"            # line 7
-            "C-6,Too few fields\n"             # line 8
-            "\n"                               # line 9: blank, ignored
-            "C-7,\"Multi\nline name\",,US,,\n"   # lines 10-11: fine
-            "C-8,Nordwind,not a site,DE,,\n"   # line 12
-            "C-9,Band,,US,,huge\n"             # line 13
-            "C-10,Fine Again,fine.example,US,,\n"
+        text = (
+            HEADER
+            + GOOD
+            + (
+                "C-4,Bad Country,,XX,,\n"  # line 5
+                "C-5,,,US,,\n"  # line 6
+                "C-1,Duplicate,,US,,\n"  # line 7
+                "C-6,Too few fields\n"  # line 8
+                "\n"  # line 9: blank, ignored
+                'C-7,"Multi\nline name",,US,,\n'  # lines 10-11: fine
+                "C-8,Nordwind,not a site,DE,,\n"  # line 12
+                "C-9,Band,,US,,huge\n"  # line 13
+                "C-10,Fine Again,fine.example,US,,\n"
+            )
         )
         rejected: list[importer.Rejection] = []
         summary = run(db, write(tmp_path, text), rejected=rejected)
         assert counts(summary) == (5, 0, 0, 6)
         assert summary.rows == 11
         assert [(r.line, r.field) for r in summary.rejections] == [
-            (5, "country"), (6, "name"), (7, "external_id"), (8, "row"), (12, "website"), (13, "employee_band"),
+            (5, "country"),
+            (6, "name"),
+            (7, "external_id"),
+            (8, "row"),
+            (12, "website"),
+            (13, "employee_band"),
         ]
         assert rejected == summary.rejections
         assert str(summary.rejections[0]) == "line 5 (external_id C-4): country: 'XX' is not an ISO 3166-1 alpha-2 country code"
         assert set(stored(db)) == {"C-1", "C-2", "C-3", "C-7", "C-10"}
 
     def test_worker_processes_give_the_same_result(self, db, tmp_path):
-        text = HEADER + GOOD + "C-4,Bad,,XX,,\nC-1,Dup,,US,,\nC-5,\"Two\nlines\",,US,,\n"
+        text = HEADER + GOOD + 'C-4,Bad,,XX,,\nC-1,Dup,,US,,\nC-5,"Two\nlines",,US,,\n'
         summary = run(db, write(tmp_path, text), workers=2, batch_size=1)
         assert counts(summary) == (4, 0, 0, 2)
         assert [(r.line, r.field) for r in summary.rejections] == [(5, "country"), (6, "external_id")]
@@ -119,9 +134,12 @@ class TestImport:
 
     @pytest.mark.parametrize(
         ("content", "message"),
-        [(b"", "empty"), (b"external_id,name,country\nC-1,Acme,US\n", "no website column"),
-         (b"external_id,name,name,website,country\n", "more than once"),
-         (HEADER.encode() + b"C-1,Caf\xe9 Lumi\xe8re,,FR,,\n", "not UTF-8")],
+        [
+            (b"", "empty"),
+            (b"external_id,name,country\nC-1,Acme,US\n", "no website column"),
+            (b"external_id,name,name,website,country\n", "more than once"),
+            (HEADER.encode() + b"C-1,Caf\xe9 Lumi\xe8re,,FR,,\n", "not UTF-8"),
+        ],
     )
     def test_unusable_files_import_nothing(self, db, tmp_path, content, message):
         with pytest.raises(importer.ImportFileError, match=message):

@@ -131,13 +131,17 @@ class TestPortfolio:
     def test_by_subtype(self, db, capacity):
         rows = run(db, ADMIN, capacity_service.portfolio_capacity, group_by="subtype")
         assert [(r.group, r.delivery_role, r.people, r.partners) for r in rows] == [
-            ("regional", "implementation_engineer", 1, 1), ("regional", "solution_architect", 1, 1), ("reseller", "solution_architect", 1, 1),
+            ("regional", "implementation_engineer", 1, 1),
+            ("regional", "solution_architect", 1, 1),
+            ("reseller", "solution_architect", 1, 1),
         ]
 
     def test_by_level(self, db, capacity):
         rows = run(db, ADMIN, capacity_service.portfolio_capacity, group_by="role")
         assert [(r.group, r.delivery_role, r.people, r.partners) for r in rows] == [
-            ("associate", "implementation_engineer", 1, 1), ("associate", "solution_architect", 2, 2), ("professional", "solution_architect", 1, 1),
+            ("associate", "implementation_engineer", 1, 1),
+            ("associate", "solution_architect", 2, 2),
+            ("professional", "solution_architect", 1, 1),
         ]
 
     def test_vendor_only(self, db, world, capacity):
@@ -151,12 +155,14 @@ class TestCertifiedCountsByPartner:
         with db.session_scope(PartnerScope.system(reason="tier engine")) as session:
             statement = capacity_service.certified_counts_by_partner(session, today=TODAY)
             rows = sorted(tuple(r) for r in session.execute(statement))
-        assert rows == sorted([
-            (capacity["a"], "implementation_engineer", "associate", 1),
-            (capacity["a"], "solution_architect", "associate", 1),
-            (capacity["a"], "solution_architect", "professional", 1),
-            (capacity["b"], "solution_architect", "associate", 1),
-        ])
+        assert rows == sorted(
+            [
+                (capacity["a"], "implementation_engineer", "associate", 1),
+                (capacity["a"], "solution_architect", "associate", 1),
+                (capacity["a"], "solution_architect", "professional", 1),
+                (capacity["b"], "solution_architect", "associate", 1),
+            ]
+        )
 
     def test_on_another_day(self, db, capacity):
         with db.session_scope(PartnerScope.system(reason="tier engine")) as session:
@@ -171,12 +177,14 @@ class TestCountingCertifications:
             rows = session.execute(capacity_service.counting_certifications(session, today=TODAY)).all()
         mine = sorted((r.person_id, r.delivery_role, r.level, r.product_line, r.recert_due_on, r.recert_version) for r in rows if r.partner_id == capacity["a"])
         ann, ian, _ = world.a.person_ids
-        assert mine == sorted([
-            (ann, "solution_architect", "associate", "data-platform", None, None),
-            (ann, "solution_architect", "associate", "analytics", None, None),
-            (ann, "solution_architect", "professional", "data-platform", None, None),
-            (ian, "implementation_engineer", "associate", "data-platform", date(2026, 11, 28), "10.0"),
-        ])
+        assert mine == sorted(
+            [
+                (ann, "solution_architect", "associate", "data-platform", None, None),
+                (ann, "solution_architect", "associate", "analytics", None, None),
+                (ann, "solution_architect", "professional", "data-platform", None, None),
+                (ian, "implementation_engineer", "associate", "data-platform", date(2026, 11, 28), "10.0"),
+            ]
+        )
 
     def test_stored_window_reports_its_release(self, db, world, capacity):
         from alliance.enablement import recert_service

@@ -45,8 +45,8 @@ class TestCreateTrack:
     def test_prerequisite_must_be_a_lower_level(self, make_track, unit, actors):
         professional, _, _ = make_track("dp-sa-professional", "professional")
         for level in ("associate", "professional"):
+            data = TrackCreate.model_validate(track_input(f"x-{level}", level, prerequisite_track_id=professional))
             with unit(actors["admin"]) as session, pytest.raises(RuleViolation, match="lower level") as caught:
-                data = TrackCreate.model_validate(track_input(f"x-{level}", level, prerequisite_track_id=professional))
                 catalog_service.create_track(session, actors["admin"], data=data)
             assert caught.value.details[0]["field"] == "prerequisite_track_id"
         make_track("dp-sa-expert", "expert", prerequisite_track_id=professional)
@@ -55,13 +55,16 @@ class TestCreateTrack:
         with unit(actors["admin"]) as session, pytest.raises(RuleViolation, match="does not exist"):
             catalog_service.create_track(session, actors["admin"], data=TrackCreate.model_validate(track_input("xx", "expert", prerequisite_track_id=999)))
 
-    @pytest.mark.parametrize(("extra", "words"), [
-        ({"exam_pass_mark": 101}, "less than or equal to 100"),
-        ({"exam_max_attempts": 0}, "greater than or equal to 1"),
-        ({"lab_grading": "evaluator"}, "at least one rubric criterion"),
-        ({"lab_grading": "evaluator", "lab_rubric": [{"criterion": "Design", "max_points": 0}]}, "greater than or equal to 1"),
-        ({"modules": [{"key": "m1", "title": "A"}, {"key": "m1", "title": "B"}]}, "unique"),
-    ])
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            ({"exam_pass_mark": 101}, "less than or equal to 100"),
+            ({"exam_max_attempts": 0}, "greater than or equal to 1"),
+            ({"lab_grading": "evaluator"}, "at least one rubric criterion"),
+            ({"lab_grading": "evaluator", "lab_rubric": [{"criterion": "Design", "max_points": 0}]}, "greater than or equal to 1"),
+            ({"modules": [{"key": "m1", "title": "A"}, {"key": "m1", "title": "B"}]}, "unique"),
+        ],
+    )
     def test_invalid_policies_are_refused_by_the_schema(self, extra, words):
         with pytest.raises(ValueError, match=words):
             TrackCreate.model_validate(track_input("xx", **extra))
@@ -108,14 +111,18 @@ class TestUpdateTrack:
 class TestReleases:
     def test_major_version_and_duplicates(self, unit, actors):
         with unit(actors["admin"]) as session:
-            release = catalog_service.create_release(session, actors["admin"], data=ReleaseCreate(product_line="data-platform", version="8.2", released_on="2026-05-01"))
+            release = catalog_service.create_release(
+                session, actors["admin"], data=ReleaseCreate(product_line="data-platform", version="8.2", released_on="2026-05-01")
+            )
             assert release.major == 8
         with unit(actors["admin"]) as session, pytest.raises(Conflict):
             catalog_service.create_release(session, actors["admin"], data=ReleaseCreate(product_line="data-platform", version="8.2", released_on="2026-05-01"))
         with unit(actors["a_user"]) as session:
             assert catalog_service.list_releases(session, actors["a_user"], page=PageRequest()).total == 1
             with pytest.raises(PermissionDenied):
-                catalog_service.create_release(session, actors["a_user"], data=ReleaseCreate(product_line="data-platform", version="9.0", released_on="2026-05-01"))
+                catalog_service.create_release(
+                    session, actors["a_user"], data=ReleaseCreate(product_line="data-platform", version="9.0", released_on="2026-05-01")
+                )
 
 
 class TestDefaultCatalog:

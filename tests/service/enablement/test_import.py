@@ -46,7 +46,12 @@ def tracks(db, world):  # type: ignore[no-untyped-def]
 def run_import(db, text: str | bytes, *, batch_size: int = 100, award=importer.award_earned, actor: Actor = ADMIN):  # type: ignore[no-untyped-def]
     with db.session_scope(scope_for(actor) if actor.is_partner else PartnerScope.system(reason="test import")) as session:
         return importer.import_certifications(
-            session, actor, source=io.BytesIO(text.encode() if isinstance(text, str) else text), source_name="lms.csv", batch_size=batch_size, award=award,
+            session,
+            actor,
+            source=io.BytesIO(text.encode() if isinstance(text, str) else text),
+            source_name="lms.csv",
+            batch_size=batch_size,
+            award=award,
         )
 
 
@@ -70,7 +75,8 @@ class TestImportCertifications:
             cert = session.scalars(select(Certification).where(Certification.external_ref == "CERT-1")).one()
             assert (cert.partner_id, cert.issued_on, cert.expires_on, cert.status) == (world.b.id, date(2025, 6, 1), date(2027, 6, 1), S.ACTIVE)
             assert {(m.person_id, m.completed_on) for m in session.scalars(select(ModuleCompletion))} == {
-                (world.a.person_ids[0], date(2026, 1, 5)), (world.a.person_ids[0], date(2026, 1, 6)),
+                (world.a.person_ids[0], date(2026, 1, 5)),
+                (world.a.person_ids[0], date(2026, 1, 6)),
             }
 
     def test_second_run_changes_nothing(self, db, tracks):
@@ -111,12 +117,28 @@ class TestImportCertifications:
         rejected: list[importer.Rejection] = []
         with db.session_scope(PartnerScope.system(reason="test import")) as session:
             summary = importer.import_certifications(
-                session, ADMIN, source=io.BytesIO((HEADER + bad).encode()), source_name="lms.csv", batch_size=5, on_reject=rejected.append, award=None,
+                session,
+                ADMIN,
+                source=io.BytesIO((HEADER + bad).encode()),
+                source_name="lms.csv",
+                batch_size=5,
+                on_reject=rejected.append,
+                award=None,
             )
         assert (summary.inserted, summary.rejected) == (1, 13 - 1)
         assert [(r.line, r.field) for r in rejected] == [
-            (2, "record_type"), (3, "person_email"), (4, "track_key"), (5, "module_key"), (6, "score"), (7, "external_ref"),
-            (8, "track_key"), (9, "passed"), (10, "attempted_at"), (11, "row"), (12, "person_email"), (14, "external_ref"),
+            (2, "record_type"),
+            (3, "person_email"),
+            (4, "track_key"),
+            (5, "module_key"),
+            (6, "score"),
+            (7, "external_ref"),
+            (8, "track_key"),
+            (9, "passed"),
+            (10, "attempted_at"),
+            (11, "row"),
+            (12, "person_email"),
+            (14, "external_ref"),
         ]
         assert str(rejected[1]) == "line 3 (external_ref EX-9): person_email: no person with email nobody@a.example"
         assert rejected[6].message == "track sa has no lab"

@@ -146,7 +146,9 @@ class TestEvaluatorLabs:
 
     def submit(self, unit, actors, person, track_id, who="a_user"):  # type: ignore[no-untyped-def]
         with unit(actors[who]) as session:
-            return progress_service.submit_lab(session, actors[who], person_id=person, data=LabSubmissionCreate(track_id=track_id, evidence="https://git.example/lab")).id
+            return progress_service.submit_lab(
+                session, actors[who], person_id=person, data=LabSubmissionCreate(track_id=track_id, evidence="https://git.example/lab")
+            ).id
 
     def grade(self, unit, actors, submission_id, scores, who="ps_lead"):  # type: ignore[no-untyped-def]
         data = LabGrade(scores=[{"criterion": c, "points": p} for c, p in scores.items()], notes="ok")
@@ -201,9 +203,7 @@ class TestEvaluatorLabs:
 class TestEnvironmentLabs:
     @pytest.fixture
     def env_track(self, make_track, unit, actors, person):  # type: ignore[no-untyped-def]
-        track_id, modules, secret = make_track(
-            "dp-sa-expert", "expert", lab_grading="environment", lab_rubric=RUBRIC, lab_pass_mark=75, exam_pass_mark=80
-        )
+        track_id, modules, secret = make_track("dp-sa-expert", "expert", lab_grading="environment", lab_rubric=RUBRIC, lab_pass_mark=75, exam_pass_mark=80)
         complete(unit, actors, person, modules["m1"], modules["m2"])
         attempt(unit, actors, person, track_id, 85)
         return track_id, secret

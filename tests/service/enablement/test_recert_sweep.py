@@ -39,10 +39,18 @@ def catalog(db, world):  # type: ignore[no-untyped-def]
         certs = {
             "ann": make_cert(session, person_id=ann, partner_id=world.a.id, track_id=track.id, issued_on=date(2025, 3, 1), expires_on=date(2027, 3, 1)).id,
             "ian": make_cert(session, person_id=ian, partner_id=world.a.id, track_id=other.id, issued_on=date(2024, 3, 1), expires_on=date(2026, 3, 1)).id,
-            "sam": make_cert(session, person_id=world.b.person_ids[0], partner_id=world.b.id, track_id=track.id, issued_on=date(2025, 5, 1), expires_on=date(2026, 10, 1)).id,
+            "sam": make_cert(
+                session, person_id=world.b.person_ids[0], partner_id=world.b.id, track_id=track.id, issued_on=date(2025, 5, 1), expires_on=date(2026, 10, 1)
+            ).id,
             "renewed": make_cert(
-                session, person_id=ann, partner_id=world.a.id, track_id=track.id, issued_on=date(2023, 3, 1), expires_on=date(2025, 3, 1),
-                status=S.RENEWED, ended_on=date(2025, 3, 1),
+                session,
+                person_id=ann,
+                partner_id=world.a.id,
+                track_id=track.id,
+                issued_on=date(2023, 3, 1),
+                expires_on=date(2025, 3, 1),
+                status=S.RENEWED,
+                ended_on=date(2025, 3, 1),
             ).id,
         }
         return {"track": track.id, "other": other.id, "v10": v10.id, **certs}

@@ -20,15 +20,28 @@ from tests.factories.world import deal_input
 from tests.service.registrations.conftest import APPROVE
 
 PROJECT = {
-    "kind": "project", "title": "ERP rollout", "customer": {"name": "Globex Corporation", "website": "globex.example", "country": "de"},
-    "product_lines": ["data-platform", "integration-hub"], "amount": "2500000", "currency": "eur", "project_name": "Phoenix",
-    "scope_description": "Data platform and integration", "phases": [{"name": "Design", "starts_on": "2030-01-01", "ends_on": "2030-03-31"}],
-    "delivery_starts_on": "2030-01-01", "delivery_ends_on": "2031-06-30",
+    "kind": "project",
+    "title": "ERP rollout",
+    "customer": {"name": "Globex Corporation", "website": "globex.example", "country": "de"},
+    "product_lines": ["data-platform", "integration-hub"],
+    "amount": "2500000",
+    "currency": "eur",
+    "project_name": "Phoenix",
+    "scope_description": "Data platform and integration",
+    "phases": [{"name": "Design", "starts_on": "2030-01-01", "ends_on": "2030-03-31"}],
+    "delivery_starts_on": "2030-01-01",
+    "delivery_ends_on": "2031-06-30",
 }
 INFLUENCE = {
-    "kind": "influence", "title": "Lakehouse choice", "customer": {"name": "Initech"}, "product_lines": ["analytics"],
-    "architecture_decision": "Lakehouse platform for the group", "candidate_platforms": ["Us", "Them"], "competitors": ["Them"],
-    "registrant_role": "lead_architect", "decision_expected_on": "2030-09-01",
+    "kind": "influence",
+    "title": "Lakehouse choice",
+    "customer": {"name": "Initech"},
+    "product_lines": ["analytics"],
+    "architecture_decision": "Lakehouse platform for the group",
+    "candidate_platforms": ["Us", "Them"],
+    "competitors": ["Them"],
+    "registrant_role": "lead_architect",
+    "decision_expected_on": "2030-09-01",
     "evidence": [{"kind": "meeting", "on": "2026-01-10", "description": "Architecture workshop"}],
 }
 
@@ -92,7 +105,10 @@ class TestUpdate:
         registration_id = register()
         with unit(actors["a_user"]) as session:
             registration_service.update_registration(
-                session, actors["a_user"], registration_id=registration_id, data=RegistrationUpdate(title="Renamed", stage="proposal", product_lines=["ml-studio"])
+                session,
+                actors["a_user"],
+                registration_id=registration_id,
+                data=RegistrationUpdate(title="Renamed", stage="proposal", product_lines=["ml-studio"]),
             )
         with unit(actors["a_user"]) as session:
             registration = registration_service.get_registration(session, actors["a_user"], registration_id=registration_id)
@@ -154,12 +170,18 @@ class TestLifecycle:
             assert expected is not None
             assert registration.protected_until == date(2030, 5, 6) + timedelta(days=expected)
             assert audit_actions(session, registration_id) == [
-                "registration.created", "registration.submitted", "registration.review_started", "registration.approved",
+                "registration.created",
+                "registration.submitted",
+                "registration.review_started",
+                "registration.approved",
             ]
         with unit(actors["a_user"]) as session:
             events = registration_service.registration_history(session, actors["a_user"], registration_id=registration_id)
             assert [(e.action, e.from_status, e.to_status) for e in events] == [
-                ("created", None, "draft"), ("submit", "draft", "submitted"), ("start_review", "submitted", "in_review"), ("approve", "in_review", "approved"),
+                ("created", None, "draft"),
+                ("submit", "draft", "submitted"),
+                ("start_review", "submitted", "in_review"),
+                ("approve", "in_review", "approved"),
             ]
             assert events[-1].actor_label == "Channel account manager" and events[-1].reason == "Qualified opportunity"
 

@@ -38,7 +38,9 @@ class TestExpiryOnRead:
         until = approved.protected_until
         clock.freeze(datetime.combine(until, datetime.min.time(), tzinfo=UTC))
         with unit(actors["a_user"]) as session:
-            [view] = registration_service.present(session, actors["a_user"], [registration_service.get_registration(session, actors["a_user"], registration_id=approved.id)])
+            [view] = registration_service.present(
+                session, actors["a_user"], [registration_service.get_registration(session, actors["a_user"], registration_id=approved.id)]
+            )
             assert (view.effective_status, view.days_left) == (Status.APPROVED, 0)
             assert "request_extension" in view.allowed_actions
         clock.freeze(datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=UTC))
@@ -50,8 +52,11 @@ class TestExpiryOnRead:
         fresh = act(register(customer={"name": "Other Co"}), *APPROVE)
         later(400)  # past the first's protection (the second was approved at the same moment: both lapse)
         with unit(actors["cam"]) as session:
+
             def ids(status: Status) -> list[int]:
-                page = registration_service.list_registrations(session, actors["cam"], filters=RegistrationFilters(status=status), sort="created", page=PageRequest())
+                page = registration_service.list_registrations(
+                    session, actors["cam"], filters=RegistrationFilters(status=status), sort="created", page=PageRequest()
+                )
                 return [view.registration.id for view in page.items]
 
             assert ids(Status.EXPIRED) == [approved.id, fresh.id] and ids(Status.APPROVED) == []

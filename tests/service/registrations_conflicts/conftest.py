@@ -37,14 +37,17 @@ def frozen_clock(world: World) -> Iterator[None]:
     clock.freeze(None)
 
 
-
-
-
-
 @pytest.fixture
 def add_customer(unit, actors):  # type: ignore[no-untyped-def]
-    def add(name: str, website: str | None = None, country: str | None = "US", *, ownership: Ownership = Ownership.OPEN,
-            owner: int | None = None, until: date | None = None) -> int:
+    def add(
+        name: str,
+        website: str | None = None,
+        country: str | None = "US",
+        *,
+        ownership: Ownership = Ownership.OPEN,
+        owner: int | None = None,
+        until: date | None = None,
+    ) -> int:
         with unit(actors["cam"]) as session:
             customer = customer_service.create_customer(session, actors["cam"], data=CustomerCreate(name=name, website=website, country=country))
             if ownership != Ownership.OPEN:
@@ -66,17 +69,34 @@ class Typed:
 def add_registration(db: Database):  # type: ignore[no-untyped-def]
     """Insert a registration and its product lines as they stand after submit (system scope)."""
 
-    def add(partner_id: int, customer_id: int | None, *, kind: RegistrationKind = RegistrationKind.DEAL, status: Status = Status.SUBMITTED,
-            submitted_at: datetime | None = None, lines: tuple[str, ...] = ("analytics", "cloud"), typed: Typed | None = None,
-            protected_until: date | None = None, title: str = "Registration") -> int:
+    def add(
+        partner_id: int,
+        customer_id: int | None,
+        *,
+        kind: RegistrationKind = RegistrationKind.DEAL,
+        status: Status = Status.SUBMITTED,
+        submitted_at: datetime | None = None,
+        lines: tuple[str, ...] = ("analytics", "cloud"),
+        typed: Typed | None = None,
+        protected_until: date | None = None,
+        title: str = "Registration",
+    ) -> int:
         typed = typed or Typed("Acme Analytics, Inc.", "https://acme-analytics.com")
         if status == Status.APPROVED and protected_until is None:
             protected_until = TODAY + timedelta(days=60)
         with db.session_scope(PartnerScope.system(reason="test registrations")) as session:
             registration = Registration(
-                partner_id=partner_id, kind=kind, status=status, title=title, customer_name=typed.name, customer_website=typed.website,
-                customer_country=typed.country, customer_id=customer_id, submitted_at=submitted_at or days_ago(1),
-                protected_until=protected_until, details={},
+                partner_id=partner_id,
+                kind=kind,
+                status=status,
+                title=title,
+                customer_name=typed.name,
+                customer_website=typed.website,
+                customer_country=typed.country,
+                customer_id=customer_id,
+                submitted_at=submitted_at or days_ago(1),
+                protected_until=protected_until,
+                details={},
             )
             session.add(registration)
             session.flush()

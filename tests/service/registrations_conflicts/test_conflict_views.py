@@ -47,9 +47,9 @@ class TestConflictsFor:
                 conflict_service.conflicts_for(session, actors["b_user"], flagged["held"])
             # The session itself filters: the other partner's row reads as missing.
             assert session.scalars(select(Registration).where(Registration.id == flagged["held"])).first() is None
-        with unit(actors["a_user"]) as session:  # nor the flagged one from the other side
-            with pytest.raises(NotFound):
-                conflict_service.conflicts_for(session, actors["a_user"], flagged["mine"])
+        # nor the flagged one from the other side
+        with unit(actors["a_user"]) as session, pytest.raises(NotFound):
+            conflict_service.conflicts_for(session, actors["a_user"], flagged["mine"])
 
     def test_missing_registration_is_not_found(self, flagged, unit, actors):
         for who in ("b_user", "cam"):

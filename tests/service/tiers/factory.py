@@ -31,7 +31,12 @@ class TierData:
             for role in ROLES:
                 for level in LEVELS:
                     track = CertificationTrack(
-                        key=f"{role}-{level}", name=f"{role} {level}", delivery_role=role, level=level, product_line="analytics", product_version="8",
+                        key=f"{role}-{level}",
+                        name=f"{role} {level}",
+                        delivery_role=role,
+                        level=level,
+                        product_line="analytics",
+                        product_version="8",
                     )
                     session.add(track)
                     session.flush()
@@ -44,8 +49,18 @@ class TierData:
     def _session(self) -> Session:
         return self.db.session_scope(PartnerScope.system(reason="tier test data"))  # type: ignore[return-value]
 
-    def certify(self, partner_id: int, role: str, level: str, people: int, *, expires_on: date, issued_on: date = date(2025, 1, 1),
-                recert_due_on: date | None = None, status: str = "active") -> list[int]:
+    def certify(
+        self,
+        partner_id: int,
+        role: str,
+        level: str,
+        people: int,
+        *,
+        expires_on: date,
+        issued_on: date = date(2025, 1, 1),
+        recert_due_on: date | None = None,
+        status: str = "active",
+    ) -> list[int]:
         """`people` new people of the partner, each with one certification."""
         ids = []
         with self._session() as session:
@@ -54,24 +69,46 @@ class TierData:
                 person = Person(partner_id=partner_id, name=f"Person {n}", email=f"p{n}@tiers.example", delivery_role=role)
                 session.add(person)
                 session.flush()
-                session.add(Certification(
-                    partner_id=partner_id, person_id=person.id, track_id=self.tracks[role, level], status=status, issued_on=issued_on,
-                    expires_on=expires_on, recert_due_on=recert_due_on, recert_release_id=self.release_id if recert_due_on else None, source="portal",
-                ))
+                session.add(
+                    Certification(
+                        partner_id=partner_id,
+                        person_id=person.id,
+                        track_id=self.tracks[role, level],
+                        status=status,
+                        issued_on=issued_on,
+                        expires_on=expires_on,
+                        recert_due_on=recert_due_on,
+                        recert_release_id=self.release_id if recert_due_on else None,
+                        source="portal",
+                    )
+                )
                 ids.append(person.id)
         return ids
 
     def add_certification(self, partner_id: int, person_id: int, role: str, level: str, *, expires_on: date) -> None:
         with self._session() as session:
-            session.add(Certification(
-                partner_id=partner_id, person_id=person_id, track_id=self.tracks[role, level], status="active", issued_on=date(2025, 1, 1),
-                expires_on=expires_on, source="portal",
-            ))
+            session.add(
+                Certification(
+                    partner_id=partner_id,
+                    person_id=person_id,
+                    track_id=self.tracks[role, level],
+                    status="active",
+                    issued_on=date(2025, 1, 1),
+                    expires_on=expires_on,
+                    source="portal",
+                )
+            )
 
     def registration(self, partner_id: int, *, kind: str = "deal", status: str = "won", closed_on: date | None = None) -> int:
         with self._session() as session:
             registration = Registration(
-                partner_id=partner_id, kind=kind, status=status, title="Test", customer_name="Tiers Test Customer", closed_on=closed_on, details={},
+                partner_id=partner_id,
+                kind=kind,
+                status=status,
+                title="Test",
+                customer_name="Tiers Test Customer",
+                closed_on=closed_on,
+                details={},
             )
             session.add(registration)
             session.flush()
@@ -80,8 +117,18 @@ class TierData:
     def credit(self, partner_id: int, credit_type: str, amount: str, *, effective_on: date) -> None:
         registration_id = self.registration(partner_id, closed_on=effective_on)
         with self._session() as session:
-            session.add(AttributionEntry(
-                partner_id=partner_id, registration_id=registration_id, closing_registration_id=registration_id, credit_type=credit_type,
-                amount=Decimal(amount), currency="USD", share_percent=Decimal(100), effective_on=effective_on,
-                recorded_at=datetime(2026, 1, 1, tzinfo=UTC), recorded_by="test", rule="test",
-            ))
+            session.add(
+                AttributionEntry(
+                    partner_id=partner_id,
+                    registration_id=registration_id,
+                    closing_registration_id=registration_id,
+                    credit_type=credit_type,
+                    amount=Decimal(amount),
+                    currency="USD",
+                    share_percent=Decimal(100),
+                    effective_on=effective_on,
+                    recorded_at=datetime(2026, 1, 1, tzinfo=UTC),
+                    recorded_by="test",
+                    rule="test",
+                )
+            )

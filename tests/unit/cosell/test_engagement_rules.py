@@ -14,7 +14,10 @@ from alliance.customers.vocabulary import Ownership
 
 TODAY = date(2026, 6, 10)
 PROTECTED = Account(
-    customer_name="Acme Health", ownership=Ownership.SI_PROTECTED, protecting_partner_id=7, protecting_partner_name="Northwind",
+    customer_name="Acme Health",
+    ownership=Ownership.SI_PROTECTED,
+    protecting_partner_id=7,
+    protecting_partner_name="Northwind",
     protected_until=date(2026, 12, 31),
 )
 IMPL = Activity.IMPLEMENTATION

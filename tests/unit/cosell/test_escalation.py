@@ -26,7 +26,9 @@ class TestLadderOf:
 
     def test_default_ladder_deciders(self):
         assert [level.deciders for level in escalation.ladder_of(None)] == [
-            {"cam", "ps_lead", "program_admin"}, {"program_admin"}, {"executive", "program_admin"},
+            {"cam", "ps_lead", "program_admin"},
+            {"program_admin"},
+            {"executive", "program_admin"},
         ]
 
     def test_past_the_top_the_top_decides(self):

@@ -19,14 +19,21 @@ from alliance.cosell.routing import (
 )
 
 NA_SI = Facts.build(
-    request_type="solution_architect", regions=["NA"], territories=["US-West"], verticals=["healthcare"], product_lines=["analytics"],
-    tier_key="gold", tier_priority=1,
+    request_type="solution_architect",
+    regions=["NA"],
+    territories=["US-West"],
+    verticals=["healthcare"],
+    product_lines=["analytics"],
+    tier_key="gold",
+    tier_priority=1,
 )
 
 
 def rule(id: int, position: int | None = None, team_id: int = 10, hours: str = "8", **conditions: object) -> Rule:
     priority = conditions.pop("priority_hours", {})
-    return Rule(id=id, position=position if position is not None else id, team_id=team_id, first_response_hours=Decimal(hours), priority_hours=priority, **conditions)  # type: ignore[arg-type]
+    return Rule(
+        id=id, position=position if position is not None else id, team_id=team_id, first_response_hours=Decimal(hours), priority_hours=priority, **conditions
+    )  # type: ignore[arg-type]
 
 
 class TestMatches:

@@ -22,12 +22,16 @@ class TestConditions:
     def test_conditions_in_precedence_order_with_labels(self):
         found = routing_words.conditions(
             rule(request_type="solution_architect", region="EMEA", vertical="healthcare", product_line="analytics", tier_key="gold"),
-            type_labels={"solution_architect": "Solution architect"}, product_lines={"analytics": "Analytics"},
+            type_labels={"solution_architect": "Solution architect"},
+            product_lines={"analytics": "Analytics"},
         )
         assert found == "Solution architect · EMEA · Healthcare · Analytics · tier gold"
 
     def test_unlabelled_values_read_plainly(self):
-        assert routing_words.conditions(rule(request_type="poc_support", territory="US-West", product_line="retired-line")) == "Poc support · US-West · retired-line"
+        assert (
+            routing_words.conditions(rule(request_type="poc_support", territory="US-West", product_line="retired-line"))
+            == "Poc support · US-West · retired-line"
+        )
 
 
 class TestWeek:

@@ -27,8 +27,18 @@ def s(a: str, b: str, *, a_site: str | None = None, b_site: str | None = None, a
 class TestSameCompany:
     @pytest.mark.parametrize(
         "variant",
-        ["ACME ANALYTICS INC", "Acme Analytics, Inc.", "acme-analytics GmbH", "The Acme Analytics Co.", "Acmé Analytics S.A.", "Acme Analytics Pty Ltd",
-         "Acme Analytcs", "Acme Analytisc", "Acme Anallytics", "Acme Analytica"],
+        [
+            "ACME ANALYTICS INC",
+            "Acme Analytics, Inc.",
+            "acme-analytics GmbH",
+            "The Acme Analytics Co.",
+            "Acmé Analytics S.A.",
+            "Acme Analytics Pty Ltd",
+            "Acme Analytcs",
+            "Acme Analytisc",
+            "Acme Anallytics",
+            "Acme Analytica",
+        ],
     )
     def test_variant_matches(self, variant):
         assert s("Acme Analytics", variant, a_country="US", b_country="US") >= CONFLICT_THRESHOLD
@@ -49,9 +59,16 @@ class TestSameCompany:
 class TestDifferentCompanies:
     @pytest.mark.parametrize(
         ("a", "b"),
-        [("Acme Analytics", "Acme Logistics"), ("Acme Analytics", "Zentrix Analytics"), ("Northeastern Analytics", "Northwestern Analytics"),
-         ("Acme Services", "Acme Solutions"), ("Pacific Foods", "Atlantic Foods"), ("Unit 7 Holdings", "Unit 8 Holdings"), ("Acme", "Acne"),
-         ("Blue River Capital", "Blue River Media")],
+        [
+            ("Acme Analytics", "Acme Logistics"),
+            ("Acme Analytics", "Zentrix Analytics"),
+            ("Northeastern Analytics", "Northwestern Analytics"),
+            ("Acme Services", "Acme Solutions"),
+            ("Pacific Foods", "Atlantic Foods"),
+            ("Unit 7 Holdings", "Unit 8 Holdings"),
+            ("Acme", "Acne"),
+            ("Blue River Capital", "Blue River Media"),
+        ],
     )
     def test_distinguishing_words_keep_them_apart(self, a, b):
         assert s(a, b) < CONFLICT_THRESHOLD

@@ -20,8 +20,15 @@ def test_empty_optional_fields_are_none():
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("external_id", "", "required"), ("name", "  ", "required"), ("website", "not a site", "not a web address"), ("country", "XX", "ISO 3166"),
-     ("employee_band", "lots", "is not one of"), ("name", "x" * 201, "longer than 200"), ("external_id", "x" * 65, "longer than 64")],
+    [
+        ("external_id", "", "required"),
+        ("name", "  ", "required"),
+        ("website", "not a site", "not a web address"),
+        ("country", "XX", "ISO 3166"),
+        ("employee_band", "lots", "is not one of"),
+        ("name", "x" * 201, "longer than 200"),
+        ("external_id", "x" * 65, "longer than 64"),
+    ],
 )
 def test_bad_field_is_named(field, value, message):
     with pytest.raises(RecordError) as caught:
@@ -37,7 +44,11 @@ def test_name_without_letters_is_refused_when_derived():
 def test_derived_columns():
     derived = derive("The Acme Analytics Co.", "https://www.acme.com/x")
     assert derived.columns() == {
-        "name_key": "acme analytics", "name_compact": "acmeanalytics", "name_reversed": "scitylanaemca", "name_len": 13, "domain": "acme.com",
+        "name_key": "acme analytics",
+        "name_compact": "acmeanalytics",
+        "name_reversed": "scitylanaemca",
+        "name_len": 13,
+        "domain": "acme.com",
     }
     assert derived.keys == ["t:acme", "t:analytics", "p:acme|analytics"]
 

@@ -7,8 +7,19 @@ from alliance.customers.websites import domain_label, matching_domain, registrab
 
 @pytest.mark.parametrize(
     "website",
-    ["acme.com", "ACME.COM", "www.acme.com", "https://www.acme.com", "http://acme.com/", "https://shop.eu.acme.com/about?x=1#top",
-     "HTTPS://WWW.Acme.com:8443/path", "//acme.com", "https://user:secret@acme.com", "acme.com.", "ftp://files.acme.com"],
+    [
+        "acme.com",
+        "ACME.COM",
+        "www.acme.com",
+        "https://www.acme.com",
+        "http://acme.com/",
+        "https://shop.eu.acme.com/about?x=1#top",
+        "HTTPS://WWW.Acme.com:8443/path",
+        "//acme.com",
+        "https://user:secret@acme.com",
+        "acme.com.",
+        "ftp://files.acme.com",
+    ],
 )
 def test_variants_give_the_registered_domain(website):
     assert registrable_domain(website) == "acme.com"
@@ -16,8 +27,13 @@ def test_variants_give_the_registered_domain(website):
 
 @pytest.mark.parametrize(
     ("website", "domain"),
-    [("www.acme.co.uk", "acme.co.uk"), ("https://shop.acme.com.au/", "acme.com.au"), ("acme.co.jp", "acme.co.jp"),
-     ("https://acme.github.io/site", "acme.github.io"), ("müller.de", "xn--mller-kva.de")],
+    [
+        ("www.acme.co.uk", "acme.co.uk"),
+        ("https://shop.acme.com.au/", "acme.com.au"),
+        ("acme.co.jp", "acme.co.jp"),
+        ("https://acme.github.io/site", "acme.github.io"),
+        ("müller.de", "xn--mller-kva.de"),
+    ],
 )
 def test_country_and_hosting_suffixes(website, domain):
     assert registrable_domain(website) == domain

@@ -86,10 +86,19 @@ class TestPlanDemo:
     def test_every_partner_is_valid_service_input(self, plan: DemoPlan) -> None:
         for p in plan.partners:
             PartnerCreate(
-                legal_name=p.legal_name, display_name=p.display_name, website=p.website, partner_type=p.partner_type,
-                si_subtype=p.si_subtype, hq_country=p.hq_country, regions=list(p.regions), territories=list(p.territories),
-                verticals=list(p.verticals), specialties=list(p.specialties), consultant_headcount=p.headcount,
-                enrolled_on=p.enrolled_on, status=p.status,
+                legal_name=p.legal_name,
+                display_name=p.display_name,
+                website=p.website,
+                partner_type=p.partner_type,
+                si_subtype=p.si_subtype,
+                hq_country=p.hq_country,
+                regions=list(p.regions),
+                territories=list(p.territories),
+                verticals=list(p.verticals),
+                specialties=list(p.specialties),
+                consultant_headcount=p.headcount,
+                enrolled_on=p.enrolled_on,
+                status=p.status,
             )
             for person in p.people:
                 PersonCreate(name=person.name, email=person.email, title=person.title, delivery_role=person.delivery_role, country=person.country)

@@ -39,10 +39,18 @@ class TestPartner:
                 assert row["tier_id"] == PROGRAMS[kind].tier_ids[0] and row["enrolled_on"] is None
             attributes = {k: [v for kk, v in p.attributes if kk == k] for k in AttributeKind}
             PartnerCreate(
-                legal_name=row["legal_name"], display_name=row["display_name"], website=row["website"], partner_type=row["partner_type"],
-                si_subtype=row["si_subtype"], hq_country=row["hq_country"], consultant_headcount=row["consultant_headcount"],
-                enrolled_on=row["enrolled_on"], status=row["status"], regions=attributes[AttributeKind.REGION],
-                territories=attributes[AttributeKind.TERRITORY], verticals=attributes[AttributeKind.VERTICAL],
+                legal_name=row["legal_name"],
+                display_name=row["display_name"],
+                website=row["website"],
+                partner_type=row["partner_type"],
+                si_subtype=row["si_subtype"],
+                hq_country=row["hq_country"],
+                consultant_headcount=row["consultant_headcount"],
+                enrolled_on=row["enrolled_on"],
+                status=row["status"],
+                regions=attributes[AttributeKind.REGION],
+                territories=attributes[AttributeKind.TERRITORY],
+                verticals=attributes[AttributeKind.VERTICAL],
                 specialties=attributes[AttributeKind.SPECIALTY],
             )
             assert len(set(p.attributes)) == len(p.attributes)

@@ -5,7 +5,9 @@ import pytest
 from alliance.cli.programs import DEFAULT_PROGRAMS
 from alliance.partners.program_file import ProgramFileError, parse_programs
 
-TIER = "      - key: {key}\n        name: {name}\n        benefits: {{deal_protection_days: 90, project_protection_days: 365, influence_protection_days: 270}}\n"
+TIER = (
+    "      - key: {key}\n        name: {name}\n        benefits: {{deal_protection_days: 90, project_protection_days: 365, influence_protection_days: 270}}\n"
+)
 
 
 def _program(extra: str = "", tiers: str = TIER.format(key="a", name="A"), header: str = "  - key: p\n    name: P\n    partner_type: reseller\n") -> str:
@@ -32,8 +34,11 @@ def test_minimal_program():
         (_program(extra="    colour: blue\n"), 5, "programs[0].colour"),
         (_program(tiers=TIER.format(key="a", name="A").replace("90", "-3")), 8, "programs[0].tiers[0].benefits.deal_protection_days"),
         (_program(extra="    downgrade_grace_days: 400\n"), 5, "programs[0].downgrade_grace_days"),
-        (_program(extra="    dispute_ladder:\n      - {name: Team, days: 3, deciders: [cam]}\n      - {name: VP, days: 3, deciders: [auditor]}\n"), 7,
-         "programs[0].dispute_ladder[1].deciders[0]"),
+        (
+            _program(extra="    dispute_ladder:\n      - {name: Team, days: 3, deciders: [cam]}\n      - {name: VP, days: 3, deciders: [auditor]}\n"),
+            7,
+            "programs[0].dispute_ladder[1].deciders[0]",
+        ),
     ],
 )
 def test_errors_point_at_line_and_field(text, line, field):
@@ -49,7 +54,9 @@ def test_settings_default_and_load():
     assert program.downgrade_grace_days == 90 and [level.name for level in program.dispute_ladder] == ["CAM and PS lead", "Channel director", "VP channel"]
     text = _program(extra="    downgrade_grace_days: 30\n    dispute_ladder:\n      - {name: Account team, days: 4, deciders: [cam, ps_lead]}\n")
     program = parse_programs(text).programs[0]
-    assert program.downgrade_grace_days == 30 and [(lv.name, lv.days, lv.deciders) for lv in program.dispute_ladder] == [("Account team", 4, ["cam", "ps_lead"])]
+    assert program.downgrade_grace_days == 30 and [(lv.name, lv.days, lv.deciders) for lv in program.dispute_ladder] == [
+        ("Account team", 4, ["cam", "ps_lead"])
+    ]
 
 
 def test_duplicate_program_keys():

@@ -50,14 +50,21 @@ class TestSplitEvenly:
 
 
 class TestShareOf:
-    @pytest.mark.parametrize(("amount", "percent", "expected"), [("100.01", "50", "50.01"), ("1000", "12.5", "125.00"), ("0.01", "50", "0.01"), ("99.99", "0", "0.00")])
+    @pytest.mark.parametrize(
+        ("amount", "percent", "expected"), [("100.01", "50", "50.01"), ("1000", "12.5", "125.00"), ("0.01", "50", "0.01"), ("99.99", "0", "0.00")]
+    )
     def test_rounds_half_up_to_the_cent(self, amount, percent, expected):
         assert share_of(d(amount), d(percent)) == d(expected)
 
 
 def close(kind=RegistrationKind.DEAL, *, transacting=None, vendor=False, booked="1000", of_record=()):  # type: ignore[no-untyped-def]
     return close_credits(
-        kind=kind, registration_id=10, registrant_id=1, transacting_partner_id=transacting, vendor_transacted=vendor, booked_amount=d(booked),
+        kind=kind,
+        registration_id=10,
+        registrant_id=1,
+        transacting_partner_id=transacting,
+        vendor_transacted=vendor,
+        booked_amount=d(booked),
         partners_of_record=list(of_record),
     )
 
@@ -95,7 +102,10 @@ class TestCloseCredits:
 
     def test_full_rule_gives_each_partner_of_record_the_share(self):
         of_record = [PartnerOfRecord(3, 30, "si", d("100"), Split.FULL), PartnerOfRecord(4, 40, "si", d("100"), Split.FULL)]
-        assert summary(close(transacting=2, of_record=of_record))[1:] == [("influence", 3, 30, d("1000.00"), d("100")), ("influence", 4, 40, d("1000.00"), d("100"))]
+        assert summary(close(transacting=2, of_record=of_record))[1:] == [
+            ("influence", 3, 30, d("1000.00"), d("100")),
+            ("influence", 4, 40, d("1000.00"), d("100")),
+        ]
 
     def test_equal_rule_shares_the_pool_in_registration_order(self):
         of_record = [PartnerOfRecord(p, p * 10, "gsi", d("100"), Split.EQUAL) for p in (5, 3, 4)]
@@ -138,7 +148,12 @@ class TestCloseCredits:
 class TestQuarterOf:
     @pytest.mark.parametrize(
         ("day", "expected"),
-        [(date(2025, 1, 1), (date(2025, 1, 1), date(2025, 3, 31))), (date(2025, 5, 15), (date(2025, 4, 1), date(2025, 6, 30))), (date(2025, 12, 31), (date(2025, 10, 1), date(2025, 12, 31))), (date.max, (date(9999, 10, 1), date.max))],
+        [
+            (date(2025, 1, 1), (date(2025, 1, 1), date(2025, 3, 31))),
+            (date(2025, 5, 15), (date(2025, 4, 1), date(2025, 6, 30))),
+            (date(2025, 12, 31), (date(2025, 10, 1), date(2025, 12, 31))),
+            (date.max, (date(9999, 10, 1), date.max)),
+        ],
     )
     def test_calendar_quarters(self, day, expected):
         assert quarter_of(day) == expected

@@ -43,17 +43,41 @@ def record(customer_id: int = 10, *, ownership: Ownership = Ownership.OPEN, owne
     return CustomerFacts(customer_id, True, 0.7, SAME_NAME, ownership, owner, until)
 
 
-def matched(customer_id: int = 11, *, score: float = 0.93, reasons: tuple[Reason, ...] = SAME_DOMAIN, ownership: Ownership = Ownership.OPEN,
-            owner: int | None = None, until: date | None = None) -> CustomerFacts:
+def matched(
+    customer_id: int = 11,
+    *,
+    score: float = 0.93,
+    reasons: tuple[Reason, ...] = SAME_DOMAIN,
+    ownership: Ownership = Ownership.OPEN,
+    owner: int | None = None,
+    until: date | None = None,
+) -> CustomerFacts:
     return CustomerFacts(customer_id, False, score, reasons, ownership, owner, until)
 
 
-def other(id: int = 50, *, kind: RegistrationKind = DEAL, status: Status = Status.APPROVED, day: int | None = 2, partner: int = OTHER,
-          si: bool = False, customer_id: int = 10, lines: tuple[str, ...] = ("analytics", "cloud"), line_count: int | None = None,
-          until: date | None = date(2026, 6, 1)) -> Candidate:
+def other(
+    id: int = 50,
+    *,
+    kind: RegistrationKind = DEAL,
+    status: Status = Status.APPROVED,
+    day: int | None = 2,
+    partner: int = OTHER,
+    si: bool = False,
+    customer_id: int = 10,
+    lines: tuple[str, ...] = ("analytics", "cloud"),
+    line_count: int | None = None,
+    until: date | None = date(2026, 6, 1),
+) -> Candidate:
     return Candidate(
-        registration_id=id, partner_id=partner, partner_is_si=si, kind=kind, status=status, submitted_at=at(day) if day else None,
-        protected_until=until if status == Status.APPROVED else None, customer_id=customer_id, product_lines=frozenset(lines),
+        registration_id=id,
+        partner_id=partner,
+        partner_is_si=si,
+        kind=kind,
+        status=status,
+        submitted_at=at(day) if day else None,
+        protected_until=until if status == Status.APPROVED else None,
+        customer_id=customer_id,
+        product_lines=frozenset(lines),
         line_count=line_count if line_count is not None else len(lines),
     )
 
@@ -130,7 +154,9 @@ class TestMatchedCustomer:
         assert evidence["products"] == {"shared": ["analytics", "cloud"], "shared_count": 2, "of": 3, "other_count": 2}
 
     def test_same_name_without_website(self):
-        [finding] = find_conflicts(subject(lines=("cloud",)), [matched(11, reasons=SAME_NAME, score=0.96)], [other(customer_id=11, lines=("cloud",), line_count=4)], today=TODAY)
+        [finding] = find_conflicts(
+            subject(lines=("cloud",)), [matched(11, reasons=SAME_NAME, score=0.96)], [other(customer_id=11, lines=("cloud",), line_count=4)], today=TODAY
+        )
         assert "same name, 1 of 1 product line." in finding.partner_message
         assert finding.evidence["products"]["other_count"] == 4
 
@@ -191,7 +217,9 @@ class TestAccountRules:
         assert finding.evidence["owning_partner_id"] == OTHER and finding.evidence["protected_until"] == "2027-01-31"
 
     def test_protection_covers_its_last_day_and_then_ends(self):
-        assert kinds(find_conflicts(subject(), [record(ownership=Ownership.SI_PROTECTED, owner=OTHER, until=TODAY)], [], today=TODAY)) == [ConflictKind.SI_PROTECTED]
+        assert kinds(find_conflicts(subject(), [record(ownership=Ownership.SI_PROTECTED, owner=OTHER, until=TODAY)], [], today=TODAY)) == [
+            ConflictKind.SI_PROTECTED
+        ]
         assert find_conflicts(subject(), [record(ownership=Ownership.SI_PROTECTED, owner=OTHER, until=date(2026, 3, 9))], [], today=TODAY) == []
 
     def test_own_protected_account_is_no_conflict(self):

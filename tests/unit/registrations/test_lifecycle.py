@@ -21,7 +21,10 @@ def test_happy_path_to_won():
     assert status == Status.WON
 
 
-@pytest.mark.parametrize(("status", "action"), [(Status.DRAFT, "approve"), (Status.SUBMITTED, "approve"), (Status.REJECTED, "submit"), (Status.WON, "mark_lost"), (Status.EXPIRED, "approve")])
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [(Status.DRAFT, "approve"), (Status.SUBMITTED, "approve"), (Status.REJECTED, "submit"), (Status.WON, "mark_lost"), (Status.EXPIRED, "approve")],
+)
 def test_disallowed_transitions_are_conflicts(status, action):
     with pytest.raises(Conflict, match=f"that is {status.value}"):
         transition(status, action, side=Side.VENDOR, reason="because")

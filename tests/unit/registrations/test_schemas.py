@@ -13,11 +13,21 @@ FUTURE = (date.today() + timedelta(days=30)).isoformat()
 BASE = {"title": "T", "customer": {"name": "Acme"}, "product_lines": ["analytics", "analytics", "ml-studio"]}
 DEAL = {**BASE, "kind": "deal", "amount": "100", "expected_close_on": FUTURE}
 PROJECT = {
-    **BASE, "kind": "project", "project_name": "P", "scope_description": "S", "amount": "5",
-    "phases": [{"name": "A", "starts_on": "2030-01-01", "ends_on": "2030-01-01"}], "delivery_starts_on": "2030-01-01", "delivery_ends_on": "2030-06-30",
+    **BASE,
+    "kind": "project",
+    "project_name": "P",
+    "scope_description": "S",
+    "amount": "5",
+    "phases": [{"name": "A", "starts_on": "2030-01-01", "ends_on": "2030-01-01"}],
+    "delivery_starts_on": "2030-01-01",
+    "delivery_ends_on": "2030-06-30",
 }
 INFLUENCE = {
-    **BASE, "kind": "influence", "architecture_decision": "A", "registrant_role": "evaluator", "decision_expected_on": "2030-02-01",
+    **BASE,
+    "kind": "influence",
+    "architecture_decision": "A",
+    "registrant_role": "evaluator",
+    "decision_expected_on": "2030-02-01",
     "evidence": [{"kind": "meeting", "on": "2026-01-01", "description": "Workshop"}],
 }
 

@@ -28,10 +28,21 @@ LADDER = [GOLD, REGISTERED, SILVER]  # order given does not matter: rank does
 
 
 class TestIsMet:
-    @pytest.mark.parametrize(("value", "comparison", "threshold", "expected"), [
-        (5, ">=", 5, True), (4, ">=", 5, False), (5, ">", 5, False), (6, ">", 5, True), (5, "==", 5, True),
-        (4, "==", 5, False), (5, "<=", 5, True), (6, "<=", 5, False), (4, "<", 5, True), (5, "<", 5, False),
-    ])
+    @pytest.mark.parametrize(
+        ("value", "comparison", "threshold", "expected"),
+        [
+            (5, ">=", 5, True),
+            (4, ">=", 5, False),
+            (5, ">", 5, False),
+            (6, ">", 5, True),
+            (5, "==", 5, True),
+            (4, "==", 5, False),
+            (5, "<=", 5, True),
+            (6, "<=", 5, False),
+            (4, "<", 5, True),
+            (5, "<", 5, False),
+        ],
+    )
     def test_comparisons(self, value, comparison, threshold, expected):
         assert is_met(Decimal(value), comparison, Decimal(threshold)) is expected
 
@@ -148,9 +159,19 @@ class TestWords:
 
 
 class TestFormatAmount:
-    @pytest.mark.parametrize(("amount", "unit", "text"), [
-        ("1200000", "currency", "$1.2M"), ("2000000", "currency", "$2.0M"), ("850000", "currency", "$850K"), ("1500", "currency", "$1.5K"),
-        ("500", "currency", "$500"), ("-25000", "currency", "-$25K"), ("0", "currency", "$0"), ("1234", "count", "1,234"), ("2.5", "people", "2.50"),
-    ])
+    @pytest.mark.parametrize(
+        ("amount", "unit", "text"),
+        [
+            ("1200000", "currency", "$1.2M"),
+            ("2000000", "currency", "$2.0M"),
+            ("850000", "currency", "$850K"),
+            ("1500", "currency", "$1.5K"),
+            ("500", "currency", "$500"),
+            ("-25000", "currency", "-$25K"),
+            ("0", "currency", "$0"),
+            ("1234", "count", "1,234"),
+            ("2.5", "people", "2.50"),
+        ],
+    )
     def test_formats(self, amount, unit, text):
         assert format_amount(Decimal(amount), unit) == text

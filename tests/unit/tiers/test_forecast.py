@@ -34,8 +34,11 @@ class TestCountedCertification:
 class TestCertifiedMetrics:
     def test_distinct_people_at_or_above_level(self):
         certs = [
-            cert(1, date(2027, 1, 1), level="expert"), cert(1, date(2027, 1, 1), level="associate"),  # one person, two certs
-            cert(2, date(2027, 1, 1), level="professional"), cert(3, date(2027, 1, 1), role=SA), cert(4, date(2027, 1, 1), role="sales"),
+            cert(1, date(2027, 1, 1), level="expert"),
+            cert(1, date(2027, 1, 1), level="associate"),  # one person, two certs
+            cert(2, date(2027, 1, 1), level="professional"),
+            cert(3, date(2027, 1, 1), role=SA),
+            cert(4, date(2027, 1, 1), role="sales"),
         ]
         values = certified_metrics(certs, on=TODAY)
         assert values[f"certified.{IE}"] == 2

@@ -1,17 +1,23 @@
-"""What each role may do. Services call `require(actor, Permission.X)`; there is no other check."""
+"""What each role may do: one table, one permission per user act.
+
+Services call `require(actor, Permission.X)` and templates `can(actor, Permission.X)`; nothing else
+compares roles. `docs/permissions.md` is generated from `PERMISSIONS`. Scope (identity/scope.py)
+decides *whose* records a partner reaches; this table decides *what* a role may do with them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from alliance.errors import PermissionDenied
-from alliance.identity.scope import Actor, Role
+from alliance.identity.scope import PARTNER_ROLES, VENDOR_ROLES, Actor, Role
 
 
 class Permission(StrEnum):
     PARTNERS_READ = "partners.read"
-    PARTNERS_WRITE = "partners.write"  # profile, people, sponsors of any partner (vendor side)
-    OWN_PARTNER_WRITE = "own_partner.write"  # a partner admin editing their own organisation
+    PARTNERS_WRITE = "partners.write"
+    OWN_PARTNER_WRITE = "own_partner.write"
     PARTNERS_CREATE = "partners.create"
     PROGRAMS_READ = "programs.read"
     PROGRAMS_WRITE = "programs.write"
@@ -20,29 +26,39 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"
 
 
-_VENDOR_READ = {Permission.PARTNERS_READ, Permission.PROGRAMS_READ, Permission.USERS_READ}
+@dataclass(frozen=True)
+class Grant:
+    roles: frozenset[Role]
+    means: str  # one line for docs/permissions.md and the 403 message
 
-GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.PROGRAM_ADMIN: frozenset(Permission) - {Permission.OWN_PARTNER_WRITE},
-    Role.CAM: frozenset(_VENDOR_READ | {Permission.PARTNERS_WRITE, Permission.PARTNERS_CREATE}),
-    Role.PS_LEAD: frozenset(_VENDOR_READ),
-    Role.COSELL_RESOURCE: frozenset(_VENDOR_READ),
-    Role.EXECUTIVE: frozenset(_VENDOR_READ),
-    Role.AUDITOR: frozenset(_VENDOR_READ | {Permission.AUDIT_READ}),
-    Role.PARTNER_ADMIN: frozenset(
-        {Permission.PARTNERS_READ, Permission.PROGRAMS_READ, Permission.OWN_PARTNER_WRITE, Permission.USERS_READ, Permission.USERS_WRITE}
-    ),
-    Role.PARTNER_USER: frozenset({Permission.PARTNERS_READ, Permission.PROGRAMS_READ, Permission.USERS_READ}),
+
+EVERYONE = frozenset(Role)
+_ADMIN = frozenset({Role.PROGRAM_ADMIN})
+
+PERMISSIONS: dict[Permission, Grant] = {
+    Permission.PARTNERS_READ: Grant(EVERYONE, "read partner profiles, people and sponsors (partners: their own)"),
+    Permission.PARTNERS_WRITE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.CAM}), "change any partner's profile, people and sponsors"),
+    Permission.OWN_PARTNER_WRITE: Grant(frozenset({Role.PARTNER_ADMIN}), "change their own organisation's profile, people and sponsors"),
+    Permission.PARTNERS_CREATE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.CAM}), "enrol a new partner"),
+    Permission.PROGRAMS_READ: Grant(EVERYONE, "read programs, tiers and benefits"),
+    Permission.PROGRAMS_WRITE: Grant(_ADMIN, "change programs, tiers, criteria and program settings"),
+    Permission.USERS_READ: Grant(EVERYONE, "read users (partners: their own organisation's)"),
+    Permission.USERS_WRITE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN}), "create and change users (partner admins: their own organisation's)"),
+    Permission.AUDIT_READ: Grant(frozenset({Role.PROGRAM_ADMIN, Role.AUDITOR}), "read and verify the audit trail"),
 }
+
+assert set(PERMISSIONS) == set(Permission), "every permission has a row in PERMISSIONS"
+assert all(grant.roles <= VENDOR_ROLES | PARTNER_ROLES for grant in PERMISSIONS.values())
 
 
 def can(actor: Actor, permission: Permission) -> bool:
-    return permission in GRANTS[actor.role]
+    return actor.role in PERMISSIONS[permission].roles
 
 
 def require(actor: Actor, permission: Permission) -> None:
     if not can(actor, permission):
-        raise PermissionDenied(f"Your role ({actor.role.label}) does not allow {permission.value}.")
+        allowed = ", ".join(role.label for role in Role if role in PERMISSIONS[permission].roles)
+        raise PermissionDenied(f"Your role ({actor.role.label}) cannot {PERMISSIONS[permission].means}; {allowed} can.")
 
 
 def can_edit_partner(actor: Actor, partner_id: int) -> bool:

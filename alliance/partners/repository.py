@@ -135,7 +135,7 @@ class ProgramRepository(Repository[Program]):
 
     def partner_counts_by_tier(self) -> dict[int, int]:
         rows = self.session.execute(select(Partner.tier_id, func.count()).where(Partner.tier_id.is_not(None)).group_by(Partner.tier_id))
-        return dict(rows)
+        return dict(rows.tuples().all())
 
 
 class TierRepository(Repository[Tier]):

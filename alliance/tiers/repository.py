@@ -88,4 +88,4 @@ class TierRecommendationRepository(Repository[TierRecommendation]):
         if not partner_ids:
             return {}
         rows = self.session.execute(select(Partner.id, Partner.display_name).where(Partner.id.in_(partner_ids)))
-        return dict(rows)
+        return dict(rows.tuples().all())

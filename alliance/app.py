@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -152,7 +152,8 @@ def _is_api(request: Request) -> bool:
 def _register_error_handlers(app: FastAPI) -> None:
     """One table per adapter: the API answers JSON, the web portal renders a page."""
 
-    def dispatch(api_response: Any, web_response: Any) -> Any:
+    # Each API responder takes the one exception class it is registered for.
+    def dispatch(api_response: Callable[[Any], Response], web_response: Callable[[Request, Exception], Response]) -> Callable[[Request, Exception], Response]:
         def handler(request: Request, exc: Exception) -> Response:
             return api_response(exc) if _is_api(request) else web_response(request, exc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from enum import IntEnum
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -13,7 +13,6 @@ from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.params import IdPath, IdQuery, PageParams
 from alliance.enablement import capacity_service, recert_service
 from alliance.enablement.capacity_repository import CertificationFilters
-from alliance.enablement.recert_service import ExpiringWithin
 from alliance.enablement.report_schemas import (
     CapacityHistoryRead,
     CapacityRead,
@@ -62,7 +61,7 @@ def expiring(
 ) -> dict[str, object]:
     """Certifications that stop counting in the next 30/60/90 days (validity ends or a
     recertification deadline), soonest first; partner users see their own partner's."""
-    found = recert_service.expiring(session, actor, within_days=cast(ExpiringWithin, within.value), partner_id=partner_id, page=page)
+    found = recert_service.expiring(session, actor, within_days=within.value, partner_id=partner_id, page=page)
     return {**found.as_response(), "items": [asdict(item) for item in found.items]}
 
 
@@ -90,4 +89,4 @@ def capacity_history(
 def portfolio(session: DbSession, actor: CurrentActor, group_by: Literal["subtype", "role"] = "subtype") -> PortfolioRead:
     """Vendor users: certified people by role and partner subtype (or certification level)."""
     rows = capacity_service.portfolio_capacity(session, actor, group_by=group_by)
-    return PortfolioRead(group_by=group_by, rows=[asdict(row) for row in rows])  # type: ignore[misc]
+    return PortfolioRead(group_by=group_by, rows=[asdict(row) for row in rows])

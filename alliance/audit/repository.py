@@ -26,7 +26,7 @@ class AuditRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def filtered(self, filters: AuditFilters) -> Select[tuple[AuditEvent]]:
+    def filtered(self, filters: AuditFilters) -> Select[AuditEvent]:
         statement = select(AuditEvent)
         if filters.entity_type:
             statement = statement.where(AuditEvent.entity_type == filters.entity_type)
@@ -54,7 +54,7 @@ class AuditRepository:
     def head(self) -> AuditChainHead | None:
         return self.session.get(AuditChainHead, 1)
 
-    def in_order(self) -> Select[tuple[AuditEvent]]:
+    def in_order(self) -> Select[AuditEvent]:
         return select(AuditEvent).order_by(AuditEvent.seq)
 
     def entity_types(self) -> list[str]:

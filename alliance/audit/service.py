@@ -106,7 +106,7 @@ def _event_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def _stream(session: Session, statement: Select[tuple[AuditEvent]], batch: int = 2000) -> Iterator[AuditEvent]:
+def _stream(session: Session, statement: Select[AuditEvent], batch: int = 2000) -> Iterator[AuditEvent]:
     for event in session.scalars(statement.execution_options(yield_per=batch)):
         yield event
         session.expunge(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Row, Select, case, func, select
 
@@ -15,7 +15,7 @@ from alliance.cosell.models import (
     PlanVersion,
     ScopeDispute,
 )
-from alliance.cosell.vocabulary import DisputeStatus
+from alliance.cosell.vocabulary import Activity, DisputeStatus
 from alliance.kit.repository import Repository
 from alliance.partners.models import Partner, Program
 
@@ -25,10 +25,13 @@ def overdue_at(now: datetime) -> Any:
     return (ScopeDispute.status == DisputeStatus.OPEN) & (ScopeDispute.level_deadline_at <= now)
 
 
+Columns = TypeVarTuple("Columns")
+
+
 class DisputeRepository(Repository[ScopeDispute]):
     model = ScopeDispute
 
-    def filtered(self, filters: DisputeFilters, *, now: datetime) -> Select[tuple[ScopeDispute]]:
+    def filtered(self, filters: DisputeFilters, *, now: datetime) -> Select[ScopeDispute]:
         statement = self.readable()
         if filters.status:
             statement = statement.where(ScopeDispute.status == filters.status)
@@ -60,7 +63,7 @@ class DisputeRepository(Repository[ScopeDispute]):
         statement = select(Partner.id, Program.dispute_ladder).outerjoin(Program, Program.id == Partner.program_id).where(Partner.id.in_(list(partner_ids)))
         return {row[0]: row[1] for row in self.session.execute(statement)}
 
-    def plan_activity(self, *, plan_id: int, activity_id: int) -> Row[Any] | None:
+    def plan_activity(self, *, plan_id: int, activity_id: int) -> Row[int, Activity] | None:
         """(plan partner, activity) when the activity is a row of one of the plan's versions."""
         statement = (
             select(CodeliveryPlan.partner_id, PlanActivity.activity)
@@ -70,18 +73,19 @@ class DisputeRepository(Repository[ScopeDispute]):
         )
         return self.session.execute(statement).first()
 
-    def counts(self, *, now: datetime, partner_id: int | None = None) -> list[Row[Any]]:
+    def counts(self, *, now: datetime, partner_id: int | None = None) -> list[tuple[DisputeStatus, int, int, int | None]]:
         """(status, level, count, overdue count) groups."""
         overdue = func.sum(case((overdue_at(now), 1), else_=0))
         statement = self._scoped(select(ScopeDispute.status, ScopeDispute.level, func.count(), overdue), partner_id)
         return list(self.session.execute(statement.group_by(ScopeDispute.status, ScopeDispute.level)))
 
-    def resolutions(self, *, partner_id: int | None = None) -> list[Row[Any]]:
+    def resolutions(self, *, partner_id: int | None = None) -> list[tuple[datetime, datetime]]:
         """(opened_at, resolved_at) of every resolved dispute."""
         statement = self._scoped(select(ScopeDispute.opened_at, ScopeDispute.resolved_at), partner_id)
-        return list(self.session.execute(statement.where(ScopeDispute.status == DisputeStatus.RESOLVED, ScopeDispute.resolved_at.is_not(None))))
+        rows = self.session.execute(statement.where(ScopeDispute.status == DisputeStatus.RESOLVED, ScopeDispute.resolved_at.is_not(None)))
+        return [(opened, resolved) for opened, resolved in rows if resolved is not None]
 
-    def _scoped(self, statement: Select[Any], partner_id: int | None) -> Select[Any]:
+    def _scoped(self, statement: Select[*Columns], partner_id: int | None) -> Select[*Columns]:
         if not self.scope.is_internal:
             statement = statement.where(ScopeDispute.partner_id.in_(self.scope.partner_ids or frozenset()))
         if partner_id:

@@ -35,7 +35,7 @@ class ProtectedAccount:
 class ConsentRepository(Repository[EngagementConsent]):
     model = EngagementConsent
 
-    def filtered(self, filters: ConsentFilters) -> Select[tuple[EngagementConsent]]:
+    def filtered(self, filters: ConsentFilters) -> Select[EngagementConsent]:
         statement = self.readable()
         if filters.customer_id:
             statement = statement.where(EngagementConsent.customer_id == filters.customer_id)
@@ -72,7 +72,7 @@ class ConsentRepository(Repository[EngagementConsent]):
 class EngagementRepository(Repository[PsEngagement]):
     model = PsEngagement
 
-    def readable(self) -> Select[tuple[PsEngagement]]:
+    def readable(self) -> Select[PsEngagement]:
         """Engagements are vendor data, not partner-owned, so the session does not filter them: a
         partner reads only those on accounts it protected when they were staffed. get() and
         filtered() start here; another partner's or an unprotected engagement is as missing."""
@@ -81,7 +81,7 @@ class EngagementRepository(Repository[PsEngagement]):
             return statement
         return statement.where(PsEngagement.protecting_partner_id.in_(self.scope.partner_ids or frozenset()))
 
-    def filtered(self, filters: EngagementFilters) -> Select[tuple[PsEngagement]]:
+    def filtered(self, filters: EngagementFilters) -> Select[PsEngagement]:
         statement = self.readable()
         if filters.customer_id:
             statement = statement.where(PsEngagement.customer_id == filters.customer_id)
@@ -116,7 +116,7 @@ class EngagementRepository(Repository[PsEngagement]):
 class ViolationRepository(Repository[RoeViolation]):
     model = RoeViolation
 
-    def filtered(self, filters: ViolationFilters) -> Select[tuple[RoeViolation]]:
+    def filtered(self, filters: ViolationFilters) -> Select[RoeViolation]:
         statement = self.readable()
         if filters.partner_id:
             statement = statement.where(RoeViolation.partner_id == filters.partner_id)

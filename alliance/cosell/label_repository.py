@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance.cosell.models import CodeliveryPlan, EngagementConsent, PlanActivity, PsEngagement, ScopeDispute
@@ -17,6 +17,7 @@ from alliance.customers.models import Customer
 from alliance.db import ScopeMissing
 from alliance.identity.models import User
 from alliance.identity.scope import PartnerScope
+from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner
 from alliance.registrations.models import Registration
 
@@ -183,11 +184,11 @@ class LabelRepository:
                 )
         return found
 
-    def _own(self, statement: Select[Any], partner_column: Any) -> Select[Any]:
+    def _own(self, statement: AnySelect, partner_column: Any) -> AnySelect:
         """The explicit partner filter (the session's scope filter is the safety net)."""
         if self.scope.is_internal:
             return statement
         return statement.where(partner_column.in_(self.scope.partner_ids or frozenset()))
 
-    def _rows(self, statement: Select[Any], ids: Collection[int]) -> list[Any]:
+    def _rows(self, statement: AnySelect, ids: Collection[int]) -> list[Any]:
         return list(self.session.execute(statement)) if ids else []

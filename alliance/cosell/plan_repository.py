@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion
 from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus
 from alliance.kit.repository import Repository
+from alliance.kit.statements import AnySelect
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import Registration
 
@@ -73,7 +74,7 @@ class PlanRepository(Repository[CodeliveryPlan]):
 
     # --- lists -------------------------------------------------------------------------------
 
-    def summaries(self, filters: PlanFilters) -> Select[Any]:
+    def summaries(self, filters: PlanFilters) -> AnySelect:
         """Plans with their latest version's number and status and the agreed version's number,
         newest change first."""
         latest_number = select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number")).group_by(PlanVersion.plan_id).subquery()
@@ -96,7 +97,7 @@ class PlanRepository(Repository[CodeliveryPlan]):
             statement = statement.where(latest.status == filters.status)
         return statement.order_by(CodeliveryPlan.updated_at.desc(), CodeliveryPlan.id.desc())
 
-    def rows(self, statement: Select[Any], *, limit: int, offset: int) -> tuple[list[Any], int]:
+    def rows(self, statement: AnySelect, *, limit: int, offset: int) -> tuple[list[Any], int]:
         total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
         return list(self.session.execute(statement.limit(limit).offset(offset))), total
 

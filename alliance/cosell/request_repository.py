@@ -96,7 +96,7 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
                 found.product_lines.add(product_line)
         return facts
 
-    def filtered(self, filters: RequestFilters, *, now: datetime) -> Select[tuple[ResourceRequest]]:
+    def filtered(self, filters: RequestFilters, *, now: datetime) -> Select[ResourceRequest]:
         statement = self.readable()
         if filters.team_id:
             statement = statement.where(ResourceRequest.team_id == filters.team_id)
@@ -114,7 +114,7 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
             statement = statement.where(~breached_condition(now))
         return statement
 
-    def breaches(self, *, now: datetime, team_id: int | None = None) -> Select[tuple[ResourceRequest]]:
+    def breaches(self, *, now: datetime, team_id: int | None = None) -> Select[ResourceRequest]:
         """Open requests past due without a first response, and requests answered late; the
         longest overdue first."""
         statement = self.readable().where(breached_condition(now))

@@ -41,7 +41,7 @@ class RoutingRepository(Repository[RoutingRule]):
         statement = select(CosellTeam.id, BusinessCalendar).join(BusinessCalendar, BusinessCalendar.id == CosellTeam.calendar_id)
         if team_ids is not None:
             statement = statement.where(CosellTeam.id.in_(list(team_ids)))
-        return dict(self.session.execute(statement).tuples().all())
+        return dict(self.session.execute(statement).all())
 
     # --- teams -------------------------------------------------------------------------------
 

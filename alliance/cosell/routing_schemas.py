@@ -37,10 +37,10 @@ class CalendarCreate(CalendarFields):
     key: Key
     name: ShortText
     time_zone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] = "UTC"
-    work_days: Annotated[list[WorkDay], Field(min_length=1, max_length=7, default_factory=lambda: [1, 2, 3, 4, 5])]
+    work_days: list[WorkDay] = Field(min_length=1, max_length=7, default_factory=lambda: [1, 2, 3, 4, 5])
     day_starts: time = time(9, 0)
     day_ends: time = time(17, 0)
-    holidays: Annotated[list[date], Field(max_length=400, default_factory=list)]
+    holidays: list[date] = Field(max_length=400, default_factory=list)
 
     @model_validator(mode="after")
     def _day(self) -> CalendarCreate:

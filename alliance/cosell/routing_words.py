@@ -8,6 +8,8 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
+from alliance.cosell.vocabulary import RequestType
+
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ANY_REQUEST = "Any request"
 SEPARATOR = " · "
@@ -15,7 +17,7 @@ SEPARATOR = " · "
 SHORTEST_RANGE = 3
 
 
-def conditions(rule: Any, *, type_labels: Mapping[str, str] | None = None, product_lines: Mapping[str, str] | None = None) -> str:
+def conditions(rule: Any, *, type_labels: Mapping[RequestType, str] | None = None, product_lines: Mapping[str, str] | None = None) -> str:
     """'Solution architect · EMEA · Healthcare · tier gold', or 'Any request' when the rule sets no condition."""
     type_labels = type_labels or {}
     product_lines = product_lines or {}

@@ -16,6 +16,7 @@ from alliance.customers.models import Customer, CustomerNameKey
 from alliance.customers.vocabulary import Ownership
 from alliance.kit.repository import Repository
 
+# Declarative models map a Table; SQLAlchemy types `__table__` as the wider FromClause.
 CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
 NAME_KEYS: Table = CustomerNameKey.__table__  # type: ignore[assignment]
 MAX_NAME_LENGTH = 200
@@ -126,7 +127,7 @@ class CustomerRepository(Repository[Customer]):
 
     # --- vendor lists -------------------------------------------------------------------------
 
-    def filtered(self, filters: CustomerFilters) -> Select[tuple[Customer]]:
+    def filtered(self, filters: CustomerFilters) -> Select[Customer]:
         statement = self.readable()
         if filters.q:
             matches = [Customer.external_id == filters.q]
@@ -323,8 +324,10 @@ def _executemany_insert(session: Session, table: Table, columns: Sequence[str], 
     parameters = [(*row, *shared) for row in rows] if shared else [tuple(row) for row in rows]
     if dialect.name == "postgresql":
         # COPY: psycopg's executemany still sends one INSERT per row; COPY streams them all.
+        import psycopg  # the `postgres` extra: only this branch needs the driver's own API
+
         raw = session.connection().connection.dbapi_connection
-        assert raw is not None
+        assert isinstance(raw, psycopg.Connection)
         with raw.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN") as copy:
             for row in parameters:
                 copy.write_row(row)

@@ -60,18 +60,18 @@ def build_demo(session: Session, actor: Actor, *, plan: DemoPlan, password_hash:
     for spec in plan.partners:
         partner_id = _create_partner(session, actor, spec, programs, staff_ids)
         for person in spec.people:
-            data = PersonCreate(name=person.name, email=person.email, title=person.title, delivery_role=person.delivery_role, country=person.country)
-            partner_service.add_person(session, actor, partner_id=partner_id, data=data)
+            person_data = PersonCreate(name=person.name, email=person.email, title=person.title, delivery_role=person.delivery_role, country=person.country)
+            partner_service.add_person(session, actor, partner_id=partner_id, data=person_data)
         people += len(spec.people)
         for sponsor in spec.sponsors:
             user_id = staff_ids[sponsor.staff_key] if sponsor.staff_key else None
-            data = SponsorCreate(side=sponsor.side, name=sponsor.name, title=sponsor.title, email=sponsor.email, user_id=user_id)
-            partner_service.add_sponsor(session, actor, partner_id=partner_id, data=data)
+            sponsor_data = SponsorCreate(side=sponsor.side, name=sponsor.name, title=sponsor.title, email=sponsor.email, user_id=user_id)
+            partner_service.add_sponsor(session, actor, partner_id=partner_id, data=sponsor_data)
         sponsors += len(spec.sponsors)
         logins = [(spec.people[0], Role.PARTNER_ADMIN)] + ([(spec.people[1], Role.PARTNER_USER)] if spec.has_partner_user else [])
         for person, role in logins:
-            data = UserCreate(email=person.email, name=person.name, title=person.title, role=role, partner_id=partner_id)
-            identity_service.create_user(session, actor, data=data).password_hash = password_hash
+            user_data = UserCreate(email=person.email, name=person.name, title=person.title, role=role, partner_id=partner_id)
+            identity_service.create_user(session, actor, data=user_data).password_hash = password_hash
             users += 1
     session.flush()
     return BuildSummary(partners=len(plan.partners), people=people, sponsors=sponsors, users=users)

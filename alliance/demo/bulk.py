@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from alliance.partners.models import Partner, PartnerAttribute, Person
 
+# Declarative models map a Table; SQLAlchemy types `__table__` as the wider FromClause.
 PARTNERS: Table = Partner.__table__  # type: ignore[assignment]
 PARTNER_ATTRIBUTES: Table = PartnerAttribute.__table__  # type: ignore[assignment]
 PEOPLE: Table = Person.__table__  # type: ignore[assignment]

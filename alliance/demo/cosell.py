@@ -119,11 +119,8 @@ def build_cosell(session: Session, actor: Actor, *, seed: int, today: date) -> C
 def _northwind(session: Session, actor: Actor, admin: Actor, cam: Actor, ps_lead: Actor, today: date) -> tuple[int, int]:
     """Harbor Bridge at Northwind Regional Health: protection, plan, consent, dispute; and an
     override on another account."""
-    [harbor] = [
-        p
-        for p in partner_service.list_partners(session, actor, filters=PartnerFilters(q=SHOWCASE_NAME), sort=None, page=PageRequest(limit=5)).items
-        if p.display_name == SHOWCASE_NAME
-    ] or [None]
+    found = partner_service.list_partners(session, actor, filters=PartnerFilters(q=SHOWCASE_NAME), sort=None, page=PageRequest(limit=5)).items
+    harbor = next((p for p in found if p.display_name == SHOWCASE_NAME), None)
     if harbor is None:
         return 0, 0
     harbor_admin = _admin_of(session, actor, harbor.id)

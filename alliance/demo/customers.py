@@ -439,7 +439,7 @@ def seed_customers(
             batch = list(generator.customers(min(batch_size, customers - offset), start=start + offset))
             ids = repository.reserve_ids(len(batch))
             rows = []
-            pairs = []
+            pairs: list[tuple[str, int]] = []
             for synthetic, customer_id in zip(batch, ids, strict=True):
                 record = synthetic.record
                 derived = derive(record.name, record.website)

@@ -36,7 +36,7 @@ CAM_FOR_REGION = {"NA": "cam", "EMEA": "cam_emea", "APAC": "cam_apac", "LATAM": 
 GSI_CAM = "alliances"
 
 # Vendor-side executive sponsors: (name, title, staff key when the sponsor is also a user).
-VENDOR_SPONSORS = (
+VENDOR_SPONSORS: tuple[tuple[str, str, str | None], ...] = (
     ("Catherine Wu", "SVP, Global Partners & Alliances", "executive"),
     ("Robert Hale", "Chief Revenue Officer", None),
     ("Michelle Grant", "VP Partners, Americas", None),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Row, Select, func, literal, select, union_all
+from sqlalchemy import Date, Row, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from alliance.db import ScopeMissing
@@ -22,10 +22,11 @@ from alliance.enablement.models import Certification, CertificationTrack, Produc
 from alliance.enablement.recert_repository import EffectiveDates
 from alliance.identity.scope import PartnerScope
 from alliance.kit.pagination import PageRequest
+from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Person
 
 
-def certified_counts_by_partner(dates: EffectiveDates) -> Select[Any]:
+def certified_counts_by_partner(dates: EffectiveDates) -> AnySelect:
     """(partner_id, delivery_role, level, people) for every partner the session may see: distinct
     active people holding a counting certification on `dates.today`. Set-based; add filters with
     .where(...) and execute it (e.g. as a subquery joined to partners)."""
@@ -39,7 +40,7 @@ def certified_counts_by_partner(dates: EffectiveDates) -> Select[Any]:
     )
 
 
-def counting_certifications(dates: EffectiveDates) -> Select[Any]:
+def counting_certifications(dates: EffectiveDates) -> AnySelect:
     """(partner_id, person_id, delivery_role, level, product_line, expires_on, recert_due_on,
     recert_version) of every certification of an active person that counts on `dates.today`,
     with the effective deadline and the release behind it: what a forecast of when capacity
@@ -80,17 +81,17 @@ class CapacityRepository:
         self.session = session
         self.scope = scope
 
-    def _scoped(self, statement: Select[Any]) -> Select[Any]:
+    def _scoped(self, statement: AnySelect) -> AnySelect:
         """The explicit partner filter (the session's scope filter is the safety net)."""
         if self.scope.is_internal:
             return statement
         return statement.where(Certification.partner_id.in_(self.scope.partner_ids or frozenset()))
 
-    def _page(self, statement: Select[Any], page: PageRequest) -> tuple[Sequence[Row[Any]], int]:
+    def _page(self, statement: AnySelect, page: PageRequest) -> tuple[Sequence[Row[Any]], int]:
         total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
         return self.session.execute(statement.limit(page.limit).offset(page.offset)).all(), total
 
-    def _listing(self, dates: EffectiveDates) -> Select[Any]:
+    def _listing(self, dates: EffectiveDates) -> AnySelect:
         release = aliased(ProductRelease)
         return self._scoped(
             select(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from alliance.enablement import recert_repository
@@ -21,6 +20,7 @@ from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest
+from alliance.kit.statements import AnySelect
 from alliance.partners import service as partner_service
 
 MAX_HISTORY_POINTS = 120  # ten years of month ends
@@ -75,7 +75,7 @@ class PortfolioRow:
     partners: int
 
 
-def certified_counts_by_partner(session: Session, *, today: date) -> Select[Any]:
+def certified_counts_by_partner(session: Session, *, today: date) -> AnySelect:
     """For the tier engine: a Select of (partner_id, delivery_role, level, people) over every
     partner the session's scope allows, counting distinct active people with a certification
     that counts on `today` (effective status active or recert_required). No permission check:
@@ -83,7 +83,7 @@ def certified_counts_by_partner(session: Session, *, today: date) -> Select[Any]
     return counts_select(recert_repository.effective_dates(session, today=today))
 
 
-def counting_certifications(session: Session, *, today: date) -> Select[Any]:
+def counting_certifications(session: Session, *, today: date) -> AnySelect:
     """For the tier engine's forecast: a Select of (partner_id, person_id, delivery_role, level,
     product_line, expires_on, recert_due_on, recert_version), one row per certification that
     counts on `today` (deadlines opened by releases included before the sweep stores them).

@@ -32,7 +32,7 @@ class TrackRepository(Repository[CertificationTrack]):
 
     def listed(
         self, *, delivery_role: DeliveryRole | None = None, level: Level | None = None, product_line: str | None = None, active: bool | None = None
-    ) -> Select[tuple[CertificationTrack]]:
+    ) -> Select[CertificationTrack]:
         statement = self.readable().options(*TRACK_LOAD)
         if delivery_role:
             statement = statement.where(CertificationTrack.delivery_role == delivery_role)
@@ -65,7 +65,7 @@ class TrackRepository(Repository[CertificationTrack]):
 class ReleaseRepository(Repository[ProductRelease]):
     model = ProductRelease
 
-    def listed(self, *, product_line: str | None = None) -> Select[tuple[ProductRelease]]:
+    def listed(self, *, product_line: str | None = None) -> Select[ProductRelease]:
         statement = self.readable()
         if product_line:
             statement = statement.where(ProductRelease.product_line == product_line)

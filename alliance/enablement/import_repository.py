@@ -19,6 +19,7 @@ from alliance.enablement.models import (
     TrackModule,
 )
 from alliance.enablement.vocabulary import COUNTING, CertificationStatus
+from alliance.kit.statements import rowcount
 from alliance.partners.models import Person
 
 REF_TABLES: dict[str, Any] = {"exam": ExamAttempt, "lab": LabSubmission, "certification": Certification}
@@ -109,5 +110,5 @@ class ImportRepository:
         renewed = 0
         for row in issued:
             params = {"p_person": row["person_id"], "p_track": row["track_id"], "p_issued": row["issued_on"]}
-            renewed += self.session.execute(statement, params).rowcount or 0
+            renewed += rowcount(self.session.execute(statement, params))
         return renewed

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from alliance.enablement.models import Certification, CertificationTrack, ExamAttempt, LabSubmission, ModuleCompletion, TrackModule
 from alliance.enablement.vocabulary import LabStatus
 from alliance.kit.repository import Repository
+from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Person
 
 R = TypeVar("R", ModuleCompletion, ExamAttempt, LabSubmission, Certification)
@@ -83,7 +84,7 @@ class ProgressRepository(Repository[ModuleCompletion]):
     def person(self, person_id: int) -> Person | None:
         return self.session.scalars(select(Person).where(Person.id == person_id)).first()
 
-    def lab_queue(self, status: LabStatus | None) -> Select[Any]:
+    def lab_queue(self, status: LabStatus | None) -> AnySelect:
         """Submissions with the person's, partner's and track's names, oldest first."""
         statement = (
             select(
@@ -107,6 +108,6 @@ class ProgressRepository(Repository[ModuleCompletion]):
             statement = statement.where(LabSubmission.status == status)
         return statement.order_by(LabSubmission.submitted_at, LabSubmission.id)
 
-    def rows(self, statement: Select[Any], *, limit: int, offset: int) -> tuple[list[Any], int]:
+    def rows(self, statement: AnySelect, *, limit: int, offset: int) -> tuple[list[Any], int]:
         total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
         return list(self.session.execute(statement.limit(limit).offset(offset))), total

@@ -7,6 +7,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -152,7 +153,7 @@ def submit_lab(session: Session, actor: Actor, *, person_id: int, data: LabSubmi
     return submission
 
 
-def lab_queue(session: Session, actor: Actor, *, status: LabStatus | None = LabStatus.PENDING, page: PageRequest) -> Page[object]:
+def lab_queue(session: Session, actor: Actor, *, status: LabStatus | None = LabStatus.PENDING, page: PageRequest) -> Page[Any]:
     """Lab submissions for vendor evaluators, oldest first (rows with person, partner and track names)."""
     access.require_grader(actor)
     repository = ProgressRepository(session)

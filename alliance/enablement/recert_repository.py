@@ -19,11 +19,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from alliance.enablement import recert
 from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
 from alliance.enablement.vocabulary import COUNTING, CertificationStatus
+from alliance.kit.statements import rowcount
 
 COUNTING_VALUES = sorted(s.value for s in COUNTING)
 
@@ -31,8 +32,10 @@ COUNTING_VALUES = sorted(s.value for s in COUNTING)
 def add_days(session: Session, value: Any, days: int) -> ColumnElement[Any]:
     """`value + days` as a date on either backend (SQLite keeps dates as ISO text)."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.date(value, f"{days:+d} days", type_=Date)
-    return (value + days).cast(Date) if days else value
+        shifted: ColumnElement[Any] = func.date(value, f"{days:+d} days", type_=Date)
+    else:
+        shifted = (value + days).cast(Date) if days else value
+    return shifted
 
 
 def load_windows(session: Session, *, today: date) -> dict[int, recert.RecertWindow]:
@@ -77,14 +80,14 @@ class EffectiveDates:
     def due(self) -> ColumnElement[Any]:
         """The recertification deadline that applies: stored, or the open window's."""
         if not self.windows:
-            return Certification.recert_due_on
+            return Certification.recert_due_on.expression
         whens = [
             (and_(Certification.track_id == track_id, Certification.issued_on <= window.due_on), literal(window.due_on, Date))
             for track_id, window in sorted(self.windows.items())
         ]
         return func.coalesce(Certification.recert_due_on, case(*whens, else_=literal(None, Date)))
 
-    def release_version(self, stored: Any) -> ColumnElement[Any]:
+    def release_version(self, stored: QueryableAttribute[Any]) -> ColumnElement[Any]:
         """The version of the release behind the deadline: `stored` (the recert_release_id
         release's version column) or the open window's."""
         applies = [
@@ -92,7 +95,7 @@ class EffectiveDates:
             for track_id, window in sorted(self.windows.items())
         ]
         if not applies:
-            return stored
+            return stored.expression
         return case((Certification.recert_due_on.is_not(None), stored), *applies, else_=literal(None))
 
     @property
@@ -153,7 +156,7 @@ class RecertRepository:
                 .values(status=CertificationStatus.RECERT_REQUIRED.value, recert_due_on=window.due_on, recert_release_id=window.release_id, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-            opened += self.session.execute(statement).rowcount or 0
+            opened += rowcount(self.session.execute(statement))
         return opened
 
     def lapse_overdue(self, *, today: date, now: datetime) -> int:
@@ -170,7 +173,7 @@ class RecertRepository:
             .values(status=CertificationStatus.LAPSED.value, ended_on=add_days(self.session, Certification.recert_due_on, 1), updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        return self.session.execute(statement).rowcount or 0
+        return rowcount(self.session.execute(statement))
 
     def expire_past_validity(self, *, today: date, now: datetime) -> int:
         statement = (
@@ -179,4 +182,4 @@ class RecertRepository:
             .values(status=CertificationStatus.EXPIRED.value, ended_on=add_days(self.session, Certification.expires_on, 1), updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        return self.session.execute(statement).rowcount or 0
+        return rowcount(self.session.execute(statement))

@@ -17,7 +17,7 @@ class UserRepository(Repository[User]):
     def by_email(self, email: str) -> User | None:
         return self.session.scalars(self.readable().where(User.email == email.lower())).first()
 
-    def filtered(self, *, role: Role | None = None, partner_id: int | None = None, vendor_only: bool = False, q: str | None = None) -> Select[tuple[User]]:
+    def filtered(self, *, role: Role | None = None, partner_id: int | None = None, vendor_only: bool = False, q: str | None = None) -> Select[User]:
         statement = self.readable()
         if role:
             statement = statement.where(User.role == role)

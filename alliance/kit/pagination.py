@@ -47,7 +47,7 @@ class Page(Generic[T]):
         return {"items": self.items, "total": self.total, "limit": self.limit, "offset": self.offset}
 
 
-def paginate(session: Session, statement: Select[Any], page: PageRequest) -> Page[Any]:
+def paginate(session: Session, statement: Select[T], page: PageRequest) -> Page[T]:
     """Count the filtered statement, then fetch one page of it (ordering must already be set)."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     items = session.scalars(statement.limit(page.limit).offset(page.offset)).unique().all()

@@ -24,18 +24,19 @@ class Repository(Generic[M]):
         self.session = session
         self.scope: PartnerScope = scope
 
-    def readable(self) -> Select[tuple[M]]:
+    def readable(self) -> Select[M]:
         statement = select(self.model)
         if self.scope.is_internal:
             return statement
         ids = self.scope.partner_ids or frozenset()
         if issubclass(self.model, PartnerRoot):
-            return statement.where(self.model.id.in_(ids))  # type: ignore[attr-defined]
+            return statement.where(self.model.id.in_(ids))
         if issubclass(self.model, PartnerOwned):
-            return statement.where(self.model.partner_id.in_(ids))  # type: ignore[attr-defined]
+            return statement.where(self.model.partner_id.in_(ids))
         return statement
 
     def get(self, id: int, *options: Any) -> M | None:
+        # Every model has an integer primary key `id`; the base class does not declare it.
         statement = self.readable().where(self.model.id == id)  # type: ignore[attr-defined]
         if options:
             statement = statement.options(*options)

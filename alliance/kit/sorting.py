@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from alliance.errors import RuleViolation
 
+Columns = TypeVarTuple("Columns")
+SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
-def apply_sort(
-    statement: Select[Any], sort: str | None, columns: Mapping[str, ColumnElement[Any]], *, default: str, tiebreak: ColumnElement[Any]
-) -> Select[Any]:
+
+def apply_sort(statement: Select[*Columns], sort: str | None, columns: Mapping[str, SortColumn], *, default: str, tiebreak: SortColumn) -> Select[*Columns]:
     key = sort or default
     descending = key.startswith("-")
     name = key.lstrip("-")

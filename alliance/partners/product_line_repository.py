@@ -13,7 +13,7 @@ from alliance.partners.models import ProductLine
 class ProductLineRepository(Repository[ProductLine]):
     model = ProductLine
 
-    def listed(self, *, active: bool | None = None) -> Select[tuple[ProductLine]]:
+    def listed(self, *, active: bool | None = None) -> Select[ProductLine]:
         statement = self.readable()
         if active is not None:
             statement = statement.where(ProductLine.is_active == active)

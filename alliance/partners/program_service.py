@@ -204,13 +204,14 @@ def _sync_tiers(session: Session, program: Program, spec: ProgramFile, counts: d
         tier.rank = 1000 + offset
     session.flush()
     for rank, tier_spec in enumerate(spec.tiers, start=1):
-        tier = existing.get(tier_spec.key) if tier_spec.key in wanted else None
-        if tier is None or tier not in program.tiers:
+        found = existing.get(tier_spec.key) if tier_spec.key in wanted else None
+        if found is None or found not in program.tiers:
             tier = Tier(key=tier_spec.key, rank=rank, **_tier_values(tier_spec))
             tier.criteria = []
             program.tiers.append(tier)
             summary.tiers_created += 1
         else:
+            tier = found
             before = _tier_state(tier)
             tier.rank = rank
             for name, value in _tier_values(tier_spec).items():

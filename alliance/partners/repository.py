@@ -32,7 +32,7 @@ class PartnerRepository(Repository[Partner]):
     def get_loaded(self, id: int) -> Partner | None:
         return self.get(id, *PARTNER_LOAD)
 
-    def filtered(self, filters: PartnerFilters) -> Select[tuple[Partner]]:
+    def filtered(self, filters: PartnerFilters) -> Select[Partner]:
         statement = self.readable().options(*PARTNER_LOAD)
         if filters.q:
             pattern = f"%{filters.q.lower()}%"
@@ -72,7 +72,7 @@ class PartnerRepository(Repository[Partner]):
 class PersonRepository(Repository[Person]):
     model = Person
 
-    def for_partner(self, partner_id: int, *, delivery_role: DeliveryRole | None = None, active: bool | None = None) -> Select[tuple[Person]]:
+    def for_partner(self, partner_id: int, *, delivery_role: DeliveryRole | None = None, active: bool | None = None) -> Select[Person]:
         statement = self.readable().where(Person.partner_id == partner_id)
         if delivery_role:
             statement = statement.where(Person.delivery_role == delivery_role)
@@ -96,7 +96,7 @@ class PersonRepository(Repository[Person]):
 class SponsorRepository(Repository[Sponsor]):
     model = Sponsor
 
-    def for_partner(self, partner_id: int, *, side: SponsorSide | None = None) -> Select[tuple[Sponsor]]:
+    def for_partner(self, partner_id: int, *, side: SponsorSide | None = None) -> Select[Sponsor]:
         statement = self.readable().where(Sponsor.partner_id == partner_id)
         if side:
             statement = statement.where(Sponsor.side == side)
@@ -120,7 +120,7 @@ class ProgramRepository(Repository[Program]):
     def by_key(self, key: str) -> Program | None:
         return self.session.scalars(self.readable().where(Program.key == key).options(*PROGRAM_LOAD)).first()
 
-    def listed(self, *, partner_type: PartnerType | None = None, active: bool | None = None) -> Select[tuple[Program]]:
+    def listed(self, *, partner_type: PartnerType | None = None, active: bool | None = None) -> Select[Program]:
         statement = self.readable().options(*PROGRAM_LOAD)
         if partner_type:
             statement = statement.where(Program.partner_type == partner_type)
@@ -135,7 +135,7 @@ class ProgramRepository(Repository[Program]):
 
     def partner_counts_by_tier(self) -> dict[int, int]:
         rows = self.session.execute(select(Partner.tier_id, func.count()).where(Partner.tier_id.is_not(None)).group_by(Partner.tier_id))
-        return dict(rows.tuples().all())
+        return {tier_id: count for tier_id, count in rows if tier_id is not None}
 
 
 class TierRepository(Repository[Tier]):

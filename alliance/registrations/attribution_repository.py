@@ -3,12 +3,13 @@ projections), the ledger lines of a registration, and the contribution report's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
+    RowMapping,
     Select,
     and_,
     case,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from alliance.kit import clock
 from alliance.kit.repository import Repository
@@ -84,11 +86,14 @@ class DrillRow:
     closing_kind: str | None
 
 
-def _money(expression):  # type: ignore[no-untyped-def]
+Columns = TypeVarTuple("Columns")
+
+
+def _money(expression: ColumnElement[Any]) -> ColumnElement[Decimal]:
     return type_coerce(func.coalesce(func.sum(expression), 0), MONEY)
 
 
-def _credit_sum(credit_type: CreditType):  # type: ignore[no-untyped-def]
+def _credit_sum(credit_type: CreditType) -> ColumnElement[Decimal]:
     return _money(case((AttributionEntry.credit_type == credit_type, AttributionEntry.amount), else_=literal(0)))
 
 
@@ -152,9 +157,7 @@ class AttributionRepository(Repository[AttributionEntry]):
     def is_reversed(self, entry_id: int) -> bool:
         return self.session.scalar(select(AttributionEntry.id).where(AttributionEntry.reverses_entry_id == entry_id).limit(1)) is not None
 
-    def listed(
-        self, *, registration_id: int | None = None, credit_type: CreditType | None = None, partner_id: int | None = None
-    ) -> Select[tuple[AttributionEntry]]:
+    def listed(self, *, registration_id: int | None = None, credit_type: CreditType | None = None, partner_id: int | None = None) -> Select[AttributionEntry]:
         """Ledger lines in the order they were written; registration_id matches the credited or
         the closing registration."""
         statement = self.readable()
@@ -166,7 +169,7 @@ class AttributionRepository(Repository[AttributionEntry]):
             statement = statement.where(AttributionEntry.partner_id == partner_id)
         return statement.order_by(AttributionEntry.id)
 
-    def _window(self, statement: Select, window: ReportWindow) -> Select:  # type: ignore[type-arg]
+    def _window(self, statement: Select[*Columns], window: ReportWindow) -> Select[*Columns]:
         statement = statement.where(
             AttributionEntry.effective_on >= window.period_start,
             AttributionEntry.effective_on <= window.period_end,
@@ -268,7 +271,7 @@ def _dec(value: Decimal | float | None) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def _amounts(row: Sequence | dict) -> AmountsRow:  # type: ignore[type-arg]
+def _amounts(row: RowMapping) -> AmountsRow:
     return AmountsRow(
         partner_id=row["partner_id"],
         partner_name=row["partner_name"],

@@ -227,7 +227,7 @@ def _match_words(customer: CustomerFacts) -> str:
     """Why the customers are the same, in words that name no record: 'same website domain'."""
     if customer.same_record:
         return "same customer"
-    words = []
+    words: list[str] = []
     for reason in customer.reasons:
         if reason.feature == "domain" and reason.verdict == "same":
             words.insert(0, "same website domain")

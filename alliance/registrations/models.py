@@ -171,6 +171,7 @@ class AttributionEntry(PartnerOwned, Base):
         UniqueConstraint("reverses_entry_id"),
     )
 
+    # Vendor-direct credit belongs to no partner: the ledger's one nullable partner column.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))  # type: ignore[assignment]
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)

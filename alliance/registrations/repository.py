@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from alliance.customers.models import Customer
 from alliance.db import UTCDateTime
 from alliance.kit.repository import Repository
+from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Tier
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
 from alliance.registrations.lifecycle import PENDING_REVIEW, Side, Status
@@ -52,7 +53,7 @@ class RegistrationRepository(Repository[Registration]):
     def get_loaded(self, id: int) -> Registration | None:
         return self.get(id, *REGISTRATION_LOAD)
 
-    def filtered(self, filters: RegistrationFilters, *, today: date) -> Select[tuple[Registration]]:
+    def filtered(self, filters: RegistrationFilters, *, today: date) -> Select[Registration]:
         statement = self.readable().options(*REGISTRATION_LOAD)
         if filters.kind:
             statement = statement.where(Registration.kind == filters.kind)
@@ -111,7 +112,7 @@ class RegistrationRepository(Repository[Registration]):
 
     # --- review queue ------------------------------------------------------------------------
 
-    def queue(self, *, cam_user_id: int | None = None) -> Select[Any]:
+    def queue(self, *, cam_user_id: int | None = None) -> AnySelect:
         """Pending registrations with their partner's name, longest waiting first (the SLA runs
         from the last submission)."""
         waiting_since = func.coalesce(Registration.last_submitted_at, Registration.submitted_at).label("waiting_since")
@@ -134,7 +135,7 @@ class RegistrationRepository(Repository[Registration]):
             statement = statement.where(Partner.cam_user_id == cam_user_id)
         return statement.order_by(waiting_since, Registration.id)
 
-    def rows(self, statement: Select[Any], *, limit: int, offset: int) -> tuple[list[Any], int]:
+    def rows(self, statement: AnySelect, *, limit: int, offset: int) -> tuple[list[Any], int]:
         total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
         return list(self.session.execute(statement.limit(limit).offset(offset))), total
 
@@ -147,7 +148,7 @@ class RegistrationRepository(Repository[Registration]):
         )
         return set(self.session.scalars(statement))
 
-    def pending_extensions(self, *, cam_user_id: int | None = None) -> Select[Any]:
+    def pending_extensions(self, *, cam_user_id: int | None = None) -> AnySelect:
         statement = (
             select(
                 ProtectionExtension.id,

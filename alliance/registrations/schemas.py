@@ -39,8 +39,8 @@ def _unique(keys: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _not_before(value: date | None, start: date | None, name: str) -> date | None:
-    if value is not None and start is not None and value < start:
+def _not_before(value: date, start: date | None, name: str) -> date:
+    if start is not None and value < start:
         raise ValueError(f"must be on or after {name}")
     return value
 
@@ -93,7 +93,7 @@ class Phase(InputSchema):
     @field_validator("ends_on")
     @classmethod
     def _ends_after_start(cls, value: date, info: Any) -> date:
-        return _not_before(value, info.data.get("starts_on"), "starts_on")  # type: ignore[return-value]
+        return _not_before(value, info.data.get("starts_on"), "starts_on")
 
 
 class ProjectCreate(_Common):
@@ -108,7 +108,7 @@ class ProjectCreate(_Common):
     @field_validator("delivery_ends_on")
     @classmethod
     def _ends_after_start(cls, value: date, info: Any) -> date:
-        return _not_before(value, info.data.get("delivery_starts_on"), "delivery_starts_on")  # type: ignore[return-value]
+        return _not_before(value, info.data.get("delivery_starts_on"), "delivery_starts_on")
 
 
 class Evidence(InputSchema):

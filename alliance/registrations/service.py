@@ -554,5 +554,6 @@ def _plain(found: Any) -> dict[str, Any]:
     if isinstance(found, dict):
         return found
     if hasattr(found, "model_dump"):
-        return found.model_dump(mode="json")
+        dumped: dict[str, Any] = found.model_dump(mode="json")
+        return dumped
     return {key: value for key, value in vars(found).items() if not key.startswith("_")}

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
 from alliance.enablement.vocabulary import COUNTING, LEVEL_RANK, Level
+from alliance.kit.statements import AnySelect
 from alliance.partners.metrics import CERTIFICATION_LEVELS, METRICS
 from alliance.partners.models import Partner, Person
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
@@ -113,7 +114,7 @@ class TierMetricsRepository:
         )
         return [CountedCertification(*row) for row in self.session.execute(statement)]
 
-    def _stream(self, statement: Select[Any]) -> Iterator[Any]:
+    def _stream(self, statement: AnySelect) -> Iterator[Any]:
         yield from self.session.execute(statement.execution_options(yield_per=STREAM_ROWS))
 
     def _partners(self, partner_ids: Collection[int] | None) -> Iterator[Any]:
@@ -124,7 +125,7 @@ class TierMetricsRepository:
         )
         return self._stream(_only(statement, Partner.id, partner_ids))
 
-    def _certified_by_role_rank(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
+    def _certified_by_role_rank(self, today: date, partner_ids: Collection[int] | None) -> AnySelect:
         # Each person once per role, at their best counting level; then people per (partner, role, level).
         best = (
             select(
@@ -141,7 +142,7 @@ class TierMetricsRepository:
         best_sq = _only(best, Certification.partner_id, partner_ids).subquery()
         return select(best_sq.c.partner_id, best_sq.c.role, best_sq.c.rank, func.count()).group_by(best_sq.c.partner_id, best_sq.c.role, best_sq.c.rank)
 
-    def _certified_people(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
+    def _certified_people(self, today: date, partner_ids: Collection[int] | None) -> AnySelect:
         delivery = case((CertificationTrack.delivery_role.in_([r.value for r in DELIVERY_ROLES]), Certification.person_id), else_=None)
         statement = (
             select(Certification.partner_id, func.count(func.distinct(Certification.person_id)), func.count(func.distinct(delivery)))
@@ -152,7 +153,7 @@ class TierMetricsRepository:
         )
         return _only(statement, Certification.partner_id, partner_ids)
 
-    def _revenue(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
+    def _revenue(self, today: date, partner_ids: Collection[int] | None) -> AnySelect:
         # Reversals are negative entries in the same window, so the sum is already net of them.
         # Services credit (delivering SI of a won project) is not part of either revenue metric.
         statement = (
@@ -167,7 +168,7 @@ class TierMetricsRepository:
         )
         return _only(statement, AttributionEntry.partner_id, partner_ids)
 
-    def _won(self, today: date, partner_ids: Collection[int] | None) -> Select[Any]:
+    def _won(self, today: date, partner_ids: Collection[int] | None) -> AnySelect:
         statement = (
             select(Registration.partner_id, Registration.kind, func.count())
             .where(
@@ -181,7 +182,7 @@ class TierMetricsRepository:
         return _only(statement, Registration.partner_id, partner_ids)
 
 
-def _only(statement: Select[Any], column: Any, partner_ids: Collection[int] | None) -> Select[Any]:
+def _only(statement: AnySelect, column: Any, partner_ids: Collection[int] | None) -> AnySelect:
     return statement if partner_ids is None else statement.where(column.in_(list(partner_ids)))
 
 

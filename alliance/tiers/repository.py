@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, insert, select, update
 
 from alliance.kit.repository import Repository
+from alliance.kit.statements import rowcount
 from alliance.partners.models import Partner, Program
 from alliance.partners.repository import PROGRAM_LOAD
 from alliance.tiers.models import TierRecommendation
@@ -66,14 +67,14 @@ class TierRecommendationRepository(Repository[TierRecommendation]):
                 .values(status=RecommendationStatus.SUPERSEDED)
                 .execution_options(synchronize_session=False)
             )
-            done += self.session.execute(statement).rowcount or 0  # type: ignore[attr-defined]
+            done += rowcount(self.session.execute(statement))
         return done
 
     def insert_many(self, rows: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(rows), WRITE_BATCH):
             self.session.execute(insert(TierRecommendation), list(rows[start : start + WRITE_BATCH]))
 
-    def queue(self) -> Select[tuple[TierRecommendation]]:
+    def queue(self) -> Select[TierRecommendation]:
         return (
             self.readable()
             .where(TierRecommendation.status == RecommendationStatus.PENDING, TierRecommendation.action.in_(QUEUED))
@@ -88,4 +89,4 @@ class TierRecommendationRepository(Repository[TierRecommendation]):
         if not partner_ids:
             return {}
         rows = self.session.execute(select(Partner.id, Partner.display_name).where(Partner.id.in_(partner_ids)))
-        return dict(rows.tuples().all())
+        return dict(rows.all())

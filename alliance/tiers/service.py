@@ -211,7 +211,8 @@ def _decide(
         plan.supersede.extend(p.id for p in pending)  # the shortfall (or the chance to upgrade) is gone
         return
     if q_rank > c_rank:
-        if any(p.action == RecommendationAction.UPGRADE and p.recommended_tier_id == qualifying.id and p.current_tier_id == found.tier_id for p in pending):  # type: ignore[union-attr]
+        assert qualifying is not None  # its rank is above the current one's, so it exists
+        if any(p.action == RecommendationAction.UPGRADE and p.recommended_tier_id == qualifying.id and p.current_tier_id == found.tier_id for p in pending):
             summary.unchanged += 1
             return
         summary.upgrades += 1

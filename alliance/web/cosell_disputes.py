@@ -96,7 +96,7 @@ def decide(request: Request, dispute_id: IdPath, session: WebSession, actor: Ven
         return dispute_service.decide_dispute(session, actor, dispute_id=dispute_id, data=data)
 
     submission = submit(session, DisputeDecision, values, apply, shown=echo(form))
-    if submission.ok:
+    if submission.ok and submission.result is not None:
         flash(request, "Dispute decided." + (" The plan has a new version with the decision." if submission.result.resulting_version_id else ""))
         return RedirectResponse("/console/disputes", status_code=303)
     return _board(request, session, actor, forms={f"decide-{dispute_id}": submission})

@@ -66,7 +66,7 @@ def sla_of(views: Sequence[RequestView], session: Session, *, now: datetime | No
 class RegistrationPanel:
     """The requests on one registration and whether a new one may be filed."""
 
-    requests: list[RequestView]
+    requests: Sequence[RequestView]
     sla: dict[int, Sla]
     can_request: bool
     plan_id: int | None = None

@@ -145,7 +145,7 @@ def _start_plan(request: Request, session: Session, actor: Actor, *, registratio
         return plan_service.propose_plan(session, actor, registration_id=registration_id, activities=data.activities, note=data.note)
 
     submission = submit(session, PlanProposal, {"activities": rows, "note": note}, propose, shown=echo(form))
-    if submission.ok:
+    if submission.ok and submission.result is not None:
         flash(request, "Plan proposed; both sides sign it to agree.")
         return RedirectResponse(f"{base}/{submission.result.plan_id}", status_code=303)
     submission.errors = _form_errors(submission.errors, origins)

@@ -103,4 +103,5 @@ def flash(request: Request, message: str, category: str = "success") -> None:
 
 
 def pop_flashes(request: Request) -> list[dict[str, str]]:
-    return request.session.pop("flash", [])
+    flashes: list[dict[str, str]] = request.session.pop("flash", [])
+    return flashes

@@ -22,6 +22,7 @@ from alliance.enablement import (
     recert_service,
 )
 from alliance.enablement.capacity_repository import CertificationFilters
+from alliance.enablement.capacity_service import PortfolioGrouping
 from alliance.enablement.catalog_schemas import ReleaseCreate, TrackCreate, TrackUpdate
 from alliance.enablement.models import CertificationTrack
 from alliance.enablement.progress_schemas import (
@@ -29,6 +30,7 @@ from alliance.enablement.progress_schemas import (
     LabSubmissionCreate,
     ModuleCompletionCreate,
 )
+from alliance.enablement.recert_service import ExpiringWithin
 from alliance.enablement.vocabulary import Level
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
@@ -64,7 +66,7 @@ Text = Annotated[str | None, Query(max_length=100)]
 
 ROLES = tuple(r.value for r in DeliveryRole)
 LEVELS = tuple(level.value for level in Level)
-WINDOWS = (30, 60, 90)
+WINDOWS: tuple[ExpiringWithin, ...] = (30, 60, 90)
 ALL = PageRequest(limit=MAX_LIMIT)
 LEVEL_LABELS = {level.value: level.value.capitalize() for level in Level}
 GRADING_LABELS = {"evaluator": "Graded by a vendor evaluator (rubric)", "environment": "Posted by the lab environment (signed)"}
@@ -191,8 +193,8 @@ def portal_certifications(
         filters = CertificationFilters(partner_id=partner_id, person_ids=tuple(certifications))
         for row in capacity_service.list_certifications(session, actor, filters=filters, page=ALL).items:
             certifications[row.person_id].append(row)
-    window = int(within) if within in {str(w) for w in WINDOWS} else WINDOWS[0]
-    expiring = recert_service.expiring(session, actor, within_days=window, partner_id=partner_id, page=PageRequest(limit=100))  # type: ignore[arg-type]
+    window = next((w for w in WINDOWS if str(w) == within), WINDOWS[0])
+    expiring = recert_service.expiring(session, actor, within_days=window, partner_id=partner_id, page=PageRequest(limit=100))
     context = {
         "partner": partner_service.get_partner(session, actor, partner_id=partner_id),
         "everyone": everyone,
@@ -544,8 +546,8 @@ def _queue(request: Request, session: Session, actor: Actor, *, page: PageReques
 
 @router.get(CONSOLE + "/capacity", dependencies=VENDOR_ONLY)
 def portfolio(request: Request, session: WebSession, actor: VendorActor, page: PageParams, group: Text = None) -> Response:
-    group_by = query_choice(group, ("subtype", "role")) or "subtype"
-    rows = capacity_service.portfolio_capacity(session, actor, group_by=group_by)  # type: ignore[arg-type]
+    group_by: PortfolioGrouping = "role" if query_choice(group, ("subtype", "role")) == "role" else "subtype"
+    rows = capacity_service.portfolio_capacity(session, actor, group_by=group_by)
     groups = sorted({row.group for row in rows}, key=lambda g: (LEVELS.index(g) if g in LEVELS else len(LEVELS), g))
     roles = sorted({row.delivery_role for row in rows}, key=lambda r: ROLES.index(r) if r in ROLES else len(ROLES))
     cells = {(row.delivery_role, row.group): row for row in rows}
@@ -557,14 +559,14 @@ def portfolio(request: Request, session: WebSession, actor: VendorActor, page: P
 @router.get(CONSOLE + "/expiring", dependencies=VENDOR_ONLY)
 def console_expiring(request: Request, session: WebSession, actor: VendorActor, page: PageParams, within: Text = None, mine: Text = None) -> Response:
     """What is expiring across the partners: a CAM starts with the partners they manage."""
-    window = int(within) if within in {str(w) for w in WINDOWS} else WINDOWS[0]
+    window = next((w for w in WINDOWS if str(w) == within), WINDOWS[0])
     only_mine = (mine == "1") if mine is not None else actor.role == Role.CAM
     expiring = recert_service.expiring(
         session,
         actor,
         within_days=window,
         page=page,
-        cam_user_id=actor.user_id if only_mine else None,  # type: ignore[arg-type]
+        cam_user_id=actor.user_id if only_mine else None,
     )
     context = {"window": window, "windows": WINDOWS, "expiring": expiring, "only_mine": only_mine, **_labels()}
     return render(request, "enablement/expiring.html", context)

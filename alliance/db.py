@@ -29,8 +29,8 @@ from sqlalchemy.orm import (
 from sqlalchemy.types import TypeDecorator
 
 from alliance.errors import PermissionDenied
-from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
+from alliance.kit.tenancy import PartnerScope
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from alliance.api.deps import CurrentActor, DbSession, get_database
-from alliance.api.params import IdPath, IdQuery, PageParams
+from alliance.api.deps import CurrentActor, DbSession
 from alliance.db import Database
-from alliance.identity.scope import Actor, scope_for
+from alliance.http import downloads
+from alliance.http.params import IdPath, IdQuery, PageParams
+from alliance.http.session import get_database
+from alliance.identity.scope import Actor
 from alliance.kit.schemas import PageRead
 from alliance.registrations import attribution_service
-from alliance.registrations.attribution_repository import ReportWindow
 from alliance.registrations.attribution_schemas import (
     AttributionEntryRead,
     ContributionEntryRead,
@@ -32,21 +30,6 @@ router = APIRouter(tags=["attribution"])
 PeriodStart = Annotated[date | None, Query(description="First day of the period (default: the current quarter)")]
 PeriodEnd = Annotated[date | None, Query(description="Last day of the period, included")]
 AsOf = Annotated[datetime | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")]
-CSV_COLUMNS = (
-    "partner_id",
-    "partner_name",
-    "currency",
-    "direct",
-    "influenced",
-    "services",
-    "total",
-    "vendor_direct",
-    "entries",
-    "closings",
-    "period_start",
-    "period_end",
-    "as_of",
-)
 
 
 def program_admin(actor: CurrentActor) -> Actor:
@@ -84,54 +67,7 @@ def contribution_csv(
 ) -> StreamingResponse:
     """The report as CSV, one row per partner and currency, every partner (no paging)."""
     window = attribution_service.contribution_window(session, actor, period_start=period_start, period_end=period_end, as_of=as_of, partner_id=partner_id)
-    name = f"contribution_{window.period_start.isoformat()}_{window.period_end.isoformat()}.csv"
-    return StreamingResponse(
-        _csv_lines(database, actor, window), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-def _csv_lines(database: Database, actor: Actor, window: ReportWindow) -> Iterator[str]:
-    # The request's session is committed and closed before the body streams: read in our own.
-    yield _line(CSV_COLUMNS)
-    with database.session_scope(scope_for(actor), write=False) as session:
-        yield from contribution_csv_lines(attribution_service.contribution_rows(session, actor, window=window), window)
-
-
-def contribution_csv_lines(rows: Iterator[tuple[Any, Any]], window: ReportWindow) -> Iterator[str]:
-    """CSV lines (no header) of report rows; shared with the web export."""
-    period = (window.period_start.isoformat(), window.period_end.isoformat(), window.as_of.isoformat())
-    for partner, amounts in rows:
-        if amounts is None:
-            yield _line((partner.partner_id, partner.partner_name, "", "0.00", "0.00", "0.00", "0.00", "0.00", 0, 0, *period))
-            continue
-        yield _line(
-            (
-                partner.partner_id,
-                partner.partner_name,
-                amounts.currency,
-                amounts.direct,
-                amounts.influenced,
-                amounts.services,
-                amounts.total,
-                amounts.vendor_direct,
-                amounts.entries,
-                amounts.closings,
-                *period,
-            )
-        )
-
-
-def _line(values: tuple[Any, ...]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(_safe(v) for v in values)
-    return buffer.getvalue()
-
-
-def _safe(value: Any) -> Any:
-    """Spreadsheet formula injection: a partner name starting with =, +, - or @ is quoted as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return downloads.contribution_csv(database, actor, window)
 
 
 @router.get("/reports/contribution/{partner_id}/entries", response_model=PageRead[ContributionEntryRead])

@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, IdQuery, PageParams
 from alliance.audit import service as audit_service
 from alliance.audit.models import AuditEvent
 from alliance.audit.repository import AuditFilters
 from alliance.audit.schemas import AuditEventRead, ChainVerdictRead
+from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit.schemas import PageRead
 
 router = APIRouter(prefix="/audit", tags=["audit"])

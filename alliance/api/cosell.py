@@ -3,9 +3,6 @@ SLA, the breach list and the co-sell report (JSON and CSV)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,7 +10,6 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import StreamingResponse
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, IdQuery, PageParams
 from alliance.cosell import report_service, request_service, routing_service
 from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
 from alliance.cosell.request_repository import RequestFilters
@@ -37,6 +33,8 @@ from alliance.cosell.routing_schemas import (
     TeamUpdate,
 )
 from alliance.cosell.vocabulary import RequestStatus
+from alliance.http import downloads
+from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit.pagination import Page
 from alliance.kit.schemas import PageRead
 
@@ -197,33 +195,4 @@ def cosell_report_csv(
     end: EndQuery = None,
     group_by: GroupByQuery = "team",
 ) -> StreamingResponse:
-    return cosell_csv_download(report_service.cosell_report(session, actor, start=start, end=end, group_by=group_by))
-
-
-def cosell_csv_download(report: report_service.CosellReport) -> StreamingResponse:
-    """The report as a CSV attachment; shared with the console's download."""
-    name = f"cosell_{report.group_by}_{report.start.isoformat()}_{report.end.isoformat()}.csv"
-    return StreamingResponse(
-        _csv_lines(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-def _csv_lines(report: report_service.CosellReport) -> Iterator[str]:
-    yield _line(report_service.CSV_COLUMNS)
-    for values in report_service.csv_values(report):
-        yield _line(values)
-
-
-def _line(values: tuple[Any, ...]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(_safe(v) for v in values)
-    return buffer.getvalue()
-
-
-def _safe(value: Any) -> Any:
-    """Spreadsheet formula injection: a partner or team name starting with =, +, - or @ is quoted as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return downloads.cosell_csv(report_service.cosell_report(session, actor, start=start, end=end, group_by=group_by))

@@ -6,8 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from alliance.api.deps import CurrentActor, DbSession, get_database
-from alliance.api.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.api.deps import CurrentActor, DbSession
 from alliance.customers import service as customer_service
 from alliance.customers.models import Customer
 from alliance.customers.repository import CustomerFilters
@@ -23,6 +22,8 @@ from alliance.customers.schemas import (
 )
 from alliance.customers.vocabulary import Ownership
 from alliance.db import Database
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.http.session import get_database
 from alliance.identity.scope import scope_for
 from alliance.kit.schemas import PageRead
 

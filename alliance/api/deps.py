@@ -14,15 +14,9 @@ from sqlalchemy.orm import Session
 
 from alliance.db import Database
 from alliance.errors import NotAuthenticated
+from alliance.http.session import get_database, open_request_session
 from alliance.identity import service as identity_service
-from alliance.identity.scope import Actor, PartnerScope, scope_for
-
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def get_database(request: Request) -> Database:
-    database: Database = request.app.state.database
-    return database
+from alliance.identity.scope import Actor, PartnerScope
 
 
 def _bearer_token(request: Request) -> str | None:
@@ -47,12 +41,6 @@ CurrentActor = Annotated[Actor, Depends(api_actor)]
 
 def scoped_session(request: Request, actor: CurrentActor, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     yield from open_request_session(request, actor, database)
-
-
-def open_request_session(request: Request, actor: Actor, database: Database) -> Iterator[Session]:
-    """One session per request in the actor's scope: committed on success, rolled back on error."""
-    with database.session_scope(scope_for(actor), write=request.method not in READ_METHODS) as session:
-        yield session
 
 
 # scope="function": commit before the response is sent, so a failed commit is the request's error

@@ -10,8 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 
-from alliance.api.deps import CurrentActor, DbSession, get_database
-from alliance.api.params import IdPath, PageParams
+from alliance.api.deps import CurrentActor, DbSession
 from alliance.db import Database
 from alliance.enablement import catalog_service, progress_service
 from alliance.enablement.catalog_schemas import ReleaseCreate, ReleaseRead, TrackCreate, TrackRead, TrackUpdate, TrackWithSecretRead
@@ -29,6 +28,8 @@ from alliance.enablement.progress_schemas import (
     TrackProgressRead,
 )
 from alliance.enablement.vocabulary import LabStatus, Level
+from alliance.http.params import IdPath, PageParams
+from alliance.http.session import get_database
 from alliance.identity.scope import PartnerScope
 from alliance.kit.schemas import PageRead
 from alliance.partners.schemas import ProductLineKey

@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, IdQuery, PageParams
 from alliance.enablement import capacity_service, recert_service
 from alliance.enablement.capacity_repository import CertificationFilters
 from alliance.enablement.report_schemas import (
@@ -21,6 +20,7 @@ from alliance.enablement.report_schemas import (
     PortfolioRead,
 )
 from alliance.enablement.vocabulary import CertificationStatus
+from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit.schemas import PageRead
 
 router = APIRouter(tags=["certifications"])

@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, IdQuery, PageParams
 from alliance.cosell import dispute_service, engagement_service
 from alliance.cosell.dispute_schemas import (
     DisputeCreate,
@@ -35,6 +34,7 @@ from alliance.cosell.models import EngagementConsent, PsEngagement
 from alliance.cosell.vocabulary import DisputeStatus, EngagementOutcome
 from alliance.customers.models import Customer
 from alliance.customers.schemas import CustomerRead
+from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit import clock
 from alliance.kit.schemas import PageRead
 

@@ -11,29 +11,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from alliance.errors import AllianceError, Conflict, NotAuthenticated, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
+from alliance.errors import AllianceError, NotAuthenticated, TooManyAttempts
+from alliance.http.errors import status_for, validation_details
 
 logger = logging.getLogger("alliance.api")
-
-STATUS_BY_ERROR: dict[type[AllianceError], int] = {
-    NotAuthenticated: 401,
-    PermissionDenied: 403,
-    NotFound: 404,
-    Conflict: 409,
-    RuleViolation: 422,
-    TooManyAttempts: 429,
-}
 
 
 def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or []}}
-
-
-def status_for(exc: AllianceError) -> int:
-    for error_type, status in STATUS_BY_ERROR.items():
-        if isinstance(exc, error_type):
-            return status
-    return 400
 
 
 def alliance_error_response(exc: AllianceError) -> JSONResponse:
@@ -43,22 +28,6 @@ def alliance_error_response(exc: AllianceError) -> JSONResponse:
     if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(exc.retry_after_seconds)
     return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status_for(exc), headers=headers)
-
-
-def _field_path(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body",)]
-    return ".".join(parts) or "body"
-
-
-def validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
-    details = []
-    for error in exc.errors():
-        loc = tuple(p for p in error.get("loc", ()) if not (isinstance(p, str) and p.startswith(("function-", "constrained-"))))
-        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        if error.get("type") == "extra_forbidden":
-            message = "unknown field"
-        details.append({"field": _field_path(loc), "message": message, "type": error.get("type")})
-    return details
 
 
 def validation_error_response(exc: RequestValidationError) -> JSONResponse:

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
 from alliance.kit.schemas import PageRead
 from alliance.partners import service as partner_service
 from alliance.partners.models import Partner, Person, Sponsor

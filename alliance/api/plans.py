@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, IdQuery, PageParams
 from alliance.cosell import plan_service
 from alliance.cosell.models import CodeliveryPlan, PlanVersion
 from alliance.cosell.plan_repository import PlanFilters
@@ -17,6 +16,7 @@ from alliance.cosell.plan_schemas import (
     PlanVersionRead,
 )
 from alliance.cosell.vocabulary import PlanVersionStatus
+from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit.schemas import MAX_ROW_ID, PageRead
 
 router = APIRouter(tags=["co-delivery plans"])

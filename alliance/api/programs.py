@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, PageParams, Search
+from alliance.http.params import IdPath, PageParams, Search
 from alliance.kit.schemas import PageRead
 from alliance.partners import program_service
 from alliance.partners.models import Program, Tier

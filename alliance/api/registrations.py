@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body
 from sqlalchemy.orm import Session
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
 from alliance.identity.scope import Actor
 from alliance.kit.schemas import PageRead
 from alliance.partners.vocabulary import RegistrationKind

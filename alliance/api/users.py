@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.api.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
 from alliance.identity import service as identity_service
 from alliance.identity.models import User
 from alliance.identity.schemas import UserCreate, UserRead, UserUpdate

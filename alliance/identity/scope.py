@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# PartnerScope lives in kit (below db and the repository base); scope_for below is how a request gets one.
+from alliance.kit.tenancy import PartnerScope as PartnerScope
+
 
 class Role(StrEnum):
     PROGRAM_ADMIN = "program_admin"
@@ -58,25 +61,6 @@ class Actor:
     def system(cls, label: str = "system") -> Actor:
         """The actor for CLI commands and scheduled jobs run by an operator."""
         return cls(user_id=None, role=Role.PROGRAM_ADMIN, partner_id=None, label=label)
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerScope:
-    """partner_ids None means every partner (vendor staff or an explicit system scope)."""
-
-    partner_ids: frozenset[int] | None
-    reason: str
-
-    @property
-    def is_internal(self) -> bool:
-        return self.partner_ids is None
-
-    def allows(self, partner_id: int | None) -> bool:
-        return self.partner_ids is None or (partner_id is not None and partner_id in self.partner_ids)
-
-    @classmethod
-    def system(cls, *, reason: str) -> PartnerScope:
-        return cls(partner_ids=None, reason=reason)
 
 
 def scope_for(actor: Actor) -> PartnerScope:

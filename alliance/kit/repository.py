@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from alliance.db import PartnerOwned, PartnerRoot, ScopeMissing
-from alliance.identity.scope import PartnerScope
+from alliance.kit.tenancy import PartnerScope
 
 M = TypeVar("M")
 

@@ -3,25 +3,23 @@ the portal's page with the partner's own numbers and the ledger lines behind the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from alliance.api.attribution import CSV_COLUMNS, contribution_csv_lines
-from alliance.api.deps import get_database
-from alliance.api.params import IdPath, PageParams
 from alliance.db import Database
-from alliance.identity.scope import Actor, scope_for
+from alliance.http import downloads
+from alliance.http.params import IdPath, PageParams
+from alliance.http.session import get_database
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
 from alliance.registrations import attribution, attribution_service
-from alliance.registrations.attribution_repository import ReportWindow
 from alliance.web.deps import (
     PortalActor,
     VendorActor,
@@ -194,14 +192,4 @@ def _csv(session: Session, actor: Actor, database: Database, filters: Filters, p
     window = attribution_service.contribution_window(
         session, actor, period_start=filters.period_start, period_end=filters.period_end, as_of=filters.as_of, partner_id=partner_id
     )
-    name = f"contribution_{window.period_start.isoformat()}_{window.period_end.isoformat()}.csv"
-    return StreamingResponse(
-        _lines(database, actor, window), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-def _lines(database: Database, actor: Actor, window: ReportWindow) -> Iterator[str]:
-    # The page's session is closed before the body streams: read in a session of our own.
-    yield ",".join(CSV_COLUMNS) + "\r\n"
-    with database.session_scope(scope_for(actor), write=False) as session:
-        yield from contribution_csv_lines(attribution_service.contribution_rows(session, actor, window=window), window)
+    return downloads.contribution_csv(database, actor, window)

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from alliance.api.params import PageParams
 from alliance.audit import service as audit_service
 from alliance.audit.repository import AuditFilters
+from alliance.http.params import PageParams
 from alliance.kit import clock
 from alliance.web.deps import VendorActor, WebSession, vendor_actor
 from alliance.web.forms import query_int

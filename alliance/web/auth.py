@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from alliance.api.deps import get_database
 from alliance.db import Database
 from alliance.errors import TooManyAttempts
+from alliance.http.session import get_database
 from alliance.identity import service as identity_service
 from alliance.identity.scope import PartnerScope, Role
 from alliance.web.templating import render

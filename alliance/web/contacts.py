@@ -9,8 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.api.params import IdPath
 from alliance.errors import NotFound
+from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
 from alliance.partners import service as partner_service
 from alliance.partners.models import Person, Sponsor

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.api.params import IdPath, PageParams
 from alliance.cosell import label_service, request_service, routing_service
 from alliance.cosell.label_repository import RegistrationLabel
 from alliance.cosell.request_repository import RequestFilters
@@ -23,6 +22,7 @@ from alliance.cosell.request_schemas import (
 )
 from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
 from alliance.errors import NotFound
+from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
 from alliance.identity.scope import Actor, Role
 from alliance.web import registrations as registration_pages

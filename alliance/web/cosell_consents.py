@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.api.params import IdPath, PageParams
 from alliance.cosell import engagement_service, label_service
 from alliance.cosell.engagement_schemas import (
     ConsentCreate,
     ConsentFilters,
     ConsentRevocation,
 )
+from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest

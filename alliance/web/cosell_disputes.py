@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.api.params import IdPath, PageParams
 from alliance.cosell import dispute_service, label_service
 from alliance.cosell.dispute_schemas import (
     DisputeCreate,
@@ -21,6 +20,7 @@ from alliance.cosell.dispute_schemas import (
     DisputeFilters,
 )
 from alliance.cosell.vocabulary import DisputeStatus
+from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.web import cosell_engagements, cosell_plans

@@ -14,7 +14,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.api.params import IdPath, PageParams
 from alliance.cosell import dispute_service, engagement_service, label_service
 from alliance.cosell.dispute_schemas import DisputeCreate, DisputeFilters, DisputeView
 from alliance.cosell.engagement_schemas import (
@@ -24,6 +23,7 @@ from alliance.cosell.engagement_schemas import (
 )
 from alliance.cosell.vocabulary import Activity
 from alliance.errors import NotFound, RuleViolation
+from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
 from alliance.identity.scope import Actor, Role
 from alliance.kit.pagination import MAX_LIMIT, PageRequest

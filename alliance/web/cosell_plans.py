@@ -11,11 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.api.params import IdPath
 from alliance.cosell import label_service, plan_service, plans
 from alliance.cosell.plan_schemas import MAX_ROWS, PlanProposal
 from alliance.cosell.vocabulary import Activity, Lead
 from alliance.errors import NotFound
+from alliance.http.params import IdPath
 from alliance.identity.scope import Actor, Role
 from alliance.kit.schemas import InputSchema
 from alliance.registrations import service as registration_service

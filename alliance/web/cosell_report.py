@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from alliance.api.cosell import cosell_csv_download
 from alliance.cosell import report_service
 from alliance.errors import RuleViolation
+from alliance.http import downloads
 from alliance.identity.scope import Actor
 from alliance.web.cosell_panel import TYPE_LABELS
 from alliance.web.deps import VendorActor, WebSession, vendor_actor
@@ -86,4 +86,4 @@ def report_csv(session: WebSession, actor: VendorActor, start: Text = None, end:
     if report is None:
         lines = [text if field == "__all__" else f"{field}: {text}" for field, text in sorted(filters.errors.items(), key=lambda e: e[0] != "__all__")]
         return Response("\n".join(lines) + "\n", status_code=422, media_type="text/plain; charset=utf-8")
-    return cosell_csv_download(report)
+    return downloads.cosell_csv(report)

@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.api.params import IdPath
 from alliance.cosell import routing, routing_service, routing_words
 from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
 from alliance.cosell.routing_schemas import CalendarCreate, CalendarUpdate, RuleCreate, RuleUpdate, TeamCreate, TeamUpdate
+from alliance.http.params import IdPath
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.api.params import IdPath, PageParams
 from alliance.customers import matching
 from alliance.customers import service as customer_service
 from alliance.customers.access import EDITOR_ROLES, require_editor
@@ -20,6 +19,7 @@ from alliance.customers.repository import CustomerFilters
 from alliance.customers.schemas import CustomerCreate, CustomerUpdate, MatchQuery, OwnershipChange
 from alliance.customers.vocabulary import EmployeeBand, Ownership, parse_country
 from alliance.errors import NotFound, RuleViolation
+from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from alliance.api.deps import get_database, open_request_session
 from alliance.db import Database
 from alliance.errors import NotAuthenticated, NotFound, PermissionDenied
+from alliance.http.session import get_database, open_request_session
 from alliance.identity import service as identity_service
 from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor, PartnerScope

@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.api.params import IdPath, PageParams
 from alliance.enablement import (
     access,
     capacity_service,
@@ -32,6 +31,7 @@ from alliance.enablement.progress_schemas import (
 )
 from alliance.enablement.recert_service import ExpiringWithin
 from alliance.enablement.vocabulary import Level
+from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest

@@ -11,8 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from alliance.api.errors import status_for, validation_details
 from alliance.errors import AllianceError, NotAuthenticated
+from alliance.http.errors import status_for, validation_details
 from alliance.web.deps import NoPortalForVendor, web_actor
 
 logger = logging.getLogger("alliance.web")

@@ -13,8 +13,8 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.api.errors import status_for
 from alliance.errors import AllianceError, Conflict, PermissionDenied, RuleViolation
+from alliance.http.errors import status_for
 from alliance.kit.schemas import MAX_ROW_ID
 
 S = TypeVar("S", bound=BaseModel)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.api.params import IdPath, PageParams
+from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
 from alliance.identity.permissions import Permission, can, require, require_edit_partner
 from alliance.identity.scope import Actor, Role

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.api.params import IdPath, PageParams
+from alliance.http.params import IdPath, PageParams
 from alliance.identity.permissions import require_edit_partner
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import PageRequest

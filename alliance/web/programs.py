@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from alliance.api.params import IdPath
 from alliance.cosell.escalation import deciders_in_words
+from alliance.http.params import IdPath
 from alliance.identity.permissions import Permission, require
 from alliance.partners import program_service
 from alliance.partners.models import Program, Tier

@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.api.params import IdPath, PageParams
 from alliance.errors import Conflict, NotFound
+from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest

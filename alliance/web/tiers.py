@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.api.params import IdPath, PageParams
 from alliance.errors import PermissionDenied, RuleViolation
+from alliance.http.params import IdPath, PageParams
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock

@@ -1,4 +1,4 @@
-"""Query parameters every list endpoint shares."""
+"""Query and path parameters every list and detail route shares (API and portal)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,92 @@
+"""CSV reports as attachments, the same file from the API and the portal."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from fastapi.responses import StreamingResponse
+
+from alliance.cosell import report_service
+from alliance.db import Database
+from alliance.identity.scope import Actor, scope_for
+from alliance.registrations import attribution_service
+from alliance.registrations.attribution_repository import ReportWindow
+
+CONTRIBUTION_CSV_COLUMNS = (
+    "partner_id",
+    "partner_name",
+    "currency",
+    "direct",
+    "influenced",
+    "services",
+    "total",
+    "vendor_direct",
+    "entries",
+    "closings",
+    "period_start",
+    "period_end",
+    "as_of",
+)
+
+
+def csv_attachment(lines: Iterable[str], filename: str) -> StreamingResponse:
+    return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def contribution_csv(database: Database, actor: Actor, window: ReportWindow) -> StreamingResponse:
+    """The contribution report, one row per partner and currency, every partner (no paging)."""
+    name = f"contribution_{window.period_start.isoformat()}_{window.period_end.isoformat()}.csv"
+    return csv_attachment(_contribution_lines(database, actor, window), name)
+
+
+def _contribution_lines(database: Database, actor: Actor, window: ReportWindow) -> Iterator[str]:
+    # The request's session is committed and closed before the body streams: read in our own.
+    yield csv_line(CONTRIBUTION_CSV_COLUMNS)
+    period = (window.period_start.isoformat(), window.period_end.isoformat(), window.as_of.isoformat())
+    with database.session_scope(scope_for(actor), write=False) as session:
+        for partner, amounts in attribution_service.contribution_rows(session, actor, window=window):
+            if amounts is None:
+                yield csv_line((partner.partner_id, partner.partner_name, "", "0.00", "0.00", "0.00", "0.00", "0.00", 0, 0, *period))
+                continue
+            yield csv_line(
+                (
+                    partner.partner_id,
+                    partner.partner_name,
+                    amounts.currency,
+                    amounts.direct,
+                    amounts.influenced,
+                    amounts.services,
+                    amounts.total,
+                    amounts.vendor_direct,
+                    amounts.entries,
+                    amounts.closings,
+                    *period,
+                )
+            )
+
+
+def cosell_csv(report: report_service.CosellReport) -> StreamingResponse:
+    name = f"cosell_{report.group_by}_{report.start.isoformat()}_{report.end.isoformat()}.csv"
+    return csv_attachment(_cosell_lines(report), name)
+
+
+def _cosell_lines(report: report_service.CosellReport) -> Iterator[str]:
+    yield csv_line(report_service.CSV_COLUMNS)
+    for values in report_service.csv_values(report):
+        yield csv_line(values)
+
+
+def csv_line(values: Iterable[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(_formula_safe(v) for v in values)
+    return buffer.getvalue()
+
+
+def _formula_safe(value: Any) -> Any:
+    """Spreadsheet formula injection: a name starting with =, +, - or @ is quoted as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
 
 from alliance import __version__, migrate
 from alliance.api import attribution as attribution_api
@@ -36,6 +37,8 @@ from alliance.api.deps import api_actor
 from alliance.config import Settings, get_settings
 from alliance.db import Database
 from alliance.errors import AllianceError
+from alliance.http.request_id import RequestIdMiddleware
+from alliance.logging_config import configure_logging
 from alliance.web import errors as web_errors
 from alliance.web.routes import STATIC_DIR, build_web_router
 
@@ -43,8 +46,15 @@ API_PREFIX = "/api/v1"
 logger = logging.getLogger("alliance")
 
 
+class AllianceApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outermost, around Starlette's own error middleware: the 500 page and its log line carry the id too.
+        return RequestIdMiddleware(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None, *, check_schema: bool = True) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,7 +66,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if database is None:
             app.state.database.dispose()
 
-    app = FastAPI(
+    app = AllianceApp(
         title="Alliance",
         version=__version__,
         description="Partner program platform for systems integrators, resellers, MSPs and distributors.",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 class Settings(BaseSettings):
@@ -23,13 +25,14 @@ class Settings(BaseSettings):
         default="",
         description="Signs session cookies; generated into var/secret_key when empty",
     )
-    base_url: str = "http://127.0.0.1:8000"
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only")
     session_max_age_seconds: int = 8 * 3600
     login_max_failures: int = 5
     login_window_minutes: int = 15
     sqlite_busy_timeout_ms: int = 15_000
-    log_level: str = "INFO"
+    log_level: Annotated[LogLevel, BeforeValidator(lambda v: v.upper() if isinstance(v, str) else v)] = Field(
+        default="INFO", description="Least severe log records written to stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL"
+    )
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
 
     def resolved_secret_key(self) -> str:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates .venv with Python 3.11+ and installs Alliance into it (with test extras when asked).
+# Creates .venv with Python 3.11+ and installs Alliance into it: on its own (SQLite), or with the
+# test dependencies, linters and the PostgreSQL driver (`test`).
 # Usage: scripts/bootstrap.sh [test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 extras=""
-[ "${1:-}" = "test" ] && extras="[test]"
+[ "${1:-}" = "test" ] && extras="[test,postgres]"
 stamp=".venv/.installed${extras}"
 # Reinstall only when the dependency list changed.
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then

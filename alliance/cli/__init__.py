@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from alliance.cli import audit, certifications, customers, db, demo, programs, serve, sweep, tiers, users
+from alliance.config import get_settings
+from alliance.logging_config import configure_logging
 
 app = typer.Typer(help="Alliance partner program platform.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
@@ -18,6 +20,11 @@ app.add_typer(tiers.app, name="tiers")
 serve.register(app)
 sweep.register(app)
 demo.register(app)
+
+
+@app.callback()
+def _configure() -> None:
+    configure_logging(get_settings().log_level)
 
 
 def main() -> None:

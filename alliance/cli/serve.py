@@ -31,4 +31,5 @@ def serve(
 def run_server(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
-    uvicorn.run("alliance.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info", proxy_headers=True)
+    # log_config=None: uvicorn keeps its hands off logging; create_app configures it in each worker.
+    uvicorn.run("alliance.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None, proxy_headers=True)

@@ -113,6 +113,7 @@ def mark_won(registration_id: IdPath, data: WonRequest, session: DbSession, acto
         closed_on=data.closed_on,
         reason=data.reason,
         vendor_transacted=data.vendor_transacted,
+        currency=data.currency,
     )
     return _read(session, actor, registration_id)
 

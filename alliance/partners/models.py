@@ -41,6 +41,8 @@ class Program(TimestampMixin, Base):
     partner_type: Mapped[PartnerType] = mapped_column(String(32))
     si_subtype: Mapped[SISubtype | None] = mapped_column(String(32))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # ISO 4217: every amount of the program (registrations, credit, tier thresholds, MDF) is in it.
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     # Attribution model (registrations.attribution): the share of a won deal's booked amount
     # credited as influenced revenue to each partner of record, and how several partners of
     # record share it ("full": each gets the share; "equal": the share is split between them).

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from alliance.kit.money import DEFAULT_CURRENCY, Currency
 from alliance.kit.schemas import InputSchema, ShortText
 from alliance.partners.metrics import metric_error
 from alliance.partners.models import DEFAULT_DISPUTE_LADDER, DEFAULT_DOWNGRADE_GRACE_DAYS
@@ -48,6 +49,7 @@ class ProgramFile(InputSchema):
     partner_type: PartnerType
     si_subtype: SISubtype | None = None
     active: bool = True
+    currency: Currency = DEFAULT_CURRENCY
     # The attribution model (docs/attribution.md): influence credit per partner of record.
     influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal(100)
     influence_credit_split: Literal["full", "equal"] = "full"

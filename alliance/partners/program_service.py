@@ -39,6 +39,7 @@ PROGRAM_FIELDS = (
     "partner_type",
     "si_subtype",
     "is_active",
+    "currency",
     "influence_credit_percent",
     "influence_credit_split",
     "downgrade_grace_days",
@@ -87,12 +88,26 @@ def update_program(session: Session, actor: Actor, *, program_id: int, data: Pro
     program = get_program(session, actor, program_id=program_id)
     before = snapshot(program, PROGRAM_FIELDS)
     changes = data.model_dump(exclude_unset=True)
-    reject_nulls(changes, ("name", "is_active", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "dispute_ladder"))
+    if changes.get("currency") not in (None, program.currency):
+        _check_currency_change(session, program, changes["currency"], field="currency")
+    reject_nulls(changes, ("name", "is_active", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "dispute_ladder"))
     for name, value in changes.items():
         setattr(program, name, value)
     session.flush()
     audit.record(session, actor, "program.updated", entity_type="program", entity_id=program.id, before=before, after=snapshot(program, PROGRAM_FIELDS))
     return program
+
+
+def _check_currency_change(session: Session, program: Program, currency: str, *, field: str) -> None:
+    """Amounts are stored in the program's currency and never converted, so the currency can only
+    change while the program's partners have none recorded."""
+    registrations, entries = ProgramRepository(session).amounts_recorded(program.id)
+    if registrations or entries:
+        raise Conflict(
+            f"Program {program.name} cannot change its currency from {program.currency} to {currency}: its partners have "
+            f"{registrations} registrations with amounts and {entries} attribution entries in {program.currency}, and amounts are never converted.",
+            details=[{"field": field, "message": f"amounts are recorded in {program.currency}"}],
+        )
 
 
 def _threshold_text(value: Decimal) -> str:
@@ -166,7 +181,10 @@ def load_programs(session: Session, actor: Actor, *, document: ProgramsFile) -> 
             program.tiers = []
             repository.add(program)
         before = {**snapshot(program, PROGRAM_FIELDS), "tiers": [_tier_state(t) for t in program.tiers]} if not created else None
+        if not created and spec.currency != program.currency:
+            _check_currency_change(session, program, spec.currency, field=f"{spec.key}.currency")
         program.name, program.description, program.is_active = spec.name, spec.description, spec.active
+        program.currency = spec.currency
         program.partner_type, program.si_subtype = spec.partner_type, spec.si_subtype
         program.influence_credit_percent, program.influence_credit_split = spec.influence_credit_percent, spec.influence_credit_split
         program.downgrade_grace_days = spec.downgrade_grace_days

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, column, exists, func, or_, select, table
 from sqlalchemy.orm import selectinload
 
 from alliance.kit.repository import Repository
@@ -106,6 +106,11 @@ class SponsorRepository(Repository[Sponsor]):
 PROGRAM_LOAD = (selectinload(Program.tiers).selectinload(Tier.criteria),)
 
 
+# Partners sits below registrations, so the tables that hold amounts are named here, not imported.
+_REGISTRATIONS = table("registrations", column("partner_id"), column("amount"), column("booked_amount"))
+_LEDGER = table("attribution_entries", column("partner_id"))
+
+
 class ProgramRepository(Repository[Program]):
     model = Program
 
@@ -132,6 +137,18 @@ class ProgramRepository(Repository[Program]):
         statement = self.readable().where(Program.partner_type == partner_type, Program.is_active.is_(True))
         statement = statement.where(Program.si_subtype == si_subtype if si_subtype else Program.si_subtype.is_(None))
         return self.session.scalars(statement.options(*PROGRAM_LOAD).order_by(Program.id)).first()
+
+    def amounts_recorded(self, program_id: int) -> tuple[int, int]:
+        """(registrations with an amount, attribution entries) of the program's partners."""
+        members = select(Partner.id).where(Partner.program_id == program_id)
+        registrations = (
+            select(func.count())
+            .select_from(_REGISTRATIONS)
+            .where(_REGISTRATIONS.c.partner_id.in_(members), or_(_REGISTRATIONS.c.amount.is_not(None), _REGISTRATIONS.c.booked_amount.is_not(None)))
+        )
+        entries = select(func.count()).select_from(_LEDGER).where(_LEDGER.c.partner_id.in_(members))
+        found, credited = self.session.execute(select(registrations.scalar_subquery(), entries.scalar_subquery())).one()
+        return int(found), int(credited)
 
     def partner_counts_by_tier(self) -> dict[int, int]:
         rows = self.session.execute(select(Partner.tier_id, func.count()).where(Partner.tier_id.is_not(None)).group_by(Partner.tier_id))

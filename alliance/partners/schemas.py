@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from alliance.kit.money import Currency
 from alliance.kit.schemas import CountryCode, Email, InputSchema, OptionalText, ReadSchema, RowId, ShortText, Url
 from alliance.partners.vocabulary import (
     REGIONS,
@@ -237,6 +238,7 @@ class ProgramUpdate(InputSchema):
     name: ShortText | None = None
     description: Annotated[str, Field(max_length=5000)] | None = None
     is_active: bool | None = None
+    currency: Currency | None = Field(default=None, description="Refused (409) while the program's partners have amounts recorded")
     influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = Field(
         default=None, description="Share of a won deal's booked amount credited as influence to each partner of record (docs/attribution.md)"
     )
@@ -261,6 +263,7 @@ class ProgramRead(ReadSchema):
     partner_type: PartnerType
     si_subtype: SISubtype | None
     is_active: bool
+    currency: str = Field(description="ISO 4217: registrations, credit, thresholds and MDF of the program are in it")
     influence_credit_percent: Decimal
     influence_credit_split: str
     downgrade_grace_days: int

@@ -14,7 +14,7 @@ from alliance.customers.models import Customer
 from alliance.db import UTCDateTime
 from alliance.kit.repository import Repository
 from alliance.kit.statements import AnySelect
-from alliance.partners.models import Partner, Tier
+from alliance.partners.models import Partner, Program, Tier
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
 from alliance.registrations.lifecycle import PENDING_REVIEW, Side, Status
 from alliance.registrations.models import ProtectionExtension, Registration, RegistrationEvent
@@ -85,6 +85,10 @@ class RegistrationRepository(Repository[Registration]):
         """The partner's tier benefit for this kind, None without a tier."""
         statement = select(PROTECTION_DAYS[kind]).join(Partner, Partner.tier_id == Tier.id).where(Partner.id == partner_id)
         return self.session.scalar(statement)
+
+    def program_currency(self, partner_id: int) -> str | None:
+        """The currency of the partner's program, None outside a program."""
+        return self.session.scalar(select(Program.currency).join(Partner, Partner.program_id == Program.id).where(Partner.id == partner_id))
 
     def partner_names(self, partner_ids: Collection[int]) -> dict[int, str]:
         if not partner_ids:

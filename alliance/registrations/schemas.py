@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, field_val
 
 from alliance.customers.schemas import Country, CustomerName, Website
 from alliance.kit import clock
+from alliance.kit.money import Currency
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
 from alliance.partners.schemas import ProductLineKey
 from alliance.partners.vocabulary import RegistrationKind
@@ -25,7 +26,6 @@ from alliance.registrations.vocabulary import DealStage, ExtensionStatus, Regist
 MAX_MONEY = Decimal("99999999999999.99")
 
 Amount = Annotated[Decimal, Field(gt=0, le=MAX_MONEY, decimal_places=2)]
-Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"), Field(description="ISO 4217 code")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 ProductLines = Annotated[list[ProductLineKey], Field(min_length=1, max_length=20, description="Keys of active product lines")]
@@ -64,7 +64,7 @@ class _Common(InputSchema):
     title: ShortText
     customer: CustomerRef
     product_lines: ProductLines
-    currency: Currency = "USD"
+    currency: Currency | None = Field(default=None, description="Must be the partner's program currency, which is the default; amounts are never converted")
     submit: bool = Field(default=False, description="Create and submit in one call")
 
     _product_lines = field_validator("product_lines")(_unique)
@@ -183,6 +183,7 @@ class ActionRequest(InputSchema):
 
 class WonRequest(InputSchema):
     booked_amount: Amount
+    currency: Currency | None = Field(default=None, description="The booked amount's currency; must be the registration's (the default)")
     closed_on: date
     reason: Reason | None = None
     vendor_transacted: bool | None = Field(default=None, description="The vendor sold it directly (no partner transacted)")

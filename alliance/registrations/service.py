@@ -19,6 +19,7 @@ from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
+from alliance.kit.money import DEFAULT_CURRENCY
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.sorting import apply_sort
 from alliance.partners import product_line_service
@@ -195,6 +196,12 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
     return registration
 
 
+def registration_currency(session: Session, actor: Actor) -> str:
+    """The currency the actor's new registrations are in: its partner's program currency."""
+    partner_id = access.require_registrant(actor)
+    return RegistrationRepository(session).program_currency(partner_id) or DEFAULT_CURRENCY
+
+
 def update_registration(session: Session, actor: Actor, *, registration_id: int, data: RegistrationUpdate) -> Registration:
     """Change a draft, or a registration the vendor asked for more information on."""
     access.require_registrant(actor)
@@ -225,7 +232,7 @@ def _apply(session: Session, registration: Registration, data: RegistrationCreat
     product_line_service.check_active_keys(session, data.product_lines)
     registration.title = data.title
     registration.amount = data.amount
-    registration.currency = data.currency
+    registration.currency = _currency(session, data.currency, partner_id=registrant_id)
     registration.expected_close_on = close_date_of(data)
     registration.details = details_of(data)
     registration.transacting_partner_id = _transacting_partner(session, data, registrant_id)
@@ -234,6 +241,20 @@ def _apply(session: Session, registration: Registration, data: RegistrationCreat
     registration.products = [p for p in registration.products if p.product_line in wanted]
     present_keys = {p.product_line for p in registration.products}
     registration.products.extend(RegistrationProduct(partner_id=registration.partner_id, product_line=key) for key in wanted if key not in present_keys)
+
+
+def _currency(session: Session, given: str | None, *, partner_id: int) -> str:
+    """A registration's amounts are in its partner's program currency and never converted
+    (docs/attribution.md); a partner outside a program may name any currency."""
+    expected = RegistrationRepository(session).program_currency(partner_id)
+    if expected is None:
+        return given or DEFAULT_CURRENCY
+    if given is not None and given != expected:
+        raise RuleViolation(
+            f"Amounts are in the partner's program currency, {expected}; this registration gives {given}.",
+            details=[{"field": "currency", "message": f"must be {expected}, the program currency"}],
+        )
+    return expected
 
 
 def _transacting_partner(session: Session, data: RegistrationCreateData, registrant_id: int) -> int | None:
@@ -276,9 +297,11 @@ def _as_input(registration: Registration) -> dict[str, Any]:
         "title": registration.title,
         "customer": customer,
         "product_lines": registration.product_lines,
-        "currency": registration.currency,
         "amount": str(registration.amount) if registration.amount is not None else None,
     }
+    if registration.amount is not None:
+        # Without an amount the currency follows the program; with one it stays as entered.
+        values["currency"] = registration.currency
     if registration.kind == RegistrationKind.DEAL:
         values["transacting_partner_id"] = registration.transacting_partner_id
     return values
@@ -362,6 +385,7 @@ def mark_won(
     closed_on: date,
     reason: str | None = None,
     vendor_transacted: bool | None = None,
+    currency: str | None = None,
 ) -> Registration:
     """The vendor confirms a booking: approved → won, then attribution credits the partners
     (`vendor_transacted`: the vendor sold it directly; None lets attribution read the details)."""
@@ -374,6 +398,11 @@ def mark_won(
         )
     if booked_amount <= 0:
         raise RuleViolation("The booked amount must be more than zero.", details=[{"field": "booked_amount", "message": "must be > 0"}])
+    if currency is not None and currency != registration.currency:
+        raise RuleViolation(
+            f"The booked amount must be in the registration's currency, {registration.currency}; amounts are never converted.",
+            details=[{"field": "currency", "message": f"must be {registration.currency}"}],
+        )
     if closed_on > clock.today():
         raise RuleViolation("The close date cannot be in the future.", details=[{"field": "closed_on", "message": "must not be in the future"}])
     source = effective_status(registration, clock.today())

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from alliance.kit.money import DEFAULT_CURRENCY, format_money
 from alliance.partners.metrics import METRICS, Metric
 from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
 
@@ -33,6 +34,7 @@ class TierSpec:
     rank: int  # 1 is the entry tier; higher is better
     mode: str  # all | any
     criteria: tuple[CriterionSpec, ...] = ()
+    currency: str = DEFAULT_CURRENCY  # the program's: currency thresholds and values are in it
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Gap:
     shortfall: Decimal  # how far from meeting it (0 when met)
     no_data: bool
     words: str
+    currency: str = DEFAULT_CURRENCY
 
 
 @dataclass(frozen=True)
@@ -94,28 +97,45 @@ def qualifying_tier(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | in
     return max(met, key=lambda t: t.rank) if met else None
 
 
-def evaluate(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = ()) -> Evaluation:
+# Per metric, amounts in currencies other than the program's: never added to the metric, only named.
+Uncounted = Mapping[str, Mapping[str, Decimal]]
+
+
+def evaluate(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = (), uncounted: Uncounted | None = None) -> Evaluation:
     """The qualifying tier, the tier above it, and that tier's criteria explained."""
     ladder = sorted(tiers, key=lambda t: t.rank)
     qualifying = qualifying_tier(ladder, values)
     above = [t for t in ladder if qualifying is None or t.rank > qualifying.rank]
     next_tier = above[0] if above else None
-    gaps = explain_tier(next_tier, values, no_data=no_data) if next_tier else ()
+    gaps = explain_tier(next_tier, values, no_data=no_data, uncounted=uncounted) if next_tier else ()
     return Evaluation(qualifying_tier=qualifying, next_tier=next_tier, gaps=gaps, next_tier_mode=next_tier.mode if next_tier else None)
 
 
-def explain_tier(tier: TierSpec, values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = ()) -> tuple[Gap, ...]:
-    missing = frozenset(no_data)
-    return tuple(explain(c, Decimal(values.get(c.metric, 0)), no_data=c.metric in missing) for c in tier.criteria)
+def explain_tier(tier: TierSpec, values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = (), uncounted: Uncounted | None = None) -> tuple[Gap, ...]:
+    missing, other = frozenset(no_data), uncounted or {}
+    return tuple(
+        explain(c, Decimal(values.get(c.metric, 0)), no_data=c.metric in missing, currency=tier.currency, uncounted=other.get(c.metric)) for c in tier.criteria
+    )
 
 
-def explain(criterion: CriterionSpec, value: Decimal, *, no_data: bool = False) -> Gap:
+def explain(
+    criterion: CriterionSpec,
+    value: Decimal,
+    *,
+    no_data: bool = False,
+    currency: str = DEFAULT_CURRENCY,
+    uncounted: Mapping[str, Decimal] | None = None,
+) -> Gap:
     metric = METRICS.get(criterion.metric) or Metric(criterion.metric, criterion.metric, "count")
     met = is_met(value, criterion.comparison, criterion.threshold)
     shortfall = ZERO if met else _shortfall(metric, criterion, value)
-    words = _words(metric, criterion, value, met, shortfall)
+    words = _words(metric, criterion, value, met, shortfall, currency)
     if no_data:
         words = f"{words} {NO_DATA_NOTE}"
+    others = {code: amount for code, amount in (uncounted or {}).items() if amount}
+    if others:
+        named = ", ".join(format_amount(amount, "currency", code) for code, amount in sorted(others.items()))
+        words = f"{words}; not counted, in other currencies: {named}"
     return Gap(
         metric=criterion.metric,
         label=metric.label,
@@ -127,6 +147,7 @@ def explain(criterion: CriterionSpec, value: Decimal, *, no_data: bool = False) 
         shortfall=shortfall,
         no_data=no_data,
         words=words,
+        currency=currency,
     )
 
 
@@ -152,15 +173,15 @@ def _shortfall(metric: Metric, criterion: CriterionSpec, value: Decimal) -> Deci
     return needed
 
 
-def _words(metric: Metric, criterion: CriterionSpec, value: Decimal, met: bool, shortfall: Decimal) -> str:
+def _words(metric: Metric, criterion: CriterionSpec, value: Decimal, met: bool, shortfall: Decimal, currency: str) -> str:
     label = _lower_first(metric.label)
     threshold, comparison = criterion.threshold, criterion.comparison
-    shown_value, shown_threshold = format_amount(value, metric.unit), format_amount(threshold, metric.unit)
+    shown_value, shown_threshold = format_amount(value, metric.unit, currency), format_amount(threshold, metric.unit, currency)
     if metric.unit == "currency":
         if comparison in (">=", ">"):
             more = "more than " if comparison == ">" else ""
             text = f"{label}: {shown_value} of {more}{shown_threshold}"
-            return text if met else f"{text} (needs {format_amount(shortfall, metric.unit)} more)"
+            return text if met else f"{text} (needs {format_amount(shortfall, metric.unit, currency)} more)"
         return f"{label}: {shown_value}, must be {_bound(comparison)} {shown_threshold}"
     if comparison in (">=", ">"):
         more = "more than " if comparison == ">" else ""
@@ -190,16 +211,9 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def format_amount(amount: Decimal | int, unit: str) -> str:
-    """Counts as whole numbers; currency as $1.2M, $850K, $500 (single-currency programs)."""
+def format_amount(amount: Decimal | int, unit: str, currency: str = DEFAULT_CURRENCY) -> str:
+    """Counts as whole numbers; amounts compact in their currency: $1.2M, €850K, ¥500."""
     amount = Decimal(amount)
     if unit != "currency":
         return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    sign, magnitude = ("-" if amount < 0 else ""), abs(amount)
-    if magnitude >= 1_000_000:
-        text = f"{magnitude / 1_000_000:.1f}M"
-    elif magnitude >= 1_000:
-        text = f"{magnitude / 1_000:.1f}".removesuffix(".0") + "K"
-    else:
-        text = f"{magnitude:,.0f}"
-    return f"{sign}${text}"
+    return format_money(amount, currency, compact=True)

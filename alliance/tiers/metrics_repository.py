@@ -1,7 +1,8 @@
 """Every tier metric for the whole portfolio (or a list of partners) in a few grouped queries.
 
 Each query groups across all partners and is streamed; nothing here runs a query per partner.
-Amounts are summed as stored: programs are single-currency today, so no conversion happens.
+Amounts are summed per currency and never converted: a revenue metric adds only the entries in
+the partner's program currency; entries in other currencies are kept apart (`uncounted`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
 from alliance.enablement.vocabulary import COUNTING, LEVEL_RANK, Level
+from alliance.kit.money import DEFAULT_CURRENCY
 from alliance.kit.statements import AnySelect
 from alliance.partners.metrics import CERTIFICATION_LEVELS, METRICS
-from alliance.partners.models import Partner, Person
+from alliance.partners.models import Partner, Person, Program
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import AttributionEntry, Registration
@@ -41,6 +43,16 @@ class PartnerMetrics:
     tier_id: int | None
     values: dict[str, Decimal] = field(default_factory=dict)
     no_data: frozenset[str] = NO_SOURCE
+    currency: str = DEFAULT_CURRENCY  # the program's; currency metrics are in it
+    # metric -> currency -> amount: credit in other currencies, never added to `values`.
+    uncounted: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+
+    def add_amount(self, metric: str, currency: str, amount: Decimal) -> None:
+        if currency == self.currency:
+            self.values[metric] += amount
+        else:
+            cell = self.uncounted.setdefault(metric, {})
+            cell[currency] = cell.get(currency, ZERO) + amount
 
 
 def _level_rank() -> Any:
@@ -71,7 +83,10 @@ class TierMetricsRepository:
         self.session = session
 
     def metrics(self, *, today: date, partner_ids: Collection[int] | None = None) -> dict[int, PartnerMetrics]:
-        rows = {pid: PartnerMetrics(pid, program_id, tier_id, _zeroes(headcount)) for pid, program_id, tier_id, headcount in self._partners(partner_ids)}
+        rows = {
+            pid: PartnerMetrics(pid, program_id, tier_id, _zeroes(headcount), currency=currency)
+            for pid, program_id, tier_id, headcount, currency in self._partners(partner_ids)
+        }
         for pid, role, rank, people in self._stream(self._certified_by_role_rank(today, partner_ids)):
             found = rows.get(pid)
             if found is None:
@@ -84,15 +99,14 @@ class TierMetricsRepository:
             if pid in rows:
                 rows[pid].values["certified_people"] = Decimal(everyone)
                 rows[pid].values["certified_delivery_people"] = Decimal(delivery or 0)
-        for pid, credit_type, amount in self._stream(self._revenue(today, partner_ids)):
+        for pid, credit_type, currency, amount in self._stream(self._revenue(today, partner_ids)):
             if pid in rows and amount is not None:
                 metric = "influenced_revenue_12m" if credit_type == CreditType.INFLUENCE else "direct_revenue_12m"
-                rows[pid].values[metric] += Decimal(amount)
+                rows[pid].add_amount(metric, currency, Decimal(amount))
+                rows[pid].add_amount("total_revenue_12m", currency, Decimal(amount))
         for pid, kind, won in self._stream(self._won(today, partner_ids)):
             if pid in rows:
                 rows[pid].values["won_projects_12m" if kind == RegistrationKind.PROJECT else "won_deals_12m"] = Decimal(won)
-        for found in rows.values():
-            found.values["total_revenue_12m"] = found.values["influenced_revenue_12m"] + found.values["direct_revenue_12m"]
         return rows
 
     def counted_certifications(self, partner_id: int, *, today: date) -> list[CountedCertification]:
@@ -119,8 +133,9 @@ class TierMetricsRepository:
 
     def _partners(self, partner_ids: Collection[int] | None) -> Iterator[Any]:
         statement = (
-            select(Partner.id, Partner.program_id, Partner.tier_id, Partner.consultant_headcount)
-            .where(Partner.program_id.is_not(None), Partner.status != PartnerStatus.TERMINATED)
+            select(Partner.id, Partner.program_id, Partner.tier_id, Partner.consultant_headcount, Program.currency)
+            .join(Program, Program.id == Partner.program_id)
+            .where(Partner.status != PartnerStatus.TERMINATED)
             .order_by(Partner.id)
         )
         return self._stream(_only(statement, Partner.id, partner_ids))
@@ -157,14 +172,14 @@ class TierMetricsRepository:
         # Reversals are negative entries in the same window, so the sum is already net of them.
         # Services credit (delivering SI of a won project) is not part of either revenue metric.
         statement = (
-            select(AttributionEntry.partner_id, AttributionEntry.credit_type, func.sum(AttributionEntry.amount))
+            select(AttributionEntry.partner_id, AttributionEntry.credit_type, AttributionEntry.currency, func.sum(AttributionEntry.amount))
             .where(
                 AttributionEntry.partner_id.is_not(None),
                 AttributionEntry.credit_type.in_([CreditType.INFLUENCE.value, CreditType.DIRECT.value]),
                 AttributionEntry.effective_on > today - timedelta(days=TRAILING_DAYS),
                 AttributionEntry.effective_on <= today,
             )
-            .group_by(AttributionEntry.partner_id, AttributionEntry.credit_type)
+            .group_by(AttributionEntry.partner_id, AttributionEntry.credit_type, AttributionEntry.currency)
         )
         return _only(statement, AttributionEntry.partner_id, partner_ids)
 

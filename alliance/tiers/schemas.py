@@ -39,6 +39,7 @@ class GapRead(BaseModel):
     shortfall: Decimal
     no_data: bool = Field(description="The metric has no data source yet and counts as zero")
     words: str
+    currency: str = Field(description="The program's currency, for metrics whose unit is currency")
 
     @classmethod
     def of(cls, gap: Gap) -> GapRead:
@@ -64,7 +65,9 @@ class TierEvaluationRead(BaseModel):
     gaps: list[GapRead] = Field(description="Every criterion of the next tier against the partner's value")
     summary: list[str] = Field(description="What it takes to reach the next tier, in words")
     forecast: list[ForecastChangeRead] = Field(description="Projected tier changes as certifications end")
-    metrics: dict[str, Decimal]
+    metrics: dict[str, Decimal] = Field(description="Currency metrics count only amounts in the program currency")
+    currency: str = Field(description="The program's ISO 4217 currency")
+    uncounted: dict[str, dict[str, Decimal]] = Field(description="Per currency metric, credit in other currencies: never converted or added")
     no_data: list[str]
 
     @classmethod
@@ -84,6 +87,8 @@ class TierEvaluationRead(BaseModel):
             summary=evaluation.summary,
             forecast=[ForecastChangeRead(from_date=c.from_date, tier=TierRef.of(c.tier), sentence=c.sentence) for c in found.forecast.changes],
             metrics=found.values,
+            currency=found.currency,
+            uncounted=found.uncounted,
             no_data=sorted(found.no_data),
         )
 

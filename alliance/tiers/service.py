@@ -55,6 +55,8 @@ class PartnerEvaluation:
     forecast: tier_forecast.Forecast
     values: dict[str, Decimal]
     no_data: frozenset[str]
+    currency: str
+    uncounted: dict[str, dict[str, Decimal]]
 
 
 @dataclass
@@ -94,6 +96,7 @@ def ladder_of(program: Program) -> list[TierSpec]:
             rank=t.rank,
             mode=t.criteria_mode,
             criteria=tuple(CriterionSpec(c.metric, c.comparison, Decimal(c.threshold)) for c in t.criteria),
+            currency=program.currency,
         )
         for t in sorted(program.tiers, key=lambda t: t.rank)
     ]
@@ -125,10 +128,12 @@ def evaluate_partner(session: Session, actor: Actor, *, partner_id: int, today: 
         program_name=program.name,
         evaluated_on=today,
         current_tier=next((t for t in ladder if t.id == partner.tier_id), None),
-        evaluation=evaluate(ladder, metrics.values, no_data=metrics.no_data),
+        evaluation=evaluate(ladder, metrics.values, no_data=metrics.no_data, uncounted=metrics.uncounted),
         forecast=tier_forecast.project(ladder, metrics.values, certifications, today=today),
         values=metrics.values,
         no_data=metrics.no_data,
+        currency=metrics.currency,
+        uncounted=metrics.uncounted,
     )
 
 
@@ -244,7 +249,7 @@ def explanation(
 ) -> dict[str, Any]:
     """Why: the criteria of the tier in question (the one earned for an upgrade, the one no longer
     met for a hold or downgrade) with the partner's values, in words and numbers."""
-    gaps = explain_tier(explained, found.values, no_data=found.no_data) if explained else ()
+    gaps = explain_tier(explained, found.values, no_data=found.no_data, uncounted=found.uncounted) if explained else ()
     if action == RecommendationAction.UPGRADE:
         lines = [f"qualifies for {_name(qualifying)} (currently {_name(current)})", *(g.words for g in gaps)]
     else:
@@ -265,6 +270,7 @@ def gap_json(gap: Gap) -> dict[str, Any]:
         "shortfall": str(gap.shortfall),
         "no_data": gap.no_data,
         "words": gap.words,
+        "currency": gap.currency,
     }
 
 

@@ -34,7 +34,7 @@ TIER_FIELDS = (
 )
 CRITERION_KEY = re.compile(r"^criteria-(\d{1,3})-(metric|comparison|threshold)$")
 BLANK_ROWS = 2
-SETTINGS_FIELDS = ("name", "description", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days")
+SETTINGS_FIELDS = ("name", "description", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days")
 LADDER_KEY = re.compile(r"^ladder-(\d{1,2})-(name|days|deciders)$")
 DECIDER_CHOICES = [("cam", "CAM"), ("ps_lead", "PS lead"), ("executive", "Executive"), ("program_admin", "Program admin")]
 

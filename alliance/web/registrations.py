@@ -184,7 +184,8 @@ def new_registration(request: Request, session: WebSession, actor: PortalActor, 
     chosen = query_choice(kind, KINDS)
     if chosen is None:
         return render(request, "registrations/choose_kind.html", _template_context())
-    values: dict[str, Any] = {"currency": "USD", "stage": DealStage.QUALIFYING.value, "product_lines": []}
+    currency = registration_service.registration_currency(session, actor)
+    values: dict[str, Any] = {"currency": currency, "stage": DealStage.QUALIFYING.value, "product_lines": []}
     return _form(request, session, actor, kind=chosen, registration=None, submission=Submission(values=values))
 
 

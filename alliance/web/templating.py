@@ -15,6 +15,7 @@ from starlette.responses import Response
 from alliance import __version__
 from alliance.identity.permissions import Permission, can, can_edit_partner
 from alliance.identity.scope import ROLE_LABELS
+from alliance.kit.money import format_money
 from alliance.partners.metrics import COMPARISONS, METRICS
 from alliance.partners.vocabulary import (
     DELIVERY_ROLE_LABELS,
@@ -39,15 +40,6 @@ def _label(value: Any) -> str:
         if value in table:
             return table[value]
     return str(value).replace("_", " ").capitalize() if value is not None else ""
-
-
-def _money(value: Decimal | int | float | None) -> str:
-    if value is None:
-        return "—"
-    amount = Decimal(value)
-    if amount >= 1_000_000:
-        return f"${amount / 1_000_000:,.1f}M"
-    return f"${amount:,.0f}"
 
 
 def _when(value: datetime | date | None) -> str:
@@ -98,11 +90,16 @@ def _number(value: Decimal | int | float | None) -> str:
     return f"{Decimal(text):,}" if "." not in text else f"{Decimal(text):,.2f}"
 
 
-def _criterion(criterion: Any) -> str:
-    """A tier criterion in words: 'Certified solution architects (any level) ≥ 2'."""
+def _money(value: Decimal | int | None, currency: str, compact: bool = False) -> str:
+    """`{{ amount | money(currency) }}`: every amount a page prints goes through kit.money."""
+    return format_money(value, currency, compact=compact)
+
+
+def _criterion(criterion: Any, currency: str) -> str:
+    """A tier criterion in words: 'Certified solution architects (any level) ≥ 2', 'Influenced revenue … ≥ €1M'."""
     metric = METRICS.get(criterion.metric)
     label = metric.label if metric else criterion.metric
-    threshold = _money(criterion.threshold) if metric and metric.unit == "currency" else _number(criterion.threshold)
+    threshold = _money(criterion.threshold, currency, compact=True) if metric and metric.unit == "currency" else _number(criterion.threshold)
     return f"{label} {COMPARISON_SYMBOLS.get(criterion.comparison, criterion.comparison)} {threshold}"
 
 

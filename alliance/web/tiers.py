@@ -113,8 +113,8 @@ def gap_row(gap: Gap) -> GapRow:
         words=gap.words.removesuffix(f" {NO_DATA_NOTE}"),
         met=gap.met,
         no_data=gap.no_data,
-        value=format_amount(gap.value, gap.unit),
-        threshold=format_amount(gap.threshold, gap.unit),
+        value=format_amount(gap.value, gap.unit, gap.currency),
+        threshold=format_amount(gap.threshold, gap.unit, gap.currency),
         comparison=gap.comparison,
         percent=max(0, percent),
     )

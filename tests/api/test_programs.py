@@ -77,6 +77,26 @@ class TestPrograms:
         assert response.json()["error"]["details"]
         assert client.get(url, headers=world.headers("admin")).json()["downgrade_grace_days"] == 90
 
+    def test_currency_is_iso_4217(self, client, world):
+        url = f"/api/v1/programs/{world.program_ids['msp']}"
+        assert client.get(url, headers=world.headers("admin")).json()["currency"] == "USD"
+        response = client.patch(url, headers=world.headers("admin"), json={"currency": "XYZ"})
+        assert response.status_code == 422, response.text
+        assert [d["field"] for d in response.json()["error"]["details"]] == ["currency"]
+        response = client.patch(url, headers=world.headers("admin"), json={"currency": "eur"})
+        assert response.status_code == 200 and response.json()["currency"] == "EUR"
+        events = client.get("/api/v1/audit/events?action=program.updated&sort=-seq", headers=world.headers("auditor")).json()["items"]
+        assert (events[0]["before"]["currency"], events[0]["after"]["currency"]) == ("USD", "EUR")
+
+    def test_currency_is_fixed_once_amounts_are_recorded(self, client, world):
+        world.registrations()  # partner A (si-regional) files a 120,000 USD deal
+        url = f"/api/v1/programs/{world.program_ids['si-regional']}"
+        response = client.patch(url, headers=world.headers("admin"), json={"currency": "EUR"})
+        assert response.status_code == 409, response.text
+        assert "never converted" in response.json()["error"]["message"]
+        assert response.json()["error"]["details"] == [{"field": "currency", "message": "amounts are recorded in USD"}]
+        assert client.get(url, headers=world.headers("admin")).json()["currency"] == "USD"
+
     def test_missing(self, client, world):
         assert client.get("/api/v1/programs/99999", headers=world.headers("admin")).status_code == 404
         assert client.get("/api/v1/tiers/99999", headers=world.headers("admin")).status_code == 404

@@ -29,11 +29,11 @@ class TestConsoleReport:
         page = soup(client.get(f"/console/reports/contribution?{Q2}"))
         rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.select("#contribution tbody tr")]
         assert rows == [
-            ["Blue Harbor", "USD", "120,000.00", "0.00", "0.00", "120,000.00", "1", "1"],
-            ["Northwind Consulting", "USD", "0.00", "125,000.00", "80,000.00", "205,000.00", "3", "3"],
+            ["Blue Harbor", "USD", "$120,000.00", "$0.00", "$0.00", "$120,000.00", "1", "1"],
+            ["Northwind Consulting", "USD", "$0.00", "$125,000.00", "$80,000.00", "$205,000.00", "3", "3"],
         ]
-        assert "325,000.00" in page.select_one("#totals").get_text()
-        assert "5,000.00" in page.select_one("#vendor-direct").get_text()
+        assert "$325,000.00" in page.select_one("#totals").get_text()
+        assert "$5,000.00" in page.select_one("#vendor-direct").get_text()
         assert page.select_one(f'a[href^="/console/reports/contribution/{world.a.id}?"]') is not None
         assert page.select_one("#csv-link")["href"] == f"/console/reports/contribution.csv?{Q2}"
 
@@ -89,7 +89,7 @@ class TestPortalContribution:
         login("a_user")
         page = soup(client.get(f"/portal/contribution?{Q2}"))
         (row,) = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.select("#contribution tbody tr")]
-        assert row[1:6] == ["USD", "0.00", "125,000.00", "80,000.00", "205,000.00"]
+        assert row[1:6] == ["USD", "$0.00", "$125,000.00", "$80,000.00", "$205,000.00"]
         assert page.select_one(f'#entries a[href="/portal/registrations/{ledger.influence_id}"]') is not None
         assert "Blue Harbor" not in page.get_text()
 

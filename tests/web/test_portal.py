@@ -141,4 +141,4 @@ class TestTier:
         assert [t.find(class_="tier").get_text(strip=True) for t in tiers] == ["Registered", "Silver", "Gold", "Platinum"]
         assert "is-current" in tiers[0]["class"] and "is-next" in tiers[1]["class"]
         assert "Certified solution architects (any level) ≥ 2" in tiers[1].get_text(" ", strip=True)
-        assert "Influenced revenue, trailing 12 months ≥ $1.0M" in tiers[2].get_text(" ", strip=True)
+        assert "Influenced revenue, trailing 12 months ≥ $1M" in tiers[2].get_text(" ", strip=True)

@@ -173,3 +173,19 @@ class TestProgramSettings:
         login("cam")
         url = f"/console/programs/{world.program_ids['si-regional']}/settings"
         assert client.get(url).status_code == 403
+
+    def test_currency_changes_until_amounts_are_recorded(self, client, login, world):
+        login("admin")
+        program_id = world.program_ids["si-regional"]
+        url = f"/console/programs/{program_id}/settings"
+        response = post(client, url, settings_form(client, program_id) | {"currency": "XYZ"}, token_from=url)
+        assert response.status_code == 422 and "XYZ is not an ISO 4217 currency code" in soup(response).get_text()
+        response = post(client, url, settings_form(client, program_id) | {"currency": "eur"}, token_from=url)
+        assert response.status_code == 303, response.text
+        page = soup(client.get(f"/console/programs/{program_id}"))
+        assert "Currency: EUR" in page.find(id="program-currency").get_text(" ", strip=True)
+        assert "€" in page.get_text()  # MDF allocations and revenue thresholds in the program's currency
+        world.registrations()  # partner A files a deal in EUR
+        response = post(client, url, settings_form(client, program_id) | {"currency": "USD"}, token_from=url)
+        assert response.status_code == 409, response.text
+        assert "amounts are recorded in EUR" in soup(response).get_text()

@@ -60,7 +60,7 @@ def project_form(**changes: Any) -> dict[str, Any]:
         "phases.2.starts_on": days(41),
         "phases.2.ends_on": days(200),
         "amount": "900000",
-        "currency": "GBP",
+        "currency": "usd",
         "delivery_starts_on": days(10),
         "delivery_ends_on": days(200),
         "intent": "submit",
@@ -119,6 +119,17 @@ def errors_of(response: Any) -> dict[str, str]:
 
 
 class TestRegister:
+    def test_currency_is_the_programs(self, client, login, catalog):
+        login("a_user")
+        page = soup(client.get("/portal/registrations/new?kind=deal"))
+        assert page.find("input", attrs={"name": "currency"})["value"] == "USD"
+        response = post(client, "/portal/registrations/new", deal_form(currency="EUR"), token_from="/portal/registrations")
+        assert response.status_code == 422
+        assert errors_of(response)["currency"] == "must be USD, the program currency"
+        registration_id = register(client, deal_form())
+        detail = soup(client.get(f"/portal/registrations/{registration_id}")).get_text(" ", strip=True)
+        assert "$250,000.00" in detail
+
     @pytest.mark.parametrize("form", [deal_form(), project_form(), influence_form()], ids=["deal", "project", "influence"])
     def test_partner_registers_each_kind_and_submits(self, client, login, catalog, form):
         login("a_user")

@@ -71,7 +71,7 @@ class TestPortalTierPage:
         gaps = panel.find_all("li", class_="gap")
         words = [g.find(class_="gap-words").get_text(strip=True) for g in gaps]
         assert IE_GAP in words
-        assert "influenced revenue, trailing 12 months: $0 of $1.0M (needs $1.0M more)" in words
+        assert "influenced revenue, trailing 12 months: $0 of $1M (needs $1M more)" in words
         met = [g for g in gaps if "is-met" in g["class"]]
         assert [g.find(class_="gap-label").get_text(strip=True) for g in met] == ["Certified solution architects at professional level or above"]
         assert met[0].find(class_="gap-mark").get_text(strip=True) == "✓"

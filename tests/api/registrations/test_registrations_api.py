@@ -86,6 +86,8 @@ class TestCreate:
             ({"amount": "1e30"}, "amount"),
             ({"amount": "1.234"}, "amount"),
             ({"currency": "EURO"}, "currency"),
+            ({"currency": "XYZ"}, "currency"),
+            ({"currency": "EUR"}, "currency"),  # a real currency, but not the program's (USD)
             ({"expected_close_on": YESTERDAY}, "expected_close_on"),
             ({"expected_close_on": "someday"}, "expected_close_on"),
             ({"stage": "dreaming"}, "stage"),
@@ -195,6 +197,19 @@ class TestVendorFlow:
             "extension_approved",
             "mark_won",
         ]
+
+    def test_booked_amount_in_another_currency_is_refused(self, client, catalog):
+        registration_id = catalog.registrations()["a"]
+        action(client, catalog, "cam", registration_id, "start_review")
+        action(client, catalog, "cam", registration_id, "approve", "Qualified")
+        url = f"/api/v1/registrations/{registration_id}/won"
+        body = {"booked_amount": "1000", "closed_on": date.today().isoformat()}
+        for currency, status in (("XYZ", 422), ("EUR", 422), ("usd", 200)):
+            response = client.post(url, headers=catalog.headers("admin"), json={**body, "currency": currency})
+            assert response.status_code == status, response.text
+            if status == 422:
+                assert [d["field"] for d in response.json()["error"]["details"]] == ["currency"]
+        assert response.json()["currency"] == "USD"
 
     def test_won_input_and_permissions(self, client, catalog):
         registration_id = catalog.registrations()["a"]

@@ -75,6 +75,17 @@ class TestReport:
         assert amounts(report, world.a.id)["EUR"][1] == Decimal("1000.00")
         assert [t.currency for t in report.totals] == ["EUR", "USD"]
 
+    def test_eur_and_jpy_of_one_partner_are_reported_apart(self, db, world, ledger):
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            for currency in ("EUR", "JPY"):
+                deal = add_registration(session, partner_id=world.b.id, kind=RegistrationKind.DEAL, customer_id=ledger.customer_id, currency=currency)
+                win(session, admin_of(world), deal, "100000")
+        with db.session_scope(scope_for(admin_of(world))) as session:
+            report = attribution_service.contribution_report(session, admin_of(world), **Q2)
+        direct = {currency: cell[0] for currency, cell in amounts(report, world.b.id).items()}
+        assert direct == {"EUR": Decimal("100000.00"), "JPY": Decimal("100000.00"), "USD": Decimal("120000.00")}
+        assert {t.currency: t.direct for t in report.totals} == direct  # no total adds them up
+
     def test_period_selects_by_close_date(self, db, world, ledger):
         with db.session_scope(scope_for(admin_of(world))) as session:
             report = attribution_service.contribution_report(session, admin_of(world), period_start=date(2025, 7, 1), period_end=date(2025, 9, 30))

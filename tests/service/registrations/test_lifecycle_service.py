@@ -25,7 +25,7 @@ PROJECT = {
     "customer": {"name": "Globex Corporation", "website": "globex.example", "country": "de"},
     "product_lines": ["data-platform", "integration-hub"],
     "amount": "2500000",
-    "currency": "eur",
+    "currency": "usd",
     "project_name": "Phoenix",
     "scope_description": "Data platform and integration",
     "phases": [{"name": "Design", "starts_on": "2030-01-01", "ends_on": "2030-03-31"}],
@@ -61,7 +61,7 @@ class TestCreate:
             deal = registration_service.get_registration(session, actors["a_user"], registration_id=deal_id)
             assert (deal.status, deal.partner_id, deal.transacting_partner_id, deal.details["stage"]) == ("draft", world.a.id, world.a.id, "qualifying")
             project = registration_service.get_registration(session, actors["a_user"], registration_id=project_id)
-            assert (project.currency, project.expected_close_on, project.amount) == ("EUR", date(2031, 6, 30), Decimal("2500000"))
+            assert (project.currency, project.expected_close_on, project.amount) == ("USD", date(2031, 6, 30), Decimal("2500000"))
             assert project.details["phases"] == [{"name": "Design", "starts_on": "2030-01-01", "ends_on": "2030-03-31"}]
             assert project.product_lines == ["data-platform", "integration-hub"] and project.customer_country == "DE"
             influence = registration_service.get_registration(session, actors["a_user"], registration_id=influence_id)

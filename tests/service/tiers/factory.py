@@ -114,7 +114,7 @@ class TierData:
             session.flush()
             return registration.id
 
-    def credit(self, partner_id: int, credit_type: str, amount: str, *, effective_on: date) -> None:
+    def credit(self, partner_id: int, credit_type: str, amount: str, *, effective_on: date, currency: str = "USD") -> None:
         registration_id = self.registration(partner_id, closed_on=effective_on)
         with self._session() as session:
             session.add(
@@ -124,7 +124,7 @@ class TierData:
                     closing_registration_id=registration_id,
                     credit_type=credit_type,
                     amount=Decimal(amount),
-                    currency="USD",
+                    currency=currency,
                     share_percent=Decimal(100),
                     effective_on=effective_on,
                     recorded_at=datetime(2026, 1, 1, tzinfo=UTC),

@@ -124,7 +124,7 @@ class TestEvaluatePartner:
         assert found.evaluation.next_tier.key == "gold"
         assert "needs 2 more certified solution architects at professional level or above: has 2 of 4" in found.evaluation.summary
         assert "needs 7 more certified implementation engineers at professional level or above: has 1 of 8" in found.evaluation.summary
-        assert "influenced revenue, trailing 12 months: $0 of $1.0M (needs $1.0M more)" in found.evaluation.summary
+        assert "influenced revenue, trailing 12 months: $0 of $1M (needs $1M more)" in found.evaluation.summary
         assert found.forecast.sentences == []  # four engineers: one recertifying still leaves three
 
     def test_forecast_names_the_recertification(self, db, world, data):

@@ -34,6 +34,7 @@ def test_minimal_program():
         (_program(extra="    colour: blue\n"), 5, "programs[0].colour"),
         (_program(tiers=TIER.format(key="a", name="A").replace("90", "-3")), 8, "programs[0].tiers[0].benefits.deal_protection_days"),
         (_program(extra="    downgrade_grace_days: 400\n"), 5, "programs[0].downgrade_grace_days"),
+        (_program(extra="    currency: XYZ\n"), 5, "programs[0].currency"),
         (
             _program(extra="    dispute_ladder:\n      - {name: Team, days: 3, deciders: [cam]}\n      - {name: VP, days: 3, deciders: [auditor]}\n"),
             7,
@@ -57,6 +58,13 @@ def test_settings_default_and_load():
     assert program.downgrade_grace_days == 30 and [(lv.name, lv.days, lv.deciders) for lv in program.dispute_ladder] == [
         ("Account team", 4, ["cam", "ps_lead"])
     ]
+
+
+def test_currency_defaults_to_usd_and_is_checked():
+    assert parse_programs(_program()).programs[0].currency == "USD"
+    assert parse_programs(_program(extra="    currency: eur\n")).programs[0].currency == "EUR"
+    with pytest.raises(ProgramFileError, match="XYZ is not an ISO 4217 currency code"):
+        parse_programs(_program(extra="    currency: XYZ\n"))
 
 
 def test_duplicate_program_keys():

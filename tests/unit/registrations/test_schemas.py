@@ -40,7 +40,8 @@ def errors(body: dict) -> set[tuple[str, ...]]:  # type: ignore[type-arg]
 
 def test_deal_defaults_and_columns():
     deal = REGISTRATION_CREATE.validate_python(DEAL)
-    assert (deal.currency, deal.stage, deal.product_lines, deal.submit) == ("USD", "qualifying", ["analytics", "ml-studio"], False)
+    # No currency given: the service fills in the partner's program currency.
+    assert (deal.currency, deal.stage, deal.product_lines, deal.submit) == (None, "qualifying", ["analytics", "ml-studio"], False)
     assert close_date_of(deal).isoformat() == FUTURE
     assert details_of(deal) == {"expected_close_on": FUTURE, "stage": "qualifying"}
 
@@ -63,6 +64,7 @@ def test_influence_amount_is_optional():
         ({**DEAL, "amount": None}, ("amount",)),
         ({**DEAL, "expected_close_on": "2000-01-01"}, ("expected_close_on",)),
         ({**DEAL, "currency": "US"}, ("currency",)),
+        ({**DEAL, "currency": "XYZ"}, ("currency",)),
         ({**DEAL, "product_lines": ["x"] * 0}, ("product_lines",)),
         ({**DEAL, "product_lines": [f"line-{i}" for i in range(21)]}, ("product_lines",)),
         ({**DEAL, "customer": {"website": "acme.com"}}, ("customer",)),

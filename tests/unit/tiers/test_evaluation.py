@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -79,12 +80,12 @@ class TestQualifyingTier:
 class TestEvaluate:
     def test_entry_partner_sees_gaps_to_silver(self):
         evaluation = evaluate(LADDER, {IE_PRO: 3, "influenced_revenue_12m": Decimal(1200000)})
-        assert evaluation.qualifying_tier == REGISTERED
+        assert evaluation.qualifying_tier.key == "registered"
         assert evaluation.next_tier == SILVER
         assert [g.met for g in evaluation.gaps] == [False, False]
         assert evaluation.summary == [
             "needs 2 more certified implementation engineers at professional level or above: has 3 of 5",
-            "influenced revenue, trailing 12 months: $1.2M of $2.0M (needs $800K more)",
+            "influenced revenue, trailing 12 months: $1.2M of $2M (needs $800K more)",
         ]
 
     def test_gap_numbers(self):
@@ -163,7 +164,7 @@ class TestFormatAmount:
         ("amount", "unit", "text"),
         [
             ("1200000", "currency", "$1.2M"),
-            ("2000000", "currency", "$2.0M"),
+            ("2000000", "currency", "$2M"),
             ("850000", "currency", "$850K"),
             ("1500", "currency", "$1.5K"),
             ("500", "currency", "$500"),
@@ -175,3 +176,28 @@ class TestFormatAmount:
     )
     def test_formats(self, amount, unit, text):
         assert format_amount(Decimal(amount), unit) == text
+
+    @pytest.mark.parametrize(("currency", "text"), [("EUR", "€1.2M"), ("JPY", "¥1.2M"), ("GBP", "£1.2M"), ("CHF", "CHF1.2M")])
+    def test_in_the_programs_currency(self, currency, text):
+        assert format_amount(Decimal(1_200_000), "currency", currency).replace("\xa0", " ") == text
+
+    def test_counts_ignore_the_currency(self):
+        assert format_amount(Decimal(3), "people", "JPY") == "3"
+
+
+class TestCurrency:
+    def test_words_use_the_ladders_currency(self):
+        ladder = [replace(t, currency="EUR") for t in LADDER]
+        gap = evaluate(ladder, {IE_PRO: 5, "influenced_revenue_12m": Decimal(1_200_000)}).gaps[1]
+        assert gap.currency == "EUR"
+        assert gap.words == "influenced revenue, trailing 12 months: €1.2M of €2M (needs €800K more)"
+
+    def test_amounts_in_other_currencies_are_named_never_added(self):
+        ladder = [replace(t, currency="EUR") for t in LADDER]
+        values = {IE_PRO: 5, "influenced_revenue_12m": Decimal(1_200_000)}
+        uncounted = {"influenced_revenue_12m": {"JPY": Decimal(100_000_000), "USD": Decimal(900_000)}}
+        evaluation = evaluate(ladder, values, uncounted=uncounted)
+        gap = evaluation.gaps[1]
+        assert (gap.value, gap.met) == (Decimal(1_200_000), False)
+        assert gap.words.endswith("(needs €800K more); not counted, in other currencies: ¥100M, $900K")
+        assert evaluation.qualifying_tier.key == "registered"

@@ -16,7 +16,7 @@ from alliance.cosell.engagement_schemas import (
     ConsentFilters,
     ConsentRevocation,
 )
-from alliance.identity.scope import Actor, Role
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners.vocabulary import RegistrationKind
@@ -104,7 +104,8 @@ def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest
         "accounts": accounts,
         "account_options": [(str(k), v) for k, v in accounts.items()],
         "activity_options": ACTIVITY_OPTIONS,
-        "is_admin": actor.role == Role.PARTNER_ADMIN,
+        "actions": engagement_service.consent_actions(actor),
+        "consent_actions": {c.id: engagement_service.consent_actions(actor, c) for c in consents.items},
         "values": give_form.values,
         "errors": give_form.errors,
         "forms": forms,

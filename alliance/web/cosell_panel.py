@@ -86,6 +86,6 @@ def registration_panel(session: Session, actor: Actor, *, registration_id: int, 
     return RegistrationPanel(
         requests=found,
         sla=sla_of(found, session),
-        can_request=actor.is_partner and status in request_service.REQUESTABLE,
+        can_request=request_service.may_file(actor, registration_status=status),
         plan_id=plan.id if plan else None,
     )

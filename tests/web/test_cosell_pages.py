@@ -114,7 +114,7 @@ class TestConsole:
         assert page.find(id="actions") is None
         response = post(client, f"{detail_url(cosell, 'a')}/actions", {"action": "accept"}, token_from="/console/cosell")
         assert response.status_code == 403
-        assert "cannot act on co-sell requests" in soup(response).select_one(".flash-error").get_text()
+        assert "cannot accept, start, decline, complete and assign co-sell requests" in soup(response).select_one(".flash-error").get_text()
 
     def test_ps_lead_accepts_assigns_and_completes(self, client, login, cosell):
         login("ps_lead")

@@ -188,6 +188,24 @@ class TestPlans:
             == 404
         )
 
+    def test_an_open_dispute_is_listed_and_holds_signing_back(self, client, login, cosell):
+        """Defect 5: the plan page names the open dispute on its activity, offers no signing, and a
+        forged sign post is refused with the dispute named."""
+        plan, url = cosell["a"]["plan_id"], f"/portal/cosell/plans/{cosell['a']['plan_id']}"
+        login("a_admin")
+        assert soup(client.get(url)).select_one("#signoff form") is not None
+        opened = post(client, f"{url}/disputes", {"activity_id": str(cosell["a"]["activity_id"]), "subject": "Who leads implementation"}, token_from=url)
+        assert opened.status_code == 303
+        for who, page_url in (("a_admin", url), ("ps_lead", f"/console/cosell/plans/{plan}")):
+            login(who)
+            page = soup(client.get(page_url))
+            listed = page.select("#open-disputes li")
+            assert len(listed) == 1 and "Implementation" in listed[0].get_text() and "Who leads implementation" in listed[0].get_text()
+            assert "In dispute" in page.select("#plan-rows tbody tr")[0].get_text()
+            assert page.select_one("#signoff form") is None and page.find(id="sign-held") is not None
+            refused = post(client, f"{page_url}/sign", {"version_id": cosell["a"]["version_id"]}, token_from=page_url)
+            assert refused.status_code == 409 and "on Implementation is open" in soup(refused).select_one(".flash-error").get_text()
+
 
 class TestEngagements:
     def staff_form(self, world, customer_id: int, **changes: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]

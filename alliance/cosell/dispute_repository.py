@@ -70,7 +70,7 @@ class DisputeRepository(Repository[ScopeDispute]):
         )
         return self.session.execute(statement).first()
 
-    def open_on_plan(self, plan_id: int) -> list[Row[Any]]:
+    def open_on_plan(self, plan_id: int) -> list[tuple[ScopeDispute, str, str | None]]:
         """(dispute, activity, label) of every open dispute on one of the plan's activity rows, oldest first."""
         statement = (
             select(ScopeDispute, PlanActivity.activity, PlanActivity.label)
@@ -78,7 +78,7 @@ class DisputeRepository(Repository[ScopeDispute]):
             .where(ScopeDispute.plan_id == plan_id, ScopeDispute.status == DisputeStatus.OPEN)
             .order_by(ScopeDispute.opened_at, ScopeDispute.id)
         )
-        return list(self.session.execute(statement))
+        return [(row[0], row[1], row[2]) for row in self.session.execute(statement)]
 
     def counts(self, *, now: datetime, partner_id: int | None = None) -> list[Row[Any]]:
         """(status, level, count, overdue count) groups."""

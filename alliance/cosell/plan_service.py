@@ -126,6 +126,11 @@ def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: Pa
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
+def may_start_plan(actor: Actor, *, kind: str, status: str) -> bool:
+    """Whether the actor may propose the first plan of a registration of this kind in this (effective) status."""
+    return plans.side_of(actor) is not None and kind == RegistrationKind.PROJECT and status in PLANNABLE
+
+
 def view_plan(session: Session, actor: Actor, *, plan_id: int) -> PlanView:
     plan = get_plan(session, actor, plan_id=plan_id)
     disputes = open_disputes(session, plan_id=plan.id)

@@ -19,7 +19,6 @@ from alliance.cosell.engagement_schemas import (
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
-from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.repository import RegistrationFilters
@@ -38,7 +37,6 @@ from alliance.web.templating import render
 router = APIRouter()
 PORTAL = "/portal/consents"
 PORTAL_ONLY = [Depends(portal_actor)]
-PROTECTING_KINDS = (RegistrationKind.PROJECT, RegistrationKind.INFLUENCE)
 
 
 @router.get(PORTAL, dependencies=PORTAL_ONLY)
@@ -88,7 +86,11 @@ def _accounts(session: Session, actor: Actor) -> dict[int, str]:
         sort="-created",
         page=PageRequest(limit=MAX_LIMIT),
     ).items
-    return {v.registration.customer_id: v.registration.customer_name for v in found if v.registration.kind in PROTECTING_KINDS and v.registration.customer_id}
+    return {
+        v.registration.customer_id: v.registration.customer_name
+        for v in found
+        if v.registration.kind in engagement_service.PROTECTING_KINDS and v.registration.customer_id
+    }
 
 
 def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest, forms: dict[str, Submission[Any]] | None = None) -> Response:

@@ -159,7 +159,9 @@ def _sign(request: Request, session: Session, actor: Actor, *, plan_id: int, for
 
     submission = submit(session, SignRequest, {}, sign, shown={})
     if submission.ok:
-        flash(request, f"Version {submission.result.number} signed.")
+        signed = submission.result
+        assert signed is not None
+        flash(request, f"Version {signed.number} signed.")
         return RedirectResponse(f"{base}/{plan_id}", status_code=303)
     return _page(request, session, actor, plan_id=plan_id, base=base, forms={"sign": submission})
 

@@ -14,10 +14,9 @@ from alliance.cosell import report_service, request_service, routing_service
 from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
 from alliance.cosell.request_repository import RequestFilters
 from alliance.cosell.request_schemas import (
-    Action,
     AssignmentRequest,
     CosellReportRead,
-    RequestAction,
+    RequestActionBody,
     ResourceRequestCreate,
     ResourceRequestRead,
 )
@@ -32,7 +31,7 @@ from alliance.cosell.routing_schemas import (
     TeamRead,
     TeamUpdate,
 )
-from alliance.cosell.vocabulary import RequestStatus
+from alliance.cosell.vocabulary import RequestAction, RequestStatus
 from alliance.http import downloads
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit.pagination import Page
@@ -147,13 +146,14 @@ def get_request(request_id: IdPath, session: DbSession, actor: CurrentActor) -> 
 @router.post("/resource-requests/{request_id}/actions/{action}", response_model=ResourceRequestRead)
 def act(
     request_id: IdPath,
-    action: Action,
+    action: RequestAction,
     session: DbSession,
     actor: CurrentActor,
-    data: Annotated[RequestAction | None, Body()] = None,
+    data: Annotated[RequestActionBody | None, Body()] = None,
 ) -> ResourceRequestRead:
-    """accept, start, decline (`reason` required) or complete (`outcome_rating` 1–5 required, `notes`)."""
-    data = data or RequestAction()
+    """accept, start, decline (`reason` required) or complete (`outcome_rating` 1–5 required, `notes`);
+    assign has its own route. The request's `actions` say which apply now."""
+    data = data or RequestActionBody()
     found = request_service.act(
         session,
         actor,

@@ -47,9 +47,9 @@ Level = Annotated[int | None, Query(ge=0, le=20)]
 
 
 @router.post("/customers/{customer_id}/consents", response_model=ConsentRead, status_code=201)
-def give_consent(customer_id: IdPath, data: ConsentCreate, session: DbSession, actor: CurrentActor) -> EngagementConsent:
+def give_consent(customer_id: IdPath, data: ConsentCreate, session: DbSession, actor: CurrentActor) -> ConsentRead:
     """The protecting SI's partner admin lets vendor PS work an activity (or all) on its account until a date."""
-    return engagement_service.give_consent(session, actor, customer_id=customer_id, data=data)
+    return _consent(actor, engagement_service.give_consent(session, actor, customer_id=customer_id, data=data))
 
 
 @router.get("/consents", response_model=PageRead[ConsentRead])
@@ -58,12 +58,17 @@ def list_consents(
 ) -> dict[str, object]:
     """Consents visible to the caller (partners: their own); `active=true`: neither revoked nor expired."""
     filters = ConsentFilters(customer_id=customer_id, partner_id=partner_id, active_on=clock.today() if active else None)
-    return engagement_service.list_consents(session, actor, filters=filters, page=page).as_response()
+    found = engagement_service.list_consents(session, actor, filters=filters, page=page)
+    return {**found.as_response(), "items": [_consent(actor, c) for c in found.items]}
 
 
 @router.post("/consents/{consent_id}/revocation", response_model=ConsentRead)
-def revoke_consent(consent_id: IdPath, data: ConsentRevocation, session: DbSession, actor: CurrentActor) -> EngagementConsent:
-    return engagement_service.revoke_consent(session, actor, consent_id=consent_id, reason=data.reason)
+def revoke_consent(consent_id: IdPath, data: ConsentRevocation, session: DbSession, actor: CurrentActor) -> ConsentRead:
+    return _consent(actor, engagement_service.revoke_consent(session, actor, consent_id=consent_id, reason=data.reason))
+
+
+def _consent(actor: CurrentActor, consent: EngagementConsent) -> ConsentRead:
+    return ConsentRead.model_validate(consent).model_copy(update={"actions": engagement_service.consent_actions(actor, consent)})
 
 
 # --- engagements, violations, protection ---------------------------------------------------------
@@ -75,11 +80,11 @@ def revoke_consent(consent_id: IdPath, data: ConsentRevocation, session: DbSessi
     status_code=201,
     responses={409: {"description": "Blocked by the rules of engagement: details name the rule (activity) and the way forward"}},
 )
-def create_engagement(data: PsEngagementCreate, session: DbSession, actor: CurrentActor) -> PsEngagement:
+def create_engagement(data: PsEngagementCreate, session: DbSession, actor: CurrentActor) -> PsEngagementRead:
     """Staff vendor PS on an account for an activity (PS leads, program admins). On an SI-protected
     account this needs the agreed plan or the SI's consent; program admins may override with
     `override_reason`, which is reported as a violation on the SI's record."""
-    return engagement_service.create_engagement(session, actor, data=data)
+    return _engagement(actor, engagement_service.create_engagement(session, actor, data=data))
 
 
 @router.get("/ps-engagements", response_model=PageRead[PsEngagementRead])
@@ -94,13 +99,18 @@ def list_engagements(
     """Engagements, filtered by customer, protecting partner or outcome (partners: those on
     accounts they protected when staffed)."""
     filters = EngagementFilters(customer_id=customer_id, partner_id=partner_id, outcome=outcome)
-    return engagement_service.list_engagements(session, actor, filters=filters, page=page).as_response()
+    found = engagement_service.list_engagements(session, actor, filters=filters, page=page)
+    return {**found.as_response(), "items": [_engagement(actor, e) for e in found.items]}
 
 
 @router.get("/ps-engagements/{engagement_id}", response_model=PsEngagementRead)
-def get_engagement(engagement_id: IdPath, session: DbSession, actor: CurrentActor) -> PsEngagement:
+def get_engagement(engagement_id: IdPath, session: DbSession, actor: CurrentActor) -> PsEngagementRead:
     """One engagement (partners: only one on an account they protected when it was staffed)."""
-    return engagement_service.get_engagement(session, actor, engagement_id=engagement_id)
+    return _engagement(actor, engagement_service.get_engagement(session, actor, engagement_id=engagement_id))
+
+
+def _engagement(actor: CurrentActor, engagement: PsEngagement) -> PsEngagementRead:
+    return PsEngagementRead.model_validate(engagement).model_copy(update={"actions": engagement_service.engagement_actions(actor, engagement)})
 
 
 @router.get("/roe-violations", response_model=PageRead[RoeViolationRead])

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.cosell import plan_service
-from alliance.cosell.models import CodeliveryPlan, PlanVersion
+from alliance.cosell.models import PlanVersion
 from alliance.cosell.plan_repository import PlanFilters
 from alliance.cosell.plan_schemas import (
     CodeliveryPlanRead,
@@ -45,8 +45,9 @@ def list_plans(
 
 
 @router.get("/codelivery-plans/{plan_id}", response_model=CodeliveryPlanRead)
-def get_plan(plan_id: IdPath, session: DbSession, actor: CurrentActor) -> CodeliveryPlan:
-    return plan_service.get_plan(session, actor, plan_id=plan_id)
+def get_plan(plan_id: IdPath, session: DbSession, actor: CurrentActor) -> CodeliveryPlanRead:
+    """The plan with its versions, the open disputes on its activities and what you may do to it."""
+    return CodeliveryPlanRead.of(plan_service.view_plan(session, actor, plan_id=plan_id))
 
 
 @router.get("/codelivery-plans/{plan_id}/compare", response_model=PlanComparisonRead)
@@ -62,7 +63,12 @@ def compare_versions(
     return plan_service.compare_versions(session, actor, plan_id=plan_id, from_number=from_number, to_number=to_number)
 
 
-@router.post("/plan-versions/{version_id}/sign-off", response_model=PlanVersionRead)
+@router.post(
+    "/plan-versions/{version_id}/sign-off",
+    response_model=PlanVersionRead,
+    responses={409: {"description": "Superseded, or an open dispute on one of its activities: details name the dispute and the way forward"}},
+)
 def sign_off(version_id: IdPath, session: DbSession, actor: CurrentActor) -> PlanVersion:
-    """Sign a version for your side; agreed once both sides signed. Signing twice changes nothing."""
+    """Sign a version for your side; agreed once both sides signed. Signing twice changes nothing;
+    while a dispute on one of its activities is open, the version is not signed (409)."""
     return plan_service.sign_version(session, actor, version_id=version_id)

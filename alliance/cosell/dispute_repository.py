@@ -73,6 +73,16 @@ class DisputeRepository(Repository[ScopeDispute]):
         )
         return self.session.execute(statement).first()
 
+    def open_on_plan(self, plan_id: int) -> list[tuple[ScopeDispute, str, str | None]]:
+        """(dispute, activity, label) of every open dispute on one of the plan's activity rows, oldest first."""
+        statement = (
+            select(ScopeDispute, PlanActivity.activity, PlanActivity.label)
+            .join(PlanActivity, PlanActivity.id == ScopeDispute.activity_id)
+            .where(ScopeDispute.plan_id == plan_id, ScopeDispute.status == DisputeStatus.OPEN)
+            .order_by(ScopeDispute.opened_at, ScopeDispute.id)
+        )
+        return [(row[0], row[1], row[2]) for row in self.session.execute(statement)]
+
     def counts(self, *, now: datetime, partner_id: int | None = None) -> list[tuple[DisputeStatus, int, int, int | None]]:
         """(status, level, count, overdue count) groups."""
         overdue = func.sum(case((overdue_at(now), 1), else_=0))

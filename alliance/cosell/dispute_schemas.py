@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, model_validator
 
 from alliance.cosell.models import ScopeDispute
-from alliance.cosell.vocabulary import DisputeStatus, Lead, Side
+from alliance.cosell.vocabulary import DisputeAction, DisputeStatus, Lead, Side
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=5000)]
@@ -67,6 +67,7 @@ class DisputeRead(ReadSchema):
     decision_split: str | None
     rationale: str | None
     resulting_version_id: int | None
+    actions: list[DisputeAction] = Field(default_factory=list, description="What the caller may do to the dispute now")
 
     @classmethod
     def of(cls, view: DisputeView) -> DisputeRead:
@@ -74,6 +75,7 @@ class DisputeRead(ReadSchema):
         read.level_name = view.level_name
         read.overdue = view.overdue
         read.deciders = sorted(view.deciders)
+        read.actions = view.actions
         return read
 
 
@@ -87,6 +89,7 @@ class DisputeView:
     overdue: bool
     deciders: frozenset[str]  # role values that decide at the dispute's level (program data)
     deciders_text: str  # the same in words: "a CAM, PS lead or program admin"
+    actions: list[DisputeAction] = field(default_factory=list)  # what the reading actor may do to it now
 
 
 @dataclass(frozen=True)

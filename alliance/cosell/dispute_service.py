@@ -2,12 +2,11 @@
 the program's escalation ladder at each level's deadline (manually or by `alliance sweep`), and
 decided with a rationale; a plan-activity decision becomes a new plan version.
 
-Who may do what: the partner admin of the plan's (or protected account's) partner, and vendor
-CAMs, PS leads and program admins open disputes; vendor CAMs, PS leads and program admins
-escalate. Who decides is the program's data: each ladder level names its deciding roles (by
-default a CAM, PS lead or program admin at the first level, a program admin for the channel
-director, an executive or program admin for the VP channel). Partners read their own disputes;
-vendor users read all.
+Who may open, escalate and decide at all is in the permission table (DISPUTES_OPEN, _ESCALATE,
+_DECIDE); a partner opens for the partner side, vendor staff for the vendor. Who decides at a given
+level is the program's data: each ladder level names its deciding roles (by default a CAM, PS lead
+or program admin at the first level, a program admin for the channel director, an executive or
+program admin for the VP channel). Partners read their own disputes; vendor users read all.
 """
 
 from __future__ import annotations
@@ -32,15 +31,14 @@ from alliance.cosell.dispute_schemas import (
 )
 from alliance.cosell.engagement_repository import EngagementRepository
 from alliance.cosell.models import ScopeDispute
-from alliance.cosell.vocabulary import DisputeStatus, Side
+from alliance.cosell.vocabulary import DisputeAction, DisputeStatus, Side
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from alliance.identity.permissions import Permission, require
-from alliance.identity.scope import Actor, Role
+from alliance.identity.permissions import Permission, can, require
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.registrations.protection import business_days_between
 
-VENDOR_ROLES = frozenset({Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN})
 AUDITED_IDS = 1000  # the sweep's audit event names this many ids; the count is always exact
 DISPUTE_FIELDS = ("status", "level", "level_deadline_at", "resolved_at", "decision_lead", "decision_split", "rationale", "resulting_version_id")
 
@@ -58,7 +56,8 @@ def open_dispute(session: Session, actor: Actor, *, data: DisputeCreate) -> Scop
         if found is None:
             raise NotFound(f"Activity {data.activity_id} of plan {data.plan_id} not found.")
         partner_id = found.partner_id
-    side = _side_of(actor)
+    require(actor, Permission.DISPUTES_OPEN)
+    side = Side.PARTNER if actor.is_partner else Side.VENDOR
     ladder = _ladders(session, [partner_id])[partner_id]
     now = clock.now()
     dispute = DisputeRepository(session).add(
@@ -97,8 +96,7 @@ def open_dispute(session: Session, actor: Actor, *, data: DisputeCreate) -> Scop
 
 def escalate_dispute(session: Session, actor: Actor, *, dispute_id: int, reason: str) -> ScopeDispute:
     """A vendor user takes an open dispute one level up before its deadline."""
-    if actor.role not in VENDOR_ROLES:
-        raise PermissionDenied(f"Your role ({actor.role.label}) cannot escalate disputes; CAMs, PS leads and program admins can.")
+    require(actor, Permission.DISPUTES_ESCALATE)
     dispute = _locked_open(session, dispute_id)
     ladder = _ladders(session, [dispute.partner_id])[dispute.partner_id]
     if escalation.next_level(ladder, dispute.level) is None:
@@ -126,8 +124,7 @@ def sweep_disputes(session: Session, actor: Actor, *, now: datetime | None = Non
     """Escalate every open dispute past its level's deadline by one level (a new level's clock
     starts at the sweep), or flag it overdue once at the top; one audit event for the sweep.
     Idempotent at a given moment: a second run finds nothing left to change."""
-    if actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only program admins (or the operator's CLI) run sweeps.")
+    require(actor, Permission.COSELL_SWEEP)
     now = now or clock.now()
     repository = DisputeRepository(session)
     due = repository.due(now)
@@ -158,8 +155,7 @@ def sweep_disputes(session: Session, actor: Actor, *, now: datetime | None = Non
 def decide_dispute(session: Session, actor: Actor, *, dispute_id: int, data: DisputeDecision) -> ScopeDispute:
     """Record who leads (and any split) with the rationale; a plan-activity dispute's decision
     becomes a new version of the plan."""
-    if actor.is_partner:
-        raise PermissionDenied("Disputes are decided by the vendor's escalation ladder.")
+    require(actor, Permission.DISPUTES_DECIDE)
     dispute = _locked_open(session, dispute_id)
     ladder = _ladders(session, [dispute.partner_id])[dispute.partner_id]
     allowed = escalation.deciders_at(ladder, dispute.level)
@@ -205,7 +201,7 @@ def decide_dispute(session: Session, actor: Actor, *, dispute_id: int, data: Dis
 
 
 def get_dispute(session: Session, actor: Actor, *, dispute_id: int) -> ScopeDispute:
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     dispute = DisputeRepository(session).get(dispute_id)
     if dispute is None:
         raise NotFound(f"Dispute {dispute_id} not found.")
@@ -213,17 +209,17 @@ def get_dispute(session: Session, actor: Actor, *, dispute_id: int) -> ScopeDisp
 
 
 def view_dispute(session: Session, actor: Actor, *, dispute_id: int) -> DisputeView:
-    return present(session, [get_dispute(session, actor, dispute_id=dispute_id)])[0]
+    return present(session, actor, [get_dispute(session, actor, dispute_id=dispute_id)])[0]
 
 
 def list_disputes(session: Session, actor: Actor, *, filters: DisputeFilters, page: PageRequest) -> Page[DisputeView]:
     """Partners: their own disputes (the scope); vendor users: every partner's."""
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     found = paginate(session, DisputeRepository(session).filtered(filters, now=clock.now()), page)
-    return Page(items=present(session, found.items), total=found.total, limit=found.limit, offset=found.offset)
+    return Page(items=present(session, actor, found.items), total=found.total, limit=found.limit, offset=found.offset)
 
 
-def present(session: Session, disputes: list[ScopeDispute] | Any) -> list[DisputeView]:
+def present(session: Session, actor: Actor, disputes: list[ScopeDispute] | Any) -> list[DisputeView]:
     now = clock.now()
     ladders = _ladders(session, {d.partner_id for d in disputes})
     return [
@@ -233,16 +229,29 @@ def present(session: Session, disputes: list[ScopeDispute] | Any) -> list[Disput
             overdue=d.status == DisputeStatus.OPEN and escalation.is_due(d.level_deadline_at, now),
             deciders=escalation.deciders_at(ladders[d.partner_id], d.level),
             deciders_text=escalation.deciders_in_words(escalation.deciders_at(ladders[d.partner_id], d.level)),
+            actions=dispute_actions(actor, d, ladders[d.partner_id]),
         )
         for d in disputes
     ]
 
 
+def dispute_actions(actor: Actor, dispute: ScopeDispute, ladder: tuple[escalation.Level, ...]) -> list[DisputeAction]:
+    """Escalate below the ladder's top; decide where the ladder names the actor's role a decider at
+    the dispute's level. Nothing once decided."""
+    if dispute.status != DisputeStatus.OPEN:
+        return []
+    found = []
+    if can(actor, Permission.DISPUTES_ESCALATE) and escalation.next_level(ladder, dispute.level) is not None:
+        found.append(DisputeAction.ESCALATE)
+    if can(actor, Permission.DISPUTES_DECIDE) and actor.role.value in escalation.deciders_at(ladder, dispute.level):
+        found.append(DisputeAction.DECIDE)
+    return found
+
+
 def dispute_report(session: Session, actor: Actor, *, partner_id: int | None = None) -> DisputeReport:
     """Counts, open disputes by level, and the median time from opening to decision in business
     days (vendor users; partners read their own disputes in the list)."""
-    if actor.is_partner:
-        raise PermissionDenied("The dispute report is the vendor's.")
+    require(actor, Permission.COSELL_OVERSIGHT)
     repository = DisputeRepository(session)
     total = open_ = resolved = overdue = 0
     by_level: dict[int, int] = {}
@@ -266,14 +275,6 @@ def dispute_report(session: Session, actor: Actor, *, partner_id: int | None = N
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _side_of(actor: Actor) -> Side:
-    if actor.role == Role.PARTNER_ADMIN and actor.partner_id is not None:
-        return Side.PARTNER
-    if actor.role in VENDOR_ROLES:
-        return Side.VENDOR
-    raise PermissionDenied(f"Your role ({actor.role.label}) cannot open disputes; partner admins, CAMs, PS leads and program admins can.")
 
 
 def _engagement_partner(session: Session, engagement_id: int) -> int:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from alliance.cosell.vocabulary import Activity, EngagementOutcome
+from alliance.cosell.vocabulary import Activity, ConsentAction, EngagementAction, EngagementOutcome
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
@@ -37,6 +37,7 @@ class ConsentRead(ReadSchema):
     revoked_at: datetime | None
     revoked_by_user_id: int | None
     revoke_reason: str | None
+    actions: list[ConsentAction] = Field(default_factory=list, description="What the caller may do to the consent now")
 
 
 class PsEngagementCreate(InputSchema):
@@ -69,6 +70,7 @@ class PsEngagementRead(ReadSchema):
     consent_id: int | None
     override_reason: str | None
     created_at: datetime
+    actions: list[EngagementAction] = Field(default_factory=list, description="What the caller may do to the engagement now")
 
 
 class RoeViolationRead(ReadSchema):

@@ -1,9 +1,9 @@
 """Rules of engagement enforced: SI consents, vendor PS engagements checked when staffed,
 program-admin overrides reported as violations, and SI protection from an approved registration.
 
-Who may do what: a protecting SI's partner admin gives and revokes its consents; PS leads and
-program admins staff engagements, and only a program admin overrides (with a reason); CAMs and
-program admins SI-protect an account from a registration. Partners read their own consents and
+Who may do what is in the permission table: CONSENTS_WRITE (a protecting SI's partner admins give
+and revoke its consents), ENGAGEMENTS_STAFF and ENGAGEMENTS_OVERRIDE (with a reason); customer
+editors SI-protect an account from a registration. Partners read their own consents and
 violations and the engagements on accounts they protected when staffed; vendor users read everything.
 """
 
@@ -30,22 +30,21 @@ from alliance.cosell.engagement_schemas import (
     ViolationFilters,
 )
 from alliance.cosell.models import EngagementConsent, PsEngagement, RoeViolation
-from alliance.cosell.vocabulary import EngagementOutcome
+from alliance.cosell.vocabulary import ConsentAction, EngagementAction, EngagementOutcome
 from alliance.customers import service as customer_service
 from alliance.customers.access import require_editor
 from alliance.customers.models import Customer
 from alliance.customers.schemas import OwnershipChange
 from alliance.customers.vocabulary import Ownership
-from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from alliance.identity.permissions import Permission, require
-from alliance.identity.scope import Actor, Role
+from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, can, require
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Status
 
-STAFFING_ROLES = frozenset({Role.PS_LEAD, Role.PROGRAM_ADMIN})
 PROTECTING_KINDS = frozenset({RegistrationKind.PROJECT, RegistrationKind.INFLUENCE})
 CONSENT_FIELDS = ("customer_id", "activity", "expires_on", "note", "revoked_at", "revoke_reason")
 ENGAGEMENT_FIELDS = ("customer_id", "activity", "staffed_user_id", "starts_on", "ends_on", "outcome", "protecting_partner_id", "consent_id", "override_reason")
@@ -56,15 +55,15 @@ ENGAGEMENT_FIELDS = ("customer_id", "activity", "staffed_user_id", "starts_on", 
 
 def give_consent(session: Session, actor: Actor, *, customer_id: int, data: ConsentCreate) -> EngagementConsent:
     """The protecting SI lets vendor PS work an activity (or every activity) on its account until a date."""
-    if not actor.is_partner or actor.partner_id is None:
-        raise PermissionDenied("Consents are given by the protecting partner's admins.")
     today = clock.today()
     repository = ConsentRepository(session)
-    account = repository.protected_account(customer_id=customer_id, partner_id=actor.partner_id, today=today)
-    if account is None:
+    partner_id = actor.partner_id
+    account = repository.protected_account(customer_id=customer_id, partner_id=partner_id, today=today) if partner_id is not None else None
+    if actor.is_partner and account is None:
         # Same answer for a missing customer and one the partner does not protect: ownership stays private.
         raise NotFound(f"Customer {customer_id} is not an account your organisation protects.")
-    partner_id = _require_partner_admin(actor)
+    require(actor, Permission.CONSENTS_WRITE)
+    assert partner_id is not None  # the permission is a partner role's, and the account was found
     if data.expires_on <= today:
         raise RuleViolation("A consent must last beyond today.", details=[{"field": "expires_on", "message": "must be a future date"}])
     consent = repository.add(
@@ -93,7 +92,7 @@ def give_consent(session: Session, actor: Actor, *, customer_id: int, data: Cons
 def revoke_consent(session: Session, actor: Actor, *, consent_id: int, reason: str) -> EngagementConsent:
     """Withdraw a consent from now on; engagements already staffed under it keep their record."""
     consent = get_consent(session, actor, consent_id=consent_id)
-    _require_partner_admin(actor)
+    require(actor, Permission.CONSENTS_WRITE)
     if consent.revoked_at is not None:
         raise Conflict("This consent is already revoked.", details=[{"field": "revoked_at", "message": consent.revoked_at.isoformat()}])
     if not reason or not reason.strip():
@@ -116,8 +115,20 @@ def revoke_consent(session: Session, actor: Actor, *, consent_id: int, reason: s
     return consent
 
 
+def consent_actions(actor: Actor, consent: EngagementConsent | None = None) -> list[ConsentAction]:
+    """Without a consent: whether the actor may give one (on accounts its organisation protects);
+    on a consent: revoke while it holds."""
+    if not can(actor, Permission.CONSENTS_WRITE):
+        return []
+    if consent is None:
+        return [ConsentAction.GIVE]
+    if consent.revoked_at is None and consent.expires_on >= clock.today():
+        return [ConsentAction.REVOKE]
+    return []
+
+
 def get_consent(session: Session, actor: Actor, *, consent_id: int) -> EngagementConsent:
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     consent = ConsentRepository(session).get(consent_id)
     if consent is None:
         raise NotFound(f"Consent {consent_id} not found.")
@@ -126,7 +137,7 @@ def get_consent(session: Session, actor: Actor, *, consent_id: int) -> Engagemen
 
 def list_consents(session: Session, actor: Actor, *, filters: ConsentFilters, page: PageRequest) -> Page[EngagementConsent]:
     """Partners: their own consents (the scope); vendor users: every partner's."""
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     return paginate(session, ConsentRepository(session).filtered(filters), page)
 
 
@@ -137,10 +148,9 @@ def create_engagement(session: Session, actor: Actor, *, data: PsEngagementCreat
     """Staff a vendor PS person onto an account for an activity, if the rules of engagement allow
     it; blocked → Conflict naming the rule and the way forward. A program admin's override is
     stored as outcome overridden with a violation on the protecting partner's record."""
-    if actor.role not in STAFFING_ROLES:
-        raise PermissionDenied(f"Your role ({actor.role.label}) cannot staff vendor PS; PS leads and program admins can.")
-    if data.override_reason is not None and actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only a program admin may override the rules of engagement.")
+    require(actor, Permission.ENGAGEMENTS_STAFF)
+    if data.override_reason is not None:
+        require(actor, Permission.ENGAGEMENTS_OVERRIDE)
     customer = customer_service.get_customer(session, actor, customer_id=data.customer_id)
     repository = EngagementRepository(session)
     if not repository.is_vendor_user(data.staffed_user_id):
@@ -219,10 +229,23 @@ def _record_violation(session: Session, actor: Actor, engagement: PsEngagement, 
     return violation
 
 
+def engagement_actions(actor: Actor, engagement: PsEngagement | None = None) -> list[EngagementAction]:
+    """Without an engagement: staffing one (and overriding the rules of engagement); on one:
+    disputing it, when a partner protected the account (there is another side to dispute with)."""
+    if engagement is None:
+        return [action for action, permission in STAFFING if can(actor, permission)]
+    if engagement.protecting_partner_id is not None and can(actor, Permission.DISPUTES_OPEN):
+        return [EngagementAction.DISPUTE]
+    return []
+
+
+STAFFING = ((EngagementAction.STAFF, Permission.ENGAGEMENTS_STAFF), (EngagementAction.OVERRIDE, Permission.ENGAGEMENTS_OVERRIDE))
+
+
 def get_engagement(session: Session, actor: Actor, *, engagement_id: int) -> PsEngagement:
     """Vendor users: any engagement; partners: one on an account they protected when it was
     staffed (anything else is as missing)."""
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     engagement = EngagementRepository(session).get(engagement_id)
     if engagement is None:
         raise NotFound(f"Engagement {engagement_id} not found.")
@@ -232,13 +255,13 @@ def get_engagement(session: Session, actor: Actor, *, engagement_id: int) -> PsE
 def list_engagements(session: Session, actor: Actor, *, filters: EngagementFilters, page: PageRequest) -> Page[PsEngagement]:
     """Vendor users: every engagement; partners: those on accounts they protected when staffed
     (another partner's id in the filter finds nothing)."""
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     return paginate(session, EngagementRepository(session).filtered(filters), page)
 
 
 def list_violations(session: Session, actor: Actor, *, filters: ViolationFilters, page: PageRequest) -> Page[RoeViolation]:
     """Partners: the violations on their own record; vendor users: every partner's (QBR data by period)."""
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     return paginate(session, ViolationRepository(session).filtered(filters), page)
 
 
@@ -280,12 +303,3 @@ def protect_from_registration(session: Session, actor: Actor, *, registration_id
         reason=f"{reason.strip()} (approved {registration.kind} registration #{registration.id})",
     )
     return customer_service.change_customer_ownership(session, actor, customer_id=customer.id, change=change)
-
-
-# --- access ------------------------------------------------------------------------------------
-
-
-def _require_partner_admin(actor: Actor) -> int:
-    if actor.role != Role.PARTNER_ADMIN or actor.partner_id is None:
-        raise PermissionDenied("Consents are given and revoked by the protecting partner's admins.")
-    return actor.partner_id

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, field_serializer
 
 from alliance.cosell.plans import Row
-from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus, Side
+from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus, Side
 from alliance.kit.schemas import InputSchema, LongText, ReadSchema, ShortText
+
+if TYPE_CHECKING:
+    from alliance.cosell.plan_service import PlanView
 
 # Numeric(8, 1): the largest estimate the column holds.
 MAX_EFFORT_DAYS = Decimal("9999999.9")
@@ -67,6 +70,17 @@ class PlanVersionRead(ReadSchema):
     activities: list[PlanActivityRead]
 
 
+class OpenDisputeRead(ReadSchema):
+    """An open scope dispute on one of the plan's activities: while it is open, no version with
+    that activity is signed."""
+
+    dispute_id: int
+    activity: str = Field(description="The activity's name (a custom row's label)")
+    subject: str
+    opened_by_side: Side
+    opened_at: datetime
+
+
 class CodeliveryPlanRead(ReadSchema):
     id: int
     partner_id: int
@@ -76,6 +90,24 @@ class CodeliveryPlanRead(ReadSchema):
     created_at: datetime
     updated_at: datetime
     versions: list[PlanVersionRead]
+    open_disputes: list[OpenDisputeRead] = Field(default_factory=list)
+    actions: list[PlanAction] = Field(default_factory=list, description="What the caller may do to the plan now (sign: its latest version)")
+
+    @classmethod
+    def of(cls, view: PlanView) -> CodeliveryPlanRead:
+        read = cls.model_validate(view.plan)
+        read.actions = view.actions
+        read.open_disputes = [
+            OpenDisputeRead(
+                dispute_id=d.dispute.id,
+                activity=d.activity_name,
+                subject=d.dispute.subject,
+                opened_by_side=d.dispute.opened_by_side,
+                opened_at=d.dispute.opened_at,
+            )
+            for d in view.open_disputes
+        ]
+        return read
 
 
 class PlanSummaryRead(ReadSchema):

@@ -1,6 +1,9 @@
 """Co-delivery plans on project registrations: proposed versions, double sign-off, comparison,
 and the agreed lead the rules of engagement and dispute decisions read and write.
 
+While a scope dispute on one of a version's activities is open, neither side signs that version:
+the dispute's decision becomes a new version to sign instead.
+
 A proposal never signs; the previous proposed version is superseded by it, while the agreed
 version stays agreed (and `plan.agreed_version_id` stays on it) until a newer one is agreed.
 """
@@ -17,13 +20,14 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.cosell import plans
-from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion
+from alliance.cosell.dispute_repository import DisputeRepository
+from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion, ScopeDispute
 from alliance.cosell.plan_repository import PlanFilters, PlanRepository
 from alliance.cosell.plan_schemas import PlanActivityInput
 from alliance.cosell.plans import Change, Row
-from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus, Side
-from alliance.errors import Conflict, NotFound, PermissionDenied
-from alliance.identity.permissions import Permission, require
+from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus, Side
+from alliance.errors import Conflict, NotFound
+from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest
@@ -49,6 +53,32 @@ class PlanSummary:
 
 
 @dataclass(frozen=True)
+class OpenDispute:
+    """An open scope dispute on one of a plan's activities (by the activity's key across versions)."""
+
+    dispute: ScopeDispute
+    activity_key: str
+    activity_name: str
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan with its versions, the open disputes on its activities, and what the reader may do."""
+
+    plan: CodeliveryPlan
+    open_disputes: list[OpenDispute]
+    actions: list[PlanAction]
+
+    @property
+    def latest(self) -> PlanVersion:
+        return self.plan.versions[-1]
+
+    def disputes_on(self, activity: PlanActivity) -> list[OpenDispute]:
+        key = _row_of(activity).key
+        return [d for d in self.open_disputes if d.activity_key == key]
+
+
+@dataclass(frozen=True)
 class PlanComparison:
     plan_id: int
     from_number: int
@@ -61,7 +91,7 @@ class PlanComparison:
 
 def get_plan(session: Session, actor: Actor, *, plan_id: int) -> CodeliveryPlan:
     """A plan with every version and its rows (partners: only their own)."""
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     plan = PlanRepository(session).get_loaded(plan_id)
     if plan is None:
         raise NotFound(f"Co-delivery plan {plan_id} not found.")
@@ -70,13 +100,13 @@ def get_plan(session: Session, actor: Actor, *, plan_id: int) -> CodeliveryPlan:
 
 def plan_for_registration(session: Session, actor: Actor, *, registration_id: int) -> CodeliveryPlan | None:
     """The registration's plan with its versions, None before the first proposal."""
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     return PlanRepository(session).for_registration(registration_id)
 
 
 def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: PageRequest) -> Page[PlanSummary]:
     """Partners see their own plans; vendor users every partner's."""
-    require(actor, Permission.PARTNERS_READ)
+    require(actor, Permission.COSELL_READ)
     repository = PlanRepository(session)
     found, total = repository.rows(repository.summaries(filters), limit=page.limit, offset=page.offset)
     items = [
@@ -94,6 +124,51 @@ def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: Pa
         for plan, latest_number, latest_status, agreed_number in found
     ]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+def may_start_plan(actor: Actor, *, kind: str, status: str) -> bool:
+    """Whether the actor may propose the first plan of a registration of this kind in this (effective) status."""
+    return plans.side_of(actor) is not None and kind == RegistrationKind.PROJECT and status in PLANNABLE
+
+
+def view_plan(session: Session, actor: Actor, *, plan_id: int) -> PlanView:
+    plan = get_plan(session, actor, plan_id=plan_id)
+    disputes = open_disputes(session, plan_id=plan.id)
+    return PlanView(plan=plan, open_disputes=disputes, actions=plan_actions(actor, plan, disputes))
+
+
+def plan_actions(actor: Actor, plan: CodeliveryPlan, disputes: Sequence[OpenDispute]) -> list[PlanAction]:
+    """Propose for either side's signers; sign while the actor's side has not signed the latest
+    version and no open dispute is on one of its activities; dispute for those who open disputes."""
+    found = []
+    side = plans.side_of(actor)
+    if side is not None:
+        found.append(PlanAction.PROPOSE)
+        latest = plan.versions[-1]
+        signed = {"partner_signed": latest.partner_signed_at is not None, "vendor_signed": latest.vendor_signed_at is not None}
+        if plans.unsigned_by(PlanVersionStatus(latest.status), side, **signed) and not _blocking(disputes, latest):
+            found.append(PlanAction.SIGN)
+    if can(actor, Permission.DISPUTES_OPEN):
+        found.append(PlanAction.DISPUTE)
+    return found
+
+
+def open_disputes(session: Session, *, plan_id: int) -> list[OpenDispute]:
+    """The open disputes on the plan's activities, oldest first."""
+    found = []
+    for dispute, activity, label in DisputeRepository(session).open_on_plan(plan_id):
+        row = Row(activity=Activity(activity), lead=Lead.SI, label=label)
+        found.append(OpenDispute(dispute=dispute, activity_key=row.key, activity_name=row.name))
+    return found
+
+
+def _blocking(disputes: Sequence[OpenDispute], version: PlanVersion) -> list[OpenDispute]:
+    keys = {_row_of(a).key for a in version.activities}
+    return [d for d in disputes if d.activity_key in keys]
+
+
+def _row_of(activity: PlanActivity) -> Row:
+    return Row(activity=Activity(activity.activity), lead=Lead(activity.lead), label=activity.label)
 
 
 def compare_versions(session: Session, actor: Actor, *, plan_id: int, from_number: int | None = None, to_number: int | None = None) -> PlanComparison:
@@ -163,12 +238,13 @@ def propose_plan(
     return _new_version(session, actor, plan, versions, rows, side=side, note=note, action="codelivery_plan.version_proposed")
 
 
-def sign_version(session: Session, actor: Actor, *, version_id: int) -> PlanVersion:
-    """Sign a version for the actor's side; once both sides signed it is the agreed version and
-    the one agreed before it is superseded. Signing again for the same side changes nothing."""
+def sign_version(session: Session, actor: Actor, *, version_id: int, plan_id: int | None = None) -> PlanVersion:
+    """Sign a version (of plan `plan_id`, when given) for the actor's side; once both sides signed
+    it is the agreed version and the one agreed before it is superseded. Signing again for the
+    same side changes nothing; an open dispute on one of its activities refuses the signature."""
     repository = PlanRepository(session)
     found = repository.get_version(version_id)
-    if found is None:
+    if found is None or (plan_id is not None and found.plan_id != plan_id):
         raise NotFound(f"Plan version {version_id} not found.")
     side = plans.require_side(actor)
     plan = repository.lock(found.plan_id)
@@ -183,6 +259,9 @@ def sign_version(session: Session, actor: Actor, *, version_id: int) -> PlanVers
     )
     if not outcome.changed:
         return version
+    blocking = _blocking(open_disputes(session, plan_id=plan.id), version)
+    if blocking:
+        raise _disputed(version, blocking[0])
     before = snapshot(version, SIGN_FIELDS)
     now = clock.now()
     if side == Side.PARTNER:
@@ -215,8 +294,7 @@ def record_decision_version(
     """The plan as a scope dispute decided it: the latest version's rows with `lead` on the
     disputed activity (its notes replaced by `split_note` when given; the row is appended if the
     latest version no longer has it), proposed by the vendor side and signed by neither side."""
-    if actor.is_partner:
-        raise PermissionDenied("Dispute decisions are recorded by the vendor.")
+    require(actor, Permission.DISPUTES_DECIDE)
     repository = PlanRepository(session)
     plan = repository.lock(plan_id)
     disputed = repository.get_activity(activity_id)
@@ -233,6 +311,22 @@ def record_decision_version(
         decided.append(_decided(source, lead, split_note))
     note = f"Dispute decision: {rationale}"
     return _new_version(session, actor, plan, versions, decided, side=Side.VENDOR, note=note, action="codelivery_plan.decision_recorded")
+
+
+def _disputed(version: PlanVersion, found: OpenDispute) -> Conflict:
+    dispute = found.dispute
+    opened = dispute.opened_at.date().isoformat()
+    return Conflict(
+        f"Version {version.number} cannot be signed while dispute #{dispute.id} on {found.activity_name} is open "
+        f"(“{dispute.subject}”, opened by the {dispute.opened_by_side} on {opened}).",
+        details=[
+            {"field": "dispute_id", "message": str(dispute.id)},
+            {
+                "field": "way_forward",
+                "message": "The dispute is decided on the program's escalation ladder; its decision becomes a new plan version, which both sides then sign.",
+            },
+        ],
+    )
 
 
 def _decided(row: Row, lead: Lead, split_note: str | None) -> Row:

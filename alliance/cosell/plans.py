@@ -1,9 +1,9 @@
 """Co-delivery plan rules without a session: which rows make a valid plan, what changed between two
 versions (in words), and the double sign-off.
 
-Sign-off: proposing a version does not sign it; each side signs explicitly — the partner side
-is the registration's partner admin, the vendor side a PS lead or a program admin. A version is
-agreed once both sides signed; a superseded version can no longer be signed.
+Sign-off: proposing a version does not sign it; each side signs explicitly (who may sign is
+Permission.PLANS_SIGN; a partner signs for the partner side, vendor staff for the vendor). A version
+is agreed once both sides signed; a superseded version can no longer be signed.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus, Side
-from alliance.errors import Conflict, PermissionDenied, RuleViolation
-from alliance.identity.scope import Actor, Role
-
-VENDOR_SIGNERS = frozenset({Role.PS_LEAD, Role.PROGRAM_ADMIN})
-PARTNER_SIGNERS = frozenset({Role.PARTNER_ADMIN})
+from alliance.errors import Conflict, RuleViolation
+from alliance.identity.permissions import Permission, can, require
+from alliance.identity.scope import Actor
 
 ACTIVITY_NAMES = {
     Activity.ARCHITECTURE_DESIGN: "Architecture design",
@@ -185,21 +183,19 @@ def _days(value: Decimal | None) -> str:
 
 def side_of(actor: Actor) -> Side | None:
     """The side an actor proposes and signs for; None for roles that only read plans."""
-    if actor.role in PARTNER_SIGNERS and actor.partner_id is not None:
-        return Side.PARTNER
-    if actor.role in VENDOR_SIGNERS:
-        return Side.VENDOR
-    return None
+    if not can(actor, Permission.PLANS_SIGN):
+        return None
+    return Side.PARTNER if actor.is_partner else Side.VENDOR
 
 
 def require_side(actor: Actor) -> Side:
-    side = side_of(actor)
-    if side is None:
-        raise PermissionDenied(
-            f"Your role ({actor.role.label}) can read co-delivery plans but not propose or sign them; "
-            "partner admins sign for the partner, PS leads and program admins for the vendor."
-        )
-    return side
+    require(actor, Permission.PLANS_SIGN)
+    return Side.PARTNER if actor.is_partner else Side.VENDOR
+
+
+def unsigned_by(status: PlanVersionStatus, side: Side, *, partner_signed: bool, vendor_signed: bool) -> bool:
+    """Whether `side` still has a signature to give on a version in `status`."""
+    return status == PlanVersionStatus.PROPOSED and not (partner_signed if side == Side.PARTNER else vendor_signed)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from alliance.cosell import routing, routing_service
 from alliance.cosell.calendar import business_hours_between
 from alliance.cosell.request_repository import ResourceRequestRepository
-from alliance.cosell.request_service import require_vendor
 from alliance.cosell.vocabulary import RequestStatus
 from alliance.errors import RuleViolation
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 
@@ -103,7 +103,7 @@ def _window(start: date | None, end: date | None) -> tuple[date, date]:
 
 def cosell_report(session: Session, actor: Actor, *, start: date | None = None, end: date | None = None, group_by: str = "team") -> CosellReport:
     """Requests submitted from `start` to `end` (both days included, UTC; default the last 90 days)."""
-    require_vendor(actor)
+    require(actor, Permission.COSELL_OVERSIGHT)
     if group_by not in GROUPS:
         raise RuleViolation(f"group_by must be one of {', '.join(GROUPS)}.", details=[{"field": "group_by", "message": "unknown grouping"}])
     start, end = _window(start, end)

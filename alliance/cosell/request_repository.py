@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, u
 from alliance.cosell.models import CosellTeam, ResourceRequest
 from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
 from alliance.identity.models import User
-from alliance.identity.scope import Role
+from alliance.identity.permissions import PERMISSIONS, Permission
 from alliance.kit.repository import Repository
 from alliance.partners.models import Partner, PartnerAttribute, Tier
 from alliance.partners.vocabulary import AttributeKind
@@ -122,9 +122,10 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
             statement = statement.where(ResourceRequest.team_id == team_id)
         return statement.order_by(ResourceRequest.first_response_due_at, ResourceRequest.id)
 
-    def is_cosell_resource(self, user_id: int) -> bool:
-        """Whether the user is active vendor staff with the co-sell resource role."""
-        statement = select(User.id).where(User.id == user_id, User.partner_id.is_(None), User.role == Role.COSELL_RESOURCE, User.is_active.is_(True))
+    def is_assignable(self, user_id: int) -> bool:
+        """Whether the user is active vendor staff with a role that takes co-sell requests."""
+        roles = [role.value for role in PERMISSIONS[Permission.COSELL_REQUESTS_ASSIGNEE].roles]
+        statement = select(User.id).where(User.id == user_id, User.partner_id.is_(None), User.role.in_(roles), User.is_active.is_(True))
         return self.session.scalar(statement) is not None
 
     def flag_breaches(self, *, now: datetime) -> list[int]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
 from alliance.cosell.models import ResourceRequest
-from alliance.cosell.vocabulary import RequestStatus, RequestType
+from alliance.cosell.vocabulary import RequestAction, RequestStatus, RequestType
 from alliance.kit.schemas import InputSchema, LongText, ReadSchema, RowId
 
 Rating = Annotated[int, Field(ge=1, le=5, description="Effect on the deal: 1 (none) to 5 (decisive)")]
@@ -23,7 +23,7 @@ class ResourceRequestCreate(InputSchema):
     customer_context: LongText | None = None
 
 
-class RequestAction(InputSchema):
+class RequestActionBody(InputSchema):
     """The body of an action: decline needs a reason; complete needs the outcome rating."""
 
     reason: LongText | None = None
@@ -35,15 +35,13 @@ class AssignmentRequest(InputSchema):
     assignee_user_id: RowId
 
 
-Action = Literal["accept", "start", "decline", "complete"]
-
-
 @dataclass
 class RequestView:
     """A request with its SLA state computed as of now (stored `breached` may lag the sweep)."""
 
     request: ResourceRequest
     breached: bool
+    actions: list[RequestAction]  # what the reading actor may do to it now
 
 
 class ResourceRequestRead(ReadSchema):
@@ -68,11 +66,13 @@ class ResourceRequestRead(ReadSchema):
     completed_at: datetime | None
     outcome_rating: int | None
     outcome_notes: str | None
+    actions: list[RequestAction] = Field(default_factory=list, description="What the caller may do to the request now")
 
     @classmethod
     def of(cls, view: RequestView) -> ResourceRequestRead:
         read = cls.model_validate(view.request)
         read.breached = view.breached
+        read.actions = view.actions
         return read
 
 

@@ -16,15 +16,15 @@ from alliance.cosell.calendar import add_business_hours
 from alliance.cosell.models import ResourceRequest
 from alliance.cosell.request_repository import RequestFilters, ResourceRequestRepository
 from alliance.cosell.request_schemas import RequestView, ResourceRequestCreate
-from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
-from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from alliance.identity.scope import Actor, Role
+from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestAction, RequestStatus
+from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, can, require
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.registrations.lifecycle import Status
 
 REQUESTABLE = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED})
-RESPONDER_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.PS_LEAD, Role.COSELL_RESOURCE})
 STATE_FIELDS = (
     "status",
     "team_id",
@@ -40,29 +40,35 @@ STATE_FIELDS = (
 )
 CREATED_FIELDS = ("registration_id", "request_type", "needed_by", "description", "customer_context", "submitted_at", *STATE_FIELDS)
 # action: (statuses it applies to, resulting status, audit action)
-TRANSITIONS: dict[str, tuple[frozenset[RequestStatus], RequestStatus, str]] = {
-    "accept": (frozenset({RequestStatus.NEW}), RequestStatus.ACCEPTED, "resource_request.accepted"),
-    "start": (frozenset({RequestStatus.NEW, RequestStatus.ACCEPTED}), RequestStatus.IN_PROGRESS, "resource_request.started"),
-    "decline": (frozenset(OPEN_REQUEST_STATUSES), RequestStatus.DECLINED, "resource_request.declined"),
-    "complete": (frozenset({RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS}), RequestStatus.COMPLETED, "resource_request.completed"),
+TRANSITIONS: dict[RequestAction, tuple[frozenset[RequestStatus], RequestStatus, str]] = {
+    RequestAction.ACCEPT: (frozenset({RequestStatus.NEW}), RequestStatus.ACCEPTED, "resource_request.accepted"),
+    RequestAction.START: (frozenset({RequestStatus.NEW, RequestStatus.ACCEPTED}), RequestStatus.IN_PROGRESS, "resource_request.started"),
+    RequestAction.DECLINE: (frozenset(OPEN_REQUEST_STATUSES), RequestStatus.DECLINED, "resource_request.declined"),
+    RequestAction.COMPLETE: (frozenset({RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS}), RequestStatus.COMPLETED, "resource_request.completed"),
 }
 AUDITED_IDS = 1000
 
 
-def require_responder(actor: Actor) -> None:
-    if actor.role not in RESPONDER_ROLES:
-        raise PermissionDenied(f"Your role ({actor.role.label}) cannot act on co-sell requests; program admins, PS leads and co-sell resources can.")
+def request_actions(actor: Actor, request: ResourceRequest) -> list[RequestAction]:
+    """What the actor may do to the request now: the transitions its status allows, and assigning
+    while it is open (responders only)."""
+    if not can(actor, Permission.COSELL_REQUESTS_RESPOND):
+        return []
+    found = [action for action, (sources, _, _) in TRANSITIONS.items() if request.status in sources]
+    if request.status in OPEN_REQUEST_STATUSES:
+        found.append(RequestAction.ASSIGN)
+    return found
 
 
-def require_vendor(actor: Actor) -> None:
-    if actor.is_partner:
-        raise PermissionDenied("The co-sell breach list and report are the vendor's.")
+def may_file(actor: Actor, *, registration_status: str) -> bool:
+    """Whether the actor may ask for co-sell help on a registration in this status."""
+    return can(actor, Permission.COSELL_REQUESTS_CREATE) and registration_status in REQUESTABLE
 
 
-def view(request: ResourceRequest, *, now: datetime | None = None) -> RequestView:
+def view(request: ResourceRequest, actor: Actor, *, now: datetime | None = None) -> RequestView:
     now = now or clock.now()
     late = routing.is_breached(due_at=request.first_response_due_at, first_responded_at=request.first_responded_at, now=now)
-    return RequestView(request=request, breached=request.breached or late)
+    return RequestView(request=request, breached=request.breached or late, actions=request_actions(actor, request))
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -70,6 +76,7 @@ def view(request: ResourceRequest, *, now: datetime | None = None) -> RequestVie
 
 def get_request(session: Session, actor: Actor, *, request_id: int) -> ResourceRequest:
     """Partners read their own requests (another partner's is not found); vendor staff read all."""
+    require(actor, Permission.COSELL_READ)
     found = ResourceRequestRepository(session).get(request_id)
     if found is None:
         raise NotFound(f"Resource request {request_id} not found.")
@@ -77,22 +84,23 @@ def get_request(session: Session, actor: Actor, *, request_id: int) -> ResourceR
 
 
 def view_request(session: Session, actor: Actor, *, request_id: int) -> RequestView:
-    return view(get_request(session, actor, request_id=request_id))
+    return view(get_request(session, actor, request_id=request_id), actor)
 
 
 def list_requests(session: Session, actor: Actor, *, filters: RequestFilters, page: PageRequest) -> Page[RequestView]:
+    require(actor, Permission.COSELL_READ)
     now = clock.now()
     statement = ResourceRequestRepository(session).filtered(filters, now=now)
     found = paginate(session, statement.order_by(ResourceRequest.submitted_at.desc(), ResourceRequest.id.desc()), page)
-    return Page(items=[view(r, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
+    return Page(items=[view(r, actor, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 
 def list_breaches(session: Session, actor: Actor, *, team_id: int | None, page: PageRequest) -> Page[RequestView]:
     """For managers: requests past their first-response due time without one, and those answered late."""
-    require_vendor(actor)
+    require(actor, Permission.COSELL_OVERSIGHT)
     now = clock.now()
     found = paginate(session, ResourceRequestRepository(session).breaches(now=now, team_id=team_id), page)
-    return Page(items=[view(r, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
+    return Page(items=[view(r, actor, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 
 # --- filing ------------------------------------------------------------------------------------
@@ -101,8 +109,7 @@ def list_breaches(session: Session, actor: Actor, *, team_id: int | None, page: 
 def create_request(session: Session, actor: Actor, *, registration_id: int, data: ResourceRequestCreate) -> RequestView:
     """A partner user asks for vendor help on its own submitted, in-review or approved
     registration; routed at once to a team queue with its first-response due time."""
-    if not actor.is_partner or actor.partner_id is None:
-        raise PermissionDenied("Co-sell resources are requested by partner users on their own registrations.")
+    require(actor, Permission.COSELL_REQUESTS_CREATE)
     repository = ResourceRequestRepository(session)
     facts = repository.routing_facts([registration_id]).get(registration_id)
     if facts is None:
@@ -156,7 +163,7 @@ def create_request(session: Session, actor: Actor, *, registration_id: int, data
         partner_id=request.partner_id,
         after=snapshot(request, CREATED_FIELDS),
     )
-    return view(request, now=now)
+    return view(request, actor, now=now)
 
 
 # --- acting ------------------------------------------------------------------------------------
@@ -167,32 +174,35 @@ def act(
     actor: Actor,
     *,
     request_id: int,
-    action: str,
+    action: RequestAction | str,
     reason: str | None = None,
     outcome_rating: int | None = None,
     notes: str | None = None,
 ) -> RequestView:
     """accept, start, decline (with a reason) or complete (with the outcome rating). The first of
     accept, start or decline is the first response the SLA measures."""
-    require_responder(actor)
+    require(actor, Permission.COSELL_REQUESTS_RESPOND)
     if action not in TRANSITIONS:
-        raise RuleViolation(f"Unknown action {action!r}.", details=[{"field": "action", "message": "accept, start, decline or complete"}])
+        raise RuleViolation(
+            f"Unknown action '{action}'.", details=[{"field": "action", "message": "accept, start, decline or complete (assign has its own call)"}]
+        )
+    action = RequestAction(action)
     sources, target, audit_action = TRANSITIONS[action]
     request = get_request(session, actor, request_id=request_id)
     if request.status not in sources:
-        raise Conflict(f"A {request.status} request cannot be {_past(action)}.", details=[{"field": "status", "message": request.status}])
-    if action == "decline" and not (reason and reason.strip()):
+        raise Conflict(f"A {request.status} request cannot be {action.done.lower()}.", details=[{"field": "status", "message": request.status}])
+    if action == RequestAction.DECLINE and not (reason and reason.strip()):
         raise RuleViolation("A reason is required to decline a request.", details=[{"field": "reason", "message": "required"}])
-    if action == "complete" and outcome_rating is None:
+    if action == RequestAction.COMPLETE and outcome_rating is None:
         raise RuleViolation("Rate the effect on the deal (1 to 5) to complete a request.", details=[{"field": "outcome_rating", "message": "required"}])
     now = clock.now()
     before = snapshot(request, STATE_FIELDS)
     request.status = target
     if request.first_responded_at is None:
         request.first_responded_at = now
-    if action == "decline":
+    if action == RequestAction.DECLINE:
         request.declined_reason = reason
-    if action == "complete":
+    if action == RequestAction.COMPLETE:
         request.completed_at = now
         request.outcome_rating = outcome_rating
         request.outcome_notes = notes
@@ -206,19 +216,19 @@ def act(
         partner_id=request.partner_id,
         before=before,
         after=snapshot(request, STATE_FIELDS),
-        reason=reason if action == "decline" else notes,
+        reason=reason if action == RequestAction.DECLINE else notes,
     )
-    return view(request, now=now)
+    return view(request, actor, now=now)
 
 
 def assign(session: Session, actor: Actor, *, request_id: int, assignee_user_id: int) -> RequestView:
     """Assign an open request to a vendor co-sell resource."""
-    require_responder(actor)
+    require(actor, Permission.COSELL_REQUESTS_RESPOND)
     request = get_request(session, actor, request_id=request_id)
     if request.status not in OPEN_REQUEST_STATUSES:
         raise Conflict(f"A {request.status} request cannot be reassigned.", details=[{"field": "status", "message": request.status}])
     repository = ResourceRequestRepository(session)
-    if not repository.is_cosell_resource(assignee_user_id):
+    if not repository.is_assignable(assignee_user_id):
         raise RuleViolation(
             f"User {assignee_user_id} is not an active vendor co-sell resource.",
             details=[{"field": "assignee_user_id", "message": "must be a vendor user with the co-sell resource role"}],
@@ -238,11 +248,7 @@ def assign(session: Session, actor: Actor, *, request_id: int, assignee_user_id:
             before=before,
             after=after,
         )
-    return view(request)
-
-
-def _past(action: str) -> str:
-    return {"accept": "accepted", "start": "started", "decline": "declined", "complete": "completed"}[action]
+    return view(request, actor)
 
 
 # --- sweep -------------------------------------------------------------------------------------
@@ -251,8 +257,7 @@ def _past(action: str) -> str:
 def sweep_requests(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
     """Store `breached` on every request late by `now`, set-based, with one audit event for the
     sweep; returns how many. Idempotent: a second run finds none."""
-    if actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only program admins (or the operator's CLI) run sweeps.")
+    require(actor, Permission.COSELL_SWEEP)
     now = now or clock.now()
     ids = ResourceRequestRepository(session).flag_breaches(now=now)
     if ids:

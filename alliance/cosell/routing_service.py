@@ -25,8 +25,9 @@ from alliance.cosell.routing_schemas import (
     TeamUpdate,
 )
 from alliance.cosell.vocabulary import RequestType
-from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from alliance.identity.scope import Actor, Role
+from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, require
+from alliance.identity.scope import Actor
 
 CALENDAR_FIELDS = ("key", "name", "time_zone", "work_days", "day_starts", "day_ends", "holidays")
 TEAM_FIELDS = ("key", "name", "calendar_id", "is_default")
@@ -53,13 +54,11 @@ def _calendar_state(found: BusinessCalendar) -> dict[str, Any]:
 
 
 def require_vendor(actor: Actor) -> None:
-    if actor.is_partner:
-        raise PermissionDenied("Co-sell routing is the vendor's configuration.")
+    require(actor, Permission.COSELL_ROUTING_READ)
 
 
 def require_admin(actor: Actor) -> None:
-    if actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied(f"Your role ({actor.role.label}) cannot change co-sell routing; program admins can.")
+    require(actor, Permission.COSELL_ROUTING_WRITE)
 
 
 # --- calendars ---------------------------------------------------------------------------------

@@ -64,3 +64,78 @@ class DisputeStatus(StrEnum):
 class Side(StrEnum):
     PARTNER = "partner"
     VENDOR = "vendor"
+
+
+# --- what a user may do to a record, one enum per lifecycle ----------------------------------------
+# Services say which of these an actor may take on a record (`*_actions`); pages and the API show
+# exactly those, so neither holds a copy of the rules.
+
+
+class RequestAction(StrEnum):
+    ACCEPT = "accept"
+    START = "start"
+    DECLINE = "decline"
+    COMPLETE = "complete"
+    ASSIGN = "assign"
+
+    @property
+    def label(self) -> str:
+        return _REQUEST_ACTION_LABELS[self][0]
+
+    @property
+    def done(self) -> str:
+        """The past tense: "Accepted"."""
+        return _REQUEST_ACTION_LABELS[self][1]
+
+
+_REQUEST_ACTION_LABELS = {
+    RequestAction.ACCEPT: ("Accept", "Accepted"),
+    RequestAction.START: ("Start work", "Started"),
+    RequestAction.DECLINE: ("Decline", "Declined"),
+    RequestAction.COMPLETE: ("Complete", "Completed"),
+    RequestAction.ASSIGN: ("Assign", "Assigned"),
+}
+
+
+class PlanAction(StrEnum):
+    """On a co-delivery plan: propose its next version, sign its latest, dispute one of its activities."""
+
+    PROPOSE = "propose"
+    SIGN = "sign"
+    DISPUTE = "dispute"
+
+    @property
+    def label(self) -> str:
+        return {PlanAction.PROPOSE: "Propose a new version", PlanAction.SIGN: "Sign", PlanAction.DISPUTE: "Dispute an activity"}[self]
+
+
+class DisputeAction(StrEnum):
+    ESCALATE = "escalate"
+    DECIDE = "decide"
+
+    @property
+    def label(self) -> str:
+        return {DisputeAction.ESCALATE: "Escalate", DisputeAction.DECIDE: "Decide"}[self]
+
+
+class ConsentAction(StrEnum):
+    """GIVE is taken on an account the partner protects, REVOKE on a consent."""
+
+    GIVE = "give"
+    REVOKE = "revoke"
+
+    @property
+    def label(self) -> str:
+        return {ConsentAction.GIVE: "Give consent", ConsentAction.REVOKE: "Revoke"}[self]
+
+
+class EngagementAction(StrEnum):
+    """STAFF and OVERRIDE are taken on an account, DISPUTE on a staffed engagement."""
+
+    STAFF = "staff"
+    OVERRIDE = "override"
+    DISPUTE = "dispute"
+
+    @property
+    def label(self) -> str:
+        return {EngagementAction.STAFF: "Staff", EngagementAction.OVERRIDE: "Override and staff", EngagementAction.DISPUTE: "Open dispute"}[self]

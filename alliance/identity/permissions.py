@@ -24,6 +24,22 @@ class Permission(StrEnum):
     USERS_READ = "users.read"
     USERS_WRITE = "users.write"
     AUDIT_READ = "audit.read"
+    # co-sell
+    COSELL_READ = "cosell.read"
+    COSELL_REQUESTS_CREATE = "cosell_requests.create"
+    COSELL_REQUESTS_RESPOND = "cosell_requests.respond"
+    COSELL_REQUESTS_ASSIGNEE = "cosell_requests.assignee"
+    COSELL_OVERSIGHT = "cosell.oversight"
+    COSELL_SWEEP = "cosell.sweep"
+    COSELL_ROUTING_READ = "cosell_routing.read"
+    COSELL_ROUTING_WRITE = "cosell_routing.write"
+    PLANS_SIGN = "codelivery_plans.sign"
+    CONSENTS_WRITE = "engagement_consents.write"
+    ENGAGEMENTS_STAFF = "ps_engagements.staff"
+    ENGAGEMENTS_OVERRIDE = "ps_engagements.override"
+    DISPUTES_OPEN = "disputes.open"
+    DISPUTES_ESCALATE = "disputes.escalate"
+    DISPUTES_DECIDE = "disputes.decide"
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,32 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.USERS_READ: Grant(EVERYONE, "read users (partners: their own organisation's)"),
     Permission.USERS_WRITE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN}), "create and change users (partner admins: their own organisation's)"),
     Permission.AUDIT_READ: Grant(frozenset({Role.PROGRAM_ADMIN, Role.AUDITOR}), "read and verify the audit trail"),
+    # co-sell
+    Permission.COSELL_READ: Grant(EVERYONE, "read co-sell requests, co-delivery plans, consents, engagements and disputes (partners: their own)"),
+    Permission.COSELL_REQUESTS_CREATE: Grant(PARTNER_ROLES, "ask for vendor co-sell help on their own registrations"),
+    Permission.COSELL_REQUESTS_RESPOND: Grant(
+        frozenset({Role.PROGRAM_ADMIN, Role.PS_LEAD, Role.COSELL_RESOURCE}), "accept, start, decline, complete and assign co-sell requests"
+    ),
+    Permission.COSELL_REQUESTS_ASSIGNEE: Grant(frozenset({Role.COSELL_RESOURCE}), "be assigned co-sell requests"),
+    Permission.COSELL_OVERSIGHT: Grant(VENDOR_ROLES, "read the co-sell breach list, the co-sell report and the dispute report"),
+    Permission.COSELL_SWEEP: Grant(_ADMIN, "run the co-sell SLA and dispute escalation sweeps"),
+    Permission.COSELL_ROUTING_READ: Grant(VENDOR_ROLES, "read co-sell routing rules, team queues and business calendars"),
+    Permission.COSELL_ROUTING_WRITE: Grant(_ADMIN, "change co-sell routing rules, team queues and business calendars"),
+    Permission.PLANS_SIGN: Grant(
+        frozenset({Role.PARTNER_ADMIN, Role.PS_LEAD, Role.PROGRAM_ADMIN}),
+        "propose and sign co-delivery plan versions for their side (partner admins for the partner, the others for the vendor)",
+    ),
+    Permission.CONSENTS_WRITE: Grant(frozenset({Role.PARTNER_ADMIN}), "give and revoke consents to vendor PS on accounts their organisation protects"),
+    Permission.ENGAGEMENTS_STAFF: Grant(frozenset({Role.PS_LEAD, Role.PROGRAM_ADMIN}), "staff vendor PS engagements within the rules of engagement"),
+    Permission.ENGAGEMENTS_OVERRIDE: Grant(_ADMIN, "staff vendor PS despite the rules of engagement, with a reason (recorded as a violation)"),
+    Permission.DISPUTES_OPEN: Grant(
+        frozenset({Role.PARTNER_ADMIN, Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN}), "open scope disputes on plan activities and vendor PS engagements"
+    ),
+    Permission.DISPUTES_ESCALATE: Grant(frozenset({Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN}), "escalate open scope disputes one level"),
+    Permission.DISPUTES_DECIDE: Grant(
+        frozenset({Role.CAM, Role.PS_LEAD, Role.EXECUTIVE, Role.PROGRAM_ADMIN}),
+        "decide scope disputes, at the ladder levels the program names them deciders of",
+    ),
 }
 
 assert set(PERMISSIONS) == set(Permission), "every permission has a row in PERMISSIONS"

@@ -16,15 +16,16 @@ from alliance.cosell.label_repository import RegistrationLabel
 from alliance.cosell.request_repository import RequestFilters
 from alliance.cosell.request_schemas import (
     AssignmentRequest,
-    RequestAction,
+    RequestActionBody,
     RequestView,
     ResourceRequestCreate,
 )
-from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
+from alliance.cosell.vocabulary import RequestAction, RequestStatus
 from alliance.errors import NotFound
 from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
-from alliance.identity.scope import Actor, Role
+from alliance.identity.permissions import PERMISSIONS, Permission, can
+from alliance.identity.scope import Actor
 from alliance.web import registrations as registration_pages
 from alliance.web.cosell_panel import STATUS_LABELS, TYPE_LABELS, sla_of
 from alliance.web.deps import (
@@ -52,16 +53,6 @@ CONSOLE = "/console/cosell"
 PORTAL_ONLY = [Depends(portal_actor)]
 VENDOR_ONLY = [Depends(vendor_actor)]
 Text = Annotated[str | None, Query(max_length=100)]
-
-ACTIONS = {"accept": "Accepted", "start": "Started", "decline": "Declined", "complete": "Completed"}
-# Which fields each action reads; RequestAction forbids the rest.
-ACTION_FIELDS = {"accept": (), "start": (), "decline": ("reason",), "complete": ("outcome_rating", "notes")}
-ALLOWED = {
-    "accept": {RequestStatus.NEW},
-    "start": {RequestStatus.NEW, RequestStatus.ACCEPTED},
-    "decline": set(OPEN_REQUEST_STATUSES),
-    "complete": {RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS},
-}
 
 
 def _labels() -> dict[str, Any]:
@@ -144,7 +135,8 @@ def queue(
         "team_id": team_id,
         "status": chosen,
         "mine": is_mine,
-        "is_resource": actor.role == Role.COSELL_RESOURCE,
+        # "My requests" for those who are assigned requests.
+        "is_resource": can(actor, Permission.COSELL_REQUESTS_ASSIGNEE),
         **_labels(),
     }
     return render(request, "cosell/queue.html", context)
@@ -177,12 +169,13 @@ def detail(request: Request, request_id: IdPath, session: WebSession, actor: Ven
 
 @router.post(CONSOLE + "/requests/{request_id}/actions", dependencies=VENDOR_ONLY)
 def act(request: Request, request_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    action = str(form.get("action", "")).strip()
-    if action not in ACTIONS:
-        raise NotFound("There is no such action.")
-    values = {k: v for k, v in form_values(form).items() if k in ACTION_FIELDS[action]}
+    try:
+        action = RequestAction(str(form.get("action", "")).strip())
+    except ValueError:
+        raise NotFound("There is no such action.") from None
+    values = {k: v for k, v in form_values(form).items() if k in RequestActionBody.model_fields}
 
-    def apply(data: RequestAction) -> Any:
+    def apply(data: RequestActionBody) -> Any:
         return request_service.act(
             session,
             actor,
@@ -193,9 +186,9 @@ def act(request: Request, request_id: IdPath, session: WebSession, actor: Vendor
             notes=data.notes,
         )
 
-    submission = submit(session, RequestAction, values, apply, shown=echo(form))
+    submission = submit(session, RequestActionBody, values, apply, shown=echo(form))
     if submission.ok:
-        flash(request, f"{ACTIONS[action]}.")
+        flash(request, f"{action.done}.")
         return RedirectResponse(f"{CONSOLE}/requests/{request_id}", status_code=303)
     return _detail(request, session, actor, request_id=request_id, forms={action: submission})
 
@@ -209,7 +202,7 @@ def assign(request: Request, request_id: IdPath, session: WebSession, actor: Ven
 
     submission = submit(session, AssignmentRequest, values, apply, shown=echo(form))
     if submission.ok:
-        flash(request, "Assigned.")
+        flash(request, f"{RequestAction.ASSIGN.done}.")
         return RedirectResponse(f"{CONSOLE}/requests/{request_id}", status_code=303)
     return _detail(request, session, actor, request_id=request_id, forms={"assign": submission})
 
@@ -223,7 +216,7 @@ def _detail(request: Request, session: Session, actor: Actor, *, request_id: int
     found = request_service.view_request(session, actor, request_id=request_id)
     r = found.request
     forms = forms or {}
-    resources = identity_service.vendor_users(session, Role.COSELL_RESOURCE)
+    resources = identity_service.vendor_users(session, *PERMISSIONS[Permission.COSELL_REQUESTS_ASSIGNEE].roles)
     teams = routing_service.list_teams(session, actor)
     context = {
         "view": found,
@@ -231,12 +224,11 @@ def _detail(request: Request, session: Session, actor: Actor, *, request_id: int
         "sla": sla_of([found], session)[r.id],
         "forms": forms,
         "registration": label_service.label_registrations(session, actor, registration_ids=[r.registration_id]).get(r.registration_id),
-        "can_act": actor.role in request_service.RESPONDER_ROLES,
-        "actions": [a for a, sources in ALLOWED.items() if r.status in sources],
+        "actions": found.actions,
+        "can_act": can(actor, Permission.COSELL_REQUESTS_RESPOND),
         "resources": [(str(u.id), u.name) for u in resources],
         "resource_names": {u.id: u.name for u in resources},
         "team_names": {t.id: t.name for t in teams},
-        "is_open": r.status in OPEN_REQUEST_STATUSES,
         **_labels(),
     }
     status = max((s.status for s in forms.values()), default=200)

@@ -16,10 +16,9 @@ from alliance.cosell.engagement_schemas import (
     ConsentRevocation,
 )
 from alliance.http.params import IdPath, PageParams
-from alliance.identity.scope import Actor, Role
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
-from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.repository import RegistrationFilters
@@ -38,7 +37,6 @@ from alliance.web.templating import render
 router = APIRouter()
 PORTAL = "/portal/consents"
 PORTAL_ONLY = [Depends(portal_actor)]
-PROTECTING_KINDS = (RegistrationKind.PROJECT, RegistrationKind.INFLUENCE)
 
 
 @router.get(PORTAL, dependencies=PORTAL_ONLY)
@@ -88,7 +86,11 @@ def _accounts(session: Session, actor: Actor) -> dict[int, str]:
         sort="-created",
         page=PageRequest(limit=MAX_LIMIT),
     ).items
-    return {v.registration.customer_id: v.registration.customer_name for v in found if v.registration.kind in PROTECTING_KINDS and v.registration.customer_id}
+    return {
+        v.registration.customer_id: v.registration.customer_name
+        for v in found
+        if v.registration.kind in engagement_service.PROTECTING_KINDS and v.registration.customer_id
+    }
 
 
 def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest, forms: dict[str, Submission[Any]] | None = None) -> Response:
@@ -104,7 +106,8 @@ def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest
         "accounts": accounts,
         "account_options": [(str(k), v) for k, v in accounts.items()],
         "activity_options": ACTIVITY_OPTIONS,
-        "is_admin": actor.role == Role.PARTNER_ADMIN,
+        "actions": engagement_service.consent_actions(actor),
+        "consent_actions": {c.id: engagement_service.consent_actions(actor, c) for c in consents.items},
         "values": give_form.values,
         "errors": give_form.errors,
         "forms": forms,

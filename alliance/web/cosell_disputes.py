@@ -133,7 +133,6 @@ def _board(request: Request, session: Session, actor: Actor, *, forms: dict[str,
         "resolved": resolved,
         "forms": forms,
         "subjects": subjects,
-        "can_escalate": actor.role in dispute_service.VENDOR_ROLES,
         "lead_options": [(k.value, v) for k, v in cosell_plans.LEAD_LABELS.items()],
         "lead_labels": cosell_plans.LEAD_LABELS,
     }

@@ -25,9 +25,10 @@ from alliance.cosell.vocabulary import Activity
 from alliance.errors import NotFound, RuleViolation
 from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
-from alliance.identity.scope import Actor, Role
+from alliance.identity.permissions import Permission, can
+from alliance.identity.scope import Actor
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
-from alliance.web.cosell_plans import DISPUTE_OPENERS, LEAD_LABELS
+from alliance.web.cosell_plans import LEAD_LABELS
 from alliance.web.deps import (
     PortalActor,
     VendorActor,
@@ -92,7 +93,7 @@ def render_engagement(request: Request, session: Session, actor: Actor, *, engag
         "customer_names": label_service.name_customers(session, actor, customer_ids=[found.customer_id]),
         "partner_names": label_service.name_partners(session, actor, partner_ids=[found.protecting_partner_id]),
         "user_names": {u.id: u.name for u in identity_service.vendor_users(session)},
-        "can_dispute": actor.role in DISPUTE_OPENERS and found.protecting_partner_id is not None,
+        "actions": engagement_service.engagement_actions(actor, found),
     }
     return render(request, "cosell/engagement.html", context, status_code=dispute.status)
 
@@ -132,8 +133,7 @@ def _page(request: Request, session: Session, actor: Actor, *, page: PageRequest
         "values": submission.values,
         "errors": {k: v for k, v in errors.items() if not blocked or k not in ("activity", "way_forward", "__all__")},
         "blocked": blocked,
-        "can_staff": actor.role in engagement_service.STAFFING_ROLES,
-        "can_override": actor.role == Role.PROGRAM_ADMIN,
+        "actions": engagement_service.engagement_actions(actor),
         "staff_options": [(str(u.id), u.name) for u in staff_users],
         "staff_names": {u.id: u.name for u in staff_users},
         "activity_options": ACTIVITY_OPTIONS,
@@ -167,15 +167,16 @@ def _portal_page(request: Request, session: Session, actor: Actor, *, page: Page
         opened = dispute_service.list_disputes(session, actor, filters=DisputeFilters(engagement_ids=tuple(ids)), page=PageRequest(limit=MAX_LIMIT))
         for view in opened.items:
             disputes.setdefault(view.dispute.engagement_id or 0, []).append(view)
-    can_dispute = actor.role == Role.PARTNER_ADMIN
+    actions = {e.id: engagement_service.engagement_actions(actor, e) for e in found.items}
     # A refusal with no form on this page to show it (a partner user's post, or an engagement past this page) is said at the top.
-    stray = [f.errors for engagement_id, f in forms.items() if not can_dispute or engagement_id not in ids]
+    stray = [f.errors for engagement_id, f in forms.items() if "dispute" not in actions.get(engagement_id, ())]
     context = {
         "engagements": found,
         "labels": label_service.label_engagements(session, actor, engagement_ids=ids),
         "disputes": disputes,
         "forms": forms,
-        "can_dispute": can_dispute,
+        "actions": actions,
+        "can_dispute": can(actor, Permission.DISPUTES_OPEN),
         "lead_labels": LEAD_LABELS,
         "page_errors": {"__all__": stray[0].get("__all__") or " ".join(stray[0].values())} if stray else {},
     }

@@ -18,6 +18,7 @@ from alliance.cosell.vocabulary import RequestStatus, RequestType
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.registrations import service as registration_service
 
 TYPE_LABELS = {
     RequestType.SOLUTION_ARCHITECT: "Solution architect",
@@ -70,6 +71,7 @@ class RegistrationPanel:
     sla: dict[int, Sla]
     can_request: bool
     plan_id: int | None = None
+    can_start_plan: bool = False
     type_options: list[tuple[str, str]] = field(default_factory=lambda: [(k.value, v) for k, v in TYPE_LABELS.items()])
     status_labels: dict[Any, str] = field(default_factory=lambda: dict(STATUS_LABELS))
     type_labels: dict[Any, str] = field(default_factory=lambda: dict(TYPE_LABELS))
@@ -83,9 +85,11 @@ def registration_panel(session: Session, actor: Actor, *, registration_id: int, 
         page=PageRequest(limit=MAX_LIMIT),
     ).items
     plan = plan_service.plan_for_registration(session, actor, registration_id=registration_id)
+    kind = registration_service.get_registration(session, actor, registration_id=registration_id).kind
     return RegistrationPanel(
         requests=found,
         sla=sla_of(found, session),
-        can_request=actor.is_partner and status in request_service.REQUESTABLE,
+        can_request=request_service.may_file(actor, registration_status=status),
         plan_id=plan.id if plan else None,
+        can_start_plan=plan is None and plan_service.may_start_plan(actor, kind=kind, status=status),
     )

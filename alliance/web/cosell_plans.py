@@ -1,6 +1,7 @@
 """Co-delivery plan pages, the same in the portal and the console: the latest version's rows and
 sign-offs, signing for one's own side, proposing a new version, and what changed since the agreed
-version. Every page calls cosell.plan_service."""
+version, and the open disputes on its activities (which hold signing back). Every page calls
+cosell.plan_service; what the reader may do comes from plan_service.plan_actions."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from starlette.datastructures import FormData
 from alliance.cosell import label_service, plan_service, plans
 from alliance.cosell.plan_schemas import MAX_ROWS, PlanProposal
 from alliance.cosell.vocabulary import Activity, Lead
-from alliance.errors import NotFound
 from alliance.http.params import IdPath
-from alliance.identity.scope import Actor, Role
+from alliance.identity.scope import Actor
 from alliance.kit.schemas import InputSchema
 from alliance.registrations import service as registration_service
 from alliance.web.deps import (
@@ -27,7 +27,7 @@ from alliance.web.deps import (
     portal_actor,
     vendor_actor,
 )
-from alliance.web.forms import FormBody, Submission, echo, submit
+from alliance.web.forms import FormBody, Submission, echo, query_int, submit
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -36,7 +36,6 @@ CONSOLE = "/console/cosell/plans"
 COLUMNS = ("activity", "label", "lead", "effort_days", "notes")
 BLANK_ROWS = 2
 ACTIVITY_OPTIONS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Activity]
-DISPUTE_OPENERS = frozenset({Role.PARTNER_ADMIN, Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN})
 # The rows a first plan starts with, led by the SI until the proposer says otherwise.
 STARTING_ACTIVITIES = (
     Activity.ARCHITECTURE_DESIGN,
@@ -153,18 +152,16 @@ def _start_plan(request: Request, session: Session, actor: Actor, *, registratio
 
 
 def _sign(request: Request, session: Session, actor: Actor, *, plan_id: int, form: FormData, base: str) -> Response:
-    plan = plan_service.get_plan(session, actor, plan_id=plan_id)
-    latest = plan.versions[-1]
-    if str(form.get("version_id", "")) != str(latest.id):
-        # Only the latest version is signed here; an older one's button is a stale page.
-        raise NotFound("That version is not the plan's latest; reload the page.")
+    version_id = query_int(str(form.get("version_id", ""))) or 0
 
     def sign(_: Any) -> Any:
-        return plan_service.sign_version(session, actor, version_id=latest.id)
+        return plan_service.sign_version(session, actor, version_id=version_id, plan_id=plan_id)
 
     submission = submit(session, SignRequest, {}, sign, shown={})
     if submission.ok:
-        flash(request, f"Version {latest.number} signed.")
+        signed = submission.result
+        assert signed is not None
+        flash(request, f"Version {signed.number} signed.")
         return RedirectResponse(f"{base}/{plan_id}", status_code=303)
     return _page(request, session, actor, plan_id=plan_id, base=base, forms={"sign": submission})
 
@@ -187,7 +184,7 @@ def _propose(request: Request, session: Session, actor: Actor, *, plan_id: int, 
 
 
 class SignRequest(InputSchema):
-    """Signing takes no input: the side comes from the actor, the version is the latest."""
+    """Signing takes no input but the version (in the path's plan): the side comes from the actor."""
 
 
 def _rows(form: FormData) -> tuple[list[dict[str, str]], list[int]]:
@@ -230,8 +227,8 @@ def _values_of(version: Any) -> dict[str, str]:
 
 
 def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, base: str, forms: dict[str, Submission[Any]] | None = None) -> Response:
-    plan = plan_service.get_plan(session, actor, plan_id=plan_id)
-    latest = plan.versions[-1]
+    found = plan_service.view_plan(session, actor, plan_id=plan_id)
+    plan, latest = found.plan, found.latest
     comparison = plan_service.compare_versions(session, actor, plan_id=plan_id) if len(plan.versions) > 1 else None
     forms = forms or {}
     proposal = forms.get("propose")
@@ -247,7 +244,10 @@ def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, bas
         "base": f"{base}/{plan_id}",
         "side": side,
         "signed": signed,
-        "can_sign": side is not None and latest.status == "proposed" and not signed[side.value],
+        "actions": found.actions,
+        "open_disputes": found.open_disputes,
+        "disputes_on": {a.id: found.disputes_on(a) for a in latest.activities},
+        "disputes_url": ("/portal" if base == PORTAL else "/console") + "/disputes",
         "registration_url": ("/portal" if base == PORTAL else "/console") + f"/registrations/{plan.registration_id}",
         "registration": label_service.label_registrations(session, actor, registration_ids=[plan.registration_id]).get(plan.registration_id),
         "forms": forms,
@@ -257,7 +257,6 @@ def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, bas
         "activity_options": ACTIVITY_OPTIONS,
         "lead_options": [(k.value, v) for k, v in LEAD_LABELS.items()],
         "lead_labels": LEAD_LABELS,
-        "can_dispute": actor.role in DISPUTE_OPENERS,
         "activity_rows": [(str(a.id), a.label or str(a.activity).replace("_", " ").capitalize()) for a in latest.activities],
         "dispute": forms["dispute"] if "dispute" in forms else Submission(),
     }

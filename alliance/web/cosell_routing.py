@@ -15,7 +15,8 @@ from alliance.cosell import routing, routing_service, routing_words
 from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
 from alliance.cosell.routing_schemas import CalendarCreate, CalendarUpdate, RuleCreate, RuleUpdate, TeamCreate, TeamUpdate
 from alliance.http.params import IdPath
-from alliance.identity.scope import Actor, Role
+from alliance.identity.permissions import Permission, can
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners import product_line_service, program_service
@@ -73,7 +74,7 @@ DAY_ORDER = "The working day must end after it starts."
 
 
 def _can_change(actor: Actor) -> bool:
-    return actor.role == Role.PROGRAM_ADMIN
+    return can(actor, Permission.COSELL_ROUTING_WRITE)
 
 
 def _line_names(session: Session, actor: Actor) -> dict[str, str]:

@@ -266,7 +266,7 @@ class TestPortalEngagements:
         login("a_user")
         assert soup(client.get(PORTAL)).find(id=f"dispute-form-{staffed['override']}") is None
         refused = post(client, f"{PORTAL}/{staffed['override']}/disputes", {"subject": "We should integrate"}, token_from=PORTAL)
-        assert refused.status_code == 403 and "cannot open disputes" in soup(refused).select_one(".flash-error").get_text()
+        assert refused.status_code == 403 and "cannot open scope disputes" in soup(refused).select_one(".flash-error").get_text()
         assert count(db, ScopeDispute) == 0
 
     def test_bad_input_is_the_fields_error_and_nothing_is_written(self, client, login, world, db, staffed):

@@ -114,7 +114,7 @@ class TestConsole:
         assert page.find(id="actions") is None
         response = post(client, f"{detail_url(cosell, 'a')}/actions", {"action": "accept"}, token_from="/console/cosell")
         assert response.status_code == 403
-        assert "cannot act on co-sell requests" in soup(response).select_one(".flash-error").get_text()
+        assert "cannot accept, start, decline, complete and assign co-sell requests" in soup(response).select_one(".flash-error").get_text()
 
     def test_ps_lead_accepts_assigns_and_completes(self, client, login, cosell):
         login("ps_lead")
@@ -187,6 +187,24 @@ class TestPlans:
             post(client, f"/portal/cosell/plans/{cosell['b']['plan_id']}/sign", {"version_id": cosell["b"]["version_id"]}, token_from="/portal").status_code
             == 404
         )
+
+    def test_an_open_dispute_is_listed_and_holds_signing_back(self, client, login, cosell):
+        """Defect 5: the plan page names the open dispute on its activity, offers no signing, and a
+        forged sign post is refused with the dispute named."""
+        plan, url = cosell["a"]["plan_id"], f"/portal/cosell/plans/{cosell['a']['plan_id']}"
+        login("a_admin")
+        assert soup(client.get(url)).select_one("#signoff form") is not None
+        opened = post(client, f"{url}/disputes", {"activity_id": str(cosell["a"]["activity_id"]), "subject": "Who leads implementation"}, token_from=url)
+        assert opened.status_code == 303
+        for who, page_url in (("a_admin", url), ("ps_lead", f"/console/cosell/plans/{plan}")):
+            login(who)
+            page = soup(client.get(page_url))
+            listed = page.select("#open-disputes li")
+            assert len(listed) == 1 and "Implementation" in listed[0].get_text() and "Who leads implementation" in listed[0].get_text()
+            assert "In dispute" in page.select("#plan-rows tbody tr")[0].get_text()
+            assert page.select_one("#signoff form") is None and page.find(id="sign-held") is not None
+            refused = post(client, f"{page_url}/sign", {"version_id": cosell["a"]["version_id"]}, token_from=page_url)
+            assert refused.status_code == 409 and "on Implementation is open" in soup(refused).select_one(".flash-error").get_text()
 
 
 class TestEngagements:

@@ -114,3 +114,37 @@ class TestListPlans:
         assert [p["id"] for p in found["items"]] == [plan_a]
         assert [p["latest_status"] for p in found["items"]] == ["proposed"]
         assert client.get("/api/v1/codelivery-plans?status=agreed", headers=headers).json()["total"] == 0
+
+
+class TestSignWhileDisputed:
+    """Defect 5 through the API: 409 naming the dispute and the way forward; the plan lists it and offers no sign."""
+
+    def test_sign_off_is_409_and_the_plan_shows_the_dispute(self, client, world, projects):
+        version = propose(client, world, projects).json()
+        activity = version["activities"][0]
+        opened = client.post(
+            "/api/v1/disputes",
+            headers=world.headers("a_admin"),
+            json={"plan_id": version["plan_id"], "activity_id": activity["id"], "subject": "Who migrates the data"},
+        )
+        assert opened.status_code == 201, opened.text
+        dispute_id = opened.json()["id"]
+        for who in ("a_admin", "ps_lead"):
+            refused = client.post(f"/api/v1/plan-versions/{version['id']}/sign-off", headers=world.headers(who))
+            assert refused.status_code == 409, refused.text
+            body = refused.json()["error"]
+            assert f"dispute #{dispute_id} on Data migration" in body["message"]
+            assert {d["field"] for d in body["details"]} >= {"dispute_id", "way_forward"}
+        plan = client.get(f"/api/v1/codelivery-plans/{version['plan_id']}", headers=world.headers("a_admin")).json()
+        assert [(d["dispute_id"], d["activity"], d["subject"]) for d in plan["open_disputes"]] == [(dispute_id, "Data migration", "Who migrates the data")]
+        assert plan["actions"] == ["propose", "dispute"]
+        assert plan["versions"][0]["partner_signed_at"] is None and plan["versions"][0]["vendor_signed_at"] is None
+
+    def test_without_a_dispute_sign_is_offered(self, client, world, projects):
+        version = propose(client, world, projects).json()
+        assert client.get(f"/api/v1/codelivery-plans/{version['plan_id']}", headers=world.headers("a_admin")).json()["actions"] == [
+            "propose",
+            "sign",
+            "dispute",
+        ]
+        assert client.get(f"/api/v1/codelivery-plans/{version['plan_id']}", headers=world.headers("a_user")).json()["actions"] == []

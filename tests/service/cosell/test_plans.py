@@ -3,13 +3,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
-from alliance.cosell import plan_service
+from alliance.cosell import dispute_service, plan_service
+from alliance.cosell.dispute_schemas import DisputeCreate, DisputeDecision
 from alliance.cosell.models import CodeliveryPlan
 from alliance.cosell.plan_repository import PlanFilters
 from alliance.cosell.plan_schemas import PlanActivityInput
-from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus
+from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.scope import PartnerScope
 from alliance.kit.pagination import PageRequest
@@ -304,3 +306,56 @@ class TestRecordDecisionVersion:
                 plan_service.record_decision_version(
                     session, actors["admin"], plan_id=plan_a, activity_id=foreign, lead=Lead.SI, split_note=None, rationale="x"
                 )
+
+
+class TestSignWhileDisputed:
+    """Defect 5: a version is not signed (by either side) while a dispute on one of its activities is open."""
+
+    @pytest.fixture
+    def disputed(self, propose, unit, actors):  # type: ignore[no-untyped-def]
+        version_id, plan_id, _ = propose(implementation="si:20", training="joint")
+        with unit(actors["a_admin"]) as session:
+            plan = plan_service.get_plan(session, actors["a_admin"], plan_id=plan_id)
+            activity_id = next(a.id for a in plan.versions[-1].activities if a.activity == Activity.IMPLEMENTATION)
+            data = DisputeCreate(plan_id=plan_id, activity_id=activity_id, subject="Who leads implementation")
+            dispute_id = dispute_service.open_dispute(session, actors["a_admin"], data=data).id
+        return version_id, plan_id, dispute_id
+
+    @pytest.mark.parametrize("who", ["a_admin", "ps_lead"])
+    def test_either_side_is_refused_naming_the_dispute_and_the_way_forward(self, disputed, unit, actors, db, who):
+        version_id, plan_id, dispute_id = disputed
+        with pytest.raises(Conflict) as refused, unit(actors[who]) as session:
+            plan_service.sign_version(session, actors[who], version_id=version_id)
+        assert f"dispute #{dispute_id} on Implementation is open" in refused.value.message
+        assert {"field": "dispute_id", "message": str(dispute_id)} in refused.value.details
+        assert any(d["field"] == "way_forward" and "new plan version" in d["message"] for d in refused.value.details)
+        with unit(actors["admin"]) as session:
+            version = plan_service.get_plan(session, actors["admin"], plan_id=plan_id).versions[-1]
+            assert (version.partner_signed_at, version.vendor_signed_at) == (None, None)
+            assert not session.scalars(
+                select(AuditEvent).where(AuditEvent.action.in_(["codelivery_plan.version_signed", "codelivery_plan.version_agreed"]))
+            ).all()
+
+    def test_the_plan_view_lists_the_dispute_and_offers_no_signing(self, disputed, unit, actors):
+        _, plan_id, dispute_id = disputed
+        for who in ("a_admin", "ps_lead"):
+            with unit(actors[who]) as session:
+                view = plan_service.view_plan(session, actors[who], plan_id=plan_id)
+                assert [(d.dispute.id, d.activity_name) for d in view.open_disputes] == [(dispute_id, "Implementation")]
+                assert view.actions == [PlanAction.PROPOSE, PlanAction.DISPUTE]
+
+    def test_a_dispute_on_an_activity_the_version_no_longer_has_does_not_hold_it(self, disputed, propose, sign):
+        propose(training="joint")
+        version_id, _, _ = propose(training="vendor_ps")
+        assert sign(version_id, "a_admin", "ps_lead") == PlanVersionStatus.AGREED
+
+    def test_once_decided_the_decision_version_is_signed(self, disputed, unit, actors, sign):
+        _, plan_id, dispute_id = disputed
+        with unit(actors["ps_lead"]) as session:
+            decided = dispute_service.decide_dispute(
+                session, actors["ps_lead"], dispute_id=dispute_id, data=DisputeDecision(lead=Lead.JOINT, rationale="Both bring people")
+            )
+            new_version = decided.resulting_version_id
+        with unit(actors["a_admin"]) as session:
+            assert PlanAction.SIGN in plan_service.view_plan(session, actors["a_admin"], plan_id=plan_id).actions
+        assert sign(new_version, "a_admin", "ps_lead") == PlanVersionStatus.AGREED

@@ -9,12 +9,13 @@ they forget.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -26,16 +27,46 @@ from sqlalchemy.orm import (
     sessionmaker,
     with_loader_criteria,
 )
+from sqlalchemy.schema import CheckConstraint, Table
 from sqlalchemy.types import TypeDecorator
 
+from alliance.cosell.vocabulary import Activity, DisputeStatus, EngagementOutcome, Lead, PlanVersionStatus, RequestStatus, RequestType, Side
+from alliance.customers.vocabulary import EmployeeBand, Ownership
+from alliance.enablement.vocabulary import CertificationStatus, LabGrading, LabStatus, Level, Source
 from alliance.errors import PermissionDenied
-from alliance.identity.scope import PartnerScope
+from alliance.identity.scope import PartnerScope, Role
 from alliance.kit import clock
+from alliance.partners.vocabulary import (
+    AssetAccessLevel,
+    AttributeKind,
+    Comparison,
+    CreditSplit,
+    CriteriaMode,
+    DeliveryRole,
+    PartnerStatus,
+    PartnerType,
+    RegistrationKind,
+    SISubtype,
+    SponsorSide,
+)
+from alliance.registrations import lifecycle
+from alliance.registrations.vocabulary import ConflictCheck, ConflictKind, CreditType, ExtensionStatus
+from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
 
-NAMING_CONVENTION = {
+
+def _constraint_name(constraint: CheckConstraint, _table: Table) -> str:
+    # A CHECK that a column's type brings (an enum's allowed values) is named after its column,
+    # so two columns of one enum in a table get distinct names; other CHECKs keep their own.
+    if constraint._type_bound:
+        return f"{next(iter(constraint.columns)).name}_known"
+    return str(constraint.name)
+
+
+NAMING_CONVENTION: dict[str, Any] = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "constraint_name": _constraint_name,
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
@@ -60,9 +91,70 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=clock.UTC) if value.tzinfo is None else value.astimezone(clock.UTC)
 
 
+def enum_type(enum_class: type[enum.Enum], length: int | None = None) -> Enum:
+    """A closed vocabulary column: stores the values (not the member names) as VARCHAR, reads back
+    the enum, refuses anything else on write and, through a CHECK constraint, in the database."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+        length=length,
+    )
+
+
+# Every enum a column holds, with the VARCHAR length its columns have had since they were strings
+# (a longer value needs a migration anyway: the CHECK lists the values).
+ENUM_COLUMN_LENGTHS: dict[type[enum.Enum], int] = {
+    Activity: 24,
+    AssetAccessLevel: 16,
+    AttributeKind: 16,
+    CertificationStatus: 16,
+    Comparison: 2,
+    ConflictCheck: 8,
+    ConflictKind: 24,
+    CreditSplit: 8,
+    CreditType: 16,
+    CriteriaMode: 3,
+    DeliveryRole: 32,
+    DisputeStatus: 10,
+    EmployeeBand: 16,
+    EngagementOutcome: 12,
+    ExtensionStatus: 16,
+    LabGrading: 12,
+    LabStatus: 8,
+    Lead: 10,
+    Level: 16,
+    lifecycle.Side: 8,
+    lifecycle.Status: 16,
+    Ownership: 16,
+    PartnerStatus: 16,
+    PartnerType: 32,
+    PlanVersionStatus: 12,
+    RecommendationAction: 12,
+    RecommendationStatus: 12,
+    RegistrationKind: 16,
+    RequestStatus: 16,
+    RequestType: 32,
+    Role: 32,
+    Side: 8,
+    SISubtype: 32,
+    Source: 16,
+    SponsorSide: 8,
+}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+        # An enum missing from ENUM_COLUMN_LENGTHS still stores values with a CHECK (length: its longest value).
+        enum.Enum: enum_type(enum.Enum),
+        **{enum_class: enum_type(enum_class, length) for enum_class, length in ENUM_COLUMN_LENGTHS.items()},
+    }
 
 
 class TimestampMixin:

@@ -17,7 +17,7 @@ from alliance.kit import clock
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
 from alliance.partners.schemas import ProductLineKey
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations.conflict_schemas import ConflictView, PartnerConflictView, VendorConflictView
+from alliance.registrations.conflict_schemas import ConflictView
 from alliance.registrations.lifecycle import Side, Status
 from alliance.registrations.models import Registration
 from alliance.registrations.vocabulary import DealStage, ExtensionStatus, RegistrantRole
@@ -301,7 +301,7 @@ class RegistrationRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     allowed_actions: list[str] = Field(description="What the caller may do next")
-    conflicts: list[PartnerConflictView] | list[VendorConflictView] = Field(
+    conflicts: list[ConflictView] = Field(
         description="Conflict findings as the caller may see them (detail reads only): a partner user reads PartnerConflictView, vendor staff VendorConflictView"
     )
     vendor: VendorFacts | None = Field(description="Vendor users only")

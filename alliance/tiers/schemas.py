@@ -81,7 +81,7 @@ class TierEvaluationRead(BaseModel):
             current_tier=TierRef.of(found.current_tier),
             qualifying_tier=TierRef.of(evaluation.qualifying_tier),
             next_tier=TierRef.of(evaluation.next_tier),
-            next_tier_mode=evaluation.next_tier_mode,
+            next_tier_mode=CriteriaMode(evaluation.next_tier_mode) if evaluation.next_tier_mode else None,
             gaps=[GapRead.of(g) for g in evaluation.gaps],
             summary=evaluation.summary,
             forecast=[ForecastChangeRead(from_date=c.from_date, tier=TierRef.of(c.tier), sentence=c.sentence) for c in found.forecast.changes],

@@ -12,7 +12,7 @@ def _schemas(client) -> dict:  # type: ignore[no-untyped-def]
 def test_conflict_views_are_typed(client) -> None:  # type: ignore[no-untyped-def]
     schemas = _schemas(client)
     conflicts = schemas["RegistrationRead"]["properties"]["conflicts"]
-    refs = {variant["items"]["$ref"].rsplit("/", 1)[-1] for variant in conflicts["anyOf"]}
+    refs = {variant["$ref"].rsplit("/", 1)[-1] for variant in conflicts["items"]["anyOf"]}
     assert refs == {"PartnerConflictView", "VendorConflictView"}
     assert set(schemas["PartnerConflictView"]["properties"]) == {"kind", "score", "detected_at", "message"}
     assert "other_partner_name" in schemas["VendorConflictView"]["properties"]

@@ -9,12 +9,13 @@ they forget.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -26,16 +27,27 @@ from sqlalchemy.orm import (
     sessionmaker,
     with_loader_criteria,
 )
+from sqlalchemy.schema import CheckConstraint, Table
 from sqlalchemy.types import TypeDecorator
 
 from alliance.errors import PermissionDenied
 from alliance.kit import clock
 from alliance.kit.tenancy import PartnerScope
 
-NAMING_CONVENTION = {
+
+def _constraint_name(constraint: CheckConstraint, _table: Table) -> str:
+    # A CHECK that a column's type brings (an enum's allowed values) is named after its column,
+    # so two columns of one enum in a table get distinct names; other CHECKs keep their own.
+    if constraint._type_bound:
+        return f"{next(iter(constraint.columns)).name}_known"
+    return str(constraint.name)
+
+
+NAMING_CONVENTION: dict[str, Any] = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "constraint_name": _constraint_name,
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
@@ -60,9 +72,43 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=clock.UTC) if value.tzinfo is None else value.astimezone(clock.UTC)
 
 
+def enum_type(enum_class: type[enum.Enum], length: int | None = None) -> Enum:
+    """A closed vocabulary column: stores the values (not the member names) as VARCHAR, reads back
+    the enum, refuses anything else on write and, through a CHECK constraint, in the database."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+        length=length,
+    )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+        # An enum no models module registered still stores values with a CHECK (length: its longest value).
+        enum.Enum: enum_type(enum.Enum),
+    }
+
+
+# Every enum a column holds, with its VARCHAR length: each models module registers the enums its
+# columns use (the lengths they have had since they were strings; a longer value needs a migration
+# anyway, as the CHECK lists the values). Registered here rather than imported, so db.py knows no domain.
+ENUM_COLUMN_LENGTHS: dict[type[enum.Enum], int] = {}
+
+
+def register_enum_columns(lengths: dict[type[enum.Enum], int]) -> None:
+    """Map each enum to its column type before the models that use it are declared."""
+    for enum_class, length in lengths.items():
+        known = ENUM_COLUMN_LENGTHS.setdefault(enum_class, length)
+        if known != length:
+            raise ValueError(f"{enum_class.__name__} registered with lengths {known} and {length}")
+    Base.registry.update_type_annotation_map({enum_class: enum_type(enum_class, length) for enum_class, length in lengths.items()})
 
 
 class TimestampMixin:

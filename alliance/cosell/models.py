@@ -18,7 +18,9 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.cosell.vocabulary import Activity, DisputeStatus, EngagementOutcome, Lead, PlanVersionStatus, RequestStatus, RequestType, Side
-from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime
+from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
+
+register_enum_columns({Activity: 24, DisputeStatus: 10, EngagementOutcome: 12, Lead: 10, PlanVersionStatus: 12, RequestStatus: 16, RequestType: 32, Side: 8})
 
 
 class BusinessCalendar(TimestampMixin, Base):
@@ -58,7 +60,7 @@ class RoutingRule(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
-    request_type: Mapped[RequestType | None] = mapped_column(String(32))
+    request_type: Mapped[RequestType | None]
     region: Mapped[str | None] = mapped_column(String(60))
     territory: Mapped[str | None] = mapped_column(String(60))
     vertical: Mapped[str | None] = mapped_column(String(60))
@@ -83,8 +85,8 @@ class ResourceRequest(PartnerOwned, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
-    request_type: Mapped[RequestType] = mapped_column(String(32))
-    status: Mapped[RequestStatus] = mapped_column(String(16), default=RequestStatus.NEW)
+    request_type: Mapped[RequestType]
+    status: Mapped[RequestStatus] = mapped_column(default=RequestStatus.NEW)
     needed_by: Mapped[date]
     description: Mapped[str] = mapped_column(Text)
     customer_context: Mapped[str | None] = mapped_column(Text)
@@ -128,8 +130,8 @@ class PlanVersion(PartnerOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("codelivery_plans.id", ondelete="CASCADE"))
     number: Mapped[int]
-    status: Mapped[PlanVersionStatus] = mapped_column(String(12), default=PlanVersionStatus.PROPOSED)
-    proposed_by_side: Mapped[Side] = mapped_column(String(8))
+    status: Mapped[PlanVersionStatus] = mapped_column(default=PlanVersionStatus.PROPOSED)
+    proposed_by_side: Mapped[Side]
     proposed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)  # why this version (e.g. the dispute decision it records)
@@ -148,9 +150,9 @@ class PlanActivity(PartnerOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
-    activity: Mapped[Activity] = mapped_column(String(24))
+    activity: Mapped[Activity]
     label: Mapped[str | None] = mapped_column(String(200))  # the name of a custom row
-    lead: Mapped[Lead] = mapped_column(String(10))
+    lead: Mapped[Lead]
     effort_days: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -163,7 +165,7 @@ class EngagementConsent(PartnerOwned, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    activity: Mapped[Activity | None] = mapped_column(String(24))  # None: every activity
+    activity: Mapped[Activity | None]  # None: every activity
     given_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     given_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_on: Mapped[date]
@@ -181,13 +183,13 @@ class PsEngagement(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    activity: Mapped[Activity] = mapped_column(String(24))
+    activity: Mapped[Activity]
     description: Mapped[str | None] = mapped_column(Text)
     staffed_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    outcome: Mapped[EngagementOutcome] = mapped_column(String(12))
+    outcome: Mapped[EngagementOutcome]
     protecting_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("engagement_consents.id", ondelete="SET NULL"))
     override_reason: Mapped[str | None] = mapped_column(Text)
@@ -201,7 +203,7 @@ class RoeViolation(PartnerOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     engagement_id: Mapped[int] = mapped_column(ForeignKey("ps_engagements.id", ondelete="CASCADE"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    activity: Mapped[Activity] = mapped_column(String(24))
+    activity: Mapped[Activity]
     rule: Mapped[str] = mapped_column(Text)  # the rule that was overridden, in words
     overridden_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text)
@@ -220,16 +222,16 @@ class ScopeDispute(PartnerOwned, TimestampMixin, Base):
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("plan_activities.id", ondelete="SET NULL"))
     engagement_id: Mapped[int | None] = mapped_column(ForeignKey("ps_engagements.id", ondelete="SET NULL"))
     subject: Mapped[str] = mapped_column(Text)
-    opened_by_side: Mapped[Side] = mapped_column(String(8))
+    opened_by_side: Mapped[Side]
     opened_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[DisputeStatus] = mapped_column(String(10), default=DisputeStatus.OPEN)
+    status: Mapped[DisputeStatus] = mapped_column(default=DisputeStatus.OPEN)
     level: Mapped[int] = mapped_column(default=0)  # index into the program's escalation ladder
     level_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{"level", "at", "by"}]
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decision_lead: Mapped[Lead | None] = mapped_column(String(10))
+    decision_lead: Mapped[Lead | None]
     decision_split: Mapped[str | None] = mapped_column(Text)
     rationale: Mapped[str | None] = mapped_column(Text)
     resulting_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id", ondelete="SET NULL"))

@@ -12,8 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from alliance.customers.vocabulary import Ownership
-from alliance.db import Base, TimestampMixin
+from alliance.customers.vocabulary import EmployeeBand, Ownership
+from alliance.db import Base, TimestampMixin, register_enum_columns
+
+register_enum_columns({EmployeeBand: 16, Ownership: 16})
 
 # Prefix ranges on the compact name need byte order; PostgreSQL databases often use a
 # language collation, so these columns say "C" there (SQLite compares bytes already).
@@ -23,7 +25,6 @@ ByteOrdered = String(200).with_variant(String(200, collation="C"), "postgresql")
 class Customer(TimestampMixin, Base):
     __tablename__ = "customers"
     __table_args__ = (
-        CheckConstraint("ownership IN ('open', 'si_protected', 'vendor_direct')", name="ownership_known"),
         CheckConstraint(
             "(ownership = 'si_protected' AND owning_partner_id IS NOT NULL AND protected_until IS NOT NULL)"
             " OR (ownership <> 'si_protected' AND owning_partner_id IS NULL AND protected_until IS NULL)",
@@ -52,7 +53,7 @@ class Customer(TimestampMixin, Base):
     domain: Mapped[str | None] = mapped_column(String(253))
     country: Mapped[str | None] = mapped_column(String(2))
     industry: Mapped[str | None] = mapped_column(String(100))
-    employee_band: Mapped[str | None] = mapped_column(String(16))
+    employee_band: Mapped[EmployeeBand | None]
 
     # Matching keys derived from the name (alliance.customers.names): kept in step by the service.
     name_key: Mapped[str] = mapped_column(String(200))
@@ -60,7 +61,7 @@ class Customer(TimestampMixin, Base):
     name_reversed: Mapped[str] = mapped_column(ByteOrdered)
     name_len: Mapped[int] = mapped_column(SmallInteger)
 
-    ownership: Mapped[Ownership] = mapped_column(String(16), default=Ownership.OPEN)
+    ownership: Mapped[Ownership] = mapped_column(default=Ownership.OPEN)
     owning_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     protected_until: Mapped[date | None]
     protection_reason: Mapped[str | None] = mapped_column(Text)

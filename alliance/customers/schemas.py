@@ -51,7 +51,7 @@ class CustomerRead(ReadSchema):
     domain: str | None
     country: str | None
     industry: str | None
-    employee_band: str | None
+    employee_band: EmployeeBand | None
     ownership: Ownership
     owning_partner_id: int | None
     protected_until: date | None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Row, func, literal, select, union_all
+from sqlalchemy import Date, Row, String, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from alliance.db import ScopeMissing
@@ -204,7 +204,7 @@ class CapacityRepository:
     def portfolio(self, dates: EffectiveDates, *, group_by: str) -> Sequence[Row[Any]]:
         """(group, delivery_role, people, partners): group is the partner's SI subtype (or its
         type when it has none) or the certification level."""
-        group = func.coalesce(Partner.si_subtype, Partner.partner_type) if group_by == "subtype" else CertificationTrack.level
+        group = func.coalesce(Partner.si_subtype, Partner.partner_type, type_=String()) if group_by == "subtype" else CertificationTrack.level
         statement = self._scoped(
             select(
                 group.label("group"),

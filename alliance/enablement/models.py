@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime
+from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
 from alliance.enablement.vocabulary import CertificationStatus, LabGrading, LabStatus, Level, Source
 from alliance.partners.vocabulary import DeliveryRole
+
+register_enum_columns({CertificationStatus: 16, DeliveryRole: 32, LabGrading: 12, LabStatus: 8, Level: 16, Source: 16})
 
 
 class CertificationTrack(TimestampMixin, Base):
@@ -25,10 +27,8 @@ class CertificationTrack(TimestampMixin, Base):
 
     __tablename__ = "certification_tracks"
     __table_args__ = (
-        CheckConstraint("level IN ('associate', 'professional', 'expert')", name="level_known"),
         CheckConstraint("exam_pass_mark BETWEEN 0 AND 100", name="pass_mark_percent"),
         CheckConstraint("exam_max_attempts >= 1", name="attempts_positive"),
-        CheckConstraint("lab_grading IS NULL OR lab_grading IN ('evaluator', 'environment')", name="lab_grading_known"),
         Index("ix_certification_tracks_role_level", "delivery_role", "level"),
     )
 
@@ -36,8 +36,8 @@ class CertificationTrack(TimestampMixin, Base):
     key: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    delivery_role: Mapped[DeliveryRole] = mapped_column(String(32))
-    level: Mapped[Level] = mapped_column(String(16))
+    delivery_role: Mapped[DeliveryRole]
+    level: Mapped[Level]
     product_line: Mapped[str] = mapped_column(ForeignKey("product_lines.key"))
     product_version: Mapped[str] = mapped_column(String(20))  # the major version it certifies, e.g. "8"
     vertical: Mapped[str | None] = mapped_column(String(60))  # a vertical/compliance methodology track
@@ -47,7 +47,7 @@ class CertificationTrack(TimestampMixin, Base):
     exam_max_attempts: Mapped[int] = mapped_column(default=3)
     exam_cooldown_days: Mapped[int] = mapped_column(default=14)
     # Technical tracks have a hands-on lab; None means no lab is required.
-    lab_grading: Mapped[LabGrading | None] = mapped_column(String(12))
+    lab_grading: Mapped[LabGrading | None]
     lab_rubric: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{"criterion", "max_points"}]
     lab_pass_mark: Mapped[int | None]  # percent of the rubric's points
     # The shared key a lab environment signs its results with (HMAC-SHA256); environment labs only.
@@ -92,7 +92,7 @@ class ModuleCompletion(PartnerOwned, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("track_modules.id", ondelete="CASCADE"), primary_key=True)
     completed_on: Mapped[date]
-    source: Mapped[Source] = mapped_column(String(16))
+    source: Mapped[Source]
 
 
 class ExamAttempt(PartnerOwned, Base):
@@ -105,7 +105,7 @@ class ExamAttempt(PartnerOwned, Base):
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     score: Mapped[int]  # percent
     passed: Mapped[bool]
-    source: Mapped[Source] = mapped_column(String(16))
+    source: Mapped[Source]
     # The learning system's id of the attempt: re-importing the same export changes nothing.
     external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
 
@@ -121,11 +121,11 @@ class LabSubmission(PartnerOwned, TimestampMixin, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     track_id: Mapped[int] = mapped_column(ForeignKey("certification_tracks.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[LabStatus] = mapped_column(String(8), default=LabStatus.PENDING)
+    status: Mapped[LabStatus] = mapped_column(default=LabStatus.PENDING)
     evidence: Mapped[str | None] = mapped_column(Text)  # what the candidate handed in (link, notes)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     grader_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    source: Mapped[Source] = mapped_column(String(16))
+    source: Mapped[Source]
     score: Mapped[int | None]  # percent
     rubric_scores: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -147,12 +147,12 @@ class Certification(PartnerOwned, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     track_id: Mapped[int] = mapped_column(ForeignKey("certification_tracks.id"))
-    status: Mapped[CertificationStatus] = mapped_column(String(16), default=CertificationStatus.ACTIVE)
+    status: Mapped[CertificationStatus] = mapped_column(default=CertificationStatus.ACTIVE)
     issued_on: Mapped[date]
     expires_on: Mapped[date]
     # A release opened a recertification window: renew by this date or the certification lapses.
     recert_due_on: Mapped[date | None]
     recert_release_id: Mapped[int | None] = mapped_column(ForeignKey("product_releases.id"))
     ended_on: Mapped[date | None]  # when it stopped counting (expired, lapsed, renewed, revoked)
-    source: Mapped[Source] = mapped_column(String(16))
+    source: Mapped[Source]
     external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)

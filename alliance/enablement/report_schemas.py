@@ -7,7 +7,9 @@ from datetime import date
 
 from pydantic import Field
 
+from alliance.enablement.vocabulary import CertificationStatus, Level, Source
 from alliance.kit.schemas import ReadSchema
+from alliance.partners.vocabulary import DeliveryRole
 
 
 class CertificationRowRead(ReadSchema):
@@ -20,15 +22,15 @@ class CertificationRowRead(ReadSchema):
     track_id: int
     track_key: str
     track_name: str
-    level: str
+    level: Level
     product_line: str
-    status: str = Field(description="Effective status today (a passed deadline reads lapsed before the sweep stores it)")
-    stored_status: str
+    status: CertificationStatus = Field(description="Effective status today (a passed deadline reads lapsed before the sweep stores it)")
+    stored_status: CertificationStatus
     issued_on: date
     expires_on: date
     recert_due_on: date | None = Field(validation_alias="effective_due_on", description="The recertification deadline, stored or opened by a release")
     ended_on: date | None
-    source: str
+    source: Source
     external_ref: str | None
 
 
@@ -39,27 +41,27 @@ class ExpiringRead(ReadSchema):
     person_id: int
     person_name: str
     person_email: str
-    delivery_role: str
+    delivery_role: DeliveryRole
     track_id: int
     track_key: str
     track_name: str
-    level: str
+    level: Level
     product_line: str
-    status: str
+    status: CertificationStatus
     ends_on: date
     days_left: int
     reason: str = Field(description="'validity ends' or 'recertify for vN'")
 
 
 class CapacityCellRead(ReadSchema):
-    delivery_role: str
-    level: str
+    delivery_role: DeliveryRole
+    level: Level
     product_line: str
     people: int
 
 
 class RoleTotalRead(ReadSchema):
-    delivery_role: str
+    delivery_role: DeliveryRole
     people: int
 
 
@@ -72,8 +74,8 @@ class CapacityRead(ReadSchema):
 
 class HistoryPointRead(ReadSchema):
     on: date
-    delivery_role: str
-    level: str | None
+    delivery_role: DeliveryRole
+    level: Level | None
     people: int
 
 
@@ -88,7 +90,7 @@ class CapacityHistoryRead(ReadSchema):
 
 class PortfolioRowRead(ReadSchema):
     group: str
-    delivery_role: str
+    delivery_role: DeliveryRole
     people: int
     partners: int
 

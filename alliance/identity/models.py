@@ -5,8 +5,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from alliance.db import Base, PartnerOwned, TimestampMixin
+from alliance.db import Base, PartnerOwned, TimestampMixin, register_enum_columns
 from alliance.identity.scope import Role
+
+register_enum_columns({Role: 32})
 
 
 class User(PartnerOwned, TimestampMixin, Base):
@@ -18,7 +20,7 @@ class User(PartnerOwned, TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(String(32))
+    role: Mapped[Role]
     # Vendor staff have no partner: the one partner-owned column that may be NULL.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)  # type: ignore[assignment]
     password_hash: Mapped[str | None] = mapped_column(String(255))

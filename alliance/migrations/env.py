@@ -36,9 +36,31 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True, render_item=_render_item)
-    with context.begin_transaction():
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch rebuild drops the old table; with foreign keys on, SQLite runs that drop as a
+        # DELETE that cascades to every child row. The pragma only takes effect outside a
+        # transaction, so it goes to the driver before the migration's transaction begins.
+        _sqlite_foreign_keys(connection, on=False)
+    try:
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True, render_item=_render_item)
+        with context.begin_transaction():
+            context.run_migrations()
+        if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):
+            raise RuntimeError(f"migration left a dangling foreign key in {broken[0]}")
+    finally:
+        if sqlite:
+            # SQLite migrations commit one by one; what is open here is only the check's read.
+            connection.rollback()
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    driver = connection.connection.driver_connection
+    assert driver is not None, "a live SQLite connection"
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    if driver.execute("PRAGMA foreign_keys").fetchone()[0] != int(on):
+        raise RuntimeError("PRAGMA foreign_keys did not change: the connection is inside a transaction")
 
 
 run_migrations_online()

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
+from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, Comparison, DeliveryRole
 
 CERTIFICATION_LEVELS = ("associate", "professional", "expert")
-COMPARISONS = (">=", ">", "==", "<=", "<")
+COMPARISONS = tuple(Comparison)
 
 
 @dataclass(frozen=True)

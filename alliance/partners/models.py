@@ -7,10 +7,13 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.db import Base, PartnerOwned, PartnerRoot, TimestampMixin
+from alliance.db import Base, PartnerOwned, PartnerRoot, TimestampMixin, register_enum_columns
 from alliance.partners.vocabulary import (
     AssetAccessLevel,
     AttributeKind,
+    Comparison,
+    CreditSplit,
+    CriteriaMode,
     DeliveryRole,
     PartnerStatus,
     PartnerType,
@@ -26,6 +29,21 @@ DEFAULT_DISPUTE_LADDER = (
     {"name": "Channel director", "days": 5, "deciders": ["program_admin"]},
     {"name": "VP channel", "days": 10, "deciders": ["executive", "program_admin"]},
 )
+
+register_enum_columns(
+    {
+        AssetAccessLevel: 16,
+        AttributeKind: 16,
+        Comparison: 2,
+        CreditSplit: 8,
+        CriteriaMode: 3,
+        DeliveryRole: 32,
+        PartnerStatus: 16,
+        PartnerType: 32,
+        SISubtype: 32,
+        SponsorSide: 8,
+    }
+)
 DEFAULT_DOWNGRADE_GRACE_DAYS = 90
 
 
@@ -38,8 +56,8 @@ class Program(TimestampMixin, Base):
     key: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    partner_type: Mapped[PartnerType] = mapped_column(String(32))
-    si_subtype: Mapped[SISubtype | None] = mapped_column(String(32))
+    partner_type: Mapped[PartnerType]
+    si_subtype: Mapped[SISubtype | None]
     is_active: Mapped[bool] = mapped_column(default=True)
     # ISO 4217: every amount of the program (registrations, credit, tier thresholds, MDF) is in it.
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
@@ -47,7 +65,7 @@ class Program(TimestampMixin, Base):
     # credited as influenced revenue to each partner of record, and how several partners of
     # record share it ("full": each gets the share; "equal": the share is split between them).
     influence_credit_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(100), server_default="100")
-    influence_credit_split: Mapped[str] = mapped_column(String(8), default="full", server_default="full")
+    influence_credit_split: Mapped[CreditSplit] = mapped_column(default=CreditSplit.FULL, server_default=CreditSplit.FULL.value)
     # Scope-dispute escalation ladder: [{"name": "CAM + PS lead", "days": 5}, ...]; a dispute not
     # decided within a level's business days climbs to the next (alliance sweep).
     dispute_ladder: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=lambda: [dict(step) for step in DEFAULT_DISPUTE_LADDER])
@@ -66,14 +84,14 @@ class Tier(TimestampMixin, Base):
     key: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(100))
     rank: Mapped[int]  # 1 is the entry tier; higher is better
-    criteria_mode: Mapped[str] = mapped_column(String(3), default="all")  # all | any
+    criteria_mode: Mapped[CriteriaMode] = mapped_column(default=CriteriaMode.ALL)
     deal_protection_days: Mapped[int]
     project_protection_days: Mapped[int]
     influence_protection_days: Mapped[int]
     mdf_allocation: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
     discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
     cosell_priority: Mapped[int] = mapped_column(default=3)  # 1 highest
-    asset_access_level: Mapped[AssetAccessLevel] = mapped_column(String(16), default=AssetAccessLevel.STANDARD)
+    asset_access_level: Mapped[AssetAccessLevel] = mapped_column(default=AssetAccessLevel.STANDARD)
 
     program: Mapped[Program] = relationship(back_populates="tiers", lazy="raise")
     criteria: Mapped[list[TierCriterion]] = relationship(back_populates="tier", order_by="TierCriterion.position", lazy="raise", cascade="all, delete-orphan")
@@ -99,7 +117,7 @@ class TierCriterion(Base):
     tier_id: Mapped[int] = mapped_column(ForeignKey("tiers.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     metric: Mapped[str] = mapped_column(String(100))
-    comparison: Mapped[str] = mapped_column(String(2))
+    comparison: Mapped[Comparison]
     threshold: Mapped[Decimal] = mapped_column(Numeric(18, 2))
 
     tier: Mapped[Tier] = relationship(back_populates="criteria", lazy="raise")
@@ -115,12 +133,12 @@ class Partner(PartnerRoot, TimestampMixin, Base):
     legal_name: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(300))
-    partner_type: Mapped[PartnerType] = mapped_column(String(32))
-    si_subtype: Mapped[SISubtype | None] = mapped_column(String(32))
+    partner_type: Mapped[PartnerType]
+    si_subtype: Mapped[SISubtype | None]
     hq_country: Mapped[str] = mapped_column(String(2))
     consultant_headcount: Mapped[int] = mapped_column(default=0)
     enrolled_on: Mapped[date | None]
-    status: Mapped[PartnerStatus] = mapped_column(String(16), default=PartnerStatus.PROSPECT, index=True)
+    status: Mapped[PartnerStatus] = mapped_column(default=PartnerStatus.PROSPECT, index=True)
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"), index=True)
     tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"), index=True)
     cam_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
@@ -159,7 +177,7 @@ class PartnerAttribute(PartnerOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[AttributeKind] = mapped_column(String(16))
+    kind: Mapped[AttributeKind]
     value: Mapped[str] = mapped_column(String(100))
 
 
@@ -173,7 +191,7 @@ class Person(PartnerOwned, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320), index=True)
     title: Mapped[str | None] = mapped_column(String(200))
-    delivery_role: Mapped[DeliveryRole] = mapped_column(String(32))
+    delivery_role: Mapped[DeliveryRole]
     country: Mapped[str | None] = mapped_column(String(2))
     is_active: Mapped[bool] = mapped_column(default=True)
 
@@ -184,7 +202,7 @@ class Sponsor(PartnerOwned, TimestampMixin, Base):
     __tablename__ = "sponsors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    side: Mapped[SponsorSide] = mapped_column(String(8))
+    side: Mapped[SponsorSide]
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -14,7 +14,7 @@ from alliance.kit.schemas import InputSchema, ShortText
 from alliance.partners.metrics import metric_error
 from alliance.partners.models import DEFAULT_DISPUTE_LADDER, DEFAULT_DOWNGRADE_GRACE_DAYS
 from alliance.partners.schemas import CriterionIn, DisputeLadder, DisputeLevel, GraceDays, TierBenefits
-from alliance.partners.vocabulary import PartnerType, SISubtype
+from alliance.partners.vocabulary import CreditSplit, CriteriaMode, PartnerType, SISubtype
 
 # libyaml's loader when PyYAML was built with it: ten times faster, same safe semantics.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -23,7 +23,7 @@ Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
 
 
 class CriteriaFile(InputSchema):
-    mode: str = Field(default="all", pattern="^(all|any)$")
+    mode: CriteriaMode = CriteriaMode.ALL
     rules: Annotated[list[CriterionIn], Field(max_length=30)] = []
 
     @field_validator("rules")
@@ -52,7 +52,7 @@ class ProgramFile(InputSchema):
     currency: Currency = DEFAULT_CURRENCY
     # The attribution model (docs/attribution.md): influence credit per partner of record.
     influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal(100)
-    influence_credit_split: Literal["full", "equal"] = "full"
+    influence_credit_split: CreditSplit = CreditSplit.FULL
     downgrade_grace_days: GraceDays = DEFAULT_DOWNGRADE_GRACE_DAYS
     dispute_ladder: DisputeLadder = Field(default_factory=lambda: [DisputeLevel.model_validate(step) for step in DEFAULT_DISPUTE_LADDER])
     tiers: Annotated[list[TierFile], Field(min_length=1, max_length=12)]

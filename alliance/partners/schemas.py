@@ -11,6 +11,9 @@ from alliance.kit.schemas import CountryCode, Email, InputSchema, OptionalText, 
 from alliance.partners.vocabulary import (
     REGIONS,
     AssetAccessLevel,
+    Comparison,
+    CreditSplit,
+    CriteriaMode,
     DeliveryRole,
     PartnerStatus,
     PartnerType,
@@ -163,13 +166,13 @@ class SponsorRead(ReadSchema):
 
 class CriterionIn(InputSchema):
     metric: Annotated[str, Field(min_length=1, max_length=100)]
-    comparison: Literal[">=", ">", "==", "<=", "<"] = ">="
+    comparison: Comparison = Comparison.AT_LEAST
     threshold: Annotated[Decimal, Field(ge=0, le=Decimal("1e15"), decimal_places=2)]
 
 
 class CriterionRead(ReadSchema):
     metric: str
-    comparison: str
+    comparison: Comparison
     threshold: Decimal
 
 
@@ -192,7 +195,7 @@ class TierUpdate(InputSchema):
     discount_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
     cosell_priority: Annotated[int, Field(ge=1, le=5)] | None = None
     asset_access_level: AssetAccessLevel | None = None
-    criteria_mode: Literal["all", "any"] | None = None
+    criteria_mode: CriteriaMode | None = None
     criteria: Annotated[list[CriterionIn], Field(max_length=30)] | None = Field(default=None, description="Replaces all criteria")
     reason: Annotated[str, Field(max_length=1000)] | None = None
 
@@ -203,7 +206,7 @@ class TierRead(ReadSchema):
     key: str
     name: str
     rank: int
-    criteria_mode: str
+    criteria_mode: CriteriaMode
     deal_protection_days: int
     project_protection_days: int
     influence_protection_days: int
@@ -242,9 +245,7 @@ class ProgramUpdate(InputSchema):
     influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = Field(
         default=None, description="Share of a won deal's booked amount credited as influence to each partner of record (docs/attribution.md)"
     )
-    influence_credit_split: Literal["full", "equal"] | None = Field(
-        default=None, description="full: each partner of record gets the share; equal: they share it"
-    )
+    influence_credit_split: CreditSplit | None = Field(default=None, description="full: each partner of record gets the share; equal: they share it")
     downgrade_grace_days: GraceDays | None = None
     dispute_ladder: DisputeLadder | None = Field(default=None, description="Scope-dispute escalation levels, lowest first")
 
@@ -265,7 +266,7 @@ class ProgramRead(ReadSchema):
     is_active: bool
     currency: str = Field(description="ISO 4217: registrations, credit, thresholds and MDF of the program are in it")
     influence_credit_percent: Decimal
-    influence_credit_split: str
+    influence_credit_split: CreditSplit
     downgrade_grace_days: int
     dispute_ladder: list[DisputeLevelRead]
     tiers: list[TierRead]

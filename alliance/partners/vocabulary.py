@@ -60,6 +60,28 @@ class AssetAccessLevel(StrEnum):
     STRATEGIC = "strategic"
 
 
+class CriteriaMode(StrEnum):
+    """How a tier combines its criteria."""
+
+    ALL = "all"
+    ANY = "any"
+
+
+class Comparison(StrEnum):
+    AT_LEAST = ">="
+    MORE_THAN = ">"
+    EQUAL = "=="
+    AT_MOST = "<="
+    LESS_THAN = "<"
+
+
+class CreditSplit(StrEnum):
+    """How several partners of record share a won deal's influence credit."""
+
+    FULL = "full"  # each gets the program's share
+    EQUAL = "equal"  # the share is split equally between them
+
+
 REGIONS = ("NA", "LATAM", "EMEA", "APAC")
 
 TYPE_LABELS = {

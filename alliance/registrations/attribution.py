@@ -15,21 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from enum import StrEnum
 
 from alliance.errors import RuleViolation
-from alliance.partners.vocabulary import RegistrationKind
+from alliance.partners.vocabulary import CreditSplit, RegistrationKind
 from alliance.registrations.vocabulary import CreditType
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 # The default rule of a partner without a program: influenced revenue counted in full.
 DEFAULT_PERCENT = HUNDRED
-
-
-class Split(StrEnum):
-    FULL = "full"  # each partner of record gets `percent` % of the booked amount
-    EQUAL = "equal"  # `percent` % of the booked amount is shared equally by the program's partners of record
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,7 @@ class PartnerOfRecord:
     registration_id: int
     program_key: str | None = None
     percent: Decimal = DEFAULT_PERCENT
-    split: Split = Split.FULL
+    split: CreditSplit = CreditSplit.FULL
 
 
 @dataclass(frozen=True)
@@ -141,13 +135,13 @@ def _primary_credit(
 def influence_credits(booked: Decimal, partners_of_record: Sequence[PartnerOfRecord]) -> list[Credit]:
     """INFLUENCE credits in the order given; `equal` programs share their pool among their own
     partners of record, the first of them taking the odd cents."""
-    groups: dict[tuple[str | None, Decimal, Split], list[PartnerOfRecord]] = {}
+    groups: dict[tuple[str | None, Decimal, CreditSplit], list[PartnerOfRecord]] = {}
     for record in partners_of_record:
         groups.setdefault((record.program_key, record.percent, record.split), []).append(record)
     amounts: dict[int, tuple[Decimal, Decimal, str]] = {}
     for (program_key, percent, split), members in groups.items():
         program = f"program {program_key}" if program_key else "no program (default rule)"
-        if split == Split.EQUAL and len(members) > 1:
+        if split == CreditSplit.EQUAL and len(members) > 1:
             shares = split_evenly(share_of(booked, percent), len(members))
             each = (percent / len(members)).quantize(CENT, rounding=ROUND_HALF_UP)
             rule = f"influence: {program}, {_pct(percent)}% of the booked amount shared equally by {len(members)} partners of record"

@@ -18,7 +18,7 @@ from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.partners.repository import PartnerRepository
-from alliance.partners.vocabulary import RegistrationKind
+from alliance.partners.vocabulary import CreditSplit, RegistrationKind
 from alliance.registrations import attribution
 from alliance.registrations.attribution_repository import (
     AmountsRow,
@@ -97,7 +97,7 @@ def _record(
             registration_id=row.registration_id,
             program_key=row.program_key,
             percent=Decimal(row.percent) if row.percent is not None else attribution.DEFAULT_PERCENT,
-            split=attribution.Split(row.split) if row.split else attribution.Split.FULL,
+            split=CreditSplit(row.split) if row.split else CreditSplit.FULL,
         )
         for row in repository.partners_of_record(registration, closed_on=closed_on)
     ]

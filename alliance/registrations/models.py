@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime
+from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations.lifecycle import Status
+from alliance.registrations.lifecycle import Side, Status
 from alliance.registrations.vocabulary import ConflictCheck, ConflictKind, CreditType, ExtensionStatus
+
+register_enum_columns({ConflictCheck: 8, ConflictKind: 24, CreditType: 16, ExtensionStatus: 16, RegistrationKind: 16, Side: 8, Status: 16})
 
 MONEY = Numeric(16, 2)
 
@@ -27,7 +29,6 @@ MONEY = Numeric(16, 2)
 class Registration(PartnerOwned, TimestampMixin, Base):
     __tablename__ = "registrations"
     __table_args__ = (
-        CheckConstraint("kind IN ('deal', 'project', 'influence')", name="kind_known"),
         CheckConstraint("extensions_granted >= 0", name="extensions_not_negative"),
         # Conflict checks: active registrations on a customer.
         Index("ix_registrations_customer_status", "customer_id", "status"),
@@ -44,8 +45,8 @@ class Registration(PartnerOwned, TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[RegistrationKind] = mapped_column(String(16))
-    status: Mapped[Status] = mapped_column(String(16), default=Status.DRAFT)
+    kind: Mapped[RegistrationKind]
+    status: Mapped[Status] = mapped_column(default=Status.DRAFT)
     title: Mapped[str] = mapped_column(String(200))
     registrant_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -107,10 +108,10 @@ class RegistrationEvent(PartnerOwned, Base):
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     action: Mapped[str] = mapped_column(String(40))
-    from_status: Mapped[str | None] = mapped_column(String(16))
-    to_status: Mapped[str | None] = mapped_column(String(16))
+    from_status: Mapped[Status | None]
+    to_status: Mapped[Status | None]
     actor_label: Mapped[str] = mapped_column(String(200))
-    actor_side: Mapped[str] = mapped_column(String(8))  # partner | vendor | system
+    actor_side: Mapped[Side]
     reason: Mapped[str | None] = mapped_column(Text)
 
 
@@ -127,8 +128,8 @@ class RegistrationConflict(PartnerOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
     other_registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
-    kind: Mapped[ConflictKind] = mapped_column(String(24))
-    step: Mapped[ConflictCheck] = mapped_column(String(8))  # the check that found it: submit or review
+    kind: Mapped[ConflictKind]
+    step: Mapped[ConflictCheck]  # the check that found it: submit or review
     score: Mapped[float] = mapped_column(Float)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
     partner_message: Mapped[str] = mapped_column(Text)
@@ -143,7 +144,7 @@ class ProtectionExtension(PartnerOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
-    status: Mapped[ExtensionStatus] = mapped_column(String(16), default=ExtensionStatus.PENDING)
+    status: Mapped[ExtensionStatus] = mapped_column(default=ExtensionStatus.PENDING)
     requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text)
@@ -179,7 +180,7 @@ class AttributionEntry(PartnerOwned, Base):
     # is the partner's influence/project registration and this the deal or project that closed).
     closing_registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
-    credit_type: Mapped[CreditType] = mapped_column(String(16))
+    credit_type: Mapped[CreditType]
     amount: Mapped[Decimal] = mapped_column(MONEY)
     currency: Mapped[str] = mapped_column(String(3))
     share_percent: Mapped[Decimal] = mapped_column(Numeric(6, 2))

@@ -18,7 +18,8 @@ from alliance.kit.money import Currency
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
 from alliance.partners.schemas import ProductLineKey
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations.lifecycle import Status
+from alliance.registrations.conflict_schemas import ConflictView
+from alliance.registrations.lifecycle import Side, Status
 from alliance.registrations.models import Registration
 from alliance.registrations.vocabulary import DealStage, ExtensionStatus, RegistrantRole
 
@@ -210,7 +211,7 @@ class RegistrationView:
     effective_status: Status
     days_left: int | None
     allowed_actions: list[str]
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[ConflictView] = field(default_factory=list)
     partner_name: str | None = None
     is_vendor: bool = False
     # Detail reads only: the extension request waiting for a decision, and how many are allowed.
@@ -301,7 +302,9 @@ class RegistrationRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     allowed_actions: list[str] = Field(description="What the caller may do next")
-    conflicts: list[dict[str, Any]] = Field(description="Conflict findings as the caller may see them (detail reads only)")
+    conflicts: list[ConflictView] = Field(
+        description="Conflict findings as the caller may see them (detail reads only): a partner user reads PartnerConflictView, vendor staff VendorConflictView"
+    )
     vendor: VendorFacts | None = Field(description="Vendor users only")
 
     @classmethod
@@ -328,19 +331,19 @@ class RegistrationRead(BaseModel):
 class RegistrationEventRead(ReadSchema):
     at: datetime
     action: str
-    from_status: str | None
-    to_status: str | None
+    from_status: Status | None
+    to_status: Status | None
     actor_label: str
-    actor_side: str
+    actor_side: Side
     reason: str | None
 
 
 @dataclass(frozen=True)
 class QueueItem:
     registration_id: int
-    kind: str
+    kind: RegistrationKind
     title: str
-    status: str
+    status: Status
     partner_id: int
     partner_name: str
     customer_id: int | None

@@ -153,7 +153,7 @@ def view_registration(session: Session, actor: Actor, *, registration_id: int) -
     """One registration with the conflict findings the actor may see."""
     registration = get_registration(session, actor, registration_id=registration_id)
     [view] = present(session, actor, [registration])
-    view.conflicts = [_plain(found) for found in conflict_service.conflicts_for(session, actor, registration.id)]
+    view.conflicts = conflict_service.conflicts_for(session, actor, registration.id)
     view.pending_extension = RegistrationRepository(session).pending_extension(registration.id)
     view.max_extensions = _policy(session, registration).max_extensions
     return view
@@ -577,12 +577,3 @@ def _log(
 def _check_conflicts(session: Session, registration: Registration, step: ConflictCheck) -> None:
     """Flag conflicts for the reviewer; they never block a submit or an approval."""
     conflict_service.check_conflicts(session, registration, step=step)
-
-
-def _plain(found: Any) -> dict[str, Any]:
-    if isinstance(found, dict):
-        return found
-    if hasattr(found, "model_dump"):
-        dumped: dict[str, Any] = found.model_dump(mode="json")
-        return dumped
-    return {key: value for key, value in vars(found).items() if not key.startswith("_")}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from alliance.db import Base, PartnerOwned, UTCDateTime
+from alliance.db import Base, PartnerOwned, UTCDateTime, register_enum_columns
 from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
+
+register_enum_columns({RecommendationAction: 12, RecommendationStatus: 12})
 
 
 class TierRecommendation(PartnerOwned, Base):
@@ -22,12 +24,12 @@ class TierRecommendation(PartnerOwned, Base):
     current_tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"))
     qualifying_tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"))
     recommended_tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"))
-    action: Mapped[RecommendationAction] = mapped_column(String(12))
+    action: Mapped[RecommendationAction]
     # A downgrade waits out a grace period before it is recommended for decision.
     grace_until: Mapped[date | None]
     # Per criterion: metric, comparison, threshold, value, met, and the gap in words.
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[RecommendationStatus] = mapped_column(String(12), default=RecommendationStatus.PENDING)
+    status: Mapped[RecommendationStatus] = mapped_column(default=RecommendationStatus.PENDING)
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)

@@ -9,12 +9,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from alliance.kit.schemas import InputSchema
+from alliance.partners.vocabulary import Comparison, CriteriaMode
 from alliance.tiers.evaluation import Gap, TierSpec
 from alliance.tiers.service import (
     EvaluationSummary,
     PartnerEvaluation,
     RecommendationView,
 )
+from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
 
 
 class TierRef(BaseModel):
@@ -32,7 +34,7 @@ class GapRead(BaseModel):
     metric: str
     label: str
     unit: str
-    comparison: str
+    comparison: Comparison
     threshold: Decimal
     value: Decimal
     met: bool
@@ -61,7 +63,7 @@ class TierEvaluationRead(BaseModel):
     current_tier: TierRef | None
     qualifying_tier: TierRef | None
     next_tier: TierRef | None
-    next_tier_mode: str | None
+    next_tier_mode: CriteriaMode | None
     gaps: list[GapRead] = Field(description="Every criterion of the next tier against the partner's value")
     summary: list[str] = Field(description="What it takes to reach the next tier, in words")
     forecast: list[ForecastChangeRead] = Field(description="Projected tier changes as certifications end")
@@ -82,7 +84,7 @@ class TierEvaluationRead(BaseModel):
             current_tier=TierRef.of(found.current_tier),
             qualifying_tier=TierRef.of(evaluation.qualifying_tier),
             next_tier=TierRef.of(evaluation.next_tier),
-            next_tier_mode=evaluation.next_tier_mode,
+            next_tier_mode=CriteriaMode(evaluation.next_tier_mode) if evaluation.next_tier_mode else None,
             gaps=[GapRead.of(g) for g in evaluation.gaps],
             summary=evaluation.summary,
             forecast=[ForecastChangeRead(from_date=c.from_date, tier=TierRef.of(c.tier), sentence=c.sentence) for c in found.forecast.changes],
@@ -116,13 +118,13 @@ class RecommendationRead(BaseModel):
     partner_name: str | None
     program_id: int
     evaluated_at: datetime
-    action: str
+    action: RecommendationAction
     current_tier_id: int | None
     qualifying_tier_id: int | None
     recommended_tier_id: int | None
     grace_until: date | None
     explanation: dict[str, Any]
-    status: str
+    status: RecommendationStatus
     decided_by_user_id: int | None
     decided_at: datetime | None
     decision_reason: str | None

@@ -1,7 +1,7 @@
 """program currency: each program names the ISO 4217 currency its amounts are in
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-26 10:00:00
 
 Existing programs get USD, the currency the pages printed until now.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

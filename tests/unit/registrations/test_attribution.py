@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 
 from alliance.errors import RuleViolation
-from alliance.partners.vocabulary import RegistrationKind
+from alliance.partners.vocabulary import CreditSplit, RegistrationKind
 from alliance.registrations.attribution import (
     PartnerOfRecord,
-    Split,
     close_credits,
     influence_credits,
     quarter_of,
@@ -101,26 +100,26 @@ class TestCloseCredits:
             close(booked=booked)
 
     def test_full_rule_gives_each_partner_of_record_the_share(self):
-        of_record = [PartnerOfRecord(3, 30, "si", d("100"), Split.FULL), PartnerOfRecord(4, 40, "si", d("100"), Split.FULL)]
+        of_record = [PartnerOfRecord(3, 30, "si", d("100"), CreditSplit.FULL), PartnerOfRecord(4, 40, "si", d("100"), CreditSplit.FULL)]
         assert summary(close(transacting=2, of_record=of_record))[1:] == [
             ("influence", 3, 30, d("1000.00"), d("100")),
             ("influence", 4, 40, d("1000.00"), d("100")),
         ]
 
     def test_equal_rule_shares_the_pool_in_registration_order(self):
-        of_record = [PartnerOfRecord(p, p * 10, "gsi", d("100"), Split.EQUAL) for p in (5, 3, 4)]
+        of_record = [PartnerOfRecord(p, p * 10, "gsi", d("100"), CreditSplit.EQUAL) for p in (5, 3, 4)]
         influence = summary(close(transacting=2, booked="100", of_record=of_record))[1:]
         assert [(c[1], c[3], c[4]) for c in influence] == [(5, d("33.34"), d("33.33")), (3, d("33.33"), d("33.33")), (4, d("33.33"), d("33.33"))]
 
     def test_equal_with_a_single_partner_is_the_whole_share(self):
-        of_record = [PartnerOfRecord(3, 30, "gsi", d("60"), Split.EQUAL)]
+        of_record = [PartnerOfRecord(3, 30, "gsi", d("60"), CreditSplit.EQUAL)]
         assert summary(close(booked="10", of_record=of_record))[1][3:] == (d("6.00"), d("60"))
 
     def test_programs_apply_their_own_rules(self):
         of_record = [
-            PartnerOfRecord(3, 30, "gsi", d("50"), Split.EQUAL),
-            PartnerOfRecord(4, 40, "regional", d("100"), Split.FULL),
-            PartnerOfRecord(5, 50, "gsi", d("50"), Split.EQUAL),
+            PartnerOfRecord(3, 30, "gsi", d("50"), CreditSplit.EQUAL),
+            PartnerOfRecord(4, 40, "regional", d("100"), CreditSplit.FULL),
+            PartnerOfRecord(5, 50, "gsi", d("50"), CreditSplit.EQUAL),
         ]
         influence = {c.partner_id: c.amount for c in close(transacting=2, booked="999.99", of_record=of_record)[1:]}
         # gsi pool: 50 % of 999.99 = 499.995 -> 500.00, shared by 3 and 5.
@@ -138,7 +137,7 @@ class TestCloseCredits:
         assert [c.credit_type.value for c in close(vendor=True, of_record=[PartnerOfRecord(1, 11, "si")])] == ["vendor_direct", "influence"]
 
     def test_zero_percent_records_a_zero_line(self):
-        assert influence_credits(d("100"), [PartnerOfRecord(3, 30, "msp", d("0"), Split.FULL)])[0].amount == d("0.00")
+        assert influence_credits(d("100"), [PartnerOfRecord(3, 30, "msp", d("0"), CreditSplit.FULL)])[0].amount == d("0.00")
 
     def test_rules_are_explained_in_words(self):
         (credit,) = influence_credits(d("100"), [PartnerOfRecord(3, 30, None)])

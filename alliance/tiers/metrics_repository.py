@@ -23,13 +23,17 @@ from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import AttributionEntry, Registration
 from alliance.registrations.vocabulary import CreditType
+from alliance.tiers.figure_repository import ReportedFigureRepository
 from alliance.tiers.forecast import DELIVERY_ROLES, CountedCertification
+from alliance.tiers.vocabulary import REPORTED_METRICS
 
 STREAM_ROWS = 5_000
 TRAILING_DAYS = 365
-# Catalog metrics whose source (references, practice plans, managed services, distribution) does
-# not exist yet: they count as zero and every explanation says so.
-NO_SOURCE = frozenset({"customer_references", "practice_milestones_completed", "managed_customers", "sub_resellers"})
+# Catalog metrics whose source (references, practice plans) does not exist yet: their criteria are
+# held (evaluation.py) and every explanation says so.
+NO_SOURCE = frozenset({"customer_references", "practice_milestones_completed"})
+# Metrics the partner reports and the vendor confirms: without a confirmed figure they are held too.
+REPORTED = frozenset(REPORTED_METRICS)
 ZERO = Decimal(0)
 
 
@@ -39,7 +43,7 @@ class PartnerMetrics:
     program_id: int
     tier_id: int | None
     values: dict[str, Decimal] = field(default_factory=dict)
-    no_data: frozenset[str] = NO_SOURCE
+    no_data: frozenset[str] = NO_SOURCE | REPORTED
 
 
 def _level_rank() -> Any:
@@ -90,7 +94,14 @@ class TierMetricsRepository:
         for pid, kind, won in self._stream(self._won(today, partner_ids)):
             if pid in rows:
                 rows[pid].values["won_projects_12m" if kind == RegistrationKind.PROJECT else "won_deals_12m"] = Decimal(won)
-        for found in rows.values():
+        confirmed = ReportedFigureRepository(self.session).latest_confirmed(today=today, partner_ids=partner_ids)
+        reported: dict[int, set[str]] = {}
+        for (pid, metric), value in confirmed.items():
+            if pid in rows:
+                rows[pid].values[metric] = Decimal(value)
+                reported.setdefault(pid, set()).add(metric)
+        for pid, found in rows.items():
+            found.no_data = NO_SOURCE | (REPORTED - reported.get(pid, set()))
             found.values["total_revenue_12m"] = found.values["influenced_revenue_12m"] + found.values["direct_revenue_12m"]
         return rows
 

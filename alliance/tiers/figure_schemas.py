@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from alliance.kit.schemas import InputSchema, ReadSchema
 
@@ -41,12 +41,6 @@ class FigureReport(InputSchema):
 class FigureDecision(InputSchema):
     confirm: bool
     reason: Annotated[str, Field(max_length=1000)] | None = Field(default=None, description="Required to reject; recorded in the audit trail")
-
-    @model_validator(mode="after")
-    def _reason_to_reject(self) -> FigureDecision:
-        if not self.confirm and not (self.reason or "").strip():
-            raise ValueError("a rejection needs a reason")
-        return self
 
 
 class FigureRead(ReadSchema):

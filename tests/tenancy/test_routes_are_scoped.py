@@ -22,6 +22,8 @@ PUBLIC_ROUTES = {
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
     ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/openapi.json"),
+    ("GET", "/favicon.ico"),
     ("GET", "/healthz"),
     ("GET", "/login"),
     ("POST", "/login"),

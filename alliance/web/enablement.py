@@ -518,7 +518,9 @@ def grade_lab(request: Request, submission_id: IdPath, session: WebSession, acto
     if submission.ok and submission.result is not None:
         lab = submission.result
         verdict = "passed" if lab.status == "passed" else "not passed"
-        flash(request, f"Lab graded: {lab.score}%, {verdict}.{_certified_note(session, actor, lab.person_id, lab.track_id) if verdict == 'passed' else ''}")
+        missing = progress_service.certification_missing(session, actor, person_id=lab.person_id, track_id=lab.track_id)
+        outcome = f" Not certified yet; still needed: {'; '.join(missing)}." if missing else _certified_note(session, actor, lab.person_id, lab.track_id)
+        flash(request, f"Lab graded: {lab.score}%, {verdict}.{outcome}")
         return RedirectResponse(f"{CONSOLE}/labs", status_code=303)
     return _queue(request, session, actor, page=PageRequest(), forms={f"lab-{submission_id}": submission})
 

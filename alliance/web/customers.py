@@ -107,6 +107,13 @@ def _country_filter(text: str) -> str | None:
 # --- create ---------------------------------------------------------------------------------
 
 
+@router.get(CONSOLE + "/duplicates", dependencies=VENDOR_ONLY)
+def likely_duplicates(request: Request, session: WebSession, actor: VendorActor, page: PageParams) -> Response:
+    """Customers an import flagged as likely the same company as an older one, to merge."""
+    found = customer_service.list_likely_duplicates(session, actor, page=page)
+    return render(request, "customers/duplicates.html", {"duplicates": found})
+
+
 @router.get(CONSOLE + "/new", dependencies=VENDOR_ONLY)
 def new_customer(request: Request, actor: VendorActor) -> Response:
     require_editor(actor)

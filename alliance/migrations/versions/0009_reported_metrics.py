@@ -1,10 +1,13 @@
-"""reported metrics: figures a partner reports per month (managed customers, sub-resellers), confirmed by the vendor
+"""reported metrics and likely duplicate customers
 
 Revision ID: 0009
 Revises: 0006
 Create Date: 2026-12-01 12:14:28
 
-The tier engine counts the latest confirmed figure per partner and metric.
+reported_figures: figures a partner reports per month (managed customers, sub-resellers), confirmed
+by the vendor; the tier engine counts the latest confirmed figure per partner and metric.
+customer_duplicate_flags: customers an import added although an older customer has the same
+website domain, listed on the console for merging.
 """
 
 from __future__ import annotations
@@ -19,6 +22,23 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "customer_duplicate_flags",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("duplicate_of_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("detected_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_customer_duplicate_flags_customer_id_customers"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["duplicate_of_id"], ["customers.id"], name=op.f("fk_customer_duplicate_flags_duplicate_of_id_customers"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_duplicate_flags")),
+        sa.UniqueConstraint("customer_id", name=op.f("uq_customer_duplicate_flags_customer_id")),
+    )
+    with op.batch_alter_table("customer_duplicate_flags", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_customer_duplicate_flags_duplicate_of_id"), ["duplicate_of_id"], unique=False)
+        batch_op.create_index("ix_customer_duplicate_flags_open", ["resolved_at", "id"], unique=False)
+
     op.create_table(
         "reported_figures",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,3 +70,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_reported_figures_partner_id"))
 
     op.drop_table("reported_figures")
+    with op.batch_alter_table("customer_duplicate_flags", schema=None) as batch_op:
+        batch_op.drop_index("ix_customer_duplicate_flags_open")
+        batch_op.drop_index(batch_op.f("ix_customer_duplicate_flags_duplicate_of_id"))
+
+    op.drop_table("customer_duplicate_flags")

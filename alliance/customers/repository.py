@@ -263,7 +263,7 @@ class CustomerRepository(Repository[Customer]):
     def open_duplicate_flags(self) -> Select[Any]:
         """Unresolved flags with both customers' identities, newest first."""
         new, old = aliased(Customer), aliased(Customer)
-        statement: Select[Any] = (
+        statement: Select[Any] = (  # type: ignore[assignment]  # SQLAlchemy 2.1 types a 9-column select precisely
             select(
                 CustomerDuplicateFlag.id,
                 CustomerDuplicateFlag.reason,

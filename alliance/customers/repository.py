@@ -263,18 +263,10 @@ class CustomerRepository(Repository[Customer]):
     def open_duplicate_flags(self) -> Select[Any]:
         """Unresolved flags with both customers' identities, newest first."""
         new, old = aliased(Customer), aliased(Customer)
-        statement: Select[Any] = (  # type: ignore[assignment]  # SQLAlchemy 2.1 types a 9-column select precisely
-            select(
-                CustomerDuplicateFlag.id,
-                CustomerDuplicateFlag.reason,
-                CustomerDuplicateFlag.detected_at,
-                new.id,
-                new.external_id,
-                new.name,
-                old.id,
-                old.external_id,
-                old.name,
-            )
+        columns: list[Any] = [CustomerDuplicateFlag.id, CustomerDuplicateFlag.reason, CustomerDuplicateFlag.detected_at]
+        columns += [new.id, new.external_id, new.name, old.id, old.external_id, old.name]
+        statement: Select[Any] = (
+            select(*columns)
             .join(new, new.id == CustomerDuplicateFlag.customer_id)
             .join(old, old.id == CustomerDuplicateFlag.duplicate_of_id)
             .where(CustomerDuplicateFlag.resolved_at.is_(None))

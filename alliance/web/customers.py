@@ -175,7 +175,7 @@ def change_ownership(request: Request, customer_id: IdPath, session: WebSession,
 
     submission = submit(session, OwnershipChange, values, apply, shown=echo(form))
     if submission.ok and submission.result is not None:
-        flash(request, f"Ownership of {submission.result.name} is now {OWNERSHIP_LABELS[submission.result.ownership].lower()}.")
+        flash(request, f"Ownership of {submission.result.name} is now {_ownership_words(submission.result.ownership)}.")
         return RedirectResponse(f"/console/customers/{customer_id}", status_code=303)
     return _detail(request, session, actor, customer_id=customer_id, ownership_form=submission, status_code=submission.status)
 
@@ -378,6 +378,12 @@ def _shared(actor: Actor) -> dict[str, Any]:
         "ownership_labels": {o.value: label for o, label in OWNERSHIP_LABELS.items()},
         "today": clock.today(),
     }
+
+
+def _ownership_words(ownership: Ownership) -> str:
+    """'SI-protected' keeps its capitals in a sentence; 'Open' and 'Vendor direct' do not."""
+    label = OWNERSHIP_LABELS[ownership]
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _integrators(session: Session, actor: Actor) -> list[Partner]:

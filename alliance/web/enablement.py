@@ -116,6 +116,11 @@ def _text(form: FormData, name: str) -> str:
     return str(form.get(name, "")).strip()
 
 
+def _line_names(session: Session, actor: Actor) -> dict[str, str]:
+    """Product line key → name: pages say "Integration Hub v5", not "integration-hub v5"."""
+    return {line.key: line.name for line in product_line_service.list_product_lines(session, actor, active=None, page=ALL).items}
+
+
 def _labels() -> dict[str, Any]:
     return {
         "level_labels": LEVEL_LABELS,
@@ -201,6 +206,7 @@ def portal_certifications(
         "filters": {"person": person_id, "role": role_filter.value if role_filter else None},
         "filtered": person_id is not None or role_filter is not None,
         "tracks": {t.id: t for t in catalog_service.list_tracks(session, actor, page=ALL).items},
+        "line_names": _line_names(session, actor),
         "window": window,
         "windows": WINDOWS,
         "expiring": expiring,
@@ -264,6 +270,7 @@ def _learning(request: Request, session: Session, actor: Actor, *, person_id: in
         "forms": forms,
         "can_record": actor.role in access.RECORDER_ROLES,
         "can_submit": actor.role in access.SUBMITTER_ROLES,
+        "line_names": _line_names(session, actor),
         **_labels(),
     }
     return render(request, "enablement/learning.html", context, status_code=max((s.status for s in forms.values()), default=200))

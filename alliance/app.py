@@ -22,6 +22,7 @@ from alliance.api import attribution as attribution_api
 from alliance.api import audit as audit_api
 from alliance.api import cosell as cosell_api
 from alliance.api import customers as customers_api
+from alliance.api import docs
 from alliance.api import enablement as enablement_api
 from alliance.api import enablement_reports as enablement_reports_api
 from alliance.api import engagements as engagements_api
@@ -70,9 +71,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="Alliance",
         version=__version__,
         description="Partner program platform for systems integrators, resellers, MSPs and distributors.",
-        docs_url="/api/docs",
+        docs_url=None,  # served by api/docs.py from local files
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=docs.OPENAPI_URL,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
 
+    docs.add_docs(app, static_dir=STATIC_DIR)
     app.include_router(build_web_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(

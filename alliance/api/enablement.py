@@ -121,9 +121,11 @@ def lab_queue(session: DbSession, actor: CurrentActor, page: PageParams, status:
 
 
 @router.post("/lab-submissions/{submission_id}/grade", response_model=LabSubmissionRead)
-def grade_lab(submission_id: IdPath, data: LabGrade, session: DbSession, actor: CurrentActor) -> LabSubmission:
+def grade_lab(submission_id: IdPath, data: LabGrade, session: DbSession, actor: CurrentActor) -> LabSubmissionRead:
     """Vendor evaluators: points per rubric criterion; passed when the percent reaches the lab pass mark."""
-    return progress_service.grade_lab(session, actor, submission_id=submission_id, data=data)
+    lab = progress_service.grade_lab(session, actor, submission_id=submission_id, data=data)
+    missing = progress_service.certification_missing(session, actor, person_id=lab.person_id, track_id=lab.track_id)
+    return LabSubmissionRead.model_validate(lab).model_copy(update={"certification_missing": missing})
 
 
 TrackKey = Annotated[str, Path(min_length=2, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")]

@@ -27,6 +27,9 @@ def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, UTF-8, header row first")],
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per database batch")] = importer.DEFAULT_BATCH_SIZE,
     rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
+    duplicates: Annotated[
+        Path | None, typer.Option("--duplicates", dir_okay=False, help="Also write every new customer flagged as a likely duplicate to this CSV")
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option("--workers", min=0, help="Processes preparing rows while this one writes (default: 1 per spare CPU for files over 8 MB, at most 3)"),
@@ -36,7 +39,9 @@ def import_file(
 
     Columns: external_id,name,website,country (required) and industry,employee_band (optional).
     New external ids are inserted, changed rows updated, unchanged rows left alone; bad rows are
-    reported with their line numbers and skipped. Exit status 1 only when the file cannot be
+    reported with their line numbers and skipped. A new customer whose website domain an existing
+    customer already has is imported but reported as a likely duplicate (and listed on the console
+    for merging). Exit status 1 only when the file cannot be
     imported at all (no usable header, not UTF-8), in which case nothing is imported."""
     db = current_database()
     progress = import_progress()
@@ -55,6 +60,16 @@ def import_file(
             def on_reject(rejection: importer.Rejection) -> None:
                 rejects_csv.writerow([rejection.line, rejection.external_id or "", rejection.field, rejection.message])
 
+        on_duplicate = None
+        if duplicates is not None:
+            duplicates_csv = csv.writer(stack.enter_context(duplicates.open("w", encoding="utf-8", newline="")))
+            duplicates_csv.writerow(["line", "external_id", "name", "existing_customer_id", "existing_external_id", "existing_name", "reason"])
+
+            def on_duplicate(found: importer.LikelyDuplicate) -> None:
+                duplicates_csv.writerow(
+                    [found.line, found.external_id, found.name, found.existing_id, found.existing_external_id or "", found.existing_name, found.reason]
+                )
+
         stack.enter_context(progress)
         session = stack.enter_context(unit_of_work("cli customers import", db))
         summary = importer.import_customers(
@@ -66,13 +81,23 @@ def import_file(
             workers=workers,
             on_progress=lambda done, rows: progress.update(task, completed=done, rows=rows),
             on_reject=on_reject,
+            on_duplicate=on_duplicate,
         )
     summary.seconds = time.perf_counter() - started  # including the commit
-    _print_summary(summary, rejects)
+    _print_summary(summary, rejects, duplicates)
 
 
-def _print_summary(summary: importer.ImportSummary, rejects: Path | None) -> None:
+def _print_summary(summary: importer.ImportSummary, rejects: Path | None, duplicates: Path | None = None) -> None:
     print_rejections(summary, rejects, shown=SHOWN_REJECTIONS)
+    for found in summary.likely_duplicates[:SHOWN_REJECTIONS]:
+        console.print(f"[yellow]likely duplicate[/yellow] {found}", highlight=False)
+    if summary.duplicates:
+        where = f"all are in {duplicates}" if duplicates else "--duplicates FILE lists them all"
+        console.print(
+            f"{summary.duplicates:,} new customers look like existing ones: imported and listed for merging on the console "
+            f"(Customers → Likely duplicates; {where}).",
+            highlight=False,
+        )
     console.print(
         f"Imported {summary.source}: {summary.rows:,} rows; {summary.inserted:,} inserted, {summary.updated:,} updated, "
         f"{summary.unchanged:,} unchanged, {summary.rejected:,} rejected in {summary.seconds:.2f} s "

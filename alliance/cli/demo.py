@@ -159,7 +159,7 @@ def _print_logins(logins: list[build.DemoLogin], host: str, port: int) -> None:
         table.add_row(login.email, login.who, login.organisation)
     console.print(table)
     if logins:
-        console.print(f"Password for every demo login: [bold]{DEMO_PASSWORD}[/bold]")
+        console.print(f"Password for every demo login: [bold]{DEMO_PASSWORD}[/bold] (every other partner's first person is its partner admin, same password)")
     else:
         console.print("[yellow]None of the demo logins exist in this database[/yellow] (it holds other data).")
     console.print(f"Open [bold]http://{shown_host}:{port}/login[/bold]")

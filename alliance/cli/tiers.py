@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,8 +16,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from alliance.cli.context import console, err_console, fail, operator, unit_of_work
+from alliance.cli.context import console, current_database, err_console, fail, operator, print_rejections, unit_of_work
 from alliance.kit import clock
+from alliance.kit.csv_header import read_header
+from alliance.tiers import figure_service
 from alliance.tiers import service as tier_service
 
 app = typer.Typer(help="Tier engine: evaluate partners against their program's tier criteria.", no_args_is_help=True)
@@ -82,3 +86,46 @@ def _explain(partner_id: int) -> None:
             console.print(f"    {line}", highlight=False, markup=False)
     for sentence in found.forecast.sentences:
         console.print(f"  forecast: {sentence}", highlight=False)
+
+
+FIGURE_COLUMNS = ("partner_id", "metric", "period", "value")
+
+
+class _BadFile(Exception):
+    pass
+
+
+@app.command("import-figures")
+def import_figures(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, UTF-8, header row first")],
+    confirmed: Annotated[bool, typer.Option("--confirmed", help="Record the figures as confirmed (the vendor's own data)")] = False,
+    rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
+) -> None:
+    """Import reported figures (managed customers, sub-resellers): columns partner_id,metric,period
+    (YYYY-MM),value and optionally note. Each row is validated as the API validates it; bad rows are
+    listed with their line and skipped. Without --confirmed each figure awaits a CAM's confirmation."""
+    db = current_database()
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as source:
+            lines = source.read().splitlines()
+        names, ignored = read_header(lines[0] if lines else None, required=FIGURE_COLUMNS, optional=("note",), error=_BadFile)
+    except (_BadFile, UnicodeDecodeError) as exc:
+        db.dispose()
+        fail(str(exc) if isinstance(exc, _BadFile) else "The file is not UTF-8.")
+        return
+    rows = [(number, {n: v for n, v in zip(names, values, strict=False) if n}) for number, values in enumerate(csv.reader(lines[1:]), start=2) if values]
+    with unit_of_work("cli tiers import-figures", db) as session:
+        summary = figure_service.import_figures(session, operator(), rows=rows, confirm=confirmed)
+    summary.ignored_columns = ignored
+    if rejects is not None:
+        with rejects.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["line", "problem"])
+            for rejection in summary.rejections:
+                line, _, problem = rejection.partition(": ")
+                writer.writerow([line.removeprefix("line "), problem])
+    print_rejections(summary, rejects)
+    state = "confirmed" if confirmed else "awaiting confirmation"
+    console.print(
+        f"Imported {file.name}: {summary.rows:,} rows; {summary.recorded:,} figures recorded ({state}), {summary.rejected:,} rejected.", highlight=False
+    )

@@ -49,8 +49,10 @@ class BatchWriter:
         # A file without industry / employee_band leaves them empty on insert.
         self.blank = [FIELD_AT[f] for f in ("industry", "employee_band") if f not in self.fields]
         self.counts = Counts()
+        self.inserted: list[tuple[Row, int]] = []  # the last batch's new customers with their ids
 
     def write(self, batch: Sequence[Row]) -> None:
+        self.inserted = []
         if not batch:
             return
         stored = {} if self.into_empty else self.repository.stored_by_external_ids([row[EXTERNAL_ID] for row in batch], self.fields)
@@ -75,6 +77,7 @@ class BatchWriter:
                 removed_keys.extend((key, existing.id) for key in old if key not in new)
                 added_keys.extend((key, existing.id) for key in new if key not in old)
         ids = self.repository.reserve_ids(len(inserts))
+        self.inserted = list(zip(inserts, ids, strict=True))
         rows = []
         for row, customer_id in zip(inserts, ids, strict=True):
             values = [customer_id, *row[STORED]]

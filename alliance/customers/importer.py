@@ -21,14 +21,15 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.customers.access import require_editor
 from alliance.customers.batches import BatchWriter
-from alliance.customers.chunks import EXTERNAL_ID, LINE, ChunkReader, NotUtf8, Preparer, Rejection, cyclic_gc_paused
+from alliance.customers.chunks import DOMAIN, EXTERNAL_ID, FIELD_AT, LINE, ChunkReader, NotUtf8, Preparer, Rejection, Row, cyclic_gc_paused
 from alliance.customers.records import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from alliance.customers.repository import CustomerRepository
 from alliance.errors import RuleViolation
 from alliance.identity.scope import Actor
+from alliance.kit import clock
 from alliance.kit.csv_header import read_header
 
-__all__ = ["DEFAULT_BATCH_SIZE", "ImportFileError", "ImportSummary", "Rejection", "import_customers"]
+__all__ = ["DEFAULT_BATCH_SIZE", "ImportFileError", "ImportSummary", "LikelyDuplicate", "Rejection", "import_customers"]
 
 DEFAULT_BATCH_SIZE = 5_000
 MAX_REPORTED = 1_000  # rejections kept in the summary; on_reject sees every one
@@ -40,6 +41,24 @@ class ImportFileError(RuleViolation):
     """The file as a whole cannot be imported."""
 
 
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """A new customer from the file that is likely an existing one: imported, and flagged for merging."""
+
+    line: int
+    external_id: str
+    name: str
+    customer_id: int
+    existing_id: int
+    existing_external_id: str | None
+    existing_name: str
+    reason: str
+
+    def __str__(self) -> str:
+        existing = f"customer {self.existing_id}" + (f" ({self.existing_external_id})" if self.existing_external_id else "")
+        return f"line {self.line}: {self.external_id} {self.name!r} is likely {existing} {self.existing_name!r}: {self.reason}"
+
+
 @dataclass
 class ImportSummary:
     source: str
@@ -49,6 +68,8 @@ class ImportSummary:
     unchanged: int = 0
     rejected: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    duplicates: int = 0  # new customers flagged as likely duplicates of existing ones
+    likely_duplicates: list[LikelyDuplicate] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -67,6 +88,7 @@ def import_customers(
     workers: int = 0,
     on_progress: Progress | None = None,
     on_reject: Callable[[Rejection], None] | None = None,
+    on_duplicate: Callable[[LikelyDuplicate], None] | None = None,
 ) -> ImportSummary:
     """Import `source` (a CSV export, opened in binary). `workers` > 0 prepares rows in that many
     worker processes while this one writes: worth it for files of more than a few megabytes."""
@@ -105,6 +127,12 @@ def import_customers(
                     reject(rejection)
                 summary.rows += len(rows)
                 writer.write(rows)
+                for duplicate in _flag_duplicates(repository, writer.inserted):
+                    summary.duplicates += 1
+                    if len(summary.likely_duplicates) < MAX_REPORTED:
+                        summary.likely_duplicates.append(duplicate)
+                    if on_duplicate:
+                        on_duplicate(duplicate)
                 if on_progress:
                     on_progress(reader.bytes_read, summary.rows + summary.rejected)
     except NotUtf8 as exc:
@@ -131,9 +159,27 @@ def import_customers(
             "updated": summary.updated,
             "unchanged": summary.unchanged,
             "rejected": summary.rejected,
+            "likely_duplicates": summary.duplicates,
         },
     )
     return summary
+
+
+def _flag_duplicates(repository: CustomerRepository, inserted: list[tuple[Row, int]]) -> list[LikelyDuplicate]:
+    """New customers whose website domain an older customer already has (the strongest evidence
+    matching knows, score >= 0.9): one query per batch, and a flag row for the console's merge list."""
+    with_domain = [(row, customer_id) for row, customer_id in inserted if row[DOMAIN]]
+    oldest = repository.oldest_by_domains(row[DOMAIN] for row, _ in with_domain)
+    found, flags, now = [], [], clock.now()
+    for row, customer_id in with_domain:
+        existing = oldest.get(row[DOMAIN])
+        if existing is None or existing[0] == customer_id:
+            continue
+        reason = f"same website domain ({row[DOMAIN]})"
+        found.append(LikelyDuplicate(row[LINE], row[EXTERNAL_ID], row[FIELD_AT["name"]], customer_id, *existing, reason))
+        flags.append({"customer_id": customer_id, "duplicate_of_id": existing[0], "reason": reason, "detected_at": now})
+    repository.add_duplicate_flags(flags)
+    return found
 
 
 def _read_header(line: str | None) -> tuple[list[str], list[str]]:

@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alliance.customers.vocabulary import EmployeeBand, Ownership
-from alliance.db import Base, TimestampMixin, register_enum_columns
+from alliance.db import Base, TimestampMixin, UTCDateTime, register_enum_columns
 
 register_enum_columns({EmployeeBand: 16, Ownership: 16})
 
@@ -79,3 +79,18 @@ class CustomerNameKey(Base):
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+
+
+class CustomerDuplicateFlag(Base):
+    """An imported customer that is likely the same company as an older one (same website
+    domain): imported, but listed on the console for someone to merge."""
+
+    __tablename__ = "customer_duplicate_flags"
+    __table_args__ = (Index("ix_customer_duplicate_flags_open", "resolved_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), unique=True)
+    duplicate_of_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

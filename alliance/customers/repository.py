@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, Table, and_, bindparam, delete, func, literal, or_, select, text, union_all, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Select, Table, and_, bindparam, delete, func, insert, literal, or_, select, text, union_all, update
+from sqlalchemy.orm import Session, aliased
 
 from alliance.customers.matching import TypoProbe
-from alliance.customers.models import Customer, CustomerNameKey
+from alliance.customers.models import Customer, CustomerDuplicateFlag, CustomerNameKey
 from alliance.customers.vocabulary import Ownership
 from alliance.kit.repository import Repository
 
@@ -245,6 +245,35 @@ class CustomerRepository(Repository[Customer]):
             k = NAME_KEYS.c
             statement = delete(NAME_KEYS).where(k.key == bindparam("b_key"), k.customer_id == bindparam("b_customer_id"))
             self.session.execute(statement, [{"b_key": key, "b_customer_id": cid} for key, cid in pairs])
+
+    # --- likely duplicates ------------------------------------------------------------------------
+
+    def oldest_by_domains(self, domains: Iterable[str]) -> dict[str, tuple[int, str | None, str]]:
+        """domain → (id, external id, name) of the oldest customer with that website domain, in one query."""
+        wanted = sorted(set(domains))
+        if not wanted:
+            return {}
+        oldest = select(Customer.domain, func.min(Customer.id).label("id")).where(Customer.domain.in_(wanted)).group_by(Customer.domain).subquery()
+        rows = self.session.execute(select(Customer.domain, Customer.id, Customer.external_id, Customer.name).join(oldest, oldest.c.id == Customer.id))
+        return {str(domain): (customer_id, external_id, name) for domain, customer_id, external_id, name in rows}
+
+    def add_duplicate_flags(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(insert(CustomerDuplicateFlag), list(rows))
+
+    def open_duplicate_flags(self) -> Select[Any]:
+        """Unresolved flags with both customers' identities, newest first."""
+        new, old = aliased(Customer), aliased(Customer)
+        columns: list[Any] = [CustomerDuplicateFlag.id, CustomerDuplicateFlag.reason, CustomerDuplicateFlag.detected_at]
+        columns += [new.id, new.external_id, new.name, old.id, old.external_id, old.name]
+        statement: Select[Any] = (
+            select(*columns)
+            .join(new, new.id == CustomerDuplicateFlag.customer_id)
+            .join(old, old.id == CustomerDuplicateFlag.duplicate_of_id)
+            .where(CustomerDuplicateFlag.resolved_at.is_(None))
+            .order_by(CustomerDuplicateFlag.id.desc())
+        )
+        return statement
 
     # --- bulk import ----------------------------------------------------------------------------
 

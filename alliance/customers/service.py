@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from rapidfuzz.distance import OSA
 from sqlalchemy.orm import Session
@@ -63,6 +64,28 @@ def list_customers(session: Session, actor: Actor, *, filters: CustomerFilters, 
         )
     statement = apply_sort(CustomerRepository(session).filtered(filters), sort, CUSTOMER_SORTS, default="name", tiebreak=Customer.id)
     return paginate(session, statement, page)
+
+
+@dataclass(frozen=True)
+class DuplicateView:
+    """A customer flagged on import as likely the same company as an older one."""
+
+    flag_id: int
+    reason: str
+    detected_at: datetime
+    customer_id: int
+    external_id: str | None
+    name: str
+    existing_id: int
+    existing_external_id: str | None
+    existing_name: str
+
+
+def list_likely_duplicates(session: Session, actor: Actor, *, page: PageRequest) -> Page[DuplicateView]:
+    """Imported customers flagged as likely duplicates and not yet resolved, newest first (vendor roles)."""
+    require_vendor(actor)
+    found = paginate(session, CustomerRepository(session).open_duplicate_flags(), page, rows=True)
+    return Page(items=[DuplicateView(*row) for row in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 
 def get_customer(session: Session, actor: Actor, *, customer_id: int) -> Customer:

@@ -116,6 +116,9 @@ class LabSubmissionRead(ReadSchema):
     rubric_scores: list[dict[str, object]] | None
     notes: str | None
     external_ref: str | None
+    certification_missing: list[str] = Field(
+        default=[], description="On a graded lab: what the person still needs for the certification, in words (empty once certified)"
+    )
 
 
 class LabQueueItemRead(ReadSchema):

@@ -340,6 +340,19 @@ def evaluate_award(session: Session, actor: Actor, *, person_id: int, track_id: 
     return certification
 
 
+def certification_missing(session: Session, actor: Actor, *, person_id: int, track_id: int) -> list[str]:
+    """What the person still needs for the track's certification, in words (empty once it is
+    earned): a passed lab or exam is not a certification while a prerequisite is missing."""
+    partner_service.get_person(session, actor, person_id=person_id)
+    track = _track(session, track_id)
+    held = ProgressRepository(session).certifications(person_id, track.id)
+    if held and held[-1].status in COUNTING:
+        return []  # certified: the progress since belongs to the next cycle
+    prerequisite = TrackRepository(session).get_loaded(track.prerequisite_track_id) if track.prerequisite_track_id else None
+    verdict = awards.evaluate(policy_of(track, prerequisite.name if prerequisite else None), _progress(session, person_id, track))
+    return [] if verdict.earned else verdict.missing
+
+
 def policy_of(track: CertificationTrack, prerequisite_name: str | None = None) -> awards.TrackPolicy:
     return awards.TrackPolicy(
         id=track.id,

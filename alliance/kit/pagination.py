@@ -47,8 +47,10 @@ class Page(Generic[T]):
         return {"items": self.items, "total": self.total, "limit": self.limit, "offset": self.offset}
 
 
-def paginate(session: Session, statement: Select[T], page: PageRequest) -> Page[T]:
-    """Count the filtered statement, then fetch one page of it (ordering must already be set)."""
+def paginate(session: Session, statement: Select[Any], page: PageRequest, *, rows: bool = False) -> Page[Any]:
+    """Count the filtered statement, then fetch one page of it (ordering must already be set):
+    ORM objects, or result rows of several columns with `rows`."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    items = session.scalars(statement.limit(page.limit).offset(page.offset)).unique().all()
+    limited = statement.limit(page.limit).offset(page.offset)
+    items: Sequence[Any] = session.execute(limited).all() if rows else session.scalars(limited).unique().all()
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)

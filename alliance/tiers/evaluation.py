@@ -2,7 +2,12 @@
 
 A tier's criteria are data (metric, comparison, threshold) combined with `all` or `any`. The
 qualifying tier is the highest tier whose criteria are met; a tier without criteria (the entry
-tier) always qualifies. A metric without a data source yet counts as zero, and says so.
+tier) always qualifies.
+
+A criterion on a metric without data (no source yet, or no confirmed figure) never decides against
+the partner: it is *held* — counted as met for the tier the partner holds and the tiers below, set
+aside when judging a tier above (which must then be earned on the criteria that have data). Its
+words say so, so nobody is demoted, or promoted, silently.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from alliance.kit.money import DEFAULT_CURRENCY, format_money
 from alliance.partners.metrics import METRICS, Metric
 from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
 
-NO_DATA_NOTE = "(no data yet: counts as zero)"
+NO_DATA_NOTE = "(no data yet: held)"
 ZERO = Decimal(0)
 
 
@@ -49,7 +54,7 @@ class Gap:
     value: Decimal
     met: bool
     shortfall: Decimal  # how far from meeting it (0 when met)
-    no_data: bool
+    no_data: bool  # held: the metric has no data, so this criterion does not decide
     words: str
     currency: str = DEFAULT_CURRENCY
 
@@ -58,12 +63,20 @@ class Gap:
 class Evaluation:
     qualifying_tier: TierSpec | None
     next_tier: TierSpec | None
-    gaps: tuple[Gap, ...]  # every criterion of the next tier, met or not
+    gaps: tuple[Gap, ...]  # every criterion of the tier in question, met or not
     next_tier_mode: str | None
+    # The tier in question (`next_tier`) is the partner's current tier, which it no longer meets,
+    # rather than the tier above the qualifying one.
+    keeping: bool = False
 
     @property
     def unmet(self) -> tuple[Gap, ...]:
-        return tuple(g for g in self.gaps if not g.met)
+        """Criteria still open; held ones (no data) are not counted against the partner."""
+        return tuple(g for g in self.gaps if not g.met and not g.no_data)
+
+    @property
+    def held(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.gaps if g.no_data)
 
     @property
     def summary(self) -> list[str]:
@@ -85,15 +98,28 @@ def is_met(value: Decimal, comparison: str, threshold: Decimal) -> bool:
     raise ValueError(f"unknown comparison {comparison!r}")
 
 
-def tier_met(tier: TierSpec, values: Mapping[str, Decimal | int]) -> bool:
+def tier_met(tier: TierSpec, values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = (), held_rank: int = 0) -> bool:
+    """Whether the tier's criteria are met. A criterion on a metric in `no_data` counts as met when
+    the tier is at or below `held_rank` (the partner's current tier) and is set aside above it; a
+    tier whose every criterion is set aside is not met (nobody climbs on missing data alone)."""
     if not tier.criteria:
         return True
-    results = (is_met(Decimal(values.get(c.metric, 0)), c.comparison, c.threshold) for c in tier.criteria)
+    missing = frozenset(no_data)
+    results = []
+    for c in tier.criteria:
+        if c.metric in missing:
+            if tier.rank <= held_rank:
+                results.append(True)
+            continue
+        results.append(is_met(Decimal(values.get(c.metric, 0)), c.comparison, c.threshold))
+    if not results:
+        return False
     return any(results) if tier.mode == "any" else all(results)
 
 
-def qualifying_tier(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | int]) -> TierSpec | None:
-    met = [t for t in tiers if tier_met(t, values)]
+def qualifying_tier(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = (), held_rank: int = 0) -> TierSpec | None:
+    missing = frozenset(no_data)
+    met = [t for t in tiers if tier_met(t, values, no_data=missing, held_rank=held_rank)]
     return max(met, key=lambda t: t.rank) if met else None
 
 
@@ -101,13 +127,26 @@ def qualifying_tier(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | in
 Uncounted = Mapping[str, Mapping[str, Decimal]]
 
 
-def evaluate(tiers: Sequence[TierSpec], values: Mapping[str, Decimal | int], *, no_data: Iterable[str] = (), uncounted: Uncounted | None = None) -> Evaluation:
-    """The qualifying tier, the tier above it, and that tier's criteria explained."""
+def evaluate(
+    tiers: Sequence[TierSpec],
+    values: Mapping[str, Decimal | int],
+    *,
+    no_data: Iterable[str] = (),
+    current: TierSpec | None = None,
+    uncounted: Uncounted | None = None,
+) -> Evaluation:
+    """The qualifying tier and the tier in question with its criteria explained: the current tier
+    when the partner no longer meets it (what it takes to keep it), else the tier above."""
+    missing = frozenset(no_data)
     ladder = sorted(tiers, key=lambda t: t.rank)
-    qualifying = qualifying_tier(ladder, values)
+    held_rank = current.rank if current else 0
+    qualifying = qualifying_tier(ladder, values, no_data=missing, held_rank=held_rank)
+    if current is not None and (qualifying is None or qualifying.rank < current.rank):
+        gaps = explain_tier(current, values, no_data=missing, uncounted=uncounted)
+        return Evaluation(qualifying_tier=qualifying, next_tier=current, gaps=gaps, next_tier_mode=current.mode, keeping=True)
     above = [t for t in ladder if qualifying is None or t.rank > qualifying.rank]
     next_tier = above[0] if above else None
-    gaps = explain_tier(next_tier, values, no_data=no_data, uncounted=uncounted) if next_tier else ()
+    gaps = explain_tier(next_tier, values, no_data=missing, uncounted=uncounted) if next_tier else ()
     return Evaluation(qualifying_tier=qualifying, next_tier=next_tier, gaps=gaps, next_tier_mode=next_tier.mode if next_tier else None)
 
 
@@ -129,9 +168,11 @@ def explain(
     metric = METRICS.get(criterion.metric) or Metric(criterion.metric, criterion.metric, "count")
     met = is_met(value, criterion.comparison, criterion.threshold)
     shortfall = ZERO if met else _shortfall(metric, criterion, value)
-    words = _words(metric, criterion, value, met, shortfall, currency)
     if no_data:
-        words = f"{words} {NO_DATA_NOTE}"
+        shown = format_amount(criterion.threshold, metric.unit, currency)
+        words = f"{_lower_first(metric.label)}: {_bound(criterion.comparison)} {shown} needed {NO_DATA_NOTE}"
+    else:
+        words = _words(metric, criterion, value, met, shortfall, currency)
     others = {code: amount for code, amount in (uncounted or {}).items() if amount}
     if others:
         named = ", ".join(format_amount(amount, "currency", code) for code, amount in sorted(others.items()))
@@ -152,12 +193,14 @@ def explain(
 
 
 def summary_lines(gaps: Sequence[Gap], mode: str) -> list[str]:
-    unmet = [g for g in gaps if not g.met]
+    """The open criteria, then the held ones (no data), each saying so."""
+    unmet = [g for g in gaps if not g.met and not g.no_data]
+    held = [g.words for g in gaps if g.no_data]
     if not unmet:
-        return []
+        return held
     if mode == "any":
-        return ["meet any one of: " + "; ".join(g.words for g in unmet)]
-    return [g.words for g in unmet]
+        return ["meet any one of: " + "; ".join(g.words for g in unmet), *held]
+    return [g.words for g in unmet] + held
 
 
 def _shortfall(metric: Metric, criterion: CriterionSpec, value: Decimal) -> Decimal:

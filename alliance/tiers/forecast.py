@@ -94,16 +94,20 @@ def project(
     *,
     today: date,
     horizon_days: int = FORECAST_HORIZON_DAYS,
+    no_data: Iterable[str] = (),
+    held_rank: int = 0,
 ) -> Forecast:
-    """The qualifying tier's changes over the next `horizon_days`, each with a sentence."""
+    """The qualifying tier's changes over the next `horizon_days`, each with a sentence. Criteria
+    without data are held exactly as in `evaluate` (see `tier_met`)."""
+    missing = frozenset(no_data)
     horizon = today + timedelta(days=horizon_days)
     ladder = sorted(tiers, key=lambda t: t.rank)
-    current = qualifying_tier(ladder, values)
+    current = qualifying_tier(ladder, values, no_data=missing, held_rank=held_rank)
     changes: list[TierChange] = []
     for last_day in sorted({c.counts_until for c in certifications if today <= c.counts_until < horizon}):
         day = last_day + timedelta(days=1)
         projected = {**values, **certified_metrics(certifications, on=day)}
-        tier = qualifying_tier(ladder, projected)
+        tier = qualifying_tier(ladder, projected, no_data=missing, held_rank=held_rank)
         if _rank(tier) == _rank(current):
             continue
         ending = [c for c in certifications if c.counts_until == last_day]
@@ -118,7 +122,7 @@ def _drop_sentence(held: TierSpec | None, last_day: date, projected: Mapping[str
         return f"No tier after {long_date(last_day)}"
     clauses = []
     for gap in explain_tier(held, projected):
-        if gap.met or not gap.metric.startswith("certified"):
+        if gap.met or gap.no_data or not gap.metric.startswith("certified"):
             continue
         relevant = [c for c in ending if _counts_for(gap.metric, c)]
         clauses.append(_unless(gap.metric, int(gap.shortfall), relevant))

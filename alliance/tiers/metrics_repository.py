@@ -26,13 +26,17 @@ from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import AttributionEntry, Registration
 from alliance.registrations.vocabulary import CreditType
+from alliance.tiers.figure_repository import ReportedFigureRepository
 from alliance.tiers.forecast import DELIVERY_ROLES, CountedCertification
+from alliance.tiers.vocabulary import REPORTED_METRICS
 
 STREAM_ROWS = 5_000
 TRAILING_DAYS = 365
-# Catalog metrics whose source (references, practice plans, managed services, distribution) does
-# not exist yet: they count as zero and every explanation says so.
-NO_SOURCE = frozenset({"customer_references", "practice_milestones_completed", "managed_customers", "sub_resellers"})
+# Catalog metrics whose source (references, practice plans) does not exist yet: their criteria are
+# held (evaluation.py) and every explanation says so.
+NO_SOURCE = frozenset({"customer_references", "practice_milestones_completed"})
+# Metrics the partner reports and the vendor confirms: without a confirmed figure they are held too.
+REPORTED = frozenset(REPORTED_METRICS)
 ZERO = Decimal(0)
 
 
@@ -42,7 +46,7 @@ class PartnerMetrics:
     program_id: int
     tier_id: int | None
     values: dict[str, Decimal] = field(default_factory=dict)
-    no_data: frozenset[str] = NO_SOURCE
+    no_data: frozenset[str] = NO_SOURCE | REPORTED
     currency: str = DEFAULT_CURRENCY  # the program's; currency metrics are in it
     # metric -> currency -> amount: credit in other currencies, never added to `values`.
     uncounted: dict[str, dict[str, Decimal]] = field(default_factory=dict)
@@ -107,6 +111,14 @@ class TierMetricsRepository:
         for pid, kind, won in self._stream(self._won(today, partner_ids)):
             if pid in rows:
                 rows[pid].values["won_projects_12m" if kind == RegistrationKind.PROJECT else "won_deals_12m"] = Decimal(won)
+        confirmed = ReportedFigureRepository(self.session).latest_confirmed(today=today, partner_ids=partner_ids)
+        reported: dict[int, set[str]] = {}
+        for (pid, metric), value in confirmed.items():
+            if pid in rows:
+                rows[pid].values[metric] = Decimal(value)
+                reported.setdefault(pid, set()).add(metric)
+        for pid, found in rows.items():
+            found.no_data = NO_SOURCE | (REPORTED - reported.get(pid, set()))
         return rows
 
     def counted_certifications(self, partner_id: int, *, today: date) -> list[CountedCertification]:

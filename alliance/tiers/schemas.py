@@ -39,7 +39,9 @@ class GapRead(BaseModel):
     value: Decimal
     met: bool
     shortfall: Decimal
-    no_data: bool = Field(description="The metric has no data source yet and counts as zero")
+    no_data: bool = Field(
+        description="The metric has no data (no source yet, or no confirmed figure): the criterion is held, never decides against the partner"
+    )
     words: str
     currency: str = Field(description="The program's currency, for metrics whose unit is currency")
 
@@ -62,10 +64,11 @@ class TierEvaluationRead(BaseModel):
     evaluated_on: date
     current_tier: TierRef | None
     qualifying_tier: TierRef | None
-    next_tier: TierRef | None
+    next_tier: TierRef | None = Field(description="The tier in question: the current tier when `keeping`, else the tier above the qualifying one")
     next_tier_mode: CriteriaMode | None
-    gaps: list[GapRead] = Field(description="Every criterion of the next tier against the partner's value")
-    summary: list[str] = Field(description="What it takes to reach the next tier, in words")
+    keeping: bool = Field(description="The partner no longer meets its current tier; the gaps say what it takes to keep it")
+    gaps: list[GapRead] = Field(description="Every criterion of the tier in question against the partner's value")
+    summary: list[str] = Field(description="What it takes to reach (or keep) the tier in question, in words")
     forecast: list[ForecastChangeRead] = Field(description="Projected tier changes as certifications end")
     metrics: dict[str, Decimal] = Field(description="Currency metrics count only amounts in the program currency")
     currency: str = Field(description="The program's ISO 4217 currency")
@@ -85,6 +88,7 @@ class TierEvaluationRead(BaseModel):
             qualifying_tier=TierRef.of(evaluation.qualifying_tier),
             next_tier=TierRef.of(evaluation.next_tier),
             next_tier_mode=CriteriaMode(evaluation.next_tier_mode) if evaluation.next_tier_mode else None,
+            keeping=evaluation.keeping,
             gaps=[GapRead.of(g) for g in evaluation.gaps],
             summary=evaluation.summary,
             forecast=[ForecastChangeRead(from_date=c.from_date, tier=TierRef.of(c.tier), sentence=c.sentence) for c in found.forecast.changes],

@@ -120,16 +120,18 @@ def evaluate_partner(session: Session, actor: Actor, *, partner_id: int, today: 
     if metrics is None:
         raise RuleViolation(f"Partner {partner_id} is not evaluated (terminated or without a program).")
     ladder = ladder_of(program)
+    current = next((t for t in ladder if t.id == partner.tier_id), None)
     certifications = repository.counted_certifications(partner_id, today=today)
+    held_rank = current.rank if current else 0
     return PartnerEvaluation(
         partner_id=partner_id,
         partner_name=partner.display_name,
         program_id=program.id,
         program_name=program.name,
         evaluated_on=today,
-        current_tier=next((t for t in ladder if t.id == partner.tier_id), None),
-        evaluation=evaluate(ladder, metrics.values, no_data=metrics.no_data, uncounted=metrics.uncounted),
-        forecast=tier_forecast.project(ladder, metrics.values, certifications, today=today),
+        current_tier=current,
+        evaluation=evaluate(ladder, metrics.values, no_data=metrics.no_data, current=current, uncounted=metrics.uncounted),
+        forecast=tier_forecast.project(ladder, metrics.values, certifications, today=today, no_data=metrics.no_data, held_rank=held_rank),
         values=metrics.values,
         no_data=metrics.no_data,
         currency=metrics.currency,
@@ -190,8 +192,8 @@ def _decide(
     summary: EvaluationSummary,
 ) -> None:
     summary.evaluated += 1
-    qualifying = qualifying_tier(ladder, found.values)
     current = next((t for t in ladder if t.id == found.tier_id), None)
+    qualifying = qualifying_tier(ladder, found.values, no_data=found.no_data, held_rank=current.rank if current else 0)
     q_rank, c_rank = (qualifying.rank if qualifying else 0), (current.rank if current else 0)
 
     def write(action: RecommendationAction, recommended: TierSpec | None, explained: TierSpec | None, grace_until: date | None) -> None:

@@ -10,8 +10,12 @@ from fastapi.responses import Response
 
 from alliance.audit import service as audit_service
 from alliance.audit.repository import AuditFilters
+from alliance.governance import audit_names
 from alliance.http.params import PageParams
 from alliance.kit import clock
+from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.partners import service as partner_service
+from alliance.partners.repository import PartnerFilters
 from alliance.web.deps import VendorActor, WebSession, vendor_actor
 from alliance.web.forms import query_int
 from alliance.web.templating import render
@@ -41,7 +45,7 @@ def browse(
     until = _day(date_to, "to", errors)
     partner = query_int(partner_id)
     if (partner_id or "").strip() and partner is None:
-        errors["partner_id"] = "Enter a partner id (a whole number)."
+        errors["partner_id"] = "Choose a partner from the list."
     filters = AuditFilters(
         entity_type=(entity_type or "").strip() or None,
         entity_id=(entity_id or "").strip() or None,
@@ -61,7 +65,17 @@ def browse(
         "from": (date_from or "").strip(),
         "to": (date_to or "").strip(),
     }
-    context = {"events": events, "entity_types": entity_types, "values": shown, "errors": errors, "filtered": any(shown.values())}
+    partners = partner_service.list_partners(session, actor, filters=PartnerFilters(), sort="name", page=PageRequest(limit=MAX_LIMIT)).items
+    context = {
+        "events": events,
+        "names": audit_names.names_for_events(session, actor, events=events.items),
+        "field_words": audit_names.words,
+        "partners": partners,
+        "entity_types": entity_types,
+        "values": shown,
+        "errors": errors,
+        "filtered": any(shown.values()),
+    }
     return render(request, "audit/list.html", context, status_code=422 if errors else 200)
 
 

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from alliance.audit import service as audit_service
 from alliance.audit.repository import AuditFilters
+from alliance.governance import audit_names
 from alliance.identity.permissions import Permission, can
 from alliance.identity.scope import Role
 from alliance.kit.pagination import PageRequest
@@ -34,6 +35,8 @@ def dashboard(request: Request, session: WebSession, actor: VendorActor) -> Resp
         "tier_counts": program_service.partner_counts_by_tier(session, actor),
         "my_partners": my_partners,
         "recent": recent,
+        "recent_names": audit_names.names_for_events(session, actor, events=recent.items) if recent else None,
+        "action_words": audit_names.words,
         "review": registration_service.review_queue(session, actor, page=PageRequest(limit=1), extensions_limit=1),
     }
     return render(request, "console/dashboard.html", context)

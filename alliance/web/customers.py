@@ -107,6 +107,13 @@ def _country_filter(text: str) -> str | None:
 # --- create ---------------------------------------------------------------------------------
 
 
+@router.get(CONSOLE + "/duplicates", dependencies=VENDOR_ONLY)
+def likely_duplicates(request: Request, session: WebSession, actor: VendorActor, page: PageParams) -> Response:
+    """Customers an import flagged as likely the same company as an older one, to merge."""
+    found = customer_service.list_likely_duplicates(session, actor, page=page)
+    return render(request, "customers/duplicates.html", {"duplicates": found})
+
+
 @router.get(CONSOLE + "/new", dependencies=VENDOR_ONLY)
 def new_customer(request: Request, actor: VendorActor) -> Response:
     require_editor(actor)
@@ -168,7 +175,7 @@ def change_ownership(request: Request, customer_id: IdPath, session: WebSession,
 
     submission = submit(session, OwnershipChange, values, apply, shown=echo(form))
     if submission.ok and submission.result is not None:
-        flash(request, f"Ownership of {submission.result.name} is now {OWNERSHIP_LABELS[submission.result.ownership].lower()}.")
+        flash(request, f"Ownership of {submission.result.name} is now {_ownership_words(submission.result.ownership)}.")
         return RedirectResponse(f"/console/customers/{customer_id}", status_code=303)
     return _detail(request, session, actor, customer_id=customer_id, ownership_form=submission, status_code=submission.status)
 
@@ -371,6 +378,12 @@ def _shared(actor: Actor) -> dict[str, Any]:
         "ownership_labels": {o.value: label for o, label in OWNERSHIP_LABELS.items()},
         "today": clock.today(),
     }
+
+
+def _ownership_words(ownership: Ownership) -> str:
+    """'SI-protected' keeps its capitals in a sentence; 'Open' and 'Vendor direct' do not."""
+    label = OWNERSHIP_LABELS[ownership]
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _integrators(session: Session, actor: Actor) -> list[Partner]:

@@ -118,6 +118,11 @@ def _text(form: FormData, name: str) -> str:
     return str(form.get(name, "")).strip()
 
 
+def _line_names(session: Session, actor: Actor) -> dict[str, str]:
+    """Product line key → name: pages say "Integration Hub v5", not "integration-hub v5"."""
+    return {line.key: line.name for line in product_line_service.list_product_lines(session, actor, active=None, page=ALL).items}
+
+
 def _labels() -> dict[str, Any]:
     return {
         "level_labels": LEVEL_LABELS,
@@ -203,6 +208,7 @@ def portal_certifications(
         "filters": {"person": person_id, "role": role_filter.value if role_filter else None},
         "filtered": person_id is not None or role_filter is not None,
         "tracks": {t.id: t for t in catalog_service.list_tracks(session, actor, page=ALL).items},
+        "line_names": _line_names(session, actor),
         "window": window,
         "windows": WINDOWS,
         "expiring": expiring,
@@ -266,6 +272,7 @@ def _learning(request: Request, session: Session, actor: Actor, *, person_id: in
         "forms": forms,
         "can_record": actor.role in access.RECORDER_ROLES,
         "can_submit": actor.role in access.SUBMITTER_ROLES,
+        "line_names": _line_names(session, actor),
         **_labels(),
     }
     return render(request, "enablement/learning.html", context, status_code=max((s.status for s in forms.values()), default=200))
@@ -520,7 +527,9 @@ def grade_lab(request: Request, submission_id: IdPath, session: WebSession, acto
     if submission.ok and submission.result is not None:
         lab = submission.result
         verdict = "passed" if lab.status == "passed" else "not passed"
-        flash(request, f"Lab graded: {lab.score}%, {verdict}.{_certified_note(session, actor, lab.person_id, lab.track_id) if verdict == 'passed' else ''}")
+        missing = progress_service.certification_missing(session, actor, person_id=lab.person_id, track_id=lab.track_id)
+        outcome = f" Not certified yet; still needed: {'; '.join(missing)}." if missing else _certified_note(session, actor, lab.person_id, lab.track_id)
+        flash(request, f"Lab graded: {lab.score}%, {verdict}.{outcome}")
         return RedirectResponse(f"{CONSOLE}/labs", status_code=303)
     return _queue(request, session, actor, page=PageRequest(), forms={f"lab-{submission_id}": submission})
 

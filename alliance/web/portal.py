@@ -19,6 +19,7 @@ from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.web.contacts import add_person_from, update_person_from
 from alliance.web.deps import PortalActor, WebSession, flash, portal_actor
+from alliance.web.figures import figures_context
 from alliance.web.forms import FormBody, Submission
 from alliance.web.partners import LIST_FIELDS, PEOPLE_PAGE, partner_values, submit_partner_changes
 from alliance.web.templating import render
@@ -139,4 +140,5 @@ def tier(request: Request, session: WebSession, actor: PortalActor) -> Response:
     partner = partner_service.get_partner(session, actor, partner_id=_partner_id(actor))
     program = program_service.get_program(session, actor, program_id=partner.program_id) if partner.program_id else None
     tier_panel = evaluation_panel(session, actor, partner_id=partner.id, enrolled=partner.program_id is not None)
-    return render(request, "portal/tier.html", {"partner": partner, "program": program, "tier_panel": tier_panel})
+    figures = figures_context(session, actor, partner_id=partner.id, partner_type=partner.partner_type)
+    return render(request, "portal/tier.html", {"partner": partner, "program": program, "tier_panel": tier_panel, **figures})

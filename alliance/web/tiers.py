@@ -71,7 +71,11 @@ class EvaluationPanel:
     @property
     def keeping(self) -> bool:
         """The tier in question is the one the partner holds now but no longer meets."""
-        return self.next_tier is not None and self.current is not None and self.next_tier.rank <= self.current.rank
+        return bool(self.evaluation and self.evaluation.evaluation.keeping)
+
+    @property
+    def held(self) -> int:
+        return len(self.evaluation.evaluation.held) if self.evaluation else 0
 
     @property
     def gaps(self) -> list[GapRow]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import Result
@@ -92,7 +93,11 @@ class TestDemo:
         assert 3 <= roles["cam"] <= 4
 
     def test_prints_the_url_and_demo_logins(self, demo_db: tuple[str, Result]) -> None:
-        _, result = demo_db
+        url, result = demo_db
+        vendor_logins = [email for (email,) in query(url, "SELECT email FROM users WHERE partner_id IS NULL")]
+        assert len(vendor_logins) == 9 and all(email in result.output for email in vendor_logins)  # every vendor login, whatever its role
+        readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+        assert all(f"`{email}`" in readme for email in vendor_logins)
         for expected in (
             "admin@vendor.example",
             "cam@vendor.example",

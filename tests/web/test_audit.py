@@ -23,7 +23,7 @@ class TestAuditBrowser:
         assert set(actions(client.get("/console/audit?action=sponsor."))) == {"sponsor.added"}
         assert set(actions(client.get(f"/console/audit?entity_type=partner&entity_id={world.b.id}"))) == {"partner.created"}
         by_partner = soup(client.get(f"/console/audit?partner_id={world.b.id}&limit=500"))
-        assert all(f"partner #{world.a.id}" not in e.get_text() for e in by_partner.find_all("li", class_="event"))
+        assert all("Northwind Consulting" not in e.get_text() for e in by_partner.find_all("li", class_="event"))
         assert set(actions(client.get("/console/audit?actor=auditor@"))) == {"user.logged_in"}
         assert actions(client.get("/console/audit?from=2000-01-01&to=2000-01-31")) == []
         assert actions(client.get("/console/audit?from=2000-01-01"))
@@ -42,7 +42,32 @@ class TestAuditBrowser:
         page = soup(response)
         assert "Use a date like" in page.find(id="flt-from").find_parent(class_="field-error").get_text()
         assert "Use a date like" in page.find(id="flt-to").find_parent(class_="field-error").get_text()
-        assert "whole number" in page.find(id="flt-partner").find_parent(class_="field-error").get_text()
+        assert "Choose a partner" in page.find(id="flt-partner").find_parent(class_="field-error").get_text()
+
+    def test_ids_are_shown_as_names(self, client, login, world, db):
+        """Issue 10, defect 7: no owning_partner_id 1 / current_tier_id 5 / user #1 in the trail."""
+        from alliance.identity.scope import Actor, PartnerScope
+        from alliance.partners import service as partner_service
+        from alliance.partners.schemas import PartnerUpdate
+
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            partner_service.update_partner(
+                session, Actor.system(label="test"), partner_id=world.b.id, data=PartnerUpdate(tier_id=world.tier_ids["reseller/silver"], reason="earned it")
+            )
+        login("auditor")
+        page = soup(client.get(f"/console/audit?partner_id={world.b.id}"))
+        assert page.find(id="flt-partner").find("option", selected=True).get_text(strip=True) == "Blue Harbor"
+        event = page.find("li", class_="event")
+        rows = {
+            tr.find_all("td")[0].get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")[1:]] for tr in event.select("table.diff tbody tr")
+        }
+        assert rows["Tier"][1] == "Silver (Reseller Program)"
+        assert event.find(class_="entity").get_text(strip=True) == "Blue Harbor"
+        users = soup(client.get("/console/audit?entity_type=user"))
+        assert not [e for e in users.select("li.event .entity") if "#" in e.get_text()]
+        login("admin")
+        activity = soup(client.get("/console")).select("ul.activity li")
+        assert activity and not [li for li in activity if "#" in li.get_text()]
 
     def test_paginated(self, client, login):
         login("auditor")

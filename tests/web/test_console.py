@@ -27,4 +27,4 @@ class TestDashboard:
         login("cam")
         assert soup(client.get("/console")).find(id="recent") is None
         login("auditor")
-        assert "user.logged_in" in soup(client.get("/console")).find(id="recent").find_parent("section").get_text()
+        assert "Logged in Audrey Auditor" in soup(client.get("/console")).find(id="recent").find_parent("section").get_text()

@@ -442,6 +442,25 @@ def test_every_console_customer_route_is_vendor_only_and_suggest_needs_login():
 
     routes = [route for route in pages.router.routes if isinstance(route, APIRoute)]
     console = [route for route in routes if route.path.startswith("/console/")]
-    assert len(console) == 7 and all(depends_on(route, vendor_actor) for route in console)
+    assert len(console) == 8 and all(depends_on(route, vendor_actor) for route in console)
     assert {route.path for route in routes} - {route.path for route in console} == {"/customers/suggest"}
     assert all(depends_on(route, web_actor) for route in routes)
+
+
+class TestLikelyDuplicates:
+    def test_the_console_lists_imported_likely_duplicates(self, client, login, db, world):
+        import io
+
+        from alliance.customers import importer
+
+        csv_text = "external_id,name,website,country\nC-1,Acme Analytics Inc,acme-analytics.com,US\nC-9,ACME Analytics,www.acme-analytics.com,US\n"
+        with db.session_scope(PartnerScope.system(reason="test import")) as session:
+            summary = importer.import_customers(session, Actor.system(label="test"), source=io.BytesIO(csv_text.encode()), source_name="crm.csv")
+        assert (summary.inserted, summary.duplicates) == (2, 1)
+        login("cam")
+        page = soup(client.get("/console/customers/duplicates"))
+        [row] = page.select("#duplicates tbody tr")
+        cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+        assert cells[:3] == ["ACME Analytics C-9", "Acme Analytics Inc C-1", "same website domain (acme-analytics.com)"]
+        login("a_admin")
+        assert client.get("/console/customers/duplicates").status_code in (403, 404)

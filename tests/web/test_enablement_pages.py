@@ -390,3 +390,49 @@ class TestCapacityConsole:
         assert "Data Platform Architect" not in soup(client.get("/console/enablement?level=expert")).get_text()
         assert "Data Platform Architect" in soup(client.get("/console/enablement?role=solution_architect&active=yes")).find(id="tracks").get_text()
         assert client.get("/console/enablement?role=bogus&level=nope").status_code == 200
+
+
+class TestWhatIsStillMissing:
+    """A passed lab is not a certification while a prerequisite is missing: the pages say so (issue 10, defect 3)."""
+
+    def test_grading_a_passing_lab_names_the_missing_prerequisite(self, client, login, db, lines, world):
+        with db.session_scope(PartnerScope.system(reason="test catalog")) as session:
+            base = {
+                "delivery_role": "solution_architect",
+                "product_line": "data-platform",
+                "product_version": "8",
+                "modules": [{"key": "m1", "title": "Intro"}],
+            }
+            associate = catalog_service.create_track(
+                session,
+                OPERATOR,
+                data=TrackCreate.model_validate({**base, "key": "dp-sa-assoc", "name": "Data Platform Architect Associate", "level": "associate"}),
+            )
+            data = {
+                **base,
+                "key": "dp-sa-pro2",
+                "name": "Data Platform Architect Pro",
+                "level": "professional",
+                "lab_grading": "evaluator",
+                "lab_rubric": RUBRIC,
+                "lab_pass_mark": 70,
+                "prerequisite_track_id": associate.id,
+            }
+            pro = catalog_service.create_track(session, OPERATOR, data=TrackCreate.model_validate(data))
+            pro_id, module_id = pro.id, pro.modules[0].id
+        person = world.a.person_ids[0]
+        record_exam(db, world, person, pro_id)
+        login("a_admin")
+        learning = f"/portal/people/{person}/learning"
+        assert post(client, learning + "/modules", {"module_id": module_id, "track_id": pro_id}).status_code == 303
+        assert post(client, learning + "/labs", {"track_id": pro_id, "evidence": "https://git.example/ann/lab"}).status_code == 303
+        login("cam")
+        row = soup(client.get("/console/enablement/labs")).find(id="lab-queue").find("tr", id=lambda v: bool(v and v.startswith("lab-")))
+        submission_id = int(row["id"].split("-")[1])
+        scores = {"scores.0.criterion": "Design", "scores.0.points": "55", "scores.1.criterion": "Build", "scores.1.points": "30"}
+        assert post(client, f"/console/enablement/labs/{submission_id}/grade", scores).status_code == 303
+        flashed = soup(client.get("/console/enablement/labs")).find(class_="flash").get_text(" ", strip=True)
+        assert flashed == "Lab graded: 85%, passed. Not certified yet; still needed: requires Data Platform Architect Associate."
+        login("a_admin")
+        card = soup(client.get(learning)).find(id=f"track-{pro_id}")
+        assert "requires Data Platform Architect Associate" in card.find(class_="missing").get_text()

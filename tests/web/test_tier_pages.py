@@ -106,7 +106,24 @@ class TestPortalTierPage:
         assert panel.find("h2").get_text(strip=True) == "What it takes to reach Platinum"
         [no_data] = panel.select("li.gap.no-data")
         assert no_data.find(class_="gap-label").get_text(strip=True) == "Published customer references"
-        assert no_data.find(class_="badge-nodata").get_text(strip=True) == "no data yet"
+        assert no_data.find(class_="badge-nodata").get_text(strip=True) == "no data yet: held"
+        assert "(no data yet: held)" not in no_data.get_text()  # the badge says it once
+        assert "never lower a tier" in panel.find(class_="held-note").get_text()
+
+    def test_a_partner_above_its_data_is_told_what_it_takes_to_keep_its_tier(self, client, login, world, db, northwind_qualifies_for_silver):
+        from sqlalchemy import update
+
+        from alliance.partners.models import Partner
+
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            session.execute(update(Partner).where(Partner.id == world.a.id).values(tier_id=world.tier_ids["si-regional/platinum"]))
+        login("a_user")
+        panel = soup(client.get("/portal/tier")).find(id="tier-evaluation")
+        text = panel.get_text(" ", strip=True)
+        assert panel.find("h2").get_text(strip=True) == "What it takes to keep Platinum"
+        assert "You no longer meet every criterion of Platinum" in text
+        assert "No tier change expected" not in text
+        assert FORECAST in text  # the forecast still projects the tier the partner qualifies for
 
 
 class TestConsoleProfilePanel:

@@ -40,6 +40,33 @@ class TestImport:
         assert "0 inserted, 0 updated, 2 unchanged, 1 rejected" in " ".join(again.output.split())
         assert query(db, "SELECT external_id, country FROM customers ORDER BY external_id") == [("C-1", "US"), ("C-2", "DE")]
 
+    def test_same_company_under_a_new_external_id_is_imported_and_flagged(self, runner, cli_env, db, tmp_path):
+        """Issue 10, defect 4: the same domain under a new CRM id is imported, reported and written to --duplicates."""
+        first = tmp_path / "crm.csv"
+        first.write_text(HEADER + ROWS, encoding="utf-8")
+        assert runner.invoke(app, ["customers", "import", str(first)]).exit_code == 0
+        second = tmp_path / "crm2.csv"
+        second.write_text(HEADER + "C-9,ACME Analytics,http://acme-analytics.com/about,US,,\nC-10,Other Co,other.example,US,,\n", encoding="utf-8")
+        duplicates = tmp_path / "duplicates.csv"
+        result = runner.invoke(app, ["customers", "import", str(second), "--duplicates", str(duplicates)])
+        assert result.exit_code == 0, result.output
+        output = " ".join(result.output.split())
+        [(existing_id,)] = query(db, "SELECT id FROM customers WHERE external_id = 'C-1'")
+        assert (
+            f"likely duplicate line 2: C-9 'ACME Analytics' is likely customer {existing_id} (C-1) 'Acme Analytics, Inc.': same website domain (acme-analytics.com)"
+            in output
+        )
+        assert "1 new customers look like existing ones" in output and "2 inserted" in output
+        assert list(csv.reader(duplicates.open(encoding="utf-8")))[1] == [
+            "2",
+            "C-9",
+            "ACME Analytics",
+            str(existing_id),
+            "C-1",
+            "Acme Analytics, Inc.",
+            "same website domain (acme-analytics.com)",
+        ]
+
     def test_unusable_file_exits_one_and_imports_nothing(self, runner, cli_env, db, tmp_path):
         missing = tmp_path / "missing.csv"
         missing.write_text("external_id,name\nC-1,Acme\n", encoding="utf-8")

@@ -130,7 +130,7 @@ class TestImport:
             events = list(session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "customer_import")))
         assert len(events) == 1
         assert events[0].action == "customer.imported" and events[0].entity_id == "customers.csv"
-        assert events[0].after == {"file": "customers.csv", "rows": 4, "inserted": 3, "updated": 0, "unchanged": 0, "rejected": 1}
+        assert events[0].after == {"file": "customers.csv", "rows": 4, "inserted": 3, "updated": 0, "unchanged": 0, "rejected": 1, "likely_duplicates": 0}
 
     @pytest.mark.parametrize(
         ("content", "message"),

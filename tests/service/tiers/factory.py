@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import count
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -132,3 +133,15 @@ class TierData:
                     rule="test",
                 )
             )
+
+
+def make_msp(db: Database, world: Any, *, tier: str = "premier") -> int:
+    """Partner B turned into an MSP at the given tier of the MSP program (reported figures)."""
+    from sqlalchemy import update
+
+    from alliance.partners.models import Partner
+
+    with db.session_scope(PartnerScope.system(reason="test")) as session:
+        values = {"partner_type": "msp", "program_id": world.program_ids["msp"], "tier_id": world.tier_ids[f"msp/{tier}"]}
+        session.execute(update(Partner).where(Partner.id == world.b.id).values(**values))
+    return int(world.b.id)

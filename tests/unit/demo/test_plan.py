@@ -116,6 +116,12 @@ class TestDemoLogins:
         assert emails == [
             "admin@vendor.example",
             "cam@vendor.example",
+            "cam.emea@vendor.example",
+            "cam.apac@vendor.example",
+            "alliances@vendor.example",
+            "ps.lead@vendor.example",
+            "cosell@vendor.example",
+            "exec@vendor.example",
             "auditor@vendor.example",
             "dana.whitfield@harborbridge.example",
             "marcus.lee@harborbridge.example",

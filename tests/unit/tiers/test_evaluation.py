@@ -120,7 +120,8 @@ class TestEvaluate:
         tier = TierSpec(2, "silver", "Silver", 2, "all", (c("customer_references", 2),))
         [gap] = evaluate([REGISTERED, tier], {}, no_data={"customer_references"}).gaps
         assert gap.no_data
-        assert gap.words == f"needs 2 more published customer references: has 0 of 2 {NO_DATA_NOTE}"
+        assert gap.words == f"published customer references: at least 2 needed {NO_DATA_NOTE}"
+        assert NO_DATA_NOTE == "(no data yet: held)"
 
     def test_qualifying_tier_skips_unmet_middle_tier(self):
         # Gold's any-mode is met though Silver's is not: the highest met tier qualifies.
@@ -201,3 +202,44 @@ class TestCurrency:
         assert (gap.value, gap.met) == (Decimal(1_200_000), False)
         assert gap.words.endswith("(needs €800K more); not counted, in other currencies: ¥100M, $900K")
         assert evaluation.qualifying_tier.key == "registered"
+
+
+PM = "practice_milestones_completed"
+SILVER_PM = TierSpec(2, "silver", "Silver", 2, "all", (c(IE_PRO, 5), c(PM, 3)))
+GOLD_PM = TierSpec(3, "gold", "Gold", 3, "all", (c(IE_PRO, 10), c(PM, 6)))
+PLATINUM_ONLY_PM = TierSpec(4, "platinum", "Platinum", 4, "any", (c(PM, 9),))
+HELD_LADDER = [REGISTERED, SILVER_PM, GOLD_PM, PLATINUM_ONLY_PM]
+
+
+class TestCriteriaWithoutData:
+    """A criterion on a metric without data never decides against the partner (issue 10, defect 1)."""
+
+    def test_held_for_the_current_tier_so_nobody_is_demoted(self):
+        evaluation = evaluate(HELD_LADDER, {IE_PRO: 12}, no_data={PM}, current=GOLD_PM)
+        assert evaluation.qualifying_tier == GOLD_PM and not evaluation.keeping
+
+    def test_a_measurable_shortfall_still_counts(self):
+        evaluation = evaluate(HELD_LADDER, {IE_PRO: 7}, no_data={PM}, current=GOLD_PM)
+        assert evaluation.qualifying_tier == SILVER_PM
+        assert evaluation.keeping and evaluation.next_tier == GOLD_PM
+        assert [g.words for g in evaluation.unmet] == ["needs 3 more certified implementation engineers at professional level or above: has 7 of 10"]
+        assert evaluation.summary[-1] == "practice milestones completed: at least 6 needed (no data yet: held)"
+
+    def test_the_ladder_can_be_climbed_on_the_criteria_with_data(self):
+        assert evaluate(HELD_LADDER, {IE_PRO: 5}, no_data={PM}, current=REGISTERED).qualifying_tier == SILVER_PM
+
+    def test_a_tier_whose_only_criteria_lack_data_is_not_earned_but_is_held(self):
+        assert qualifying_tier(HELD_LADDER, {IE_PRO: 12}, no_data={PM}, held_rank=3) == GOLD_PM
+        assert qualifying_tier(HELD_LADDER, {IE_PRO: 12}, no_data={PM}, held_rank=4) == PLATINUM_ONLY_PM
+
+    def test_with_data_the_metric_decides(self):
+        assert qualifying_tier(HELD_LADDER, {IE_PRO: 12}, held_rank=3) == REGISTERED
+
+
+class TestKeeping:
+    def test_a_partner_below_its_tier_is_told_what_it_takes_to_keep_it(self):
+        evaluation = evaluate(LADDER, {IE_PRO: 5, "influenced_revenue_12m": 2_000_000}, current=GOLD)
+        assert evaluation.qualifying_tier == SILVER
+        assert (
+            evaluation.keeping and evaluation.next_tier == GOLD and {g.metric for g in evaluation.gaps} == {"certified.solution_architect", "won_projects_12m"}
+        )

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from alliance.audit import service as audit_service
 from alliance.audit.repository import AuditFilters
-from alliance.governance import audit_names
+from alliance.governance import audit_names_service as audit_names
 from alliance.http.params import PageParams
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from alliance.audit import service as audit_service
 from alliance.audit.repository import AuditFilters
-from alliance.governance import audit_names
+from alliance.governance import audit_names_service as audit_names
 from alliance.identity.permissions import Permission, can
 from alliance.identity.scope import Role
 from alliance.kit.pagination import PageRequest

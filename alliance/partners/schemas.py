@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from alliance.kit.schemas import CountryCode, Email, InputSchema, OptionalText, ReadSchema, RowId, ShortText, Url
+from alliance.kit.schemas import InputSchema, OptionalText, ReadSchema, RowId, ShortText
+from alliance.kit.types import Country, Email, Website
 from alliance.partners.vocabulary import (
     REGIONS,
     AssetAccessLevel,
@@ -36,10 +37,10 @@ def _check_regions(regions: list[str] | None) -> list[str] | None:
 class PartnerCreate(InputSchema):
     legal_name: ShortText
     display_name: ShortText
-    website: Url | None = None
+    website: Website | None = None
     partner_type: PartnerType
     si_subtype: SISubtype | None = None
-    hq_country: CountryCode
+    hq_country: Country
     regions: TagList = []
     territories: TagList = []
     verticals: TagList = []
@@ -65,10 +66,10 @@ class PartnerCreate(InputSchema):
 class PartnerUpdate(InputSchema):
     legal_name: ShortText | None = None
     display_name: ShortText | None = None
-    website: Url | None = None
+    website: Website | None = None
     partner_type: PartnerType | None = None
     si_subtype: SISubtype | None = None
-    hq_country: CountryCode | None = None
+    hq_country: Country | None = None
     regions: TagList | None = None
     territories: TagList | None = None
     verticals: TagList | None = None
@@ -119,7 +120,7 @@ class PersonCreate(InputSchema):
     email: Email
     title: OptionalText | None = None
     delivery_role: DeliveryRole
-    country: CountryCode | None = None
+    country: Country | None = None
 
 
 class PersonUpdate(InputSchema):
@@ -127,7 +128,7 @@ class PersonUpdate(InputSchema):
     email: Email | None = None
     title: OptionalText | None = None
     delivery_role: DeliveryRole | None = None
-    country: CountryCode | None = None
+    country: Country | None = None
     is_active: bool | None = None
 
 

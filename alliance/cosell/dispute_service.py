@@ -37,8 +37,8 @@ from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
+from alliance.kit.business_time import business_days_between
 from alliance.kit.pagination import Page, PageRequest, paginate
-from alliance.registrations.protection import business_days_between
 
 VENDOR_ROLES = frozenset({Role.CAM, Role.PS_LEAD, Role.PROGRAM_ADMIN})
 AUDITED_IDS = 1000  # the sweep's audit event names this many ids; the count is always exact

@@ -246,6 +246,9 @@ class ProgramUpdate(InputSchema):
     )
     downgrade_grace_days: GraceDays | None = None
     dispute_ladder: DisputeLadder | None = Field(default=None, description="Scope-dispute escalation levels, lowest first")
+    review_calendar_id: RowId | None = Field(
+        default=None, description="Business calendar the registration review SLA counts in; null: the first calendar (Monday to Friday in UTC when none)"
+    )
 
 
 class DisputeLevelRead(ReadSchema):
@@ -266,6 +269,7 @@ class ProgramRead(ReadSchema):
     influence_credit_split: str
     downgrade_grace_days: int
     dispute_ladder: list[DisputeLevelRead]
+    review_calendar_id: int | None
     tiers: list[TierRead]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from alliance.customers.models import Customer
 from alliance.db import UTCDateTime
 from alliance.kit.repository import Repository
-from alliance.partners.models import Partner, Tier
+from alliance.partners.models import Partner, Program, Tier
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
 from alliance.registrations.lifecycle import PENDING_REVIEW, Side, Status
 from alliance.registrations.models import ProtectionExtension, Registration, RegistrationEvent
@@ -126,8 +126,10 @@ class RegistrationRepository(Repository[Registration]):
                 Registration.customer_id,
                 Registration.customer_name,
                 waiting_since,
+                Program.review_calendar_id,
             )
             .join(Partner, Partner.id == Registration.partner_id)
+            .outerjoin(Program, Program.id == Partner.program_id)
             .where(Registration.status.in_([s.value for s in PENDING_REVIEW]))
         )
         if cam_user_id is not None:

@@ -37,12 +37,13 @@ def parse_country(value: str) -> str:
     try:
         return str(_ALPHA2.validate_python(code))
     except ValidationError:
-        raise ValueError(f"'{value.strip()}' is not an ISO 3166-1 alpha-2 country code") from None
+        raise ValueError(f"'{value.strip()}' is not a two-letter country code (ISO 3166-1 alpha-2, e.g. US or DE)") from None
 
 
 Country = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=2, max_length=2),
+    # Any length reaches parse_country, so 'Britain' is told what a country code is.
+    StringConstraints(strip_whitespace=True, max_length=60),
     AfterValidator(parse_country),
     WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 2, "description": "ISO 3166-1 alpha-2 code, e.g. DE (UK is read as GB)"}),
 ]

@@ -31,7 +31,7 @@ class TestCountry:
             COUNTRY.validate_python(typed)
 
     def test_message_names_the_value(self):
-        with pytest.raises(ValueError, match="'zz' is not an ISO 3166-1 alpha-2 country code"):
+        with pytest.raises(ValueError, match="'zz' is not a two-letter country code"):
             parse_country("zz")
 
 

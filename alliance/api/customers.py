@@ -11,7 +11,6 @@ from alliance.customers import service as customer_service
 from alliance.customers.models import Customer
 from alliance.customers.repository import CustomerFilters
 from alliance.customers.schemas import (
-    Country,
     CustomerCreate,
     CustomerRead,
     CustomerUpdate,
@@ -26,6 +25,7 @@ from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
 from alliance.http.session import get_database
 from alliance.identity.scope import scope_for
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Country
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 

@@ -36,8 +36,8 @@ from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
+from alliance.kit.business_time import business_days_between
 from alliance.kit.pagination import Page, PageRequest, paginate
-from alliance.registrations.protection import business_days_between
 
 AUDITED_IDS = 1000  # the sweep's audit event names this many ids; the count is always exact
 DISPUTE_FIELDS = ("status", "level", "level_deadline_at", "resolved_at", "decision_lead", "decision_split", "rationale", "resulting_version_id")

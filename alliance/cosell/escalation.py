@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from alliance.kit.business_time import add_business_days
 from alliance.partners.models import DEFAULT_DISPUTE_LADDER, DISPUTE_DECIDER_ROLES
-from alliance.registrations.protection import add_business_days
 
 FIRST_LEVEL_DECIDERS = frozenset({"cam", "ps_lead", "program_admin"})
 UPPER_LEVEL_DECIDERS = frozenset({"program_admin"})

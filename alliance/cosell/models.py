@@ -10,7 +10,7 @@ repository filters them; the session cannot, since they are not partner-owned).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,22 +20,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from alliance.cosell.vocabulary import Activity, DisputeStatus, EngagementOutcome, Lead, PlanVersionStatus, RequestStatus, RequestType, Side
 from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
 
+# Business calendars are program data (a program's review SLA names one); co-sell teams use them too.
+from alliance.partners.models import BusinessCalendar as BusinessCalendar
+
 register_enum_columns({Activity: 24, DisputeStatus: 10, EngagementOutcome: 12, Lead: 10, PlanVersionStatus: 12, RequestStatus: 16, RequestType: 32, Side: 8})
-
-
-class BusinessCalendar(TimestampMixin, Base):
-    """Working days and hours in a time zone, with holidays: what SLA hours are counted in."""
-
-    __tablename__ = "business_calendars"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA name, e.g. Europe/Berlin
-    work_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1, 2, 3, 4, 5])  # ISO weekdays
-    day_starts: Mapped[time] = mapped_column(default=time(9, 0))
-    day_ends: Mapped[time] = mapped_column(default=time(17, 0))
-    holidays: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates
 
 
 class CosellTeam(TimestampMixin, Base):

@@ -15,13 +15,13 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from alliance.cosell import routing, routing_service
-from alliance.cosell.calendar import business_hours_between
 from alliance.cosell.request_repository import ResourceRequestRepository
 from alliance.cosell.vocabulary import RequestStatus
 from alliance.errors import RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
+from alliance.kit.business_time import business_hours_between
 
 GroupBy = Literal["team", "request_type", "partner"]
 GROUPS = ("team", "request_type", "partner")

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.cosell import routing, routing_service
-from alliance.cosell.calendar import add_business_hours
 from alliance.cosell.models import ResourceRequest
 from alliance.cosell.request_repository import RequestFilters, ResourceRequestRepository
 from alliance.cosell.request_schemas import RequestView, ResourceRequestCreate
@@ -21,6 +20,7 @@ from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
+from alliance.kit.business_time import add_business_hours
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.registrations.lifecycle import Status
 

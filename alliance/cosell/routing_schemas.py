@@ -10,7 +10,9 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from alliance.cosell.vocabulary import RequestType
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
+from alliance.kit.types import Country
 
+Subdivision = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=10)]
 Key = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Condition = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Hours = Annotated[Decimal, Field(gt=0, le=9999, max_digits=6, decimal_places=2)]
@@ -41,6 +43,8 @@ class CalendarCreate(CalendarFields):
     day_starts: time = time(9, 0)
     day_ends: time = time(17, 0)
     holidays: list[date] = Field(max_length=400, default_factory=list)
+    holiday_country: Country | None = Field(default=None, description="Its public holidays (the holidays package) are days off too")
+    holiday_subdivision: Subdivision | None = Field(default=None, description="A state or province of holiday_country, e.g. BY for Bavaria")
 
     @model_validator(mode="after")
     def _day(self) -> CalendarCreate:
@@ -56,6 +60,8 @@ class CalendarUpdate(CalendarFields):
     day_starts: time | None = None
     day_ends: time | None = None
     holidays: Annotated[list[date], Field(max_length=400)] | None = None
+    holiday_country: Country | None = None
+    holiday_subdivision: Subdivision | None = None
 
 
 class CalendarRead(ReadSchema):
@@ -67,6 +73,8 @@ class CalendarRead(ReadSchema):
     day_starts: time
     day_ends: time
     holidays: list[date]
+    holiday_country: str | None
+    holiday_subdivision: str | None
     updated_at: datetime
 
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.cosell import calendar as business_calendar
 from alliance.cosell import routing
 from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
 from alliance.cosell.routing_repository import RoutingRepository
@@ -28,8 +27,9 @@ from alliance.cosell.vocabulary import RequestType
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
+from alliance.kit import business_time as business_calendar
 
-CALENDAR_FIELDS = ("key", "name", "time_zone", "work_days", "day_starts", "day_ends", "holidays")
+CALENDAR_FIELDS = ("key", "name", "time_zone", "work_days", "day_starts", "day_ends", "holidays", "holiday_country", "holiday_subdivision")
 TEAM_FIELDS = ("key", "name", "calendar_id", "is_default")
 RULE_FIELDS = (
     "position",
@@ -84,9 +84,12 @@ def _check_calendar(values: dict[str, Any]) -> None:
             work_days=frozenset(values["work_days"]),
             day_starts=values["day_starts"],
             day_ends=values["day_ends"],
+            holiday_country=values.get("holiday_country"),
+            holiday_subdivision=values.get("holiday_subdivision"),
         )
     except business_calendar.CalendarError as exc:
-        raise RuleViolation(str(exc), details=[{"field": "time_zone" if "zone" in str(exc) else "calendar", "message": str(exc)}]) from None
+        field = "time_zone" if "zone" in str(exc) else "holiday_subdivision" if "holiday" in str(exc) else "calendar"
+        raise RuleViolation(str(exc), details=[{"field": field, "message": str(exc)}]) from None
 
 
 def create_calendar(session: Session, actor: Actor, *, data: CalendarCreate) -> BusinessCalendar:
@@ -112,7 +115,9 @@ def update_calendar(session: Session, actor: Actor, *, calendar_id: int, data: C
         if name in changes and changes[name] is None:
             raise RuleViolation(f"{name} cannot be empty.", details=[{"field": name, "message": "required"}])
     before = _calendar_state(found)
-    merged = {name: changes.get(name, getattr(found, name)) for name in ("time_zone", "work_days", "day_starts", "day_ends")}
+    merged = {
+        name: changes.get(name, getattr(found, name)) for name in ("time_zone", "work_days", "day_starts", "day_ends", "holiday_country", "holiday_subdivision")
+    }
     _check_calendar(merged)
     if "holidays" in changes:
         changes["holidays"] = sorted({d.isoformat() for d in changes["holidays"]})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 # Letters that NFKD does not decompose into a base letter plus an accent.
@@ -241,6 +242,7 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=1024)  # the schema checks a name, then the record derives its keys from the same name
 def normalize_name(name: str) -> NormalizedName:
     """The identifying words of a company name (empty when it has no letters or digits)."""
     tokens = [_CANONICAL_GET(t, t) for t in tokenize(name)]

@@ -9,21 +9,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from pydantic import ValidationError
+
 from alliance.customers.matching import blocking_keys
 from alliance.customers.names import NormalizedName, normalize_name
-from alliance.customers.vocabulary import EmployeeBand, parse_country, parse_employee_band
-from alliance.customers.websites import matching_domain, registrable_domain
-
-# Column sizes (models.Customer).
-MAX_EXTERNAL_ID = 64
-MAX_NAME = 200
-MAX_WEBSITE = 300
-MAX_INDUSTRY = 100
+from alliance.customers.schemas import CustomerRow
+from alliance.customers.websites import matching_domain
+from alliance.kit.schemas import field_errors
 
 # What an import may set, besides external_id (the key).
 IMPORT_FIELDS = ("name", "website", "country", "industry", "employee_band")
 REQUIRED_COLUMNS = ("external_id", "name", "website", "country")
 OPTIONAL_COLUMNS = ("industry", "employee_band")
+_COLUMNS = ("external_id", *IMPORT_FIELDS)
 
 
 class RecordError(ValueError):
@@ -31,18 +29,6 @@ class RecordError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
-
-
-def check_website(value: str) -> str:
-    if registrable_domain(value) is None:
-        raise ValueError("is not a web address (e.g. acme.com or https://www.acme.com/)")
-    return value
-
-
-def check_name(value: str) -> str:
-    if not normalize_name(value).tokens:
-        raise ValueError("needs at least one letter or digit")
-    return value
 
 
 class CustomerRecord(NamedTuple):
@@ -89,39 +75,17 @@ def keys_of_stored(name_key: str) -> list[str]:
 
 
 def parse_row(raw: Mapping[str, str]) -> CustomerRecord:
-    """A CSV row (column -> text) as a record; RecordError names the first bad field."""
-    external_id = _text(raw, "external_id", MAX_EXTERNAL_ID)
-    if external_id is None:
-        raise RecordError("external_id", "is required")
-    name = _text(raw, "name", MAX_NAME)
-    if name is None:
-        raise RecordError("name", "is required")
-    website = _text(raw, "website", MAX_WEBSITE)
-    if website is not None and registrable_domain(website) is None:
-        raise RecordError("website", f"'{website}' is not a web address")
-    country = _text(raw, "country", 20)
-    if country is not None:
-        try:
-            country = parse_country(country)
-        except ValueError as exc:
-            raise RecordError("country", str(exc)) from None
-    band = _text(raw, "employee_band", 20)
-    if band is not None:
-        try:
-            band = parse_employee_band(band).value
-        except ValueError:
-            raise RecordError("employee_band", f"'{band}' is not one of {', '.join(EmployeeBand)}") from None
-    industry = _text(raw, "industry", MAX_INDUSTRY)
-    return CustomerRecord(external_id, name, website, country, industry, band)
-
-
-def _text(raw: Mapping[str, str], field: str, limit: int) -> str | None:
-    value = raw.get(field)
-    if not value:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    if len(value) > limit:
-        raise RecordError(field, f"is longer than {limit} characters")
-    return value
+    """A CSV row (column -> text) as a record, checked by the API's schema (CustomerRow); an empty
+    cell is a missing value. RecordError names the first bad field as the API's 422 does."""
+    values = {}
+    for column in _COLUMNS:
+        text = raw.get(column)
+        if text and (text := text.strip()):
+            values[column] = text
+    try:
+        row = CustomerRow.model_validate(values)
+    except ValidationError as exc:
+        field, message = field_errors(exc)[0]
+        raise RecordError(field, message) from None
+    band = row.employee_band.value if row.employee_band is not None else None
+    return CustomerRecord(row.external_id, row.name, row.website, row.country, row.industry, band)

@@ -3,15 +3,36 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
-from alliance.customers.records import MAX_EXTERNAL_ID, MAX_INDUSTRY, MAX_WEBSITE, check_name, check_website
-from alliance.customers.vocabulary import EmployeeBand, Ownership, parse_country
+from alliance.customers.names import normalize_name
+from alliance.customers.vocabulary import EmployeeBand, Ownership, parse_employee_band
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
+from alliance.kit.types import Country, Website
+
+# Column sizes (models.Customer).
+MAX_EXTERNAL_ID = 64
+MAX_INDUSTRY = 100
+
+
+def check_name(value: str) -> str:
+    if not normalize_name(value).tokens:
+        raise ValueError("needs at least one letter or digit")
+    return value
+
+
+def _band_text(value: object) -> object:
+    # CRMs export '10,001+' or ' 51 - 200 '; an unknown band is left for the enum to refuse.
+    if isinstance(value, str):
+        try:
+            return parse_employee_band(value.strip())
+        except ValueError:
+            return value
+    return value
+
 
 CustomerName = Annotated[ShortText, AfterValidator(check_name)]
-Website = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_WEBSITE), AfterValidator(check_website)]
-Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2), AfterValidator(parse_country)]
+Band = Annotated[EmployeeBand, BeforeValidator(_band_text)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_EXTERNAL_ID)]
 Industry = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_INDUSTRY)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
@@ -22,8 +43,14 @@ class CustomerCreate(InputSchema):
     website: Website | None = None
     country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2 code, e.g. DE")
     industry: Industry | None = None
-    employee_band: EmployeeBand | None = None
+    employee_band: Band | None = None
     external_id: ExternalId | None = Field(default=None, description="The customer's id in the CRM; unique")
+
+
+class CustomerRow(CustomerCreate):
+    """A CSV import row: a customer as the API takes it, keyed by its (required) external id."""
+
+    external_id: ExternalId
 
 
 class CustomerUpdate(InputSchema):
@@ -31,7 +58,7 @@ class CustomerUpdate(InputSchema):
     website: Website | None = None
     country: Country | None = None
     industry: Industry | None = None
-    employee_band: EmployeeBand | None = None
+    employee_band: Band | None = None
     external_id: ExternalId | None = None
     reason: Annotated[str, Field(max_length=1000)] | None = Field(default=None, description="Recorded in the audit trail")
 

@@ -18,24 +18,27 @@ import io
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any, BinaryIO
+from datetime import datetime, timedelta
+from typing import Any, BinaryIO, get_args
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.customers.chunks import Chunk, ChunkReader, NotUtf8, cyclic_gc_paused
 from alliance.enablement import progress_service
 from alliance.enablement.import_repository import ImportRepository, PersonRef, TrackRef
+from alliance.enablement.progress_schemas import MAX_EXTERNAL_REF, LearningRecordRow, RecordType
 from alliance.enablement.vocabulary import CertificationStatus, LabStatus, Source
 from alliance.errors import PermissionDenied, RuleViolation
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
 from alliance.kit.csv_header import read_header
+from alliance.kit.schemas import field_errors
 
 DEFAULT_BATCH_SIZE = 2_000
 MAX_REPORTED = 1_000
-RECORD_TYPES = ("module", "exam", "lab", "certification")
+RECORD_TYPES: tuple[RecordType, ...] = get_args(RecordType)
 REQUIRED_COLUMNS = ("record_type", "person_email", "track_key")
 OPTIONAL_COLUMNS = (
     "external_ref",
@@ -56,7 +59,7 @@ NEEDS = {
     "lab": ("external_ref", "submitted_at"),
     "certification": ("external_ref", "issued_on"),
 }
-TRUE, FALSE = frozenset({"true", "yes", "y", "1", "pass", "passed"}), frozenset({"false", "no", "n", "0", "fail", "failed"})
+COLUMNS = frozenset((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))
 
 FORMAT_HELP = """\
 CSV, UTF-8, header row first. Columns (any order; unknown columns are ignored and listed):
@@ -306,7 +309,7 @@ def _parse_chunk(chunk: Chunk, columns: list[str], tracks: dict[str, TrackRef]) 
         try:
             parsed.append(_parse_row(line, raw, tracks))
         except RowError as exc:
-            rejections.append(Rejection(line, ref[:100] if ref else None, exc.field, exc.message))
+            rejections.append(Rejection(line, ref[:MAX_EXTERNAL_REF] if ref else None, exc.field, exc.message))
     return parsed, rejections
 
 
@@ -331,79 +334,41 @@ def _records(text: str, first_line: int, rejections: list[Rejection]) -> Iterato
 
 
 def _parse_row(line: int, raw: dict[str, str], tracks: dict[str, TrackRef]) -> Parsed:
-    kind = raw.get("record_type", "").lower()
-    if kind not in RECORD_TYPES:
-        raise RowError("record_type", f"'{raw.get('record_type', '')}' is not one of {', '.join(RECORD_TYPES)}")
-    for name in ("person_email", "track_key", *NEEDS[kind]):
-        if not raw.get(name):
+    """Checked by the API's field types (LearningRecordRow), so a bad value is named and worded as
+    the API names it; then what the record type needs and what the catalog knows."""
+    try:
+        row = LearningRecordRow.model_validate({name: value for name, value in raw.items() if name in COLUMNS and value})
+    except ValidationError as exc:
+        field, message = field_errors(exc)[0]
+        raise RowError(field, message) from None
+    kind = row.record_type
+    for name in NEEDS[kind]:
+        if getattr(row, name) is None:
             raise RowError(name, f"is required for {kind} rows")
-    ref = raw.get("external_ref") or None
-    if ref is not None and len(ref) > 100:
-        raise RowError("external_ref", "is longer than 100 characters")
-    track = tracks.get(raw["track_key"])
+    track = tracks.get(row.track_key)
     if track is None:
-        raise RowError("track_key", f"no track with key '{raw['track_key']}'")
-    partner_id = _integer(raw, "partner_id", 1, 2_147_483_647) if raw.get("partner_id") else None
-    email = raw["person_email"].lower()
+        raise RowError("track_key", f"no track with key '{row.track_key}'")
+
+    def parsed(values: dict[str, Any], module_id: int | None = None) -> Parsed:
+        return Parsed(line, kind, row.external_ref, row.person_email, row.partner_id, track, values, module_id)
+
     if kind == "module":
-        module_id = track.modules.get(raw["module_key"])
+        module_id = track.modules.get(row.module_key or "")
         if module_id is None:
-            raise RowError("module_key", f"track {track.key} has no module '{raw['module_key']}'")
-        return Parsed(line, kind, ref, email, partner_id, track, {"completed_on": _date(raw, "completed_on")}, module_id)
+            raise RowError("module_key", f"track {track.key} has no module '{row.module_key}'")
+        return parsed({"completed_on": row.completed_on}, module_id)
     if kind == "exam":
-        score = _integer(raw, "score", 0, 100)
-        passed = _flag(raw, "passed")
-        values = {"attempted_at": _moment(raw, "attempted_at"), "score": score, "passed": score >= track.exam_pass_mark if passed is None else passed}
-        return Parsed(line, kind, ref, email, partner_id, track, values)
+        assert row.score is not None  # NEEDS
+        passed = row.score >= track.exam_pass_mark if row.passed is None else row.passed
+        return parsed({"attempted_at": row.attempted_at, "score": row.score, "passed": passed})
     if kind == "lab":
         if not track.has_lab:
             raise RowError("track_key", f"track {track.key} has no lab")
-        submitted = _moment(raw, "submitted_at")
-        passed = _flag(raw, "passed")
-        status = LabStatus.PENDING if passed is None else (LabStatus.PASSED if passed else LabStatus.FAILED)
-        values = {
-            "submitted_at": submitted,
-            "status": status.value,
-            "graded_at": None if passed is None else submitted,
-            "score": _integer(raw, "score", 0, 100) if raw.get("score") else None,
-        }
-        return Parsed(line, kind, ref, email, partner_id, track, values)
-    issued = _date(raw, "issued_on")
-    expires = _date(raw, "expires_on") if raw.get("expires_on") else issued + timedelta(days=track.validity_days)
-    if expires <= issued:
+        status = LabStatus.PENDING if row.passed is None else (LabStatus.PASSED if row.passed else LabStatus.FAILED)
+        graded_at = None if row.passed is None else row.submitted_at
+        return parsed({"submitted_at": row.submitted_at, "status": status.value, "graded_at": graded_at, "score": row.score})
+    assert row.issued_on is not None  # NEEDS
+    expires = row.expires_on or row.issued_on + timedelta(days=track.validity_days)
+    if expires <= row.issued_on:
         raise RowError("expires_on", "must be after issued_on")
-    values = {"issued_on": issued, "expires_on": expires, "status": CertificationStatus.ACTIVE.value}
-    return Parsed(line, kind, ref, email, partner_id, track, values)
-
-
-def _date(raw: dict[str, str], name: str) -> date:
-    try:
-        return date.fromisoformat(raw[name])
-    except ValueError:
-        raise RowError(name, f"'{raw[name]}' is not a date (YYYY-MM-DD)") from None
-
-
-def _moment(raw: dict[str, str], name: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(raw[name])
-    except ValueError:
-        raise RowError(name, f"'{raw[name]}' is not an ISO date-time") from None
-    return value.replace(tzinfo=clock.UTC) if value.tzinfo is None else value.astimezone(clock.UTC)
-
-
-def _integer(raw: dict[str, str], name: str, low: int, high: int) -> int:
-    text = raw[name]
-    if not text.lstrip("-").isdigit() or not low <= int(text) <= high:
-        raise RowError(name, f"'{text}' is not a whole number from {low} to {high}")
-    return int(text)
-
-
-def _flag(raw: dict[str, str], name: str) -> bool | None:
-    text = raw.get(name, "").lower()
-    if not text:
-        return None
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    raise RowError(name, f"'{raw[name]}' is not true or false")
+    return parsed({"issued_on": row.issued_on, "expires_on": expires, "status": CertificationStatus.ACTIVE.value})

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
+from alliance.enablement.catalog_schemas import Key
 from alliance.enablement.models import Certification
 from alliance.enablement.vocabulary import CertificationStatus, LabStatus, Level, Source
 from alliance.kit import clock
-from alliance.kit.schemas import Email, InputSchema, ReadSchema, RowId, ShortText
+from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
+from alliance.kit.types import Email, UtcDateTime
 
 Percent = Annotated[int, Field(ge=0, le=100)]
-ExternalRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+MAX_EXTERNAL_REF = 100
+ExternalRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_EXTERNAL_REF)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 
 
@@ -79,6 +82,36 @@ class LabResultPost(InputSchema):
         if self.person_id is None and self.person_email is None:
             raise ValueError("give person_id or person_email")
         return self
+
+
+def _outcome_words(value: object) -> object:
+    # Learning systems export the outcome as pass/fail as often as true/false.
+    if isinstance(value, str):
+        return {"pass": True, "passed": True, "fail": False, "failed": False}.get(value.strip().lower(), value)
+    return value
+
+
+Outcome = Annotated[bool, BeforeValidator(_outcome_words)]
+RecordType = Literal["module", "exam", "lab", "certification"]
+
+
+class LearningRecordRow(InputSchema):
+    """One row of a learning system's export (the CSV import): the API's field types, with people
+    by email and tracks and modules by key. Which fields each record type needs is the importer's."""
+
+    record_type: Annotated[RecordType, BeforeValidator(lambda value: value.lower() if isinstance(value, str) else value)]
+    person_email: Email
+    track_key: Key
+    partner_id: RowId | None = None
+    external_ref: ExternalRef | None = None
+    module_key: Key | None = None
+    completed_on: date | None = None
+    attempted_at: UtcDateTime | None = None
+    submitted_at: UtcDateTime | None = None
+    score: Percent | None = None
+    passed: Outcome | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
 
 
 class ModuleCompletionRead(ReadSchema):

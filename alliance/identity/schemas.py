@@ -6,7 +6,8 @@ from typing import Annotated
 from pydantic import Field
 
 from alliance.identity.scope import Role
-from alliance.kit.schemas import Email, InputSchema, OptionalText, ReadSchema, RowId, ShortText
+from alliance.kit.schemas import InputSchema, OptionalText, ReadSchema, RowId, ShortText
+from alliance.kit.types import Email
 
 Password = Annotated[str, Field(min_length=10, max_length=200)]
 

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 T = TypeVar("T")
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-]
-CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/\S*)?$")]
 
 
 # Ids fit the database's integer columns on every backend: a larger one is a 422, not a driver error.
@@ -37,3 +31,13 @@ class PageRead(BaseModel, Generic[T]):
     total: int = Field(description="Rows matching the filters, across all pages")
     limit: int
     offset: int
+
+
+def field_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field path, message) per error, worded as the API's 422 details word them."""
+    found = []
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ()) if not str(p).startswith(("function-", "constrained-"))]
+        message = "unknown field" if error.get("type") == "extra_forbidden" else str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        found.append((".".join(loc) or "row", message))
+    return found

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +47,25 @@ register_enum_columns(
 DEFAULT_DOWNGRADE_GRACE_DAYS = 90
 
 
+class BusinessCalendar(TimestampMixin, Base):
+    """Working days and hours in a time zone, with holidays: what co-sell SLA hours and registration
+    review SLA days are counted in (alliance.kit.business_time)."""
+
+    __tablename__ = "business_calendars"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA name, e.g. Europe/Berlin
+    work_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1, 2, 3, 4, 5])  # ISO weekdays
+    day_starts: Mapped[time] = mapped_column(default=time(9, 0))
+    day_ends: Mapped[time] = mapped_column(default=time(17, 0))
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates
+    # A country (and subdivision) whose public holidays are days off too (the `holidays` package).
+    holiday_country: Mapped[str | None] = mapped_column(String(2))
+    holiday_subdivision: Mapped[str | None] = mapped_column(String(10))
+
+
 class Program(TimestampMixin, Base):
     """A partner program: one per partner type (and SI subtype), with ordered tiers."""
 
@@ -71,6 +90,9 @@ class Program(TimestampMixin, Base):
     dispute_ladder: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=lambda: [dict(step) for step in DEFAULT_DISPUTE_LADDER])
     # Days a partner below its tier's criteria keeps the tier before a downgrade is recommended.
     downgrade_grace_days: Mapped[int] = mapped_column(default=DEFAULT_DOWNGRADE_GRACE_DAYS, server_default=str(DEFAULT_DOWNGRADE_GRACE_DAYS))
+    # The business calendar the registration review SLA counts in; None: the first calendar, or
+    # Monday to Friday in UTC when there is none.
+    review_calendar_id: Mapped[int | None] = mapped_column(ForeignKey("business_calendars.id", ondelete="SET NULL"))
 
     tiers: Mapped[list[Tier]] = relationship(back_populates="program", order_by="Tier.rank", lazy="raise", cascade="all, delete-orphan")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -13,10 +14,11 @@ from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
+from alliance.kit import business_time
 from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.partners.metrics import METRICS, Metric, metric_error
-from alliance.partners.models import Program, Tier, TierCriterion
+from alliance.partners.models import BusinessCalendar, Program, Tier, TierCriterion
 from alliance.partners.program_file import ProgramFile, ProgramsFile, TierFile
 from alliance.partners.repository import ProgramRepository, TierRepository
 from alliance.partners.schemas import CriterionIn, ProgramUpdate, TierUpdate
@@ -44,6 +46,7 @@ PROGRAM_FIELDS = (
     "influence_credit_split",
     "downgrade_grace_days",
     "dispute_ladder",
+    "review_calendar_id",
 )
 
 
@@ -91,6 +94,9 @@ def update_program(session: Session, actor: Actor, *, program_id: int, data: Pro
     if changes.get("currency") not in (None, program.currency):
         _check_currency_change(session, program, changes["currency"], field="currency")
     reject_nulls(changes, ("name", "is_active", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "dispute_ladder"))
+    calendar_id = changes.get("review_calendar_id")
+    if calendar_id is not None and ProgramRepository(session).calendar(calendar_id) is None:
+        raise RuleViolation(f"Business calendar {calendar_id} does not exist.", details=[{"field": "review_calendar_id", "message": "unknown calendar"}])
     for name, value in changes.items():
         setattr(program, name, value)
     session.flush()
@@ -108,6 +114,40 @@ def _check_currency_change(session: Session, program: Program, currency: str, *,
             f"{registrations} registrations with amounts and {entries} attribution entries in {program.currency}, and amounts are never converted.",
             details=[{"field": field, "message": f"amounts are recorded in {program.currency}"}],
         )
+
+
+def calendar_choices(session: Session, actor: Actor) -> list[BusinessCalendar]:
+    """The business calendars a program may name for its review SLA."""
+    require(actor, Permission.PROGRAMS_READ)
+    return ProgramRepository(session).calendars()
+
+
+def review_calendar(session: Session, actor: Actor, *, program: Program) -> BusinessCalendar | None:
+    """The calendar this program's review SLA counts in (None: Monday to Friday in UTC)."""
+    require(actor, Permission.PROGRAMS_READ)
+    repository = ProgramRepository(session)
+    named = repository.calendar(program.review_calendar_id) if program.review_calendar_id is not None else None
+    return named or repository.first_calendar()
+
+
+@dataclass(frozen=True)
+class ReviewCalendars:
+    """The business calendars registration reviews are counted in, by id, and the default one."""
+
+    by_id: dict[int, business_time.Calendar]
+    default: business_time.Calendar
+
+    def for_program(self, review_calendar_id: int | None) -> business_time.Calendar:
+        """The calendar a program names, else the first calendar, else Monday to Friday in UTC."""
+        return self.by_id.get(review_calendar_id, self.default) if review_calendar_id is not None else self.default
+
+
+def review_calendars(session: Session, *, calendar_ids: Collection[int] = ()) -> ReviewCalendars:
+    """The named calendars and the default, in one query. Not actor-checked: the callers (the
+    review queue) have checked the actor for what they show."""
+    rows = ProgramRepository(session).calendars_and_first(calendar_ids)
+    by_id = {row.id: business_time.Calendar.of(row) for row in rows}
+    return ReviewCalendars(by_id=by_id, default=by_id[rows[0].id] if rows else business_time.WEEKDAYS_UTC)
 
 
 def _threshold_text(value: Decimal) -> str:

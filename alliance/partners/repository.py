@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Select, column, exists, func, or_, select, table
 from sqlalchemy.orm import selectinload
 
 from alliance.kit.repository import Repository
-from alliance.partners.models import Partner, PartnerAttribute, Person, Program, Sponsor, Tier
+from alliance.partners.models import BusinessCalendar, Partner, PartnerAttribute, Person, Program, Sponsor, Tier
 from alliance.partners.vocabulary import AttributeKind, DeliveryRole, PartnerStatus, PartnerType, SISubtype, SponsorSide
 
 PARTNER_LOAD = (selectinload(Partner.attributes), selectinload(Partner.tier), selectinload(Partner.program))
@@ -153,6 +154,23 @@ class ProgramRepository(Repository[Program]):
     def partner_counts_by_tier(self) -> dict[int, int]:
         rows = self.session.execute(select(Partner.tier_id, func.count()).where(Partner.tier_id.is_not(None)).group_by(Partner.tier_id))
         return {tier_id: count for tier_id, count in rows if tier_id is not None}
+
+    # --- business calendars (vendor data: the review SLA's, and co-sell teams') ---------------
+
+    def calendar(self, calendar_id: int) -> BusinessCalendar | None:
+        return self.session.get(BusinessCalendar, calendar_id)
+
+    def calendars(self) -> list[BusinessCalendar]:
+        return list(self.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.id)))
+
+    def first_calendar(self) -> BusinessCalendar | None:
+        return self.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.id).limit(1)).first()
+
+    def calendars_and_first(self, calendar_ids: Collection[int]) -> list[BusinessCalendar]:
+        """These calendars and the first one (the default), by id, in one query."""
+        first = select(func.min(BusinessCalendar.id)).scalar_subquery()
+        condition = or_(BusinessCalendar.id.in_(list(calendar_ids)), BusinessCalendar.id == first) if calendar_ids else BusinessCalendar.id == first
+        return list(self.session.scalars(select(BusinessCalendar).where(condition).order_by(BusinessCalendar.id)))
 
 
 class TierRepository(Repository[Tier]):

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from alliance.kit.money import Currency
-from alliance.kit.schemas import CountryCode, Email, InputSchema, OptionalText, ReadSchema, RowId, ShortText, Url
+from alliance.kit.schemas import InputSchema, OptionalText, ReadSchema, RowId, ShortText
+from alliance.kit.types import Country, Email, Website
 from alliance.partners.vocabulary import (
     REGIONS,
     AssetAccessLevel,
@@ -40,10 +41,10 @@ def _check_regions(regions: list[str] | None) -> list[str] | None:
 class PartnerCreate(InputSchema):
     legal_name: ShortText
     display_name: ShortText
-    website: Url | None = None
+    website: Website | None = None
     partner_type: PartnerType
     si_subtype: SISubtype | None = None
-    hq_country: CountryCode
+    hq_country: Country
     regions: TagList = []
     territories: TagList = []
     verticals: TagList = []
@@ -69,10 +70,10 @@ class PartnerCreate(InputSchema):
 class PartnerUpdate(InputSchema):
     legal_name: ShortText | None = None
     display_name: ShortText | None = None
-    website: Url | None = None
+    website: Website | None = None
     partner_type: PartnerType | None = None
     si_subtype: SISubtype | None = None
-    hq_country: CountryCode | None = None
+    hq_country: Country | None = None
     regions: TagList | None = None
     territories: TagList | None = None
     verticals: TagList | None = None
@@ -123,7 +124,7 @@ class PersonCreate(InputSchema):
     email: Email
     title: OptionalText | None = None
     delivery_role: DeliveryRole
-    country: CountryCode | None = None
+    country: Country | None = None
 
 
 class PersonUpdate(InputSchema):
@@ -131,7 +132,7 @@ class PersonUpdate(InputSchema):
     email: Email | None = None
     title: OptionalText | None = None
     delivery_role: DeliveryRole | None = None
-    country: CountryCode | None = None
+    country: Country | None = None
     is_active: bool | None = None
 
 
@@ -248,6 +249,9 @@ class ProgramUpdate(InputSchema):
     influence_credit_split: CreditSplit | None = Field(default=None, description="full: each partner of record gets the share; equal: they share it")
     downgrade_grace_days: GraceDays | None = None
     dispute_ladder: DisputeLadder | None = Field(default=None, description="Scope-dispute escalation levels, lowest first")
+    review_calendar_id: RowId | None = Field(
+        default=None, description="Business calendar the registration review SLA counts in; null: the first calendar (Monday to Friday in UTC when none)"
+    )
 
 
 class DisputeLevelRead(ReadSchema):
@@ -269,6 +273,7 @@ class ProgramRead(ReadSchema):
     influence_credit_split: CreditSplit
     downgrade_grace_days: int
     dispute_ladder: list[DisputeLevelRead]
+    review_calendar_id: int | None
     tiers: list[TierRead]
 
 

@@ -1,4 +1,4 @@
-"""Protection windows, extensions and the review SLA clock. Pure date arithmetic."""
+"""Protection windows, extensions and the review SLA clock. Pure date arithmetic (business time: alliance.kit.business_time)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from alliance.errors import RuleViolation
+from alliance.kit.business_time import WEEKDAYS_UTC, Calendar, add_business_days, business_days_between
 from alliance.partners.vocabulary import RegistrationKind
 
 # practice.md: deal 90 days is the most common; project and influence follow enterprise cycles.
@@ -52,35 +53,6 @@ def check_extension(policy: ProtectionPolicy, extensions_granted: int, until: da
     return until + timedelta(days=policy.days_per_extension)
 
 
-def add_business_days(start: datetime, business_days: int) -> datetime:
-    """`start` moved forward by whole business days (Mon–Fri), keeping the time of day; a start on
-    a weekend counts from the following Monday morning's equivalent time."""
-    moment = start
-    while moment.weekday() >= 5:
-        moment += timedelta(days=1)
-    remaining = business_days
-    while remaining > 0:
-        moment += timedelta(days=1)
-        if moment.weekday() < 5:
-            remaining -= 1
-    return moment
-
-
-def business_days_between(start: datetime, end: datetime) -> float:
-    """Elapsed business time in days (weekends do not count), for the age shown in queues."""
-    if end <= start:
-        return 0.0
-    total = timedelta()
-    cursor = start
-    while cursor < end:
-        next_midnight = datetime.combine(cursor.date() + timedelta(days=1), datetime.min.time(), tzinfo=cursor.tzinfo)
-        segment_end = min(next_midnight, end)
-        if cursor.weekday() < 5:
-            total += segment_end - cursor
-        cursor = segment_end
-    return total.total_seconds() / 86400
-
-
 @dataclass(frozen=True)
 class ReviewClock:
     submitted_at: datetime
@@ -89,6 +61,9 @@ class ReviewClock:
     overdue: bool
 
 
-def review_clock(submitted_at: datetime, now: datetime, sla_business_days: int = DEFAULT_REVIEW_SLA_BUSINESS_DAYS) -> ReviewClock:
-    due = add_business_days(submitted_at, sla_business_days)
-    return ReviewClock(submitted_at, due, round(business_days_between(submitted_at, now), 2), now > due)
+def review_clock(
+    submitted_at: datetime, now: datetime, calendar: Calendar = WEEKDAYS_UTC, sla_business_days: int = DEFAULT_REVIEW_SLA_BUSINESS_DAYS
+) -> ReviewClock:
+    """The SLA counted in the program's business calendar: its working days, zone and holidays."""
+    due = add_business_days(submitted_at, sla_business_days, calendar)
+    return ReviewClock(submitted_at, due, round(business_days_between(submitted_at, now, calendar), 2), now > due)

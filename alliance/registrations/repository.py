@@ -131,8 +131,10 @@ class RegistrationRepository(Repository[Registration]):
                 Registration.customer_id,
                 Registration.customer_name,
                 waiting_since,
+                Program.review_calendar_id,
             )
             .join(Partner, Partner.id == Registration.partner_id)
+            .outerjoin(Program, Program.id == Partner.program_id)
             .where(Registration.status.in_([s.value for s in PENDING_REVIEW]))
         )
         if cam_user_id is not None:

@@ -12,10 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, field_validator, model_validator
 
-from alliance.customers.schemas import Country, CustomerName, Website
+from alliance.customers.schemas import CustomerName
 from alliance.kit import clock
 from alliance.kit.money import Currency
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
+from alliance.kit.types import Country, Website
 from alliance.partners.schemas import ProductLineKey
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.conflict_schemas import ConflictView

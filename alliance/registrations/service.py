@@ -18,11 +18,11 @@ from alliance.customers import registration_link
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
-from alliance.kit import clock
+from alliance.kit import business_time, clock
 from alliance.kit.money import DEFAULT_CURRENCY
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.sorting import apply_sort
-from alliance.partners import product_line_service
+from alliance.partners import product_line_service, program_service
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import access, attribution_service, conflict_service, protection
 from alliance.registrations.lifecycle import Side, Status, allowed_actions, transition
@@ -500,15 +500,16 @@ def review_queue(session: Session, actor: Actor, *, page: PageRequest, cam_user_
     rows, total = repository.rows(repository.queue(cam_user_id=cam_user_id), limit=page.limit, offset=page.offset)
     counts = conflict_service.conflict_counts(session, [row.id for row in rows])
     now = clock.now()
-    items = [_queue_item(row, counts.get(row.id, 0), now) for row in rows]
+    calendars = program_service.review_calendars(session, calendar_ids={row.review_calendar_id for row in rows if row.review_calendar_id is not None})
+    items = [_queue_item(row, counts.get(row.id, 0), now, calendars.for_program(row.review_calendar_id)) for row in rows]
     extension_rows, extensions_total = repository.rows(repository.pending_extensions(cam_user_id=cam_user_id), limit=extensions_limit, offset=0)
     extensions = [PendingExtension(*row) for row in extension_rows]
     return ReviewQueue(items=Page(items=items, total=total, limit=page.limit, offset=page.offset), extensions=extensions, extensions_total=extensions_total)
 
 
-def _queue_item(row: Any, conflict_count: int, now: Any) -> QueueItem:
+def _queue_item(row: Any, conflict_count: int, now: Any, calendar: business_time.Calendar) -> QueueItem:
     waiting_since = row.waiting_since
-    sla = protection.review_clock(waiting_since, now)
+    sla = protection.review_clock(waiting_since, now, calendar)
     waiting_on = "partner" if row.status == Status.INFO_REQUESTED else "vendor"
     return QueueItem(
         registration_id=row.id,

@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alliance.cosell import plan_service, request_service, routing_service
-from alliance.cosell.calendar import business_hours_between
 from alliance.cosell.request_repository import RequestFilters
 from alliance.cosell.request_schemas import RequestView
 from alliance.cosell.vocabulary import RequestStatus, RequestType
 from alliance.identity.scope import Actor
 from alliance.kit import clock
+from alliance.kit.business_time import business_hours_between
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.registrations import service as registration_service
 

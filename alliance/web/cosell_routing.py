@@ -45,7 +45,7 @@ RULE_FIELDS = (
     "is_active",
 )
 TEAM_FIELDS = ("key", "name", "calendar_id", "is_default")
-CALENDAR_FIELDS = ("key", "name", "time_zone", "work_days", "day_starts", "day_ends")
+CALENDAR_FIELDS = ("key", "name", "time_zone", "work_days", "day_starts", "day_ends", "holiday_country", "holiday_subdivision")
 DAY_OPTIONS = [(str(number), name) for number, name in enumerate(routing_words.DAY_NAMES, start=1)]
 COMMON_ZONES = (
     "UTC",
@@ -343,6 +343,8 @@ def _calendar_values(calendar: BusinessCalendar) -> dict[str, Any]:
         "day_starts": f"{calendar.day_starts:%H:%M}",
         "day_ends": f"{calendar.day_ends:%H:%M}",
         "holidays": "\n".join(sorted(calendar.holidays)),
+        "holiday_country": calendar.holiday_country or "",
+        "holiday_subdivision": calendar.holiday_subdivision or "",
     }
 
 

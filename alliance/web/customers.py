@@ -17,12 +17,13 @@ from alliance.customers.access import EDITOR_ROLES, require_editor
 from alliance.customers.models import Customer
 from alliance.customers.repository import CustomerFilters
 from alliance.customers.schemas import CustomerCreate, CustomerUpdate, MatchQuery, OwnershipChange
-from alliance.customers.vocabulary import EmployeeBand, Ownership, parse_country
+from alliance.customers.vocabulary import EmployeeBand, Ownership
 from alliance.errors import NotFound, RuleViolation
 from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.kit.types import parse_country
 from alliance.partners import service as partner_service
 from alliance.partners.models import Partner
 from alliance.partners.repository import PartnerFilters

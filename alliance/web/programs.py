@@ -7,11 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from alliance.cosell.escalation import deciders_in_words
 from alliance.http.params import IdPath
 from alliance.identity.permissions import Permission, require
+from alliance.identity.scope import Actor
 from alliance.partners import program_service
 from alliance.partners.models import Program, Tier
 from alliance.partners.schemas import ProgramUpdate, TierUpdate
@@ -34,7 +36,7 @@ TIER_FIELDS = (
 )
 CRITERION_KEY = re.compile(r"^criteria-(\d{1,3})-(metric|comparison|threshold)$")
 BLANK_ROWS = 2
-SETTINGS_FIELDS = ("name", "description", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days")
+SETTINGS_FIELDS = ("name", "description", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "review_calendar_id")
 LADDER_KEY = re.compile(r"^ladder-(\d{1,2})-(name|days|deciders)$")
 DECIDER_CHOICES = [("cam", "CAM"), ("ps_lead", "PS lead"), ("executive", "Executive"), ("program_admin", "Program admin")]
 
@@ -50,7 +52,12 @@ def list_programs(request: Request, session: WebSession, actor: VendorActor) -> 
 def program_detail(request: Request, program_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     program = program_service.get_program(session, actor, program_id=program_id)
     counts = program_service.partner_counts_by_tier(session, actor)
-    context = {"program": program, "counts": counts, "decider_words": lambda roles: deciders_in_words(frozenset(roles))}
+    context = {
+        "program": program,
+        "counts": counts,
+        "decider_words": lambda roles: deciders_in_words(frozenset(roles)),
+        "review_calendar": program_service.review_calendar(session, actor, program=program),
+    }
     return render(request, "programs/detail.html", context)
 
 
@@ -58,7 +65,7 @@ def program_detail(request: Request, program_id: IdPath, session: WebSession, ac
 def edit_settings(request: Request, program_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     require(actor, Permission.PROGRAMS_WRITE)
     program = program_service.get_program(session, actor, program_id=program_id)
-    return _settings_form(request, program, Submission(values=_settings_values(program)))
+    return _settings_form(request, session, actor, program, Submission(values=_settings_values(program)))
 
 
 @router.post("/programs/{program_id}/settings")
@@ -78,7 +85,7 @@ def update_settings(request: Request, program_id: IdPath, session: WebSession, a
     if submission.ok:
         flash(request, "Program settings saved.")
         return RedirectResponse(f"/console/programs/{program_id}#program-settings", status_code=303)
-    return _settings_form(request, program_service.get_program(session, actor, program_id=program_id), submission)
+    return _settings_form(request, session, actor, program_service.get_program(session, actor, program_id=program_id), submission)
 
 
 def _submitted_ladder(form: FormData) -> list[dict[str, Any]]:
@@ -100,9 +107,18 @@ def _settings_values(program: Program) -> dict[str, Any]:
     return values
 
 
-def _settings_form(request: Request, program: Program, submission: Submission[Any]) -> Response:
+def _settings_form(request: Request, session: Session, actor: Actor, program: Program, submission: Submission[Any]) -> Response:
     rows = [*list(submission.values.get("dispute_ladder", [])), {"name": "", "days": "", "deciders": []}]
-    context = {"program": program, "values": submission.values, "errors": submission.errors, "rows": rows, "decider_choices": DECIDER_CHOICES}
+    calendars = program_service.calendar_choices(session, actor)
+    context = {
+        "program": program,
+        "values": submission.values,
+        "errors": submission.errors,
+        "rows": rows,
+        "decider_choices": DECIDER_CHOICES,
+        "calendar_choices": [(c.id, f"{c.name} ({c.time_zone})") for c in calendars],
+        "default_calendar": f"Default: {calendars[0].name}" if calendars else "Default: Monday to Friday, UTC",
+    }
     return render(request, "programs/settings_form.html", context, status_code=submission.status)
 
 

@@ -55,6 +55,23 @@ class TestPrograms:
         events = client.get("/api/v1/audit/events?action=program.updated&sort=-seq", headers=world.headers("auditor")).json()["items"]
         assert events and events[0]["after"]["downgrade_grace_days"] == 30
 
+    def test_review_calendar(self, client, world):
+        admin = world.headers("admin")
+        calendar = client.post(
+            "/api/v1/business-calendars",
+            headers=admin,
+            json={"key": "bavaria", "name": "Munich", "time_zone": "Europe/Berlin", "holiday_country": "de", "holiday_subdivision": "by"},
+        )
+        assert calendar.status_code == 201, calendar.text
+        assert (calendar.json()["holiday_country"], calendar.json()["holiday_subdivision"]) == ("DE", "BY")
+        url = f"/api/v1/programs/{world.program_ids['si-regional']}"
+        assert client.get(url, headers=admin).json()["review_calendar_id"] is None
+        response = client.patch(url, headers=admin, json={"review_calendar_id": calendar.json()["id"]})
+        assert response.status_code == 200 and response.json()["review_calendar_id"] == calendar.json()["id"]
+        unknown = client.patch(url, headers=admin, json={"review_calendar_id": 999_999})
+        assert unknown.status_code == 422 and unknown.json()["error"]["details"][0]["field"] == "review_calendar_id"
+        assert client.patch(url, headers=admin, json={"review_calendar_id": None}).json()["review_calendar_id"] is None
+
     @pytest.mark.parametrize(
         "body",
         [

@@ -149,6 +149,20 @@ class TestProgramSettings:
         assert "15 business days to decide, by an executive." in ladder[2]
         assert "45 days" in page.find(id="downgrade-grace").get_text()
 
+    def test_admin_picks_the_review_calendar(self, client, login, world):
+        client.post("/api/v1/business-calendars", headers=world.headers("admin"), json={"key": "tokyo", "name": "Tokyo office", "time_zone": "Asia/Tokyo"})
+        login("admin")
+        program_id = world.program_ids["si-regional"]
+        assert "Tokyo office (Asia/Tokyo)" in soup(client.get(f"/console/programs/{program_id}")).find(id="review-calendar").get_text()  # the first: default
+        url = f"/console/programs/{program_id}/settings"
+        values = settings_form(client, program_id)
+        options = {o.get_text(): o["value"] for o in soup(client.get(url)).select("#f-review_calendar_id option")}
+        assert values["review_calendar_id"] == "" and "Tokyo office (Asia/Tokyo)" in options
+        response = post(client, url, values | {"review_calendar_id": options["Tokyo office (Asia/Tokyo)"]}, token_from=url)
+        assert response.status_code == 303, response.text
+        text = soup(client.get(f"/console/programs/{program_id}")).find(id="review-calendar").get_text()
+        assert "Tokyo office (Asia/Tokyo)" in text and "default" not in text
+
     def test_bad_rows_are_shown_at_their_row_and_nothing_changes(self, client, login, world):
         login("admin")
         program_id = world.program_ids["si-regional"]

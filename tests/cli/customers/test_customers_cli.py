@@ -30,11 +30,11 @@ class TestImport:
         result = runner.invoke(app, ["customers", "import", str(path), "--rejects", str(rejects)])
         assert result.exit_code == 0, result.output
         output = " ".join(result.output.split())
-        assert "rejected line 4 (external_id C-3): country: 'XX' is not an ISO 3166-1 alpha-2 country code" in output
+        assert "rejected line 4 (external_id C-3): country: 'XX' is not a two-letter country code (ISO 3166-1 alpha-2, e.g. US or DE)" in output
         assert "Imported crm.csv: 3 rows; 2 inserted, 0 updated, 0 unchanged, 1 rejected" in output and "rows/s" in output
         assert list(csv.reader(rejects.open(encoding="utf-8"))) == [
             ["line", "external_id", "field", "problem"],
-            ["4", "C-3", "country", "'XX' is not an ISO 3166-1 alpha-2 country code"],
+            ["4", "C-3", "country", "'XX' is not a two-letter country code (ISO 3166-1 alpha-2, e.g. US or DE)"],
         ]
         again = runner.invoke(app, ["customers", "import", str(path)])
         assert "0 inserted, 0 updated, 2 unchanged, 1 rejected" in " ".join(again.output.split())

@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
 from alliance.cosell import report_service, request_service, routing_service
-from alliance.cosell.calendar import Calendar, add_business_hours
 from alliance.cosell.request_repository import RequestFilters
 from alliance.cosell.request_schemas import ResourceRequestCreate
 from alliance.cosell.routing_schemas import RuleCreate, RuleUpdate, TeamUpdate
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
+from alliance.kit.business_time import Calendar, add_business_hours
 from alliance.kit.pagination import PageRequest
 from alliance.partners.models import Partner, Tier
 from alliance.registrations import service as registration_service

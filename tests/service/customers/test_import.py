@@ -109,7 +109,7 @@ class TestImport:
             (13, "employee_band"),
         ]
         assert rejected == summary.rejections
-        assert str(summary.rejections[0]) == "line 5 (external_id C-4): country: 'XX' is not an ISO 3166-1 alpha-2 country code"
+        assert str(summary.rejections[0]) == "line 5 (external_id C-4): country: 'XX' is not a two-letter country code (ISO 3166-1 alpha-2, e.g. US or DE)"
         assert set(stored(db)) == {"C-1", "C-2", "C-3", "C-7", "C-10"}
 
     def test_worker_processes_give_the_same_result(self, db, tmp_path):

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from alliance.audit.models import AuditEvent
@@ -16,10 +17,12 @@ from alliance.enablement.models import (
     LabSubmission,
     ModuleCompletion,
 )
+from alliance.enablement.progress_schemas import ExamAttemptCreate
 from alliance.enablement.vocabulary import CertificationStatus as S
 from alliance.enablement.vocabulary import LabStatus, Source
 from alliance.errors import PermissionDenied
 from alliance.identity.scope import Actor, PartnerScope, Role, scope_for
+from alliance.kit.schemas import field_errors
 from alliance.partners.models import Person
 from tests.factories.certifications import make_cert, make_track
 
@@ -142,6 +145,10 @@ class TestImportCertifications:
         ]
         assert str(rejected[1]) == "line 3 (external_ref EX-9): person_email: no person with email nobody@a.example"
         assert rejected[6].message == "track sa has no lab"
+        # Field types are the API's: the same words as a 422 for the same value.
+        with pytest.raises(ValidationError) as api:
+            ExamAttemptCreate(track_id=1, score=180)
+        assert (rejected[4].field, rejected[4].message) == field_errors(api.value)[0]
         assert rejected[-1].message == "appears earlier in this file; only the first row was imported"
 
     def test_partner_id_settles_an_email_used_at_two_partners(self, db, world, tracks):

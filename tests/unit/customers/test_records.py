@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from alliance.customers.records import RecordError, derive, parse_row
-from alliance.customers.vocabulary import parse_country, parse_employee_band
+from alliance.customers.schemas import CustomerCreate
+from alliance.customers.vocabulary import parse_employee_band
+from alliance.kit.schemas import field_errors
+from alliance.kit.types import parse_country
 
 GOOD = {"external_id": " C-1 ", "name": "Acme Analytics, Inc.", "website": "www.acme.com", "country": "us", "industry": "Software", "employee_band": "10,001+"}
 
@@ -23,11 +27,13 @@ def test_empty_optional_fields_are_none():
     [
         ("external_id", "", "required"),
         ("name", "  ", "required"),
-        ("website", "not a site", "not a web address"),
+        ("website", "not a site", "is not a web address"),
         ("country", "XX", "ISO 3166"),
-        ("employee_band", "lots", "is not one of"),
-        ("name", "x" * 201, "longer than 200"),
-        ("external_id", "x" * 65, "longer than 64"),
+        ("country", "ZZ", "ISO 3166"),
+        ("employee_band", "lots", "'1-10'"),
+        ("name", "x" * 201, "at most 200 characters"),
+        ("external_id", "x" * 65, "at most 64 characters"),
+        ("name", "!!!", "at least one letter or digit"),
     ],
 )
 def test_bad_field_is_named(field, value, message):
@@ -58,3 +64,13 @@ def test_country_and_band_vocabularies():
     with pytest.raises(ValueError):
         parse_country("ZZ")
     assert parse_employee_band("51 - 200").value == "51-200"
+
+
+@pytest.mark.parametrize(("field", "value"), [("country", "ZZ"), ("website", "co.uk"), ("name", "!!!"), ("employee_band", "lots")])
+def test_import_and_api_word_a_bad_field_alike(field, value):
+    """A CSV row goes through the API's schema: same field name, same message as the 422 detail."""
+    with pytest.raises(ValidationError) as api:
+        CustomerCreate.model_validate({"name": "Acme", field: value})
+    with pytest.raises(RecordError) as imported:
+        parse_row({**GOOD, field: value})
+    assert (imported.value.field, imported.value.message) == field_errors(api.value)[0]

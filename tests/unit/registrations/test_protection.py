@@ -5,12 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from alliance.errors import RuleViolation
+from alliance.kit.business_time import add_business_days, business_days_between
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.protection import (
     DEFAULT_PROTECTION_DAYS,
     ProtectionPolicy,
-    add_business_days,
-    business_days_between,
     check_extension,
     days_left,
     is_expired,

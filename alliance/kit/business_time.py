@@ -1,5 +1,10 @@
-"""Business-hours arithmetic (pure): when a first response is due, and how many business hours
-passed between two moments, in a calendar's time zone, working days, hours and holidays.
+"""Business time (pure), the one engine for every SLA: in a calendar's time zone, working days,
+hours and holidays (its own dates and, when it names a country, that country's public holidays from
+the `holidays` package).
+
+Business hours (co-sell first responses) count the calendar's opening hours; business days (the
+registration review SLA, dispute escalation) count whole working days, midnight to midnight local
+time, so a 23- or 25-hour day across a daylight-saving change is still one day.
 
 Arithmetic runs in UTC: subtracting two aware datetimes that share a zoneinfo tzinfo compares wall
 clocks and would be an hour off across a daylight-saving change.
@@ -7,12 +12,15 @@ clocks and would be an hour off across a daylight-saving change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays as public_holidays
 
 # A calendar whose holidays cover more than this many days in a row is refused rather than looped on.
 MAX_SCAN_DAYS = 3_660
@@ -29,9 +37,12 @@ class Calendar:
     day_starts: time = time(9, 0)
     day_ends: time = time(17, 0)
     holidays: frozenset[date] = frozenset()
+    holiday_country: str | None = None  # ISO 3166-1 alpha-2: its public holidays are days off too
+    holiday_subdivision: str | None = None  # e.g. BY (Bavaria) with DE, CA with US
 
     def __post_init__(self) -> None:
         check_time_zone(self.time_zone)
+        check_holiday_region(self.holiday_country, self.holiday_subdivision)
         if not self.work_days or not set(self.work_days) <= set(range(1, 8)):
             raise CalendarError("work_days must name at least one ISO weekday (1 = Monday … 7 = Sunday).")
         if self.day_starts >= self.day_ends:
@@ -46,6 +57,8 @@ class Calendar:
             day_starts=row.day_starts,
             day_ends=row.day_ends,
             holidays=frozenset(_as_date(h) for h in row.holidays or ()),
+            holiday_country=getattr(row, "holiday_country", None),
+            holiday_subdivision=getattr(row, "holiday_subdivision", None),
         )
 
     @property
@@ -53,7 +66,17 @@ class Calendar:
         return ZoneInfo(self.time_zone)
 
     def is_working_day(self, day: date) -> bool:
-        return day.isoweekday() in self.work_days and day not in self.holidays
+        if day.isoweekday() not in self.work_days or day in self.holidays:
+            return False
+        return self.holiday_country is None or day not in _public_holidays(self.holiday_country, self.holiday_subdivision)
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        """Local midnight to the next local midnight, in UTC (23 or 25 hours across a DST change)."""
+        zone = self.zone
+        return (
+            datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC),
+            datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC),
+        )
 
     def hours_of(self, day: date) -> tuple[datetime, datetime]:
         """Opening and closing of a local day, in UTC."""
@@ -69,6 +92,24 @@ def check_time_zone(name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise CalendarError(f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin).") from None
+
+
+def check_holiday_region(country: str | None, subdivision: str | None) -> None:
+    if country is None:
+        if subdivision is not None:
+            raise CalendarError("A holiday subdivision needs its country.")
+        return
+    try:
+        _public_holidays(country, subdivision)
+    except NotImplementedError:
+        where = f"{country}-{subdivision}" if subdivision else country
+        raise CalendarError(f"No public-holiday calendar is known for {where!r} (a country such as DE, or DE with subdivision BY).") from None
+
+
+@cache
+def _public_holidays(country: str, subdivision: str | None) -> public_holidays.HolidayBase:
+    # One object per region: it computes each year's holidays the first time a day of it is asked.
+    return public_holidays.country_holidays(country, subdiv=subdivision)
 
 
 def _as_date(value: date | str) -> date:
@@ -89,7 +130,7 @@ def _to_timedelta(hours: Decimal | float) -> timedelta:
     return timedelta(microseconds=int(microseconds))
 
 
-def _working_days_from(calendar: Calendar, first: date) -> Iterable[date]:
+def _working_days_from(calendar: Calendar, first: date) -> Iterator[date]:
     day = first
     for _ in range(MAX_SCAN_DAYS):
         if calendar.is_working_day(day):
@@ -138,3 +179,37 @@ def business_time_between(start: datetime, end: datetime, calendar: Calendar) ->
 def business_hours_between(start: datetime, end: datetime, calendar: Calendar) -> float:
     """Business hours from `start` to `end`, for first-response times and SLA age."""
     return business_time_between(start, end, calendar).total_seconds() / 3600
+
+
+# What a review SLA counts in when its program names no calendar: Monday to Friday, UTC, no holidays.
+WEEKDAYS_UTC = Calendar()
+
+
+def add_business_days(start: datetime, business_days: int, calendar: Calendar = WEEKDAYS_UTC) -> datetime:
+    """The moment (UTC) `business_days` working days after `start`, at the same local time of day;
+    a start on a day off counts from the next working day at that time."""
+    local = _aware(start).astimezone(calendar.zone)
+    days = _working_days_from(calendar, local.date())
+    day = next(days)
+    for _ in range(business_days):
+        day = next(days)
+    return datetime.combine(day, local.time(), tzinfo=calendar.zone).astimezone(UTC)
+
+
+def business_days_between(start: datetime, end: datetime, calendar: Calendar = WEEKDAYS_UTC) -> float:
+    """Elapsed business time in days: each working day's share of [start, end), days off count nothing."""
+    start, end = _aware(start), _aware(end)
+    if end <= start:
+        return 0.0
+    zone = calendar.zone
+    total = 0.0
+    day = start.astimezone(zone).date()
+    last = end.astimezone(zone).date()
+    while day <= last:
+        if calendar.is_working_day(day):
+            opens, closes = calendar.day_bounds(day)
+            overlap = min(closes, end) - max(opens, start)
+            if overlap > timedelta(0):
+                total += overlap / (closes - opens)
+        day += timedelta(days=1)
+    return total

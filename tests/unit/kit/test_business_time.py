@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alliance.cosell.calendar import (
+from alliance.kit.business_time import (
     Calendar,
     CalendarError,
+    add_business_days,
     add_business_hours,
+    business_days_between,
     business_hours_between,
 )
 
@@ -154,3 +156,59 @@ class TestBusinessHoursBetween:
     def test_round_trip(self, hours, calendar, start):
         due = add_business_hours(start, hours, calendar)
         assert business_hours_between(start, due, calendar) == pytest.approx(hours)
+
+
+class TestPublicHolidays:
+    def test_a_country_s_public_holidays_are_days_off(self):
+        bavaria = Calendar(time_zone="Europe/Berlin", holiday_country="DE", holiday_subdivision="BY")
+        berlin_only_dates = Calendar(time_zone="Europe/Berlin", holidays=frozenset({date(2026, 12, 24)}))
+        assert not bavaria.is_working_day(date(2026, 1, 6))  # Epiphany: Bavaria, not Germany-wide
+        assert Calendar(time_zone="Europe/Berlin", holiday_country="DE").is_working_day(date(2026, 1, 6))
+        assert not bavaria.is_working_day(date(2026, 12, 25))
+        assert berlin_only_dates.is_working_day(date(2026, 12, 25)) and not berlin_only_dates.is_working_day(date(2026, 12, 24))
+
+    def test_explicit_dates_add_to_the_country_s(self):
+        both = Calendar(holiday_country="US", holidays=frozenset({date(2026, 11, 27)}))
+        assert not both.is_working_day(date(2026, 11, 26))  # Thanksgiving
+        assert not both.is_working_day(date(2026, 11, 27))  # the company's own day off
+
+    @pytest.mark.parametrize(("country", "subdivision"), [("ZZ", None), ("DE", "XX"), (None, "BY")])
+    def test_unknown_region_is_refused(self, country, subdivision):
+        with pytest.raises(CalendarError):
+            Calendar(holiday_country=country, holiday_subdivision=subdivision)
+
+
+class TestBusinessDays:
+    """The registration review SLA: whole working days, local midnight to midnight."""
+
+    def test_default_is_monday_to_friday_in_utc(self):
+        friday = utc(2026, 11, 20, 16)
+        assert add_business_days(friday, 2) == utc(2026, 11, 24, 16)
+        assert add_business_days(utc(2026, 11, 21, 10), 1) == utc(2026, 11, 24, 10)  # Saturday counts from Monday
+        assert business_days_between(friday, utc(2026, 11, 23, 16)) == pytest.approx(1.0)
+
+    def test_across_a_weekend(self):
+        thursday = local("Europe/Berlin", 2026, 11, 19, 15)
+        assert add_business_days(thursday, 2, BERLIN) == local("Europe/Berlin", 2026, 11, 23, 15)
+        # Thursday 15:00 to Monday 15:00: 9/24 + 1 (Friday) + 15/24 = 2 days; the weekend counts nothing.
+        assert business_days_between(thursday, local("Europe/Berlin", 2026, 11, 23, 15), BERLIN) == pytest.approx(2.0)
+
+    def test_across_a_public_holiday(self):
+        us = Calendar(time_zone="America/New_York", holiday_country="US")
+        wednesday = local("America/New_York", 2026, 11, 25, 10)  # Thanksgiving is Thursday the 26th
+        assert add_business_days(wednesday, 1, us) == local("America/New_York", 2026, 11, 27, 10)
+        assert business_days_between(wednesday, local("America/New_York", 2026, 11, 27, 10), us) == pytest.approx(1.0)
+        assert add_business_days(wednesday, 1, NEW_YORK) == local("America/New_York", 2026, 11, 26, 10)
+
+    def test_across_a_dst_change(self):
+        # Berlin springs forward on Sunday 29 March 2026: Friday 10:00 CET is 09:00 UTC, and two
+        # working days later, Tuesday 10:00 CEST, is 08:00 UTC: the local time of day is kept.
+        friday = local("Europe/Berlin", 2026, 3, 27, 10)
+        due = add_business_days(friday, 2, BERLIN)
+        assert due == utc(2026, 3, 31, 8) and due.astimezone(ZoneInfo("Europe/Berlin")).hour == 10
+        # The 23-hour Sunday is a day off; Monday counts as one whole day, not 23/24 or 24/23.
+        assert business_days_between(friday, due, BERLIN) == pytest.approx(2.0)
+        assert business_days_between(local("Europe/Berlin", 2026, 10, 23, 10), local("Europe/Berlin", 2026, 10, 27, 10), BERLIN) == pytest.approx(2.0)
+
+    def test_nothing_elapses_backwards(self):
+        assert business_days_between(utc(2026, 3, 5), utc(2026, 3, 4), UTC_CAL) == 0.0

@@ -1,0 +1,111 @@
+"""The shared field types: a country, an e-mail address, a website (and the domain it registers).
+
+Each is checked by a maintained package, never a hand-copied list: ISO 3166-1 by
+pydantic-extra-types (pycountry), addresses by email-validator, registrable domains by
+publicsuffixlist, whose Public Suffix List ships inside the package and is read offline.
+The API schemas, the web forms and the importers all use these, so one value passes or fails the
+same way whichever door it came in by.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import cache, lru_cache
+from typing import Annotated
+
+from publicsuffixlist import PublicSuffixList
+from pydantic import AfterValidator, EmailStr, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic_extra_types.country import CountryAlpha2
+
+MAX_WEBSITE = 300
+MAX_EMAIL = 320
+
+# What people type instead of the ISO code; and XK (Kosovo), user-assigned but used by CRMs.
+COUNTRY_ALIASES = {"UK": "GB"}
+EXTRA_COUNTRIES = frozenset({"XK"})
+
+_ALPHA2: TypeAdapter[CountryAlpha2] = TypeAdapter(CountryAlpha2)
+
+
+def parse_country(value: str) -> str:
+    """An ISO 3166-1 alpha-2 code, upper-cased ('uk' is GB); ValueError for anything else."""
+    code = value.strip().upper()
+    code = COUNTRY_ALIASES.get(code, code)
+    if code in EXTRA_COUNTRIES:
+        return code
+    try:
+        return str(_ALPHA2.validate_python(code))
+    except ValidationError:
+        raise ValueError(f"'{value.strip()}' is not a two-letter country code (ISO 3166-1 alpha-2, e.g. US or DE)") from None
+
+
+Country = Annotated[
+    str,
+    # Any length reaches parse_country, so 'Britain' is told what a country code is.
+    StringConstraints(strip_whitespace=True, max_length=60),
+    AfterValidator(parse_country),
+    WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 2, "description": "ISO 3166-1 alpha-2 code, e.g. DE (UK is read as GB)"}),
+]
+
+# Addresses are compared case-insensitively everywhere (logins, importer look-ups): store them lower-case.
+Email = Annotated[EmailStr, StringConstraints(max_length=MAX_EMAIL), AfterValidator(str.lower)]
+
+
+def as_utc(value: datetime) -> datetime:
+    """A moment in UTC; one given without an offset is taken to be UTC already."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
+
+
+_SCHEME_NAME = re.compile(r"[a-z][a-z0-9+.-]*\Z")
+_HOST_END = re.compile(r"[/?#\\\s]")
+# Dot-separated labels of letters, digits and inner hyphens, ending in an alphabetic (or IDN) TLD.
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})\Z")
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    # The list bundled with the package: no download, ever (a self-hosted install may be offline).
+    return PublicSuffixList()
+
+
+@lru_cache(maxsize=4096)  # validation and storage ask about the same website one after the other
+def registrable_domain(website: str) -> str | None:
+    """The registered domain of a website or host name, or None when it is not one.
+
+    `registrable_domain("HTTPS://www.Shop.Acme.co.uk:8443/about?x=1")` is "acme.co.uk": scheme,
+    user info, port, path, query, case and subdomains are dropped; public suffixes (co.uk, com.au,
+    and hosting platforms such as github.io) come from the Public Suffix List."""
+    text = website.strip().lower()
+    if "://" in text:
+        scheme, _, text = text.partition("://")
+        if not _SCHEME_NAME.match(scheme):
+            return None
+    elif text.startswith("//"):
+        text = text[2:]
+    end = _HOST_END.search(text)
+    host = text[: end.start()] if end else text
+    if "@" in host:
+        host = host.rpartition("@")[2]
+    host = host.partition(":")[0].strip(".")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    if not _HOST.match(host):
+        return None
+    domain: str | None = _suffixes().privatesuffix(host)
+    return domain
+
+
+def check_website(value: str) -> str:
+    if registrable_domain(value) is None:
+        raise ValueError("is not a web address (e.g. acme.com or https://www.acme.com/)")
+    return value
+
+
+Website = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_WEBSITE), AfterValidator(check_website)]

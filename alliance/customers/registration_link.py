@@ -58,7 +58,8 @@ def resolve_customer(session: Session, actor: Actor, *, customer_id: int | None,
     derived = derive(name, website)
     if _serialize_new_company(session, derived.name_compact):
         # Another submit of the same company may have created it while we waited for the lock,
-        # and the lock is on the normalized name: only a customer of that name can be new.
+        # and the lock is on the normalized name: only a customer of that name can have been
+        # created under it meanwhile.
         candidates = customer_service.find_same_name(session, actor, name=name, website=website, country=country, limit=CANDIDATE_LIMIT)
         if candidates:
             return Resolution(candidates[0].customer_id, tuple(candidates))

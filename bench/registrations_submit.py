@@ -11,28 +11,44 @@ partners filing registrations through `registration_service.create_registration(
 each its own transaction, committed, as the API runs it — naming customers the way people type
 them (variants of known customers, via the labelled query families of the matching benchmark).
 The baseline, in the same process, is saving the same registrations as drafts (no matching, no
-lock, no conflict check): the ratio is the price of the rules of engagement.
+lock, no conflict check): the ratio is the price of the rules of engagement. SQL statements sent
+per registration are counted too (an engine event).
+
+A/B: `--ab OTHER_TREE` compares the submit path of another checkout (e.g. a worktree of main)
+with this one on one seeded database copied twice, one copy each, in `--rounds` interleaved
+rounds (the order alternates), so that both see the same load on a shared machine. Each round is a
+child process per side (PYTHONPATH = that tree) that warms up, then files its slice of the same
+submits and drafts; both copies receive the same writes in the same order.
+
+    .venv/bin/python bench/registrations_submit.py --ab /tmp/main-tree --customers 100000 --registrations 20000 --submits 500 --postgres
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import psycopg
 from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_queries, percentile, run_cli
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 
 from alliance.customers.models import Customer
 from alliance.db import Database
@@ -126,64 +142,87 @@ def payload(rng: random.Random, name: str, website: str | None, country: str | N
     }
 
 
-def file_all(database: Database, actors: list[Actor], payloads: list[dict[str, Any]], *, submit: bool, label: str) -> list[float]:
-    latencies = []
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(label, total=len(payloads))
-        for index, body in enumerate(payloads):
-            actor = actors[index % len(actors)]
-            data = REGISTRATION_CREATE.validate_python({**body, "submit": submit})
-            started = time.perf_counter()
-            with database.session_scope(scope_for(actor)) as session:
-                registration_service.create_registration(session, actor, data=data)
-            latencies.append((time.perf_counter() - started) * 1000)
-            progress.advance(task)
-    return latencies
+def file_all(
+    database: Database, actors: list[Actor], payloads: list[dict[str, Any]], *, submit: bool, label: str, first_index: int = 0
+) -> tuple[list[float], list[int]]:
+    """Latency (ms) and SQL statements sent (BEGIN/COMMIT aside) per registration filed."""
+    latencies, statements = [], []
+    sent = [0]
+
+    def count(*_: Any) -> None:
+        sent[0] += 1
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(label, total=len(payloads))
+            for offset, body in enumerate(payloads):
+                actor = actors[(first_index + offset) % len(actors)]
+                data = REGISTRATION_CREATE.validate_python({**body, "submit": submit})
+                sent[0] = 0
+                started = time.perf_counter()
+                with database.session_scope(scope_for(actor)) as session:
+                    registration_service.create_registration(session, actor, data=data)
+                latencies.append((time.perf_counter() - started) * 1000)
+                statements.append(sent[0])
+                progress.advance(task)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    return latencies, statements
 
 
-def summary(latencies: list[float]) -> dict[str, float]:
-    return {
+def summary(latencies: list[float], statements: list[int] | None = None) -> dict[str, float]:
+    found = {
         "p50_ms": percentile(latencies, 0.5),
         "p90_ms": percentile(latencies, 0.9),
         "p99_ms": percentile(latencies, 0.99),
         "max_ms": max(latencies),
         "mean_ms": sum(latencies) / len(latencies),
     }
+    if statements:
+        found |= {"statements_mean": sum(statements) / len(statements), "statements_p50": percentile(statements, 0.5), "statements_max": max(statements)}
+    return found
+
+
+def prepare(database: Database, url: str, backend: str, args: argparse.Namespace, *, count: int) -> tuple[list[Actor], list[dict[str, Any]]]:
+    """Seed partners, customers and existing registrations; `count` submit bodies naming customers as people type them."""
+    console.print(f"[bold]{backend}[/bold]: seeding {args.partners:,} partners and {args.customers:,} customers (alliance seed) …")
+    seeded = run_cli(url, "seed", "--partners", str(args.partners), "--people-per-partner", "2", "--customers", str(args.customers), "--seed", str(args.seed))
+    console.print(f"  {seeded.output}  (whole process {seeded.seconds:.1f} s, peak RSS {seeded.peak_rss_mb:.0f} MB)")
+    with database.session_scope(PartnerScope.system(reason="bench catalog")) as session:
+        product_line_service.ensure_default_catalog(session, SYSTEM)
+    products = [key for key, _ in product_line_service.DEFAULT_CATALOG]
+    actors = partner_actors(database, 50)
+    seconds, customer_ids = existing_registrations(
+        database,
+        count=args.registrations,
+        partner_ids=[a.partner_id for a in actors if a.partner_id],
+        products=products,
+        seed=args.seed,
+    )
+    console.print(f"  {args.registrations:,} existing registrations inserted in {seconds:.1f} s")
+    rng = random.Random(args.seed)
+    known = known_customers(database, rng.sample(customer_ids, min(count, len(customer_ids))))
+    queries = list(labelled_queries(known, count, seed=args.seed + 1, negative_share=0.2))
+    return actors, [payload(rng, q.name, q.website, q.country, products, i) for i, q in enumerate(queries)]
+
+
+def flagged_count(database: Database) -> int:
+    with database.session_scope(PartnerScope.system(reason="bench count"), write=False) as session:
+        found = session.scalar(select(func.count(func.distinct(RegistrationConflict.registration_id))).where(RegistrationConflict.is_current.is_(True)))
+    return found or 0
 
 
 def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     with fresh_database(backend, workdir, "submit", args.postgres_url) as url:
-        console.print(f"[bold]{backend}[/bold]: seeding {args.partners:,} partners and {args.customers:,} customers (alliance seed) …")
-        seeded = run_cli(
-            url, "seed", "--partners", str(args.partners), "--people-per-partner", "2", "--customers", str(args.customers), "--seed", str(args.seed)
-        )
-        console.print(f"  {seeded.output}  (whole process {seeded.seconds:.1f} s, peak RSS {seeded.peak_rss_mb:.0f} MB)")
         database = Database(url)
         try:
-            with database.session_scope(PartnerScope.system(reason="bench catalog")) as session:
-                product_line_service.ensure_default_catalog(session, SYSTEM)
-            products = [key for key, _ in product_line_service.DEFAULT_CATALOG]
-            actors = partner_actors(database, 50)
-            seconds, customer_ids = existing_registrations(
-                database,
-                count=args.registrations,
-                partner_ids=[a.partner_id for a in actors if a.partner_id],
-                products=products,
-                seed=args.seed,
-            )
-            console.print(f"  {args.registrations:,} existing registrations inserted in {seconds:.1f} s")
-            rng = random.Random(args.seed)
-            known = known_customers(database, rng.sample(customer_ids, min(args.submits, len(customer_ids))))
-            queries = list(labelled_queries(known, args.submits, seed=args.seed + 1, negative_share=0.2))
-            payloads = [payload(rng, q.name, q.website, q.country, products, i) for i, q in enumerate(queries)]
+            actors, payloads = prepare(database, url, backend, args, count=args.submits)
             # Warm-up (statement caches, page cache), then the measured runs.
             file_all(database, actors, payloads[:20], submit=True, label="warm-up")
-            submitted = summary(file_all(database, actors, payloads, submit=True, label="submit"))
-            drafts = summary(file_all(database, actors, payloads, submit=False, label="drafts (baseline)"))
-            with database.session_scope(PartnerScope.system(reason="bench count"), write=False) as session:
-                flagged = session.scalar(
-                    select(func.count(func.distinct(RegistrationConflict.registration_id))).where(RegistrationConflict.is_current.is_(True))
-                )
+            submitted = summary(*file_all(database, actors, payloads, submit=True, label="submit"))
+            drafts = summary(*file_all(database, actors, payloads, submit=False, label="drafts (baseline)"))
+            flagged = flagged_count(database)
         finally:
             database.dispose()
     return {
@@ -210,6 +249,7 @@ def report(results: list[dict[str, Any]]) -> None:
         "p90 ms",
         "p99 ms",
         "max ms",
+        "statements / submit",
         "flagged",
         "draft p50 / p99 ms",
         "submit ÷ draft (p50 / p99)",
@@ -226,9 +266,144 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{s['p90_ms']:.2f}",
             f"{s['p99_ms']:.2f}",
             f"{s['max_ms']:.1f}",
+            f"{s['statements_mean']:.1f}",
             f"{r['flagged_registrations']:,}",
             f"{d['p50_ms']:.2f} / {d['p99_ms']:.2f}",
             f"{r['ratio_p50']:.1f}× / {r['ratio_p99']:.1f}×",
+        )
+    console.print(table)
+
+
+# --- A/B: two source trees on copies of one database, interleaved -------------------------------
+
+
+@contextmanager
+def copied_database(backend: str, url: str, pg_admin: str) -> Iterator[str]:
+    """A copy of the (idle) database at `url`: the SQLite file by the backup API, or a PostgreSQL
+    database created from it as a template; dropped afterwards."""
+    if backend == "sqlite":
+        source_path = url.removeprefix("sqlite:///")
+        copy_path = f"{source_path[:-3]}-copy.db"
+        with sqlite3.connect(source_path) as source, sqlite3.connect(copy_path) as copy:
+            source.backup(copy)
+        yield f"sqlite:///{copy_path}"
+        return
+    source_name = url.rsplit("/", 1)[1]
+    copy_name = f"{source_name}_copy_{uuid.uuid4().hex[:4]}"
+    with psycopg.connect(pg_admin, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{copy_name}" TEMPLATE "{source_name}"')
+    try:
+        yield f"{url.rsplit('/', 1)[0]}/{copy_name}"
+    finally:
+        with psycopg.connect(pg_admin, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)')
+
+
+def worker(args: argparse.Namespace) -> None:
+    """One round of one side (child process): warm up, then file the slice as submits and as drafts."""
+    job = json.loads(args.worker_job.read_text())
+    database = Database(args.worker)
+    try:
+        actors = partner_actors(database, 50)
+        file_all(database, actors, job["warmup"], submit=True, label="warm-up", first_index=job["warmup_index"])
+        submit_ms, submit_statements = file_all(database, actors, job["measured"], submit=True, label="submit", first_index=job["first_index"])
+        draft_ms, draft_statements = file_all(database, actors, job["measured"], submit=False, label="drafts", first_index=job["first_index"])
+    finally:
+        database.dispose()
+    result = {"submit_ms": submit_ms, "submit_statements": submit_statements, "draft_ms": draft_ms, "draft_statements": draft_statements}
+    args.worker_out.write_text(json.dumps(result))
+
+
+def run_side(tree: Path, url: str, job: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    job_path, out_path = workdir / "job.json", workdir / "out.json"
+    job_path.write_text(json.dumps(job))
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", url, "--worker-job", str(job_path), "--worker-out", str(out_path)]
+    subprocess.run(command, env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree, check=True)
+    result: dict[str, Any] = json.loads(out_path.read_text())
+    return result
+
+
+def run_ab(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """`--ab OTHER`: the other tree ("before") and this one ("after"), on copies of one database."""
+    trees = {"before": args.ab.resolve(), "after": Path(__file__).resolve().parent.parent}
+    per_round = -(-args.submits // args.rounds)
+    warmup = 10
+    with fresh_database(backend, workdir, "submit", args.postgres_url) as url:
+        database = Database(url)
+        try:
+            _, payloads = prepare(database, url, backend, args, count=args.submits + warmup * args.rounds)
+        finally:
+            database.dispose()
+        measured, warmups = payloads[: args.submits], payloads[args.submits :]
+        found: dict[str, dict[str, list[Any]]] = {side: {"submit_ms": [], "submit_statements": [], "draft_ms": [], "draft_statements": []} for side in trees}
+        with copied_database(backend, url, args.postgres_url) as copy_url:
+            urls = {"before": copy_url, "after": url}
+            for round_no in range(args.rounds):
+                start = round_no * per_round
+                job = {
+                    "warmup": warmups[round_no * warmup : (round_no + 1) * warmup],
+                    "warmup_index": args.submits + round_no * warmup,
+                    "measured": measured[start : start + per_round],
+                    "first_index": start,
+                }
+                order = ("before", "after") if round_no % 2 == 0 else ("after", "before")
+                for side in order:
+                    console.print(f"  round {round_no + 1}/{args.rounds}: {side} ({trees[side]})")
+                    for key, values in run_side(trees[side], urls[side], job, workdir).items():
+                        found[side][key].extend(values)
+            flagged = {}
+            for side in trees:
+                side_database = Database(urls[side])
+                try:
+                    flagged[side] = flagged_count(side_database)
+                finally:
+                    side_database.dispose()
+    sides = {
+        side: {
+            "tree": str(trees[side]),
+            "submit": summary(values["submit_ms"], values["submit_statements"]),
+            "draft_baseline": summary(values["draft_ms"], values["draft_statements"]),
+            "flagged_registrations": flagged[side],
+        }
+        for side, values in found.items()
+    }
+    return {
+        "backend": backend,
+        "customers": args.customers,
+        "existing_registrations": args.registrations,
+        "submits": len(measured),
+        "rounds": args.rounds,
+        **sides,
+    }
+
+
+def report_ab(results: list[dict[str, Any]]) -> None:
+    table = Table(title="Registration submit, before → after (interleaved rounds on copies of one database)")
+    for column in ("backend", "side", "p50 ms", "p90 ms", "p99 ms", "statements / submit", "draft p50 ms", "submit ÷ draft p50", "flagged"):
+        table.add_column(column, justify="right")
+    for r in results:
+        for side in ("before", "after"):
+            s, d = r[side]["submit"], r[side]["draft_baseline"]
+            table.add_row(
+                r["backend"],
+                side,
+                f"{s['p50_ms']:.2f}",
+                f"{s['p90_ms']:.2f}",
+                f"{s['p99_ms']:.2f}",
+                f"{s['statements_mean']:.1f} (p50 {s['statements_p50']})",
+                f"{d['p50_ms']:.2f}",
+                f"{s['p50_ms'] / d['p50_ms']:.2f}×",
+                f"{r[side]['flagged_registrations']:,}",
+            )
+        before, after = r["before"]["submit"], r["after"]["submit"]
+        table.add_row(
+            r["backend"],
+            "after ÷ before",
+            *(f"{after[k] / before[k]:.2f}" for k in ("p50_ms", "p90_ms", "p99_ms", "statements_mean")),
+            "",
+            "",
+            "",
+            end_section=True,
         )
     console.print(table)
 
@@ -244,13 +419,21 @@ def main() -> None:
     parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres-url", default=DEFAULT_PG_ADMIN)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--ab", type=Path, metavar="OTHER_TREE", help="compare OTHER_TREE's submit (before) with this tree's (after)")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds with --ab")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--worker-job", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
     backends = ["postgresql"] if args.postgres_only else ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
     results = []
     with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:
         for backend in backends:
-            results.append(run_backend(backend, args, Path(tmp)))
-    report(results)
+            results.append(run_ab(backend, args, Path(tmp)) if args.ab else run_backend(backend, args, Path(tmp)))
+    (report_ab if args.ab else report)(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
 

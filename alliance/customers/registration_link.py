@@ -1,8 +1,11 @@
 """The customer a registration is about: found by matching, or created from what the partner
 typed. Partners submit registrations, so none of this asks for a vendor permission; it answers
-with the customer record for the registrations service only, never for display to a partner."""
+with customer ids and match evidence for the registrations service only, never for display to a
+partner."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -11,29 +14,55 @@ from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.customers import service as customer_service
 from alliance.customers.models import Customer
+from alliance.customers.names import normalize_name
 from alliance.customers.records import derive
 from alliance.customers.repository import CustomerRepository
+from alliance.customers.service import CustomerMatch
 from alliance.customers.vocabulary import Ownership
 from alliance.identity.scope import Actor
 
 CREATED_FIELDS = ("name", "website", "country")
+# Matching answers with at most this many customers at or above the threshold (the API's maximum).
+CANDIDATE_LIMIT = 50
 
 
 def customer_by_id(session: Session, *, customer_id: int) -> Customer | None:
     return CustomerRepository(session).get(customer_id)
 
 
-def ensure_customer_for_registration(session: Session, actor: Actor, *, name: str, website: str | None, country: str | None) -> Customer:
-    """The known customer at or above the conflict threshold, else a new open customer."""
-    found = _best_match(session, actor, name=name, website=website, country=country)
-    if found is not None:
-        return found
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The customer a submitted registration is about, and the candidates matching found for the
+    customer as typed: every known customer at or above the conflict threshold, best first (the
+    conflict check compares the registration with exactly these)."""
+
+    customer_id: int
+    candidates: tuple[CustomerMatch, ...]
+
+
+def candidates_for(session: Session, actor: Actor, *, name: str, website: str | None, country: str | None) -> list[CustomerMatch]:
+    """Every known customer matching scores at or above the conflict threshold, best first."""
+    return customer_service.find_matches(session, actor, name=name, website=website, country=country, limit=CANDIDATE_LIMIT)
+
+
+def resolve_customer(session: Session, actor: Actor, *, customer_id: int | None, name: str, website: str | None, country: str | None) -> Resolution:
+    """Match the customer as typed, once: the record already chosen (`customer_id`), else the best
+    candidate, else a new open customer."""
+    if customer_id is not None and not normalize_name(name).tokens:
+        return Resolution(customer_id, ())  # nothing to match on: the chosen record is the only candidate
+    candidates = candidates_for(session, actor, name=name, website=website, country=country)
+    if customer_id is not None:
+        return Resolution(customer_id, tuple(candidates))
+    if candidates:
+        return Resolution(candidates[0].customer_id, tuple(candidates))
     derived = derive(name, website)
     if _serialize_new_company(session, derived.name_compact):
-        # Another submit of the same company may have created it while we waited for the lock.
-        found = _best_match(session, actor, name=name, website=website, country=country)
-        if found is not None:
-            return found
+        # Another submit of the same company may have created it while we waited for the lock,
+        # and the lock is on the normalized name: only a customer of that name can have been
+        # created under it meanwhile.
+        candidates = customer_service.find_same_name(session, actor, name=name, website=website, country=country, limit=CANDIDATE_LIMIT)
+        if candidates:
+            return Resolution(candidates[0].customer_id, tuple(candidates))
     repository = CustomerRepository(session)
     customer = repository.add(Customer(name=name, website=website, country=country, **derived.columns(), ownership=Ownership.OPEN))
     repository.add_keys([(key, customer.id) for key in derived.keys])
@@ -46,12 +75,7 @@ def ensure_customer_for_registration(session: Session, actor: Actor, *, name: st
         after=snapshot(customer, CREATED_FIELDS),
         reason="created from a submitted registration",
     )
-    return customer
-
-
-def _best_match(session: Session, actor: Actor, *, name: str, website: str | None, country: str | None) -> Customer | None:
-    matches = customer_service.find_matches(session, actor, name=name, website=website, country=country, limit=1)
-    return CustomerRepository(session).get(matches[0].customer_id) if matches else None
+    return Resolution(customer.id, ())
 
 
 def _serialize_new_company(session: Session, compact_name: str) -> bool:

@@ -238,13 +238,34 @@ def find_matches(
     (the conflict decision) a customer whose name matches exactly hides those whose name only
     resembles it (matching.without_near_namesakes); with `min_score` (suggestions as someone
     types) every candidate above it is listed."""
+    query = _query(name, website, country)
+    repository = CustomerRepository(session)
+    return _ranked(repository, query, _candidate_ids(repository, query), limit=limit, min_score=min_score)
+
+
+def find_same_name(
+    session: Session, actor: Actor, *, name: str, website: str | None = None, country: str | None = None, limit: int = 10
+) -> list[CustomerMatch]:
+    """find_matches at the threshold, among the customers whose normalized name is exactly
+    `name`'s only (one indexed read instead of every candidate index): after waiting for the
+    lock on a new company's name, only a customer of that very name can have appeared."""
+    query = _query(name, website, country)
+    repository = CustomerRepository(session)
+    return _ranked(repository, query, set(repository.ids_by_compact(query.name.compact[:200], limit=NAME_CANDIDATES)), limit=limit, min_score=None)
+
+
+def _query(name: str, website: str | None, country: str | None) -> matching.Profile:
     query = matching.profile(name, website, country)
     if not query.name.tokens:
         raise RuleViolation("The name needs at least one letter or digit.", details=[{"field": "name", "message": "no letters or digits"}])
+    return query
+
+
+def _ranked(repository: CustomerRepository, query: matching.Profile, ids: set[int], *, limit: int, min_score: float | None) -> list[CustomerMatch]:
+    """The candidates `ids` scored against `query`, cut and ordered as find_matches answers."""
     cutoff = matching.CONFLICT_THRESHOLD if min_score is None else min_score
-    repository = CustomerRepository(session)
     scored = []
-    for identity in repository.identities(_candidate_ids(repository, query)):
+    for identity in repository.identities(ids):
         result = matching.score(query, matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country))
         if result.value >= cutoff:
             scored.append((identity, result))

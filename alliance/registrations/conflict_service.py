@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.customers import matching
-from alliance.customers import service as customer_service
+from alliance.customers import matching, registration_link
 from alliance.customers.names import NormalizedName
+from alliance.customers.service import CustomerMatch
 from alliance.errors import NotFound
 from alliance.identity.scope import Actor
 from alliance.kit import clock
@@ -21,19 +21,21 @@ from alliance.registrations.conflict_schemas import ConflictView, PartnerConflic
 from alliance.registrations.models import Registration, RegistrationConflict
 from alliance.registrations.vocabulary import ConflictCheck
 
-# Matching answers with at most this many customers at or above the threshold (the API's maximum).
-MATCH_LIMIT = 50
-
 # The check runs inside a partner's or a reviewer's transition (whose own audit event names the
 # person); its event names the rule engine. Matching takes an actor but answers identities only.
 CHECKER = Actor.system(label="conflict check")
 
 
-def check_conflicts(session: Session, registration: Registration, *, step: ConflictCheck) -> list[RegistrationConflict]:
+def check_conflicts(
+    session: Session, registration: Registration, *, step: ConflictCheck, candidates: Sequence[CustomerMatch] | None = None
+) -> list[RegistrationConflict]:
     """Run the rules for `registration` (flushed; customer_id resolved; its RegistrationProduct
     rows flushed; submitted_at set; the caller holds the customer lock), mark its previous
     current findings is_current=False, store and return the new findings (partner_id =
-    registration.partner_id)."""
+    registration.partner_id).
+
+    `candidates`: what matching found for the registration's customer as typed, when the caller
+    (a submit, resolving the customer) has just matched it; without them the check matches."""
     if registration.submitted_at is None:
         raise ValueError("a registration is checked for conflicts once it has been submitted")
     repository = ConflictRepository(session)
@@ -44,7 +46,7 @@ def check_conflicts(session: Session, registration: Registration, *, step: Confl
         submitted_at=registration.submitted_at,
         product_lines=repository.product_lines(registration.id),
     )
-    customers = _candidate_customers(repository, registration)
+    customers = _candidate_customers(repository, registration, candidates)
     rows = repository.active_on_customers(
         (c.customer_id for c in customers),
         other_than_partner_id=registration.partner_id,
@@ -83,21 +85,17 @@ def check_conflicts(session: Session, registration: Registration, *, step: Confl
     return stored
 
 
-def _candidate_customers(repository: ConflictRepository, registration: Registration) -> list[conflicts.CustomerFacts]:
+def _candidate_customers(
+    repository: ConflictRepository, registration: Registration, candidates: Sequence[CustomerMatch] | None
+) -> list[conflicts.CustomerFacts]:
     """The registration's own customer record and every record matching scores at or above the
     conflict threshold for the customer as typed, with their ownership."""
     query = matching.profile(registration.customer_name, registration.customer_website, registration.customer_country)
-    matches = {}
-    if query.name.tokens:
-        found = customer_service.find_matches(
-            repository.session,
-            CHECKER,
-            name=registration.customer_name,
-            website=registration.customer_website,
-            country=registration.customer_country,
-            limit=MATCH_LIMIT,
+    if candidates is None and query.name.tokens:
+        candidates = registration_link.candidates_for(
+            repository.session, CHECKER, name=registration.customer_name, website=registration.customer_website, country=registration.customer_country
         )
-        matches = {m.customer_id: matching.Score(m.score, m.reasons) for m in found}
+    matches = {m.customer_id: matching.Score(m.score, m.reasons) for m in candidates or ()}
     ids = set(matches) | ({registration.customer_id} if registration.customer_id is not None else set())
     facts = []
     for row in repository.customers(ids):

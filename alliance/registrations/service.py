@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.customers import registration_link
+from alliance.customers.service import CustomerMatch
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
@@ -186,13 +187,14 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
     registration.products = []
     _apply(session, registration, data, registrant_id=partner_id)
     repository.add(registration)
+    resolved = None
     if data.submit:
         # Locks in the order every submit takes them (customer, then the audit head), so a
         # create-and-submit never waits in the opposite order of a plain submit.
-        _resolve_customer(session, actor, registration)
+        resolved = _resolve_customer(session, actor, registration)
     _log(session, actor, registration, "created", from_status=None, before=None)
     if data.submit:
-        return _apply_action(session, actor, registration, "submit", reason=None)
+        return _apply_action(session, actor, registration, "submit", reason=None, resolved=resolved)
     return registration
 
 
@@ -325,13 +327,16 @@ def act(session: Session, actor: Actor, *, registration_id: int, action: str, re
     return _apply_action(session, actor, registration, action, reason=reason)
 
 
-def _apply_action(session: Session, actor: Actor, registration: Registration, action: str, *, reason: str | None) -> Registration:
+def _apply_action(
+    session: Session, actor: Actor, registration: Registration, action: str, *, reason: str | None, resolved: registration_link.Resolution | None = None
+) -> Registration:
     side = access.require_side(actor)
     source = effective_status(registration, clock.today())
     step = transition(source, action, side=side, reason=reason)
     before = _state(registration)
+    candidates = None
     if action == "submit":
-        _submit(session, actor, registration)
+        candidates = _submit(session, actor, registration, resolved).candidates
     now = clock.now()
     registration.status = step.target
     registration.status_changed_at = now
@@ -348,32 +353,40 @@ def _apply_action(session: Session, actor: Actor, registration: Registration, ac
     session.flush()
     _log(session, actor, registration, action, from_status=source, before=before, reason=reason)
     if action == "submit":
-        _check_conflicts(session, registration, ConflictCheck.SUBMIT)
+        _check_conflicts(session, registration, ConflictCheck.SUBMIT, candidates=candidates)
     elif action in ("start_review", "approve"):
         _check_conflicts(session, registration, ConflictCheck.REVIEW)
     return registration
 
 
-def _submit(session: Session, actor: Actor, registration: Registration) -> None:
-    """Resolve the customer and hold its lock, then stamp server time: who was first on a
-    customer is decided by this order, never by the client."""
-    _resolve_customer(session, actor, registration)
+def _submit(session: Session, actor: Actor, registration: Registration, resolved: registration_link.Resolution | None) -> registration_link.Resolution:
+    """Resolve the customer (unless create-and-submit just did) and hold its lock, then stamp
+    server time: who was first on a customer is decided by this order, never by the client."""
+    if resolved is None:
+        resolved = _resolve_customer(session, actor, registration)
     now = clock.now()
     if registration.submitted_at is None:
         registration.submitted_at = now
     registration.last_submitted_at = now
+    return resolved
 
 
-def _resolve_customer(session: Session, actor: Actor, registration: Registration) -> None:
-    customer_id = registration.customer_id
-    if customer_id is None:
-        customer_id = registration_link.ensure_customer_for_registration(
-            session, actor, name=registration.customer_name, website=registration.customer_website, country=registration.customer_country
-        ).id
+def _resolve_customer(session: Session, actor: Actor, registration: Registration) -> registration_link.Resolution:
+    """Match the customer as typed once: its candidates pick (or create) the customer here and
+    are the conflict check's candidates after the transition."""
+    resolved = registration_link.resolve_customer(
+        session,
+        actor,
+        customer_id=registration.customer_id,
+        name=registration.customer_name,
+        website=registration.customer_website,
+        country=registration.customer_country,
+    )
     # Lock before this registration's row references the customer: that write takes a key-share
     # lock on the customer, and two submits holding one each would deadlock on the lock below.
-    RegistrationRepository(session).lock_customer(customer_id)
-    registration.customer_id = customer_id
+    RegistrationRepository(session).lock_customer(resolved.customer_id)
+    registration.customer_id = resolved.customer_id
+    return resolved
 
 
 def mark_won(
@@ -575,6 +588,6 @@ def _log(
     )
 
 
-def _check_conflicts(session: Session, registration: Registration, step: ConflictCheck) -> None:
+def _check_conflicts(session: Session, registration: Registration, step: ConflictCheck, *, candidates: Sequence[CustomerMatch] | None = None) -> None:
     """Flag conflicts for the reviewer; they never block a submit or an approval."""
-    conflict_service.check_conflicts(session, registration, step=step)
+    conflict_service.check_conflicts(session, registration, step=step, candidates=candidates)

@@ -1,0 +1,131 @@
+"""A submit matches the customer as typed once: the candidates pick (or create) the customer and
+are the conflict check's candidates. Counted at the matcher's entry point and in the SQL sent."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from alliance.customers import service as customer_service
+from alliance.customers.models import Customer
+from alliance.customers.schemas import CustomerCreate
+from alliance.db import Database
+from alliance.registrations.models import Registration, RegistrationConflict
+from alliance.registrations.repository import RegistrationRepository
+
+
+class Calls:
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.statements: list[str] = []
+
+    @property
+    def name_lookups(self) -> int:
+        """Matching reads the whole-name index exactly once per candidate search (find_matches)
+        or name re-check (find_same_name)."""
+        return sum(1 for sql in self.statements if "customers.name_len =" in sql and "customers.name_compact =" in sql)
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch, db: Database) -> Iterator[Calls]:
+    """Count matcher calls, customer locks and the SQL statements sent while the test runs."""
+    found = Calls()
+
+    def counting(name: str, original: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            found.counts[name] += 1
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(customer_service, "find_matches", counting("find_matches", customer_service.find_matches))
+    monkeypatch.setattr(customer_service, "find_same_name", counting("find_same_name", customer_service.find_same_name))
+    monkeypatch.setattr(RegistrationRepository, "lock_customer", counting("lock_customer", RegistrationRepository.lock_customer))
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        found.statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield found
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def reset(calls: Calls) -> None:
+    calls.counts.clear()
+    calls.statements.clear()
+
+
+@pytest.fixture
+def known(unit, actors) -> int:  # type: ignore[no-untyped-def]
+    with unit(actors["cam"]) as session:
+        return customer_service.create_customer(session, actors["cam"], data=CustomerCreate(name="Contoso Pharma AG", country="CH")).id
+
+
+def customers(unit, actors) -> list[Customer]:  # type: ignore[no-untyped-def]
+    with unit(actors["cam"]) as session:
+        return list(session.scalars(select(Customer)))
+
+
+class TestOneMatchPerSubmit:
+    def test_create_and_submit_a_known_customer(self, register, calls, known, unit, actors):
+        reset(calls)
+        registration_id = register(customer={"name": "Contoso Pharma", "country": "CH"}, submit=True)
+        assert calls.counts == {"find_matches": 1, "lock_customer": 1}
+        assert calls.name_lookups == 1
+        with unit(actors["cam"]) as session:
+            assert session.get_one(Registration, registration_id).customer_id == known
+
+    def test_create_and_submit_a_new_company(self, register, calls, db, unit, actors):
+        reset(calls)
+        registration_id = register(customer={"name": "Fabrikam Robotics", "country": "DE"}, submit=True)
+        # PostgreSQL re-reads the one name index after taking the new company's name lock (another
+        # submit may have created it meanwhile); that re-check is not a second matching.
+        recheck = 0 if db.is_sqlite else 1
+        assert calls.counts == {"find_matches": 1, "lock_customer": 1, **({"find_same_name": 1} if recheck else {})}
+        assert calls.name_lookups == 1 + recheck
+        [customer] = customers(unit, actors)
+        with unit(actors["cam"]) as session:
+            assert session.get_one(Registration, registration_id).customer_id == customer.id
+
+    def test_submit_a_draft(self, register, act, calls, known):
+        registration_id = register(customer={"name": "Contoso Pharma", "country": "CH"})
+        reset(calls)
+        act(registration_id, ("a_user", "submit"))
+        assert calls.counts == {"find_matches": 1, "lock_customer": 1}
+        assert calls.name_lookups == 1
+
+    def test_customer_chosen_by_id_is_still_matched_once_for_the_conflict_check(self, register, act, calls, known, unit, actors):
+        other = register("b_user", customer={"name": "Contoso Pharma AG", "country": "CH"}, submit=True)
+        reset(calls)
+        # A record picked by hand under another spelling: the check still compares it, scored.
+        mine = register(customer={"customer_id": known, "name": "Contoso Pharmaceuticals Holding", "country": "CH"}, submit=True)
+        assert calls.counts == {"find_matches": 1, "lock_customer": 1}
+        with unit(actors["cam"]) as session:
+            [conflict] = session.scalars(select(RegistrationConflict).where(RegistrationConflict.registration_id == mine)).all()
+            assert conflict.other_registration_id == other
+            assert conflict.evidence["customer_match"] == "same_record"
+
+    def test_candidates_found_on_submit_flag_the_other_record(self, register, calls, known, unit, actors):
+        # Two records for one company: the submit resolves to one and is checked against both.
+        with unit(actors["cam"]) as session:
+            twin = customer_service.create_customer(session, actors["cam"], data=CustomerCreate(name="Contoso Pharma", country="CH")).id
+        other = register("b_user", customer={"customer_id": twin, "name": "Contoso Pharma", "country": "CH"}, submit=True)
+        reset(calls)
+        mine = register(customer={"name": "Contoso Pharma AG", "country": "CH"}, submit=True)
+        assert calls.counts == {"find_matches": 1, "lock_customer": 1}
+        with unit(actors["cam"]) as session:
+            assert session.get_one(Registration, mine).customer_id in (known, twin)
+            [conflict] = session.scalars(select(RegistrationConflict).where(RegistrationConflict.registration_id == mine)).all()
+            assert conflict.other_registration_id == other
+
+    def test_the_review_check_matches_on_its_own(self, register, act, calls, known):
+        registration_id = register(customer={"name": "Contoso Pharma", "country": "CH"}, submit=True)
+        reset(calls)
+        act(registration_id, ("cam", "start_review"))
+        assert calls.counts == {"find_matches": 1}

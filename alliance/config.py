@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,10 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 15_000
     log_level: str = "INFO"
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
+    password_hash_profile: Literal["default", "fast"] = Field(
+        default="default",
+        description="argon2id cost of new password hashes: 'fast' (minimal parameters) is for test suites only",
+    )
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the SQLite data."""

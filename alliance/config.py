@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default="INFO", description="Least severe log records written to stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL"
     )
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
+    password_hash_profile: Literal["default", "fast"] = Field(
+        default="default",
+        description="argon2id cost of new password hashes: 'fast' (minimal parameters) is for test suites only",
+    )
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the SQLite data."""

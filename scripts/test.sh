@@ -21,29 +21,38 @@ else
   echo "browser tests: skipped (no chromium; install it with 'apt-get install -y chromium')"
 fi
 
+# Each stage's wall time goes beside its report, for the summary.
+run_stage() {  # name, backend, pytest arguments...
+  local name=$1 backend=$2 started=$SECONDS
+  shift 2
+  ALLIANCE_TEST_BACKEND=$backend $PY -m pytest -n "$workers" "${browser_args[@]}" --junitxml="$reports/$name.xml" "$@" || status=1
+  echo $((SECONDS - started)) >"$reports/$name.seconds"
+}
+
 echo "== SQLite =="
-ALLIANCE_TEST_BACKEND=sqlite $PY -m pytest -n "$workers" "${browser_args[@]}" --junitxml="$reports/sqlite.xml" "$@" || status=1
+run_stage sqlite sqlite "$@"
 
 pg_url=${ALLIANCE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
 if [ "${ALLIANCE_TEST_REQUIRE_POSTGRES:-}" = 1 ] || $PY -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$pg_url" 2>/dev/null; then
   echo "== PostgreSQL =="
-  ALLIANCE_TEST_BACKEND=postgresql $PY -m pytest -n "$workers" "${browser_args[@]}" --junitxml="$reports/postgresql.xml" "$@" || status=1
+  run_stage postgresql postgresql "$@"
 else
   echo "PostgreSQL run: skipped (no server at $pg_url; set ALLIANCE_TEST_POSTGRES_URL)"
 fi
 
-$PY - "$reports" <<'PYEOF'
+$PY - "$reports" "$SECONDS" <<'PYEOF'
 import sys, pathlib, xml.etree.ElementTree as ET
 totals = {"passed": 0, "failed": 0, "skipped": 0}
 for report in sorted(pathlib.Path(sys.argv[1]).glob("*.xml")):
     suite = ET.parse(report).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     tests, failures, errors, skipped = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
-    print(f"{report.stem}: {tests - failures - errors - skipped} passed, {failures + errors} failed, {skipped} skipped")
+    seconds = int(report.with_suffix(".seconds").read_text())
+    print(f"{report.stem}: {tests - failures - errors - skipped} passed, {failures + errors} failed, {skipped} skipped in {seconds // 60}m{seconds % 60:02d}s")
     totals["passed"] += tests - failures - errors - skipped
     totals["failed"] += failures + errors
     totals["skipped"] += skipped
-print(f"total: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
+print(f"total: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped; wall time {int(sys.argv[2]) // 60}m{int(sys.argv[2]) % 60:02d}s with setup")
 PYEOF
 rm -rf "$reports"
 exit $status

@@ -1,9 +1,14 @@
 """Test databases and actors.
 
 The suite runs against SQLite by default and against PostgreSQL with
-ALLIANCE_TEST_BACKEND=postgresql. Each run builds its own database with `alembic upgrade head`
-(a temp SQLite file, or a freshly created PostgreSQL database that is dropped at the end) and
-every test starts from empty tables.
+ALLIANCE_TEST_BACKEND=postgresql. Each run (each xdist worker) builds its own database with
+`alembic upgrade head` (a temp SQLite file, or a freshly created PostgreSQL database that is dropped
+at the end) and every test starts from empty tables: a test's teardown empties the tables it filled.
+
+Work that does not depend on the test is done once per worker: the app is created once (each test
+still gets its own TestClient, so its own cookies), the world is built once per day (or per frozen
+clock) and copied back for each test that asks for it, and passwords are hashed with cheap argon2id
+parameters (ALLIANCE_PASSWORD_HASH_PROFILE=fast; set it to "default" to test the real cost).
 
 ALLIANCE_TEST_REQUIRE_POSTGRES=1 / ALLIANCE_TEST_REQUIRE_BROWSER=1 (set by .ci/run) turn a missing
 server or browser into a failure instead of a skip.
@@ -11,24 +16,26 @@ server or browser into a failure instead of a skip.
 
 from __future__ import annotations
 
+import copy
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from alliance import migrate
 from alliance.app import create_app
 from alliance.config import Settings
-from alliance.db import Base, Database
+from alliance.db import Database
 from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
-from alliance.models import import_all_models
+from tests.factories import tables
 from tests.factories.world import World, build_world
+
+# Before anything hashes a password (an environment setting wins, to measure the real cost).
+os.environ.setdefault("ALLIANCE_PASSWORD_HASH_PROFILE", "fast")
 
 BACKEND = os.environ.get("ALLIANCE_TEST_BACKEND", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get("ALLIANCE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -86,22 +93,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def shared_database(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
+    tables.empty(database)  # rows a migration seeded would be seen by the first test only
     yield database
     database.dispose()
-
-
-def _empty_all_tables(database: Database) -> None:
-    import_all_models()
-    # The audit chain head is a fixed row created by the migration: reset it, keep it.
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "audit_chain_head"]
-    with database.engine.begin() as connection:
-        connection.execute(text("UPDATE audit_chain_head SET last_seq = 0, last_hash = :genesis"), {"genesis": "0" * 64})
-        if database.is_sqlite:
-            connection.execute(text("PRAGMA defer_foreign_keys=ON"))
-            for table in tables:
-                connection.execute(text(f'DELETE FROM "{table}"'))
-        else:
-            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
@@ -109,17 +103,23 @@ def db(shared_database: Database) -> Iterator[Database]:
     """The test database, empty at the start of each test (each test empties it when done)."""
     yield shared_database
     clock.freeze(None)
-    _empty_all_tables(shared_database)
+    tables.empty(shared_database)
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32)
 
 
+@pytest.fixture(scope="session")
+def shared_app(settings: Settings, shared_database: Database):  # type: ignore[no-untyped-def]
+    # Building the routes costs more than most tests; the app keeps no state between requests.
+    return create_app(settings, database=shared_database)
+
+
 @pytest.fixture
-def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
-    return create_app(settings, database=db)
+def app(shared_app, db: Database):  # type: ignore[no-untyped-def]
+    return shared_app
 
 
 @pytest.fixture
@@ -128,10 +128,28 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
         yield test_client
 
 
+_worlds: dict[object, tuple[World, tables.Snapshot]] = {}
+
+
 @pytest.fixture
 def world(db: Database) -> World:
-    """Programs, vendor staff, and two partners (A and B) each with people, sponsors and users."""
-    return build_world(db)
+    """Programs, vendor staff, and two partners (A and B) each with people, sponsors and users.
+
+    Built through the services once per worker and day (or frozen instant, as its timestamps
+    follow the clock), then copied back into the empty database for each test."""
+    with db.engine.connect() as connection:
+        if tables.nonempty_tables(connection):  # something came first: build on top of it as always
+            return build_world(db)
+    key = getattr(clock, "_frozen", None) or clock.today()
+    if key not in _worlds:
+        built = build_world(db)
+        built.db = None
+        _worlds[key] = (copy.deepcopy(built), tables.capture(db))
+    else:
+        tables.restore(db, _worlds[key][1])
+    fresh = copy.deepcopy(_worlds[key][0])
+    fresh.db = db
+    return fresh
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from typing import Any
 import pytest
 import uvicorn
 
-from alliance.app import create_app
-from alliance.config import Settings
 from alliance.db import Database
 from tests.factories.world import PASSWORD, World
 
@@ -47,13 +45,13 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def server(settings: Settings, db: Database) -> Iterator[str]:
-    """The app served by uvicorn in a background thread; yields its base URL."""
+@pytest.fixture(scope="session")
+def live_server(shared_app: Any) -> Iterator[str]:
+    """The worker's app served by uvicorn in a background thread; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app=create_app(settings, database=db), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app=shared_app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     uvicorn_server = uvicorn.Server(config)
     thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -66,6 +64,12 @@ def server(settings: Settings, db: Database) -> Iterator[str]:
     uvicorn_server.should_exit = True
     thread.join(timeout=15)
     sock.close()
+
+
+@pytest.fixture
+def server(live_server: str, db: Database) -> str:
+    """The base URL of the worker's server, on this test's (emptied afterwards) database."""
+    return live_server
 
 
 @pytest.fixture

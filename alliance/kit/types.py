@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Annotated
 
+from email_validator import EmailNotValidError, validate_email
 from publicsuffixlist import PublicSuffixList
-from pydantic import AfterValidator, EmailStr, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic import AfterValidator, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic_core import PydanticCustomError
 from pydantic_extra_types.country import CountryAlpha2
 
 MAX_WEBSITE = 300
@@ -48,8 +50,22 @@ Country = Annotated[
     WithJsonSchema({"type": "string", "minLength": 2, "maxLength": 2, "description": "ISO 3166-1 alpha-2 code, e.g. DE (UK is read as GB)"}),
 ]
 
-# Addresses are compared case-insensitively everywhere (logins, importer look-ups): store them lower-case.
-Email = Annotated[EmailStr, StringConstraints(max_length=MAX_EMAIL), AfterValidator(str.lower)]
+
+def parse_email(value: str) -> str:
+    """An address email-validator accepts (syntax only: no DNS look-up), lower-cased: addresses are
+    compared case-insensitively everywhere (logins, importer look-ups)."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise PydanticCustomError("email", "Enter a valid email address: {reason}", {"reason": str(exc)}) from None
+
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_EMAIL),
+    AfterValidator(parse_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": MAX_EMAIL}),
+]
 
 
 def as_utc(value: datetime) -> datetime:

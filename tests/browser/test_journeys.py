@@ -34,7 +34,7 @@ def test_vendor_admin_filters_opens_edits_and_audits_a_partner(page, login, worl
 
     page.get_by_role("link", name="Audit history").click()
     event = page.locator("li.event").filter(has_text="partner.updated").first
-    expect(event).to_contain_text("consultant_headcount")
+    expect(event).to_contain_text("Consultant headcount")
     expect(event.locator("td.before")).to_contain_text("180")
     expect(event.locator("td.after")).to_contain_text("240")
     expect(event).to_contain_text("Q3 hiring")

@@ -167,7 +167,7 @@ class TestEditPartner:
         login("auditor")
         trail = soup(client.get(f"/console/audit?partner_id={world.a.id}&action=partner.updated"))
         event = trail.find("li", class_="event")
-        assert "rebrand" in event.get_text() and "consultant_headcount" in event.get_text()
+        assert "rebrand" in event.get_text() and "Consultant headcount" in event.get_text()
 
     def test_unchanged_form_changes_nothing(self, client, login, world):
         login("admin")

@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from alliance.api.deps import CurrentActor, DbSession, get_database
 from alliance.api.params import IdPath, IdQuery, PageParams
 from alliance.db import Database
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor, scope_for
 from alliance.kit.schemas import PageRead
 from alliance.registrations import attribution_service
@@ -51,7 +52,7 @@ CSV_COLUMNS = (
 
 def program_admin(actor: CurrentActor) -> Actor:
     """Checked before the body is read, so that other roles get 403 whatever they send."""
-    attribution_service.require_program_admin(actor)
+    require(actor, Permission.ATTRIBUTION_CORRECT)
     return actor
 
 

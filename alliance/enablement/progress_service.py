@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.enablement import access, awards, lab_signature
+from alliance.enablement import awards, lab_signature
 from alliance.enablement.catalog_repository import TrackRepository
 from alliance.enablement.models import Certification, CertificationTrack, ExamAttempt, LabSubmission, ModuleCompletion
 from alliance.enablement.progress_repository import ProgressRepository
@@ -27,6 +27,7 @@ from alliance.enablement.progress_schemas import (
 )
 from alliance.enablement.vocabulary import COUNTING, CertificationStatus, LabGrading, LabStatus, Level, Source
 from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest
@@ -48,7 +49,7 @@ def record_module_completion(
 ) -> ModuleCompletion:
     """Mark a module of a learning path complete (idempotent: a second call changes nothing)."""
     person = partner_service.get_person(session, actor, person_id=person_id)
-    access.require_recorder(actor)
+    require(actor, Permission.LEARNING_RECORD)
     module = TrackRepository(session).module(data.module_id)
     if module is None:
         raise RuleViolation(f"Module {data.module_id} does not exist.", details=[{"field": "module_id", "message": "unknown module"}])
@@ -76,7 +77,7 @@ def record_exam_attempt(session: Session, actor: Actor, *, person_id: int, data:
     """One attempt at a track's exam, within its attempt limit and cool-down; passed when the
     score reaches the pass mark. An attempt whose `external_ref` is known is returned as it is."""
     person = partner_service.get_person(session, actor, person_id=person_id)
-    access.require_recorder(actor)
+    require(actor, Permission.LEARNING_RECORD)
     track = _track(session, data.track_id)
     repository = ProgressRepository(session)
     if data.external_ref and (known := repository.attempt_by_ref(data.external_ref)) is not None:
@@ -116,7 +117,7 @@ def record_exam_attempt(session: Session, actor: Actor, *, person_id: int, data:
 def submit_lab(session: Session, actor: Actor, *, person_id: int, data: LabSubmissionCreate) -> LabSubmission:
     """Hand in an evaluator-graded lab for a person; it waits in the grading queue."""
     person = partner_service.get_person(session, actor, person_id=person_id)
-    access.require_submitter(actor)
+    require(actor, Permission.LABS_SUBMIT)
     track = _track(session, data.track_id)
     if track.lab_grading != LabGrading.EVALUATOR:
         message = "has no lab" if track.lab_grading is None else "is graded by its lab environment, which posts the result"
@@ -154,7 +155,7 @@ def submit_lab(session: Session, actor: Actor, *, person_id: int, data: LabSubmi
 
 def lab_queue(session: Session, actor: Actor, *, status: LabStatus | None = LabStatus.PENDING, page: PageRequest) -> Page[object]:
     """Lab submissions for vendor evaluators, oldest first (rows with person, partner and track names)."""
-    access.require_grader(actor)
+    require(actor, Permission.LABS_GRADE)
     repository = ProgressRepository(session)
     rows, total = repository.rows(repository.lab_queue(status), limit=page.limit, offset=page.offset)
     return Page(items=rows, total=total, limit=page.limit, offset=page.offset)
@@ -163,7 +164,7 @@ def lab_queue(session: Session, actor: Actor, *, status: LabStatus | None = LabS
 def grade_lab(session: Session, actor: Actor, *, submission_id: int, data: LabGrade) -> LabSubmission:
     """Score a pending submission against the track's rubric: the score is the percent of the
     rubric's points, passed when it reaches the lab pass mark."""
-    access.require_grader(actor)
+    require(actor, Permission.LABS_GRADE)
     repository = ProgressRepository(session)
     submission = repository.lab(submission_id)
     if submission is None:

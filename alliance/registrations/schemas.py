@@ -17,7 +17,7 @@ from alliance.kit import clock
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
 from alliance.partners.schemas import ProductLineKey
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations.lifecycle import Status
+from alliance.registrations.lifecycle import Action, Status
 from alliance.registrations.models import Registration
 from alliance.registrations.vocabulary import DealStage, ExtensionStatus, RegistrantRole
 
@@ -208,7 +208,7 @@ class RegistrationView:
     registration: Registration
     effective_status: Status
     days_left: int | None
-    allowed_actions: list[str]
+    allowed_actions: list[Action]
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     partner_name: str | None = None
     is_vendor: bool = False
@@ -299,7 +299,7 @@ class RegistrationRead(BaseModel):
     booked_amount: Decimal | None
     created_at: datetime
     updated_at: datetime
-    allowed_actions: list[str] = Field(description="What the caller may do next")
+    allowed_actions: list[Action] = Field(description="What the caller may do next (the same list the web pages offer)")
     conflicts: list[dict[str, Any]] = Field(description="Conflict findings as the caller may see them (detail reads only)")
     vendor: VendorFacts | None = Field(description="Vendor users only")
 
@@ -350,6 +350,7 @@ class QueueItem:
     overdue: bool
     waiting_on: str
     conflict_count: int
+    actions: list[Action] = field(default_factory=list)  # the decisions the caller may take from the queue
 
 
 @dataclass(frozen=True)
@@ -379,6 +380,7 @@ class QueueItemRead(ReadSchema):
     overdue: bool
     waiting_on: Literal["vendor", "partner"]
     conflict_count: int
+    actions: list[Action] = Field(default_factory=list, description="Decisions the caller may take (approve, request_info, reject)")
 
 
 class PendingExtensionRead(ReadSchema):

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
@@ -138,7 +138,7 @@ def evaluate_partner(session: Session, actor: Actor, *, partner_id: int, today: 
 def evaluate_all(session: Session, actor: Actor, *, today: date, on_progress: Progress | None = None) -> EvaluationSummary:
     """Evaluate every partner in a program from a few grouped queries, then write the changed
     recommendations in batches: upgrade at once, downgrade only after the program's grace period."""
-    require(actor, Permission.PROGRAMS_WRITE)
+    require(actor, Permission.TIER_RECOMMENDATIONS_DECIDE)
     started = time.perf_counter()
     repository = TierRecommendationRepository(session)
     programs = repository.programs_with_tiers()
@@ -277,8 +277,7 @@ def _name(tier: TierSpec | None) -> str:
 def recommendation_queue(session: Session, actor: Actor, *, page: PageRequest) -> Page[RecommendationView]:
     """Pending upgrades and downgrades, oldest first: every vendor role reads them (CAMs prepare
     their partners' conversations); program admins decide."""
-    if actor.is_partner:
-        raise PermissionDenied("Tier recommendations are the vendor's; your tier page shows what it takes to reach the next tier.")
+    require(actor, Permission.TIER_RECOMMENDATIONS_READ)
     repository = TierRecommendationRepository(session)
     found = paginate(session, repository.queue(), page)
     names = repository.partner_names({r.partner_id for r in found.items})
@@ -288,7 +287,7 @@ def recommendation_queue(session: Session, actor: Actor, *, page: PageRequest) -
 
 def decide_recommendation(session: Session, actor: Actor, *, recommendation_id: int, accept: bool, reason: str) -> RecommendationView:
     """Accept (the partner's tier, and so its benefits, change) or reject, with a reason; audited."""
-    require(actor, Permission.PROGRAMS_WRITE)
+    require(actor, Permission.TIER_RECOMMENDATIONS_DECIDE)
     if not reason or not reason.strip():
         raise RuleViolation("A decision needs a reason.", details=[{"field": "reason", "message": "required"}])
     repository = TierRecommendationRepository(session)

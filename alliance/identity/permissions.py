@@ -33,9 +33,9 @@ class Permission(StrEnum):
     # registrations and attribution
     REGISTRATIONS_FILE = "registrations.file"
     REGISTRATIONS_REVIEW = "registrations.review"
-    REGISTRATIONS_QUEUE = "registrations.queue"
+    REGISTRATIONS_QUEUE = "review_queue.read"
     REGISTRATIONS_SWEEP = "registrations.sweep"
-    ATTRIBUTION_LEDGER_READ = "attribution.ledger_read"
+    ATTRIBUTION_LEDGER_READ = "attribution_ledger.read"
     ATTRIBUTION_CLOSE = "attribution.close"
     ATTRIBUTION_CORRECT = "attribution.correct"
     # enablement
@@ -43,7 +43,7 @@ class Permission(StrEnum):
     LEARNING_IMPORT = "learning.import"
     LABS_SUBMIT = "labs.submit"
     LABS_GRADE = "labs.grade"
-    CAPACITY_PORTFOLIO = "capacity.portfolio"
+    CAPACITY_PORTFOLIO = "portfolio_capacity.read"
     CERTIFICATIONS_SWEEP = "certifications.sweep"
     # tiers
     TIER_RECOMMENDATIONS_READ = "tier_recommendations.read"

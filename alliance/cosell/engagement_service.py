@@ -247,7 +247,7 @@ def list_violations(session: Session, actor: Actor, *, filters: ViolationFilters
 def protect_from_registration(session: Session, actor: Actor, *, registration_id: int, until: date | None = None, reason: str) -> Customer:
     """SI-protect the customer of an SI's approved project or influence registration, until the
     registration's protection ends unless `until` says otherwise (CAMs and program admins)."""
-    require(actor, Permission.CUSTOMERS_WRITE)
+    require(actor, Permission.CUSTOMERS_OWNERSHIP)
     registration = registration_service.get_registration(session, actor, registration_id=registration_id)
     today = clock.today()
     if registration.kind not in PROTECTING_KINDS:

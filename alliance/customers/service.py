@@ -132,7 +132,7 @@ def ownership_history(session: Session, actor: Actor, *, customer_id: int, limit
 
 def change_customer_ownership(session: Session, actor: Actor, *, customer_id: int, change: OwnershipChange) -> Customer:
     """Make an account open, SI-protected (by an SI, until a date) or vendor-direct, with a reason."""
-    require(actor, Permission.CUSTOMERS_WRITE)
+    require(actor, Permission.CUSTOMERS_OWNERSHIP)
     customer = get_customer(session, actor, customer_id=customer_id)
     _check_ownership(session, change)
     before = snapshot(customer, OWNERSHIP_FIELDS)

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from alliance.enablement.models import Certification
-from alliance.enablement.vocabulary import CertificationStatus, LabStatus, Level, Source
+from alliance.enablement.vocabulary import CertificationStatus, LabStatus, LearningAction, Level, Source
 from alliance.kit import clock
 from alliance.kit.schemas import Email, InputSchema, ReadSchema, RowId, ShortText
 
@@ -167,6 +167,7 @@ class TrackProgress:
     missing: list[str]
     certification: Certification | None = None
     history: list[Certification] = field(default_factory=list)
+    actions: list[LearningAction] = field(default_factory=list)
 
 
 class TrackProgressRead(ReadSchema):
@@ -187,6 +188,7 @@ class TrackProgressRead(ReadSchema):
     earned: bool
     missing: list[str]
     certification: CertificationRead | None
+    actions: list[LearningAction] = Field(default_factory=list, description="What the caller may do next on this track")
 
 
 class PersonProgressRead(ReadSchema):

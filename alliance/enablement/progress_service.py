@@ -25,9 +25,9 @@ from alliance.enablement.progress_schemas import (
     ModuleCompletionCreate,
     TrackProgress,
 )
-from alliance.enablement.vocabulary import COUNTING, CertificationStatus, LabGrading, LabStatus, Level, Source
+from alliance.enablement.vocabulary import COUNTING, CertificationStatus, LabGrading, LabStatus, LearningAction, Level, Source
 from alliance.errors import Conflict, NotFound, RuleViolation
-from alliance.identity.permissions import Permission, require
+from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest
@@ -376,6 +376,20 @@ def _track(session: Session, track_id: int) -> CertificationTrack:
 # --- reading -----------------------------------------------------------------------------------
 
 
+def learning_actions(actor: Actor, track: CertificationTrack, *, modules_left: bool, lab_status: LabStatus | None) -> list[LearningAction]:
+    """What `actor` may do next on a person's track: the rules record_module_completion,
+    record_exam_attempt and submit_lab apply, asked before the form is shown."""
+    actions = []
+    if can(actor, Permission.LEARNING_RECORD):
+        if modules_left:
+            actions.append(LearningAction.COMPLETE_MODULE)
+        actions.append(LearningAction.RECORD_EXAM)
+    # One lab at a time, and none once passed (submit_lab refuses both with a Conflict).
+    if can(actor, Permission.LABS_SUBMIT) and track.lab_grading == LabGrading.EVALUATOR and lab_status not in (LabStatus.PENDING, LabStatus.PASSED):
+        actions.append(LearningAction.SUBMIT_LAB)
+    return actions
+
+
 def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[Person, list[TrackProgress]]:
     """Where the person stands on every track they have started or that fits their delivery role."""
     person = partner_service.get_person(session, actor, person_id=person_id)
@@ -396,6 +410,7 @@ def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[
             progress = replace(progress, held=[h for h in progress.held if not (h.track_id == track.id and h.issued_on >= current.issued_on)])
         verdict = awards.evaluate(policy, progress)
         attempts = awards.cycle_attempts(policy, progress)
+        lab_status = awards.lab_state(policy, progress)
         found.append(
             TrackProgress(
                 track_id=track.id,
@@ -411,11 +426,12 @@ def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[
                 exam_passed=any(a.passed for a in attempts),
                 next_attempt_at=awards.next_attempt_at(policy, progress, now=now),
                 lab_required=policy.has_lab,
-                lab_status=awards.lab_state(policy, progress),
+                lab_status=lab_status,
                 earned=verdict.earned,
                 missing=verdict.missing,
                 certification=certifications[-1] if certifications else None,
                 history=certifications,
+                actions=learning_actions(actor, track, modules_left=any(m.id not in progress.completed for m in track.modules), lab_status=lab_status),
             )
         )
     return person, found

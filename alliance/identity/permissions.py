@@ -30,6 +30,7 @@ class Permission(StrEnum):
     # customers
     CUSTOMERS_READ = "customers.read"
     CUSTOMERS_WRITE = "customers.write"
+    CUSTOMERS_OWNERSHIP = "customers.ownership"
     # registrations and attribution
     REGISTRATIONS_FILE = "registrations.file"
     REGISTRATIONS_REVIEW = "registrations.review"
@@ -75,7 +76,8 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.PARTNERS_BOOK: Grant(frozenset({Role.CAM}), "start from their own partners on the dashboard and the expiry lists"),
     # customers: vendor master data; partners only reach customers through matching
     Permission.CUSTOMERS_READ: Grant(VENDOR_ROLES, "read customer records and their ownership (partners look customers up by matching)"),
-    Permission.CUSTOMERS_WRITE: Grant(_CHANNEL, "create, change and import customer records and change their ownership"),
+    Permission.CUSTOMERS_WRITE: Grant(_CHANNEL, "create, change and import customer records"),
+    Permission.CUSTOMERS_OWNERSHIP: Grant(_CHANNEL, "change who owns a customer account (open, SI-protected, vendor-direct), with a reason"),
     # registrations and attribution: partners file, the channel team reviews
     Permission.REGISTRATIONS_FILE: Grant(
         PARTNER_ROLES, "file, edit, submit and withdraw their organisation's registrations, report them lost and ask for extensions"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.errors import Conflict, NotFound, RuleViolation
-from alliance.identity.permissions import Permission, require
+from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
@@ -36,7 +36,7 @@ from alliance.tiers.evaluation import (
 from alliance.tiers.metrics_repository import PartnerMetrics, TierMetricsRepository
 from alliance.tiers.models import TierRecommendation
 from alliance.tiers.repository import PendingRow, TierRecommendationRepository
-from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
+from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus, TierDecision
 
 # Called with (partners evaluated so far, partners to evaluate).
 Progress = Callable[[int, int], None]
@@ -75,6 +75,7 @@ class EvaluationSummary:
 class RecommendationView:
     recommendation: TierRecommendation
     partner_name: str | None
+    actions: list[TierDecision] = field(default_factory=list)  # what the caller may decide
 
 
 @dataclass
@@ -281,8 +282,15 @@ def recommendation_queue(session: Session, actor: Actor, *, page: PageRequest) -
     repository = TierRecommendationRepository(session)
     found = paginate(session, repository.queue(), page)
     names = repository.partner_names({r.partner_id for r in found.items})
-    views = [RecommendationView(r, names.get(r.partner_id)) for r in found.items]
+    views = [RecommendationView(r, names.get(r.partner_id), decisions(actor, r)) for r in found.items]
     return Page(items=views, total=found.total, limit=found.limit, offset=found.offset)
+
+
+def decisions(actor: Actor, recommendation: TierRecommendation) -> list[TierDecision]:
+    """Program admins accept or reject a pending upgrade or downgrade; everyone else reads."""
+    if recommendation.status != RecommendationStatus.PENDING or not can(actor, Permission.TIER_RECOMMENDATIONS_DECIDE):
+        return []
+    return list(TierDecision)
 
 
 def decide_recommendation(session: Session, actor: Actor, *, recommendation_id: int, accept: bool, reason: str) -> RecommendationView:

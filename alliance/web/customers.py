@@ -155,7 +155,7 @@ def customer_detail(request: Request, customer_id: IdPath, session: WebSession, 
 
 @router.post(CONSOLE + "/{customer_id}/ownership", dependencies=VENDOR_ONLY)
 def change_ownership(request: Request, customer_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    require(actor, Permission.CUSTOMERS_WRITE)
+    require(actor, Permission.CUSTOMERS_OWNERSHIP)
     values = form_values(form)
     if values.get("status") != Ownership.SI_PROTECTED:
         # The owner and end date belong to SI protection only; a prefilled select left as it

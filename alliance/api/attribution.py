@@ -13,6 +13,7 @@ from alliance.db import Database
 from alliance.http import downloads
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.http.session import get_database
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit.schemas import PageRead
 from alliance.registrations import attribution_service
@@ -34,7 +35,7 @@ AsOf = Annotated[datetime | None, Query(description="Read the ledger as it was a
 
 def program_admin(actor: CurrentActor) -> Actor:
     """Checked before the body is read, so that other roles get 403 whatever they send."""
-    attribution_service.require_program_admin(actor)
+    require(actor, Permission.ATTRIBUTION_CORRECT)
     return actor
 
 

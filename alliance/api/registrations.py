@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Body
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from alliance.identity.scope import Actor
 from alliance.kit.schemas import PageRead
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import service as registration_service
-from alliance.registrations.lifecycle import Status
+from alliance.registrations.lifecycle import Action, Status
 from alliance.registrations.models import ProtectionExtension, RegistrationEvent
 from alliance.registrations.repository import RegistrationFilters
 from alliance.registrations.schemas import (
@@ -30,8 +30,6 @@ from alliance.registrations.schemas import (
 )
 
 router = APIRouter(tags=["registrations"])
-
-Action = Literal["submit", "withdraw", "start_review", "request_info", "approve", "reject", "mark_lost"]
 
 
 def _read(session: Session, actor: Actor, registration_id: int) -> RegistrationRead:
@@ -96,7 +94,8 @@ def update_registration(registration_id: IdPath, data: RegistrationUpdate, sessi
 def act(
     registration_id: IdPath, action: Action, session: DbSession, actor: CurrentActor, data: Annotated[ActionRequest | None, Body()] = None
 ) -> RegistrationRead:
-    """Move a registration through its lifecycle; `allowed_actions` on a read says what you may do."""
+    """Move a registration through its lifecycle; `allowed_actions` on a read says what you may do.
+    A decision (approve, reject, request_info) on a submitted registration starts the review first."""
     reason = data.reason if data else None
     registration_service.act(session, actor, registration_id=registration_id, action=action, reason=reason)
     return _read(session, actor, registration_id)

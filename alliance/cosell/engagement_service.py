@@ -32,7 +32,6 @@ from alliance.cosell.engagement_schemas import (
 from alliance.cosell.models import EngagementConsent, PsEngagement, RoeViolation
 from alliance.cosell.vocabulary import ConsentAction, EngagementAction, EngagementOutcome
 from alliance.customers import service as customer_service
-from alliance.customers.access import require_editor
 from alliance.customers.models import Customer
 from alliance.customers.schemas import OwnershipChange
 from alliance.customers.vocabulary import Ownership
@@ -271,7 +270,7 @@ def list_violations(session: Session, actor: Actor, *, filters: ViolationFilters
 def protect_from_registration(session: Session, actor: Actor, *, registration_id: int, until: date | None = None, reason: str) -> Customer:
     """SI-protect the customer of an SI's approved project or influence registration, until the
     registration's protection ends unless `until` says otherwise (CAMs and program admins)."""
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_OWNERSHIP)
     registration = registration_service.get_registration(session, actor, registration_id=registration_id)
     today = clock.today()
     if registration.kind not in PROTECTING_KINDS:

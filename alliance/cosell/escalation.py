@@ -17,8 +17,9 @@ from typing import Any
 from alliance.kit.business_time import add_business_days
 from alliance.partners.models import DEFAULT_DISPUTE_LADDER, DISPUTE_DECIDER_ROLES
 
-FIRST_LEVEL_DECIDERS = frozenset({"cam", "ps_lead", "program_admin"})
-UPPER_LEVEL_DECIDERS = frozenset({"program_admin"})
+# A ladder saved without deciders takes the default ladder's: its first level, or the one above.
+FIRST_LEVEL_DECIDERS = frozenset(DEFAULT_DISPUTE_LADDER[0]["deciders"])
+UPPER_LEVEL_DECIDERS = frozenset(DEFAULT_DISPUTE_LADDER[1]["deciders"])
 # In the order a sentence names them.
 DECIDER_LABELS = {"cam": "CAM", "ps_lead": "PS lead", "executive": "executive", "program_admin": "program admin"}
 

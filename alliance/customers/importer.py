@@ -19,12 +19,12 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.customers.access import require_editor
 from alliance.customers.batches import BatchWriter
 from alliance.customers.chunks import DOMAIN, EXTERNAL_ID, FIELD_AT, LINE, ChunkReader, NotUtf8, Preparer, Rejection, Row, cyclic_gc_paused
 from alliance.customers.records import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from alliance.customers.repository import CustomerRepository
 from alliance.errors import RuleViolation
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.csv_header import read_header
@@ -92,7 +92,7 @@ def import_customers(
 ) -> ImportSummary:
     """Import `source` (a CSV export, opened in binary). `workers` > 0 prepares rows in that many
     worker processes while this one writes: worth it for files of more than a few megabytes."""
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_WRITE)
     if batch_size < 1:
         raise RuleViolation("The batch size must be at least 1.", details=[{"field": "batch_size", "message": "must be 1 or more"}])
     started = time.perf_counter()

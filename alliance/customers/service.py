@@ -13,7 +13,6 @@ from alliance.audit.models import AuditEvent
 from alliance.audit.repository import AuditFilters, AuditRepository
 from alliance.audit.service import snapshot
 from alliance.customers import matching
-from alliance.customers.access import require_editor, require_vendor
 from alliance.customers.models import Customer
 from alliance.customers.names import NormalizedName, normalize_name
 from alliance.customers.records import derive, keys_of_stored
@@ -22,6 +21,7 @@ from alliance.customers.schemas import CustomerCreate, CustomerUpdate, Ownership
 from alliance.customers.vocabulary import Ownership
 from alliance.customers.websites import matching_domain
 from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.changes import reject_nulls
@@ -51,7 +51,7 @@ KEY_POSTINGS = 50  # a key shared by more customers than this is too common to s
 
 
 def list_customers(session: Session, actor: Actor, *, filters: CustomerFilters, sort: str | None, page: PageRequest) -> Page[Customer]:
-    require_vendor(actor)
+    require(actor, Permission.CUSTOMERS_READ)
     if filters.q:
         compact = normalize_name(filters.q).compact
         filters = CustomerFilters(
@@ -83,13 +83,13 @@ class DuplicateView:
 
 def list_likely_duplicates(session: Session, actor: Actor, *, page: PageRequest) -> Page[DuplicateView]:
     """Imported customers flagged as likely duplicates and not yet resolved, newest first (vendor roles)."""
-    require_vendor(actor)
+    require(actor, Permission.CUSTOMERS_READ)
     found = paginate(session, CustomerRepository(session).open_duplicate_flags(), page, rows=True)
     return Page(items=[DuplicateView(*row) for row in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 
 def get_customer(session: Session, actor: Actor, *, customer_id: int) -> Customer:
-    require_vendor(actor)
+    require(actor, Permission.CUSTOMERS_READ)
     customer = CustomerRepository(session).get(customer_id)
     if customer is None:
         raise NotFound(f"Customer {customer_id} not found.")
@@ -97,7 +97,7 @@ def get_customer(session: Session, actor: Actor, *, customer_id: int) -> Custome
 
 
 def create_customer(session: Session, actor: Actor, *, data: CustomerCreate) -> Customer:
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_WRITE)
     repository = CustomerRepository(session)
     if data.external_id and repository.external_id_taken(data.external_id):
         raise _external_id_conflict(data.external_id)
@@ -110,7 +110,7 @@ def create_customer(session: Session, actor: Actor, *, data: CustomerCreate) -> 
 
 def update_customer(session: Session, actor: Actor, *, customer_id: int, data: CustomerUpdate) -> Customer:
     customer = get_customer(session, actor, customer_id=customer_id)
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_WRITE)
     changes = data.model_dump(exclude_unset=True, exclude={"reason"})
     reject_nulls(changes, ("name",))
     repository = CustomerRepository(session)
@@ -155,7 +155,7 @@ def ownership_history(session: Session, actor: Actor, *, customer_id: int, limit
 
 def change_customer_ownership(session: Session, actor: Actor, *, customer_id: int, change: OwnershipChange) -> Customer:
     """Make an account open, SI-protected (by an SI, until a date) or vendor-direct, with a reason."""
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_OWNERSHIP)
     customer = get_customer(session, actor, customer_id=customer_id)
     _check_ownership(session, change)
     before = snapshot(customer, OWNERSHIP_FIELDS)

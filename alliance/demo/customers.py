@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.customers.access import require_editor
 from alliance.customers.batches import INSERT_COLUMNS
 from alliance.customers.chunks import cyclic_gc_paused
 from alliance.customers.records import CustomerRecord, derive
@@ -26,6 +25,7 @@ from alliance.customers.repository import CustomerRepository
 from alliance.customers.vocabulary import EmployeeBand, Ownership
 from alliance.demo import geography, names
 from alliance.errors import RuleViolation
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
@@ -425,7 +425,7 @@ def seed_customers(
 
     About 2% are SI-protected by an active systems integrator (when there are any) and 1% are
     vendor-direct. External ids are SYN-<seed>-<n>, numbered after the customers already there."""
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_WRITE)
     if customers < 0 or batch_size < 1:
         raise RuleViolation("Customers must be 0 or more and the batch size at least 1.")
     repository = CustomerRepository(session)

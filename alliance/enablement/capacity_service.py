@@ -15,7 +15,7 @@ from alliance.enablement.capacity_repository import CapacityRepository, Certific
 from alliance.enablement.capacity_repository import certified_counts_by_partner as counts_select
 from alliance.enablement.capacity_repository import counting_certifications as counting_select
 from alliance.enablement.vocabulary import CertificationStatus
-from alliance.errors import PermissionDenied, RuleViolation
+from alliance.errors import RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
@@ -159,9 +159,7 @@ def capacity_history(
 
 def portfolio_capacity(session: Session, actor: Actor, *, group_by: PortfolioGrouping = "subtype") -> list[PortfolioRow]:
     """The vendor's view: certified people by role and partner subtype (or level), today."""
-    require(actor, Permission.PARTNERS_READ)
-    if actor.is_partner:
-        raise PermissionDenied("The portfolio view is the vendor's.")
+    require(actor, Permission.CAPACITY_PORTFOLIO)
     if group_by not in ("subtype", "role"):
         raise RuleViolation("group_by must be subtype or role.", details=[{"field": "group_by", "message": "subtype or role"}])
     dates = recert_repository.effective_dates(session, today=clock.today())

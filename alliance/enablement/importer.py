@@ -30,8 +30,9 @@ from alliance.enablement import progress_service
 from alliance.enablement.import_repository import ImportRepository, PersonRef, TrackRef
 from alliance.enablement.progress_schemas import MAX_EXTERNAL_REF, LearningRecordRow, RecordType
 from alliance.enablement.vocabulary import CertificationStatus, LabStatus, Source
-from alliance.errors import PermissionDenied, RuleViolation
-from alliance.identity.scope import Actor, Role
+from alliance.errors import RuleViolation
+from alliance.identity.permissions import Permission, require
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.csv_header import read_header
 from alliance.kit.schemas import field_errors
@@ -162,8 +163,7 @@ def import_certifications(
     award: Award | None = award_earned,
 ) -> ImportSummary:
     """Import `source` (opened in binary). Program admins (and the operator's CLI) only."""
-    if actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only program admins import learning records.")
+    require(actor, Permission.LEARNING_IMPORT)
     if batch_size < 1:
         raise RuleViolation("The batch size must be at least 1.", details=[{"field": "batch_size", "message": "must be 1 or more"}])
     started = time.perf_counter()

@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, field_validator,
 
 from alliance.enablement.catalog_schemas import Key
 from alliance.enablement.models import Certification
-from alliance.enablement.vocabulary import CertificationStatus, LabStatus, Level, Source
+from alliance.enablement.vocabulary import CertificationStatus, LabStatus, LearningAction, Level, Source
 from alliance.kit import clock
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
 from alliance.kit.types import Email, UtcDateTime
@@ -203,6 +203,7 @@ class TrackProgress:
     missing: list[str]
     certification: Certification | None = None
     history: list[Certification] = field(default_factory=list)
+    actions: list[LearningAction] = field(default_factory=list)
 
 
 class TrackProgressRead(ReadSchema):
@@ -223,6 +224,7 @@ class TrackProgressRead(ReadSchema):
     earned: bool
     missing: list[str]
     certification: CertificationRead | None
+    actions: list[LearningAction] = Field(default_factory=list, description="What the caller may do next on this track")
 
 
 class PersonProgressRead(ReadSchema):

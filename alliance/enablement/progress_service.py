@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.enablement import access, awards, lab_signature
+from alliance.enablement import awards, lab_signature
 from alliance.enablement.catalog_repository import TrackRepository
 from alliance.enablement.models import Certification, CertificationTrack, ExamAttempt, LabSubmission, ModuleCompletion
 from alliance.enablement.progress_repository import ProgressRepository
@@ -26,8 +26,9 @@ from alliance.enablement.progress_schemas import (
     ModuleCompletionCreate,
     TrackProgress,
 )
-from alliance.enablement.vocabulary import COUNTING, CertificationStatus, LabGrading, LabStatus, Level, Source
+from alliance.enablement.vocabulary import COUNTING, CertificationStatus, LabGrading, LabStatus, LearningAction, Level, Source
 from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest
@@ -49,7 +50,7 @@ def record_module_completion(
 ) -> ModuleCompletion:
     """Mark a module of a learning path complete (idempotent: a second call changes nothing)."""
     person = partner_service.get_person(session, actor, person_id=person_id)
-    access.require_recorder(actor)
+    require(actor, Permission.LEARNING_RECORD)
     module = TrackRepository(session).module(data.module_id)
     if module is None:
         raise RuleViolation(f"Module {data.module_id} does not exist.", details=[{"field": "module_id", "message": "unknown module"}])
@@ -77,7 +78,7 @@ def record_exam_attempt(session: Session, actor: Actor, *, person_id: int, data:
     """One attempt at a track's exam, within its attempt limit and cool-down; passed when the
     score reaches the pass mark. An attempt whose `external_ref` is known is returned as it is."""
     person = partner_service.get_person(session, actor, person_id=person_id)
-    access.require_recorder(actor)
+    require(actor, Permission.LEARNING_RECORD)
     track = _track(session, data.track_id)
     repository = ProgressRepository(session)
     if data.external_ref and (known := repository.attempt_by_ref(data.external_ref)) is not None:
@@ -117,7 +118,7 @@ def record_exam_attempt(session: Session, actor: Actor, *, person_id: int, data:
 def submit_lab(session: Session, actor: Actor, *, person_id: int, data: LabSubmissionCreate) -> LabSubmission:
     """Hand in an evaluator-graded lab for a person; it waits in the grading queue."""
     person = partner_service.get_person(session, actor, person_id=person_id)
-    access.require_submitter(actor)
+    require(actor, Permission.LABS_SUBMIT)
     track = _track(session, data.track_id)
     if track.lab_grading != LabGrading.EVALUATOR:
         message = "has no lab" if track.lab_grading is None else "is graded by its lab environment, which posts the result"
@@ -155,7 +156,7 @@ def submit_lab(session: Session, actor: Actor, *, person_id: int, data: LabSubmi
 
 def lab_queue(session: Session, actor: Actor, *, status: LabStatus | None = LabStatus.PENDING, page: PageRequest) -> Page[Any]:
     """Lab submissions for vendor evaluators, oldest first (rows with person, partner and track names)."""
-    access.require_grader(actor)
+    require(actor, Permission.LABS_GRADE)
     repository = ProgressRepository(session)
     rows, total = repository.rows(repository.lab_queue(status), limit=page.limit, offset=page.offset)
     return Page(items=rows, total=total, limit=page.limit, offset=page.offset)
@@ -164,7 +165,7 @@ def lab_queue(session: Session, actor: Actor, *, status: LabStatus | None = LabS
 def grade_lab(session: Session, actor: Actor, *, submission_id: int, data: LabGrade) -> LabSubmission:
     """Score a pending submission against the track's rubric: the score is the percent of the
     rubric's points, passed when it reaches the lab pass mark."""
-    access.require_grader(actor)
+    require(actor, Permission.LABS_GRADE)
     repository = ProgressRepository(session)
     submission = repository.lab(submission_id)
     if submission is None:
@@ -389,6 +390,20 @@ def _track(session: Session, track_id: int) -> CertificationTrack:
 # --- reading -----------------------------------------------------------------------------------
 
 
+def learning_actions(actor: Actor, track: CertificationTrack, *, modules_left: bool, lab_status: LabStatus | None) -> list[LearningAction]:
+    """What `actor` may do next on a person's track: the rules record_module_completion,
+    record_exam_attempt and submit_lab apply, asked before the form is shown."""
+    actions = []
+    if can(actor, Permission.LEARNING_RECORD):
+        if modules_left:
+            actions.append(LearningAction.COMPLETE_MODULE)
+        actions.append(LearningAction.RECORD_EXAM)
+    # One lab at a time, and none once passed (submit_lab refuses both with a Conflict).
+    if can(actor, Permission.LABS_SUBMIT) and track.lab_grading == LabGrading.EVALUATOR and lab_status not in (LabStatus.PENDING, LabStatus.PASSED):
+        actions.append(LearningAction.SUBMIT_LAB)
+    return actions
+
+
 def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[Person, list[TrackProgress]]:
     """Where the person stands on every track they have started or that fits their delivery role."""
     person = partner_service.get_person(session, actor, person_id=person_id)
@@ -409,6 +424,7 @@ def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[
             progress = replace(progress, held=[h for h in progress.held if not (h.track_id == track.id and h.issued_on >= current.issued_on)])
         verdict = awards.evaluate(policy, progress)
         attempts = awards.cycle_attempts(policy, progress)
+        lab_status = awards.lab_state(policy, progress)
         found.append(
             TrackProgress(
                 track_id=track.id,
@@ -424,11 +440,12 @@ def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[
                 exam_passed=any(a.passed for a in attempts),
                 next_attempt_at=awards.next_attempt_at(policy, progress, now=now),
                 lab_required=policy.has_lab,
-                lab_status=awards.lab_state(policy, progress),
+                lab_status=lab_status,
                 earned=verdict.earned,
                 missing=verdict.missing,
                 certification=certifications[-1] if certifications else None,
                 history=certifications,
+                actions=learning_actions(actor, track, modules_left=any(m.id not in progress.completed for m in track.modules), lab_status=lab_status),
             )
         )
     return person, found

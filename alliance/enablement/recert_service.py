@@ -17,9 +17,9 @@ from alliance.enablement.recert_repository import (
     effective_dates,
     load_windows,
 )
-from alliance.errors import PermissionDenied, RuleViolation
+from alliance.errors import RuleViolation
 from alliance.identity.permissions import Permission, require
-from alliance.identity.scope import Actor, Role
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest
 from alliance.partners import service as partner_service
@@ -58,16 +58,11 @@ class ExpiringItem:
     reason: str  # "validity ends" | "recertify for v9"
 
 
-def _require_operator(actor: Actor) -> None:
-    if actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only program admins (or the operator's CLI) run recertification sweeps.")
-
-
 def open_recert_windows(session: Session, actor: Actor, *, today: date | None = None) -> int:
     """Store the windows releases have opened (status recert_required, deadline, release).
     Call it after recording a release so lists and exports read plain columns at once; reads
     are right without it. Idempotent; returns how many certifications it changed."""
-    _require_operator(actor)
+    require(actor, Permission.CERTIFICATIONS_SWEEP)
     today = today or clock.today()
     opened = RecertRepository(session).open_windows(load_windows(session, today=today), now=clock.now())
     if opened:
@@ -87,7 +82,7 @@ def open_recert_windows(session: Session, actor: Actor, *, today: date | None = 
 def sweep_certifications(session: Session, actor: Actor, *, today: date | None = None) -> SweepCounts:
     """Open windows, then lapse certifications past their deadline, then expire those past their
     validity: set-based, one audit event for the run. A second run the same day changes nothing."""
-    _require_operator(actor)
+    require(actor, Permission.CERTIFICATIONS_SWEEP)
     today = today or clock.today()
     now = clock.now()
     repository = RecertRepository(session)

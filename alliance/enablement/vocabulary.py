@@ -47,3 +47,11 @@ class Source(StrEnum):
     IMPORT = "import"
     LAB_ENVIRONMENT = "lab_environment"
     EVALUATOR = "evaluator"
+
+
+class LearningAction(StrEnum):
+    """What a user may do next on a person's track (services answer; pages and the API read it)."""
+
+    COMPLETE_MODULE = "complete_module"
+    RECORD_EXAM = "record_exam"
+    SUBMIT_LAB = "submit_lab"

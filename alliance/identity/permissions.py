@@ -24,12 +24,37 @@ class Permission(StrEnum):
     USERS_READ = "users.read"
     USERS_WRITE = "users.write"
     AUDIT_READ = "audit.read"
+    # partners
+    PARTNERS_MANAGE = "partners.manage"
+    PARTNERS_BOOK = "partners.book"
+    # customers
+    CUSTOMERS_READ = "customers.read"
+    CUSTOMERS_WRITE = "customers.write"
+    CUSTOMERS_OWNERSHIP = "customers.ownership"
+    # registrations and attribution
+    REGISTRATIONS_FILE = "registrations.file"
+    REGISTRATIONS_REVIEW = "registrations.review"
+    REGISTRATIONS_QUEUE = "review_queue.read"
+    REGISTRATIONS_SWEEP = "registrations.sweep"
+    ATTRIBUTION_LEDGER_READ = "attribution_ledger.read"
+    ATTRIBUTION_CLOSE = "attribution.close"
+    ATTRIBUTION_CORRECT = "attribution.correct"
+    # enablement
+    LEARNING_RECORD = "learning.record"
+    LEARNING_IMPORT = "learning.import"
+    LABS_SUBMIT = "labs.submit"
+    LABS_GRADE = "labs.grade"
+    CAPACITY_PORTFOLIO = "portfolio_capacity.read"
+    CERTIFICATIONS_SWEEP = "certifications.sweep"
+    # tiers
+    TIER_RECOMMENDATIONS_READ = "tier_recommendations.read"
+    TIER_RECOMMENDATIONS_DECIDE = "tier_recommendations.decide"
     # co-sell
     COSELL_READ = "cosell.read"
     COSELL_REQUESTS_CREATE = "cosell_requests.create"
     COSELL_REQUESTS_RESPOND = "cosell_requests.respond"
     COSELL_REQUESTS_ASSIGNEE = "cosell_requests.assignee"
-    COSELL_OVERSIGHT = "cosell.oversight"
+    COSELL_OVERSIGHT = "cosell_reports.read"
     COSELL_SWEEP = "cosell.sweep"
     COSELL_ROUTING_READ = "cosell_routing.read"
     COSELL_ROUTING_WRITE = "cosell_routing.write"
@@ -50,6 +75,7 @@ class Grant:
 
 EVERYONE = frozenset(Role)
 _ADMIN = frozenset({Role.PROGRAM_ADMIN})
+_CHANNEL = frozenset({Role.PROGRAM_ADMIN, Role.CAM})
 
 PERMISSIONS: dict[Permission, Grant] = {
     Permission.PARTNERS_READ: Grant(EVERYONE, "read partner profiles, people and sponsors (partners: their own)"),
@@ -61,6 +87,35 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.USERS_READ: Grant(EVERYONE, "read users (partners: their own organisation's)"),
     Permission.USERS_WRITE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN}), "create and change users (partner admins: their own organisation's)"),
     Permission.AUDIT_READ: Grant(frozenset({Role.PROGRAM_ADMIN, Role.AUDITOR}), "read and verify the audit trail"),
+    # partners: who may be named a CAM, and who starts from their own partners rather than all
+    Permission.PARTNERS_MANAGE: Grant(_CHANNEL, "be named a partner's channel account manager"),
+    Permission.PARTNERS_BOOK: Grant(frozenset({Role.CAM}), "start from their own partners on the dashboard and the expiry lists"),
+    # customers: vendor master data; partners only reach customers through matching
+    Permission.CUSTOMERS_READ: Grant(VENDOR_ROLES, "read customer records and their ownership (partners look customers up by matching)"),
+    Permission.CUSTOMERS_WRITE: Grant(_CHANNEL, "create, change and import customer records"),
+    Permission.CUSTOMERS_OWNERSHIP: Grant(_CHANNEL, "change who owns a customer account (open, SI-protected, vendor-direct), with a reason"),
+    # registrations and attribution: partners file, the channel team reviews
+    Permission.REGISTRATIONS_FILE: Grant(
+        PARTNER_ROLES, "file, edit, submit and withdraw their organisation's registrations, report them lost and ask for extensions"
+    ),
+    Permission.REGISTRATIONS_REVIEW: Grant(_CHANNEL, "review registrations: approve, reject, request information, mark won or lost, decide extensions"),
+    Permission.REGISTRATIONS_QUEUE: Grant(VENDOR_ROLES, "read the registration review queue"),
+    Permission.REGISTRATIONS_SWEEP: Grant(_ADMIN, "run the registration protection sweep"),
+    Permission.ATTRIBUTION_LEDGER_READ: Grant(VENDOR_ROLES, "read the attribution ledger (partners read their contribution report)"),
+    Permission.ATTRIBUTION_CLOSE: Grant(_CHANNEL, "record a close in the attribution ledger"),
+    Permission.ATTRIBUTION_CORRECT: Grant(_ADMIN, "correct the attribution ledger"),
+    # enablement: partner admins record their people's learning, evaluators grade labs
+    Permission.LEARNING_RECORD: Grant(
+        frozenset({Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN}), "record learning progress and exam results (partner admins: their own people's)"
+    ),
+    Permission.LEARNING_IMPORT: Grant(_ADMIN, "import learning records from the learning system"),
+    Permission.LABS_SUBMIT: Grant(frozenset({Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN, Role.PARTNER_USER}), "hand in labs (partner users: for their own people)"),
+    Permission.LABS_GRADE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.PS_LEAD, Role.COSELL_RESOURCE, Role.CAM}), "grade labs"),
+    Permission.CAPACITY_PORTFOLIO: Grant(VENDOR_ROLES, "read certified capacity across the whole portfolio"),
+    Permission.CERTIFICATIONS_SWEEP: Grant(_ADMIN, "run the recertification sweeps"),
+    # tiers: every vendor role reads recommendations, program admins evaluate and decide
+    Permission.TIER_RECOMMENDATIONS_READ: Grant(VENDOR_ROLES, "read pending tier upgrades and downgrades"),
+    Permission.TIER_RECOMMENDATIONS_DECIDE: Grant(_ADMIN, "evaluate tiers and accept or reject tier recommendations"),
     # co-sell
     Permission.COSELL_READ: Grant(EVERYONE, "read co-sell requests, co-delivery plans, consents, engagements and disputes (partners: their own)"),
     Permission.COSELL_REQUESTS_CREATE: Grant(PARTNER_ROLES, "ask for vendor co-sell help on their own registrations"),
@@ -93,13 +148,23 @@ assert set(PERMISSIONS) == set(Permission), "every permission has a row in PERMI
 assert all(grant.roles <= VENDOR_ROLES | PARTNER_ROLES for grant in PERMISSIONS.values())
 
 
+def roles_with(permission: Permission) -> tuple[Role, ...]:
+    """The roles granted `permission`, in the order Role lists them (pickers and messages)."""
+    return tuple(role for role in Role if role in PERMISSIONS[permission].roles)
+
+
+def role_can(role: Role, permission: Permission) -> bool:
+    """For a user who is not the actor (e.g. the user a partner is assigned to)."""
+    return role in PERMISSIONS[permission].roles
+
+
 def can(actor: Actor, permission: Permission) -> bool:
-    return actor.role in PERMISSIONS[permission].roles
+    return role_can(actor.role, permission)
 
 
 def require(actor: Actor, permission: Permission) -> None:
     if not can(actor, permission):
-        allowed = ", ".join(role.label for role in Role if role in PERMISSIONS[permission].roles)
+        allowed = ", ".join(role.label for role in roles_with(permission))
         raise PermissionDenied(f"Your role ({actor.role.label}) cannot {PERMISSIONS[permission].means}; {allowed} can.")
 
 
@@ -113,3 +178,26 @@ def can_edit_partner(actor: Actor, partner_id: int) -> bool:
 def require_edit_partner(actor: Actor, partner_id: int) -> None:
     if not can_edit_partner(actor, partner_id):
         raise PermissionDenied(f"Your role ({actor.role.label}) cannot change this partner's records.")
+
+
+def render_markdown() -> str:
+    """docs/permissions.md: one row per permission, one column per role."""
+    roles = list(Role)
+    lines = [
+        "# Permissions",
+        "",
+        "Generated from `alliance/identity/permissions.py` by `python -m alliance.identity.permissions > docs/permissions.md`;",
+        "do not edit by hand (a test fails when this file is stale). Scope decides *whose* records a partner",
+        "role reaches (always its own organisation's); this table decides *what* each role may do.",
+        "",
+        "| Permission | What it allows | " + " | ".join(role.label for role in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for permission, grant in PERMISSIONS.items():
+        marks = " | ".join("✓" if role in grant.roles else "" for role in roles)
+        lines.append(f"| `{permission.value}` | {grant.means[:1].upper()}{grant.means[1:]} | {marks} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")

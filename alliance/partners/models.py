@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.db import Base, PartnerOwned, PartnerRoot, TimestampMixin, register_enum_columns
+from alliance.identity.permissions import Permission, roles_with
 from alliance.partners.vocabulary import (
     AssetAccessLevel,
     AttributeKind,
@@ -21,10 +22,11 @@ from alliance.partners.vocabulary import (
     SponsorSide,
 )
 
-# Vendor roles that can hold a rung of the scope-dispute ladder (the program admin acts for the
-# channel director; the VP channel is usually an executive user).
-DISPUTE_DECIDER_ROLES = frozenset({"cam", "ps_lead", "program_admin", "executive"})
-DEFAULT_DISPUTE_LADDER = (
+# Vendor roles that can hold a rung of the scope-dispute ladder: those the permission table lets
+# decide disputes (the program admin acts for the channel director; the VP channel is usually an
+# executive user). Which of them decide at each level is program data.
+DISPUTE_DECIDER_ROLES = frozenset(role.value for role in roles_with(Permission.DISPUTES_DECIDE))
+DEFAULT_DISPUTE_LADDER: tuple[dict[str, Any], ...] = (
     {"name": "CAM and PS lead", "days": 5, "deciders": ["cam", "ps_lead", "program_admin"]},
     {"name": "Channel director", "days": 5, "deciders": ["program_admin"]},
     {"name": "VP channel", "days": 10, "deciders": ["executive", "program_admin"]},

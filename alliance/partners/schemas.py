@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from alliance.identity.scope import Role
 from alliance.kit.money import Currency
 from alliance.kit.schemas import InputSchema, OptionalText, ReadSchema, RowId, ShortText
 from alliance.kit.types import Country, Email, Website
+from alliance.partners.models import DISPUTE_DECIDER_ROLES
 from alliance.partners.vocabulary import (
     REGIONS,
     AssetAccessLevel,
@@ -218,7 +220,13 @@ class TierRead(ReadSchema):
     criteria: list[CriterionRead]
 
 
-DeciderRole = Literal["cam", "ps_lead", "program_admin", "executive"]
+def _decider(role: Role) -> Role:
+    if role.value not in DISPUTE_DECIDER_ROLES:
+        raise ValueError(f"{role.label} cannot decide disputes; one of {', '.join(sorted(DISPUTE_DECIDER_ROLES))} can")
+    return role
+
+
+DeciderRole = Annotated[Role, AfterValidator(_decider)]
 
 
 class DisputeLevel(InputSchema):

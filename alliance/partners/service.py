@@ -12,7 +12,7 @@ from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity import repository as identity_repository
-from alliance.identity.permissions import Permission, can, require, require_edit_partner
+from alliance.identity.permissions import Permission, can, require, require_edit_partner, role_can
 from alliance.identity.scope import Actor, Role
 from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
@@ -173,7 +173,7 @@ def _check_cam(session: Session, user_id: int | None) -> None:
     if user_id is None:
         return
     user = identity_repository.UserRepository(session).get(user_id)
-    if user is None or user.role not in (Role.CAM, Role.PROGRAM_ADMIN) or not user.is_active:
+    if user is None or not role_can(Role(user.role), Permission.PARTNERS_MANAGE) or not user.is_active:
         raise RuleViolation(
             f"User {user_id} is not an active channel account manager.",
             details=[{"field": "cam_user_id", "message": "must be an active vendor user with the cam role"}],

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
-from alliance.identity.scope import Actor, Role
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.partners.repository import PartnerRepository
@@ -30,7 +30,6 @@ from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import AttributionEntry, Registration
 from alliance.registrations.vocabulary import CreditType
 
-CLOSE_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CAM})
 ENTRY_FIELDS = (
     "partner_id",
     "registration_id",
@@ -63,7 +62,7 @@ def record_close(
     A deal is vendor-transacted when `vendor_transacted` is true, or, when it is None, when its
     details hold {"transacting": "vendor"}; otherwise `transacting_partner_id` (None: the registrant)
     gets the direct credit."""
-    _require_closer(actor)
+    require(actor, Permission.ATTRIBUTION_CLOSE)
     if registration.status != Status.WON:
         raise Conflict(
             f"Registration {registration.id} is {registration.status}; only a won registration is credited.",
@@ -147,7 +146,7 @@ def reverse_entry(session: Session, actor: Actor, *, entry_id: int, reason: str)
     """A new entry with the opposite amount on the same effective date: reports as of a moment
     before the reversal still show the original. An entry is reversed at most once, and a
     reversal is never reversed (record the close again instead)."""
-    require_program_admin(actor)
+    require(actor, Permission.ATTRIBUTION_CORRECT)
     reason = _reason(reason)
     repository = AttributionRepository(session)
     original = repository.get(entry_id)
@@ -197,7 +196,7 @@ def correct_close(
 ) -> list[AttributionEntry]:
     """Reverse every live entry of a won registration's close and record it again with the new
     booked amount (and close date): the partners of record are found again as of that date."""
-    require_program_admin(actor)
+    require(actor, Permission.ATTRIBUTION_CORRECT)
     reason = _reason(reason)
     attribution.check_booked_amount(booked_amount)
     repository = AttributionRepository(session)
@@ -236,7 +235,7 @@ def list_entries(
     session: Session, actor: Actor, *, registration_id: int | None, credit_type: CreditType | None, partner_id: int | None, page: PageRequest
 ) -> Page[AttributionEntry]:
     """Ledger lines (vendor users): a registration's when `registration_id` names the credited or the closing one."""
-    _require_vendor(actor)
+    require(actor, Permission.ATTRIBUTION_LEDGER_READ)
     statement = AttributionRepository(session).listed(registration_id=registration_id, credit_type=credit_type, partner_id=partner_id)
     return paginate(session, statement, page)
 
@@ -459,18 +458,3 @@ def _reason(reason: str | None) -> str:
     if not text:
         raise RuleViolation("A reason is required.", details=[{"field": "reason", "message": "required"}])
     return text
-
-
-def _require_vendor(actor: Actor) -> None:
-    if actor.is_partner:
-        raise PermissionDenied("The attribution ledger is the vendor's; partners read their contribution report.")
-
-
-def _require_closer(actor: Actor) -> None:
-    if actor.role not in CLOSE_ROLES:
-        raise PermissionDenied(f"Your role ({actor.role.label}) cannot record a close; program admins and channel account managers can.")
-
-
-def require_program_admin(actor: Actor) -> None:
-    if actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied(f"Your role ({actor.role.label}) cannot correct the attribution ledger; program admins can.")

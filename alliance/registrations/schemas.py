@@ -20,7 +20,7 @@ from alliance.kit.types import Country, Website
 from alliance.partners.schemas import ProductLineKey
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.conflict_schemas import ConflictView
-from alliance.registrations.lifecycle import Side, Status
+from alliance.registrations.lifecycle import Action, Side, Status
 from alliance.registrations.models import Registration
 from alliance.registrations.vocabulary import DealStage, ExtensionStatus, RegistrantRole
 
@@ -211,7 +211,7 @@ class RegistrationView:
     registration: Registration
     effective_status: Status
     days_left: int | None
-    allowed_actions: list[str]
+    allowed_actions: list[Action]
     conflicts: list[ConflictView] = field(default_factory=list)
     partner_name: str | None = None
     is_vendor: bool = False
@@ -302,7 +302,7 @@ class RegistrationRead(BaseModel):
     booked_amount: Decimal | None
     created_at: datetime
     updated_at: datetime
-    allowed_actions: list[str] = Field(description="What the caller may do next")
+    allowed_actions: list[Action] = Field(description="What the caller may do next (the same list the web pages offer)")
     conflicts: list[ConflictView] = Field(
         description="Conflict findings as the caller may see them (detail reads only): a partner user reads PartnerConflictView, vendor staff VendorConflictView"
     )
@@ -355,6 +355,7 @@ class QueueItem:
     overdue: bool
     waiting_on: str
     conflict_count: int
+    actions: list[Action] = field(default_factory=list)  # the decisions the caller may take from the queue
 
 
 @dataclass(frozen=True)
@@ -384,6 +385,7 @@ class QueueItemRead(ReadSchema):
     overdue: bool
     waiting_on: Literal["vendor", "partner"]
     conflict_count: int
+    actions: list[Action] = Field(default_factory=list, description="Decisions the caller may take (approve, request_info, reject)")
 
 
 class PendingExtensionRead(ReadSchema):

@@ -16,8 +16,8 @@ from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.customers import registration_link
 from alliance.customers.service import CustomerMatch
-from alliance.errors import Conflict, NotFound, RuleViolation
-from alliance.identity.permissions import Permission, require
+from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import business_time, clock
 from alliance.kit.money import DEFAULT_CURRENCY
@@ -25,8 +25,8 @@ from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.sorting import apply_sort
 from alliance.partners import product_line_service, program_service
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations import access, attribution_service, conflict_service, protection
-from alliance.registrations.lifecycle import Side, Status, allowed_actions, transition
+from alliance.registrations import attribution_service, conflict_service, protection
+from alliance.registrations.lifecycle import DECISIONS, Action, Side, Status, Transition, allowed_actions, steps, transition
 from alliance.registrations.models import ProtectionExtension, Registration, RegistrationEvent, RegistrationProduct
 from alliance.registrations.repository import RegistrationFilters, RegistrationRepository
 from alliance.registrations.schemas import (
@@ -86,6 +86,13 @@ AUDIT_ACTIONS = {
     "extension_approved": "registration.extension_approved",
     "extension_rejected": "registration.extension_rejected",
 }
+# Actions that are not one call of `act`, and where each is taken instead.
+ELSEWHERE = {
+    Action.MARK_WON: "Mark a registration won with the booked amount and close date.",
+    Action.EXPIRE: "Protection expires by itself at the end of the protection period.",
+    Action.REQUEST_EXTENSION: "Ask for an extension with a reason (the extension request).",
+    Action.DECIDE_EXTENSION: "Decide an extension request on the request itself.",
+}
 REGISTRATION_SORTS = {
     "created": Registration.id,
     "submitted": Registration.submitted_at,
@@ -129,11 +136,10 @@ def list_registrations(session: Session, actor: Actor, *, filters: RegistrationF
 def present(session: Session, actor: Actor, registrations: Sequence[Registration], *, today: date | None = None) -> list[RegistrationView]:
     """Each registration as `actor` sees it (partner names in one query, for vendor users)."""
     today = today or clock.today()
-    side = access.side_of(actor)
+    side = side_of(actor)
     repository = RegistrationRepository(session)
     names = repository.partner_names({r.partner_id for r in registrations}) if not actor.is_partner else {}
-    # Partners may ask for one extension at a time: no button while one waits for a decision.
-    waiting = repository.with_pending_extension([r.id for r in registrations]) if side == Side.PARTNER else set()
+    waiting = repository.with_pending_extension([r.id for r in registrations]) if side is not None else set()
     views = []
     for registration in registrations:
         status = effective_status(registration, today)
@@ -165,15 +171,51 @@ def registration_history(session: Session, actor: Actor, *, registration_id: int
     return RegistrationRepository(session).history(registration_id)
 
 
-def _actions_for(registration: Registration, status: Status, side: Side | None, *, extension_pending: bool = False) -> list[str]:
+def available_actions(session: Session, actor: Actor, registration: Registration) -> list[Action]:
+    """What `actor` may do next with `registration` (buttons, API hints): the one answer both read."""
+    pending = RegistrationRepository(session).pending_extension(registration.id) is not None
+    return _actions_for(registration, effective_status(registration, clock.today()), side_of(actor), extension_pending=pending)
+
+
+def _actions_for(registration: Registration, status: Status, side: Side | None, *, extension_pending: bool = False) -> list[Action]:
     if side is None:
         return []
     actions = allowed_actions(status, side)
-    if registration.kind == RegistrationKind.INFLUENCE and "mark_won" in actions:
-        actions.remove("mark_won")
+    if registration.kind == RegistrationKind.INFLUENCE and Action.MARK_WON in actions:
+        actions.remove(Action.MARK_WON)
+    # Partners may ask for one extension at a time; the vendor decides the one that waits.
     if side == Side.PARTNER and status == Status.APPROVED and not extension_pending:
-        actions.append("request_extension")
+        actions.append(Action.REQUEST_EXTENSION)
+    if side == Side.VENDOR and extension_pending:
+        actions.append(Action.DECIDE_EXTENSION)
     return actions
+
+
+# --- who acts for which side -------------------------------------------------------------------
+
+
+def side_of(actor: Actor) -> Side | None:
+    """Partner users act as the partner side for their own organisation; reviewers as the vendor
+    side; every other role reads only."""
+    if can(actor, Permission.REGISTRATIONS_FILE):
+        return Side.PARTNER if actor.partner_id is not None else None
+    return Side.VENDOR if can(actor, Permission.REGISTRATIONS_REVIEW) else None
+
+
+def _require_side(actor: Actor) -> Side:
+    side = side_of(actor)
+    if side is None:
+        require(actor, Permission.REGISTRATIONS_FILE if actor.is_partner else Permission.REGISTRATIONS_REVIEW)
+        raise PermissionDenied("Registrations are filed by partner users for their own organisation.")
+    return side
+
+
+def _require_registrant(actor: Actor) -> int:
+    """The partner the actor registers for."""
+    require(actor, Permission.REGISTRATIONS_FILE)
+    if actor.partner_id is None:
+        raise PermissionDenied("Registrations are filed by partner users for their own organisation.")
+    return actor.partner_id
 
 
 # --- filing ------------------------------------------------------------------------------------
@@ -181,7 +223,7 @@ def _actions_for(registration: Registration, status: Status, side: Side | None, 
 
 def create_registration(session: Session, actor: Actor, *, data: RegistrationCreateData) -> Registration:
     """A draft for the actor's own partner; `data.submit` submits it in the same transaction."""
-    partner_id = access.require_registrant(actor)
+    partner_id = _require_registrant(actor)
     repository = RegistrationRepository(session)
     registration = Registration(partner_id=partner_id, kind=data.kind, status=Status.DRAFT, registrant_user_id=actor.user_id, extensions_granted=0)
     registration.products = []
@@ -194,19 +236,19 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
         resolved = _resolve_customer(session, actor, registration)
     _log(session, actor, registration, "created", from_status=None, before=None)
     if data.submit:
-        return _apply_action(session, actor, registration, "submit", reason=None, resolved=resolved)
+        return _apply_action(session, actor, registration, Action.SUBMIT, reason=None, resolved=resolved)
     return registration
 
 
 def registration_currency(session: Session, actor: Actor) -> str:
     """The currency the actor's new registrations are in: its partner's program currency."""
-    partner_id = access.require_registrant(actor)
+    partner_id = _require_registrant(actor)
     return RegistrationRepository(session).program_currency(partner_id) or DEFAULT_CURRENCY
 
 
 def update_registration(session: Session, actor: Actor, *, registration_id: int, data: RegistrationUpdate) -> Registration:
     """Change a draft, or a registration the vendor asked for more information on."""
-    access.require_registrant(actor)
+    _require_registrant(actor)
     registration = get_registration(session, actor, registration_id=registration_id)
     if registration.status not in EDITABLE:
         raise Conflict(f"A {registration.status} registration cannot be edited.", details=[{"field": "status", "message": registration.status}])
@@ -319,44 +361,66 @@ def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
 
 def act(session: Session, actor: Actor, *, registration_id: int, action: str, reason: str | None = None) -> Registration:
     """Take one lifecycle action (submit, withdraw, start_review, request_info, approve, reject,
-    mark_lost); mark_won has its own function because it needs the booked amount."""
-    if action == "mark_won":
-        raise RuleViolation("Mark a registration won with the booked amount and close date.", details=[{"field": "action", "message": "use /won"}])
-    access.require_side(actor)
+    mark_lost); mark_won has its own function because it needs the booked amount. The web and
+    the API both come through here, so they give the same answer."""
+    if action in ELSEWHERE:
+        raise RuleViolation(ELSEWHERE[Action(action)], details=[{"field": "action", "message": f"not taken with act: {action}"}])
+    if action in DECISIONS:
+        return decide_registration(session, actor, registration_id=registration_id, decision=Action(action), reason=reason)
+    _require_side(actor)
     registration = get_registration(session, actor, registration_id=registration_id)
     return _apply_action(session, actor, registration, action, reason=reason)
+
+
+def decide_registration(session: Session, actor: Actor, *, registration_id: int, decision: Action, reason: str | None) -> Registration:
+    """Approve, reject or ask for more information: on a submitted registration the review is
+    started first in the same transaction, and conflicts are checked once."""
+    if decision not in DECISIONS:
+        raise RuleViolation(f"'{decision}' is not a review decision.", details=[{"field": "decision", "message": f"one of {', '.join(DECISIONS)}"}])
+    require(actor, Permission.REGISTRATIONS_REVIEW)
+    registration = get_registration(session, actor, registration_id=registration_id)
+    return _apply_action(session, actor, registration, decision, reason=reason)
 
 
 def _apply_action(
     session: Session, actor: Actor, registration: Registration, action: str, *, reason: str | None, resolved: registration_link.Resolution | None = None
 ) -> Registration:
-    side = access.require_side(actor)
-    source = effective_status(registration, clock.today())
-    step = transition(source, action, side=side, reason=reason)
+    side = _require_side(actor)
+    # Every step is checked before any is applied: a refused decision leaves nothing half done.
+    taken = steps(effective_status(registration, clock.today()), action, side=side, reason=reason)
+    submitted: registration_link.Resolution | None = None
+    for step in taken:
+        submitted = _apply_step(session, actor, registration, step, reason=reason if step.action == action else None, resolved=resolved) or submitted
+    if taken[0].action == Action.SUBMIT:
+        _check_conflicts(session, registration, ConflictCheck.SUBMIT, candidates=submitted.candidates if submitted else None)
+    elif any(step.action in (Action.START_REVIEW, Action.APPROVE) for step in taken):
+        _check_conflicts(session, registration, ConflictCheck.REVIEW)
+    return registration
+
+
+def _apply_step(
+    session: Session, actor: Actor, registration: Registration, step: Transition, *, reason: str | None, resolved: registration_link.Resolution | None
+) -> registration_link.Resolution | None:
+    """One transition; a submit answers with the customer resolution (its candidates feed the conflict check)."""
+    action = step.action
     before = _state(registration)
-    candidates = None
-    if action == "submit":
-        candidates = _submit(session, actor, registration, resolved).candidates
+    submitted = _submit(session, actor, registration, resolved) if action == Action.SUBMIT else None
     now = clock.now()
     registration.status = step.target
     registration.status_changed_at = now
-    if action == "start_review":
+    if action == Action.START_REVIEW:
         registration.reviewer_user_id = actor.user_id
-    elif action in ("approve", "reject"):
+    elif action in (Action.APPROVE, Action.REJECT):
         registration.reviewer_user_id = actor.user_id
         registration.decided_at, registration.decision_reason = now, reason
-    elif action == "mark_lost":
+    elif action == Action.MARK_LOST:
         registration.closed_at, registration.closed_on = now, clock.today()
-    if action == "approve":
+    if action == Action.APPROVE:
         registration.approved_at = now
         registration.protected_until = protection.protected_until(now.date(), _policy(session, registration))
     session.flush()
-    _log(session, actor, registration, action, from_status=source, before=before, reason=reason)
-    if action == "submit":
-        _check_conflicts(session, registration, ConflictCheck.SUBMIT, candidates=candidates)
-    elif action in ("start_review", "approve"):
-        _check_conflicts(session, registration, ConflictCheck.REVIEW)
-    return registration
+    _log(session, actor, registration, action, from_status=step.source, before=before, reason=reason)
+    return submitted
 
 
 def _submit(session: Session, actor: Actor, registration: Registration, resolved: registration_link.Resolution | None) -> registration_link.Resolution:
@@ -402,7 +466,7 @@ def mark_won(
 ) -> Registration:
     """The vendor confirms a booking: approved → won, then attribution credits the partners
     (`vendor_transacted`: the vendor sold it directly; None lets attribution read the details)."""
-    access.require_reviewer(actor)
+    require(actor, Permission.REGISTRATIONS_REVIEW)
     registration = get_registration(session, actor, registration_id=registration_id)
     if registration.kind == RegistrationKind.INFLUENCE:
         raise Conflict(
@@ -419,13 +483,13 @@ def mark_won(
     if closed_on > clock.today():
         raise RuleViolation("The close date cannot be in the future.", details=[{"field": "closed_on", "message": "must not be in the future"}])
     source = effective_status(registration, clock.today())
-    transition(source, "mark_won", side=Side.VENDOR, reason=reason)
+    transition(source, Action.MARK_WON, side=Side.VENDOR, reason=reason)
     before = _state(registration)
     now = clock.now()
     registration.status, registration.status_changed_at = Status.WON, now
     registration.closed_at, registration.closed_on, registration.booked_amount = now, closed_on, booked_amount
     session.flush()
-    _log(session, actor, registration, "mark_won", from_status=source, before=before, reason=reason)
+    _log(session, actor, registration, Action.MARK_WON, from_status=source, before=before, reason=reason)
     attribution_service.record_close(session, actor, registration, booked_amount=booked_amount, closed_on=closed_on, vendor_transacted=vendor_transacted)
     return registration
 
@@ -440,7 +504,7 @@ def _policy(session: Session, registration: Registration) -> protection.Protecti
 
 
 def request_extension(session: Session, actor: Actor, *, registration_id: int, reason: str) -> ProtectionExtension:
-    access.require_registrant(actor)
+    _require_registrant(actor)
     registration = get_registration(session, actor, registration_id=registration_id)
     today = clock.today()
     status = effective_status(registration, today)
@@ -469,7 +533,7 @@ def request_extension(session: Session, actor: Actor, *, registration_id: int, r
 
 
 def decide_extension(session: Session, actor: Actor, *, extension_id: int, approve: bool, reason: str | None) -> ProtectionExtension:
-    access.require_reviewer(actor)
+    require(actor, Permission.REGISTRATIONS_REVIEW)
     repository = RegistrationRepository(session)
     extension = repository.get_extension(extension_id)
     if extension is None:
@@ -508,19 +572,20 @@ class ReviewQueue:
 def review_queue(session: Session, actor: Actor, *, page: PageRequest, cam_user_id: int | None = None, extensions_limit: int = 50) -> ReviewQueue:
     """Pending registrations, longest waiting first, with their SLA clock and current conflict
     count; and pending extension requests. A fixed number of queries whatever the page size."""
-    access.require_vendor(actor)
+    require(actor, Permission.REGISTRATIONS_QUEUE)
     repository = RegistrationRepository(session)
     rows, total = repository.rows(repository.queue(cam_user_id=cam_user_id), limit=page.limit, offset=page.offset)
     counts = conflict_service.conflict_counts(session, [row.id for row in rows])
     now = clock.now()
     calendars = program_service.review_calendars(session, calendar_ids={row.review_calendar_id for row in rows if row.review_calendar_id is not None})
-    items = [_queue_item(row, counts.get(row.id, 0), now, calendars.for_program(row.review_calendar_id)) for row in rows]
+    side = side_of(actor)
+    items = [_queue_item(row, counts.get(row.id, 0), now, calendars.for_program(row.review_calendar_id), side) for row in rows]
     extension_rows, extensions_total = repository.rows(repository.pending_extensions(cam_user_id=cam_user_id), limit=extensions_limit, offset=0)
     extensions = [PendingExtension(*row) for row in extension_rows]
     return ReviewQueue(items=Page(items=items, total=total, limit=page.limit, offset=page.offset), extensions=extensions, extensions_total=extensions_total)
 
 
-def _queue_item(row: Any, conflict_count: int, now: Any, calendar: business_time.Calendar) -> QueueItem:
+def _queue_item(row: Any, conflict_count: int, now: Any, calendar: business_time.Calendar, side: Side | None) -> QueueItem:
     waiting_since = row.waiting_since
     sla = protection.review_clock(waiting_since, now, calendar)
     waiting_on = "partner" if row.status == Status.INFO_REQUESTED else "vendor"
@@ -539,6 +604,7 @@ def _queue_item(row: Any, conflict_count: int, now: Any, calendar: business_time
         overdue=sla.overdue and waiting_on == "vendor",
         waiting_on=waiting_on,
         conflict_count=conflict_count,
+        actions=[a for a in DECISIONS if a in allowed_actions(Status(row.status), side)] if side == Side.VENDOR else [],
     )
 
 
@@ -560,7 +626,7 @@ def _log(
     reason: str | None = None,
 ) -> None:
     """The partner-readable history row and the audit event, in the caller's transaction."""
-    side = access.side_of(actor) or Side.SYSTEM
+    side = side_of(actor) or Side.SYSTEM
     RegistrationRepository(session).add_event(
         RegistrationEvent(
             partner_id=registration.partner_id,

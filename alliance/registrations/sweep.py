@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from alliance import audit
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
-from alliance.registrations import access
 from alliance.registrations.repository import RegistrationRepository
 
 AUDITED_IDS = 1000  # the audit event names this many ids; the count is always exact
@@ -20,7 +20,7 @@ AUDITED_IDS = 1000  # the audit event names this many ids; the count is always e
 def sweep_registrations(session: Session, actor: Actor, *, today: date | None = None) -> int:
     """Expire lapsed protections set-based, with one history row each and one audit event for
     the whole sweep; returns how many. Idempotent: a second run the same day finds none."""
-    access.require_operator(actor)
+    require(actor, Permission.REGISTRATIONS_SWEEP)
     today = today or clock.today()
     ids = RegistrationRepository(session).expire_lapsed(today=today, now=clock.now(), actor_label="System (protection ended)")
     if ids:

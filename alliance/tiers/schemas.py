@@ -16,7 +16,7 @@ from alliance.tiers.service import (
     PartnerEvaluation,
     RecommendationView,
 )
-from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
+from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus, TierDecision
 
 
 class TierRef(BaseModel):
@@ -132,12 +132,13 @@ class RecommendationRead(BaseModel):
     decided_by_user_id: int | None
     decided_at: datetime | None
     decision_reason: str | None
+    actions: list[TierDecision] = Field(default_factory=list, description="What the caller may decide (program admins, pending only)")
 
     @classmethod
     def of(cls, view: RecommendationView) -> RecommendationRead:
         r = view.recommendation
-        fields = {name: getattr(r, name) for name in cls.model_fields if name != "partner_name"}
-        return cls(partner_name=view.partner_name, **fields)
+        fields = {name: getattr(r, name) for name in cls.model_fields if name not in ("partner_name", "actions")}
+        return cls(partner_name=view.partner_name, actions=view.actions, **fields)
 
 
 class RecommendationDecision(InputSchema):

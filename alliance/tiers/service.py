@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from alliance.identity.permissions import Permission, require
+from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
@@ -36,7 +36,7 @@ from alliance.tiers.evaluation import (
 from alliance.tiers.metrics_repository import PartnerMetrics, TierMetricsRepository
 from alliance.tiers.models import TierRecommendation
 from alliance.tiers.repository import PendingRow, TierRecommendationRepository
-from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
+from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus, TierDecision
 
 # Called with (partners evaluated so far, partners to evaluate).
 Progress = Callable[[int, int], None]
@@ -77,6 +77,7 @@ class EvaluationSummary:
 class RecommendationView:
     recommendation: TierRecommendation
     partner_name: str | None
+    actions: list[TierDecision] = field(default_factory=list)  # what the caller may decide
 
 
 @dataclass
@@ -145,7 +146,7 @@ def evaluate_partner(session: Session, actor: Actor, *, partner_id: int, today: 
 def evaluate_all(session: Session, actor: Actor, *, today: date, on_progress: Progress | None = None) -> EvaluationSummary:
     """Evaluate every partner in a program from a few grouped queries, then write the changed
     recommendations in batches: upgrade at once, downgrade only after the program's grace period."""
-    require(actor, Permission.PROGRAMS_WRITE)
+    require(actor, Permission.TIER_RECOMMENDATIONS_DECIDE)
     started = time.perf_counter()
     repository = TierRecommendationRepository(session)
     programs = repository.programs_with_tiers()
@@ -286,18 +287,24 @@ def _name(tier: TierSpec | None) -> str:
 def recommendation_queue(session: Session, actor: Actor, *, page: PageRequest) -> Page[RecommendationView]:
     """Pending upgrades and downgrades, oldest first: every vendor role reads them (CAMs prepare
     their partners' conversations); program admins decide."""
-    if actor.is_partner:
-        raise PermissionDenied("Tier recommendations are the vendor's; your tier page shows what it takes to reach the next tier.")
+    require(actor, Permission.TIER_RECOMMENDATIONS_READ)
     repository = TierRecommendationRepository(session)
     found = paginate(session, repository.queue(), page)
     names = repository.partner_names({r.partner_id for r in found.items})
-    views = [RecommendationView(r, names.get(r.partner_id)) for r in found.items]
+    views = [RecommendationView(r, names.get(r.partner_id), decisions(actor, r)) for r in found.items]
     return Page(items=views, total=found.total, limit=found.limit, offset=found.offset)
+
+
+def decisions(actor: Actor, recommendation: TierRecommendation) -> list[TierDecision]:
+    """Program admins accept or reject a pending upgrade or downgrade; everyone else reads."""
+    if recommendation.status != RecommendationStatus.PENDING or not can(actor, Permission.TIER_RECOMMENDATIONS_DECIDE):
+        return []
+    return list(TierDecision)
 
 
 def decide_recommendation(session: Session, actor: Actor, *, recommendation_id: int, accept: bool, reason: str) -> RecommendationView:
     """Accept (the partner's tier, and so its benefits, change) or reject, with a reason; audited."""
-    require(actor, Permission.PROGRAMS_WRITE)
+    require(actor, Permission.TIER_RECOMMENDATIONS_DECIDE)
     if not reason or not reason.strip():
         raise RuleViolation("A decision needs a reason.", details=[{"field": "reason", "message": "required"}])
     repository = TierRecommendationRepository(session)

@@ -18,6 +18,13 @@ class RecommendationStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
+class TierDecision(StrEnum):
+    """What a program admin may do with a pending upgrade or downgrade."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+
+
 # How far ahead the tier forecast looks for certifications that stop counting.
 FORECAST_HORIZON_DAYS = 365
 

@@ -9,7 +9,6 @@ from alliance.audit import service as audit_service
 from alliance.audit.repository import AuditFilters
 from alliance.governance import audit_names_service as audit_names
 from alliance.identity.permissions import Permission, can
-from alliance.identity.scope import Role
 from alliance.kit.pagination import PageRequest
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
@@ -24,7 +23,7 @@ router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
 @router.get("")
 def dashboard(request: Request, session: WebSession, actor: VendorActor) -> Response:
     my_partners = None
-    if actor.role == Role.CAM:
+    if can(actor, Permission.PARTNERS_BOOK):
         my_partners = partner_service.list_partners(session, actor, filters=PartnerFilters(cam_user_id=actor.user_id), sort="name", page=PageRequest(limit=10))
     recent = None
     if can(actor, Permission.AUDIT_READ):

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from alliance.customers import matching
 from alliance.customers import service as customer_service
-from alliance.customers.access import EDITOR_ROLES, require_editor
 from alliance.customers.models import Customer
 from alliance.customers.repository import CustomerFilters
 from alliance.customers.schemas import CustomerCreate, CustomerUpdate, MatchQuery, OwnershipChange
 from alliance.customers.vocabulary import EmployeeBand, Ownership
 from alliance.errors import NotFound, RuleViolation
 from alliance.http.params import IdPath, PageParams
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
@@ -117,13 +117,13 @@ def likely_duplicates(request: Request, session: WebSession, actor: VendorActor,
 
 @router.get(CONSOLE + "/new", dependencies=VENDOR_ONLY)
 def new_customer(request: Request, actor: VendorActor) -> Response:
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_WRITE)
     return _form(request, actor, customer=None, submission=Submission())
 
 
 @router.post(CONSOLE + "/new", dependencies=VENDOR_ONLY)
 def create_customer(request: Request, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_WRITE)
     picked = query_int(str(form.get("customer_id", "")))
     if picked is not None:
         # Chosen in the suggestions: the company is already known, so open it instead.
@@ -163,7 +163,7 @@ def customer_detail(request: Request, customer_id: IdPath, session: WebSession, 
 
 @router.post(CONSOLE + "/{customer_id}/ownership", dependencies=VENDOR_ONLY)
 def change_ownership(request: Request, customer_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_OWNERSHIP)
     values = form_values(form)
     if values.get("status") != Ownership.SI_PROTECTED:
         # The owner and end date belong to SI protection only; a prefilled select left as it
@@ -255,7 +255,7 @@ def _ownership_history(session: Session, actor: Actor, customer: Customer, owner
 @router.get(CONSOLE + "/{customer_id}/edit", dependencies=VENDOR_ONLY)
 def edit_customer(request: Request, customer_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     customer = customer_service.get_customer(session, actor, customer_id=customer_id)
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_WRITE)
     values = {name: "" if getattr(customer, name) is None else str(getattr(customer, name)) for name in IDENTITY_FIELDS}
     return _form(request, actor, customer=customer, submission=Submission(values=values))
 
@@ -263,7 +263,7 @@ def edit_customer(request: Request, customer_id: IdPath, session: WebSession, ac
 @router.post(CONSOLE + "/{customer_id}/edit", dependencies=VENDOR_ONLY)
 def update_customer(request: Request, customer_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     customer = customer_service.get_customer(session, actor, customer_id=customer_id)
-    require_editor(actor)
+    require(actor, Permission.CUSTOMERS_WRITE)
 
     def apply(data: CustomerUpdate) -> Customer | None:
         changes = _only_changes(customer, data)
@@ -375,7 +375,6 @@ def _reason_words(reasons: Iterable[matching.Reason]) -> str:
 
 def _shared(actor: Actor) -> dict[str, Any]:
     return {
-        "can_edit_customers": actor.role in EDITOR_ROLES,
         "ownership_labels": {o.value: label for o, label in OWNERSHIP_LABELS.items()},
         "today": clock.today(),
     }

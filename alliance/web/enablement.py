@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from alliance.enablement import (
-    access,
     capacity_service,
     catalog_service,
     progress_service,
@@ -32,7 +31,8 @@ from alliance.enablement.progress_schemas import (
 from alliance.enablement.recert_service import ExpiringWithin
 from alliance.enablement.vocabulary import Level
 from alliance.http.params import IdPath, PageParams
-from alliance.identity.scope import Actor, Role
+from alliance.identity.permissions import Permission, can, require
+from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
 from alliance.partners import product_line_service
@@ -270,8 +270,6 @@ def _learning(request: Request, session: Session, actor: Actor, *, person_id: in
         "others": [p for p in progress if p not in started],
         "tracks": tracks,
         "forms": forms,
-        "can_record": actor.role in access.RECORDER_ROLES,
-        "can_submit": actor.role in access.SUBMITTER_ROLES,
         "line_names": _line_names(session, actor),
         **_labels(),
     }
@@ -332,7 +330,6 @@ def _catalog(
         "line_names": {line.key: line.name for line in lines},
         "releases": catalog_service.list_releases(session, actor, page=PageRequest(limit=60)),
         "release_form": release_form,
-        "is_grader": actor.role in access.GRADER_ROLES,
         **_labels(),
     }
     return render(request, "enablement/catalog.html", context, status_code=release_form.status)
@@ -514,7 +511,7 @@ def lab_queue(request: Request, session: WebSession, actor: VendorActor, page: P
 
 @router.post(CONSOLE + "/labs/{submission_id}/grade", dependencies=VENDOR_ONLY)
 def grade_lab(request: Request, submission_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    access.require_grader(actor)
+    require(actor, Permission.LABS_GRADE)
     flat = form_values(form)
     indexes = sorted({int(p) for key in flat if key.startswith("scores.") and (p := key.split(".")[1]).isdigit() and int(p) < MAX_ROWS})
     scores = [{c: flat[f"scores.{i}.{c}"] for c in ("criterion", "points") if f"scores.{i}.{c}" in flat} for i in indexes]
@@ -569,7 +566,7 @@ def portfolio(request: Request, session: WebSession, actor: VendorActor, page: P
 def console_expiring(request: Request, session: WebSession, actor: VendorActor, page: PageParams, within: Text = None, mine: Text = None) -> Response:
     """What is expiring across the partners: a CAM starts with the partners they manage."""
     window = next((w for w in WINDOWS if str(w) == within), WINDOWS[0])
-    only_mine = (mine == "1") if mine is not None else actor.role == Role.CAM
+    only_mine = (mine == "1") if mine is not None else can(actor, Permission.PARTNERS_BOOK)
     expiring = recert_service.expiring(
         session,
         actor,

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
-from alliance.identity.permissions import Permission, can, require, require_edit_partner
-from alliance.identity.scope import Actor, Role
+from alliance.identity.permissions import Permission, can, require, require_edit_partner, roles_with
+from alliance.identity.scope import Actor
 from alliance.kit.pagination import PageRequest
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
@@ -81,7 +81,7 @@ def list_partners(
         "sort": sort or "name",
         "notices": notices,
         "tier_options": sorted(tier_keys.items(), key=lambda item: item[1]),
-        "cams": identity_service.vendor_users(session, Role.CAM, Role.PROGRAM_ADMIN),
+        "cams": identity_service.vendor_users(session, *roles_with(Permission.PARTNERS_MANAGE)),
         "filtered": any(value is not None for value in vars(filters).values()),
     }
     return render(request, "partners/list.html", context)
@@ -91,7 +91,7 @@ def list_partners(
 def new_partner(request: Request, session: WebSession, actor: VendorActor) -> Response:
     require(actor, Permission.PARTNERS_CREATE)
     values = {"status": PartnerStatus.PROSPECT.value, "consultant_headcount": "0", "regions": []}
-    if actor.role == Role.CAM:
+    if can(actor, Permission.PARTNERS_BOOK):
         values["cam_user_id"] = str(actor.user_id)
     return _form(request, session, actor, partner=None, submission=Submission(values=values))
 
@@ -208,7 +208,7 @@ def _form(request: Request, session: Session, actor: Actor, *, partner: Partner 
         "values": submission.values,
         "errors": errors,
         "programs": program_service.list_programs(session, actor),
-        "cams": identity_service.vendor_users(session, Role.CAM, Role.PROGRAM_ADMIN),
+        "cams": identity_service.vendor_users(session, *roles_with(Permission.PARTNERS_MANAGE)),
         "can_set_tier": can(actor, Permission.PROGRAMS_WRITE),
     }
     return render(request, "partners/form.html", context, status_code=submission.status)

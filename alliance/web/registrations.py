@@ -21,9 +21,9 @@ from alliance.partners import product_line_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations import access, conflict_service
+from alliance.registrations import conflict_service
 from alliance.registrations import service as registration_service
-from alliance.registrations.lifecycle import Status
+from alliance.registrations.lifecycle import ACTION_LABELS, EVENT_LABELS, STATUS_LABELS, Action, Status
 from alliance.registrations.models import Registration
 from alliance.registrations.repository import RegistrationFilters
 from alliance.registrations.schemas import (
@@ -75,10 +75,6 @@ SCHEMAS: dict[str, type[DealCreate | ProjectCreate | InfluenceCreate]] = {
 ROWS = {"phases": ("name", "starts_on", "ends_on"), "evidence": ("kind", "on", "description")}
 MIN_ROWS = 3
 MAX_ROWS = 60
-PARTNER_ACTIONS = frozenset({"submit", "withdraw", "mark_lost"})
-VENDOR_ACTIONS = frozenset({"start_review", "request_info", "approve", "reject", "mark_lost"})
-# A CAM decides from the queue in one step; the lifecycle wants the review started first.
-NEEDS_REVIEW_STARTED = frozenset({"request_info", "approve", "reject"})
 COUNTRY_HINT = "Use a two-letter country code, such as US or DE."
 EMPTY_LIST = {
     "product_lines": "Choose at least one product line.",
@@ -87,43 +83,6 @@ EMPTY_LIST = {
 }
 
 KIND_LABELS = {"deal": "Deal", "project": "Project", "influence": "Architecture influence"}
-STATUS_LABELS = {
-    "draft": "Draft",
-    "submitted": "Submitted",
-    "in_review": "In review",
-    "info_requested": "Info requested",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "won": "Won",
-    "lost": "Lost",
-    "expired": "Expired",
-    "withdrawn": "Withdrawn",
-}
-EVENT_LABELS = {
-    "created": "Created",
-    "updated": "Edited",
-    "submit": "Submitted",
-    "withdraw": "Withdrawn",
-    "start_review": "Review started",
-    "request_info": "More information requested",
-    "approve": "Approved",
-    "reject": "Rejected",
-    "mark_won": "Marked won",
-    "mark_lost": "Marked lost",
-    "expire": "Protection expired",
-    "extension_requested": "Extension requested",
-    "extension_approved": "Extension approved",
-    "extension_rejected": "Extension declined",
-}
-ACTION_LABELS = {
-    "submit": "Submit for review",
-    "withdraw": "Withdraw",
-    "mark_lost": "Mark lost",
-    "start_review": "Start review",
-    "request_info": "Request info",
-    "approve": "Approve",
-    "reject": "Reject",
-}
 CONFLICT_LABELS = {
     "same_kind_overlap": "Overlapping registration",
     "influence_holds": "Influence holds",
@@ -362,9 +321,7 @@ def portal_detail(request: Request, registration_id: IdPath, session: WebSession
 
 @router.post(PORTAL + "/{registration_id}/actions", dependencies=PORTAL_ONLY)
 def portal_act(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
-    action = _text(form, "action")
-    if action not in PARTNER_ACTIONS:
-        raise NotFound("There is no such action.")
+    action = _action(form)
     submission = _act(session, actor, registration_id, action, form)
     if submission.ok:
         flash(request, f"{EVENT_LABELS[action]}.")
@@ -385,12 +342,16 @@ def portal_request_extension(request: Request, registration_id: IdPath, session:
     return _detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms=forms)
 
 
-def _act(session: Session, actor: Actor, registration_id: int, action: str, form: FormData) -> Submission[Any]:
+def _action(form: FormData) -> Action:
+    """The posted lifecycle action; which the actor may take is the service's answer."""
+    name = query_choice(_text(form, "action"), tuple(Action))
+    if name is None:
+        raise NotFound("There is no such action.")
+    return Action(name)
+
+
+def _act(session: Session, actor: Actor, registration_id: int, action: Action, form: FormData) -> Submission[Any]:
     def apply(data: ActionRequest) -> Registration:
-        if action in NEEDS_REVIEW_STARTED and not actor.is_partner:
-            registration = registration_service.get_registration(session, actor, registration_id=registration_id)
-            if registration_service.effective_status(registration, clock.today()) == Status.SUBMITTED:
-                registration_service.act(session, actor, registration_id=registration_id, action="start_review")
         return registration_service.act(session, actor, registration_id=registration_id, action=action, reason=data.reason)
 
     return submit(session, ActionRequest, {k: v for k, v in form_values(form).items() if k == "reason"}, apply, shown=echo(form))
@@ -411,7 +372,6 @@ def _detail(
         "max_extensions": view.max_extensions,
         "line_names": {line.key: line.name for line in catalog},
         "forms": forms,
-        "is_reviewer": actor.role in access.REVIEWER_ROLES,
         "cosell": cosell_panel.registration_panel(session, actor, registration_id=registration_id, status=str(view.effective_status)),
         **_template_context(),
     }
@@ -437,7 +397,6 @@ def _queue(request: Request, session: Session, actor: Actor, *, page: PageReques
         "queue": queue,
         "mine": mine,
         "forms": forms,
-        "is_reviewer": actor.role in access.REVIEWER_ROLES,
         "now": clock.now(),
         **_template_context(),
     }
@@ -508,9 +467,7 @@ def console_detail(request: Request, registration_id: IdPath, session: WebSessio
 
 @router.post(CONSOLE + "/{registration_id}/actions", dependencies=VENDOR_ONLY)
 def console_act(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    action = _text(form, "action")
-    if action not in VENDOR_ACTIONS:
-        raise NotFound("There is no such action.")
+    action = _action(form)
     from_queue = _text(form, "back") == "queue"
     submission = _act(session, actor, registration_id, action, form)
     if submission.ok:

@@ -13,9 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.errors import PermissionDenied, RuleViolation
+from alliance.errors import RuleViolation
 from alliance.http.params import IdPath, PageParams
-from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
@@ -148,16 +147,11 @@ def review_queue(request: Request, session: WebSession, actor: VendorActor, page
 
 def _queue(request: Request, session: Session, actor: Actor, *, page: PageRequest, forms: dict[str, Submission[Any]] | None = None) -> Response:
     forms = forms or {}
-    try:
-        queue = tier_service.recommendation_queue(session, actor, page=page)
-    except PermissionDenied:
-        # The engine shows its queue to program admins only; other vendor roles get the page's frame.
-        queue = None
+    queue = tier_service.recommendation_queue(session, actor, page=page)
     context = {
         "queue": queue,
         "forms": forms,
         "tiers": _tier_names(session, actor),
-        "deciding": _can_decide(actor),
     }
     return render(request, "tiers/review.html", context, status_code=max((s.status for s in forms.values()), default=200))
 
@@ -171,7 +165,6 @@ def evaluate_all(request: Request, session: WebSession, actor: VendorActor) -> R
 
 @router.post("/recommendations/{recommendation_id}/decision")
 def decide(request: Request, recommendation_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    require(actor, Permission.PROGRAMS_WRITE)
     accept = str(form.get("decision", "")) == "accept"
     values = {"accept": accept, **{k: v for k, v in form_values(form).items() if k == "reason"}}
 
@@ -185,10 +178,6 @@ def decide(request: Request, recommendation_id: IdPath, session: WebSession, act
     if "reason" in submission.errors:
         submission.errors["reason"] = "Give a reason for the decision; it is recorded in the audit trail."
     return _queue(request, session, actor, page=PageRequest(), forms={f"recommendation-{recommendation_id}": submission})
-
-
-def _can_decide(actor: Actor) -> bool:
-    return can(actor, Permission.PROGRAMS_WRITE)
 
 
 def _tier_names(session: Session, actor: Actor) -> dict[int, Any]:

@@ -150,7 +150,7 @@ class TestReadAndIsolation:
         assert [item["vendor"]["partner_name"] for item in body["items"]] == ["Northwind Consulting", "Blue Harbor"]
         assert all(item["allowed_actions"] == [] for item in body["items"])  # auditors read only
         only_b = client.get(f"/api/v1/registrations?partner_id={catalog.b.id}&status=submitted&kind=deal", headers=catalog.headers("cam")).json()
-        assert only_b["total"] == 1 and only_b["items"][0]["allowed_actions"] == ["start_review"]
+        assert only_b["total"] == 1 and only_b["items"][0]["allowed_actions"] == ["start_review", "request_info", "approve", "reject"]
 
     def test_filters_and_sort_are_checked(self, client, catalog):
         headers = catalog.headers("cam")
@@ -224,8 +224,12 @@ class TestVendorFlow:
         registration_id = catalog.registrations()["a"]
         assert action(client, catalog, "cam", registration_id, "expire").status_code == 422
         assert action(client, catalog, "cam", registration_id, "mark_won").status_code == 422
-        response = action(client, catalog, "cam", registration_id, "reject", "no")
-        assert response.status_code == 409 and "start_review" in response.json()["error"]["message"]
+        # A decision on a submitted registration starts the review first, as the console's queue does.
+        assert action(client, catalog, "cam", registration_id, "reject", "no").json()["status"] == "rejected"
+        history = client.get(f"/api/v1/registrations/{registration_id}/history", headers=catalog.headers("cam")).json()
+        assert [e["action"] for e in history][-2:] == ["start_review", "reject"]
+        response = action(client, catalog, "cam", registration_id, "approve", "after all")
+        assert response.status_code == 409 and "rejected" in response.json()["error"]["message"]
 
     def test_review_queue_is_vendor_only(self, client, catalog):
         assert client.get("/api/v1/registrations/review-queue", headers=catalog.headers("a_admin")).status_code == 403

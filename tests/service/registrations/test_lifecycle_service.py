@@ -257,7 +257,10 @@ class TestMarkWon:
             )
             assert (registration.status, registration.booked_amount, registration.closed_on) == ("won", Decimal("99000"), clock.today())
             assert audit_actions(session, registration_id)[-1] == "registration.won"
-            assert [e.action for e in session.scalars(select(RegistrationEvent).where(RegistrationEvent.registration_id == registration_id).order_by(RegistrationEvent.id))][-1] == "mark_won"
+            assert [
+                e.action
+                for e in session.scalars(select(RegistrationEvent).where(RegistrationEvent.registration_id == registration_id).order_by(RegistrationEvent.id))
+            ][-1] == "mark_won"
             # The attribution hook ran in the same transaction: the registrant gets direct credit.
             entries = session.scalars(select(AttributionEntry).where(AttributionEntry.closing_registration_id == registration_id)).all()
             assert [(e.partner_id, e.credit_type, e.amount) for e in entries] == [(registration.partner_id, "direct", Decimal("99000.00"))]

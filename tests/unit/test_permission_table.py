@@ -71,7 +71,8 @@ PROGRAM_DATA = {"DEFAULT_DISPUTE_LADDER"}
 def _data_lines(tree: ast.AST) -> set[int]:
     lines: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in PROGRAM_DATA for t in node.targets):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id in PROGRAM_DATA for t in targets):
             lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     return lines
 

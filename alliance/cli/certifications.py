@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import time
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from alliance.cli.context import (
-    console,
-    current_database,
-    import_progress,
-    operator,
-    print_rejections,
-    unit_of_work,
-)
+from alliance.cli.context import console, file_import, operator, print_rejections
 from alliance.enablement import importer
 
 app = typer.Typer(help="Certifications: import completions, exam scores, lab results and certifications.", no_args_is_help=True)
@@ -30,32 +20,17 @@ def import_file(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per database batch")] = importer.DEFAULT_BATCH_SIZE,
     rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
 ) -> None:
-    db = current_database()
-    progress = import_progress()
-    task = progress.add_task("import", total=file.stat().st_size, rows=0)
-    started = time.perf_counter()
-    with ExitStack() as stack:
-        source = stack.enter_context(file.open("rb"))
-        on_reject = None
-        if rejects is not None:
-            rejects_csv = csv.writer(stack.enter_context(rejects.open("w", encoding="utf-8", newline="")))
-            rejects_csv.writerow(["line", "external_ref", "field", "problem"])
-
-            def on_reject(rejection: importer.Rejection) -> None:
-                rejects_csv.writerow([rejection.line, rejection.external_ref or "", rejection.field, rejection.message])
-
-        stack.enter_context(progress)
-        session = stack.enter_context(unit_of_work("cli certifications import", db))
+    with file_import(file, "cli certifications import") as run:
         summary = importer.import_certifications(
-            session,
+            run.session,
             operator(),
-            source=source,
+            source=run.source,
             source_name=file.name,
             batch_size=batch_size,
-            on_progress=lambda done, rows: progress.update(task, completed=done, rows=rows),
-            on_reject=on_reject,
+            on_progress=run.on_progress,
+            on_reject=run.csv_sink(rejects, ["line", "external_ref", "field", "problem"], lambda r: [r.line, r.external_ref or "", r.field, r.message]),
         )
-    summary.seconds = time.perf_counter() - started  # including the commit
+    summary.seconds = run.seconds()  # including the commit
     _print_summary(summary, rejects)
 
 

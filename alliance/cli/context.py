@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,6 +21,8 @@ from alliance.config import get_settings
 from alliance.db import Database
 from alliance.errors import AllianceError
 from alliance.identity.scope import Actor, PartnerScope
+
+T = TypeVar("T")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -92,3 +97,48 @@ def import_progress() -> Progress:
         console=err_console,
         disable=not err_console.is_terminal,
     )
+
+
+@dataclass
+class FileImport:
+    """An import command's open file, session, progress bar and side files (see `file_import`)."""
+
+    source: BinaryIO
+    session: Session
+    stack: ExitStack
+    progress: Progress
+    task: Any
+    started: float
+
+    def on_progress(self, done: int, rows: int) -> None:
+        self.progress.update(self.task, completed=done, rows=rows)
+
+    def csv_sink(self, path: Path | None, header: Sequence[str], row: Callable[[T], Sequence[object]]) -> Callable[[T], None] | None:
+        """A callback writing each item as a CSV row to `path` (header first); None without a path."""
+        if path is None:
+            return None
+        writer = csv.writer(self.stack.enter_context(path.open("w", encoding="utf-8", newline="")))
+        writer.writerow(header)
+
+        def write(item: T) -> None:
+            writer.writerow(row(item))
+
+        return write
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+
+@contextmanager
+def file_import(file: Path, reason: str) -> Iterator[FileImport]:
+    """Opens `file` and a unit of work against the current database, with a progress bar; the
+    transaction commits when the block ends, and `seconds()` afterwards includes the commit."""
+    db = current_database()
+    progress = import_progress()
+    task = progress.add_task("import", total=file.stat().st_size, rows=0)
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        source = stack.enter_context(file.open("rb"))
+        stack.enter_context(progress)
+        session = stack.enter_context(unit_of_work(reason, db))
+        yield FileImport(source, session, stack, progress, task, started)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import os
-import time
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from alliance.cli.context import console, current_database, import_progress, operator, print_rejections, unit_of_work
+from alliance.cli.context import console, file_import, operator, print_rejections, unit_of_work
 from alliance.customers import importer
 from alliance.customers import service as customer_service
 from alliance.customers.matching import CONFLICT_THRESHOLD
@@ -20,6 +17,7 @@ from alliance.customers.matching import CONFLICT_THRESHOLD
 app = typer.Typer(help="End customers: import from a CRM export, match a company name.", no_args_is_help=True)
 SHOWN_REJECTIONS = 20
 AUTO_WORKERS_BYTES = 8 * 1024 * 1024
+DUPLICATE_COLUMNS = ["line", "external_id", "name", "existing_customer_id", "existing_external_id", "existing_name", "reason"]
 
 
 @app.command("import")
@@ -43,48 +41,26 @@ def import_file(
     customer already has is imported but reported as a likely duplicate (and listed on the console
     for merging). Exit status 1 only when the file cannot be
     imported at all (no usable header, not UTF-8), in which case nothing is imported."""
-    db = current_database()
-    progress = import_progress()
-    size = file.stat().st_size
     if workers is None:
-        workers = min(3, (os.cpu_count() or 1) - 1) if size > AUTO_WORKERS_BYTES else 0
-    task = progress.add_task("import", total=size, rows=0)
-    started = time.perf_counter()
-    with ExitStack() as stack:
-        source = stack.enter_context(file.open("rb"))
-        on_reject = None
-        if rejects is not None:
-            rejects_csv = csv.writer(stack.enter_context(rejects.open("w", encoding="utf-8", newline="")))
-            rejects_csv.writerow(["line", "external_id", "field", "problem"])
-
-            def on_reject(rejection: importer.Rejection) -> None:
-                rejects_csv.writerow([rejection.line, rejection.external_id or "", rejection.field, rejection.message])
-
-        on_duplicate = None
-        if duplicates is not None:
-            duplicates_csv = csv.writer(stack.enter_context(duplicates.open("w", encoding="utf-8", newline="")))
-            duplicates_csv.writerow(["line", "external_id", "name", "existing_customer_id", "existing_external_id", "existing_name", "reason"])
-
-            def on_duplicate(found: importer.LikelyDuplicate) -> None:
-                duplicates_csv.writerow(
-                    [found.line, found.external_id, found.name, found.existing_id, found.existing_external_id or "", found.existing_name, found.reason]
-                )
-
-        stack.enter_context(progress)
-        session = stack.enter_context(unit_of_work("cli customers import", db))
+        workers = min(3, (os.cpu_count() or 1) - 1) if file.stat().st_size > AUTO_WORKERS_BYTES else 0
+    with file_import(file, "cli customers import") as run:
         summary = importer.import_customers(
-            session,
+            run.session,
             operator(),
-            source=source,
+            source=run.source,
             source_name=file.name,
             batch_size=batch_size,
             workers=workers,
-            on_progress=lambda done, rows: progress.update(task, completed=done, rows=rows),
-            on_reject=on_reject,
-            on_duplicate=on_duplicate,
+            on_progress=run.on_progress,
+            on_reject=run.csv_sink(rejects, ["line", "external_id", "field", "problem"], lambda r: [r.line, r.external_id or "", r.field, r.message]),
+            on_duplicate=run.csv_sink(duplicates, DUPLICATE_COLUMNS, _duplicate_row),
         )
-    summary.seconds = time.perf_counter() - started  # including the commit
+    summary.seconds = run.seconds()  # including the commit
     _print_summary(summary, rejects, duplicates)
+
+
+def _duplicate_row(found: importer.LikelyDuplicate) -> list[object]:
+    return [found.line, found.external_id, found.name, found.existing_id, found.existing_external_id or "", found.existing_name, found.reason]
 
 
 def _print_summary(summary: importer.ImportSummary, rejects: Path | None, duplicates: Path | None = None) -> None:

@@ -21,12 +21,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, NamedTuple
 
 from alliance.customers.records import RecordError, derive, parse_row
-
-
-class NotUtf8(Exception):
-    def __init__(self, line: int) -> None:
-        super().__init__(line)
-        self.line = line
+from alliance.kit.importing import NotUtf8
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ audit event summarising it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.customers.batches import BatchWriter
-from alliance.customers.chunks import DOMAIN, EXTERNAL_ID, FIELD_AT, LINE, ChunkReader, NotUtf8, Preparer, Rejection, Row, cyclic_gc_paused
+from alliance.customers.chunks import DOMAIN, EXTERNAL_ID, FIELD_AT, LINE, ChunkReader, Preparer, Rejection, Row, cyclic_gc_paused
 from alliance.customers.records import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from alliance.customers.repository import CustomerRepository
 from alliance.errors import RuleViolation
@@ -28,13 +27,12 @@ from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.csv_header import read_header
+from alliance.kit.importing import MAX_REPORTED, Progress, check_batch_size, refusing_non_utf8
+from alliance.kit.importing import ImportSummary as BaseSummary
 
 __all__ = ["DEFAULT_BATCH_SIZE", "ImportFileError", "ImportSummary", "LikelyDuplicate", "Rejection", "import_customers"]
 
 DEFAULT_BATCH_SIZE = 5_000
-MAX_REPORTED = 1_000  # rejections kept in the summary; on_reject sees every one
-
-Progress = Callable[[int, int], None]  # (bytes read, rows read) after each batch
 
 
 class ImportFileError(RuleViolation):
@@ -60,22 +58,10 @@ class LikelyDuplicate:
 
 
 @dataclass
-class ImportSummary:
-    source: str
-    rows: int = 0
-    inserted: int = 0
+class ImportSummary(BaseSummary[Rejection]):
     updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
     duplicates: int = 0  # new customers flagged as likely duplicates of existing ones
     likely_duplicates: list[LikelyDuplicate] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows / self.seconds if self.seconds > 0 else 0.0
 
 
 def import_customers(
@@ -93,22 +79,12 @@ def import_customers(
     """Import `source` (a CSV export, opened in binary). `workers` > 0 prepares rows in that many
     worker processes while this one writes: worth it for files of more than a few megabytes."""
     require(actor, Permission.CUSTOMERS_WRITE)
-    if batch_size < 1:
-        raise RuleViolation("The batch size must be at least 1.", details=[{"field": "batch_size", "message": "must be 1 or more"}])
-    started = time.perf_counter()
-    summary = ImportSummary(source=source_name)
-
-    def reject(rejection: Rejection) -> None:
-        summary.rejected += 1
-        if len(summary.rejections) < MAX_REPORTED:
-            summary.rejections.append(rejection)
-        if on_reject:
-            on_reject(rejection)
-
+    check_batch_size(batch_size)
+    summary = ImportSummary(source=source_name, on_reject=on_reject)
     reader = ChunkReader(source, lines=batch_size)
     repository = CustomerRepository(session)
     seen: set[str] = set()  # external ids so far: a later row with the same one is rejected
-    try:
+    with refusing_non_utf8(source_name, ImportFileError, "Save it as UTF-8 (CSV UTF-8) and try again."):
         columns, summary.ignored_columns = _read_header(reader.header())
         fields = [f for f in ("name", "website", "country", *OPTIONAL_COLUMNS) if f in columns]
         writer = BatchWriter(repository, fields, into_empty=repository.empty_for_this_writer())
@@ -124,7 +100,7 @@ def import_customers(
                         seen.add(external_id)
                         rows.append(row)
                 for rejection in sorted(rejections, key=lambda r: r.line):
-                    reject(rejection)
+                    summary.reject(rejection)
                 summary.rows += len(rows)
                 writer.write(rows)
                 for duplicate in _flag_duplicates(repository, writer.inserted):
@@ -135,17 +111,13 @@ def import_customers(
                         on_duplicate(duplicate)
                 if on_progress:
                     on_progress(reader.bytes_read, summary.rows + summary.rejected)
-    except NotUtf8 as exc:
-        raise ImportFileError(
-            f"{source_name} is not UTF-8 text (an invalid byte on line {exc.line}); nothing was imported. Save it as UTF-8 (CSV UTF-8) and try again."
-        ) from None
     summary.inserted, summary.updated, summary.unchanged = writer.counts.inserted, writer.counts.updated, writer.counts.unchanged
     summary.rows += summary.rejected
     if summary.inserted or summary.updated:
         CustomerRepository(session).refresh_statistics()
     if on_progress:
         on_progress(reader.bytes_read, summary.rows)
-    summary.seconds = time.perf_counter() - started
+    summary.stop_clock()
     audit.record(
         session,
         actor,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.customers.chunks import Chunk, ChunkReader, NotUtf8, cyclic_gc_paused
+from alliance.customers.chunks import Chunk, ChunkReader, cyclic_gc_paused
 from alliance.enablement import progress_service
 from alliance.enablement.import_repository import ImportRepository, PersonRef, TrackRef
 from alliance.enablement.progress_schemas import MAX_EXTERNAL_REF, LearningRecordRow, RecordType
@@ -35,10 +34,11 @@ from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.csv_header import read_header
+from alliance.kit.importing import ImportSummary as BaseSummary
+from alliance.kit.importing import NotUtf8, Progress, check_batch_size, refusing_non_utf8
 from alliance.kit.schemas import field_errors
 
 DEFAULT_BATCH_SIZE = 2_000
-MAX_REPORTED = 1_000
 RECORD_TYPES: tuple[RecordType, ...] = get_args(RecordType)
 REQUIRED_COLUMNS = ("record_type", "person_email", "track_key")
 OPTIONAL_COLUMNS = (
@@ -82,8 +82,6 @@ CSV, UTF-8, header row first. Columns (any order; unknown columns are ignored an
 Module rows are idempotent on (person, module). After each batch, people whose modules, exams or
 labs were imported are awarded the certifications they have now earned."""
 
-Progress = Callable[[int, int], None]  # (bytes read, rows read) after each batch
-
 
 class ImportFileError(RuleViolation):
     """The file as a whole cannot be imported."""
@@ -109,24 +107,12 @@ class RowError(Exception):
 
 
 @dataclass
-class ImportSummary:
-    source: str
-    rows: int = 0
-    inserted: int = 0
-    unchanged: int = 0
-    rejected: int = 0
+class ImportSummary(BaseSummary[Rejection]):
     awarded: int = 0  # certifications issued because imported records completed a track
     renewed: int = 0  # older certifications replaced by imported ones
     by_type: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_TYPES, 0))  # inserted per record type
     batches: int = 0
     largest_batch: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows / self.seconds if self.seconds > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,22 +150,12 @@ def import_certifications(
 ) -> ImportSummary:
     """Import `source` (opened in binary). Program admins (and the operator's CLI) only."""
     require(actor, Permission.LEARNING_IMPORT)
-    if batch_size < 1:
-        raise RuleViolation("The batch size must be at least 1.", details=[{"field": "batch_size", "message": "must be 1 or more"}])
-    started = time.perf_counter()
-    summary = ImportSummary(source=source_name)
-
-    def reject(rejection: Rejection) -> None:
-        summary.rejected += 1
-        if len(summary.rejections) < MAX_REPORTED:
-            summary.rejections.append(rejection)
-        if on_reject:
-            on_reject(rejection)
-
+    check_batch_size(batch_size)
+    summary = ImportSummary(source=source_name, on_reject=on_reject)
     reader = ChunkReader(source, lines=batch_size)
     repository = ImportRepository(session)
     writer = _BatchWriter(session, actor, repository, summary, award)
-    try:
+    with refusing_non_utf8(source_name, ImportFileError):
         columns, summary.ignored_columns = _read_header(reader.header())
         tracks = repository.tracks()
         with cyclic_gc_paused():
@@ -187,15 +163,13 @@ def import_certifications(
                 parsed, rejections = _parse_chunk(chunk, columns, tracks)
                 rejections.extend(writer.write(parsed))
                 for rejection in sorted(rejections, key=lambda r: r.line):
-                    reject(rejection)
+                    summary.reject(rejection)
                 summary.batches += 1
                 summary.largest_batch = max(summary.largest_batch, len(parsed) + len(rejections))
                 summary.rows = summary.inserted + summary.unchanged + summary.rejected
                 if on_progress:
                     on_progress(reader.bytes_read, summary.rows)
-    except NotUtf8 as exc:
-        raise ImportFileError(f"{source_name} is not UTF-8 text (an invalid byte on line {exc.line}); nothing was imported.") from None
-    summary.seconds = time.perf_counter() - started
+    summary.stop_clock()
     audit.record(
         session,
         actor,

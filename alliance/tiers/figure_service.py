@@ -18,6 +18,7 @@ from alliance.identity.permissions import Permission, require, require_edit_part
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.schemas import field_errors
 from alliance.partners import service as partner_service
 from alliance.partners.metrics import METRICS
 from alliance.partners.vocabulary import TYPE_LABELS, PartnerType
@@ -168,7 +169,7 @@ def import_figures(session: Session, actor: Actor, *, rows: Iterable[tuple[int, 
                 report_figure(session, actor, partner_id=partner_id, data=data, confirm=confirm)
         except ValidationError as exc:
             summary.rejected += 1
-            summary.rejections.append(f"line {line}: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+            summary.rejections.append(f"line {line}: " + "; ".join(f"{name}: {message}" for name, message in field_errors(exc)))
             continue
         except (RuleViolation, Conflict, NotFound) as exc:
             summary.rejected += 1

@@ -20,21 +20,11 @@ from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
 from alliance.registrations import attribution, attribution_service
-from alliance.web.deps import (
-    PortalActor,
-    VendorActor,
-    WebSession,
-    portal_actor,
-    vendor_actor,
-)
+from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, DateText, PortalActor, VendorActor, WebSession
 from alliance.web.forms import query_day, query_int
 from alliance.web.templating import render
 
 router = APIRouter()
-CONSOLE = [Depends(vendor_actor)]
-PORTAL = [Depends(portal_actor)]
-
-DateText = Annotated[str | None, Query(max_length=20)]
 
 
 @dataclass
@@ -93,7 +83,7 @@ def _report_page(request: Request, session: Session, actor: Actor, filters: Filt
     return render(request, template, context, status_code=422 if filters.errors else 200)
 
 
-@router.get("/console/reports/contribution", dependencies=CONSOLE)
+@router.get("/console/reports/contribution", dependencies=VENDOR_ONLY)
 def console_report(
     request: Request,
     session: WebSession,
@@ -113,7 +103,7 @@ def console_report(
     return _report_page(request, session, actor, filters, "attribution/report.html", page, partner_id=partner)
 
 
-@router.get("/console/reports/contribution.csv", dependencies=CONSOLE)
+@router.get("/console/reports/contribution.csv", dependencies=VENDOR_ONLY)
 def console_csv(
     session: WebSession,
     actor: VendorActor,
@@ -126,7 +116,7 @@ def console_csv(
     return _csv(session, actor, database, _filters(period_start, period_end, as_of), query_int(partner_id))
 
 
-@router.get("/console/reports/contribution/{partner_id}", dependencies=CONSOLE)
+@router.get("/console/reports/contribution/{partner_id}", dependencies=VENDOR_ONLY)
 def console_drill_down(
     request: Request,
     partner_id: IdPath,
@@ -158,7 +148,7 @@ def _entries_page(request: Request, session: Session, actor: Actor, filters: Fil
     return render(request, template, context, status_code=422 if filters.errors else 200)
 
 
-@router.get("/portal/contribution", dependencies=PORTAL)
+@router.get("/portal/contribution", dependencies=PORTAL_ONLY)
 def portal_contribution(
     request: Request,
     session: WebSession,
@@ -173,7 +163,7 @@ def portal_contribution(
     return _entries_page(request, session, actor, filters, actor.partner_id, page, "attribution/portal.html")
 
 
-@router.get("/portal/contribution.csv", dependencies=PORTAL)
+@router.get("/portal/contribution.csv", dependencies=PORTAL_ONLY)
 def portal_csv(
     session: WebSession,
     actor: PortalActor,

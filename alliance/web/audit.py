@@ -16,13 +16,11 @@ from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
-from alliance.web.deps import VendorActor, WebSession, vendor_actor
+from alliance.web.deps import Text, VendorActor, WebSession, vendor_actor
 from alliance.web.forms import query_int
 from alliance.web.templating import render
 
 router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
-
-Text = Annotated[str | None, Query(max_length=100)]
 
 
 @router.get("/audit")

@@ -5,9 +5,9 @@ and watch breaches in the console. Every page calls cosell.request_service, as t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -28,31 +28,13 @@ from alliance.identity.permissions import PERMISSIONS, Permission, can
 from alliance.identity.scope import Actor
 from alliance.web import registrations as registration_pages
 from alliance.web.cosell_panel import STATUS_LABELS, TYPE_LABELS, sla_of
-from alliance.web.deps import (
-    PortalActor,
-    VendorActor,
-    WebSession,
-    flash,
-    portal_actor,
-    vendor_actor,
-)
-from alliance.web.forms import (
-    FormBody,
-    Submission,
-    echo,
-    form_values,
-    query_choice,
-    query_int,
-    submit,
-)
+from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, Text, VendorActor, WebSession, flash
+from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
 from alliance.web.templating import render
 
 router = APIRouter()
 PORTAL = "/portal/cosell"
 CONSOLE = "/console/cosell"
-PORTAL_ONLY = [Depends(portal_actor)]
-VENDOR_ONLY = [Depends(vendor_actor)]
-Text = Annotated[str | None, Query(max_length=100)]
 
 
 def _labels() -> dict[str, Any]:

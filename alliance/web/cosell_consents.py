@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -23,20 +23,12 @@ from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.repository import RegistrationFilters
 from alliance.web.cosell_engagements import ACTIVITY_OPTIONS
-from alliance.web.deps import PortalActor, WebSession, flash, portal_actor
-from alliance.web.forms import (
-    FormBody,
-    Submission,
-    echo,
-    form_values,
-    query_int,
-    submit,
-)
+from alliance.web.deps import PORTAL_ONLY, PortalActor, WebSession, flash
+from alliance.web.forms import FormBody, Submission, echo, form_values, query_int, submit
 from alliance.web.templating import render
 
 router = APIRouter()
 PORTAL = "/portal/consents"
-PORTAL_ONLY = [Depends(portal_actor)]
 
 
 @router.get(PORTAL, dependencies=PORTAL_ONLY)

@@ -5,9 +5,9 @@ lead and a rationale. Calls cosell.dispute_service."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -24,19 +24,11 @@ from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.web import cosell_engagements, cosell_plans
-from alliance.web.deps import (
-    PortalActor,
-    VendorActor,
-    WebSession,
-    flash,
-    portal_actor,
-    vendor_actor,
-)
+from alliance.web.deps import PortalActor, VendorActor, WebSession, flash, portal_actor, vendor_actor
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.templating import render
 
 router = APIRouter()
-Text = Annotated[str | None, Query(max_length=100)]
 RESOLVED_SHOWN = 20
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -29,22 +29,13 @@ from alliance.identity.permissions import Permission, can
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.web.cosell_plans import LEAD_LABELS
-from alliance.web.deps import (
-    PortalActor,
-    VendorActor,
-    WebSession,
-    flash,
-    portal_actor,
-    vendor_actor,
-)
+from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.templating import render
 
 router = APIRouter()
 CONSOLE = "/console/engagements"
 PORTAL = "/portal/engagements"
-VENDOR_ONLY = [Depends(vendor_actor)]
-PORTAL_ONLY = [Depends(portal_actor)]
 ACTIVITY_OPTIONS = [(a.value, a.value.replace("_", " ").capitalize()) for a in Activity]
 NONE_PICKED = "Type the customer's name and pick the customer from the suggestions."
 UNKNOWN_CUSTOMER = "There is no such customer: type the name again and pick one of the suggestions."

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -17,14 +17,12 @@ from alliance.errors import RuleViolation
 from alliance.http import downloads
 from alliance.identity.scope import Actor
 from alliance.web.cosell_panel import TYPE_LABELS
-from alliance.web.deps import VendorActor, WebSession, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, DateText, VendorActor, WebSession
 from alliance.web.forms import query_day, refused
 from alliance.web.templating import render
 
 router = APIRouter()
 REPORT = "/console/cosell/report"
-VENDOR_ONLY = [Depends(vendor_actor)]
-Text = Annotated[str | None, Query(max_length=20)]
 
 GROUP_LABELS = {"team": "Team", "request_type": "Request type", "partner": "Partner"}
 DATE_HINT = "Use a date like 2026-01-31."
@@ -64,7 +62,7 @@ def _report(session: Session, actor: Actor, filters: Filters) -> report_service.
 
 
 @router.get(REPORT, dependencies=VENDOR_ONLY)
-def report_page(request: Request, session: WebSession, actor: VendorActor, start: Text = None, end: Text = None, group_by: Text = None) -> Response:
+def report_page(request: Request, session: WebSession, actor: VendorActor, start: DateText = None, end: DateText = None, group_by: DateText = None) -> Response:
     filters = _filters(start, end, group_by)
     report = _report(session, actor, filters)
     context: dict[str, Any] = {
@@ -80,7 +78,7 @@ def report_page(request: Request, session: WebSession, actor: VendorActor, start
 
 
 @router.get(REPORT + ".csv", dependencies=VENDOR_ONLY)
-def report_csv(session: WebSession, actor: VendorActor, start: Text = None, end: Text = None, group_by: Text = None) -> Response:
+def report_csv(session: WebSession, actor: VendorActor, start: DateText = None, end: DateText = None, group_by: DateText = None) -> Response:
     filters = _filters(start, end, group_by)
     report = _report(session, actor, filters)
     if report is None:

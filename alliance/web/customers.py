@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ from alliance.partners.models import Partner
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import PartnerStatus, PartnerType
 from alliance.web import registrations as registration_pages
-from alliance.web.deps import VendorActor, WebActor, WebSession, flash, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, SortText, Text, VendorActor, WebActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, parse, query_choice, query_int, submit
 from alliance.web.templating import render
 
@@ -38,9 +38,7 @@ router = APIRouter()
 # signed-in user, so they share one router (its routes are what the isolation tests enumerate)
 # and each console route carries the vendor guard.
 CONSOLE = "/console/customers"
-VENDOR_ONLY = [Depends(vendor_actor)]
 
-Text = Annotated[str | None, Query(max_length=100)]
 IDENTITY_FIELDS = ("name", "website", "country", "industry", "employee_band", "external_id")
 # Below the conflict threshold on purpose: as someone types, and before a vendor creates an
 # account, "maybe this one?" is worth showing; "Acme Analytics" vs "Acme Logistics" (0.5) is not.
@@ -65,7 +63,7 @@ def list_customers(
     country: Text = None,
     ownership: Text = None,
     owner: Text = None,
-    sort: Annotated[str | None, Query(max_length=40)] = None,
+    sort: SortText = None,
 ) -> Response:
     notices = []
     typed_country = (country or "").strip()

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from alliance.db import Database
@@ -87,6 +87,13 @@ def portal_actor(actor: WebActor) -> Actor:
 
 
 PortalActor = Annotated[Actor, Depends(portal_actor)]
+
+# Router-level guards (`dependencies=`), and the query texts list pages filter on.
+PORTAL_ONLY = [Depends(portal_actor)]
+VENDOR_ONLY = [Depends(vendor_actor)]
+Text = Annotated[str | None, Query(max_length=100)]
+DateText = Annotated[str | None, Query(max_length=20)]
+SortText = Annotated[str | None, Query(max_length=40)]
 
 
 def web_session(request: Request, actor: WebActor, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -39,30 +39,12 @@ from alliance.partners import product_line_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
-from alliance.web.deps import (
-    PortalActor,
-    VendorActor,
-    WebSession,
-    flash,
-    portal_actor,
-    vendor_actor,
-)
-from alliance.web.forms import (
-    FormBody,
-    Submission,
-    echo,
-    form_values,
-    query_choice,
-    query_int,
-    submit,
-)
+from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, Text, VendorActor, WebSession, flash
+from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
 from alliance.web.templating import render
 
 router = APIRouter()
 CONSOLE = "/console/enablement"
-PORTAL_ONLY = [Depends(portal_actor)]
-VENDOR_ONLY = [Depends(vendor_actor)]
-Text = Annotated[str | None, Query(max_length=100)]
 
 ROLES = tuple(r.value for r in DeliveryRole)
 LEVELS = tuple(level.value for level in Level)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,14 +19,13 @@ from alliance.partners.models import Partner
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.schemas import PartnerCreate, PartnerUpdate
 from alliance.partners.vocabulary import REGIONS, PartnerStatus, PartnerType, SISubtype
-from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
+from alliance.web.deps import SortText, Text, VendorActor, WebSession, flash, vendor_actor
 from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
 from alliance.web.templating import render
 from alliance.web.tiers import evaluation_panel
 
 router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
 
-Text = Annotated[str | None, Query(max_length=100)]
 LIST_FIELDS = ("regions", "territories", "verticals", "specialties")
 SCALAR_FIELDS = (
     "legal_name",
@@ -57,7 +56,7 @@ def list_partners(
     tier: Text = None,
     region: Text = None,
     cam: Text = None,
-    sort: Annotated[str | None, Query(max_length=40)] = None,
+    sort: SortText = None,
 ) -> Response:
     programs = program_service.list_programs(session, actor)
     tier_keys = {t.key: t.name for p in programs for t in p.tiers}

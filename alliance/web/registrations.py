@@ -5,9 +5,9 @@ exactly as the API does, and has no query code of its own."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -39,32 +39,14 @@ from alliance.registrations.schemas import (
 )
 from alliance.registrations.vocabulary import DealStage, RegistrantRole
 from alliance.web import cosell_panel
-from alliance.web.deps import (
-    PortalActor,
-    VendorActor,
-    WebSession,
-    flash,
-    portal_actor,
-    vendor_actor,
-)
-from alliance.web.forms import (
-    FormBody,
-    Submission,
-    echo,
-    form_values,
-    query_choice,
-    query_int,
-    submit,
-)
+from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, SortText, Text, VendorActor, WebSession, flash
+from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
 from alliance.web.templating import render, templates
 
 router = APIRouter()
 PORTAL = "/portal/registrations"
 CONSOLE = "/console/registrations"
-PORTAL_ONLY = [Depends(portal_actor)]
-VENDOR_ONLY = [Depends(vendor_actor)]
 
-Text = Annotated[str | None, Query(max_length=100)]
 KINDS = tuple(k.value for k in RegistrationKind)
 SCHEMAS: dict[str, type[DealCreate | ProjectCreate | InfluenceCreate]] = {
     RegistrationKind.DEAL: DealCreate,
@@ -432,7 +414,7 @@ def console_list(
     status: Text = None,
     partner: Text = None,
     customer: Text = None,
-    sort: Annotated[str | None, Query(max_length=40)] = None,
+    sort: SortText = None,
 ) -> Response:
     filters = RegistrationFilters(
         kind=RegistrationKind(v) if (v := query_choice(kind, KINDS)) else None,

@@ -9,6 +9,7 @@ from alliance.cli.context import console, fail, operator, read_stdin_secret, uni
 from alliance.identity import service as identity_service
 from alliance.identity.schemas import UserCreate
 from alliance.identity.scope import Role
+from alliance.kit.schemas import field_errors
 
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 token_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
@@ -27,7 +28,7 @@ def create(
     try:
         data = UserCreate(email=email, name=name, role=role, partner_id=partner, password=password)
     except ValidationError as exc:
-        fail("; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()))
+        fail("; ".join(f"{name}: {message}" for name, message in field_errors(exc, default="user")))
         return
     with unit_of_work("cli user create") as session:
         user = identity_service.create_user(session, operator(), data=data)

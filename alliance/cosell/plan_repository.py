@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion
 from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus
+from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository
 from alliance.kit.statements import AnySelect
 from alliance.registrations.lifecycle import Status
@@ -98,8 +99,8 @@ class PlanRepository(Repository[CodeliveryPlan]):
         return statement.order_by(CodeliveryPlan.updated_at.desc(), CodeliveryPlan.id.desc())
 
     def rows(self, statement: AnySelect, *, limit: int, offset: int) -> tuple[list[Any], int]:
-        total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-        return list(self.session.execute(statement.limit(limit).offset(offset))), total
+        found = paginate(self.session, statement, PageRequest(limit=limit, offset=offset), rows=True)
+        return list(found.items), found.total
 
     # --- rules of engagement -----------------------------------------------------------------
 

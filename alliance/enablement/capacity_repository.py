@@ -21,7 +21,8 @@ from alliance.db import ScopeMissing
 from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
 from alliance.enablement.recert_repository import EffectiveDates
 from alliance.identity.scope import PartnerScope
-from alliance.kit.pagination import PageRequest
+from alliance.kit.pagination import PageRequest, paginate
+from alliance.kit.repository import within_scope
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Person
 
@@ -83,13 +84,11 @@ class CapacityRepository:
 
     def _scoped(self, statement: AnySelect) -> AnySelect:
         """The explicit partner filter (the session's scope filter is the safety net)."""
-        if self.scope.is_internal:
-            return statement
-        return statement.where(Certification.partner_id.in_(self.scope.partner_ids or frozenset()))
+        return within_scope(statement, Certification.partner_id, self.scope)
 
     def _page(self, statement: AnySelect, page: PageRequest) -> tuple[Sequence[Row[Any]], int]:
-        total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-        return self.session.execute(statement.limit(page.limit).offset(page.offset)).all(), total
+        found = paginate(self.session, statement, page, rows=True)
+        return found.items, found.total
 
     def _listing(self, dates: EffectiveDates) -> AnySelect:
         release = aliased(ProductRelease)

@@ -23,6 +23,7 @@ from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.schemas import error_details
 from alliance.partners import product_line_service
 from alliance.partners.vocabulary import DeliveryRole
 
@@ -121,7 +122,7 @@ def update_track(session: Session, actor: Actor, *, track_id: int, data: TrackUp
     try:
         validated = TrackCreate.model_validate(merged)
     except ValidationError as exc:
-        raise RuleViolation("The track is not valid after this change.", details=_validation_details(exc)) from None
+        raise RuleViolation("The track is not valid after this change.", details=error_details(exc)) from None
     _check_references(session, validated, track_id=track.id)
     before = snapshot(track, TRACK_FIELDS) | {"modules": _modules_snapshot(track)}
     for field, value in validated.model_dump(exclude={"modules", "key"}, mode="json").items():
@@ -211,15 +212,6 @@ def _as_input(track: CertificationTrack) -> dict[str, Any]:
     values = snapshot(track, TRACK_FIELDS)
     values["modules"] = _modules_snapshot(track)
     return values
-
-
-def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
-    details = []
-    for error in exc.errors():
-        field = ".".join(str(p) for p in error["loc"]) or "body"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        details.append({"field": field, "message": message})
-    return details
 
 
 # --- product releases --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from alliance.enablement.models import Certification, CertificationTrack, ExamAttempt, LabSubmission, ModuleCompletion, TrackModule
 from alliance.enablement.vocabulary import LabStatus
+from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Person
@@ -109,5 +110,5 @@ class ProgressRepository(Repository[ModuleCompletion]):
         return statement.order_by(LabSubmission.submitted_at, LabSubmission.id)
 
     def rows(self, statement: AnySelect, *, limit: int, offset: int) -> tuple[list[Any], int]:
-        total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-        return list(self.session.execute(statement.limit(limit).offset(offset))), total
+        found = paginate(self.session, statement, PageRequest(limit=limit, offset=offset), rows=True)
+        return list(found.items), found.total

@@ -32,6 +32,7 @@ from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest
+from alliance.kit.schemas import error_details
 from alliance.partners import service as partner_service
 from alliance.partners.models import Person
 
@@ -265,8 +266,7 @@ def _parse_result(body: bytes) -> LabResultPost:
     except json.JSONDecodeError:
         raise RuleViolation("The lab result is not JSON.", details=[{"field": "body", "message": "not JSON"}]) from None
     except ValidationError as exc:
-        details = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": str(e["msg"]).removeprefix("Value error, ")} for e in exc.errors()]
-        raise RuleViolation("The lab result is not valid.", details=details) from None
+        raise RuleViolation("The lab result is not valid.", details=error_details(exc)) from None
 
 
 def _lab_person(repository: ProgressRepository, result: LabResultPost) -> Person:

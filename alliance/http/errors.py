@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 
 from alliance.errors import AllianceError, Conflict, NotAuthenticated, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
+from alliance.kit.schemas import describe_errors
 
 STATUS_BY_ERROR: dict[type[AllianceError], int] = {
     NotAuthenticated: 401,
@@ -26,17 +27,5 @@ def status_for(exc: AllianceError) -> int:
     return 400
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body",)]
-    return ".".join(parts) or "body"
-
-
 def validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
-    details = []
-    for error in exc.errors():
-        loc = tuple(p for p in error.get("loc", ()) if not (isinstance(p, str) and p.startswith(("function-", "constrained-"))))
-        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        if error.get("type") == "extra_forbidden":
-            message = "unknown field"
-        details.append({"field": _field_path(loc), "message": message, "type": error.get("type")})
-    return details
+    return [{"field": e.field, "message": e.message, "type": e.type} for e in describe_errors(exc.errors(), skip=("body",))]

@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from alliance.db import PartnerOwned, PartnerRoot, ScopeMissing
+from alliance.kit.statements import AnySelect
 from alliance.kit.tenancy import PartnerScope
 
 M = TypeVar("M")
+S = TypeVar("S", bound=AnySelect)
+
+
+def within_scope(statement: S, partner_column: ColumnElement[Any] | Any, scope: PartnerScope) -> S:
+    """`statement` limited to the scope's partners on `partner_column`: the one partner filter
+    repositories write by hand (internal scopes see every partner)."""
+    if scope.is_internal:
+        return statement
+    return statement.where(partner_column.in_(scope.partner_ids or frozenset()))
 
 
 class Repository(Generic[M]):
@@ -26,13 +36,10 @@ class Repository(Generic[M]):
 
     def readable(self) -> Select[M]:
         statement = select(self.model)
-        if self.scope.is_internal:
-            return statement
-        ids = self.scope.partner_ids or frozenset()
         if issubclass(self.model, PartnerRoot):
-            return statement.where(self.model.id.in_(ids))
+            return within_scope(statement, self.model.id, self.scope)
         if issubclass(self.model, PartnerOwned):
-            return statement.where(self.model.partner_id.in_(ids))
+            return within_scope(statement, self.model.partner_id, self.scope)
         return statement
 
     def get(self, id: int, *options: Any) -> M | None:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from alliance.kit import clock
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, within_scope
 from alliance.partners.models import Partner, Program
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
 from alliance.registrations.lifecycle import Status
@@ -150,8 +150,7 @@ class AttributionRepository(Repository[AttributionEntry]):
     def registration(self, registration_id: int) -> Registration | None:
         """A registration in the session's scope (the close a correction works on)."""
         statement = select(Registration).where(Registration.id == registration_id)
-        if not self.scope.is_internal:
-            statement = statement.where(Registration.partner_id.in_(self.scope.partner_ids or frozenset()))
+        statement = within_scope(statement, Registration.partner_id, self.scope)
         return self.session.scalars(statement).first()
 
     def is_reversed(self, entry_id: int) -> bool:
@@ -177,8 +176,7 @@ class AttributionRepository(Repository[AttributionEntry]):
         )
         if window.partner_id is not None:
             statement = statement.where(AttributionEntry.partner_id == window.partner_id)
-        if not self.scope.is_internal:
-            statement = statement.where(AttributionEntry.partner_id.in_(self.scope.partner_ids or frozenset()))
+        statement = within_scope(statement, AttributionEntry.partner_id, self.scope)
         return statement
 
     def contribution_page(self, window: ReportWindow, *, limit: int, offset: int) -> tuple[list[AmountsRow], int]:

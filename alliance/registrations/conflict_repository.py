@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from alliance.customers.models import Customer
 from alliance.customers.vocabulary import Ownership
 from alliance.errors import PermissionDenied
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, within_scope
 from alliance.partners.models import Partner
 from alliance.partners.vocabulary import PartnerType, RegistrationKind
 from alliance.registrations.lifecycle import ACTIVE, Status
@@ -167,8 +167,7 @@ class ConflictRepository(Repository[RegistrationConflict]):
     def registration_visible(self, registration_id: int) -> bool:
         """Whether the session's scope may read this registration (False for missing too)."""
         statement = select(Registration.id).where(Registration.id == registration_id)
-        if not self.scope.is_internal:
-            statement = statement.where(Registration.partner_id.in_(self.scope.partner_ids or frozenset()))
+        statement = within_scope(statement, Registration.partner_id, self.scope)
         return self.session.scalar(statement) is not None
 
     def current(self, registration_id: int) -> list[RegistrationConflict]:

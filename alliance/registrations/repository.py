@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from alliance.customers.models import Customer
 from alliance.db import UTCDateTime
+from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Program, Tier
@@ -142,8 +143,8 @@ class RegistrationRepository(Repository[Registration]):
         return statement.order_by(waiting_since, Registration.id)
 
     def rows(self, statement: AnySelect, *, limit: int, offset: int) -> tuple[list[Any], int]:
-        total = self.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-        return list(self.session.execute(statement.limit(limit).offset(offset))), total
+        found = paginate(self.session, statement, PageRequest(limit=limit, offset=offset), rows=True)
+        return list(found.items), found.total
 
     def with_pending_extension(self, registration_ids: Collection[int]) -> set[int]:
         """Which of these registrations have an extension request waiting, in one query."""

@@ -22,6 +22,7 @@ from alliance.identity.scope import Actor
 from alliance.kit import business_time, clock
 from alliance.kit.money import DEFAULT_CURRENCY
 from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.schemas import error_details
 from alliance.kit.sorting import apply_sort
 from alliance.partners import product_line_service, program_service
 from alliance.partners.vocabulary import RegistrationKind
@@ -263,7 +264,7 @@ def update_registration(session: Session, actor: Actor, *, registration_id: int,
     try:
         validated = REGISTRATION_CREATE.validate_python(merged)
     except ValidationError as exc:
-        raise RuleViolation("The registration is not valid after this change.", details=_validation_details(exc)) from None
+        raise RuleViolation("The registration is not valid after this change.", details=error_details(exc, drop_first=True)) from None
     before = _state(registration)
     _apply(session, registration, validated, registrant_id=registration.partner_id)
     session.flush()
@@ -349,11 +350,6 @@ def _as_input(registration: Registration) -> dict[str, Any]:
     if registration.kind == RegistrationKind.DEAL:
         values["transacting_partner_id"] = registration.transacting_partner_id
     return values
-
-
-def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
-    # Drop the union tag ("deal", "project", ...) that pydantic puts first in each location.
-    return [{"field": ".".join(str(p) for p in error["loc"][1:]) or "body", "message": error["msg"].removeprefix("Value error, ")} for error in exc.errors()]
 
 
 # --- the lifecycle -----------------------------------------------------------------------------

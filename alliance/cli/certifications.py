@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from alliance.cli.context import console, file_import, operator, print_rejections
+from alliance.cli.context import ImportFile, RejectsFile, console, file_import, operator, print_rejections
 from alliance.enablement import importer
 
 app = typer.Typer(help="Certifications: import completions, exam scores, lab results and certifications.", no_args_is_help=True)
@@ -16,9 +16,9 @@ SHOWN_REJECTIONS = 20
 
 @app.command("import", help="Import a learning-system export (CSV), idempotently.\n\n\b\n" + importer.FORMAT_HELP)
 def import_file(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, UTF-8, header row first")],
+    file: ImportFile,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per database batch")] = importer.DEFAULT_BATCH_SIZE,
-    rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
+    rejects: RejectsFile = None,
 ) -> None:
     with file_import(file, "cli certifications import") as run:
         summary = importer.import_certifications(

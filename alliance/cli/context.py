@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Annotated, Any, BinaryIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,6 +23,10 @@ from alliance.errors import AllianceError
 from alliance.identity.scope import Actor, PartnerScope
 
 T = TypeVar("T")
+
+# The arguments every file import takes.
+ImportFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, UTF-8, header row first")]
+RejectsFile = Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")]
 
 console = Console()
 err_console = Console(stderr=True)

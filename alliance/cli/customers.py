@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from alliance.cli.context import console, file_import, operator, print_rejections, unit_of_work
+from alliance.cli.context import ImportFile, RejectsFile, console, file_import, operator, print_rejections, unit_of_work
 from alliance.customers import importer
 from alliance.customers import service as customer_service
 from alliance.customers.matching import CONFLICT_THRESHOLD
@@ -22,9 +22,9 @@ DUPLICATE_COLUMNS = ["line", "external_id", "name", "existing_customer_id", "exi
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, UTF-8, header row first")],
+    file: ImportFile,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per database batch")] = importer.DEFAULT_BATCH_SIZE,
-    rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
+    rejects: RejectsFile = None,
     duplicates: Annotated[
         Path | None, typer.Option("--duplicates", dir_okay=False, help="Also write every new customer flagged as a likely duplicate to this CSV")
     ] = None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +15,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from alliance.cli.context import console, current_database, err_console, fail, operator, print_rejections, unit_of_work
+from alliance.cli.context import ImportFile, RejectsFile, console, current_database, err_console, fail, operator, print_rejections, unit_of_work
 from alliance.kit import clock
 from alliance.kit.csv_header import read_header
 from alliance.tiers import figure_service
@@ -97,9 +96,9 @@ class _BadFile(Exception):
 
 @app.command("import-figures")
 def import_figures(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, UTF-8, header row first")],
+    file: ImportFile,
     confirmed: Annotated[bool, typer.Option("--confirmed", help="Record the figures as confirmed (the vendor's own data)")] = False,
-    rejects: Annotated[Path | None, typer.Option("--rejects", dir_okay=False, help="Also write every rejected line to this CSV")] = None,
+    rejects: RejectsFile = None,
 ) -> None:
     """Import reported figures (managed customers, sub-resellers): columns partner_id,metric,period
     (YYYY-MM),value and optionally note. Each row is validated as the API validates it; bad rows are

@@ -124,15 +124,7 @@ def import_customers(
         "customer.imported",
         entity_type="customer_import",
         entity_id=source_name[:64],
-        after={
-            "file": source_name,
-            "rows": summary.rows,
-            "inserted": summary.inserted,
-            "updated": summary.updated,
-            "unchanged": summary.unchanged,
-            "rejected": summary.rejected,
-            "likely_duplicates": summary.duplicates,
-        },
+        after=summary.audited(updated=summary.updated, likely_duplicates=summary.duplicates),
     )
     return summary
 

@@ -176,16 +176,7 @@ def import_certifications(
         "certification.imported",
         entity_type="certification_import",
         entity_id=source_name[:64],
-        after={
-            "file": source_name,
-            "rows": summary.rows,
-            "inserted": summary.inserted,
-            "unchanged": summary.unchanged,
-            "rejected": summary.rejected,
-            "awarded": summary.awarded,
-            "renewed": summary.renewed,
-            "by_type": summary.by_type,
-        },
+        after=summary.audited(awarded=summary.awarded, renewed=summary.renewed, by_type=summary.by_type),
     )
     return summary
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from alliance.errors import RuleViolation
 
@@ -54,6 +54,10 @@ class ImportSummary(Generic[R]):
             self.rejections.append(rejection)
         if self.on_reject:
             self.on_reject(rejection)
+
+    def audited(self, **more: Any) -> dict[str, Any]:
+        """The figures of the import's audit event: these, and the importer's own."""
+        return {"file": self.source, "rows": self.rows, "inserted": self.inserted, "unchanged": self.unchanged, "rejected": self.rejected, **more}
 
     def stop_clock(self) -> None:
         self.seconds = time.perf_counter() - self.started

@@ -42,7 +42,7 @@ class Filters:
         return urlencode({k: v for k, v in self.values.items() if v})
 
 
-def _filters(period_start: str | None, period_end: str | None, as_of: str | None) -> Filters:
+def _filters(period_start: DateText = None, period_end: DateText = None, as_of: DateText = None) -> Filters:
     errors: dict[str, str] = {}
     start = _day(period_start, "period_start", errors)
     end = _day(period_end, "period_end", errors)
@@ -55,6 +55,11 @@ def _filters(period_start: str | None, period_end: str | None, as_of: str | None
     moment = datetime.combine(as_of_day, time.max, tzinfo=clock.UTC) if as_of_day else None
     values = {"period_start": start.isoformat(), "period_end": end.isoformat(), "as_of": as_of_day.isoformat() if as_of_day else ""}
     return Filters(values=values, errors=errors, period_start=start, period_end=end, as_of=moment)
+
+
+# The report period every page and download here takes from the query string.
+Period = Annotated[Filters, Depends(_filters)]
+PartnerIdText = Annotated[str | None, Query(max_length=20)]
 
 
 def _day(value: str | None, name: str, errors: dict[str, str]) -> date | None:
@@ -89,12 +94,9 @@ def console_report(
     session: WebSession,
     actor: VendorActor,
     page: PageParams,
-    period_start: DateText = None,
-    period_end: DateText = None,
-    as_of: DateText = None,
-    partner_id: Annotated[str | None, Query(max_length=20)] = None,
+    filters: Period,
+    partner_id: PartnerIdText = None,
 ) -> Response:
-    filters = _filters(period_start, period_end, as_of)
     partner = query_int(partner_id)
     if (partner_id or "").strip() and partner is None:
         filters.errors["partner_id"] = "Enter a partner id (a whole number)."
@@ -108,12 +110,10 @@ def console_csv(
     session: WebSession,
     actor: VendorActor,
     database: Annotated[Database, Depends(get_database)],
-    period_start: DateText = None,
-    period_end: DateText = None,
-    as_of: DateText = None,
-    partner_id: Annotated[str | None, Query(max_length=20)] = None,
+    filters: Period,
+    partner_id: PartnerIdText = None,
 ) -> Response:
-    return _csv(session, actor, database, _filters(period_start, period_end, as_of), query_int(partner_id))
+    return _csv(session, actor, database, filters, query_int(partner_id))
 
 
 @router.get("/console/reports/contribution/{partner_id}", dependencies=VENDOR_ONLY)
@@ -123,11 +123,8 @@ def console_drill_down(
     session: WebSession,
     actor: VendorActor,
     page: PageParams,
-    period_start: DateText = None,
-    period_end: DateText = None,
-    as_of: DateText = None,
+    filters: Period,
 ) -> Response:
-    filters = _filters(period_start, period_end, as_of)
     return _entries_page(request, session, actor, filters, partner_id, page, "attribution/entries.html")
 
 
@@ -154,12 +151,9 @@ def portal_contribution(
     session: WebSession,
     actor: PortalActor,
     page: PageParams,
-    period_start: DateText = None,
-    period_end: DateText = None,
-    as_of: DateText = None,
+    filters: Period,
 ) -> Response:
     assert actor.partner_id is not None  # portal_actor guarantees it
-    filters = _filters(period_start, period_end, as_of)
     return _entries_page(request, session, actor, filters, actor.partner_id, page, "attribution/portal.html")
 
 
@@ -168,11 +162,9 @@ def portal_csv(
     session: WebSession,
     actor: PortalActor,
     database: Annotated[Database, Depends(get_database)],
-    period_start: DateText = None,
-    period_end: DateText = None,
-    as_of: DateText = None,
+    filters: Period,
 ) -> Response:
-    return _csv(session, actor, database, _filters(period_start, period_end, as_of), actor.partner_id)
+    return _csv(session, actor, database, filters, actor.partner_id)
 
 
 def _csv(session: Session, actor: Actor, database: Database, filters: Filters, partner_id: int | None) -> Response:

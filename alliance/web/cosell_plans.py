@@ -27,7 +27,7 @@ from alliance.web.deps import (
     portal_actor,
     vendor_actor,
 )
-from alliance.web.forms import FormBody, Submission, echo, query_int, submit
+from alliance.web.forms import FormBody, Submission, echo, form_rows, query_int, submit
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -189,10 +189,8 @@ class SignRequest(InputSchema):
 
 def _rows(form: FormData) -> tuple[list[dict[str, str]], list[int]]:
     """The filled rows of the form (blank rows ignored) and the form row each came from."""
-    indexes = sorted({int(p) for key in form if key.startswith("activities.") and (p := key.split(".")[1]).isdigit() and int(p) < MAX_ROWS + BLANK_ROWS})
     rows, origins = [], []
-    for index in indexes:
-        row = {column: str(form.get(f"activities.{index}.{column}", "")).strip() for column in COLUMNS}
+    for index, row in form_rows(form, "activities", COLUMNS, limit=MAX_ROWS + BLANK_ROWS):
         if any(row.values()):
             rows.append({column: value for column, value in row.items() if value})
             origins.append(index)

@@ -40,7 +40,7 @@ from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, Text, VendorActor, WebSession, flash
-from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
+from alliance.web.forms import FormBody, Submission, echo, form_rows, form_values, query_choice, query_int, submit
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -63,25 +63,7 @@ STATUS_LABELS = {
 LAB_LABELS = {"pending": "Waiting for evaluation", "passed": "Passed", "failed": "Failed"}
 
 # The track form: plain fields, then the repeated rows (list field, its columns); blank rows are ignored.
-TRACK_SCALARS = (
-    "key",
-    "name",
-    "description",
-    "delivery_role",
-    "level",
-    "product_line",
-    "product_version",
-    "vertical",
-    "prerequisite_track_id",
-    "validity_days",
-    "exam_pass_mark",
-    "exam_max_attempts",
-    "exam_cooldown_days",
-    "lab_grading",
-    "lab_pass_mark",
-    "recert_versions_behind",
-    "recert_within_days",
-)
+TRACK_SCALARS = tuple(name for name in catalog_service.TRACK_FIELDS if name not in ("lab_rubric", "is_active"))
 TRACK_ROWS = {"modules": ("key", "title"), "lab_rubric": ("criterion", "max_points")}
 MAX_ROWS = 60
 # The schema's whole-track checks, said next to the field they are about.
@@ -431,9 +413,7 @@ def _track_input(form: FormData) -> tuple[dict[str, Any], dict[str, list[int]]]:
     origins: dict[str, list[int]] = {}
     for name, columns in TRACK_ROWS.items():
         rows, origins[name] = [], []
-        indexes = sorted({int(p) for key in form if key.startswith(name + ".") and (p := key.split(".")[1]).isdigit() and int(p) < MAX_ROWS})
-        for index in indexes:
-            row = {column: _text(form, f"{name}.{index}.{column}") for column in columns}
+        for index, row in form_rows(form, name, columns, limit=MAX_ROWS):
             if any(row.values()):
                 kept: dict[str, Any] = {column: value for column, value in row.items() if value}
                 if name == "modules":
@@ -495,8 +475,7 @@ def lab_queue(request: Request, session: WebSession, actor: VendorActor, page: P
 def grade_lab(request: Request, submission_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     require(actor, Permission.LABS_GRADE)
     flat = form_values(form)
-    indexes = sorted({int(p) for key in flat if key.startswith("scores.") and (p := key.split(".")[1]).isdigit() and int(p) < MAX_ROWS})
-    scores = [{c: flat[f"scores.{i}.{c}"] for c in ("criterion", "points") if f"scores.{i}.{c}" in flat} for i in indexes]
+    scores = [filled for _, row in form_rows(form, "scores", ("criterion", "points"), limit=MAX_ROWS) if (filled := {c: v for c, v in row.items() if v})]
     values = {"scores": scores, **({"notes": flat["notes"]} if "notes" in flat else {})}
 
     def grade(data: LabGrade) -> Any:

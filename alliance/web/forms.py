@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
@@ -15,7 +16,7 @@ from starlette.datastructures import FormData
 
 from alliance.errors import AllianceError, Conflict, PermissionDenied, RuleViolation
 from alliance.http.errors import status_for
-from alliance.kit.schemas import MAX_ROW_ID
+from alliance.kit.schemas import MAX_ROW_ID, describe_errors
 
 S = TypeVar("S", bound=BaseModel)
 R = TypeVar("R")
@@ -60,6 +61,23 @@ async def submitted_form(request: Request) -> FormData:
 FormBody = Annotated[FormData, Depends(submitted_form)]
 
 
+def form_rows(
+    form: FormData, name: str, columns: Sequence[str], *, limit: int, separator: str = ".", lists: Collection[str] = ()
+) -> list[tuple[int, dict[str, Any]]]:
+    """A form's repeated rows, inputs named `<name>.<n>.<column>` (or `<name>-<n>-<column>` with
+    separator "-"), in row order: (n, {column: stripped text, "" when absent}) for n < limit; a
+    column in `lists` is a multi-select and gives its non-empty values. Callers drop blank rows."""
+    key = re.compile(rf"^{re.escape(name)}{re.escape(separator)}(\d+){re.escape(separator)}(.+)$")
+    rows: dict[int, dict[str, Any]] = {}
+    for field_name in form:
+        match = key.match(field_name)
+        if match is None or match[2] not in columns or int(match[1]) >= limit:
+            continue
+        row = rows.setdefault(int(match[1]), {column: [] if column in lists else "" for column in columns})
+        row[match[2]] = [str(v) for v in form.getlist(field_name) if str(v)] if match[2] in lists else str(form.get(field_name, "")).strip()
+    return sorted(rows.items())
+
+
 def echo(form: FormData, *, list_fields: tuple[str, ...] = ()) -> dict[str, Any]:
     """What the user typed, to put back into a re-rendered form."""
     values: dict[str, Any] = {key: str(form.get(key, "")) for key in form if key != "csrf_token"}
@@ -74,15 +92,14 @@ def parse(schema: type[S], values: dict[str, Any]) -> tuple[S | None, dict[str, 
         return schema.model_validate(values), {}
     except ValidationError as exc:
         errors: dict[str, str] = {}
-        for error in exc.errors():
-            loc = [str(p) for p in error["loc"] if not str(p).startswith(("function-", "constrained-"))]
-            path = ".".join(loc) or "__all__"
-            message = str(error["msg"]).removeprefix("Value error, ")
-            if error["type"] == "string_pattern_mismatch" and loc and loc[-1] in PATTERN_HINTS:
-                message = PATTERN_HINTS[loc[-1]]
-            elif error["type"] == "extra_forbidden":
+        for error in describe_errors(exc.errors(), default="__all__"):
+            message = error.message
+            name = error.field.rsplit(".", 1)[-1]
+            if error.type == "string_pattern_mismatch" and name in PATTERN_HINTS:
+                message = PATTERN_HINTS[name]
+            elif error.type == "extra_forbidden":
                 message = "This field cannot be changed here."
-            errors.setdefault(path, message)
+            errors.setdefault(error.field, message)
         return None, errors
 
 

@@ -27,20 +27,7 @@ from alliance.web.tiers import evaluation_panel
 router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
 
 LIST_FIELDS = ("regions", "territories", "verticals", "specialties")
-SCALAR_FIELDS = (
-    "legal_name",
-    "display_name",
-    "website",
-    "partner_type",
-    "si_subtype",
-    "hq_country",
-    "consultant_headcount",
-    "enrolled_on",
-    "status",
-    "program_id",
-    "tier_id",
-    "cam_user_id",
-)
+SCALAR_FIELDS = partner_service.PROFILE_FIELDS
 
 
 @router.get("/partners")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,7 +17,7 @@ from alliance.partners import program_service
 from alliance.partners.models import Program, Tier
 from alliance.partners.schemas import ProgramUpdate, TierUpdate
 from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
-from alliance.web.forms import FormBody, Submission, form_values, submit
+from alliance.web.forms import FormBody, Submission, form_rows, form_values, submit
 from alliance.web.templating import render
 
 router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
@@ -34,10 +33,10 @@ TIER_FIELDS = (
     "asset_access_level",
     "criteria_mode",
 )
-CRITERION_KEY = re.compile(r"^criteria-(\d{1,3})-(metric|comparison|threshold)$")
+CRITERION_COLUMNS = ("metric", "comparison", "threshold")
 BLANK_ROWS = 2
 SETTINGS_FIELDS = ("name", "description", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "review_calendar_id")
-LADDER_KEY = re.compile(r"^ladder-(\d{1,2})-(name|days|deciders)$")
+LADDER_COLUMNS = ("name", "days", "deciders")
 DECIDER_CHOICES = [("cam", "CAM"), ("ps_lead", "PS lead"), ("executive", "Executive"), ("program_admin", "Program admin")]
 
 
@@ -90,13 +89,7 @@ def update_settings(request: Request, program_id: IdPath, session: WebSession, a
 
 def _submitted_ladder(form: FormData) -> list[dict[str, Any]]:
     """Ladder rows in form order; a row without a name is removed (or unused)."""
-    rows: dict[int, dict[str, Any]] = {}
-    for key in form:
-        match = LADDER_KEY.match(key)
-        if match:
-            row = rows.setdefault(int(match[1]), {"name": "", "days": "", "deciders": []})
-            row[match[2]] = [str(v) for v in form.getlist(key) if str(v)] if match[2] == "deciders" else str(form.get(key, "")).strip()
-    return [row for _, row in sorted(rows.items()) if row["name"]]
+    return [row for _, row in form_rows(form, "ladder", LADDER_COLUMNS, limit=100, separator="-", lists=("deciders",)) if row["name"]]
 
 
 def _settings_values(program: Program) -> dict[str, Any]:
@@ -134,7 +127,7 @@ def update_tier(request: Request, tier_id: IdPath, session: WebSession, actor: V
     tier = program_service.get_tier(session, actor, tier_id=tier_id)
     program_id = tier.program_id
     rows = _submitted_rows(form)
-    values = {k: v for k, v in form_values(form, optional=True).items() if not CRITERION_KEY.match(k)}
+    values = {k: v for k, v in form_values(form, optional=True).items() if not k.startswith("criteria-")}
     values["criteria"] = [{"metric": r["metric"], "comparison": r["comparison"] or ">=", "threshold": r["threshold"]} for r in rows]
     shown = {k: str(form.get(k, "")) for k in (*TIER_FIELDS, "reason")} | {"criteria": rows}
     submission = submit(session, TierUpdate, values, lambda data: program_service.update_tier(session, actor, tier_id=tier_id, data=data), shown=shown)
@@ -146,12 +139,7 @@ def update_tier(request: Request, tier_id: IdPath, session: WebSession, actor: V
 
 def _submitted_rows(form: FormData) -> list[dict[str, str]]:
     """Criterion rows in form order; a row without a metric is a removed (or unused) row."""
-    rows: dict[int, dict[str, str]] = {}
-    for key in form:
-        match = CRITERION_KEY.match(key)
-        if match:
-            rows.setdefault(int(match[1]), {"metric": "", "comparison": "", "threshold": ""})[match[2]] = str(form.get(key, "")).strip()
-    return [row for _, row in sorted(rows.items()) if row["metric"]]
+    return [row for _, row in form_rows(form, "criteria", CRITERION_COLUMNS, limit=1000, separator="-") if row["metric"]]
 
 
 def _tier_values(tier: Tier) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from alliance import migrate
-from alliance.cli.context import console, database, err_console, fail, unit_of_work
+from alliance.cli.context import console, current_database, err_console, fail, unit_of_work
 from alliance.cli.db import _ensure_sqlite_dir
 from alliance.cli.serve import run_server
 from alliance.config import get_settings
@@ -84,12 +84,7 @@ def seed(
 
     Seeding appends to whatever the database holds: running it twice adds twice the partners.
     Loads the default programs first when there are none. Run `alliance db upgrade` first."""
-    db = database()
-    try:
-        migrate.ensure_current(db.engine)
-    except migrate.SchemaOutOfDate as exc:
-        db.dispose()
-        fail(str(exc))
+    db = current_database()
     progress = Progress(
         TextColumn("seeding"),
         BarColumn(),

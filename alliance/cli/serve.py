@@ -4,8 +4,7 @@ from typing import Annotated
 
 import typer
 
-from alliance import migrate
-from alliance.cli.context import database, fail
+from alliance.cli.context import current_database
 
 
 def register(app: typer.Typer) -> None:
@@ -18,13 +17,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL deployments)")] = 1,
 ) -> None:
     """Serve the API (/api/v1, docs at /api/docs) and the web portal."""
-    db = database()
-    try:
-        migrate.ensure_current(db.engine)
-    except migrate.SchemaOutOfDate as exc:
-        fail(str(exc))
-    finally:
-        db.dispose()
+    current_database().dispose()  # refuses (exit 1) a schema that is not current
     run_server(host, port, workers)
 
 

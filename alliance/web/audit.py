@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from alliance.audit import service as audit_service
@@ -16,11 +16,11 @@ from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
-from alliance.web.deps import Text, VendorActor, WebSession, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, Text, VendorActor, WebSession
 from alliance.web.forms import query_int
 from alliance.web.templating import render
 
-router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
+router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
 
 
 @router.get("/audit")

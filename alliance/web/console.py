@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from alliance.audit import service as audit_service
@@ -14,10 +14,10 @@ from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.registrations import service as registration_service
-from alliance.web.deps import VendorActor, WebSession, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession
 from alliance.web.templating import render
 
-router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
+router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
 
 
 @router.get("")

@@ -4,7 +4,7 @@ The person forms are shared with the partner portal: the same schema, service ca
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -15,11 +15,11 @@ from alliance.identity.scope import Actor
 from alliance.partners import service as partner_service
 from alliance.partners.models import Person, Sponsor
 from alliance.partners.schemas import PersonCreate, PersonUpdate, SponsorCreate
-from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.partners import render_profile
 
-router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
+router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
 
 
 def add_person_from(session: Session, actor: Actor, *, partner_id: int, form: FormData) -> Submission[Person]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -24,7 +24,7 @@ from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.web import cosell_engagements, cosell_plans
-from alliance.web.deps import PortalActor, VendorActor, WebSession, flash, portal_actor, vendor_actor
+from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.templating import render
 
@@ -32,12 +32,12 @@ router = APIRouter()
 RESOLVED_SHOWN = 20
 
 
-@router.post(cosell_plans.PORTAL + "/{plan_id}/disputes", dependencies=[Depends(portal_actor)])
+@router.post(cosell_plans.PORTAL + "/{plan_id}/disputes", dependencies=PORTAL_ONLY)
 def portal_open(request: Request, plan_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
     return _open(request, session, actor, plan_id=plan_id, form=form, base=cosell_plans.PORTAL, board="/portal/disputes")
 
 
-@router.post(cosell_plans.CONSOLE + "/{plan_id}/disputes", dependencies=[Depends(vendor_actor)])
+@router.post(cosell_plans.CONSOLE + "/{plan_id}/disputes", dependencies=VENDOR_ONLY)
 def console_open(request: Request, plan_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     return _open(request, session, actor, plan_id=plan_id, form=form, base=cosell_plans.CONSOLE, board="/console/disputes")
 
@@ -59,7 +59,7 @@ def _open(request: Request, session: Session, actor: Actor, *, plan_id: int, for
     return cosell_plans.render_plan(request, session, actor, plan_id=plan_id, base=base, forms={"dispute": submission})
 
 
-@router.post(cosell_engagements.CONSOLE + "/{engagement_id}/disputes", dependencies=[Depends(vendor_actor)])
+@router.post(cosell_engagements.CONSOLE + "/{engagement_id}/disputes", dependencies=VENDOR_ONLY)
 def console_open_on_engagement(request: Request, engagement_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     submission = cosell_engagements.submit_engagement_dispute(session, actor, engagement_id=engagement_id, form=form)
     if submission.ok:
@@ -68,19 +68,19 @@ def console_open_on_engagement(request: Request, engagement_id: IdPath, session:
     return cosell_engagements.render_engagement(request, session, actor, engagement_id=engagement_id, dispute=submission)
 
 
-@router.get("/portal/disputes", dependencies=[Depends(portal_actor)])
+@router.get("/portal/disputes", dependencies=PORTAL_ONLY)
 def portal_disputes(request: Request, session: WebSession, actor: PortalActor, page: PageParams) -> Response:
     found = dispute_service.list_disputes(session, actor, filters=DisputeFilters(), page=page)
     subjects = label_service.describe_disputes(session, actor, dispute_ids=[v.dispute.id for v in found.items])
     return render(request, "cosell/portal_disputes.html", {"disputes": found, "subjects": subjects})
 
 
-@router.get("/console/disputes", dependencies=[Depends(vendor_actor)])
+@router.get("/console/disputes", dependencies=VENDOR_ONLY)
 def board(request: Request, session: WebSession, actor: VendorActor) -> Response:
     return _board(request, session, actor)
 
 
-@router.post("/console/disputes/{dispute_id}/decision", dependencies=[Depends(vendor_actor)])
+@router.post("/console/disputes/{dispute_id}/decision", dependencies=VENDOR_ONLY)
 def decide(request: Request, dispute_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     values = {k: v for k, v in form_values(form).items() if k in DisputeDecision.model_fields}
 
@@ -94,7 +94,7 @@ def decide(request: Request, dispute_id: IdPath, session: WebSession, actor: Ven
     return _board(request, session, actor, forms={f"decide-{dispute_id}": submission})
 
 
-@router.post("/console/disputes/{dispute_id}/escalate", dependencies=[Depends(vendor_actor)])
+@router.post("/console/disputes/{dispute_id}/escalate", dependencies=VENDOR_ONLY)
 def escalate(request: Request, dispute_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     values = {k: v for k, v in form_values(form).items() if k == "reason"}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -19,14 +19,7 @@ from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
 from alliance.kit.schemas import InputSchema
 from alliance.registrations import service as registration_service
-from alliance.web.deps import (
-    PortalActor,
-    VendorActor,
-    WebSession,
-    flash,
-    portal_actor,
-    vendor_actor,
-)
+from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_rows, query_int, submit
 from alliance.web.templating import render
 
@@ -48,52 +41,52 @@ STARTING_ACTIVITIES = (
 LEAD_LABELS = {Lead.SI: "Partner (SI)", Lead.VENDOR_PS: "Vendor PS", Lead.JOINT: "Joint"}
 
 
-@router.get(PORTAL + "/{plan_id}", dependencies=[Depends(portal_actor)])
+@router.get(PORTAL + "/{plan_id}", dependencies=PORTAL_ONLY)
 def portal_plan(request: Request, plan_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
     return _page(request, session, actor, plan_id=plan_id, base=PORTAL)
 
 
-@router.get(CONSOLE + "/{plan_id}", dependencies=[Depends(vendor_actor)])
+@router.get(CONSOLE + "/{plan_id}", dependencies=VENDOR_ONLY)
 def console_plan(request: Request, plan_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     return _page(request, session, actor, plan_id=plan_id, base=CONSOLE)
 
 
-@router.post(PORTAL + "/{plan_id}/sign", dependencies=[Depends(portal_actor)])
+@router.post(PORTAL + "/{plan_id}/sign", dependencies=PORTAL_ONLY)
 def portal_sign(request: Request, plan_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
     return _sign(request, session, actor, plan_id=plan_id, form=form, base=PORTAL)
 
 
-@router.post(CONSOLE + "/{plan_id}/sign", dependencies=[Depends(vendor_actor)])
+@router.post(CONSOLE + "/{plan_id}/sign", dependencies=VENDOR_ONLY)
 def console_sign(request: Request, plan_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     return _sign(request, session, actor, plan_id=plan_id, form=form, base=CONSOLE)
 
 
-@router.post(PORTAL + "/{plan_id}/versions", dependencies=[Depends(portal_actor)])
+@router.post(PORTAL + "/{plan_id}/versions", dependencies=PORTAL_ONLY)
 def portal_propose(request: Request, plan_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
     return _propose(request, session, actor, plan_id=plan_id, form=form, base=PORTAL)
 
 
-@router.post(CONSOLE + "/{plan_id}/versions", dependencies=[Depends(vendor_actor)])
+@router.post(CONSOLE + "/{plan_id}/versions", dependencies=VENDOR_ONLY)
 def console_propose(request: Request, plan_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     return _propose(request, session, actor, plan_id=plan_id, form=form, base=CONSOLE)
 
 
-@router.get("/portal/registrations/{registration_id}/plan/new", dependencies=[Depends(portal_actor)])
+@router.get("/portal/registrations/{registration_id}/plan/new", dependencies=PORTAL_ONLY)
 def portal_new_plan(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
     return _new_plan(request, session, actor, registration_id=registration_id, base=PORTAL)
 
 
-@router.get("/console/registrations/{registration_id}/plan/new", dependencies=[Depends(vendor_actor)])
+@router.get("/console/registrations/{registration_id}/plan/new", dependencies=VENDOR_ONLY)
 def console_new_plan(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     return _new_plan(request, session, actor, registration_id=registration_id, base=CONSOLE)
 
 
-@router.post("/portal/registrations/{registration_id}/plan/new", dependencies=[Depends(portal_actor)])
+@router.post("/portal/registrations/{registration_id}/plan/new", dependencies=PORTAL_ONLY)
 def portal_start_plan(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
     return _start_plan(request, session, actor, registration_id=registration_id, form=form, base=PORTAL)
 
 
-@router.post("/console/registrations/{registration_id}/plan/new", dependencies=[Depends(vendor_actor)])
+@router.post("/console/registrations/{registration_id}/plan/new", dependencies=VENDOR_ONLY)
 def console_start_plan(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
     return _start_plan(request, session, actor, registration_id=registration_id, form=form, base=CONSOLE)
 

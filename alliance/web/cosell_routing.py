@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -22,12 +22,12 @@ from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners import product_line_service, program_service
 from alliance.partners.vocabulary import REGIONS
 from alliance.web.cosell_panel import TYPE_LABELS
-from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.templating import render
 
 BASE = "/console/cosell/routing"
-router = APIRouter(prefix=BASE, dependencies=[Depends(vendor_actor)])
+router = APIRouter(prefix=BASE, dependencies=VENDOR_ONLY)
 
 ALL = PageRequest(limit=MAX_LIMIT)
 PRIORITIES = ("1", "2", "3", "4", "5")

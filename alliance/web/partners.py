@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,12 +19,12 @@ from alliance.partners.models import Partner
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.schemas import PartnerCreate, PartnerUpdate
 from alliance.partners.vocabulary import REGIONS, PartnerStatus, PartnerType, SISubtype
-from alliance.web.deps import SortText, Text, VendorActor, WebSession, flash, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, SortText, Text, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
 from alliance.web.templating import render
 from alliance.web.tiers import evaluation_panel
 
-router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
+router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
 
 LIST_FIELDS = ("regions", "territories", "verticals", "specialties")
 SCALAR_FIELDS = partner_service.PROFILE_FIELDS

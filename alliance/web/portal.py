@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -18,14 +18,14 @@ from alliance.kit.pagination import PageRequest
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.web.contacts import add_person_from, update_person_from
-from alliance.web.deps import PortalActor, WebSession, flash, portal_actor
+from alliance.web.deps import PORTAL_ONLY, PortalActor, WebSession, flash
 from alliance.web.figures import figures_context
 from alliance.web.forms import FormBody, Submission
 from alliance.web.partners import LIST_FIELDS, PEOPLE_PAGE, partner_values, submit_partner_changes
 from alliance.web.templating import render
 from alliance.web.tiers import evaluation_panel
 
-router = APIRouter(prefix="/portal", dependencies=[Depends(portal_actor)])
+router = APIRouter(prefix="/portal", dependencies=PORTAL_ONLY)
 
 
 def _partner_id(actor: Actor) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -16,23 +16,13 @@ from alliance.identity.scope import Actor
 from alliance.partners import program_service
 from alliance.partners.models import Program, Tier
 from alliance.partners.schemas import ProgramUpdate, TierUpdate
-from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, form_rows, form_values, submit
 from alliance.web.templating import render
 
-router = APIRouter(prefix="/console", dependencies=[Depends(vendor_actor)])
+router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
 
-TIER_FIELDS = (
-    "name",
-    "deal_protection_days",
-    "project_protection_days",
-    "influence_protection_days",
-    "mdf_allocation",
-    "discount_percent",
-    "cosell_priority",
-    "asset_access_level",
-    "criteria_mode",
-)
+TIER_FIELDS = ("name", *program_service.BENEFIT_FIELDS, "criteria_mode")
 CRITERION_COLUMNS = ("metric", "comparison", "threshold")
 BLANK_ROWS = 2
 SETTINGS_FIELDS = ("name", "description", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "review_calendar_id")

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -24,11 +24,11 @@ from alliance.tiers.evaluation import NO_DATA_NOTE, Gap, TierSpec, format_amount
 from alliance.tiers.forecast import long_date
 from alliance.tiers.schemas import RecommendationDecision
 from alliance.tiers.vocabulary import RecommendationAction
-from alliance.web.deps import VendorActor, WebSession, flash, vendor_actor
+from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.templating import render
 
-router = APIRouter(prefix="/console/tiers", dependencies=[Depends(vendor_actor)])
+router = APIRouter(prefix="/console/tiers", dependencies=VENDOR_ONLY)
 QUEUE = "/console/tiers/review"
 UPWARD = (">=", ">")
 

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from alliance.kit.statements import AnySelect
 
 T = TypeVar("T")
 
@@ -47,7 +49,7 @@ class Page(Generic[T]):
         return {"items": self.items, "total": self.total, "limit": self.limit, "offset": self.offset}
 
 
-def paginate(session: Session, statement: Select[Any], page: PageRequest, *, rows: bool = False) -> Page[Any]:
+def paginate(session: Session, statement: AnySelect, page: PageRequest, *, rows: bool = False) -> Page[Any]:
     """Count the filtered statement, then fetch one page of it (ordering must already be set):
     ORM objects, or result rows of several columns with `rows`."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0

@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from alliance.kit import clock
+from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository, within_scope
 from alliance.partners.models import Partner, Program
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
@@ -260,9 +261,10 @@ class AttributionRepository(Repository[AttributionEntry]):
             .outerjoin(closing, closing_on),
             window,
         )
-        total = self.session.scalar(self._window(select(func.count(AttributionEntry.id)), window)) or 0
-        rows = self.session.execute(statement.order_by(AttributionEntry.effective_on, AttributionEntry.id).limit(limit).offset(offset))
-        return [DrillRow(*row) for row in rows], int(total)
+        found = paginate(
+            self.session, statement.order_by(AttributionEntry.effective_on, AttributionEntry.id), PageRequest(limit=limit, offset=offset), rows=True
+        )
+        return [DrillRow(*row) for row in found.items], found.total
 
 
 def _dec(value: Decimal | float | None) -> Decimal:

@@ -28,7 +28,6 @@ from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
 from alliance.identity.permissions import PERMISSIONS, Permission, can
 from alliance.identity.scope import Actor
-from alliance.web import registrations as registration_pages
 from alliance.web.cosell_panel import STATUS_LABELS, TYPE_LABELS, sla_of
 from alliance.web.deps import (
     PortalActor,
@@ -47,6 +46,7 @@ from alliance.web.forms import (
     query_int,
     submit,
 )
+from alliance.web.registrations import detail as registration_pages
 from alliance.web.templating import render
 
 router = APIRouter()

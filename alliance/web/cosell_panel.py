@@ -1,5 +1,6 @@
 """What the pages show about co-sell requests: SLA timers in business hours, and the requests
-panel of a registration page (kept apart from cosell.py so registrations.py can import it)."""
+panel of a registration page (kept apart from cosell.py so that the registration detail page,
+web/registrations/detail.py, can import it)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,6 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, insert, select
 
-from alliance.cosell.calendar import add_business_hours
 from alliance.cosell.models import ResourceRequest
 from alliance.cosell.requests.repository import ResourceRequestRepository
 from alliance.cosell.routing import rules as routing_rules
@@ -40,6 +39,7 @@ from alliance.cosell.routing import service as routing_service
 from alliance.cosell.vocabulary import RequestType
 from alliance.db import Database
 from alliance.identity.scope import Actor, PartnerScope
+from alliance.kit.business_time import add_business_hours
 from alliance.partners import product_line_service
 from alliance.partners.models import Partner
 from alliance.registrations.models import Registration, RegistrationProduct

@@ -29,8 +29,8 @@ from starlette.testclient import TestClient
 
 from alliance.app import create_app
 from alliance.config import Settings
-from alliance.cosell import routing_service
 from alliance.cosell.models import CosellTeam, ResourceRequest
+from alliance.cosell.routing import service as routing_service
 from alliance.db import Database
 from alliance.identity import passwords
 from alliance.identity import service as identity_service

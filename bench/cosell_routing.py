@@ -32,13 +32,14 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, insert, select
 
-from alliance.cosell import routing, routing_service
-from alliance.cosell.calendar import add_business_hours
 from alliance.cosell.models import ResourceRequest
-from alliance.cosell.request_repository import ResourceRequestRepository
+from alliance.cosell.requests.repository import ResourceRequestRepository
+from alliance.cosell.routing import rules as routing_rules
+from alliance.cosell.routing import service as routing_service
 from alliance.cosell.vocabulary import RequestType
 from alliance.db import Database
 from alliance.identity.scope import Actor, PartnerScope
+from alliance.kit.business_time import add_business_hours
 from alliance.partners import product_line_service
 from alliance.partners.models import Partner
 from alliance.registrations.models import Registration, RegistrationProduct
@@ -82,10 +83,12 @@ def load_registrations(database: Database, count: int, seed: int) -> list[int]:
         return list(session.scalars(select(Registration.id).order_by(Registration.id)))
 
 
-def request_row(facts: Any, request_type: str, rules: list[routing.Rule], default_team_id: int, calendars: dict[int, Any], now: datetime) -> dict[str, Any]:
-    route = routing.route(
+def request_row(
+    facts: Any, request_type: str, rules: list[routing_rules.Rule], default_team_id: int, calendars: dict[int, Any], now: datetime
+) -> dict[str, Any]:
+    route = routing_rules.route(
         rules,
-        routing.Facts.build(
+        routing_rules.Facts.build(
             request_type=request_type,
             regions=facts.regions,
             territories=facts.territories,

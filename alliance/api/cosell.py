@@ -10,17 +10,19 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import StreamingResponse
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.cosell import report_service, request_service, routing_service
 from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
-from alliance.cosell.request_repository import RequestFilters
-from alliance.cosell.request_schemas import (
+from alliance.cosell.requests import report_service
+from alliance.cosell.requests import service as request_service
+from alliance.cosell.requests.repository import RequestFilters
+from alliance.cosell.requests.schemas import (
     AssignmentRequest,
     CosellReportRead,
     RequestActionBody,
     ResourceRequestCreate,
     ResourceRequestRead,
 )
-from alliance.cosell.routing_schemas import (
+from alliance.cosell.routing import service as routing_service
+from alliance.cosell.routing.schemas import (
     CalendarCreate,
     CalendarRead,
     CalendarUpdate,

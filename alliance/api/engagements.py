@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.cosell import dispute_service, engagement_service
-from alliance.cosell.dispute_schemas import (
+from alliance.cosell.disputes import service as dispute_service
+from alliance.cosell.disputes.schemas import (
     DisputeCreate,
     DisputeDecision,
     DisputeEscalation,
@@ -18,7 +18,8 @@ from alliance.cosell.dispute_schemas import (
     DisputeRead,
     DisputeReportRead,
 )
-from alliance.cosell.engagement_schemas import (
+from alliance.cosell.engagements import service as engagement_service
+from alliance.cosell.engagements.schemas import (
     AccountProtectionRequest,
     ConsentCreate,
     ConsentFilters,

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from alliance.api.deps import CurrentActor, DbSession
-from alliance.cosell import plan_service
 from alliance.cosell.models import PlanVersion
-from alliance.cosell.plan_repository import PlanFilters
-from alliance.cosell.plan_schemas import (
+from alliance.cosell.plans import service as plan_service
+from alliance.cosell.plans.repository import PlanFilters
+from alliance.cosell.plans.schemas import (
     CodeliveryPlanRead,
     PlanComparisonRead,
     PlanProposal,

@@ -12,8 +12,8 @@ import typer
 from sqlalchemy.orm import Session
 
 from alliance.cli.context import console, operator, unit_of_work
-from alliance.cosell import dispute_service
-from alliance.cosell import request_service as cosell_request_service
+from alliance.cosell.disputes import service as dispute_service
+from alliance.cosell.requests import service as cosell_request_service
 from alliance.enablement import recert_service
 from alliance.identity.scope import Actor
 from alliance.kit import clock

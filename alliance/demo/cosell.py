@@ -15,11 +15,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from alliance.cosell import dispute_service, engagement_service, plan_service, request_service, routing_service
-from alliance.cosell.dispute_schemas import DisputeCreate
-from alliance.cosell.engagement_schemas import ConsentCreate, PsEngagementCreate
-from alliance.cosell.plan_schemas import PlanActivityInput
-from alliance.cosell.request_schemas import ResourceRequestCreate
+from alliance.cosell.disputes import service as dispute_service
+from alliance.cosell.disputes.schemas import DisputeCreate
+from alliance.cosell.engagements import service as engagement_service
+from alliance.cosell.engagements.schemas import ConsentCreate, PsEngagementCreate
+from alliance.cosell.plans import service as plan_service
+from alliance.cosell.plans.schemas import PlanActivityInput
+from alliance.cosell.requests import service as request_service
+from alliance.cosell.requests.schemas import ResourceRequestCreate
+from alliance.cosell.routing import service as routing_service
 from alliance.cosell.vocabulary import Activity, Lead, RequestType
 from alliance.demo.plan import SHOWCASE_NAME
 from alliance.demo.registrations import frozen

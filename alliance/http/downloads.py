@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.responses import StreamingResponse
 
-from alliance.cosell import report_service
+from alliance.cosell.requests import report_service
 from alliance.db import Database
 from alliance.identity.scope import Actor, scope_for
 from alliance.registrations import attribution_service

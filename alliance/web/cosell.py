@@ -1,6 +1,6 @@
 """Co-sell pages: partners ask for vendor help on a registration and follow their requests in the
 portal; vendor teams work their queues (SLA timers in business hours), act on and assign requests,
-and watch breaches in the console. Every page calls cosell.request_service, as the API does."""
+and watch breaches in the console. Every page calls cosell.requests.service, as the API does."""
 
 from __future__ import annotations
 
@@ -11,25 +11,27 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.cosell import label_service, request_service, routing_service
-from alliance.cosell.label_repository import RegistrationLabel
-from alliance.cosell.request_repository import RequestFilters
-from alliance.cosell.request_schemas import (
+from alliance.cosell.labels import service as label_service
+from alliance.cosell.labels.repository import RegistrationLabel
+from alliance.cosell.requests import service as request_service
+from alliance.cosell.requests.repository import RequestFilters
+from alliance.cosell.requests.schemas import (
     AssignmentRequest,
     RequestActionBody,
     RequestView,
     ResourceRequestCreate,
 )
+from alliance.cosell.routing import service as routing_service
 from alliance.cosell.vocabulary import RequestAction, RequestStatus
 from alliance.errors import NotFound
 from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
 from alliance.identity.permissions import PERMISSIONS, Permission, can
 from alliance.identity.scope import Actor
-from alliance.web import registrations as registration_pages
 from alliance.web.cosell_panel import STATUS_LABELS, TYPE_LABELS, sla_of
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, Text, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
+from alliance.web.registrations import detail as registration_pages
 from alliance.web.templating import render
 
 router = APIRouter()

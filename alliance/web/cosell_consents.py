@@ -9,12 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.cosell import engagement_service, label_service
-from alliance.cosell.engagement_schemas import (
+from alliance.cosell.engagements import service as engagement_service
+from alliance.cosell.engagements.schemas import (
     ConsentCreate,
     ConsentFilters,
     ConsentRevocation,
 )
+from alliance.cosell.labels import service as label_service
 from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
 from alliance.kit import clock

@@ -1,7 +1,7 @@
 """Scope disputes: opened on a co-delivery plan activity from the plan page (either side) or on a
 vendor PS engagement from its console page, read by partners in the portal, and worked by the
 vendor on a board by escalation level and deadline, where they are escalated or decided with a
-lead and a rationale. Calls cosell.dispute_service."""
+lead and a rationale. Calls cosell.disputes.service."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.cosell import dispute_service, label_service
-from alliance.cosell.dispute_schemas import (
+from alliance.cosell.disputes import service as dispute_service
+from alliance.cosell.disputes.schemas import (
     DisputeCreate,
     DisputeDecision,
     DisputeEscalation,
     DisputeFilters,
 )
+from alliance.cosell.labels import service as label_service
 from alliance.cosell.vocabulary import DisputeStatus
 from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor

@@ -3,7 +3,7 @@ engagement may block it, and the page then says which rule and the way forward; 
 may override with a reason), read the engagements and the rule-of-engagement violations, and open
 one engagement with its disputes. In the portal, "Vendor PS on your accounts": the engagements on
 accounts the partner protected when staffed, with their disputes, where its partner admin opens
-one. Calls cosell.engagement_service and dispute_service."""
+one. Calls cosell.engagements.service and cosell.disputes.service."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.cosell import dispute_service, engagement_service, label_service
-from alliance.cosell.dispute_schemas import DisputeCreate, DisputeFilters, DisputeView
-from alliance.cosell.engagement_schemas import (
+from alliance.cosell.disputes import service as dispute_service
+from alliance.cosell.disputes.schemas import DisputeCreate, DisputeFilters, DisputeView
+from alliance.cosell.engagements import service as engagement_service
+from alliance.cosell.engagements.schemas import (
     EngagementFilters,
     PsEngagementCreate,
     ViolationFilters,
 )
+from alliance.cosell.labels import service as label_service
 from alliance.cosell.vocabulary import Activity
 from alliance.errors import NotFound, RuleViolation
 from alliance.http.params import IdPath, PageParams

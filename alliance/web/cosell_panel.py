@@ -1,5 +1,6 @@
 """What the pages show about co-sell requests: SLA timers in business hours, and the requests
-panel of a registration page (kept apart from cosell.py so registrations.py can import it)."""
+panel of a registration page (kept apart from cosell.py so that the registration detail page,
+web/registrations/detail.py, can import it)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from alliance.cosell import plan_service, request_service, routing_service
-from alliance.cosell.request_repository import RequestFilters
-from alliance.cosell.request_schemas import RequestView
+from alliance.cosell.plans import service as plan_service
+from alliance.cosell.requests import service as request_service
+from alliance.cosell.requests.repository import RequestFilters
+from alliance.cosell.requests.schemas import RequestView
+from alliance.cosell.routing import service as routing_service
 from alliance.cosell.vocabulary import RequestStatus, RequestType
 from alliance.identity.scope import Actor
 from alliance.kit import clock

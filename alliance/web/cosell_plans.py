@@ -1,7 +1,7 @@
 """Co-delivery plan pages, the same in the portal and the console: the latest version's rows and
 sign-offs, signing for one's own side, proposing a new version, and what changed since the agreed
 version, and the open disputes on its activities (which hold signing back). Every page calls
-cosell.plan_service; what the reader may do comes from plan_service.plan_actions."""
+cosell.plans.service; what the reader may do comes from plan_service.plan_actions."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.cosell import label_service, plan_service, plans
-from alliance.cosell.plan_schemas import MAX_ROWS, PlanProposal
+from alliance.cosell.labels import service as label_service
+from alliance.cosell.plans import rules as plan_rules
+from alliance.cosell.plans import service as plan_service
+from alliance.cosell.plans.schemas import MAX_ROWS, PlanProposal
 from alliance.cosell.vocabulary import Activity, Lead
 from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
@@ -225,7 +227,7 @@ def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, bas
     proposal = forms.get("propose")
     values = proposal.values if proposal else _values_of(latest)
     used = [int(k.split(".")[1]) for k in values if k.startswith("activities.") and k.split(".")[1].isdigit()]
-    side = plans.side_of(actor)
+    side = plan_rules.side_of(actor)
     signed = {"partner": latest.partner_signed_at is not None, "vendor": latest.vendor_signed_at is not None}
     context = {
         "plan": plan,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from alliance.cosell import report_service
+from alliance.cosell.requests import report_service
 from alliance.errors import RuleViolation
 from alliance.http import downloads
 from alliance.identity.scope import Actor

@@ -1,5 +1,5 @@
 """Co-sell routing pages: the ordered routing rules, team queues and business calendars every vendor
-role reads, and the forms program admins change them with. Every page calls cosell.routing_service,
+role reads, and the forms program admins change them with. Every page calls cosell.routing.service,
 as the API does."""
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.cosell import routing, routing_service, routing_words
 from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
-from alliance.cosell.routing_schemas import CalendarCreate, CalendarUpdate, RuleCreate, RuleUpdate, TeamCreate, TeamUpdate
+from alliance.cosell.routing import rules as routing_rules
+from alliance.cosell.routing import service as routing_service
+from alliance.cosell.routing import words as routing_words
+from alliance.cosell.routing.schemas import CalendarCreate, CalendarUpdate, RuleCreate, RuleUpdate, TeamCreate, TeamUpdate
 from alliance.http.params import IdPath
 from alliance.identity.permissions import Permission, can
 from alliance.identity.scope import Actor
@@ -98,7 +100,7 @@ def overview(request: Request, session: WebSession, actor: VendorActor) -> Respo
         "conditions": {r.id: routing_words.conditions(r, type_labels=TYPE_LABELS, product_lines=lines) for r in rules},
         "team_names": {t.id: t.name for t in teams},
         "calendar_names": {c.id: c.name for c in calendars},
-        "default_hours": routing_words.hours(routing.DEFAULT_FIRST_RESPONSE_HOURS),
+        "default_hours": routing_words.hours(routing_rules.DEFAULT_FIRST_RESPONSE_HOURS),
         "words": routing_words,
         "today": clock.today(),
         "can_change": _can_change(actor),

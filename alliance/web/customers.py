@@ -28,9 +28,9 @@ from alliance.partners import service as partner_service
 from alliance.partners.models import Partner
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import PartnerStatus, PartnerType
-from alliance.web import registrations as registration_pages
 from alliance.web.deps import VENDOR_ONLY, SortText, Text, VendorActor, WebActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, parse, query_choice, query_int, submit
+from alliance.web.registrations import console as registration_pages
 from alliance.web.templating import render
 
 router = APIRouter()

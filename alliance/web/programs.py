@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from alliance.cosell.escalation import deciders_in_words
+from alliance.cosell.disputes.escalation import deciders_in_words
 from alliance.http.params import IdPath
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor

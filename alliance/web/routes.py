@@ -26,10 +26,11 @@ from alliance.web import (
     partners,
     portal,
     programs,
-    registrations,
     tiers,
 )
 from alliance.web.deps import WebActor, verify_csrf, web_actor
+from alliance.web.registrations import console as registration_console
+from alliance.web.registrations import portal as registration_portal
 
 STATIC_DIR = Path(__file__).parent / "static"
 # The console and portal page modules, all mounted behind login; tests walk them for isolation checks.
@@ -41,7 +42,8 @@ PAGE_MODULES = (
     audit,
     portal,
     customers,
-    registrations,
+    registration_portal,
+    registration_console,
     attribution,
     enablement,
     tiers,

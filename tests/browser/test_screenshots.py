@@ -80,8 +80,8 @@ def test_capture_key_pages(page, login, showcase, tmp_path):
 
 
 def test_capture_cosell_pages(page, login, world, db, tmp_path):
-    from alliance.cosell import dispute_service
-    from alliance.cosell.dispute_schemas import DisputeCreate
+    from alliance.cosell.disputes import service as dispute_service
+    from alliance.cosell.disputes.schemas import DisputeCreate
     from alliance.identity.scope import Role, scope_for
     from tests.factories.cosell import build_cosell
 

@@ -30,9 +30,10 @@ def project_input(title: str, customer: str) -> dict[str, object]:
 
 def build_cosell(db: Database, world: Any) -> dict[str, dict[str, int]]:
     # Imported here: most tests never touch co-sell.
-    from alliance.cosell import plan_service, request_service
-    from alliance.cosell.plan_schemas import PlanActivityInput
-    from alliance.cosell.request_schemas import ResourceRequestCreate
+    from alliance.cosell.plans import service as plan_service
+    from alliance.cosell.plans.schemas import PlanActivityInput
+    from alliance.cosell.requests import service as request_service
+    from alliance.cosell.requests.schemas import ResourceRequestCreate
     from alliance.registrations import service as registration_service
     from alliance.registrations.schemas import REGISTRATION_CREATE
 

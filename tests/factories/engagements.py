@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from alliance.cosell import engagement_service
+from alliance.cosell.engagements import service as engagement_service
 from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion
 from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus, Side
 from alliance.db import Database
@@ -92,9 +92,9 @@ def build_roe_records(db: Database, world: World) -> dict[str, int]:
     """For the tenancy matrix: partners A and B each with a protected account, a consent, a
     violation (a program admin's override) and a dispute on an agreed plan's activity. Returns
     partner B's ids (consent_id, dispute_id, plan_id, activity_id, engagement_id, customer_id)."""
-    from alliance.cosell import dispute_service
-    from alliance.cosell.dispute_schemas import DisputeCreate
-    from alliance.cosell.engagement_schemas import ConsentCreate, PsEngagementCreate
+    from alliance.cosell.disputes import service as dispute_service
+    from alliance.cosell.disputes.schemas import DisputeCreate
+    from alliance.cosell.engagements.schemas import ConsentCreate, PsEngagementCreate
 
     admin = Actor(user_id=world.users["admin"], role=Role.PROGRAM_ADMIN, partner_id=None, label=world.emails["admin"])
     ids: dict[str, int] = {}

@@ -68,7 +68,7 @@ def _imports(path: Path) -> list[str]:
 
 def test_discovery_finds_every_service_and_rule_module():
     assert len(SERVICES) >= 21 + len(SESSION_WORKFLOWS)
-    assert {"registrations/service.py", "cosell/dispute_service.py", "enablement/recert_service.py", "customers/importer.py"} <= set(SERVICES)
+    assert {"registrations/service.py", "cosell/disputes/service.py", "enablement/recert_service.py", "customers/importer.py"} <= set(SERVICES)
     assert {"registrations/conflicts.py", "registrations/attribution.py", "tiers/evaluation.py", "enablement/recert.py"} <= set(RULES)
     assert all((PACKAGE / name).exists() for name in SESSION_WORKFLOWS)
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from alliance.cosell import engagement_service
-from alliance.cosell.engagement_schemas import PsEngagementCreate
+from alliance.cosell.engagements import service as engagement_service
+from alliance.cosell.engagements.schemas import PsEngagementCreate
 from alliance.cosell.models import PsEngagement, ScopeDispute
 from alliance.cosell.vocabulary import Activity
 from alliance.customers import service as customer_service

@@ -384,8 +384,8 @@ def statements_during(db, fetch: Any) -> int:  # type: ignore[no-untyped-def]
 
 def more_requests(db, world, count: int) -> None:  # type: ignore[no-untyped-def]
     """More co-sell requests on partner A's world deal registration."""
-    from alliance.cosell import request_service
-    from alliance.cosell.request_schemas import ResourceRequestCreate
+    from alliance.cosell.requests import service as request_service
+    from alliance.cosell.requests.schemas import ResourceRequestCreate
     from alliance.identity.scope import scope_for
 
     user = Actor(user_id=world.a.user_id, role=Role.PARTNER_USER, partner_id=world.a.id, label=world.emails["a_user"])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from alliance.cosell.report_service import CSV_COLUMNS
+from alliance.cosell.requests.report_service import CSV_COLUMNS
 from alliance.kit import clock
 from tests.factories.cosell import build_cosell
 from tests.service.cosell.requests_fixtures import WEDNESDAY

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from alliance.audit.models import AuditEvent
-from alliance.cosell import routing_service
 from alliance.cosell.models import BusinessCalendar, RoutingRule
+from alliance.cosell.routing import service as routing_service
 from alliance.identity.scope import Actor, PartnerScope
 from tests.web.client import post, soup
 from tests.web.test_registration_pages import errors_of

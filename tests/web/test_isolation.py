@@ -43,7 +43,7 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     # Routing B's co-sell request created the default calendars, teams and rules (vendor data).
     cosell_of_b(world)
     if not hasattr(world, "routing_ids"):
-        from alliance.cosell import routing_service
+        from alliance.cosell.routing import service as routing_service
         from alliance.identity.scope import Actor, PartnerScope
 
         operator = Actor.system(label="test")

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from alliance.cosell import request_service, routing_service
-from alliance.cosell.request_schemas import ResourceRequestCreate
+from alliance.cosell.requests import service as request_service
+from alliance.cosell.requests.schemas import ResourceRequestCreate
+from alliance.cosell.routing import service as routing_service
 from alliance.identity import service as identity_service
 from alliance.identity.schemas import UserCreate
 from alliance.identity.scope import Actor, PartnerScope, Role

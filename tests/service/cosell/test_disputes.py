@@ -6,13 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
-from alliance.cosell import dispute_service, engagement_service
-from alliance.cosell.dispute_schemas import (
+from alliance.cosell.disputes import service as dispute_service
+from alliance.cosell.disputes.schemas import (
     DisputeCreate,
     DisputeDecision,
     DisputeFilters,
 )
-from alliance.cosell.engagement_schemas import PsEngagementCreate
+from alliance.cosell.engagements import service as engagement_service
+from alliance.cosell.engagements.schemas import PsEngagementCreate
 from alliance.cosell.models import PlanActivity, PlanVersion, ScopeDispute
 from alliance.cosell.vocabulary import Activity, DisputeStatus, Lead, PlanVersionStatus
 from alliance.errors import Conflict, NotFound, PermissionDenied

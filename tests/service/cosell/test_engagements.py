@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
-from alliance.cosell import engagement_service
-from alliance.cosell.engagement_schemas import (
+from alliance.cosell.engagements import service as engagement_service
+from alliance.cosell.engagements.schemas import (
     ConsentCreate,
     ConsentFilters,
     EngagementFilters,

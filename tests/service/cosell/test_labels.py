@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from alliance.cosell import label_service
+from alliance.cosell.labels import service as label_service
 
 # The fixtures are imported from test_engagements; tests name them as arguments.
 from tests.service.cosell.test_engagements import account, staff, three_engagements  # noqa: F401

@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
-from alliance.cosell import dispute_service, plan_service
-from alliance.cosell.dispute_schemas import DisputeCreate, DisputeDecision
+from alliance.cosell.disputes import service as dispute_service
+from alliance.cosell.disputes.schemas import DisputeCreate, DisputeDecision
 from alliance.cosell.models import CodeliveryPlan
-from alliance.cosell.plan_repository import PlanFilters
-from alliance.cosell.plan_schemas import PlanActivityInput
+from alliance.cosell.plans import service as plan_service
+from alliance.cosell.plans.repository import PlanFilters
+from alliance.cosell.plans.schemas import PlanActivityInput
 from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.scope import PartnerScope

@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
-from alliance.cosell import report_service, request_service, routing_service
-from alliance.cosell.request_repository import RequestFilters
-from alliance.cosell.request_schemas import ResourceRequestCreate
-from alliance.cosell.routing_schemas import RuleCreate, RuleUpdate, TeamUpdate
+from alliance.cosell.requests import report_service
+from alliance.cosell.requests import service as request_service
+from alliance.cosell.requests.repository import RequestFilters
+from alliance.cosell.requests.schemas import ResourceRequestCreate
+from alliance.cosell.routing import service as routing_service
+from alliance.cosell.routing.schemas import RuleCreate, RuleUpdate, TeamUpdate
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.scope import PartnerScope
 from alliance.kit import clock

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from alliance.cosell import routing_service
-from alliance.cosell.routing_schemas import CalendarCreate
+from alliance.cosell.routing import service as routing_service
+from alliance.cosell.routing.schemas import CalendarCreate
 from alliance.errors import RuleViolation
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest

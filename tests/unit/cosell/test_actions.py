@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from alliance.cosell import engagement_service, request_service
+from alliance.cosell.engagements import service as engagement_service
 from alliance.cosell.models import EngagementConsent, PsEngagement, ResourceRequest
+from alliance.cosell.requests import service as request_service
 from alliance.cosell.vocabulary import ConsentAction, EngagementAction, RequestAction, RequestStatus
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from alliance.cosell.engagement_rules import (
+from alliance.cosell.engagements.rules import (
     Account,
     Allowed,
     Blocked,

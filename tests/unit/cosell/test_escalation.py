@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from alliance.cosell import escalation
-from alliance.cosell.escalation import Level
+from alliance.cosell.disputes import escalation
+from alliance.cosell.disputes.escalation import Level
 
 FIRST, UPPER = escalation.FIRST_LEVEL_DECIDERS, escalation.UPPER_LEVEL_DECIDERS
 LADDER = (Level("CAM and PS lead", 5, FIRST), Level("Channel director", 3, UPPER), Level("VP channel", 10, UPPER))

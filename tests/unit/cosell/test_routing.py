@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from alliance.cosell.routing import (
+from alliance.cosell.routing.rules import (
     DEFAULT_FIRST_RESPONSE_HOURS,
     NO_TIER_PRIORITY,
     Facts,

@@ -6,7 +6,7 @@ from datetime import date, time
 from decimal import Decimal
 from types import SimpleNamespace
 
-from alliance.cosell import routing_words
+from alliance.cosell.routing import words as routing_words
 
 NO_CONDITIONS = {"request_type": None, "region": None, "territory": None, "vertical": None, "product_line": None, "tier_key": None}
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.cosell import routing
 from alliance.cosell.models import BusinessCalendar, CosellTeam, RoutingRule
-from alliance.cosell.routing_repository import RoutingRepository
-from alliance.cosell.routing_schemas import (
+from alliance.cosell.routing import rules as routing_rules
+from alliance.cosell.routing.repository import RoutingRepository
+from alliance.cosell.routing.schemas import (
     CalendarCreate,
     CalendarUpdate,
     RuleCreate,
@@ -269,7 +269,7 @@ def update_rule(session: Session, actor: Actor, *, rule_id: int, data: RuleUpdat
 # --- what routing reads ------------------------------------------------------------------------
 
 
-def routing_table(session: Session) -> tuple[list[routing.Rule], CosellTeam]:
+def routing_table(session: Session) -> tuple[list[routing_rules.Rule], CosellTeam]:
     """Active rules in precedence order and the default team (created with the defaults when a
     deployment has none yet)."""
     repository = RoutingRepository(session)
@@ -278,7 +278,7 @@ def routing_table(session: Session) -> tuple[list[routing.Rule], CosellTeam]:
         ensure_default_routing(session, Actor.system(label="system (default co-sell routing)"))
         default = repository.default_team()
         assert default is not None
-    return routing.ordered(routing.Rule.of(r) for r in repository.rules(active_only=True)), default
+    return routing_rules.ordered(routing_rules.Rule.of(r) for r in repository.rules(active_only=True)), default
 
 
 def team_calendars(session: Session, team_ids: set[int] | None = None) -> dict[int, business_calendar.Calendar]:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.cosell import routing, routing_service
 from alliance.cosell.models import ResourceRequest
-from alliance.cosell.request_repository import RequestFilters, ResourceRequestRepository
-from alliance.cosell.request_schemas import RequestView, ResourceRequestCreate
+from alliance.cosell.requests.repository import RequestFilters, ResourceRequestRepository
+from alliance.cosell.requests.schemas import RequestView, ResourceRequestCreate
+from alliance.cosell.routing import rules as routing_rules
+from alliance.cosell.routing import service as routing_service
 from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestAction, RequestStatus
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, can, require
@@ -67,7 +68,7 @@ def may_file(actor: Actor, *, registration_status: str) -> bool:
 
 def view(request: ResourceRequest, actor: Actor, *, now: datetime | None = None) -> RequestView:
     now = now or clock.now()
-    late = routing.is_breached(due_at=request.first_response_due_at, first_responded_at=request.first_responded_at, now=now)
+    late = routing_rules.is_breached(due_at=request.first_response_due_at, first_responded_at=request.first_responded_at, now=now)
     return RequestView(request=request, breached=request.breached or late, actions=request_actions(actor, request))
 
 
@@ -123,9 +124,9 @@ def create_request(session: Session, actor: Actor, *, registration_id: int, data
     if data.needed_by < now.date():
         raise RuleViolation("needed_by is in the past.", details=[{"field": "needed_by", "message": "must be today or later"}])
     rules, default_team = routing_service.routing_table(session)
-    route = routing.route(
+    route = routing_rules.route(
         rules,
-        routing.Facts.build(
+        routing_rules.Facts.build(
             request_type=data.request_type,
             regions=facts.regions,
             territories=facts.territories,

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.cosell import plans
-from alliance.cosell.dispute_repository import DisputeRepository
+from alliance.cosell.disputes.repository import DisputeRepository
 from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion, ScopeDispute
-from alliance.cosell.plan_repository import PlanFilters, PlanRepository
-from alliance.cosell.plan_schemas import PlanActivityInput
-from alliance.cosell.plans import Change, Row
+from alliance.cosell.plans import rules as plan_rules
+from alliance.cosell.plans.repository import PlanFilters, PlanRepository
+from alliance.cosell.plans.rules import Change, Row
+from alliance.cosell.plans.schemas import PlanActivityInput
 from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus, Side
 from alliance.errors import Conflict, NotFound
 from alliance.identity.permissions import Permission, can, require
@@ -128,7 +128,7 @@ def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: Pa
 
 def may_start_plan(actor: Actor, *, kind: str, status: str) -> bool:
     """Whether the actor may propose the first plan of a registration of this kind in this (effective) status."""
-    return plans.side_of(actor) is not None and kind == RegistrationKind.PROJECT and status in PLANNABLE
+    return plan_rules.side_of(actor) is not None and kind == RegistrationKind.PROJECT and status in PLANNABLE
 
 
 def view_plan(session: Session, actor: Actor, *, plan_id: int) -> PlanView:
@@ -141,12 +141,12 @@ def plan_actions(actor: Actor, plan: CodeliveryPlan, disputes: Sequence[OpenDisp
     """Propose for either side's signers; sign while the actor's side has not signed the latest
     version and no open dispute is on one of its activities; dispute for those who open disputes."""
     found = []
-    side = plans.side_of(actor)
+    side = plan_rules.side_of(actor)
     if side is not None:
         found.append(PlanAction.PROPOSE)
         latest = plan.versions[-1]
         signed = {"partner_signed": latest.partner_signed_at is not None, "vendor_signed": latest.vendor_signed_at is not None}
-        if plans.unsigned_by(PlanVersionStatus(latest.status), side, **signed) and not _blocking(disputes, latest):
+        if plan_rules.unsigned_by(PlanVersionStatus(latest.status), side, **signed) and not _blocking(disputes, latest):
             found.append(PlanAction.SIGN)
     if can(actor, Permission.DISPUTES_OPEN):
         found.append(PlanAction.DISPUTE)
@@ -184,7 +184,7 @@ def compare_versions(session: Session, actor: Actor, *, plan_id: int, from_numbe
     missing = [n for n in (from_number, to_number) if n not in by_number]
     if missing:
         raise NotFound(f"Plan {plan_id} has no version {missing[0]}.")
-    changes = plans.compare(rows_of(by_number[from_number]), rows_of(by_number[to_number]))
+    changes = plan_rules.compare(rows_of(by_number[from_number]), rows_of(by_number[to_number]))
     return PlanComparison(plan_id=plan.id, from_number=from_number, to_number=to_number, changes=changes)
 
 
@@ -197,7 +197,7 @@ def agreed_lead(session: Session, *, customer_id: int, activity: Activity) -> Le
     live registration covers it. Several agreed plans on one customer: SI if any gives the
     activity to the SI, then joint, then vendor PS. Reads in the session's scope, so a vendor
     session sees every partner's plans (the rules of engagement need exactly that)."""
-    return plans.combined_lead(PlanRepository(session).agreed_leads(customer_id=customer_id, activity=activity))
+    return plan_rules.combined_lead(PlanRepository(session).agreed_leads(customer_id=customer_id, activity=activity))
 
 
 # --- proposing and signing ---------------------------------------------------------------------
@@ -209,14 +209,14 @@ def propose_plan(
     """A new proposed version of the registration's plan (the plan itself on the first proposal),
     unsigned by both sides."""
     registration = registration_service.get_registration(session, actor, registration_id=registration_id)
-    side = plans.require_side(actor)
+    side = plan_rules.require_side(actor)
     if registration.kind != RegistrationKind.PROJECT:
         raise Conflict(f"Co-delivery plans are for project registrations; this one is a {registration.kind} registration.")
     status = registration_service.effective_status(registration, clock.today())
     if status not in PLANNABLE:
         raise Conflict(f"A {status} registration takes no co-delivery plan; plans are for submitted, in-review or approved projects.")
     rows = [row.row() if isinstance(row, PlanActivityInput) else row for row in activities]
-    plans.validate_rows(rows)
+    plan_rules.validate_rows(rows)
     repository = PlanRepository(session)
     plan = repository.lock_for_registration(registration.id)
     if plan is None:
@@ -233,7 +233,7 @@ def propose_plan(
     elif plan.customer_id is None and registration.customer_id is not None:
         plan.customer_id = registration.customer_id
     versions = repository.versions(plan.id, fresh=True)
-    if versions and plans.same_rows(rows_of(versions[-1]), rows):
+    if versions and plan_rules.same_rows(rows_of(versions[-1]), rows):
         raise Conflict(f"Version {versions[-1].number} already says exactly this; change a row to propose a new version.")
     return _new_version(session, actor, plan, versions, rows, side=side, note=note, action="codelivery_plan.version_proposed")
 
@@ -246,12 +246,12 @@ def sign_version(session: Session, actor: Actor, *, version_id: int, plan_id: in
     found = repository.get_version(version_id)
     if found is None or (plan_id is not None and found.plan_id != plan_id):
         raise NotFound(f"Plan version {version_id} not found.")
-    side = plans.require_side(actor)
+    side = plan_rules.require_side(actor)
     plan = repository.lock(found.plan_id)
     assert plan is not None  # the version is readable, so is its plan
     versions = repository.versions(plan.id, fresh=True)
     version = next(v for v in versions if v.id == version_id)
-    outcome = plans.sign(
+    outcome = plan_rules.sign(
         PlanVersionStatus(version.status),
         side=side,
         partner_signed=version.partner_signed_at is not None,

@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from alliance.cosell import routing, routing_service
-from alliance.cosell.request_repository import ResourceRequestRepository
+from alliance.cosell.requests.repository import ResourceRequestRepository
+from alliance.cosell.routing import rules as routing_rules
+from alliance.cosell.routing import service as routing_service
 from alliance.cosell.vocabulary import RequestStatus
 from alliance.errors import RuleViolation
 from alliance.identity.permissions import Permission, require
@@ -124,7 +125,7 @@ def cosell_report(session: Session, actor: Actor, *, start: date | None = None, 
         hours = None
         if row.first_responded_at is not None:
             hours = round(business_hours_between(row.submitted_at, row.first_responded_at, calendars[row.team_id]), 4)
-        late = routing.is_breached(due_at=row.first_response_due_at, first_responded_at=row.first_responded_at, now=now)
+        late = routing_rules.is_breached(due_at=row.first_response_due_at, first_responded_at=row.first_responded_at, now=now)
         for stats in (current, total):
             stats.add(hours=hours, breached=late, status=row.status, rating=row.outcome_rating)
     return CosellReport(start=start, end=end, group_by=group_by, rows=rows, total=total)

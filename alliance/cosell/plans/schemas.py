@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, field_serializer
 
-from alliance.cosell.plans import Row
+from alliance.cosell.plans.rules import Row
 from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus, Side
 from alliance.kit.schemas import InputSchema, LongText, ReadSchema, ShortText
 
 if TYPE_CHECKING:
-    from alliance.cosell.plan_service import PlanView
+    from alliance.cosell.plans.service import PlanView
 
 # Numeric(8, 1): the largest estimate the column holds.
 MAX_EFFORT_DAYS = Decimal("9999999.9")

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.cosell import escalation, plan_service
-from alliance.cosell.dispute_repository import DisputeRepository
-from alliance.cosell.dispute_schemas import (
+from alliance.cosell.disputes import escalation
+from alliance.cosell.disputes.repository import DisputeRepository
+from alliance.cosell.disputes.schemas import (
     DisputeCreate,
     DisputeDecision,
     DisputeFilters,
@@ -29,8 +29,9 @@ from alliance.cosell.dispute_schemas import (
     DisputeView,
     LevelCount,
 )
-from alliance.cosell.engagement_repository import EngagementRepository
+from alliance.cosell.engagements.repository import EngagementRepository
 from alliance.cosell.models import ScopeDispute
+from alliance.cosell.plans import service as plan_service
 from alliance.cosell.vocabulary import DisputeAction, DisputeStatus, Side
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.permissions import Permission, can, require

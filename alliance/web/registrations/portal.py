@@ -1,13 +1,13 @@
-"""Registration pages: partners register deals, projects and influence and follow them in the
-portal; the channel team reviews them in the console. Every page calls registrations.service,
-exactly as the API does, and has no query code of its own."""
+"""Registration pages in the partner portal: partners register deals, projects and influence, edit
+their drafts and follow each registration. Every page calls registrations.service, exactly as the
+API does, and has no query code of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -15,39 +15,44 @@ from starlette.datastructures import FormData
 from alliance.errors import Conflict, NotFound
 from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
-from alliance.kit import clock
-from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
+from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners import product_line_service
 from alliance.partners import service as partner_service
-from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import conflict_service
 from alliance.registrations import service as registration_service
-from alliance.registrations.lifecycle import ACTION_LABELS, EVENT_LABELS, STATUS_LABELS, Action, Status
+from alliance.registrations.lifecycle import EVENT_LABELS, STATUS_LABELS, Status
 from alliance.registrations.models import Registration
 from alliance.registrations.repository import RegistrationFilters
 from alliance.registrations.schemas import (
-    ActionRequest,
     DealCreate,
-    ExtensionDecision,
     ExtensionRequest,
     InfluenceCreate,
     ProjectCreate,
     RegistrationUpdate,
-    RegistrationView,
-    WonRequest,
 )
-from alliance.registrations.vocabulary import DealStage, RegistrantRole
-from alliance.web import cosell_panel
-from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, SortText, Text, VendorActor, WebSession, flash
-from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
-from alliance.web.templating import render, templates
+from alliance.registrations.vocabulary import DealStage
+from alliance.web.deps import (
+    PortalActor,
+    WebSession,
+    flash,
+    portal_actor,
+)
+from alliance.web.forms import (
+    FormBody,
+    Submission,
+    echo,
+    form_values,
+    query_choice,
+    submit,
+)
+from alliance.web.registrations.detail import KINDS, Text, act, form_text, posted_action, render_detail, template_context
+from alliance.web.templating import render
 
 router = APIRouter()
 PORTAL = "/portal/registrations"
-CONSOLE = "/console/registrations"
+PORTAL_ONLY = [Depends(portal_actor)]
 
-KINDS = tuple(k.value for k in RegistrationKind)
 SCHEMAS: dict[str, type[DealCreate | ProjectCreate | InfluenceCreate]] = {
     RegistrationKind.DEAL: DealCreate,
     RegistrationKind.PROJECT: ProjectCreate,
@@ -63,38 +68,6 @@ EMPTY_LIST = {
     "phases": "Add at least one phase (name, start and end).",
     "evidence": "Add at least one piece of evidence (a meeting or an artefact).",
 }
-
-KIND_LABELS = {"deal": "Deal", "project": "Project", "influence": "Architecture influence"}
-CONFLICT_LABELS = {
-    "same_kind_overlap": "Overlapping registration",
-    "influence_holds": "Influence holds",
-    "cross_kind_overlap": "Other kind overlaps",
-    "vendor_direct": "Vendor-direct account",
-    "si_protected": "SI-protected account",
-}
-VOCABULARY = {
-    "kinds": list(KIND_LABELS.items()),
-    "statuses": list(STATUS_LABELS.items()),
-    "stages": [(s.value, s.value.capitalize()) for s in DealStage],
-    "roles": [(r.value, r.value.replace("_", " ").capitalize()) for r in RegistrantRole],
-    "evidence_kinds": [("meeting", "Meeting"), ("artefact", "Artefact")],
-}
-
-
-def _text(form: FormData, name: str) -> str:
-    return str(form.get(name, "")).strip()
-
-
-def _template_context() -> dict[str, Any]:
-    return {
-        "kind_labels": KIND_LABELS,
-        "status_labels": STATUS_LABELS,
-        "event_labels": EVENT_LABELS,
-        "action_labels": ACTION_LABELS,
-        "conflict_labels": CONFLICT_LABELS,
-        "vocab": VOCABULARY,
-        "today": clock.today(),
-    }
 
 
 # --- the partner portal: list ------------------------------------------------------------------
@@ -112,7 +85,7 @@ def portal_list(request: Request, session: WebSession, actor: PortalActor, page:
         "filters": filters,
         "filtered": filters.kind is not None or filters.status is not None,
         "conflicts": conflict_service.conflict_counts(session, [v.registration.id for v in found.items]),
-        **_template_context(),
+        **template_context(),
     }
     return render(request, "registrations/portal_list.html", context)
 
@@ -124,7 +97,7 @@ def portal_list(request: Request, session: WebSession, actor: PortalActor, page:
 def new_registration(request: Request, session: WebSession, actor: PortalActor, kind: Text = None) -> Response:
     chosen = query_choice(kind, KINDS)
     if chosen is None:
-        return render(request, "registrations/choose_kind.html", _template_context())
+        return render(request, "registrations/choose_kind.html", template_context())
     currency = registration_service.registration_currency(session, actor)
     values: dict[str, Any] = {"currency": currency, "stage": DealStage.QUALIFYING.value, "product_lines": []}
     return _form(request, session, actor, kind=chosen, registration=None, submission=Submission(values=values))
@@ -132,7 +105,7 @@ def new_registration(request: Request, session: WebSession, actor: PortalActor, 
 
 @router.post(PORTAL + "/new", dependencies=PORTAL_ONLY)
 def create_registration(request: Request, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
-    kind = query_choice(_text(form, "kind"), KINDS)
+    kind = query_choice(form_text(form, "kind"), KINDS)
     if kind is None:
         raise NotFound("There is no registration form for this kind.")
     intent = _intent(form)
@@ -181,7 +154,7 @@ def _editable(session: Session, actor: Actor, registration_id: int) -> Registrat
 
 
 def _intent(form: FormData) -> str:
-    return "submit" if _text(form, "intent") == "submit" else "draft"
+    return "submit" if form_text(form, "intent") == "submit" else "draft"
 
 
 def _save(session: Session, kind: str, form: FormData, action: Callable[[Any], Registration], *, submit_now: bool) -> Submission[Registration]:
@@ -213,7 +186,7 @@ def _input(kind: str, form: FormData) -> tuple[dict[str, Any], dict[str, list[in
     values.update({name: flat[name] for name in fields if name in flat})
     for name in ("candidate_platforms", "competitors"):
         if name in fields:
-            values[name] = [item.strip() for item in _text(form, name).split(",") if item.strip()]
+            values[name] = [item.strip() for item in form_text(form, name).split(",") if item.strip()]
     origins: dict[str, list[int]] = {}
     for name, columns in ROWS.items():
         if name in SCHEMAS[kind].model_fields:
@@ -225,7 +198,7 @@ def _rows(form: FormData, name: str, columns: tuple[str, ...]) -> tuple[list[dic
     indexes = sorted({int(part) for key in form if key.startswith(name + ".") and (part := key.split(".")[1]).isdigit() and int(part) < MAX_ROWS})
     rows, origins = [], []
     for index in indexes:
-        row = {column: _text(form, f"{name}.{index}.{column}") for column in columns}
+        row = {column: form_text(form, f"{name}.{index}.{column}") for column in columns}
         if any(row.values()):
             rows.append({column: value for column, value in row.items() if value})
             origins.append(index)
@@ -288,7 +261,7 @@ def _form(request: Request, session: Session, actor: Actor, *, kind: str, regist
         "partner": partner,
         "phase_rows": _row_count(submission.values, "phases"),
         "evidence_rows": _row_count(submission.values, "evidence"),
-        **_template_context(),
+        **template_context(),
     }
     return render(request, "registrations/form.html", context, status_code=submission.status)
 
@@ -298,17 +271,17 @@ def _form(request: Request, session: Session, actor: Actor, *, kind: str, regist
 
 @router.get(PORTAL + "/{registration_id}", dependencies=PORTAL_ONLY)
 def portal_detail(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
-    return _detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html")
+    return render_detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html")
 
 
 @router.post(PORTAL + "/{registration_id}/actions", dependencies=PORTAL_ONLY)
 def portal_act(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
-    action = _action(form)
-    submission = _act(session, actor, registration_id, action, form)
+    action = posted_action(form)
+    submission = act(session, actor, registration_id, action, form)
     if submission.ok:
         flash(request, f"{EVENT_LABELS[action]}.")
         return RedirectResponse(f"{PORTAL}/{registration_id}", status_code=303)
-    return _detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms={action: submission})
+    return render_detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms={action: submission})
 
 
 @router.post(PORTAL + "/{registration_id}/extension", dependencies=PORTAL_ONLY)
@@ -321,179 +294,4 @@ def portal_request_extension(request: Request, registration_id: IdPath, session:
         flash(request, "Extension requested: your channel account manager will decide.")
         return RedirectResponse(f"{PORTAL}/{registration_id}", status_code=303)
     forms = {"request_extension": submission}
-    return _detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms=forms)
-
-
-def _action(form: FormData) -> Action:
-    """The posted lifecycle action; which the actor may take is the service's answer."""
-    name = query_choice(_text(form, "action"), tuple(Action))
-    if name is None:
-        raise NotFound("There is no such action.")
-    return Action(name)
-
-
-def _act(session: Session, actor: Actor, registration_id: int, action: Action, form: FormData) -> Submission[Any]:
-    def apply(data: ActionRequest) -> Registration:
-        return registration_service.act(session, actor, registration_id=registration_id, action=action, reason=data.reason)
-
-    return submit(session, ActionRequest, {k: v for k, v in form_values(form).items() if k == "reason"}, apply, shown=echo(form))
-
-
-def _detail(
-    request: Request, session: Session, actor: Actor, *, registration_id: int, template: str, forms: dict[str, Submission[Any]] | None = None
-) -> Response:
-    view = registration_service.view_registration(session, actor, registration_id=registration_id)
-    history = registration_service.registration_history(session, actor, registration_id=registration_id)
-    catalog = product_line_service.list_product_lines(session, actor, active=None, page=PageRequest(limit=MAX_LIMIT)).items
-    forms = forms or {}
-    context = {
-        "view": view,
-        "r": view.registration,
-        "history": history,
-        "pending_extension": view.pending_extension,
-        "max_extensions": view.max_extensions,
-        "line_names": {line.key: line.name for line in catalog},
-        "forms": forms,
-        "cosell": cosell_panel.registration_panel(session, actor, registration_id=registration_id, status=str(view.effective_status)),
-        **_template_context(),
-    }
-    status = max((s.status for s in forms.values()), default=200)
-    return render(request, template, context, status_code=status)
-
-
-render_detail = _detail  # the co-sell request form re-renders this page with its errors
-
-
-# --- the vendor console: review queue ----------------------------------------------------------
-
-
-@router.get(CONSOLE + "/review", dependencies=VENDOR_ONLY)
-def review_queue(request: Request, session: WebSession, actor: VendorActor, page: PageParams, mine: Text = None) -> Response:
-    return _queue(request, session, actor, page=page, mine=mine == "1")
-
-
-def _queue(request: Request, session: Session, actor: Actor, *, page: PageRequest, mine: bool, forms: dict[str, Submission[Any]] | None = None) -> Response:
-    queue = registration_service.review_queue(session, actor, page=page, cam_user_id=actor.user_id if mine else None)
-    forms = forms or {}
-    context = {
-        "queue": queue,
-        "mine": mine,
-        "forms": forms,
-        "now": clock.now(),
-        **_template_context(),
-    }
-    return render(request, "registrations/queue.html", context, status_code=max((s.status for s in forms.values()), default=200))
-
-
-@router.post(CONSOLE + "/extensions/{extension_id}/decision", dependencies=VENDOR_ONLY)
-def decide_extension(request: Request, extension_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    approve = _text(form, "decision") == "approve"
-    values = {"approve": approve, **{k: v for k, v in form_values(form).items() if k == "reason"}}
-
-    def decide(data: ExtensionDecision) -> Any:
-        return registration_service.decide_extension(session, actor, extension_id=extension_id, approve=data.approve, reason=data.reason)
-
-    submission = submit(session, ExtensionDecision, values, decide, shown=echo(form))
-    if submission.ok:
-        flash(request, "Extension approved: protection was extended." if approve else "Extension declined.")
-        return RedirectResponse(f"{CONSOLE}/review", status_code=303)
-    return _queue(request, session, actor, page=PageRequest(), mine=False, forms={f"extension-{extension_id}": submission})
-
-
-# --- the vendor console: list, detail and decisions --------------------------------------------
-
-
-@router.get(CONSOLE, dependencies=VENDOR_ONLY)
-def console_list(
-    request: Request,
-    session: WebSession,
-    actor: VendorActor,
-    page: PageParams,
-    q: Text = None,
-    kind: Text = None,
-    status: Text = None,
-    partner: Text = None,
-    customer: Text = None,
-    sort: SortText = None,
-) -> Response:
-    filters = RegistrationFilters(
-        kind=RegistrationKind(v) if (v := query_choice(kind, KINDS)) else None,
-        status=Status(v) if (v := query_choice(status, STATUS_LABELS)) else None,
-        partner_id=query_int(partner),
-        customer_id=query_int(customer),
-        q=(q or "").strip() or None,
-    )
-    notices = []
-    if sort and sort.removeprefix("-") not in registration_service.REGISTRATION_SORTS:
-        notices.append(f"Cannot sort by '{sort}'; newest first instead.")
-        sort = None
-    found = registration_service.list_registrations(session, actor, filters=filters, sort=sort, page=page)
-    partners = partner_service.list_partners(session, actor, filters=PartnerFilters(), sort="name", page=PageRequest(limit=MAX_LIMIT)).items
-    context = {
-        "registrations": found,
-        "filters": filters,
-        "sort": sort or "-created",
-        "notices": notices,
-        "partners": [(p.id, p.display_name) for p in partners],
-        "filtered": any(value is not None for value in vars(filters).values()),
-        "conflicts": conflict_service.conflict_counts(session, [v.registration.id for v in found.items]),
-        **_template_context(),
-    }
-    return render(request, "registrations/console_list.html", context)
-
-
-@router.get(CONSOLE + "/{registration_id}", dependencies=VENDOR_ONLY)
-def console_detail(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
-    return _detail(request, session, actor, registration_id=registration_id, template="registrations/console_detail.html")
-
-
-@router.post(CONSOLE + "/{registration_id}/actions", dependencies=VENDOR_ONLY)
-def console_act(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    action = _action(form)
-    from_queue = _text(form, "back") == "queue"
-    submission = _act(session, actor, registration_id, action, form)
-    if submission.ok:
-        flash(request, f"{EVENT_LABELS[action]}: “{submission.result.title}”." if submission.result else f"{EVENT_LABELS[action]}.")
-        return RedirectResponse(f"{CONSOLE}/review" if from_queue else f"{CONSOLE}/{registration_id}", status_code=303)
-    if from_queue:
-        return _queue(request, session, actor, page=PageRequest(), mine=False, forms={f"registration-{registration_id}": submission})
-    return _detail(request, session, actor, registration_id=registration_id, template="registrations/console_detail.html", forms={action: submission})
-
-
-@router.post(CONSOLE + "/{registration_id}/won", dependencies=VENDOR_ONLY)
-def console_mark_won(request: Request, registration_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    values = form_values(form, bool_fields=("vendor_transacted",))
-    if not values["vendor_transacted"]:
-        values.pop("vendor_transacted")  # unticked: attribution reads who transacted from the deal
-
-    def won(data: WonRequest) -> Registration:
-        return registration_service.mark_won(
-            session,
-            actor,
-            registration_id=registration_id,
-            booked_amount=data.booked_amount,
-            closed_on=data.closed_on,
-            reason=data.reason,
-            vendor_transacted=data.vendor_transacted,
-        )
-
-    submission = submit(session, WonRequest, values, won, shown=echo(form))
-    if submission.ok:
-        flash(request, "Marked won: the booking is recorded and attribution credited.")
-        return RedirectResponse(f"{CONSOLE}/{registration_id}", status_code=303)
-    return _detail(request, session, actor, registration_id=registration_id, template="registrations/console_detail.html", forms={"mark_won": submission})
-
-
-# --- registrations on a customer (customers/detail.html) ---------------------------------------
-
-
-CUSTOMER_LIMIT = 25
-
-
-def customer_registrations(session: Session, actor: Actor, *, customer_id: int) -> Page[RegistrationView]:
-    """The newest registrations on one customer, for the customer page's registrations block."""
-    filters = RegistrationFilters(customer_id=customer_id)
-    return registration_service.list_registrations(session, actor, filters=filters, sort="-created", page=PageRequest(limit=CUSTOMER_LIMIT))
-
-
-templates.env.globals.update(registration_labels=_template_context)
+    return render_detail(request, session, actor, registration_id=registration_id, template="registrations/portal_detail.html", forms=forms)

@@ -8,7 +8,7 @@ from typing import Any, TypeVarTuple
 
 from sqlalchemy import Row, Select, case, func, select
 
-from alliance.cosell.dispute_schemas import DisputeFilters
+from alliance.cosell.disputes.schemas import DisputeFilters
 from alliance.cosell.models import (
     CodeliveryPlan,
     PlanActivity,

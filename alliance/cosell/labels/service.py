@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from alliance.cosell.label_repository import DisputeSubject, EngagementLabel, LabelRepository, RegistrationLabel
+from alliance.cosell.labels.repository import DisputeSubject, EngagementLabel, LabelRepository, RegistrationLabel
 from alliance.errors import PermissionDenied
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.cosell import engagement_rules, plan_service
-from alliance.cosell.engagement_repository import (
+from alliance.cosell.engagements import rules as engagement_rules
+from alliance.cosell.engagements.repository import (
     ConsentRepository,
     EngagementRepository,
     ViolationRepository,
 )
-from alliance.cosell.engagement_rules import Allowed, Blocked
-from alliance.cosell.engagement_schemas import (
+from alliance.cosell.engagements.rules import Allowed, Blocked
+from alliance.cosell.engagements.schemas import (
     ConsentCreate,
     ConsentFilters,
     EngagementFilters,
@@ -30,6 +30,7 @@ from alliance.cosell.engagement_schemas import (
     ViolationFilters,
 )
 from alliance.cosell.models import EngagementConsent, PsEngagement, RoeViolation
+from alliance.cosell.plans import service as plan_service
 from alliance.cosell.vocabulary import ConsentAction, EngagementAction, EngagementOutcome
 from alliance.customers import service as customer_service
 from alliance.customers.models import Customer

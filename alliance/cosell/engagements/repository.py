@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
 
-from alliance.cosell.engagement_rules import Account, ConsentFact
-from alliance.cosell.engagement_schemas import (
+from alliance.cosell.engagements.rules import Account, ConsentFact
+from alliance.cosell.engagements.schemas import (
     ConsentFilters,
     EngagementFilters,
     ViolationFilters,

@@ -4,9 +4,9 @@ Every page calls registrations.service, exactly as the API does, and has no quer
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -27,27 +27,13 @@ from alliance.registrations.schemas import (
     RegistrationView,
     WonRequest,
 )
-from alliance.web.deps import (
-    VendorActor,
-    WebSession,
-    flash,
-    vendor_actor,
-)
-from alliance.web.forms import (
-    FormBody,
-    Submission,
-    echo,
-    form_values,
-    query_choice,
-    query_int,
-    submit,
-)
-from alliance.web.registrations.detail import KINDS, Text, act, form_text, posted_action, render_detail, template_context
+from alliance.web.deps import VENDOR_ONLY, SortText, Text, VendorActor, WebSession, flash
+from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
+from alliance.web.registrations.detail import KINDS, act, form_text, posted_action, render_detail, template_context
 from alliance.web.templating import render
 
 router = APIRouter()
 CONSOLE = "/console/registrations"
-VENDOR_ONLY = [Depends(vendor_actor)]
 
 
 # --- the vendor console: review queue ----------------------------------------------------------
@@ -100,7 +86,7 @@ def console_list(
     status: Text = None,
     partner: Text = None,
     customer: Text = None,
-    sort: Annotated[str | None, Query(max_length=40)] = None,
+    sort: SortText = None,
 ) -> Response:
     filters = RegistrationFilters(
         kind=RegistrationKind(v) if (v := query_choice(kind, KINDS)) else None,

@@ -3,9 +3,9 @@ the lifecycle actions posted from it. The portal and the console mount their own
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -22,16 +22,9 @@ from alliance.registrations.models import Registration
 from alliance.registrations.schemas import ActionRequest
 from alliance.registrations.vocabulary import DealStage, RegistrantRole
 from alliance.web import cosell_panel
-from alliance.web.forms import (
-    Submission,
-    echo,
-    form_values,
-    query_choice,
-    submit,
-)
+from alliance.web.forms import Submission, echo, form_values, query_choice, submit
 from alliance.web.templating import render, templates
 
-Text = Annotated[str | None, Query(max_length=100)]
 KINDS = tuple(k.value for k in RegistrationKind)
 
 KIND_LABELS = {"deal": "Deal", "project": "Project", "influence": "Architecture influence"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -32,26 +32,13 @@ from alliance.registrations.schemas import (
     RegistrationUpdate,
 )
 from alliance.registrations.vocabulary import DealStage
-from alliance.web.deps import (
-    PortalActor,
-    WebSession,
-    flash,
-    portal_actor,
-)
-from alliance.web.forms import (
-    FormBody,
-    Submission,
-    echo,
-    form_values,
-    query_choice,
-    submit,
-)
-from alliance.web.registrations.detail import KINDS, Text, act, form_text, posted_action, render_detail, template_context
+from alliance.web.deps import PORTAL_ONLY, PortalActor, Text, WebSession, flash
+from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, submit
+from alliance.web.registrations.detail import KINDS, act, form_text, posted_action, render_detail, template_context
 from alliance.web.templating import render
 
 router = APIRouter()
 PORTAL = "/portal/registrations"
-PORTAL_ONLY = [Depends(portal_actor)]
 
 SCHEMAS: dict[str, type[DealCreate | ProjectCreate | InfluenceCreate]] = {
     RegistrationKind.DEAL: DealCreate,

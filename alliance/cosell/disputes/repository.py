@@ -16,7 +16,7 @@ from alliance.cosell.models import (
     ScopeDispute,
 )
 from alliance.cosell.vocabulary import Activity, DisputeStatus
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, within_scope
 from alliance.partners.models import Partner, Program
 
 
@@ -96,8 +96,7 @@ class DisputeRepository(Repository[ScopeDispute]):
         return [(opened, resolved) for opened, resolved in rows if resolved is not None]
 
     def _scoped(self, statement: Select[*Columns], partner_id: int | None) -> Select[*Columns]:
-        if not self.scope.is_internal:
-            statement = statement.where(ScopeDispute.partner_id.in_(self.scope.partner_ids or frozenset()))
+        statement = within_scope(statement, ScopeDispute.partner_id, self.scope)
         if partner_id:
             statement = statement.where(ScopeDispute.partner_id == partner_id)
         return statement

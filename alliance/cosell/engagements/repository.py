@@ -19,7 +19,7 @@ from alliance.customers.models import Customer
 from alliance.customers.vocabulary import Ownership
 from alliance.identity.models import User
 from alliance.kit import clock
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, within_scope
 from alliance.partners.models import Partner
 
 
@@ -77,9 +77,7 @@ class EngagementRepository(Repository[PsEngagement]):
         partner reads only those on accounts it protected when they were staffed. get() and
         filtered() start here; another partner's or an unprotected engagement is as missing."""
         statement = select(PsEngagement)
-        if self.scope.is_internal:
-            return statement
-        return statement.where(PsEngagement.protecting_partner_id.in_(self.scope.partner_ids or frozenset()))
+        return within_scope(statement, PsEngagement.protecting_partner_id, self.scope)
 
     def filtered(self, filters: EngagementFilters) -> Select[PsEngagement]:
         statement = self.readable()

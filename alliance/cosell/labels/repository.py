@@ -17,6 +17,7 @@ from alliance.customers.models import Customer
 from alliance.db import ScopeMissing
 from alliance.identity.models import User
 from alliance.identity.scope import PartnerScope
+from alliance.kit.repository import within_scope
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner
 from alliance.registrations.models import Registration
@@ -186,9 +187,7 @@ class LabelRepository:
 
     def _own(self, statement: AnySelect, partner_column: Any) -> AnySelect:
         """The explicit partner filter (the session's scope filter is the safety net)."""
-        if self.scope.is_internal:
-            return statement
-        return statement.where(partner_column.in_(self.scope.partner_ids or frozenset()))
+        return within_scope(statement, partner_column, self.scope)
 
     def _rows(self, statement: AnySelect, ids: Collection[int]) -> list[Any]:
         return list(self.session.execute(statement)) if ids else []

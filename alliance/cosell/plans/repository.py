@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, selectinload
 from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion
 from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus
 from alliance.kit.pagination import PageRequest, paginate
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, within_scope
 from alliance.kit.statements import AnySelect
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import Registration
@@ -54,8 +54,7 @@ class PlanRepository(Repository[CodeliveryPlan]):
 
     def get_version(self, version_id: int) -> PlanVersion | None:
         statement = select(PlanVersion).where(PlanVersion.id == version_id)
-        if not self.scope.is_internal:
-            statement = statement.where(PlanVersion.partner_id.in_(self.scope.partner_ids or frozenset()))
+        statement = within_scope(statement, PlanVersion.partner_id, self.scope)
         return self.session.scalars(statement).first()
 
     def version_by_number(self, plan_id: int, number: int) -> PlanVersion | None:
@@ -64,8 +63,7 @@ class PlanRepository(Repository[CodeliveryPlan]):
 
     def get_activity(self, activity_id: int) -> PlanActivity | None:
         statement = select(PlanActivity).where(PlanActivity.id == activity_id)
-        if not self.scope.is_internal:
-            statement = statement.where(PlanActivity.partner_id.in_(self.scope.partner_ids or frozenset()))
+        statement = within_scope(statement, PlanActivity.partner_id, self.scope)
         return self.session.scalars(statement).first()
 
     def add_version(self, version: PlanVersion) -> PlanVersion:

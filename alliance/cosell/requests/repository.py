@@ -13,7 +13,7 @@ from alliance.cosell.models import CosellTeam, ResourceRequest
 from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
 from alliance.identity.models import User
 from alliance.identity.permissions import PERMISSIONS, Permission
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, within_scope
 from alliance.partners.models import Partner, PartnerAttribute, Tier
 from alliance.partners.vocabulary import AttributeKind
 from alliance.registrations.models import Registration, RegistrationProduct
@@ -83,8 +83,7 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
             .outerjoin(RegistrationProduct, RegistrationProduct.registration_id == Registration.id)
             .where(Registration.id.in_(list(registration_ids)))
         )
-        if not self.scope.is_internal:
-            statement = statement.where(Registration.partner_id.in_(self.scope.partner_ids or frozenset()))
+        statement = within_scope(statement, Registration.partner_id, self.scope)
         facts: dict[int, RegistrationFacts] = {}
         for reg_id, partner_id, status, tier_key, priority, kind, value, product_line in self.session.execute(statement):
             found = facts.get(reg_id)
@@ -168,8 +167,7 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
             .join(Partner, Partner.id == ResourceRequest.partner_id)
             .where(ResourceRequest.submitted_at >= start, ResourceRequest.submitted_at < end)
         )
-        if not self.scope.is_internal:
-            statement = statement.where(ResourceRequest.partner_id.in_(self.scope.partner_ids or frozenset()))
+        statement = within_scope(statement, ResourceRequest.partner_id, self.scope)
         yield from self.session.execute(statement.order_by(label, key, ResourceRequest.id).execution_options(yield_per=batch))
 
     def count_open(self) -> int:

@@ -21,7 +21,6 @@ from alliance.web import (
     cosell_report,
     cosell_routing,
     customers,
-    enablement,
     figures,
     partners,
     portal,
@@ -29,6 +28,7 @@ from alliance.web import (
     tiers,
 )
 from alliance.web.deps import WebActor, verify_csrf, web_actor
+from alliance.web.enablement import console as enablement_console
 from alliance.web.registrations import console as registration_console
 from alliance.web.registrations import portal as registration_portal
 
@@ -45,7 +45,7 @@ PAGE_MODULES = (
     registration_portal,
     registration_console,
     attribution,
-    enablement,
+    enablement_console,
     tiers,
     figures,
     cosell,

@@ -29,6 +29,8 @@ from alliance.web import (
 )
 from alliance.web.deps import WebActor, verify_csrf, web_actor
 from alliance.web.enablement import console as enablement_console
+from alliance.web.enablement import portal as enablement_portal
+from alliance.web.enablement import tracks as enablement_tracks
 from alliance.web.registrations import console as registration_console
 from alliance.web.registrations import portal as registration_portal
 
@@ -45,7 +47,9 @@ PAGE_MODULES = (
     registration_portal,
     registration_console,
     attribution,
+    enablement_portal,
     enablement_console,
+    enablement_tracks,
     tiers,
     figures,
     cosell,

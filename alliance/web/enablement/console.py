@@ -32,7 +32,7 @@ from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import DeliveryRole
 from alliance.web.deps import VENDOR_ONLY, Text, VendorActor, WebSession, flash
-from alliance.web.enablement.common import ALL, CONSOLE, LEVELS, MAX_ROWS, ROLES, WINDOWS, capacity, labels
+from alliance.web.enablement.context import ALL, CONSOLE, LEVELS, MAX_ROWS, ROLES, WINDOWS, capacity, labels
 from alliance.web.forms import FormBody, Submission, echo, form_rows, form_values, query_choice, submit
 from alliance.web.templating import render
 

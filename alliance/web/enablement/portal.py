@@ -26,7 +26,7 @@ from alliance.kit.pagination import Page, PageRequest
 from alliance.partners import service as partner_service
 from alliance.partners.vocabulary import DeliveryRole
 from alliance.web.deps import PORTAL_ONLY, PortalActor, Text, WebSession, flash
-from alliance.web.enablement.common import ALL, ROLES, WINDOWS, capacity, labels, line_names, text
+from alliance.web.enablement.context import ALL, ROLES, WINDOWS, capacity, labels, line_names, text
 from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
 from alliance.web.templating import render
 

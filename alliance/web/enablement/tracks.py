@@ -17,7 +17,7 @@ from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
 from alliance.partners import product_line_service
 from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
-from alliance.web.enablement.common import ALL, CONSOLE, LEVEL_LABELS, MAX_ROWS, labels, text
+from alliance.web.enablement.context import ALL, CONSOLE, LEVEL_LABELS, MAX_ROWS, labels, text
 from alliance.web.forms import FormBody, Submission, echo, form_rows, submit
 from alliance.web.templating import render
 

@@ -1,5 +1,5 @@
-"""What the enablement portal and console pages share: the labels their templates use, the
-lists they offer and the certified-capacity panel both sides show."""
+"""The template context the enablement portal and console pages share: the labels and choice
+lists their templates use, product line names and the certified-capacity panel both sides show."""
 
 from __future__ import annotations
 

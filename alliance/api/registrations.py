@@ -10,6 +10,7 @@ from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
 from alliance.identity.scope import Actor
 from alliance.kit.schemas import PageRead
 from alliance.partners.vocabulary import RegistrationKind
+from alliance.registrations import extension_service, review_service
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Action, Status
 from alliance.registrations.models import ProtectionExtension, RegistrationEvent
@@ -67,7 +68,7 @@ def list_registrations(
 def review_queue(session: DbSession, actor: CurrentActor, page: PageParams, cam_user_id: IdQuery = None) -> ReviewQueueRead:
     """Vendor users: pending registrations longest waiting first with their review SLA, and
     pending protection extension requests."""
-    queue = registration_service.review_queue(session, actor, page=page, cam_user_id=cam_user_id)
+    queue = review_service.review_queue(session, actor, page=page, cam_user_id=cam_user_id)
     return ReviewQueueRead(
         items=[QueueItemRead.model_validate(item) for item in queue.items.items],
         total=queue.items.total,
@@ -124,9 +125,9 @@ def history(registration_id: IdPath, session: DbSession, actor: CurrentActor) ->
 
 @router.post("/registrations/{registration_id}/extensions", response_model=ExtensionRead, status_code=201)
 def request_extension(registration_id: IdPath, data: ExtensionRequest, session: DbSession, actor: CurrentActor) -> ProtectionExtension:
-    return registration_service.request_extension(session, actor, registration_id=registration_id, reason=data.reason)
+    return extension_service.request_extension(session, actor, registration_id=registration_id, reason=data.reason)
 
 
 @router.post("/extensions/{extension_id}/decision", response_model=ExtensionRead)
 def decide_extension(extension_id: IdPath, data: ExtensionDecision, session: DbSession, actor: CurrentActor) -> ProtectionExtension:
-    return registration_service.decide_extension(session, actor, extension_id=extension_id, approve=data.approve, reason=data.reason)
+    return extension_service.decide_extension(session, actor, extension_id=extension_id, approve=data.approve, reason=data.reason)

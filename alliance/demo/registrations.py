@@ -31,6 +31,7 @@ from alliance.partners import product_line_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import PartnerStatus, PartnerType
+from alliance.registrations import extension_service
 from alliance.registrations import service as registration_service
 from alliance.registrations.schemas import REGISTRATION_CREATE
 
@@ -346,6 +347,6 @@ def _one_registration(demo: _Demo, partner: Any, partner_actor: Actor, customer:
         demo.act(partner_actor, max(days_ago - 20, 3), registration_id, "mark_lost", "Customer postponed the initiative.")
     elif kind == "deal" and 80 <= days_ago <= 90 and roll < 0.8:
         with frozen(demo.at(1, 11)):
-            registration_service.request_extension(
+            extension_service.request_extension(
                 demo.session, partner_actor, registration_id=registration_id, reason="Procurement needs one more quarter; the customer confirmed the budget."
             )

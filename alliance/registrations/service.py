@@ -4,7 +4,6 @@ extensions, and the vendor's review queue."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,16 +18,16 @@ from alliance.customers.service import CustomerMatch
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
-from alliance.kit import business_time, clock
+from alliance.kit import clock
 from alliance.kit.money import DEFAULT_CURRENCY
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.schemas import error_details
 from alliance.kit.sorting import apply_sort
-from alliance.partners import product_line_service, program_service
+from alliance.partners import product_line_service
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import attribution_service, conflict_service, protection
 from alliance.registrations.lifecycle import DECISIONS, Action, Side, Status, Transition, allowed_actions, steps, transition
-from alliance.registrations.models import ProtectionExtension, Registration, RegistrationEvent, RegistrationProduct
+from alliance.registrations.models import Registration, RegistrationEvent, RegistrationProduct
 from alliance.registrations.repository import RegistrationFilters, RegistrationRepository
 from alliance.registrations.schemas import (
     KIND_FIELDS,
@@ -36,15 +35,13 @@ from alliance.registrations.schemas import (
     CustomerRef,
     DealCreate,
     InfluenceCreate,
-    PendingExtension,
     ProjectCreate,
-    QueueItem,
     RegistrationUpdate,
     RegistrationView,
     close_date_of,
     details_of,
 )
-from alliance.registrations.vocabulary import ConflictCheck, ExtensionStatus
+from alliance.registrations.vocabulary import ConflictCheck
 
 RegistrationCreateData = DealCreate | ProjectCreate | InfluenceCreate
 
@@ -163,7 +160,7 @@ def view_registration(session: Session, actor: Actor, *, registration_id: int) -
     [view] = present(session, actor, [registration])
     view.conflicts = conflict_service.conflicts_for(session, actor, registration.id)
     view.pending_extension = RegistrationRepository(session).pending_extension(registration.id)
-    view.max_extensions = _policy(session, registration).max_extensions
+    view.max_extensions = protection_policy(session, registration).max_extensions
     return view
 
 
@@ -211,7 +208,7 @@ def _require_side(actor: Actor) -> Side:
     return side
 
 
-def _require_registrant(actor: Actor) -> int:
+def require_registrant(actor: Actor) -> int:
     """The partner the actor registers for."""
     require(actor, Permission.REGISTRATIONS_FILE)
     if actor.partner_id is None:
@@ -224,7 +221,7 @@ def _require_registrant(actor: Actor) -> int:
 
 def create_registration(session: Session, actor: Actor, *, data: RegistrationCreateData) -> Registration:
     """A draft for the actor's own partner; `data.submit` submits it in the same transaction."""
-    partner_id = _require_registrant(actor)
+    partner_id = require_registrant(actor)
     repository = RegistrationRepository(session)
     registration = Registration(partner_id=partner_id, kind=data.kind, status=Status.DRAFT, registrant_user_id=actor.user_id, extensions_granted=0)
     registration.products = []
@@ -235,7 +232,7 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
         # Locks in the order every submit takes them (customer, then the audit head), so a
         # create-and-submit never waits in the opposite order of a plain submit.
         resolved = _resolve_customer(session, actor, registration)
-    _log(session, actor, registration, "created", from_status=None, before=None)
+    log_event(session, actor, registration, "created", from_status=None, before=None)
     if data.submit:
         return _apply_action(session, actor, registration, Action.SUBMIT, reason=None, resolved=resolved)
     return registration
@@ -243,13 +240,13 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
 
 def registration_currency(session: Session, actor: Actor) -> str:
     """The currency the actor's new registrations are in: its partner's program currency."""
-    partner_id = _require_registrant(actor)
+    partner_id = require_registrant(actor)
     return RegistrationRepository(session).program_currency(partner_id) or DEFAULT_CURRENCY
 
 
 def update_registration(session: Session, actor: Actor, *, registration_id: int, data: RegistrationUpdate) -> Registration:
     """Change a draft, or a registration the vendor asked for more information on."""
-    _require_registrant(actor)
+    require_registrant(actor)
     registration = get_registration(session, actor, registration_id=registration_id)
     if registration.status not in EDITABLE:
         raise Conflict(f"A {registration.status} registration cannot be edited.", details=[{"field": "status", "message": registration.status}])
@@ -265,11 +262,11 @@ def update_registration(session: Session, actor: Actor, *, registration_id: int,
         validated = REGISTRATION_CREATE.validate_python(merged)
     except ValidationError as exc:
         raise RuleViolation("The registration is not valid after this change.", details=error_details(exc, drop_first=True)) from None
-    before = _state(registration)
+    before = state_of(registration)
     _apply(session, registration, validated, registrant_id=registration.partner_id)
     session.flush()
-    if _state(registration) != before:
-        _log(session, actor, registration, "updated", from_status=registration.status, before=before)
+    if state_of(registration) != before:
+        log_event(session, actor, registration, "updated", from_status=registration.status, before=before)
     return registration
 
 
@@ -399,7 +396,7 @@ def _apply_step(
 ) -> registration_link.Resolution | None:
     """One transition; a submit answers with the customer resolution (its candidates feed the conflict check)."""
     action = step.action
-    before = _state(registration)
+    before = state_of(registration)
     submitted = _submit(session, actor, registration, resolved) if action == Action.SUBMIT else None
     now = clock.now()
     registration.status = step.target
@@ -413,9 +410,9 @@ def _apply_step(
         registration.closed_at, registration.closed_on = now, clock.today()
     if action == Action.APPROVE:
         registration.approved_at = now
-        registration.protected_until = protection.protected_until(now.date(), _policy(session, registration))
+        registration.protected_until = protection.protected_until(now.date(), protection_policy(session, registration))
     session.flush()
-    _log(session, actor, registration, action, from_status=step.source, before=before, reason=reason)
+    log_event(session, actor, registration, action, from_status=step.source, before=before, reason=reason)
     return submitted
 
 
@@ -480,138 +477,30 @@ def mark_won(
         raise RuleViolation("The close date cannot be in the future.", details=[{"field": "closed_on", "message": "must not be in the future"}])
     source = effective_status(registration, clock.today())
     transition(source, Action.MARK_WON, side=Side.VENDOR, reason=reason)
-    before = _state(registration)
+    before = state_of(registration)
     now = clock.now()
     registration.status, registration.status_changed_at = Status.WON, now
     registration.closed_at, registration.closed_on, registration.booked_amount = now, closed_on, booked_amount
     session.flush()
-    _log(session, actor, registration, Action.MARK_WON, from_status=source, before=before, reason=reason)
+    log_event(session, actor, registration, Action.MARK_WON, from_status=source, before=before, reason=reason)
     attribution_service.record_close(session, actor, registration, booked_amount=booked_amount, closed_on=closed_on, vendor_transacted=vendor_transacted)
     return registration
 
 
-def _policy(session: Session, registration: Registration) -> protection.ProtectionPolicy:
+def protection_policy(session: Session, registration: Registration) -> protection.ProtectionPolicy:
     kind = RegistrationKind(registration.kind)
     days = RegistrationRepository(session).protection_days(registration.partner_id, kind)
     return protection.ProtectionPolicy(days=days if days is not None else protection.DEFAULT_PROTECTION_DAYS[kind])
 
 
-# --- extensions --------------------------------------------------------------------------------
-
-
-def request_extension(session: Session, actor: Actor, *, registration_id: int, reason: str) -> ProtectionExtension:
-    _require_registrant(actor)
-    registration = get_registration(session, actor, registration_id=registration_id)
-    today = clock.today()
-    status = effective_status(registration, today)
-    if status != Status.APPROVED:
-        raise Conflict(f"Only an approved registration's protection can be extended; this one is {status}.", details=[{"field": "status", "message": status}])
-    if not reason or not reason.strip():
-        raise RuleViolation("A reason is required to request an extension.", details=[{"field": "reason", "message": "required"}])
-    repository = RegistrationRepository(session)
-    if repository.pending_extension(registration.id) is not None:
-        raise Conflict("An extension request is already waiting for a decision.", details=[{"field": "extension", "message": "one pending at a time"}])
-    assert registration.protected_until is not None
-    protection.check_extension(_policy(session, registration), registration.extensions_granted, registration.protected_until, today)
-    extension = ProtectionExtension(
-        partner_id=registration.partner_id,
-        registration_id=registration.id,
-        status=ExtensionStatus.PENDING,
-        requested_by_user_id=actor.user_id,
-        requested_at=clock.now(),
-        reason=reason,
-        previous_until=registration.protected_until,
-    )
-    session.add(extension)
-    session.flush()
-    _log(session, actor, registration, "extension_requested", from_status=status, before=None, reason=reason)
-    return extension
-
-
-def decide_extension(session: Session, actor: Actor, *, extension_id: int, approve: bool, reason: str | None) -> ProtectionExtension:
-    require(actor, Permission.REGISTRATIONS_REVIEW)
-    repository = RegistrationRepository(session)
-    extension = repository.get_extension(extension_id)
-    if extension is None:
-        raise NotFound(f"Extension request {extension_id} not found.")
-    if extension.status != ExtensionStatus.PENDING:
-        raise Conflict(f"This extension request was already {extension.status}.", details=[{"field": "status", "message": extension.status}])
-    if not (reason and reason.strip()):
-        # Either way the partner reads why in the registration's history.
-        raise RuleViolation("A reason is required to decide an extension request.", details=[{"field": "reason", "message": "required"}])
-    registration = get_registration(session, actor, registration_id=extension.registration_id)
-    before = _state(registration)
-    if approve:
-        if effective_status(registration, clock.today()) != Status.APPROVED or registration.protected_until is None:
-            raise Conflict("The registration is no longer approved.", details=[{"field": "status", "message": registration.status}])
-        new_until = protection.check_extension(_policy(session, registration), registration.extensions_granted, registration.protected_until, clock.today())
-        registration.protected_until, extension.new_until = new_until, new_until
-        registration.extensions_granted += 1
-    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
-    extension.decided_by_user_id, extension.decided_at, extension.decision_reason = actor.user_id, clock.now(), reason
-    session.flush()
-    action = "extension_approved" if approve else "extension_rejected"
-    _log(session, actor, registration, action, from_status=Status(registration.status), before=before, reason=reason)
-    return extension
-
-
-# --- the review queue --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReviewQueue:
-    items: Page[QueueItem]
-    extensions: list[PendingExtension]
-    extensions_total: int
-
-
-def review_queue(session: Session, actor: Actor, *, page: PageRequest, cam_user_id: int | None = None, extensions_limit: int = 50) -> ReviewQueue:
-    """Pending registrations, longest waiting first, with their SLA clock and current conflict
-    count; and pending extension requests. A fixed number of queries whatever the page size."""
-    require(actor, Permission.REGISTRATIONS_QUEUE)
-    repository = RegistrationRepository(session)
-    rows, total = repository.rows(repository.queue(cam_user_id=cam_user_id), limit=page.limit, offset=page.offset)
-    counts = conflict_service.conflict_counts(session, [row.id for row in rows])
-    now = clock.now()
-    calendars = program_service.review_calendars(session, calendar_ids={row.review_calendar_id for row in rows if row.review_calendar_id is not None})
-    side = side_of(actor)
-    items = [_queue_item(row, counts.get(row.id, 0), now, calendars.for_program(row.review_calendar_id), side) for row in rows]
-    extension_rows, extensions_total = repository.rows(repository.pending_extensions(cam_user_id=cam_user_id), limit=extensions_limit, offset=0)
-    extensions = [PendingExtension(*row) for row in extension_rows]
-    return ReviewQueue(items=Page(items=items, total=total, limit=page.limit, offset=page.offset), extensions=extensions, extensions_total=extensions_total)
-
-
-def _queue_item(row: Any, conflict_count: int, now: Any, calendar: business_time.Calendar, side: Side | None) -> QueueItem:
-    waiting_since = row.waiting_since
-    sla = protection.review_clock(waiting_since, now, calendar)
-    waiting_on = "partner" if row.status == Status.INFO_REQUESTED else "vendor"
-    return QueueItem(
-        registration_id=row.id,
-        kind=row.kind,
-        title=row.title,
-        status=row.status,
-        partner_id=row.partner_id,
-        partner_name=row.display_name,
-        customer_id=row.customer_id,
-        customer_name=row.customer_name,
-        waiting_since=waiting_since,
-        due_at=sla.due_at,
-        age_business_days=sla.age_business_days,
-        overdue=sla.overdue and waiting_on == "vendor",
-        waiting_on=waiting_on,
-        conflict_count=conflict_count,
-        actions=[a for a in DECISIONS if a in allowed_actions(Status(row.status), side)] if side == Side.VENDOR else [],
-    )
-
-
 # --- shared ------------------------------------------------------------------------------------
 
 
-def _state(registration: Registration) -> dict[str, Any]:
+def state_of(registration: Registration) -> dict[str, Any]:
     return snapshot(registration, STATE_FIELDS)
 
 
-def _log(
+def log_event(
     session: Session,
     actor: Actor,
     registration: Registration,
@@ -645,7 +534,7 @@ def _log(
         entity_id=registration.id,
         partner_id=registration.partner_id,
         before=before,
-        after=_state(registration),
+        after=state_of(registration),
         reason=reason,
     )
 

@@ -13,7 +13,7 @@ from alliance.kit.pagination import PageRequest
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
-from alliance.registrations import service as registration_service
+from alliance.registrations import review_service
 from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession
 from alliance.web.templating import render
 
@@ -36,6 +36,6 @@ def dashboard(request: Request, session: WebSession, actor: VendorActor) -> Resp
         "recent": recent,
         "recent_names": audit_names.names_for_events(session, actor, events=recent.items) if recent else None,
         "action_words": audit_names.words,
-        "review": registration_service.review_queue(session, actor, page=PageRequest(limit=1), extensions_limit=1),
+        "review": review_service.review_queue(session, actor, page=PageRequest(limit=1), extensions_limit=1),
     }
     return render(request, "console/dashboard.html", context)

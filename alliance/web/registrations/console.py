@@ -17,7 +17,7 @@ from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations import conflict_service
+from alliance.registrations import conflict_service, extension_service, review_service
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import EVENT_LABELS, STATUS_LABELS, Status
 from alliance.registrations.models import Registration
@@ -45,7 +45,7 @@ def review_queue(request: Request, session: WebSession, actor: VendorActor, page
 
 
 def _queue(request: Request, session: Session, actor: Actor, *, page: PageRequest, mine: bool, forms: dict[str, Submission[Any]] | None = None) -> Response:
-    queue = registration_service.review_queue(session, actor, page=page, cam_user_id=actor.user_id if mine else None)
+    queue = review_service.review_queue(session, actor, page=page, cam_user_id=actor.user_id if mine else None)
     forms = forms or {}
     context = {
         "queue": queue,
@@ -63,7 +63,7 @@ def decide_extension(request: Request, extension_id: IdPath, session: WebSession
     values = {"approve": approve, **{k: v for k, v in form_values(form).items() if k == "reason"}}
 
     def decide(data: ExtensionDecision) -> Any:
-        return registration_service.decide_extension(session, actor, extension_id=extension_id, approve=data.approve, reason=data.reason)
+        return extension_service.decide_extension(session, actor, extension_id=extension_id, approve=data.approve, reason=data.reason)
 
     submission = submit(session, ExtensionDecision, values, decide, shown=echo(form))
     if submission.ok:

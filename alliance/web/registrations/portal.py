@@ -19,7 +19,7 @@ from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners import product_line_service
 from alliance.partners import service as partner_service
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations import conflict_service
+from alliance.registrations import conflict_service, extension_service
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import EVENT_LABELS, STATUS_LABELS, Status
 from alliance.registrations.models import Registration
@@ -274,7 +274,7 @@ def portal_act(request: Request, registration_id: IdPath, session: WebSession, a
 @router.post(PORTAL + "/{registration_id}/extension", dependencies=PORTAL_ONLY)
 def portal_request_extension(request: Request, registration_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
     def ask(data: ExtensionRequest) -> Any:
-        return registration_service.request_extension(session, actor, registration_id=registration_id, reason=data.reason)
+        return extension_service.request_extension(session, actor, registration_id=registration_id, reason=data.reason)
 
     submission = submit(session, ExtensionRequest, form_values(form), ask, shown=echo(form))
     if submission.ok:

@@ -12,8 +12,8 @@ from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
+from alliance.registrations import extension_service, review_service, sweep
 from alliance.registrations import service as registration_service
-from alliance.registrations import sweep
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import RegistrationEvent
 from alliance.registrations.repository import RegistrationFilters
@@ -114,11 +114,11 @@ class TestSweep:
 class TestExtensions:
     def request(self, unit, actors, registration_id: int, reason: str = "Customer delayed the decision"):  # type: ignore[no-untyped-def]
         with unit(actors["a_user"]) as session:
-            return registration_service.request_extension(session, actors["a_user"], registration_id=registration_id, reason=reason)
+            return extension_service.request_extension(session, actors["a_user"], registration_id=registration_id, reason=reason)
 
     def decide(self, unit, actors, extension_id: int, approve: bool, reason: str | None = "Customer confirmed the new date"):  # type: ignore[no-untyped-def]
         with unit(actors["cam"]) as session:
-            return registration_service.decide_extension(session, actors["cam"], extension_id=extension_id, approve=approve, reason=reason)
+            return extension_service.decide_extension(session, actors["cam"], extension_id=extension_id, approve=approve, reason=reason)
 
     def test_request_and_approve_extends_protection(self, approved, unit, actors):
         extension = self.request(unit, actors, approved.id)
@@ -161,10 +161,10 @@ class TestExtensions:
 
     def test_not_after_expiry_and_not_by_others(self, approved, unit, actors):
         with pytest.raises(NotFound), unit(actors["b_user"]) as session:
-            registration_service.request_extension(session, actors["b_user"], registration_id=approved.id, reason="mine now")
+            extension_service.request_extension(session, actors["b_user"], registration_id=approved.id, reason="mine now")
         extension = self.request(unit, actors, approved.id)
         with pytest.raises(PermissionDenied), unit(actors["a_admin"]) as session:
-            registration_service.decide_extension(session, actors["a_admin"], extension_id=extension.id, approve=True, reason=None)
+            extension_service.decide_extension(session, actors["a_admin"], extension_id=extension.id, approve=True, reason=None)
         later(400)
         with pytest.raises(Conflict):
             self.decide(unit, actors, extension.id, True)
@@ -175,7 +175,7 @@ class TestExtensions:
 class TestReviewQueue:
     def test_oldest_first_with_sla_and_conflicts(self, register, act, unit, actors, approved, world):
         with unit(actors["a_user"]) as session:
-            extension = registration_service.request_extension(session, actors["a_user"], registration_id=approved.id, reason="More time")
+            extension = extension_service.request_extension(session, actors["a_user"], registration_id=approved.id, reason="More time")
         clock.freeze(datetime(2030, 6, 3, 9, 0, tzinfo=UTC))  # Monday
         first = register(customer={"name": "Queue One"})
         act(first, ("a_user", "submit"))
@@ -184,7 +184,7 @@ class TestReviewQueue:
         act(second, ("b_user", "submit"), ("cam", "start_review"))
         clock.freeze(datetime(2030, 6, 5, 12, 0, tzinfo=UTC))  # Wednesday
         with unit(actors["cam"]) as session:
-            queue = registration_service.review_queue(session, actors["cam"], page=PageRequest(limit=10))
+            queue = review_service.review_queue(session, actors["cam"], page=PageRequest(limit=10))
         assert [item.registration_id for item in queue.items.items] == [first, second] and queue.items.total == 2
         one, two = queue.items.items
         assert (one.partner_name, one.waiting_on, one.overdue, one.due_at) == ("Northwind Consulting", "vendor", True, datetime(2030, 6, 5, 9, 0, tzinfo=UTC))
@@ -192,12 +192,12 @@ class TestReviewQueue:
         assert two.conflict_count >= 0
         assert [e.id for e in queue.extensions] == [extension.id] and queue.extensions_total == 1
         with unit(actors["cam"]) as session:
-            mine = registration_service.review_queue(session, actors["cam"], page=PageRequest(), cam_user_id=world.users["cam"])
+            mine = review_service.review_queue(session, actors["cam"], page=PageRequest(), cam_user_id=world.users["cam"])
         assert [item.registration_id for item in mine.items.items] == [first]
 
     def test_partners_get_403(self, unit, actors, world):
         with pytest.raises(PermissionDenied), unit(actors["a_admin"]) as session:
-            registration_service.review_queue(session, actors["a_admin"], page=PageRequest())
+            review_service.review_queue(session, actors["a_admin"], page=PageRequest())
 
     def test_query_count_does_not_grow_with_rows(self, register, act, unit, actors, db):
         from sqlalchemy import event
@@ -209,7 +209,7 @@ class TestReviewQueue:
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             with unit(actors["cam"]) as session:
-                registration_service.review_queue(session, actors["cam"], page=PageRequest(limit=50))
+                review_service.review_queue(session, actors["cam"], page=PageRequest(limit=50))
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]

@@ -14,7 +14,7 @@ from alliance.kit.pagination import PageRequest
 from alliance.partners import program_service
 from alliance.partners.models import Partner
 from alliance.partners.schemas import ProgramUpdate
-from alliance.registrations import service as registration_service
+from alliance.registrations import review_service
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def program_calendar(unit, actors, world):  # type: ignore[no-untyped-def]
 
 def queue_item(unit, actors, registration_id):  # type: ignore[no-untyped-def]
     with unit(actors["cam"]) as session:
-        queue = registration_service.review_queue(session, actors["cam"], page=PageRequest(limit=50))
+        queue = review_service.review_queue(session, actors["cam"], page=PageRequest(limit=50))
     return next(item for item in queue.items.items if item.registration_id == registration_id)
 
 

@@ -61,8 +61,7 @@ def expiring(
 ) -> dict[str, object]:
     """Certifications that stop counting in the next 30/60/90 days (validity ends or a
     recertification deadline), soonest first; partner users see their own partner's."""
-    found = recert_service.expiring(session, actor, within_days=within.value, partner_id=partner_id, page=page)
-    return {**found.as_response(), "items": [asdict(item) for item in found.items]}
+    return recert_service.expiring(session, actor, within_days=within.value, partner_id=partner_id, page=page).as_response()
 
 
 @router.get("/partners/{partner_id}/capacity", response_model=CapacityRead)

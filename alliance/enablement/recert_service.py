@@ -17,6 +17,7 @@ from alliance.enablement.recert_repository import (
     effective_dates,
     load_windows,
 )
+from alliance.enablement.report_schemas import ExpiringRead
 from alliance.errors import RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
@@ -36,26 +37,6 @@ class SweepCounts:
     @property
     def total(self) -> int:
         return self.opened + self.lapsed + self.expired
-
-
-@dataclass(frozen=True)
-class ExpiringItem:
-    certification_id: int
-    partner_id: int
-    partner_name: str
-    person_id: int
-    person_name: str
-    person_email: str
-    delivery_role: str  # the person's delivery role
-    track_id: int
-    track_key: str
-    track_name: str
-    level: str
-    product_line: str
-    status: str  # effective status today
-    ends_on: date
-    days_left: int
-    reason: str  # "validity ends" | "recertify for v9"
 
 
 def open_recert_windows(session: Session, actor: Actor, *, today: date | None = None) -> int:
@@ -114,7 +95,7 @@ def expiring(
     partner_id: int | None = None,
     page: PageRequest | None = None,
     cam_user_id: int | None = None,
-) -> Page[ExpiringItem]:
+) -> Page[ExpiringRead]:
     """Counting certifications whose effective end (validity or recertification deadline) falls
     in the next `within_days` days, soonest first. Partner users see their own partner's; a CAM
     may narrow the list to the partners they manage (`cam_user_id`)."""
@@ -136,7 +117,7 @@ def expiring(
     for row in rows:
         end = recert.ending(row, dates.windows.get(row.track_id), release_major=row.release_major)
         items.append(
-            ExpiringItem(
+            ExpiringRead(
                 certification_id=row.id,
                 partner_id=row.partner_id,
                 partner_name=row.partner_name,

@@ -16,24 +16,29 @@ class ReversalRequest(InputSchema):
     reason: LongText = Field(min_length=1, description="Why the entry is reversed; stored on the reversing entry and in the audit trail")
 
 
-class AttributionEntryRead(ReadSchema):
-    """One ledger line as the vendor reads it."""
+class LedgerLineRead(ReadSchema):
+    """What every read of a ledger line shows; the vendor's full line and a partner's drill-down line add to it."""
 
     id: int
     partner_id: int | None
-    registration_id: int
-    closing_registration_id: int
-    customer_id: int | None
     credit_type: CreditType
     amount: Decimal
     currency: str
     share_percent: Decimal
     effective_on: date
     recorded_at: datetime
-    recorded_by: str
     rule: str
     reverses_entry_id: int | None
     reason: str | None
+
+
+class AttributionEntryRead(LedgerLineRead):
+    """One ledger line as the vendor reads it."""
+
+    registration_id: int
+    closing_registration_id: int
+    customer_id: int | None
+    recorded_by: str
 
 
 class CurrencyAmountsRead(ReadSchema):
@@ -74,20 +79,9 @@ class RegistrationRefRead(ReadSchema):
     customer_name: str | None = None
 
 
-class ContributionEntryRead(ReadSchema):
+class ContributionEntryRead(LedgerLineRead):
     """A ledger line in a partner's drill-down, with the registration it credits when it is that
     partner's own (a transacting partner credited for another partner's deal sees the amount only)."""
 
-    id: int
-    partner_id: int | None
-    credit_type: CreditType
-    amount: Decimal
-    currency: str
-    share_percent: Decimal
-    effective_on: date
-    recorded_at: datetime
-    rule: str
-    reverses_entry_id: int | None
-    reason: str | None
     registration: RegistrationRefRead | None
     closing_registration: RegistrationRefRead | None

@@ -26,6 +26,7 @@ from alliance.registrations.attribution_repository import (
     DrillRow,
     ReportWindow,
 )
+from alliance.registrations.attribution_schemas import ContributionEntryRead, RegistrationRefRead
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import AttributionEntry, Registration
 from alliance.registrations.vocabulary import CreditType
@@ -359,31 +360,6 @@ def contribution_rows(
         offset += batch
 
 
-@dataclass(frozen=True)
-class RegistrationRef:
-    id: int
-    kind: str
-    title: str | None = None
-    customer_name: str | None = None
-
-
-@dataclass(frozen=True)
-class ContributionEntry:
-    id: int
-    partner_id: int | None
-    credit_type: str
-    amount: Decimal
-    currency: str
-    share_percent: Decimal
-    effective_on: date
-    recorded_at: datetime
-    rule: str
-    reverses_entry_id: int | None
-    reason: str | None
-    registration: RegistrationRef | None
-    closing_registration: RegistrationRef | None
-
-
 def contribution_entries(
     session: Session,
     actor: Actor,
@@ -393,7 +369,7 @@ def contribution_entries(
     period_end: date | None = None,
     as_of: datetime | None = None,
     page: PageRequest = FIRST_PAGE,
-) -> Page[ContributionEntry]:
+) -> Page[ContributionEntryRead]:
     """One partner's ledger lines behind the report (404 for a partner the actor cannot see)."""
     window = contribution_window(session, actor, period_start=period_start, period_end=period_end, as_of=as_of, partner_id=partner_id)
     rows, total = AttributionRepository(session).drill_down(window, limit=page.limit, offset=page.offset)
@@ -416,13 +392,17 @@ def _cell(row: AmountsRow) -> CurrencyAmounts:
     return CurrencyAmounts(row.currency, row.direct, row.influenced, row.services, row.entries, row.closings, row.vendor_direct)
 
 
-def _entry_view(row: DrillRow) -> ContributionEntry:
+def _entry_view(row: DrillRow) -> ContributionEntryRead:
     entry = row.entry
-    registration = RegistrationRef(row.registration_id, row.registration_kind or "", row.registration_title, row.customer_name) if row.registration_id else None
+    registration = (
+        RegistrationRefRead(id=row.registration_id, kind=row.registration_kind, title=row.registration_title, customer_name=row.customer_name)
+        if row.registration_id
+        else None
+    )
     closing = None
     if row.closing_registration_id and row.closing_registration_id != row.registration_id:
-        closing = RegistrationRef(row.closing_registration_id, row.closing_kind or "", None, row.customer_name)
-    return ContributionEntry(
+        closing = RegistrationRefRead(id=row.closing_registration_id, kind=row.closing_kind, customer_name=row.customer_name)
+    return ContributionEntryRead(
         id=entry.id,
         partner_id=entry.partner_id,
         credit_type=entry.credit_type,

@@ -33,21 +33,10 @@ router = APIRouter(prefix=BASE, dependencies=VENDOR_ONLY)
 
 ALL = PageRequest(limit=MAX_LIMIT)
 PRIORITIES = ("1", "2", "3", "4", "5")
-RULE_FIELDS = (
-    "name",
-    "team_id",
-    "position",
-    "request_type",
-    "region",
-    "territory",
-    "vertical",
-    "product_line",
-    "tier_key",
-    "first_response_hours",
-    "is_active",
-)
-TEAM_FIELDS = ("key", "name", "calendar_id", "is_default")
-CALENDAR_FIELDS = ("key", "name", "time_zone", "work_days", "day_starts", "day_ends", "holiday_country", "holiday_subdivision")
+# The services' field lists, less the ones a form carries in its own shape (five priority inputs, one holiday per line).
+RULE_FIELDS = tuple(name for name in routing_service.RULE_FIELDS if name != "priority_hours")
+TEAM_FIELDS = routing_service.TEAM_FIELDS
+CALENDAR_FIELDS = tuple(name for name in routing_service.CALENDAR_FIELDS if name != "holidays")
 DAY_OPTIONS = [(str(number), name) for number, name in enumerate(routing_words.DAY_NAMES, start=1)]
 COMMON_ZONES = (
     "UTC",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,7 +23,7 @@ from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion, Sc
 from alliance.cosell.plans import rules as plan_rules
 from alliance.cosell.plans.repository import PlanFilters, PlanRepository
 from alliance.cosell.plans.rules import Change, Row
-from alliance.cosell.plans.schemas import PlanActivityInput
+from alliance.cosell.plans.schemas import PlanActivityInput, PlanSummaryRead
 from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus, Side
 from alliance.errors import Conflict, NotFound
 from alliance.identity.permissions import Permission, can, require
@@ -37,19 +36,6 @@ from alliance.registrations.lifecycle import Status
 
 PLANNABLE = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED})
 SIGN_FIELDS = ("status", "partner_signed_by_user_id", "partner_signed_at", "vendor_signed_by_user_id", "vendor_signed_at")
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    id: int
-    partner_id: int
-    registration_id: int
-    customer_id: int | None
-    agreed_version_id: int | None
-    agreed_number: int | None
-    latest_number: int
-    latest_status: PlanVersionStatus
-    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -104,13 +90,13 @@ def plan_for_registration(session: Session, actor: Actor, *, registration_id: in
     return PlanRepository(session).for_registration(registration_id)
 
 
-def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: PageRequest) -> Page[PlanSummary]:
+def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: PageRequest) -> Page[PlanSummaryRead]:
     """Partners see their own plans; vendor users every partner's."""
     require(actor, Permission.COSELL_READ)
     repository = PlanRepository(session)
     found, total = repository.rows(repository.summaries(filters), limit=page.limit, offset=page.offset)
     items = [
-        PlanSummary(
+        PlanSummaryRead(
             id=plan.id,
             partner_id=plan.partner_id,
             registration_id=plan.registration_id,

@@ -156,3 +156,19 @@ def world(db: Database) -> World:
 def system_session(db: Database):  # type: ignore[no-untyped-def]
     with db.session_scope(PartnerScope.system(reason="test setup")) as session:
         yield session
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """An empty database of its own, on the suite's backend, for migration tests (the shared test database is already at head)."""
+    if BACKEND == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"alliance_mig_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -4,10 +4,8 @@ anything else (a CHECK per column, migration 0007), and the schema matches the m
 from __future__ import annotations
 
 import enum
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -23,7 +21,6 @@ from alliance.identity.scope import PartnerScope, Role
 from alliance.models import import_all_models
 from alliance.partners.models import Partner, Program, Tier
 from alliance.partners.vocabulary import CreditSplit, CriteriaMode, PartnerStatus, PartnerType
-from tests.conftest import BACKEND, POSTGRES_ADMIN_URL
 
 import_all_models()
 
@@ -165,25 +162,9 @@ def test_no_column_type_differs_between_models_and_migrations(database_url: str)
     assert [d for d in flat if d[0] in ("modify_type", "add_column", "remove_column", "add_table", "remove_table")] == []
 
 
-@pytest.fixture
-def empty_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """A database of its own (migrations run on it from scratch), on the suite's backend."""
-    if BACKEND == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    name = f"alliance_migration_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def test_migration_0007_up_and_down_keeps_rows(empty_url: str) -> None:
-    migrate.upgrade(empty_url, "0006")
-    database = Database(empty_url)
+def test_migration_0007_up_and_down_keeps_rows(fresh_database_url: str) -> None:
+    migrate.upgrade(fresh_database_url, "0006")
+    database = Database(fresh_database_url)
     try:
         insert_partner = text(
             "INSERT INTO partners (legal_name, display_name, partner_type, hq_country, consultant_headcount, status, created_at, updated_at)"
@@ -197,18 +178,18 @@ def test_migration_0007_up_and_down_keeps_rows(empty_url: str) -> None:
             connection.execute(insert_partner, {"name": "Old", "status": "active"})
             connection.execute(insert_person)
 
-        migrate.upgrade(empty_url)
+        migrate.upgrade(fresh_database_url)
         with database.engine.connect() as connection:
             # A batch rebuild of `partners` on SQLite must not cascade its drop to the people.
             assert connection.execute(text("SELECT count(*) FROM people")).scalar_one() == 1
             with pytest.raises(IntegrityError):
                 connection.execute(insert_partner, {"name": "New", "status": "dormant"})
 
-        command.downgrade(migrate.alembic_config(empty_url), "0006")
+        command.downgrade(migrate.alembic_config(fresh_database_url), "0006")
         with database.engine.begin() as connection:
             connection.execute(insert_partner, {"name": "Free", "status": "dormant"})
             assert connection.execute(text("SELECT count(*) FROM people")).scalar_one() == 1
             connection.execute(text("DELETE FROM partners WHERE status = 'dormant'"))
-        migrate.upgrade(empty_url)
+        migrate.upgrade(fresh_database_url)
     finally:
         database.dispose()

@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
-import psycopg
-import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
 from alliance import migrate
 from alliance.db import Database
-from tests.conftest import BACKEND, POSTGRES_ADMIN_URL
 
 
-@pytest.fixture
-def fresh_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """An empty database of its own (the shared test database is already at head)."""
-    if BACKEND == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"alliance_mig_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def test_existing_programs_get_usd_and_the_column_goes_on_downgrade(fresh_url):
-    migrate.upgrade(fresh_url, "0006")
-    database = Database(fresh_url)
+def test_existing_programs_get_usd_and_the_column_goes_on_downgrade(fresh_database_url):
+    migrate.upgrade(fresh_database_url, "0006")
+    database = Database(fresh_database_url)
     try:
         with database.engine.begin() as connection:
             connection.execute(
@@ -42,12 +20,12 @@ def test_existing_programs_get_usd_and_the_column_goes_on_downgrade(fresh_url):
                     " VALUES ('old', 'Old', 'reseller', TRUE, 100, 'full', '[]', '2026-01-01', '2026-01-01')"
                 )
             )
-        migrate.upgrade(fresh_url, "0008")
+        migrate.upgrade(fresh_database_url, "0008")
         with database.engine.connect() as connection:
             assert connection.execute(text("SELECT currency FROM programs WHERE key = 'old'")).scalar_one() == "USD"
-        command.downgrade(migrate.alembic_config(fresh_url), "0006")
+        command.downgrade(migrate.alembic_config(fresh_database_url), "0006")
         assert "currency" not in {c["name"] for c in inspect(database.engine).get_columns("programs")}
-        migrate.upgrade(fresh_url, "0008")
+        migrate.upgrade(fresh_database_url, "0008")
         assert "currency" in {c["name"] for c in inspect(database.engine).get_columns("programs")}
     finally:
         database.dispose()

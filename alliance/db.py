@@ -13,7 +13,7 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -132,6 +132,84 @@ class PartnerRoot:
         return mapped_column(primary_key=True)
 
 
+class Aggregate:
+    """An aggregate root: a row whose changes are decided by reading it first (a status, a
+    protection window, a signature count). It is changed only after the repository loaded it for
+    change in the same transaction (SELECT … FOR UPDATE: `Repository.get_for_change`), so of N
+    concurrent conflicting requests one wins and the others wait, read its result and are refused
+    by the same rule that refuses them one after another. `_check_locked` refuses a flush that
+    changes one without the lock, so new code cannot forget it."""
+
+
+class AggregatePart:
+    """A row inside an aggregate (its history, its lines, its pending requests): inserted or
+    changed only while its root is locked. `root_table`/`root_column` name the root."""
+
+    root_table: ClassVar[str]
+    root_column: ClassVar[str]
+
+
+class UnlockedChange(RuntimeError):
+    """An aggregate changed without its row lock: a programming error, never user input."""
+
+
+def _locked(session: Session) -> set[tuple[str, Any]]:
+    found: set[tuple[str, Any]] = session.info.setdefault("locked", set())
+    return found
+
+
+def _mark_locked(session: Session, row: Any) -> None:
+    _locked(session).add((row.__tablename__, row.id))
+
+
+def _note_lock(target: Any, context: Any, *_attrs: Any) -> None:
+    """A row loaded by SELECT … FOR UPDATE is this transaction's to change until it ends."""
+    if context.compile_state is None:
+        return
+    if getattr(context.compile_state.select_statement, "_for_update_arg", None) is not None:
+        _mark_locked(context.session, target)
+
+
+def _check_locked(session: Session, _context: Any, _instances: Any) -> None:
+    locked = _locked(session)
+    for obj in session.dirty:
+        if isinstance(obj, Aggregate) and session.is_modified(obj, include_collections=False) and (obj.__tablename__, obj.id) not in locked:  # type: ignore[attr-defined]
+            raise UnlockedChange(f"{type(obj).__name__} {obj.id} changed without get_for_change (no row lock)")  # type: ignore[attr-defined]
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, AggregatePart):
+            root_id = getattr(obj, obj.root_column)
+            # No root id yet: the root is being created in this transaction, which nobody else sees.
+            if root_id is not None and (obj.root_table, root_id) not in locked:
+                raise UnlockedChange(f"{type(obj).__name__} written without its {obj.root_table} row {root_id} locked")
+    for obj in session.deleted:
+        if isinstance(obj, Aggregate) and (obj.__tablename__, obj.id) not in locked:  # type: ignore[attr-defined]
+            raise UnlockedChange(f"{type(obj).__name__} {obj.id} deleted without get_for_change (no row lock)")  # type: ignore[attr-defined]
+
+
+def _own_new_aggregates(session: Session, _context: Any) -> None:
+    # Rows this transaction inserted are invisible to every other one until commit: ours to change.
+    roots = _root_tables()
+    for obj in session.new:
+        if isinstance(obj, Aggregate) or getattr(obj, "__tablename__", None) in roots:
+            _mark_locked(session, obj)
+
+
+def _root_tables() -> set[str]:
+    """Tables whose rows are roots of some AggregatePart (a person for its certifications)."""
+    found, pending = set(), list(AggregatePart.__subclasses__())
+    while pending:
+        part = pending.pop()
+        pending.extend(part.__subclasses__())
+        if hasattr(part, "root_table"):
+            found.add(part.root_table)
+    return found
+
+
+def _forget_locks(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop("locked", None)
+
+
 class ScopeMissing(RuntimeError):
     """A session was used without a PartnerScope: a programming error, never user input."""
 
@@ -168,6 +246,11 @@ def _check_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 event.listen(Session, "do_orm_execute", _scope_orm_statement)
 event.listen(Session, "before_flush", _check_flush)
+event.listen(Session, "before_flush", _check_locked)
+event.listen(Session, "after_flush", _own_new_aggregates)
+event.listen(Session, "after_transaction_end", _forget_locks)
+event.listen(Base, "load", _note_lock, propagate=True)
+event.listen(Base, "refresh", _note_lock, propagate=True)
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 15_000, echo: bool = False) -> Engine:

@@ -18,11 +18,16 @@ from __future__ import annotations
 
 import copy
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from alliance import migrate
@@ -115,6 +120,27 @@ def settings(database_url: str) -> Settings:
 def shared_app(settings: Settings, shared_database: Database):  # type: ignore[no-untyped-def]
     # Building the routes costs more than most tests; the app keeps no state between requests.
     return create_app(settings, database=shared_database)
+
+
+@pytest.fixture(scope="session")
+def live_server(shared_app: Any) -> Iterator[str]:
+    """The worker's app served by uvicorn in a background thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app=shared_app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    uvicorn_server = uvicorn.Server(config)
+    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not uvicorn_server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    uvicorn_server.should_exit = True
+    thread.join(timeout=15)
+    sock.close()
 
 
 @pytest.fixture

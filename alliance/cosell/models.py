@@ -18,7 +18,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.cosell.vocabulary import Activity, DisputeStatus, EngagementOutcome, Lead, PlanVersionStatus, RequestStatus, RequestType, Side
-from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
+from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
 
 # Business calendars are program data (a program's review SLA names one); co-sell teams use them too.
 from alliance.partners.models import BusinessCalendar as BusinessCalendar
@@ -61,7 +61,7 @@ class RoutingRule(TimestampMixin, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
 
 
-class ResourceRequest(PartnerOwned, TimestampMixin, Base):
+class ResourceRequest(Aggregate, PartnerOwned, TimestampMixin, Base):
     __tablename__ = "resource_requests"
     __table_args__ = (
         CheckConstraint("outcome_rating IS NULL OR outcome_rating BETWEEN 1 AND 5", name="rating_range"),
@@ -94,7 +94,7 @@ class ResourceRequest(PartnerOwned, TimestampMixin, Base):
     outcome_notes: Mapped[str | None] = mapped_column(Text)
 
 
-class CodeliveryPlan(PartnerOwned, TimestampMixin, Base):
+class CodeliveryPlan(Aggregate, PartnerOwned, TimestampMixin, Base):
     """Who leads what on a project registration; its versions hold the rows."""
 
     __tablename__ = "codelivery_plans"
@@ -109,10 +109,11 @@ class CodeliveryPlan(PartnerOwned, TimestampMixin, Base):
     )
 
 
-class PlanVersion(PartnerOwned, Base):
+class PlanVersion(AggregatePart, PartnerOwned, Base):
     """One version of a plan: agreed when both the partner admin and the vendor PS lead signed."""
 
     __tablename__ = "plan_versions"
+    root_table, root_column = "codelivery_plans", "plan_id"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,7 +146,7 @@ class PlanActivity(PartnerOwned, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
-class EngagementConsent(PartnerOwned, TimestampMixin, Base):
+class EngagementConsent(Aggregate, PartnerOwned, TimestampMixin, Base):
     """A protecting SI's consent to vendor PS working on its account: an activity (or all), until a date."""
 
     __tablename__ = "engagement_consents"
@@ -163,7 +164,7 @@ class EngagementConsent(PartnerOwned, TimestampMixin, Base):
     revoke_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class PsEngagement(TimestampMixin, Base):
+class PsEngagement(Aggregate, TimestampMixin, Base):
     """Vendor PS people staffed onto a customer account for an activity (vendor data)."""
 
     __tablename__ = "ps_engagements"
@@ -198,7 +199,7 @@ class RoeViolation(PartnerOwned, Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ScopeDispute(PartnerOwned, TimestampMixin, Base):
+class ScopeDispute(Aggregate, PartnerOwned, TimestampMixin, Base):
     """A disagreement on who leads a plan activity or an engagement, climbing the program's
     escalation ladder until decided."""
 

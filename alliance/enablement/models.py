@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
+from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
 from alliance.enablement.vocabulary import CertificationStatus, LabGrading, LabStatus, Level, Source
 from alliance.partners.vocabulary import DeliveryRole
 
@@ -110,7 +110,7 @@ class ExamAttempt(PartnerOwned, Base):
     external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
 
 
-class LabSubmission(PartnerOwned, TimestampMixin, Base):
+class LabSubmission(Aggregate, PartnerOwned, TimestampMixin, Base):
     __tablename__ = "lab_submissions"
     __table_args__ = (
         Index("ix_lab_submissions_person_track", "person_id", "track_id"),
@@ -134,8 +134,10 @@ class LabSubmission(PartnerOwned, TimestampMixin, Base):
     external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
 
 
-class Certification(PartnerOwned, TimestampMixin, Base):
+class Certification(AggregatePart, PartnerOwned, TimestampMixin, Base):
     __tablename__ = "certifications"
+    # A person's certifications change under the person's lock: awards, renewals and lapses of one person run one at a time.
+    root_table, root_column = "people", "person_id"
     __table_args__ = (
         Index("ix_certifications_partner_status", "partner_id", "status"),
         Index("ix_certifications_person_track", "person_id", "track_id"),

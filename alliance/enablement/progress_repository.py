@@ -49,8 +49,9 @@ class ProgressRepository(Repository[ModuleCompletion]):
         statement = select(LabSubmission).where(LabSubmission.person_id == person_id, LabSubmission.track_id == track_id)
         return list(self.session.scalars(statement.order_by(LabSubmission.submitted_at, LabSubmission.id)))
 
-    def lab(self, submission_id: int) -> LabSubmission | None:
-        return self.session.scalars(select(LabSubmission).where(LabSubmission.id == submission_id)).first()
+    def lab(self, submission_id: int, *, for_change: bool = False) -> LabSubmission | None:
+        statement = select(LabSubmission).where(LabSubmission.id == submission_id)
+        return self.lock_first(statement) if for_change else self.session.scalars(statement).first()
 
     def nonce_used(self, nonce: str) -> bool:
         return self.session.scalar(select(LabSubmission.id).where(LabSubmission.nonce == nonce)) is not None
@@ -82,8 +83,10 @@ class ProgressRepository(Repository[ModuleCompletion]):
             statement = statement.where(Person.partner_id == partner_id)
         return list(self.session.scalars(statement.order_by(Person.id).limit(2)))
 
-    def person(self, person_id: int) -> Person | None:
-        return self.session.scalars(select(Person).where(Person.id == person_id)).first()
+    def person(self, person_id: int, *, for_change: bool = False) -> Person | None:
+        """`for_change`: locked until commit, as every change to the person's certifications needs."""
+        statement = select(Person).where(Person.id == person_id)
+        return self.lock_first(statement) if for_change else self.session.scalars(statement).first()
 
     def lab_queue(self, status: LabStatus | None) -> AnySelect:
         """Submissions with the person's, partner's and track's names, oldest first."""

@@ -168,7 +168,7 @@ def grade_lab(session: Session, actor: Actor, *, submission_id: int, data: LabGr
     rubric's points, passed when it reaches the lab pass mark."""
     require(actor, Permission.LABS_GRADE)
     repository = ProgressRepository(session)
-    submission = repository.lab(submission_id)
+    submission = repository.lab(submission_id, for_change=True)
     if submission is None:
         raise NotFound(f"Lab submission {submission_id} not found.")
     if submission.status != LabStatus.PENDING:
@@ -295,12 +295,13 @@ def evaluate_award(session: Session, actor: Actor, *, person_id: int, track_id: 
     one are evaluated again after an award."""
     track = _track(session, track_id)
     repository = ProgressRepository(session)
+    # Under the person's lock before reading progress: two awards at once see each other's result.
+    person = repository.person(person_id, for_change=True)
+    assert person is not None
     verdict = awards.evaluate(policy_of(track), _progress(session, person_id, track))
     if not verdict.earned:
         return None
     assert verdict.issued_on is not None and verdict.expires_on is not None
-    person = repository.person(person_id)
-    assert person is not None
     for previous in repository.certifications(person_id, track.id):
         if previous.status in COUNTING:
             before = snapshot(previous, CERTIFICATION_FIELDS)

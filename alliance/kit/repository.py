@@ -13,6 +13,7 @@ from alliance.kit.statements import AnySelect
 from alliance.kit.tenancy import PartnerScope
 
 M = TypeVar("M")
+T = TypeVar("T")
 S = TypeVar("S", bound=AnySelect)
 
 
@@ -48,6 +49,27 @@ class Repository(Generic[M]):
         if options:
             statement = statement.options(*options)
         return self.session.scalars(statement).first()
+
+    def get_for_change(self, id: int, *options: Any) -> M | None:
+        """The row to change, locked until commit: the one way an aggregate is read before a
+        state change (db.Aggregate). Another transaction changing it waits here and then reads
+        the result of the first, so its checks see that result."""
+        statement = self.readable().where(self.model.id == id)  # type: ignore[attr-defined]
+        if options:
+            statement = statement.options(*options)
+        return self.lock_first(statement)
+
+    def lock_first(self, statement: Select[T]) -> T | None:
+        """The first row of `statement`, locked as get_for_change does."""
+        return next(iter(self.lock_all(statement)), None)
+
+    def lock_all(self, statement: Select[T], *, skip_locked: bool = False) -> list[T]:
+        """Every row of `statement` (rows of one aggregate model), locked until commit.
+        `skip_locked`: leave out rows another transaction is changing (a sweep takes them on its
+        next run instead of waiting). SQLite renders no lock: its writers hold the database's."""
+        locked_model = statement.column_descriptions[0]["entity"]
+        locking = statement.with_for_update(of=locked_model, skip_locked=skip_locked).execution_options(populate_existing=True)
+        return list(self.session.scalars(locking))
 
     def add(self, obj: M) -> M:
         self.session.add(obj)

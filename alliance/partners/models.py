@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.db import Base, PartnerOwned, PartnerRoot, TimestampMixin, register_enum_columns
+from alliance.db import Aggregate, Base, PartnerOwned, PartnerRoot, TimestampMixin, register_enum_columns
 from alliance.identity.permissions import Permission, roles_with
 from alliance.partners.vocabulary import (
     AssetAccessLevel,
@@ -147,7 +147,7 @@ class TierCriterion(Base):
     tier: Mapped[Tier] = relationship(back_populates="criteria", lazy="raise")
 
 
-class Partner(PartnerRoot, TimestampMixin, Base):
+class Partner(Aggregate, PartnerRoot, TimestampMixin, Base):
     __tablename__ = "partners"
     __table_args__ = (
         Index("ix_partners_type_subtype", "partner_type", "si_subtype"),

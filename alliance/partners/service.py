@@ -19,6 +19,7 @@ from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.sorting import apply_sort
 from alliance.partners.models import Partner, PartnerAttribute, Person, Sponsor
 from alliance.partners.repository import (
+    PARTNER_LOAD,
     PartnerFilters,
     PartnerRepository,
     PersonRepository,
@@ -80,9 +81,11 @@ def list_partners(session: Session, actor: Actor, *, filters: PartnerFilters, so
     return paginate(session, statement, page)
 
 
-def get_partner(session: Session, actor: Actor, *, partner_id: int) -> Partner:
+def get_partner(session: Session, actor: Actor, *, partner_id: int, for_change: bool = False) -> Partner:
+    """`for_change`: locked until commit (db.Aggregate), as every change reads it."""
     require(actor, Permission.PARTNERS_READ)
-    partner = PartnerRepository(session).get_loaded(partner_id)
+    repository = PartnerRepository(session)
+    partner = repository.get_for_change(partner_id, *PARTNER_LOAD) if for_change else repository.get_loaded(partner_id)
     if partner is None:
         raise NotFound(f"Partner {partner_id} not found.")
     return partner
@@ -102,7 +105,7 @@ def create_partner(session: Session, actor: Actor, *, data: PartnerCreate) -> Pa
 
 
 def update_partner(session: Session, actor: Actor, *, partner_id: int, data: PartnerUpdate) -> Partner:
-    partner = get_partner(session, actor, partner_id=partner_id)
+    partner = get_partner(session, actor, partner_id=partner_id, for_change=True)
     require_edit_partner(actor, partner_id)
     changes = data.model_dump(exclude_unset=True, exclude={"reason"})
     if actor.is_partner:

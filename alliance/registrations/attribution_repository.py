@@ -149,10 +149,9 @@ class AttributionRepository(Repository[AttributionEntry]):
         return list(self.session.scalars(statement))
 
     def registration(self, registration_id: int) -> Registration | None:
-        """A registration in the session's scope (the close a correction works on)."""
+        """A registration in the session's scope (the close a correction works on), locked for the change."""
         statement = select(Registration).where(Registration.id == registration_id)
-        statement = within_scope(statement, Registration.partner_id, self.scope)
-        return self.session.scalars(statement).first()
+        return self.lock_first(within_scope(statement, Registration.partner_id, self.scope))
 
     def is_reversed(self, entry_id: int) -> bool:
         return self.session.scalar(select(AttributionEntry.id).where(AttributionEntry.reverses_entry_id == entry_id).limit(1)) is not None

@@ -19,7 +19,7 @@ from alliance.registrations.vocabulary import ExtensionStatus
 
 def request_extension(session: Session, actor: Actor, *, registration_id: int, reason: str) -> ProtectionExtension:
     registration_service.require_registrant(actor)
-    registration = registration_service.get_registration(session, actor, registration_id=registration_id)
+    registration = registration_service.get_registration(session, actor, registration_id=registration_id, for_change=True)
     today = clock.today()
     status = registration_service.effective_status(registration, today)
     if status != Status.APPROVED:
@@ -54,12 +54,14 @@ def decide_extension(session: Session, actor: Actor, *, extension_id: int, appro
     extension = repository.get_extension(extension_id)
     if extension is None:
         raise NotFound(f"Extension request {extension_id} not found.")
+    # The registration's lock covers its extensions: read the request again under it.
+    registration = registration_service.get_registration(session, actor, registration_id=extension.registration_id, for_change=True)
+    session.refresh(extension)
     if extension.status != ExtensionStatus.PENDING:
         raise Conflict(f"This extension request was already {extension.status}.", details=[{"field": "status", "message": extension.status}])
     if not (reason and reason.strip()):
         # Either way the partner reads why in the registration's history.
         raise RuleViolation("A reason is required to decide an extension request.", details=[{"field": "reason", "message": "required"}])
-    registration = registration_service.get_registration(session, actor, registration_id=extension.registration_id)
     before = registration_service.state_of(registration)
     if approve:
         if registration_service.effective_status(registration, clock.today()) != Status.APPROVED or registration.protected_until is None:

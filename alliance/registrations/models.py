@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.db import Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
+from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.lifecycle import Side, Status
 from alliance.registrations.vocabulary import ConflictCheck, ConflictKind, CreditType, ExtensionStatus
@@ -26,7 +26,7 @@ register_enum_columns({ConflictCheck: 8, ConflictKind: 24, CreditType: 16, Exten
 MONEY = Numeric(16, 2)
 
 
-class Registration(PartnerOwned, TimestampMixin, Base):
+class Registration(Aggregate, PartnerOwned, TimestampMixin, Base):
     __tablename__ = "registrations"
     __table_args__ = (
         CheckConstraint("extensions_granted >= 0", name="extensions_not_negative"),
@@ -89,8 +89,10 @@ class Registration(PartnerOwned, TimestampMixin, Base):
         return [p.product_line for p in self.products]
 
 
-class RegistrationProduct(PartnerOwned, Base):
+class RegistrationProduct(AggregatePart, PartnerOwned, Base):
     """The product lines a registration covers, as rows so that overlap is a join."""
+
+    root_table, root_column = "registrations", "registration_id"
 
     __tablename__ = "registration_products"
 
@@ -98,11 +100,12 @@ class RegistrationProduct(PartnerOwned, Base):
     product_line: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
-class RegistrationEvent(PartnerOwned, Base):
+class RegistrationEvent(AggregatePart, PartnerOwned, Base):
     """A registration's history as its partner may read it (the audit log holds the same with
     full before/after for the vendor)."""
 
     __tablename__ = "registration_events"
+    root_table, root_column = "registrations", "registration_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
@@ -115,7 +118,7 @@ class RegistrationEvent(PartnerOwned, Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-class RegistrationConflict(PartnerOwned, Base):
+class RegistrationConflict(AggregatePart, PartnerOwned, Base):
     """One finding of a conflict check on a registration (partner_id: that registration's partner).
 
     `other_registration_id` is the earlier registration it overlaps (None for account rules:
@@ -123,6 +126,7 @@ class RegistrationConflict(PartnerOwned, Base):
     `partner_message` is the explanation the flagged partner may read: no partner names, no ids."""
 
     __tablename__ = "registration_conflicts"
+    root_table, root_column = "registrations", "registration_id"
     __table_args__ = (Index("ix_registration_conflicts_registration_current", "registration_id", "is_current"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,8 +142,9 @@ class RegistrationConflict(PartnerOwned, Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class ProtectionExtension(PartnerOwned, Base):
+class ProtectionExtension(AggregatePart, PartnerOwned, Base):
     __tablename__ = "protection_extensions"
+    root_table, root_column = "registrations", "registration_id"
     __table_args__ = (Index("ix_protection_extensions_status", "status", "requested_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,7 +28,7 @@ from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import attribution_service, conflict_service, protection
 from alliance.registrations.lifecycle import DECISIONS, Action, Side, Status, Transition, allowed_actions, steps, transition
 from alliance.registrations.models import Registration, RegistrationEvent, RegistrationProduct
-from alliance.registrations.repository import RegistrationFilters, RegistrationRepository
+from alliance.registrations.repository import REGISTRATION_LOAD, RegistrationFilters, RegistrationRepository
 from alliance.registrations.schemas import (
     KIND_FIELDS,
     REGISTRATION_CREATE,
@@ -114,9 +114,11 @@ def effective_status(registration: Registration, today: date) -> Status:
     return status
 
 
-def get_registration(session: Session, actor: Actor, *, registration_id: int) -> Registration:
+def get_registration(session: Session, actor: Actor, *, registration_id: int, for_change: bool = False) -> Registration:
+    """`for_change`: locked until commit (db.Aggregate), as every state change reads it."""
     require(actor, Permission.PARTNERS_READ)
-    registration = RegistrationRepository(session).get_loaded(registration_id)
+    repository = RegistrationRepository(session)
+    registration = repository.get_for_change(registration_id, *REGISTRATION_LOAD) if for_change else repository.get_loaded(registration_id)
     if registration is None:
         raise NotFound(f"Registration {registration_id} not found.")
     return registration
@@ -247,7 +249,7 @@ def registration_currency(session: Session, actor: Actor) -> str:
 def update_registration(session: Session, actor: Actor, *, registration_id: int, data: RegistrationUpdate) -> Registration:
     """Change a draft, or a registration the vendor asked for more information on."""
     require_registrant(actor)
-    registration = get_registration(session, actor, registration_id=registration_id)
+    registration = get_registration(session, actor, registration_id=registration_id, for_change=True)
     if registration.status not in EDITABLE:
         raise Conflict(f"A {registration.status} registration cannot be edited.", details=[{"field": "status", "message": registration.status}])
     changes = data.model_dump(exclude_unset=True)
@@ -361,7 +363,7 @@ def act(session: Session, actor: Actor, *, registration_id: int, action: str, re
     if action in DECISIONS:
         return decide_registration(session, actor, registration_id=registration_id, decision=Action(action), reason=reason)
     _require_side(actor)
-    registration = get_registration(session, actor, registration_id=registration_id)
+    registration = get_registration(session, actor, registration_id=registration_id, for_change=True)
     return _apply_action(session, actor, registration, action, reason=reason)
 
 
@@ -371,7 +373,7 @@ def decide_registration(session: Session, actor: Actor, *, registration_id: int,
     if decision not in DECISIONS:
         raise RuleViolation(f"'{decision}' is not a review decision.", details=[{"field": "decision", "message": f"one of {', '.join(DECISIONS)}"}])
     require(actor, Permission.REGISTRATIONS_REVIEW)
-    registration = get_registration(session, actor, registration_id=registration_id)
+    registration = get_registration(session, actor, registration_id=registration_id, for_change=True)
     return _apply_action(session, actor, registration, decision, reason=reason)
 
 
@@ -460,7 +462,7 @@ def mark_won(
     """The vendor confirms a booking: approved → won, then attribution credits the partners
     (`vendor_transacted`: the vendor sold it directly; None lets attribution read the details)."""
     require(actor, Permission.REGISTRATIONS_REVIEW)
-    registration = get_registration(session, actor, registration_id=registration_id)
+    registration = get_registration(session, actor, registration_id=registration_id, for_change=True)
     if registration.kind == RegistrationKind.INFLUENCE:
         raise Conflict(
             "An influence registration is not won itself: its partner is credited when the deal or project it influenced is won.",

@@ -24,11 +24,9 @@ class ReportedFigureRepository(Repository[ReportedFigure]):
         return self.readable().where(ReportedFigure.status == FigureStatus.REPORTED).order_by(ReportedFigure.reported_at, ReportedFigure.id)
 
     def for_period(self, partner_id: int, metric: str, period: date) -> ReportedFigure | None:
+        """The figure reported for the month, locked for the change a new report makes to it."""
         statement = self.readable().where(ReportedFigure.partner_id == partner_id, ReportedFigure.metric == metric, ReportedFigure.period == period)
-        return self._first(statement)
-
-    def get_for_update(self, figure_id: int) -> ReportedFigure | None:
-        return self._first(self.readable().where(ReportedFigure.id == figure_id).with_for_update())
+        return self.lock_first(statement)
 
     def figures(self, statement: Select[Any]) -> list[ReportedFigure]:
         return list(self.session.scalars(statement).all())

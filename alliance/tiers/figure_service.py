@@ -110,7 +110,7 @@ def decide_figure(session: Session, actor: Actor, *, figure_id: int, confirm: bo
     if not confirm and reason is None:
         raise RuleViolation("A rejection needs a reason.", details=[{"field": "reason", "message": "required to reject"}])
     repository = ReportedFigureRepository(session)
-    figure = repository.get_for_update(figure_id)
+    figure = repository.get_for_change(figure_id)
     if figure is None:
         raise NotFound(f"Reported figure {figure_id} not found.")
     if figure.status != FigureStatus.REPORTED:

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from alliance.db import Base, PartnerOwned, UTCDateTime, register_enum_columns
+from alliance.db import Aggregate, Base, PartnerOwned, UTCDateTime, register_enum_columns
 from alliance.tiers.vocabulary import FigureStatus, RecommendationAction, RecommendationStatus
 
 register_enum_columns({FigureStatus: 12, RecommendationAction: 12, RecommendationStatus: 12})
 
 
-class TierRecommendation(PartnerOwned, Base):
+class TierRecommendation(Aggregate, PartnerOwned, Base):
     __tablename__ = "tier_recommendations"
     __table_args__ = (Index("ix_tier_recommendations_status", "status", "evaluated_at"), Index("ix_tier_recommendations_partner", "partner_id", "status"))
 
@@ -35,7 +35,7 @@ class TierRecommendation(PartnerOwned, Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class ReportedFigure(PartnerOwned, Base):
+class ReportedFigure(Aggregate, PartnerOwned, Base):
     """A figure the partner reports for one month (managed customers, sub-resellers); the tier
     engine counts the latest confirmed one. One figure per partner, metric and month."""
 

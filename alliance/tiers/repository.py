@@ -81,10 +81,6 @@ class TierRecommendationRepository(Repository[TierRecommendation]):
             .order_by(TierRecommendation.evaluated_at, TierRecommendation.id)
         )
 
-    def get_for_update(self, id: int) -> TierRecommendation | None:
-        statement = self.readable().where(TierRecommendation.id == id).with_for_update()
-        return self.session.scalars(statement).first()
-
     def partner_names(self, partner_ids: set[int]) -> dict[int, str]:
         if not partner_ids:
             return {}

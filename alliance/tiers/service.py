@@ -308,7 +308,7 @@ def decide_recommendation(session: Session, actor: Actor, *, recommendation_id: 
     if not reason or not reason.strip():
         raise RuleViolation("A decision needs a reason.", details=[{"field": "reason", "message": "required"}])
     repository = TierRecommendationRepository(session)
-    recommendation = repository.get_for_update(recommendation_id)
+    recommendation = repository.get_for_change(recommendation_id)
     if recommendation is None or recommendation.action not in (RecommendationAction.UPGRADE, RecommendationAction.DOWNGRADE):
         raise NotFound(f"Tier recommendation {recommendation_id} not found.")
     if recommendation.status != RecommendationStatus.PENDING:

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from alliance.db import Database
 from tests.factories.world import PASSWORD, World
@@ -43,27 +39,6 @@ def browser() -> Iterator[Any]:
             _unavailable(f"chromium did not start: {str(exc).splitlines()[0]}")
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(scope="session")
-def live_server(shared_app: Any) -> Iterator[str]:
-    """The worker's app served by uvicorn in a background thread; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app=shared_app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not uvicorn_server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
 
 
 @pytest.fixture

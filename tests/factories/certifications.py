@@ -19,6 +19,7 @@ from alliance.enablement.vocabulary import CertificationStatus, Source
 from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
 from alliance.partners import product_line_service
+from alliance.partners.models import Person
 
 
 def ensure_product_lines(session: Session) -> None:
@@ -82,6 +83,7 @@ def make_cert(
     status: str = CertificationStatus.ACTIVE,
     **extra: Any,
 ) -> Certification:
+    session.get(Person, person_id, with_for_update=True)  # a person's certifications change under its lock
     cert = Certification(
         person_id=person_id,
         partner_id=partner_id,

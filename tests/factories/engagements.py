@@ -34,7 +34,7 @@ def cam(world: World) -> Actor:
 
 def approve_as_project(db: Database, registration_id: int) -> None:
     with db.session_scope(PartnerScope.system(reason="test: approved project")) as session:
-        registration = session.get(Registration, registration_id)
+        registration = session.get(Registration, registration_id, with_for_update=True)
         assert registration is not None
         registration.kind = RegistrationKind.PROJECT
         registration.status = Status.APPROVED
@@ -48,7 +48,7 @@ def protected_account(db: Database, world: World, key: str = "a") -> ProtectedAc
     partner = world.a if key == "a" else world.b
     registration_id = world.registrations()[key]
     with db.session_scope(PartnerScope.system(reason="test: systems integrator")) as session:
-        row = session.get(Partner, partner.id)
+        row = session.get(Partner, partner.id, with_for_update=True)
         assert row is not None
         if row.partner_type != PartnerType.SYSTEMS_INTEGRATOR:
             row.partner_type, row.si_subtype = PartnerType.SYSTEMS_INTEGRATOR, SISubtype.TECHNOLOGY

@@ -141,7 +141,7 @@ class TestDatabaseRefuses:
     def test_the_orm_refuses_before_the_database(self, db: Database, world) -> None:  # type: ignore[no-untyped-def]
         session = db.open_session(PartnerScope.system(reason="test"))
         try:
-            partner = session.get_one(Partner, world.a.id)
+            partner = session.get_one(Partner, world.a.id, with_for_update=True)
             partner.status = "dormant"  # type: ignore[assignment]
             with pytest.raises(StatementError, match="dormant"):
                 session.flush()

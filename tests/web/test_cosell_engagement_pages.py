@@ -175,7 +175,7 @@ class TestConsentNames:
             post(client, "/portal/consents", {"customer_id": str(account.customer_id), "expires_on": until}, token_from="/portal/consents").status_code == 303
         )
         with db.session_scope(PartnerScope.system(reason="test: the registration closes")) as session:
-            registration = session.get(Registration, account.registration_id)
+            registration = session.get(Registration, account.registration_id, with_for_update=True)
             registration.status = Status.WITHDRAWN
         page = client.get("/portal/consents")
         assert soup(page).find("select", {"name": "customer_id"}) is None  # no longer an account it protects

@@ -50,11 +50,7 @@ class DisputeRepository(Repository[ScopeDispute]):
     def due(self, now: datetime) -> list[ScopeDispute]:
         """Open disputes whose level deadline has passed, locked for the sweep (skipping rows a
         concurrent decision holds; SQLite's writer already holds the database lock)."""
-        statement = self.readable().where(overdue_at(now)).order_by(ScopeDispute.id).with_for_update(skip_locked=True)
-        return list(self.session.scalars(statement))
-
-    def lock(self, dispute_id: int) -> ScopeDispute | None:
-        return self.session.scalars(self.readable().where(ScopeDispute.id == dispute_id).with_for_update()).first()
+        return self.lock_all(self.readable().where(overdue_at(now)).order_by(ScopeDispute.id), skip_locked=True)
 
     def ladders(self, partner_ids: Collection[int]) -> dict[int, list[dict[str, Any]] | None]:
         """Each partner's program ladder (None: the partner has no program)."""

@@ -297,7 +297,7 @@ def _ladders(session: Session, partner_ids: Any) -> dict[int, tuple[escalation.L
 
 
 def _locked_open(session: Session, dispute_id: int) -> ScopeDispute:
-    dispute = DisputeRepository(session).lock(dispute_id)
+    dispute = DisputeRepository(session).get_for_change(dispute_id)
     if dispute is None:
         raise NotFound(f"Dispute {dispute_id} not found.")
     if dispute.status != DisputeStatus.OPEN:

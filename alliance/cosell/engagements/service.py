@@ -91,7 +91,7 @@ def give_consent(session: Session, actor: Actor, *, customer_id: int, data: Cons
 
 def revoke_consent(session: Session, actor: Actor, *, consent_id: int, reason: str) -> EngagementConsent:
     """Withdraw a consent from now on; engagements already staffed under it keep their record."""
-    consent = get_consent(session, actor, consent_id=consent_id)
+    consent = get_consent(session, actor, consent_id=consent_id, for_change=True)
     require(actor, Permission.CONSENTS_WRITE)
     if consent.revoked_at is not None:
         raise Conflict("This consent is already revoked.", details=[{"field": "revoked_at", "message": consent.revoked_at.isoformat()}])
@@ -127,9 +127,11 @@ def consent_actions(actor: Actor, consent: EngagementConsent | None = None) -> l
     return []
 
 
-def get_consent(session: Session, actor: Actor, *, consent_id: int) -> EngagementConsent:
+def get_consent(session: Session, actor: Actor, *, consent_id: int, for_change: bool = False) -> EngagementConsent:
+    """`for_change`: locked until commit (db.Aggregate)."""
     require(actor, Permission.COSELL_READ)
-    consent = ConsentRepository(session).get(consent_id)
+    repository = ConsentRepository(session)
+    consent = repository.get_for_change(consent_id) if for_change else repository.get(consent_id)
     if consent is None:
         raise NotFound(f"Consent {consent_id} not found.")
     return consent

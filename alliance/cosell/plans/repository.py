@@ -38,12 +38,7 @@ class PlanRepository(Repository[CodeliveryPlan]):
     def lock_for_registration(self, registration_id: int) -> CodeliveryPlan | None:
         """The registration's plan, row-locked until commit so proposals and sign-offs on one plan
         run one after the other (PostgreSQL; SQLite writers already hold the database lock)."""
-        statement = self.readable().where(CodeliveryPlan.registration_id == registration_id)
-        return self.session.scalars(statement.with_for_update().execution_options(populate_existing=True)).first()
-
-    def lock(self, plan_id: int) -> CodeliveryPlan | None:
-        statement = self.readable().where(CodeliveryPlan.id == plan_id)
-        return self.session.scalars(statement.with_for_update().execution_options(populate_existing=True)).first()
+        return self.lock_first(self.readable().where(CodeliveryPlan.registration_id == registration_id))
 
     def versions(self, plan_id: int, *, fresh: bool = False) -> list[PlanVersion]:
         """The plan's versions, oldest first, with their rows."""

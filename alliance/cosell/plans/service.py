@@ -233,7 +233,7 @@ def sign_version(session: Session, actor: Actor, *, version_id: int, plan_id: in
     if found is None or (plan_id is not None and found.plan_id != plan_id):
         raise NotFound(f"Plan version {version_id} not found.")
     side = plan_rules.require_side(actor)
-    plan = repository.lock(found.plan_id)
+    plan = repository.get_for_change(found.plan_id)
     assert plan is not None  # the version is readable, so is its plan
     versions = repository.versions(plan.id, fresh=True)
     version = next(v for v in versions if v.id == version_id)
@@ -282,7 +282,7 @@ def record_decision_version(
     latest version no longer has it), proposed by the vendor side and signed by neither side."""
     require(actor, Permission.DISPUTES_DECIDE)
     repository = PlanRepository(session)
-    plan = repository.lock(plan_id)
+    plan = repository.get_for_change(plan_id)
     disputed = repository.get_activity(activity_id)
     if plan is None:
         raise NotFound(f"Co-delivery plan {plan_id} not found.")

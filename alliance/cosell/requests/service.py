@@ -75,10 +75,12 @@ def view(request: ResourceRequest, actor: Actor, *, now: datetime | None = None)
 # --- reading -----------------------------------------------------------------------------------
 
 
-def get_request(session: Session, actor: Actor, *, request_id: int) -> ResourceRequest:
-    """Partners read their own requests (another partner's is not found); vendor staff read all."""
+def get_request(session: Session, actor: Actor, *, request_id: int, for_change: bool = False) -> ResourceRequest:
+    """Partners read their own requests (another partner's is not found); vendor staff read all.
+    `for_change`: locked until commit (db.Aggregate), as every state change reads it."""
     require(actor, Permission.COSELL_READ)
-    found = ResourceRequestRepository(session).get(request_id)
+    repository = ResourceRequestRepository(session)
+    found = repository.get_for_change(request_id) if for_change else repository.get(request_id)
     if found is None:
         raise NotFound(f"Resource request {request_id} not found.")
     return found
@@ -189,7 +191,7 @@ def act(
         )
     action = RequestAction(action)
     sources, target, audit_action = TRANSITIONS[action]
-    request = get_request(session, actor, request_id=request_id)
+    request = get_request(session, actor, request_id=request_id, for_change=True)
     if request.status not in sources:
         raise Conflict(f"A {request.status} request cannot be {action.done.lower()}.", details=[{"field": "status", "message": request.status}])
     if action == RequestAction.DECLINE and not (reason and reason.strip()):
@@ -225,7 +227,7 @@ def act(
 def assign(session: Session, actor: Actor, *, request_id: int, assignee_user_id: int) -> RequestView:
     """Assign an open request to a vendor co-sell resource."""
     require(actor, Permission.COSELL_REQUESTS_RESPOND)
-    request = get_request(session, actor, request_id=request_id)
+    request = get_request(session, actor, request_id=request_id, for_change=True)
     if request.status not in OPEN_REQUEST_STATUSES:
         raise Conflict(f"A {request.status} request cannot be reassigned.", details=[{"field": "status", "message": request.status}])
     repository = ResourceRequestRepository(session)

@@ -14,7 +14,7 @@ def projects(db, world):  # type: ignore[no-untyped-def]
     ids = world.registrations()
     with db.session_scope(PartnerScope.system(reason="test: project registrations")) as session:
         for registration_id in ids.values():
-            session.get(Registration, registration_id).kind = RegistrationKind.PROJECT
+            session.get(Registration, registration_id, with_for_update=True).kind = RegistrationKind.PROJECT
     return ids
 
 
@@ -41,7 +41,7 @@ class TestProposePlan:
 
     def test_deal_registration_is_409(self, client, world, projects, db):
         with db.session_scope(PartnerScope.system(reason="test")) as session:
-            session.get(Registration, projects["a"]).kind = RegistrationKind.DEAL
+            session.get(Registration, projects["a"], with_for_update=True).kind = RegistrationKind.DEAL
         assert propose(client, world, projects).status_code == 409
 
     def test_payload_and_rule_errors(self, client, world, projects):

@@ -36,7 +36,7 @@ def projects(db, world):  # type: ignore[no-untyped-def]
     ids = world.registrations()
     with db.session_scope(PartnerScope.system(reason="test: project registrations")) as session:
         for registration_id in ids.values():
-            session.get(Registration, registration_id).kind = RegistrationKind.PROJECT
+            session.get(Registration, registration_id, with_for_update=True).kind = RegistrationKind.PROJECT
     return ids
 
 
@@ -75,7 +75,7 @@ class TestProposePlan:
         assert number == 1
         with unit(actors["admin"]) as session:
             plan = plan_service.get_plan(session, actors["admin"], plan_id=plan_id)
-            registration = session.get(Registration, projects["a"])
+            registration = session.get(Registration, projects["a"], with_for_update=True)
             assert plan.registration_id == projects["a"] and plan.customer_id == registration.customer_id is not None
             [version] = plan.versions
             assert version.status == PlanVersionStatus.PROPOSED and version.proposed_by_side == "partner" and version.note == "Kick-off"
@@ -96,7 +96,7 @@ class TestProposePlan:
     @pytest.mark.parametrize("status", [Status.DRAFT, Status.REJECTED, Status.WITHDRAWN])
     def test_registration_must_be_live(self, db, propose, projects, status):
         with db.session_scope(PartnerScope.system(reason="test")) as session:
-            session.get(Registration, projects["a"]).status = status
+            session.get(Registration, projects["a"], with_for_update=True).status = status
         with pytest.raises(Conflict):
             propose(training="si")
 
@@ -250,7 +250,7 @@ class TestAgreedLead:
     def test_si_wins_across_plans_on_one_customer(self, propose, sign, unit, actors, db, projects):
         customer = self.customer(db, projects)
         with db.session_scope(PartnerScope.system(reason="test: same customer")) as session:
-            session.get(Registration, projects["b"]).customer_id = customer
+            session.get(Registration, projects["b"], with_for_update=True).customer_id = customer
         first, _, _ = propose(data_migration="vendor_ps")
         sign(first, "a_admin", "ps_lead")
         other, _, _ = propose("b_admin", "b", data_migration="si")
@@ -261,7 +261,7 @@ class TestAgreedLead:
         first, _, _ = propose(data_migration="si")
         sign(first, "a_admin", "ps_lead")
         with db.session_scope(PartnerScope.system(reason="test")) as session:
-            session.get(Registration, projects["a"]).status = Status.WITHDRAWN
+            session.get(Registration, projects["a"], with_for_update=True).status = Status.WITHDRAWN
         assert self.lead(unit, actors, self.customer(db, projects)) is None
 
 

@@ -181,7 +181,7 @@ class TestImportCertifications:
         summary = run_import(db, HEADER + GOOD, award=None)
         assert summary.renewed == 1
         with db.session_scope(PartnerScope.system(reason="test")) as session:
-            cert = session.get(Certification, old)
+            cert = session.get(Certification, old, with_for_update=True)
             assert cert is not None and (cert.status, cert.ended_on) == (S.RENEWED, date(2025, 6, 1))
 
     def test_one_audit_event(self, db, tracks):

@@ -64,7 +64,7 @@ def sweep(db, day: date):  # type: ignore[no-untyped-def]
 
 def stored(db, cert_id: int) -> Certification:  # type: ignore[no-untyped-def]
     with db.session_scope(PartnerScope.system(reason="test")) as session:
-        cert = session.get(Certification, cert_id)
+        cert = session.get(Certification, cert_id, with_for_update=True)
         assert cert is not None
         session.expunge(cert)
         return cert

@@ -190,7 +190,7 @@ class TestLifecycle:
         from alliance.partners.models import Partner
 
         with db.session_scope(PartnerScope.system(reason="test")) as session:
-            session.get(Partner, world.a.id).tier_id = None  # type: ignore[union-attr]
+            session.get(Partner, world.a.id, with_for_update=True).tier_id = None  # type: ignore[union-attr]
         clock.freeze(datetime(2030, 5, 6, 9, 0, tzinfo=UTC))
         registration = act(register(body=INFLUENCE), *APPROVE)
         assert registration.protected_until == date(2030, 5, 6) + timedelta(days=DEFAULT_PROTECTION_DAYS["influence"])

@@ -132,7 +132,7 @@ def check(unit, actors, world):  # type: ignore[no-untyped-def]
             partner_id = probe.get_one(Registration, registration_id).partner_id
         actor = as_actor or (actors["a_user"] if partner_id == world.a.id else actors["b_user"])
         with unit(actor) as session:
-            registration = session.get_one(Registration, registration_id)
+            registration = session.get_one(Registration, registration_id, with_for_update=True)
             return [stored(row) for row in conflict_service.check_conflicts(session, registration, step=step)]
 
     return run

@@ -103,7 +103,7 @@ class TestRecheck:
         mine = add_registration(world.b.id, acme)
         [on_submit] = check(mine)
         with unit(actors["cam"]) as session:
-            session.get_one(Registration, first).status = Status.REJECTED
+            session.get_one(Registration, first, with_for_update=True).status = Status.REJECTED
         assert check(mine, step=ConflictCheck.REVIEW, as_actor=actors["cam"]) == []
         with unit(actors["cam"]) as session:
             rows = session.scalars(select(RegistrationConflict).where(RegistrationConflict.registration_id == mine)).all()
@@ -137,7 +137,7 @@ class TestBoundedQueries:
     def test_statement_count_does_not_grow_with_registrations_on_the_customer(self, db, world, acme, add_registration, unit, actors):
         def run(registration_id: int) -> int:
             with unit(actors["b_user"]) as session:
-                registration = session.get_one(Registration, registration_id)
+                registration = session.get_one(Registration, registration_id, with_for_update=True)
                 session.flush()
 
                 def one() -> None:

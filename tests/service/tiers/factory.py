@@ -88,6 +88,7 @@ class TierData:
 
     def add_certification(self, partner_id: int, person_id: int, role: str, level: str, *, expires_on: date) -> None:
         with self._session() as session:
+            session.get(Person, person_id, with_for_update=True)  # a person's certifications change under its lock
             session.add(
                 Certification(
                     partner_id=partner_id,

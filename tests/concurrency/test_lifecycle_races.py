@@ -1,0 +1,246 @@
+"""Every lifecycle action raced pairwise against a live server (threads, real connections): the
+outcome is always one of the two serial orders. On PostgreSQL this fails without the row locks
+of db.Aggregate: both requests read the old state, both pass their checks and both write."""
+
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+
+from alliance.db import Database
+from alliance.kit import clock
+from tests.concurrency.harness import Act, Ids, Lifecycle, Runner
+from tests.factories.cosell import project_input
+from tests.factories.world import World, deal_input
+from tests.service.cosell.requests_fixtures import routing  # noqa: F401
+
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def runner(live_server: str, db: Database, world: World) -> Runner:
+    world.registrations()  # the product-line catalog
+    return Runner(live_server, world.headers)
+
+
+@pytest.fixture
+def api(live_server: str, world: World) -> Iterator[Any]:
+    """Arranges aggregates through the same live server (one request at a time)."""
+    with httpx.Client(base_url=live_server, timeout=30) as client:
+
+        def call(who: str, method: str, path: str, body: dict[str, Any] | None = None, expect: int = 200) -> Any:
+            response = client.request(method, path, headers=world.headers(who), json=body)
+            assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
+            return response.json()
+
+        yield call
+
+
+# --- registrations -----------------------------------------------------------------------------
+
+REASON = {"reason": "{name}"}
+
+
+def registration_state(api: Any, registration_id: int) -> dict[str, Any]:
+    found = api("admin", "GET", f"/api/v1/registrations/{registration_id}")
+    history = api("admin", "GET", f"/api/v1/registrations/{registration_id}/history")
+    return {
+        **{key: found[key] for key in ("status", "decision_reason", "protected_until", "extensions_granted", "booked_amount", "closed_on")},
+        "approved": found.get("approved_at") is not None,
+        "history": [(event["action"], event["from_status"], event["to_status"], event["reason"]) for event in history],
+    }
+
+
+def submitted_deal(api: Any) -> Ids:
+    body = deal_input("Raced deal", f"Race Customer {next(_names)} Holdings", submit=True)
+    return {"registration_id": api("a_user", "POST", "/api/v1/registrations", body, expect=201)["id"]}
+
+
+def decision(action: str, who: str, reason: str) -> Act:
+    return Act(f"{action} by {who}", who, "/api/v1/registrations/{registration_id}/actions/" + action, {"reason": reason})
+
+
+def test_decisions_on_a_submitted_registration(runner: Runner, api: Any) -> None:
+    lifecycle = Lifecycle(
+        "submitted registration",
+        arrange=lambda: submitted_deal(api),
+        observe=lambda ids: registration_state(api, ids["registration_id"]),
+        acts=[
+            decision("approve", "cam", "First on the account"),
+            decision("reject", "admin", "Duplicate"),
+            decision("request_info", "cam", "Which unit?"),
+            decision("withdraw", "a_user", "Registered twice"),
+        ],
+    )
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)
+
+
+def approved_deal(api: Any) -> Ids:
+    ids = submitted_deal(api)
+    api("cam", "POST", f"/api/v1/registrations/{ids['registration_id']}/actions/approve", {"reason": "ok"})
+    return ids
+
+
+def test_closing_and_extending_an_approved_registration(runner: Runner, api: Any) -> None:
+    won = {"booked_amount": "120000.00", "closed_on": clock.today().isoformat(), "reason": "Booked"}
+    lifecycle = Lifecycle(
+        "approved registration",
+        arrange=lambda: approved_deal(api),
+        observe=lambda ids: registration_state(api, ids["registration_id"]),
+        acts=[
+            Act("mark won", "admin", "/api/v1/registrations/{registration_id}/won", won),
+            decision("mark_lost", "a_user", "Customer went elsewhere"),
+            Act("request an extension", "a_user", "/api/v1/registrations/{registration_id}/extensions", {"reason": "Board moved"}),
+            decision("withdraw", "a_user", "Not pursuing"),
+        ],
+    )
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)
+
+
+def pending_extension(api: Any) -> Ids:
+    ids = approved_deal(api)
+    extension = api("a_user", "POST", f"/api/v1/registrations/{ids['registration_id']}/extensions", {"reason": "Board moved"}, expect=201)
+    return {**ids, "extension_id": extension["id"]}
+
+
+def test_deciding_an_extension(runner: Runner, api: Any) -> None:
+    lifecycle = Lifecycle(
+        "pending extension",
+        arrange=lambda: pending_extension(api),
+        observe=lambda ids: registration_state(api, ids["registration_id"]),
+        acts=[
+            Act("approve the extension", "cam", "/api/v1/extensions/{extension_id}/decision", {"approve": True, "reason": "Budget confirmed"}),
+            Act("decline the extension", "admin", "/api/v1/extensions/{extension_id}/decision", {"approve": False, "reason": "Long enough"}),
+            decision("mark_lost", "a_user", "Customer went elsewhere"),
+        ],
+    )
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)
+
+
+def test_twenty_simultaneous_decisions_one_wins(runner: Runner, api: Any) -> None:
+    """The reported defect: 20 approve/reject calls from two reviewers on one registration in review."""
+    ids = submitted_deal(api)
+    api("cam", "POST", f"/api/v1/registrations/{ids['registration_id']}/actions/start_review")
+    acts = [decision("approve", "cam", "Approve") if i % 2 else decision("reject", "admin", "Reject") for i in range(20)]
+    lifecycle = Lifecycle("in review", arrange=lambda: ids, observe=lambda ids: registration_state(api, ids["registration_id"]), acts=acts)
+    outcome = runner.race(lifecycle, acts)
+    assert sorted(outcome.codes) == [200] + [409] * 19, outcome.codes
+    state = outcome.state
+    decisions = [event for event in state["history"] if event[0] in ("approve", "reject")]
+    assert len(decisions) == 1
+    assert (state["status"] == "approved") == state["approved"] == (state["protected_until"] is not None)
+    assert state["decision_reason"] == decisions[0][3]
+
+
+# --- co-sell requests --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def new_request(api: Any, routing: Any) -> Any:
+    def arrange() -> Ids:
+        ids = submitted_deal(api)
+        body = {"request_type": "solution_architect", "needed_by": (clock.today() + timedelta(days=10)).isoformat(), "description": "SA for RFP"}
+        created = api("a_user", "POST", f"/api/v1/registrations/{ids['registration_id']}/resource-requests", body, expect=201)
+        return {**ids, "request_id": created["id"]}
+
+    return arrange
+
+
+def request_state(api: Any, request_id: int) -> dict[str, Any]:
+    found = api("admin", "GET", f"/api/v1/resource-requests/{request_id}")
+    return {key: found.get(key) for key in ("status", "declined_reason", "assignee_user_id", "outcome_rating")}
+
+
+def test_answering_a_resource_request(runner: Runner, api: Any, new_request: Any, world: World) -> None:
+    lifecycle = Lifecycle(
+        "resource request",
+        arrange=new_request,
+        observe=lambda ids: request_state(api, ids["request_id"]),
+        acts=[
+            Act("accept", "admin", "/api/v1/resource-requests/{request_id}/actions/accept"),
+            Act("decline", "cam", "/api/v1/resource-requests/{request_id}/actions/decline", {"reason": "No capacity"}),
+            Act("start", "admin", "/api/v1/resource-requests/{request_id}/actions/start"),
+        ],
+    )
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)
+
+
+# --- co-delivery plans -------------------------------------------------------------------------
+
+PLAN = {"activities": [{"activity": "data_migration", "lead": "si", "effort_days": "20"}, {"activity": "training", "lead": "joint"}], "note": "First cut"}
+REVISED = {"activities": [{"activity": "data_migration", "lead": "vendor_ps", "effort_days": "30"}, {"activity": "training", "lead": "joint"}]}
+
+
+def proposed_plan(api: Any) -> Ids:
+    registration = api("a_user", "POST", "/api/v1/registrations", project_input("Raced project", f"Race Project {next(_names)} Clinics"), expect=201)
+    version = api("a_admin", "POST", f"/api/v1/registrations/{registration['id']}/codelivery-plan", PLAN, expect=201)
+    return {"registration_id": registration["id"], "plan_id": version["plan_id"], "version_id": version["id"]}
+
+
+def plan_state(api: Any, plan_id: int) -> dict[str, Any]:
+    plan = api("admin", "GET", f"/api/v1/codelivery-plans/{plan_id}")
+    versions = [
+        (v["number"], v["status"], v.get("partner_signed_by_user_id") is not None, v.get("vendor_signed_by_user_id") is not None) for v in plan["versions"]
+    ]
+    agreed = next((v["number"] for v in plan["versions"] if v["id"] == plan["agreed_version_id"]), None)
+    return {"versions": versions, "agreed": agreed}
+
+
+def test_signing_and_revising_a_plan(runner: Runner, api: Any) -> None:
+    sign_partner = Act("partner admin signs", "a_admin", "/api/v1/plan-versions/{version_id}/sign-off")
+    sign_vendor = Act("PS lead signs", "ps_lead", "/api/v1/plan-versions/{version_id}/sign-off")
+    revise = Act("partner proposes a revision", "a_admin", "/api/v1/registrations/{registration_id}/codelivery-plan", REVISED)
+    lifecycle = Lifecycle(
+        "proposed plan", arrange=lambda: proposed_plan(api), observe=lambda ids: plan_state(api, ids["plan_id"]), acts=[sign_partner, sign_vendor, revise]
+    )
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)
+
+
+def test_both_signatures_at_once_agree_the_plan(runner: Runner, api: Any) -> None:
+    """Not a conflict: both succeed, and the version is agreed (neither misses the other's signature)."""
+    sign_partner = Act("partner admin signs", "a_admin", "/api/v1/plan-versions/{version_id}/sign-off")
+    sign_vendor = Act("PS lead signs", "ps_lead", "/api/v1/plan-versions/{version_id}/sign-off")
+    lifecycle = Lifecycle("proposed plan", arrange=lambda: proposed_plan(api), observe=lambda ids: plan_state(api, ids["plan_id"]), acts=[])
+    for _ in range(3):
+        outcome = runner.race(lifecycle, [sign_partner, sign_vendor])
+        assert outcome.codes == (200, 200) and outcome.state["agreed"] == 1, outcome
+
+
+# --- concurrency of many at once ---------------------------------------------------------------
+
+
+def test_many_concurrent_submits_of_one_customer_keep_one_first(runner: Runner, live_server: str, world: World, api: Any) -> None:
+    """Two partners' users register one new company twenty times at once: one customer record,
+    and every registration after the first is flagged against an earlier one."""
+    name = f"Simultaneous Works {next(_names)} Ltd"
+    barrier = threading.Barrier(20)
+    codes: list[int] = []
+
+    def submit(who: str) -> None:
+        with httpx.Client(base_url=live_server, timeout=60) as client:
+            client.get("/healthz")
+            barrier.wait()
+            response = client.post("/api/v1/registrations", headers=world.headers(who), json=deal_input("Same company", name, submit=True))
+            codes.append(response.status_code)
+
+    threads = [threading.Thread(target=submit, args=("a_user" if i % 2 else "b_user",)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert codes == [201] * 20
+    found = api("admin", "GET", f"/api/v1/registrations?q={name.split()[1]}&limit=50")
+    assert len({item["customer_id"] for item in found["items"]}) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
@@ -28,9 +28,23 @@ from alliance.registrations.vocabulary import CreditType
 
 router = APIRouter(tags=["attribution"])
 
-PeriodStart = Annotated[date | None, Query(description="First day of the period (default: the current quarter)")]
-PeriodEnd = Annotated[date | None, Query(description="Last day of the period, included")]
-AsOf = Annotated[datetime | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")]
+
+class Period(TypedDict):
+    period_start: date | None
+    period_end: date | None
+    as_of: datetime | None
+
+
+def period_params(
+    period_start: Annotated[date | None, Query(description="First day of the period (default: the current quarter)")] = None,
+    period_end: Annotated[date | None, Query(description="Last day of the period, included")] = None,
+    as_of: Annotated[datetime | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")] = None,
+) -> Period:
+    """The report's period and the moment the ledger is read at, passed on as the service's keywords."""
+    return Period(period_start=period_start, period_end=period_end, as_of=as_of)
+
+
+PeriodParams = Annotated[Period, Depends(period_params)]
 
 
 def program_admin(actor: CurrentActor) -> Actor:
@@ -44,16 +58,12 @@ def contribution_report(
     session: DbSession,
     actor: CurrentActor,
     page: PageParams,
-    period_start: PeriodStart = None,
-    period_end: PeriodEnd = None,
-    as_of: AsOf = None,
+    period: PeriodParams,
     partner_id: IdQuery = None,
 ) -> attribution_service.ContributionReport:
     """Direct, influenced and services credit per partner and currency (never converted), with
     grand totals; paged by partner. A partner user gets their own row only."""
-    return attribution_service.contribution_report(
-        session, actor, period_start=period_start, period_end=period_end, as_of=as_of, partner_id=partner_id, page=page
-    )
+    return attribution_service.contribution_report(session, actor, **period, partner_id=partner_id, page=page)
 
 
 @router.get("/reports/contribution.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
@@ -61,13 +71,11 @@ def contribution_csv(
     session: DbSession,
     actor: CurrentActor,
     database: Annotated[Database, Depends(get_database)],
-    period_start: PeriodStart = None,
-    period_end: PeriodEnd = None,
-    as_of: AsOf = None,
+    period: PeriodParams,
     partner_id: IdQuery = None,
 ) -> StreamingResponse:
     """The report as CSV, one row per partner and currency, every partner (no paging)."""
-    window = attribution_service.contribution_window(session, actor, period_start=period_start, period_end=period_end, as_of=as_of, partner_id=partner_id)
+    window = attribution_service.contribution_window(session, actor, **period, partner_id=partner_id)
     return downloads.contribution_csv(database, actor, window)
 
 
@@ -77,14 +85,10 @@ def contribution_entries(
     session: DbSession,
     actor: CurrentActor,
     page: PageParams,
-    period_start: PeriodStart = None,
-    period_end: PeriodEnd = None,
-    as_of: AsOf = None,
+    period: PeriodParams,
 ) -> dict[str, object]:
     """The ledger lines behind one partner's row, with the registration each credits."""
-    return attribution_service.contribution_entries(
-        session, actor, partner_id=partner_id, period_start=period_start, period_end=period_end, as_of=as_of, page=page
-    ).as_response()
+    return attribution_service.contribution_entries(session, actor, partner_id=partner_id, **period, page=page).as_response()
 
 
 @router.get("/attribution/entries", response_model=PageRead[AttributionEntryRead])

@@ -25,7 +25,6 @@ from alliance.enablement.progress_schemas import (
     ModuleCompletionCreate,
     ModuleCompletionRead,
     PersonProgressRead,
-    TrackProgressRead,
 )
 from alliance.enablement.vocabulary import LabStatus, Level
 from alliance.http.params import IdPath, PageParams
@@ -110,7 +109,7 @@ def submit_lab(person_id: IdPath, data: LabSubmissionCreate, session: DbSession,
 def person_progress(person_id: IdPath, session: DbSession, actor: CurrentActor) -> PersonProgressRead:
     """Per track: modules done, exam attempts and best score, lab status, certification, what is missing."""
     person, tracks = progress_service.person_progress(session, actor, person_id=person_id)
-    return PersonProgressRead(person_id=person.id, partner_id=person.partner_id, tracks=[TrackProgressRead.model_validate(t) for t in tracks])
+    return PersonProgressRead(person_id=person.id, partner_id=person.partner_id, tracks=tracks)
 
 
 @router.get("/lab-submissions", response_model=PageRead[LabQueueItemRead])

@@ -57,7 +57,7 @@ def compare_versions(
     actor: CurrentActor,
     from_number: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ROW_ID, description="Default: the agreed version, else the one before `to`")] = None,
     to_number: Annotated[int | None, Query(alias="to", ge=1, le=MAX_ROW_ID, description="Default: the latest version")] = None,
-) -> plan_service.PlanComparison:
+) -> PlanComparisonRead:
     """What changed between two versions, activity by activity, in words (by default: what the
     latest version changes against the agreed one)."""
     return plan_service.compare_versions(session, actor, plan_id=plan_id, from_number=from_number, to_number=to_number)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from alliance.enablement.catalog_schemas import Key
-from alliance.enablement.models import Certification
 from alliance.enablement.vocabulary import CertificationStatus, LabStatus, LearningAction, Level, Source
 from alliance.kit import clock
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
@@ -181,31 +179,7 @@ class CertificationRead(ReadSchema):
     source: Source
 
 
-@dataclass
-class TrackProgress:
-    """Where one person stands on one track."""
-
-    track_id: int
-    track_key: str
-    track_name: str
-    level: Level
-    modules_done: int
-    modules_required: int
-    completed_module_ids: list[int]
-    exam_attempts: int
-    exam_attempts_left: int
-    exam_best_score: int | None
-    exam_passed: bool
-    next_attempt_at: datetime | None
-    lab_required: bool
-    lab_status: LabStatus | None
-    earned: bool
-    missing: list[str]
-    certification: Certification | None = None
-    history: list[Certification] = field(default_factory=list)
-    actions: list[LearningAction] = field(default_factory=list)
-
-
+# Where one person stands on one track (progress_service.person_progress builds it).
 class TrackProgressRead(ReadSchema):
     track_id: int
     track_key: str

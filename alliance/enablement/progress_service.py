@@ -19,12 +19,13 @@ from alliance.enablement.catalog_repository import TrackRepository
 from alliance.enablement.models import Certification, CertificationTrack, ExamAttempt, LabSubmission, ModuleCompletion
 from alliance.enablement.progress_repository import ProgressRepository
 from alliance.enablement.progress_schemas import (
+    CertificationRead,
     ExamAttemptCreate,
     LabGrade,
     LabResultPost,
     LabSubmissionCreate,
     ModuleCompletionCreate,
-    TrackProgress,
+    TrackProgressRead,
 )
 from alliance.enablement.vocabulary import COUNTING, CertificationStatus, LabGrading, LabStatus, LearningAction, Level, Source
 from alliance.errors import Conflict, NotFound, RuleViolation
@@ -405,7 +406,7 @@ def learning_actions(actor: Actor, track: CertificationTrack, *, modules_left: b
     return actions
 
 
-def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[Person, list[TrackProgress]]:
+def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[Person, list[TrackProgressRead]]:
     """Where the person stands on every track they have started or that fits their delivery role."""
     person = partner_service.get_person(session, actor, person_id=person_id)
     repository = ProgressRepository(session)
@@ -427,7 +428,7 @@ def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[
         attempts = awards.cycle_attempts(policy, progress)
         lab_status = awards.lab_state(policy, progress)
         found.append(
-            TrackProgress(
+            TrackProgressRead(
                 track_id=track.id,
                 track_key=track.key,
                 track_name=track.name,
@@ -444,8 +445,7 @@ def person_progress(session: Session, actor: Actor, *, person_id: int) -> tuple[
                 lab_status=lab_status,
                 earned=verdict.earned,
                 missing=verdict.missing,
-                certification=certifications[-1] if certifications else None,
-                history=certifications,
+                certification=CertificationRead.model_validate(certifications[-1]) if certifications else None,
                 actions=learning_actions(actor, track, modules_left=any(m.id not in progress.completed for m in track.modules), lab_status=lab_status),
             )
         )

@@ -17,6 +17,7 @@ from alliance.errors import PermissionDenied
 from alliance.kit.repository import Repository, within_scope
 from alliance.partners.models import Partner
 from alliance.partners.vocabulary import PartnerType, RegistrationKind
+from alliance.registrations.conflict_schemas import VendorConflictView
 from alliance.registrations.lifecycle import ACTIVE, Status
 from alliance.registrations.models import Registration, RegistrationConflict, RegistrationProduct
 
@@ -54,21 +55,6 @@ class CandidateRow:
     customer_id: int
     shared_lines: frozenset[str]
     line_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class OtherSide:
-    """The finding as the vendor reads it: the stored row and the registration it points at."""
-
-    conflict: RegistrationConflict
-    other_partner_id: int | None
-    other_partner_name: str | None
-    other_title: str | None
-    other_kind: RegistrationKind | None
-    other_status: Status | None
-    other_submitted_at: datetime | None
-    other_customer_id: int | None
-    other_customer_name: str | None
 
 
 class ConflictRepository(Repository[RegistrationConflict]):
@@ -174,42 +160,40 @@ class ConflictRepository(Repository[RegistrationConflict]):
         statement = self.readable().where(RegistrationConflict.registration_id == registration_id, RegistrationConflict.is_current.is_(True))
         return list(self.session.scalars(statement.order_by(RegistrationConflict.id)))
 
-    def current_with_other_side(self, registration_id: int) -> list[OtherSide]:
+    def current_with_other_side(self, registration_id: int) -> list[VendorConflictView]:
         """For vendor staff: each current finding with the registration it points at, in one query.
         Not a bypass: in a partner scope the other side reads as absent."""
         other = aliased(Registration)
+        c = RegistrationConflict
         statement = (
             self.readable()
-            .add_columns(
-                other.partner_id,
-                Partner.display_name,
-                other.title,
-                other.kind,
-                other.status,
-                other.submitted_at,
-                other.customer_id,
-                func.coalesce(Customer.name, other.customer_name),
+            .with_only_columns(
+                # Labelled with VendorConflictView's field names: the row is the view.
+                c.id,
+                c.registration_id,
+                c.kind,
+                c.step,
+                c.score,
+                c.detected_at,
+                c.partner_message,
+                c.evidence,
+                c.other_registration_id,
+                other.partner_id.label("other_partner_id"),
+                Partner.display_name.label("other_partner_name"),
+                other.title.label("other_title"),
+                other.kind.label("other_kind"),
+                other.status.label("other_status"),
+                other.submitted_at.label("other_submitted_at"),
+                other.customer_id.label("other_customer_id"),
+                func.coalesce(Customer.name, other.customer_name).label("other_customer_name"),
             )
-            .outerjoin(other, other.id == RegistrationConflict.other_registration_id)
+            .outerjoin(other, other.id == c.other_registration_id)
             .outerjoin(Partner, Partner.id == other.partner_id)
             .outerjoin(Customer, Customer.id == other.customer_id)
-            .where(RegistrationConflict.registration_id == registration_id, RegistrationConflict.is_current.is_(True))
-            .order_by(RegistrationConflict.id)
+            .where(c.registration_id == registration_id, c.is_current.is_(True))
+            .order_by(c.id)
         )
-        return [
-            OtherSide(
-                conflict=row[0],
-                other_partner_id=row[1],
-                other_partner_name=row[2],
-                other_title=row[3],
-                other_kind=RegistrationKind(row[4]) if row[4] else None,
-                other_status=Status(row[5]) if row[5] else None,
-                other_submitted_at=row[6],
-                other_customer_id=row[7],
-                other_customer_name=row[8],
-            )
-            for row in self.session.execute(statement)
-        ]
+        return [VendorConflictView.model_validate(row._mapping) for row in self.session.execute(statement)]
 
     def current_counts(self, registration_ids: Sequence[int]) -> dict[int, int]:
         ids = sorted(set(registration_ids))

@@ -17,7 +17,7 @@ from alliance.kit import clock
 from alliance.partners.vocabulary import PartnerType, RegistrationKind
 from alliance.registrations import conflicts
 from alliance.registrations.conflict_repository import CandidateRow, ConflictRepository, CustomerRow
-from alliance.registrations.conflict_schemas import ConflictView, PartnerConflictView, VendorConflictView
+from alliance.registrations.conflict_schemas import ConflictView, PartnerConflictView
 from alliance.registrations.models import Registration, RegistrationConflict
 from alliance.registrations.vocabulary import ConflictCheck
 
@@ -149,28 +149,7 @@ def conflicts_for(session: Session, actor: Actor, registration_id: int) -> list[
         return [
             PartnerConflictView(kind=c.kind, score=c.score, detected_at=c.detected_at, message=c.partner_message) for c in repository.current(registration_id)
         ]
-    return [
-        VendorConflictView(
-            id=side.conflict.id,
-            registration_id=side.conflict.registration_id,
-            kind=side.conflict.kind,
-            step=side.conflict.step,
-            score=side.conflict.score,
-            detected_at=side.conflict.detected_at,
-            partner_message=side.conflict.partner_message,
-            evidence=side.conflict.evidence,
-            other_registration_id=side.conflict.other_registration_id,
-            other_partner_id=side.other_partner_id,
-            other_partner_name=side.other_partner_name,
-            other_title=side.other_title,
-            other_kind=side.other_kind,
-            other_status=side.other_status,
-            other_submitted_at=side.other_submitted_at,
-            other_customer_id=side.other_customer_id,
-            other_customer_name=side.other_customer_name,
-        )
-        for side in repository.current_with_other_side(registration_id)
-    ]
+    return list(repository.current_with_other_side(registration_id))
 
 
 def conflict_counts(session: Session, registration_ids: Sequence[int]) -> dict[int, int]:

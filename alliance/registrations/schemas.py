@@ -226,11 +226,9 @@ class VendorFacts(BaseModel):
     reviewer_user_id: int | None
 
 
-READ_COLUMNS = (
-    "id",
-    "partner_id",
-    "kind",
-    "status",
+# The registration's columns in two runs that the API reads (READ_COLUMNS) and the audit trail
+# snapshots (registrations.service.STATE_FIELDS): what the partner registers, and what came of it.
+REGISTERED_COLUMNS = (
     "title",
     "customer_id",
     "customer_name",
@@ -242,16 +240,19 @@ READ_COLUMNS = (
     "expected_close_on",
     "transacting_partner_id",
     "details",
+)
+OUTCOME_COLUMNS = ("decision_reason", "approved_at", "protected_until", "extensions_granted", "closed_on", "booked_amount")
+READ_COLUMNS = (
+    "id",
+    "partner_id",
+    "kind",
+    "status",
+    *REGISTERED_COLUMNS,
     "submitted_at",
     "last_submitted_at",
     "status_changed_at",
     "decided_at",
-    "decision_reason",
-    "approved_at",
-    "protected_until",
-    "extensions_granted",
-    "closed_on",
-    "booked_amount",
+    *OUTCOME_COLUMNS,
     "created_at",
     "updated_at",
 )

@@ -31,6 +31,8 @@ from alliance.registrations.models import Registration, RegistrationEvent, Regis
 from alliance.registrations.repository import REGISTRATION_LOAD, RegistrationFilters, RegistrationRepository
 from alliance.registrations.schemas import (
     KIND_FIELDS,
+    OUTCOME_COLUMNS,
+    REGISTERED_COLUMNS,
     REGISTRATION_CREATE,
     CustomerRef,
     DealCreate,
@@ -45,28 +47,8 @@ from alliance.registrations.vocabulary import ConflictCheck
 
 RegistrationCreateData = DealCreate | ProjectCreate | InfluenceCreate
 
-STATE_FIELDS = (
-    "status",
-    "title",
-    "customer_id",
-    "customer_name",
-    "customer_website",
-    "customer_country",
-    "product_lines",
-    "amount",
-    "currency",
-    "expected_close_on",
-    "transacting_partner_id",
-    "details",
-    "submitted_at",
-    "reviewer_user_id",
-    "decision_reason",
-    "approved_at",
-    "protected_until",
-    "extensions_granted",
-    "closed_on",
-    "booked_amount",
-)
+# What the audit trail snapshots of a registration (before and after every act).
+STATE_FIELDS = ("status", *REGISTERED_COLUMNS, "submitted_at", "reviewer_user_id", *OUTCOME_COLUMNS)
 EDITABLE = frozenset({Status.DRAFT, Status.INFO_REQUESTED})
 # Audit names, past tense like the rest of the trail.
 AUDIT_ACTIONS = {

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from alliance.cosell.plans.schemas import PlanChangeRead
 from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus, Side
 from alliance.errors import Conflict, RuleViolation
 from alliance.identity.permissions import Permission, can, require
@@ -54,23 +55,6 @@ class Row:
         return (self.label or "Custom") if self.activity == Activity.CUSTOM else ACTIVITY_NAMES[self.activity]
 
 
-@dataclass(frozen=True)
-class Change:
-    """How one activity differs between two versions."""
-
-    key: str
-    activity: Activity
-    name: str
-    kind: str  # added | removed | changed
-    lead_before: Lead | None
-    lead_after: Lead | None
-    effort_before: Decimal | None
-    effort_after: Decimal | None
-    notes_before: str | None
-    notes_after: str | None
-    text: str
-
-
 # --- rows ------------------------------------------------------------------------------------
 
 
@@ -109,7 +93,7 @@ def _normalised(row: Row) -> Row:
 # --- comparing -------------------------------------------------------------------------------
 
 
-def compare(before: Sequence[Row], after: Sequence[Row]) -> list[Change]:
+def compare(before: Sequence[Row], after: Sequence[Row]) -> list[PlanChangeRead]:
     """Every activity added, removed or changed (lead, effort, notes), in `after`'s order with
     removed rows last, each with a sentence such as
     "Data migration: lead SI → vendor PS; effort 20 → 35 days"."""
@@ -119,7 +103,7 @@ def compare(before: Sequence[Row], after: Sequence[Row]) -> list[Change]:
     for row in after:
         previous = old.get(row.key)
         if previous is None:
-            changes.append(_change(row.key, row, None, row, "added", f"{row.name}: added, {_describe(row)}"))
+            changes.append(_change(row, None, row, "added", f"{row.name}: added, {_describe(row)}"))
             continue
         parts = []
         if previous.lead != row.lead:
@@ -129,16 +113,15 @@ def compare(before: Sequence[Row], after: Sequence[Row]) -> list[Change]:
         if (previous.notes or None) != (row.notes or None):
             parts.append("notes changed")
         if parts:
-            changes.append(_change(row.key, row, previous, row, "changed", f"{row.name}: {'; '.join(parts)}"))
+            changes.append(_change(row, previous, row, "changed", f"{row.name}: {'; '.join(parts)}"))
     for row in before:
         if row.key not in new:
-            changes.append(_change(row.key, row, row, None, "removed", f"{row.name}: removed (was {_describe(row)})"))
+            changes.append(_change(row, row, None, "removed", f"{row.name}: removed (was {_describe(row)})"))
     return changes
 
 
-def _change(key: str, row: Row, before: Row | None, after: Row | None, kind: str, text: str) -> Change:
-    return Change(
-        key=key,
+def _change(row: Row, before: Row | None, after: Row | None, kind: str, text: str) -> PlanChangeRead:
+    return PlanChangeRead(
         activity=row.activity,
         name=row.name,
         kind=kind,

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, field_serializer
 
-from alliance.cosell.plans.rules import Row
 from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus, Side
 from alliance.kit.schemas import InputSchema, LongText, ReadSchema, ShortText
 
@@ -28,9 +27,6 @@ class PlanActivityInput(InputSchema):
     lead: Lead
     effort_days: EffortDays | None = None
     notes: LongText | None = None
-
-    def row(self) -> Row:
-        return Row(activity=self.activity, lead=self.lead, label=self.label, effort_days=self.effort_days, notes=self.notes or None)
 
 
 class PlanProposal(InputSchema):

@@ -22,8 +22,8 @@ from alliance.cosell.disputes.repository import DisputeRepository
 from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion, ScopeDispute
 from alliance.cosell.plans import rules as plan_rules
 from alliance.cosell.plans.repository import PlanFilters, PlanRepository
-from alliance.cosell.plans.rules import Change, Row
-from alliance.cosell.plans.schemas import PlanActivityInput, PlanSummaryRead
+from alliance.cosell.plans.rules import Row
+from alliance.cosell.plans.schemas import PlanActivityInput, PlanComparisonRead, PlanSummaryRead
 from alliance.cosell.vocabulary import Activity, Lead, PlanAction, PlanVersionStatus, Side
 from alliance.errors import Conflict, NotFound
 from alliance.identity.permissions import Permission, can, require
@@ -62,14 +62,6 @@ class PlanView:
     def disputes_on(self, activity: PlanActivity) -> list[OpenDispute]:
         key = _row_of(activity).key
         return [d for d in self.open_disputes if d.activity_key == key]
-
-
-@dataclass(frozen=True)
-class PlanComparison:
-    plan_id: int
-    from_number: int
-    to_number: int
-    changes: list[Change]
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -157,7 +149,7 @@ def _row_of(activity: PlanActivity) -> Row:
     return Row(activity=Activity(activity.activity), lead=Lead(activity.lead), label=activity.label)
 
 
-def compare_versions(session: Session, actor: Actor, *, plan_id: int, from_number: int | None = None, to_number: int | None = None) -> PlanComparison:
+def compare_versions(session: Session, actor: Actor, *, plan_id: int, from_number: int | None = None, to_number: int | None = None) -> PlanComparisonRead:
     """What changed from one version to another, activity by activity, in words. Without numbers:
     the latest version against the agreed one (or, when the latest is the agreed one or nothing
     is agreed, against the version before it)."""
@@ -171,7 +163,11 @@ def compare_versions(session: Session, actor: Actor, *, plan_id: int, from_numbe
     if missing:
         raise NotFound(f"Plan {plan_id} has no version {missing[0]}.")
     changes = plan_rules.compare(rows_of(by_number[from_number]), rows_of(by_number[to_number]))
-    return PlanComparison(plan_id=plan.id, from_number=from_number, to_number=to_number, changes=changes)
+    return PlanComparisonRead(plan_id=plan.id, from_number=from_number, to_number=to_number, changes=changes)
+
+
+def _input_row(row: PlanActivityInput) -> Row:
+    return Row(activity=row.activity, lead=row.lead, label=row.label, effort_days=row.effort_days, notes=row.notes or None)
 
 
 def rows_of(version: PlanVersion) -> list[Row]:
@@ -201,7 +197,7 @@ def propose_plan(
     status = registration_service.effective_status(registration, clock.today())
     if status not in PLANNABLE:
         raise Conflict(f"A {status} registration takes no co-delivery plan; plans are for submitted, in-review or approved projects.")
-    rows = [row.row() if isinstance(row, PlanActivityInput) else row for row in activities]
+    rows = [_input_row(row) if isinstance(row, PlanActivityInput) else row for row in activities]
     plan_rules.validate_rows(rows)
     repository = PlanRepository(session)
     plan = repository.lock_for_registration(registration.id)

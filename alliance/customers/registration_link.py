@@ -5,6 +5,7 @@ partner."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -24,6 +25,8 @@ from alliance.identity.scope import Actor
 CREATED_FIELDS = ("name", "website", "country")
 # Matching answers with at most this many customers at or above the threshold (the API's maximum).
 CANDIDATE_LIMIT = 50
+# Letters at each end of a compact name that a one-typo variant keeps at one end at least.
+VARIANT_EDGE = 4
 
 
 def customer_by_id(session: Session, *, customer_id: int) -> Customer | None:
@@ -56,11 +59,10 @@ def resolve_customer(session: Session, actor: Actor, *, customer_id: int | None,
     if candidates:
         return Resolution(candidates[0].customer_id, tuple(candidates))
     derived = derive(name, website)
-    if _serialize_new_company(session, derived.name_compact):
-        # Another submit of the same company may have created it while we waited for the lock,
-        # and the lock is on the normalized name: only a customer of that name can have been
-        # created under it meanwhile.
-        candidates = customer_service.find_same_name(session, actor, name=name, website=website, country=country, limit=CANDIDATE_LIMIT)
+    if _serialize_new_company(session, derived.keys, derived.name_compact):
+        # Another submit may have created the company, as typed or as a variant, while we waited
+        # for the locks: match again, now that what it created is committed and visible.
+        candidates = candidates_for(session, actor, name=name, website=website, country=country)
         if candidates:
             return Resolution(candidates[0].customer_id, tuple(candidates))
     repository = CustomerRepository(session)
@@ -78,10 +80,21 @@ def resolve_customer(session: Session, actor: Actor, *, customer_id: int | None,
     return Resolution(customer.id, ())
 
 
-def _serialize_new_company(session: Session, compact_name: str) -> bool:
-    """On PostgreSQL, one transaction at a time may create a customer of this name (held until
-    commit). SQLite needs nothing: a writing transaction holds the database write lock."""
+def _serialize_new_company(session: Session, blocking_keys: list[str], compact_name: str) -> bool:
+    """On PostgreSQL, hold (until commit) a lock on everything a variant of this name would share
+    with it, so that two submits of one new company, however each spells it, create it once: its
+    blocking keys (the same words, in any order, one missing or added) and the first and last
+    letters of its compact name (one typo leaves one of the two intact). Taken in one order by
+    every transaction, so they never deadlock. SQLite needs nothing: a writing transaction holds
+    the database write lock."""
     if session.get_bind().dialect.name != "postgresql":
         return False
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": compact_name})
+    shared = {*blocking_keys, "start:" + compact_name[:VARIANT_EDGE], "end:" + compact_name[-VARIANT_EDGE:]}
+    for lock_id in sorted({_lock_id(key) for key in shared}):
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
     return True
+
+
+def _lock_id(key: str) -> int:
+    """A signed 64-bit advisory lock id for a customer-name key."""
+    return int.from_bytes(hashlib.blake2b(f"customer-name:{key}".encode(), digest_size=8).digest(), "big", signed=True)

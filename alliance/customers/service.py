@@ -243,17 +243,6 @@ def find_matches(
     return _ranked(repository, query, _candidate_ids(repository, query), limit=limit, min_score=min_score)
 
 
-def find_same_name(
-    session: Session, actor: Actor, *, name: str, website: str | None = None, country: str | None = None, limit: int = 10
-) -> list[CustomerMatch]:
-    """find_matches at the threshold, among the customers whose normalized name is exactly
-    `name`'s only (one indexed read instead of every candidate index): after waiting for the
-    lock on a new company's name, only a customer of that very name can have appeared."""
-    query = _query(name, website, country)
-    repository = CustomerRepository(session)
-    return _ranked(repository, query, set(repository.ids_by_compact(query.name.compact[:200], limit=NAME_CANDIDATES)), limit=limit, min_score=None)
-
-
 def _query(name: str, website: str | None, country: str | None) -> matching.Profile:
     query = matching.profile(name, website, country)
     if not query.name.tokens:

@@ -313,7 +313,8 @@ def decide_recommendation(session: Session, actor: Actor, *, recommendation_id: 
         raise NotFound(f"Tier recommendation {recommendation_id} not found.")
     if recommendation.status != RecommendationStatus.PENDING:
         raise Conflict(f"Tier recommendation {recommendation_id} is already {recommendation.status}.")
-    partner = partner_service.get_partner(session, actor, partner_id=recommendation.partner_id)
+    # Under the partner's lock: another decision on it (a stale recommendation) waits, then sees the new tier.
+    partner = partner_service.get_partner(session, actor, partner_id=recommendation.partner_id, for_change=True)
     if partner.tier_id != recommendation.current_tier_id:
         raise Conflict("The partner's tier changed after this recommendation was made; evaluate again.")
     before = {"status": recommendation.status}

@@ -29,8 +29,17 @@ class Act:
     body: dict[str, Any] | None = None
 
     def request(self, ids: Ids) -> tuple[str, dict[str, Any] | None]:
-        body = None if self.body is None else {k: v.format(**ids) if isinstance(v, str) else v for k, v in self.body.items()}
+        body = None if self.body is None else {key: _fill(value, ids) for key, value in self.body.items()}
         return self.path.format(**ids), body
+
+
+def _fill(value: Any, ids: Ids) -> Any:
+    """ "{plan_id}" is the id itself (a number); other strings have theirs formatted in."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
+        return ids[value[1:-1]]
+    return value.format(**ids)
 
 
 @dataclass
@@ -101,6 +110,9 @@ class Runner:
         forward = self.serial(lifecycle, [first, second])
         backward = self.serial(lifecycle, [second, first])
         serial_orders = [forward, Outcome((backward.codes[1], backward.codes[0]), backward.state)]
+        assert any(200 <= code < 300 for outcome in serial_orders for code in outcome.codes), (
+            f"{lifecycle.name}: {first.name} and {second.name} are refused in either order {serial_orders[0].codes}: the pair tests nothing"
+        )
         assert raced in serial_orders, (
             f"{lifecycle.name}: {first.name} ∥ {second.name} answered {raced.codes} and ended {raced.state}; "
             f"one after the other: {serial_orders[0].codes} → {serial_orders[0].state} or {serial_orders[1].codes} → {serial_orders[1].state}"

@@ -171,7 +171,7 @@ def test_answering_a_resource_request(runner: Runner, api: Any, new_request: Any
         observe=lambda ids: request_state(api, ids["request_id"]),
         acts=[
             Act("accept", "admin", "/api/v1/resource-requests/{request_id}/actions/accept"),
-            Act("decline", "cam", "/api/v1/resource-requests/{request_id}/actions/decline", {"reason": "No capacity"}),
+            Act("decline", "admin", "/api/v1/resource-requests/{request_id}/actions/decline", {"reason": "No capacity"}),
             Act("start", "admin", "/api/v1/resource-requests/{request_id}/actions/start"),
         ],
     )
@@ -284,3 +284,141 @@ def test_concurrent_spelling_variants_of_a_new_company_make_one_customer(runner:
         flagged = {registration_id for registration_id, count in conflict_service.conflict_counts(session, created).items() if count}
     assert first["id"] not in flagged
     assert {r["id"] for r in registrations if r["partner_id"] != first["partner_id"]} <= flagged
+
+
+# --- scope disputes ----------------------------------------------------------------------------
+
+
+def plan_with_open_dispute(api: Any) -> Ids:
+    ids = proposed_plan(api)
+    plan = api("admin", "GET", f"/api/v1/codelivery-plans/{ids['plan_id']}")
+    activity_id = plan["versions"][0]["activities"][0]["id"]
+    body = {"plan_id": ids["plan_id"], "activity_id": activity_id, "subject": "Who leads data migration"}
+    dispute = api("a_admin", "POST", "/api/v1/disputes", body, expect=201)
+    return {**ids, "activity_id": activity_id, "dispute_id": dispute["id"]}
+
+
+def dispute_state(api: Any, ids: Ids) -> dict[str, Any]:
+    dispute = api("admin", "GET", f"/api/v1/disputes/{ids['dispute_id']}")
+    return {
+        **{key: dispute.get(key) for key in ("status", "level", "decision_lead", "rationale")},
+        "escalations": len(dispute.get("escalations") or []),
+        "plan": plan_state(api, ids["plan_id"]),
+    }
+
+
+def test_escalating_and_deciding_a_dispute(runner: Runner, api: Any) -> None:
+    decide = "/api/v1/disputes/{dispute_id}/decision"
+    lifecycle = Lifecycle(
+        "open dispute",
+        arrange=lambda: plan_with_open_dispute(api),
+        observe=lambda ids: dispute_state(api, ids),
+        acts=[
+            Act("escalate", "cam", "/api/v1/disputes/{dispute_id}/escalation", {"reason": "No agreement"}),
+            Act("CAM decides", "cam", decide, {"lead": "si", "rationale": "SI has the migration skills"}),
+            Act("PS lead decides", "ps_lead", decide, {"lead": "vendor_ps", "rationale": "Vendor PS owns migrations"}),
+        ],
+    )
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)
+
+
+def plan_state_with_disputes(api: Any, plan_id: int) -> dict[str, Any]:
+    plan = api("admin", "GET", f"/api/v1/codelivery-plans/{plan_id}")
+    return {**plan_state(api, plan_id), "open_disputes": len(plan["open_disputes"])}
+
+
+def test_a_dispute_and_the_signatures_it_blocks(runner: Runner, api: Any) -> None:
+    """A version is never agreed over a dispute opened on it: sign-offs and the dispute take turns."""
+
+    def arrange() -> Ids:
+        ids = proposed_plan(api)
+        api("a_admin", "POST", f"/api/v1/plan-versions/{ids['version_id']}/sign-off")
+        plan = api("admin", "GET", f"/api/v1/codelivery-plans/{ids['plan_id']}")
+        return {**ids, "activity_id": plan["versions"][0]["activities"][0]["id"]}
+
+    lifecycle = Lifecycle(
+        "plan signed by the partner",
+        arrange=arrange,
+        observe=lambda ids: plan_state_with_disputes(api, ids["plan_id"]),
+        acts=[
+            Act("PS lead signs", "ps_lead", "/api/v1/plan-versions/{version_id}/sign-off"),
+            Act("CAM opens a dispute", "cam", "/api/v1/disputes", {"plan_id": "{plan_id}", "activity_id": "{activity_id}", "subject": "Training lead"}),
+        ],
+        pairs=[],
+    )
+    sign, dispute = lifecycle.acts
+    runner.check_pair(lifecycle, sign, dispute)
+
+
+# --- tier recommendations and reported figures -------------------------------------------------
+
+
+def test_deciding_a_tier_recommendation(runner: Runner, api: Any, db: Database, world: World) -> None:
+    from alliance.partners.models import Partner
+    from alliance.tiers.models import TierRecommendation
+    from alliance.tiers.vocabulary import RecommendationAction
+
+    registered, silver = world.tier_ids["si-regional/registered"], world.tier_ids["si-regional/silver"]
+
+    def arrange() -> Ids:
+        with db.session_scope(PartnerScope.system(reason="test: pending upgrade")) as session:
+            partner = session.get_one(Partner, world.a.id, with_for_update=True)
+            partner.tier_id = registered
+            recommendation = TierRecommendation(
+                partner_id=world.a.id,
+                evaluated_at=clock.now(),
+                program_id=world.program_ids["si-regional"],
+                current_tier_id=registered,
+                qualifying_tier_id=silver,
+                recommended_tier_id=silver,
+                action=RecommendationAction.UPGRADE,
+                explanation={"summary": ["qualifies for Silver"]},
+            )
+            session.add(recommendation)
+            session.flush()
+            return {"recommendation_id": recommendation.id}
+
+    def observe(ids: Ids) -> dict[str, Any]:
+        partner = api("admin", "GET", f"/api/v1/partners/{world.a.id}")
+        queue = api("admin", "GET", "/api/v1/tier-recommendations?limit=100")
+        return {"tier": partner["tier"]["key"], "pending": [item["id"] == ids["recommendation_id"] for item in queue["items"]]}
+
+    decide = "/api/v1/tier-recommendations/{recommendation_id}/decision"
+    lifecycle = Lifecycle(
+        "pending tier upgrade",
+        arrange=arrange,
+        observe=observe,
+        acts=[
+            Act("accept", "admin", decide, {"accept": True, "reason": "Capacity verified"}),
+            Act("reject", "admin", decide, {"accept": False, "reason": "Wait a quarter"}),
+        ],
+    )
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)
+
+
+def test_deciding_a_reported_figure(runner: Runner, api: Any, db: Database, world: World) -> None:
+    from tests.service.tiers.factory import make_msp
+
+    msp = make_msp(db, world)
+    months = iter(f"{2026 - n // 12}-{12 - n % 12:02d}" for n in range(2, 40))
+
+    def arrange() -> Ids:
+        month = next(months)
+        figure = api("b_admin", "POST", f"/api/v1/partners/{msp}/reported-figures", {"metric": "managed_customers", "period": month, "value": 64}, expect=201)
+        return {"figure_id": figure["id"], "month": int(month.replace("-", ""))}
+
+    def observe(ids: Ids) -> Any:
+        figures = api("b_admin", "GET", f"/api/v1/partners/{msp}/reported-figures")
+        return [(f["value"], f["status"]) for f in figures if f["id"] == ids["figure_id"]]
+
+    decide = "/api/v1/reported-figures/{figure_id}/decision"
+    lifecycle = Lifecycle(
+        "reported figure",
+        arrange=arrange,
+        observe=observe,
+        acts=[Act("confirm", "cam2", decide, {"confirm": True}), Act("reject", "admin", decide, {"confirm": False, "reason": "Does not match the invoice"})],
+    )
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)

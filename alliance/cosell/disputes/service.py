@@ -58,6 +58,8 @@ def open_dispute(session: Session, actor: Actor, *, data: DisputeCreate) -> Scop
             raise NotFound(f"Activity {data.activity_id} of plan {data.plan_id} not found.")
         partner_id = found.partner_id
     require(actor, Permission.DISPUTES_OPEN)
+    if data.plan_id is not None:
+        plan_service.hold_plan(session, plan_id=data.plan_id)
     side = Side.PARTNER if actor.is_partner else Side.VENDOR
     ladder = _ladders(session, [partner_id])[partner_id]
     now = clock.now()

@@ -270,6 +270,12 @@ def sign_version(session: Session, actor: Actor, *, version_id: int, plan_id: in
     return version
 
 
+def hold_plan(session: Session, *, plan_id: int) -> None:
+    """Lock the plan until commit (db.Aggregate): a dispute opened on one of its activities and a
+    sign-off, which refuses to sign over an open dispute, wait for each other."""
+    PlanRepository(session).get_for_change(plan_id)
+
+
 def record_decision_version(
     session: Session, actor: Actor, *, plan_id: int, activity_id: int, lead: Lead, split_note: str | None, rationale: str
 ) -> PlanVersion:

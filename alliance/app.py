@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -38,6 +37,7 @@ from alliance.api.deps import api_actor
 from alliance.config import Settings, get_settings
 from alliance.db import Database
 from alliance.errors import AllianceError
+from alliance.http import operations
 from alliance.http.request_id import RequestIdMiddleware
 from alliance.logging_config import configure_logging
 from alliance.web import errors as web_errors
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.metrics = operations.Metrics(lambda: app.state.database)
 
     # All API routes are authenticated by default; the per-route CurrentActor gives them the actor.
     api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(api_actor)])
@@ -102,15 +103,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # Lab environments authenticate each post with the lab's HMAC signature, not a bearer token.
     app.include_router(enablement_api.lab_router, prefix=API_PREFIX)
 
-    @app.get("/healthz", tags=["health"])
-    def healthz(request: Request) -> Response:
-        """200 when the database answers, 503 otherwise."""
-        try:
-            with request.app.state.database.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except OperationalError:
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+    app.include_router(operations.router)
 
     docs.add_docs(app, static_dir=STATIC_DIR)
     app.include_router(build_web_router())
@@ -124,6 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.cookie_secure,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(operations.MetricsMiddleware, metrics=app.state.metrics)
     _register_error_handlers(app)
     return app
 

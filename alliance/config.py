@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         default="INFO", description="Least severe log records written to stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL"
     )
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
+    metrics_token: str | None = Field(
+        default=None, description="When set, GET /metrics needs 'Authorization: Bearer <token>' (else leave /metrics to the proxy's allow list)"
+    )
     password_hash_profile: Literal["default", "fast"] = Field(
         default="default",
         description="argon2id cost of new password hashes: 'fast' (minimal parameters) is for test suites only",

@@ -4,7 +4,7 @@ from __future__ import annotations
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
+    assert response.json()["status"] == "ok"
 
 
 def test_partners_list_as_admin(client, world):

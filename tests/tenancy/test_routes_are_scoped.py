@@ -25,6 +25,8 @@ PUBLIC_ROUTES = {
     ("GET", "/openapi.json"),
     ("GET", "/favicon.ico"),
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),

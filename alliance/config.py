@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         default="INFO", description="Least severe log records written to stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL"
     )
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
+    worker_healthcheck_seconds: int = Field(
+        default=60, ge=5, description="How long `serve --workers N` waits for a worker process to answer before replacing it"
+    )
     metrics_token: str | None = Field(
         default=None, description="When set, GET /metrics needs 'Authorization: Bearer <token>' (else leave /metrics to the proxy's allow list)"
     )

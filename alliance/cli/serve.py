@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from alliance.cli.context import current_database
+from alliance.config import get_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -25,4 +26,17 @@ def run_server(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     # log_config=None: uvicorn keeps its hands off logging; create_app configures it in each worker.
-    uvicorn.run("alliance.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None, proxy_headers=True)
+    # timeout_worker_healthcheck: uvicorn's supervisor pings each worker every half second and
+    # kills one that does not answer within it (5 s by default). A new worker answers only once
+    # its interpreter has started and imported uvicorn, which took longer than 5 s on a busy
+    # machine: every worker was killed and respawned during start-up ("Child process died").
+    uvicorn.run(
+        "alliance.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+        timeout_worker_healthcheck=get_settings().worker_healthcheck_seconds,
+    )

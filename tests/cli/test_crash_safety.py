@@ -1,0 +1,98 @@
+"""kill -9 in the middle of a long command leaves a consistent database, and running the command
+again finishes the job exactly once (a real process, killed with SIGKILL)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from alliance.audit import service as audit_service
+from alliance.db import Database
+from alliance.identity.scope import Actor, PartnerScope
+
+ROWS = 30_000
+
+
+def alliance(database_url: str, *args: str) -> subprocess.Popen[bytes]:
+    environment = {**os.environ, "ALLIANCE_DATABASE_URL": database_url}
+    return subprocess.Popen([sys.executable, "-m", "alliance.cli", *args], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def count(db: Database, sql: str) -> int:
+    with db.engine.connect() as connection:
+        return int(connection.execute(text(sql)).scalar_one())
+
+
+def chain_is_intact(db: Database) -> bool:
+    with db.session_scope(PartnerScope.system(reason="test: verify")) as session:
+        return audit_service.verify_chain(session, Actor.system(label="test")).ok
+
+
+@pytest.fixture
+def imported(db: Database) -> Iterator[None]:
+    yield
+    # Faster than the per-test cleanup's row-by-row DELETE (with its foreign-key checks) for this many rows.
+    with db.engine.begin() as connection:
+        if db.is_sqlite:
+            connection.exec_driver_sql("DELETE FROM customer_name_keys")
+            connection.exec_driver_sql("DELETE FROM customers")
+        else:
+            connection.exec_driver_sql("TRUNCATE customer_name_keys, customers CASCADE")
+
+
+def test_customers_import_killed_mid_file_then_run_again(db: Database, database_url: str, tmp_path: Path, imported: None) -> None:
+    crm = tmp_path / "crm.csv"
+    with crm.open("w", encoding="utf-8") as out:
+        out.write("external_id,name,website,country\n")
+        for n in range(ROWS):
+            out.write(f"K-{n:06d},Killtest Holdings {n:06d} Ltd,https://killtest-{n:06d}.example,US\n")
+
+    killed = alliance(database_url, "customers", "import", str(crm), "--batch-size", "2000", "--workers", "0")
+    deadline = time.monotonic() + 120
+    # Kill once the import has started writing (its customer ids are taken from the sequence),
+    # well before the end of the file.
+    while time.monotonic() < deadline and killed.poll() is None:
+        if _writing(db):
+            break
+        time.sleep(0.05)
+    time.sleep(0.2)
+    assert killed.poll() is None, f"the import ended before it could be killed: {killed.communicate()[0].decode()[-500:]}"
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(30)
+    assert killed.returncode == -signal.SIGKILL
+
+    # One transaction per file: nothing of the killed run is visible, and the trail is intact.
+    assert count(db, "SELECT count(*) FROM customers WHERE external_id LIKE 'K-%'") == 0
+    assert count(db, "SELECT count(*) FROM customer_name_keys") == 0
+    assert chain_is_intact(db)
+
+    again = alliance(database_url, "customers", "import", str(crm), "--batch-size", "2000", "--workers", "0")
+    output = again.communicate(timeout=600)[0].decode()
+    assert again.returncode == 0, output[-2000:]
+    assert count(db, "SELECT count(*) FROM customers WHERE external_id LIKE 'K-%'") == ROWS
+    # Every customer has its match keys (the index conflict checks read).
+    assert count(db, "SELECT count(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_name_keys k WHERE k.customer_id = c.id)") == 0
+    assert chain_is_intact(db)
+
+
+def _writing(db: Database) -> bool:
+    """Whether an import transaction has started writing (PostgreSQL: a backend holding a row
+    lock on customers; SQLite: the database's write lock is taken, a write transaction is open)."""
+    if db.is_sqlite:
+        try:
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.exec_driver_sql("ROLLBACK")
+            return False
+        except Exception:  # "database is locked": the import holds the write lock
+            return True
+    return count(db, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'customers' AND l.mode = 'RowExclusiveLock'") > 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import audit, certifications, customers, db, demo, programs, serve, sweep, tiers, users
+from alliance.cli import audit, certifications, customers, db, demo, programs, serve, sweep, tiers, users, worker
 from alliance.config import get_settings
 from alliance.logging_config import configure_logging
 
@@ -20,6 +20,7 @@ app.add_typer(tiers.app, name="tiers")
 serve.register(app)
 sweep.register(app)
 demo.register(app)
+worker.register(app)
 
 
 @app.callback()

@@ -46,9 +46,12 @@ class RetryPolicy:
         """The wait after the `attempts`-th failed attempt: 1, 2, 4, 8 ... first delays, capped."""
         if attempts < 1:
             raise ValueError("a delay follows at least one attempt")
-        # 2**n grows past any cap quickly; stop doubling once it is reached.
-        exponent = min(attempts - 1, 62)
-        return min(self.first_delay * (1 << exponent), self.longest_delay)
+        delay = self.first_delay
+        for _ in range(attempts - 1):
+            if delay >= self.longest_delay:
+                break  # doubling on would overflow timedelta long before attempts run out
+            delay *= 2
+        return min(delay, self.longest_delay)
 
 
 @dataclass(frozen=True)

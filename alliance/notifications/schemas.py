@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from alliance.kit.schemas import ReadSchema
+from alliance.kit.schemas import InputSchema, ReadSchema
 from alliance.notifications.vocabulary import Cadence, Channel, EventType, OutboxStatus
 
 
@@ -70,3 +70,9 @@ class PreferenceRead(ReadSchema):
     label: str
     cadence: Cadence
     mandatory: bool
+
+
+class PreferencesUpdate(InputSchema):
+    """Some of a person's choices, by event type (the preference form and any future API)."""
+
+    choices: dict[EventType, Cadence]

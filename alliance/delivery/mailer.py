@@ -94,12 +94,12 @@ class _SmtpConnection:
             return refused
         try:
             rendered = self.renderer.render(message)
-            mail = self.renderer.mime(rendered)
+            wire = self.renderer.wire(rendered)
         except Exception as exc:  # a template bug or an address smtplib cannot write
             return Failed(message.id, f"rendering failed: {exc!r}", permanent=True)
         try:
             smtp = self.smtp or self._open()
-            smtp.send_message(mail, to_addrs=[rendered.to_address])
+            smtp.sendmail(self.renderer.envelope_from, [rendered.to_address], wire)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             return self._refused(message, code, reply)
@@ -118,15 +118,14 @@ class _SmtpConnection:
 
     def _open(self) -> smtplib.SMTP:
         settings = self.settings
-        context = ssl.create_default_context()
         smtp: smtplib.SMTP
         if settings.security == "tls":
-            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout_seconds, context=context)
+            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout_seconds, context=ssl.create_default_context())
         else:
             smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
         try:
             if settings.security == "starttls":
-                smtp.starttls(context=context)
+                smtp.starttls(context=ssl.create_default_context())
             if settings.username:
                 smtp.login(settings.username, settings.password)
         except BaseException:

@@ -172,3 +172,38 @@ class TestCrashSafety:
             claimed_by = {token.rsplit("/", 1)[0] for token in session.scalars(select(OutboxMessage.claimed_by))}
         assert len(claimed_by) == workers  # both took their share
         assert statuses(db) == {OutboxStatus.SENT: count}
+
+
+class TestServe:
+    def serve(self, runner, monkeypatch, db, *args: str) -> list[str]:  # type: ignore[no-untyped-def]
+        """Run `alliance serve` with uvicorn replaced by a wait: the names of the threads running meanwhile."""
+        import threading
+
+        import uvicorn
+
+        seen: list[str] = []
+
+        def instead_of_serving(*_args: object, **_kwargs: object) -> None:
+            seen.extend(t.name for t in threading.enumerate())
+            if "alliance-worker" in seen:
+                wait_for(lambda: statuses(db).get(OutboxStatus.LOGGED) == 2, timeout=30)
+
+        monkeypatch.setattr(uvicorn, "run", instead_of_serving)
+        result = runner.invoke(app, ["serve", "--port", "0", *args])
+        assert result.exit_code == 0, result.output
+        assert "alliance-worker" not in {t.name for t in threading.enumerate()}  # stopped with the server
+        return seen
+
+    def test_serve_worker_delivers_from_a_thread(self, runner, cli_env, db, world, monkeypatch):
+        monkeypatch.setenv("ALLIANCE_WORKER_POLL_SECONDS", "0.05")
+        queue(db, world, 2)
+        assert "alliance-worker" in self.serve(runner, monkeypatch, db, "--worker")
+        assert statuses(db) == {OutboxStatus.LOGGED: 2}
+
+    def test_by_default_only_the_sqlite_demo_runs_one(self, runner, cli_env, db, world, monkeypatch):
+        monkeypatch.setenv("ALLIANCE_WORKER_POLL_SECONDS", "0.05")
+        queue(db, world, 2)
+        threads = self.serve(runner, monkeypatch, db)
+        assert ("alliance-worker" in threads) == db.is_sqlite
+        assert statuses(db) == ({OutboxStatus.LOGGED: 2} if db.is_sqlite else {OutboxStatus.QUEUED: 2})
+        assert "alliance-worker" not in self.serve(runner, monkeypatch, db, "--no-worker")

@@ -27,9 +27,10 @@ from alliance.db import Database
 from alliance.delivery.mailer import LogTransport, SmtpSettings, SmtpTransport, Transport
 from alliance.delivery.rendering import Renderer
 from alliance.identity.scope import Actor, PartnerScope
+from alliance.kit import clock
 from alliance.notifications import delivery_service
-from alliance.notifications.attempts import Delivered, Failed, Outcome, RetryPolicy
-from alliance.notifications.vocabulary import Channel
+from alliance.notifications.attempts import Delivered, Failed, Outcome, RetryPolicy, after_failure
+from alliance.notifications.vocabulary import Channel, OutboxStatus
 
 logger = logging.getLogger("alliance.worker")
 SCOPE = PartnerScope.system(reason="outbox worker")
@@ -167,7 +168,8 @@ class Worker:
                 tally.outcomes["logged" if outcome.logged else "sent"] += 1
             else:
                 assert isinstance(outcome, Failed)
-                dead = outcome.permanent or attempts[outcome.message_id] >= self.options.policy.max_attempts
+                then = after_failure(self.options.policy, attempts=attempts[outcome.message_id], permanent=outcome.permanent, now=clock.now())
+                dead = then.status == OutboxStatus.DEAD
                 tally.outcomes["dead" if dead else "retrying"] += 1
                 logger.warning("delivery failed", extra={"message_id": outcome.message_id, "error": outcome.error, "gives_up": dead})
 

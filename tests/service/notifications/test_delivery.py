@@ -3,6 +3,7 @@ dead letters, leases and the figures."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from alliance.delivery.rendering import message_id
@@ -12,6 +13,7 @@ from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
 from alliance.notifications import delivery_service
 from alliance.notifications import service as notification_service
+from alliance.notifications.attempts import Failed, RetryPolicy
 from alliance.notifications.vocabulary import EventType, OutboxStatus
 from tests.service.notifications.conftest import BASE_URL
 from tests.service.registrations.conftest import APPROVE
@@ -173,49 +175,35 @@ class TestLeases:
         for title in ("One", "Two", "Three"):
             register(submit=True, title=title)
         stopping = worker(record_every=1)
-        real_send = stopping.transports
-
-        class StopAfterOne:
-            def __init__(self, transport):  # type: ignore[no-untyped-def]
-                self.transport = transport
-
-            def connection(self):  # type: ignore[no-untyped-def]
-                return _StoppingConnection(self.transport.connection(), stopping)
-
-        stopping.transports = {channel: StopAfterOne(t) for channel, t in real_send.items()}
+        stopping.transports = {channel: _StopAfterOne(transport, stopping) for channel, transport in stopping.transports.items()}
         tally = stopping.run_batch()
         assert (tally.outcomes["sent"], tally.given_back) == (1, 2)
         assert [(m.status, m.attempts) for m in outbox()] == [(OutboxStatus.SENT, 1), (OutboxStatus.QUEUED, 0), (OutboxStatus.QUEUED, 0)]
         assert len(smtp[0].received) == 1
 
 
-class _StoppingConnection:
-    """Sends one message through the real connection, then asks the worker to stop."""
+class _StopAfterOne:
+    """A transport whose first send also asks the worker to stop (as SIGTERM does)."""
 
-    def __init__(self, context, worker):  # type: ignore[no-untyped-def]
-        self.context, self.worker = context, worker
+    def __init__(self, transport, worker):  # type: ignore[no-untyped-def]
+        self.transport, self.worker = transport, worker
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        self.connection = self.context.__enter__()
-        return self
-
-    def __exit__(self, *exc):  # type: ignore[no-untyped-def]
-        return self.context.__exit__(*exc)
+    @contextmanager
+    def connection(self):  # type: ignore[no-untyped-def]
+        with self.transport.connection() as connection:
+            self._connection = connection
+            yield self
 
     def send(self, message):  # type: ignore[no-untyped-def]
         self.worker.stop.set()
-        return self.connection.send(message)
+        return self._connection.send(message)
 
 
-def _failed(message_id: int):  # type: ignore[no-untyped-def]
-    from alliance.notifications.attempts import Failed
-
+def _failed(message_id: int) -> Failed:
     return Failed(message_id, "late")
 
 
-def _policy():  # type: ignore[no-untyped-def]
-    from alliance.notifications.attempts import RetryPolicy
-
+def _policy() -> RetryPolicy:
     return RetryPolicy(max_attempts=3)
 
 

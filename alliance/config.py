@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
@@ -44,6 +44,27 @@ class Settings(BaseSettings):
         default="default",
         description="argon2id cost of new password hashes: 'fast' (minimal parameters) is for test suites only",
     )
+
+    # E-mail: without an SMTP host, messages are rendered and kept as "logged" (the console's mail log).
+    smtp_host: str = Field(default="", description="SMTP server; empty: no mail leaves, the mail log shows what would have")
+    smtp_port: int = Field(default=587, description="SMTP port (587 for STARTTLS, 465 for TLS, 25 for none)")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="starttls", description="none, starttls (upgrade after connecting) or tls (from the start)"
+    )
+    smtp_username: str = Field(default="", description="SMTP login; empty: no authentication")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, description="How long to wait for the SMTP server")
+    mail_from: str = Field(default="Alliance <alliance@localhost>", description="The From of every e-mail; its domain ends each Message-ID")
+    public_base_url: str = Field(default="http://127.0.0.1:8000", description="Where people reach Alliance: e-mail links start with it")
+    # The outbox worker (`alliance worker`, or the thread `alliance serve --worker` runs).
+    worker_batch_size: int = Field(default=100, ge=1, le=10_000, description="Messages claimed at once")
+    worker_poll_seconds: float = Field(default=2.0, gt=0, description="Pause when nothing is due")
+    worker_lease_seconds: float = Field(default=300.0, gt=0, description="How long a claim lasts; a dead worker's messages wait this long")
+    worker_record_every: int = Field(default=25, ge=1, description="Outcomes stored after this many messages (the most a killed worker sends twice)")
+    worker_max_attempts: int = Field(default=8, ge=1, description="Attempts before a message is dead")
+    worker_retry_first_seconds: float = Field(default=60.0, gt=0, description="Wait after the first failure; it doubles after each")
+    worker_retry_longest_seconds: float = Field(default=6 * 3600.0, gt=0, description="Longest wait between attempts")
+    serve_worker: bool | None = Field(default=None, description="`alliance serve` runs a worker thread: default on for SQLite, off for PostgreSQL")
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the SQLite data."""

@@ -72,13 +72,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=clock.UTC) if value.tzinfo is None else value.astimezone(clock.UTC)
 
 
-def enum_type(enum_class: type[enum.Enum], length: int | None = None) -> Enum:
+def enum_type(enum_class: type[enum.Enum], length: int | None = None, *, checked: bool = True) -> Enum:
     """A closed vocabulary column: stores the values (not the member names) as VARCHAR, reads back
-    the enum, refuses anything else on write and, through a CHECK constraint, in the database."""
+    the enum, refuses anything else on write and, through a CHECK constraint, in the database.
+    `checked=False` leaves the CHECK out, for a vocabulary that grows with every domain (event types):
+    the ORM still refuses unknown values, and a new member needs no migration."""
     return Enum(
         enum_class,
         native_enum=False,
-        create_constraint=True,
+        create_constraint=checked,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
         length=length,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import audit, backup, certifications, customers, db, demo, programs, serve, sweep, tiers, users
+from alliance.cli import audit, backup, certifications, customers, db, demo, programs, serve, sweep, tiers, users, worker
 from alliance.config import get_settings
 from alliance.logging_config import configure_logging
 
@@ -21,6 +21,7 @@ serve.register(app)
 sweep.register(app)
 demo.register(app)
 backup.register(app)
+worker.register(app)
 
 
 @app.callback()

@@ -65,6 +65,9 @@ class Permission(StrEnum):
     DISPUTES_OPEN = "disputes.open"
     DISPUTES_ESCALATE = "disputes.escalate"
     DISPUTES_DECIDE = "disputes.decide"
+    # notifications
+    MAIL_LOG_READ = "mail_log.read"
+    OUTBOX_DELIVER = "outbox.deliver"
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,9 @@ PERMISSIONS: dict[Permission, Grant] = {
         frozenset({Role.CAM, Role.PS_LEAD, Role.EXECUTIVE, Role.PROGRAM_ADMIN}),
         "decide scope disputes, at the ladder levels the program names them deciders of",
     ),
+    # notifications: everyone chooses their own e-mails; the worker runs as the operator
+    Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
+    Permission.OUTBOX_DELIVER: Grant(_ADMIN, "deliver queued messages (`alliance worker` runs as the operator)"),
 }
 
 assert set(PERMISSIONS) == set(Permission), "every permission has a row in PERMISSIONS"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, select
@@ -41,6 +42,15 @@ class UserRepository(Repository[User]):
 
     def vendor_users_with_roles(self, roles: tuple[Role, ...]) -> list[User]:
         statement = self.readable().where(User.partner_id.is_(None), User.role.in_(roles), User.is_active.is_(True)).order_by(User.name)
+        return list(self.session.scalars(statement))
+
+    def active_vendor_ids(self, *, roles: Collection[Role], among: Collection[int] | None = None) -> list[int]:
+        """Ids of active vendor users with one of `roles` (only those `among`, when given), from any
+        scope: a partner's action notifies the vendor staff who act on it."""
+        statement = select(User.id).where(User.partner_id.is_(None), User.is_active.is_(True), User.role.in_(roles))
+        if among is not None:
+            statement = statement.where(User.id.in_(among))
+        statement = statement.order_by(User.id).execution_options(bypass_partner_scope="a partner's action notifies the vendor staff who act on it")
         return list(self.session.scalars(statement))
 
     def vendor_contact(self, user_id: int) -> tuple[str, str] | None:

@@ -25,7 +25,7 @@ from alliance.kit.schemas import error_details
 from alliance.kit.sorting import apply_sort
 from alliance.partners import product_line_service
 from alliance.partners.vocabulary import RegistrationKind
-from alliance.registrations import attribution_service, conflict_service, protection
+from alliance.registrations import attribution_service, conflict_service, notice_service, protection
 from alliance.registrations.lifecycle import DECISIONS, Action, Side, Status, Transition, allowed_actions, steps, transition
 from alliance.registrations.models import Registration, RegistrationEvent, RegistrationProduct
 from alliance.registrations.repository import REGISTRATION_LOAD, RegistrationFilters, RegistrationRepository
@@ -521,6 +521,7 @@ def log_event(
         after=state_of(registration),
         reason=reason,
     )
+    notice_service.announce(session, actor, registration, action, reason=reason)
 
 
 def _check_conflicts(session: Session, registration: Registration, step: ConflictCheck, *, candidates: Sequence[CustomerMatch] | None = None) -> None:

@@ -22,6 +22,7 @@ from alliance.web import (
     cosell_routing,
     customers,
     figures,
+    notifications,
     partners,
     portal,
     programs,
@@ -59,6 +60,7 @@ PAGE_MODULES = (
     cosell_consents,
     cosell_routing,
     cosell_report,
+    notifications,
 )
 
 

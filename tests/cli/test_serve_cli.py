@@ -21,7 +21,7 @@ def test_workers_are_not_replaced_while_they_start(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("ALLIANCE_WORKER_HEALTHCHECK_SECONDS", "90")
     get_settings.cache_clear()
     try:
-        serve.run_server("127.0.0.1", 8000, workers=2)
+        serve.run_server("127.0.0.1", 8000, workers=2, outbox_worker=False)
     finally:
         get_settings.cache_clear()
     assert seen["workers"] == 2 and seen["timeout_worker_healthcheck"] == 90

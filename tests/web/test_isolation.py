@@ -69,6 +69,8 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "recommendation_id": 1,
         # Reported figures are confirmed in the console only (program admins and CAMs).
         "figure_id": 1,
+        # The mail log is console-only (program admins); any id answers 404 to partners.
+        "message_id": 1,
         # Catalog tracks are vendor data; lab submissions are only graded in the console.
         "track_id": 1,
         "submission_id": 1,

@@ -1,0 +1,194 @@
+"""Outbox and preference queries. The outbox is claimed here: one UPDATE marks due rows as being
+sent, taking them with `FOR UPDATE SKIP LOCKED` on PostgreSQL so that workers running at once
+never take the same row; SQLite's write lock (BEGIN IMMEDIATE) serialises claims instead."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, case, func, insert, select, update
+
+from alliance.identity.models import User
+from alliance.kit.repository import Repository
+from alliance.kit.statements import AnySelect
+from alliance.notifications.models import NotificationPreference, OutboxMessage
+from alliance.notifications.schemas import ClaimedMessage, RecipientRead
+from alliance.notifications.vocabulary import CLAIMABLE, Cadence, EventType, OutboxStatus
+
+# Declarative models map a Table; SQLAlchemy types `__table__` as the wider FromClause.
+MESSAGE: Table = OutboxMessage.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class MailLogFilters:
+    status: OutboxStatus | None = None
+    event_type: EventType | None = None
+    recipient: str | None = None  # part of a name or an e-mail address
+    recipient_user_id: int | None = None
+    message_id: int | None = None
+
+
+class OutboxRepository(Repository[OutboxMessage]):
+    model = OutboxMessage
+
+    def add_messages(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.session.execute(insert(OutboxMessage), list(rows))
+
+    def existing_keys(self, keys: Collection[str]) -> set[str]:
+        if not keys:
+            return set()
+        return set(self.session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))))
+
+    # --- the worker's side ---------------------------------------------------------------------
+
+    def claim(self, *, token: str, limit: int, now: datetime, lease_until: datetime, max_attempts: int) -> list[int]:
+        """Mark up to `limit` due messages as being sent by `token` until `lease_until`; their ids."""
+        due = (
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status.in_(CLAIMABLE), OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts < max_attempts)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # rendered on PostgreSQL only
+        )
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due.scalar_subquery()))
+            .values(status=OutboxStatus.SENDING, claimed_by=token, attempts=OutboxMessage.attempts + 1, next_attempt_at=lease_until, updated_at=now)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(self.session.scalars(statement))
+
+    def bury_abandoned(self, *, now: datetime, max_attempts: int) -> int:
+        """Messages whose every attempt ended with its worker gone (killed while sending them)."""
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts >= max_attempts)
+            .values(status=OutboxStatus.DEAD, last_error="The worker stopped while sending it, on every attempt.", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return self.session.execute(statement).rowcount  # type: ignore[attr-defined, no-any-return]
+
+    def claimed(self, ids: Collection[int]) -> list[ClaimedMessage]:
+        statement = (
+            select(OutboxMessage, User.name, User.email, User.is_active, User.partner_id)
+            .join(User, User.id == OutboxMessage.recipient_user_id)
+            .where(OutboxMessage.id.in_(ids))
+            .order_by(OutboxMessage.id)
+        )
+        return [_claimed(row) for row in self.session.execute(statement)]
+
+    def record(self, *, token: str, changes: Sequence[Mapping[str, Any]]) -> int:
+        """Apply each message's outcome, only while `token` still holds it (a worker whose lease ran
+        out does not overwrite the worker that took the message over)."""
+        if not changes:
+            return 0
+        statement = (
+            update(MESSAGE)
+            .where(MESSAGE.c.id == bindparam("b_id"), MESSAGE.c.claimed_by == token, MESSAGE.c.status == OutboxStatus.SENDING)
+            .values(
+                status=bindparam("b_status"),
+                next_attempt_at=bindparam("b_next_attempt_at"),
+                last_error=bindparam("b_last_error"),
+                to_address=bindparam("b_to_address"),
+                subject=bindparam("b_subject"),
+                sent_at=bindparam("b_sent_at"),
+                updated_at=bindparam("b_updated_at"),
+            )
+        )
+        return self.session.connection().execute(statement, [{f"b_{key}": value for key, value in change.items()} for change in changes]).rowcount
+
+    def give_back(self, *, token: str, ids: Collection[int], now: datetime) -> None:
+        """Messages a worker claimed but did not try (it stopped, or its lease was ending): due
+        again now, and the claim's attempt uncounted."""
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
+            .values(
+                status=case((OutboxMessage.attempts > 1, OutboxStatus.RETRYING.value), else_=OutboxStatus.QUEUED.value),
+                attempts=OutboxMessage.attempts - 1,
+                next_attempt_at=now,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        self.session.execute(statement)
+
+    # --- figures and the mail log ---------------------------------------------------------------
+
+    def counts_by_status(self) -> dict[OutboxStatus, int]:
+        rows = self.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+        return {OutboxStatus(status): count for status, count in rows}
+
+    def oldest_waiting_since(self) -> datetime | None:
+        statement = select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status.in_(CLAIMABLE))
+        return self.session.scalar(statement)
+
+    def mail_log(self, filters: MailLogFilters) -> AnySelect:
+        statement = select(
+            OutboxMessage.id,
+            OutboxMessage.created_at,
+            OutboxMessage.event_type,
+            OutboxMessage.recipient_user_id,
+            User.name.label("recipient_name"),
+            User.email.label("recipient_email"),
+            OutboxMessage.entity_type,
+            OutboxMessage.entity_id,
+            OutboxMessage.subject,
+            OutboxMessage.to_address,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.next_attempt_at,
+            OutboxMessage.last_error,
+            OutboxMessage.sent_at,
+        ).join(User, User.id == OutboxMessage.recipient_user_id)
+        if filters.status is not None:
+            statement = statement.where(OutboxMessage.status == filters.status)
+        if filters.event_type is not None:
+            statement = statement.where(OutboxMessage.event_type == filters.event_type)
+        if filters.message_id is not None:
+            statement = statement.where(OutboxMessage.id == filters.message_id)
+        if filters.recipient_user_id is not None:
+            statement = statement.where(OutboxMessage.recipient_user_id == filters.recipient_user_id)
+        if filters.recipient:
+            pattern = f"%{filters.recipient.lower()}%"
+            statement = statement.where(func.lower(User.name).like(pattern) | func.lower(User.email).like(pattern))
+        return statement.order_by(OutboxMessage.id.desc())
+
+    def message(self, message_id: int) -> ClaimedMessage | None:
+        found = self.claimed([message_id])
+        return found[0] if found else None
+
+
+def _claimed(row: Any) -> ClaimedMessage:
+    message, name, email, is_active, partner_id = row
+    return ClaimedMessage(
+        id=message.id,
+        idempotency_key=message.idempotency_key,
+        channel=message.channel,
+        event_type=message.event_type,
+        entity_type=message.entity_type,
+        entity_id=message.entity_id,
+        payload=message.payload,
+        attempts=message.attempts,
+        created_at=message.created_at,
+        recipient=RecipientRead(user_id=message.recipient_user_id, name=name, email=email, is_active=is_active, partner_id=partner_id),
+    )
+
+
+class PreferenceRepository(Repository[NotificationPreference]):
+    model = NotificationPreference
+
+    def cadences(self, *, user_ids: Collection[int], event_type: EventType) -> dict[int, Cadence]:
+        statement = select(NotificationPreference.user_id, NotificationPreference.cadence).where(
+            NotificationPreference.user_id.in_(user_ids), NotificationPreference.event_type == event_type
+        )
+        return {row[0]: row[1] for row in self.session.execute(statement)}
+
+    def for_user(self, user_id: int) -> dict[EventType, NotificationPreference]:
+        statement = select(NotificationPreference).where(NotificationPreference.user_id == user_id)
+        return {row.event_type: row for row in self.session.scalars(statement)}

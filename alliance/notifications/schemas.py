@@ -1,0 +1,78 @@
+"""What the notifications domain hands out: messages as a worker claims them, the mail log's rows,
+the outbox's figures and a person's choices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from alliance.kit.schemas import InputSchema, ReadSchema
+from alliance.notifications.vocabulary import Cadence, Channel, EventType, OutboxStatus
+
+
+class RecipientRead(ReadSchema):
+    user_id: int
+    name: str
+    email: str
+    is_active: bool
+    partner_id: int | None  # None: vendor staff (links go to the console, else to the portal)
+
+
+class ClaimedMessage(ReadSchema):
+    """One message a worker holds until its lease ends, with what rendering it needs."""
+
+    id: int
+    idempotency_key: str
+    channel: Channel
+    event_type: EventType
+    entity_type: str
+    entity_id: int | None
+    payload: dict[str, Any]
+    attempts: int  # including the one this claim starts
+    created_at: datetime
+    recipient: RecipientRead
+
+
+class MailLogRow(ReadSchema):
+    id: int
+    created_at: datetime
+    event_type: EventType
+    recipient_user_id: int
+    recipient_name: str
+    recipient_email: str
+    entity_type: str
+    entity_id: int | None
+    subject: str | None
+    to_address: str | None
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    sent_at: datetime | None
+
+
+class OutboxStats(ReadSchema):
+    """The outbox at one moment: messages per status and how long the oldest undelivered one waits."""
+
+    counts: dict[OutboxStatus, int]
+    oldest_waiting_since: datetime | None = Field(description="Created-at of the oldest message queued, retrying or being sent")
+    oldest_waiting_seconds: float | None
+    measured_at: datetime
+
+    def count(self, *statuses: OutboxStatus) -> int:
+        return sum(self.counts.get(status, 0) for status in statuses)
+
+
+class PreferenceRead(ReadSchema):
+    event_type: EventType
+    label: str
+    cadence: Cadence
+    mandatory: bool
+
+
+class PreferencesUpdate(InputSchema):
+    """Some of a person's choices, by event type (the preference form and any future API)."""
+
+    choices: dict[EventType, Cadence]

@@ -1,0 +1,111 @@
+"""The mail log (program admins) and each person's e-mail settings, in the console and the portal."""
+
+from __future__ import annotations
+
+from alliance.identity.scope import Actor, PartnerScope
+from alliance.notifications import service as notification_service
+from alliance.notifications.service import Recipient
+from alliance.notifications.vocabulary import Cadence, EventType
+from tests.web.client import post, soup
+
+
+def queue_for(world, who: str, *, title: str = "Harbor expansion") -> None:  # type: ignore[no-untyped-def]
+    system = Actor.system(label="test")
+    with world.db.session_scope(PartnerScope.system(reason="test")) as session:
+        notification_service.notify(
+            session,
+            system,
+            event=EventType.REGISTRATION_SUBMITTED,
+            recipients=[Recipient(world.users[who], "you review registrations")],
+            entity_type="registration",
+            entity_id=41,
+            facts={"title": title, "kind": "deal", "customer": "Acme", "partner": "Northwind Consulting", "by": "a_user@example.com"},
+        )
+
+
+class TestMailLog:
+    def test_program_admins_see_every_message_with_names(self, client, login, world):
+        queue_for(world, "cam")
+        queue_for(world, "cam2", title="Other")
+        login("admin")
+        page = soup(client.get("/console/mail"))
+        rows = page.find(id="messages").find("tbody").find_all("tr")
+        assert [r.find_all("td")[1].find("strong").get_text() for r in rows] == ["Cora Cam", "Carl Cam"]
+        assert all("A registration waits for your review" in r.get_text() for r in rows)
+        assert "No SMTP server is configured" in page.get_text()
+        assert page.find(id="outbox-stats").find("span", class_="value").get_text(strip=True) == "2"
+        assert page.find("a", href="/console/mail", attrs={"aria-current": "page"}) is not None
+
+    def test_filters_by_recipient_status_and_email(self, client, login, world):
+        queue_for(world, "cam")
+        queue_for(world, "cam2")
+        login("admin")
+        assert len(soup(client.get("/console/mail?recipient=cora")).find(id="messages").find("tbody").find_all("tr")) == 1
+        assert soup(client.get("/console/mail?status=sent")).find(id="messages") is None
+        assert len(soup(client.get("/console/mail?status=queued&event=registration.submitted")).find(id="messages").find("tbody").find_all("tr")) == 2
+        # a filter value that is not a status filters nothing instead of failing
+        assert client.get("/console/mail?status=bogus").status_code == 200
+
+    def test_a_message_reads_as_it_will_be_sent(self, client, login, world):
+        queue_for(world, "cam", title="<b>Bold</b> move")
+        login("admin")
+        link = soup(client.get("/console/mail")).find(id="messages").find("tbody").find("a")
+        page = soup(client.get(link["href"]))
+        assert page.find("h1").get_text() == "To review: <b>Bold</b> move (Northwind Consulting)"
+        text = page.find(id="text-part").get_text()
+        assert text.startswith("Hello Carl Cam,") and "/console/registrations/41" in text
+        assert "List-Unsubscribe" in page.find(id="headers").get_text()
+        frame = page.find(id="html-part")
+        assert frame.has_attr("sandbox") and "&lt;b&gt;Bold&lt;/b&gt; move" in frame["srcdoc"]
+
+    def test_other_vendor_roles_are_refused_and_see_no_link(self, client, login, world):
+        login("cam")
+        assert client.get("/console/mail").status_code == 403
+        assert soup(client.get("/console")).find("a", href="/console/mail") is None
+
+
+class TestPreferences:
+    def test_a_cam_turns_an_email_off(self, client, login, world):
+        login("cam")
+        page = soup(client.get("/console/notifications"))
+        radios = page.find(id="preferences").find_all("input", attrs={"type": "radio"})
+        assert {r["name"] for r in radios} == {"registration.submitted"}
+        assert [r["value"] for r in radios if r.has_attr("checked")] == ["immediately"]
+        response = post(client, "/console/notifications", {"registration.submitted": "off"}, token_from="/console/notifications")
+        assert response.status_code == 303 and response.headers["location"] == "/console/notifications"
+        page = soup(client.get("/console/notifications"))
+        assert [r["value"] for r in page.find_all("input", attrs={"type": "radio"}) if r.has_attr("checked")] == ["off"]
+        assert "Your e-mail choices were saved." in page.get_text()
+
+    def test_a_partner_user_chooses_in_the_portal(self, client, login, world):
+        login("a_user")
+        page = soup(client.get("/portal/notifications"))
+        assert {r["name"] for r in page.find_all("input", attrs={"type": "radio"})} == {
+            "registration.info_requested",
+            "registration.decided",
+            "registration.extension_decided",
+        }
+        post(client, "/portal/notifications", {"registration.decided": "daily_digest"}, token_from="/portal/notifications")
+        with world.db.session_scope(PartnerScope.system(reason="test")) as session:
+            actor = Actor(user_id=world.users["a_user"], role=world_role(world, "a_user"), partner_id=world.a.id, label="a")
+            chosen = {p.event_type: p.cadence for p in notification_service.list_preferences(session, actor)}
+        assert chosen[EventType.REGISTRATION_DECIDED] == Cadence.DAILY_DIGEST
+
+    def test_a_choice_that_is_not_offered_is_refused_on_the_page(self, client, login, world):
+        login("cam")
+        response = post(client, "/console/notifications", {"registration.submitted": "weekly"}, token_from="/console/notifications")
+        assert response.status_code == 422
+        assert soup(response).find(class_="error") is not None
+        response = post(client, "/portal/notifications", {"registration.decided": "off"}, token_from="/console/notifications")
+        assert response.status_code == 404  # the portal is for partners
+
+    def test_each_side_reaches_its_own_page(self, client, login, world):
+        login("a_user")
+        assert client.get("/console/notifications").status_code == 404
+        assert soup(client.get("/portal")).find("a", href="/portal/notifications") is not None
+
+
+def world_role(world, who: str):  # type: ignore[no-untyped-def]
+    from tests.service.conftest import PARTNER_USERS
+
+    return PARTNER_USERS[who][0]

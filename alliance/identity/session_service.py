@@ -4,6 +4,7 @@ for their user, and revoked (one, all but the current one, or all of a user's)."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +12,7 @@ from alliance import audit
 from alliance.errors import NotFound
 from alliance.identity import tokens
 from alliance.identity.models import User, UserSession
+from alliance.identity.permissions import Permission, require
 from alliance.identity.repository import UserRepository, UserSessionRepository
 from alliance.identity.scope import Actor
 from alliance.identity.user_sessions import (
@@ -26,6 +28,8 @@ from alliance.identity.user_sessions import (
 from alliance.kit import clock
 
 AUDITED_IDS = 200  # a revocation's audit event names this many session ids; the count is exact
+# Ended sessions stay listed in the database this long (the audit trail keeps their story for good).
+KEEP_ENDED = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,24 @@ def end_session(session: Session, *, token: str, reason: SessionEnd) -> UserSess
     record.revoked_reason = reason
     session.flush()
     return record
+
+
+def sweep_sessions(session: Session, actor: Actor, *, now: datetime) -> int:
+    """Remove sessions revoked or past their absolute timeout more than KEEP_ENDED ago; returns how many."""
+    require(actor, Permission.SESSIONS_SWEEP)
+    cutoff = now - KEEP_ENDED
+    removed = UserSessionRepository(session).delete_ended_before(cutoff)
+    if removed:
+        audit.record(
+            session,
+            actor,
+            "sessions.swept",
+            entity_type="user_session_sweep",
+            entity_id=now.date().isoformat(),
+            after={"removed": removed},
+            reason=f"ended before {cutoff.date().isoformat()}",
+        )
+    return removed
 
 
 def _revoke(session: Session, actor: Actor, *, user_id: int, partner_id: int | None, records: list[UserSession], reason: SessionEnd) -> int:

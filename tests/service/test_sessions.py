@@ -161,3 +161,32 @@ class TestResume:
         assert resumed(db, token)
         clock.freeze(clock.now() + timedelta(hours=8))
         assert not resumed(db, token)
+
+
+class TestSweep:
+    def test_removes_sessions_ended_over_thirty_days_ago_once(self, db, world):
+        start_at = clock.now()
+        clock.freeze(start_at - timedelta(days=45))
+        start(db, world.users["cam"])  # expired 31 days ago (14-day lifetime)
+        _, token = start(db, world.users["cam"])  # revoked 45 days ago
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            identity_service.log_out(session, token=token)
+        clock.freeze(start_at - timedelta(days=20))
+        _, recent = start(db, world.users["cam"])
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            identity_service.log_out(session, token=recent)  # revoked 20 days ago: kept
+        clock.freeze(start_at)
+        start(db, world.users["cam"])  # live
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            assert session_service.sweep_sessions(session, Actor.system(), now=clock.now()) == 2
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            assert session_service.sweep_sessions(session, Actor.system(), now=clock.now()) == 0
+        assert reasons(db, world.users["cam"]) == [SessionEnd.LOGGED_OUT, None]
+        [event] = events(db, "sessions.swept")
+        assert event.after == {"removed": 2}
+
+    def test_needs_the_sweep_permission(self, db, world):
+        from alliance.errors import PermissionDenied
+
+        with db.session_scope(PartnerScope.system(reason="test")) as session, pytest.raises(PermissionDenied):
+            session_service.sweep_sessions(session, user_actor(world, "cam", Role.CAM), now=clock.now())

@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         SessionMiddleware,
         secret_key=settings.resolved_secret_key(),
         session_cookie="alliance_session",
-        max_age=settings.session_max_age_seconds,
+        max_age=settings.session_absolute_timeout_hours * 3600,  # the server-side record decides; the cookie need not outlive it
         same_site="lax",
         https_only=settings.cookie_secure,
     )

@@ -26,7 +26,8 @@ class Settings(BaseSettings):
         description="Signs session cookies; generated into var/secret_key when empty",
     )
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only")
-    session_max_age_seconds: int = 8 * 3600
+    session_idle_timeout_minutes: int = Field(default=8 * 60, gt=0, le=366 * 24 * 60, description="A web session ends after this long without a request")
+    session_absolute_timeout_hours: int = Field(default=14 * 24, gt=0, le=366 * 24, description="A web session ends this long after login, however active")
     login_max_failures: int = 5
     login_window_minutes: int = 15
     sqlite_busy_timeout_ms: int = 15_000

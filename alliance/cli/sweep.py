@@ -15,6 +15,7 @@ from alliance.cli.context import console, operator, unit_of_work
 from alliance.cosell.disputes import service as dispute_service
 from alliance.cosell.requests import service as cosell_request_service
 from alliance.enablement import recert_service
+from alliance.identity import session_service
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.registrations import sweep as registration_sweep
@@ -42,12 +43,17 @@ def _breached_requests(session: Session, actor: Actor, today: date) -> int:
     return cosell_request_service.sweep_requests(session, actor, now=clock.now())
 
 
+def _ended_sessions(session: Session, actor: Actor, today: date) -> int:
+    return session_service.sweep_sessions(session, actor, now=clock.now())
+
+
 # (what is counted, the sweeper): issues 4 and 5 append theirs.
 SWEEPERS: list[tuple[str, Sweeper]] = [
     ("registrations expired", _expired_registrations),
     ("certifications changed", _certifications),
     ("scope disputes escalated", _escalated_disputes),
     ("co-sell requests past their SLA", _breached_requests),
+    ("ended web sessions removed", _ended_sessions),
 ]
 
 

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from alliance.db import Base, PartnerOwned, TimestampMixin, register_enum_columns
 from alliance.identity.scope import Role
+from alliance.identity.user_sessions import USER_AGENT_LENGTH, SessionEnd
 
-register_enum_columns({Role: 32})
+register_enum_columns({Role: 32, SessionEnd: 32})
 
 
 class User(PartnerOwned, TimestampMixin, Base):
@@ -40,6 +41,25 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class UserSession(Base):
+    """A web login: the cookie carries a random token, this row its SHA-256. Accepted until revoked,
+    idle for longer than the idle timeout, or past expires_at (the absolute timeout)."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_live", "user_id", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[SessionEnd | None]
+    user_agent: Mapped[str | None] = mapped_column(String(USER_AGENT_LENGTH))
+    ip: Mapped[str | None] = mapped_column(String(64))
 
 
 class LoginAttempt(Base):

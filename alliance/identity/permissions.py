@@ -24,6 +24,7 @@ class Permission(StrEnum):
     USERS_READ = "users.read"
     USERS_WRITE = "users.write"
     AUDIT_READ = "audit.read"
+    SESSIONS_SWEEP = "sessions.sweep"
     # partners
     PARTNERS_MANAGE = "partners.manage"
     PARTNERS_BOOK = "partners.book"
@@ -90,6 +91,7 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.USERS_READ: Grant(EVERYONE, "read users (partners: their own organisation's)"),
     Permission.USERS_WRITE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN}), "create and change users (partner admins: their own organisation's)"),
     Permission.AUDIT_READ: Grant(frozenset({Role.PROGRAM_ADMIN, Role.AUDITOR}), "read and verify the audit trail"),
+    Permission.SESSIONS_SWEEP: Grant(_ADMIN, "run the sweep removing web sessions that ended long ago"),
     # partners: who may be named a CAM, and who starts from their own partners rather than all
     Permission.PARTNERS_MANAGE: Grant(_CHANNEL, "be named a partner's channel account manager"),
     Permission.PARTNERS_BOOK: Grant(frozenset({Role.CAM}), "start from their own partners on the dashboard and the expiry lists"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, or_, select, update
 
-from alliance.identity.models import ApiToken, LoginAttempt, User
+from alliance.identity.models import ApiToken, LoginAttempt, User, UserSession
 from alliance.identity.scope import Role
 from alliance.kit.repository import Repository
 
@@ -71,6 +71,50 @@ class TokenRepository(Repository[ApiToken]):
 
     def for_user(self, user_id: int) -> list[ApiToken]:
         return list(self.session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+
+    def unrevoked_for_user(self, user_id: int) -> list[ApiToken]:
+        return list(self.session.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)))
+
+
+class UserSessionRepository(Repository[UserSession]):
+    """Web login sessions. A user's own sessions only: every method takes the user id."""
+
+    model = UserSession
+
+    def by_digest(self, digest: str) -> UserSession | None:
+        return self.session.scalars(select(UserSession).where(UserSession.token_hash == digest)).first()
+
+    def live_for_user(self, user_id: int, *, now: datetime, seen_since: datetime) -> list[UserSession]:
+        """Unrevoked, not past expires_at, seen since `seen_since` (now minus the idle timeout); most recent first."""
+        statement = (
+            select(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None), UserSession.expires_at > now, UserSession.last_seen_at > seen_since)
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+        )
+        return list(self.session.scalars(statement))
+
+    def unrevoked_for_user(self, user_id: int, *, now: datetime, keep_id: int | None = None) -> list[UserSession]:
+        """The sessions a revocation ends: not revoked, not past expires_at, other than `keep_id`."""
+        statement = select(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None), UserSession.expires_at > now)
+        if keep_id is not None:
+            statement = statement.where(UserSession.id != keep_id)
+        return list(self.session.scalars(statement.order_by(UserSession.id)))
+
+    def touch(self, session_id: int, *, now: datetime, unless_seen_since: datetime) -> None:
+        """last_seen_at = now, unless a concurrent request already moved it past `unless_seen_since`."""
+        self.session.execute(
+            update(UserSession)
+            .where(UserSession.id == session_id, UserSession.revoked_at.is_(None), UserSession.last_seen_at <= unless_seen_since)
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    def delete_ended_before(self, cutoff: datetime) -> int:
+        """Remove rows revoked or expired before `cutoff`; returns how many."""
+        result = self.session.execute(
+            delete(UserSession).where(or_(UserSession.revoked_at < cutoff, UserSession.expires_at < cutoff)).execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 class LoginAttemptRepository(Repository[LoginAttempt]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -9,12 +10,13 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
-from alliance.identity import passwords, tokens
+from alliance.identity import passwords, session_service, tokens
 from alliance.identity.models import ApiToken, LoginAttempt, User
 from alliance.identity.permissions import Permission, require
 from alliance.identity.repository import LoginAttemptRepository, TokenRepository, UserRepository
 from alliance.identity.schemas import UserCreate, UserUpdate
 from alliance.identity.scope import Actor, Role
+from alliance.identity.user_sessions import SessionEnd, SessionPolicy
 from alliance.kit import clock
 from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
@@ -48,9 +50,47 @@ def authenticate(session: Session, *, email: str, password: str, client: str | N
     attempts.clear_failures(email)
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    user.last_login_at = now
-    audit.record(session, actor_for(user), "user.logged_in", entity_type="user", entity_id=user.id, partner_id=user.partner_id)
     return user
+
+
+@dataclass(frozen=True)
+class Login:
+    user_id: int
+    session_id: int
+    token: str  # for the cookie: shown once, stored as its digest
+
+
+def log_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client: str | None,
+    user_agent: str | None,
+    max_failures: int,
+    window: timedelta,
+    policy: SessionPolicy,
+) -> Login | None:
+    """A password login starting a server-side web session; None when the credentials are wrong."""
+    user = authenticate(session, email=email, password=password, client=client, max_failures=max_failures, window=window)
+    if user is None:
+        return None
+    user.last_login_at = clock.now()
+    record, token = session_service.start_session(session, user=user, user_agent=user_agent, ip=client, policy=policy)
+    audit.record(session, actor_for(user), "user.logged_in", entity_type="user", entity_id=user.id, partner_id=user.partner_id, after={"session": record.id})
+    return Login(user_id=user.id, session_id=record.id, token=token)
+
+
+def log_out(session: Session, *, token: str) -> None:
+    """End the session behind the cookie's token; a session that already ended is left alone."""
+    record = session_service.end_session(session, token=token, reason=SessionEnd.LOGGED_OUT)
+    if record is None:
+        return
+    user = UserRepository(session).get(record.user_id)
+    if user is not None:
+        audit.record(
+            session, actor_for(user), "user.logged_out", entity_type="user", entity_id=user.id, partner_id=user.partner_id, after={"session": record.id}
+        )
 
 
 def user_for_token(session: Session, *, token: str) -> User | None:
@@ -147,10 +187,18 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
     audit.record(
         session, actor, "user.updated", entity_type="user", entity_id=user.id, partner_id=user.partner_id, before=before, after=snapshot(user, USER_FIELDS)
     )
+    # A deactivated user keeps no way in; a new role starts from a fresh login.
+    if before["is_active"] and not user.is_active:
+        session_service.end_sessions_of(session, actor, user=user, reason=SessionEnd.DEACTIVATED)
+        _revoke_tokens_of(session, actor, user=user, reason="user deactivated")
+    elif before["role"] != user.role:
+        session_service.end_sessions_of(session, actor, user=user, reason=SessionEnd.ROLE_CHANGED)
     return user
 
 
-def set_password(session: Session, actor: Actor, *, user_id: int, password: str) -> None:
+def set_password(session: Session, actor: Actor, *, user_id: int, password: str, keep_session_id: int | None = None) -> None:
+    """Set the password and end the user's sessions: all of them, or, when users change their own
+    password, all but the one they did it from (`keep_session_id`)."""
     user = get_user(session, actor, user_id=user_id)
     if actor.user_id != user_id:
         require(actor, Permission.USERS_WRITE)
@@ -161,6 +209,8 @@ def set_password(session: Session, actor: Actor, *, user_id: int, password: str)
         )
     user.password_hash = passwords.hash_password(password)
     audit.record(session, actor, "user.password_set", entity_type="user", entity_id=user.id, partner_id=user.partner_id)
+    keep = keep_session_id if actor.user_id == user.id else None
+    session_service.end_sessions_of(session, actor, user=user, reason=SessionEnd.PASSWORD_CHANGED, keep_session_id=keep)
 
 
 def create_token(session: Session, actor: Actor, *, email: str, name: str = "cli", expires_days: int | None = None) -> tuple[ApiToken, str]:
@@ -213,6 +263,25 @@ def revoke_token(session: Session, actor: Actor, *, token: str) -> ApiToken:
         found.revoked_at = clock.now()
         audit.record(session, actor, "token.revoked", entity_type="api_token", entity_id=found.id, after={"prefix": found.prefix})
     return found
+
+
+def _revoke_tokens_of(session: Session, actor: Actor, *, user: User, reason: str) -> None:
+    found = TokenRepository(session).unrevoked_for_user(user.id)
+    if not found:
+        return
+    now = clock.now()
+    for token in found:
+        token.revoked_at = now
+    audit.record(
+        session,
+        actor,
+        "tokens.revoked",
+        entity_type="user",
+        entity_id=user.id,
+        partner_id=user.partner_id,
+        after={"tokens": [token.prefix for token in found]},
+        reason=reason,
+    )
 
 
 def list_tokens(session: Session, actor: Actor, *, user_id: int) -> list[ApiToken]:

@@ -13,6 +13,7 @@ from alliance.errors import TooManyAttempts
 from alliance.http.session import get_database
 from alliance.identity import service as identity_service
 from alliance.identity.scope import PartnerScope, Role
+from alliance.web.deps import SESSION_TOKEN_KEY, session_policy, session_token
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -27,7 +28,8 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
-    if isinstance(request.session.get("uid"), int):
+    # A session that has ended meanwhile is found out on the next page, which clears it and comes back here.
+    if session_token(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, "auth/login.html", {"next": _safe_next(next), "email": "", "error": None})
 
@@ -44,29 +46,33 @@ def login(
     client = request.client.host if request.client else None
     try:
         with database.session_scope(PartnerScope.system(reason="password login")) as session:
-            user = identity_service.authenticate(
+            login = identity_service.log_in(
                 session,
                 email=email,
                 password=password,
                 client=client,
+                user_agent=request.headers.get("user-agent"),
                 max_failures=settings.login_max_failures,
                 window=timedelta(minutes=settings.login_window_minutes),
+                policy=session_policy(request),
             )
-            identity = (user.id, user.role, user.name, user.partner_id) if user else None
     except TooManyAttempts as exc:
         response = render(request, "auth/login.html", {"next": _safe_next(next), "email": email, "error": exc.message}, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
-    if identity is None:
+    if login is None:
         return render(request, "auth/login.html", {"next": _safe_next(next), "email": email, "error": "Email or password is not right."}, status_code=401)
-    user_id, role, name, _partner_id = identity
-    request.session.clear()  # a fresh session on login: no fixation
-    request.session.update({"uid": user_id, "role": role, "name": name})
+    request.session.clear()  # a fresh cookie (and CSRF token) on login: no fixation
+    request.session[SESSION_TOKEN_KEY] = login.token
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, database: Annotated[Database, Depends(get_database)]) -> Response:
+    token = session_token(request)
+    if token is not None:
+        with database.session_scope(PartnerScope.system(reason="log out")) as session:
+            identity_service.log_out(session, token=token)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

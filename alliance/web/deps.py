@@ -1,9 +1,14 @@
-"""Web dependencies: the logged-in actor from the signed session cookie, CSRF, scoped session."""
+"""Web dependencies: the logged-in actor from the session cookie's token, CSRF, scoped session.
+
+The signed cookie carries the CSRF token, flash messages and, once logged in, the token of a
+server-side session (identity.session_service); only that record decides who is logged in, so
+logging out, a password change, deactivation or "sign out everywhere" ends a copied cookie too."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -13,8 +18,11 @@ from alliance.db import Database
 from alliance.errors import NotAuthenticated, NotFound, PermissionDenied
 from alliance.http.session import get_database, open_request_session
 from alliance.identity import service as identity_service
-from alliance.identity.repository import UserRepository
+from alliance.identity import session_service
 from alliance.identity.scope import Actor, PartnerScope
+from alliance.identity.user_sessions import SessionPolicy
+
+SESSION_TOKEN_KEY = "sid"
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -49,18 +57,35 @@ async def verify_csrf(request: Request) -> None:
         raise PermissionDenied("The form has expired or did not come from this site. Reload the page and try again.")
 
 
+def session_policy(request: Request) -> SessionPolicy:
+    settings = request.app.state.settings
+    return SessionPolicy(idle=timedelta(minutes=settings.session_idle_timeout_minutes), lifetime=timedelta(hours=settings.session_absolute_timeout_hours))
+
+
+def session_token(request: Request) -> str | None:
+    token = request.session.get(SESSION_TOKEN_KEY)
+    return token if isinstance(token, str) and token else None
+
+
 def web_actor(request: Request, database: Annotated[Database, Depends(get_database)]) -> Actor:
-    user_id = request.session.get("uid")
-    if not isinstance(user_id, int):
+    token = session_token(request)
+    if token is None:
         raise LoginRequired("Please log in.")
-    with database.session_scope(PartnerScope.system(reason="load the logged-in web user"), write=False) as session:
-        user = UserRepository(session).get(user_id)
-        if user is None or not user.is_active or request.session.get("role") != user.role:
+    system = PartnerScope.system(reason="load the logged-in web user")
+    with database.session_scope(system, write=False) as session:
+        resumed = session_service.resume_session(session, token=token, policy=session_policy(request))
+        if resumed is None:
             request.session.clear()
             raise LoginRequired("Your session has ended; please log in again.")
-        actor = identity_service.actor_for(user)
+        actor = identity_service.actor_for(resumed.user)
+        user_name = resumed.user.name
+    if resumed.touch_due:
+        # Its own short write, at most once a minute per session: every other request only reads.
+        with database.session_scope(system) as session:
+            session_service.touch_session(session, session_id=resumed.session_id)
     request.state.actor = actor
-    request.state.user_name = request.session.get("name", actor.label)
+    request.state.user_name = user_name
+    request.state.session_id = resumed.session_id
     return actor
 
 
@@ -87,6 +112,16 @@ def portal_actor(actor: WebActor) -> Actor:
 
 
 PortalActor = Annotated[Actor, Depends(portal_actor)]
+
+
+def current_session_id(actor: WebActor, request: Request) -> int:
+    """The id of the server-side session this request came with (web_actor found it)."""
+    del actor
+    session_id: int = request.state.session_id
+    return session_id
+
+
+CurrentSessionId = Annotated[int, Depends(current_session_id)]
 
 # Router-level guards (`dependencies=`), and the query texts list pages filter on.
 PORTAL_ONLY = [Depends(portal_actor)]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from alliance.web import (
+    account,
     attribution,
     audit,
     auth,
@@ -39,6 +40,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 # The console and portal page modules, all mounted behind login; tests walk them for isolation checks.
 PAGE_MODULES = (
     console,
+    account,
     partners,
     contacts,
     programs,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from starlette.responses import Response
 from alliance import __version__
 from alliance.identity.permissions import Permission, can, can_edit_partner
 from alliance.identity.scope import ROLE_LABELS
+from alliance.identity.user_sessions import describe_client
 from alliance.kit.money import format_money
 from alliance.partners.metrics import COMPARISONS, METRICS
 from alliance.partners.vocabulary import (
@@ -48,6 +49,17 @@ def _when(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M UTC")
     return value.isoformat()
+
+
+def _duration(value: timedelta) -> str:
+    """'8 hours', '14 days', '90 minutes': the largest unit that divides it."""
+    minutes = int(value.total_seconds() // 60)
+    count, unit = minutes, "minute"
+    for size, name in ((24 * 60, "day"), (60, "hour")):
+        if minutes and minutes % size == 0:
+            count, unit = minutes // size, name
+            break
+    return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 def _options(items: Any, value: str = "id", text: str = "name") -> list[tuple[str, str]]:
@@ -116,7 +128,9 @@ def _audit_value(value: Any) -> str:
     return str(value)
 
 
-templates.env.filters.update(label=_label, money=_money, when=_when, number=_number, criterion=_criterion, audit_value=_audit_value)
+templates.env.filters.update(
+    label=_label, money=_money, when=_when, duration=_duration, client=describe_client, number=_number, criterion=_criterion, audit_value=_audit_value
+)
 templates.env.globals.update(version=__version__, Permission=Permission, query=_query, options=_options, choices=CHOICES)
 
 

@@ -53,8 +53,12 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
                 "team_id": routing_service.list_teams(session, operator)[0].id,
                 "calendar_id": routing_service.list_calendars(session, operator)[0].id,
             }
+    if not hasattr(world, "b_session_id"):
+        world.b_session_id = web_session_of(world, "b_user")
     return {
         **world.routing_ids,
+        # A web session of partner B's user: signing it out from A's portal must be "not found".
+        "session_id": world.b_session_id,
         "partner_id": world.b.id,
         "person_id": world.b.person_ids[0],
         "sponsor_id": world.b.sponsor_ids[1],
@@ -82,6 +86,30 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # A PS engagement on the account B protects: the portal shows it to B only.
         "engagement_id": roe_of_b(world)["engagement_id"],
     }
+
+
+def web_session_of(world, who: str) -> int:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from alliance.identity import session_service
+    from alliance.identity.repository import UserRepository
+    from alliance.identity.scope import PartnerScope
+    from alliance.identity.user_sessions import SessionPolicy
+
+    policy = SessionPolicy(idle=timedelta(hours=8), lifetime=timedelta(days=14))
+    with world.db.session_scope(PartnerScope.system(reason="test web session")) as session:
+        user = UserRepository(session).get(world.users[who])
+        record, _ = session_service.start_session(session, user=user, user_agent="probe", ip=None, policy=policy)
+        return record.id
+
+
+def web_session_is_live(world, session_id: int) -> bool:  # type: ignore[no-untyped-def]
+    from alliance.identity.models import UserSession
+    from alliance.identity.scope import PartnerScope
+
+    with world.db.session_scope(PartnerScope.system(reason="test web session"), write=False) as session:
+        record = session.get(UserSession, session_id)
+        return record is not None and record.revoked_at is None
 
 
 def snapshot_of_b(client, world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -146,6 +174,7 @@ def test_partner_a_cannot_reach_partner_b_through_the_portal(client, login, worl
         assert not [leak for leak in PARTNER_B_TEXT if leak in text], url
     assert client.get(f"/portal/people/{own_person}/edit").status_code == (200 if who == "a_admin" else 403)
     assert snapshot_of_b(client, world) == before
+    assert web_session_is_live(world, b["session_id"])
 
 
 def test_partner_b_users_see_their_own_organisation_only(client, login, world):

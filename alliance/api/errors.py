@@ -55,7 +55,7 @@ def data_error_response(exc: DataError) -> JSONResponse:
 
 
 def busy_error_response(exc: OperationalError) -> JSONResponse:
-    logger.error("database operational error: %s", type(exc.orig).__name__)
+    logger.error("database operational error: %s: %s", type(exc.orig).__name__, str(exc.orig).splitlines()[0] if str(exc.orig) else "")
     return JSONResponse(error_body("unavailable", "The database is busy or unreachable; try again."), status_code=503, headers={"Retry-After": "2"})
 
 

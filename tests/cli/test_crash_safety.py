@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -87,12 +88,14 @@ def _writing(db: Database) -> bool:
     """Whether an import transaction has started writing (PostgreSQL: a backend holding a row
     lock on customers; SQLite: the database's write lock is taken, a write transaction is open)."""
     if db.is_sqlite:
+        # A connection of its own (not the pool's: a zero busy timeout must not outlive the probe).
+        probe = sqlite3.connect(str(db.engine.url.database), timeout=0)
         try:
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA busy_timeout = 0")
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                connection.exec_driver_sql("ROLLBACK")
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
             return False
-        except Exception:  # "database is locked": the import holds the write lock
+        except sqlite3.OperationalError:  # "database is locked": the import holds the write lock
             return True
+        finally:
+            probe.close()
     return count(db, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'customers' AND l.mode = 'RowExclusiveLock'") > 0

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from alliance.delivery.rendering import Renderer
+from alliance.delivery.rendering import RenderedEmail, Renderer
 from alliance.notifications.attempts import Delivered, Failed, Outcome
 from alliance.notifications.schemas import ClaimedMessage
 
@@ -57,13 +57,9 @@ class LogTransport:
         yield self
 
     def send(self, message: ClaimedMessage) -> Outcome:
-        refused = _refuse(message)
-        if refused:
-            return refused
-        try:
-            rendered = self.renderer.render(message)
-        except Exception as exc:  # a template bug: no later attempt renders it better
-            return Failed(message.id, f"rendering failed: {exc!r}", permanent=True)
+        rendered = _prepare(self.renderer, message)
+        if isinstance(rendered, Failed):
+            return rendered
         logger.debug("mail logged (no SMTP server configured)", extra={"to": rendered.to_address, "subject": rendered.subject})
         return Delivered(message.id, rendered.to_address, rendered.subject, logged=True)
 
@@ -89,14 +85,13 @@ class _SmtpConnection:
         self.smtp: smtplib.SMTP | None = None
 
     def send(self, message: ClaimedMessage) -> Outcome:
-        refused = _refuse(message)
-        if refused:
-            return refused
+        rendered = _prepare(self.renderer, message)
+        if isinstance(rendered, Failed):
+            return rendered
         try:
-            rendered = self.renderer.render(message)
             wire = self.renderer.wire(rendered)
-        except Exception as exc:  # a template bug or an address smtplib cannot write
-            return Failed(message.id, f"rendering failed: {exc!r}", permanent=True)
+        except Exception as exc:  # an address smtplib cannot write
+            return Failed(message.id, f"writing the message failed: {exc!r}", permanent=True)
         try:
             smtp = self.smtp or self._open()
             smtp.sendmail(self.renderer.envelope_from, [rendered.to_address], wire)
@@ -144,7 +139,11 @@ class _SmtpConnection:
             smtp.close()
 
 
-def _refuse(message: ClaimedMessage) -> Failed | None:
+def _prepare(renderer: Renderer, message: ClaimedMessage) -> RenderedEmail | Failed:
+    """The message rendered, or why it never will be: a deactivated recipient or a template bug."""
     if not message.recipient.is_active:
         return Failed(message.id, f"{message.recipient.name} is deactivated", permanent=True)
-    return None
+    try:
+        return renderer.render(message)
+    except Exception as exc:  # a template bug: no later attempt renders it better
+        return Failed(message.id, f"rendering failed: {exc!r}", permanent=True)

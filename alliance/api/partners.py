@@ -58,13 +58,13 @@ def get_partner(partner_id: IdPath, session: DbSession, actor: CurrentActor) -> 
 
 
 @router.patch("/partners/{partner_id}", response_model=PartnerRead)
-def update_partner(partner_id: int, data: PartnerUpdate, session: DbSession, actor: CurrentActor) -> Partner:
+def update_partner(partner_id: IdPath, data: PartnerUpdate, session: DbSession, actor: CurrentActor) -> Partner:
     return partner_service.update_partner(session, actor, partner_id=partner_id, data=data)
 
 
 @router.get("/partners/{partner_id}/people", response_model=PageRead[PersonRead])
 def list_people(
-    partner_id: int,
+    partner_id: IdPath,
     session: DbSession,
     actor: CurrentActor,
     page: PageParams,
@@ -76,7 +76,7 @@ def list_people(
 
 
 @router.post("/partners/{partner_id}/people", response_model=PersonRead, status_code=201)
-def add_person(partner_id: int, data: PersonCreate, session: DbSession, actor: CurrentActor) -> Person:
+def add_person(partner_id: IdPath, data: PersonCreate, session: DbSession, actor: CurrentActor) -> Person:
     return partner_service.add_person(session, actor, partner_id=partner_id, data=data)
 
 
@@ -86,7 +86,7 @@ def get_person(person_id: IdPath, session: DbSession, actor: CurrentActor) -> Pe
 
 
 @router.patch("/people/{person_id}", response_model=PersonRead)
-def update_person(person_id: int, data: PersonUpdate, session: DbSession, actor: CurrentActor) -> Person:
+def update_person(person_id: IdPath, data: PersonUpdate, session: DbSession, actor: CurrentActor) -> Person:
     return partner_service.update_person(session, actor, person_id=person_id, data=data)
 
 
@@ -103,7 +103,7 @@ def list_sponsors(partner_id: IdPath, session: DbSession, actor: CurrentActor, p
 
 
 @router.post("/partners/{partner_id}/sponsors", response_model=SponsorRead, status_code=201)
-def add_sponsor(partner_id: int, data: SponsorCreate, session: DbSession, actor: CurrentActor) -> Sponsor:
+def add_sponsor(partner_id: IdPath, data: SponsorCreate, session: DbSession, actor: CurrentActor) -> Sponsor:
     return partner_service.add_sponsor(session, actor, partner_id=partner_id, data=data)
 
 

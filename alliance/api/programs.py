@@ -27,7 +27,7 @@ def get_program(program_id: IdPath, session: DbSession, actor: CurrentActor) -> 
 
 
 @router.patch("/programs/{program_id}", response_model=ProgramRead)
-def update_program(program_id: int, data: ProgramUpdate, session: DbSession, actor: CurrentActor) -> Program:
+def update_program(program_id: IdPath, data: ProgramUpdate, session: DbSession, actor: CurrentActor) -> Program:
     program_service.update_program(session, actor, program_id=program_id, data=data)
     session.expire_all()
     return program_service.get_program(session, actor, program_id=program_id)
@@ -39,7 +39,7 @@ def get_tier(tier_id: IdPath, session: DbSession, actor: CurrentActor) -> Tier:
 
 
 @router.patch("/tiers/{tier_id}", response_model=TierRead)
-def update_tier(tier_id: int, data: TierUpdate, session: DbSession, actor: CurrentActor) -> Tier:
+def update_tier(tier_id: IdPath, data: TierUpdate, session: DbSession, actor: CurrentActor) -> Tier:
     """Edit a tier's benefits and criteria; `criteria`, when given, replaces the whole list."""
     return program_service.update_tier(session, actor, tier_id=tier_id, data=data)
 

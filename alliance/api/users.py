@@ -39,5 +39,5 @@ def get_user(user_id: IdPath, session: DbSession, actor: CurrentActor) -> User:
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
-def update_user(user_id: int, data: UserUpdate, session: DbSession, actor: CurrentActor) -> User:
+def update_user(user_id: IdPath, data: UserUpdate, session: DbSession, actor: CurrentActor) -> User:
     return identity_service.update_user(session, actor, user_id=user_id, data=data)

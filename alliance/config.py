@@ -6,12 +6,21 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)") from None
+    return name
 
 
 class Settings(BaseSettings):
@@ -34,6 +43,10 @@ class Settings(BaseSettings):
         default="INFO", description="Least severe log records written to stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL"
     )
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
+    time_zone: Annotated[str, AfterValidator(_known_zone)] = Field(
+        default="UTC",
+        description="IANA time zone in which a date or a time given without an offset is read (API and console filters, fields), e.g. Europe/Berlin",
+    )
     password_hash_profile: Literal["default", "fast"] = Field(
         default="default",
         description="argon2id cost of new password hashes: 'fast' (minimal parameters) is for test suites only",

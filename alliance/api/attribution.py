@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -16,6 +15,7 @@ from alliance.http.session import get_database
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Day, Moment
 from alliance.registrations import attribution_service
 from alliance.registrations.attribution_schemas import (
     AttributionEntryRead,
@@ -28,9 +28,9 @@ from alliance.registrations.vocabulary import CreditType
 
 router = APIRouter(tags=["attribution"])
 
-PeriodStart = Annotated[date | None, Query(description="First day of the period (default: the current quarter)")]
-PeriodEnd = Annotated[date | None, Query(description="Last day of the period, included")]
-AsOf = Annotated[datetime | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")]
+PeriodStart = Annotated[Day | None, Query(description="First day of the period (default: the current quarter)")]
+PeriodEnd = Annotated[Day | None, Query(description="Last day of the period, included")]
+AsOf = Annotated[Moment | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")]
 
 
 def program_admin(actor: CurrentActor) -> Actor:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +11,7 @@ from alliance.audit.repository import AuditFilters
 from alliance.audit.schemas import AuditEventRead, ChainVerdictRead
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Moment
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Filter = Annotated[str | None, Query(max_length=100)]
@@ -27,8 +27,8 @@ def list_events(
     action: Annotated[str | None, Query(max_length=100, description="Action or action prefix, e.g. partner.")] = None,
     actor_email: Annotated[str | None, Query(max_length=320, alias="actor")] = None,
     partner_id: IdQuery = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[Moment | None, Query(description="Events at or after this moment (a date alone: the start of that day)")] = None,
+    until: Annotated[Moment | None, Query(description="Events before this moment (a date alone: the start of that day)")] = None,
 ) -> dict[str, object]:
     """Newest first. Auditors and program admins only."""
     filters = AuditFilters(entity_type=entity_type, entity_id=entity_id, action=action, actor=actor_email, partner_id=partner_id, since=since, until=until)

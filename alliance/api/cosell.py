@@ -3,7 +3,6 @@ SLA, the breach list and the co-sell report (JSON and CSV)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -38,12 +37,13 @@ from alliance.http import downloads
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit.pagination import Page
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Day
 
 router = APIRouter(tags=["co-sell"])
 
 GroupByQuery = Annotated[report_service.GroupBy, Query(description="team, request_type or partner")]
-StartQuery = Annotated[date | None, Query(description="First day of submissions (default: 90 days before end)")]
-EndQuery = Annotated[date | None, Query(description="Last day of submissions, included (default: today)")]
+StartQuery = Annotated[Day | None, Query(description="First day of submissions (default: 90 days before end)")]
+EndQuery = Annotated[Day | None, Query(description="Last day of submissions, included (default: today)")]
 
 
 # --- routing configuration ---------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from enum import IntEnum
 from typing import Annotated, Literal
 
@@ -22,6 +21,7 @@ from alliance.enablement.report_schemas import (
 from alliance.enablement.vocabulary import CertificationStatus
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Day
 
 router = APIRouter(tags=["certifications"])
 
@@ -75,8 +75,8 @@ def capacity_history(
     partner_id: IdPath,
     session: DbSession,
     actor: CurrentActor,
-    start: date | None = None,
-    end: date | None = None,
+    start: Annotated[Day | None, Query(description="First day (default: twelve months before end)")] = None,
+    end: Annotated[Day | None, Query(description="Last day (default: today)")] = None,
 ) -> CapacityHistoryRead:
     """Certified people per role (and level) at each month end: the build-out curve. Defaults to
     the last twelve months."""

@@ -3,7 +3,6 @@ registration) and scope disputes."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -38,6 +37,7 @@ from alliance.customers.schemas import CustomerRead
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.kit import clock
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Day
 
 router = APIRouter(tags=["rules of engagement"])
 
@@ -120,8 +120,8 @@ def list_violations(
     actor: CurrentActor,
     page: PageParams,
     partner_id: IdQuery = None,
-    occurred_from: date | None = None,
-    occurred_to: date | None = None,
+    occurred_from: Annotated[Day | None, Query(description="First day, included")] = None,
+    occurred_to: Annotated[Day | None, Query(description="Last day, included")] = None,
 ) -> dict[str, object]:
     """Rule-of-engagement overrides on partners' records (partners: their own), e.g. for a QBR period."""
     filters = ViolationFilters(partner_id=partner_id, occurred_from=occurred_from, occurred_to=occurred_to)

@@ -4,11 +4,14 @@ ids past any integer column, dates outside the calendar we keep, NUL characters 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from alliance.app import create_app
+from alliance.kit import clock
 
 HUGE = 2**63
 # Every kind of user: a route refuses some of them (403) whatever the input; the others must get the 422.
@@ -72,3 +75,52 @@ def test_ids_past_any_integer_column_are_a_422_naming_the_parameter(client, worl
         if 422 not in answers:
             problems.append(f"{method} {url}: nobody got the 422 ({answers})")
     assert not problems, "\n".join(problems)
+
+
+class TestDates:
+    def test_audit_filters_take_a_date_or_a_datetime_without_an_offset(self, client, world):
+        headers = world.headers("admin")
+        for value in ("2026-01-01", "2026-01-01T10:00:00", "2026-01-01 10:00", "2026-01-01T10:00:00Z", "2026-01-01T10:00:00+02:00"):
+            response = client.get("/api/v1/audit/events", params={"since": value, "until": value}, headers=headers)
+            assert response.status_code == 200, (value, response.text)
+
+    def test_a_datetime_without_an_offset_is_read_in_the_configured_zone(self, client, world):
+        headers = world.headers("admin")
+        event = client.get("/api/v1/audit/events", params={"limit": 1}, headers=headers).json()["items"][0]
+        occurred = datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00"))
+        berlin = occurred.astimezone(ZoneInfo("Europe/Berlin")).replace(tzinfo=None, microsecond=0)
+        clock.use_zone("Europe/Berlin")
+        try:
+
+            def found(since: datetime) -> bool:
+                response = client.get("/api/v1/audit/events", params={"since": since.isoformat(), "entity_type": event["entity_type"]}, headers=headers)
+                return event["seq"] in {e["seq"] for e in response.json()["items"]}
+
+            assert found(berlin)
+            assert not found(berlin + timedelta(seconds=1))
+        finally:
+            clock.use_zone(None)
+
+    def test_dates_outside_the_calendar_are_a_422_naming_the_parameter(self, client, world):
+        headers = world.headers("admin")
+        for url, field in (
+            (f"/api/v1/partners/{world.a.id}/capacity/history?end=0001-01-01", "query.end"),
+            (f"/api/v1/partners/{world.a.id}/capacity/history?end=9999-12-31", "query.end"),
+            (f"/api/v1/partners/{world.a.id}/capacity/history?start=1899-12-31", "query.start"),
+            ("/api/v1/reports/contribution?period_start=0", "query.period_start"),
+            ("/api/v1/reports/contribution?as_of=0", "query.as_of"),
+            ("/api/v1/reports/cosell?end=9999-12-31", "query.end"),
+            ("/api/v1/audit/events?since=9999-12-31T23:59:59-01:00", "query.since"),
+            ("/api/v1/roe-violations?occurred_to=0001-01-01", "query.occurred_to"),
+        ):
+            response = client.get(url, headers=headers)
+            assert response.status_code == 422, (url, response.text)
+            assert field in _fields(response), (url, response.text)
+
+    def test_body_dates_outside_the_calendar_are_a_422_naming_the_field(self, client, world):
+        headers = world.headers("admin")
+        for day in ("0001-01-01", "9999-12-31", "0"):
+            response = client.patch(f"/api/v1/partners/{world.a.id}", json={"enrolled_on": day}, headers=headers)
+            assert response.status_code == 422, (day, response.text)
+            assert _fields(response) == {"enrolled_on"}, response.text
+        assert client.patch(f"/api/v1/partners/{world.a.id}", json={"enrolled_on": "2024-02-29"}, headers=headers).status_code == 200

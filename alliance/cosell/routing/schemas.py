@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from alliance.cosell.vocabulary import RequestType
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
-from alliance.kit.types import Country
+from alliance.kit.types import Country, Day
 
 Subdivision = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=10)]
 Key = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
@@ -42,7 +42,7 @@ class CalendarCreate(CalendarFields):
     work_days: list[WorkDay] = Field(min_length=1, max_length=7, default_factory=lambda: [1, 2, 3, 4, 5])
     day_starts: time = time(9, 0)
     day_ends: time = time(17, 0)
-    holidays: list[date] = Field(max_length=400, default_factory=list)
+    holidays: list[Day] = Field(max_length=400, default_factory=list)
     holiday_country: Country | None = Field(default=None, description="Its public holidays (the holidays package) are days off too")
     holiday_subdivision: Subdivision | None = Field(default=None, description="A state or province of holiday_country, e.g. BY for Bavaria")
 
@@ -59,7 +59,7 @@ class CalendarUpdate(CalendarFields):
     work_days: Annotated[list[WorkDay], Field(min_length=1, max_length=7)] | None = None
     day_starts: time | None = None
     day_ends: time | None = None
-    holidays: Annotated[list[date], Field(max_length=400)] | None = None
+    holidays: Annotated[list[Day], Field(max_length=400)] | None = None
     holiday_country: Country | None = None
     holiday_subdivision: Subdivision | None = None
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
 from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.routing import allowed, api_router
 from alliance.db import Database
 from alliance.http import downloads
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.http.session import get_database
-from alliance.identity.permissions import Permission, require
-from alliance.identity.scope import Actor
+from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
 from alliance.kit.types import Day, Moment
 from alliance.registrations import attribution_service
@@ -26,20 +26,14 @@ from alliance.registrations.attribution_schemas import (
 from alliance.registrations.models import AttributionEntry
 from alliance.registrations.vocabulary import CreditType
 
-router = APIRouter(tags=["attribution"])
+router = api_router(tags=["attribution"])
 
 PeriodStart = Annotated[Day | None, Query(description="First day of the period (default: the current quarter)")]
 PeriodEnd = Annotated[Day | None, Query(description="Last day of the period, included")]
 AsOf = Annotated[Moment | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")]
 
 
-def program_admin(actor: CurrentActor) -> Actor:
-    """Checked before the body is read, so that other roles get 403 whatever they send."""
-    require(actor, Permission.ATTRIBUTION_CORRECT)
-    return actor
-
-
-@router.get("/reports/contribution", response_model=ContributionReportRead)
+@router.get("/reports/contribution", response_model=ContributionReportRead, openapi_extra=allowed(Permission.PARTNERS_READ))
 def contribution_report(
     session: DbSession,
     actor: CurrentActor,
@@ -56,7 +50,12 @@ def contribution_report(
     )
 
 
-@router.get("/reports/contribution.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/reports/contribution.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+    openapi_extra=allowed(Permission.PARTNERS_READ),
+)
 def contribution_csv(
     session: DbSession,
     actor: CurrentActor,
@@ -71,7 +70,7 @@ def contribution_csv(
     return downloads.contribution_csv(database, actor, window)
 
 
-@router.get("/reports/contribution/{partner_id}/entries", response_model=PageRead[ContributionEntryRead])
+@router.get("/reports/contribution/{partner_id}/entries", response_model=PageRead[ContributionEntryRead], openapi_extra=allowed(Permission.PARTNERS_READ))
 def contribution_entries(
     partner_id: IdPath,
     session: DbSession,
@@ -87,7 +86,7 @@ def contribution_entries(
     ).as_response()
 
 
-@router.get("/attribution/entries", response_model=PageRead[AttributionEntryRead])
+@router.get("/attribution/entries", response_model=PageRead[AttributionEntryRead], openapi_extra=allowed(Permission.ATTRIBUTION_LEDGER_READ))
 def list_entries(
     session: DbSession,
     actor: CurrentActor,
@@ -103,7 +102,9 @@ def list_entries(
     ).as_response()
 
 
-@router.post("/attribution/entries/{entry_id}/reversal", response_model=AttributionEntryRead, status_code=201)
-def reverse_entry(entry_id: IdPath, data: ReversalRequest, session: DbSession, actor: Annotated[Actor, Depends(program_admin)]) -> AttributionEntry:
+@router.post(
+    "/attribution/entries/{entry_id}/reversal", response_model=AttributionEntryRead, status_code=201, openapi_extra=allowed(Permission.ATTRIBUTION_CORRECT)
+)
+def reverse_entry(entry_id: IdPath, data: ReversalRequest, session: DbSession, actor: CurrentActor) -> AttributionEntry:
     """Record the opposite of an entry (program admins). 409 when it is already reversed or is itself a reversal."""
     return attribution_service.reverse_entry(session, actor, entry_id=entry_id, reason=data.reason)

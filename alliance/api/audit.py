@@ -2,22 +2,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.routing import allowed, api_router
 from alliance.audit import service as audit_service
 from alliance.audit.models import AuditEvent
 from alliance.audit.repository import AuditFilters
 from alliance.audit.schemas import AuditEventRead, ChainVerdictRead
 from alliance.http.params import IdPath, IdQuery, PageParams
+from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
 from alliance.kit.types import Moment
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = api_router(prefix="/audit", tags=["audit"])
 Filter = Annotated[str | None, Query(max_length=100)]
 
 
-@router.get("/events", response_model=PageRead[AuditEventRead])
+@router.get("/events", response_model=PageRead[AuditEventRead], openapi_extra=allowed(Permission.AUDIT_READ))
 def list_events(
     session: DbSession,
     actor: CurrentActor,
@@ -35,12 +37,12 @@ def list_events(
     return audit_service.list_events(session, actor, filters=filters, page=page).as_response()
 
 
-@router.get("/events/{seq}", response_model=AuditEventRead)
+@router.get("/events/{seq}", response_model=AuditEventRead, openapi_extra=allowed(Permission.AUDIT_READ))
 def get_event(seq: IdPath, session: DbSession, actor: CurrentActor) -> AuditEvent:
     return audit_service.get_event(session, actor, seq=seq)
 
 
-@router.get("/verify", response_model=ChainVerdictRead)
+@router.get("/verify", response_model=ChainVerdictRead, openapi_extra=allowed(Permission.AUDIT_READ))
 def verify(session: DbSession, actor: CurrentActor) -> ChainVerdictRead:
     """Recompute the hash chain over the whole trail."""
     verdict = audit_service.verify_chain(session, actor)

@@ -124,3 +124,59 @@ class TestDates:
             assert response.status_code == 422, (day, response.text)
             assert _fields(response) == {"enrolled_on"}, response.text
         assert client.patch(f"/api/v1/partners/{world.a.id}", json={"enrolled_on": "2024-02-29"}, headers=headers).status_code == 200
+
+
+class TestNul:
+    """Refused in one place (alliance/http/screening.py) for every route, whatever the database."""
+
+    def test_in_a_json_field_nested_or_not(self, client, world):
+        admin = world.headers("admin")
+        response = client.patch(f"/api/v1/partners/{world.a.id}", headers=admin, json={"display_name": "North\u0000wind"})
+        assert response.status_code == 422 and _fields(response) == {"display_name"}, response.text
+        body = {
+            "kind": "deal",
+            "title": "T",
+            "customer": {"name": "Acme\u0000"},
+            "product_lines": ["x\u0000"],
+            "amount": "1",
+            "expected_close_on": "2030-01-01",
+        }
+        response = client.post("/api/v1/registrations", headers=world.headers("a_admin"), json=body)
+        assert response.status_code == 422 and _fields(response) == {"customer.name", "product_lines.0"}, response.text
+        assert client.get(f"/api/v1/partners/{world.a.id}", headers=admin).json()["display_name"] == "Northwind Consulting"
+
+    def test_in_a_query_or_a_path_parameter(self, client, world):
+        response = client.get("/api/v1/partners?q=a%00b", headers=world.headers("admin"))
+        assert response.status_code == 422 and _fields(response) == {"query.q"}, response.text
+        response = client.post("/api/v1/labs/a%00b/results", json={"person_id": 1, "score": 1})
+        assert response.status_code == 422 and _fields(response) == {"path.track_key"}, response.text
+
+    def test_every_route_refuses_it(self, client, world):
+        """Every API operation, as a role it admits: a NUL in a query parameter, and in a body field."""
+        problems = []
+        for method, path, operation in _api_operations():
+            if not path.startswith("/api/"):
+                continue
+            who = next((w for w in WHO if _admits(operation, w)), None) if "x-permissions" in operation else "admin"
+            url = path.format(**{n: 1 if n.endswith("_id") or n == "seq" else _path_value(n, path) for n in re.findall(r"{(\w+)}", path)})
+            body = {"probe": "\u0000"} if "requestBody" in operation else None
+            response = client.request(method, f"{url}?probe=%00", headers=world.headers(who) if who else {}, json=body)
+            expected = {"query.probe", "probe"} if body else {"query.probe"}
+            if response.status_code != 422 or not expected <= _fields(response):
+                problems.append(f"{method} {url} as {who}: {response.status_code} {response.text[:150]}")
+        assert not problems, "\n".join(problems)
+
+
+def _admits(operation: dict[str, Any], who: str) -> bool:
+    from alliance.identity.permissions import Permission, role_can
+    from alliance.identity.scope import Role
+
+    roles = {
+        "admin": Role.PROGRAM_ADMIN,
+        "cam": Role.CAM,
+        "ps_lead": Role.PS_LEAD,
+        "auditor": Role.AUDITOR,
+        "a_admin": Role.PARTNER_ADMIN,
+        "a_user": Role.PARTNER_USER,
+    }
+    return any(role_can(roles[who], Permission(p)) for p in operation["x-permissions"])

@@ -1,6 +1,6 @@
 """The shared field types: a country, an e-mail address, a website (and the domain it registers),
-a calendar day and a moment (the one parser of dates and times, for API fields, query parameters,
-console filters and importers alike).
+a calendar day, a moment and a wall-clock time (the one parser of dates and times, for API fields,
+query parameters, console filters and importers alike).
 
 Each is checked by a maintained package, never a hand-copied list: ISO 3166-1 by
 pydantic-extra-types (pycountry), addresses by email-validator, registrable domains by
@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
 from publicsuffixlist import PublicSuffixList
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from pydantic_extra_types.country import CountryAlpha2
 
@@ -128,6 +128,27 @@ def parse_moment(value: str | date | datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+WALL_TIME_HINT = "Use a time of day like 09:00 or 17:30:00, without an offset (the calendar's time_zone says where)."
+_WALL_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?")
+
+
+def parse_wall_time(value: str | time) -> time:
+    """A time of day on the wall clock of some zone named elsewhere: HH:MM or HH:MM:SS, never with an
+    offset (JSON Schema's `format: time` demands one, so the API documents a pattern instead)."""
+    if isinstance(value, time):
+        if value.tzinfo is not None:
+            raise ValueError(WALL_TIME_HINT)
+        return value.replace(microsecond=0)
+    text = value.strip() if isinstance(value, str) else ""
+    if not _WALL_TIME.fullmatch(text):
+        raise ValueError(WALL_TIME_HINT)
+    return time.fromisoformat(text)
+
+
+def _wall_time_input(value: Any) -> time:
+    return parse_wall_time(value)
+
+
 def _day_input(value: Any) -> date:
     return parse_day(value)
 
@@ -203,3 +224,16 @@ def check_website(value: str) -> str:
 
 
 Website = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_WEBSITE), AfterValidator(check_website)]
+WallTime = Annotated[
+    time,
+    BeforeValidator(_wall_time_input),
+    PlainSerializer(lambda value: value.strftime("%H:%M:%S"), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+            "description": "Time of day on the calendar's wall clock, HH:MM or HH:MM:SS, without an offset",
+            "examples": ["09:00:00"],
+        }
+    ),
+]

@@ -22,7 +22,7 @@ from alliance.customers.schemas import (
 )
 from alliance.customers.vocabulary import Ownership
 from alliance.db import Database
-from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, sort_by
 from alliance.http.session import get_database
 from alliance.identity.permissions import Permission
 from alliance.identity.scope import scope_for
@@ -56,7 +56,7 @@ def list_customers(
     session: DbSession,
     actor: CurrentActor,
     page: PageParams,
-    sort: Sort = None,
+    sort: Annotated[str | None, sort_by(customer_service.CUSTOMER_SORTS)] = None,
     q: Annotated[Search, Query(description="External id, website domain, or the start of the name")] = None,
     country: Annotated[Country | None, Query()] = None,
     ownership: Ownership | None = None,

@@ -6,7 +6,7 @@ from fastapi import Query, Response
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
-from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, sort_by
 from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
 from alliance.partners import service as partner_service
@@ -32,7 +32,7 @@ def list_partners(
     session: DbSession,
     actor: CurrentActor,
     page: PageParams,
-    sort: Sort = None,
+    sort: Annotated[str | None, sort_by(partner_service.PARTNER_SORTS)] = None,
     q: Search = None,
     partner_type: PartnerType | None = None,
     si_subtype: SISubtype | None = None,
@@ -70,7 +70,7 @@ def list_people(
     session: DbSession,
     actor: CurrentActor,
     page: PageParams,
-    sort: Sort = None,
+    sort: Annotated[str | None, sort_by(partner_service.PERSON_SORTS)] = None,
     delivery_role: DeliveryRole | None = None,
     active: bool | None = None,
 ) -> dict[str, object]:

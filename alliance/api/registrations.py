@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
-from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, sort_by
 from alliance.identity.permissions import Permission
 from alliance.identity.scope import Actor
 from alliance.kit.schemas import PageRead
@@ -52,7 +52,7 @@ def list_registrations(
     session: DbSession,
     actor: CurrentActor,
     page: PageParams,
-    sort: Sort = None,
+    sort: Annotated[str | None, sort_by(registration_service.REGISTRATION_SORTS)] = None,
     q: Search = None,
     kind: RegistrationKind | None = None,
     status: Status | None = None,

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
-from alliance.http.params import IdPath, IdQuery, PageParams, Search, Sort
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, sort_by
 from alliance.identity import service as identity_service
 from alliance.identity.models import User
 from alliance.identity.permissions import Permission
@@ -22,7 +24,13 @@ def me(session: DbSession, actor: CurrentActor) -> User:
 
 @router.get("/users", response_model=PageRead[UserRead], openapi_extra=allowed(Permission.USERS_READ))
 def list_users(
-    session: DbSession, actor: CurrentActor, page: PageParams, sort: Sort = None, q: Search = None, role: Role | None = None, partner_id: IdQuery = None
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    sort: Annotated[str | None, sort_by(identity_service.USER_SORTS)] = None,
+    q: Search = None,
+    role: Role | None = None,
+    partner_id: IdQuery = None,
 ) -> dict[str, object]:
     """Vendor staff see everyone; partner admins see their own organisation's users."""
     return identity_service.list_users(session, actor, role=role, partner_id=partner_id, q=q, sort=sort, page=page).as_response()

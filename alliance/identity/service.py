@@ -84,11 +84,13 @@ def get_user_by_email(session: Session, actor: Actor, *, email: str) -> User:
     return user
 
 
+USER_SORTS = {"name": User.name, "email": User.email, "role": User.role, "created": User.created_at}
+
+
 def list_users(session: Session, actor: Actor, *, role: Role | None, partner_id: int | None, q: str | None, sort: str | None, page: PageRequest) -> Page[User]:
     require(actor, Permission.USERS_READ)
     statement = UserRepository(session).filtered(role=role, partner_id=partner_id, q=q)
-    sorts = {"name": User.name, "email": User.email, "role": User.role, "created": User.created_at}
-    return paginate(session, apply_sort(statement, sort, sorts, default="name", tiebreak=User.id), page)
+    return paginate(session, apply_sort(statement, sort, USER_SORTS, default="name", tiebreak=User.id), page)
 
 
 def vendor_users(session: Session, *roles: Role) -> list[User]:

@@ -55,6 +55,7 @@ SELF_SERVICE_FIELDS = frozenset({"display_name", "website", "hq_country", "consu
 ENTITLEMENT_FIELDS = frozenset({"program_id", "tier_id"})
 PERSON_FIELDS = ("name", "email", "title", "delivery_role", "country", "is_active")
 
+PERSON_SORTS = {"name": Person.name, "role": Person.delivery_role, "email": Person.email}
 PARTNER_SORTS = {
     "name": Partner.display_name,
     "type": Partner.partner_type,
@@ -185,8 +186,7 @@ def list_people(
 ) -> Page[Person]:
     get_partner(session, actor, partner_id=partner_id)
     statement = PersonRepository(session).for_partner(partner_id, delivery_role=delivery_role, active=active)
-    sorts = {"name": Person.name, "role": Person.delivery_role, "email": Person.email}
-    return paginate(session, apply_sort(statement, sort, sorts, default="name", tiebreak=Person.id), page)
+    return paginate(session, apply_sort(statement, sort, PERSON_SORTS, default="name", tiebreak=Person.id), page)
 
 
 def get_person(session: Session, actor: Actor, *, person_id: int) -> Person:

@@ -180,3 +180,24 @@ def _admits(operation: dict[str, Any], who: str) -> bool:
         "a_user": Role.PARTNER_USER,
     }
     return any(role_can(roles[who], Permission(p)) for p in operation["x-permissions"])
+
+
+def test_every_sort_parameter_lists_its_keys_and_refuses_others(client, world):
+    """kit.sorting is the one sort helper: every key the document lists sorts, anything else is a
+    422 naming the allowed ones (`--name` and an empty value used to sort by the default)."""
+    headers = world.headers("admin")
+    lists = [
+        (path.format(partner_id=world.a.id), parameter["schema"]["enum"])
+        for _method, path, operation in _api_operations()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "sort"
+    ]
+    assert len(lists) == 5, lists
+    for url, keys in lists:
+        for key in keys:
+            assert client.get(url, params={"sort": key}, headers=headers).status_code == 200, (url, key)
+        for bad in ("bogus", "--name", "", "name-"):
+            response = client.get(url, params={"sort": bad}, headers=headers)
+            assert response.status_code == 422, (url, bad, response.text)
+            detail = response.json()["error"]["details"][0]
+            assert detail["field"] == "sort" and keys[0] in detail["message"], (url, bad, detail)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 
 from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.errors import error_responses
 from alliance.api.routing import allowed, api_router
 from alliance.db import Database
 from alliance.enablement import catalog_service, progress_service
@@ -138,7 +139,7 @@ async def raw_body(request: Request) -> bytes:
     return await request.body()
 
 
-@lab_router.post("/labs/{track_key}/results", response_model=LabSubmissionRead, status_code=201)
+@lab_router.post("/labs/{track_key}/results", response_model=LabSubmissionRead, status_code=201, responses=error_responses(["POST"]))
 def post_lab_result(
     track_key: TrackKey, request: Request, body: Annotated[bytes, Depends(raw_body)], database: Annotated[Database, Depends(get_database)]
 ) -> LabSubmissionRead:

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from alliance.api.deps import api_actor
+from alliance.api.errors import error_responses
 from alliance.http.screening import ScreenedRoute
 from alliance.http.session import get_database
 from alliance.identity.permissions import Permission, require_any
@@ -30,6 +31,11 @@ def allowed(*permissions: Permission) -> dict[str, Any]:
 
 class ApiRoute(ScreenedRoute):
     def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
+        declared_responses = kwargs.get("responses") or {}
+        documented = error_responses(kwargs.get("methods") or ())
+        kwargs["responses"] = {**documented, **declared_responses} | {
+            code: {**documented[code], **declared_responses[code]} for code in declared_responses if code in documented
+        }
         super().__init__(path, endpoint, **kwargs)
         declared = (self.openapi_extra or {}).get(PERMISSIONS_KEY)
         if not declared:

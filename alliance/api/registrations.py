@@ -122,6 +122,7 @@ def mark_won(registration_id: IdPath, data: WonRequest, session: DbSession, acto
         reason=data.reason,
         vendor_transacted=data.vendor_transacted,
         currency=data.currency,
+        transacting_partner_id=data.transacting_partner_id,
     )
     return _read(session, actor, registration_id)
 

@@ -76,7 +76,9 @@ class DealCreate(_Common):
     kind: Literal["deal"]
     amount: Amount = Field(description="Estimated amount")
     expected_close_on: Day
-    transacting_partner_id: RowId | None = Field(default=None, description="Defaults to the registrant")
+    transacting_partner_id: RowId | None = Field(
+        default=None, description="Empty or the registrant itself; the vendor names another transacting partner when it marks the deal won"
+    )
     stage: DealStage = DealStage.QUALIFYING
 
     @field_validator("expected_close_on")
@@ -189,6 +191,7 @@ class WonRequest(InputSchema):
     closed_on: Day
     reason: Reason | None = None
     vendor_transacted: bool | None = Field(default=None, description="The vendor sold it directly (no partner transacted)")
+    transacting_partner_id: RowId | None = Field(default=None, description="Deals: the active partner that sold it, when not the registrant")
 
 
 class ExtensionRequest(InputSchema):

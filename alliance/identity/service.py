@@ -100,12 +100,14 @@ def vendor_users(session: Session, *roles: Role) -> list[User]:
 def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
     require(actor, Permission.USERS_WRITE)
     partner_id = data.partner_id
+    users = UserRepository(session)
     if actor.is_partner:
         if not data.role.is_partner_role:
             raise PermissionDenied("Partner admins can only create partner users.")
         if partner_id not in (None, actor.partner_id):
             raise NotFound(f"Partner {partner_id} not found.")
         partner_id = actor.partner_id
+        _require_own_domain(users, partner_id, data.email)
     if data.role.is_partner_role and partner_id is None:
         raise RuleViolation("A partner user must belong to a partner.", details=[{"field": "partner_id", "message": "required for partner roles"}])
     if not data.role.is_partner_role and partner_id is not None:
@@ -116,8 +118,9 @@ def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
 
         if PartnerRepository(session).get(partner_id) is None:
             raise NotFound(f"Partner {partner_id} not found.")
-    users = UserRepository(session)
     if users.email_exists(data.email):
+        if actor.is_partner:  # said the same way wherever the holder is: the caller may see only its own organisation
+            raise Conflict("This address cannot be used for a new user.", details=[{"field": "email", "message": "cannot be used for a new user"}])
         raise Conflict(f"A user with email {data.email} already exists.", details=[{"field": "email", "message": "already registered"}])
     user = users.add(
         User(
@@ -131,6 +134,19 @@ def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
     )
     audit.record(session, actor, "user.created", entity_type="user", entity_id=user.id, partner_id=partner_id, after=snapshot(user, USER_FIELDS))
     return user
+
+
+def _require_own_domain(users: UserRepository, partner_id: int | None, email: str) -> None:
+    """A partner admin adds users at the e-mail domains its organisation's users already have (the
+    vendor created the first): any other address gets this one answer, held by someone or not, so
+    the form is no oracle of who has an account (issue 16)."""
+    domains = users.email_domains(partner_id) if partner_id is not None else set()
+    if email.rpartition("@")[2] not in domains:
+        listed = ", ".join(sorted(domains)) or "none yet"
+        raise RuleViolation(
+            f"Partner admins add users at their organisation's e-mail domains ({listed}); your channel account manager adds anyone else.",
+            details=[{"field": "email", "message": f"must be an address at {listed}"}],
+        )
 
 
 def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdate) -> User:

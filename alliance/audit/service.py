@@ -52,13 +52,18 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
-) -> AuditEvent:
-    """Append one event in the caller's transaction; it commits or rolls back with the change."""
+) -> AuditEvent | None:
+    """Append one event in the caller's transaction; it commits or rolls back with the change.
+
+    The trail records changes: given a before and an after that do not differ (a PATCH that sets
+    what is already there), nothing is written and None is returned. Any difference is recorded."""
+    changed_before, changed_after = _only_changes(before, after)
+    if before is not None and after is not None and not changed_after:
+        return None
     session.flush()
     # Row lock on the head serialises concurrent appenders on PostgreSQL; SQLite writers already
     # hold the database write lock (BEGIN IMMEDIATE).
     head = AuditRepository(session).lock_head()
-    changed_before, changed_after = _only_changes(before, after)
     event = AuditEvent(
         seq=head.last_seq + 1,
         occurred_at=clock.now(),
@@ -84,8 +89,8 @@ def record(
 def _only_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     if before is None or after is None:
         return (_jsonable(before) if before is not None else None, _jsonable(after) if after is not None else None)
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return ({k: _jsonable(before.get(k)) for k in keys}, {k: _jsonable(after[k]) for k in keys})
+    keys = [k for k in dict.fromkeys([*after, *before]) if before.get(k) != after.get(k)]
+    return ({k: _jsonable(before.get(k)) for k in keys}, {k: _jsonable(after.get(k)) for k in keys})
 
 
 def _event_fields(event: AuditEvent) -> dict[str, Any]:

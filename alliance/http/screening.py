@@ -1,5 +1,6 @@
 """NUL characters are refused in every text value of a request — path, query, form and JSON body —
-with a 422 naming the field, before any handler or schema sees them.
+with a 422 naming the field, before any handler or schema sees them; so is a JSON body that is not
+UTF-8 (RFC 8259), which the framework would answer with an undocumented 400.
 
 PostgreSQL cannot store a NUL in a text column (the driver fails with a fieldless error) and SQLite
 stores it silently, so one check here makes every field of every route answer the same on both.
@@ -38,6 +39,10 @@ async def nul_errors(request: Request) -> list[dict[str, Any]]:
         places += [("body", name) for name, value in form.multi_items() if isinstance(value, str) and (NUL in name or NUL in value)]
     elif request.method not in ("GET", "HEAD", "OPTIONS"):
         body = await request.body()
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return [{"type": "json_invalid", "loc": ("body",), "msg": "must be JSON encoded as UTF-8", "input": None}]
         # JSON can only carry a NUL escaped; the parse and walk run only when one may be there.
         if b"\\u0000" in body:
             try:

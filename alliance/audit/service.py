@@ -52,14 +52,9 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
-) -> AuditEvent | None:
-    """Append one event in the caller's transaction; it commits or rolls back with the change.
-
-    The trail records changes: given a before and an after that do not differ (a PATCH that sets
-    what is already there), nothing is written and None is returned. Any difference is recorded."""
+) -> AuditEvent:
+    """Append one event in the caller's transaction; it commits or rolls back with the change."""
     changed_before, changed_after = _only_changes(before, after)
-    if before is not None and after is not None and not changed_after:
-        return None
     session.flush()
     # Row lock on the head serialises concurrent appenders on PostgreSQL; SQLite writers already
     # hold the database write lock (BEGIN IMMEDIATE).
@@ -84,6 +79,25 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def record_update(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    entity_type: str,
+    entity_id: int | str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    partner_id: int | None = None,
+    reason: str | None = None,
+) -> AuditEvent | None:
+    """An update of a record (every PATCH): the trail records changes, so one that sets what is
+    already there writes nothing (None), and one that changes any field writes one event."""
+    if not _only_changes(before, after)[1]:
+        return None
+    return record(session, actor, action, entity_type=entity_type, entity_id=entity_id, partner_id=partner_id, before=before, after=after, reason=reason)
 
 
 def _only_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:

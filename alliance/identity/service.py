@@ -162,7 +162,7 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
     for field, value in changes.items():
         setattr(user, field, value)
     session.flush()
-    audit.record(
+    audit.record_update(
         session, actor, "user.updated", entity_type="user", entity_id=user.id, partner_id=user.partner_id, before=before, after=snapshot(user, USER_FIELDS)
     )
     return user

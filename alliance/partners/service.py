@@ -125,9 +125,10 @@ def update_partner(session: Session, actor: Actor, *, partner_id: int, data: Par
         _check_cam(session, partner.cam_user_id)
     session.flush()
     after = _partner_state(partner)
-    if after != before:
-        action = "partner.tier_changed" if before["tier_id"] != after["tier_id"] else "partner.updated"
-        audit.record(session, actor, action, entity_type="partner", entity_id=partner.id, partner_id=partner.id, before=before, after=after, reason=data.reason)
+    action = "partner.tier_changed" if before["tier_id"] != after["tier_id"] else "partner.updated"
+    audit.record_update(
+        session, actor, action, entity_type="partner", entity_id=partner.id, partner_id=partner.id, before=before, after=after, reason=data.reason
+    )
     session.expire(partner)
     return get_partner(session, actor, partner_id=partner_id)
 
@@ -220,8 +221,7 @@ def update_person(session: Session, actor: Actor, *, person_id: int, data: Perso
         setattr(person, field, value)
     session.flush()
     after = snapshot(person, PERSON_FIELDS)
-    if after != before:
-        audit.record(session, actor, "person.updated", entity_type="person", entity_id=person.id, partner_id=person.partner_id, before=before, after=after)
+    audit.record_update(session, actor, "person.updated", entity_type="person", entity_id=person.id, partner_id=person.partner_id, before=before, after=after)
     return person
 
 

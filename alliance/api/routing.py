@@ -30,12 +30,12 @@ def allowed(*permissions: Permission) -> dict[str, Any]:
 
 
 class ApiRoute(ScreenedRoute):
+    """A bearer-token route: its permissions are checked first, its errors documented (ErrorBody)."""
+
     def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
-        declared_responses = kwargs.get("responses") or {}
-        documented = error_responses(kwargs.get("methods") or ())
-        kwargs["responses"] = {**documented, **declared_responses} | {
-            code: {**documented[code], **declared_responses[code]} for code in declared_responses if code in documented
-        }
+        documented, declared_responses = error_responses(kwargs.get("methods") or ()), kwargs.get("responses") or {}
+        # A route's own words about a status (e.g. what a 409 means there) keep the documented body.
+        kwargs["responses"] = {code: {**documented.get(code, {}), **declared_responses.get(code, {})} for code in {**documented, **declared_responses}}
         super().__init__(path, endpoint, **kwargs)
         declared = (self.openapi_extra or {}).get(PERMISSIONS_KEY)
         if not declared:

@@ -13,7 +13,6 @@ seed, so a run is repeatable; bench/schemathesis_long.sh runs it with far more.
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 import schemathesis
@@ -56,18 +55,16 @@ def test_api(case, shared_app, world):  # type: ignore[no-untyped-def]
 
 
 def _real_ids(world, generated: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Ids of partner A's records (the partner admin's own), so that bodies reach the services."""
-    cheap = {
-        "partner_id": world.a.id,
-        "person_id": world.a.person_ids[0],
-        "sponsor_id": world.a.sponsor_ids[1],
-        "user_id": world.a.user_id,
-        "program_id": world.program_ids["systems_integrator"] if "systems_integrator" in world.program_ids else next(iter(world.program_ids.values())),
-        "tier_id": next(iter(world.tier_ids.values())),
-        "seq": 1,
+    """Ids of real records (partner A's: the partner admin's own), so that bodies reach the
+    services; any other id (a plan, a dispute, ...) keeps its generated value, mostly a 404."""
+    known = {
+        "partner_id": lambda: world.a.id,
+        "person_id": lambda: world.a.person_ids[0],
+        "sponsor_id": lambda: world.a.sponsor_ids[1],
+        "user_id": lambda: world.a.user_id,
+        "program_id": lambda: world.program_ids["reseller"],
+        "tier_id": lambda: world.tier_ids["reseller/silver"],
+        "registration_id": lambda: world.registrations()["a"],
+        "seq": lambda: 1,
     }
-    real = {name: value for name, value in cheap.items() if name in generated}
-    if "registration_id" in generated:
-        real["registration_id"] = world.registrations()["a"]
-    # Any other id (a plan, a dispute, ...) keeps its generated value: those are mostly 404s.
-    return {name: value for name, value in real.items() if re.fullmatch(r"\w+_id|seq", name)}
+    return {name: known[name]() for name in generated if name in known}

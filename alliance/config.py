@@ -6,12 +6,21 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, Field, SecretStr
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)") from None
+    return name
 
 
 class Settings(BaseSettings):
@@ -40,6 +49,10 @@ class Settings(BaseSettings):
     )
     metrics_token: str | None = Field(
         default=None, description="When set, GET /metrics needs 'Authorization: Bearer <token>' (else leave /metrics to the proxy's allow list)"
+    )
+    time_zone: Annotated[str, AfterValidator(_known_zone)] = Field(
+        default="UTC",
+        description="IANA time zone in which a date or a time given without an offset is read (API and console filters, fields), e.g. Europe/Berlin",
     )
     password_hash_profile: Literal["default", "fast"] = Field(
         default="default",

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, TypedDict
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
 from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.routing import allowed, api_router
 from alliance.db import Database
 from alliance.http import downloads
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.http.session import get_database
-from alliance.identity.permissions import Permission, require
-from alliance.identity.scope import Actor
+from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Day, Moment
 from alliance.registrations import attribution_service
 from alliance.registrations.attribution_schemas import (
     AttributionEntryRead,
@@ -26,7 +27,7 @@ from alliance.registrations.attribution_schemas import (
 from alliance.registrations.models import AttributionEntry
 from alliance.registrations.vocabulary import CreditType
 
-router = APIRouter(tags=["attribution"])
+router = api_router(tags=["attribution"])
 
 
 class Period(TypedDict):
@@ -36,9 +37,9 @@ class Period(TypedDict):
 
 
 def period_params(
-    period_start: Annotated[date | None, Query(description="First day of the period (default: the current quarter)")] = None,
-    period_end: Annotated[date | None, Query(description="Last day of the period, included")] = None,
-    as_of: Annotated[datetime | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")] = None,
+    period_start: Annotated[Day | None, Query(description="First day of the period (default: the current quarter)")] = None,
+    period_end: Annotated[Day | None, Query(description="Last day of the period, included")] = None,
+    as_of: Annotated[Moment | None, Query(description="Read the ledger as it was at this moment (default: now); later corrections are ignored")] = None,
 ) -> Period:
     """The report's period and the moment the ledger is read at, passed on as the service's keywords."""
     return Period(period_start=period_start, period_end=period_end, as_of=as_of)
@@ -47,13 +48,7 @@ def period_params(
 PeriodParams = Annotated[Period, Depends(period_params)]
 
 
-def program_admin(actor: CurrentActor) -> Actor:
-    """Checked before the body is read, so that other roles get 403 whatever they send."""
-    require(actor, Permission.ATTRIBUTION_CORRECT)
-    return actor
-
-
-@router.get("/reports/contribution", response_model=ContributionReportRead)
+@router.get("/reports/contribution", response_model=ContributionReportRead, openapi_extra=allowed(Permission.PARTNERS_READ))
 def contribution_report(
     session: DbSession,
     actor: CurrentActor,
@@ -66,7 +61,12 @@ def contribution_report(
     return attribution_service.contribution_report(session, actor, **period, partner_id=partner_id, page=page)
 
 
-@router.get("/reports/contribution.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/reports/contribution.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+    openapi_extra=allowed(Permission.PARTNERS_READ),
+)
 def contribution_csv(
     session: DbSession,
     actor: CurrentActor,
@@ -79,7 +79,7 @@ def contribution_csv(
     return downloads.contribution_csv(database, actor, window)
 
 
-@router.get("/reports/contribution/{partner_id}/entries", response_model=PageRead[ContributionEntryRead])
+@router.get("/reports/contribution/{partner_id}/entries", response_model=PageRead[ContributionEntryRead], openapi_extra=allowed(Permission.PARTNERS_READ))
 def contribution_entries(
     partner_id: IdPath,
     session: DbSession,
@@ -91,7 +91,7 @@ def contribution_entries(
     return attribution_service.contribution_entries(session, actor, partner_id=partner_id, **period, page=page).as_response()
 
 
-@router.get("/attribution/entries", response_model=PageRead[AttributionEntryRead])
+@router.get("/attribution/entries", response_model=PageRead[AttributionEntryRead], openapi_extra=allowed(Permission.ATTRIBUTION_LEDGER_READ))
 def list_entries(
     session: DbSession,
     actor: CurrentActor,
@@ -107,7 +107,9 @@ def list_entries(
     ).as_response()
 
 
-@router.post("/attribution/entries/{entry_id}/reversal", response_model=AttributionEntryRead, status_code=201)
-def reverse_entry(entry_id: IdPath, data: ReversalRequest, session: DbSession, actor: Annotated[Actor, Depends(program_admin)]) -> AttributionEntry:
+@router.post(
+    "/attribution/entries/{entry_id}/reversal", response_model=AttributionEntryRead, status_code=201, openapi_extra=allowed(Permission.ATTRIBUTION_CORRECT)
+)
+def reverse_entry(entry_id: IdPath, data: ReversalRequest, session: DbSession, actor: CurrentActor) -> AttributionEntry:
     """Record the opposite of an entry (program admins). 409 when it is already reversed or is itself a reversal."""
     return attribution_service.reverse_entry(session, actor, entry_id=entry_id, reason=data.reason)

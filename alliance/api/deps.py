@@ -26,6 +26,10 @@ def _bearer_token(request: Request) -> str | None:
 
 
 def api_actor(request: Request, database: Annotated[Database, Depends(get_database)]) -> Actor:
+    """The token's user; looked up once per request (the route class asks first, see api/routing.py)."""
+    known: Actor | None = getattr(request.state, "api_actor", None)
+    if known is not None:
+        return known
     token = _bearer_token(request)
     if token is None:
         raise NotAuthenticated("Authentication required: send 'Authorization: Bearer <token>' (create one with `alliance token create`).")
@@ -33,7 +37,9 @@ def api_actor(request: Request, database: Annotated[Database, Depends(get_databa
         user = identity_service.user_for_token(session, token=token)
         if user is None:
             raise NotAuthenticated("The API token is invalid, expired or revoked.")
-        return identity_service.actor_for(user)
+        actor = identity_service.actor_for(user)
+    request.state.api_actor = actor
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(api_actor)]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from enum import IntEnum
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.routing import allowed, api_router
 from alliance.enablement import capacity_service, recert_service
 from alliance.enablement.capacity_repository import CertificationFilters
 from alliance.enablement.report_schemas import (
@@ -21,9 +21,11 @@ from alliance.enablement.report_schemas import (
 )
 from alliance.enablement.vocabulary import CertificationStatus
 from alliance.http.params import IdPath, IdQuery, PageParams
+from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Day
 
-router = APIRouter(tags=["certifications"])
+router = api_router(tags=["certifications"])
 
 
 class Within(IntEnum):
@@ -34,7 +36,7 @@ class Within(IntEnum):
     DAYS_90 = 90
 
 
-@router.get("/certifications", response_model=PageRead[CertificationRowRead])
+@router.get("/certifications", response_model=PageRead[CertificationRowRead], openapi_extra=allowed(Permission.PARTNERS_READ))
 def list_certifications(
     session: DbSession,
     actor: CurrentActor,
@@ -51,7 +53,7 @@ def list_certifications(
     return {**found.as_response(), "items": [CertificationRowRead.model_validate(row._mapping) for row in found.items]}
 
 
-@router.get("/certifications/expiring", response_model=PageRead[ExpiringRead])
+@router.get("/certifications/expiring", response_model=PageRead[ExpiringRead], openapi_extra=allowed(Permission.PARTNERS_READ))
 def expiring(
     session: DbSession,
     actor: CurrentActor,
@@ -64,19 +66,19 @@ def expiring(
     return recert_service.expiring(session, actor, within_days=within.value, partner_id=partner_id, page=page).as_response()
 
 
-@router.get("/partners/{partner_id}/capacity", response_model=CapacityRead)
+@router.get("/partners/{partner_id}/capacity", response_model=CapacityRead, openapi_extra=allowed(Permission.PARTNERS_READ))
 def capacity(partner_id: IdPath, session: DbSession, actor: CurrentActor) -> CapacityRead:
     """Certified delivery capacity today: distinct people per role, level and product line."""
     return CapacityRead.model_validate(asdict(capacity_service.current_capacity(session, actor, partner_id=partner_id)))
 
 
-@router.get("/partners/{partner_id}/capacity/history", response_model=CapacityHistoryRead)
+@router.get("/partners/{partner_id}/capacity/history", response_model=CapacityHistoryRead, openapi_extra=allowed(Permission.PARTNERS_READ))
 def capacity_history(
     partner_id: IdPath,
     session: DbSession,
     actor: CurrentActor,
-    start: date | None = None,
-    end: date | None = None,
+    start: Annotated[Day | None, Query(description="First day (default: twelve months before end)")] = None,
+    end: Annotated[Day | None, Query(description="Last day (default: today)")] = None,
 ) -> CapacityHistoryRead:
     """Certified people per role (and level) at each month end: the build-out curve. Defaults to
     the last twelve months."""
@@ -84,7 +86,7 @@ def capacity_history(
     return CapacityHistoryRead.model_validate(asdict(history))
 
 
-@router.get("/capacity/portfolio", response_model=PortfolioRead)
+@router.get("/capacity/portfolio", response_model=PortfolioRead, openapi_extra=allowed(Permission.CAPACITY_PORTFOLIO))
 def portfolio(session: DbSession, actor: CurrentActor, group_by: Literal["subtype", "role"] = "subtype") -> PortfolioRead:
     """Vendor users: certified people by role and partner subtype (or certification level)."""
     rows = capacity_service.portfolio_capacity(session, actor, group_by=group_by)

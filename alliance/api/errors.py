@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -15,6 +17,42 @@ from alliance.errors import AllianceError, NotAuthenticated, TooManyAttempts
 from alliance.http.errors import status_for, validation_details
 
 logger = logging.getLogger("alliance.api")
+
+
+class ErrorDetail(BaseModel):
+    field: str = Field(description="The field, query.x or path.x parameter, or rule the detail is about")
+    message: str
+    type: str | None = Field(default=None, description="For request validation: pydantic's error type, e.g. string_too_long")
+
+
+class ErrorContent(BaseModel):
+    code: str = Field(description="validation_error, rule_violation, permission_denied, not_found, conflict, …")
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every API error."""
+
+    error: ErrorContent
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def error_responses(methods: Iterable[str]) -> dict[int | str, dict[str, Any]]:
+    """The errors every API operation may answer, documented with the body they carry (FastAPI's
+    own 422 schema is not what this API sends)."""
+    described = {
+        401: "Not authenticated: no token, or an invalid, expired or revoked one",
+        403: "The caller's role may not do this",
+        404: "Missing, or not visible to the caller (the two are indistinguishable)",
+        422: "Invalid input: each bad field is named",
+        503: "The database is busy or unreachable; try again",
+    }
+    if WRITE_METHODS & set(methods):
+        described |= {409: "Conflicts with the current state or existing data", 413: "The request body is too large"}
+    return {code: {"model": ErrorBody, "description": text} for code, text in sorted(described.items())}
 
 
 def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:

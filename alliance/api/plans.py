@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.routing import allowed, api_router
 from alliance.cosell.models import PlanVersion
 from alliance.cosell.plans import service as plan_service
 from alliance.cosell.plans.repository import PlanFilters
@@ -17,19 +18,20 @@ from alliance.cosell.plans.schemas import (
 )
 from alliance.cosell.vocabulary import PlanVersionStatus
 from alliance.http.params import IdPath, IdQuery, PageParams
+from alliance.identity.permissions import Permission
 from alliance.kit.schemas import MAX_ROW_ID, PageRead
 
-router = APIRouter(tags=["co-delivery plans"])
+router = api_router(tags=["co-delivery plans"])
 
 
-@router.post("/registrations/{registration_id}/codelivery-plan", response_model=PlanVersionRead, status_code=201)
+@router.post("/registrations/{registration_id}/codelivery-plan", response_model=PlanVersionRead, status_code=201, openapi_extra=allowed(Permission.PLANS_SIGN))
 def propose_plan(registration_id: IdPath, data: PlanProposal, session: DbSession, actor: CurrentActor) -> PlanVersion:
     """Propose a version of the project's co-delivery plan (partner admins for the partner, PS leads
     and program admins for the vendor); both sides then sign it off."""
     return plan_service.propose_plan(session, actor, registration_id=registration_id, activities=data.activities, note=data.note)
 
 
-@router.get("/codelivery-plans", response_model=PageRead[PlanSummaryRead])
+@router.get("/codelivery-plans", response_model=PageRead[PlanSummaryRead], openapi_extra=allowed(Permission.COSELL_READ))
 def list_plans(
     session: DbSession,
     actor: CurrentActor,
@@ -44,13 +46,13 @@ def list_plans(
     return plan_service.list_plans(session, actor, filters=filters, page=page).as_response()
 
 
-@router.get("/codelivery-plans/{plan_id}", response_model=CodeliveryPlanRead)
+@router.get("/codelivery-plans/{plan_id}", response_model=CodeliveryPlanRead, openapi_extra=allowed(Permission.COSELL_READ))
 def get_plan(plan_id: IdPath, session: DbSession, actor: CurrentActor) -> CodeliveryPlanRead:
     """The plan with its versions, the open disputes on its activities and what you may do to it."""
     return CodeliveryPlanRead.of(plan_service.view_plan(session, actor, plan_id=plan_id))
 
 
-@router.get("/codelivery-plans/{plan_id}/compare", response_model=PlanComparisonRead)
+@router.get("/codelivery-plans/{plan_id}/compare", response_model=PlanComparisonRead, openapi_extra=allowed(Permission.COSELL_READ))
 def compare_versions(
     plan_id: IdPath,
     session: DbSession,
@@ -67,6 +69,7 @@ def compare_versions(
     "/plan-versions/{version_id}/sign-off",
     response_model=PlanVersionRead,
     responses={409: {"description": "Superseded, or an open dispute on one of its activities: details name the dispute and the way forward"}},
+    openapi_extra=allowed(Permission.PLANS_SIGN),
 )
 def sign_off(version_id: IdPath, session: DbSession, actor: CurrentActor) -> PlanVersion:
     """Sign a version for your side; agreed once both sides signed. Signing twice changes nothing;

@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from alliance.api.deps import CurrentActor, DbSession
+from alliance.api.routing import allowed, api_router
 from alliance.http.params import IdPath, PageParams, Search
+from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
 from alliance.partners import program_service
 from alliance.partners.models import Program, Tier
 from alliance.partners.schemas import MetricRead, ProgramRead, ProgramUpdate, TierRead, TierUpdate
 from alliance.partners.vocabulary import PartnerType
 
-router = APIRouter(tags=["programs"])
+router = api_router(tags=["programs"])
 
 
-@router.get("/programs", response_model=PageRead[ProgramRead])
+@router.get("/programs", response_model=PageRead[ProgramRead], openapi_extra=allowed(Permission.PROGRAMS_READ))
 def list_programs(
     session: DbSession, actor: CurrentActor, page: PageParams, partner_type: PartnerType | None = None, active: bool | None = None
 ) -> dict[str, object]:
@@ -21,30 +21,30 @@ def list_programs(
     return program_service.list_programs_page(session, actor, partner_type=partner_type, active=active, page=page).as_response()
 
 
-@router.get("/programs/{program_id}", response_model=ProgramRead)
+@router.get("/programs/{program_id}", response_model=ProgramRead, openapi_extra=allowed(Permission.PROGRAMS_READ))
 def get_program(program_id: IdPath, session: DbSession, actor: CurrentActor) -> Program:
     return program_service.get_program(session, actor, program_id=program_id)
 
 
-@router.patch("/programs/{program_id}", response_model=ProgramRead)
-def update_program(program_id: int, data: ProgramUpdate, session: DbSession, actor: CurrentActor) -> Program:
+@router.patch("/programs/{program_id}", response_model=ProgramRead, openapi_extra=allowed(Permission.PROGRAMS_WRITE))
+def update_program(program_id: IdPath, data: ProgramUpdate, session: DbSession, actor: CurrentActor) -> Program:
     program_service.update_program(session, actor, program_id=program_id, data=data)
     session.expire_all()
     return program_service.get_program(session, actor, program_id=program_id)
 
 
-@router.get("/tiers/{tier_id}", response_model=TierRead)
+@router.get("/tiers/{tier_id}", response_model=TierRead, openapi_extra=allowed(Permission.PROGRAMS_READ))
 def get_tier(tier_id: IdPath, session: DbSession, actor: CurrentActor) -> Tier:
     return program_service.get_tier(session, actor, tier_id=tier_id)
 
 
-@router.patch("/tiers/{tier_id}", response_model=TierRead)
-def update_tier(tier_id: int, data: TierUpdate, session: DbSession, actor: CurrentActor) -> Tier:
+@router.patch("/tiers/{tier_id}", response_model=TierRead, openapi_extra=allowed(Permission.PROGRAMS_WRITE))
+def update_tier(tier_id: IdPath, data: TierUpdate, session: DbSession, actor: CurrentActor) -> Tier:
     """Edit a tier's benefits and criteria; `criteria`, when given, replaces the whole list."""
     return program_service.update_tier(session, actor, tier_id=tier_id, data=data)
 
 
-@router.get("/metrics", response_model=PageRead[MetricRead])
+@router.get("/metrics", response_model=PageRead[MetricRead], openapi_extra=allowed(Permission.PROGRAMS_READ))
 def list_metrics(actor: CurrentActor, page: PageParams, q: Search = None) -> dict[str, object]:
     """Metric names tier criteria may use."""
     del actor

@@ -54,11 +54,11 @@ def record(
     reason: str | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction; it commits or rolls back with the change."""
+    changed_before, changed_after = _only_changes(before, after)
     session.flush()
     # Row lock on the head serialises concurrent appenders on PostgreSQL; SQLite writers already
     # hold the database write lock (BEGIN IMMEDIATE).
     head = AuditRepository(session).lock_head()
-    changed_before, changed_after = _only_changes(before, after)
     event = AuditEvent(
         seq=head.last_seq + 1,
         occurred_at=clock.now(),
@@ -81,11 +81,30 @@ def record(
     return event
 
 
+def record_update(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    entity_type: str,
+    entity_id: int | str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    partner_id: int | None = None,
+    reason: str | None = None,
+) -> AuditEvent | None:
+    """An update of a record (every PATCH): the trail records changes, so one that sets what is
+    already there writes nothing (None), and one that changes any field writes one event."""
+    if not _only_changes(before, after)[1]:
+        return None
+    return record(session, actor, action, entity_type=entity_type, entity_id=entity_id, partner_id=partner_id, before=before, after=after, reason=reason)
+
+
 def _only_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     if before is None or after is None:
         return (_jsonable(before) if before is not None else None, _jsonable(after) if after is not None else None)
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return ({k: _jsonable(before.get(k)) for k in keys}, {k: _jsonable(after[k]) for k in keys})
+    keys = [k for k in dict.fromkeys([*after, *before]) if before.get(k) != after.get(k)]
+    return ({k: _jsonable(before.get(k)) for k in keys}, {k: _jsonable(after.get(k)) for k in keys})
 
 
 def _event_fields(event: AuditEvent) -> dict[str, Any]:

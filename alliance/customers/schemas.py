@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringCo
 from alliance.customers.names import normalize_name
 from alliance.customers.vocabulary import EmployeeBand, Ownership, parse_employee_band
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
-from alliance.kit.types import Country, Website
+from alliance.kit.types import Country, Day, Website
 
 # Column sizes (models.Customer).
 MAX_EXTERNAL_ID = 64
@@ -66,7 +66,7 @@ class CustomerUpdate(InputSchema):
 class OwnershipChange(InputSchema):
     status: Ownership
     owning_partner_id: RowId | None = Field(default=None, description="The systems integrator protecting the account (si_protected only)")
-    protected_until: date | None = Field(default=None, description="Last day of the protection (si_protected only)")
+    protected_until: Day | None = Field(default=None, description="Last day of the protection (si_protected only)")
     reason: Reason = Field(description="Why: recorded on the customer and in the audit trail")
 
 

@@ -127,8 +127,7 @@ def update_customer(session: Session, actor: Actor, *, customer_id: int, data: C
         _replace_keys(repository, customer.id, old_keys, derived.keys)
     session.flush()
     after = snapshot(customer, CUSTOMER_FIELDS)
-    if after != before:
-        audit.record(session, actor, "customer.updated", entity_type="customer", entity_id=customer.id, before=before, after=after, reason=data.reason)
+    audit.record_update(session, actor, "customer.updated", entity_type="customer", entity_id=customer.id, before=before, after=after, reason=data.reason)
     return customer
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from alliance.enablement.vocabulary import LabGrading, Level
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
+from alliance.kit.types import Day
 from alliance.partners.schemas import ProductLineKey
 from alliance.partners.vocabulary import DeliveryRole
 
@@ -138,7 +139,7 @@ class TrackWithSecretRead(TrackRead):
 class ReleaseCreate(InputSchema):
     product_line: ProductLineKey
     version: Version = Field(description='e.g. "8.2"; the major version is its first number')
-    released_on: date
+    released_on: Day
 
 
 class ReleaseRead(ReadSchema):

@@ -133,17 +133,16 @@ def update_track(session: Session, actor: Actor, *, track_id: int, data: TrackUp
         track.lab_secret = None
     _replace_modules(session, track, validated.modules)
     after = snapshot(track, TRACK_FIELDS) | {"modules": _modules_snapshot(track)}
-    if after != before:
-        audit.record(
-            session,
-            actor,
-            "certification_track.updated",
-            entity_type="certification_track",
-            entity_id=track.id,
-            before=before,
-            after=after,
-            reason=data.reason,
-        )
+    audit.record_update(
+        session,
+        actor,
+        "certification_track.updated",
+        entity_type="certification_track",
+        entity_id=track.id,
+        before=before,
+        after=after,
+        reason=data.reason,
+    )
     return track
 
 

@@ -11,7 +11,7 @@ from alliance.enablement.catalog_schemas import Key
 from alliance.enablement.vocabulary import CertificationStatus, LabStatus, LearningAction, Level, Source
 from alliance.kit import clock
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
-from alliance.kit.types import Email, UtcDateTime
+from alliance.kit.types import Day, Email, Moment
 
 Percent = Annotated[int, Field(ge=0, le=100)]
 MAX_EXTERNAL_REF = 100
@@ -21,7 +21,7 @@ Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)
 
 class ModuleCompletionCreate(InputSchema):
     module_id: RowId
-    completed_on: date | None = Field(default=None, description="Defaults to today; never in the future")
+    completed_on: Day | None = Field(default=None, description="Defaults to today; never in the future")
 
     @field_validator("completed_on")
     @classmethod
@@ -34,7 +34,7 @@ class ModuleCompletionCreate(InputSchema):
 class ExamAttemptCreate(InputSchema):
     track_id: RowId
     score: Percent
-    attempted_at: datetime | None = Field(default=None, description="Defaults to now; never in the future")
+    attempted_at: Moment | None = Field(default=None, description="Defaults to now; never in the future")
     external_ref: ExternalRef | None = Field(default=None, description="The learning system's id of the attempt")
 
     @field_validator("attempted_at")
@@ -103,13 +103,13 @@ class LearningRecordRow(InputSchema):
     partner_id: RowId | None = None
     external_ref: ExternalRef | None = None
     module_key: Key | None = None
-    completed_on: date | None = None
-    attempted_at: UtcDateTime | None = None
-    submitted_at: UtcDateTime | None = None
+    completed_on: Day | None = None
+    attempted_at: Moment | None = None
+    submitted_at: Moment | None = None
     score: Percent | None = None
     passed: Outcome | None = None
-    issued_on: date | None = None
-    expires_on: date | None = None
+    issued_on: Day | None = None
+    expires_on: Day | None = None
 
 
 class ModuleCompletionRead(ReadSchema):

@@ -109,7 +109,7 @@ def healthz() -> Response:
     return JSONResponse({"status": "ok", "version": __version__})
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "Not ready: the failing check is named in `checks`"}})
 def readyz(request: Request) -> Response:
     """Readiness: 200 when the database answers and its schema is at this version's head; 503
     with the failing check otherwise (a load balancer sends no traffic until it passes)."""
@@ -127,7 +127,7 @@ def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready" if ready else "unavailable", "checks": checks, "version": __version__}, status_code=200 if ready else 503)
 
 
-@router.get("/metrics")
+@router.get("/metrics", include_in_schema=False)  # Prometheus text format, for scrapers, not API clients
 def metrics(request: Request) -> Response:
     token: str | None = request.app.state.settings.metrics_token
     if token is not None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query
 
 from alliance.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from alliance.kit.schemas import MAX_ROW_ID
+from alliance.kit.sorting import sort_keys
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
@@ -21,5 +23,12 @@ def page_params(
 
 
 PageParams = Annotated[PageRequest, Depends(page_params)]
-Sort = Annotated[str | None, Query(max_length=40, description="Field to sort by; prefix with - for descending")]
+
+
+def sort_by(columns: Mapping[str, object]) -> Any:
+    """The `sort` parameter of a list, its keys listed in the OpenAPI document (kit.sorting refuses
+    any other with a 422 naming them): `sort: Annotated[str | None, sort_by(SERVICE_SORTS)] = None`."""
+    return Query(max_length=40, description="Field to sort by; prefix with - for descending", json_schema_extra={"enum": sort_keys(columns)})
+
+
 Search = Annotated[str | None, Query(max_length=100, description="Case-insensitive text search")]

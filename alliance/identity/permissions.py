@@ -7,6 +7,7 @@ decides *whose* records a partner reaches; this table decides *what* a role may 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -174,6 +175,18 @@ def require(actor: Actor, permission: Permission) -> None:
     if not can(actor, permission):
         allowed = ", ".join(role.label for role in roles_with(permission))
         raise PermissionDenied(f"Your role ({actor.role.label}) cannot {PERMISSIONS[permission].means}; {allowed} can.")
+
+
+def require_any(actor: Actor, permissions: Iterable[Permission]) -> None:
+    """The role holds at least one of `permissions` (an API route's gate, before its input is read)."""
+    wanted = tuple(permissions)
+    if any(can(actor, permission) for permission in wanted):
+        return
+    if len(wanted) == 1:
+        require(actor, wanted[0])
+    allowed = ", ".join(role.label for role in Role if any(role in PERMISSIONS[p].roles for p in wanted))
+    means = " or ".join(PERMISSIONS[p].means for p in wanted)
+    raise PermissionDenied(f"Your role ({actor.role.label}) cannot {means}; {allowed} can.")
 
 
 def can_edit_partner(actor: Actor, partner_id: int) -> bool:

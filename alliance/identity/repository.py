@@ -31,6 +31,11 @@ class UserRepository(Repository[User]):
             statement = statement.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
         return statement
 
+    def email_domains(self, partner_id: int) -> set[str]:
+        """The e-mail domains of a partner's active users."""
+        statement = self.readable().where(User.partner_id == partner_id, User.is_active.is_(True)).with_only_columns(User.email)
+        return {email.rpartition("@")[2] for email in self.session.scalars(statement)}
+
     def email_exists(self, email: str) -> bool:
         """Across all partners: emails are unique logins, whoever is asking."""
         return (

@@ -124,11 +124,13 @@ def get_user_by_email(session: Session, actor: Actor, *, email: str) -> User:
     return user
 
 
+USER_SORTS = {"name": User.name, "email": User.email, "role": User.role, "created": User.created_at}
+
+
 def list_users(session: Session, actor: Actor, *, role: Role | None, partner_id: int | None, q: str | None, sort: str | None, page: PageRequest) -> Page[User]:
     require(actor, Permission.USERS_READ)
     statement = UserRepository(session).filtered(role=role, partner_id=partner_id, q=q)
-    sorts = {"name": User.name, "email": User.email, "role": User.role, "created": User.created_at}
-    return paginate(session, apply_sort(statement, sort, sorts, default="name", tiebreak=User.id), page)
+    return paginate(session, apply_sort(statement, sort, USER_SORTS, default="name", tiebreak=User.id), page)
 
 
 def vendor_users(session: Session, *roles: Role) -> list[User]:
@@ -138,12 +140,14 @@ def vendor_users(session: Session, *roles: Role) -> list[User]:
 def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
     require(actor, Permission.USERS_WRITE)
     partner_id = data.partner_id
+    users = UserRepository(session)
     if actor.is_partner:
         if not data.role.is_partner_role:
             raise PermissionDenied("Partner admins can only create partner users.")
         if partner_id not in (None, actor.partner_id):
             raise NotFound(f"Partner {partner_id} not found.")
         partner_id = actor.partner_id
+        _require_own_domain(users, partner_id, data.email)
     if data.role.is_partner_role and partner_id is None:
         raise RuleViolation("A partner user must belong to a partner.", details=[{"field": "partner_id", "message": "required for partner roles"}])
     if not data.role.is_partner_role and partner_id is not None:
@@ -154,8 +158,9 @@ def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
 
         if PartnerRepository(session).get(partner_id) is None:
             raise NotFound(f"Partner {partner_id} not found.")
-    users = UserRepository(session)
     if users.email_exists(data.email):
+        if actor.is_partner:  # said the same way wherever the holder is: the caller may see only its own organisation
+            raise Conflict("This address cannot be used for a new user.", details=[{"field": "email", "message": "cannot be used for a new user"}])
         raise Conflict(f"A user with email {data.email} already exists.", details=[{"field": "email", "message": "already registered"}])
     user = users.add(
         User(
@@ -171,6 +176,19 @@ def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
     return user
 
 
+def _require_own_domain(users: UserRepository, partner_id: int | None, email: str) -> None:
+    """A partner admin adds users at the e-mail domains its organisation's users already have (the
+    vendor created the first): any other address gets this one answer, held by someone or not, so
+    the form is no oracle of who has an account (issue 16)."""
+    domains = users.email_domains(partner_id) if partner_id is not None else set()
+    if email.rpartition("@")[2] not in domains:
+        listed = ", ".join(sorted(domains)) or "none yet"
+        raise RuleViolation(
+            f"Partner admins add users at their organisation's e-mail domains ({listed}); your channel account manager adds anyone else.",
+            details=[{"field": "email", "message": f"must be an address at {listed}"}],
+        )
+
+
 def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdate) -> User:
     user = get_user(session, actor, user_id=user_id)
     require(actor, Permission.USERS_WRITE)
@@ -184,7 +202,7 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
     for field, value in changes.items():
         setattr(user, field, value)
     session.flush()
-    audit.record(
+    audit.record_update(
         session, actor, "user.updated", entity_type="user", entity_id=user.id, partner_id=user.partner_id, before=before, after=snapshot(user, USER_FIELDS)
     )
     # A deactivated user keeps no way in; a new role starts from a fresh login.

@@ -1,4 +1,4 @@
-"""Whitelisted sort keys: `-name` sorts descending; unknown keys are a clear error."""
+"""Whitelisted sort keys: `name` sorts ascending, `-name` descending; anything else is a clear error."""
 
 from __future__ import annotations
 
@@ -15,14 +15,22 @@ Columns = TypeVarTuple("Columns")
 SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 
+def sort_keys(columns: Mapping[str, object]) -> list[str]:
+    """Every value `sort` may take for these columns (the API lists them in its OpenAPI document)."""
+    return [key for name in sorted(columns) for key in (name, f"-{name}")]
+
+
+def known_sort(sort: str | None, columns: Mapping[str, object]) -> bool:
+    return sort in sort_keys(columns)
+
+
 def apply_sort(statement: Select[*Columns], sort: str | None, columns: Mapping[str, SortColumn], *, default: str, tiebreak: SortColumn) -> Select[*Columns]:
-    key = sort or default
-    descending = key.startswith("-")
-    name = key.lstrip("-")
-    if name not in columns:
+    """Order by `sort` (None: `default`), then `tiebreak` so that pages never overlap."""
+    key = default if sort is None else sort
+    if not known_sort(key, columns):
         raise RuleViolation(
-            f"Cannot sort by '{name}'.",
+            f"Cannot sort by '{sort}'.",
             details=[{"field": "sort", "message": f"must be one of: {', '.join(sorted(columns))} (prefix - for descending)"}],
         )
-    column = columns[name]
-    return statement.order_by(column.desc() if descending else column.asc(), tiebreak)
+    column = columns[key.removeprefix("-")]
+    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), tiebreak)

@@ -1,4 +1,6 @@
-"""The shared field types: a country, an e-mail address, a website (and the domain it registers).
+"""The shared field types: a country, an e-mail address, a website (and the domain it registers),
+a calendar day, a moment and a wall-clock time (the one parser of dates and times, for API fields,
+query parameters, console filters and importers alike).
 
 Each is checked by a maintained package, never a hand-copied list: ISO 3166-1 by
 pydantic-extra-types (pycountry), addresses by email-validator, registrable domains by
@@ -10,15 +12,17 @@ same way whichever door it came in by.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from functools import cache, lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
 from publicsuffixlist import PublicSuffixList
-from pydantic import AfterValidator, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from pydantic_extra_types.country import CountryAlpha2
+
+from alliance.kit import clock
 
 MAX_WEBSITE = 300
 MAX_EMAIL = 320
@@ -68,12 +72,107 @@ Email = Annotated[
 ]
 
 
-def as_utc(value: datetime) -> datetime:
-    """A moment in UTC; one given without an offset is taken to be UTC already."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+# The days a record may name: wide enough for any real business date, narrow enough that every
+# database stores it and date arithmetic (a quarter, a day after) never leaves Python's range.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+DAY_HINT = "Use a date like 2025-01-31 (YYYY-MM-DD)."
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?")
 
 
-UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
+def _in_range(day: date) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"must be a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return day
+
+
+def parse_day(value: str | date) -> date:
+    """A calendar day, YYYY-MM-DD, from FIRST_DAY to LAST_DAY; ValueError in words for people
+    otherwise (a number such as 0 is not read as a timestamp)."""
+    if isinstance(value, datetime):
+        raise ValueError(DAY_HINT)
+    if isinstance(value, date):
+        return _in_range(value)
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not _ISO_DAY.fullmatch(text):
+        raise ValueError(DAY_HINT)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(DAY_HINT) from None  # 2025-02-30
+    return _in_range(day)
+
+
+def parse_moment(value: str | date | datetime) -> datetime:
+    """A moment in UTC: from YYYY-MM-DD (the start of that day) or an ISO date and time. A value
+    without an offset is read in the configured time zone (clock.zone()), the same for the API,
+    the console and importers."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time.min)
+    else:
+        text = value.strip() if isinstance(value, str) else ""
+        match = _ISO_MOMENT.fullmatch(text)
+        if match is None:
+            raise ValueError("Use a date like 2025-01-31, or a date and time like 2025-01-31T09:30:00Z.")
+        parse_day(match.group(1))
+        try:
+            moment = datetime.fromisoformat(text.replace("z", "Z"))
+        except ValueError:
+            raise ValueError("Use a date like 2025-01-31, or a date and time like 2025-01-31T09:30:00Z.") from None
+    _in_range(moment.date())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.zone())
+    return moment.astimezone(UTC)
+
+
+WALL_TIME_HINT = "Use a time of day like 09:00 or 17:30:00, without an offset (the calendar's time_zone says where)."
+_WALL_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?")
+
+
+def parse_wall_time(value: str | time) -> time:
+    """A time of day on the wall clock of some zone named elsewhere: HH:MM or HH:MM:SS, never with an
+    offset (JSON Schema's `format: time` demands one, so the API documents a pattern instead)."""
+    if isinstance(value, time):
+        if value.tzinfo is not None:
+            raise ValueError(WALL_TIME_HINT)
+        return value.replace(microsecond=0)
+    text = value.strip() if isinstance(value, str) else ""
+    if not _WALL_TIME.fullmatch(text):
+        raise ValueError(WALL_TIME_HINT)
+    return time.fromisoformat(text)
+
+
+def _wall_time_input(value: Any) -> time:
+    return parse_wall_time(value)
+
+
+def _day_input(value: Any) -> date:
+    return parse_day(value)
+
+
+def _moment_input(value: Any) -> datetime:
+    return parse_moment(value)
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_day_input),
+    WithJsonSchema({"type": "string", "format": "date", "description": f"YYYY-MM-DD, from {FIRST_DAY} to {LAST_DAY}"}),
+]
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_moment_input),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 date and time (a date alone is the start of that day); without an offset it is read in the server's time zone",
+        }
+    ),
+]
 
 
 _SCHEME_NAME = re.compile(r"[a-z][a-z0-9+.-]*\Z")
@@ -125,3 +224,16 @@ def check_website(value: str) -> str:
 
 
 Website = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_WEBSITE), AfterValidator(check_website)]
+WallTime = Annotated[
+    time,
+    BeforeValidator(_wall_time_input),
+    PlainSerializer(lambda value: value.strftime("%H:%M:%S"), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+            "description": "Time of day on the calendar's wall clock, HH:MM or HH:MM:SS, without an offset",
+            "examples": ["09:00:00"],
+        }
+    ),
+]

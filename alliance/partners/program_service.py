@@ -100,7 +100,7 @@ def update_program(session: Session, actor: Actor, *, program_id: int, data: Pro
     for name, value in changes.items():
         setattr(program, name, value)
     session.flush()
-    audit.record(session, actor, "program.updated", entity_type="program", entity_id=program.id, before=before, after=snapshot(program, PROGRAM_FIELDS))
+    audit.record_update(session, actor, "program.updated", entity_type="program", entity_id=program.id, before=before, after=snapshot(program, PROGRAM_FIELDS))
     return program
 
 
@@ -191,8 +191,7 @@ def update_tier(session: Session, actor: Actor, *, tier_id: int, data: TierUpdat
         _set_criteria(tier, data.criteria)
     session.flush()
     after = _tier_state(tier)
-    if after != before:
-        audit.record(session, actor, "tier.updated", entity_type="tier", entity_id=tier.id, before=before, after=after, reason=data.reason)
+    audit.record_update(session, actor, "tier.updated", entity_type="tier", entity_id=tier.id, before=before, after=after, reason=data.reason)
     return tier
 
 

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from alliance.identity.scope import Role
 from alliance.kit.money import Currency
 from alliance.kit.schemas import InputSchema, OptionalText, ReadSchema, RowId, ShortText
-from alliance.kit.types import Country, Email, Website
+from alliance.kit.types import Country, Day, Email, Website
 from alliance.partners.models import DISPUTE_DECIDER_ROLES
 from alliance.partners.vocabulary import (
     REGIONS,
@@ -52,7 +52,7 @@ class PartnerCreate(InputSchema):
     verticals: TagList = []
     specialties: TagList = []
     consultant_headcount: Annotated[int, Field(ge=0, le=1_000_000)] = 0
-    enrolled_on: date | None = None
+    enrolled_on: Day | None = None
     status: PartnerStatus = PartnerStatus.PROSPECT
     program_id: RowId | None = Field(default=None, description="Defaults to the program for the partner's type and subtype")
     tier_id: RowId | None = Field(default=None, description="Defaults to the program's entry tier")
@@ -81,7 +81,7 @@ class PartnerUpdate(InputSchema):
     verticals: TagList | None = None
     specialties: TagList | None = None
     consultant_headcount: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    enrolled_on: date | None = None
+    enrolled_on: Day | None = None
     status: PartnerStatus | None = None
     program_id: RowId | None = None
     tier_id: RowId | None = None

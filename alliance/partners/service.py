@@ -56,6 +56,7 @@ SELF_SERVICE_FIELDS = frozenset({"display_name", "website", "hq_country", "consu
 ENTITLEMENT_FIELDS = frozenset({"program_id", "tier_id"})
 PERSON_FIELDS = ("name", "email", "title", "delivery_role", "country", "is_active")
 
+PERSON_SORTS = {"name": Person.name, "role": Person.delivery_role, "email": Person.email}
 PARTNER_SORTS = {
     "name": Partner.display_name,
     "type": Partner.partner_type,
@@ -127,9 +128,10 @@ def update_partner(session: Session, actor: Actor, *, partner_id: int, data: Par
         _check_cam(session, partner.cam_user_id)
     session.flush()
     after = _partner_state(partner)
-    if after != before:
-        action = "partner.tier_changed" if before["tier_id"] != after["tier_id"] else "partner.updated"
-        audit.record(session, actor, action, entity_type="partner", entity_id=partner.id, partner_id=partner.id, before=before, after=after, reason=data.reason)
+    action = "partner.tier_changed" if before["tier_id"] != after["tier_id"] else "partner.updated"
+    audit.record_update(
+        session, actor, action, entity_type="partner", entity_id=partner.id, partner_id=partner.id, before=before, after=after, reason=data.reason
+    )
     session.expire(partner)
     return get_partner(session, actor, partner_id=partner_id)
 
@@ -188,8 +190,7 @@ def list_people(
 ) -> Page[Person]:
     get_partner(session, actor, partner_id=partner_id)
     statement = PersonRepository(session).for_partner(partner_id, delivery_role=delivery_role, active=active)
-    sorts = {"name": Person.name, "role": Person.delivery_role, "email": Person.email}
-    return paginate(session, apply_sort(statement, sort, sorts, default="name", tiebreak=Person.id), page)
+    return paginate(session, apply_sort(statement, sort, PERSON_SORTS, default="name", tiebreak=Person.id), page)
 
 
 def get_person(session: Session, actor: Actor, *, person_id: int) -> Person:
@@ -223,8 +224,7 @@ def update_person(session: Session, actor: Actor, *, person_id: int, data: Perso
         setattr(person, field, value)
     session.flush()
     after = snapshot(person, PERSON_FIELDS)
-    if after != before:
-        audit.record(session, actor, "person.updated", entity_type="person", entity_id=person.id, partner_id=person.partner_id, before=before, after=after)
+    audit.record_update(session, actor, "person.updated", entity_type="person", entity_id=person.id, partner_id=person.partner_id, before=before, after=after)
     return person
 
 

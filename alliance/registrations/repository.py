@@ -77,8 +77,7 @@ class RegistrationRepository(Repository[Registration]):
         self.session.execute(select(Customer.id).where(Customer.id == customer_id).with_for_update(key_share=True))
 
     def is_active_partner(self, partner_id: int) -> bool:
-        """Whether a partner exists and is active: a registrant may name another partner as the
-        transacting one without being able to read it (answers a yes/no only)."""
+        """Whether a partner exists and is active (a vendor user naming the partner that sold a deal)."""
         statement = select(Partner.id).where(Partner.id == partner_id, Partner.status == PartnerStatus.ACTIVE)
         return self.session.scalar(statement.execution_options(bypass_partner_scope="transacting partner exists")) is not None
 

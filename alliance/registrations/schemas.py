@@ -16,7 +16,7 @@ from alliance.customers.schemas import CustomerName
 from alliance.kit import clock
 from alliance.kit.money import Currency
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
-from alliance.kit.types import Country, Website
+from alliance.kit.types import Country, Day, Website
 from alliance.partners.schemas import ProductLineKey
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.conflict_schemas import ConflictView
@@ -75,8 +75,10 @@ class _Common(InputSchema):
 class DealCreate(_Common):
     kind: Literal["deal"]
     amount: Amount = Field(description="Estimated amount")
-    expected_close_on: date
-    transacting_partner_id: RowId | None = Field(default=None, description="Defaults to the registrant")
+    expected_close_on: Day
+    transacting_partner_id: RowId | None = Field(
+        default=None, description="Empty or the registrant itself; the vendor names another transacting partner when it marks the deal won"
+    )
     stage: DealStage = DealStage.QUALIFYING
 
     @field_validator("expected_close_on")
@@ -89,8 +91,8 @@ class DealCreate(_Common):
 
 class Phase(InputSchema):
     name: ShortText
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
 
     @field_validator("ends_on")
     @classmethod
@@ -104,8 +106,8 @@ class ProjectCreate(_Common):
     scope_description: Text
     phases: Annotated[list[Phase], Field(min_length=1, max_length=20)]
     amount: Amount = Field(description="Expected total contract value")
-    delivery_starts_on: date
-    delivery_ends_on: date
+    delivery_starts_on: Day
+    delivery_ends_on: Day
 
     @field_validator("delivery_ends_on")
     @classmethod
@@ -115,7 +117,7 @@ class ProjectCreate(_Common):
 
 class Evidence(InputSchema):
     kind: Literal["meeting", "artefact"]
-    on: date
+    on: Day
     description: Text
 
 
@@ -125,7 +127,7 @@ class InfluenceCreate(_Common):
     candidate_platforms: Names = []
     competitors: Names = []
     registrant_role: RegistrantRole
-    decision_expected_on: date
+    decision_expected_on: Day
     evidence: Annotated[list[Evidence], Field(min_length=1, max_length=50)]
     amount: Amount | None = Field(default=None, description="Estimated opportunity value")
 
@@ -156,19 +158,19 @@ class RegistrationUpdate(InputSchema):
     product_lines: ProductLines | None = None
     amount: Amount | None = None
     currency: Currency | None = None
-    expected_close_on: date | None = None
+    expected_close_on: Day | None = None
     transacting_partner_id: RowId | None = None
     stage: DealStage | None = None
     project_name: ShortText | None = None
     scope_description: Text | None = None
     phases: Annotated[list[Phase], Field(min_length=1, max_length=20)] | None = None
-    delivery_starts_on: date | None = None
-    delivery_ends_on: date | None = None
+    delivery_starts_on: Day | None = None
+    delivery_ends_on: Day | None = None
     architecture_decision: Text | None = None
     candidate_platforms: Names | None = None
     competitors: Names | None = None
     registrant_role: RegistrantRole | None = None
-    decision_expected_on: date | None = None
+    decision_expected_on: Day | None = None
     evidence: Annotated[list[Evidence], Field(min_length=1, max_length=50)] | None = None
 
 
@@ -186,9 +188,10 @@ class ActionRequest(InputSchema):
 class WonRequest(InputSchema):
     booked_amount: Amount
     currency: Currency | None = Field(default=None, description="The booked amount's currency; must be the registration's (the default)")
-    closed_on: date
+    closed_on: Day
     reason: Reason | None = None
     vendor_transacted: bool | None = Field(default=None, description="The vendor sold it directly (no partner transacted)")
+    transacting_partner_id: RowId | None = Field(default=None, description="Deals: the active partner that sold it, when not the registrant")
 
 
 class ExtensionRequest(InputSchema):

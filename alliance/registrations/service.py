@@ -261,7 +261,7 @@ def _apply(session: Session, registration: Registration, data: RegistrationCreat
     registration.currency = _currency(session, data.currency, partner_id=registrant_id)
     registration.expected_close_on = close_date_of(data)
     registration.details = details_of(data)
-    registration.transacting_partner_id = _transacting_partner(session, data, registrant_id)
+    registration.transacting_partner_id = _transacting_partner(data, registrant_id)
     _set_customer(session, registration, data.customer)
     wanted = list(data.product_lines)
     registration.products = [p for p in registration.products if p.product_line in wanted]
@@ -283,13 +283,17 @@ def _currency(session: Session, given: str | None, *, partner_id: int) -> str:
     return expected
 
 
-def _transacting_partner(session: Session, data: RegistrationCreateData, registrant_id: int) -> int | None:
+def _transacting_partner(data: RegistrationCreateData, registrant_id: int) -> int | None:
+    """The registrant transacts its own deals as far as it can say: it sees no other partner, so
+    any other id gets one answer whatever that partner's status or existence. Another transacting
+    partner is the vendor's to record when it marks the deal won (mark_won)."""
     if not isinstance(data, DealCreate):
         return None
     partner_id = data.transacting_partner_id or registrant_id
-    if partner_id != registrant_id and not RegistrationRepository(session).is_active_partner(partner_id):
+    if partner_id != registrant_id:
         raise RuleViolation(
-            f"Partner {partner_id} is not an active partner.", details=[{"field": "transacting_partner_id", "message": "must be an active partner"}]
+            "A registration names only its own partner as the transacting partner; the vendor records another one when it marks the deal won.",
+            details=[{"field": "transacting_partner_id", "message": f"must be empty or {registrant_id} (your own partner)"}],
         )
     return partner_id
 
@@ -440,9 +444,11 @@ def mark_won(
     reason: str | None = None,
     vendor_transacted: bool | None = None,
     currency: str | None = None,
+    transacting_partner_id: int | None = None,
 ) -> Registration:
     """The vendor confirms a booking: approved → won, then attribution credits the partners
-    (`vendor_transacted`: the vendor sold it directly; None lets attribution read the details)."""
+    (`vendor_transacted`: the vendor sold it directly; None lets attribution read the details;
+    `transacting_partner_id`: another active partner sold the deal)."""
     require(actor, Permission.REGISTRATIONS_REVIEW)
     registration = get_registration(session, actor, registration_id=registration_id, for_change=True)
     if registration.kind == RegistrationKind.INFLUENCE:
@@ -462,6 +468,8 @@ def mark_won(
     source = effective_status(registration, clock.today())
     transition(source, Action.MARK_WON, side=Side.VENDOR, reason=reason)
     before = state_of(registration)
+    if transacting_partner_id is not None:
+        registration.transacting_partner_id = _sold_by(session, registration, transacting_partner_id)
     now = clock.now()
     registration.status, registration.status_changed_at = Status.WON, now
     registration.closed_at, registration.closed_on, registration.booked_amount = now, closed_on, booked_amount
@@ -469,6 +477,20 @@ def mark_won(
     log_event(session, actor, registration, Action.MARK_WON, from_status=source, before=before, reason=reason)
     attribution_service.record_close(session, actor, registration, booked_amount=booked_amount, closed_on=closed_on, vendor_transacted=vendor_transacted)
     return registration
+
+
+def _sold_by(session: Session, registration: Registration, partner_id: int) -> int:
+    """A vendor user names the partner that sold a deal (vendor users see every partner)."""
+    if registration.kind != RegistrationKind.DEAL:
+        raise RuleViolation(
+            "Only a deal has a transacting partner.",
+            details=[{"field": "transacting_partner_id", "message": f"not a field of a {registration.kind} registration"}],
+        )
+    if partner_id != registration.partner_id and not RegistrationRepository(session).is_active_partner(partner_id):
+        raise RuleViolation(
+            f"Partner {partner_id} is not an active partner.", details=[{"field": "transacting_partner_id", "message": "must be an active partner"}]
+        )
+    return partner_id
 
 
 def protection_policy(session: Session, registration: Registration) -> protection.ProtectionPolicy:

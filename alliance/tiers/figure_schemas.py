@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from alliance.kit.schemas import InputSchema, ReadSchema
+from alliance.kit.types import Day
 
 ReportedMetric = Literal["managed_customers", "sub_resellers"]
 MAX_FIGURE = 10_000_000
@@ -26,7 +27,7 @@ def parse_period(text: str | date) -> date:
 
 class FigureReport(InputSchema):
     metric: ReportedMetric
-    period: date = Field(description="The month the figure is for, as YYYY-MM (stored as its first day)")
+    period: Day = Field(description="The month the figure is for, as YYYY-MM (stored as its first day)")
     value: Annotated[int, Field(ge=0, le=MAX_FIGURE)]
     note: Annotated[str, Field(max_length=1000)] | None = None
 

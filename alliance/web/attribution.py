@@ -4,7 +4,7 @@ the portal's page with the partner's own numbers and the ledger lines behind the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -19,6 +19,7 @@ from alliance.http.session import get_database
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
+from alliance.kit.types import parse_moment
 from alliance.registrations import attribution, attribution_service
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, DateText, PortalActor, VendorActor, WebSession
 from alliance.web.forms import query_day, query_int
@@ -44,15 +45,15 @@ class Filters:
 
 def _filters(period_start: DateText = None, period_end: DateText = None, as_of: DateText = None) -> Filters:
     errors: dict[str, str] = {}
-    start = _day(period_start, "period_start", errors)
-    end = _day(period_end, "period_end", errors)
-    as_of_day = _day(as_of, "as_of", errors)
+    start = query_day(period_start, "period_start", errors)
+    end = query_day(period_end, "period_end", errors)
+    as_of_day = query_day(as_of, "as_of", errors)
     if start and end and end < start:
         errors["period_end"] = "The period ends before it starts."
     default_start, default_end = attribution.quarter_of(clock.today())
     start, end = start or default_start, end or default_end
-    # As of a day: everything the ledger had learnt by the end of that day (UTC).
-    moment = datetime.combine(as_of_day, time.max, tzinfo=clock.UTC) if as_of_day else None
+    # As of a day: everything the ledger had learnt by the end of that day (in the configured zone).
+    moment = parse_moment(as_of_day) + timedelta(days=1, microseconds=-1) if as_of_day else None
     values = {"period_start": start.isoformat(), "period_end": end.isoformat(), "as_of": as_of_day.isoformat() if as_of_day else ""}
     return Filters(values=values, errors=errors, period_start=start, period_end=end, as_of=moment)
 
@@ -60,16 +61,6 @@ def _filters(period_start: DateText = None, period_end: DateText = None, as_of: 
 # The report period every page and download here takes from the query string.
 Period = Annotated[Filters, Depends(_filters)]
 PartnerIdText = Annotated[str | None, Query(max_length=20)]
-
-
-def _day(value: str | None, name: str, errors: dict[str, str]) -> date | None:
-    if not (value or "").strip():
-        return None
-    day = query_day(value)
-    if day is None or day >= date.max:
-        errors[name] = "Use a date like 2025-01-31."
-        return None
-    return day
 
 
 def _report_page(request: Request, session: Session, actor: Actor, filters: Filters, template: str, page: PageRequest, **extra: Any) -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -14,10 +14,11 @@ from alliance.governance import audit_names_service as audit_names
 from alliance.http.params import PageParams
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.kit.types import parse_moment
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.web.deps import VENDOR_ONLY, Text, VendorActor, WebSession
-from alliance.web.forms import query_int
+from alliance.web.forms import query_day, query_int
 from alliance.web.templating import render
 
 router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
@@ -39,8 +40,8 @@ def browse(
 ) -> Response:
     entity_types = audit_service.entity_types(session, actor)
     errors: dict[str, str] = {}
-    since = _day(date_from, "from", errors)
-    until = _day(date_to, "to", errors)
+    first = query_day(date_from, "from", errors)
+    last = query_day(date_to, "to", errors)
     partner = query_int(partner_id)
     if (partner_id or "").strip() and partner is None:
         errors["partner_id"] = "Choose a partner from the list."
@@ -50,8 +51,8 @@ def browse(
         action=(action or "").strip() or None,
         actor=(actor_email or "").strip() or None,
         partner_id=partner,
-        since=since,
-        until=until + timedelta(days=1) if until else None,
+        since=parse_moment(first) if first else None,
+        until=parse_moment(last) + timedelta(days=1) if last else None,
     )
     events = audit_service.list_events(session, actor, filters=filters, page=page)
     shown = {
@@ -81,18 +82,3 @@ def browse(
 def verify(request: Request, session: WebSession, actor: VendorActor) -> Response:
     verdict = audit_service.verify_chain(session, actor)
     return render(request, "audit/verify.html", {"verdict": verdict, "checked_at": clock.now()})
-
-
-def _day(value: str | None, name: str, errors: dict[str, str]) -> datetime | None:
-    """A date filter as the start of that day in UTC; a malformed one is reported, not applied."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        day = None
-    if day is None or day >= date.max:
-        errors[name] = "Use a date like 2025-01-31."
-        return None
-    return datetime.combine(day, time.min, tzinfo=clock.UTC)

@@ -25,7 +25,6 @@ router = APIRouter()
 REPORT = "/console/cosell/report"
 
 GROUP_LABELS = {"team": "Team", "request_type": "Request type", "partner": "Partner"}
-DATE_HINT = "Use a date like 2026-01-31."
 
 
 @dataclass
@@ -41,10 +40,11 @@ class Filters:
 
 def _filters(start: str | None, end: str | None, group_by: str | None) -> Filters:
     values = {"start": (start or "").strip(), "end": (end or "").strip(), "group_by": (group_by or "").strip() or "team"}
-    errors = {name: DATE_HINT for name in ("start", "end") if values[name] and query_day(values[name]) is None}
+    errors: dict[str, str] = {}
+    start_day, end_day = query_day(values["start"], "start", errors), query_day(values["end"], "end", errors)
     if values["group_by"] not in report_service.GROUPS:
         errors["group_by"] = "Group by team, request type or partner."
-    return Filters(values=values, errors=errors, start=query_day(values["start"]), end=query_day(values["end"]), group_by=values["group_by"])
+    return Filters(values=values, errors=errors, start=start_day, end=end_day, group_by=values["group_by"])
 
 
 def _report(session: Session, actor: Actor, filters: Filters) -> report_service.CosellReport | None:

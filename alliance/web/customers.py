@@ -23,6 +23,7 @@ from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.kit.sorting import known_sort
 from alliance.kit.types import parse_country
 from alliance.partners import service as partner_service
 from alliance.partners.models import Partner
@@ -76,7 +77,8 @@ def list_customers(
         ownership=Ownership(v) if (v := query_choice(ownership, Ownership)) else None,
         owning_partner_id=query_int(owner),
     )
-    if sort and sort.removeprefix("-") not in customer_service.CUSTOMER_SORTS:
+    sort = (sort or "").strip() or None
+    if sort is not None and not known_sort(sort, customer_service.CUSTOMER_SORTS):
         notices.append(f"Cannot sort by '{sort}'; sorted by name instead.")
         sort = None
     customers = customer_service.list_customers(session, actor, filters=filters, sort=sort, page=page)

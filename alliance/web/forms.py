@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from alliance.errors import AllianceError, Conflict, PermissionDenied, RuleViolation
 from alliance.http.errors import status_for
 from alliance.kit.schemas import MAX_ROW_ID, describe_errors
+from alliance.kit.types import parse_day
 
 S = TypeVar("S", bound=BaseModel)
 R = TypeVar("R")
@@ -157,12 +158,17 @@ def query_int(value: str | None) -> int | None:
     return int(text)
 
 
-def query_day(value: str | None) -> date | None:
-    """An ISO date from a filter box; None when blank or not a date (the caller says which)."""
+def query_day(value: str | None, name: str, errors: dict[str, str]) -> date | None:
+    """A date filter, read by the API's parser (kit.types.parse_day): None when blank; a malformed or
+    out-of-range one is reported under `name` and not applied."""
     text = (value or "").strip()
+    if not text:
+        return None
     try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
+        return parse_day(text)
+    except ValueError as exc:
+        message = str(exc)
+        errors[name] = message[:1].upper() + message[1:]
         return None
 
 

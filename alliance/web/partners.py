@@ -13,6 +13,7 @@ from alliance.identity import service as identity_service
 from alliance.identity.permissions import Permission, can, require, require_edit_partner, roles_with
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import PageRequest
+from alliance.kit.sorting import known_sort
 from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.partners.models import Partner
@@ -57,7 +58,8 @@ def list_partners(
         cam_user_id=query_int(cam),
     )
     notices = []
-    if sort and sort.removeprefix("-") not in partner_service.PARTNER_SORTS:
+    sort = (sort or "").strip() or None
+    if sort is not None and not known_sort(sort, partner_service.PARTNER_SORTS):
         notices.append(f"Cannot sort by '{sort}'; sorted by name instead.")
         sort = None
     partners = partner_service.list_partners(session, actor, filters=filters, sort=sort, page=page)

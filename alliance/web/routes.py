@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from alliance.http.screening import refuse_nul
 from alliance.web import (
     account,
     attribution,
@@ -68,9 +69,10 @@ PAGE_MODULES = (
 
 def build_web_router() -> APIRouter:
     router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
-    router.include_router(auth.router)
+    # NUL characters are refused in every field (alliance/http/screening.py), after the login check.
+    router.include_router(auth.router, dependencies=[Depends(refuse_nul)])
     # Every page below needs a logged-in user; a new page cannot forget it.
-    protected = APIRouter(dependencies=[Depends(web_actor)])
+    protected = APIRouter(dependencies=[Depends(web_actor), Depends(refuse_nul)])
     protected.add_api_route("/", home, methods=["GET"])
     for module in PAGE_MODULES:
         protected.include_router(module.router)

@@ -39,3 +39,105 @@ class TestAuditApi:
         response = client.patch(f"/api/v1/partners/{world.a.id}", headers=headers, json={"tier_id": world.tier_ids["reseller/gold"]})
         assert response.status_code == 422
         assert client.get("/api/v1/audit/events?limit=1", headers=headers).json()["total"] == before
+
+
+class TestPatchesRecordChangesOnly:
+    """Issue 16: a PATCH that changes nothing writes no audit event; one that changes a field
+    always writes exactly one. Every PATCH route of the API, every plain field it takes."""
+
+    def test_every_patch_route(self, client, world):
+        admin = world.headers("admin")
+        targets = _patch_targets(client, world)
+        document = client.get("/api/openapi.json").json()
+        patch_paths = {path for path, operations in document["paths"].items() if "patch" in operations}
+        assert patch_paths == {path for path, _, _ in targets}, patch_paths ^ {path for path, _, _ in targets}
+        problems = []
+        for path, url, who in targets:
+            headers = world.headers(who)
+            current = client.get(url, headers=headers).json() if "/users/" in url or "/registrations/" in url else None
+            fields = _plain_fields(document, path)
+            current = current or client.patch(url, headers=headers, json={}).json()
+            echo = {name: current[name] for name in fields if _plain(current.get(name))}
+            before = _events(client, admin)
+            response = client.patch(url, headers=headers, json=echo)
+            if response.status_code != 200 or _events(client, admin) != before:
+                problems.append(f"{path}: re-sending {sorted(echo)} answered {response.status_code} and wrote {_events(client, admin) - before} events")
+            for name, value in echo.items():
+                changed = not value if isinstance(value, bool) else f"{value} 2" if isinstance(value, str) else None
+                if changed is None:
+                    continue
+                before = _events(client, admin)
+                response = client.patch(url, headers=headers, json={name: changed})
+                if response.status_code == 200 and _events(client, admin) != before + 1:
+                    problems.append(f"{path}: changing {name} wrote {_events(client, admin) - before} events")
+                client.patch(url, headers=headers, json={name: value})
+        assert not problems, "\n".join(problems)
+
+
+def _plain(value: object) -> bool:
+    """A value a PATCH takes back as it reads it: a scalar, or a list of scalars."""
+    if isinstance(value, list):
+        return all(isinstance(item, (str, int, float, bool)) for item in value)
+    return isinstance(value, (str, int, float, bool))
+
+
+def _events(client, headers) -> int:  # type: ignore[no-untyped-def]
+    return int(client.get("/api/v1/audit/events?limit=1", headers=headers).json()["total"])
+
+
+def _plain_fields(document, path: str) -> list[str]:  # type: ignore[no-untyped-def]
+    ref = document["paths"][path]["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    properties = document["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
+    return [name for name in properties if name not in ("reason", "position")]
+
+
+def _patch_targets(client, world) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """(path, url, who) of one record per PATCH route, made through the API."""
+    admin = world.headers("admin")
+
+    def made(url: str, body: dict, who: str = "admin") -> int:  # type: ignore[type-arg]
+        response = client.post(url, headers=world.headers(who), json=body)
+        assert response.status_code == 201, (url, response.text)
+        return int(response.json()["id"])
+
+    world.registrations()  # the product-line catalog
+    calendar = made("/api/v1/business-calendars", {"key": "probe", "name": "Probe", "time_zone": "UTC"})
+    team = made("/api/v1/cosell-teams", {"key": "probe", "name": "Probe", "calendar_id": calendar})
+    rule = made("/api/v1/routing-rules", {"name": "Probe", "team_id": team, "first_response_hours": "4"})
+    track = made(
+        "/api/v1/certification-tracks",
+        {
+            "key": "probe",
+            "name": "Probe",
+            "delivery_role": "sales",
+            "level": "associate",
+            "product_line": "analytics",
+            "product_version": "1",
+            "modules": [{"key": "m1", "title": "Probe"}],
+        },
+    )
+    registration = made(
+        "/api/v1/registrations",
+        {"kind": "deal", "title": "Probe", "customer": {"name": "Probe Co"}, "product_lines": ["analytics"], "amount": "10", "expected_close_on": "2030-01-01"},
+        "a_user",
+    )
+    del admin
+    return [
+        ("/api/v1/partners/{partner_id}", f"/api/v1/partners/{world.a.id}", "admin"),
+        ("/api/v1/people/{person_id}", f"/api/v1/people/{world.a.person_ids[0]}", "admin"),
+        ("/api/v1/programs/{program_id}", f"/api/v1/programs/{world.program_ids['reseller']}", "admin"),
+        ("/api/v1/tiers/{tier_id}", f"/api/v1/tiers/{world.tier_ids['reseller/silver']}", "admin"),
+        # A user of its own: deactivating one ends its sessions and tokens, which later steps use.
+        (
+            "/api/v1/users/{user_id}",
+            f"/api/v1/users/{made('/api/v1/users', {'email': 'patch.probe@vendor.example', 'name': 'Patch Probe', 'role': 'cam'})}",
+            "admin",
+        ),
+        ("/api/v1/customers/{customer_id}", f"/api/v1/customers/{made('/api/v1/customers', {'name': 'Probe Analytics'})}", "admin"),
+        ("/api/v1/product-lines/{product_line_id}", f"/api/v1/product-lines/{made('/api/v1/product-lines', {'key': 'probe', 'name': 'Probe'})}", "admin"),
+        ("/api/v1/registrations/{registration_id}", f"/api/v1/registrations/{registration}", "a_user"),
+        ("/api/v1/certification-tracks/{track_id}", f"/api/v1/certification-tracks/{track}", "admin"),
+        ("/api/v1/business-calendars/{calendar_id}", f"/api/v1/business-calendars/{calendar}", "admin"),
+        ("/api/v1/cosell-teams/{team_id}", f"/api/v1/cosell-teams/{team}", "admin"),
+        ("/api/v1/routing-rules/{rule_id}", f"/api/v1/routing-rules/{rule}", "admin"),
+    ]

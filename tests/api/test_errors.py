@@ -53,3 +53,28 @@ def test_ids_out_of_database_range(client, world):
         assert response.status_code == 422, (url, response.text)
     response = client.patch(f"/api/v1/partners/{world.a.id}", headers=headers, json={"cam_user_id": 99999999999})
     assert response.status_code == 422 and response.json()["error"]["details"][0]["field"] == "cam_user_id"
+
+
+def test_every_operation_documents_the_errors_it_sends(client, world):
+    """FastAPI documents a 422 body this API never sends; every operation documents ErrorBody instead."""
+    from alliance.api.errors import ErrorBody
+
+    document = client.get("/api/openapi.json").json()
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    for path, operations in document["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in operations.items():
+            for status in ("401", "403", "404", "422") if "/labs/" not in path else ("401", "404", "422"):
+                schema = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path, status)
+    headers = world.headers("admin")
+    assert client.post("/api/v1/product-lines", headers=headers, json={"key": "probe", "name": "Probe"}).status_code == 201
+    for response in (
+        client.get("/api/v1/partners?limit=0", headers=headers),
+        client.get("/api/v1/partners/999999", headers=headers),
+        client.get("/api/v1/partners"),
+        client.patch(f"/api/v1/tiers/{world.tier_ids['msp/premier']}", headers=world.headers("auditor"), json={}),
+        client.post("/api/v1/product-lines", headers=headers, json={"key": "probe", "name": "Dup"}),
+    ):
+        ErrorBody.model_validate(response.json())

@@ -22,9 +22,21 @@ class TestUsers:
 
     def test_partner_admin_creates_own_users_only(self, client, world):
         headers = world.headers("a_admin")
-        ok = client.post("/api/v1/users", headers=headers, json={"email": "dev@a.example", "name": "Dev", "role": "partner_user"})
+        ok = client.post("/api/v1/users", headers=headers, json={"email": f"dev@partner{world.a.id}.example", "name": "Dev", "role": "partner_user"})
         assert ok.status_code == 201 and ok.json()["partner_id"] == world.a.id
         assert client.post("/api/v1/users", headers=headers, json={"email": "x@a.example", "name": "X", "role": "program_admin"}).status_code == 403
+
+    def test_a_partner_admin_learns_nothing_of_addresses_outside_its_organisation(self, client, world):
+        """Issue 16: POST /users answered 409 for an address held anywhere (an oracle of accounts)."""
+        headers = world.headers("a_admin")
+        answers = []
+        for email in (world.emails["b_user"], world.emails["cam"], "nobody@partner2.example", "nobody@elsewhere.example"):
+            response = client.post("/api/v1/users", headers=headers, json={"email": email, "name": "Probe", "role": "partner_user"})
+            assert response.status_code == 422, response.text
+            answers.append(response.json())
+        assert all(answer == answers[0] for answer in answers) and answers[0]["error"]["details"][0]["field"] == "email"
+        own = client.post("/api/v1/users", headers=headers, json={"email": world.emails["a_user"], "name": "Again", "role": "partner_user"})
+        assert own.status_code == 409 and world.emails["a_user"] not in own.text
 
     def test_duplicate_email(self, client, world):
         response = client.post("/api/v1/users", headers=world.headers("admin"), json={"email": world.emails["b_user"], "name": "Dup", "role": "cam"})

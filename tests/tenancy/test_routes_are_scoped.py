@@ -13,6 +13,8 @@ from fastapi.routing import APIRoute
 
 from alliance.api.deps import api_actor
 from alliance.app import create_app
+from alliance.identity.permissions import Permission, role_can
+from alliance.identity.scope import Role
 from alliance.web.deps import web_actor
 from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
@@ -35,7 +37,8 @@ PUBLIC_ROUTES = {
 }
 
 # What partner A's users get when they aim at partner B's records:
-#   owned   - the id is partner B's record: 404, exactly like a missing record
+#   owned   - the id is partner B's record: 404, exactly like a missing record (or 403 whatever the
+#             id when the route's permissions refuse the role outright: that says nothing of B)
 #   list    - a list: only partner A's rows come back
 #   shared  - vendor-published program data every partner may read (200), not partner data
 #   vendor  - vendor-only: 403 whatever the id
@@ -227,6 +230,17 @@ def _openapi_routes() -> set[tuple[str, str]]:
     return {(method.upper(), path) for path, operations in document["paths"].items() for method in operations if path.startswith("/api/")}
 
 
+def _refused_outright(role: Role) -> set[tuple[str, str]]:
+    """The routes whose declared permissions (x-permissions) no grant of `role` meets."""
+    document = create_app().openapi()
+    return {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "x-permissions" in operation and not any(role_can(role, Permission(p)) for p in operation["x-permissions"])
+    }
+
+
 def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return {
         "partner_id": world.b.id,
@@ -385,13 +399,17 @@ def _snapshot_of_b(client, world) -> dict[str, Any]:  # type: ignore[no-untyped-
 def test_partner_a_cannot_reach_partner_b(client, world, who):
     headers = world.headers(who)
     ids = _ids_of_b(world)
+    refused = _refused_outright(Role.PARTNER_ADMIN if who == "a_admin" else Role.PARTNER_USER)
     before = _snapshot_of_b(client, world)
     problems = []
     for (method, path), kind in sorted(ROUTES.items()):
         url = path.format(**{**ids, **PATH_VALUES.get((method, path), {})})
         body = BODIES.get((method, path))
         response = client.request(method, url, headers=headers, json=body)
-        if kind == "owned" and response.status_code != 404:
+        if (method, path) in refused and kind in ("owned", "create", "vendor"):
+            if response.status_code != 403:
+                problems.append(f"{method} {url}: expected 403 (the role may not use it), got {response.status_code}")
+        elif kind == "owned" and response.status_code != 404:
             problems.append(f"{method} {url}: expected 404, got {response.status_code}")
         elif kind == "vendor" and response.status_code != 403:
             problems.append(f"{method} {url}: expected 403, got {response.status_code}")

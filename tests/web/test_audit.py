@@ -41,7 +41,7 @@ class TestAuditBrowser:
         assert response.status_code == 422
         page = soup(response)
         assert "Use a date like" in page.find(id="flt-from").find_parent(class_="field-error").get_text()
-        assert "Use a date like" in page.find(id="flt-to").find_parent(class_="field-error").get_text()
+        assert "from 1900-01-01 to 2999-12-31" in page.find(id="flt-to").find_parent(class_="field-error").get_text()
         assert "Choose a partner" in page.find(id="flt-partner").find_parent(class_="field-error").get_text()
 
     def test_ids_are_shown_as_names(self, client, login, world, db):

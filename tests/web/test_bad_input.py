@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.client import post
+from tests.web.client import post, soup
 
 HUGE = "9" * 25
 LONG = "x" * 5000
@@ -96,3 +96,14 @@ def test_person_and_sponsor_forms(client, login, world):
     login("admin")
     for fields in ({}, {"side": "both", "name": "X"}, {"side": "vendor", "name": "X", "user_id": HUGE}, {"side": "vendor", "name": "X", "user_id": "-7"}):
         assert post(client, f"/console/partners/{world.a.id}/sponsors", fields).status_code in (404, 422), fields
+
+
+def test_nul_characters_in_a_form_are_refused_naming_the_field(client, login, world):
+    """The same screening as the API (alliance/http/screening.py): a NUL is never stored on SQLite
+    nor a driver error on PostgreSQL."""
+    login("admin")
+    response = post(client, f"/console/partners/{world.a.id}/people", {"name": "Mo\u0000le", "email": "mole@a.example", "delivery_role": "sales"})
+    assert response.status_code == 422
+    assert [li.find("strong").get_text() for li in soup(response).select("ul.errors li")] == ["name"]
+    assert client.get(f"/api/v1/partners/{world.a.id}/people", headers=world.headers("admin")).json()["total"] == 3
+    assert client.get("/console/partners?q=a%00b").status_code == 422

@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from alliance.cosell.vocabulary import Activity, ConsentAction, EngagementAction, EngagementOutcome
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId
+from alliance.kit.types import Day
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -17,7 +18,7 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 class ConsentCreate(InputSchema):
     activity: Activity | None = Field(default=None, description="The activity vendor PS may staff; empty: every activity")
-    expires_on: date = Field(description="Last day the consent holds; after today")
+    expires_on: Day = Field(description="Last day the consent holds; after today")
     note: Note | None = None
 
 
@@ -44,8 +45,8 @@ class PsEngagementCreate(InputSchema):
     customer_id: RowId
     activity: Activity
     staffed_user_id: RowId = Field(description="The vendor PS person staffed")
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: Day
+    ends_on: Day | None = None
     description: Note | None = None
     override_reason: Reason | None = Field(default=None, description="Program admins only: staff despite the rules of engagement")
 
@@ -86,7 +87,7 @@ class RoeViolationRead(ReadSchema):
 
 
 class AccountProtectionRequest(InputSchema):
-    until: date | None = Field(default=None, description="Last protected day; default: the registration's protected_until")
+    until: Day | None = Field(default=None, description="Last protected day; default: the registration's protected_until")
     reason: Reason
 
 

@@ -11,6 +11,7 @@ from pydantic import Field
 from alliance.cosell.models import ResourceRequest
 from alliance.cosell.vocabulary import RequestAction, RequestStatus, RequestType
 from alliance.kit.schemas import InputSchema, LongText, ReadSchema, RowId
+from alliance.kit.types import Day
 
 Rating = Annotated[int, Field(ge=1, le=5, description="Effect on the deal: 1 (none) to 5 (decisive)")]
 RequiredText = Annotated[LongText, Field(min_length=1)]
@@ -18,7 +19,7 @@ RequiredText = Annotated[LongText, Field(min_length=1)]
 
 class ResourceRequestCreate(InputSchema):
     request_type: RequestType
-    needed_by: date
+    needed_by: Day
     description: RequiredText = Field(description="What is needed")
     customer_context: LongText | None = None
 

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from alliance.cosell.vocabulary import RequestType
 from alliance.kit.schemas import InputSchema, ReadSchema, RowId, ShortText
-from alliance.kit.types import Country
+from alliance.kit.types import Country, Day, WallTime
 
 Subdivision = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=10)]
 Key = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
@@ -40,9 +40,9 @@ class CalendarCreate(CalendarFields):
     name: ShortText
     time_zone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] = "UTC"
     work_days: list[WorkDay] = Field(min_length=1, max_length=7, default_factory=lambda: [1, 2, 3, 4, 5])
-    day_starts: time = time(9, 0)
-    day_ends: time = time(17, 0)
-    holidays: list[date] = Field(max_length=400, default_factory=list)
+    day_starts: WallTime = time(9, 0)
+    day_ends: WallTime = time(17, 0)
+    holidays: list[Day] = Field(max_length=400, default_factory=list)
     holiday_country: Country | None = Field(default=None, description="Its public holidays (the holidays package) are days off too")
     holiday_subdivision: Subdivision | None = Field(default=None, description="A state or province of holiday_country, e.g. BY for Bavaria")
 
@@ -57,9 +57,9 @@ class CalendarUpdate(CalendarFields):
     name: ShortText | None = None
     time_zone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
     work_days: Annotated[list[WorkDay], Field(min_length=1, max_length=7)] | None = None
-    day_starts: time | None = None
-    day_ends: time | None = None
-    holidays: Annotated[list[date], Field(max_length=400)] | None = None
+    day_starts: WallTime | None = None
+    day_ends: WallTime | None = None
+    holidays: Annotated[list[Day], Field(max_length=400)] | None = None
     holiday_country: Country | None = None
     holiday_subdivision: Subdivision | None = None
 
@@ -70,8 +70,8 @@ class CalendarRead(ReadSchema):
     name: str
     time_zone: str
     work_days: list[int]
-    day_starts: time
-    day_ends: time
+    day_starts: WallTime
+    day_ends: WallTime
     holidays: list[date]
     holiday_country: str | None
     holiday_subdivision: str | None

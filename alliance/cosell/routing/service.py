@@ -125,8 +125,7 @@ def update_calendar(session: Session, actor: Actor, *, calendar_id: int, data: C
         setattr(found, name, value)
     session.flush()
     after = _calendar_state(found)
-    if after != before:
-        audit.record(session, actor, "cosell_calendar.updated", entity_type="business_calendar", entity_id=found.id, before=before, after=after)
+    audit.record_update(session, actor, "cosell_calendar.updated", entity_type="business_calendar", entity_id=found.id, before=before, after=after)
     return found
 
 
@@ -190,8 +189,7 @@ def update_team(session: Session, actor: Actor, *, team_id: int, data: TeamUpdat
     if team.is_default:
         repository.clear_default(except_team_id=team.id)
     after = snapshot(team, TEAM_FIELDS)
-    if after != before:
-        audit.record(session, actor, "cosell_team.updated", entity_type="cosell_team", entity_id=team.id, before=before, after=after)
+    audit.record_update(session, actor, "cosell_team.updated", entity_type="cosell_team", entity_id=team.id, before=before, after=after)
     return team
 
 
@@ -261,8 +259,7 @@ def update_rule(session: Session, actor: Actor, *, rule_id: int, data: RuleUpdat
         _place(repository, rule, position)
     session.flush()
     after = snapshot(rule, RULE_FIELDS)
-    if after != before:
-        audit.record(session, actor, "routing_rule.updated", entity_type="routing_rule", entity_id=rule.id, before=before, after=after)
+    audit.record_update(session, actor, "routing_rule.updated", entity_type="routing_rule", entity_id=rule.id, before=before, after=after)
     return rule
 
 

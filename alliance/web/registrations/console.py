@@ -147,6 +147,7 @@ def console_mark_won(request: Request, registration_id: IdPath, session: WebSess
             closed_on=data.closed_on,
             reason=data.reason,
             vendor_transacted=data.vendor_transacted,
+            transacting_partner_id=data.transacting_partner_id,
         )
 
     submission = submit(session, WonRequest, values, won, shown=echo(form))

@@ -73,7 +73,7 @@ class TestContributionReport:
             ("period_start=2025-06-01&period_end=2025-05-01", "period_end"),
             ("partner_id=0", "query.partner_id"),
             ("limit=100000", "query.limit"),
-            ("as_of=9999-12-31T23:59:59-14:00", "as_of"),
+            ("as_of=9999-12-31T23:59:59-14:00", "query.as_of"),
         ],
     )
     def test_bad_input_names_the_field(self, client, world, query, field):

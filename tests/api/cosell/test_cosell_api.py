@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -76,6 +77,25 @@ class TestRoutingConfiguration:
         assert client.post("/api/v1/routing-rules", headers=admin, json={**bad, "team_id": team_id, "priority_hours": {"9": 1}}).status_code == 422
         assert client.patch(f"/api/v1/cosell-teams/{routing['teams']['cosell-desk']}", headers=admin, json={"is_default": False}).status_code == 409
         assert client.patch("/api/v1/routing-rules/999999", headers=admin, json={"name": "Y"}).status_code == 404
+
+    def test_calendar_times_are_wall_clock_times(self, client, world, routing):
+        """Issue 16: "08:00:00Z" was a 500 (an aware time compared with a naive one); times came back
+        in a form their declared `format: time` refused. Now: no offset accepted, a pattern documented."""
+        admin = world.headers("admin")
+        for value in ("08:00:00Z", "08:00:00+01:00", "8:00", "25:00", "08:00:00.5"):
+            response = client.post("/api/v1/business-calendars", headers=admin, json={"key": "x", "name": "X", "day_starts": value})
+            assert response.status_code == 422, (value, response.text)
+            assert [d["field"] for d in response.json()["error"]["details"]] == ["day_starts"]
+        calendar = client.post(
+            "/api/v1/business-calendars", headers=admin, json={"key": "x", "name": "X", "day_starts": "08:30", "day_ends": "17:15:00"}
+        ).json()
+        changed = client.patch(f"/api/v1/business-calendars/{calendar['id']}", headers=admin, json={"day_ends": "18:00Z"})
+        assert changed.status_code == 422 and changed.json()["error"]["details"][0]["field"] == "day_ends"
+        declared = client.get("/api/openapi.json").json()["components"]["schemas"]["CalendarRead"]["properties"]["day_starts"]
+        assert "format" not in declared
+        for listed in client.get("/api/v1/business-calendars", headers=admin).json():
+            assert re.fullmatch(declared["pattern"], listed["day_starts"]) and re.fullmatch(declared["pattern"], listed["day_ends"]), listed
+        assert (calendar["day_starts"], calendar["day_ends"]) == ("08:30:00", "17:15:00")
 
     def test_partners_and_cams(self, client, world, routing):
         assert client.get("/api/v1/cosell-teams", headers=world.headers("a_admin")).status_code == 403

@@ -127,6 +127,23 @@ class TestCreate:
         fields = {d["field"].split(".", 1)[1] for d in response.json()["error"]["details"]}
         assert field in fields, fields
 
+    def test_other_transacting_partners_get_one_answer_whatever_their_status(self, client, catalog):
+        """Issue 16: the error differed by the named partner's status (an oracle of active partner ids)."""
+        admin = catalog.headers("admin")
+        suspended = client.post(
+            "/api/v1/partners", headers=admin, json={"legal_name": "Dormant Ltd", "display_name": "Dormant", "partner_type": "reseller", "hq_country": "GB"}
+        ).json()["id"]
+        answers = []
+        for other in (catalog.b.id, suspended, 999_999):
+            response = client.post(
+                "/api/v1/registrations", headers=catalog.headers("a_user"), json={**deal_input("Deal", "Acme"), "transacting_partner_id": other}
+            )
+            assert response.status_code == 422, response.text
+            answers.append(response.json())
+        assert answers[0] == answers[1] == answers[2]
+        assert answers[0]["error"]["details"][0]["field"] == "transacting_partner_id"
+        assert post(client, catalog, "a_user", {**deal_input("Deal", "Acme"), "transacting_partner_id": catalog.a.id})["transacting_partner_id"] == catalog.a.id
+
     def test_vendor_cannot_register(self, client, catalog):
         assert client.post("/api/v1/registrations", headers=catalog.headers("cam"), json=deal_input("D", "Acme")).status_code == 403
 
@@ -210,6 +227,19 @@ class TestVendorFlow:
             if status == 422:
                 assert [d["field"] for d in response.json()["error"]["details"]] == ["currency"]
         assert response.json()["currency"] == "USD"
+
+    def test_the_vendor_names_the_partner_that_sold_the_deal(self, client, catalog):
+        registration_id = catalog.registrations()["a"]
+        action(client, catalog, "cam", registration_id, "start_review")
+        action(client, catalog, "cam", registration_id, "approve", "Qualified")
+        url = f"/api/v1/registrations/{registration_id}/won"
+        body = {"booked_amount": "1000", "closed_on": date.today().isoformat()}
+        missing = client.post(url, headers=catalog.headers("cam"), json={**body, "transacting_partner_id": 999_999})
+        assert missing.status_code == 422 and missing.json()["error"]["details"][0]["field"] == "transacting_partner_id"
+        won = client.post(url, headers=catalog.headers("cam"), json={**body, "transacting_partner_id": catalog.b.id})
+        assert won.status_code == 200 and won.json()["transacting_partner_id"] == catalog.b.id, won.text
+        entries = client.get(f"/api/v1/attribution/entries?registration_id={registration_id}", headers=catalog.headers("admin")).json()["items"]
+        assert [(e["credit_type"], e["partner_id"]) for e in entries] == [("direct", catalog.b.id)]
 
     def test_won_input_and_permissions(self, client, catalog):
         registration_id = catalog.registrations()["a"]

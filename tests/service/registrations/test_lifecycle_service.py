@@ -81,11 +81,15 @@ class TestCreate:
             register(product_lines=["analytics", "quantum-toaster"])
         assert caught.value.details == [{"field": "product_lines", "message": "unknown or inactive product line 'quantum-toaster'"}]
 
-    def test_transacting_partner_must_be_active(self, register, world):
-        assert register(transacting_partner_id=world.b.id)  # another partner: allowed without reading it
-        with pytest.raises(RuleViolation) as caught:
-            register(transacting_partner_id=999_999)
-        assert caught.value.details[0]["field"] == "transacting_partner_id"
+    def test_only_the_registrant_itself_may_be_named_transacting(self, register, world):
+        """It sees no other partner: every other id gets the same answer, whatever exists."""
+        assert register(transacting_partner_id=world.a.id)
+        refusals = []
+        for other in (world.b.id, 999_999):
+            with pytest.raises(RuleViolation) as caught:
+                register(transacting_partner_id=other)
+            refusals.append((caught.value.message, caught.value.details))
+        assert refusals[0] == refusals[1] and refusals[0][1][0]["field"] == "transacting_partner_id"
 
     def test_unknown_customer_id(self, register):
         with pytest.raises(RuleViolation) as caught:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, date, datetime
+from typing import Annotated, get_args, get_origin
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from alliance.customers.schemas import CustomerCreate
 from alliance.identity.schemas import UserCreate
-from alliance.kit import types
+from alliance.kit import clock, types
 from alliance.kit.types import Country, Email, Website, parse_country, registrable_domain
 from alliance.partners import schemas as partner_schemas
 from alliance.registrations.schemas import CustomerRef
@@ -100,3 +102,92 @@ def test_every_schema_reads_countries_and_websites_alike():
             build()
     with pytest.raises(ValidationError):
         UserCreate(email="not-an-address", name="X", role="cam", password="x" * 12)
+
+
+class TestDay:
+    @pytest.mark.parametrize("text", ["2026-01-31", " 1900-01-01 ", "2999-12-31"])
+    def test_iso_days(self, text):
+        assert types.parse_day(text).isoformat() == text.strip()
+
+    @pytest.mark.parametrize("text", ["0", "20260131", "2026-1-1", "2026-02-30", "2026-01-31T00:00:00", "yesterday", ""])
+    def test_anything_else_is_refused_in_words(self, text):
+        with pytest.raises(ValueError, match="Use a date like"):
+            types.parse_day(text)
+
+    @pytest.mark.parametrize("text", ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"])
+    def test_days_outside_the_kept_calendar(self, text):
+        with pytest.raises(ValueError, match="from 1900-01-01 to 2999-12-31"):
+            types.parse_day(text)
+
+    def test_a_number_is_not_a_timestamp_in_a_schema(self):
+        with pytest.raises(ValidationError):
+            TypeAdapter(types.Day).validate_python(0)
+        with pytest.raises(ValidationError):
+            TypeAdapter(types.Day).validate_python("0")
+
+
+class TestMoment:
+    def test_a_date_is_the_start_of_that_day_in_the_configured_zone(self):
+        assert types.parse_moment("2026-01-01") == datetime(2026, 1, 1, tzinfo=UTC)
+        clock.use_zone("Europe/Berlin")
+        try:
+            assert types.parse_moment("2026-01-01") == datetime(2025, 12, 31, 23, tzinfo=UTC)
+            assert types.parse_moment("2026-07-01T12:00:00") == datetime(2026, 7, 1, 10, tzinfo=UTC)
+            assert types.parse_moment("2026-07-01T12:00:00Z") == datetime(2026, 7, 1, 12, tzinfo=UTC)
+            assert TypeAdapter(types.Moment).validate_python("2026-07-01 12:00") == datetime(2026, 7, 1, 10, tzinfo=UTC)
+        finally:
+            clock.use_zone(None)
+
+    def test_offsets_are_honoured(self):
+        assert types.parse_moment("2026-01-01T10:00:00+02:00") == datetime(2026, 1, 1, 8, tzinfo=UTC)
+
+    @pytest.mark.parametrize("text", ["0", "1767225600", "2026-01-01T25:00", "01/02/2026", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+    def test_anything_else_is_refused(self, text):
+        with pytest.raises(ValueError):
+            types.parse_moment(text)
+
+
+def test_every_input_date_is_a_day_or_a_moment():
+    """Dates and times reach the services through the one parser, bounded, strict and zone-aware:
+    every field of every input schema and every query parameter of every route."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from alliance.app import create_app
+    from alliance.kit.schemas import InputSchema
+
+    app = create_app()  # imports every schema module
+
+    def subclasses(cls):  # type: ignore[no-untyped-def]
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    loose = [
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls in subclasses(InputSchema)
+        for name, info in cls.model_fields.items()
+        if _bare_dates(info.annotation, info.metadata)
+    ]
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute):
+            params = [p for dependant in _dependants(route.dependant) for p in dependant.query_params]
+            loose += [f"{context.path} ?{p.name}" for p in params if _bare_dates(p.field_info.annotation, p.field_info.metadata)]
+    assert not loose, f"use kit.types.Day / Moment: {loose}"
+
+
+def _dependants(dependant):  # type: ignore[no-untyped-def]
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _dependants(sub)
+
+
+def _bare_dates(annotation: object, metadata: list[object]) -> bool:
+    """Whether a date or datetime in the annotation escapes the Day/Moment parser."""
+    parsers = {types._day_input, types._moment_input}
+    if annotation in (date, datetime):
+        return not any(getattr(m, "func", None) in parsers for m in metadata)
+    if get_origin(annotation) is Annotated:
+        base, *extra = get_args(annotation)
+        return _bare_dates(base, [*metadata, *extra])
+    return any(_bare_dates(arg, []) for arg in get_args(annotation))

@@ -60,9 +60,17 @@ SWEEPERS: list[tuple[str, Sweeper]] = [
 def register(app: typer.Typer) -> None:
     @app.command("sweep")
     def sweep() -> None:
-        """Materialise time-based state changes. Safe to run repeatedly (e.g. from cron)."""
-        today = clock.today()
-        for label, sweeper in SWEEPERS:
-            with unit_of_work(f"sweep: {label}") as session:
-                count = sweeper(session, operator(), today)
-            console.print(f"{label}: {count}")
+        """Materialise time-based state changes. Safe to run repeatedly (e.g. from cron, or
+        `alliance scheduler`, which runs it in one process however many are started)."""
+        run_sweep()
+
+
+def run_sweep() -> dict[str, int]:
+    """Every sweeper once, each in its own transaction; prints and returns the counts."""
+    today = clock.today()
+    counts: dict[str, int] = {}
+    for label, sweeper in SWEEPERS:
+        with unit_of_work(f"sweep: {label}") as session:
+            counts[label] = sweeper(session, operator(), today)
+        console.print(f"{label}: {counts[label]}")
+    return counts

@@ -10,14 +10,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from alliance.audit import service as audit_service
 from alliance.db import Database
 from alliance.identity.scope import Actor, PartnerScope
+from alliance.kit import clock
+from tests.factories.world import World
 
 ROWS = 30_000
 
@@ -84,7 +87,7 @@ def test_customers_import_killed_mid_file_then_run_again(db: Database, database_
     assert chain_is_intact(db)
 
 
-def _writing(db: Database) -> bool:
+def _writing(db: Database, *, table: str = "customers") -> bool:
     """Whether an import transaction has started writing (PostgreSQL: a backend holding a row
     lock on customers; SQLite: the database's write lock is taken, a write transaction is open)."""
     if db.is_sqlite:
@@ -98,4 +101,66 @@ def _writing(db: Database) -> bool:
             return True
         finally:
             probe.close()
-    return count(db, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'customers' AND l.mode = 'RowExclusiveLock'") > 0
+    return count(db, f"SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '{table}' AND l.mode = 'RowExclusiveLock'") > 0
+
+
+LAPSED = 40_000
+
+
+@pytest.fixture
+def lapsed_registrations(db: Database, world: World) -> Iterator[int]:
+    """Many approved registrations of partner A whose protection ended yesterday (bulk rows)."""
+    from alliance.registrations.models import Registration
+
+    yesterday = clock.today() - timedelta(days=1)
+    now = clock.now()
+    rows = [
+        {
+            "partner_id": world.a.id,
+            "kind": "deal",
+            "status": "approved",
+            "title": f"Lapsed deal {n}",
+            "customer_name": f"Lapsed Customer {n}",
+            "currency": "USD",
+            "details": {},
+            "extensions_granted": 0,
+            "approved_at": now,
+            "protected_until": yesterday,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(LAPSED)
+    ]
+    with db.engine.begin() as connection:
+        connection.execute(insert(Registration), rows)
+    yield LAPSED
+    with db.engine.begin() as connection:
+        if db.is_sqlite:
+            connection.exec_driver_sql("DELETE FROM registration_events")
+            connection.exec_driver_sql("DELETE FROM registrations")
+        else:
+            connection.exec_driver_sql("TRUNCATE registration_events, registrations CASCADE")
+
+
+def test_sweep_killed_mid_run_then_run_again(db: Database, database_url: str, lapsed_registrations: int) -> None:
+    killed = alliance(database_url, "sweep")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and killed.poll() is None and not _writing(db, table="registrations"):
+        time.sleep(0.01)
+    assert killed.poll() is None, f"the sweep ended before it could be killed: {killed.communicate()[0].decode()[-500:]}"
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(30)
+
+    # Each sweeper is one transaction: the expiries are all stored with their history, or none are.
+    expired = count(db, "SELECT count(*) FROM registrations WHERE status = 'expired'")
+    events = count(db, "SELECT count(*) FROM registration_events WHERE action = 'expire'")
+    assert (expired, events) in ((0, 0), (lapsed_registrations, lapsed_registrations))
+    assert chain_is_intact(db)
+
+    again = alliance(database_url, "sweep")
+    output = again.communicate(timeout=600)[0].decode()
+    assert again.returncode == 0, output[-2000:]
+    assert count(db, "SELECT count(*) FROM registrations WHERE status = 'expired'") == lapsed_registrations
+    assert count(db, "SELECT count(*) FROM registration_events WHERE action = 'expire'") == lapsed_registrations
+    assert count(db, "SELECT count(*) FROM audit_events WHERE action = 'registration.sweep_expired'") == 1
+    assert chain_is_intact(db)

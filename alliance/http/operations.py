@@ -24,6 +24,8 @@ from alliance.db import Database
 from alliance.governance.operations_repository import OperationsRepository
 from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
+from alliance.notifications.repository import OutboxRepository
+from alliance.notifications.vocabulary import OutboxStatus
 
 router = APIRouter(tags=["health"])
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -49,14 +51,22 @@ class QueueCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily("alliance_queue_depth", "Items waiting in each work queue", labels=("queue",))
+        outbox = GaugeMetricFamily("alliance_outbox_messages", "Outbox messages by status", labels=("status",))
+        oldest = GaugeMetricFamily("alliance_outbox_oldest_waiting_seconds", "Age of the oldest message waiting for delivery (0: none)")
+        now = clock.now()
         try:
             with self.database().session_scope(PartnerScope.system(reason="metrics: queue depths"), write=False) as session:
-                depths = OperationsRepository(session).queue_depths(now=clock.now())
+                depths = OperationsRepository(session).queue_depths(now=now)
+                messages = OutboxRepository(session)
+                by_status, waiting_since = messages.counts_by_status(), messages.oldest_waiting_since()
         except SQLAlchemyError:
-            depths = {}  # /readyz says why; a scrape still answers with the request metrics
+            return  # /readyz says why; a scrape still answers with the request metrics
         for queue, depth in depths.items():
             family.add_metric([queue], depth)
-        yield family
+        for status in OutboxStatus:
+            outbox.add_metric([status.value], by_status.get(status, 0))
+        oldest.add_metric([], (now - waiting_since).total_seconds() if waiting_since else 0.0)
+        yield from (family, outbox, oldest)
 
 
 class MetricsMiddleware:

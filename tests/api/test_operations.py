@@ -58,6 +58,10 @@ def test_requests_are_counted_by_route_template_and_queues_by_depth(client, worl
     assert not any(str(response.json()["id"]) in dict(labels).get("route", "") for _, labels in found)
     # The world's two submitted registrations and this one wait for review.
     assert found[("alliance_queue_depth", (("queue", "registrations_awaiting_review"),))] == 3
+    # The submit told the partner's CAM through the outbox; no worker runs here, so it waits.
+    assert found[("alliance_outbox_messages", (("status", "queued"),))] >= 1
+    assert found[("alliance_outbox_oldest_waiting_seconds", ())] >= 0
+    assert found[("alliance_outbox_messages", (("status", "dead"),))] == 0
 
 
 def test_metrics_token(db: Database, settings: Settings) -> None:

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     worker_healthcheck_seconds: int = Field(
         default=60, ge=5, description="How long `serve --workers N` waits for a worker process to answer before replacing it"
     )
+    outbox_stall_minutes: int = Field(
+        default=10, ge=1, description="/readyz reports delivery as stalled when a message has been due this long (no worker is delivering)"
+    )
     metrics_token: str | None = Field(
         default=None, description="When set, GET /metrics needs 'Authorization: Bearer <token>' (else leave /metrics to the proxy's allow list)"
     )

@@ -131,10 +131,25 @@ def readyz(request: Request) -> Response:
         checks["database"] = "ok"
         current, head = migrate.current_revision(database.engine), migrate.head_revision()
         checks["migrations"] = "ok" if current == head else f"at {current}, expected {head}"
+        if checks["migrations"] == "ok":
+            checks["delivery"] = _delivery(database, request.app.state.settings.outbox_stall_minutes)
     except SQLAlchemyError:
         checks["database"] = "unreachable"
-    ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
+    # Delivery is reported, not required: a stalled mail worker must not take every app process
+    # out of the load balancer (the site still works; /metrics and this body say mail is late).
+    ready = all(checks.get(name) == "ok" for name in ("database", "migrations"))
     return JSONResponse({"status": "ready" if ready else "unavailable", "checks": checks, "version": __version__}, status_code=200 if ready else 503)
+
+
+def _delivery(database: Database, stall_minutes: int) -> str:
+    """Whether some worker is delivering the outbox: nothing has been due longer than the limit."""
+    now = clock.now()
+    with database.session_scope(PartnerScope.system(reason="readiness: outbox"), write=False) as session:
+        overdue_since = OutboxRepository(session).longest_overdue_since(now)
+    minutes = (now - overdue_since).total_seconds() / 60 if overdue_since else 0.0
+    if minutes <= stall_minutes:
+        return "ok"
+    return f"stalled: a message has been due for {minutes:.0f} minutes (is `alliance worker` running?)"
 
 
 @router.get("/metrics", include_in_schema=False)  # Prometheus text format, for scrapers, not API clients

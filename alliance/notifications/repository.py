@@ -124,6 +124,12 @@ class OutboxRepository(Repository[OutboxMessage]):
         rows = self.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
         return {OutboxStatus(status): count for status, count in rows}
 
+    def longest_overdue_since(self, now: datetime) -> datetime | None:
+        """When the message that has been due longest became due (a sending one: when its lease
+        ran out), None when nothing is due: no worker is delivering if this falls behind."""
+        statement = select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status.in_(CLAIMABLE), OutboxMessage.next_attempt_at <= now)
+        return self.session.scalar(statement)
+
     def oldest_waiting_since(self) -> datetime | None:
         statement = select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status.in_(CLAIMABLE))
         return self.session.scalar(statement)

@@ -27,7 +27,27 @@ def test_healthz_is_liveness(client):  # type: ignore[no-untyped-def]
 
 def test_readyz_checks_the_database_and_its_schema(client, db: Database, settings: Settings):  # type: ignore[no-untyped-def]
     response = client.get("/readyz")
-    assert response.status_code == 200 and response.json()["checks"] == {"database": "ok", "migrations": "ok"}
+    assert response.status_code == 200 and response.json()["checks"] == {"database": "ok", "migrations": "ok", "delivery": "ok"}
+
+
+def test_readyz_reports_a_stalled_outbox_without_failing(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    """A message due for longer than ALLIANCE_OUTBOX_STALL_MINUTES means no worker is delivering:
+    said in the body, while the app stays in the load balancer (the site still works)."""
+    from datetime import timedelta
+
+    from alliance.kit import clock
+
+    world.registrations()
+    submitted = client.post("/api/v1/registrations", headers=world.headers("a_user"), json=deal_input("Stalled deal", "Stalled Clinics Inc", submit=True))
+    assert submitted.status_code == 201
+    assert client.get("/readyz").json()["checks"]["delivery"] == "ok"
+    clock.freeze(clock.now() + timedelta(minutes=25))
+    try:
+        response = client.get("/readyz")
+    finally:
+        clock.freeze(None)
+    assert response.status_code == 200
+    assert response.json()["checks"]["delivery"].startswith("stalled: a message has been due for 25 minutes")
 
 
 def test_readyz_is_unavailable_when_the_schema_is_behind(fresh_database_url: str) -> None:

@@ -9,7 +9,8 @@ bash scripts/bootstrap.sh test || exit 1
 PY=.venv/bin/python
 reports=$(mktemp -d)
 status=0
-# One pytest worker per core (pytest-xdist); each worker builds its own database.
+# One pytest worker per core (pytest-xdist); each worker builds its own database. worksteal: an
+# idle worker takes queued tests from a busy one, so the long race and crash tests do not straggle.
 workers=${ALLIANCE_TEST_WORKERS:-auto}
 
 browser_args=()
@@ -25,7 +26,7 @@ fi
 run_stage() {  # name, backend, pytest arguments...
   local name=$1 backend=$2 started=$SECONDS
   shift 2
-  ALLIANCE_TEST_BACKEND=$backend $PY -m pytest -n "$workers" "${browser_args[@]}" --junitxml="$reports/$name.xml" "$@" || status=1
+  ALLIANCE_TEST_BACKEND=$backend $PY -m pytest -n "$workers" --dist worksteal "${browser_args[@]}" --junitxml="$reports/$name.xml" "$@" || status=1
   echo $((SECONDS - started)) >"$reports/$name.seconds"
 }
 

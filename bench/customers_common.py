@@ -7,16 +7,19 @@ A labelled query is what someone might type for a company: a variant of a known 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -58,6 +61,23 @@ class ChildRun:
     seconds: float
     peak_rss_mb: float
     output: str
+
+
+def chosen_backends(args: Any) -> list[str]:
+    """The databases a bench runs on: SQLite; with --postgres SQLite then PostgreSQL; with --postgres-only PostgreSQL."""
+    return ["postgresql"] if args.postgres_only else ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
+
+
+def run_on_each_backend(args: Any, run: Callable[[str, Path], dict[str, Any]]) -> list[dict[str, Any]]:
+    """`run(backend, workdir)` for each chosen backend, in one temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:
+        return [run(backend, Path(tmp)) for backend in chosen_backends(args)]
+
+
+def write_json(path: Path | None, results: list[dict[str, Any]]) -> None:
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2, default=str))
 
 
 def run_cli(url: str, *args: str) -> ChildRun:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import DEFAULT_PG_ADMIN, fresh_database, run_cli, write_csv
+from customers_common import DEFAULT_PG_ADMIN, chosen_backends, fresh_database, run_cli, write_csv
 from rich.console import Console
 from rich.table import Table
 
@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=DEFAULT_PG_ADMIN)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    backends = ["postgresql"] if args.postgres_only else ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
+    backends = chosen_backends(args)
     results = []
     with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:
         workdir = Path(tmp)

@@ -25,14 +25,15 @@ import signal
 import smtplib
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+# The bench folder (customers_common) and the repository root (tests.smtp_receiver, as the README command runs it).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import DEFAULT_PG_ADMIN, fresh_database
+from customers_common import DEFAULT_PG_ADMIN, fresh_database, run_on_each_backend, write_json
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, insert, select
@@ -255,14 +256,9 @@ def main() -> None:
     if args.sink:
         sink(args.sink)
         return
-    backends = ["postgresql"] if args.postgres_only else ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
-    results = []
-    with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:
-        for backend in backends:
-            results.append(run_backend(backend, args, Path(tmp)))
+    results = run_on_each_backend(args, lambda backend, workdir: run_backend(backend, args, workdir))
     report(results)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str))
+    write_json(args.json, results)
 
 
 if __name__ == "__main__":

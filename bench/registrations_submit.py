@@ -32,7 +32,6 @@ import random
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -44,7 +43,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg
-from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_queries, percentile, run_cli
+from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_queries, percentile, run_cli, run_on_each_backend, write_json
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -428,14 +427,9 @@ def main() -> None:
     if args.worker:
         worker(args)
         return
-    backends = ["postgresql"] if args.postgres_only else ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
-    results = []
-    with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:
-        for backend in backends:
-            results.append(run_ab(backend, args, Path(tmp)) if args.ab else run_backend(backend, args, Path(tmp)))
+    results = run_on_each_backend(args, lambda backend, workdir: (run_ab if args.ab else run_backend)(backend, args, workdir))
     (report_ab if args.ab else report)(results)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str))
+    write_json(args.json, results)
 
 
 if __name__ == "__main__":

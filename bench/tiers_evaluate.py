@@ -16,10 +16,8 @@ partners, one transaction each (the per-partner loop), extrapolated to the whole
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -28,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import DEFAULT_PG_ADMIN, fresh_database, run_cli
+from customers_common import DEFAULT_PG_ADMIN, fresh_database, run_cli, run_on_each_backend, write_json
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -293,14 +291,9 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=DEFAULT_PG_ADMIN)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    backends = ["postgresql"] if args.postgres_only else ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
-    results = []
-    with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:
-        for backend in backends:
-            results.append(run_backend(backend, args, Path(tmp)))
+    results = run_on_each_backend(args, lambda backend, workdir: run_backend(backend, args, workdir))
     report(results)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str))
+    write_json(args.json, results)
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ def check_holiday_region(country: str | None, subdivision: str | None) -> None:
         return
     try:
         _public_holidays(country, subdivision)
-    except NotImplementedError:
+    except NotImplementedError:  # how the holidays library says it has no calendar for a region
         where = f"{country}-{subdivision}" if subdivision else country
         raise CalendarError(f"No public-holiday calendar is known for {where!r} (a country such as DE, or DE with subdivision BY).") from None
 

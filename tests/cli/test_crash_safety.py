@@ -87,6 +87,59 @@ def test_customers_import_killed_mid_file_then_run_again(db: Database, database_
     assert chain_is_intact(db)
 
 
+EXAMS = 30_000
+
+
+@pytest.fixture
+def exams_imported(db: Database) -> Iterator[None]:
+    yield
+    with db.engine.begin() as connection:
+        if db.is_sqlite:
+            connection.exec_driver_sql("DELETE FROM exam_attempts")
+        else:
+            connection.exec_driver_sql("TRUNCATE exam_attempts CASCADE")
+
+
+def test_certifications_import_killed_mid_file_then_run_again(db: Database, database_url: str, world: World, tmp_path: Path, exams_imported: None) -> None:
+    from tests.factories.certifications import make_track
+
+    with db.session_scope(PartnerScope.system(reason="test")) as session:
+        make_track(session, "sa")
+    lms = tmp_path / "lms.csv"
+    people = ("ann.architect@a.example", "ian.engineer@a.example", "sam.seller@b.example")
+    with lms.open("w", encoding="utf-8") as out:
+        out.write("record_type,external_ref,person_email,track_key,attempted_at,score\n")
+        for n in range(EXAMS):
+            out.write(f"exam,KX-{n:06d},{people[n % 3]},sa,2026-01-10T09:00:00,{40 + n % 60}\n")
+
+    killed = alliance(database_url, "certifications", "import", str(lms), "--batch-size", "1000")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and killed.poll() is None and not _writing(db, table="exam_attempts"):
+        time.sleep(0.05)
+    time.sleep(0.2)
+    assert killed.poll() is None, f"the import ended before it could be killed: {killed.communicate()[0].decode()[-500:]}"
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(30)
+    assert killed.returncode == -signal.SIGKILL
+
+    # The whole file is one transaction: nothing of the killed run is stored, and the trail is intact.
+    assert count(db, "SELECT count(*) FROM exam_attempts") == 0
+    assert count(db, "SELECT count(*) FROM audit_events WHERE action = 'certification.imported'") == 0
+    assert chain_is_intact(db)
+
+    again = alliance(database_url, "certifications", "import", str(lms), "--batch-size", "1000")
+    output = again.communicate(timeout=600)[0].decode()
+    assert again.returncode == 0, output[-2000:]
+    assert count(db, "SELECT count(*) FROM exam_attempts") == EXAMS
+    assert count(db, "SELECT count(DISTINCT external_ref) FROM exam_attempts") == EXAMS
+    # Run once more: idempotent, nothing added.
+    third = alliance(database_url, "certifications", "import", str(lms), "--batch-size", "1000")
+    assert third.communicate(timeout=600)[0].decode() and third.returncode == 0
+    assert count(db, "SELECT count(*) FROM exam_attempts") == EXAMS
+    assert count(db, "SELECT count(*) FROM audit_events WHERE action = 'certification.imported'") == 2
+    assert chain_is_intact(db)
+
+
 def _writing(db: Database, *, table: str = "customers") -> bool:
     """Whether an import transaction has started writing (PostgreSQL: a backend holding a row
     lock on customers; SQLite: the database's write lock is taken, a write transaction is open)."""

@@ -422,3 +422,104 @@ def test_deciding_a_reported_figure(runner: Runner, api: Any, db: Database, worl
     )
     for first, second in lifecycle.all_pairs():
         runner.check_pair(lifecycle, first, second)
+
+
+# --- consents and the engagements staffed under them -------------------------------------------
+
+
+def test_revoking_a_consent_while_vendor_ps_is_staffed_under_it(runner: Runner, api: Any, db: Database, world: World) -> None:
+    """A revocation and a staffing that relies on the consent take turns: the engagement is either
+    staffed before the revocation (and keeps its record) or refused after it — never recorded
+    under a consent already revoked."""
+    from tests.factories.engagements import protected_account
+
+    account = protected_account(db, world, "a")
+
+    def arrange() -> Ids:
+        for consent in api("a_admin", "GET", f"/api/v1/consents?customer_id={account.customer_id}&active=true")["items"]:
+            api("a_admin", "POST", f"/api/v1/consents/{consent['id']}/revocation", {"reason": "Next round"})
+        body = {"activity": "implementation", "expires_on": (clock.today() + timedelta(days=30)).isoformat()}
+        return {"consent_id": api("a_admin", "POST", f"/api/v1/customers/{account.customer_id}/consents", body, expect=201)["id"]}
+
+    def observe(ids: Ids) -> Any:
+        consent = next(
+            c for c in api("admin", "GET", f"/api/v1/consents?customer_id={account.customer_id}&page_size=200")["items"] if c["id"] == ids["consent_id"]
+        )
+        staffed = [
+            e
+            for e in api("admin", "GET", f"/api/v1/ps-engagements?customer_id={account.customer_id}&page_size=200")["items"]
+            if e["consent_id"] == ids["consent_id"]
+        ]
+        revoked_at = consent["revoked_at"]
+        return {
+            "revoked": revoked_at is not None,
+            "revoke_reason": consent.get("revoke_reason"),
+            "engagements": [(e["outcome"], e["activity"]) for e in staffed],
+            # Timestamps compare as ISO strings in UTC: an engagement recorded after the revocation would be a lost race.
+            "staffed_after_revocation": any(revoked_at is not None and e["created_at"] > revoked_at for e in staffed),
+        }
+
+    staff = Act(
+        "PS lead staffs under the consent",
+        "ps_lead",
+        "/api/v1/ps-engagements",
+        {"customer_id": account.customer_id, "activity": "implementation", "staffed_user_id": world.users["ps_lead"], "starts_on": clock.today().isoformat()},
+    )
+    revoke = Act("SI revokes", "a_admin", "/api/v1/consents/{consent_id}/revocation", {"reason": "Our team is available"})
+    lifecycle = Lifecycle("consent given", arrange=arrange, observe=observe, acts=[staff, revoke], pairs=[(revoke, revoke), (staff, revoke)])
+    for first, second in lifecycle.all_pairs():
+        outcome = runner.check_pair(lifecycle, first, second)
+        assert outcome.state["staffed_after_revocation"] is False
+
+
+# --- grading a lab ----------------------------------------------------------------------------
+
+LAB_RUBRIC = [{"criterion": "Design", "max_points": 50}, {"criterion": "Build", "max_points": 50}]
+
+
+def test_grading_a_lab(runner: Runner, api: Any, world: World) -> None:
+    """Two evaluators grade one submission at once: one grade stands, the other gets 409, and a
+    passing grade awards the certification once."""
+    person = world.a.person_ids[0]
+
+    def arrange() -> Ids:
+        key = f"race-lab-{next(_names)}"
+        track = api(
+            "admin",
+            "POST",
+            "/api/v1/certification-tracks",
+            {
+                "key": key,
+                "name": f"Raced Lab Track {key}",
+                "delivery_role": "solution_architect",
+                "level": "professional",
+                "product_line": "data-platform",
+                "product_version": "8",
+                "modules": [{"key": "m1", "title": "Architecture"}],
+                "lab_grading": "evaluator",
+                "lab_rubric": LAB_RUBRIC,
+                "lab_pass_mark": 70,
+            },
+            expect=201,
+        )
+        api("a_admin", "POST", f"/api/v1/people/{person}/module-completions", {"module_id": track["modules"][0]["id"]}, expect=201)
+        api("a_admin", "POST", f"/api/v1/people/{person}/exam-attempts", {"track_id": track["id"], "score": 90}, expect=201)
+        lab = api("a_user", "POST", f"/api/v1/people/{person}/lab-submissions", {"track_id": track["id"], "evidence": "https://git.example/lab"}, expect=201)
+        return {"submission_id": lab["id"], "track_id": track["id"]}
+
+    def observe(ids: Ids) -> Any:
+        progress = api("a_admin", "GET", f"/api/v1/people/{person}/progress")
+        track = next(t for t in progress["tracks"] if t["track_id"] == ids["track_id"])
+        certification = track["certification"]
+        return {
+            "lab_status": track["lab_status"],
+            "earned": track["earned"],
+            "certification": None if certification is None else certification["status"],
+        }
+
+    grade = "/api/v1/lab-submissions/{submission_id}/grade"
+    passing = Act("PS lead passes", "ps_lead", grade, {"scores": [{"criterion": "Design", "points": 45}, {"criterion": "Build", "points": 40}]})
+    failing = Act("admin fails", "admin", grade, {"scores": [{"criterion": "Design", "points": 10}, {"criterion": "Build", "points": 20}]})
+    lifecycle = Lifecycle("lab submitted", arrange=arrange, observe=observe, acts=[passing, failing])
+    for first, second in lifecycle.all_pairs():
+        runner.check_pair(lifecycle, first, second)

@@ -45,15 +45,15 @@ class ConsentRepository(Repository[EngagementConsent]):
             statement = statement.where(EngagementConsent.revoked_at.is_(None), EngagementConsent.expires_on >= filters.active_on)
         return statement.order_by(EngagementConsent.given_at.desc(), EngagementConsent.id.desc())
 
-    def facts(self, *, customer_id: int, partner_id: int) -> list[ConsentFact]:
+    def facts(self, *, customer_id: int, partner_id: int, relied_on: bool = False) -> list[ConsentFact]:
         """The protecting partner's consents on a customer, as the rules read them (vendor sessions:
-        the internal scope reads every partner's consents)."""
-        statement = select(EngagementConsent.id, EngagementConsent.activity, EngagementConsent.expires_on, EngagementConsent.revoked_at).where(
-            EngagementConsent.customer_id == customer_id, EngagementConsent.partner_id == partner_id
-        )
+        the internal scope reads every partner's consents). `relied_on`: an engagement is about to
+        be staffed under them, so they are locked until commit — a revocation racing the staffing
+        either lands first (and the staffing sees it) or waits for the engagement to be recorded."""
+        statement = select(EngagementConsent).where(EngagementConsent.customer_id == customer_id, EngagementConsent.partner_id == partner_id)
+        consents = self.lock_all(statement) if relied_on else self.session.scalars(statement)
         return [
-            ConsentFact(id=row.id, activity=row.activity, expires_on=row.expires_on, revoked=row.revoked_at is not None)
-            for row in self.session.execute(statement)
+            ConsentFact(id=consent.id, activity=consent.activity, expires_on=consent.expires_on, revoked=consent.revoked_at is not None) for consent in consents
         ]
 
     def protected_account(self, *, customer_id: int, partner_id: int, today: date) -> ProtectedAccount | None:

@@ -200,7 +200,7 @@ def _check(session: Session, account: engagement_rules.Account, data: PsEngageme
         return Allowed(EngagementOutcome.ALLOWED)
     assert account.protecting_partner_id is not None
     lead = plan_service.agreed_lead(session, customer_id=data.customer_id, activity=data.activity)
-    consents = ConsentRepository(session).facts(customer_id=data.customer_id, partner_id=account.protecting_partner_id)
+    consents = ConsentRepository(session).facts(customer_id=data.customer_id, partner_id=account.protecting_partner_id, relied_on=True)
     return engagement_rules.decide(account, data.activity, agreed_lead=lead, consents=consents, today=today, override_reason=data.override_reason)
 
 

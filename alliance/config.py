@@ -6,7 +6,6 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,11 +15,9 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 def _known_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)") from None
-    return name
+    from alliance.kit.types import parse_time_zone  # kit imports the settings: read at validation time
+
+    return parse_time_zone(name)
 
 
 class Settings(BaseSettings):
@@ -73,6 +70,9 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=30.0, gt=0, description="How long to wait for the SMTP server")
     mail_from: str = Field(default="Alliance <alliance@localhost>", description="The From of every e-mail; its domain ends each Message-ID")
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Where people reach Alliance: e-mail links start with it")
+    digest_hour: int = Field(
+        default=8, ge=0, le=23, description="Local hour (in each person's time zone, else ALLIANCE_TIME_ZONE) at which daily digests go out"
+    )
     # The outbox worker (`alliance worker`, or the thread `alliance serve --worker` runs).
     worker_batch_size: int = Field(default=100, ge=1, le=10_000, description="Messages claimed at once")
     worker_poll_seconds: float = Field(default=2.0, gt=0, description="Pause when nothing is due")

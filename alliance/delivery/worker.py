@@ -28,8 +28,10 @@ from alliance.delivery.mailer import LogTransport, SmtpSettings, SmtpTransport, 
 from alliance.delivery.rendering import Renderer
 from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
-from alliance.notifications import delivery_service
+from alliance.notifications import delivery_service, digest_service
 from alliance.notifications.attempts import Delivered, Failed, Outcome, RetryPolicy, after_failure
+from alliance.notifications.digest_service import DigestLine
+from alliance.notifications.schemas import ClaimedMessage
 from alliance.notifications.vocabulary import Channel, OutboxStatus
 
 logger = logging.getLogger("alliance.worker")
@@ -45,6 +47,9 @@ class WorkerOptions:
     # Outcomes are stored after this many messages (and at the end of a batch): the most a killed
     # worker sends twice.
     record_every: int = 25
+    # Daily digests go out at this local hour, in each person's zone (else `default_time_zone`).
+    digest_hour: int = 8
+    default_time_zone: str = "UTC"
 
     @classmethod
     def from_settings(cls, settings: Settings, *, batch_size: int | None = None, poll_seconds: float | None = None) -> WorkerOptions:
@@ -59,6 +64,8 @@ class WorkerOptions:
             ),
             poll_seconds=poll_seconds or settings.worker_poll_seconds,
             record_every=settings.worker_record_every,
+            digest_hour=settings.digest_hour,
+            default_time_zone=settings.time_zone,
         )
 
 
@@ -104,9 +111,19 @@ class Tally:
 
 
 class Worker:
-    def __init__(self, database: Database, transports: dict[Channel, Transport], options: WorkerOptions | None = None, *, name: str | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        transports: dict[Channel, Transport],
+        options: WorkerOptions | None = None,
+        *,
+        name: str | None = None,
+        renderer: Renderer | None = None,
+    ) -> None:
         self.database = database
         self.transports = transports
+        # Digests list each message by its e-mail's subject and link: the e-mail transport's renderer.
+        self.renderer = renderer or getattr(transports.get(Channel.EMAIL), "renderer", None)
         self.options = options or WorkerOptions()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.actor = Actor.system(label=f"worker {self.name}")
@@ -173,9 +190,46 @@ class Worker:
                 tally.outcomes["dead" if dead else "retrying"] += 1
                 logger.warning("delivery failed", extra={"message_id": outcome.message_id, "error": outcome.error, "gives_up": dead})
 
+    def build_digests(self) -> int:
+        """Queue the daily digests due now (bounded batches); how many were queued."""
+        renderer = self.renderer
+        if renderer is None:
+            return 0
+
+        def summarise(message: ClaimedMessage) -> DigestLine:
+            try:
+                rendered = renderer.render(message)
+            except Exception:  # a broken template must not hold back the digest: list it by its event
+                logger.exception("digest line could not be rendered", extra={"message_id": message.id})
+                return DigestLine(subject=message.event_type.label, link=renderer.base_url)
+            return DigestLine(subject=rendered.subject, link=rendered.link)
+
+        built = 0
+        while not self.stop.is_set():
+            with self.database.session_scope(SCOPE) as session:
+                batch = digest_service.build_due_digests(
+                    session,
+                    self.actor,
+                    now=clock.now(),
+                    hour=self.options.digest_hour,
+                    default_zone=self.options.default_time_zone,
+                    summarise=summarise,
+                    limit=self.options.batch_size,
+                )
+            built += batch
+            if batch < self.options.batch_size:
+                break
+        if built:
+            logger.info("digests queued", extra={"worker": self.name, "digests": built})
+        return built
+
     def drain(self) -> Tally:
-        """Deliver until nothing is due (or `stop` is set)."""
+        """Queue the digests due, then deliver until nothing is due (or `stop` is set)."""
         total = Tally()
+        try:
+            self.build_digests()
+        except Exception:  # digests wait for the next pass; what is due is delivered regardless
+            logger.exception("building digests failed", extra={"worker": self.name})
         while not self.stop.is_set():
             tally = self.run_batch()
             total.add(tally)

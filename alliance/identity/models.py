@@ -27,6 +27,8 @@ class User(PartnerOwned, TimestampMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # IANA zone of the person's daily digest; None: the deployment's ALLIANCE_TIME_ZONE.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
 
 class ApiToken(Base):

@@ -69,6 +69,7 @@ class Permission(StrEnum):
     DISPUTES_DECIDE = "disputes.decide"
     # notifications
     MAIL_LOG_READ = "mail_log.read"
+    OWN_EMAIL_SETTINGS = "own_email_settings.choose"
     OUTBOX_DELIVER = "outbox.deliver"
 
 
@@ -150,6 +151,7 @@ PERMISSIONS: dict[Permission, Grant] = {
     ),
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
+    Permission.OWN_EMAIL_SETTINGS: Grant(EVERYONE, "choose one's own e-mails: how often, and the time zone of the daily digest"),
     Permission.OUTBOX_DELIVER: Grant(_ADMIN, "deliver queued messages (`alliance worker` runs as the operator)"),
 }
 

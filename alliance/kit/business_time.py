@@ -18,9 +18,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
+
+from alliance.kit.types import parse_time_zone
 
 # A calendar whose holidays cover more than this many days in a row is refused rather than looped on.
 MAX_SCAN_DAYS = 3_660
@@ -89,9 +91,9 @@ class Calendar:
 
 def check_time_zone(name: str) -> None:
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CalendarError(f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin).") from None
+        parse_time_zone(name)
+    except ValueError as error:
+        raise CalendarError(f"{error}.") from None
 
 
 def check_holiday_region(country: str | None, subdivision: str | None) -> None:

@@ -15,6 +15,7 @@ import re
 from datetime import UTC, date, datetime, time
 from functools import cache, lru_cache
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from email_validator import EmailNotValidError, validate_email
 from publicsuffixlist import PublicSuffixList
@@ -237,3 +238,25 @@ WallTime = Annotated[
         }
     ),
 ]
+
+
+# --- time zones --------------------------------------------------------------------------------
+
+
+def parse_time_zone(value: str) -> str:
+    """An IANA time zone name the tz database knows (e.g. Europe/Berlin); ValueError otherwise."""
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not a known IANA time zone (e.g. Europe/Berlin)") from None
+    return name
+
+
+@cache
+def time_zone_names() -> list[str]:
+    """Every zone a person can choose, sorted (the console's list)."""
+    return sorted(name for name in available_timezones() if "/" in name or name == "UTC")
+
+
+TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(parse_time_zone)]

@@ -118,6 +118,45 @@ class OutboxRepository(Repository[OutboxMessage]):
         )
         self.session.execute(statement)
 
+    # --- daily digests ---------------------------------------------------------------------------
+
+    def held_time_zones(self) -> list[str | None]:
+        """The time zones (None: the deployment's) of the people with messages held for a digest:
+        a handful, however many messages wait."""
+        statement = (
+            select(User.time_zone)
+            .where(User.id.in_(select(OutboxMessage.recipient_user_id).where(OutboxMessage.status == OutboxStatus.HELD).scalar_subquery()))
+            .distinct()
+        )
+        return list(self.session.scalars(statement))
+
+    def held_recipients(self, *, time_zone: str | None, before: datetime, limit: int) -> list[int]:
+        """Up to `limit` people in `time_zone` with a message held since before `before`."""
+        zone = User.time_zone.is_(None) if time_zone is None else User.time_zone == time_zone
+        statement = (
+            select(OutboxMessage.recipient_user_id)
+            .join(User, User.id == OutboxMessage.recipient_user_id)
+            .where(OutboxMessage.status == OutboxStatus.HELD, OutboxMessage.created_at <= before, zone)
+            .distinct()
+            .order_by(OutboxMessage.recipient_user_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(statement))
+
+    def lock_held(self, *, recipient_user_ids: Collection[int], before: datetime) -> list[OutboxMessage]:
+        """Their messages held since before `before`, oldest first, locked until commit; rows
+        another digest builder holds are left to it (SKIP LOCKED)."""
+        statement = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.recipient_user_id.in_(recipient_user_ids),
+                OutboxMessage.status == OutboxStatus.HELD,
+                OutboxMessage.created_at <= before,
+            )
+            .order_by(OutboxMessage.recipient_user_id, OutboxMessage.id)
+        )
+        return self.lock_all(statement, skip_locked=True)
+
     # --- figures and the mail log ---------------------------------------------------------------
 
     def counts_by_status(self) -> dict[OutboxStatus, int]:
@@ -198,3 +237,9 @@ class PreferenceRepository(Repository[NotificationPreference]):
     def for_user(self, user_id: int) -> dict[EventType, NotificationPreference]:
         statement = select(NotificationPreference).where(NotificationPreference.user_id == user_id)
         return {row.event_type: row for row in self.session.scalars(statement)}
+
+    def time_zone(self, user_id: int) -> str | None:
+        return self.session.scalar(select(User.time_zone).where(User.id == user_id))
+
+    def set_time_zone(self, user_id: int, time_zone: str) -> None:
+        self.session.execute(update(User).where(User.id == user_id).values(time_zone=time_zone).execution_options(synchronize_session=False))

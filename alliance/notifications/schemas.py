@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from alliance.kit.schemas import InputSchema, ReadSchema
+from alliance.kit.types import TimeZoneName
 from alliance.notifications.vocabulary import Cadence, Channel, EventType, OutboxStatus
 
 
@@ -73,6 +74,16 @@ class PreferenceRead(ReadSchema):
 
 
 class PreferencesUpdate(InputSchema):
-    """Some of a person's choices, by event type (the preference form and any future API)."""
+    """Some of a person's choices, by event type, and the time zone of their daily digest."""
 
-    choices: dict[EventType, Cadence]
+    choices: dict[EventType, Cadence] = Field(default_factory=dict)
+    time_zone: TimeZoneName | None = Field(default=None, description="IANA zone of the daily digest (e.g. Europe/Berlin); omitted: unchanged")
+
+
+class NotificationSettingsRead(ReadSchema):
+    """A person's e-mail settings: how often they hear of each event, and when their digest comes."""
+
+    time_zone: str = Field(description="IANA zone the daily digest follows (the deployment's when the person chose none)")
+    time_zone_chosen: bool = Field(description="False: the deployment's zone applies")
+    digest_hour: int = Field(description="Local hour the daily digest is sent at")
+    preferences: list[PreferenceRead]

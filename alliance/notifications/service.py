@@ -20,7 +20,7 @@ from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.notifications.models import NotificationPreference
 from alliance.notifications.repository import MailLogFilters, OutboxRepository, PreferenceRepository
-from alliance.notifications.schemas import ClaimedMessage, MailLogRow, OutboxStats, PreferenceRead
+from alliance.notifications.schemas import ClaimedMessage, MailLogRow, NotificationSettingsRead, OutboxStats, PreferenceRead
 from alliance.notifications.vocabulary import Cadence, Channel, EventType, OutboxStatus
 
 KEY_PART_LENGTH = 64
@@ -112,12 +112,27 @@ def list_preferences(session: Session, actor: Actor) -> list[PreferenceRead]:
             mandatory=event.mandatory,
         )
         for event in EventType
-        if can(actor, event.audience)
+        if event.audience is not None and can(actor, event.audience)
     ]
 
 
-def set_preferences(session: Session, actor: Actor, *, choices: Mapping[EventType, Cadence]) -> list[PreferenceRead]:
-    """Change some of the actor's choices; a mandatory event cannot be changed from "immediately"."""
+def settings(session: Session, actor: Actor, *, default_zone: str, digest_hour: int) -> NotificationSettingsRead:
+    """The actor's e-mail settings: their choice per event type, and their digest's zone and hour
+    (`default_zone`, `digest_hour`: the deployment's settings)."""
+    require(actor, Permission.OWN_EMAIL_SETTINGS)
+    chosen = PreferenceRepository(session).time_zone(_own_user(actor))
+    return NotificationSettingsRead(
+        time_zone=chosen or default_zone,
+        time_zone_chosen=chosen is not None,
+        digest_hour=digest_hour,
+        preferences=list_preferences(session, actor),
+    )
+
+
+def set_preferences(session: Session, actor: Actor, *, choices: Mapping[EventType, Cadence], time_zone: str | None = None) -> list[PreferenceRead]:
+    """Change some of the actor's choices, and the time zone of their daily digest (None: as it
+    is); a mandatory event cannot be changed from "immediately"."""
+    require(actor, Permission.OWN_EMAIL_SETTINGS)
     user_id = _own_user(actor)
     offered = {p.event_type: p for p in list_preferences(session, actor)}
     errors = []
@@ -130,13 +145,17 @@ def set_preferences(session: Session, actor: Actor, *, choices: Mapping[EventTyp
         raise RuleViolation("Some e-mail choices cannot be made: " + "; ".join(f"{e['field']} ({e['message']})" for e in errors), details=errors)
     repository = PreferenceRepository(session)
     stored = repository.for_user(user_id)
-    before = {event.value: offered[event].cadence.value for event in choices}
+    before: dict[str, str | None] = {event.value: offered[event].cadence.value for event in choices}
     for event, cadence in choices.items():
         if event in stored:
             stored[event].cadence = cadence
         else:
             repository.add(NotificationPreference(user_id=user_id, event_type=event, cadence=cadence))
-    after = {event.value: cadence.value for event, cadence in choices.items()}
+    after: dict[str, str | None] = {event.value: cadence.value for event, cadence in choices.items()}
+    if time_zone is not None:
+        before["time_zone"] = repository.time_zone(user_id)
+        after["time_zone"] = time_zone
+        repository.set_time_zone(user_id, time_zone)
     if after != before:
         audit.record(session, actor, "notification_preferences.changed", entity_type="user", entity_id=user_id, before=before, after=after)
     return list_preferences(session, actor)

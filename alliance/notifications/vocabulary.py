@@ -19,6 +19,8 @@ class EventType(StrEnum):
     REGISTRATION_INFO_REQUESTED = "registration.info_requested"
     REGISTRATION_DECIDED = "registration.decided"
     EXTENSION_DECIDED = "registration.extension_decided"
+    # One e-mail a day gathering the messages a person chose to receive in a digest.
+    DAILY_DIGEST = "notifications.daily_digest"
 
     @property
     def label(self) -> str:
@@ -29,15 +31,16 @@ class EventType(StrEnum):
         return EVENTS[self].mandatory
 
     @property
-    def audience(self) -> Permission:
+    def audience(self) -> Permission | None:
         return EVENTS[self].audience
 
 
 @dataclass(frozen=True)
 class EventInfo:
     label: str  # the preference page's line and the mail log's column
-    # Whose preference page lists it: the roles holding this permission are the ones it can reach.
-    audience: Permission
+    # Whose preference page lists it: the roles holding this permission are the ones it can reach
+    # (None: not a choice on anyone's page, e.g. the digest itself).
+    audience: Permission | None
     # A mandatory event is always sent at once (password reset, invitations): no preference applies.
     mandatory: bool = False
 
@@ -47,6 +50,7 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.REGISTRATION_INFO_REQUESTED: EventInfo("The channel team asks for more information on your registration", Permission.REGISTRATIONS_FILE),
     EventType.REGISTRATION_DECIDED: EventInfo("Your registration was approved or rejected", Permission.REGISTRATIONS_FILE),
     EventType.EXTENSION_DECIDED: EventInfo("Your protection extension request was decided", Permission.REGISTRATIONS_FILE),
+    EventType.DAILY_DIGEST: EventInfo("Your daily digest", None, mandatory=True),
 }
 assert set(EVENTS) == set(EventType), "every event type has a row in EVENTS"
 
@@ -64,7 +68,8 @@ class OutboxStatus(StrEnum):
     LOGGED = "logged"  # no SMTP server configured: rendered and kept for the mail log
     RETRYING = "retrying"  # an attempt failed; tried again at next_attempt_at
     DEAD = "dead"  # refused for good, or out of attempts: nobody retries it
-    HELD = "held"  # the recipient wants a daily digest (not built yet: docs/notifications.md)
+    HELD = "held"  # the recipient wants a daily digest: waits for their next local morning
+    DIGESTED = "digested"  # went out inside a daily digest (the digest is a message of its own)
 
     @property
     def label(self) -> str:
@@ -79,6 +84,7 @@ STATUS_LABELS = {
     OutboxStatus.RETRYING: "Failed, will retry",
     OutboxStatus.DEAD: "Dead",
     OutboxStatus.HELD: "Held for the digest",
+    OutboxStatus.DIGESTED: "Sent in a digest",
 }
 # The states a worker may claim from (a SENDING row only once its lease has run out).
 CLAIMABLE = (OutboxStatus.QUEUED, OutboxStatus.RETRYING, OutboxStatus.SENDING)

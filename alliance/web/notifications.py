@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from alliance.delivery.rendering import PREFERENCES_PATHS, Renderer
 from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
+from alliance.kit.types import time_zone_names
 from alliance.notifications import service as notification_service
 from alliance.notifications.repository import MailLogFilters
 from alliance.notifications.schemas import PreferencesUpdate
@@ -89,12 +90,14 @@ def _path(actor: Actor) -> str:
 
 def _save(request: Request, session: Session, actor: WebActor, form: FormData) -> Response:
     events = {e.value for e in EventType}
-    values = {"choices": {key: str(form.get(key, "")) for key in form if key in events}}
+    values: dict[str, Any] = {"choices": {key: str(form.get(key, "")) for key in form if key in events}}
+    if form.get("time_zone"):
+        values["time_zone"] = str(form["time_zone"])
 
     def save(data: PreferencesUpdate) -> Any:
-        return notification_service.set_preferences(session, actor, choices=data.choices)
+        return notification_service.set_preferences(session, actor, choices=data.choices, time_zone=data.time_zone)
 
-    submission = submit(session, PreferencesUpdate, values, save, shown=values["choices"])
+    submission = submit(session, PreferencesUpdate, values, save, shown={**values["choices"], "time_zone": values.get("time_zone")})
     if submission.ok:
         flash(request, "Your e-mail choices were saved.")
         return RedirectResponse(_path(actor), status_code=303)
@@ -102,10 +105,15 @@ def _save(request: Request, session: Session, actor: WebActor, form: FormData) -
 
 
 def _preferences_page(request: Request, session: Session, actor: Actor, *, submission: Submission[Any] | None = None) -> Response:
-    preferences = notification_service.list_preferences(session, actor)
+    settings = request.app.state.settings
+    view = notification_service.settings(session, actor, default_zone=settings.time_zone, digest_hour=settings.digest_hour)
+    preferences = view.preferences
     shown = submission.values if submission else {}
     context = {
         "preferences": preferences,
+        "settings": view,
+        "time_zone": shown.get("time_zone") or view.time_zone,
+        "time_zones": time_zone_names(),
         "chosen": {p.event_type.value: shown.get(p.event_type.value, p.cadence.value) for p in preferences},
         "cadences": list(Cadence),
         "errors": submission.errors if submission else {},

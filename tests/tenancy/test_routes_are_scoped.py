@@ -46,6 +46,7 @@ PUBLIC_ROUTES = {
 #   identity - vendor master data every user may look up (200): identities only, never ownership
 #   csv     - a CSV export (partner_id first): only partner A's rows come back
 #   signed  - a lab environment's signed post: a bearer token alone is refused (401)
+#   own     - the caller's own settings (200): nothing of partner B in the answer
 ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/customers/{customer_id}/consents"): "owned",
     ("GET", "/api/v1/consents"): "list",
@@ -110,6 +111,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/tiers/{tier_id}"): "vendor",
     ("GET", "/api/v1/metrics"): "shared",
     ("GET", "/api/v1/me"): "list",
+    # The caller's own e-mail settings: no partner's records at all.
+    ("GET", "/api/v1/me/notification-settings"): "own",
+    ("PUT", "/api/v1/me/notification-settings"): "own",
     ("GET", "/api/v1/users"): "list",
     ("POST", "/api/v1/users"): "create",
     ("GET", "/api/v1/users/{user_id}"): "owned",
@@ -163,6 +167,7 @@ ROUTES: dict[tuple[str, str], str] = {
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("PUT", "/api/v1/me/notification-settings"): {"choices": {}, "time_zone": "Europe/Berlin"},
     ("POST", "/api/v1/business-calendars"): {"key": "probe", "name": "Probe", "time_zone": "UTC"},
     ("POST", "/api/v1/cosell-teams"): {"key": "probe", "name": "Probe", "calendar_id": 1},
     ("POST", "/api/v1/customers/{customer_id}/consents"): {"expires_on": "2099-01-01"},
@@ -430,6 +435,8 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
             problems.append(f"{method} {url}: expected 401 (unsigned), got {response.status_code}")
         elif kind == "identity":
             problems.extend(_identity_only(client, headers, method, path, world))
+        elif kind == "own" and (response.status_code != 200 or "Blue Harbor" in response.text):
+            problems.append(f"{method} {url}: expected the caller's own answer (200, nothing of partner B), got {response.status_code}: {response.text[:300]}")
     after = _snapshot_of_b(client, world)
     assert not problems, "\n".join(problems)
     assert after == before, "partner B's records changed"

@@ -104,6 +104,21 @@ class TestPreferences:
         assert client.get("/console/notifications").status_code == 404
         assert soup(client.get("/portal")).find("a", href="/portal/notifications") is not None
 
+    def test_the_digest_follows_the_time_zone_chosen_on_the_page(self, client, login, world):
+        login("cam")
+        page = soup(client.get("/console/notifications"))
+        assert page.find(id="time_zone").find("option", selected=True)["value"] == "UTC"  # the deployment's, until chosen
+        assert "the organisation's default until you choose one" in page.get_text()
+        response = post(
+            client, "/console/notifications", {"registration.submitted": "daily_digest", "time_zone": "Asia/Tokyo"}, token_from="/console/notifications"
+        )
+        assert response.status_code == 303
+        page = soup(client.get("/console/notifications"))
+        assert page.find(id="time_zone").find("option", selected=True)["value"] == "Asia/Tokyo"
+        assert "arrives at 08:00 in this time zone" in page.get_text()
+        refused = post(client, "/console/notifications", {"time_zone": "Mars/Olympus"}, token_from="/console/notifications")
+        assert refused.status_code == 422 and "not a known IANA time zone" in soup(refused).get_text()
+
 
 def world_role(world, who: str):  # type: ignore[no-untyped-def]
     from tests.service.conftest import PARTNER_USERS

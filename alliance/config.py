@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         default="UTC",
         description="IANA time zone in which a date or a time given without an offset is read (API and console filters, fields), e.g. Europe/Berlin",
     )
+    fiscal_year_start_month: int = Field(
+        default=1,
+        ge=1,
+        le=12,
+        description="Month the vendor's fiscal year starts in (1 = January); reports' years, halves and quarters are fiscal. A year is named by the calendar year it ends in",
+    )
     password_hash_profile: Literal["default", "fast"] = Field(
         default="default",
         description="argon2id cost of new password hashes: 'fast' (minimal parameters) is for test suites only",

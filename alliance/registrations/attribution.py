@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from alliance.errors import RuleViolation
@@ -156,12 +155,3 @@ def influence_credits(booked: Decimal, partners_of_record: Sequence[PartnerOfRec
 
 def _pct(percent: Decimal) -> str:
     return format(percent.normalize(), "f")
-
-
-def quarter_of(day: date) -> tuple[date, date]:
-    """The first and last day of the calendar quarter holding `day` (the reports' default period)."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = date(day.year, first_month, 1)
-    if first_month == 10:
-        return start, date(day.year, 12, 31)
-    return start, date(day.year, first_month + 3, 1) - timedelta(days=1)

@@ -15,7 +15,8 @@ from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
-from alliance.kit import clock
+from alliance.kit import clock, fiscal
+from alliance.kit.fiscal import PeriodKind
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.partners.repository import PartnerRepository
 from alliance.partners.vocabulary import CreditSplit, RegistrationKind
@@ -245,9 +246,10 @@ def report_window(actor: Actor, *, period_start: date | None, period_end: date |
     """The report's filters, checked: the current quarter by default, as of now by default; a
     partner user always reads their own partner."""
     require(actor, Permission.PARTNERS_READ)
-    # A missing bound comes from the quarter of the other one (of today when both are missing).
-    start = period_start or attribution.quarter_of(period_end or clock.today())[0]
-    end = period_end or attribution.quarter_of(period_start or clock.today())[1]
+    # A missing bound comes from the fiscal quarter of the other one (of today when both are missing).
+    quarters = fiscal.current()
+    start = period_start or quarters.period(PeriodKind.QUARTER, period_end or clock.today()).start
+    end = period_end or quarters.period(PeriodKind.QUARTER, period_start or clock.today()).end
     if end < start:
         raise RuleViolation("The period ends before it starts.", details=[{"field": "period_end", "message": "must be on or after period_start"}])
     moment = _utc(as_of) if as_of is not None else clock.now()

@@ -3,7 +3,7 @@ the portal's page with the partner's own numbers and the ledger lines behind the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -17,10 +17,11 @@ from alliance.http import downloads
 from alliance.http.params import IdPath, PageParams
 from alliance.http.session import get_database
 from alliance.identity.scope import Actor
-from alliance.kit import clock
+from alliance.kit import clock, fiscal
+from alliance.kit.fiscal import PeriodKind
 from alliance.kit.pagination import PageRequest
 from alliance.kit.types import parse_moment
-from alliance.registrations import attribution, attribution_service
+from alliance.registrations import attribution_service
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, DateText, PortalActor, VendorActor, WebSession
 from alliance.web.forms import query_day, query_int
 from alliance.web.templating import render
@@ -37,6 +38,9 @@ class Filters:
     period_start: date | None
     period_end: date | None
     as_of: datetime | None
+    # The fiscal period the dates make exactly ("FY2027 Q2"), and the ones offered at a click.
+    label: str | None = None
+    presets: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def query(self) -> str:
@@ -50,12 +54,15 @@ def _filters(period_start: DateText = None, period_end: DateText = None, as_of: 
     as_of_day = query_day(as_of, "as_of", errors)
     if start and end and end < start:
         errors["period_end"] = "The period ends before it starts."
-    default_start, default_end = attribution.quarter_of(clock.today())
-    start, end = start or default_start, end or default_end
+    calendar = fiscal.current()
+    this_quarter = calendar.period(PeriodKind.QUARTER, clock.today())
+    start, end = start or this_quarter.start, end or this_quarter.end
     # As of a day: everything the ledger had learnt by the end of that day (in the configured zone).
     moment = parse_moment(as_of_day) + timedelta(days=1, microseconds=-1) if as_of_day else None
     values = {"period_start": start.isoformat(), "period_end": end.isoformat(), "as_of": as_of_day.isoformat() if as_of_day else ""}
-    return Filters(values=values, errors=errors, period_start=start, period_end=end, as_of=moment)
+    named = calendar.named(start, end)
+    presets = [(p.label, urlencode({"period_start": p.start.isoformat(), "period_end": p.end.isoformat()})) for p in calendar.presets(clock.today())]
+    return Filters(values=values, errors=errors, period_start=start, period_end=end, as_of=moment, label=named.label if named else None, presets=presets)
 
 
 # The report period every page and download here takes from the query string.
@@ -75,7 +82,7 @@ def _report_page(request: Request, session: Session, actor: Actor, filters: Filt
             partner_id=extra.get("partner_id"),
             page=page,
         )
-    context = {"report": report, "values": filters.values, "errors": filters.errors, "filter_query": filters.query, **extra}
+    context = {"report": report, "values": filters.values, "errors": filters.errors, "filter_query": filters.query, "filters": filters, **extra}
     return render(request, template, context, status_code=422 if filters.errors else 200)
 
 
@@ -131,6 +138,7 @@ def _entries_page(request: Request, session: Session, actor: Actor, filters: Fil
         "values": filters.values,
         "errors": filters.errors,
         "filter_query": filters.query,
+        "filters": filters,
         "partner_id": partner_id,
     }
     return render(request, template, context, status_code=422 if filters.errors else 200)

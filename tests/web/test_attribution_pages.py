@@ -44,6 +44,29 @@ class TestConsoleReport:
         assert page.select_one("#flt-start")["value"] == "2025-07-01" and page.select_one("#flt-end")["value"] == "2025-09-30"
         assert "No attribution entries" in page.get_text()
 
+    def test_quarters_are_the_vendors_fiscal_quarters(self, client, login, world, monkeypatch):
+        from alliance.config import get_settings
+
+        monkeypatch.setenv("ALLIANCE_FISCAL_YEAR_START_MONTH", "7")
+        get_settings.cache_clear()
+        try:
+            login("admin")
+            clock.freeze(datetime(2025, 8, 9, tzinfo=UTC))
+            page = soup(client.get("/console/reports/contribution"))
+            # A July year: August 2025 is in FY2026's first quarter.
+            assert page.select_one("#flt-start")["value"] == "2025-07-01" and page.select_one("#flt-end")["value"] == "2025-09-30"
+            assert page.select_one("#period strong").get_text() == "FY2026 Q1"
+            presets = {a.get_text(): a["href"] for a in page.select("#fiscal-periods a")}
+            assert list(presets) == ["FY2026 Q1", "FY2025 Q4", "FY2026", "FY2025"]
+            year = soup(client.get(presets["FY2026"]))
+            assert (year.select_one("#flt-start")["value"], year.select_one("#flt-end")["value"]) == ("2025-07-01", "2026-06-30")
+            assert year.select_one("#period strong").get_text() == "FY2026"
+            # Any other span of days is shown as dates only.
+            assert soup(client.get("/console/reports/contribution?period_start=2025-07-02&period_end=2025-09-30")).select_one("#period strong") is None
+        finally:
+            monkeypatch.delenv("ALLIANCE_FISCAL_YEAR_START_MONTH")
+            get_settings.cache_clear()
+
     def test_as_of_before_the_close_shows_nothing(self, client, login, world, ledger):
         login("admin")
         assert soup(client.get(f"/console/reports/contribution?{Q2}&as_of=2025-05-19")).select("#contribution") == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,6 @@ from alliance.registrations.attribution import (
     PartnerOfRecord,
     close_credits,
     influence_credits,
-    quarter_of,
     share_of,
     split_evenly,
 )
@@ -142,17 +140,3 @@ class TestCloseCredits:
     def test_rules_are_explained_in_words(self):
         (credit,) = influence_credits(d("100"), [PartnerOfRecord(3, 30, None)])
         assert "no program" in credit.rule and "100%" in credit.rule
-
-
-class TestQuarterOf:
-    @pytest.mark.parametrize(
-        ("day", "expected"),
-        [
-            (date(2025, 1, 1), (date(2025, 1, 1), date(2025, 3, 31))),
-            (date(2025, 5, 15), (date(2025, 4, 1), date(2025, 6, 30))),
-            (date(2025, 12, 31), (date(2025, 10, 1), date(2025, 12, 31))),
-            (date.max, (date(9999, 10, 1), date.max)),
-        ],
-    )
-    def test_calendar_quarters(self, day, expected):
-        assert quarter_of(day) == expected

@@ -26,6 +26,7 @@ from alliance.api import enablement as enablement_api
 from alliance.api import enablement_reports as enablement_reports_api
 from alliance.api import engagements as engagements_api
 from alliance.api import errors as api_errors
+from alliance.api import files as files_api
 from alliance.api import notification_settings as notification_settings_api
 from alliance.api import partners as partners_api
 from alliance.api import plans as plans_api
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         plans_api,
         engagements_api,
         notification_settings_api,
+        files_api,
     ):
         api_router.include_router(module.router)
     app.include_router(api_router)
@@ -118,26 +120,34 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes, max_upload_bytes=settings.max_upload_bytes + UPLOAD_FORM_OVERHEAD)
     app.add_middleware(operations.MetricsMiddleware, metrics=app.state.metrics)
     _register_error_handlers(app)
     return app
 
 
-class BodySizeLimit:
-    """Refuses request bodies over the limit before anything parses them (413, same error body)."""
+# A file upload's form carries a few fields besides the file.
+UPLOAD_FORM_OVERHEAD = 64 * 1024
 
-    def __init__(self, app: Any, *, max_bytes: int) -> None:
+
+class BodySizeLimit:
+    """Refuses request bodies over the limit before anything parses them (413, same error body).
+    Uploads (multipart/form-data, whose files Starlette spools to disk) have a limit of their own."""
+
+    def __init__(self, app: Any, *, max_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            body = api_errors.error_body("payload_too_large", f"The request body is larger than {self.max_bytes} bytes.")
+        headers = dict(scope.get("headers") or [])
+        limit = self.max_upload_bytes if headers.get(b"content-type", b"").startswith(b"multipart/form-data") else self.max_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            body = api_errors.error_body("payload_too_large", f"The request body is larger than {limit} bytes.")
             await JSONResponse(body, status_code=413)(scope, receive, send)
             return
         received = 0
@@ -146,8 +156,8 @@ class BodySizeLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise StarletteHTTPException(413, f"The request body is larger than {self.max_bytes} bytes.")
+            if received > limit:
+                raise StarletteHTTPException(413, f"The request body is larger than {limit} bytes.")
             return message
 
         await self.app(scope, limited_receive, send)

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_DATA_DIR / 'alliance.db'}",
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
+    file_store_dir: Path = Field(
+        default=DEFAULT_DATA_DIR / "files", description="Directory of uploaded files (blobs named by their SHA-256); back it up with the database"
+    )
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, description="Largest accepted upload (a file over it is refused, nothing kept)")
     secret_key: str = Field(
         default="",
         description="Signs session cookies; generated into var/secret_key when empty",

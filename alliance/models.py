@@ -8,6 +8,7 @@ def import_all_models() -> None:
     import alliance.cosell.models
     import alliance.customers.models
     import alliance.enablement.models
+    import alliance.files.models
     import alliance.identity.models
     import alliance.notifications.models
     import alliance.partners.models

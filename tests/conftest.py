@@ -112,8 +112,8 @@ def db(shared_database: Database) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32)
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32, file_store_dir=tmp_path_factory.mktemp("files"))
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,9 @@ class Permission(StrEnum):
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OWN_EMAIL_SETTINGS = "own_email_settings.choose"
+    # files
+    FILES_READ = "files.read"
+    FILES_UPLOAD = "files.upload"
     OUTBOX_DELIVER = "outbox.deliver"
 
 
@@ -152,6 +155,8 @@ PERMISSIONS: dict[Permission, Grant] = {
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
     Permission.OWN_EMAIL_SETTINGS: Grant(EVERYONE, "choose one's own e-mails: how often, and the time zone of the daily digest"),
+    Permission.FILES_READ: Grant(EVERYONE, "read uploaded files (partners: their own organisation's)"),
+    Permission.FILES_UPLOAD: Grant(EVERYONE - {Role.AUDITOR, Role.EXECUTIVE}, "upload files (partners: for their own organisation)"),
     Permission.OUTBOX_DELIVER: Grant(_ADMIN, "deliver queued messages (`alliance worker` runs as the operator)"),
 }
 

@@ -75,3 +75,27 @@ def test_a_file_that_is_not_a_backup_is_refused(cli_env, runner, tmp_path: Path)
     assert "not an intact SQLite database" in result.output or "pg_restore failed" in result.output
     missing = runner.invoke(app, ["restore", str(tmp_path / "missing.backup"), "--yes"])
     assert missing.exit_code == 1 and "No backup at" in missing.output
+
+
+def test_uploaded_files_are_backed_up_and_restored_with_the_database(  # type: ignore[no-untyped-def]
+    cli_env, runner, client, db: Database, world: World, settings: Settings, monkeypatch, tmp_path: Path
+) -> None:
+    from alliance.config import get_settings
+
+    monkeypatch.setenv("ALLIANCE_FILE_STORE_DIR", str(settings.file_store_dir))
+    get_settings.cache_clear()
+    content = b"%PDF-1.7\n" + b"attendee list " * 100
+    uploaded = client.post("/api/v1/files", headers=world.headers("a_user"), files={"file": ("attendees.pdf", content, "application/pdf")}).json()
+    archive = tmp_path / "alliance.backup"
+    result = runner.invoke(app, ["backup", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "stored files to" in " ".join(result.output.split())
+    blob = settings.file_store_dir / uploaded["sha256"][:2] / uploaded["sha256"][2:4] / uploaded["sha256"]
+    assert (backups.files_beside(archive) / blob.relative_to(settings.file_store_dir)).read_bytes() == content
+
+    blob.unlink()  # the store loses the file after the backup
+    assert client.get(f"/api/v1/files/{uploaded['id']}/content", headers=world.headers("a_user")).status_code == 404
+    db.dispose()
+    restored = runner.invoke(app, ["restore", str(archive), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert client.get(f"/api/v1/files/{uploaded['id']}/content", headers=world.headers("a_user")).content == content

@@ -54,6 +54,7 @@ ALLOWED_STRINGS = {
     ("outbox_messages", "entity_type"): "what a message is about, named as the audit trail names entities (open as new domains arrive)",
     ("scope_disputes", "level"): "an integer: the index into the program's escalation ladder",
     ("scope_disputes", "decision_split"): "free text: how the decision splits the activity, in words",
+    ("stored_files", "content_type"): "a MIME type decided from the file's content (files.kinds owns the accepted ones)",
 }
 
 # Enum columns without a CHECK, each with its reason: the ORM refuses unknown values all the same.

@@ -6,6 +6,7 @@ partner A may do with partner B's records; a new route that is not listed fails 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from fastapi.routing import APIRoute
 from alliance.api.deps import api_actor
 from alliance.app import create_app
 from alliance.identity.permissions import Permission, role_can
-from alliance.identity.scope import Role
+from alliance.identity.scope import PartnerScope, Role
 from alliance.web.deps import web_actor
 from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
@@ -111,6 +112,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/tiers/{tier_id}"): "vendor",
     ("GET", "/api/v1/metrics"): "shared",
     ("GET", "/api/v1/me"): "list",
+    ("POST", "/api/v1/files"): "create",
+    ("GET", "/api/v1/files/{file_id}"): "owned",
+    ("GET", "/api/v1/files/{file_id}/content"): "owned",
     # The caller's own e-mail settings: no partner's records at all.
     ("GET", "/api/v1/me/notification-settings"): "own",
     ("PUT", "/api/v1/me/notification-settings"): "own",
@@ -273,7 +277,22 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "calendar_id": 1,
         "team_id": 1,
         "rule_id": 1,
+        "file_id": _file_of_b(world),
     }
+
+
+def _file_of_b(world) -> int:  # type: ignore[no-untyped-def]
+    """A file partner B uploaded (its record is enough: partner A must not learn it exists)."""
+    from alliance.files.models import StoredFile
+    from alliance.files.vocabulary import FilePurpose
+
+    with world.db.session_scope(PartnerScope.system(reason="test: B's file")) as session:
+        stored = StoredFile(
+            partner_id=world.b.id, sha256="0" * 64, size_bytes=10, content_type="application/pdf", filename="b.pdf", purpose=FilePurpose.FUND_CLAIM
+        )
+        session.add(stored)
+        session.flush()
+        return stored.id
 
 
 def _cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -351,39 +370,15 @@ def test_every_route_requires_an_authenticated_actor():
     assert not unguarded, f"routes without an authenticated actor: {unguarded}"
 
 
+UNAUTHENTICATED_VALUES = {"action": "submit", "track_key": "tenancy-probe"}
+
+
 def test_every_api_route_answers_401_without_credentials(client):
     for method, path in sorted(_openapi_routes()):
         if (method, path) in PUBLIC_ROUTES:
             continue
-        url = path.format(
-            partner_id=1,
-            person_id=1,
-            sponsor_id=1,
-            program_id=1,
-            tier_id=1,
-            user_id=1,
-            seq=1,
-            customer_id=1,
-            entry_id=1,
-            registration_id=1,
-            action="submit",
-            extension_id=1,
-            product_line_id=1,
-            track_id=1,
-            submission_id=1,
-            track_key="tenancy-probe",
-            recommendation_id=1,
-            figure_id=1,
-            plan_id=1,
-            version_id=1,
-            request_id=1,
-            calendar_id=1,
-            team_id=1,
-            rule_id=1,
-            consent_id=1,
-            dispute_id=1,
-            engagement_id=1,
-        )
+        # Any id will do (1), the action and the lab key need a value of their own vocabulary.
+        url = re.sub(r"\{(\w+)\}", lambda found: UNAUTHENTICATED_VALUES.get(found[1], "1"), path)
         response = client.request(method, url, json={})
         assert response.status_code == 401, f"{method} {url} answered {response.status_code} without credentials"
         assert response.json()["error"]["code"] == "not_authenticated"
@@ -485,6 +480,11 @@ def _create_for_b(client, headers, method: str, path: str, world, ids: dict[str,
         body = {"plan_id": ids["plan_id"], "activity_id": ids["activity_id"], "subject": "Mole"}
         response = client.post(path, headers=headers, json=body)
         return [] if response.status_code == 404 else [f"{method} {path} on partner B's plan: expected 404, got {response.status_code}"]
+    if path == "/api/v1/files":
+        # An upload for partner B: B does not exist for partner A; nothing is stored.
+        files = {"file": ("mole.pdf", b"%PDF-1.7\nmole", "application/pdf")}
+        response = client.post(path, headers=headers, files=files, data={"partner_id": str(world.b.id)})
+        return [] if response.status_code == 404 else [f"{method} {path} for partner B: expected 404, got {response.status_code}"]
     if path == "/api/v1/registrations":
         # The registrant is always the caller's own partner: naming partner B is unknown input.
         body = {"kind": "deal", "title": "Mole", "customer": {"name": "Mole Co"}, "product_lines": ["analytics"], "partner_id": world.b.id}

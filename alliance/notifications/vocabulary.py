@@ -19,6 +19,7 @@ class EventType(StrEnum):
     REGISTRATION_INFO_REQUESTED = "registration.info_requested"
     REGISTRATION_DECIDED = "registration.decided"
     EXTENSION_DECIDED = "registration.extension_decided"
+    WEBHOOK_ENDPOINT_DISABLED = "webhooks.endpoint_disabled"
 
     @property
     def label(self) -> str:
@@ -47,6 +48,7 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.REGISTRATION_INFO_REQUESTED: EventInfo("The channel team asks for more information on your registration", Permission.REGISTRATIONS_FILE),
     EventType.REGISTRATION_DECIDED: EventInfo("Your registration was approved or rejected", Permission.REGISTRATIONS_FILE),
     EventType.EXTENSION_DECIDED: EventInfo("Your protection extension request was decided", Permission.REGISTRATIONS_FILE),
+    EventType.WEBHOOK_ENDPOINT_DISABLED: EventInfo("A webhook endpoint was disabled after failing for a day", Permission.WEBHOOKS_MANAGE),
 }
 assert set(EVENTS) == set(EventType), "every event type has a row in EVENTS"
 

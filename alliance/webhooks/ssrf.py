@@ -28,10 +28,17 @@ class Target:
 
 
 def parse(url: str) -> Target:
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise RefusedTarget("the URL must not contain spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as error:
+        raise RefusedTarget("the URL is not well-formed") from error
     if parts.scheme not in ("http", "https"):
         raise RefusedTarget("the URL must start with http:// or https://")
-    if not parts.hostname:
+    if not host:
         raise RefusedTarget("the URL has no host")
     if parts.username or parts.password:
         raise RefusedTarget("the URL must not carry a user name or password")
@@ -40,7 +47,7 @@ def parse(url: str) -> Target:
     except ValueError as error:
         raise RefusedTarget("the URL's port is not a number from 1 to 65535") from error
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(scheme=parts.scheme, host=parts.hostname, port=port, path=path)
+    return Target(scheme=parts.scheme, host=host, port=port, path=path)
 
 
 def is_public(address: IPAddress) -> bool:

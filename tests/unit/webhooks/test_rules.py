@@ -53,6 +53,8 @@ class TestTargets:
             ("https://user:pw@hooks.example/", "user name or password"),
             ("https:///path", "has no host"),
             ("https://hooks.example:99999/", "port"),
+            ("http://[::1/", "not well-formed"),
+            ("https://hooks.example/a b", "spaces or control characters"),
         ],
     )
     def test_urls_that_are_refused(self, url, why):

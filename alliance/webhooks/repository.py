@@ -34,6 +34,10 @@ class EndpointRepository(Repository[WebhookEndpoint]):
         column = {"url": WebhookEndpoint.url, "created": WebhookEndpoint.created_at, "status": WebhookEndpoint.status}[sort.lstrip("-")]
         return statement.order_by(column.desc() if sort.startswith("-") else column, WebhookEndpoint.id)
 
+    def counts_by_status(self) -> dict[EndpointStatus, int]:
+        rows = self.session.execute(select(WebhookEndpoint.status, func.count()).group_by(WebhookEndpoint.status))
+        return {EndpointStatus(status): count for status, count in rows}
+
     def active(self) -> list[WebhookEndpoint]:
         return list(self.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.status == EndpointStatus.ACTIVE).order_by(WebhookEndpoint.id)))
 
@@ -58,6 +62,10 @@ class DeliveryRepository(Repository[WebhookDelivery]):
 
     def attempts_of(self, delivery_id: int) -> list[WebhookAttempt]:
         return list(self.session.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery_id).order_by(WebhookAttempt.id.desc())))
+
+    def counts_by_status(self) -> dict[DeliveryStatus, int]:
+        rows = self.session.execute(select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status))
+        return {DeliveryStatus(status): count for status, count in rows}
 
     def counts(self, endpoint_id: int) -> dict[DeliveryStatus, int]:
         rows = self.session.execute(

@@ -130,3 +130,14 @@ class TestDeliveryLog:
 
     def test_a_missing_delivery_is_404(self, client, world):
         assert client.get("/api/v1/webhook-deliveries/987654", headers=world.headers("admin")).status_code == 404
+
+
+def test_metrics_count_deliveries_and_endpoints_by_status(client, world, receiver):
+    from tests.api.test_operations import samples
+
+    create(client, world, receiver)
+    raise_event(world, 2)
+    found = samples(client)
+    assert found[("alliance_webhook_deliveries", (("status", "queued"),))] == 2
+    assert found[("alliance_webhook_deliveries", (("status", "failed"),))] == 0
+    assert found[("alliance_webhook_endpoints", (("status", "active"),))] == 1

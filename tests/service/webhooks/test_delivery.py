@@ -270,3 +270,23 @@ class TestFromADomain:
         [request] = receiver.arrived()
         assert request.payload["type"] == "registration.submitted" and request.payload["data"]["entity_id"] == registration_id
         assert request.payload["data"]["facts"]["partner"] == "Northwind Consulting"
+
+    def test_a_time_based_event_is_queued_once_however_often_its_sweep_runs(self, db, subscribe, rows):
+        from alliance.notifications import service as notification_service
+        from tests.service.webhooks.conftest import SYSTEM
+
+        subscribe()
+        for _ in range(2):
+            with db.session_scope(SCOPE) as session:
+                notification_service.notify(
+                    session,
+                    SYSTEM,
+                    event=EventType.REGISTRATION_SUBMITTED,
+                    recipients=[],
+                    entity_type="registration",
+                    entity_id=9,
+                    facts={},
+                    occurrence="30d",
+                )
+        [delivery] = rows(WebhookDelivery)
+        assert delivery.message_id.startswith("msg_") and len(delivery.message_id) == 36

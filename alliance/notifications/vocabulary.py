@@ -54,7 +54,8 @@ assert set(EVENTS) == set(EventType), "every event type has a row in EVENTS"
 
 
 class Channel(StrEnum):
-    """How a message leaves: e-mail today; webhooks join as a second channel."""
+    """How a message to a person leaves: e-mail. Webhooks, the second channel, have their own
+    deliveries table (alliance/webhooks/, docs/webhooks.md)."""
 
     EMAIL = "email"
 

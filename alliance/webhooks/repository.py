@@ -1,6 +1,6 @@
-"""Webhook queries. Deliveries are claimed here like the e-mail outbox (one UPDATE over rows
-selected `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's write lock serialises claims), with one
-rule more: only the first undelivered row of each active endpoint may be claimed, so an endpoint
+"""Webhook queries. Deliveries are claimed here as a leased queue like the e-mail outbox
+(kit/leases.py: one UPDATE over rows selected `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's
+write lock serialises claims), with one rule more: only the first undelivered row of each active endpoint may be claimed, so an endpoint
 receives its events in order and a delivery waiting for a retry holds back the later ones."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, case, exists, func, insert, select, update
+from sqlalchemy import Table, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
+from alliance.kit.leases import LeasedQueue
 from alliance.kit.repository import Repository
 from alliance.kit.statements import AnySelect
 from alliance.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -19,6 +20,10 @@ from alliance.webhooks.schemas import ClaimedDelivery
 from alliance.webhooks.vocabulary import PENDING, DeliveryStatus, EndpointStatus
 
 DELIVERY: Table = WebhookDelivery.__table__  # type: ignore[assignment]
+# Claimed like the outbox (kit/leases.py), through the head of each endpoint's queue.
+QUEUE = LeasedQueue(
+    WebhookDelivery, sending=DeliveryStatus.SENDING, queued=DeliveryStatus.QUEUED, retrying=DeliveryStatus.RETRYING, given_up=DeliveryStatus.FAILED
+)
 
 
 class EndpointRepository(Repository[WebhookEndpoint]):
@@ -79,38 +84,17 @@ class DeliveryRepository(Repository[WebhookDelivery]):
         """Mark the due head of up to `limit` active endpoints' queues as being sent by `token`."""
         earlier = aliased(WebhookDelivery)
         held_back = exists().where(earlier.endpoint_id == WebhookDelivery.endpoint_id, earlier.id < WebhookDelivery.id, earlier.status.in_(PENDING))
-        due = (
+        heads = (
             select(WebhookDelivery.id)
             .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-            .where(
-                WebhookEndpoint.status == EndpointStatus.ACTIVE,
-                WebhookDelivery.status.in_(PENDING),
-                WebhookDelivery.next_attempt_at <= now,
-                WebhookDelivery.attempts < max_attempts,
-                ~held_back,
-            )
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-            .limit(limit)
-            .with_for_update(of=WebhookDelivery, skip_locked=True)  # rendered on PostgreSQL only
+            .where(WebhookEndpoint.status == EndpointStatus.ACTIVE, ~held_back)
         )
-        statement = (
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(due.scalar_subquery()))
-            .values(status=DeliveryStatus.SENDING, claimed_by=token, attempts=WebhookDelivery.attempts + 1, next_attempt_at=lease_until, updated_at=now)
-            .returning(WebhookDelivery.id)
-            .execution_options(synchronize_session=False)
-        )
-        return sorted(self.session.scalars(statement))
+        due = QUEUE.due(heads, now=now, max_attempts=max_attempts)
+        return QUEUE.claim(self.session, due, token=token, limit=limit, now=now, lease_until=lease_until)
 
     def bury_abandoned(self, *, now: datetime, max_attempts: int) -> int:
         """Deliveries whose every attempt ended with its worker gone (killed while posting them)."""
-        statement = (
-            update(WebhookDelivery)
-            .where(WebhookDelivery.status == DeliveryStatus.SENDING, WebhookDelivery.next_attempt_at <= now, WebhookDelivery.attempts >= max_attempts)
-            .values(status=DeliveryStatus.FAILED, last_error="The worker stopped while sending it, on every attempt.", updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        return self.session.execute(statement).rowcount  # type: ignore[attr-defined, no-any-return]
+        return QUEUE.bury_abandoned(self.session, now=now, max_attempts=max_attempts, error="The worker stopped while sending it, on every attempt.")
 
     def claimed(self, ids: Collection[int], *, now: datetime) -> list[ClaimedDelivery]:
         statement = (
@@ -157,15 +141,4 @@ class DeliveryRepository(Repository[WebhookDelivery]):
 
     def give_back(self, *, token: str, ids: Collection[int], now: datetime) -> None:
         """Deliveries a worker claimed but did not try: due again now, the claim's attempt uncounted."""
-        statement = (
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(ids), WebhookDelivery.claimed_by == token, WebhookDelivery.status == DeliveryStatus.SENDING)
-            .values(
-                status=case((WebhookDelivery.attempts > 1, DeliveryStatus.RETRYING.value), else_=DeliveryStatus.QUEUED.value),
-                attempts=WebhookDelivery.attempts - 1,
-                next_attempt_at=now,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        self.session.execute(statement)
+        QUEUE.give_back(self.session, token=token, ids=ids, now=now)

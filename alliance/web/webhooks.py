@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from alliance.http.downloads import csv_attachment, csv_line
 from alliance.http.params import IdPath, PageParams
 from alliance.identity.permissions import Permission, require
 from alliance.notifications.vocabulary import EventType
@@ -23,6 +24,20 @@ from alliance.webhooks.vocabulary import DeliveryStatus, EndpointStatus
 
 router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
 FIELDS = ("url", "description", "event_types", "allow_private_network")
+DELIVERY_CSV_COLUMNS = (
+    "id",
+    "queued_at",
+    "event_type",
+    "entity_type",
+    "entity_id",
+    "webhook_id",
+    "status",
+    "attempts",
+    "response_status",
+    "last_error",
+    "delivered_at",
+    "replay_of",
+)
 
 
 def _values(form: FormData) -> dict[str, Any]:
@@ -111,6 +126,30 @@ def _detail_page(
         "errors": submission.errors if submission else {},
     }
     return render(request, "webhooks/detail.html", context, status_code=submission.status if submission else 200)
+
+
+@router.get("/webhooks/{endpoint_id}/deliveries.csv")
+def deliveries_csv(endpoint_id: IdPath, session: WebSession, actor: VendorActor, status: Text = None) -> Response:
+    chosen = query_choice(status, [s.value for s in DeliveryStatus])
+    found = webhook_service.export_deliveries(session, actor, endpoint_id=endpoint_id, status=DeliveryStatus(chosen) if chosen else None)
+    rows = [
+        (
+            d.id,
+            d.created_at.isoformat(),
+            d.event_type.value,
+            d.entity_type,
+            d.entity_id or "",
+            d.message_id,
+            d.status.value,
+            d.attempts,
+            d.response_status or "",
+            d.last_error or "",
+            d.delivered_at.isoformat() if d.delivered_at else "",
+            d.replay_of_id or "",
+        )
+        for d in found
+    ]
+    return csv_attachment((csv_line(row) for row in [DELIVERY_CSV_COLUMNS, *rows]), f"webhook_{endpoint_id}_deliveries.csv")
 
 
 @router.post("/webhooks/{endpoint_id}")

@@ -140,6 +140,12 @@ def list_deliveries(session: Session, actor: Actor, *, endpoint_id: int, page: P
     return paginate(session, DeliveryRepository(session).log(endpoint_id=endpoint_id, status=status), page)
 
 
+def export_deliveries(session: Session, actor: Actor, *, endpoint_id: int, status: DeliveryStatus | None = None) -> list[WebhookDelivery]:
+    """An endpoint's whole delivery log, newest first (the CSV export)."""
+    get_endpoint(session, actor, endpoint_id=endpoint_id)
+    return list(session.scalars(DeliveryRepository(session).log(endpoint_id=endpoint_id, status=status)))
+
+
 def delivery_counts(session: Session, actor: Actor, *, endpoint_id: int) -> dict[DeliveryStatus, int]:
     get_endpoint(session, actor, endpoint_id=endpoint_id)
     return DeliveryRepository(session).counts(endpoint_id)

@@ -125,3 +125,8 @@ class TestDeliveryLog:
             drain(world)
             assert soup(client.get(replayed.headers["location"])).find(id="delivery-status").get_text() == "Delivered"
             assert [r.webhook_id for r in receiver.requests if r.verified] == [receiver.requests[0].webhook_id] * 2
+            export = client.get(f"/console/webhooks/{endpoint_id}/deliveries.csv")
+            assert export.headers["content-type"].startswith("text/csv")
+            lines = export.text.strip().split("\r\n")
+            assert lines[0].startswith("id,queued_at,event_type") and len(lines) == 3  # the delivery and its replay
+            assert all(",registration.decided,registration,3," in line and ",delivered," in line for line in lines[1:])

@@ -91,6 +91,13 @@ class Settings(BaseSettings):
     worker_max_attempts: int = Field(default=8, ge=1, description="Attempts before a message is dead")
     worker_retry_first_seconds: float = Field(default=60.0, gt=0, description="Wait after the first failure; it doubles after each")
     worker_retry_longest_seconds: float = Field(default=6 * 3600.0, gt=0, description="Longest wait between attempts")
+    # Webhooks (docs/webhooks.md): posted by the same worker.
+    webhook_retry_schedule: str = Field(
+        default="5,300,1800,7200,18000,36000,36000",
+        pattern=r"^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$",
+        description="Seconds to wait after each failed webhook attempt (comma-separated); when spent, the endpoint is disabled",
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="How long to wait for a webhook endpoint to answer")
     serve_worker: bool | None = Field(default=None, description="`alliance serve` runs a worker thread: default on for SQLite, off for PostgreSQL")
 
     def resolved_secret_key(self) -> str:

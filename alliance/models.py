@@ -13,4 +13,5 @@ def import_all_models() -> None:
     import alliance.notifications.models
     import alliance.partners.models
     import alliance.registrations.models
-    import alliance.tiers.models  # noqa: F401
+    import alliance.tiers.models
+    import alliance.webhooks.models  # noqa: F401

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from alliance.cli.context import console, current_database, operator
 from alliance.config import get_settings
+from alliance.delivery.webhooks import WebhookLane
 from alliance.delivery.worker import Worker, WorkerOptions, transports_from_settings
 from alliance.identity.scope import PartnerScope
 from alliance.notifications import service as notification_service
@@ -35,7 +36,7 @@ def worker(
     stats: Annotated[bool, typer.Option("--stats", help="Print the outbox's figures and exit")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --stats: one JSON object")] = False,
 ) -> None:
-    """Deliver queued e-mails (several workers may run at once on PostgreSQL). Without an SMTP
+    """Deliver queued e-mails and webhooks (several workers may run at once on PostgreSQL). Without an SMTP
     host (ALLIANCE_SMTP_HOST) messages are rendered and logged for the console's mail log."""
     settings = get_settings()
     db = current_database()
@@ -46,7 +47,7 @@ def worker(
             _print_stats(figures, as_json=as_json)
             return
         options = WorkerOptions.from_settings(settings, batch_size=batch_size, poll_seconds=poll_seconds)
-        runner = Worker(db, transports_from_settings(settings), options)
+        runner = Worker(db, transports_from_settings(settings), options, webhooks=WebhookLane.from_settings(db, settings))
         where = f"SMTP {settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else "the mail log (no SMTP host configured)"
         console.print(f"worker {runner.name}: delivering to {where}", highlight=False)
         for signum in (signal.SIGTERM, signal.SIGINT):

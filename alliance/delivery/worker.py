@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from alliance.config import Settings
 from alliance.db import Database
@@ -33,6 +34,9 @@ from alliance.notifications.attempts import Delivered, Failed, Outcome, RetryPol
 from alliance.notifications.digest_service import DigestLine
 from alliance.notifications.schemas import ClaimedMessage
 from alliance.notifications.vocabulary import Channel, OutboxStatus
+
+if TYPE_CHECKING:
+    from alliance.delivery.webhooks import WebhookLane
 
 logger = logging.getLogger("alliance.worker")
 SCOPE = PartnerScope.system(reason="outbox worker")
@@ -106,7 +110,8 @@ class Tally:
         self.given_back += other.given_back
 
     def summary(self) -> str:
-        parts = [f"{self.outcomes[k]:,} {k}" for k in ("sent", "logged", "retrying", "dead") if self.outcomes[k]]
+        kinds = ("sent", "logged", "retrying", "dead", "webhooks delivered", "webhooks retrying", "webhooks failed")
+        parts = [f"{self.outcomes[k]:,} {k}" for k in kinds if self.outcomes[k]]
         return ", ".join(parts) or "nothing"
 
 
@@ -119,8 +124,10 @@ class Worker:
         *,
         name: str | None = None,
         renderer: Renderer | None = None,
+        webhooks: WebhookLane | None = None,
     ) -> None:
         self.database = database
+        self.webhooks = webhooks  # posts the webhook deliveries after each e-mail batch
         self.transports = transports
         # Digests list each message by its e-mail's subject and link: the e-mail transport's renderer.
         self.renderer = renderer or getattr(transports.get(Channel.EMAIL), "renderer", None)
@@ -232,6 +239,8 @@ class Worker:
             logger.exception("building digests failed", extra={"worker": self.name})
         while not self.stop.is_set():
             tally = self.run_batch()
+            if self.webhooks is not None:
+                tally.add(self.webhooks.run_batch(actor=self.actor, token=f"{self.name}/w{self._batches}", stop=self.stop))
             total.add(tally)
             if not tally.batches:
                 break
@@ -258,7 +267,10 @@ class Worker:
 
 def start_thread(database: Database, settings: Settings) -> tuple[Worker, threading.Thread]:
     """A worker in a daemon thread of this process (`alliance serve --worker`); set `worker.stop` to end it."""
-    worker = Worker(database, transports_from_settings(settings), WorkerOptions.from_settings(settings))
+    from alliance.delivery.webhooks import WebhookLane
+
+    lane = WebhookLane.from_settings(database, settings)
+    worker = Worker(database, transports_from_settings(settings), WorkerOptions.from_settings(settings), webhooks=lane)
     thread = threading.Thread(target=worker.run, name="alliance-worker", daemon=True)
     thread.start()
     return worker, thread

@@ -26,6 +26,8 @@ from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
 from alliance.notifications.repository import OutboxRepository
 from alliance.notifications.vocabulary import OutboxStatus
+from alliance.webhooks.repository import DeliveryRepository, EndpointRepository
+from alliance.webhooks.vocabulary import DeliveryStatus, EndpointStatus
 
 router = APIRouter(tags=["health"])
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -53,12 +55,15 @@ class QueueCollector(Collector):
         family = GaugeMetricFamily("alliance_queue_depth", "Items waiting in each work queue", labels=("queue",))
         outbox = GaugeMetricFamily("alliance_outbox_messages", "Outbox messages by status", labels=("status",))
         oldest = GaugeMetricFamily("alliance_outbox_oldest_waiting_seconds", "Age of the oldest message waiting for delivery (0: none)")
+        webhooks = GaugeMetricFamily("alliance_webhook_deliveries", "Webhook deliveries by status", labels=("status",))
+        endpoints = GaugeMetricFamily("alliance_webhook_endpoints", "Webhook endpoints by status (disabled: failing for a day, or by hand)", labels=("status",))
         now = clock.now()
         try:
             with self.database().session_scope(PartnerScope.system(reason="metrics: queue depths"), write=False) as session:
                 depths = OperationsRepository(session).queue_depths(now=now)
                 messages = OutboxRepository(session)
                 by_status, waiting_since = messages.counts_by_status(), messages.oldest_waiting_since()
+                deliveries, hooks = DeliveryRepository(session).counts_by_status(), EndpointRepository(session).counts_by_status()
         except SQLAlchemyError:
             return  # /readyz says why; a scrape still answers with the request metrics
         for queue, depth in depths.items():
@@ -66,7 +71,11 @@ class QueueCollector(Collector):
         for status in OutboxStatus:
             outbox.add_metric([status.value], by_status.get(status, 0))
         oldest.add_metric([], (now - waiting_since).total_seconds() if waiting_since else 0.0)
-        yield from (family, outbox, oldest)
+        for delivery_status in DeliveryStatus:
+            webhooks.add_metric([delivery_status.value], deliveries.get(delivery_status, 0))
+        for endpoint_status in EndpointStatus:
+            endpoints.add_metric([endpoint_status.value], hooks.get(endpoint_status, 0))
+        yield from (family, outbox, oldest, webhooks, endpoints)
 
 
 class MetricsMiddleware:

@@ -74,6 +74,7 @@ class Permission(StrEnum):
     FILES_READ = "files.read"
     FILES_UPLOAD = "files.upload"
     OUTBOX_DELIVER = "outbox.deliver"
+    WEBHOOKS_MANAGE = "webhooks.manage"
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,9 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.FILES_READ: Grant(EVERYONE, "read uploaded files (partners: their own organisation's)"),
     Permission.FILES_UPLOAD: Grant(EVERYONE - {Role.AUDITOR, Role.EXECUTIVE}, "upload files (partners: for their own organisation)"),
     Permission.OUTBOX_DELIVER: Grant(_ADMIN, "deliver queued messages (`alliance worker` runs as the operator)"),
+    Permission.WEBHOOKS_MANAGE: Grant(
+        _ADMIN, "manage webhook endpoints: subscribe URLs to events, see their secrets once, allow private networks, read the delivery log, replay"
+    ),
 }
 
 assert set(PERMISSIONS) == set(Permission), "every permission has a row in PERMISSIONS"

@@ -1,6 +1,7 @@
-"""Outbox and preference queries. The outbox is claimed here: one UPDATE marks due rows as being
-sent, taking them with `FOR UPDATE SKIP LOCKED` on PostgreSQL so that workers running at once
-never take the same row; SQLite's write lock (BEGIN IMMEDIATE) serialises claims instead."""
+"""Outbox and preference queries. The outbox is claimed here, as a leased queue (kit/leases.py):
+one UPDATE marks due rows as being sent, taking them with `FOR UPDATE SKIP LOCKED` on PostgreSQL
+so that workers running at once never take the same row; SQLite's write lock (BEGIN IMMEDIATE)
+serialises claims instead."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 
 from alliance.identity.models import User
+from alliance.kit.leases import LeasedQueue
 from alliance.kit.repository import Repository
 from alliance.kit.statements import AnySelect
 from alliance.notifications.models import NotificationPreference, OutboxMessage
@@ -20,6 +22,7 @@ from alliance.notifications.vocabulary import CLAIMABLE, Cadence, EventType, Out
 
 # Declarative models map a Table; SQLAlchemy types `__table__` as the wider FromClause.
 MESSAGE: Table = OutboxMessage.__table__  # type: ignore[assignment]
+QUEUE = LeasedQueue(OutboxMessage, sending=OutboxStatus.SENDING, queued=OutboxStatus.QUEUED, retrying=OutboxStatus.RETRYING, given_up=OutboxStatus.DEAD)
 
 
 @dataclass(frozen=True)
@@ -47,31 +50,12 @@ class OutboxRepository(Repository[OutboxMessage]):
 
     def claim(self, *, token: str, limit: int, now: datetime, lease_until: datetime, max_attempts: int) -> list[int]:
         """Mark up to `limit` due messages as being sent by `token` until `lease_until`; their ids."""
-        due = (
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status.in_(CLAIMABLE), OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts < max_attempts)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)  # rendered on PostgreSQL only
-        )
-        statement = (
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()))
-            .values(status=OutboxStatus.SENDING, claimed_by=token, attempts=OutboxMessage.attempts + 1, next_attempt_at=lease_until, updated_at=now)
-            .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
-        )
-        return sorted(self.session.scalars(statement))
+        due = QUEUE.due(select(OutboxMessage.id), now=now, max_attempts=max_attempts)
+        return QUEUE.claim(self.session, due, token=token, limit=limit, now=now, lease_until=lease_until)
 
     def bury_abandoned(self, *, now: datetime, max_attempts: int) -> int:
         """Messages whose every attempt ended with its worker gone (killed while sending them)."""
-        statement = (
-            update(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts >= max_attempts)
-            .values(status=OutboxStatus.DEAD, last_error="The worker stopped while sending it, on every attempt.", updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        return self.session.execute(statement).rowcount  # type: ignore[attr-defined, no-any-return]
+        return QUEUE.bury_abandoned(self.session, now=now, max_attempts=max_attempts, error="The worker stopped while sending it, on every attempt.")
 
     def claimed(self, ids: Collection[int]) -> list[ClaimedMessage]:
         statement = (
@@ -103,20 +87,8 @@ class OutboxRepository(Repository[OutboxMessage]):
         return self.session.connection().execute(statement, [{f"b_{key}": value for key, value in change.items()} for change in changes]).rowcount
 
     def give_back(self, *, token: str, ids: Collection[int], now: datetime) -> None:
-        """Messages a worker claimed but did not try (it stopped, or its lease was ending): due
-        again now, and the claim's attempt uncounted."""
-        statement = (
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
-            .values(
-                status=case((OutboxMessage.attempts > 1, OutboxStatus.RETRYING.value), else_=OutboxStatus.QUEUED.value),
-                attempts=OutboxMessage.attempts - 1,
-                next_attempt_at=now,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        self.session.execute(statement)
+        """Messages a worker claimed but did not try: due again now, the claim's attempt uncounted."""
+        QUEUE.give_back(self.session, token=token, ids=ids, now=now)
 
     # --- daily digests ---------------------------------------------------------------------------
 

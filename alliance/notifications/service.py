@@ -22,6 +22,7 @@ from alliance.notifications.models import NotificationPreference
 from alliance.notifications.repository import MailLogFilters, OutboxRepository, PreferenceRepository
 from alliance.notifications.schemas import ClaimedMessage, MailLogRow, NotificationSettingsRead, OutboxStats, PreferenceRead
 from alliance.notifications.vocabulary import Cadence, Channel, EventType, OutboxStatus
+from alliance.webhooks import fanout_service
 
 KEY_PART_LENGTH = 64
 
@@ -54,6 +55,9 @@ def notify(
     may run again without queueing twice); a state change leaves it out and gets a fresh one."""
     if occurrence is not None and not 0 < len(occurrence) <= KEY_PART_LENGTH:
         raise ValueError(f"occurrence must be 1 to {KEY_PART_LENGTH} characters")
+    stem = f"{event.value}/{entity_type}/{entity_id or '-'}/{occurrence or uuid.uuid4().hex}"
+    # Webhooks: once per event, whoever (if anyone) is e-mailed about it.
+    fanout_service.queue_event(session, event=event, key=stem, stable=occurrence is not None, entity_type=entity_type, entity_id=entity_id, facts=facts)
     wanted: dict[int, Recipient] = {}
     for recipient in recipients:
         if recipient.user_id != actor.user_id:
@@ -61,7 +65,6 @@ def notify(
     if not wanted:
         return 0
     cadences = {} if event.mandatory else PreferenceRepository(session).cadences(user_ids=list(wanted), event_type=event)
-    stem = f"{event.value}/{entity_type}/{entity_id or '-'}/{occurrence or uuid.uuid4().hex}"
     repository = OutboxRepository(session)
     taken = repository.existing_keys([f"{stem}/{user_id}" for user_id in wanted]) if occurrence else set()
     now = clock.now()

@@ -21,6 +21,7 @@ class EventType(StrEnum):
     EXTENSION_DECIDED = "registration.extension_decided"
     # One e-mail a day gathering the messages a person chose to receive in a digest.
     DAILY_DIGEST = "notifications.daily_digest"
+    WEBHOOK_ENDPOINT_DISABLED = "webhooks.endpoint_disabled"
 
     @property
     def label(self) -> str:
@@ -51,12 +52,14 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.REGISTRATION_DECIDED: EventInfo("Your registration was approved or rejected", Permission.REGISTRATIONS_FILE),
     EventType.EXTENSION_DECIDED: EventInfo("Your protection extension request was decided", Permission.REGISTRATIONS_FILE),
     EventType.DAILY_DIGEST: EventInfo("Your daily digest", None, mandatory=True),
+    EventType.WEBHOOK_ENDPOINT_DISABLED: EventInfo("A webhook endpoint was disabled after failing for a day", Permission.WEBHOOKS_MANAGE),
 }
 assert set(EVENTS) == set(EventType), "every event type has a row in EVENTS"
 
 
 class Channel(StrEnum):
-    """How a message leaves: e-mail today; webhooks join as a second channel."""
+    """How a message to a person leaves: e-mail. Webhooks, the second channel, have their own
+    deliveries table (alliance/webhooks/, docs/webhooks.md)."""
 
     EMAIL = "email"
 

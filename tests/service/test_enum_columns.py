@@ -52,6 +52,9 @@ ALLOWED_STRINGS = {
     ("audit_events", "action"): "open vocabulary of dotted event names across every domain (registration.approved, ...)",
     ("audit_events", "entity_type"): "the name of the audited table's entity, open as new domains arrive",
     ("outbox_messages", "entity_type"): "what a message is about, named as the audit trail names entities (open as new domains arrive)",
+    ("webhook_deliveries", "entity_type"): "what an event is about, as the outbox names it (open as new domains arrive)",
+    ("webhook_deliveries", "response_status"): "an integer: the HTTP status code of the last answer",
+    ("webhook_attempts", "response_status"): "an integer: the HTTP status code of the answer",
     ("scope_disputes", "level"): "an integer: the index into the program's escalation ladder",
     ("scope_disputes", "decision_split"): "free text: how the decision splits the activity, in words",
     ("stored_files", "content_type"): "a MIME type decided from the file's content (files.kinds owns the accepted ones)",
@@ -61,6 +64,7 @@ ALLOWED_STRINGS = {
 UNCHECKED = {
     ("outbox_messages", "event_type"): "every domain adds the events it tells people of; a CHECK would make each one a migration",
     ("notification_preferences", "event_type"): "the same event types",
+    ("webhook_deliveries", "event_type"): "the same event types",
 }
 
 

@@ -139,6 +139,16 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/product-lines"): "shared",
     ("POST", "/api/v1/product-lines"): "vendor",
     ("PATCH", "/api/v1/product-lines/{product_line_id}"): "vendor",
+    # Webhooks are the vendor's integration (program admins); payloads may name any partner.
+    ("GET", "/api/v1/webhooks"): "vendor",
+    ("POST", "/api/v1/webhooks"): "vendor",
+    ("GET", "/api/v1/webhooks/{endpoint_id}"): "vendor",
+    ("PATCH", "/api/v1/webhooks/{endpoint_id}"): "vendor",
+    ("DELETE", "/api/v1/webhooks/{endpoint_id}"): "vendor",
+    ("POST", "/api/v1/webhooks/{endpoint_id}/rotate-secret"): "vendor",
+    ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries"): "vendor",
+    ("GET", "/api/v1/webhook-deliveries/{delivery_id}"): "vendor",
+    ("POST", "/api/v1/webhook-deliveries/{delivery_id}/replay"): "vendor",
     ("POST", "/api/v1/registrations"): "create",
     ("GET", "/api/v1/registrations"): "list",
     ("GET", "/api/v1/registrations/review-queue"): "vendor",
@@ -205,6 +215,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/customers/{customer_id}/ownership"): {"status": "open", "reason": "take it over"},
     ("POST", "/api/v1/product-lines"): {"key": "mole-line", "name": "Mole"},
     ("PATCH", "/api/v1/product-lines/{product_line_id}"): {"name": "Hijacked"},
+    ("POST", "/api/v1/webhooks"): {"url": "http://127.0.0.1:9/hooks", "allow_private_network": True},
+    ("PATCH", "/api/v1/webhooks/{endpoint_id}"): {"url": "http://127.0.0.1:9/hijacked", "allow_private_network": True},
     ("PATCH", "/api/v1/registrations/{registration_id}"): {"title": "Hijacked"},
     ("POST", "/api/v1/registrations/{registration_id}/actions/{action}"): {"reason": "hijacked"},
     ("POST", "/api/v1/registrations/{registration_id}/won"): {"booked_amount": "1.00", "closed_on": "2020-01-01"},
@@ -278,6 +290,9 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "team_id": 1,
         "rule_id": 1,
         "file_id": _file_of_b(world),
+        # Webhooks are vendor-only: any id answers 403 to partners.
+        "endpoint_id": 1,
+        "delivery_id": 1,
     }
 
 

@@ -75,6 +75,9 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "figure_id": 1,
         # The mail log is console-only (program admins); any id answers 404 to partners.
         "message_id": 1,
+        # Webhook endpoints and deliveries are console-only (program admins): 404 to partners.
+        "endpoint_id": 1,
+        "delivery_id": 1,
         # Catalog tracks are vendor data; lab submissions are only graded in the console.
         "track_id": 1,
         "submission_id": 1,

@@ -1,7 +1,7 @@
 """daily digests: a time zone per user, and the digested message status
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01 18:30:00
 
 users.time_zone: the IANA zone a person's daily digest follows (NULL: the deployment's
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

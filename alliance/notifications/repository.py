@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from alliance.identity.models import User
 from alliance.kit.repository import Repository
-from alliance.kit.statements import AnySelect
+from alliance.kit.statements import AnyRows, AnySelect
 from alliance.notifications.models import NotificationPreference, OutboxMessage
 from alliance.notifications.schemas import ClaimedMessage, RecipientRead
 from alliance.notifications.vocabulary import CLAIMABLE, Cadence, EventType, OutboxStatus
@@ -40,7 +40,7 @@ class OutboxRepository(Repository[OutboxMessage]):
         if rows:
             self.session.execute(insert(OutboxMessage), list(rows))
 
-    def add_from_select(self, rows: AnySelect, *, event: EventType, entity_type: str, occurrence: str, now: datetime, channel: str) -> int:
+    def add_from_select(self, rows: AnyRows, *, event: EventType, entity_type: str, occurrence: str, now: datetime, channel: str) -> int:
         """One INSERT … SELECT of a message per row of `rows` (labelled recipient_user_id,
         entity_id, why, optionally cycle, and the facts), keyed like `notify`'s time-based keys so
         a key already there is skipped (ON CONFLICT DO NOTHING): a re-run inserts nothing twice.

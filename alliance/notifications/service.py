@@ -18,7 +18,7 @@ from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
-from alliance.kit.statements import AnySelect
+from alliance.kit.statements import AnyRows
 from alliance.notifications.models import NotificationPreference
 from alliance.notifications.repository import MailLogFilters, OutboxRepository, PreferenceRepository
 from alliance.notifications.schemas import ClaimedMessage, MailLogRow, OutboxStats, PreferenceRead
@@ -92,7 +92,7 @@ def notify(
     return len(rows)
 
 
-def notify_each(session: Session, *, event: EventType, rows: AnySelect, entity_type: str, occurrence: str) -> int:
+def notify_each(session: Session, *, event: EventType, rows: AnyRows, entity_type: str, occurrence: str) -> int:
     """Queue `event` once per row of `rows`, set-based (one INSERT … SELECT, never a loop over
     rows): what a sweep reminds many people of. `rows` labels its columns `recipient_user_id`,
     `entity_id`, `why` (SQL expressions welcome), optionally `cycle` (what makes a new round of the

@@ -89,8 +89,8 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.RECERT_WINDOW_CLOSING: EventInfo("A recertification window closes in 14 days", Permission.LABS_SUBMIT),
     EventType.CERTIFICATION_LAPSED: EventInfo("A certification lapsed (not renewed in time)", Permission.LABS_SUBMIT),
     EventType.LAB_GRADED: EventInfo("A lab was graded", Permission.LABS_SUBMIT),
-    EventType.TIER_RECOMMENDED: EventInfo("A partner's tier upgrade or downgrade is recommended", Permission.TIER_RECOMMENDATIONS_READ),
-    EventType.TIER_DECIDED: EventInfo("A partner's tier recommendation was decided", Permission.PARTNERS_READ),
+    EventType.TIER_RECOMMENDED: EventInfo("A partner's tier upgrade or downgrade is recommended", Permission.PARTNERS_MANAGE),
+    EventType.TIER_DECIDED: EventInfo("Your organisation's tier upgrade or downgrade was decided", Permission.OWN_PARTNER_WRITE),
 }
 assert set(EVENTS) == set(EventType), "every event type has a row in EVENTS"
 

@@ -28,14 +28,14 @@ WINDOW_CLOSING_DAYS = 14
 LAPSED_LOOKBACK_DAYS = 7
 
 
-def remind(session: Session, *, today: date) -> int:
+def remind(session: Session, actor: Actor, *, today: date) -> int:
     """Every certification reminder due `today`, one INSERT … SELECT each; returns how many were queued."""
     repository = RecertRepository(session)
     queued = 0
 
     def each(event: EventType, occurrence: str, condition: ColumnElement[bool], cycle: Any) -> int:
         rows = repository.certification_reminders(condition, cycle=cycle)
-        return notification_service.notify_each(session, event=event, rows=rows, entity_type="certification", occurrence=occurrence)
+        return notification_service.notify_each(session, actor, event=event, rows=rows, entity_type="certification", occurrence=occurrence)
 
     for occurrence, nearest, farthest in EXPIRY_REMINDERS:
         ending = and_(

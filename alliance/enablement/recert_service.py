@@ -57,7 +57,7 @@ def open_recert_windows(session: Session, actor: Actor, *, today: date | None = 
             reason="a product release opened recertification windows",
         )
         session.expire_all()
-    notice_service.remind(session, today=today)
+    notice_service.remind(session, actor, today=today)
     return opened
 
 
@@ -86,7 +86,7 @@ def sweep_certifications(session: Session, actor: Actor, *, today: date | None =
         )
         # The UPDATEs bypassed the identity map: reload anything this session already holds.
         session.expire_all()
-    notice_service.remind(session, today=today)
+    notice_service.remind(session, actor, today=today)
     return counts
 
 

@@ -40,7 +40,9 @@ class OutboxRepository(Repository[OutboxMessage]):
         if rows:
             self.session.execute(insert(OutboxMessage), list(rows))
 
-    def add_from_select(self, rows: AnyRows, *, event: EventType, entity_type: str, occurrence: str, now: datetime, channel: str) -> int:
+    def add_from_select(
+        self, rows: AnyRows, *, event: EventType, entity_type: str, occurrence: str, now: datetime, channel: str, skip_user_id: int | None = None
+    ) -> int:
         """One INSERT … SELECT of a message per row of `rows` (labelled recipient_user_id,
         entity_id, why, optionally cycle, and the facts), keyed like `notify`'s time-based keys so
         a key already there is skipped (ON CONFLICT DO NOTHING): a re-run inserts nothing twice.
@@ -89,6 +91,8 @@ class OutboxRepository(Repository[OutboxMessage]):
         }
         # WHERE true: SQLite reads "INSERT … SELECT … ON CONFLICT" only when the SELECT has a WHERE.
         chosen = chosen.add_columns(*(value.label(name) for name, value in values.items())).where(true())
+        if skip_user_id is not None:
+            chosen = chosen.where(source.c.recipient_user_id != skip_user_id)
         dml = postgresql.insert(MESSAGE) if dialect == "postgresql" else sqlite.insert(MESSAGE)
         statement = dml.from_select(list(values), chosen).on_conflict_do_nothing(index_elements=[MESSAGE.c.idempotency_key])
         return self.session.connection().execute(statement).rowcount

@@ -93,16 +93,18 @@ PROTECTION_REMINDERS = (("30d", 8, 30), ("7d", 0, 7))
 EXPIRED_LOOKBACK_DAYS = 7
 
 
-def remind_protection(session: Session, *, today: date) -> int:
+def remind_protection(session: Session, actor: Actor, *, today: date) -> int:
     """The sweep's set-based reminders to the people who filed approved registrations: protection
     ending in 30 and in 7 days, and protection ended. One INSERT … SELECT each; returns how many."""
     repository = RegistrationRepository(session)
     queued = 0
     for occurrence, nearest, farthest in PROTECTION_REMINDERS:
         rows = repository.protection_reminders(ends_from=today + timedelta(days=nearest), ends_to=today + timedelta(days=farthest), expired=False)
-        queued += notification_service.notify_each(session, event=EventType.PROTECTION_EXPIRING, rows=rows, entity_type="registration", occurrence=occurrence)
+        queued += notification_service.notify_each(
+            session, actor, event=EventType.PROTECTION_EXPIRING, rows=rows, entity_type="registration", occurrence=occurrence
+        )
     rows = repository.protection_reminders(ends_from=today - timedelta(days=EXPIRED_LOOKBACK_DAYS), ends_to=today - timedelta(days=1), expired=True)
-    queued += notification_service.notify_each(session, event=EventType.PROTECTION_EXPIRED, rows=rows, entity_type="registration", occurrence="expired")
+    queued += notification_service.notify_each(session, actor, event=EventType.PROTECTION_EXPIRED, rows=rows, entity_type="registration", occurrence="expired")
     return queued
 
 

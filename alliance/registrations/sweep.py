@@ -38,5 +38,5 @@ def sweep_registrations(session: Session, actor: Actor, *, today: date | None = 
         )
         # The UPDATE bypassed the identity map: reload anything this session already holds.
         session.expire_all()
-    notice_service.remind_protection(session, today=today)
+    notice_service.remind_protection(session, actor, today=today)
     return len(ids)

@@ -60,7 +60,7 @@ def announce_completed(session: Session, actor: Actor, request: ResourceRequest)
     return _notify(session, actor, request, EventType.COSELL_REQUEST_COMPLETED, recipients, by=actor.role.label)
 
 
-def remind_sla(session: Session, *, now: datetime) -> int:
+def remind_sla(session: Session, actor: Actor, *, now: datetime) -> int:
     """Set-based, once per request: first response due within SLA_WARNING, and missed."""
     repository = ResourceRequestRepository(session)
 
@@ -71,10 +71,10 @@ def remind_sla(session: Session, *, now: datetime) -> int:
 
     soon = ResourceRequest.first_response_due_at.between(now, now + SLA_WARNING) & ResourceRequest.breached.is_(False)
     queued = notification_service.notify_each(
-        session, event=EventType.COSELL_SLA_IMMINENT, rows=rows(soon), entity_type="resource_request", occurrence="imminent"
+        session, actor, event=EventType.COSELL_SLA_IMMINENT, rows=rows(soon), entity_type="resource_request", occurrence="imminent"
     )
     missed = breached_condition(now) & (ResourceRequest.first_response_due_at > now - BREACH_LOOKBACK)
     queued += notification_service.notify_each(
-        session, event=EventType.COSELL_SLA_BREACHED, rows=rows(missed), entity_type="resource_request", occurrence="breached"
+        session, actor, event=EventType.COSELL_SLA_BREACHED, rows=rows(missed), entity_type="resource_request", occurrence="breached"
     )
     return queued

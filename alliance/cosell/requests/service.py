@@ -280,5 +280,5 @@ def sweep_requests(session: Session, actor: Actor, *, now: datetime | None = Non
             reason="first-response SLA missed",
         )
         session.expire_all()
-    notice_service.remind_sla(session, now=now)
+    notice_service.remind_sla(session, actor, now=now)
     return len(ids)

@@ -95,7 +95,8 @@ class OutboxRepository(Repository[OutboxMessage]):
             chosen = chosen.where(source.c.recipient_user_id != skip_user_id)
         dml = postgresql.insert(MESSAGE) if dialect == "postgresql" else sqlite.insert(MESSAGE)
         statement = dml.from_select(list(values), chosen).on_conflict_do_nothing(index_elements=[MESSAGE.c.idempotency_key])
-        return self.session.connection().execute(statement).rowcount
+        # An INSERT's rowcount is kept only when asked for (psycopg would report -1 otherwise).
+        return self.session.connection().execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
     def existing_keys(self, keys: Collection[str]) -> set[str]:
         if not keys:

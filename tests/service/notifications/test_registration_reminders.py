@@ -9,6 +9,7 @@ from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
 from alliance.notifications import service as notification_service
 from alliance.notifications.vocabulary import Cadence, EventType, OutboxStatus
+from alliance.registrations import notice_service
 from alliance.registrations import sweep as registration_sweep
 from tests.factories.world import deal_input
 from tests.service.registrations.conftest import APPROVE
@@ -67,6 +68,14 @@ class TestProtectionReminders:
         }
         # Nobody else heard of it: not partner B, not A's admin, not the CAM.
         assert {m.recipient_user_id for m in outbox() if m.event_type in (EventType.PROTECTION_EXPIRING, EventType.PROTECTION_EXPIRED)} == {a_user}
+
+    def test_the_count_queued_is_returned_and_a_rerun_queues_none(self, register, act, db, world):
+        ends = act(register(), *APPROVE).protected_until
+        assert ends is not None
+        day = ends - timedelta(days=3)
+        for expected in (1, 0):
+            with db.session_scope(PartnerScope.system(reason="test sweep")) as session:
+                assert notice_service.remind_protection(session, SWEEPER, today=day) == expected
 
     def test_preferences_apply_in_the_statement(self, register, act, unit, actors, outbox, db, world):
         registration_id = register()

@@ -1,8 +1,8 @@
 """Who hears of a scope dispute: its opening reaches the deciders of the first level and the
 partner's admins; an escalation (by hand or by the sweep) reaches the deciders of the new level;
 the decision reaches the partner's admins and whoever opened it. The deciders of a level are the
-roles the program's ladder names there: the partner's own CAM for the CAM role, every active
-vendor user for the other roles (PS lead, executive, program admin)."""
+roles the program's ladder names there: the partner's own CAM for the CAM role (bound to a book of
+partners), every active vendor user for the other roles (PS lead, executive, program admin)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from alliance.cosell.disputes import escalation
 from alliance.cosell.models import ScopeDispute
 from alliance.cosell.signers import side_user_ids
 from alliance.cosell.vocabulary import Lead, Side
-from alliance.identity.permissions import Permission
+from alliance.identity.permissions import Permission, role_can
 from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor, Role
 from alliance.notifications import service as notification_service
@@ -27,13 +27,16 @@ DECIDED_LEAD = {Lead.SI: "the partner leads", Lead.VENDOR_PS: "the vendor's prof
 
 
 def deciders(session: Session, *, partner_id: int, roles: frozenset[str]) -> list[int]:
-    """Active vendor users who decide at a level naming `roles`; for the CAM role, the partner's CAM."""
+    """Active vendor users who decide at a level naming `roles`. A role bound to a book of partners
+    (the CAM) decides for its own partners only: the partner's CAM, not every CAM."""
     users = UserRepository(session)
-    wide = [Role(role) for role in sorted(roles) if role != Role.CAM]
-    found = users.active_vendor_ids(roles=wide) if wide else []
+    named = [Role(role) for role in sorted(roles)]
+    bound = [role for role in named if role_can(role, Permission.PARTNERS_BOOK)]
+    unbound = [role for role in named if role not in bound]
+    found = users.active_vendor_ids(roles=unbound) if unbound else []
     partner = PartnerRepository(session).get(partner_id)
-    if Role.CAM in roles and partner is not None and partner.cam_user_id is not None:
-        found += users.active_vendor_ids(roles=[Role.CAM], among=[partner.cam_user_id])
+    if bound and partner is not None and partner.cam_user_id is not None:
+        found += users.active_vendor_ids(roles=bound, among=[partner.cam_user_id])
     return found
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.enablement import awards, lab_signature
+from alliance.enablement import awards, lab_signature, notice_service
 from alliance.enablement.catalog_repository import TrackRepository
 from alliance.enablement.models import Certification, CertificationTrack, ExamAttempt, LabSubmission, ModuleCompletion
 from alliance.enablement.progress_repository import ProgressRepository
@@ -207,6 +207,7 @@ def grade_lab(session: Session, actor: Actor, *, submission_id: int, data: LabGr
         before=before,
         after=snapshot(submission, LAB_FIELDS),
     )
+    notice_service.announce_lab_graded(session, actor, submission, track)
     evaluate_award(session, actor, person_id=submission.person_id, track_id=track.id, source=Source.EVALUATOR)
     return submission
 
@@ -257,6 +258,7 @@ def post_lab_result(session: Session, *, track_key: str, headers: Mapping[str, s
         partner_id=person.partner_id,
         after=snapshot(submission, LAB_FIELDS),
     )
+    notice_service.announce_lab_graded(session, actor, submission, track)
     evaluate_award(session, actor, person_id=person.id, track_id=track.id, source=Source.LAB_ENVIRONMENT)
     return submission
 

@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Subquery,
     and_,
     case,
     func,
     literal,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -24,7 +26,11 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from alliance.enablement import recert
 from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
 from alliance.enablement.vocabulary import COUNTING, CertificationStatus
-from alliance.kit.statements import rowcount
+from alliance.identity.models import User
+from alliance.identity.permissions import Permission, roles_with
+from alliance.identity.scope import PARTNER_ROLES
+from alliance.kit.statements import AnySelect, rowcount
+from alliance.partners.models import Partner, Person
 
 COUNTING_VALUES = sorted(s.value for s in COUNTING)
 
@@ -130,6 +136,20 @@ class EffectiveDates:
         return and_(Certification.status.in_(COUNTING_VALUES), self.counting_on(self.today))
 
 
+def people_recipients() -> Subquery:
+    """Who hears of a person's certifications and labs: the person's own account (an active user
+    of the same partner with the person's e-mail), and the partner's active users who record
+    their people's learning (partner admins). Columns person_id, user_id, why."""
+    admins = [role.value for role in roles_with(Permission.LEARNING_RECORD) if role in PARTNER_ROLES]
+    own = select(Person.id.label("person_id"), User.id.label("user_id"), literal("it is about you").label("why")).join(
+        User, and_(User.email == func.lower(Person.email), User.partner_id == Person.partner_id, User.is_active.is_(True))
+    )
+    managers = select(Person.id, User.id, literal("you manage your organisation's certifications")).join(
+        User, and_(User.partner_id == Person.partner_id, User.role.in_(admins), User.is_active.is_(True))
+    )
+    return union_all(own, managers).subquery("person_recipient")
+
+
 def effective_dates(session: Session, *, today: date) -> EffectiveDates:
     return EffectiveDates(today=today, windows=load_windows(session, today=today))
 
@@ -158,6 +178,37 @@ class RecertRepository:
             )
             opened += rowcount(self.session.execute(statement))
         return opened
+
+    def person_recipients(self, person_id: int) -> list[tuple[int, str]]:
+        """(user id, why) of everyone who hears of one person's certifications and labs."""
+        recipients = people_recipients()
+        statement = select(recipients.c.user_id, recipients.c.why).where(recipients.c.person_id == person_id).order_by(recipients.c.user_id)
+        return [(row.user_id, row.why) for row in self.session.execute(statement.execution_options(bypass_partner_scope="a vendor grader tells the person"))]
+
+    def certification_reminders(self, condition: ColumnElement[bool], *, cycle: Any) -> AnySelect:
+        """Certifications matching `condition`, one row per person to tell (people_recipients), with
+        names: rows for notification_service.notify_each. `cycle`: what starts a new round."""
+        recipients = people_recipients()
+        return (
+            select(
+                recipients.c.user_id.label("recipient_user_id"),
+                Certification.id.label("entity_id"),
+                recipients.c.why.label("why"),
+                cycle.label("cycle"),
+                Person.name.label("person"),
+                CertificationTrack.name.label("track"),
+                Partner.display_name.label("partner"),
+                Certification.expires_on.label("expires_on"),
+                Certification.recert_due_on.label("due_on"),
+                ProductRelease.version.label("release"),
+            )
+            .join(Person, Person.id == Certification.person_id)
+            .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
+            .join(Partner, Partner.id == Certification.partner_id)
+            .outerjoin(ProductRelease, ProductRelease.id == Certification.recert_release_id)
+            .join(recipients, recipients.c.person_id == Certification.person_id)
+            .where(condition)
+        )
 
     def lapse_overdue(self, *, today: date, now: datetime) -> int:
         """Counting certifications past their deadline (and it came before validity ended) lapse;

@@ -10,7 +10,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.enablement import recert
+from alliance.enablement import notice_service, recert
 from alliance.enablement.capacity_repository import CapacityRepository
 from alliance.enablement.recert_repository import (
     RecertRepository,
@@ -57,12 +57,14 @@ def open_recert_windows(session: Session, actor: Actor, *, today: date | None = 
             reason="a product release opened recertification windows",
         )
         session.expire_all()
+    notice_service.remind(session, actor, today=today)
     return opened
 
 
 def sweep_certifications(session: Session, actor: Actor, *, today: date | None = None) -> SweepCounts:
     """Open windows, then lapse certifications past their deadline, then expire those past their
-    validity: set-based, one audit event for the run. A second run the same day changes nothing."""
+    validity: set-based, one audit event for the run; then queue the certification reminders
+    (notice_service.remind). A second run the same day changes nothing and queues nothing."""
     require(actor, Permission.CERTIFICATIONS_SWEEP)
     today = today or clock.today()
     now = clock.now()
@@ -84,6 +86,7 @@ def sweep_certifications(session: Session, actor: Actor, *, today: date | None =
         )
         # The UPDATEs bypassed the identity map: reload anything this session already holds.
         session.expire_all()
+    notice_service.remind(session, actor, today=today)
     return counts
 
 

@@ -58,6 +58,12 @@ class UserRepository(Repository[User]):
         statement = statement.order_by(User.id).execution_options(bypass_partner_scope="a partner's action notifies the vendor staff who act on it")
         return list(self.session.scalars(statement))
 
+    def active_partner_user_ids(self, *, partner_id: int, roles: Collection[Role]) -> list[int]:
+        """Ids of a partner's active users with one of `roles`, from any scope: a vendor user's
+        action notifies the partner's people who act on it."""
+        statement = select(User.id).where(User.partner_id == partner_id, User.is_active.is_(True), User.role.in_(roles)).order_by(User.id)
+        return list(self.session.scalars(statement.execution_options(bypass_partner_scope="a vendor user's action notifies the partner's people")))
+
     def vendor_contact(self, user_id: int) -> tuple[str, str] | None:
         """Name and email of an active vendor user, as a projection: a partner sees who their CAM is."""
         statement = select(User.name, User.email).where(User.id == user_id, User.partner_id.is_(None), User.is_active.is_(True))

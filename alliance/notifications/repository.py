@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import String, Table, and_, bindparam, case, cast, func, insert, literal, literal_column, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
 
 from alliance.identity.models import User
 from alliance.kit.leases import LeasedQueue
 from alliance.kit.repository import Repository
-from alliance.kit.statements import AnySelect
+from alliance.kit.statements import AnyRows, AnySelect
 from alliance.notifications.models import NotificationPreference, OutboxMessage
 from alliance.notifications.schemas import ClaimedMessage, RecipientRead
 from alliance.notifications.vocabulary import CLAIMABLE, Cadence, EventType, OutboxStatus
@@ -40,6 +42,64 @@ class OutboxRepository(Repository[OutboxMessage]):
     def add_messages(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
             self.session.execute(insert(OutboxMessage), list(rows))
+
+    def add_from_select(
+        self, rows: AnyRows, *, event: EventType, entity_type: str, occurrence: str, now: datetime, channel: str, skip_user_id: int | None = None
+    ) -> int:
+        """One INSERT … SELECT of a message per row of `rows` (labelled recipient_user_id,
+        entity_id, why, optionally cycle, and the facts), keyed like `notify`'s time-based keys so
+        a key already there is skipped (ON CONFLICT DO NOTHING): a re-run inserts nothing twice.
+        The recipient's preference is applied in the join: off → no row, daily digest → held."""
+        source = rows.subquery("reminder")
+        reserved = {"recipient_user_id", "entity_id", "why", "cycle"}
+        facts = [column for column in source.c if column.key not in reserved]
+        dialect = self.session.get_bind().dialect.name
+        build = func.json_object if dialect == "sqlite" else func.json_build_object
+        pairs: list[ColumnElement[Any]] = []
+        for column in facts:
+            pairs += [_key_literal(column.key), column]
+        payload = build(_key_literal("facts"), build(*pairs), _key_literal("why"), source.c.why)
+        occurrence_part: ColumnElement[str] = literal(occurrence, String)
+        if "cycle" in source.c:
+            occurrence_part = occurrence_part + literal("@", String) + cast(source.c.cycle, String)
+        key = (
+            literal(f"{event.value}/{entity_type}/", String)
+            + cast(source.c.entity_id, String)
+            + literal("/", String)
+            + occurrence_part
+            + literal("/", String)
+            + cast(source.c.recipient_user_id, String)
+        )
+        status: ColumnElement[str] = literal(OutboxStatus.QUEUED.value, String)
+        chosen = select().select_from(source)
+        if not event.mandatory:
+            preference = NotificationPreference.__table__.alias("preference")
+            joined = source.outerjoin(preference, and_(preference.c.user_id == source.c.recipient_user_id, preference.c.event_type == event.value))
+            chosen = select().select_from(joined).where(or_(preference.c.cadence.is_(None), preference.c.cadence != Cadence.OFF.value))
+            status = case((preference.c.cadence == Cadence.DAILY_DIGEST.value, OutboxStatus.HELD.value), else_=OutboxStatus.QUEUED.value)
+        stamp = literal(now, OutboxMessage.__table__.c.created_at.type)
+        values = {
+            "idempotency_key": key,
+            "channel": literal(channel, String),
+            "event_type": literal(event.value, String),
+            "recipient_user_id": source.c.recipient_user_id,
+            "entity_type": literal(entity_type, String),
+            "entity_id": source.c.entity_id,
+            "payload": payload,
+            "status": status,
+            "attempts": literal(0),
+            "next_attempt_at": stamp,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        # WHERE true: SQLite reads "INSERT … SELECT … ON CONFLICT" only when the SELECT has a WHERE.
+        chosen = chosen.add_columns(*(value.label(name) for name, value in values.items())).where(true())
+        if skip_user_id is not None:
+            chosen = chosen.where(source.c.recipient_user_id != skip_user_id)
+        dml = postgresql.insert(MESSAGE) if dialect == "postgresql" else sqlite.insert(MESSAGE)
+        statement = dml.from_select(list(values), chosen).on_conflict_do_nothing(index_elements=[MESSAGE.c.idempotency_key])
+        # An INSERT's rowcount is kept only when asked for (psycopg would report -1 otherwise).
+        return self.session.connection().execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
     def existing_keys(self, keys: Collection[str]) -> set[str]:
         if not keys:
@@ -179,6 +239,14 @@ class OutboxRepository(Repository[OutboxMessage]):
     def message(self, message_id: int) -> ClaimedMessage | None:
         found = self.claimed([message_id])
         return found[0] if found else None
+
+
+def _key_literal(name: str) -> ColumnElement[str]:
+    """A JSON key as an SQL string literal (inlined: PostgreSQL's json_build_object cannot type a
+    bound parameter); keys are identifiers the code chose, never input."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"fact names are identifiers: {name!r}")
+    return literal_column(f"'{name}'", String)
 
 
 def _claimed(row: Any) -> ClaimedMessage:

@@ -18,6 +18,7 @@ from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.statements import AnyRows
 from alliance.notifications.models import NotificationPreference
 from alliance.notifications.repository import MailLogFilters, OutboxRepository, PreferenceRepository
 from alliance.notifications.schemas import ClaimedMessage, MailLogRow, NotificationSettingsRead, OutboxStats, PreferenceRead
@@ -92,6 +93,24 @@ def notify(
         )
     repository.add_messages(rows)
     return len(rows)
+
+
+def notify_each(session: Session, actor: Actor, *, event: EventType, rows: AnyRows, entity_type: str, occurrence: str) -> int:
+    """Queue `event` once per row of `rows`, set-based (one INSERT … SELECT, never a loop over
+    rows): what a sweep reminds many people of. `rows` labels its columns `recipient_user_id`,
+    `entity_id`, `why` (SQL expressions welcome), optionally `cycle` (what makes a new round of the
+    same reminder, e.g. the protection's end date, so an extended protection is reminded again),
+    and every other column is a fact the template shows.
+
+    Each message's key is event, entity, `occurrence` (the threshold: "30d") and recipient, so a
+    re-run, or another row naming the same person, queues nothing twice. Preferences apply in the
+    statement (off: nothing, daily digest: held); the actor (a person running an evaluation) is
+    not told of their own act. Returns how many messages were queued."""
+    if not 0 < len(occurrence) <= KEY_PART_LENGTH:
+        raise ValueError(f"occurrence must be 1 to {KEY_PART_LENGTH} characters")
+    return OutboxRepository(session).add_from_select(
+        rows, event=event, entity_type=entity_type, occurrence=occurrence, now=clock.now(), channel=Channel.EMAIL.value, skip_user_id=actor.user_id
+    )
 
 
 # --- each person's choices -----------------------------------------------------------------------

@@ -5,6 +5,9 @@ who filed it. Called once per history event (service.log_event), in its transact
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, timedelta
+
 from sqlalchemy.orm import Session
 
 from alliance.identity.permissions import Permission, role_can, roles_with
@@ -16,7 +19,8 @@ from alliance.notifications.vocabulary import EventType
 from alliance.partners.models import Partner
 from alliance.partners.repository import PartnerRepository
 from alliance.registrations.lifecycle import STATUS_LABELS, Action, Status
-from alliance.registrations.models import Registration
+from alliance.registrations.models import Registration, RegistrationConflict
+from alliance.registrations.repository import RegistrationRepository
 
 # History event (a lifecycle action or an extension decision) → what people are told.
 EVENTS = {
@@ -56,6 +60,52 @@ def announce(session: Session, actor: Actor, registration: Registration, action:
         "by": by,
     }
     return notification_service.notify(session, actor, event=event, recipients=recipients, entity_type="registration", entity_id=registration.id, facts=facts)
+
+
+def announce_conflicts(session: Session, actor: Actor, registration: Registration, found: Sequence[RegistrationConflict]) -> int:
+    """A conflict check that flagged something tells the registration's reviewers (what kinds,
+    how many: the other side is on the review page, never in the e-mail)."""
+    if not found:
+        return 0
+    partner = PartnerRepository(session).get(registration.partner_id)
+    assert partner is not None  # the registration was just loaded in this scope
+    facts = {
+        "title": registration.title,
+        "customer": registration.customer_name,
+        "partner": partner.display_name,
+        "count": len(found),
+        "kinds": ", ".join(sorted({str(f.kind).replace("_", " ") for f in found})),
+    }
+    return notification_service.notify(
+        session,
+        actor,
+        event=EventType.REGISTRATION_CONFLICT_FLAGGED,
+        recipients=_reviewers(session, partner),
+        entity_type="registration",
+        entity_id=registration.id,
+        facts=facts,
+    )
+
+
+# Reminders before a protection ends: (threshold, days ahead it covers); each once per protection end.
+PROTECTION_REMINDERS = (("30d", 8, 30), ("7d", 0, 7))
+# A protection that ended is told once, if it ended this recently (not the whole history on first run).
+EXPIRED_LOOKBACK_DAYS = 7
+
+
+def remind_protection(session: Session, actor: Actor, *, today: date) -> int:
+    """The sweep's set-based reminders to the people who filed approved registrations: protection
+    ending in 30 and in 7 days, and protection ended. One INSERT … SELECT each; returns how many."""
+    repository = RegistrationRepository(session)
+    queued = 0
+    for occurrence, nearest, farthest in PROTECTION_REMINDERS:
+        rows = repository.protection_reminders(ends_from=today + timedelta(days=nearest), ends_to=today + timedelta(days=farthest), expired=False)
+        queued += notification_service.notify_each(
+            session, actor, event=EventType.PROTECTION_EXPIRING, rows=rows, entity_type="registration", occurrence=occurrence
+        )
+    rows = repository.protection_reminders(ends_from=today - timedelta(days=EXPIRED_LOOKBACK_DAYS), ends_to=today - timedelta(days=1), expired=True)
+    queued += notification_service.notify_each(session, actor, event=EventType.PROTECTION_EXPIRED, rows=rows, entity_type="registration", occurrence="expired")
+    return queued
 
 
 def _reviewers(session: Session, partner: Partner) -> list[Recipient]:

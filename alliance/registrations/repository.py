@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from alliance.customers.models import Customer
 from alliance.db import UTCDateTime
+from alliance.identity.models import User
 from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository
 from alliance.kit.statements import AnySelect
@@ -175,6 +176,29 @@ class RegistrationRepository(Repository[Registration]):
         return statement.order_by(ProtectionExtension.requested_at, ProtectionExtension.id)
 
     # --- sweep -------------------------------------------------------------------------------
+
+    def protection_reminders(self, *, ends_from: date, ends_to: date, expired: bool) -> AnySelect:
+        """Approved (or, `expired`, expired) registrations whose protection ends between two days,
+        one row per active partner user who filed one: rows for notification_service.notify_each."""
+        return (
+            select(
+                Registration.registrant_user_id.label("recipient_user_id"),
+                Registration.id.label("entity_id"),
+                literal("you filed this registration").label("why"),
+                Registration.protected_until.label("cycle"),
+                Registration.title.label("title"),
+                Registration.customer_name.label("customer"),
+                Partner.display_name.label("partner"),
+                Registration.protected_until.label("protected_until"),
+            )
+            .join(Partner, Partner.id == Registration.partner_id)
+            .join(User, and_(User.id == Registration.registrant_user_id, User.partner_id == Registration.partner_id))
+            .where(
+                User.is_active.is_(True),
+                Registration.status == (Status.EXPIRED if expired else Status.APPROVED),
+                Registration.protected_until.between(ends_from, ends_to),
+            )
+        )
 
     def expire_lapsed(self, *, today: date, now: datetime, actor_label: str) -> list[int]:
         """Set-based: approved registrations whose protection ended before `today` become

@@ -373,9 +373,9 @@ def _apply_action(
     for step in taken:
         submitted = _apply_step(session, actor, registration, step, reason=reason if step.action == action else None, resolved=resolved) or submitted
     if taken[0].action == Action.SUBMIT:
-        _check_conflicts(session, registration, ConflictCheck.SUBMIT, candidates=submitted.candidates if submitted else None)
+        _check_conflicts(session, actor, registration, ConflictCheck.SUBMIT, candidates=submitted.candidates if submitted else None)
     elif any(step.action in (Action.START_REVIEW, Action.APPROVE) for step in taken):
-        _check_conflicts(session, registration, ConflictCheck.REVIEW)
+        _check_conflicts(session, actor, registration, ConflictCheck.REVIEW)
     return registration
 
 
@@ -546,6 +546,9 @@ def log_event(
     notice_service.announce(session, actor, registration, action, reason=reason)
 
 
-def _check_conflicts(session: Session, registration: Registration, step: ConflictCheck, *, candidates: Sequence[CustomerMatch] | None = None) -> None:
-    """Flag conflicts for the reviewer; they never block a submit or an approval."""
-    conflict_service.check_conflicts(session, registration, step=step, candidates=candidates)
+def _check_conflicts(
+    session: Session, actor: Actor, registration: Registration, step: ConflictCheck, *, candidates: Sequence[CustomerMatch] | None = None
+) -> None:
+    """Flag conflicts for the reviewer (and tell them); they never block a submit or an approval."""
+    found = conflict_service.check_conflicts(session, registration, step=step, candidates=candidates)
+    notice_service.announce_conflicts(session, actor, registration, found)

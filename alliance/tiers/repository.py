@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, String, and_, func, insert, literal, select, union_all, update
+from sqlalchemy.orm import aliased
 
+from alliance.identity.models import User
+from alliance.identity.scope import Role
 from alliance.kit.repository import Repository
-from alliance.kit.statements import rowcount
-from alliance.partners.models import Partner, Program
+from alliance.kit.statements import AnyRows, AnySelect, rowcount
+from alliance.partners.models import Partner, Program, Tier
 from alliance.partners.repository import PROGRAM_LOAD
 from alliance.tiers.models import TierRecommendation
 from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
@@ -19,6 +22,22 @@ from alliance.tiers.vocabulary import RecommendationAction, RecommendationStatus
 WRITE_BATCH = 2_000
 STREAM_ROWS = 5_000
 QUEUED = (RecommendationAction.UPGRADE.value, RecommendationAction.DOWNGRADE.value)
+
+
+def _with_notice_facts(statement: AnySelect) -> AnySelect:
+    """`statement` over recommendations, with what a message about one shows (names, never ids)."""
+    current, recommended = aliased(Tier, name="current_tier"), aliased(Tier, name="recommended_tier")
+    return (
+        statement.add_columns(
+            Partner.display_name.label("partner"),
+            TierRecommendation.action.label("action"),
+            func.coalesce(current.name, "no tier").label("current"),
+            func.coalesce(recommended.name, "no tier").label("recommended"),
+        )
+        .join(Partner, Partner.id == TierRecommendation.partner_id)
+        .outerjoin(current, current.id == TierRecommendation.current_tier_id)
+        .outerjoin(recommended, recommended.id == TierRecommendation.recommended_tier_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,24 @@ class TierRecommendationRepository(Repository[TierRecommendation]):
             .where(TierRecommendation.status == RecommendationStatus.PENDING, TierRecommendation.action.in_(QUEUED))
             .order_by(TierRecommendation.evaluated_at, TierRecommendation.id)
         )
+
+    def notice_facts(self, recommendation_id: int) -> dict[str, Any]:
+        statement = _with_notice_facts(select().select_from(TierRecommendation)).where(TierRecommendation.id == recommendation_id)
+        return dict(self.session.execute(statement).one()._mapping)
+
+    def new_recommendation_notices(self, *, evaluated_at: datetime, decider_roles: Collection[Role]) -> AnyRows:
+        """The upgrades and downgrades an evaluation at `evaluated_at` recommended, one row per
+        person to tell: the partner's active CAM, and every active vendor user in
+        `decider_roles`. Rows for notification_service.notify_each."""
+        new = and_(TierRecommendation.evaluated_at == evaluated_at, TierRecommendation.action.in_(QUEUED))
+        cam_why = literal("you are the channel account manager of ", String) + Partner.display_name
+        cam = _with_notice_facts(
+            select(User.id.label("recipient_user_id"), TierRecommendation.id.label("entity_id"), cam_why.label("why")).select_from(TierRecommendation)
+        ).join(User, and_(User.id == Partner.cam_user_id, User.partner_id.is_(None), User.is_active.is_(True), User.role == Role.CAM.value))
+        deciders = _with_notice_facts(
+            select(User.id, TierRecommendation.id, literal("you decide tier recommendations").label("why")).select_from(TierRecommendation)
+        ).join(User, and_(User.partner_id.is_(None), User.is_active.is_(True), User.role.in_([role.value for role in decider_roles])))
+        return union_all(cam.where(new), deciders.where(new))
 
     def partner_names(self, partner_ids: set[int]) -> dict[int, str]:
         if not partner_ids:

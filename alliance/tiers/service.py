@@ -23,6 +23,7 @@ from alliance.partners.models import Program
 from alliance.partners.repository import ProgramRepository
 from alliance.partners.schemas import PartnerUpdate
 from alliance.tiers import forecast as tier_forecast
+from alliance.tiers import notice_service
 from alliance.tiers.evaluation import (
     CriterionSpec,
     Evaluation,
@@ -175,6 +176,7 @@ def evaluate_all(session: Session, actor: Actor, *, today: date, on_progress: Pr
             on_progress(done, total)
     summary.superseded = repository.supersede(plan.supersede)
     repository.insert_many(plan.insert)
+    notice_service.announce_recommended(session, actor, evaluated_at=evaluated_at)
     summary.seconds = time.perf_counter() - started
     counts = {k: v for k, v in asdict(summary).items() if k not in ("seconds", "evaluated_on")}
     audit.record(session, actor, "tiers.evaluated", entity_type="tier_evaluation", entity_id=today.isoformat(), after={"evaluated_on": today, **counts})
@@ -342,4 +344,5 @@ def decide_recommendation(session: Session, actor: Actor, *, recommendation_id: 
         },
         reason=reason.strip(),
     )
+    notice_service.announce_decided(session, actor, recommendation)
     return RecommendationView(recommendation, partner.display_name)

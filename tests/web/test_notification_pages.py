@@ -69,12 +69,21 @@ class TestPreferences:
         login("cam")
         page = soup(client.get("/console/notifications"))
         radios = page.find(id="preferences").find_all("input", attrs={"type": "radio"})
-        assert {r["name"] for r in radios} == {"registration.submitted"}
-        assert [r["value"] for r in radios if r.has_attr("checked")] == ["immediately"]
+        # A CAM reviews registrations, decides disputes and hears of tier recommendations.
+        assert {r["name"] for r in radios} == {
+            "registration.submitted",
+            "registration.conflict_flagged",
+            "scope_dispute.opened",
+            "scope_dispute.escalated",
+            "scope_dispute.decided",
+            "tier.recommended",
+        }
+        assert [r["value"] for r in radios if r.has_attr("checked") and r["name"] == "registration.submitted"] == ["immediately"]
         response = post(client, "/console/notifications", {"registration.submitted": "off"}, token_from="/console/notifications")
         assert response.status_code == 303 and response.headers["location"] == "/console/notifications"
         page = soup(client.get("/console/notifications"))
-        assert [r["value"] for r in page.find_all("input", attrs={"type": "radio"}) if r.has_attr("checked")] == ["off"]
+        checked = {r["name"]: r["value"] for r in page.find_all("input", attrs={"type": "radio"}) if r.has_attr("checked")}
+        assert checked["registration.submitted"] == "off" and checked["tier.recommended"] == "immediately"
         assert "Your e-mail choices were saved." in page.get_text()
 
     def test_a_partner_user_chooses_in_the_portal(self, client, login, world):
@@ -84,6 +93,14 @@ class TestPreferences:
             "registration.info_requested",
             "registration.decided",
             "registration.extension_decided",
+            "registration.protection_expiring",
+            "registration.protection_expired",
+            "cosell_request.completed",
+            "certification.expiring",
+            "certification.recert_window_opened",
+            "certification.recert_window_closing",
+            "certification.lapsed",
+            "lab.graded",
         }
         post(client, "/portal/notifications", {"registration.decided": "daily_digest"}, token_from="/portal/notifications")
         with world.db.session_scope(PartnerScope.system(reason="test")) as session:

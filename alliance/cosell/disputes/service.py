@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.cosell.disputes import escalation
+from alliance.cosell.disputes import escalation, notice_service
 from alliance.cosell.disputes.repository import DisputeRepository
 from alliance.cosell.disputes.schemas import (
     DisputeCreate,
@@ -94,6 +94,7 @@ def open_dispute(session: Session, actor: Actor, *, data: DisputeCreate) -> Scop
             **snapshot(dispute, ("level", "level_deadline_at")),
         },
     )
+    notice_service.announce_opened(session, actor, dispute, ladder)
     return dispute
 
 
@@ -120,6 +121,7 @@ def escalate_dispute(session: Session, actor: Actor, *, dispute_id: int, reason:
         after=snapshot(dispute, DISPUTE_FIELDS),
         reason=reason,
     )
+    notice_service.announce_escalated(session, actor, dispute, ladder, reason=reason)
     return dispute
 
 
@@ -137,6 +139,7 @@ def sweep_disputes(session: Session, actor: Actor, *, now: datetime | None = Non
         ladder = ladders[dispute.partner_id]
         if escalation.next_level(ladder, dispute.level) is not None:
             _climb(dispute, ladder, now=now, by="System (deadline passed)", reason="deadline passed")
+            notice_service.announce_escalated(session, actor, dispute, ladder, reason="the deadline passed")
             escalated.append(dispute.id)
         elif not _flagged_overdue(dispute):
             dispute.escalations = [*dispute.escalations, {"level": dispute.level, "at": now.isoformat(), "by": "System (deadline passed)", "overdue": True}]
@@ -197,6 +200,7 @@ def decide_dispute(session: Session, actor: Actor, *, dispute_id: int, data: Dis
         after=snapshot(dispute, DISPUTE_FIELDS),
         reason=data.rationale,
     )
+    notice_service.announce_decided(session, actor, dispute)
     return dispute
 
 

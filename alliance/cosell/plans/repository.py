@@ -13,6 +13,7 @@ from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus
 from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository, within_scope
 from alliance.kit.statements import AnySelect
+from alliance.partners.models import Partner
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import Registration
 
@@ -31,6 +32,17 @@ class PlanFilters:
 
 class PlanRepository(Repository[CodeliveryPlan]):
     model = CodeliveryPlan
+
+    def notice_facts(self, plan_id: int) -> dict[str, Any]:
+        """What a message about the plan shows: its registration's title and customer, the partner."""
+        statement = (
+            select(Registration.title.label("title"), Registration.customer_name.label("customer"), Partner.display_name.label("partner"))
+            .select_from(CodeliveryPlan)
+            .join(Registration, Registration.id == CodeliveryPlan.registration_id)
+            .join(Partner, Partner.id == CodeliveryPlan.partner_id)
+            .where(CodeliveryPlan.id == plan_id)
+        )
+        return dict(self.session.execute(statement).one()._mapping)
 
     def get_loaded(self, plan_id: int) -> CodeliveryPlan | None:
         return self.get(plan_id, *PLAN_LOAD)

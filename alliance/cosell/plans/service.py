@@ -20,6 +20,7 @@ from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.cosell.disputes.repository import DisputeRepository
 from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion, ScopeDispute
+from alliance.cosell.plans import notice_service
 from alliance.cosell.plans import rules as plan_rules
 from alliance.cosell.plans.repository import PlanFilters, PlanRepository
 from alliance.cosell.plans.rules import Row
@@ -30,6 +31,7 @@ from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest
+from alliance.notifications.vocabulary import EventType
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Status
@@ -267,6 +269,8 @@ def sign_version(session: Session, actor: Actor, *, version_id: int, plan_id: in
         before=before | {"superseded": []},
         after=snapshot(version, SIGN_FIELDS) | {"side": side.value, "superseded": superseded or []},
     )
+    if outcome.agreed:
+        notice_service.announce(session, actor, plan, version, EventType.PLAN_AGREED)
     return version
 
 
@@ -369,6 +373,8 @@ def _new_version(
         },
         reason=note,
     )
+    changed = plan.agreed_version_id is not None
+    notice_service.announce(session, actor, plan, version, EventType.PLAN_CHANGED if changed else EventType.PLAN_AWAITING_SIGNATURE)
     return version
 
 

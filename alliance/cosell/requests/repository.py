@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, insert, literal, or_, select, union_all, update
 
 from alliance.cosell.models import CosellTeam, ResourceRequest
 from alliance.cosell.vocabulary import OPEN_REQUEST_STATUSES, RequestStatus
 from alliance.identity.models import User
 from alliance.identity.permissions import PERMISSIONS, Permission
+from alliance.identity.scope import Role
 from alliance.kit.repository import Repository, within_scope
+from alliance.kit.statements import AnyRows, AnySelect
 from alliance.partners.models import Partner, PartnerAttribute, Tier
 from alliance.partners.vocabulary import AttributeKind
 from alliance.registrations.models import Registration, RegistrationProduct
@@ -55,8 +57,44 @@ def breached_condition(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _with_notice_facts(statement: AnySelect) -> AnySelect:
+    """`statement` over requests, with what a message about one shows (names, never ids)."""
+    return (
+        statement.add_columns(
+            Partner.display_name.label("partner"),
+            Registration.customer_name.label("customer"),
+            Registration.title.label("title"),
+            ResourceRequest.request_type.label("request_type"),
+            CosellTeam.name.label("team"),
+            ResourceRequest.needed_by.label("needed_by"),
+            ResourceRequest.first_response_due_at.label("due_at"),
+        )
+        .join(Partner, Partner.id == ResourceRequest.partner_id)
+        .join(Registration, Registration.id == ResourceRequest.registration_id)
+        .join(CosellTeam, CosellTeam.id == ResourceRequest.team_id)
+    )
+
+
 class ResourceRequestRepository(Repository[ResourceRequest]):
     model = ResourceRequest
+
+    def notice_facts(self, request_id: int) -> dict[str, Any]:
+        """What a message about the request shows: partner, customer, registration title, type, team, dates."""
+        row = self.session.execute(_with_notice_facts(select().select_from(ResourceRequest)).where(ResourceRequest.id == request_id)).one()
+        return dict(row._mapping)
+
+    def sla_reminders(self, *, unanswered: ColumnElement[bool], triage_roles: Collection[Role], why_assignee: str, why_triage: str) -> AnyRows:
+        """Open requests without a first response matching `unanswered`, one row per person to
+        remind: the active assignee, or for an unassigned request each active vendor user in
+        `triage_roles` (team queues have no members yet). Rows for notification_service.notify_each."""
+        waiting = and_(unanswered, ResourceRequest.first_responded_at.is_(None), ResourceRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]))
+        assignee = _with_notice_facts(
+            select(User.id.label("recipient_user_id"), ResourceRequest.id.label("entity_id"), literal(why_assignee).label("why")).select_from(ResourceRequest)
+        ).join(User, and_(User.id == ResourceRequest.assignee_user_id, User.is_active.is_(True)))
+        triage = _with_notice_facts(
+            select(User.id.label("recipient_user_id"), ResourceRequest.id.label("entity_id"), literal(why_triage).label("why")).select_from(ResourceRequest)
+        ).join(User, and_(User.partner_id.is_(None), User.is_active.is_(True), User.role.in_([role.value for role in triage_roles])))
+        return union_all(assignee.where(waiting), triage.where(waiting, ResourceRequest.assignee_user_id.is_(None)))
 
     def routing_facts(self, registration_ids: Collection[int]) -> dict[int, RegistrationFacts]:
         """Facts for every given registration in one query (attribute × product rows, folded here).

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.cosell.models import ResourceRequest
+from alliance.cosell.requests import notice_service
 from alliance.cosell.requests.repository import RequestFilters, ResourceRequestRepository
 from alliance.cosell.requests.schemas import RequestView, ResourceRequestCreate
 from alliance.cosell.routing import rules as routing_rules
@@ -166,6 +167,7 @@ def create_request(session: Session, actor: Actor, *, registration_id: int, data
         partner_id=request.partner_id,
         after=snapshot(request, CREATED_FIELDS),
     )
+    notice_service.announce_routed(session, actor, request)
     return view(request, actor, now=now)
 
 
@@ -221,6 +223,8 @@ def act(
         after=snapshot(request, STATE_FIELDS),
         reason=reason if action == RequestAction.DECLINE else notes,
     )
+    if action == RequestAction.COMPLETE:
+        notice_service.announce_completed(session, actor, request)
     return view(request, actor, now=now)
 
 
@@ -251,6 +255,7 @@ def assign(session: Session, actor: Actor, *, request_id: int, assignee_user_id:
             before=before,
             after=after,
         )
+        notice_service.announce_assigned(session, actor, request)
     return view(request, actor)
 
 
@@ -259,7 +264,8 @@ def assign(session: Session, actor: Actor, *, request_id: int, assignee_user_id:
 
 def sweep_requests(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
     """Store `breached` on every request late by `now`, set-based, with one audit event for the
-    sweep; returns how many. Idempotent: a second run finds none."""
+    sweep, then queue the SLA reminders (due soon, missed) once per request; returns how many
+    breached. Idempotent: a second run finds none and queues nothing."""
     require(actor, Permission.COSELL_SWEEP)
     now = now or clock.now()
     ids = ResourceRequestRepository(session).flag_breaches(now=now)
@@ -274,4 +280,5 @@ def sweep_requests(session: Session, actor: Actor, *, now: datetime | None = Non
             reason="first-response SLA missed",
         )
         session.expire_all()
+    notice_service.remind_sla(session, actor, now=now)
     return len(ids)

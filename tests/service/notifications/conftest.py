@@ -17,6 +17,8 @@ from alliance.identity.scope import PartnerScope
 from alliance.notifications.attempts import RetryPolicy
 from alliance.notifications.models import OutboxMessage
 from alliance.notifications.vocabulary import Channel
+from tests.service.cosell.requests_fixtures import file_request, resource_actor, routing  # noqa: F401
+from tests.service.enablement.conftest import lines  # noqa: F401
 from tests.service.registrations.conftest import act, catalog, register  # noqa: F401
 from tests.smtp_receiver import Receiver, smtp_server
 

@@ -138,10 +138,29 @@ class TestNotify:
 class TestPreferences:
     def test_each_role_is_offered_the_emails_it_can_receive(self, unit, actors):
         with unit(actors["cam"]) as session:
-            assert [p.event_type for p in notification_service.list_preferences(session, actors["cam"])] == [EventType.REGISTRATION_SUBMITTED]
+            assert [p.event_type for p in notification_service.list_preferences(session, actors["cam"])] == [
+                EventType.REGISTRATION_SUBMITTED,
+                EventType.REGISTRATION_CONFLICT_FLAGGED,
+                EventType.DISPUTE_OPENED,
+                EventType.DISPUTE_ESCALATED,
+                EventType.DISPUTE_DECIDED,
+                EventType.TIER_RECOMMENDED,
+            ]
         with unit(actors["a_user"]) as session:
             offered = notification_service.list_preferences(session, actors["a_user"])
-        assert {p.event_type for p in offered} == {EventType.REGISTRATION_INFO_REQUESTED, EventType.REGISTRATION_DECIDED, EventType.EXTENSION_DECIDED}
+        assert {p.event_type for p in offered} == {
+            EventType.REGISTRATION_INFO_REQUESTED,
+            EventType.REGISTRATION_DECIDED,
+            EventType.EXTENSION_DECIDED,
+            EventType.PROTECTION_EXPIRING,
+            EventType.PROTECTION_EXPIRED,
+            EventType.COSELL_REQUEST_COMPLETED,
+            EventType.CERTIFICATION_EXPIRING,
+            EventType.RECERT_WINDOW_OPENED,
+            EventType.RECERT_WINDOW_CLOSING,
+            EventType.CERTIFICATION_LAPSED,
+            EventType.LAB_GRADED,
+        }
         assert {p.cadence for p in offered} == {Cadence.IMMEDIATELY}
         with unit(actors["auditor"]) as session:
             assert notification_service.list_preferences(session, actors["auditor"]) == []
@@ -153,7 +172,7 @@ class TestPreferences:
         assert outbox() == []
         with unit(actors["cam"]) as session:
             chosen = notification_service.set_preferences(session, actors["cam"], choices={EventType.REGISTRATION_SUBMITTED: Cadence.DAILY_DIGEST})
-        assert [p.cadence for p in chosen] == [Cadence.DAILY_DIGEST]
+        assert [p.cadence for p in chosen if p.event_type == EventType.REGISTRATION_SUBMITTED] == [Cadence.DAILY_DIGEST]
         register(submit=True, title="Second")
         assert [(m.status, m.recipient_user_id) for m in outbox()] == [(OutboxStatus.HELD, world.users["cam"])]
 

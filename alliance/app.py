@@ -26,6 +26,7 @@ from alliance.api import enablement as enablement_api
 from alliance.api import enablement_reports as enablement_reports_api
 from alliance.api import engagements as engagements_api
 from alliance.api import errors as api_errors
+from alliance.api import inbox as inbox_api
 from alliance.api import partners as partners_api
 from alliance.api import plans as plans_api
 from alliance.api import product_lines as product_lines_api
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         cosell_api,
         plans_api,
         engagements_api,
+        inbox_api,
     ):
         api_router.include_router(module.router)
     app.include_router(api_router)

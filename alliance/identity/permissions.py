@@ -70,6 +70,7 @@ class Permission(StrEnum):
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OUTBOX_DELIVER = "outbox.deliver"
+    INBOX_READ = "inbox.read"
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ PERMISSIONS: dict[Permission, Grant] = {
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
     Permission.OUTBOX_DELIVER: Grant(_ADMIN, "deliver queued messages (`alliance worker` runs as the operator)"),
+    Permission.INBOX_READ: Grant(EVERYONE, "read their own in-app inbox and mark its items read (only ever their own)"),
 }
 
 assert set(PERMISSIONS) == set(Permission), "every permission has a row in PERMISSIONS"

@@ -65,6 +65,8 @@ class OutboxStatus(StrEnum):
     RETRYING = "retrying"  # an attempt failed; tried again at next_attempt_at
     DEAD = "dead"  # refused for good, or out of attempts: nobody retries it
     HELD = "held"  # the recipient wants a daily digest (not built yet: docs/notifications.md)
+    # The recipient turned this e-mail off: the row is their in-app inbox item only; no worker claims it.
+    SKIPPED = "skipped"
 
     @property
     def label(self) -> str:
@@ -79,6 +81,7 @@ STATUS_LABELS = {
     OutboxStatus.RETRYING: "Failed, will retry",
     OutboxStatus.DEAD: "Dead",
     OutboxStatus.HELD: "Held for the digest",
+    OutboxStatus.SKIPPED: "In-app only (e-mail off)",
 }
 # The states a worker may claim from (a SENDING row only once its lease has run out).
 CLAIMABLE = (OutboxStatus.QUEUED, OutboxStatus.RETRYING, OutboxStatus.SENDING)

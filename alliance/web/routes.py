@@ -24,6 +24,7 @@ from alliance.web import (
     cosell_routing,
     customers,
     figures,
+    inbox,
     notifications,
     partners,
     portal,
@@ -64,6 +65,7 @@ PAGE_MODULES = (
     cosell_routing,
     cosell_report,
     notifications,
+    inbox,
 )
 
 

@@ -87,6 +87,7 @@ def work_for(session: Session, actor: Actor, *, limit: int = TOP) -> list[WorkLi
         lists.append(_breaches(session, actor, page, book))
     if can(actor, Permission.TIER_RECOMMENDATIONS_DECIDE):
         lists.append(_recommendations(session, actor, page))
+    # A CAM's home keeps to their book; the lab queue spans every partner, so it is not theirs to lead with.
     if can(actor, Permission.LABS_GRADE) and not can(actor, Permission.PARTNERS_BOOK):
         lists.append(_labs(session, actor, page))
     return lists

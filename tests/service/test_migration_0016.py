@@ -11,9 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from alliance import migrate
 from alliance.db import Database
 
-USER = text(
-    "INSERT INTO users (email, name, role, is_active, created_at, updated_at) VALUES ('a@x.example', 'A', 'cam', TRUE, '2026-01-01', '2026-01-01')"
-)
+USER = text("INSERT INTO users (email, name, role, is_active, created_at, updated_at) VALUES ('a@x.example', 'A', 'cam', TRUE, '2026-01-01', '2026-01-01')")
 MESSAGE = text(
     "INSERT INTO outbox_messages (idempotency_key, channel, event_type, recipient_user_id, entity_type, payload, status, attempts,"
     " next_attempt_at, created_at, updated_at) SELECT :key, 'email', 'registration.submitted', id, 'registration', '{}', :status, 0,"

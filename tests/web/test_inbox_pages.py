@@ -81,3 +81,16 @@ class TestInboxPage:
         assert post(client, f"/portal/inbox/{item['data-id']}/open", token_from="/portal/inbox").status_code == 404
         login("b_user")
         assert bell(soup(client.get("/portal"))) == "1"
+
+
+def test_the_page_and_the_api_give_the_same_inbox(client, login, world):
+    tell(world, "a_admin", title="First")
+    tell(world, "a_admin", title="Second", entity_id=8)
+    api = client.get("/api/v1/inbox", headers=world.headers("a_admin")).json()["items"]
+    client.post(f"/api/v1/inbox/{api[0]['id']}/read", headers=world.headers("a_admin"))
+    login("a_admin")
+    page = soup(client.get("/portal/inbox"))
+    shown = [(int(li["data-id"]), li.find(class_="subject").get_text(), "unread" in li["class"]) for li in page.find(id="inbox-items").find_all("li")]
+    again = client.get("/api/v1/inbox", headers=world.headers("a_admin")).json()["items"]
+    assert shown == [(i["id"], i["subject"], i["unread"]) for i in again] and [u for *_, u in shown] == [False, True]
+    assert bell(page) == str(client.get("/api/v1/inbox/unread-count", headers=world.headers("a_admin")).json()["unread"])

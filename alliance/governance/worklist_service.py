@@ -32,6 +32,7 @@ from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.protection import DEFAULT_REVIEW_SLA_BUSINESS_DAYS
 from alliance.registrations.repository import RegistrationFilters
+from alliance.tiers import figure_service
 from alliance.tiers import service as tier_service
 
 TOP = 5
@@ -43,7 +44,7 @@ class WorkItem:
     """One thing that needs the person: what it is (`kind` and `entity_id` say where it lives), its
     name, and why it needs them now."""
 
-    kind: str  # registration, extension, plan, dispute, engagement, certification, tier, request, lab, recommendation
+    kind: str  # registration, plan, dispute, engagement, certification, tier, request, recommendation, figure, lab
     entity_id: int | None
     title: str
     why: str
@@ -53,7 +54,7 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class WorkList:
-    key: str  # the list's name: review, plans, disputes, engagements, protections, info, tier, certifications, breaches, labs, recommendations
+    key: str  # review, plans, engagements, disputes, info, protections, tier, certifications, breaches, recommendations, figures, labs
     heading: str
     items: list[WorkItem]
     total: int  # how many there are in all (the page shows the top few and links to the rest)
@@ -87,7 +88,9 @@ def work_for(session: Session, actor: Actor, *, limit: int = TOP) -> list[WorkLi
         lists.append(_breaches(session, actor, page, book))
     if can(actor, Permission.TIER_RECOMMENDATIONS_DECIDE):
         lists.append(_recommendations(session, actor, page))
-    # A CAM's home keeps to their book; the lab queue spans every partner, so it is not theirs to lead with.
+    # Figures and labs are queued across every partner: a CAM's home keeps to their book instead.
+    if can(actor, Permission.PARTNERS_WRITE) and book is None:
+        lists.append(_figures(session, actor, page))
     if can(actor, Permission.LABS_GRADE) and not can(actor, Permission.PARTNERS_BOOK):
         lists.append(_labs(session, actor, page))
     return lists
@@ -305,6 +308,21 @@ def _recommendations(session: Session, actor: Actor, page: PageRequest) -> WorkL
         for view in found.items
     ]
     return WorkList("recommendations", "Tier changes to decide", items, found.total, "No tier change waits for a decision.")
+
+
+def _figures(session: Session, actor: Actor, page: PageRequest) -> WorkList:
+    found = figure_service.figure_queue(session, actor, page=page)
+    items = [
+        WorkItem(
+            kind="figure",
+            entity_id=view.figure.id,
+            title=f"{view.metric_label}, {view.figure.period:%B %Y} ({view.partner_name or view.figure.partner_id})",
+            why=f"reported {_ago(view.figure.reported_at)}, waiting for confirmation",
+            partner_id=view.figure.partner_id,
+        )
+        for view in found.items
+    ]
+    return WorkList("figures", "Reported figures to confirm", items, found.total, "No reported figure waits for confirmation.")
 
 
 def _labs(session: Session, actor: Actor, page: PageRequest) -> WorkList:

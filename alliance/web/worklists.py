@@ -22,6 +22,7 @@ ITEM_LINKS = {
     "tier": ("/console/tiers/review", "/portal/tier"),
     "request": ("/console/cosell/requests/{id}", "/portal/cosell"),
     "recommendation": ("/console/tiers/review", "/portal/tier"),
+    "figure": ("/console/tiers/review/figures", "/portal/tier"),
     "lab": ("/console/enablement/labs", "/portal/certifications"),
 }
 # Each list's full, filtered page: (console, portal).
@@ -36,6 +37,7 @@ LIST_LINKS = {
     "certifications": ("/console/enablement/expiring", "/portal/certifications"),
     "breaches": ("/console/cosell/breaches", "/portal/cosell"),
     "recommendations": ("/console/tiers/review", "/portal/tier"),
+    "figures": ("/console/tiers/review/figures", "/portal/tier"),
     "labs": ("/console/enablement/labs", "/portal/certifications"),
 }
 

@@ -170,7 +170,8 @@ class TestProgramAdmin:
     def test_queues_across_the_program(self, client, login, world, busy):
         login("admin")
         work = work_lists(client, "/console")
-        assert {"review", "plans", "engagements", "disputes", "breaches", "recommendations", "labs"} <= set(work)
+        assert {"review", "plans", "engagements", "disputes", "breaches", "recommendations", "figures", "labs"} <= set(work)
         assert {title.rpartition("(")[2] for title, _, _ in work["review"]} == {"Northwind Consulting)", "Blue Harbor)"}
         assert len(work["breaches"]) == 2 and len(work["disputes"]) == 2
+        assert work["figures"] == [] and see_all(client, "/console", "figures") == "/console/tiers/review/figures"
         assert soup(client.get("/console")).find(id="work-recommendations").find(class_="empty-work").get_text() == "No tier change waits for a decision."

@@ -38,7 +38,7 @@ class OutboxMessage(Aggregate, TimestampMixin, Base):
         ),
         Index("ix_outbox_messages_status", "status", "id"),
         # Each message is also its recipient's inbox item: the bell counts their unread ones on every page.
-        Index("ix_outbox_messages_inbox", "recipient_user_id", "read_at"),
+        Index("ix_outbox_messages_inbox", "recipient_user_id", "read_at", "channel"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ Revision ID: 0016
 Revises: 0012
 Create Date: 2026-12-01 18:00:00
 
-outbox_messages gains read_at (None: unread) and an index on (recipient_user_id, read_at) for the
+outbox_messages gains read_at (None: unread) and an index on (recipient_user_id, read_at, channel) for the
 unread count every page shows; status gains 'skipped': the recipient turned the e-mail off, so the
 row is only their inbox item and no worker claims it.
 """
@@ -34,7 +34,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("read_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.drop_constraint("status_known", type_="check")
         batch_op.create_check_constraint("status_known", _status_check(AFTER))
-        batch_op.create_index("ix_outbox_messages_inbox", ["recipient_user_id", "read_at"], unique=False)
+        batch_op.create_index("ix_outbox_messages_inbox", ["recipient_user_id", "read_at", "channel"], unique=False)
 
 
 def downgrade() -> None:

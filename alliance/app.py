@@ -27,6 +27,7 @@ from alliance.api import enablement_reports as enablement_reports_api
 from alliance.api import engagements as engagements_api
 from alliance.api import errors as api_errors
 from alliance.api import files as files_api
+from alliance.api import inbox as inbox_api
 from alliance.api import notification_settings as notification_settings_api
 from alliance.api import partners as partners_api
 from alliance.api import plans as plans_api
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         notification_settings_api,
         files_api,
         webhooks_api,
+        inbox_api,
     ):
         api_router.include_router(module.router)
     app.include_router(api_router)

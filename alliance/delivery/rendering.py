@@ -69,22 +69,12 @@ class Renderer:
         self._html = _environment(html=True)
 
     def render(self, message: ClaimedMessage) -> RenderedEmail:
-        side = "vendor" if message.recipient.partner_id is None else "partner"
-        preferences_url = self.base_url + PREFERENCES_PATHS[side]
-        name = f"email/{message.event_type.value}.j2"
-        context: dict[str, Any] = {
-            "recipient": message.recipient,
-            "facts": message.payload.get("facts", {}),
-            "why": message.payload.get("why", "you have an account on Alliance"),
-            "entity_type": message.entity_type,
-            "entity_id": message.entity_id,
-            "base_url": self.base_url,
-            "preferences_url": preferences_url,
-            "event_label": message.event_type.label,
-        }
+        context = _context(message, self.base_url)
+        preferences_url = context["preferences_url"]
+        name = _template_name(message)
         text_template = self._text.get_template(name)
-        subject = " ".join(_block(text_template, "subject", context).split())
-        link = self.base_url + _block(text_template, "path", context).strip()
+        subject, path = _headline(text_template, context)
+        link = self.base_url + path
         context |= {"subject": subject, "link": link}
         return RenderedEmail(
             to_name=message.recipient.name,
@@ -125,3 +115,34 @@ class Renderer:
 
 def _block(template: Template, block: str, context: dict[str, Any]) -> str:
     return "".join(template.blocks[block](template.new_context(context)))
+
+
+def _template_name(message: ClaimedMessage) -> str:
+    return f"email/{message.event_type.value}.j2"
+
+
+def _context(message: ClaimedMessage, base_url: str) -> dict[str, Any]:
+    side = "vendor" if message.recipient.partner_id is None else "partner"
+    return {
+        "recipient": message.recipient,
+        "facts": message.payload.get("facts", {}),
+        "why": message.payload.get("why", "you have an account on Alliance"),
+        "entity_type": message.entity_type,
+        "entity_id": message.entity_id,
+        "base_url": base_url,
+        "preferences_url": base_url + PREFERENCES_PATHS[side],
+        "event_label": message.event_type.label,
+    }
+
+
+def _headline(template: Template, context: dict[str, Any]) -> tuple[str, str]:
+    return " ".join(_block(template, "subject", context).split()), _block(template, "path", context).strip()
+
+
+_HEADLINES = _environment(html=False)
+
+
+def headline(message: ClaimedMessage) -> tuple[str, str]:
+    """The message's e-mail subject and the path its link leads to (console or portal), without
+    rendering the rest: what the in-app inbox shows of it."""
+    return _headline(_HEADLINES.get_template(_template_name(message)), _context(message, ""))

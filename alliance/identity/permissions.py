@@ -75,6 +75,7 @@ class Permission(StrEnum):
     FILES_UPLOAD = "files.upload"
     OUTBOX_DELIVER = "outbox.deliver"
     WEBHOOKS_MANAGE = "webhooks.manage"
+    INBOX_READ = "inbox.read"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.WEBHOOKS_MANAGE: Grant(
         _ADMIN, "manage webhook endpoints: subscribe URLs to events, see their secrets once, allow private networks, read the delivery log, replay"
     ),
+    Permission.INBOX_READ: Grant(EVERYONE, "read their own in-app inbox and mark its items read (only ever their own)"),
 }
 
 assert set(PERMISSIONS) == set(Permission), "every permission has a row in PERMISSIONS"

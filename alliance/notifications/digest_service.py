@@ -102,4 +102,5 @@ def _digest_row(user_id: int, *, day: date, lines: list[tuple[OutboxMessage, Dig
         "next_attempt_at": now,
         "created_at": now,
         "updated_at": now,
+        "read_at": now,  # its items are in the inbox already: the digest itself is never unread there
     }

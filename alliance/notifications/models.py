@@ -37,6 +37,8 @@ class OutboxMessage(Aggregate, TimestampMixin, Base):
             sqlite_where=text("status IN ('queued', 'retrying', 'sending')"),
         ),
         Index("ix_outbox_messages_status", "status", "id"),
+        # Each message is also its recipient's inbox item: the bell counts their unread ones on every page.
+        Index("ix_outbox_messages_inbox", "recipient_user_id", "read_at", "channel"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +64,8 @@ class OutboxMessage(Aggregate, TimestampMixin, Base):
     to_address: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(String(300))
     sent_at: Mapped[datetime | None]
+    # When the recipient opened it in their in-app inbox (None: unread).
+    read_at: Mapped[datetime | None]
 
 
 class NotificationPreference(Base):

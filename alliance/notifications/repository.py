@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Table, and_, bindparam, case, cast, func, insert, literal, literal_column, or_, select, true, update
+from sqlalchemy import String, Table, and_, bindparam, case, cast, func, insert, literal, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -49,7 +49,8 @@ class OutboxRepository(Repository[OutboxMessage]):
         """One INSERT … SELECT of a message per row of `rows` (labelled recipient_user_id,
         entity_id, why, optionally cycle, and the facts), keyed like `notify`'s time-based keys so
         a key already there is skipped (ON CONFLICT DO NOTHING): a re-run inserts nothing twice.
-        The recipient's preference is applied in the join: off → no row, daily digest → held."""
+        The recipient's preference is applied in the join, as `notify` applies it: daily digest →
+        held, off → skipped (an inbox item only)."""
         source = rows.subquery("reminder")
         reserved = {"recipient_user_id", "entity_id", "why", "cycle"}
         facts = [column for column in source.c if column.key not in reserved]
@@ -75,8 +76,12 @@ class OutboxRepository(Repository[OutboxMessage]):
         if not event.mandatory:
             preference = NotificationPreference.__table__.alias("preference")
             joined = source.outerjoin(preference, and_(preference.c.user_id == source.c.recipient_user_id, preference.c.event_type == event.value))
-            chosen = select().select_from(joined).where(or_(preference.c.cadence.is_(None), preference.c.cadence != Cadence.OFF.value))
-            status = case((preference.c.cadence == Cadence.DAILY_DIGEST.value, OutboxStatus.HELD.value), else_=OutboxStatus.QUEUED.value)
+            chosen = select().select_from(joined)
+            status = case(
+                (preference.c.cadence == Cadence.DAILY_DIGEST.value, OutboxStatus.HELD.value),
+                (preference.c.cadence == Cadence.OFF.value, OutboxStatus.SKIPPED.value),
+                else_=OutboxStatus.QUEUED.value,
+            )
         stamp = literal(now, OutboxMessage.__table__.c.created_at.type)
         values = {
             "idempotency_key": key,

@@ -87,3 +87,30 @@ class NotificationSettingsRead(ReadSchema):
     time_zone_chosen: bool = Field(description="False: the deployment's zone applies")
     digest_hour: int = Field(description="Local hour the daily digest is sent at")
     preferences: list[PreferenceRead]
+
+
+class InboxMessage(ClaimedMessage):
+    """One message as its recipient's inbox item: what rendering needs, and whether it was read."""
+
+    read_at: datetime | None
+
+
+class InboxItemRead(ReadSchema):
+    """An inbox item as the API and the pages show it: its subject as the e-mail's, and where it leads."""
+
+    id: int
+    event_type: EventType
+    event_label: str
+    subject: str
+    link: str | None = Field(description="Path of the page the item is about (console or portal), as the e-mail links to it")
+    created_at: datetime
+    read_at: datetime | None
+    unread: bool
+
+
+class UnreadCount(ReadSchema):
+    unread: int
+
+
+class MarkedRead(ReadSchema):
+    marked: int = Field(description="Items that were unread and are now read")

@@ -26,6 +26,8 @@ from alliance.notifications.vocabulary import Cadence, Channel, EventType, Outbo
 from alliance.webhooks import fanout_service
 
 KEY_PART_LENGTH = 64
+# Every message is also the recipient's inbox item: "off" stops the e-mail, not the inbox entry.
+QUEUED_AS = {Cadence.IMMEDIATELY: OutboxStatus.QUEUED, Cadence.DAILY_DIGEST: OutboxStatus.HELD, Cadence.OFF: OutboxStatus.SKIPPED}
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ def notify(
     occurrence: str | None = None,
 ) -> int:
     """Queue `event` for each recipient (not the actor: nobody is told of their own act) in the
-    caller's transaction; returns how many messages were queued.
+    caller's transaction; returns how many messages were written (each is also the recipient's
+    inbox item; one whose e-mail the recipient turned off is written as skipped, never sent).
 
     `facts` are what the event's template shows (names and values as the recipient may see them,
     JSON-serialisable). Each message's idempotency key is event, subject, occurrence and
@@ -73,7 +76,7 @@ def notify(
     for user_id, recipient in wanted.items():
         cadence = cadences.get(user_id, Cadence.IMMEDIATELY)
         key = f"{stem}/{user_id}"
-        if cadence == Cadence.OFF or key in taken:
+        if key in taken:
             continue
         rows.append(
             {
@@ -84,7 +87,7 @@ def notify(
                 "entity_type": entity_type,
                 "entity_id": entity_id,
                 "payload": {"facts": dict(facts), "why": recipient.why},
-                "status": OutboxStatus.HELD if cadence == Cadence.DAILY_DIGEST else OutboxStatus.QUEUED,
+                "status": QUEUED_AS[cadence],
                 "attempts": 0,
                 "next_attempt_at": now,
                 "created_at": now,

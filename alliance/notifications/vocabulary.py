@@ -117,6 +117,8 @@ class OutboxStatus(StrEnum):
     DEAD = "dead"  # refused for good, or out of attempts: nobody retries it
     HELD = "held"  # the recipient wants a daily digest: waits for their next local morning
     DIGESTED = "digested"  # went out inside a daily digest (the digest is a message of its own)
+    # The recipient turned this e-mail off: the row is their in-app inbox item only; no worker claims it.
+    SKIPPED = "skipped"
 
     @property
     def label(self) -> str:
@@ -132,6 +134,7 @@ STATUS_LABELS = {
     OutboxStatus.DEAD: "Dead",
     OutboxStatus.HELD: "Held for the digest",
     OutboxStatus.DIGESTED: "Sent in a digest",
+    OutboxStatus.SKIPPED: "In-app only (e-mail off)",
 }
 # The states a worker may claim from (a SENDING row only once its lease has run out).
 CLAIMABLE = (OutboxStatus.QUEUED, OutboxStatus.RETRYING, OutboxStatus.SENDING)

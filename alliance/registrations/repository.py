@@ -37,6 +37,8 @@ class RegistrationFilters:
     customer_id: int | None = None
     partner_id: int | None = None
     q: str | None = None
+    protected_until_by: date | None = None  # protection ending on or before this day (the expiring ones)
+    cam_user_id: int | None = None  # the partners this CAM manages
 
 
 def effective_status_is(status: Status, today: date) -> Any:
@@ -68,6 +70,10 @@ class RegistrationRepository(Repository[Registration]):
         if filters.q:
             pattern = f"%{filters.q.lower()}%"
             statement = statement.where(or_(func.lower(Registration.title).like(pattern), func.lower(Registration.customer_name).like(pattern)))
+        if filters.protected_until_by:
+            statement = statement.where(Registration.protected_until <= filters.protected_until_by)
+        if filters.cam_user_id:
+            statement = statement.where(Registration.partner_id.in_(select(Partner.id).where(Partner.cam_user_id == filters.cam_user_id)))
         return statement
 
     def lock_customer(self, customer_id: int) -> None:

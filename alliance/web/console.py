@@ -1,4 +1,4 @@
-"""Vendor console home: the channel team's view of the portfolio."""
+"""Vendor console home: what needs the person first (their work lists), then the portfolio."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from alliance.partners.repository import PartnerFilters
 from alliance.registrations import review_service
 from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession
 from alliance.web.templating import render
+from alliance.web.worklists import work_context
 
 router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
 
@@ -37,5 +38,6 @@ def dashboard(request: Request, session: WebSession, actor: VendorActor) -> Resp
         "recent_names": audit_names.names_for_events(session, actor, events=recent.items) if recent else None,
         "action_words": audit_names.words,
         "review": review_service.review_queue(session, actor, page=PageRequest(limit=1), extensions_limit=1),
+        **work_context(session, actor),
     }
     return render(request, "console/dashboard.html", context)

@@ -21,6 +21,7 @@ from alliance.identity import service as identity_service
 from alliance.identity import session_service
 from alliance.identity.scope import Actor, PartnerScope
 from alliance.identity.user_sessions import SessionPolicy
+from alliance.notifications import inbox_service
 
 SESSION_TOKEN_KEY = "sid"
 
@@ -79,6 +80,8 @@ def web_actor(request: Request, database: Annotated[Database, Depends(get_databa
             raise LoginRequired("Your session has ended; please log in again.")
         actor = identity_service.actor_for(resumed.user)
         user_name = resumed.user.name
+        # The bell in every page's header: one indexed count in the read that loads the user.
+        request.state.unread = inbox_service.unread_count(session, actor)
     if resumed.touch_due:
         # Its own short write, at most once a minute per session: every other request only reads.
         with database.session_scope(system) as session:

@@ -24,6 +24,7 @@ from alliance.web.forms import FormBody, Submission
 from alliance.web.partners import LIST_FIELDS, PEOPLE_PAGE, partner_values, submit_partner_changes
 from alliance.web.templating import render
 from alliance.web.tiers import evaluation_panel
+from alliance.web.worklists import work_context
 
 router = APIRouter(prefix="/portal", dependencies=PORTAL_ONLY)
 
@@ -43,6 +44,7 @@ def overview(request: Request, session: WebSession, actor: PortalActor) -> Respo
         "sponsors": partner_service.list_sponsors(session, actor, partner_id=partner_id),
         "role_counts": role_counts,
         "people_total": sum(role_counts.values()),
+        **work_context(session, actor),
     }
     return render(request, "portal/dashboard.html", context)
 

@@ -24,6 +24,7 @@ from alliance.web import (
     cosell_routing,
     customers,
     figures,
+    inbox,
     notifications,
     partners,
     portal,
@@ -66,6 +67,7 @@ PAGE_MODULES = (
     cosell_report,
     notifications,
     webhooks,
+    inbox,
 )
 
 

@@ -140,6 +140,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "request": request,
         "actor": actor,
         "user_name": getattr(request.state, "user_name", None),
+        "unread": getattr(request.state, "unread", 0),
         "can": (lambda permission: actor is not None and can(actor, permission)),
         "can_edit_partner": (lambda partner_id: actor is not None and can_edit_partner(actor, partner_id)),
         "csrf_token": csrf_token(request),

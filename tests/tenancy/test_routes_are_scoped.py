@@ -48,6 +48,7 @@ PUBLIC_ROUTES = {
 #   csv     - a CSV export (partner_id first): only partner A's rows come back
 #   signed  - a lab environment's signed post: a bearer token alone is refused (401)
 #   own     - the caller's own settings (200): nothing of partner B in the answer
+#   inbox   - the caller's own inbox: 200, never an item addressed to anyone else, and B's stay unread
 ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/customers/{customer_id}/consents"): "owned",
     ("GET", "/api/v1/consents"): "list",
@@ -178,6 +179,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/partners/{partner_id}/capacity"): "owned",
     ("GET", "/api/v1/partners/{partner_id}/capacity/history"): "owned",
     ("GET", "/api/v1/capacity/portfolio"): "vendor",
+    ("GET", "/api/v1/inbox"): "inbox",
+    ("GET", "/api/v1/inbox/unread-count"): "inbox",
+    ("POST", "/api/v1/inbox/read-all"): "inbox",
+    ("POST", "/api/v1/inbox/{message_id}/read"): "owned",
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -293,6 +298,7 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         # Webhooks are vendor-only: any id answers 403 to partners.
         "endpoint_id": 1,
         "delivery_id": 1,
+        **_inbox_of(world),
     }
 
 
@@ -308,6 +314,41 @@ def _file_of_b(world) -> int:  # type: ignore[no-untyped-def]
         session.add(stored)
         session.flush()
         return stored.id
+
+
+def _unread_of_b(client, world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {who: client.get("/api/v1/inbox/unread-count", headers=world.headers(who)).json()["unread"] for who in ("b_admin", "b_user")}
+
+
+def _inbox_of(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """An inbox item for each user of partners A and B; B's user's is the target (message_id)."""
+    from alliance.identity.scope import Actor, PartnerScope
+    from alliance.kit.pagination import PageRequest
+    from alliance.notifications import service as notification_service
+    from alliance.notifications.inbox_repository import InboxFilters
+    from alliance.notifications.inbox_service import list_inbox
+    from alliance.notifications.service import Recipient
+    from alliance.notifications.vocabulary import EventType
+
+    facts = {"title": "Inbox probe", "approved": True, "by": "CAM", "customer": "Probe", "protected_until": None, "reason": None}
+    assert world.db is not None
+    with world.db.session_scope(PartnerScope.system(reason="tenancy probe inbox")) as session:
+        for who in ("a_admin", "a_user", "b_admin", "b_user"):
+            notification_service.notify(
+                session,
+                Actor.system(label="test-setup"),
+                event=EventType.REGISTRATION_DECIDED,
+                recipients=[Recipient(world.users[who], "probe")],
+                entity_type="registration",
+                entity_id=1,
+                facts=facts,
+            )
+    b_ids: list[int] = []
+    for who, partner_id in (("b_admin", world.b.id), ("b_user", world.b.id)):
+        actor = Actor(user_id=world.users[who], role=Role.PARTNER_ADMIN if who == "b_admin" else Role.PARTNER_USER, partner_id=partner_id, label=who)
+        with world.db.session_scope(PartnerScope.system(reason="tenancy probe inbox"), write=False) as session:
+            b_ids.extend(m.id for m in list_inbox(session, actor, filters=InboxFilters(), page=PageRequest(limit=500)).items)
+    return {"message_id": max(b_ids), "b_message_ids": b_ids}
 
 
 def _cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -416,6 +457,7 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
     ids = _ids_of_b(world)
     refused = _refused_outright(Role.PARTNER_ADMIN if who == "a_admin" else Role.PARTNER_USER)
     before = _snapshot_of_b(client, world)
+    unread_of_b = _unread_of_b(client, world)
     problems = []
     for (method, path), kind in sorted(ROUTES.items()):
         url = path.format(**{**ids, **PATH_VALUES.get((method, path), {})})
@@ -447,7 +489,11 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
             problems.extend(_identity_only(client, headers, method, path, world))
         elif kind == "own" and (response.status_code != 200 or "Blue Harbor" in response.text):
             problems.append(f"{method} {url}: expected the caller's own answer (200, nothing of partner B), got {response.status_code}: {response.text[:300]}")
+        elif kind == "inbox":
+            problems.extend(_own_inbox_only(method, url, response, ids))
     after = _snapshot_of_b(client, world)
+    if _unread_of_b(client, world) != unread_of_b:
+        problems.append("partner B's inbox items were marked read")
     assert not problems, "\n".join(problems)
     assert after == before, "partner B's records changed"
 
@@ -463,6 +509,15 @@ def _foreign_rows(method: str, url: str, body: Any, world) -> list[str]:  # type
     if not items:
         problems.append(f"{method} {url}: returned nothing at all (expected partner A's own rows)")
     return problems
+
+
+def _own_inbox_only(method: str, url: str, response, ids: dict[str, Any]) -> list[str]:  # type: ignore[no-untyped-def]
+    if response.status_code != 200:
+        return [f"{method} {url}: expected 200, got {response.status_code}"]
+    body = response.json()
+    if url.endswith("/inbox") and (not body["items"] or any(item["id"] in ids["b_message_ids"] for item in body["items"])):
+        return [f"{method} {url}: expected the caller's own items only, got {body}"]
+    return []
 
 
 def _identity_only(client, headers, method: str, path: str, world) -> list[str]:  # type: ignore[no-untyped-def]

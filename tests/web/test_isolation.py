@@ -14,7 +14,7 @@ from tests.factories.engagements import build_roe_records
 from tests.web.client import csrf_token, post, soup
 
 PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@")
-PORTAL_PAGES = ("/portal", "/portal/organization", "/portal/people", "/portal/tier", "/portal/organization/edit")
+PORTAL_PAGES = ("/portal", "/portal/organization", "/portal/people", "/portal/tier", "/portal/organization/edit", "/portal/inbox")
 
 
 def page_routes() -> list[tuple[str, str]]:
@@ -73,11 +73,11 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "recommendation_id": 1,
         # Reported figures are confirmed in the console only (program admins and CAMs).
         "figure_id": 1,
-        # The mail log is console-only (program admins); any id answers 404 to partners.
-        "message_id": 1,
         # Webhook endpoints and deliveries are console-only (program admins): 404 to partners.
         "endpoint_id": 1,
         "delivery_id": 1,
+        # An inbox item of B's user (the mail log is console-only; the inbox is its recipient's only).
+        "message_id": inbox_item_of_b(world),
         # Catalog tracks are vendor data; lab submissions are only graded in the console.
         "track_id": 1,
         "submission_id": 1,
@@ -89,6 +89,41 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # A PS engagement on the account B protects: the portal shows it to B only.
         "engagement_id": roe_of_b(world)["engagement_id"],
     }
+
+
+def inbox_item_of_b(world) -> int:  # type: ignore[no-untyped-def]
+    """An unread inbox item of partner B's user about B's registration, built once per test."""
+    if not hasattr(world, "b_message_id"):
+        from sqlalchemy import func, select
+
+        from alliance.identity.scope import Actor, PartnerScope
+        from alliance.notifications import service as notification_service
+        from alliance.notifications.models import OutboxMessage
+        from alliance.notifications.service import Recipient
+        from alliance.notifications.vocabulary import EventType
+
+        facts = {"title": "B deal", "approved": True, "by": "Cora Cam", "customer": "Tenancy Beta Logistics", "protected_until": None, "reason": None}
+        with world.db.session_scope(PartnerScope.system(reason="test inbox item")) as session:
+            notification_service.notify(
+                session,
+                Actor.system(label="test"),
+                event=EventType.REGISTRATION_DECIDED,
+                recipients=[Recipient(world.b.user_id, "you filed it")],
+                entity_type="registration",
+                entity_id=world.registrations()["b"],
+                facts=facts,
+            )
+            world.b_message_id = session.scalar(select(func.max(OutboxMessage.id)).where(OutboxMessage.recipient_user_id == world.b.user_id))
+    return int(world.b_message_id)
+
+
+def inbox_item_is_unread(world, message_id: int) -> bool:  # type: ignore[no-untyped-def]
+    from alliance.identity.scope import PartnerScope
+    from alliance.notifications.models import OutboxMessage
+
+    with world.db.session_scope(PartnerScope.system(reason="test inbox item"), write=False) as session:
+        record = session.get(OutboxMessage, message_id)
+        return record is not None and record.read_at is None
 
 
 def web_session_of(world, who: str) -> int:  # type: ignore[no-untyped-def]
@@ -178,6 +213,10 @@ def test_partner_a_cannot_reach_partner_b_through_the_portal(client, login, worl
     assert client.get(f"/portal/people/{own_person}/edit").status_code == (200 if who == "a_admin" else 403)
     assert snapshot_of_b(client, world) == before
     assert web_session_is_live(world, b["session_id"])
+    # Marking all read in A's inbox leaves B's item unread; A's inbox never lists it.
+    post(client, "/portal/inbox/read-all")
+    assert inbox_item_is_unread(world, b["message_id"])
+    assert "B deal" not in client.get("/portal/inbox").text
 
 
 def test_partner_b_users_see_their_own_organisation_only(client, login, world):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from alliance.cosell.disputes import escalation
 from alliance.cosell.models import ScopeDispute
-from alliance.cosell.signers import side_user_ids
+from alliance.cosell.signer_service import side_user_ids
 from alliance.cosell.vocabulary import Lead, Side
 from alliance.identity.permissions import Permission, role_can
 from alliance.identity.repository import UserRepository

@@ -45,6 +45,10 @@ class DisputeRepository(Repository[ScopeDispute]):
             statement = statement.where(ScopeDispute.engagement_id == filters.engagement_id)
         if filters.engagement_ids is not None:
             statement = statement.where(ScopeDispute.engagement_id.in_(filters.engagement_ids))
+        if filters.cam_user_id:
+            statement = statement.where(ScopeDispute.partner_id.in_(select(Partner.id).where(Partner.cam_user_id == filters.cam_user_id)))
+        if filters.on_engagement is not None:
+            statement = statement.where(ScopeDispute.engagement_id.is_not(None) if filters.on_engagement else ScopeDispute.engagement_id.is_(None))
         return statement.order_by(ScopeDispute.opened_at.desc(), ScopeDispute.id.desc())
 
     def due(self, now: datetime) -> list[ScopeDispute]:

@@ -100,6 +100,8 @@ class DisputeFilters:
     partner_id: int | None = None
     engagement_id: int | None = None
     engagement_ids: tuple[int, ...] | None = None  # the disputes on a page of engagements, in one query
+    on_engagement: bool | None = None  # True: disputes on a PS engagement; False: on a plan activity
+    cam_user_id: int | None = None  # the partners this CAM manages
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from alliance.cosell.models import CodeliveryPlan, PlanVersion
 from alliance.cosell.plans.repository import PlanRepository
-from alliance.cosell.signers import side_user_ids
+from alliance.cosell.signer_service import side_user_ids
 from alliance.cosell.vocabulary import Side
 from alliance.identity.permissions import Permission
 from alliance.identity.scope import Actor

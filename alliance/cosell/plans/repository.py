@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from alliance.cosell.models import CodeliveryPlan, PlanActivity, PlanVersion
-from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus
+from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus, Side
 from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository, within_scope
 from alliance.kit.statements import AnySelect
@@ -28,6 +28,7 @@ class PlanFilters:
     registration_id: int | None = None
     partner_id: int | None = None
     status: PlanVersionStatus | None = None  # of the latest version: proposed (awaiting sign-off) or agreed
+    awaiting_side: Side | None = None  # the latest version is proposed and this side has not signed it
 
 
 class PlanRepository(Repository[CodeliveryPlan]):
@@ -101,6 +102,11 @@ class PlanRepository(Repository[CodeliveryPlan]):
             statement = statement.where(CodeliveryPlan.partner_id == filters.partner_id)
         if filters.status:
             statement = statement.where(latest.status == filters.status)
+        if filters.awaiting_side:
+            signed_at = latest.partner_signed_at if filters.awaiting_side == Side.PARTNER else latest.vendor_signed_at
+            statement = statement.where(latest.status == PlanVersionStatus.PROPOSED, signed_at.is_(None))
+            # Waiting longest first: what needs a signature most.
+            return statement.order_by(CodeliveryPlan.updated_at, CodeliveryPlan.id)
         return statement.order_by(CodeliveryPlan.updated_at.desc(), CodeliveryPlan.id.desc())
 
     def rows(self, statement: AnySelect, *, limit: int, offset: int) -> tuple[list[Any], int]:

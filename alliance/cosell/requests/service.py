@@ -99,11 +99,12 @@ def list_requests(session: Session, actor: Actor, *, filters: RequestFilters, pa
     return Page(items=[view(r, actor, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 
-def list_breaches(session: Session, actor: Actor, *, team_id: int | None, page: PageRequest) -> Page[RequestView]:
-    """For managers: requests past their first-response due time without one, and those answered late."""
+def list_breaches(session: Session, actor: Actor, *, team_id: int | None, page: PageRequest, cam_user_id: int | None = None) -> Page[RequestView]:
+    """For managers: requests past their first-response due time without one, and those answered
+    late (`cam_user_id`: of the partners that CAM manages)."""
     require(actor, Permission.COSELL_OVERSIGHT)
     now = clock.now()
-    found = paginate(session, ResourceRequestRepository(session).breaches(now=now, team_id=team_id), page)
+    found = paginate(session, ResourceRequestRepository(session).breaches(now=now, team_id=team_id, cam_user_id=cam_user_id), page)
     return Page(items=[view(r, actor, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 

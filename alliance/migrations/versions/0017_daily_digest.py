@@ -1,7 +1,7 @@
 """daily digests: a time zone per user, and the digested message status
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-01 18:30:00
 
 users.time_zone: the IANA zone a person's daily digest follows (NULL: the deployment's
@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
 # The vocabulary as of this revision (notifications.vocabulary.OutboxStatus), written out so the
 # revision keeps its meaning when the enum changes.
-BEFORE = ("queued", "sending", "sent", "logged", "retrying", "dead", "held")
+BEFORE = ("queued", "sending", "sent", "logged", "retrying", "dead", "held", "skipped")
 AFTER = (*BEFORE, "digested")
 
 

@@ -165,16 +165,16 @@ class TestPreferences:
         with unit(actors["auditor"]) as session:
             assert notification_service.list_preferences(session, actors["auditor"]) == []
 
-    def test_off_queues_nothing_and_a_digest_holds_the_message(self, register, unit, actors, outbox, world):
+    def test_off_writes_an_inbox_item_only_and_a_digest_holds_the_message(self, register, unit, actors, outbox, world):
         with unit(actors["cam"]) as session:
             notification_service.set_preferences(session, actors["cam"], choices={EventType.REGISTRATION_SUBMITTED: Cadence.OFF})
         register(submit=True)
-        assert outbox() == []
+        assert [(m.status, m.recipient_user_id) for m in outbox()] == [(OutboxStatus.SKIPPED, world.users["cam"])]
         with unit(actors["cam"]) as session:
             chosen = notification_service.set_preferences(session, actors["cam"], choices={EventType.REGISTRATION_SUBMITTED: Cadence.DAILY_DIGEST})
         assert [p.cadence for p in chosen if p.event_type == EventType.REGISTRATION_SUBMITTED] == [Cadence.DAILY_DIGEST]
         register(submit=True, title="Second")
-        assert [(m.status, m.recipient_user_id) for m in outbox()] == [(OutboxStatus.HELD, world.users["cam"])]
+        assert [(m.status, m.recipient_user_id) for m in outbox()] == [(OutboxStatus.SKIPPED, world.users["cam"]), (OutboxStatus.HELD, world.users["cam"])]
 
     def test_a_change_is_audited(self, unit, actors, db, world):
         with unit(actors["a_user"]) as session:

@@ -27,6 +27,7 @@ from alliance.api import enablement_reports as enablement_reports_api
 from alliance.api import engagements as engagements_api
 from alliance.api import errors as api_errors
 from alliance.api import partners as partners_api
+from alliance.api import passwords as passwords_api
 from alliance.api import plans as plans_api
 from alliance.api import product_lines as product_lines_api
 from alliance.api import programs as programs_api
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_router)
     # Lab environments authenticate each post with the lab's HMAC signature, not a bearer token.
     app.include_router(enablement_api.lab_router, prefix=API_PREFIX)
+    # People who cannot sign in yet: a reset request, or a password set with an e-mailed link.
+    app.include_router(passwords_api.router, prefix=API_PREFIX)
 
     app.include_router(operations.router)
 

@@ -19,6 +19,8 @@ class EventType(StrEnum):
     REGISTRATION_INFO_REQUESTED = "registration.info_requested"
     REGISTRATION_DECIDED = "registration.decided"
     EXTENSION_DECIDED = "registration.extension_decided"
+    USER_INVITED = "user.invited"
+    PASSWORD_RESET = "user.password_reset"
 
     @property
     def label(self) -> str:
@@ -47,6 +49,9 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.REGISTRATION_INFO_REQUESTED: EventInfo("The channel team asks for more information on your registration", Permission.REGISTRATIONS_FILE),
     EventType.REGISTRATION_DECIDED: EventInfo("Your registration was approved or rejected", Permission.REGISTRATIONS_FILE),
     EventType.EXTENSION_DECIDED: EventInfo("Your protection extension request was decided", Permission.REGISTRATIONS_FILE),
+    # Mandatory: they carry a link to set a password, and nobody can opt out of that.
+    EventType.USER_INVITED: EventInfo("You are invited to Alliance", Permission.USERS_READ, mandatory=True),
+    EventType.PASSWORD_RESET: EventInfo("A link to reset your password", Permission.USERS_READ, mandatory=True),
 }
 assert set(EVENTS) == set(EventType), "every event type has a row in EVENTS"
 

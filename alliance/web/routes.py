@@ -29,6 +29,7 @@ from alliance.web import (
     portal,
     programs,
     tiers,
+    users,
 )
 from alliance.web.deps import WebActor, verify_csrf, web_actor
 from alliance.web.enablement import console as enablement_console
@@ -64,6 +65,7 @@ PAGE_MODULES = (
     cosell_routing,
     cosell_report,
     notifications,
+    users,
 )
 
 

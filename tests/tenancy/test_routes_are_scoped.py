@@ -32,6 +32,14 @@ PUBLIC_ROUTES = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    # People who cannot log in yet: a reset request (same answer for any address, throttled) and
+    # a password set with an e-mailed single-use link, whose token is the authentication.
+    ("GET", "/password/forgot"),
+    ("POST", "/password/forgot"),
+    ("GET", "/password/set"),
+    ("POST", "/password/set"),
+    ("POST", "/api/v1/password-resets"),
+    ("POST", "/api/v1/password-links"),
     # Lab environments have no user: each post is signed with the lab's HMAC secret instead.
     ("POST", "/api/v1/labs/{track_key}/results"),
 }
@@ -46,6 +54,8 @@ PUBLIC_ROUTES = {
 #   identity - vendor master data every user may look up (200): identities only, never ownership
 #   csv     - a CSV export (partner_id first): only partner A's rows come back
 #   signed  - a lab environment's signed post: a bearer token alone is refused (401)
+#   own     - acts on the caller's own account (no id to aim at partner B): refused input, never 404 or 200 for B
+#   public  - for people who cannot log in: B's address gets the answer any address gets (202), a junk link 422
 ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/customers/{customer_id}/consents"): "owned",
     ("GET", "/api/v1/consents"): "list",
@@ -114,6 +124,11 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/users"): "create",
     ("GET", "/api/v1/users/{user_id}"): "owned",
     ("PATCH", "/api/v1/users/{user_id}"): "owned",
+    ("POST", "/api/v1/users/invitations"): "create",
+    ("POST", "/api/v1/users/{user_id}/invitation"): "owned",
+    ("POST", "/api/v1/me/password"): "own",
+    ("POST", "/api/v1/password-resets"): "public",
+    ("POST", "/api/v1/password-links"): "public",
     ("GET", "/api/v1/audit/events"): "vendor",
     ("GET", "/api/v1/audit/events/{seq}"): "vendor",
     ("GET", "/api/v1/audit/verify"): "vendor",
@@ -163,6 +178,9 @@ ROUTES: dict[tuple[str, str], str] = {
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/me/password"): {"current_password": "not-the-password", "new_password": "a-long-new-password"},
+    ("POST", "/api/v1/password-resets"): {"email": "nobody@b.example"},
+    ("POST", "/api/v1/password-links"): {"token": "junk", "password": "a-long-new-password"},
     ("POST", "/api/v1/business-calendars"): {"key": "probe", "name": "Probe", "time_zone": "UTC"},
     ("POST", "/api/v1/cosell-teams"): {"key": "probe", "name": "Probe", "calendar_id": 1},
     ("POST", "/api/v1/customers/{customer_id}/consents"): {"expires_on": "2099-01-01"},
@@ -430,6 +448,10 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
             problems.append(f"{method} {url}: expected 401 (unsigned), got {response.status_code}")
         elif kind == "identity":
             problems.extend(_identity_only(client, headers, method, path, world))
+        elif kind == "own" and response.status_code != 422:
+            problems.append(f"{method} {url}: expected 422 (wrong current password), got {response.status_code}")
+        elif kind == "public" and response.status_code != (202 if path.endswith("resets") else 422):
+            problems.append(f"{method} {url}: expected the answer any address or junk link gets, got {response.status_code}")
     after = _snapshot_of_b(client, world)
     assert not problems, "\n".join(problems)
     assert after == before, "partner B's records changed"
@@ -465,7 +487,7 @@ def _identity_only(client, headers, method: str, path: str, world) -> list[str]:
 
 
 def _create_for_b(client, headers, method: str, path: str, world, ids: dict[str, Any]) -> list[str]:  # type: ignore[no-untyped-def]
-    if path == "/api/v1/users":
+    if path in ("/api/v1/users", "/api/v1/users/invitations"):
         # A partner admin naming partner B gets 404 (B does not exist for them); a partner user
         # may not create users at all (403). Neither may succeed.
         body = {"email": "mole@b.example", "name": "Mole", "role": "partner_user", "partner_id": world.b.id}

@@ -137,14 +137,22 @@ class TestNotify:
 
 class TestPreferences:
     def test_each_role_is_offered_the_emails_it_can_receive(self, unit, actors):
+        # Everyone is offered the mandatory e-mails (invitations, password resets), always at once.
+        mandatory = {event for event in EventType if event.mandatory}
         with unit(actors["cam"]) as session:
-            assert [p.event_type for p in notification_service.list_preferences(session, actors["cam"])] == [EventType.REGISTRATION_SUBMITTED]
+            assert [p.event_type for p in notification_service.list_preferences(session, actors["cam"]) if not p.mandatory] == [
+                EventType.REGISTRATION_SUBMITTED
+            ]
         with unit(actors["a_user"]) as session:
             offered = notification_service.list_preferences(session, actors["a_user"])
-        assert {p.event_type for p in offered} == {EventType.REGISTRATION_INFO_REQUESTED, EventType.REGISTRATION_DECIDED, EventType.EXTENSION_DECIDED}
+        assert {p.event_type for p in offered} - mandatory == {
+            EventType.REGISTRATION_INFO_REQUESTED,
+            EventType.REGISTRATION_DECIDED,
+            EventType.EXTENSION_DECIDED,
+        }
         assert {p.cadence for p in offered} == {Cadence.IMMEDIATELY}
         with unit(actors["auditor"]) as session:
-            assert notification_service.list_preferences(session, actors["auditor"]) == []
+            assert {p.event_type for p in notification_service.list_preferences(session, actors["auditor"])} == mandatory
 
     def test_off_queues_nothing_and_a_digest_holds_the_message(self, register, unit, actors, outbox, world):
         with unit(actors["cam"]) as session:
@@ -153,7 +161,7 @@ class TestPreferences:
         assert outbox() == []
         with unit(actors["cam"]) as session:
             chosen = notification_service.set_preferences(session, actors["cam"], choices={EventType.REGISTRATION_SUBMITTED: Cadence.DAILY_DIGEST})
-        assert [p.cadence for p in chosen] == [Cadence.DAILY_DIGEST]
+        assert [p.cadence for p in chosen if not p.mandatory] == [Cadence.DAILY_DIGEST]
         register(submit=True, title="Second")
         assert [(m.status, m.recipient_user_id) for m in outbox()] == [(OutboxStatus.HELD, world.users["cam"])]
 

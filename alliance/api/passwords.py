@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from alliance.api.errors import error_responses
+from alliance.api.errors import ErrorBody, error_responses
 from alliance.db import Database
 from alliance.http.screening import ScreenedRoute
 from alliance.http.session import get_database
@@ -17,9 +17,10 @@ from alliance.identity.schemas import MessageRead, PasswordLinkUse, PasswordRese
 from alliance.identity.scope import PartnerScope
 
 router = APIRouter(tags=["users"], route_class=ScreenedRoute)
+THROTTLED = {429: {"model": ErrorBody, "description": "Too many requests for this address or from this client; Retry-After says when to try again"}}
 
 
-@router.post("/password-resets", response_model=MessageRead, status_code=202, responses=error_responses(["POST"]))
+@router.post("/password-resets", response_model=MessageRead, status_code=202, responses={**error_responses(["POST"]), **THROTTLED})
 def request_password_reset(data: PasswordResetRequest, request: Request, database: Annotated[Database, Depends(get_database)]) -> MessageRead:
     """E-mail a single-use link (30 minutes) to reset the password of the account with this address.
     The answer is the same whether or not there is one; too many requests answer 429."""

@@ -121,3 +121,21 @@ class TestPasswordChangePage:
         )
         assert done.status_code == 303 and "Your password was changed" in client.get(done.headers["location"]).text
         assert client.get("/portal").status_code == 200  # this session stays
+
+
+class TestMailLogWithholdsLinks:
+    def test_the_preview_of_an_invitation_has_no_working_link(self, client, login, world, db, settings):
+        from sqlalchemy import select
+
+        from alliance.identity.password_links import LinkPurpose, link_token
+        from alliance.identity.scope import PartnerScope
+        from alliance.notifications.models import OutboxMessage
+
+        login("admin")
+        post(client, "/console/users/invite", {"name": "Ivy Invited", "email": "ivy@vendor.example", "role": "cam"}, token_from="/console/users/invite")
+        with db.session_scope(PartnerScope.system(reason="test"), write=False) as session:
+            message = session.scalars(select(OutboxMessage)).one()
+            token = link_token(settings.resolved_secret_key(), LinkPurpose.INVITATION, message.payload["facts"]["nonce"])
+        preview = client.get(f"/console/mail/{message.id}")
+        assert preview.status_code == 200 and "Choose your password" in preview.text
+        assert "withheld-outside-the-e-mail" in preview.text and token not in preview.text

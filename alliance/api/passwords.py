@@ -3,7 +3,7 @@ mounted outside the authenticated API (like the lab results route)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
@@ -17,7 +17,9 @@ from alliance.identity.schemas import MessageRead, PasswordLinkUse, PasswordRese
 from alliance.identity.scope import PartnerScope
 
 router = APIRouter(tags=["users"], route_class=ScreenedRoute)
-THROTTLED = {429: {"model": ErrorBody, "description": "Too many requests for this address or from this client; Retry-After says when to try again"}}
+THROTTLED: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorBody, "description": "Too many requests for this address or from this client; Retry-After says when to try again"}
+}
 
 
 @router.post("/password-resets", response_model=MessageRead, status_code=202, responses={**error_responses(["POST"]), **THROTTLED})

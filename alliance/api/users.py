@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Request, Response
@@ -7,14 +8,15 @@ from fastapi import Request, Response
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
 from alliance.http.params import IdPath, IdQuery, PageParams, Search, sort_by
-from alliance.identity import access_service
+from alliance.identity import access_service, session_service
 from alliance.identity import service as identity_service
 from alliance.identity.access_service import LinkPolicy
-from alliance.identity.models import User
+from alliance.identity.models import User, UserSession
 from alliance.identity.password_links import AccountStatus
 from alliance.identity.permissions import Permission
-from alliance.identity.schemas import PasswordChange, UserCreate, UserInvite, UserRead, UserUpdate
+from alliance.identity.schemas import PasswordChange, SessionRead, SessionsEnded, UserCreate, UserInvite, UserRead, UserUpdate
 from alliance.identity.scope import Role
+from alliance.identity.user_sessions import SessionPolicy
 from alliance.kit.schemas import PageRead
 
 router = api_router(tags=["users"])
@@ -74,3 +76,20 @@ def change_password(data: PasswordChange, session: DbSession, actor: CurrentActo
     """Change your own password (the current one first); every web session of yours ends."""
     access_service.change_password(session, actor, current_password=data.current_password, new_password=data.new_password, keep_session_id=None)
     return Response(status_code=204)
+
+
+def _session_policy(request: Request) -> SessionPolicy:
+    settings = request.app.state.settings
+    return SessionPolicy(idle=timedelta(minutes=settings.session_idle_timeout_minutes), lifetime=timedelta(hours=settings.session_absolute_timeout_hours))
+
+
+@router.get("/me/sessions", response_model=list[SessionRead], openapi_extra=allowed(Permission.USERS_READ))
+def list_sessions(request: Request, session: DbSession, actor: CurrentActor) -> list[UserSession]:
+    """Your live web sessions (where you are logged in), most recently used first."""
+    return session_service.list_sessions(session, actor, policy=_session_policy(request))
+
+
+@router.post("/me/sessions/sign-out-everywhere", response_model=SessionsEnded, openapi_extra=allowed(Permission.USERS_READ))
+def sign_out_everywhere(session: DbSession, actor: CurrentActor) -> SessionsEnded:
+    """End every web session of yours (the API token you call with stays valid)."""
+    return SessionsEnded(ended=session_service.sign_out_everywhere(session, actor, keep_session_id=None))

@@ -77,3 +77,16 @@ class TokenRead(ReadSchema):
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+
+
+class SessionRead(ReadSchema):
+    id: int
+    user_agent: str | None
+    ip: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
+class SessionsEnded(ReadSchema):
+    ended: int

@@ -104,3 +104,29 @@ class TestLastPartnerAdmin:
         assert "last active partner admin of Northwind Consulting" in response.json()["error"]["message"]
         deactivate = client.patch(f"/api/v1/users/{world.users['a_admin']}", headers=world.headers("admin"), json={"is_active": False})
         assert deactivate.status_code == 409
+
+
+class TestSessions:
+    def test_list_and_sign_out_everywhere_touch_only_ones_own(self, client, db, world):
+        from datetime import timedelta
+
+        from alliance.identity import session_service
+        from alliance.identity.models import User, UserSession
+        from alliance.identity.user_sessions import SessionPolicy
+
+        policy = SessionPolicy(idle=timedelta(hours=8), lifetime=timedelta(days=14))
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            ids = {}
+            for who in ("a_user", "a_user", "b_user"):
+                record, _ = session_service.start_session(
+                    session, user=session.get(User, world.users[who]), user_agent="Firefox/1 Linux", ip="10.0.0.9", policy=policy
+                )
+                ids.setdefault(who, []).append(record.id)
+        listed = client.get("/api/v1/me/sessions", headers=world.headers("a_user"))
+        assert listed.status_code == 200 and sorted(s["id"] for s in listed.json()) == sorted(ids["a_user"])
+        ended = client.post("/api/v1/me/sessions/sign-out-everywhere", headers=world.headers("a_user"))
+        assert ended.status_code == 200 and ended.json() == {"ended": 2}
+        assert client.get("/api/v1/me/sessions", headers=world.headers("a_user")).json() == []
+        with db.session_scope(PartnerScope.system(reason="test"), write=False) as session:
+            assert session.get(UserSession, ids["b_user"][0]).revoked_at is None
+        assert client.get("/api/v1/me", headers=world.headers("a_user")).status_code == 200  # the API token stays

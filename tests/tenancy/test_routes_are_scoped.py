@@ -55,6 +55,7 @@ PUBLIC_ROUTES = {
 #   csv     - a CSV export (partner_id first): only partner A's rows come back
 #   signed  - a lab environment's signed post: a bearer token alone is refused (401)
 #   own     - acts on the caller's own account (no id to aim at partner B): refused input, never 404 or 200 for B
+#   mine    - the caller's own web sessions (no id to aim at partner B): 200, B's sessions untouched
 #   public  - for people who cannot log in: B's address gets the answer any address gets (202), a junk link 422
 ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/customers/{customer_id}/consents"): "owned",
@@ -127,6 +128,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/users/invitations"): "create",
     ("POST", "/api/v1/users/{user_id}/invitation"): "owned",
     ("POST", "/api/v1/me/password"): "own",
+    ("GET", "/api/v1/me/sessions"): "mine",
+    ("POST", "/api/v1/me/sessions/sign-out-everywhere"): "mine",
     ("POST", "/api/v1/password-resets"): "public",
     ("POST", "/api/v1/password-links"): "public",
     ("GET", "/api/v1/audit/events"): "vendor",
@@ -448,6 +451,8 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
             problems.append(f"{method} {url}: expected 401 (unsigned), got {response.status_code}")
         elif kind == "identity":
             problems.extend(_identity_only(client, headers, method, path, world))
+        elif kind == "mine" and response.status_code != 200:
+            problems.append(f"{method} {url}: expected 200 (the caller's own sessions), got {response.status_code}")
         elif kind == "own" and response.status_code != 422:
             problems.append(f"{method} {url}: expected 422 (wrong current password), got {response.status_code}")
         elif kind == "public" and response.status_code != (202 if path.endswith("resets") else 422):

@@ -30,6 +30,7 @@ from alliance.api import files as files_api
 from alliance.api import inbox as inbox_api
 from alliance.api import notification_settings as notification_settings_api
 from alliance.api import partners as partners_api
+from alliance.api import passwords as passwords_api
 from alliance.api import plans as plans_api
 from alliance.api import product_lines as product_lines_api
 from alliance.api import programs as programs_api
@@ -110,6 +111,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_router)
     # Lab environments authenticate each post with the lab's HMAC signature, not a bearer token.
     app.include_router(enablement_api.lab_router, prefix=API_PREFIX)
+    # People who cannot sign in yet: a reset request, or a password set with an e-mailed link.
+    app.include_router(passwords_api.router, prefix=API_PREFIX)
 
     app.include_router(operations.router)
 

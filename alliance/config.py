@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     session_absolute_timeout_hours: int = Field(default=14 * 24, gt=0, le=366 * 24, description="A web session ends this long after login, however active")
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    invitation_expiry_days: int = Field(default=7, ge=1, le=90, description="An invitation link works this many days (resending issues a new one)")
+    reset_max_per_address: int = Field(default=3, ge=1, description="Password reset requests per address within the reset window")
+    reset_max_per_client: int = Field(default=20, ge=1, description="Password reset requests per client IP within the reset window")
+    reset_window_minutes: int = Field(default=15, gt=0, description="The password reset throttling window")
     sqlite_busy_timeout_ms: int = 15_000
     log_level: Annotated[LogLevel, BeforeValidator(lambda v: v.upper() if isinstance(v, str) else v)] = Field(
         default="INFO", description="Least severe log records written to stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL"

@@ -6,8 +6,11 @@ import typer
 from pydantic import ValidationError
 
 from alliance.cli.context import console, fail, operator, read_stdin_secret, unit_of_work
+from alliance.config import get_settings
+from alliance.identity import access_service
 from alliance.identity import service as identity_service
-from alliance.identity.schemas import UserCreate
+from alliance.identity.access_service import LinkPolicy
+from alliance.identity.schemas import UserCreate, UserInvite
 from alliance.identity.scope import Role
 from alliance.kit.schemas import field_errors
 
@@ -32,6 +35,25 @@ def create(
         return
     with unit_of_work("cli user create") as session:
         user = identity_service.create_user(session, operator(), data=data)
+        user_id = user.id
+    typer.echo(user_id)
+
+
+@user_app.command("invite")
+def invite(
+    email: Annotated[str, typer.Option(help="Login email")],
+    name: Annotated[str, typer.Option(help="Full name")],
+    role: Annotated[Role, typer.Option(help="Role")],
+    partner: Annotated[int | None, typer.Option("--partner", help="Partner id (partner roles)")] = None,
+) -> None:
+    """Create a user without a password and e-mail them a link to choose one (the worker sends it); print its id."""
+    try:
+        data = UserInvite(email=email, name=name, role=role, partner_id=partner)
+    except ValidationError as exc:
+        fail("; ".join(f"{name}: {message}" for name, message in field_errors(exc, default="user")))
+        return
+    with unit_of_work("cli user invite") as session:
+        user = access_service.invite_user(session, operator(), data=data, policy=LinkPolicy.from_settings(get_settings()))
         user_id = user.id
     typer.echo(user_id)
 

@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
+from alliance.identity.password_links import LinkPurpose, link_path
 from alliance.notifications.schemas import ClaimedMessage
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -59,7 +60,9 @@ def message_id(idempotency_key: str, domain: str) -> str:
 
 
 class Renderer:
-    def __init__(self, *, public_base_url: str, sender: str) -> None:
+    def __init__(self, *, public_base_url: str, sender: str, link_key: str | None = None) -> None:
+        """`link_key` (the secret key) signs the links of invitations and password resets; without
+        it (the mail log's preview) those links are withheld."""
         self.base_url = public_base_url.rstrip("/")
         self.sender = sender
         address = parseaddr(sender)[1]
@@ -67,6 +70,14 @@ class Renderer:
         self.domain = address.rpartition("@")[2] or "alliance.invalid"
         self._text = _environment(html=False)
         self._html = _environment(html=True)
+        for env in (self._text, self._html):
+            env.globals["password_link"] = self._password_link
+        self._link_key = link_key
+
+    def _password_link(self, purpose: str, nonce: str) -> str:
+        if self._link_key is None:
+            return "/password/set?token=withheld-outside-the-e-mail"
+        return link_path(self._link_key, LinkPurpose(purpose), nonce)
 
     def render(self, message: ClaimedMessage) -> RenderedEmail:
         context = _context(message, self.base_url)

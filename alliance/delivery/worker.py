@@ -74,7 +74,7 @@ class WorkerOptions:
 
 
 def transports_from_settings(settings: Settings) -> dict[Channel, Transport]:
-    renderer = Renderer(public_base_url=settings.public_base_url, sender=settings.mail_from)
+    renderer = Renderer(public_base_url=settings.public_base_url, sender=settings.mail_from, link_key=settings.resolved_secret_key())
     if not settings.smtp_host:
         return {Channel.EMAIL: LogTransport(renderer)}
     smtp = SmtpSettings(

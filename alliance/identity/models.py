@@ -6,10 +6,11 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alliance.db import Base, PartnerOwned, TimestampMixin, register_enum_columns
+from alliance.identity.password_links import AccountStatus, LinkPurpose, account_status
 from alliance.identity.scope import Role
 from alliance.identity.user_sessions import USER_AGENT_LENGTH, SessionEnd
 
-register_enum_columns({Role: 32, SessionEnd: 32})
+register_enum_columns({Role: 32, SessionEnd: 32, LinkPurpose: 16})
 
 
 class User(PartnerOwned, TimestampMixin, Base):
@@ -29,6 +30,10 @@ class User(PartnerOwned, TimestampMixin, Base):
     last_login_at: Mapped[datetime | None]
     # IANA zone of the person's daily digest; None: the deployment's ALLIANCE_TIME_ZONE.
     time_zone: Mapped[str | None] = mapped_column(String(64))
+
+    @property
+    def status(self) -> AccountStatus:
+        return account_status(is_active=self.is_active, has_password=self.password_hash is not None)
 
 
 class ApiToken(Base):
@@ -75,3 +80,35 @@ class LoginAttempt(Base):
     attempted_at: Mapped[datetime]
     succeeded: Mapped[bool]
     client: Mapped[str | None] = mapped_column(String(64))
+
+
+class PasswordLink(Base):
+    """A single-use link to set a password (an invitation or a reset): its token's SHA-256 only
+    (identity/password_links.py), whom it is for, until when, and when it was used or replaced."""
+
+    __tablename__ = "password_links"
+    __table_args__ = (Index("ix_password_links_user_purpose", "user_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[LinkPurpose]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class PasswordResetRequest(Base):
+    """Every "forgot my password" request, known address or not, for throttling per address and client."""
+
+    __tablename__ = "password_reset_requests"
+    __table_args__ = (
+        Index("ix_password_reset_requests_email_at", "email", "requested_at"),
+        Index("ix_password_reset_requests_client_at", "client", "requested_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    client: Mapped[str | None] = mapped_column(String(64))
+    requested_at: Mapped[datetime]

@@ -96,7 +96,10 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.PROGRAMS_READ: Grant(EVERYONE, "read programs, tiers and benefits"),
     Permission.PROGRAMS_WRITE: Grant(_ADMIN, "change programs, tiers, criteria and program settings"),
     Permission.USERS_READ: Grant(EVERYONE, "read users (partners: their own organisation's)"),
-    Permission.USERS_WRITE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN}), "create and change users (partner admins: their own organisation's)"),
+    Permission.USERS_WRITE: Grant(
+        frozenset({Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN}),
+        "invite, create, deactivate and change the role of users, and resend invitations (partner admins: their own organisation's, partner roles only)",
+    ),
     Permission.AUDIT_READ: Grant(frozenset({Role.PROGRAM_ADMIN, Role.AUDITOR}), "read and verify the audit trail"),
     Permission.SESSIONS_SWEEP: Grant(_ADMIN, "run the sweep removing web sessions that ended long ago"),
     # partners: who may be named a CAM, and who starts from their own partners rather than all

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, delete, func, or_, select, update
 
 from alliance.identity.models import ApiToken, LoginAttempt, User, UserSession
+from alliance.identity.password_links import AccountStatus
 from alliance.identity.scope import Role
 from alliance.kit.repository import Repository
 
@@ -18,8 +19,15 @@ class UserRepository(Repository[User]):
     def by_email(self, email: str) -> User | None:
         return self.session.scalars(self.readable().where(User.email == email.lower())).first()
 
-    def filtered(self, *, role: Role | None = None, partner_id: int | None = None, vendor_only: bool = False, q: str | None = None) -> Select[User]:
+    def filtered(
+        self, *, role: Role | None = None, partner_id: int | None = None, vendor_only: bool = False, q: str | None = None, status: AccountStatus | None = None
+    ) -> Select[User]:
         statement = self.readable()
+        if status == AccountStatus.DEACTIVATED:
+            statement = statement.where(User.is_active.is_(False))
+        elif status is not None:
+            has_password = User.password_hash.is_not(None) if status == AccountStatus.ACTIVE else User.password_hash.is_(None)
+            statement = statement.where(User.is_active.is_(True), has_password)
         if role:
             statement = statement.where(User.role == role)
         if partner_id is not None:

@@ -12,6 +12,8 @@ from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
 from alliance.identity import passwords, session_service, tokens
 from alliance.identity.models import ApiToken, LoginAttempt, User
+from alliance.identity.password_links import AccountStatus
+from alliance.identity.password_repository import PartnerAdminRepository, PasswordLinkRepository
 from alliance.identity.permissions import Permission, require
 from alliance.identity.repository import LoginAttemptRepository, TokenRepository, UserRepository
 from alliance.identity.schemas import UserCreate, UserUpdate
@@ -124,12 +126,22 @@ def get_user_by_email(session: Session, actor: Actor, *, email: str) -> User:
     return user
 
 
-USER_SORTS = {"name": User.name, "email": User.email, "role": User.role, "created": User.created_at}
+USER_SORTS = {"name": User.name, "email": User.email, "role": User.role, "created": User.created_at, "last_login": User.last_login_at}
 
 
-def list_users(session: Session, actor: Actor, *, role: Role | None, partner_id: int | None, q: str | None, sort: str | None, page: PageRequest) -> Page[User]:
+def list_users(
+    session: Session,
+    actor: Actor,
+    *,
+    role: Role | None,
+    partner_id: int | None,
+    q: str | None,
+    sort: str | None,
+    page: PageRequest,
+    status: AccountStatus | None = None,
+) -> Page[User]:
     require(actor, Permission.USERS_READ)
-    statement = UserRepository(session).filtered(role=role, partner_id=partner_id, q=q)
+    statement = UserRepository(session).filtered(role=role, partner_id=partner_id, q=q, status=status)
     return paginate(session, apply_sort(statement, sort, USER_SORTS, default="name", tiebreak=User.id), page)
 
 
@@ -198,6 +210,7 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
     if user.id == actor.user_id and changes.get("is_active") is False:
         raise RuleViolation("You cannot deactivate yourself.", details=[{"field": "is_active", "message": "cannot deactivate your own account"}])
     reject_nulls(changes, ("name", "is_active"))
+    _keep_a_partner_admin(session, user, changes)
     before = snapshot(user, USER_FIELDS)
     for field, value in changes.items():
         setattr(user, field, value)
@@ -209,9 +222,33 @@ def update_user(session: Session, actor: Actor, *, user_id: int, data: UserUpdat
     if before["is_active"] and not user.is_active:
         session_service.end_sessions_of(session, actor, user=user, reason=SessionEnd.DEACTIVATED)
         _revoke_tokens_of(session, actor, user=user, reason="user deactivated")
+        PasswordLinkRepository(session).revoke_live(user.id, now=clock.now())
     elif before["role"] != user.role:
         session_service.end_sessions_of(session, actor, user=user, reason=SessionEnd.ROLE_CHANGED)
     return user
+
+
+def _keep_a_partner_admin(session: Session, user: User, changes: dict[str, object]) -> None:
+    """An organisation keeps at least one active partner admin. The partner's row lock serialises
+    every change to its admins, so of two admins demoting each other at once exactly one succeeds:
+    the second reads the first's result after the lock and is refused."""
+    leaves = changes.get("is_active") is False or ("role" in changes and changes["role"] != Role.PARTNER_ADMIN)
+    if user.partner_id is None or user.role != Role.PARTNER_ADMIN or not user.is_active or not leaves:
+        return
+    # Imported here: partners depends on identity (CAMs), not the other way round.
+    from alliance.partners.repository import PartnerRepository
+
+    partner = PartnerRepository(session).get_for_change(user.partner_id)
+    if partner is None:
+        raise NotFound(f"User {user.id} not found.")
+    session.refresh(user)
+    if user.role != Role.PARTNER_ADMIN or not user.is_active:
+        return
+    if PartnerAdminRepository(session).other_active_admins(user.partner_id, excluding=user.id) == 0:
+        raise Conflict(
+            f"{user.name} is the last active partner admin of {partner.display_name}: an organisation keeps at least one. Make another user a partner admin first.",
+            details=[{"field": "role" if "role" in changes else "is_active", "message": "the last active partner admin cannot be removed"}],
+        )
 
 
 def set_password(session: Session, actor: Actor, *, user_id: int, password: str, keep_session_id: int | None = None) -> None:

@@ -44,6 +44,8 @@ class EventType(StrEnum):
     LAB_GRADED = "lab.graded"
     TIER_RECOMMENDED = "tier.recommended"
     TIER_DECIDED = "tier.decided"
+    USER_INVITED = "user.invited"
+    PASSWORD_RESET = "user.password_reset"
 
     @property
     def label(self) -> str:
@@ -97,6 +99,9 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.LAB_GRADED: EventInfo("A lab was graded", Permission.LABS_SUBMIT),
     EventType.TIER_RECOMMENDED: EventInfo("A partner's tier upgrade or downgrade is recommended", Permission.PARTNERS_MANAGE),
     EventType.TIER_DECIDED: EventInfo("Your organisation's tier upgrade or downgrade was decided", Permission.OWN_PARTNER_WRITE),
+    # Mandatory: they carry a link to set a password, and nobody can opt out of that.
+    EventType.USER_INVITED: EventInfo("You are invited to Alliance", Permission.USERS_READ, mandatory=True),
+    EventType.PASSWORD_RESET: EventInfo("A link to reset your password", Permission.USERS_READ, mandatory=True),
 }
 assert set(EVENTS) == set(EventType), "every event type has a row in EVENTS"
 

@@ -1,14 +1,17 @@
-"""The signed-in user's own sessions, in the console and in the portal: where they are logged in,
-signing one out, and signing out everywhere but here."""
+"""The signed-in user's own sessions and password, in the console and in the portal: where they
+are logged in, signing one out, signing out everywhere but here, and changing the password."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from alliance.errors import RuleViolation
 from alliance.http.params import IdPath
-from alliance.identity import session_service
+from alliance.identity import access_service, session_service
 from alliance.identity.scope import Actor
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, CurrentSessionId, PortalActor, VendorActor, WebSession, flash, session_policy
 from alliance.web.templating import render
@@ -17,6 +20,9 @@ router = APIRouter()
 
 CONSOLE_SESSIONS = "/console/account/sessions"
 PORTAL_SESSIONS = "/portal/account/sessions"
+CONSOLE_PASSWORD = "/console/account/password"
+PORTAL_PASSWORD = "/portal/account/password"
+PasswordField = Annotated[str, Form(max_length=200)]
 
 
 def _sessions_page(request: Request, session: Session, actor: Actor, current_id: int, base: str) -> Response:
@@ -65,3 +71,57 @@ def portal_revoke(request: Request, session_id: IdPath, session: WebSession, act
 @router.post(PORTAL_SESSIONS + "/sign-out-others", dependencies=PORTAL_ONLY)
 def portal_sign_out_others(request: Request, session: WebSession, actor: PortalActor, current_id: CurrentSessionId) -> Response:
     return _sign_out_others(request, session, actor, current_id, PORTAL_SESSIONS)
+
+
+def _password_page(request: Request, base: str, error: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "account/password.html", {"base": base, "error": error}, status_code=status_code)
+
+
+def _change_password(request: Request, session: Session, actor: Actor, current_id: int, base: str, current: str, new: str, again: str) -> Response:
+    try:
+        if new != again:
+            raise RuleViolation("The two new passwords are not the same.")
+        access_service.change_password(session, actor, current_password=current, new_password=new, keep_session_id=current_id)
+    except RuleViolation as exc:
+        session.rollback()
+        return _password_page(request, base, exc.message, 422)
+    flash(request, "Your password was changed. Every other session of yours was signed out.")
+    return RedirectResponse(base, status_code=303)
+
+
+@router.get(CONSOLE_PASSWORD, dependencies=VENDOR_ONLY)
+def console_password(request: Request, actor: VendorActor) -> Response:
+    del actor
+    return _password_page(request, CONSOLE_PASSWORD)
+
+
+@router.post(CONSOLE_PASSWORD, dependencies=VENDOR_ONLY)
+def console_change_password(
+    request: Request,
+    session: WebSession,
+    actor: VendorActor,
+    current_id: CurrentSessionId,
+    current_password: PasswordField = "",
+    new_password: PasswordField = "",
+    new_password_again: PasswordField = "",
+) -> Response:
+    return _change_password(request, session, actor, current_id, CONSOLE_PASSWORD, current_password, new_password, new_password_again)
+
+
+@router.get(PORTAL_PASSWORD, dependencies=PORTAL_ONLY)
+def portal_password(request: Request, actor: PortalActor) -> Response:
+    del actor
+    return _password_page(request, PORTAL_PASSWORD)
+
+
+@router.post(PORTAL_PASSWORD, dependencies=PORTAL_ONLY)
+def portal_change_password(
+    request: Request,
+    session: WebSession,
+    actor: PortalActor,
+    current_id: CurrentSessionId,
+    current_password: PasswordField = "",
+    new_password: PasswordField = "",
+    new_password_again: PasswordField = "",
+) -> Response:
+    return _change_password(request, session, actor, current_id, PORTAL_PASSWORD, current_password, new_password, new_password_again)

@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from alliance.db import Database
-from alliance.errors import TooManyAttempts
+from alliance.errors import RuleViolation, TooManyAttempts
 from alliance.http.session import get_database
+from alliance.identity import access_service
 from alliance.identity import service as identity_service
+from alliance.identity.access_service import LinkPolicy
+from alliance.identity.password_links import SET_PASSWORD_PATH
 from alliance.identity.scope import PartnerScope, Role
-from alliance.web.deps import SESSION_TOKEN_KEY, session_policy, session_token
+from alliance.web.deps import SESSION_TOKEN_KEY, flash, session_policy, session_token
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -74,6 +77,66 @@ def logout(request: Request, database: Annotated[Database, Depends(get_database)
         with database.session_scope(PartnerScope.system(reason="log out")) as session:
             identity_service.log_out(session, token=token)
     request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+FORGOT_PATH = "/password/forgot"
+
+
+@router.get(FORGOT_PATH)
+def forgot_page(request: Request) -> Response:
+    return render(request, "auth/forgot.html", {"email": "", "answer": None, "error": None})
+
+
+@router.post(FORGOT_PATH)
+def forgot(request: Request, database: Annotated[Database, Depends(get_database)], email: Annotated[str, Form(max_length=320)] = "") -> Response:
+    """The same page whether or not the address has an account (and 429 when throttled)."""
+    client = request.client.host if request.client else None
+    policy = LinkPolicy.from_settings(request.app.state.settings)
+    try:
+        with database.session_scope(PartnerScope.system(reason="password reset request")) as session:
+            answer = access_service.request_password_reset(session, email=email, client=client, policy=policy)
+    except TooManyAttempts as exc:
+        response = render(request, "auth/forgot.html", {"email": email, "answer": None, "error": exc.message}, status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
+    return render(request, "auth/forgot.html", {"email": "", "answer": answer, "error": None})
+
+
+def _set_page(request: Request, context: dict[str, object], status_code: int = 200) -> Response:
+    response = render(request, "auth/set_password.html", context, status_code=status_code)
+    # The token is in the address: never send it on to another site.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@router.get(SET_PASSWORD_PATH)
+def set_password_page(request: Request, database: Annotated[Database, Depends(get_database)], token: str = "") -> Response:
+    with database.session_scope(PartnerScope.system(reason="password link"), write=False) as session:
+        link = access_service.describe_link(session, token=token[:200])
+    return _set_page(request, {"link": link, "token": token[:200], "error": None}, status_code=200 if link.refusal is None else 410)
+
+
+@router.post(SET_PASSWORD_PATH)
+def set_password(
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    token: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    password_again: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    scope = PartnerScope.system(reason="password link")
+    try:
+        if password != password_again:
+            raise RuleViolation("The two passwords are not the same.")
+        with database.session_scope(scope) as session:
+            access_service.set_password_with_link(session, token=token, password=password)
+    except RuleViolation as exc:
+        with database.session_scope(scope, write=False) as session:
+            link = access_service.describe_link(session, token=token)
+        return _set_page(request, {"link": link, "token": token, "error": exc.message}, status_code=422 if link.refusal is None else 410)
+    request.session.clear()
+    flash(request, "Your password is set. Log in with it.")
     return RedirectResponse("/login", status_code=303)
 
 

@@ -30,6 +30,7 @@ from alliance.web import (
     portal,
     programs,
     tiers,
+    users,
     webhooks,
 )
 from alliance.web.deps import WebActor, verify_csrf, web_actor
@@ -68,6 +69,7 @@ PAGE_MODULES = (
     notifications,
     webhooks,
     inbox,
+    users,
 )
 
 

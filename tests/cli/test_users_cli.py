@@ -47,3 +47,13 @@ def test_expired_token_rejected(runner, cli_env, world, client):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     clock.freeze(datetime.now(UTC) + timedelta(days=2))
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_user_invite_queues_the_invitation(runner, cli_env, world, client, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_SECRET_KEY", "cli-test-secret-" + "y" * 32)
+    result = runner.invoke(app, ["user", "invite", "--email", "new@vendor.example", "--name", "New", "--role", "cam"])
+    assert result.exit_code == 0, result.output
+    user = client.get(f"/api/v1/users/{int(result.output.strip())}", headers=world.headers("admin")).json()
+    assert user["status"] == "invited" and user["email"] == "new@vendor.example"
+    bad = runner.invoke(app, ["user", "invite", "--email", "p@x.example", "--name", "P", "--role", "partner_user"])
+    assert bad.exit_code == 1 and "partner" in bad.output

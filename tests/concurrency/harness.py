@@ -27,6 +27,7 @@ class Act:
     who: str
     path: str
     body: dict[str, Any] | None = None
+    method: str = "POST"
 
     def request(self, ids: Ids) -> tuple[str, dict[str, Any] | None]:
         body = None if self.body is None else {key: _fill(value, ids) for key, value in self.body.items()}
@@ -68,7 +69,7 @@ class Runner:
 
     def send(self, client: httpx.Client, act: Act, ids: Ids) -> int:
         path, body = act.request(ids)
-        response = client.post(path, headers=self.headers(act.who), json=body)
+        response = client.request(act.method, path, headers=self.headers(act.who), json=body)
         assert response.status_code < 500, f"{act.name}: {response.status_code} {response.text}"
         return response.status_code
 

@@ -33,6 +33,14 @@ PUBLIC_ROUTES = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    # People who cannot log in yet: a reset request (same answer for any address, throttled) and
+    # a password set with an e-mailed single-use link, whose token is the authentication.
+    ("GET", "/password/forgot"),
+    ("POST", "/password/forgot"),
+    ("GET", "/password/set"),
+    ("POST", "/password/set"),
+    ("POST", "/api/v1/password-resets"),
+    ("POST", "/api/v1/password-links"),
     # Lab environments have no user: each post is signed with the lab's HMAC secret instead.
     ("POST", "/api/v1/labs/{track_key}/results"),
 }
@@ -47,8 +55,11 @@ PUBLIC_ROUTES = {
 #   identity - vendor master data every user may look up (200): identities only, never ownership
 #   csv     - a CSV export (partner_id first): only partner A's rows come back
 #   signed  - a lab environment's signed post: a bearer token alone is refused (401)
-#   own     - the caller's own settings (200): nothing of partner B in the answer
+#   settings - the caller's own settings (200): nothing of partner B in the answer
 #   inbox   - the caller's own inbox: 200, never an item addressed to anyone else, and B's stay unread
+#   own     - acts on the caller's own account (no id to aim at partner B): refused input, never 404 or 200 for B
+#   mine    - the caller's own web sessions (no id to aim at partner B): 200, B's sessions untouched
+#   public  - for people who cannot log in: B's address gets the answer any address gets (202), a junk link 422
 ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/customers/{customer_id}/consents"): "owned",
     ("GET", "/api/v1/consents"): "list",
@@ -117,12 +128,19 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/files/{file_id}"): "owned",
     ("GET", "/api/v1/files/{file_id}/content"): "owned",
     # The caller's own e-mail settings: no partner's records at all.
-    ("GET", "/api/v1/me/notification-settings"): "own",
-    ("PUT", "/api/v1/me/notification-settings"): "own",
+    ("GET", "/api/v1/me/notification-settings"): "settings",
+    ("PUT", "/api/v1/me/notification-settings"): "settings",
     ("GET", "/api/v1/users"): "list",
     ("POST", "/api/v1/users"): "create",
     ("GET", "/api/v1/users/{user_id}"): "owned",
     ("PATCH", "/api/v1/users/{user_id}"): "owned",
+    ("POST", "/api/v1/users/invitations"): "create",
+    ("POST", "/api/v1/users/{user_id}/invitation"): "owned",
+    ("POST", "/api/v1/me/password"): "own",
+    ("GET", "/api/v1/me/sessions"): "mine",
+    ("POST", "/api/v1/me/sessions/sign-out-everywhere"): "mine",
+    ("POST", "/api/v1/password-resets"): "public",
+    ("POST", "/api/v1/password-links"): "public",
     ("GET", "/api/v1/audit/events"): "vendor",
     ("GET", "/api/v1/audit/events/{seq}"): "vendor",
     ("GET", "/api/v1/audit/verify"): "vendor",
@@ -187,6 +205,9 @@ ROUTES: dict[tuple[str, str], str] = {
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/me/notification-settings"): {"choices": {}, "time_zone": "Europe/Berlin"},
+    ("POST", "/api/v1/me/password"): {"current_password": "not-the-password", "new_password": "a-long-new-password"},
+    ("POST", "/api/v1/password-resets"): {"email": "nobody@b.example"},
+    ("POST", "/api/v1/password-links"): {"token": "junk", "password": "a-long-new-password"},
     ("POST", "/api/v1/business-calendars"): {"key": "probe", "name": "Probe", "time_zone": "UTC"},
     ("POST", "/api/v1/cosell-teams"): {"key": "probe", "name": "Probe", "calendar_id": 1},
     ("POST", "/api/v1/customers/{customer_id}/consents"): {"expires_on": "2099-01-01"},
@@ -487,10 +508,16 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
             problems.append(f"{method} {url}: expected 401 (unsigned), got {response.status_code}")
         elif kind == "identity":
             problems.extend(_identity_only(client, headers, method, path, world))
-        elif kind == "own" and (response.status_code != 200 or "Blue Harbor" in response.text):
+        elif kind == "settings" and (response.status_code != 200 or "Blue Harbor" in response.text):
             problems.append(f"{method} {url}: expected the caller's own answer (200, nothing of partner B), got {response.status_code}: {response.text[:300]}")
         elif kind == "inbox":
             problems.extend(_own_inbox_only(method, url, response, ids))
+        elif kind == "mine" and response.status_code != 200:
+            problems.append(f"{method} {url}: expected 200 (the caller's own sessions), got {response.status_code}")
+        elif kind == "own" and response.status_code != 422:
+            problems.append(f"{method} {url}: expected 422 (wrong current password), got {response.status_code}")
+        elif kind == "public" and response.status_code != (202 if path.endswith("resets") else 422):
+            problems.append(f"{method} {url}: expected the answer any address or junk link gets, got {response.status_code}")
     after = _snapshot_of_b(client, world)
     if _unread_of_b(client, world) != unread_of_b:
         problems.append("partner B's inbox items were marked read")
@@ -537,7 +564,7 @@ def _identity_only(client, headers, method: str, path: str, world) -> list[str]:
 
 
 def _create_for_b(client, headers, method: str, path: str, world, ids: dict[str, Any]) -> list[str]:  # type: ignore[no-untyped-def]
-    if path == "/api/v1/users":
+    if path in ("/api/v1/users", "/api/v1/users/invitations"):
         # A partner admin naming partner B gets 404 (B does not exist for them); a partner user
         # may not create users at all (403). Neither may succeed.
         body = {"email": "mole@b.example", "name": "Mole", "role": "partner_user", "partner_id": world.b.id}

@@ -14,7 +14,16 @@ from tests.factories.engagements import build_roe_records
 from tests.web.client import csrf_token, post, soup
 
 PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@")
-PORTAL_PAGES = ("/portal", "/portal/organization", "/portal/people", "/portal/tier", "/portal/organization/edit", "/portal/inbox")
+PORTAL_PAGES = (
+    "/portal",
+    "/portal/organization",
+    "/portal/people",
+    "/portal/tier",
+    "/portal/organization/edit",
+    "/portal/inbox",
+    "/portal/users",
+    "/portal/users.csv",
+)
 
 
 def page_routes() -> list[tuple[str, str]]:
@@ -59,6 +68,8 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         **world.routing_ids,
         # A web session of partner B's user: signing it out from A's portal must be "not found".
         "session_id": world.b_session_id,
+        # B's partner admin: partner A's admin can neither see nor change B's users.
+        "user_id": world.users["b_admin"],
         "partner_id": world.b.id,
         "person_id": world.b.person_ids[0],
         "sponsor_id": world.b.sponsor_ids[1],

@@ -64,13 +64,17 @@ class TestMailLog:
         assert soup(client.get("/console")).find("a", href="/console/mail") is None
 
 
+# Invitations and password resets are listed for everyone, always sent (their other choices disabled).
+MANDATORY = {event.value for event in EventType if event.mandatory}
+
+
 class TestPreferences:
     def test_a_cam_turns_an_email_off(self, client, login, world):
         login("cam")
         page = soup(client.get("/console/notifications"))
         radios = page.find(id="preferences").find_all("input", attrs={"type": "radio"})
         # A CAM reviews registrations, decides disputes and hears of tier recommendations.
-        assert {r["name"] for r in radios} == {
+        assert {r["name"] for r in radios} - MANDATORY == {
             "registration.submitted",
             "registration.conflict_flagged",
             "scope_dispute.opened",
@@ -78,6 +82,7 @@ class TestPreferences:
             "scope_dispute.decided",
             "tier.recommended",
         }
+        assert all(r.has_attr("disabled") == (r["value"] != "immediately") for r in radios if r["name"] in MANDATORY)
         assert [r["value"] for r in radios if r.has_attr("checked") and r["name"] == "registration.submitted"] == ["immediately"]
         response = post(client, "/console/notifications", {"registration.submitted": "off"}, token_from="/console/notifications")
         assert response.status_code == 303 and response.headers["location"] == "/console/notifications"
@@ -89,7 +94,7 @@ class TestPreferences:
     def test_a_partner_user_chooses_in_the_portal(self, client, login, world):
         login("a_user")
         page = soup(client.get("/portal/notifications"))
-        assert {r["name"] for r in page.find_all("input", attrs={"type": "radio"})} == {
+        assert {r["name"] for r in page.find_all("input", attrs={"type": "radio"})} - MANDATORY == {
             "registration.info_requested",
             "registration.decided",
             "registration.extension_decided",

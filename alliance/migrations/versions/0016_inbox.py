@@ -1,7 +1,7 @@
 """inbox: each outbox message is also its recipient's in-app inbox item
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-01 18:00:00
 
 outbox_messages gains read_at (None: unread) and an index on (recipient_user_id, read_at, channel) for the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -5,12 +5,12 @@ serialises claims instead."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Table, and_, bindparam, case, cast, func, insert, literal, literal_column, select, true, update
+from sqlalchemy import String, Table, and_, bindparam, case, cast, func, insert, literal, literal_column, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -105,6 +105,24 @@ class OutboxRepository(Repository[OutboxMessage]):
         statement = dml.from_select(list(values), chosen).on_conflict_do_nothing(index_elements=[MESSAGE.c.idempotency_key])
         # An INSERT's rowcount is kept only when asked for (psycopg would report -1 otherwise).
         return self.session.connection().execute(statement.execution_options(preserve_rowcount=True)).rowcount
+
+    def queued_by(self, *, event: EventType, entity_type: str, occurrence: str, now: datetime) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
+        """What one `add_from_select` queued (its event, entity type and occurrence, at `now`):
+        each message's key, entity and facts, streamed in id order."""
+        stem = f"{event.value}/{entity_type}/%/{occurrence}"
+        statement = (
+            select(OutboxMessage.idempotency_key, OutboxMessage.entity_id, OutboxMessage.payload)
+            .where(
+                OutboxMessage.event_type == event,
+                OutboxMessage.entity_type == entity_type,
+                OutboxMessage.created_at == now,
+                or_(OutboxMessage.idempotency_key.like(stem + "/%"), OutboxMessage.idempotency_key.like(stem + "@%")),
+            )
+            .order_by(OutboxMessage.id)
+            .execution_options(yield_per=2_000)
+        )
+        for key, entity_id, payload in self.session.execute(statement):
+            yield key, entity_id, (payload or {}).get("facts", {})
 
     def existing_keys(self, keys: Collection[str]) -> set[str]:
         if not keys:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -111,9 +112,31 @@ def notify_each(session: Session, actor: Actor, *, event: EventType, rows: AnyRo
     not told of their own act. Returns how many messages were queued."""
     if not 0 < len(occurrence) <= KEY_PART_LENGTH:
         raise ValueError(f"occurrence must be 1 to {KEY_PART_LENGTH} characters")
-    return OutboxRepository(session).add_from_select(
-        rows, event=event, entity_type=entity_type, occurrence=occurrence, now=clock.now(), channel=Channel.EMAIL.value, skip_user_id=actor.user_id
+    now = clock.now()
+    repository = OutboxRepository(session)
+    queued = repository.add_from_select(
+        rows, event=event, entity_type=entity_type, occurrence=occurrence, now=now, channel=Channel.EMAIL.value, skip_user_id=actor.user_id
     )
+    if queued and fanout_service.wanted(session, event):
+        _post_reminders(repository, session, event=event, entity_type=entity_type, occurrence=occurrence, now=now)
+    return queued
+
+
+def _post_reminders(repository: OutboxRepository, session: Session, *, event: EventType, entity_type: str, occurrence: str, now: datetime) -> None:
+    """Webhook endpoints hear of each thing reminded of once (not once per person told), keyed as
+    stably as the e-mails: a re-run posts nothing twice. Streamed a thousand things at a time."""
+    seen: set[str] = set()
+    batch: list[fanout_service.Occurrence] = []
+    for key, entity_id, facts in repository.queued_by(event=event, entity_type=entity_type, occurrence=occurrence, now=now):
+        stem = key.rpartition("/")[0]  # the key without its recipient
+        if stem in seen:
+            continue
+        seen.add(stem)
+        batch.append(fanout_service.Occurrence(stem, entity_type, entity_id, facts))
+        if len(batch) == 1_000:
+            fanout_service.queue_events(session, event=event, occurrences=batch, stable=True)
+            batch = []
+    fanout_service.queue_events(session, event=event, occurrences=batch, stable=True)
 
 
 # --- each person's choices -----------------------------------------------------------------------

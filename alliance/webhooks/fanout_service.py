@@ -4,7 +4,8 @@ recipients are): a change that rolls back posts nothing, one that commits is nev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,30 +13,56 @@ from sqlalchemy.orm import Session
 from alliance.kit import clock
 from alliance.notifications.vocabulary import EventType
 from alliance.webhooks import payloads, signing
+from alliance.webhooks.models import WebhookEndpoint
 from alliance.webhooks.repository import DeliveryRepository, EndpointRepository
 from alliance.webhooks.vocabulary import DeliveryStatus
 
 
+@dataclass(frozen=True)
+class Occurrence:
+    """One event about one thing: `key` names it (a stable key, a time-based event's, is queued
+    once however often it is raised)."""
+
+    key: str
+    entity_type: str
+    entity_id: int | None
+    facts: Mapping[str, Any]
+
+
 def queue_event(session: Session, *, event: EventType, key: str, stable: bool, entity_type: str, entity_id: int | None, facts: Mapping[str, Any]) -> int:
-    """Queue the event for every active endpoint that wants it; how many deliveries were queued.
-    `key` names the event (a stable one, a time-based event's, is queued once however often)."""
-    endpoints = [e for e in EndpointRepository(session).active() if not e.event_types or event.value in e.event_types]
-    if not endpoints:
+    """Queue the event for every active endpoint that wants it; how many deliveries were queued."""
+    return queue_events(session, event=event, occurrences=[Occurrence(key, entity_type, entity_id, facts)], stable=stable)
+
+
+def wanted(session: Session, event: EventType) -> list[WebhookEndpoint]:
+    """The active endpoints subscribed to `event` (all of them when an endpoint names no types)."""
+    return [e for e in EndpointRepository(session).active() if not e.event_types or event.value in e.event_types]
+
+
+def queue_events(session: Session, *, event: EventType, occurrences: Sequence[Occurrence], stable: bool) -> int:
+    """`queue_event` for many occurrences of one event type (a sweep's reminders): the endpoints are
+    read once and the deliveries written in one statement."""
+    endpoints = wanted(session, event)
+    if not endpoints or not occurrences:
         return 0
-    message_id = signing.message_id_for(key) if stable else signing.new_message_id()
     repository = DeliveryRepository(session)
-    keys = {endpoint.id: f"{message_id}/{endpoint.id}" for endpoint in endpoints}
-    taken = repository.existing_keys(list(keys.values())) if stable else set()
     now = clock.now()
-    body = payloads.body(event_type=event.value, occurred_at=now, entity_type=entity_type, entity_id=entity_id, facts=facts)
+    planned = []
+    for occurrence in occurrences:
+        message_id = signing.message_id_for(occurrence.key) if stable else signing.new_message_id()
+        body = payloads.body(
+            event_type=event.value, occurred_at=now, entity_type=occurrence.entity_type, entity_id=occurrence.entity_id, facts=occurrence.facts
+        )
+        planned += [(endpoint, occurrence, message_id, body, f"{message_id}/{endpoint.id}") for endpoint in endpoints]
+    taken = repository.existing_keys([key for *_, key in planned]) if stable else set()
     rows = [
         {
             "endpoint_id": endpoint.id,
             "message_id": message_id,
-            "idempotency_key": keys[endpoint.id],
+            "idempotency_key": key,
             "event_type": event,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
+            "entity_type": occurrence.entity_type,
+            "entity_id": occurrence.entity_id,
             "body": body,
             "status": DeliveryStatus.QUEUED,
             "attempts": 0,
@@ -43,8 +70,8 @@ def queue_event(session: Session, *, event: EventType, key: str, stable: bool, e
             "created_at": now,
             "updated_at": now,
         }
-        for endpoint in endpoints
-        if keys[endpoint.id] not in taken
+        for endpoint, occurrence, message_id, body, key in planned
+        if key not in taken
     ]
     repository.add_deliveries(rows)
     return len(rows)

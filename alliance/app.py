@@ -38,6 +38,7 @@ from alliance.api import registrations as registrations_api
 from alliance.api import tiers as tiers_api
 from alliance.api import users as users_api
 from alliance.api import webhooks as webhooks_api
+from alliance.api import work as work_api
 from alliance.api.deps import api_actor
 from alliance.config import Settings, get_settings
 from alliance.db import Database
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         files_api,
         webhooks_api,
         inbox_api,
+        work_api,
     ):
         api_router.include_router(module.router)
     app.include_router(api_router)

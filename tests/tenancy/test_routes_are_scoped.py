@@ -55,7 +55,7 @@ PUBLIC_ROUTES = {
 #   identity - vendor master data every user may look up (200): identities only, never ownership
 #   csv     - a CSV export (partner_id first): only partner A's rows come back
 #   signed  - a lab environment's signed post: a bearer token alone is refused (401)
-#   settings - the caller's own settings (200): nothing of partner B in the answer
+#   settings - the caller's own settings or work lists (200): nothing of partner B in the answer
 #   inbox   - the caller's own inbox: 200, never an item addressed to anyone else, and B's stay unread
 #   own     - acts on the caller's own account (no id to aim at partner B): refused input, never 404 or 200 for B
 #   mine    - the caller's own web sessions (no id to aim at partner B): 200, B's sessions untouched
@@ -130,6 +130,7 @@ ROUTES: dict[tuple[str, str], str] = {
     # The caller's own e-mail settings: no partner's records at all.
     ("GET", "/api/v1/me/notification-settings"): "settings",
     ("PUT", "/api/v1/me/notification-settings"): "settings",
+    ("GET", "/api/v1/me/work"): "settings",
     ("GET", "/api/v1/users"): "list",
     ("POST", "/api/v1/users"): "create",
     ("GET", "/api/v1/users/{user_id}"): "owned",

@@ -175,3 +175,18 @@ class TestProgramAdmin:
         assert len(work["breaches"]) == 2 and len(work["disputes"]) == 2
         assert work["figures"] == [] and see_all(client, "/console", "figures") == "/console/tiers/review/figures"
         assert soup(client.get("/console")).find(id="work-recommendations").find(class_="empty-work").get_text() == "No tier change waits for a decision."
+
+
+class TestTheApiGivesTheSameWork:
+    @pytest.mark.parametrize(
+        ("who", "home"), [("a_admin", "/portal"), ("a_user", "/portal"), ("cam", "/console"), ("ps_lead", "/console"), ("admin", "/console")]
+    )
+    def test_get_me_work_lists_what_the_home_page_shows(self, client, login, world, busy, who, home):
+        api = client.get("/api/v1/me/work", headers=world.headers(who))
+        assert api.status_code == 200, api.text
+        from_api = {work["key"]: [(item["title"], item["why"]) for item in work["items"]] for work in api.json()}
+        login(who)
+        from_page = {key: [(title, why) for title, why, _ in items] for key, items in work_lists(client, home).items()}
+        assert from_api == from_page
+        if who.startswith("a_"):
+            assert not any(text in api.text for text in B_TEXT)

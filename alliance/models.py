@@ -10,6 +10,7 @@ def import_all_models() -> None:
     import alliance.enablement.models
     import alliance.identity.models
     import alliance.notifications.models
+    import alliance.opportunities.models
     import alliance.partners.models
     import alliance.registrations.models
     import alliance.tiers.models  # noqa: F401

@@ -1,0 +1,147 @@
+"""The ACE operations Alliance answers, each one call of the opportunity service: the body is
+validated against the service model first, domain errors come back in ACE's words."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from alliance.ace import errors, mapping, model, paging
+from alliance.ace.errors import FieldError
+from alliance.db import Database
+from alliance.errors import AllianceError
+from alliance.identity.scope import Actor, scope_for
+from alliance.opportunities import service as opportunity_service
+from alliance.opportunities.repository import OpportunityFilters
+from alliance.registrations.lifecycle import Status
+
+LIVE_CATALOG = "AWS"
+SANDBOX_CATALOG = "Sandbox"
+DEFAULT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: who, the validated body, and the secret that signs NextTokens."""
+
+    actor: Actor
+    body: dict[str, Any]
+    secret: str
+
+    @property
+    def catalog(self) -> str:
+        return str(self.body["Catalog"])
+
+
+Handler = Callable[[Session, Call], dict[str, Any]]
+
+
+def create_opportunity(session: Session, call: Call) -> dict[str, Any]:
+    body = call.body
+    data = mapping.deal_input(body)
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    record, registration = opportunity_service.create_opportunity(
+        session,
+        call.actor,
+        catalog=call.catalog,
+        client_token=body["ClientToken"],
+        request_digest=digest,
+        payload=mapping.stored(body),
+        data=data,
+    )
+    answer = {"Id": mapping.opportunity_id(registration.id), "LastModifiedDate": mapping.timestamp(registration.updated_at)}
+    if "PartnerOpportunityIdentifier" in record.payload:
+        answer["PartnerOpportunityIdentifier"] = record.payload["PartnerOpportunityIdentifier"]
+    return answer
+
+
+def get_opportunity(session: Session, call: Call) -> dict[str, Any]:
+    registration_id = mapping.registration_id_of(call.body["Identifier"])
+    found = opportunity_service.get_opportunity(session, call.actor, catalog=call.catalog, registration_id=registration_id)
+    return dict(mapping.project("GetOpportunityResponse", mapping.opportunity(found, call.catalog)))
+
+
+def list_opportunities(session: Session, call: Call) -> dict[str, Any]:
+    body = call.body
+    offset = paging.offset_of(call.secret, body)
+    limit = int(body.get("MaxResults") or DEFAULT_PAGE_SIZE)
+    sort = body.get("Sort") or {"SortBy": "LastModifiedDate", "SortOrder": "DESCENDING"}
+    page = opportunity_service.list_opportunities(
+        session,
+        call.actor,
+        catalog=call.catalog,
+        filters=_filters(body),
+        sort=sort["SortBy"],
+        descending=sort["SortOrder"] == "DESCENDING",
+        offset=offset,
+        limit=limit,
+    )
+    answer: dict[str, Any] = {"OpportunitySummaries": [mapping.project("OpportunitySummary", mapping.opportunity(found, call.catalog)) for found in page.items]}
+    if page.has_more:
+        answer["NextToken"] = paging.next_token(call.secret, body, offset + limit)
+    return answer
+
+
+def _filters(body: dict[str, Any]) -> OpportunityFilters:
+    stages = body.get("LifeCycleStage") or []
+    statuses: frozenset[Status] = frozenset().union(*(mapping.STATUSES_OF_REVIEW[r] for r in body.get("LifeCycleReviewStatus") or []))
+    modified, created, closing = body.get("LastModifiedDate") or {}, body.get("CreatedDate") or {}, body.get("TargetCloseDate") or {}
+    return OpportunityFilters(
+        registration_ids=frozenset(mapping.registration_id_of(i) for i in body.get("Identifier") or []),
+        statuses=statuses,
+        deal_stages=frozenset(mapping.DEAL_STAGES[s].value for s in stages if s in mapping.DEAL_STAGES),
+        stage_statuses=frozenset(mapping.OUTCOME_STAGES[s] for s in stages if s in mapping.OUTCOME_STAGES),
+        customer_names=frozenset(body.get("CustomerCompanyName") or []),
+        modified_after=model.parse_timestamp(modified.get("AfterLastModifiedDate")),
+        modified_before=model.parse_timestamp(modified.get("BeforeLastModifiedDate")),
+        created_after=model.parse_timestamp(created.get("AfterCreatedDate")),
+        created_before=model.parse_timestamp(created.get("BeforeCreatedDate")),
+        close_after=_day(closing.get("AfterTargetCloseDate"), "TargetCloseDate.AfterTargetCloseDate"),
+        close_before=_day(closing.get("BeforeTargetCloseDate"), "TargetCloseDate.BeforeTargetCloseDate"),
+    )
+
+
+def _day(value: str | None, field_name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise errors.validation(f"{field_name} is not a calendar date.", [FieldError(field_name, "not a calendar date", "INVALID_VALUE")]) from None
+
+
+# Operations that change nothing run in a read-only unit of work.
+OPERATIONS: dict[str, tuple[Handler, bool]] = {
+    "CreateOpportunity": (create_opportunity, True),
+    "GetOpportunity": (get_opportunity, False),
+    "ListOpportunities": (list_opportunities, False),
+}
+
+
+def run(database: Database, actor: Actor, *, operation: str, body: Any, secret: str) -> dict[str, Any]:
+    """Validate `body` as `operation`'s input and run it in one unit of work in the actor's scope."""
+    found = OPERATIONS.get(operation)
+    if found is None:
+        known = model.input_shape(operation) is not None
+        raise errors.unknown_operation(f"{operation} is not available on this server." if known else f"Unknown operation {operation}.")
+    if not actor.is_partner:
+        raise errors.access_denied("The ACE API is for partner users: it files and reads their organisation's opportunities.")
+    problems = model.validate(operation, body)
+    if problems:
+        raise errors.validation(f"{len(problems)} validation error(s) in the request.", problems)
+    catalog = body["Catalog"]
+    if catalog != LIVE_CATALOG:
+        hint = " (the Sandbox catalog is not available yet)" if catalog == SANDBOX_CATALOG else ""
+        raise errors.validation(f"Catalog must be {LIVE_CATALOG}{hint}.", [FieldError("Catalog", f"must be {LIVE_CATALOG}", "INVALID_ENUM_VALUE")])
+    handler, writes = found
+    with database.session_scope(scope_for(actor), write=writes) as session:
+        try:
+            return handler(session, Call(actor=actor, body=body, secret=secret))
+        except AllianceError as exc:
+            raise errors.from_domain(exc, mapping.FIELD_NAMES) from None

@@ -77,7 +77,7 @@ def from_domain(exc: domain.AllianceError, field_names: dict[str, str]) -> AceEr
         return conflict(message)
     details = getattr(exc, "details", None) or []
     errors = [
-        FieldError(field_names.get(str(d.get("field", "")), str(d.get("field", ""))), str(d.get("message", message)), "INVALID_VALUE")
+        FieldError(field_names.get(str(d.get("field", "")), str(d.get("field", ""))), str(d.get("message", message)), str(d.get("code", "INVALID_VALUE")))
         for d in details
         if isinstance(d, dict)
     ]

@@ -5,19 +5,22 @@ the partner sent (kept verbatim) with what Alliance decided laid over it."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from alliance.ace import errors
 from alliance.ace.errors import BUSINESS_VALIDATION_FAILED, FieldError
 from alliance.ace.model import service_model
+from alliance.cosell.vocabulary import RequestType
 from alliance.opportunities.models import Opportunity
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import Registration
-from alliance.registrations.schemas import DealCreate
+from alliance.registrations.schemas import DealCreate, RegistrationUpdate
 from alliance.registrations.vocabulary import DealStage
+
+S = TypeVar("S", DealCreate, RegistrationUpdate)
 
 KIND_TAG = "alliance:kind"
 PRODUCT_LINES_TAG = "alliance:product-lines"
@@ -63,6 +66,18 @@ FIELD_NAMES = {
     "expected_close_on": "LifeCycle.TargetCloseDate",
     "stage": "LifeCycle.Stage",
     "kind": f"Tags[{KIND_TAG}]",
+    "review_status": "LifeCycle.ReviewStatus",
+}
+# Each co-sell need of a Co-Sell submission as the co-sell request it files.
+COSELL_REQUESTS = {
+    "Co-Sell - Architectural Validation": RequestType.ARCHITECTURE_VALIDATION,
+    "Co-Sell - Business Presentation": RequestType.EXECUTIVE_SPONSOR,
+    "Co-Sell - Competitive Information": RequestType.SOLUTION_ARCHITECT,
+    "Co-Sell - Pricing Assistance": RequestType.SOLUTION_ARCHITECT,
+    "Co-Sell - Technical Consultation": RequestType.TECHNICAL_SPECIALIST,
+    "Co-Sell - Total Cost of Ownership Evaluation": RequestType.SOLUTION_ARCHITECT,
+    "Co-Sell - Deal Support": RequestType.EXECUTIVE_SPONSOR,
+    "Co-Sell - Support for Public Tender / RFx": RequestType.PROFESSIONAL_SERVICES,
 }
 
 
@@ -91,29 +106,42 @@ def _business(message: str, field_name: str, code: str = "INVALID_VALUE") -> err
 
 
 def deal_input(payload: dict[str, Any]) -> DealCreate:
-    """The registration an opportunity files (a deal; `alliance:kind` names the kind)."""
+    """The registration a new opportunity files (a deal; `alliance:kind` names the kind)."""
     kind = tag(payload, KIND_TAG) or RegistrationKind.DEAL
     if kind != RegistrationKind.DEAL:
         raise _business(f"Opportunities file deal registrations; '{kind}' registrations are filed in the portal or the REST API.", FIELD_NAMES["kind"])
-    stage = _dig(payload, "LifeCycle", "Stage")
-    if stage in OUTCOME_STAGES:
-        raise _business(f"Stage '{stage}' is set when the vendor confirms the outcome.", "LifeCycle.Stage", "ACTION_NOT_PERMITTED")
     review = _dig(payload, "LifeCycle", "ReviewStatus")
     if review is not None and review != REVIEW_STATUS[Status.DRAFT]:
         raise _business("LifeCycle.ReviewStatus is set by the review, never by the partner.", "LifeCycle.ReviewStatus", "ACTION_NOT_PERMITTED")
+    values = {**_registration_values(payload), "kind": RegistrationKind.DEAL, "product_lines": (tag(payload, PRODUCT_LINES_TAG) or "").split()}
+    return _validated(DealCreate, values)
+
+
+def deal_update(payload: dict[str, Any]) -> RegistrationUpdate:
+    """An update's registration as a whole (its product lines stay: they are tags, which an
+    update does not carry). The service validates the result as the kind's whole record."""
+    values = {name: value for name, value in _registration_values(payload).items() if value is not None}
+    values.setdefault("stage", DealStage.QUALIFYING)
+    return _validated(RegistrationUpdate, values)
+
+
+def _registration_values(payload: dict[str, Any]) -> dict[str, Any]:
+    stage = _dig(payload, "LifeCycle", "Stage")
+    if stage in OUTCOME_STAGES:
+        raise _business(f"Stage '{stage}' is set when the vendor confirms the outcome.", "LifeCycle.Stage", "ACTION_NOT_PERMITTED")
     account = _dig(payload, "Customer", "Account") or {}
-    values: dict[str, Any] = {
-        "kind": RegistrationKind.DEAL,
+    return {
         "title": _dig(payload, "Project", "Title"),
         "customer": {"name": account.get("CompanyName"), "website": account.get("WebsiteUrl"), "country": _dig(account, "Address", "CountryCode")},
-        "product_lines": (tag(payload, PRODUCT_LINES_TAG) or "").split(),
         "expected_close_on": _dig(payload, "LifeCycle", "TargetCloseDate"),
+        "stage": DEAL_STAGES[stage] if stage is not None else None,
         **_amount(payload),
     }
-    if stage is not None:
-        values["stage"] = DEAL_STAGES[stage]
+
+
+def _validated(schema: type[S], values: dict[str, Any]) -> S:
     try:
-        return DealCreate.model_validate(values)
+        return schema.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
         found = [
             FieldError(FIELD_NAMES.get(".".join(str(p) for p in error["loc"][:2]), ".".join(str(p) for p in error["loc"])), error["msg"], _code(error["type"]))

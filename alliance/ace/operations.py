@@ -67,6 +67,41 @@ def get_opportunity(session: Session, call: Call) -> dict[str, Any]:
     return dict(mapping.project("GetOpportunityResponse", mapping.opportunity(found, call.catalog)))
 
 
+def update_opportunity(session: Session, call: Call) -> dict[str, Any]:
+    body = call.body
+    lifecycle = body.get("LifeCycle") or {}
+    lost = lifecycle.get("Stage") == "Closed Lost"
+    data = None if lost else mapping.deal_update(body)
+    review = lifecycle.get("ReviewStatus")
+    last_modified = model.parse_timestamp(body["LastModifiedDate"])
+    assert last_modified is not None  # the validator checked it
+    _, registration = opportunity_service.update_opportunity(
+        session,
+        call.actor,
+        catalog=call.catalog,
+        registration_id=mapping.registration_id_of(body["Identifier"]),
+        last_modified=last_modified,
+        payload=mapping.stored(body),
+        data=data,
+        review_statuses=mapping.STATUSES_OF_REVIEW[review] if review is not None else None,
+        lost_reason=(lifecycle.get("ClosedLostReason") or "Closed Lost") if lost else None,
+    )
+    return {"Id": mapping.opportunity_id(registration.id), "LastModifiedDate": mapping.timestamp(registration.updated_at)}
+
+
+def submit_opportunity(session: Session, call: Call) -> dict[str, Any]:
+    body = call.body
+    opportunity_service.submit_opportunity(
+        session,
+        call.actor,
+        catalog=call.catalog,
+        registration_id=mapping.registration_id_of(body["Identifier"]),
+        submission={k: body[k] for k in ("InvolvementType", "Visibility") if k in body},
+        cosell_requests=mapping.COSELL_REQUESTS if body["InvolvementType"] == "Co-Sell" else None,
+    )
+    return {}
+
+
 def list_opportunities(session: Session, call: Call) -> dict[str, Any]:
     body = call.body
     offset = paging.offset_of(call.secret, body)
@@ -121,6 +156,8 @@ OPERATIONS: dict[str, tuple[Handler, bool]] = {
     "CreateOpportunity": (create_opportunity, True),
     "GetOpportunity": (get_opportunity, False),
     "ListOpportunities": (list_opportunities, False),
+    "UpdateOpportunity": (update_opportunity, True),
+    "SubmitOpportunity": (submit_opportunity, True),
 }
 
 

@@ -5,20 +5,31 @@ as sent and the client token that makes a create idempotent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from alliance.errors import Conflict, NotFound
+from alliance.cosell.requests import service as request_service
+from alliance.cosell.requests.schemas import ResourceRequestCreate
+from alliance.cosell.vocabulary import RequestType
+from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.opportunities.models import Opportunity
 from alliance.opportunities.repository import OpportunityFilters, OpportunityRepository
 from alliance.registrations import service as registration_service
+from alliance.registrations.lifecycle import Action, Status
 from alliance.registrations.models import Registration
-from alliance.registrations.schemas import DealCreate
+from alliance.registrations.schemas import DealCreate, RegistrationUpdate
 
 Found = tuple[Opportunity, Registration]
+# The error code a refused change carries for the adapter (a domain error's detail "code").
+NOT_PERMITTED = "ACTION_NOT_PERMITTED"
+# What an update does not carry (tags are ACE's TagResource's), so it keeps.
+KEPT_ON_UPDATE = ("Tags",)
+# When a co-sell need filed with a submission is needed by: the vendor's team answers within days.
+COSELL_NEEDED_WITHIN_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -68,3 +79,85 @@ def list_opportunities(
     registration_service.require_registrant(actor)
     rows = OpportunityRepository(session).page(catalog, filters, sort=sort, descending=descending, offset=offset, limit=limit + 1)
     return OpportunityPage(items=rows[:limit], has_more=len(rows) > limit)
+
+
+def update_opportunity(
+    session: Session,
+    actor: Actor,
+    *,
+    catalog: str,
+    registration_id: int,
+    last_modified: datetime,
+    payload: dict[str, Any],
+    data: RegistrationUpdate | None,
+    review_statuses: frozenset[Status] | None = None,
+    lost_reason: str | None = None,
+) -> Found:
+    """Replace the opportunity as a whole: `data` is the registration it now files (None with
+    `lost_reason`: the partner reports an approved deal lost). Refused when `last_modified` is not
+    the registration's (someone changed it since the caller read it), when `review_statuses` does
+    not hold its status (the partner never sets it), and, while the vendor waits for information,
+    when the customer changes: the registration keeps its place in line on resubmission, so that
+    place must stay with the customer it was taken for."""
+    registration_service.require_registrant(actor)
+    repository = OpportunityRepository(session)
+    if repository.find(catalog, registration_id) is None:
+        raise NotFound(f"Opportunity O{registration_id} not found.")
+    registration = registration_service.get_registration(session, actor, registration_id=registration_id, for_change=True)
+    if registration.updated_at != last_modified:
+        raise Conflict(
+            "The opportunity was changed since LastModifiedDate: read it again and apply the change to what it is now.",
+            details=[{"field": "LastModifiedDate", "message": "stale"}],
+        )
+    if review_statuses is not None and registration.status not in review_statuses:
+        raise RuleViolation(
+            "The review status is set by the review, never by the partner.", details=[{"field": "review_status", "message": "read-only", "code": NOT_PERMITTED}]
+        )
+    if lost_reason is not None:
+        registration_service.act(session, actor, registration_id=registration_id, action=Action.MARK_LOST, reason=lost_reason)
+    elif data is not None:
+        if registration.status == Status.INFO_REQUESTED and data.customer is not None and _customer_changed(registration, data):
+            raise RuleViolation(
+                "The customer cannot change while the vendor waits for more information: the registration keeps its place in line for this customer.",
+                details=[{"field": "customer.name", "message": "cannot change under Action Required", "code": NOT_PERMITTED}],
+            )
+        registration_service.update_registration(session, actor, registration_id=registration_id, data=data)
+    found = repository.find(catalog, registration_id)
+    assert found is not None
+    found[0].payload = {**payload, **{name: found[0].payload[name] for name in KEPT_ON_UPDATE if name in found[0].payload}}
+    # The payload may change where the registration does not: LastModifiedDate moves either way.
+    registration.updated_at = clock.now()
+    session.flush()
+    return found
+
+
+def _customer_changed(registration: Registration, data: RegistrationUpdate) -> bool:
+    customer = data.customer
+    assert customer is not None
+    return (customer.name, customer.website, customer.country) != (registration.customer_name, registration.customer_website, registration.customer_country)
+
+
+def submit_opportunity(
+    session: Session, actor: Actor, *, catalog: str, registration_id: int, submission: dict[str, Any], cosell_requests: dict[str, RequestType] | None
+) -> Found:
+    """Submit the registration for review. With `cosell_requests` (the partner asks for co-sell
+    help), each need of the opportunity's PrimaryNeedsFromAws becomes the co-sell request of the
+    type it maps to, routed like any other. `submission`: the involvement and visibility as sent."""
+    registration_service.require_registrant(actor)
+    repository = OpportunityRepository(session)
+    if repository.find(catalog, registration_id) is None:
+        raise NotFound(f"Opportunity O{registration_id} not found.")
+    registration_service.act(session, actor, registration_id=registration_id, action=Action.SUBMIT)
+    found = repository.find(catalog, registration_id)
+    assert found is not None
+    record, registration = found
+    needs = (record.payload.get("PrimaryNeedsFromAws") or []) if cosell_requests else []
+    for need in needs:
+        assert cosell_requests is not None
+        needed_by = clock.today() + timedelta(days=COSELL_NEEDED_WITHIN_DAYS)
+        data = ResourceRequestCreate(request_type=cosell_requests[need], needed_by=needed_by, description=f"Co-sell need from the opportunity: {need}")
+        request_service.create_request(session, actor, registration_id=registration_id, data=data)
+    record.payload = {**record.payload, **submission}
+    registration.updated_at = clock.now()
+    session.flush()
+    return found

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from alliance import audit
 from alliance.cosell.requests import service as request_service
 from alliance.cosell.requests.schemas import ResourceRequestCreate
 from alliance.cosell.vocabulary import RequestType
@@ -61,7 +62,22 @@ def create_opportunity(
         created_at=registration.created_at or clock.now(),
     )
     repository.add(opportunity)
+    _audit(session, actor, opportunity, "opportunity.created", before=None)
     return opportunity, registration
+
+
+def _audit(session: Session, actor: Actor, record: Opportunity, action: str, *, before: dict[str, Any] | None) -> None:
+    """The payload as sent, before and after (the registration's own events record its columns)."""
+    audit.record(
+        session,
+        actor,
+        action,
+        entity_type="registration",
+        entity_id=record.registration_id,
+        partner_id=record.partner_id,
+        before=None if before is None else {"catalog": record.catalog, "payload": before},
+        after={"catalog": record.catalog, "payload": record.payload},
+    )
 
 
 def get_opportunity(session: Session, actor: Actor, *, catalog: str, registration_id: int) -> Found:
@@ -124,7 +140,11 @@ def update_opportunity(
         registration_service.update_registration(session, actor, registration_id=registration_id, data=data)
     found = repository.find(catalog, registration_id)
     assert found is not None
-    found[0].payload = {**payload, **{name: found[0].payload[name] for name in KEPT_ON_UPDATE if name in found[0].payload}}
+    record = found[0]
+    before = record.payload
+    record.payload = {**payload, **{name: before[name] for name in KEPT_ON_UPDATE if name in before}}
+    if record.payload != before:
+        _audit(session, actor, record, "opportunity.updated", before=before)
     # The payload may change where the registration does not: LastModifiedDate moves either way.
     registration.updated_at = clock.now()
     session.flush()
@@ -157,7 +177,10 @@ def submit_opportunity(
         needed_by = clock.today() + timedelta(days=COSELL_NEEDED_WITHIN_DAYS)
         data = ResourceRequestCreate(request_type=cosell_requests[need], needed_by=needed_by, description=f"Co-sell need from the opportunity: {need}")
         request_service.create_request(session, actor, registration_id=registration_id, data=data)
-    record.payload = {**record.payload, **submission}
+    if any(record.payload.get(k) != v for k, v in submission.items()):
+        before = record.payload
+        record.payload = {**record.payload, **submission}
+        _audit(session, actor, record, "opportunity.updated", before=before)
     registration.updated_at = clock.now()
     session.flush()
     return found

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from alliance.audit.models import AuditEvent
 from alliance.cosell.models import ResourceRequest
 from alliance.db import Database
 from alliance.identity.scope import Actor, PartnerScope, Role
 from alliance.registrations import service as registration_service
 from alliance.registrations.models import Registration
-from tests.ace.conftest import opportunity
+from tests.factories.ace import opportunity
 from tests.factories.world import World
 from tests.service.cosell.requests_fixtures import routing  # noqa: F401
 
@@ -62,6 +63,11 @@ class TestUpdateOpportunity:
         assert "Marketing" not in got and "PartnerOpportunityIdentifier" not in got  # omitted: cleared
         registration = _registration(db, int(created["Id"][1:]))
         assert (registration.title, str(registration.amount)) == ("Bigger platform", "24000.00")
+        with db.session_scope(PartnerScope.system(reason="test")) as session:
+            events = session.query(AuditEvent).filter_by(entity_type="registration", entity_id=str(registration.id)).all()
+            actions = [e.action for e in events]
+        assert actions.count("opportunity.created") == 1 and actions.count("opportunity.updated") == 1
+        assert "registration.updated" in actions
 
     def test_a_stale_last_modified_date_is_a_conflict(self, ace: Any) -> None:
         client = ace("a_user")

@@ -12,7 +12,7 @@ from alliance.db import Database
 from alliance.identity.scope import PartnerScope
 from alliance.registrations import service as registration_service
 from alliance.registrations.models import Registration
-from tests.ace.conftest import opportunity
+from tests.factories.ace import opportunity
 from tests.factories.world import World
 
 

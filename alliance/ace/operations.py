@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alliance.ace import errors, mapping, model, paging
@@ -177,8 +178,20 @@ def run(database: Database, actor: Actor, *, operation: str, body: Any, secret: 
         hint = " (the Sandbox catalog is not available yet)" if catalog == SANDBOX_CATALOG else ""
         raise errors.validation(f"Catalog must be {LIVE_CATALOG}{hint}.", [FieldError("Catalog", f"must be {LIVE_CATALOG}", "INVALID_ENUM_VALUE")])
     handler, writes = found
-    with database.session_scope(scope_for(actor), write=writes) as session:
+    call = Call(actor=actor, body=body, secret=secret)
+    try:
+        return _unit_of_work(database, handler, call, writes=writes)
+    except IntegrityError:
+        # Two creates with one ClientToken at once (PostgreSQL): the loser's insert collides;
+        # run again, it then finds the winner's opportunity and answers as a retry would.
+        if operation != "CreateOpportunity":
+            raise
+        return _unit_of_work(database, handler, call, writes=writes)
+
+
+def _unit_of_work(database: Database, handler: Handler, call: Call, *, writes: bool) -> dict[str, Any]:
+    with database.session_scope(scope_for(call.actor), write=writes) as session:
         try:
-            return handler(session, Call(actor=actor, body=body, secret=secret))
+            return handler(session, call)
         except AllianceError as exc:
             raise errors.from_domain(exc, mapping.FIELD_NAMES) from None

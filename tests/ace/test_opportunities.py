@@ -213,3 +213,29 @@ class TestListOpportunities:
         with pytest.raises(ClientError) as exc:
             ace("a_user", validate=False).list_opportunities(Catalog="AWS", MaxResults=500)
         assert [(e["FieldName"], e["Code"]) for e in _error(exc)["ErrorList"]] == [("MaxResults", "INVALID_VALUE")]
+
+
+def test_concurrent_creates_with_one_client_token_make_one_opportunity(ace: Any, db: Database, world: World) -> None:
+    import threading
+
+    clients = [ace("a_user") for _ in range(6)]
+    answers: list[str] = []
+    failures: list[Exception] = []
+    start = threading.Barrier(len(clients))
+
+    def create(client: Any) -> None:
+        start.wait()
+        try:
+            answers.append(client.create_opportunity(**opportunity())["Id"])
+        except Exception as exc:  # every thread's outcome is asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=create, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    assert len(answers) == len(clients) and len(set(answers)) == 1
+    with db.session_scope(PartnerScope.system(reason="test")) as session:
+        assert session.query(Registration).filter_by(partner_id=world.a.id, title="Data platform").count() == 1

@@ -14,6 +14,7 @@ from alliance.ace.errors import BUSINESS_VALIDATION_FAILED, FieldError
 from alliance.ace.model import service_model
 from alliance.cosell.vocabulary import RequestType
 from alliance.opportunities.models import Opportunity
+from alliance.partners.models import ProductLine
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import Registration
@@ -26,6 +27,7 @@ KIND_TAG = "alliance:kind"
 PRODUCT_LINES_TAG = "alliance:product-lines"
 ID_PREFIX = "O"
 TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
+SOLUTION_CATEGORY = "Product line"
 # Members Alliance decides; whatever a partner sends for them is not kept.
 DERIVED_LIFECYCLE = ("ReviewStatus", "ReviewComments", "ReviewStatusReason")
 
@@ -205,6 +207,18 @@ def opportunity(found: tuple[Opportunity, Registration], catalog: str) -> dict[s
         "CreatedDate": timestamp(record.created_at),
         "LastModifiedDate": timestamp(registration.updated_at),
         "RelatedEntityIdentifiers": {},
+    }
+
+
+def solution(line: ProductLine, catalog: str) -> dict[str, Any]:
+    """A product line as an ACE solution; its key (in the name) is what the product-lines tag takes."""
+    return {
+        "Catalog": catalog,
+        "Id": f"S-{line.id}",
+        "Name": f"{line.name} ({line.key})",
+        "Status": "Active" if line.is_active else "Inactive",
+        "Category": SOLUTION_CATEGORY,
+        "CreatedDate": timestamp(line.created_at),
     }
 
 

@@ -18,8 +18,10 @@ from alliance.ace.errors import FieldError
 from alliance.db import Database
 from alliance.errors import AllianceError
 from alliance.identity.scope import Actor, scope_for
+from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.opportunities import service as opportunity_service
 from alliance.opportunities.repository import OpportunityFilters
+from alliance.partners import product_line_service
 from alliance.registrations.lifecycle import Status
 
 LIVE_CATALOG = "AWS"
@@ -124,6 +126,26 @@ def list_opportunities(session: Session, call: Call) -> dict[str, Any]:
     return answer
 
 
+def list_solutions(session: Session, call: Call) -> dict[str, Any]:
+    """The vendor's product lines as solutions (the catalog is small: filtered and paged here)."""
+    body = call.body
+    offset = paging.offset_of(call.secret, body)
+    limit = int(body.get("MaxResults") or DEFAULT_PAGE_SIZE)
+    catalog = product_line_service.list_product_lines(session, call.actor, active=None, page=PageRequest(limit=MAX_LIMIT))
+    solutions = [mapping.solution(line, call.catalog) for line in catalog.items]
+    wanted = {name: set(body.get(name) or []) for name in ("Status", "Identifier", "Category")}
+    solutions = [s for s in solutions if all(not values or s[name if name != "Identifier" else "Id"] in values for name, values in wanted.items())]
+    if body.get("AwsMarketplaceSolutionArn"):
+        solutions = []  # Alliance's solutions are not AWS Marketplace listings
+    sort = body.get("Sort") or {"SortBy": "Identifier", "SortOrder": "ASCENDING"}
+    key = {"Identifier": "Id"}.get(sort["SortBy"], sort["SortBy"])
+    solutions.sort(key=lambda s: int(s["Id"][2:]) if key == "Id" else s[key], reverse=sort["SortOrder"] == "DESCENDING")
+    answer: dict[str, Any] = {"SolutionSummaries": solutions[offset : offset + limit]}
+    if offset + limit < len(solutions):
+        answer["NextToken"] = paging.next_token(call.secret, body, offset + limit)
+    return answer
+
+
 def _filters(body: dict[str, Any]) -> OpportunityFilters:
     stages = body.get("LifeCycleStage") or []
     statuses: frozenset[Status] = frozenset().union(*(mapping.STATUSES_OF_REVIEW[r] for r in body.get("LifeCycleReviewStatus") or []))
@@ -159,6 +181,7 @@ OPERATIONS: dict[str, tuple[Handler, bool]] = {
     "ListOpportunities": (list_opportunities, False),
     "UpdateOpportunity": (update_opportunity, True),
     "SubmitOpportunity": (submit_opportunity, True),
+    "ListSolutions": (list_solutions, False),
 }
 
 

@@ -239,3 +239,19 @@ def test_concurrent_creates_with_one_client_token_make_one_opportunity(ace: Any,
     assert len(answers) == len(clients) and len(set(answers)) == 1
     with db.session_scope(PartnerScope.system(reason="test")) as session:
         assert session.query(Registration).filter_by(partner_id=world.a.id, title="Data platform").count() == 1
+
+
+class TestListSolutions:
+    def test_the_product_lines_are_the_solutions(self, ace: Any, db: Database) -> None:
+        client = ace("a_user")
+        pages = list(client.get_paginator("list_solutions").paginate(Catalog="AWS", PaginationConfig={"PageSize": 2}))
+        solutions = [s for p in pages for s in p["SolutionSummaries"]]
+        assert len(pages) > 1 and "NextToken" not in pages[-1]
+        names = [s["Name"] for s in solutions]
+        assert "Analytics (analytics)" in names and len({s["Id"] for s in solutions}) == len(solutions)
+        assert all(s["Id"].startswith("S-") and s["Status"] == "Active" and s["Category"] == "Product line" for s in solutions)
+        one = solutions[0]["Id"]
+        assert [s["Id"] for s in client.list_solutions(Catalog="AWS", Identifier=[one])["SolutionSummaries"]] == [one]
+        assert client.list_solutions(Catalog="AWS", Status=["Inactive"])["SolutionSummaries"] == []
+        by_name = client.list_solutions(Catalog="AWS", Sort={"SortBy": "Name", "SortOrder": "DESCENDING"})["SolutionSummaries"]
+        assert [s["Name"] for s in by_name] == sorted(names, reverse=True)

@@ -16,13 +16,14 @@ from tests.service.cosell.requests_fixtures import routing  # noqa: F401
 pytestmark = pytest.mark.usefixtures("routing")
 
 # owned: names an opportunity, B's is 404 like a missing one; list: A's rows only;
-# create: files for the caller's own partner whatever the body says.
+# create: files for the caller's own partner whatever the body says; shared: vendor data for all.
 ACE_OPERATIONS = {
     "CreateOpportunity": "create",
     "GetOpportunity": "owned",
     "ListOpportunities": "list",
     "UpdateOpportunity": "owned",
     "SubmitOpportunity": "owned",
+    "ListSolutions": "shared",  # the vendor's product lines, the same for every partner
 }
 
 
@@ -41,6 +42,7 @@ def _call(client: Any, operation: str, target: dict[str, Any]) -> Any:
             **identifier, LastModifiedDate=target["LastModifiedDate"], Customer=body["Customer"], Project=body["Project"], LifeCycle=body["LifeCycle"]
         ),
         "SubmitOpportunity": lambda: client.submit_opportunity(**identifier, InvolvementType="Co-Sell"),
+        "ListSolutions": lambda: client.list_solutions(Catalog="AWS"),
     }
     return calls[operation]()
 
@@ -63,6 +65,8 @@ def test_partner_a_cannot_reach_partner_b(live_server: str, world: World) -> Non
             problems.append(f"{operation}: answered {answer} for partner B's opportunity")
         elif kind == "list" and answer["OpportunitySummaries"]:
             problems.append(f"{operation}: listed partner B's opportunity")
+        elif kind == "shared" and not answer["SolutionSummaries"]:
+            problems.append(f"{operation}: the shared catalog came back empty")
         elif kind == "create" and answer["Id"] == target["Id"]:
             problems.append(f"{operation}: B's ClientToken answered B's opportunity")
     assert not problems, "\n".join(problems)

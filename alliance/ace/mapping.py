@@ -187,14 +187,16 @@ def timestamp(value: Any) -> str:
     return str(value.strftime(TIMESTAMP))
 
 
-def opportunity(found: tuple[Opportunity, Registration], catalog: str) -> dict[str, Any]:
-    """GetOpportunity's answer: the payload as sent, with the lifecycle Alliance decided."""
+def opportunity(found: tuple[Opportunity, Registration], catalog: str, *, review_comment: str | None = None) -> dict[str, Any]:
+    """GetOpportunity's answer: the payload as sent, with the lifecycle Alliance decided
+    (`review_comment`: the reviewer's words, else the decision's reason)."""
     record, registration = found
     status = Status(registration.status)
     lifecycle = dict(record.payload.get("LifeCycle") or {})
     lifecycle["ReviewStatus"] = REVIEW_STATUS[status]
-    if registration.decision_reason:
-        lifecycle["ReviewComments"] = lifecycle["ReviewStatusReason"] = registration.decision_reason
+    comment = review_comment or registration.decision_reason
+    if comment:
+        lifecycle["ReviewComments"] = lifecycle["ReviewStatusReason"] = comment
     outcome = next((stage for stage, s in OUTCOME_STAGES.items() if s == status), None)
     if outcome is not None:
         lifecycle["Stage"] = outcome

@@ -66,8 +66,9 @@ def create_opportunity(session: Session, call: Call) -> dict[str, Any]:
 
 def get_opportunity(session: Session, call: Call) -> dict[str, Any]:
     registration_id = mapping.registration_id_of(call.body["Identifier"])
-    found = opportunity_service.get_opportunity(session, call.actor, catalog=call.catalog, registration_id=registration_id)
-    return dict(mapping.project("GetOpportunityResponse", mapping.opportunity(found, call.catalog)))
+    view = opportunity_service.view_opportunity(session, call.actor, catalog=call.catalog, registration_id=registration_id)
+    answer = mapping.opportunity((view.record, view.registration), call.catalog, review_comment=view.review_comment)
+    return dict(mapping.project("GetOpportunityResponse", answer))
 
 
 def update_opportunity(session: Session, call: Call) -> dict[str, Any]:

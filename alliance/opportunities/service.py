@@ -34,6 +34,13 @@ COSELL_NEEDED_WITHIN_DAYS = 14
 
 
 @dataclass(frozen=True)
+class OpportunityView:
+    record: Opportunity
+    registration: Registration
+    review_comment: str | None
+
+
+@dataclass(frozen=True)
 class OpportunityPage:
     items: list[Found]
     has_more: bool
@@ -86,6 +93,17 @@ def get_opportunity(session: Session, actor: Actor, *, catalog: str, registratio
     if found is None:
         raise NotFound(f"Opportunity O{registration_id} not found.")
     return found
+
+
+def view_opportunity(session: Session, actor: Actor, *, catalog: str, registration_id: int) -> OpportunityView:
+    """One opportunity with the reviewer's words on it: the decision's reason, or while the vendor
+    waits for information, what it asked for (which the partner needs to answer)."""
+    record, registration = get_opportunity(session, actor, catalog=catalog, registration_id=registration_id)
+    comment = registration.decision_reason
+    if registration.status == Status.INFO_REQUESTED:
+        asked = [e for e in registration_service.registration_history(session, actor, registration_id=registration_id) if e.action == Action.REQUEST_INFO]
+        comment = asked[-1].reason if asked else comment
+    return OpportunityView(record=record, registration=registration, review_comment=comment)
 
 
 def list_opportunities(

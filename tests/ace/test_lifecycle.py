@@ -103,6 +103,7 @@ class TestUpdateOpportunity:
         _decide(db, world, int(created["Id"][1:]), "request_info", "Which region?")
         current = client.get_opportunity(Catalog="AWS", Identifier=created["Id"])
         assert current["LifeCycle"]["ReviewStatus"] == "Action Required"
+        assert current["LifeCycle"]["ReviewComments"] == "Which region?"  # what the partner must answer
         body = opportunity(company="Somebody Else Ltd")
         with pytest.raises(ClientError) as exc:
             client.update_opportunity(
@@ -173,6 +174,7 @@ class TestUpdateOpportunity:
         _decide(db, world, int(created["Id"][1:]), "approve", "Good fit")
         current = client.get_opportunity(Catalog="AWS", Identifier=created["Id"])
         assert current["LifeCycle"]["ReviewStatus"] == "Approved"
+        assert current["LifeCycle"]["ReviewStatusReason"] == "Good fit"
         body = opportunity()
         body["LifeCycle"].update(Stage="Closed Lost", ClosedLostReason="Price")
         client.update_opportunity(

@@ -28,6 +28,7 @@ PRODUCT_LINES_TAG = "alliance:product-lines"
 ID_PREFIX = "O"
 TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 SOLUTION_CATEGORY = "Product line"
+SOLUTION_PREFIX = "S-"
 # Members Alliance decides; whatever a partner sends for them is not kept.
 DERIVED_LIFECYCLE = ("ReviewStatus", "ReviewComments", "ReviewStatusReason")
 
@@ -69,6 +70,7 @@ FIELD_NAMES = {
     "stage": "LifeCycle.Stage",
     "kind": f"Tags[{KIND_TAG}]",
     "review_status": "LifeCycle.ReviewStatus",
+    "solution": "RelatedEntityIdentifier",
 }
 # Each co-sell need of a Co-Sell submission as the co-sell request it files.
 COSELL_REQUESTS = {
@@ -187,7 +189,9 @@ def timestamp(value: Any) -> str:
     return str(value.strftime(TIMESTAMP))
 
 
-def opportunity(found: tuple[Opportunity, Registration], catalog: str, *, review_comment: str | None = None) -> dict[str, Any]:
+def opportunity(
+    found: tuple[Opportunity, Registration], catalog: str, *, review_comment: str | None = None, product_line_ids: list[int] | None = None
+) -> dict[str, Any]:
     """GetOpportunity's answer: the payload as sent, with the lifecycle Alliance decided
     (`review_comment`: the reviewer's words, else the decision's reason)."""
     record, registration = found
@@ -208,15 +212,28 @@ def opportunity(found: tuple[Opportunity, Registration], catalog: str, *, review
         "LifeCycle": lifecycle,
         "CreatedDate": timestamp(record.created_at),
         "LastModifiedDate": timestamp(registration.updated_at),
-        "RelatedEntityIdentifiers": {},
+        "RelatedEntityIdentifiers": {
+            **(record.payload.get("RelatedEntityIdentifiers") or {}),
+            **({"Solutions": [solution_id(i) for i in product_line_ids]} if product_line_ids else {}),
+        },
     }
+
+
+def solution_id(product_line_id: int) -> str:
+    return f"{SOLUTION_PREFIX}{product_line_id}"
+
+
+def product_line_id_of(identifier: str) -> int | None:
+    """The product line behind `S-<digits>`, or None for anything else."""
+    digits = identifier[len(SOLUTION_PREFIX) :]
+    return int(digits) if identifier.startswith(SOLUTION_PREFIX) and digits.isdigit() and len(digits) <= 19 else None
 
 
 def solution(line: ProductLine, catalog: str) -> dict[str, Any]:
     """A product line as an ACE solution; its key (in the name) is what the product-lines tag takes."""
     return {
         "Catalog": catalog,
-        "Id": f"S-{line.id}",
+        "Id": solution_id(line.id),
         "Name": f"{line.name} ({line.key})",
         "Status": "Active" if line.is_active else "Inactive",
         "Category": SOLUTION_CATEGORY,

@@ -67,7 +67,7 @@ def create_opportunity(session: Session, call: Call) -> dict[str, Any]:
 def get_opportunity(session: Session, call: Call) -> dict[str, Any]:
     registration_id = mapping.registration_id_of(call.body["Identifier"])
     view = opportunity_service.view_opportunity(session, call.actor, catalog=call.catalog, registration_id=registration_id)
-    answer = mapping.opportunity((view.record, view.registration), call.catalog, review_comment=view.review_comment)
+    answer = mapping.opportunity((view.record, view.registration), call.catalog, review_comment=view.review_comment, product_line_ids=view.product_line_ids)
     return dict(mapping.project("GetOpportunityResponse", answer))
 
 
@@ -127,6 +127,37 @@ def list_opportunities(session: Session, call: Call) -> dict[str, Any]:
     return answer
 
 
+def associate_opportunity(session: Session, call: Call) -> dict[str, Any]:
+    _relate(session, call, opportunity_service.associate)
+    return {}
+
+
+def disassociate_opportunity(session: Session, call: Call) -> dict[str, Any]:
+    _relate(session, call, opportunity_service.disassociate)
+    return {}
+
+
+def _relate(session: Session, call: Call, relate: Callable[..., Any]) -> None:
+    body = call.body
+    entity_type, entity_id = body["RelatedEntityType"], body["RelatedEntityIdentifier"]
+    product_line_id = None
+    if entity_type == "Solutions":
+        product_line_id = mapping.product_line_id_of(entity_id)
+        if product_line_id is None:
+            message = "A solution identifier is S- followed by digits (ListSolutions)."
+            raise errors.validation(message, [FieldError("RelatedEntityIdentifier", message, "INVALID_STRING_FORMAT")])
+    registration_id = mapping.registration_id_of(body["OpportunityIdentifier"])
+    relate(
+        session,
+        call.actor,
+        catalog=call.catalog,
+        registration_id=registration_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        product_line_id=product_line_id,
+    )
+
+
 def list_solutions(session: Session, call: Call) -> dict[str, Any]:
     """The vendor's product lines as solutions (the catalog is small: filtered and paged here)."""
     body = call.body
@@ -183,6 +214,8 @@ OPERATIONS: dict[str, tuple[Handler, bool]] = {
     "UpdateOpportunity": (update_opportunity, True),
     "SubmitOpportunity": (submit_opportunity, True),
     "ListSolutions": (list_solutions, False),
+    "AssociateOpportunity": (associate_opportunity, True),
+    "DisassociateOpportunity": (disassociate_opportunity, True),
 }
 
 

@@ -17,8 +17,10 @@ from alliance.cosell.vocabulary import RequestType
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.scope import Actor
 from alliance.kit import clock
+from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.opportunities.models import Opportunity
 from alliance.opportunities.repository import OpportunityFilters, OpportunityRepository
+from alliance.partners import product_line_service
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Action, Status
 from alliance.registrations.models import Registration
@@ -27,8 +29,10 @@ from alliance.registrations.schemas import DealCreate, RegistrationUpdate
 Found = tuple[Opportunity, Registration]
 # The error code a refused change carries for the adapter (a domain error's detail "code").
 NOT_PERMITTED = "ACTION_NOT_PERMITTED"
+# Where entities other than solutions that are linked to an opportunity are kept in its payload.
+RELATED_KEY = "RelatedEntityIdentifiers"
 # What an update does not carry (tags are ACE's TagResource's), so it keeps.
-KEPT_ON_UPDATE = ("Tags",)
+KEPT_ON_UPDATE = ("Tags", RELATED_KEY)
 # When a co-sell need filed with a submission is needed by: the vendor's team answers within days.
 COSELL_NEEDED_WITHIN_DAYS = 14
 
@@ -38,6 +42,7 @@ class OpportunityView:
     record: Opportunity
     registration: Registration
     review_comment: str | None
+    product_line_ids: list[int]
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,10 @@ def view_opportunity(session: Session, actor: Actor, *, catalog: str, registrati
     if registration.status == Status.INFO_REQUESTED:
         asked = [e for e in registration_service.registration_history(session, actor, registration_id=registration_id) if e.action == Action.REQUEST_INFO]
         comment = asked[-1].reason if asked else comment
-    return OpportunityView(record=record, registration=registration, review_comment=comment)
+    keys = set(registration.product_lines)
+    catalog_lines = product_line_service.list_product_lines(session, actor, active=None, page=PageRequest(limit=MAX_LIMIT)).items
+    solutions = sorted(line.id for line in catalog_lines if line.key in keys)
+    return OpportunityView(record=record, registration=registration, review_comment=comment, product_line_ids=solutions)
 
 
 def list_opportunities(
@@ -199,6 +207,75 @@ def submit_opportunity(
         before = record.payload
         record.payload = {**record.payload, **submission}
         _audit(session, actor, record, "opportunity.updated", before=before)
+    registration.updated_at = clock.now()
+    session.flush()
+    return found
+
+
+def associate(session: Session, actor: Actor, *, catalog: str, registration_id: int, entity_type: str, entity_id: str, product_line_id: int | None) -> Found:
+    """Link an entity to the opportunity. A solution (`product_line_id`) is one of the vendor's
+    product lines: the registration covers it from now on (drafts and info-requested ones, as any
+    change). Other entities are kept with the payload, as sent."""
+    return _relate(
+        session,
+        actor,
+        catalog=catalog,
+        registration_id=registration_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        product_line_id=product_line_id,
+        add=True,
+    )
+
+
+def disassociate(session: Session, actor: Actor, *, catalog: str, registration_id: int, entity_type: str, entity_id: str, product_line_id: int | None) -> Found:
+    """Unlink an entity; a registration keeps at least one product line."""
+    return _relate(
+        session,
+        actor,
+        catalog=catalog,
+        registration_id=registration_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        product_line_id=product_line_id,
+        add=False,
+    )
+
+
+def _relate(
+    session: Session, actor: Actor, *, catalog: str, registration_id: int, entity_type: str, entity_id: str, product_line_id: int | None, add: bool
+) -> Found:
+    registration_service.require_registrant(actor)
+    repository = OpportunityRepository(session)
+    if repository.find(catalog, registration_id) is None:
+        raise NotFound(f"Opportunity O{registration_id} not found.")
+    registration = registration_service.get_registration(session, actor, registration_id=registration_id, for_change=True)
+    if product_line_id is not None:
+        key = product_line_service.get_product_line(session, actor, product_line_id=product_line_id).key
+        lines = list(registration.product_lines)
+        if not add and key not in lines:
+            raise NotFound(f"{entity_id} is not associated with opportunity O{registration_id}.")
+        if add != (key in lines):
+            changed = [*lines, key] if add else [line for line in lines if line != key]
+            if not changed:
+                raise RuleViolation(
+                    "A registration covers at least one product line: associate another solution first.",
+                    details=[{"field": "solution", "message": "the last solution cannot be removed"}],
+                )
+            registration_service.update_registration(session, actor, registration_id=registration_id, data=RegistrationUpdate(product_lines=changed))
+    found = repository.find(catalog, registration_id)
+    assert found is not None
+    record = found[0]
+    if product_line_id is None:
+        related = dict(record.payload.get(RELATED_KEY) or {})
+        ids = list(related.get(entity_type) or [])
+        if not add and entity_id not in ids:
+            raise NotFound(f"{entity_id} is not associated with opportunity O{registration_id}.")
+        related[entity_type] = [*ids, entity_id] if add and entity_id not in ids else [i for i in ids if add or i != entity_id]
+        before = record.payload
+        record.payload = {**before, RELATED_KEY: related}
+        if record.payload != before:
+            _audit(session, actor, record, "opportunity.updated", before=before)
     registration.updated_at = clock.now()
     session.flush()
     return found

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from sqlalchemy.orm import selectinload
 
 from alliance.audit.models import AuditEvent
 from alliance.cosell.models import ResourceRequest
@@ -36,7 +37,7 @@ def _decide(db: Database, world: World, registration_id: int, action: str, reaso
 
 def _registration(db: Database, registration_id: int) -> Registration:
     with db.session_scope(PartnerScope.system(reason="test")) as session:
-        found = session.get(Registration, registration_id)
+        found = session.get(Registration, registration_id, options=[selectinload(Registration.products)])
         assert found is not None
         session.expunge(found)
         return found
@@ -223,3 +224,58 @@ class TestSubmitOpportunity:
         with pytest.raises(ClientError) as exc:
             ace("a_user").submit_opportunity(Catalog="AWS", Identifier=created["Id"], InvolvementType="Co-Sell")
         assert _error(exc) == ("ResourceNotFoundException", 404)
+
+
+def _solutions(client: Client) -> dict[str, str]:
+    """Solution id by product-line key."""
+    return {s["Name"].rsplit("(", 1)[1].rstrip(")"): s["Id"] for s in client.list_solutions(Catalog="AWS", MaxResults=100)["SolutionSummaries"]}
+
+
+class TestAssociateOpportunity:
+    def test_a_solution_is_a_product_line_of_the_registration(self, ace: Any, db: Database) -> None:
+        client = ace("a_user")
+        solutions = _solutions(client)
+        other = next(key for key in solutions if key != "analytics")
+        created = client.create_opportunity(**opportunity())
+        ids = {"Catalog": "AWS", "OpportunityIdentifier": created["Id"], "RelatedEntityType": "Solutions"}
+        client.associate_opportunity(**ids, RelatedEntityIdentifier=solutions[other])
+        got = client.get_opportunity(Catalog="AWS", Identifier=created["Id"])
+        assert sorted(got["RelatedEntityIdentifiers"]["Solutions"]) == sorted([solutions["analytics"], solutions[other]])
+        assert sorted(_registration(db, int(created["Id"][1:])).product_lines) == sorted(["analytics", other])
+        client.disassociate_opportunity(**ids, RelatedEntityIdentifier=solutions["analytics"])
+        assert _registration(db, int(created["Id"][1:])).product_lines == [other]
+        with pytest.raises(ClientError) as exc:
+            client.disassociate_opportunity(**ids, RelatedEntityIdentifier=solutions[other])  # the last one
+        assert exc.value.response["Error"]["Code"] == "ValidationException" and exc.value.response["Reason"] == "BUSINESS_VALIDATION_FAILED"
+        assert exc.value.response["ErrorList"][0]["FieldName"] == "RelatedEntityIdentifier"
+        with pytest.raises(ClientError) as exc:
+            client.associate_opportunity(**ids, RelatedEntityIdentifier="S-999999")
+        assert _error(exc) == ("ResourceNotFoundException", 404)
+        with pytest.raises(ClientError) as exc:
+            client.associate_opportunity(**ids, RelatedEntityIdentifier="analytics")
+        assert exc.value.response["ErrorList"][0]["FieldName"] == "RelatedEntityIdentifier"
+
+    def test_other_entities_are_kept_as_sent(self, ace: Any) -> None:
+        client = ace("a_user")
+        created = client.create_opportunity(**opportunity())
+        ids = {"Catalog": "AWS", "OpportunityIdentifier": created["Id"], "RelatedEntityType": "AwsProducts"}
+        client.associate_opportunity(**ids, RelatedEntityIdentifier="AmazonRedshift")
+        got = client.get_opportunity(Catalog="AWS", Identifier=created["Id"])
+        assert got["RelatedEntityIdentifiers"]["AwsProducts"] == ["AmazonRedshift"]
+        client.disassociate_opportunity(**ids, RelatedEntityIdentifier="AmazonRedshift")
+        assert client.get_opportunity(Catalog="AWS", Identifier=created["Id"])["RelatedEntityIdentifiers"].get("AwsProducts", []) == []
+        with pytest.raises(ClientError) as exc:
+            client.disassociate_opportunity(**ids, RelatedEntityIdentifier="AmazonRedshift")
+        assert _error(exc) == ("ResourceNotFoundException", 404)
+
+    def test_a_submitted_registrations_solutions_stay(self, ace: Any) -> None:
+        client = ace("a_user")
+        solutions = _solutions(client)
+        created = client.create_opportunity(**opportunity())
+        client.submit_opportunity(Catalog="AWS", Identifier=created["Id"], InvolvementType="For Visibility Only")
+        other = next(key for key in solutions if key != "analytics")
+        with pytest.raises(ClientError) as exc:
+            client.associate_opportunity(
+                Catalog="AWS", OpportunityIdentifier=created["Id"], RelatedEntityType="Solutions", RelatedEntityIdentifier=solutions[other]
+            )
+        assert _error(exc) == ("ConflictException", 409)

@@ -23,7 +23,9 @@ ACE_OPERATIONS = {
     "ListOpportunities": "list",
     "UpdateOpportunity": "owned",
     "SubmitOpportunity": "owned",
-    "ListSolutions": "shared",  # the vendor's product lines, the same for every partner
+    "ListSolutions": "shared",
+    "AssociateOpportunity": "owned",
+    "DisassociateOpportunity": "owned",  # the vendor's product lines, the same for every partner
 }
 
 
@@ -34,6 +36,7 @@ def test_every_ace_operation_is_classified() -> None:
 def _call(client: Any, operation: str, target: dict[str, Any]) -> Any:
     body = opportunity()
     identifier = {"Catalog": "AWS", "Identifier": target["Id"]}
+    related = {"Catalog": "AWS", "OpportunityIdentifier": target["Id"], "RelatedEntityType": "AwsProducts"}
     calls = {
         "CreateOpportunity": lambda: client.create_opportunity(**body),  # B's very ClientToken
         "GetOpportunity": lambda: client.get_opportunity(**identifier),
@@ -43,6 +46,8 @@ def _call(client: Any, operation: str, target: dict[str, Any]) -> Any:
         ),
         "SubmitOpportunity": lambda: client.submit_opportunity(**identifier, InvolvementType="Co-Sell"),
         "ListSolutions": lambda: client.list_solutions(Catalog="AWS"),
+        "AssociateOpportunity": lambda: client.associate_opportunity(**related, RelatedEntityIdentifier="AmazonRedshift"),
+        "DisassociateOpportunity": lambda: client.disassociate_opportunity(**related, RelatedEntityIdentifier="AmazonRedshift"),
     }
     return calls[operation]()
 

@@ -17,6 +17,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
 from alliance import __version__, migrate
+from alliance.ace import routes as ace_routes
+from alliance.ace.errors import AceError
 from alliance.api import attribution as attribution_api
 from alliance.api import audit as audit_api
 from alliance.api import cosell as cosell_api
@@ -117,6 +119,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(passwords_api.router, prefix=API_PREFIX)
 
     app.include_router(operations.router)
+    # Partners' AWS Partner Central tooling: SigV4-signed awsJson1_0 at /ace (docs/ace.md).
+    app.include_router(ace_routes.router)
 
     docs.add_docs(app, static_dir=STATIC_DIR)
     app.include_router(build_web_router())
@@ -186,6 +190,7 @@ def _register_error_handlers(app: FastAPI) -> None:
 
         return handler
 
+    app.add_exception_handler(AceError, ace_routes.ace_error_response)
     app.add_exception_handler(AllianceError, dispatch(api_errors.alliance_error_response, web_errors.alliance_error_page))
     app.add_exception_handler(RequestValidationError, dispatch(api_errors.validation_error_response, web_errors.validation_error_page))
     app.add_exception_handler(StarletteHTTPException, dispatch(api_errors.http_error_response, web_errors.http_error_page))

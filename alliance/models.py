@@ -11,6 +11,7 @@ def import_all_models() -> None:
     import alliance.files.models
     import alliance.identity.models
     import alliance.notifications.models
+    import alliance.opportunities.models
     import alliance.partners.models
     import alliance.registrations.models
     import alliance.tiers.models

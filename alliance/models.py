@@ -11,5 +11,6 @@ def import_all_models() -> None:
     import alliance.identity.models
     import alliance.notifications.models
     import alliance.partners.models
+    import alliance.planning.models
     import alliance.registrations.models
     import alliance.tiers.models  # noqa: F401

@@ -9,7 +9,7 @@ from sqlalchemy import Select, delete, func, or_, select, update
 
 from alliance.identity.models import ApiToken, LoginAttempt, User, UserSession
 from alliance.identity.scope import Role
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, within_scope
 
 
 class UserRepository(Repository[User]):
@@ -57,6 +57,17 @@ class UserRepository(Repository[User]):
             statement = statement.where(User.id.in_(among))
         statement = statement.order_by(User.id).execution_options(bypass_partner_scope="a partner's action notifies the vendor staff who act on it")
         return list(self.session.scalars(statement))
+
+    def active_partner_ids(self, *, partner_id: int, roles: Collection[Role]) -> list[int]:
+        """Ids of the partner's active users with one of `roles` (in the session's scope)."""
+        statement = select(User.id).where(User.partner_id == partner_id, User.is_active.is_(True), User.role.in_(roles)).order_by(User.id)
+        return list(self.session.scalars(within_scope(statement, User.partner_id, self.scope)))
+
+    def owner_ids(self, *, partner_id: int, among: Collection[int]) -> set[int]:
+        """Which of `among` are active users who may own an item of the partner's plans: its own
+        people or vendor staff (projection of ids; a partner names its CAM as an owner)."""
+        statement = select(User.id).where(User.id.in_(among), User.is_active.is_(True), or_(User.partner_id == partner_id, User.partner_id.is_(None)))
+        return set(self.session.scalars(statement.execution_options(bypass_partner_scope="a plan item may be owned by vendor staff")))
 
     def vendor_contact(self, user_id: int) -> tuple[str, str] | None:
         """Name and email of an active vendor user, as a projection: a partner sees who their CAM is."""

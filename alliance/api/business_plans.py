@@ -12,6 +12,8 @@ from alliance.api.routing import allowed, api_router
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.identity.permissions import Permission
 from alliance.kit.schemas import MAX_ROW_ID, PageRead
+from alliance.kit.types import Day
+from alliance.planning import actuals_service
 from alliance.planning import service as plan_service
 from alliance.planning.models import BusinessPlanVersion, ItemProgress
 from alliance.planning.repository import PlanFilters
@@ -22,6 +24,7 @@ from alliance.planning.schemas import (
     BusinessPlanRead,
     BusinessPlanSummaryRead,
     BusinessPlanVersionRead,
+    PlanActualsRead,
     ProgressInput,
     ProgressRead,
     Proposal,
@@ -105,3 +108,15 @@ def record_progress(business_plan_id: IdPath, ref: RefPath, data: ProgressInput,
 def confirm_item(business_plan_id: IdPath, ref: RefPath, session: DbSession, actor: CurrentActor) -> ItemProgress:
     """Confirm a completed milestone's evidence (vendor)."""
     return plan_service.confirm_item(session, actor, plan_id=business_plan_id, ref=ref)
+
+
+@router.get("/business-plans/{business_plan_id}/actuals", response_model=PlanActualsRead, openapi_extra=allowed(Permission.BUSINESS_PLANS_READ))
+def plan_vs_actual(
+    business_plan_id: IdPath,
+    session: DbSession,
+    actor: CurrentActor,
+    as_of: Annotated[Day | None, Query(description="Measure as of this day (default: today)")] = None,
+) -> PlanActualsRead:
+    """Plan vs actual of the version in force: certified people from enablement, revenue from the
+    attribution ledger, milestones by their evidence; each at-risk item says why."""
+    return actuals_service.read(actuals_service.plan_vs_actual(session, actor, plan_id=business_plan_id, as_of=as_of))

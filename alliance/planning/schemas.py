@@ -167,3 +167,32 @@ class BusinessPlanRead(ReadSchema):
         read.status = view.status
         read.actions = view.actions
         return read
+
+
+class ItemActualRead(ReadSchema):
+    """One item against its plan: targets measured (reached, linear expectation, projections),
+    milestones by their recorded progress; `at_risk` says why in words and numbers."""
+
+    ref: int
+    kind: ItemKind
+    title: str
+    due_on: date
+    owner_user_id: int | None
+    status: ItemStatus
+    target: Decimal | None
+    actual: Decimal | None
+    unit: str | None = Field(description="The plan currency for revenue, 'people' for certification targets")
+    expected_by_now: Decimal | None
+    projected_from_start: Decimal | None
+    projected_from_pace: Decimal | None
+    percent: int | None
+    at_risk: str | None
+    risk_rule: str | None
+
+
+class PlanActualsRead(ReadSchema):
+    plan_id: int
+    version_number: int
+    as_of: date
+    items: list[ItemActualRead]
+    at_risk: int

@@ -88,6 +88,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/business-plans"): "create",
     ("GET", "/api/v1/business-plans"): "list",
     ("GET", "/api/v1/business-plans/{business_plan_id}"): "owned",
+    ("GET", "/api/v1/business-plans/{business_plan_id}/actuals"): "owned",
     ("PUT", "/api/v1/business-plans/{business_plan_id}/draft"): "owned",
     ("POST", "/api/v1/business-plans/{business_plan_id}/propose"): "owned",
     ("POST", "/api/v1/business-plans/{business_plan_id}/amendments"): "owned",

@@ -20,7 +20,9 @@ from alliance.enablement.vocabulary import Level
 from alliance.partners.vocabulary import DeliveryRole
 from alliance.planning.vocabulary import InvestmentKind, ItemKind, ItemStatus, PlanStatus, RevenueKind
 
-register_enum_columns({PlanStatus: 12, VersionStatus: 12, ItemKind: 24, RevenueKind: 12, InvestmentKind: 32, ItemStatus: 12, Side: 8})
+register_enum_columns(
+    {PlanStatus: 12, VersionStatus: 12, ItemKind: 24, RevenueKind: 12, InvestmentKind: 32, ItemStatus: 12, Side: 8, DeliveryRole: 32, Level: 16}
+)
 
 MONEY = Numeric(16, 2)
 

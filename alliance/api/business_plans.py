@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
+from fastapi.responses import StreamingResponse
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
+from alliance.db import Database
+from alliance.http import downloads
 from alliance.http.params import IdPath, IdQuery, PageParams
+from alliance.http.session import get_database
 from alliance.identity.permissions import Permission
+from alliance.kit import clock
 from alliance.kit.schemas import MAX_ROW_ID, PageRead
 from alliance.kit.types import Day
 from alliance.planning import actuals_service
@@ -55,6 +60,26 @@ def list_plans(
     """Plans visible to the caller (partners: their own), most recently changed first."""
     filters = PlanFilters(partner_id=partner_id, cam_user_id=cam_user_id, period_key=period, status=status)
     return plan_service.list_plans(session, actor, filters=filters, page=page).as_response()
+
+
+@router.get(
+    "/business-plans.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+    openapi_extra=allowed(Permission.BUSINESS_PLANS_READ),
+)
+def plans_csv(
+    actor: CurrentActor,
+    database: Annotated[Database, Depends(get_database)],
+    partner_id: IdQuery = None,
+    cam_user_id: IdQuery = None,
+    period: Annotated[str | None, Query(max_length=16, description="A fiscal period key")] = None,
+    status: Annotated[PlanStatus | None, Query()] = None,
+    as_of: Annotated[Day | None, Query(description="Measure as of this day (default: today)")] = None,
+) -> StreamingResponse:
+    """Plans and plan-vs-actual as CSV: one row per item of each plan's version in force (partner_id first)."""
+    filters = PlanFilters(partner_id=partner_id, cam_user_id=cam_user_id, period_key=period, status=status)
+    return downloads.business_plans_csv(database, actor, filters, as_of or clock.today())
 
 
 @router.get("/business-plans/{business_plan_id}", response_model=BusinessPlanRead, openapi_extra=allowed(Permission.BUSINESS_PLANS_READ))

@@ -6,7 +6,7 @@ per item kind."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 from alliance.enablement.vocabulary import Level
 from alliance.identity.scope import Actor
 from alliance.kit import clock
+from alliance.kit.pagination import PageRequest
 from alliance.planning import risk
 from alliance.planning import service as plan_service
 from alliance.planning.actuals_repository import ActualsRepository
 from alliance.planning.models import BusinessPlan, BusinessPlanVersion, PlanItem
+from alliance.planning.repository import PlanFilters
 from alliance.planning.schemas import ItemActualRead, PlanActualsRead
 from alliance.planning.vocabulary import ItemKind, ItemStatus, RevenueKind
 from alliance.registrations.vocabulary import CreditType
@@ -141,3 +143,78 @@ def read(actuals: PlanActuals) -> PlanActualsRead:
             )
         )
     return PlanActualsRead(plan_id=actuals.plan.id, version_number=actuals.version.number, as_of=actuals.as_of, items=items, at_risk=len(actuals.at_risk))
+
+
+def at_risk_counts(session: Session, actor: Actor, *, plan_ids: Sequence[int], as_of: date) -> dict[int, int]:
+    """How many items of each plan are at risk (a list page's column), measured together."""
+    plans = plan_service.get_plans(session, actor, plan_ids=plan_ids)
+    return {plan_id: len(found.at_risk) for plan_id, found in compute(session, plans, as_of=as_of).items()}
+
+
+CSV_COLUMNS = (
+    "partner_id",
+    "partner_name",
+    "plan_id",
+    "plan_title",
+    "fiscal_period",
+    "plan_status",
+    "version_in_force",
+    "item_ref",
+    "item_kind",
+    "item_title",
+    "owner_user_id",
+    "due_date",
+    "item_status",
+    "target",
+    "actual",
+    "unit",
+    "expected_by_today",
+    "projected_at_start_pace",
+    "projected_at_90_day_pace",
+    "at_risk",
+    "as_of",
+)
+EXPORT_BATCH = 200
+
+
+def export_rows(session: Session, actor: Actor, *, filters: PlanFilters, as_of: date) -> Iterator[tuple[object, ...]]:
+    """Plans and plan-vs-actual as CSV rows (CSV_COLUMNS), one per item of each plan's version in
+    force, every plan matching `filters` (measured a batch of plans at a time)."""
+    offset = 0
+    while True:
+        page = plan_service.list_plans(session, actor, filters=filters, page=PageRequest(limit=EXPORT_BATCH, offset=offset))
+        plans = {plan.id: plan for plan in plan_service.get_plans(session, actor, plan_ids=[p.id for p in page.items])}
+        measured = compute(session, list(plans.values()), as_of=as_of)
+        for summary in page.items:
+            found = read(measured[summary.id])
+            for i in found.items:
+                yield (
+                    summary.partner_id,
+                    summary.partner_name,
+                    summary.id,
+                    summary.title,
+                    summary.period_key,
+                    summary.status.value,
+                    found.version_number,
+                    i.ref,
+                    i.kind.value,
+                    i.title,
+                    i.owner_user_id or "",
+                    i.due_on.isoformat(),
+                    i.status.value,
+                    _csv(i.target),
+                    _csv(i.actual),
+                    i.unit or "",
+                    _csv(i.expected_by_now),
+                    _csv(i.projected_from_start),
+                    _csv(i.projected_from_pace),
+                    i.at_risk or "",
+                    as_of.isoformat(),
+                )
+        offset += EXPORT_BATCH
+        if offset >= page.total:
+            return
+
+
+def _csv(value: Decimal | None) -> str:
+    return "" if value is None else str(value)

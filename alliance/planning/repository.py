@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -43,6 +44,11 @@ class BusinessPlanRepository(Repository[BusinessPlan]):
 
     def get_loaded(self, plan_id: int) -> BusinessPlan | None:
         return self.get(plan_id, *PLAN_LOAD)
+
+    def loaded(self, plan_ids: Sequence[int]) -> list[BusinessPlan]:
+        if not plan_ids:
+            return []
+        return list(self.session.scalars(self.readable().where(BusinessPlan.id.in_(plan_ids)).options(*PLAN_LOAD)))
 
     def for_period(self, partner_id: int, period_key: str) -> BusinessPlan | None:
         statement = self.readable().where(BusinessPlan.partner_id == partner_id, BusinessPlan.period_key == period_key)

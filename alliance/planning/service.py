@@ -65,6 +65,12 @@ def get_plan(session: Session, actor: Actor, *, plan_id: int) -> BusinessPlan:
     return plan
 
 
+def get_plans(session: Session, actor: Actor, *, plan_ids: Sequence[int]) -> list[BusinessPlan]:
+    """Several plans loaded at once (those the actor may read), for measuring them together."""
+    require(actor, Permission.BUSINESS_PLANS_READ)
+    return BusinessPlanRepository(session).loaded(plan_ids)
+
+
 def view_plan(session: Session, actor: Actor, *, plan_id: int) -> PlanView:
     plan = get_plan(session, actor, plan_id=plan_id)
     facts = _partner(BusinessPlanRepository(session), plan.partner_id)

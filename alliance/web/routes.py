@@ -13,6 +13,7 @@ from alliance.web import (
     attribution,
     audit,
     auth,
+    business_plans,
     console,
     contacts,
     cosell,
@@ -63,6 +64,7 @@ PAGE_MODULES = (
     cosell_consents,
     cosell_routing,
     cosell_report,
+    business_plans,
     notifications,
 )
 

@@ -87,6 +87,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/plan-versions/{version_id}/sign-off"): "owned",
     ("POST", "/api/v1/business-plans"): "create",
     ("GET", "/api/v1/business-plans"): "list",
+    ("GET", "/api/v1/business-plans.csv"): "csv",
     ("GET", "/api/v1/business-plans/{business_plan_id}"): "owned",
     ("GET", "/api/v1/business-plans/{business_plan_id}/actuals"): "owned",
     ("PUT", "/api/v1/business-plans/{business_plan_id}/draft"): "owned",

@@ -18,7 +18,7 @@ from alliance.identity.permissions import Permission
 from alliance.kit import clock
 from alliance.kit.schemas import MAX_ROW_ID, PageRead
 from alliance.kit.types import Day
-from alliance.planning import actuals_service
+from alliance.planning import actuals_service, closing_service
 from alliance.planning import service as plan_service
 from alliance.planning.models import BusinessPlanVersion, ItemProgress
 from alliance.planning.repository import PlanFilters
@@ -145,3 +145,10 @@ def plan_vs_actual(
     """Plan vs actual of the version in force: certified people from enablement, revenue from the
     attribution ledger, milestones by their evidence; each at-risk item says why."""
     return actuals_service.read(actuals_service.plan_vs_actual(session, actor, plan_id=business_plan_id, as_of=as_of))
+
+
+@router.post("/business-plans/{business_plan_id}/close", response_model=BusinessPlanRead, openapi_extra=allowed(Permission.BUSINESS_PLANS_CONFIRM))
+def close_plan(business_plan_id: IdPath, session: DbSession, actor: CurrentActor) -> BusinessPlanRead:
+    """Close an agreed plan; its final scorecard (plan vs actual) is frozen on it."""
+    closing_service.close_plan(session, actor, plan_id=business_plan_id)
+    return BusinessPlanRead.of(plan_service.view_plan(session, actor, plan_id=business_plan_id))

@@ -389,6 +389,17 @@ def confirm_item(session: Session, actor: Actor, *, plan_id: int, ref: int) -> I
     return progress
 
 
+def lock_for_closing(session: Session, actor: Actor, *, plan_id: int) -> BusinessPlan:
+    """The plan locked until commit, loaded with its versions, items and progress, for a vendor
+    signer of its partner (closing_service)."""
+    plan, facts, _versions = _for_change(session, actor, plan_id)
+    _require_signer(actor, facts)
+    BusinessPlanRepository(session).progress(plan.id, fresh=True)
+    loaded = BusinessPlanRepository(session).get_loaded(plan.id)
+    assert loaded is plan  # the identity map holds one object per row
+    return loaded
+
+
 # --- helpers -----------------------------------------------------------------------------------
 
 

@@ -96,6 +96,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/business-plan-versions/{business_version_id}/sign-off"): "owned",
     ("PUT", "/api/v1/business-plans/{business_plan_id}/items/{ref}/progress"): "owned",
     ("POST", "/api/v1/business-plans/{business_plan_id}/items/{ref}/confirm"): "vendor",
+    ("POST", "/api/v1/business-plans/{business_plan_id}/close"): "vendor",
     ("GET", "/api/v1/partners/{partner_id}/tier-evaluation"): "owned",
     ("POST", "/api/v1/tier-evaluations"): "vendor",
     ("GET", "/api/v1/tier-recommendations"): "vendor",

@@ -71,3 +71,24 @@ def test_other_partner_and_other_cam(client, world) -> None:  # type: ignore[no-
     assert client.get(f"/api/v1/business-plans/{plan_id}", headers=world.headers("b_admin")).status_code == 404
     assert client.post(f"/api/v1/business-plans/{plan_id}/propose", headers=world.headers("cam2"), json={}).status_code == 403
     assert client.post(f"/api/v1/business-plans/{plan_id}/propose", headers=world.headers("a_user"), json={}).status_code == 403
+
+
+def test_closing_freezes_the_final_scorecard(client, world) -> None:  # type: ignore[no-untyped-def]
+    plan_id = create(client, world).json()["id"]
+    version_id = client.post(f"/api/v1/business-plans/{plan_id}/propose", headers=world.headers("a_admin"), json={}).json()["id"]
+    assert client.post(f"/api/v1/business-plans/{plan_id}/close", headers=world.headers("cam")).status_code == 409  # not agreed yet
+    for who in ("a_admin", "cam"):
+        client.post(f"/api/v1/business-plan-versions/{version_id}/sign-off", headers=world.headers(who))
+    assert client.post(f"/api/v1/business-plans/{plan_id}/close", headers=world.headers("a_admin")).status_code == 403
+    closed = client.post(f"/api/v1/business-plans/{plan_id}/close", headers=world.headers("cam"))
+    assert closed.status_code == 200, closed.text
+    body = closed.json()
+    assert body["status"] == "closed" and body["actions"] == []
+    assert [i["ref"] for i in body["scorecard"]["items"]] == [1, 2, 3] and body["scorecard"]["items"][1]["target"] == "8"
+    assert client.post(f"/api/v1/business-plan-versions/{version_id}/sign-off", headers=world.headers("a_admin")).status_code == 409  # closed
+    assert (
+        client.post(
+            f"/api/v1/business-plans/{plan_id}/amendments", headers=world.headers("a_admin"), json={"items": items(year().end), "note": "x"}
+        ).status_code
+        == 409
+    )

@@ -30,7 +30,7 @@ from alliance.planning import rules as plan_rules
 from alliance.planning.models import BusinessPlan, BusinessPlanVersion, ItemProgress, PlanItem
 from alliance.planning.repository import BusinessPlanRepository, PartnerFacts, PlanFilters
 from alliance.planning.schemas import BusinessPlanSummaryRead, PlanItemInput, ProgressInput
-from alliance.planning.vocabulary import ItemStatus, PlanAction, PlanStatus
+from alliance.planning.vocabulary import ItemKind, ItemStatus, PlanAction, PlanStatus
 
 SIGN_FIELDS = ("status", "partner_signed_by_user_id", "partner_signed_at", "vendor_signed_by_user_id", "vendor_signed_at")
 
@@ -327,6 +327,8 @@ def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, d
     item = _item_in_force(plan, versions, ref)
     if not item.kind.is_milestone:
         raise RuleViolation(f"Item {ref} is a {item.kind.label.lower()}: its progress is computed, never typed.")
+    if item.kind == ItemKind.CO_INVESTMENT and signoff.side_of(actor, Permission.BUSINESS_PLANS_PROGRESS) != Side.VENDOR:
+        raise PermissionDenied(f"Item {ref} is the vendor's co-investment: the vendor records delivering it.")
     if data.status not in (ItemStatus.IN_PROGRESS, ItemStatus.COMPLETED):
         raise RuleViolation(
             "Progress is in_progress or completed; the vendor confirms a completed item.", details=[{"field": "status", "message": "in_progress or completed"}]

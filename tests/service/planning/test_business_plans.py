@@ -201,3 +201,19 @@ def test_list_filters_by_status_and_cam(unit, actors, db, world) -> None:  # typ
         assert [p.partner_id for p in mine.items] == [world.b.id]
         assert plan_service.list_plans(session, actors["admin"], filters=PlanFilters(status=PlanStatus.DRAFT), page=page).total == 0
         assert session.scalars(select(BusinessPlan)).all()
+
+
+def test_the_vendor_records_delivering_its_co_investment(unit, actors, db, world) -> None:  # type: ignore[no-untyped-def]
+    built = build_business_plans(db, world)["a"]
+    hours = PlanItemInput(kind="co_investment", title="SE hours", due_on=year().end, investment_kind="se_hours", quantity="40")
+    with unit(actors["cam"]) as session:
+        version = plan_service.amend_plan(session, actors["cam"], plan_id=built["business_plan_id"], items=[hours], note="Vendor hours")
+        plan_service.sign_version(session, actors["cam"], version_id=version.id)
+    with unit(actors["a_admin"]) as session:
+        plan_service.sign_version(session, actors["a_admin"], version_id=version.id)
+    ref = version.items[0].ref
+    delivered = ProgressInput(status="completed", evidence_note="40 hours of SE time delivered")
+    with unit(actors["a_admin"]) as session, pytest.raises(PermissionDenied, match="vendor records"):
+        plan_service.record_progress(session, actors["a_admin"], plan_id=built["business_plan_id"], ref=ref, data=delivered)
+    with unit(actors["cam"]) as session:
+        assert plan_service.record_progress(session, actors["cam"], plan_id=built["business_plan_id"], ref=ref, data=delivered).status == ItemStatus.COMPLETED

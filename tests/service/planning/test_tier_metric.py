@@ -35,7 +35,7 @@ def test_confirmed_milestones_in_the_trailing_year(unit, actors, db, world) -> N
     with unit(actors["cam"]) as session:
         plan_service.sign_version(session, actors["cam"], version_id=version.id)
     evidence = ProgressInput(status="completed", evidence_note="Done")
-    for plan_id, ref, who, cam in ((a, MILESTONE_REF, "a_user", "cam"), (a, 4, "a_admin", "cam"), (b, MILESTONE_REF, "b_user", None)):
+    for plan_id, ref, who, cam in ((a, MILESTONE_REF, "a_user", "cam"), (a, 4, "cam", "cam"), (b, MILESTONE_REF, "b_user", None)):
         with unit(actors[who]) as session:
             plan_service.record_progress(session, actors[who], plan_id=plan_id, ref=ref, data=evidence)
         if cam:

@@ -18,9 +18,9 @@ from alliance.identity.permissions import Permission
 from alliance.kit import clock
 from alliance.kit.schemas import MAX_ROW_ID, PageRead
 from alliance.kit.types import Day
-from alliance.planning import actuals_service, closing_service
+from alliance.planning import actuals_service, closing_service, template_service
 from alliance.planning import service as plan_service
-from alliance.planning.models import BusinessPlanVersion, ItemProgress
+from alliance.planning.models import BusinessPlanVersion, ItemProgress, PlanTemplate
 from alliance.planning.repository import PlanFilters
 from alliance.planning.schemas import (
     Amendment,
@@ -30,6 +30,8 @@ from alliance.planning.schemas import (
     BusinessPlanSummaryRead,
     BusinessPlanVersionRead,
     PlanActualsRead,
+    PlanTemplateCreate,
+    PlanTemplateRead,
     ProgressInput,
     ProgressRead,
     Proposal,
@@ -43,7 +45,9 @@ RefPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The item's numbe
 @router.post("/business-plans", response_model=BusinessPlanRead, status_code=201, openapi_extra=allowed(Permission.BUSINESS_PLANS_SIGN))
 def create_plan(data: BusinessPlanCreate, session: DbSession, actor: CurrentActor) -> BusinessPlanRead:
     """Start a draft plan for a partner's fiscal period (one per partner and period)."""
-    plan = plan_service.create_plan(session, actor, partner_id=data.partner_id, period=data.period, title=data.title, items=data.items)
+    plan = plan_service.create_plan(
+        session, actor, partner_id=data.partner_id, period=data.period, title=data.title, items=data.items, template_id=data.template_id
+    )
     return BusinessPlanRead.of(plan_service.view_plan(session, actor, plan_id=plan.id))
 
 
@@ -152,3 +156,15 @@ def close_plan(business_plan_id: IdPath, session: DbSession, actor: CurrentActor
     """Close an agreed plan; its final scorecard (plan vs actual) is frozen on it."""
     closing_service.close_plan(session, actor, plan_id=business_plan_id)
     return BusinessPlanRead.of(plan_service.view_plan(session, actor, plan_id=business_plan_id))
+
+
+@router.get("/business-plan-templates", response_model=list[PlanTemplateRead], openapi_extra=allowed(Permission.BUSINESS_PLANS_READ))
+def list_templates(session: DbSession, actor: CurrentActor, program_id: IdQuery = None) -> list[PlanTemplate]:
+    """Plan templates of the programs (program data every partner may read)."""
+    return template_service.list_templates(session, actor, program_id=program_id)
+
+
+@router.post("/business-plan-templates", response_model=PlanTemplateRead, status_code=201, openapi_extra=allowed(Permission.PROGRAMS_WRITE))
+def create_template(data: PlanTemplateCreate, session: DbSession, actor: CurrentActor) -> PlanTemplate:
+    """A program's plan template: items due a number of days after the period's start (none: its last day)."""
+    return template_service.create_template(session, actor, data=data)

@@ -124,3 +124,16 @@ class ItemProgress(AggregatePart, PartnerOwned, Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PlanTemplate(TimestampMixin, Base):
+    """A program's starting point for new plans (e.g. "Regional SI annual plan"): items whose due
+    date is a number of days after the period's start (none: its last day). Program data."""
+
+    __tablename__ = "business_plan_templates"
+    __table_args__ = (UniqueConstraint("program_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

@@ -15,7 +15,7 @@ from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository, within_scope
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Program
-from alliance.planning.models import BusinessPlan, BusinessPlanVersion, ItemProgress
+from alliance.planning.models import BusinessPlan, BusinessPlanVersion, ItemProgress, PlanTemplate
 from alliance.planning.vocabulary import PlanStatus
 
 PLAN_LOAD = (selectinload(BusinessPlan.versions).selectinload(BusinessPlanVersion.items), selectinload(BusinessPlan.progress))
@@ -37,6 +37,7 @@ class PartnerFacts:
     name: str
     cam_user_id: int | None
     currency: str
+    program_id: int | None
 
 
 class BusinessPlanRepository(Repository[BusinessPlan]):
@@ -57,12 +58,12 @@ class BusinessPlanRepository(Repository[BusinessPlan]):
     def partner(self, partner_id: int) -> PartnerFacts | None:
         """The partner (when the session may see it) with its program's currency (USD without one)."""
         statement = (
-            select(Partner.id, Partner.display_name, Partner.cam_user_id, func.coalesce(Program.currency, "USD"))
+            select(Partner.id, Partner.display_name, Partner.cam_user_id, func.coalesce(Program.currency, "USD"), Partner.program_id)
             .outerjoin(Program, Program.id == Partner.program_id)
             .where(Partner.id == partner_id)
         )
         row = self.session.execute(within_scope(statement, Partner.id, self.scope)).first()
-        return PartnerFacts(id=row[0], name=row[1], cam_user_id=row[2], currency=row[3]) if row else None
+        return PartnerFacts(id=row[0], name=row[1], cam_user_id=row[2], currency=row[3], program_id=row[4]) if row else None
 
     def versions(self, plan_id: int, *, fresh: bool = False) -> list[BusinessPlanVersion]:
         """The plan's versions, oldest first, with their items."""
@@ -126,3 +127,19 @@ class BusinessPlanRepository(Repository[BusinessPlan]):
         """The version awaiting signatures (proposed), if any."""
         statement = select(BusinessPlanVersion).where(BusinessPlanVersion.plan_id == plan_id, BusinessPlanVersion.status == VersionStatus.PROPOSED)
         return self.session.scalars(statement).first()
+
+
+class TemplateRepository(Repository[PlanTemplate]):
+    model = PlanTemplate
+
+    def listed(self, program_id: int | None) -> list[PlanTemplate]:
+        statement = select(PlanTemplate).order_by(PlanTemplate.program_id, PlanTemplate.name)
+        if program_id is not None:
+            statement = statement.where(PlanTemplate.program_id == program_id)
+        return list(self.session.scalars(statement))
+
+    def named(self, program_id: int, name: str) -> PlanTemplate | None:
+        return self.session.scalars(select(PlanTemplate).where(PlanTemplate.program_id == program_id, PlanTemplate.name == name)).first()
+
+    def program_exists(self, program_id: int) -> bool:
+        return self.session.get(Program, program_id) is not None

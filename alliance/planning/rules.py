@@ -4,11 +4,11 @@ stands on a day, and what a reader may do to it. The sign-off itself is agreemen
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from alliance.agreements.signoff import Side, VersionStatus, unsigned_by
 from alliance.errors import RuleViolation
-from alliance.planning.schemas import PlanItemInput
+from alliance.planning.schemas import PlanItemInput, TemplateItem
 from alliance.planning.vocabulary import ItemKind, PlanAction, PlanStatus
 
 # What each kind of item must say, beyond a title, an owner and a due date.
@@ -71,4 +71,14 @@ def actions(
         found.append(PlanAction.AMEND)
     if may_close and status in (PlanStatus.AGREED, PlanStatus.ACTIVE):
         found.append(PlanAction.CLOSE)
+    return found
+
+
+def from_template(items: Sequence[TemplateItem], *, starts_on: date, ends_on: date) -> list[PlanItemInput]:
+    """A template's items for a period: due `due_in_days` after its start, never after its end."""
+    found = []
+    for item in items:
+        due = ends_on if item.due_in_days is None else min(starts_on + timedelta(days=item.due_in_days), ends_on)
+        values = item.model_dump(exclude={"due_in_days"})
+        found.append(PlanItemInput(**values, due_on=due))
     return found

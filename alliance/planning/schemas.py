@@ -51,6 +51,40 @@ class BusinessPlanCreate(InputSchema):
     period: PeriodKey
     title: ShortText
     items: Annotated[list[PlanItemInput], Field(max_length=MAX_ITEMS)] = []
+    template_id: Annotated[int, Field(ge=1, le=MAX_ROW_ID)] | None = Field(
+        default=None, description="Pre-fill the items from a template of the partner's program"
+    )
+
+
+class TemplateItem(InputSchema):
+    """An item of a plan template: its due date is `due_in_days` after the period's start (none:
+    the period's last day, and never later)."""
+
+    kind: ItemKind
+    title: ShortText
+    due_in_days: Annotated[int, Field(ge=0, le=366)] | None = None
+    territory: ShortText | None = None
+    revenue_kind: RevenueKind | None = None
+    amount: Amount | None = None
+    delivery_role: DeliveryRole | None = None
+    level: Level | None = None
+    target_count: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    investment_kind: InvestmentKind | None = None
+    quantity: Quantity | None = None
+    notes: LongText | None = None
+
+
+class PlanTemplateCreate(InputSchema):
+    program_id: Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+    name: ShortText
+    items: Annotated[list[TemplateItem], Field(min_length=1, max_length=MAX_ITEMS)]
+
+
+class PlanTemplateRead(ReadSchema):
+    id: int
+    program_id: int
+    name: str
+    items: list[dict[str, object]]
 
 
 class BusinessPlanDraft(InputSchema):

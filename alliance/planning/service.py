@@ -28,8 +28,8 @@ from alliance.kit.pagination import Page, PageRequest
 from alliance.planning import notice_service as notices
 from alliance.planning import rules as plan_rules
 from alliance.planning.models import BusinessPlan, BusinessPlanVersion, ItemProgress, PlanItem
-from alliance.planning.repository import BusinessPlanRepository, PartnerFacts, PlanFilters
-from alliance.planning.schemas import BusinessPlanSummaryRead, PlanItemInput, ProgressInput
+from alliance.planning.repository import BusinessPlanRepository, PartnerFacts, PlanFilters, TemplateRepository
+from alliance.planning.schemas import BusinessPlanSummaryRead, PlanItemInput, ProgressInput, TemplateItem
 from alliance.planning.vocabulary import ItemKind, ItemStatus, PlanAction, PlanStatus
 
 SIGN_FIELDS = ("status", "partner_signed_by_user_id", "partner_signed_at", "vendor_signed_by_user_id", "vendor_signed_at")
@@ -118,8 +118,18 @@ def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: Pa
 # --- writing the draft -------------------------------------------------------------------------
 
 
-def create_plan(session: Session, actor: Actor, *, partner_id: int | None, period: str, title: str, items: Sequence[PlanItemInput] = ()) -> BusinessPlan:
-    """A draft plan for the partner's fiscal period (one per partner and period), in its program's currency."""
+def create_plan(
+    session: Session,
+    actor: Actor,
+    *,
+    partner_id: int | None,
+    period: str,
+    title: str,
+    items: Sequence[PlanItemInput] = (),
+    template_id: int | None = None,
+) -> BusinessPlan:
+    """A draft plan for the partner's fiscal period (one per partner and period), in its program's
+    currency; a template of the partner's program pre-fills its items (given items come after)."""
     require(actor, Permission.BUSINESS_PLANS_SIGN)
     repository = BusinessPlanRepository(session)
     if actor.is_partner and partner_id not in (None, actor.partner_id):
@@ -135,6 +145,15 @@ def create_plan(session: Session, actor: Actor, *, partner_id: int | None, perio
         raise RuleViolation(f"“{period}” is not a fiscal period.", details=[{"field": "period", "message": str(error)}]) from error
     if repository.for_period(target, found.key) is not None:
         raise Conflict(f"{facts.name} already has a business plan for {found.key}; amend that one.")
+    if template_id is not None:
+        template = TemplateRepository(session).get(template_id)
+        if template is None or template.program_id != facts.program_id:
+            raise RuleViolation(
+                f"Template {template_id} is not a template of {facts.name}'s program.",
+                details=[{"field": "template_id", "message": "pick one of its program's"}],
+            )
+        prefilled = [TemplateItem(**item) for item in template.items]
+        items = [*plan_rules.from_template(prefilled, starts_on=found.start, ends_on=found.end), *items]
     plan_rules.validate_items(items, starts_on=found.start, ends_on=found.end)
     plan = BusinessPlan(
         partner_id=target,

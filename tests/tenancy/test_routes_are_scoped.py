@@ -97,6 +97,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/business-plans/{business_plan_id}/items/{ref}/progress"): "owned",
     ("POST", "/api/v1/business-plans/{business_plan_id}/items/{ref}/confirm"): "vendor",
     ("POST", "/api/v1/business-plans/{business_plan_id}/close"): "vendor",
+    ("GET", "/api/v1/business-plan-templates"): "shared",
+    ("POST", "/api/v1/business-plan-templates"): "vendor",
     ("GET", "/api/v1/partners/{partner_id}/tier-evaluation"): "owned",
     ("POST", "/api/v1/tier-evaluations"): "vendor",
     ("GET", "/api/v1/tier-recommendations"): "vendor",
@@ -180,6 +182,7 @@ ROUTES: dict[tuple[str, str], str] = {
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/business-plan-templates"): {"program_id": 1, "name": "Mole", "items": [{"kind": "solution_milestone", "title": "Mole"}]},
     ("PUT", "/api/v1/business-plans/{business_plan_id}/draft"): {"title": "Mole", "items": []},
     ("POST", "/api/v1/business-plans/{business_plan_id}/propose"): {},
     ("POST", "/api/v1/business-plans/{business_plan_id}/amendments"): {

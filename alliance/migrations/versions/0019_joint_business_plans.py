@@ -168,8 +168,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_business_plan_items_plan_id"), ["plan_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_business_plan_items_version_id"), ["version_id"], unique=False)
 
+    op.create_table(
+        'business_plan_templates',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('program_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=200), nullable=False),
+        sa.Column('items', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_business_plan_templates_program_id_programs'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_business_plan_templates')),
+        sa.UniqueConstraint('program_id', 'name', name=op.f('uq_business_plan_templates_program_id_name')),
+    )
+    with op.batch_alter_table('business_plan_templates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_business_plan_templates_program_id'), ['program_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('business_plan_templates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_business_plan_templates_program_id'))
+
+    op.drop_table('business_plan_templates')
     with op.batch_alter_table("business_plan_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_business_plan_items_version_id"))
         batch_op.drop_index(batch_op.f("ix_business_plan_items_plan_id"))

@@ -3,6 +3,8 @@ bad input answers 4xx naming the rule and writes nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from alliance.kit import clock, fiscal
 from tests.factories.business_plans import MILESTONE_REF, items
 
@@ -91,4 +93,40 @@ def test_closing_freezes_the_final_scorecard(client, world) -> None:  # type: ig
             f"/api/v1/business-plans/{plan_id}/amendments", headers=world.headers("a_admin"), json={"items": items(year().end), "note": "x"}
         ).status_code
         == 409
+    )
+
+
+def test_a_program_template_prefills_a_new_plan(client, world) -> None:  # type: ignore[no-untyped-def]
+    partner = client.get(f"/api/v1/partners/{world.a.id}", headers=world.headers("admin")).json()
+    template = {
+        "program_id": partner["program_id"],
+        "name": "Regional SI annual plan",
+        "items": [
+            {
+                "kind": "certification_target",
+                "title": "Engineers",
+                "due_in_days": 180,
+                "delivery_role": "implementation_engineer",
+                "level": "professional",
+                "target_count": 8,
+            },
+            {"kind": "vertical_milestone", "title": "HIPAA-ready offering"},
+        ],
+    }
+    assert client.post("/api/v1/business-plan-templates", headers=world.headers("cam"), json=template).status_code == 403
+    created = client.post("/api/v1/business-plan-templates", headers=world.headers("admin"), json=template)
+    assert created.status_code == 201, created.text
+    assert [t["name"] for t in client.get("/api/v1/business-plan-templates", headers=world.headers("a_user")).json()] == ["Regional SI annual plan"]
+    plan = create(client, world, items=[], template_id=created.json()["id"]).json()
+    prefilled = plan["versions"][0]["items"]
+    period = year()
+    assert [(i["title"], i["due_on"]) for i in prefilled] == [
+        ("Engineers", min(period.start + timedelta(days=180), period.end).isoformat()),
+        ("HIPAA-ready offering", period.end.isoformat()),
+    ]
+    other = client.post(
+        "/api/v1/business-plans", headers=world.headers("b_admin"), json={"period": year().key, "title": "B", "template_id": created.json()["id"]}
+    )
+    assert (
+        other.status_code == 422 or partner["program_id"] == client.get(f"/api/v1/partners/{world.b.id}", headers=world.headers("admin")).json()["program_id"]
     )

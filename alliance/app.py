@@ -21,6 +21,7 @@ from alliance.ace import routes as ace_routes
 from alliance.ace.errors import AceError
 from alliance.api import attribution as attribution_api
 from alliance.api import audit as audit_api
+from alliance.api import business_plans as business_plans_api
 from alliance.api import cosell as cosell_api
 from alliance.api import customers as customers_api
 from alliance.api import docs
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         tiers_api,
         cosell_api,
         plans_api,
+        business_plans_api,
         engagements_api,
         notification_settings_api,
         files_api,

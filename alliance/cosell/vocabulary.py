@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from alliance.agreements.signoff import Side as Side  # the two sides of every agreement, shared
+
 
 class RequestType(StrEnum):
     SOLUTION_ARCHITECT = "solution_architect"
@@ -59,11 +61,6 @@ class EngagementOutcome(StrEnum):
 class DisputeStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
-
-
-class Side(StrEnum):
-    PARTNER = "partner"
-    VENDOR = "vendor"
 
 
 # --- what a user may do to a record, one enum per lifecycle ----------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from fastapi.responses import StreamingResponse
@@ -12,6 +13,8 @@ from fastapi.responses import StreamingResponse
 from alliance.cosell.requests import report_service
 from alliance.db import Database
 from alliance.identity.scope import Actor, scope_for
+from alliance.planning import actuals_service
+from alliance.planning.repository import PlanFilters
 from alliance.registrations import attribution_service
 from alliance.registrations.attribution_repository import ReportWindow
 
@@ -77,6 +80,18 @@ def _cosell_lines(report: report_service.CosellReport) -> Iterator[str]:
     yield csv_line(report_service.CSV_COLUMNS)
     for values in report_service.csv_values(report):
         yield csv_line(values)
+
+
+def business_plans_csv(database: Database, actor: Actor, filters: PlanFilters, as_of: date) -> StreamingResponse:
+    """Plans and plan-vs-actual, one row per item of each plan's version in force."""
+    return csv_attachment(_business_plan_lines(database, actor, filters, as_of), f"business_plans_{as_of.isoformat()}.csv")
+
+
+def _business_plan_lines(database: Database, actor: Actor, filters: PlanFilters, as_of: date) -> Iterator[str]:
+    yield csv_line(actuals_service.CSV_COLUMNS)
+    with database.session_scope(scope_for(actor), write=False) as session:
+        for row in actuals_service.export_rows(session, actor, filters=filters, as_of=as_of):
+            yield csv_line(row)
 
 
 def csv_line(values: Iterable[Any]) -> str:

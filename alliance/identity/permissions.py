@@ -67,6 +67,12 @@ class Permission(StrEnum):
     DISPUTES_OPEN = "disputes.open"
     DISPUTES_ESCALATE = "disputes.escalate"
     DISPUTES_DECIDE = "disputes.decide"
+    # joint business plans
+    BUSINESS_PLANS_READ = "business_plans.read"
+    BUSINESS_PLANS_SIGN = "business_plans.sign"
+    BUSINESS_PLANS_ANY_PARTNER = "business_plans.any_partner"
+    BUSINESS_PLANS_PROGRESS = "business_plans.progress"
+    BUSINESS_PLANS_CONFIRM = "business_plans.confirm"
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OWN_EMAIL_SETTINGS = "own_email_settings.choose"
@@ -157,6 +163,17 @@ PERMISSIONS: dict[Permission, Grant] = {
         frozenset({Role.CAM, Role.PS_LEAD, Role.EXECUTIVE, Role.PROGRAM_ADMIN}),
         "decide scope disputes, at the ladder levels the program names them deciders of",
     ),
+    # joint business plans: the partner admin signs for the partner, its CAM (or a program admin) for the vendor
+    Permission.BUSINESS_PLANS_READ: Grant(EVERYONE, "read joint business plans and their plan-vs-actual (partners: their own)"),
+    Permission.BUSINESS_PLANS_SIGN: Grant(
+        frozenset({Role.PARTNER_ADMIN, Role.CAM, Role.PROGRAM_ADMIN}),
+        "write, propose, amend and sign joint business plans for their side (partner admins for the partner; the partner's CAM or program admins for the vendor)",
+    ),
+    Permission.BUSINESS_PLANS_ANY_PARTNER: Grant(_ADMIN, "sign and close any partner's joint business plan for the vendor, not only their own partners'"),
+    Permission.BUSINESS_PLANS_PROGRESS: Grant(
+        frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER, Role.CAM, Role.PROGRAM_ADMIN}), "record progress and evidence on joint business plan milestones"
+    ),
+    Permission.BUSINESS_PLANS_CONFIRM: Grant(_CHANNEL, "confirm completed plan milestones and close joint business plans with their final scorecard"),
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
     Permission.OWN_EMAIL_SETTINGS: Grant(EVERYONE, "choose one's own e-mails: how often, and the time zone of the daily digest"),

@@ -72,6 +72,12 @@ class UserRepository(Repository[User]):
         statement = select(User.id).where(User.partner_id == partner_id, User.is_active.is_(True), User.role.in_(roles)).order_by(User.id)
         return list(self.session.scalars(statement.execution_options(bypass_partner_scope="a vendor user's action notifies the partner's people")))
 
+    def owner_ids(self, *, partner_id: int, among: Collection[int]) -> set[int]:
+        """Which of `among` are active users who may own an item of the partner's plans: its own
+        people or vendor staff (projection of ids; a partner names its CAM as an owner)."""
+        statement = select(User.id).where(User.id.in_(among), User.is_active.is_(True), or_(User.partner_id == partner_id, User.partner_id.is_(None)))
+        return set(self.session.scalars(statement.execution_options(bypass_partner_scope="a plan item may be owned by vendor staff")))
+
     def vendor_contact(self, user_id: int) -> tuple[str, str] | None:
         """Name and email of an active vendor user, as a projection: a partner sees who their CAM is."""
         statement = select(User.name, User.email).where(User.id == user_id, User.partner_id.is_(None), User.is_active.is_(True))

@@ -19,6 +19,10 @@ class EventType(StrEnum):
     REGISTRATION_INFO_REQUESTED = "registration.info_requested"
     REGISTRATION_DECIDED = "registration.decided"
     EXTENSION_DECIDED = "registration.extension_decided"
+    # joint business plans
+    BUSINESS_PLAN_AWAITING_SIGNATURE = "business_plan.awaiting_signature"
+    BUSINESS_PLAN_AGREED = "business_plan.agreed"
+    BUSINESS_PLAN_CHANGED = "business_plan.changed"
     # One e-mail a day gathering the messages a person chose to receive in a digest.
     DAILY_DIGEST = "notifications.daily_digest"
     WEBHOOK_ENDPOINT_DISABLED = "webhooks.endpoint_disabled"
@@ -75,6 +79,10 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.REGISTRATION_INFO_REQUESTED: EventInfo("The channel team asks for more information on your registration", Permission.REGISTRATIONS_FILE),
     EventType.REGISTRATION_DECIDED: EventInfo("Your registration was approved or rejected", Permission.REGISTRATIONS_FILE),
     EventType.EXTENSION_DECIDED: EventInfo("Your protection extension request was decided", Permission.REGISTRATIONS_FILE),
+    # joint business plans
+    EventType.BUSINESS_PLAN_AWAITING_SIGNATURE: EventInfo("A joint business plan waits for your signature", Permission.BUSINESS_PLANS_SIGN),
+    EventType.BUSINESS_PLAN_AGREED: EventInfo("A joint business plan you sign was agreed by both sides", Permission.BUSINESS_PLANS_SIGN),
+    EventType.BUSINESS_PLAN_CHANGED: EventInfo("An amendment to an agreed joint business plan was proposed", Permission.BUSINESS_PLANS_SIGN),
     EventType.DAILY_DIGEST: EventInfo("Your daily digest", None, mandatory=True),
     EventType.WEBHOOK_ENDPOINT_DISABLED: EventInfo("A webhook endpoint was disabled after failing for a day", Permission.WEBHOOKS_MANAGE),
     # --- reaching people

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,8 @@ from alliance.kit.statements import AnySelect
 from alliance.partners.metrics import CERTIFICATION_LEVELS, METRICS
 from alliance.partners.models import Partner, Person, Program
 from alliance.partners.vocabulary import PartnerStatus, RegistrationKind
+from alliance.planning.models import BusinessPlan, ItemProgress, PlanItem
+from alliance.planning.vocabulary import ItemKind, ItemStatus
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import AttributionEntry, Registration
 from alliance.registrations.vocabulary import CreditType
@@ -32,9 +34,9 @@ from alliance.tiers.vocabulary import REPORTED_METRICS
 
 STREAM_ROWS = 5_000
 TRAILING_DAYS = 365
-# Catalog metrics whose source (references, practice plans) does not exist yet: their criteria are
-# held (evaluation.py) and every explanation says so.
-NO_SOURCE = frozenset({"customer_references", "practice_milestones_completed"})
+# Catalog metrics whose source (customer references) does not exist yet: their criteria are held
+# (evaluation.py) and every explanation says so.
+NO_SOURCE = frozenset({"customer_references"})
 # Metrics the partner reports and the vendor confirms: without a confirmed figure they are held too.
 REPORTED = frozenset(REPORTED_METRICS)
 ZERO = Decimal(0)
@@ -111,6 +113,9 @@ class TierMetricsRepository:
         for pid, kind, won in self._stream(self._won(today, partner_ids)):
             if pid in rows:
                 rows[pid].values["won_projects_12m" if kind == RegistrationKind.PROJECT else "won_deals_12m"] = Decimal(won)
+        for pid, milestones in self._stream(self._milestones(today, partner_ids)):
+            if pid in rows:
+                rows[pid].values["practice_milestones_completed"] = Decimal(milestones)
         confirmed = ReportedFigureRepository(self.session).latest_confirmed(today=today, partner_ids=partner_ids)
         reported: dict[int, set[str]] = {}
         for (pid, metric), value in confirmed.items():
@@ -207,6 +212,26 @@ class TierMetricsRepository:
             .group_by(Registration.partner_id, Registration.kind)
         )
         return _only(statement, Registration.partner_id, partner_ids)
+
+    def _milestones(self, today: date, partner_ids: Collection[int] | None) -> AnySelect:
+        """Joint business plan milestones the vendor confirmed in the trailing 12 months (solution,
+        demo environment and vertical milestones of the version in force; vendor co-investments
+        are the vendor's commitments, not the partner's practice)."""
+        since = datetime.combine(today - timedelta(days=TRAILING_DAYS - 1), time.min, tzinfo=UTC)
+        until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC)
+        statement = (
+            select(ItemProgress.partner_id, func.count())
+            .join(BusinessPlan, BusinessPlan.id == ItemProgress.plan_id)
+            .join(PlanItem, (PlanItem.version_id == BusinessPlan.agreed_version_id) & (PlanItem.ref == ItemProgress.ref))
+            .where(
+                ItemProgress.status == ItemStatus.CONFIRMED,
+                ItemProgress.confirmed_at >= since,
+                ItemProgress.confirmed_at < until,
+                PlanItem.kind != ItemKind.CO_INVESTMENT,
+            )
+            .group_by(ItemProgress.partner_id)
+        )
+        return _only(statement, ItemProgress.partner_id, partner_ids)
 
 
 def _only(statement: AnySelect, column: Any, partner_ids: Collection[int] | None) -> AnySelect:

@@ -35,7 +35,12 @@ class Act:
 
 
 def _fill(value: Any, ids: Ids) -> Any:
-    """ "{plan_id}" is the id itself (a number); other strings have theirs formatted in."""
+    """ "{plan_id}" is the id itself (a number); other strings have theirs formatted in, in
+    nested lists and objects too."""
+    if isinstance(value, list):
+        return [_fill(item, ids) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, ids) for key, item in value.items()}
     if not isinstance(value, str):
         return value
     if value.startswith("{") and value.endswith("}") and value[1:-1] in ids:

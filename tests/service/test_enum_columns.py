@@ -112,10 +112,10 @@ def test_one_definition_per_vocabulary() -> None:
     for enum_class in ENUM_COLUMN_LENGTHS:
         values.setdefault(tuple(sorted(m.value for m in enum_class)), []).append(f"{enum_class.__module__}.{enum_class.__qualname__}")
     # Two classes with the same values are two definitions of one vocabulary (sides with and without
-    # "system", vendor/partner sponsor sides and co-sell sides are the known, distinct pairs).
+    # "system", vendor/partner sponsor sides and the sides of a two-sided agreement are the known, distinct pairs).
     duplicates = {key: names for key, names in values.items() if len(names) > 1}
     assert set(duplicates) <= {("partner", "vendor")}
-    assert sorted(duplicates.get(("partner", "vendor"), [])) == ["alliance.cosell.vocabulary.Side", "alliance.partners.vocabulary.SponsorSide"]
+    assert sorted(duplicates.get(("partner", "vendor"), [])) == ["alliance.agreements.signoff.Side", "alliance.partners.vocabulary.SponsorSide"]
 
 
 class TestReadBack:

@@ -18,6 +18,7 @@ from alliance.app import create_app
 from alliance.identity.permissions import Permission, role_can
 from alliance.identity.scope import PartnerScope, Role
 from alliance.web.deps import web_actor
+from tests.factories.business_plans import MILESTONE_REF, build_business_plans
 from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
 from tests.factories.engagements import build_roe_records
@@ -98,6 +99,20 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/codelivery-plans/{plan_id}"): "owned",
     ("GET", "/api/v1/codelivery-plans/{plan_id}/compare"): "owned",
     ("POST", "/api/v1/plan-versions/{version_id}/sign-off"): "owned",
+    ("POST", "/api/v1/business-plans"): "create",
+    ("GET", "/api/v1/business-plans"): "list",
+    ("GET", "/api/v1/business-plans.csv"): "csv",
+    ("GET", "/api/v1/business-plans/{business_plan_id}"): "owned",
+    ("GET", "/api/v1/business-plans/{business_plan_id}/actuals"): "owned",
+    ("PUT", "/api/v1/business-plans/{business_plan_id}/draft"): "owned",
+    ("POST", "/api/v1/business-plans/{business_plan_id}/propose"): "owned",
+    ("POST", "/api/v1/business-plans/{business_plan_id}/amendments"): "owned",
+    ("POST", "/api/v1/business-plan-versions/{business_version_id}/sign-off"): "owned",
+    ("PUT", "/api/v1/business-plans/{business_plan_id}/items/{ref}/progress"): "owned",
+    ("POST", "/api/v1/business-plans/{business_plan_id}/items/{ref}/confirm"): "vendor",
+    ("POST", "/api/v1/business-plans/{business_plan_id}/close"): "vendor",
+    ("GET", "/api/v1/business-plan-templates"): "shared",
+    ("POST", "/api/v1/business-plan-templates"): "vendor",
     ("GET", "/api/v1/partners/{partner_id}/tier-evaluation"): "owned",
     ("POST", "/api/v1/tier-evaluations"): "vendor",
     ("GET", "/api/v1/tier-recommendations"): "vendor",
@@ -206,6 +221,14 @@ ROUTES: dict[tuple[str, str], str] = {
 }
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/business-plan-templates"): {"program_id": 1, "name": "Mole", "items": [{"kind": "solution_milestone", "title": "Mole"}]},
+    ("PUT", "/api/v1/business-plans/{business_plan_id}/draft"): {"title": "Mole", "items": []},
+    ("POST", "/api/v1/business-plans/{business_plan_id}/propose"): {},
+    ("POST", "/api/v1/business-plans/{business_plan_id}/amendments"): {
+        "items": [{"kind": "solution_milestone", "title": "Mole", "due_on": "2099-01-01"}],
+        "note": "Mole",
+    },
+    ("PUT", "/api/v1/business-plans/{business_plan_id}/items/{ref}/progress"): {"status": "in_progress"},
     ("PUT", "/api/v1/me/notification-settings"): {"choices": {}, "time_zone": "Europe/Berlin"},
     ("POST", "/api/v1/me/password"): {"current_password": "not-the-password", "new_password": "a-long-new-password"},
     ("POST", "/api/v1/password-resets"): {"email": "nobody@b.example"},
@@ -314,6 +337,9 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "certification_id": build_certifications(world.db, world)["b"],
         # Partner A and B each have a project registration with a proposed plan and a co-sell request.
         **_cosell_of_b(world),
+        # Partner A and B each have an agreed business plan for the fiscal year (ref 3: a milestone).
+        **{k: v for k, v in build_business_plans(world.db, world)["b"].items() if k != "partner_id"},
+        "ref": MILESTONE_REF,
         "calendar_id": 1,
         "team_id": 1,
         "rule_id": 1,
@@ -585,6 +611,11 @@ def _create_for_b(client, headers, method: str, path: str, world, ids: dict[str,
         files = {"file": ("mole.pdf", b"%PDF-1.7\nmole", "application/pdf")}
         response = client.post(path, headers=headers, files=files, data={"partner_id": str(world.b.id)})
         return [] if response.status_code == 404 else [f"{method} {path} for partner B: expected 404, got {response.status_code}"]
+    if path == "/api/v1/business-plans":
+        # A partner's plan is always its own: naming partner B is refused, nothing is written.
+        body = {"partner_id": world.b.id, "period": "FY2099", "title": "Mole"}
+        response = client.post(path, headers=headers, json=body)
+        return [] if response.status_code == 422 else [f"{method} {path} naming partner B: expected 422, got {response.status_code}"]
     if path == "/api/v1/registrations":
         # The registrant is always the caller's own partner: naming partner B is unknown input.
         body = {"kind": "deal", "title": "Mole", "customer": {"name": "Mole Co"}, "product_lines": ["analytics"], "partner_id": world.b.id}

@@ -9,6 +9,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from alliance.web.routes import PAGE_MODULES
+from tests.factories.business_plans import build_business_plans
 from tests.factories.cosell import build_cosell
 from tests.factories.engagements import build_roe_records
 from tests.web.client import csrf_token, post, soup
@@ -23,6 +24,8 @@ PORTAL_PAGES = (
     "/portal/inbox",
     "/portal/users",
     "/portal/users.csv",
+    "/portal/business-plans",
+    "/portal/business-plans.csv",
 )
 
 
@@ -37,6 +40,12 @@ def cosell_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
     if not hasattr(world, "cosell_ids"):
         world.cosell_ids = build_cosell(world.db, world)["b"]
     return world.cosell_ids
+
+
+def business_plans_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    if not hasattr(world, "business_plan_ids"):
+        world.business_plan_ids = build_business_plans(world.db, world)["b"]
+    return world.business_plan_ids
 
 
 def roe_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -97,6 +106,8 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # B's own: partner A must get the same 404 as for a missing id.
         "dispute_id": roe_of_b(world)["dispute_id"],
         "consent_id": roe_of_b(world)["consent_id"],
+        # B's agreed joint business plan (A has one of its own, for the lists).
+        "business_plan_id": business_plans_of_b(world)["business_plan_id"],
         # A PS engagement on the account B protects: the portal shows it to B only.
         "engagement_id": roe_of_b(world)["engagement_id"],
     }

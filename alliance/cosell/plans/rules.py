@@ -1,9 +1,8 @@
 """Co-delivery plan rules without a session: which rows make a valid plan, what changed between two
 versions (in words), and the double sign-off.
 
-Sign-off: proposing a version does not sign it; each side signs explicitly (who may sign is
-Permission.PLANS_SIGN; a partner signs for the partner side, vendor staff for the vendor). A version
-is agreed once both sides signed; a superseded version can no longer be signed.
+Sign-off: alliance.agreements.signoff, the rules joint business plans share; here who may sign is
+Permission.PLANS_SIGN.
 """
 
 from __future__ import annotations
@@ -12,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from alliance.agreements import signoff
 from alliance.cosell.plans.schemas import PlanChangeRead
-from alliance.cosell.vocabulary import Activity, Lead, PlanVersionStatus, Side
-from alliance.errors import Conflict, RuleViolation
-from alliance.identity.permissions import Permission, can, require
+from alliance.cosell.vocabulary import Activity, Lead, Side
+from alliance.errors import RuleViolation
+from alliance.identity.permissions import Permission
 from alliance.identity.scope import Actor
 
 ACTIVITY_NAMES = {
@@ -161,44 +161,20 @@ def _days(value: Decimal | None) -> str:
     return f"{_number(value)} day" if value == 1 else f"{_number(value)} days"
 
 
-# --- sign-off --------------------------------------------------------------------------------
+# --- sign-off: the shared two-sided rules (agreements.signoff) with co-delivery's permission ---
+
+SignOff = signoff.SignOff
+sign = signoff.sign
+unsigned_by = signoff.unsigned_by
 
 
 def side_of(actor: Actor) -> Side | None:
     """The side an actor proposes and signs for; None for roles that only read plans."""
-    if not can(actor, Permission.PLANS_SIGN):
-        return None
-    return Side.PARTNER if actor.is_partner else Side.VENDOR
+    return signoff.side_of(actor, Permission.PLANS_SIGN)
 
 
 def require_side(actor: Actor) -> Side:
-    require(actor, Permission.PLANS_SIGN)
-    return Side.PARTNER if actor.is_partner else Side.VENDOR
-
-
-def unsigned_by(status: PlanVersionStatus, side: Side, *, partner_signed: bool, vendor_signed: bool) -> bool:
-    """Whether `side` still has a signature to give on a version in `status`."""
-    return status == PlanVersionStatus.PROPOSED and not (partner_signed if side == Side.PARTNER else vendor_signed)
-
-
-@dataclass(frozen=True)
-class SignOff:
-    """The outcome of one side signing: whether anything changed and whether the version is now agreed."""
-
-    changed: bool
-    agreed: bool
-
-
-def sign(status: PlanVersionStatus, *, side: Side, partner_signed: bool, vendor_signed: bool) -> SignOff:
-    """Signing twice for one side changes nothing; signing a superseded version is refused."""
-    if status == PlanVersionStatus.SUPERSEDED:
-        raise Conflict("This version was superseded by a later one; sign the latest version instead.")
-    already = partner_signed if side == Side.PARTNER else vendor_signed
-    if already:
-        return SignOff(changed=False, agreed=status == PlanVersionStatus.AGREED)
-    partner_signed = partner_signed or side == Side.PARTNER
-    vendor_signed = vendor_signed or side == Side.VENDOR
-    return SignOff(changed=True, agreed=partner_signed and vendor_signed)
+    return signoff.require_side(actor, Permission.PLANS_SIGN)
 
 
 def combined_lead(leads: Sequence[Lead]) -> Lead | None:

@@ -1,7 +1,7 @@
 """file store: one row per upload
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-01 18:45:00
 
 stored_files: who uploaded which content (its SHA-256 names the blob in ALLIANCE_FILE_STORE_DIR),
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

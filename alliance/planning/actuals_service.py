@@ -1,0 +1,220 @@
+"""Plan vs actual, computed and never typed: for each item of the version in force (the agreed
+one; before agreement, the latest), what is reached on a day, where its trajectory leads and
+whether it is at risk (planning.risk). Set-based: `compute` measures many plans with one query
+per item kind."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from alliance.enablement.vocabulary import Level
+from alliance.identity.scope import Actor
+from alliance.kit import clock
+from alliance.kit.pagination import PageRequest
+from alliance.planning import risk
+from alliance.planning import service as plan_service
+from alliance.planning.actuals_repository import ActualsRepository
+from alliance.planning.models import BusinessPlan, BusinessPlanVersion, PlanItem
+from alliance.planning.repository import PlanFilters
+from alliance.planning.schemas import ItemActualRead, PlanActualsRead
+from alliance.planning.vocabulary import ItemKind, ItemStatus, RevenueKind
+from alliance.registrations.vocabulary import CreditType
+
+CREDIT_OF = {RevenueKind.DIRECT: CreditType.DIRECT, RevenueKind.INFLUENCED: CreditType.INFLUENCE, RevenueKind.SERVICES: CreditType.SERVICES}
+
+
+@dataclass(frozen=True)
+class ItemActual:
+    item: PlanItem
+    status: ItemStatus  # targets: completed once reached
+    progress: risk.TargetProgress | None  # targets only
+    unit: str | None
+    finding: risk.Finding | None
+
+
+@dataclass(frozen=True)
+class PlanActuals:
+    plan: BusinessPlan
+    version: BusinessPlanVersion
+    as_of: date
+    items: list[ItemActual]
+
+    @property
+    def at_risk(self) -> list[ItemActual]:
+        return [i for i in self.items if i.finding is not None]
+
+
+def plan_vs_actual(session: Session, actor: Actor, *, plan_id: int, as_of: date | None = None) -> PlanActuals:
+    plan = plan_service.get_plan(session, actor, plan_id=plan_id)
+    return compute(session, [plan], as_of=as_of or clock.today())[plan.id]
+
+
+def compute(session: Session, plans: Sequence[BusinessPlan], *, as_of: date) -> dict[int, PlanActuals]:
+    """Plans loaded with versions, items and progress; one query per item kind for all of them."""
+    repository = ActualsRepository(session)
+    before = as_of - timedelta(days=risk.PACE_DAYS)
+    revenue: dict[tuple[int, str, str], tuple[Decimal, Decimal]] = {
+        (plan_id, credit, currency): (total, earlier) for plan_id, credit, currency, total, earlier in repository.revenue([p.id for p in plans], as_of=as_of)
+    }
+    partner_ids = {p.partner_id for p in plans}
+    wants_people = any(i.kind == ItemKind.CERTIFICATION_TARGET for p in plans for i in _in_force(p).items)
+    now_people = _people(repository.certified(partner_ids, on=as_of)) if wants_people else {}
+    then_people = _people(repository.certified(partner_ids, on=before)) if wants_people else {}
+    found = {}
+    for plan in plans:
+        version = _in_force(plan)
+        progress = {row.ref: row for row in plan.progress}
+        measured = []
+        for item in version.items:
+            if item.kind == ItemKind.REVENUE_TARGET:
+                assert item.revenue_kind is not None and item.amount is not None  # rules.validate_items
+                total, earlier = revenue.get((plan.id, CREDIT_OF[item.revenue_kind], plan.currency), (Decimal(0), Decimal(0)))
+                measured.append(_target(plan, item, Decimal(item.amount), total, earlier if before >= plan.starts_on else None, plan.currency, as_of))
+            elif item.kind == ItemKind.CERTIFICATION_TARGET:
+                assert item.delivery_role is not None and item.level is not None and item.target_count is not None
+                now = _count(now_people, plan.partner_id, item.delivery_role, item.level)
+                then = _count(then_people, plan.partner_id, item.delivery_role, item.level) if before >= plan.starts_on else None
+                measured.append(_target(plan, item, Decimal(item.target_count), Decimal(now), Decimal(then) if then is not None else None, "people", as_of))
+            else:
+                row = progress.get(item.ref)
+                status = ItemStatus(row.status) if row else ItemStatus.NOT_STARTED
+                if item.kind == ItemKind.CO_INVESTMENT:
+                    finding = risk.investment_risk(item.title, status=status, due_on=item.due_on, today=as_of)
+                else:
+                    finding = risk.milestone_risk(item.title, status=status, due_on=item.due_on, today=as_of)
+                measured.append(ItemActual(item=item, status=status, progress=None, unit=None, finding=finding))
+        found[plan.id] = PlanActuals(plan=plan, version=version, as_of=as_of, items=measured)
+    return found
+
+
+def _in_force(plan: BusinessPlan) -> BusinessPlanVersion:
+    return next((v for v in plan.versions if v.id == plan.agreed_version_id), plan.versions[-1])
+
+
+def _target(plan: BusinessPlan, item: PlanItem, target: Decimal, actual: Decimal, earlier: Decimal | None, unit: str, as_of: date) -> ItemActual:
+    progress = risk.target_progress(target=target, actual=actual, actual_before=earlier, starts_on=plan.starts_on, due_on=item.due_on, today=as_of)
+    status = ItemStatus.COMPLETED if actual >= target else (ItemStatus.IN_PROGRESS if actual > 0 else ItemStatus.NOT_STARTED)
+    finding = risk.target_risk(item.title, progress, unit=unit, today=as_of, due_on=item.due_on)
+    return ItemActual(item=item, status=status, progress=progress, unit=unit, finding=finding)
+
+
+def _people(rows: Sequence[tuple[int, int, str, str]]) -> dict[tuple[int, str], dict[int, int]]:
+    """(partner, role) → person → the highest level rank they hold in the role."""
+    found: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    for partner_id, person_id, role, level in rows:
+        people = found[(partner_id, str(role))]
+        people[person_id] = max(people.get(person_id, 0), Level(level).rank)
+    return found
+
+
+def _count(people: dict[tuple[int, str], dict[int, int]], partner_id: int, role: str, level: Level) -> int:
+    """People certified in the role at `level` or above, each once."""
+    return sum(1 for rank in people.get((partner_id, str(role)), {}).values() if rank >= level.rank)
+
+
+def read(actuals: PlanActuals) -> PlanActualsRead:
+    """The API's and the CSV's shape of plan vs actual."""
+    items = []
+    for measured in actuals.items:
+        progress, item = measured.progress, measured.item
+        items.append(
+            ItemActualRead(
+                ref=item.ref,
+                kind=item.kind,
+                title=item.title,
+                due_on=item.due_on,
+                owner_user_id=item.owner_user_id,
+                status=measured.status,
+                target=progress.target if progress else None,
+                actual=progress.actual if progress else None,
+                unit=measured.unit,
+                expected_by_now=progress.expected if progress else None,
+                projected_from_start=progress.projected_from_start if progress else None,
+                projected_from_pace=progress.projected_from_pace if progress else None,
+                percent=progress.percent if progress else (100 if measured.status in (ItemStatus.COMPLETED, ItemStatus.CONFIRMED) else 0),
+                at_risk=measured.finding.text if measured.finding else None,
+                risk_rule=measured.finding.rule if measured.finding else None,
+            )
+        )
+    return PlanActualsRead(plan_id=actuals.plan.id, version_number=actuals.version.number, as_of=actuals.as_of, items=items, at_risk=len(actuals.at_risk))
+
+
+def at_risk_counts(session: Session, actor: Actor, *, plan_ids: Sequence[int], as_of: date) -> dict[int, int]:
+    """How many items of each plan are at risk (a list page's column), measured together."""
+    plans = plan_service.get_plans(session, actor, plan_ids=plan_ids)
+    return {plan_id: len(found.at_risk) for plan_id, found in compute(session, plans, as_of=as_of).items()}
+
+
+CSV_COLUMNS = (
+    "partner_id",
+    "partner_name",
+    "plan_id",
+    "plan_title",
+    "fiscal_period",
+    "plan_status",
+    "version_in_force",
+    "item_ref",
+    "item_kind",
+    "item_title",
+    "owner_user_id",
+    "due_date",
+    "item_status",
+    "target",
+    "actual",
+    "unit",
+    "expected_by_today",
+    "projected_at_start_pace",
+    "projected_at_90_day_pace",
+    "at_risk",
+    "as_of",
+)
+EXPORT_BATCH = 200
+
+
+def export_rows(session: Session, actor: Actor, *, filters: PlanFilters, as_of: date) -> Iterator[tuple[object, ...]]:
+    """Plans and plan-vs-actual as CSV rows (CSV_COLUMNS), one per item of each plan's version in
+    force, every plan matching `filters` (measured a batch of plans at a time)."""
+    offset = 0
+    while True:
+        page = plan_service.list_plans(session, actor, filters=filters, page=PageRequest(limit=EXPORT_BATCH, offset=offset))
+        plans = {plan.id: plan for plan in plan_service.get_plans(session, actor, plan_ids=[p.id for p in page.items])}
+        measured = compute(session, list(plans.values()), as_of=as_of)
+        for summary in page.items:
+            found = read(measured[summary.id])
+            for i in found.items:
+                yield (
+                    summary.partner_id,
+                    summary.partner_name,
+                    summary.id,
+                    summary.title,
+                    summary.period_key,
+                    summary.status.value,
+                    found.version_number,
+                    i.ref,
+                    i.kind.value,
+                    i.title,
+                    i.owner_user_id or "",
+                    i.due_on.isoformat(),
+                    i.status.value,
+                    _csv(i.target),
+                    _csv(i.actual),
+                    i.unit or "",
+                    _csv(i.expected_by_now),
+                    _csv(i.projected_from_start),
+                    _csv(i.projected_from_pace),
+                    i.at_risk or "",
+                    as_of.isoformat(),
+                )
+        offset += EXPORT_BATCH
+        if offset >= page.total:
+            return
+
+
+def _csv(value: Decimal | None) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,75 @@
+"""Plan vs actual, computed: certified people from enablement (at the level or above, each person
+once), revenue from the attribution ledger in the plan's currency, milestones at risk in words."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from alliance.identity.scope import PartnerScope
+from alliance.kit import clock, fiscal
+from alliance.planning import actuals_service
+from alliance.planning import service as plan_service
+from alliance.planning.schemas import PlanItemInput
+from alliance.registrations.models import AttributionEntry
+from alliance.registrations.vocabulary import CreditType
+from tests.factories.certifications import make_cert, make_track
+
+
+def test_plan_vs_actual(unit, actors, db, world) -> None:  # type: ignore[no-untyped-def]
+    today = clock.today()
+    period = fiscal.current().period(fiscal.PeriodKind.YEAR, today)
+    soon = min(today + timedelta(days=10), period.end)
+    registration_id = world.registrations()["a"]
+    with db.session_scope(PartnerScope.system(reason="test: certifications and ledger")) as session:
+        expert = make_track(session, "ie-expert", role="implementation_engineer", level="expert")
+        professional = make_track(session, "ie-pro", role="implementation_engineer", level="professional")
+        associate = make_track(session, "ie-assoc", role="implementation_engineer", level="associate")
+        people = world.a.person_ids
+        issued = today - timedelta(days=5)
+        make_cert(session, person_id=people[0], partner_id=world.a.id, track_id=expert.id, issued_on=issued)
+        make_cert(session, person_id=people[0], partner_id=world.a.id, track_id=professional.id, issued_on=issued)  # counted once
+        make_cert(session, person_id=people[1], partner_id=world.a.id, track_id=professional.id, issued_on=issued)
+        make_cert(session, person_id=people[2], partner_id=world.a.id, track_id=associate.id, issued_on=issued)  # below the level
+        for credit, amount, currency in (
+            (CreditType.SERVICES, "120000.00", "USD"),
+            (CreditType.SERVICES, "-20000.00", "USD"),
+            (CreditType.SERVICES, "999.00", "EUR"),
+            (CreditType.DIRECT, "5000.00", "USD"),
+        ):
+            session.add(
+                AttributionEntry(
+                    partner_id=world.a.id,
+                    registration_id=registration_id,
+                    closing_registration_id=registration_id,
+                    credit_type=credit,
+                    amount=Decimal(amount),
+                    currency=currency,
+                    share_percent=Decimal(100),
+                    effective_on=today,
+                    recorded_at=clock.now(),
+                    recorded_by="test",
+                    rule="test",
+                )
+            )
+    items = [
+        PlanItemInput(kind="revenue_target", title="Services revenue", due_on=period.end, territory="West", revenue_kind="services", amount="500000.00"),
+        PlanItemInput(
+            kind="certification_target", title="Engineers", due_on=period.end, delivery_role="implementation_engineer", level="professional", target_count=2
+        ),
+        PlanItemInput(kind="solution_milestone", title="Accelerator", due_on=soon),
+    ]
+    with unit(actors["a_admin"]) as session:
+        plan = plan_service.create_plan(session, actors["a_admin"], partner_id=None, period=period.key, title="FY", items=items)
+        plan_id = plan.id
+    with unit(actors["a_user"]) as session:
+        measured = actuals_service.read(actuals_service.plan_vs_actual(session, actors["a_user"], plan_id=plan_id, as_of=today))
+    revenue, people_item, milestone = measured.items
+    assert (revenue.actual, revenue.target, revenue.unit) == (
+        Decimal("100000.00"),
+        Decimal("500000.00"),
+        "USD",
+    )  # the program's currency; EUR credit is never added to it
+    assert (people_item.actual, people_item.status, people_item.percent, people_item.at_risk) == (Decimal(2), "completed", 100, None)
+    assert milestone.at_risk == f"Accelerator: due in {(soon - today).days} days ({soon.isoformat()}) and not started."
+    assert measured.at_risk >= 1

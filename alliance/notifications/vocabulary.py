@@ -15,41 +15,47 @@ from alliance.identity.permissions import Permission
 
 
 class EventType(StrEnum):
+    # registrations
     REGISTRATION_SUBMITTED = "registration.submitted"
+    REGISTRATION_CONFLICT_FLAGGED = "registration.conflict_flagged"
     REGISTRATION_INFO_REQUESTED = "registration.info_requested"
     REGISTRATION_DECIDED = "registration.decided"
     EXTENSION_DECIDED = "registration.extension_decided"
-    # joint business plans
-    BUSINESS_PLAN_AWAITING_SIGNATURE = "business_plan.awaiting_signature"
-    BUSINESS_PLAN_AGREED = "business_plan.agreed"
-    BUSINESS_PLAN_CHANGED = "business_plan.changed"
-    # One e-mail a day gathering the messages a person chose to receive in a digest.
-    DAILY_DIGEST = "notifications.daily_digest"
-    WEBHOOK_ENDPOINT_DISABLED = "webhooks.endpoint_disabled"
-    # --- reaching people (issue "Reaching people"): one block, docs/notifications.md lists them
-    REGISTRATION_CONFLICT_FLAGGED = "registration.conflict_flagged"
     PROTECTION_EXPIRING = "registration.protection_expiring"
     PROTECTION_EXPIRED = "registration.protection_expired"
+    # co-sell requests
     COSELL_REQUEST_ROUTED = "cosell_request.routed"
     COSELL_REQUEST_ASSIGNED = "cosell_request.assigned"
     COSELL_SLA_IMMINENT = "cosell_request.sla_imminent"
     COSELL_SLA_BREACHED = "cosell_request.sla_breached"
     COSELL_REQUEST_COMPLETED = "cosell_request.completed"
+    # co-delivery plans and scope disputes
     PLAN_AWAITING_SIGNATURE = "codelivery_plan.awaiting_signature"
     PLAN_AGREED = "codelivery_plan.agreed"
     PLAN_CHANGED = "codelivery_plan.changed"
     DISPUTE_OPENED = "scope_dispute.opened"
     DISPUTE_ESCALATED = "scope_dispute.escalated"
     DISPUTE_DECIDED = "scope_dispute.decided"
+    # joint business plans
+    BUSINESS_PLAN_AWAITING_SIGNATURE = "business_plan.awaiting_signature"
+    BUSINESS_PLAN_AGREED = "business_plan.agreed"
+    BUSINESS_PLAN_CHANGED = "business_plan.changed"
+    # enablement
     CERTIFICATION_EXPIRING = "certification.expiring"
     RECERT_WINDOW_OPENED = "certification.recert_window_opened"
     RECERT_WINDOW_CLOSING = "certification.recert_window_closing"
     CERTIFICATION_LAPSED = "certification.lapsed"
     LAB_GRADED = "lab.graded"
+    # tiers
     TIER_RECOMMENDED = "tier.recommended"
     TIER_DECIDED = "tier.decided"
+    # people and access (mandatory: they carry a link to set a password)
     USER_INVITED = "user.invited"
     PASSWORD_RESET = "user.password_reset"
+    # operations
+    WEBHOOK_ENDPOINT_DISABLED = "webhooks.endpoint_disabled"
+    # the daily digest: one e-mail a day gathering what a person chose to receive that way
+    DAILY_DIGEST = "notifications.daily_digest"
 
     @property
     def label(self) -> str:
@@ -75,41 +81,47 @@ class EventInfo:
 
 
 EVENTS: dict[EventType, EventInfo] = {
+    # registrations
     EventType.REGISTRATION_SUBMITTED: EventInfo("A registration waits for your review", Permission.REGISTRATIONS_REVIEW),
+    EventType.REGISTRATION_CONFLICT_FLAGGED: EventInfo("A registration you review conflicts with another partner's", Permission.REGISTRATIONS_REVIEW),
     EventType.REGISTRATION_INFO_REQUESTED: EventInfo("The channel team asks for more information on your registration", Permission.REGISTRATIONS_FILE),
     EventType.REGISTRATION_DECIDED: EventInfo("Your registration was approved or rejected", Permission.REGISTRATIONS_FILE),
     EventType.EXTENSION_DECIDED: EventInfo("Your protection extension request was decided", Permission.REGISTRATIONS_FILE),
-    # joint business plans
-    EventType.BUSINESS_PLAN_AWAITING_SIGNATURE: EventInfo("A joint business plan waits for your signature", Permission.BUSINESS_PLANS_SIGN),
-    EventType.BUSINESS_PLAN_AGREED: EventInfo("A joint business plan you sign was agreed by both sides", Permission.BUSINESS_PLANS_SIGN),
-    EventType.BUSINESS_PLAN_CHANGED: EventInfo("An amendment to an agreed joint business plan was proposed", Permission.BUSINESS_PLANS_SIGN),
-    EventType.DAILY_DIGEST: EventInfo("Your daily digest", None, mandatory=True),
-    EventType.WEBHOOK_ENDPOINT_DISABLED: EventInfo("A webhook endpoint was disabled after failing for a day", Permission.WEBHOOKS_MANAGE),
-    # --- reaching people
-    EventType.REGISTRATION_CONFLICT_FLAGGED: EventInfo("A registration you review conflicts with another partner's", Permission.REGISTRATIONS_REVIEW),
     EventType.PROTECTION_EXPIRING: EventInfo("Your registration's protection ends in 30 or 7 days", Permission.REGISTRATIONS_FILE),
     EventType.PROTECTION_EXPIRED: EventInfo("Your registration's protection ended", Permission.REGISTRATIONS_FILE),
+    # co-sell requests
     EventType.COSELL_REQUEST_ROUTED: EventInfo("A co-sell request was routed to a team queue", Permission.COSELL_REQUESTS_RESPOND),
     EventType.COSELL_REQUEST_ASSIGNED: EventInfo("A co-sell request was assigned to you", Permission.COSELL_REQUESTS_ASSIGNEE),
     EventType.COSELL_SLA_IMMINENT: EventInfo("A co-sell request's first response is due within hours", Permission.COSELL_REQUESTS_RESPOND),
     EventType.COSELL_SLA_BREACHED: EventInfo("A co-sell request missed its first-response time", Permission.COSELL_REQUESTS_RESPOND),
     EventType.COSELL_REQUEST_COMPLETED: EventInfo("Your co-sell request was completed", Permission.COSELL_REQUESTS_CREATE),
+    # co-delivery plans and scope disputes
     EventType.PLAN_AWAITING_SIGNATURE: EventInfo("A co-delivery plan version awaits your signature", Permission.PLANS_SIGN),
     EventType.PLAN_AGREED: EventInfo("A co-delivery plan was agreed by both sides", Permission.PLANS_SIGN),
     EventType.PLAN_CHANGED: EventInfo("An agreed co-delivery plan has a new version to sign", Permission.PLANS_SIGN),
     EventType.DISPUTE_OPENED: EventInfo("A scope dispute was opened", Permission.DISPUTES_OPEN),
     EventType.DISPUTE_ESCALATED: EventInfo("A scope dispute reached a level you decide at", Permission.DISPUTES_DECIDE),
     EventType.DISPUTE_DECIDED: EventInfo("A scope dispute was decided", Permission.DISPUTES_OPEN),
+    # joint business plans
+    EventType.BUSINESS_PLAN_AWAITING_SIGNATURE: EventInfo("A joint business plan waits for your signature", Permission.BUSINESS_PLANS_SIGN),
+    EventType.BUSINESS_PLAN_AGREED: EventInfo("A joint business plan you sign was agreed by both sides", Permission.BUSINESS_PLANS_SIGN),
+    EventType.BUSINESS_PLAN_CHANGED: EventInfo("An amendment to an agreed joint business plan was proposed", Permission.BUSINESS_PLANS_SIGN),
+    # enablement
     EventType.CERTIFICATION_EXPIRING: EventInfo("A certification ends in 60 or 14 days", Permission.LABS_SUBMIT),
     EventType.RECERT_WINDOW_OPENED: EventInfo("A release opened a recertification window", Permission.LABS_SUBMIT),
     EventType.RECERT_WINDOW_CLOSING: EventInfo("A recertification window closes in 14 days", Permission.LABS_SUBMIT),
     EventType.CERTIFICATION_LAPSED: EventInfo("A certification lapsed (not renewed in time)", Permission.LABS_SUBMIT),
     EventType.LAB_GRADED: EventInfo("A lab was graded", Permission.LABS_SUBMIT),
+    # tiers
     EventType.TIER_RECOMMENDED: EventInfo("A partner's tier upgrade or downgrade is recommended", Permission.PARTNERS_MANAGE),
     EventType.TIER_DECIDED: EventInfo("Your organisation's tier upgrade or downgrade was decided", Permission.OWN_PARTNER_WRITE),
-    # Mandatory: they carry a link to set a password, and nobody can opt out of that.
+    # people and access (mandatory: they carry a link to set a password)
     EventType.USER_INVITED: EventInfo("You are invited to Alliance", Permission.USERS_READ, mandatory=True),
     EventType.PASSWORD_RESET: EventInfo("A link to reset your password", Permission.USERS_READ, mandatory=True),
+    # operations
+    EventType.WEBHOOK_ENDPOINT_DISABLED: EventInfo("A webhook endpoint was disabled after failing for a day", Permission.WEBHOOKS_MANAGE),
+    # the daily digest: one e-mail a day gathering what a person chose to receive that way
+    EventType.DAILY_DIGEST: EventInfo("Your daily digest", None, mandatory=True),
 }
 assert set(EVENTS) == set(EventType), "every event type has a row in EVENTS"
 

@@ -80,6 +80,9 @@ class TestPreferences:
             "scope_dispute.opened",
             "scope_dispute.escalated",
             "scope_dispute.decided",
+            "business_plan.awaiting_signature",
+            "business_plan.agreed",
+            "business_plan.changed",
             "tier.recommended",
         }
         assert all(r.has_attr("disabled") == (r["value"] != "immediately") for r in radios if r["name"] in MANDATORY)

@@ -146,6 +146,9 @@ class TestPreferences:
                 EventType.DISPUTE_OPENED,
                 EventType.DISPUTE_ESCALATED,
                 EventType.DISPUTE_DECIDED,
+                EventType.BUSINESS_PLAN_AWAITING_SIGNATURE,
+                EventType.BUSINESS_PLAN_AGREED,
+                EventType.BUSINESS_PLAN_CHANGED,
                 EventType.TIER_RECOMMENDED,
             ]
         with unit(actors["a_user"]) as session:

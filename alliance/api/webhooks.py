@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
 from fastapi import Response
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
-from alliance.http.params import IdPath, PageParams
+from alliance.http.params import IdPath, PageParams, sort_by
 from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
 from alliance.webhooks import service as webhook_service
@@ -27,7 +27,7 @@ def list_endpoints(
     page: PageParams,
     status: EndpointStatus | None = None,
     q: str | None = None,
-    sort: Literal["url", "-url", "created", "-created", "status", "-status"] = "url",
+    sort: Annotated[str | None, sort_by(webhook_service.ENDPOINT_SORTS)] = None,
 ) -> dict[str, object]:
     """Every webhook endpoint; `q` matches the URL or description."""
     return webhook_service.list_endpoints(session, actor, page=page, status=status, q=q, sort=sort).as_response()

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from alliance.http.downloads import csv_attachment, csv_line
 from alliance.http.params import IdPath, PageParams
 from alliance.identity.permissions import Permission, require
+from alliance.kit.sorting import known_sort
 from alliance.notifications.vocabulary import EventType
 from alliance.web.deps import VENDOR_ONLY, Text, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, query_choice, submit
@@ -69,7 +70,7 @@ def _list_page(
 ) -> Response:
     require(actor, Permission.WEBHOOKS_MANAGE)
     chosen_status = query_choice(status, [s.value for s in EndpointStatus])
-    chosen_sort = query_choice(sort, webhook_service.SORTS) or "url"
+    chosen_sort = sort if known_sort(sort, webhook_service.ENDPOINT_SORTS) else "url"
     text = (q or "").strip() or None
     endpoints = webhook_service.list_endpoints(
         session, actor, page=page, status=EndpointStatus(chosen_status) if chosen_status else None, q=text, sort=chosen_sort

@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, exists, func, insert, select, update
+from sqlalchemy import Select, Table, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from alliance.kit.leases import LeasedQueue
@@ -29,15 +29,14 @@ QUEUE = LeasedQueue(
 class EndpointRepository(Repository[WebhookEndpoint]):
     model = WebhookEndpoint
 
-    def listed(self, *, status: EndpointStatus | None = None, q: str | None = None, sort: str = "url") -> AnySelect:
+    def listed(self, *, status: EndpointStatus | None = None, q: str | None = None) -> Select[WebhookEndpoint]:
         statement = select(WebhookEndpoint)
         if status is not None:
             statement = statement.where(WebhookEndpoint.status == status)
         if q:
             pattern = f"%{q.lower()}%"
             statement = statement.where(WebhookEndpoint.url.ilike(pattern) | WebhookEndpoint.description.ilike(pattern))
-        column = {"url": WebhookEndpoint.url, "created": WebhookEndpoint.created_at, "status": WebhookEndpoint.status}[sort.lstrip("-")]
-        return statement.order_by(column.desc() if sort.startswith("-") else column, WebhookEndpoint.id)
+        return statement
 
     def counts_by_status(self) -> dict[EndpointStatus, int]:
         rows = self.session.execute(select(WebhookEndpoint.status, func.count()).group_by(WebhookEndpoint.status))

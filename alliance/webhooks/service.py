@@ -16,6 +16,7 @@ from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.sorting import apply_sort
 from alliance.webhooks import signing, ssrf
 from alliance.webhooks.models import WebhookDelivery, WebhookEndpoint
 from alliance.webhooks.repository import DeliveryRepository, EndpointRepository
@@ -25,7 +26,7 @@ from alliance.webhooks.vocabulary import PENDING, DeliveryStatus, EndpointStatus
 FIELDS = ("url", "description", "event_types", "status", "allow_private_network")
 # After a rotation the old secret signs as well for this long, so receivers can switch over.
 ROTATION_GRACE = timedelta(hours=24)
-SORTS = ("url", "-url", "created", "-created", "status", "-status")
+ENDPOINT_SORTS = {"url": WebhookEndpoint.url, "created": WebhookEndpoint.created_at, "status": WebhookEndpoint.status}
 
 
 def check_target(url: str, *, allow_private: bool, resolver: ssrf.Resolver = ssrf.system_resolver) -> None:
@@ -37,12 +38,11 @@ def check_target(url: str, *, allow_private: bool, resolver: ssrf.Resolver = ssr
 
 
 def list_endpoints(
-    session: Session, actor: Actor, *, page: PageRequest, status: EndpointStatus | None = None, q: str | None = None, sort: str = "url"
+    session: Session, actor: Actor, *, page: PageRequest, status: EndpointStatus | None = None, q: str | None = None, sort: str | None = None
 ) -> Page[WebhookEndpoint]:
     require(actor, Permission.WEBHOOKS_MANAGE)
-    if sort not in SORTS:
-        raise RuleViolation(f"Sort by one of {', '.join(SORTS)}.", details=[{"field": "sort", "message": f"one of {', '.join(SORTS)}"}])
-    return paginate(session, EndpointRepository(session).listed(status=status, q=q, sort=sort), page)
+    statement = apply_sort(EndpointRepository(session).listed(status=status, q=q), sort, ENDPOINT_SORTS, default="url", tiebreak=WebhookEndpoint.id)
+    return paginate(session, statement, page)
 
 
 def get_endpoint(session: Session, actor: Actor, *, endpoint_id: int) -> WebhookEndpoint:

@@ -121,6 +121,9 @@ def _patch_targets(client, world) -> list[tuple[str, str, str]]:  # type: ignore
         {"kind": "deal", "title": "Probe", "customer": {"name": "Probe Co"}, "product_lines": ["analytics"], "amount": "10", "expected_close_on": "2030-01-01"},
         "a_user",
     )
+    hook = client.post("/api/v1/webhooks", headers=admin, json={"url": "http://127.0.0.1:9/probe", "allow_private_network": True})
+    assert hook.status_code == 201, hook.text
+    endpoint = hook.json()["endpoint"]["id"]
     del admin
     return [
         ("/api/v1/partners/{partner_id}", f"/api/v1/partners/{world.a.id}", "admin"),
@@ -140,4 +143,5 @@ def _patch_targets(client, world) -> list[tuple[str, str, str]]:  # type: ignore
         ("/api/v1/business-calendars/{calendar_id}", f"/api/v1/business-calendars/{calendar}", "admin"),
         ("/api/v1/cosell-teams/{team_id}", f"/api/v1/cosell-teams/{team}", "admin"),
         ("/api/v1/routing-rules/{rule_id}", f"/api/v1/routing-rules/{rule}", "admin"),
+        ("/api/v1/webhooks/{endpoint_id}", f"/api/v1/webhooks/{endpoint}", "admin"),
     ]

@@ -198,7 +198,7 @@ def test_every_sort_parameter_lists_its_keys_and_refuses_others(client, world):
         for parameter in operation.get("parameters", [])
         if parameter["name"] == "sort"
     ]
-    assert len(lists) == 5, lists
+    assert len(lists) >= 6, lists  # partners, people, users, registrations, the review queue, webhooks ...
     for url, keys in lists:
         for key in keys:
             assert client.get(url, params={"sort": key}, headers=headers).status_code == 200, (url, key)

@@ -18,6 +18,7 @@ from alliance.enablement import recert_service
 from alliance.identity import session_service
 from alliance.identity.scope import Actor
 from alliance.kit import clock
+from alliance.planning import notice_service as planning_notices
 from alliance.registrations import sweep as registration_sweep
 
 Sweeper = Callable[[Session, Actor, date], int]
@@ -43,6 +44,10 @@ def _breached_requests(session: Session, actor: Actor, today: date) -> int:
     return cosell_request_service.sweep_requests(session, actor, now=clock.now())
 
 
+def _milestone_reminders(session: Session, actor: Actor, today: date) -> int:
+    return planning_notices.remind_milestones(session, actor, today=today)
+
+
 def _ended_sessions(session: Session, actor: Actor, today: date) -> int:
     return session_service.sweep_sessions(session, actor, now=clock.now())
 
@@ -53,6 +58,7 @@ SWEEPERS: list[tuple[str, Sweeper]] = [
     ("certifications changed", _certifications),
     ("scope disputes escalated", _escalated_disputes),
     ("co-sell requests past their SLA", _breached_requests),
+    ("business-plan milestone reminders queued", _milestone_reminders),
     ("ended web sessions removed", _ended_sessions),
 ]
 

@@ -40,6 +40,7 @@ class EventType(StrEnum):
     BUSINESS_PLAN_AWAITING_SIGNATURE = "business_plan.awaiting_signature"
     BUSINESS_PLAN_AGREED = "business_plan.agreed"
     BUSINESS_PLAN_CHANGED = "business_plan.changed"
+    BUSINESS_PLAN_MILESTONE_DUE = "business_plan.milestone_due"
     # enablement
     CERTIFICATION_EXPIRING = "certification.expiring"
     RECERT_WINDOW_OPENED = "certification.recert_window_opened"
@@ -106,6 +107,9 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.BUSINESS_PLAN_AWAITING_SIGNATURE: EventInfo("A joint business plan waits for your signature", Permission.BUSINESS_PLANS_SIGN),
     EventType.BUSINESS_PLAN_AGREED: EventInfo("A joint business plan you sign was agreed by both sides", Permission.BUSINESS_PLANS_SIGN),
     EventType.BUSINESS_PLAN_CHANGED: EventInfo("An amendment to an agreed joint business plan was proposed", Permission.BUSINESS_PLANS_SIGN),
+    EventType.BUSINESS_PLAN_MILESTONE_DUE: EventInfo(
+        "A business-plan milestone you own is due within two weeks, or overdue", Permission.BUSINESS_PLANS_PROGRESS
+    ),
     # enablement
     EventType.CERTIFICATION_EXPIRING: EventInfo("A certification ends in 60 or 14 days", Permission.LABS_SUBMIT),
     EventType.RECERT_WINDOW_OPENED: EventInfo("A release opened a recertification window", Permission.LABS_SUBMIT),

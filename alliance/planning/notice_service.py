@@ -4,6 +4,7 @@ CAM (else the program admins) for the vendor side. Messages are queued in the ca
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from alliance.notifications import service as notification_service
 from alliance.notifications.service import Recipient
 from alliance.notifications.vocabulary import EventType
 from alliance.planning.models import BusinessPlan, BusinessPlanVersion
-from alliance.planning.repository import PartnerFacts
+from alliance.planning.repository import BusinessPlanRepository, PartnerFacts
 
 
 def awaiting_signature(
@@ -55,3 +56,25 @@ def _notify(
     unique = list({r.user_id: r for r in recipients}.values())
     details = {"partner": facts.name, "title": plan.title, "period": plan.period_key, "version": version.number, "note": version.note, "by": actor.label}
     return notification_service.notify(session, actor, event=event, recipients=unique, entity_type="business_plan", entity_id=plan.id, facts=details)
+
+
+# Milestones due within this many days are reminded ("14d"), then once more when overdue (looking
+# back a week, so the first sweep after deployment does not mail the whole history).
+DUE_SOON_DAYS = 14
+OVERDUE_LOOKBACK_DAYS = 7
+
+
+def remind_milestones(session: Session, actor: Actor, *, today: date) -> int:
+    """The sweep: each open milestone (and vendor co-investment) of a plan in force, due within two
+    weeks and again once overdue, to its owner; once per item, due date and threshold."""
+    repository = BusinessPlanRepository(session)
+    queued = 0
+    for occurrence, due_from, due_to in (
+        ("14d", today, today + timedelta(days=DUE_SOON_DAYS)),
+        ("overdue", today - timedelta(days=OVERDUE_LOOKBACK_DAYS), today - timedelta(days=1)),
+    ):
+        rows = repository.milestone_reminders(due_from=due_from, due_to=due_to)
+        queued += notification_service.notify_each(
+            session, actor, event=EventType.BUSINESS_PLAN_MILESTONE_DUE, rows=rows, entity_type="business_plan", occurrence=occurrence
+        )
+    return queued

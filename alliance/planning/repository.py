@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import String, and_, cast, func, literal, not_, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from alliance.agreements.signoff import VersionStatus
+from alliance.identity.models import User
 from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository, within_scope
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Program
-from alliance.planning.models import BusinessPlan, BusinessPlanVersion, ItemProgress, PlanTemplate
-from alliance.planning.vocabulary import PlanStatus
+from alliance.planning.models import BusinessPlan, BusinessPlanVersion, ItemProgress, PlanItem, PlanTemplate
+from alliance.planning.vocabulary import MILESTONE_KINDS, ItemStatus, PlanStatus
 
 PLAN_LOAD = (selectinload(BusinessPlan.versions).selectinload(BusinessPlanVersion.items), selectinload(BusinessPlan.progress))
 
@@ -127,6 +128,36 @@ class BusinessPlanRepository(Repository[BusinessPlan]):
         """The version awaiting signatures (proposed), if any."""
         statement = select(BusinessPlanVersion).where(BusinessPlanVersion.plan_id == plan_id, BusinessPlanVersion.status == VersionStatus.PROPOSED)
         return self.session.scalars(statement).first()
+
+    def milestone_reminders(self, *, due_from: date, due_to: date) -> AnySelect:
+        """The sweep's rows (notification_service.notify_each): one per milestone or co-investment
+        of a plan in force (its agreed version) due between the two days and not yet done, to its
+        owner when they are an active user. Set-based: one statement whatever the number of plans."""
+        done = (ItemStatus.COMPLETED.value, ItemStatus.CONFIRMED.value)
+        return (
+            select(
+                PlanItem.owner_user_id.label("recipient_user_id"),
+                BusinessPlan.id.label("entity_id"),
+                literal("you own this item of the joint business plan").label("why"),
+                (cast(PlanItem.ref, String) + literal(":") + cast(PlanItem.due_on, String)).label("cycle"),
+                BusinessPlan.title.label("plan"),
+                BusinessPlan.period_key.label("period"),
+                Partner.display_name.label("partner"),
+                PlanItem.title.label("item"),
+                PlanItem.kind.label("kind"),
+                cast(PlanItem.due_on, String).label("due_on"),
+            )
+            .join(BusinessPlan, and_(BusinessPlan.id == PlanItem.plan_id, BusinessPlan.agreed_version_id == PlanItem.version_id))
+            .join(Partner, Partner.id == BusinessPlan.partner_id)
+            .join(User, and_(User.id == PlanItem.owner_user_id, User.is_active.is_(True)))
+            .outerjoin(ItemProgress, and_(ItemProgress.plan_id == PlanItem.plan_id, ItemProgress.ref == PlanItem.ref))
+            .where(
+                BusinessPlan.status == PlanStatus.AGREED,
+                PlanItem.kind.in_([kind.value for kind in MILESTONE_KINDS]),
+                PlanItem.due_on.between(due_from, due_to),
+                or_(ItemProgress.id.is_(None), ItemProgress.status.not_in(done)),
+            )
+        )
 
 
 class TemplateRepository(Repository[PlanTemplate]):

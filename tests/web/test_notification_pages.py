@@ -83,6 +83,7 @@ class TestPreferences:
             "business_plan.awaiting_signature",
             "business_plan.agreed",
             "business_plan.changed",
+            "business_plan.milestone_due",
             "tier.recommended",
         }
         assert all(r.has_attr("disabled") == (r["value"] != "immediately") for r in radios if r["name"] in MANDATORY)
@@ -109,6 +110,7 @@ class TestPreferences:
             "certification.recert_window_closing",
             "certification.lapsed",
             "lab.graded",
+            "business_plan.milestone_due",
         }
         post(client, "/portal/notifications", {"registration.decided": "daily_digest"}, token_from="/portal/notifications")
         with world.db.session_scope(PartnerScope.system(reason="test")) as session:

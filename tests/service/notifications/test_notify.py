@@ -149,6 +149,7 @@ class TestPreferences:
                 EventType.BUSINESS_PLAN_AWAITING_SIGNATURE,
                 EventType.BUSINESS_PLAN_AGREED,
                 EventType.BUSINESS_PLAN_CHANGED,
+                EventType.BUSINESS_PLAN_MILESTONE_DUE,
                 EventType.TIER_RECOMMENDED,
             ]
         with unit(actors["a_user"]) as session:
@@ -165,6 +166,7 @@ class TestPreferences:
             EventType.RECERT_WINDOW_CLOSING,
             EventType.CERTIFICATION_LAPSED,
             EventType.LAB_GRADED,
+            EventType.BUSINESS_PLAN_MILESTONE_DUE,
         }
         assert {p.cadence for p in offered} == {Cadence.IMMEDIATELY}
         with unit(actors["auditor"]) as session:

@@ -59,6 +59,14 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND == "sqlite":
+        # The race harness (threads against a live server) runs where races can happen: SQLite
+        # serialises writers, so there every pair is one of the serial orders by construction.
+        # Deselected, not skipped: the PostgreSQL stage runs them all.
+        races = [item for item in items if item.path.parent.name == "concurrency"]
+        if races:
+            config.hook.pytest_deselected(items=races)
+            items[:] = [item for item in items if item.path.parent.name != "concurrency"]
     if config.getoption("--browser") or _flag("ALLIANCE_TEST_REQUIRE_BROWSER"):
         return
     skip = pytest.mark.skip(reason="browser tests run with --browser (or ALLIANCE_TEST_REQUIRE_BROWSER=1)")

@@ -6,7 +6,7 @@ as a program admin and as a partner admin, once with the generated path ids and 
 of real records, to the test app on this suite's backend (scripts/test.sh runs it on SQLite and on
 PostgreSQL). A failure names the operation and prints a curl command that reproduces it.
 
-Bounded for CI: ALLIANCE_SCHEMATHESIS_EXAMPLES (default 6) fuzzed cases per operation with a fixed
+Bounded for CI: ALLIANCE_SCHEMATHESIS_EXAMPLES (default 5) fuzzed cases per operation with a fixed
 seed, so a run is repeatable; bench/schemathesis_long.sh runs it with far more.
 """
 
@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from alliance.app import create_app
 from alliance.config import Settings
 
-EXAMPLES = int(os.environ.get("ALLIANCE_SCHEMATHESIS_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("ALLIANCE_SCHEMATHESIS_EXAMPLES", "5"))
 COVERAGE = os.environ.get("ALLIANCE_SCHEMATHESIS_COVERAGE", "") == "1"
 SEED = int(os.environ.get("ALLIANCE_SCHEMATHESIS_SEED", "16"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

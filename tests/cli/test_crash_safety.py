@@ -87,7 +87,7 @@ def test_customers_import_killed_mid_file_then_run_again(db: Database, database_
     assert chain_is_intact(db)
 
 
-EXAMS = 30_000
+EXAMS = 15_000
 
 
 @pytest.fixture

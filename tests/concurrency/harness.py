@@ -1,7 +1,8 @@
 """Races against a live server: each act of a lifecycle, pairwise, sent at the same moment from
 two threads, must end exactly as one of the two serial orders would (linearizability): the same
-answers and the same final state. On PostgreSQL this is what row locks buy (SQLite serialises
-writers, so there it holds by construction and the harness checks the expectations themselves).
+answers and the same final state. On PostgreSQL this is what row locks buy. SQLite serialises
+writers, so there it holds by construction: the suite runs this folder on PostgreSQL only
+(tests/conftest.py deselects it on SQLite).
 
 A lifecycle names how to build a fresh aggregate in its starting state, the acts to race, and
 how to observe the aggregate (its state and history through the API, without timestamps)."""

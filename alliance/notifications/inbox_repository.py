@@ -12,7 +12,8 @@ from alliance.identity.models import User
 from alliance.kit.repository import Repository
 from alliance.kit.statements import AnySelect
 from alliance.notifications.models import OutboxMessage
-from alliance.notifications.schemas import InboxMessage, RecipientRead
+from alliance.notifications.repository import claimed_message
+from alliance.notifications.schemas import InboxMessage
 from alliance.notifications.vocabulary import Channel, EventType
 
 
@@ -69,17 +70,4 @@ class InboxRepository(Repository[OutboxMessage]):
 
 
 def inbox_message(row: Any) -> InboxMessage:
-    message, name, email, is_active, partner_id = row
-    return InboxMessage(
-        id=message.id,
-        idempotency_key=message.idempotency_key,
-        channel=message.channel,
-        event_type=message.event_type,
-        entity_type=message.entity_type,
-        entity_id=message.entity_id,
-        payload=message.payload,
-        attempts=message.attempts,
-        created_at=message.created_at,
-        read_at=message.read_at,
-        recipient=RecipientRead(user_id=message.recipient_user_id, name=name, email=email, is_active=is_active, partner_id=partner_id),
-    )
+    return InboxMessage(**dict(claimed_message(row)), read_at=row[0].read_at)

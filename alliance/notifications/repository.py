@@ -147,7 +147,7 @@ class OutboxRepository(Repository[OutboxMessage]):
             .where(OutboxMessage.id.in_(ids))
             .order_by(OutboxMessage.id)
         )
-        return [_claimed(row) for row in self.session.execute(statement)]
+        return [claimed_message(row) for row in self.session.execute(statement)]
 
     def record(self, *, token: str, changes: Sequence[Mapping[str, Any]]) -> int:
         """Apply each message's outcome, only while `token` still holds it (a worker whose lease ran
@@ -272,7 +272,8 @@ def _key_literal(name: str) -> ColumnElement[str]:
     return literal_column(f"'{name}'", String)
 
 
-def _claimed(row: Any) -> ClaimedMessage:
+def claimed_message(row: Any) -> ClaimedMessage:
+    """A message with its recipient, from a row of (OutboxMessage, name, email, is_active, partner_id)."""
     message, name, email, is_active, partner_id = row
     return ClaimedMessage(
         id=message.id,

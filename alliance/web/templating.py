@@ -10,9 +10,11 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import Response
 
 from alliance import __version__
+from alliance.charts import Chart, render_svg
 from alliance.identity.permissions import Permission, can, can_edit_partner
 from alliance.identity.scope import ROLE_LABELS
 from alliance.identity.user_sessions import describe_client
@@ -115,6 +117,11 @@ def _criterion(criterion: Any, currency: str) -> str:
     return f"{label} {COMPARISON_SYMBOLS.get(criterion.comparison, criterion.comparison)} {threshold}"
 
 
+def _svg(chart: Chart) -> Markup:
+    # render_svg escapes every text it draws (title, labels) and emits only matplotlib's own markup.
+    return Markup(render_svg(chart))
+
+
 def _audit_value(value: Any) -> str:
     """One before/after value of an audit event, readable."""
     if value is None:
@@ -129,7 +136,7 @@ def _audit_value(value: Any) -> str:
 
 
 templates.env.filters.update(
-    label=_label, money=_money, when=_when, duration=_duration, client=describe_client, number=_number, criterion=_criterion, audit_value=_audit_value
+    label=_label, svg=_svg, money=_money, when=_when, duration=_duration, client=describe_client, number=_number, criterion=_criterion, audit_value=_audit_value
 )
 templates.env.globals.update(version=__version__, Permission=Permission, query=_query, options=_options, choices=CHOICES)
 

@@ -159,7 +159,9 @@ def registration_input(payload: dict[str, Any]) -> RegistrationCreateData:
         "kind": kind,
         "product_lines": (tag(payload, PRODUCT_LINES_TAG) or "").split(),
     }
-    return _validated(CREATE_SCHEMAS[kind], values)
+    # A project's phases default to its delivery window: without one, only the window is missing.
+    derived = ("phases",) if kind == RegistrationKind.PROJECT and "phases" not in values else ()
+    return _validated(CREATE_SCHEMAS[kind], values, derived=derived)
 
 
 def registration_update(payload: dict[str, Any], kind: RegistrationKind) -> RegistrationUpdate:
@@ -258,12 +260,19 @@ def ace_field(name: str) -> str:
     return name
 
 
-def _validated(schema: type[S], values: dict[str, Any]) -> S:
+def _validated(schema: type[S], values: dict[str, Any], *, derived: tuple[str, ...] = ()) -> S:
+    """`values` as `schema`, or a ValidationException naming each ACE member once (`derived`:
+    fields whose absence follows from another's, so only that one is named)."""
     try:
         return schema.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
-        found = [FieldError(ace_field(".".join(str(p) for p in error["loc"])), error["msg"], _code(error["type"])) for error in exc.errors()]
-        raise errors.validation("The opportunity is not a valid registration.", found, reason=BUSINESS_VALIDATION_FAILED) from None
+        found: dict[tuple[str, str], FieldError] = {}
+        for error in exc.errors():
+            if error["type"] == "missing" and error["loc"][0] in derived:
+                continue
+            field_error = FieldError(ace_field(".".join(str(p) for p in error["loc"])), error["msg"], _code(error["type"]))
+            found.setdefault((field_error.field_name, field_error.code), field_error)
+        raise errors.validation("The opportunity is not a valid registration.", list(found.values()), reason=BUSINESS_VALIDATION_FAILED) from None
 
 
 def _code(pydantic_type: str) -> str:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, MetaData, create_engine, event, false
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -126,6 +126,15 @@ class PartnerOwned:
         return mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
 
 
+class Sandboxable:
+    """A row that is either live data or a partner's sandbox (test data filed through the ACE API's
+    Sandbox catalog). A session sees only the rows of its own catalog (PartnerScope.sandbox) —
+    review queues, conflict checks, attribution, reports and sweeps run in live sessions and so
+    never meet test data — and writes only those: a new row takes the session's flag."""
+
+    is_sandbox: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
 class PartnerRoot:
     """The partner row itself: visible to a partner user only when it is their own."""
 
@@ -220,7 +229,12 @@ def _scope_orm_statement(state: ORMExecuteState) -> None:
     scope: PartnerScope | None = state.session.info.get("scope")
     if scope is None:
         raise ScopeMissing("ORM statement on a session without a PartnerScope")
-    if scope.is_internal or not (state.is_select or state.is_update or state.is_delete):
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    # Live and sandbox data never meet, whatever the partner scope (no bypass lifts this).
+    sandbox = scope.sandbox
+    state.statement = state.statement.options(with_loader_criteria(Sandboxable, lambda cls: cls.is_sandbox == sandbox, include_aliases=True))
+    if scope.is_internal:
         return
     # The one narrow bypass: a repository method that must see across partners (e.g. a global
     # uniqueness check) names its reason. tests/tenancy checks it is only used in repositories.
@@ -237,6 +251,7 @@ def _check_flush(session: Session, _context: Any, _instances: Any) -> None:
     scope: PartnerScope | None = session.info.get("scope")
     if scope is None:
         raise ScopeMissing("flush on a session without a PartnerScope")
+    _check_catalog(session, scope)
     if scope.is_internal:
         return
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -244,6 +259,23 @@ def _check_flush(session: Session, _context: Any, _instances: Any) -> None:
             raise PermissionDenied("This record belongs to another partner.")
         if isinstance(obj, PartnerRoot) and (obj in session.new or not scope.allows(obj.id)):
             raise PermissionDenied("Partner users cannot create or change other partners.")
+
+
+def in_sandbox(session: Session) -> bool:
+    """Whether the session works in a partner's sandbox (PartnerScope.sandbox)."""
+    scope: PartnerScope | None = session.info.get("scope")
+    return scope is not None and scope.sandbox
+
+
+def _check_catalog(session: Session, scope: PartnerScope) -> None:
+    """New Sandboxable rows take the session's catalog; a row of the other one is never written."""
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, Sandboxable):
+            continue
+        if obj in session.new and obj.is_sandbox is None:
+            obj.is_sandbox = scope.sandbox
+        if bool(obj.is_sandbox) != scope.sandbox:
+            raise PermissionDenied("Live data and sandbox data never mix: this record belongs to the other catalog.")
 
 
 event.listen(Session, "do_orm_execute", _scope_orm_statement)

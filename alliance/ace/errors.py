@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,8 +67,8 @@ def validation(message: str, errors: list[FieldError], *, reason: str = REQUEST_
     return AceError("ValidationException", 400, message, {"Reason": reason, "ErrorList": [e.as_json() for e in errors]})
 
 
-def from_domain(exc: domain.AllianceError, field_names: dict[str, str]) -> AceError:
-    """A domain error in ACE's words; `field_names` maps Alliance fields to the ACE member they came from."""
+def from_domain(exc: domain.AllianceError, field_name: Callable[[str], str]) -> AceError:
+    """A domain error in ACE's words; `field_name` names the ACE member an Alliance field came from."""
     message = str(exc)
     if isinstance(exc, domain.NotFound):
         return not_found(message)
@@ -77,7 +78,7 @@ def from_domain(exc: domain.AllianceError, field_names: dict[str, str]) -> AceEr
         return conflict(message)
     details = getattr(exc, "details", None) or []
     errors = [
-        FieldError(field_names.get(str(d.get("field", "")), str(d.get("field", ""))), str(d.get("message", message)), str(d.get("code", "INVALID_VALUE")))
+        FieldError(field_name(str(d.get("field", ""))), str(d.get("message", message)), str(d.get("code", "INVALID_VALUE")))
         for d in details
         if isinstance(d, dict)
     ]

@@ -4,27 +4,44 @@ the partner sent (kept verbatim) with what Alliance decided laid over it."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from alliance.ace import errors
+from alliance.ace import errors, model
 from alliance.ace.errors import BUSINESS_VALIDATION_FAILED, FieldError
 from alliance.ace.model import service_model
 from alliance.cosell.vocabulary import RequestType
+from alliance.opportunities import sandbox
 from alliance.opportunities.models import Opportunity
 from alliance.partners.models import ProductLine
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import Registration
-from alliance.registrations.schemas import DealCreate, RegistrationUpdate
+from alliance.registrations.schemas import DealCreate, InfluenceCreate, ProjectCreate, RegistrationUpdate
+from alliance.registrations.service import RegistrationCreateData
 from alliance.registrations.vocabulary import DealStage
 
-S = TypeVar("S", DealCreate, RegistrationUpdate)
+S = TypeVar("S", bound=BaseModel)
 
 KIND_TAG = "alliance:kind"
 PRODUCT_LINES_TAG = "alliance:product-lines"
+# Project registrations: the delivery window and its phases (`alliance:phase:<name>`), each
+# `YYYY-MM-DD/YYYY-MM-DD`; without phase tags the delivery is one phase.
+DELIVERY_TAG = "alliance:delivery"
+PHASE_TAG_PREFIX = "alliance:phase:"
+DEFAULT_PHASE = "Delivery"
+# Influence registrations (architecture engagements): the registrant's part in the engagement.
+REGISTRANT_ROLE_TAG = "alliance:registrant-role"
+CREATE_SCHEMAS: dict[RegistrationKind, type[DealCreate | ProjectCreate | InfluenceCreate]] = {
+    RegistrationKind.DEAL: DealCreate,
+    RegistrationKind.PROJECT: ProjectCreate,
+    RegistrationKind.INFLUENCE: InfluenceCreate,
+}
+# CompetitorName values that name no competitor.
+NOT_COMPETITORS = ("No Competition", "*Other")
 ID_PREFIX = "O"
 TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 SOLUTION_CATEGORY = "Product line"
@@ -71,6 +88,17 @@ FIELD_NAMES = {
     "kind": f"Tags[{KIND_TAG}]",
     "review_status": "LifeCycle.ReviewStatus",
     "solution": "RelatedEntityIdentifier",
+    "assignee": "Assignee.Email",
+    "project_name": "Project.Title",
+    "scope_description": "Project.CustomerBusinessProblem",
+    "delivery_starts_on": f"Tags[{DELIVERY_TAG}]",
+    "delivery_ends_on": f"Tags[{DELIVERY_TAG}]",
+    "phases": f"Tags[{PHASE_TAG_PREFIX}*]",
+    "architecture_decision": "Project.CustomerBusinessProblem",
+    "competitors": "Project.OtherCompetitorNames",
+    "registrant_role": f"Tags[{REGISTRANT_ROLE_TAG}]",
+    "decision_expected_on": "LifeCycle.TargetCloseDate",
+    "evidence": "LifeCycle.NextStepsHistory",
 }
 # Each co-sell need of a Co-Sell submission as the co-sell request it files.
 COSELL_REQUESTS = {
@@ -109,49 +137,142 @@ def _business(message: str, field_name: str, code: str = "INVALID_VALUE") -> err
     return errors.validation(message, [FieldError(field_name, message, code)], reason=BUSINESS_VALIDATION_FAILED)
 
 
-def deal_input(payload: dict[str, Any]) -> DealCreate:
-    """The registration a new opportunity files (a deal; `alliance:kind` names the kind)."""
-    kind = tag(payload, KIND_TAG) or RegistrationKind.DEAL
-    if kind != RegistrationKind.DEAL:
-        raise _business(f"Opportunities file deal registrations; '{kind}' registrations are filed in the portal or the REST API.", FIELD_NAMES["kind"])
+def kind_of(payload: dict[str, Any]) -> RegistrationKind:
+    """The kind of registration an opportunity files: the tag `alliance:kind`, deal by default."""
+    value = tag(payload, KIND_TAG) or RegistrationKind.DEAL
+    try:
+        return RegistrationKind(value)
+    except ValueError:
+        kinds = ", ".join(RegistrationKind)
+        raise _business(f"Tag {KIND_TAG} must be one of: {kinds}; '{value}' is not a kind of registration.", FIELD_NAMES["kind"]) from None
+
+
+def registration_input(payload: dict[str, Any]) -> RegistrationCreateData:
+    """The registration a new opportunity files, of the kind its `alliance:kind` tag names."""
+    kind = kind_of(payload)
     review = _dig(payload, "LifeCycle", "ReviewStatus")
     if review is not None and review != REVIEW_STATUS[Status.DRAFT]:
         raise _business("LifeCycle.ReviewStatus is set by the review, never by the partner.", "LifeCycle.ReviewStatus", "ACTION_NOT_PERMITTED")
-    values = {**_registration_values(payload), "kind": RegistrationKind.DEAL, "product_lines": (tag(payload, PRODUCT_LINES_TAG) or "").split()}
-    return _validated(DealCreate, values)
+    values = {
+        **_registration_values(payload, kind),
+        **_tagged_values(payload, kind),
+        "kind": kind,
+        "product_lines": (tag(payload, PRODUCT_LINES_TAG) or "").split(),
+    }
+    # A project's phases default to its delivery window: without one, only the window is missing.
+    derived = ("phases",) if kind == RegistrationKind.PROJECT and "phases" not in values else ()
+    return _validated(CREATE_SCHEMAS[kind], values, derived=derived)
 
 
-def deal_update(payload: dict[str, Any]) -> RegistrationUpdate:
-    """An update's registration as a whole (its product lines stay: they are tags, which an
-    update does not carry). The service validates the result as the kind's whole record."""
-    values = {name: value for name, value in _registration_values(payload).items() if value is not None}
-    values.setdefault("stage", DealStage.QUALIFYING)
+def registration_update(payload: dict[str, Any], kind: RegistrationKind) -> RegistrationUpdate:
+    """An update's registration of `kind` as a whole (what tags carry stays: an update has no
+    tags). The service validates the result as the kind's whole record."""
+    values = {name: value for name, value in _registration_values(payload, kind).items() if value is not None}
+    if kind == RegistrationKind.DEAL:
+        values.setdefault("stage", DealStage.QUALIFYING)
     return _validated(RegistrationUpdate, values)
 
 
-def _registration_values(payload: dict[str, Any]) -> dict[str, Any]:
+def check_sandbox_review(payload: dict[str, Any]) -> None:
+    """A Sandbox opportunity's `alliance:sandbox-review` tag names an outcome the sandbox offers."""
+    outcome = sandbox.requested_outcome(payload.get("Tags"))
+    if outcome is not None and outcome not in sandbox.OUTCOMES:
+        raise _business(f"Tag {sandbox.REVIEW_TAG} must be one of: {', '.join(sandbox.OUTCOMES)}.", f"Tags[{sandbox.REVIEW_TAG}]", "INVALID_ENUM_VALUE")
+
+
+def _registration_values(payload: dict[str, Any], kind: RegistrationKind) -> dict[str, Any]:
+    """What the payload's members say of a registration of `kind` (None: not given)."""
     stage = _dig(payload, "LifeCycle", "Stage")
     if stage in OUTCOME_STAGES:
         raise _business(f"Stage '{stage}' is set when the vendor confirms the outcome.", "LifeCycle.Stage", "ACTION_NOT_PERMITTED")
     account = _dig(payload, "Customer", "Account") or {}
-    return {
-        "title": _dig(payload, "Project", "Title"),
+    title = _dig(payload, "Project", "Title")
+    problem = _dig(payload, "Project", "CustomerBusinessProblem")
+    close = _dig(payload, "LifeCycle", "TargetCloseDate")
+    common = {
+        "title": title,
         "customer": {"name": account.get("CompanyName"), "website": account.get("WebsiteUrl"), "country": _dig(account, "Address", "CountryCode")},
-        "expected_close_on": _dig(payload, "LifeCycle", "TargetCloseDate"),
-        "stage": DEAL_STAGES[stage] if stage is not None else None,
         **_amount(payload),
     }
+    if kind == RegistrationKind.PROJECT:
+        return {**common, "project_name": title, "scope_description": problem}
+    if kind == RegistrationKind.INFLUENCE:
+        return {**common, "architecture_decision": problem, "competitors": _competitors(payload), "decision_expected_on": close, "evidence": _evidence(payload)}
+    return {**common, "expected_close_on": close, "stage": DEAL_STAGES[stage] if stage is not None else None}
 
 
-def _validated(schema: type[S], values: dict[str, Any]) -> S:
+def _competitors(payload: dict[str, Any]) -> list[str] | None:
+    named = _dig(payload, "Project", "CompetitorName")
+    others = _dig(payload, "Project", "OtherCompetitorNames") or ""
+    found = [named] if named and named not in NOT_COMPETITORS else []
+    found += [name.strip() for name in others.replace(";", ",").split(",") if name.strip()]
+    return found or None
+
+
+def _evidence(payload: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The architecture engagement's evidence: each NextStepsHistory entry a meeting on its day."""
+    history = _dig(payload, "LifeCycle", "NextStepsHistory") or []
+    found = []
+    for entry in history:
+        moment = model.parse_timestamp(entry.get("Time"))
+        found.append({"kind": "meeting", "on": moment.date().isoformat() if moment else None, "description": entry.get("Value")})
+    return found or None
+
+
+def _tagged_values(payload: dict[str, Any], kind: RegistrationKind) -> dict[str, Any]:
+    """What only tags carry (fields ACE has no member for), at create."""
+    if kind == RegistrationKind.INFLUENCE:
+        return {"registrant_role": tag(payload, REGISTRANT_ROLE_TAG)}
+    if kind != RegistrationKind.PROJECT:
+        return {}
+    delivery = tag(payload, DELIVERY_TAG)
+    if delivery is None:
+        return {}
+    starts, ends = _interval(delivery, f"Tags[{DELIVERY_TAG}]")
+    phases = [
+        {"name": t["Key"][len(PHASE_TAG_PREFIX) :], **dict(zip(("starts_on", "ends_on"), _interval(t["Value"], f"Tags[{t['Key']}]"), strict=True))}
+        for t in payload.get("Tags") or []
+        if t.get("Key", "").startswith(PHASE_TAG_PREFIX)
+    ]
+    return {"delivery_starts_on": starts, "delivery_ends_on": ends, "phases": phases or [{"name": DEFAULT_PHASE, "starts_on": starts, "ends_on": ends}]}
+
+
+def _interval(value: str, field_name: str) -> tuple[str, str]:
+    """`YYYY-MM-DD/YYYY-MM-DD` (an ISO 8601 interval of days) as its two days."""
+    starts, separator, ends = value.partition("/")
+    try:
+        date.fromisoformat(starts)
+        date.fromisoformat(ends)
+    except ValueError:
+        separator = ""
+    if not separator:
+        raise _business(f"{field_name} must be two days as YYYY-MM-DD/YYYY-MM-DD.", field_name, "INVALID_STRING_FORMAT")
+    return starts, ends
+
+
+def ace_field(name: str) -> str:
+    """The ACE member an Alliance field (dotted, as errors name it) comes from."""
+    parts = name.split(".")
+    for length in (2, 1):
+        found = FIELD_NAMES.get(".".join(parts[:length]))
+        if found is not None:
+            return found
+    return name
+
+
+def _validated(schema: type[S], values: dict[str, Any], *, derived: tuple[str, ...] = ()) -> S:
+    """`values` as `schema`, or a ValidationException naming each ACE member once (`derived`:
+    fields whose absence follows from another's, so only that one is named)."""
     try:
         return schema.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
-        found = [
-            FieldError(FIELD_NAMES.get(".".join(str(p) for p in error["loc"][:2]), ".".join(str(p) for p in error["loc"])), error["msg"], _code(error["type"]))
-            for error in exc.errors()
-        ]
-        raise errors.validation("The opportunity is not a valid registration.", found, reason=BUSINESS_VALIDATION_FAILED) from None
+        found: dict[tuple[str, str], FieldError] = {}
+        for error in exc.errors():
+            if error["type"] == "missing" and error["loc"][0] in derived:
+                continue
+            field_error = FieldError(ace_field(".".join(str(p) for p in error["loc"])), error["msg"], _code(error["type"]))
+            found.setdefault((field_error.field_name, field_error.code), field_error)
+        raise errors.validation("The opportunity is not a valid registration.", list(found.values()), reason=BUSINESS_VALIDATION_FAILED) from None
 
 
 def _code(pydantic_type: str) -> str:

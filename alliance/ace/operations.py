@@ -3,6 +3,7 @@ validated against the service model first, domain errors come back in ACE's word
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from alliance.registrations.lifecycle import Status
 
 LIVE_CATALOG = "AWS"
 SANDBOX_CATALOG = "Sandbox"
+CATALOGS = (LIVE_CATALOG, SANDBOX_CATALOG)
 DEFAULT_PAGE_SIZE = 20
 
 
@@ -47,7 +49,9 @@ Handler = Callable[[Session, Call], dict[str, Any]]
 
 def create_opportunity(session: Session, call: Call) -> dict[str, Any]:
     body = call.body
-    data = mapping.deal_input(body)
+    data = mapping.registration_input(body)
+    if call.catalog == SANDBOX_CATALOG:
+        mapping.check_sandbox_review(body)
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     record, registration = opportunity_service.create_opportunity(
         session,
@@ -75,7 +79,7 @@ def update_opportunity(session: Session, call: Call) -> dict[str, Any]:
     body = call.body
     lifecycle = body.get("LifeCycle") or {}
     lost = lifecycle.get("Stage") == "Closed Lost"
-    data = None if lost else mapping.deal_update(body)
+    data = None if lost else functools.partial(mapping.registration_update, body)
     review = lifecycle.get("ReviewStatus")
     last_modified = model.parse_timestamp(body["LastModifiedDate"])
     assert last_modified is not None  # the validator checked it
@@ -125,6 +129,14 @@ def list_opportunities(session: Session, call: Call) -> dict[str, Any]:
     if page.has_more:
         answer["NextToken"] = paging.next_token(call.secret, body, offset + limit)
     return answer
+
+
+def assign_opportunity(session: Session, call: Call) -> dict[str, Any]:
+    body = call.body
+    opportunity_service.assign_opportunity(
+        session, call.actor, catalog=call.catalog, registration_id=mapping.registration_id_of(body["Identifier"]), assignee=body["Assignee"]
+    )
+    return {}
 
 
 def associate_opportunity(session: Session, call: Call) -> dict[str, Any]:
@@ -216,6 +228,7 @@ OPERATIONS: dict[str, tuple[Handler, bool]] = {
     "ListSolutions": (list_solutions, False),
     "AssociateOpportunity": (associate_opportunity, True),
     "DisassociateOpportunity": (disassociate_opportunity, True),
+    "AssignOpportunity": (assign_opportunity, True),
 }
 
 
@@ -231,9 +244,10 @@ def run(database: Database, actor: Actor, *, operation: str, body: Any, secret: 
     if problems:
         raise errors.validation(f"{len(problems)} validation error(s) in the request.", problems)
     catalog = body["Catalog"]
-    if catalog != LIVE_CATALOG:
-        hint = " (the Sandbox catalog is not available yet)" if catalog == SANDBOX_CATALOG else ""
-        raise errors.validation(f"Catalog must be {LIVE_CATALOG}{hint}.", [FieldError("Catalog", f"must be {LIVE_CATALOG}", "INVALID_ENUM_VALUE")])
+    if catalog not in CATALOGS:
+        raise errors.validation(
+            f"Catalog must be one of: {', '.join(CATALOGS)}.", [FieldError("Catalog", f"must be one of {', '.join(CATALOGS)}", "INVALID_ENUM_VALUE")]
+        )
     handler, writes = found
     call = Call(actor=actor, body=body, secret=secret)
     try:
@@ -247,8 +261,11 @@ def run(database: Database, actor: Actor, *, operation: str, body: Any, secret: 
 
 
 def _unit_of_work(database: Database, handler: Handler, call: Call, *, writes: bool) -> dict[str, Any]:
-    with database.session_scope(scope_for(call.actor), write=writes) as session:
+    """One unit of work in the actor's scope; the Sandbox catalog's is the partner's sandbox, which
+    sees and writes test data only (alliance.db, Sandboxable)."""
+    scope = scope_for(call.actor)
+    with database.session_scope(scope.in_sandbox() if call.catalog == SANDBOX_CATALOG else scope, write=writes) as session:
         try:
             return handler(session, call)
         except AllianceError as exc:
-            raise errors.from_domain(exc, mapping.FIELD_NAMES) from None
+            raise errors.from_domain(exc, mapping.ace_field) from None

@@ -48,6 +48,15 @@ def candidates_for(session: Session, actor: Actor, *, name: str, website: str | 
     return customer_service.find_matches(session, actor, name=name, website=website, country=country, limit=CANDIDATE_LIMIT)
 
 
+def known_customer(session: Session, actor: Actor, *, customer_id: int | None, name: str, website: str | None, country: str | None) -> int | None:
+    """The customer a registration that may create none is about (sandbox test data): the record
+    already chosen, else the best known match, else none. Reads only."""
+    if customer_id is not None:
+        return customer_id
+    candidates = candidates_for(session, actor, name=name, website=website, country=country)
+    return candidates[0].customer_id if candidates else None
+
+
 def resolve_customer(session: Session, actor: Actor, *, customer_id: int | None, name: str, website: str | None, country: str | None) -> Resolution:
     """Match the customer as typed, once: the record already chosen (`customer_id`), else the best
     candidate, else a new open customer."""

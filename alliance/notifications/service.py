@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alliance import audit
+from alliance.db import in_sandbox
 from alliance.errors import NotFound, PermissionDenied, RuleViolation
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
@@ -60,6 +61,8 @@ def notify(
     may run again without queueing twice); a state change leaves it out and gets a fresh one."""
     if occurrence is not None and not 0 < len(occurrence) <= KEY_PART_LENGTH:
         raise ValueError(f"occurrence must be 1 to {KEY_PART_LENGTH} characters")
+    if in_sandbox(session):
+        return 0  # a partner's sandbox (test data) tells nobody: no e-mail, inbox item or webhook
     stem = f"{event.value}/{entity_type}/{entity_id or '-'}/{occurrence or uuid.uuid4().hex}"
     # Webhooks: once per event, whoever (if anyone) is e-mailed about it.
     fanout_service.queue_event(session, event=event, key=stem, stable=occurrence is not None, entity_type=entity_type, entity_id=entity_id, facts=facts)

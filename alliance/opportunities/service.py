@@ -4,6 +4,7 @@ as sent and the client token that makes a create idempotent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,21 +19,25 @@ from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.opportunities import sandbox
 from alliance.opportunities.models import Opportunity
 from alliance.opportunities.repository import OpportunityFilters, OpportunityRepository
 from alliance.partners import product_line_service
+from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Action, Status
 from alliance.registrations.models import Registration
-from alliance.registrations.schemas import DealCreate, RegistrationUpdate
+from alliance.registrations.schemas import RegistrationUpdate
+from alliance.registrations.service import RegistrationCreateData
 
 Found = tuple[Opportunity, Registration]
 # The error code a refused change carries for the adapter (a domain error's detail "code").
 NOT_PERMITTED = "ACTION_NOT_PERMITTED"
 # Where entities other than solutions that are linked to an opportunity are kept in its payload.
 RELATED_KEY = "RelatedEntityIdentifiers"
-# What an update does not carry (tags are ACE's TagResource's), so it keeps.
-KEPT_ON_UPDATE = ("Tags", RELATED_KEY)
+# What an update does not carry (tags are ACE's TagResource's; the team changes by assignment), so it keeps.
+TEAM_KEY = "OpportunityTeam"
+KEPT_ON_UPDATE = ("Tags", RELATED_KEY, TEAM_KEY)
 # When a co-sell need filed with a submission is needed by: the vendor's team answers within days.
 COSELL_NEEDED_WITHIN_DAYS = 14
 
@@ -52,7 +57,7 @@ class OpportunityPage:
 
 
 def create_opportunity(
-    session: Session, actor: Actor, *, catalog: str, client_token: str, request_digest: str, payload: dict[str, Any], data: DealCreate
+    session: Session, actor: Actor, *, catalog: str, client_token: str, request_digest: str, payload: dict[str, Any], data: RegistrationCreateData
 ) -> Found:
     """A draft registration for the actor's partner with its opportunity; a client token already
     used answers with the opportunity it created if the request is the same, and 409 if not."""
@@ -131,11 +136,12 @@ def update_opportunity(
     registration_id: int,
     last_modified: datetime,
     payload: dict[str, Any],
-    data: RegistrationUpdate | None,
+    data: Callable[[RegistrationKind], RegistrationUpdate] | None,
     review_statuses: frozenset[Status] | None = None,
     lost_reason: str | None = None,
 ) -> Found:
-    """Replace the opportunity as a whole: `data` is the registration it now files (None with
+    """Replace the opportunity as a whole: `data` builds the registration it now files for its
+    kind (None with
     `lost_reason`: the partner reports an approved deal lost). Refused when `last_modified` is not
     the registration's (someone changed it since the caller read it), when `review_statuses` does
     not hold its status (the partner never sets it), and, while the vendor waits for information,
@@ -158,12 +164,13 @@ def update_opportunity(
     if lost_reason is not None:
         registration_service.act(session, actor, registration_id=registration_id, action=Action.MARK_LOST, reason=lost_reason)
     elif data is not None:
-        if registration.status == Status.INFO_REQUESTED and data.customer is not None and _customer_changed(registration, data):
+        update = data(RegistrationKind(registration.kind))
+        if registration.status == Status.INFO_REQUESTED and update.customer is not None and _customer_changed(registration, update):
             raise RuleViolation(
                 "The customer cannot change while the vendor waits for more information: the registration keeps its place in line for this customer.",
                 details=[{"field": "customer.name", "message": "cannot change under Action Required", "code": NOT_PERMITTED}],
             )
-        registration_service.update_registration(session, actor, registration_id=registration_id, data=data)
+        registration_service.update_registration(session, actor, registration_id=registration_id, data=update)
     found = repository.find(catalog, registration_id)
     assert found is not None
     record = found[0]
@@ -188,16 +195,24 @@ def submit_opportunity(
 ) -> Found:
     """Submit the registration for review. With `cosell_requests` (the partner asks for co-sell
     help), each need of the opportunity's PrimaryNeedsFromAws becomes the co-sell request of the
-    type it maps to, routed like any other. `submission`: the involvement and visibility as sent."""
+    type it maps to, routed like any other. `submission`: the involvement and visibility as sent.
+
+    A sandbox opportunity is reviewed by the sandbox at once (opportunities.sandbox) and files no
+    co-sell request: nobody at the vendor sees test data to answer it."""
     registration_service.require_registrant(actor)
     repository = OpportunityRepository(session)
-    if repository.find(catalog, registration_id) is None:
+    earlier = repository.find(catalog, registration_id)
+    if earlier is None:
         raise NotFound(f"Opportunity O{registration_id} not found.")
+    resubmission = earlier[1].status == Status.INFO_REQUESTED
     registration_service.act(session, actor, registration_id=registration_id, action=Action.SUBMIT)
     found = repository.find(catalog, registration_id)
     assert found is not None
     record, registration = found
-    needs = (record.payload.get("PrimaryNeedsFromAws") or []) if cosell_requests else []
+    if registration.is_sandbox:
+        outcome, decisions = sandbox.review(record.payload.get("Tags"), resubmission=resubmission)
+        registration_service.review_in_sandbox(session, registration_id=registration_id, decisions=decisions, reason=sandbox.REASON.format(outcome=outcome))
+    needs = (record.payload.get("PrimaryNeedsFromAws") or []) if cosell_requests and not registration.is_sandbox else []
     for need in needs:
         assert cosell_requests is not None
         needed_by = clock.today() + timedelta(days=COSELL_NEEDED_WITHIN_DAYS)
@@ -277,5 +292,27 @@ def _relate(
         if record.payload != before:
             _audit(session, actor, record, "opportunity.updated", before=before)
     registration.updated_at = clock.now()
+    session.flush()
+    return found
+
+
+def assign_opportunity(session: Session, actor: Actor, *, catalog: str, registration_id: int, assignee: dict[str, Any]) -> Found:
+    """Hand the opportunity to another user of the partner (`assignee["Email"]`), who owns its
+    registration from now on; the assignee (as sent) takes the place in the OpportunityTeam of the
+    member with the same BusinessTitle. Refused for anyone but an active user of the partner."""
+    registration_service.require_registrant(actor)
+    repository = OpportunityRepository(session)
+    if repository.find(catalog, registration_id) is None:
+        raise NotFound(f"Opportunity O{registration_id} not found.")
+    registration = registration_service.reassign_registration(session, actor, registration_id=registration_id, email=assignee["Email"])
+    found = repository.find(catalog, registration_id)
+    assert found is not None
+    record = found[0]
+    others = [m for m in record.payload.get(TEAM_KEY) or [] if m.get("BusinessTitle") != assignee.get("BusinessTitle") and m.get("Email") != assignee["Email"]]
+    before = record.payload
+    record.payload = {**before, TEAM_KEY: [assignee, *others]}
+    if record.payload != before:
+        _audit(session, actor, record, "opportunity.assigned", before=before)
+        registration.updated_at = clock.now()
     session.flush()
     return found

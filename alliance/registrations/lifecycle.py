@@ -83,6 +83,7 @@ EVENT_LABELS = {
     "extension_requested": "Extension requested",
     "extension_approved": "Extension approved",
     "extension_rejected": "Extension declined",
+    "reassigned": "Reassigned",
 }
 # The vendor's review decisions: on a submitted registration they start the review first, in the
 # same call, so a reviewer decides from the queue in one step whatever door they come in by.

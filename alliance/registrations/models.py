@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
+from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, Sandboxable, TimestampMixin, UTCDateTime, register_enum_columns
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.lifecycle import Side, Status
 from alliance.registrations.vocabulary import ConflictCheck, ConflictKind, CreditType, ExtensionStatus
@@ -26,7 +26,7 @@ register_enum_columns({ConflictCheck: 8, ConflictKind: 24, CreditType: 16, Exten
 MONEY = Numeric(16, 2)
 
 
-class Registration(Aggregate, PartnerOwned, TimestampMixin, Base):
+class Registration(Aggregate, PartnerOwned, Sandboxable, TimestampMixin, Base):
     __tablename__ = "registrations"
     __table_args__ = (
         CheckConstraint("extensions_granted >= 0", name="extensions_not_negative"),

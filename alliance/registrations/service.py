@@ -16,7 +16,8 @@ from alliance.audit.service import snapshot
 from alliance.customers import registration_link
 from alliance.customers.service import CustomerMatch
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from alliance.identity.permissions import Permission, can, require
+from alliance.identity.permissions import Permission, can, require, role_can
+from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.money import DEFAULT_CURRENCY
@@ -47,8 +48,10 @@ from alliance.registrations.vocabulary import ConflictCheck
 
 RegistrationCreateData = DealCreate | ProjectCreate | InfluenceCreate
 
+# Who reviews sandbox registrations: the sandbox itself, at once (review_in_sandbox).
+SANDBOX_REVIEWER = Actor.system(label="Sandbox review")
 # What the audit trail snapshots of a registration (before and after every act).
-STATE_FIELDS = ("status", *REGISTERED_COLUMNS, "submitted_at", "reviewer_user_id", *OUTCOME_COLUMNS)
+STATE_FIELDS = ("status", *REGISTERED_COLUMNS, "submitted_at", "registrant_user_id", "reviewer_user_id", *OUTCOME_COLUMNS)
 EDITABLE = frozenset({Status.DRAFT, Status.INFO_REQUESTED})
 # Audit names, past tense like the rest of the trail.
 AUDIT_ACTIONS = {
@@ -65,6 +68,7 @@ AUDIT_ACTIONS = {
     "extension_requested": "registration.extension_requested",
     "extension_approved": "registration.extension_approved",
     "extension_rejected": "registration.extension_rejected",
+    "reassigned": "registration.reassigned",
 }
 # Actions that are not one call of `act`, and where each is taken instead.
 ELSEWHERE = {
@@ -212,7 +216,7 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
     _apply(session, registration, data, registrant_id=partner_id)
     repository.add(registration)
     resolved = None
-    if data.submit:
+    if data.submit and not registration.is_sandbox:
         # Locks in the order every submit takes them (customer, then the audit head), so a
         # create-and-submit never waits in the opposite order of a plain submit.
         resolved = _resolve_customer(session, actor, registration)
@@ -363,6 +367,39 @@ def decide_registration(session: Session, actor: Actor, *, registration_id: int,
     return _apply_action(session, actor, registration, decision, reason=reason)
 
 
+def review_in_sandbox(session: Session, *, registration_id: int, decisions: Sequence[Action], reason: str) -> Registration:
+    """The sandbox's review of a submitted sandbox registration: `decisions` (start_review, then
+    approve, reject or request_info; none leaves it submitted) taken at once by SANDBOX_REVIEWER,
+    so a partner's tooling sees every review outcome without anyone at the vendor. Never for
+    live registrations (a live session cannot see sandbox ones, and this refuses a live one)."""
+    registration = get_registration(session, SANDBOX_REVIEWER, registration_id=registration_id, for_change=True)
+    if not registration.is_sandbox:
+        raise PermissionDenied("Only sandbox registrations are reviewed automatically.")
+    for decision in decisions:
+        _apply_action(session, SANDBOX_REVIEWER, registration, decision, reason=reason if decision in DECISIONS else None)
+    return registration
+
+
+def reassign_registration(session: Session, actor: Actor, *, registration_id: int, email: str) -> Registration:
+    """Hand a registration to another active user of its partner, who owns it from now on (the
+    reviewer's decisions and the protection reminders reach its owner); in any status."""
+    require_registrant(actor)
+    registration = get_registration(session, actor, registration_id=registration_id, for_change=True)
+    user = UserRepository(session).by_email(email)
+    if user is None or user.partner_id != registration.partner_id or not user.is_active or not role_can(user.role, Permission.REGISTRATIONS_FILE):
+        raise RuleViolation(
+            f"{email} is not an active user of your organisation who files registrations.",
+            details=[{"field": "assignee", "message": "not an active user of your organisation", "code": "INVALID_VALUE"}],
+        )
+    if registration.registrant_user_id == user.id:
+        return registration
+    before = state_of(registration)
+    registration.registrant_user_id = user.id
+    session.flush()
+    log_event(session, actor, registration, "reassigned", from_status=registration.status, before=before, reason=f"to {user.name}")
+    return registration
+
+
 def _apply_action(
     session: Session, actor: Actor, registration: Registration, action: str, *, reason: str | None, resolved: registration_link.Resolution | None = None
 ) -> Registration:
@@ -404,10 +441,20 @@ def _apply_step(
     return submitted
 
 
-def _submit(session: Session, actor: Actor, registration: Registration, resolved: registration_link.Resolution | None) -> registration_link.Resolution:
+def _submit(session: Session, actor: Actor, registration: Registration, resolved: registration_link.Resolution | None) -> registration_link.Resolution | None:
     """Resolve the customer (unless create-and-submit just did) and hold its lock, then stamp
-    server time: who was first on a customer is decided by this order, never by the client."""
-    if resolved is None:
+    server time: who was first on a customer is decided by this order, never by the client.
+    Sandbox test data creates no customer and takes no lock: it is matched to a known one, if any."""
+    if registration.is_sandbox:
+        registration.customer_id = registration_link.known_customer(
+            session,
+            actor,
+            customer_id=registration.customer_id,
+            name=registration.customer_name,
+            website=registration.customer_website,
+            country=registration.customer_country,
+        )
+    elif resolved is None:
         resolved = _resolve_customer(session, actor, registration)
     now = clock.now()
     if registration.submitted_at is None:

@@ -120,11 +120,6 @@ class TestCreateOpportunity:
             ace("a_user").create_opportunity(**body)
         assert [(e["FieldName"], e["Code"]) for e in _error(exc)["ErrorList"]] == [("LifeCycle.ReviewStatus", "ACTION_NOT_PERMITTED")]
 
-    def test_the_sandbox_catalog_is_refused_for_now(self, ace: Any) -> None:
-        with pytest.raises(ClientError) as exc:
-            ace("a_user").create_opportunity(**opportunity(Catalog="Sandbox"))
-        assert [e["FieldName"] for e in _error(exc)["ErrorList"]] == ["Catalog"]
-
 
 class TestGetOpportunity:
     def test_another_partners_opportunity_is_not_found(self, ace: Any) -> None:

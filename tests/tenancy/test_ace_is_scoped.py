@@ -26,6 +26,7 @@ ACE_OPERATIONS = {
     "ListSolutions": "shared",
     "AssociateOpportunity": "owned",
     "DisassociateOpportunity": "owned",  # the vendor's product lines, the same for every partner
+    "AssignOpportunity": "owned",
 }
 
 
@@ -48,6 +49,9 @@ def _call(client: Any, operation: str, target: dict[str, Any]) -> Any:
         "ListSolutions": lambda: client.list_solutions(Catalog="AWS"),
         "AssociateOpportunity": lambda: client.associate_opportunity(**related, RelatedEntityIdentifier="AmazonRedshift"),
         "DisassociateOpportunity": lambda: client.disassociate_opportunity(**related, RelatedEntityIdentifier="AmazonRedshift"),
+        "AssignOpportunity": lambda: client.assign_opportunity(
+            **identifier, Assignee={"Email": "someone@partner.example", "FirstName": "A", "LastName": "Admin", "BusinessTitle": "OpportunityOwner"}
+        ),
     }
     return calls[operation]()
 

@@ -77,3 +77,33 @@ def test_partner_role_without_partner_sees_nothing(db, world):
         assert session.scalars(select(Partner)).all() == []
     finally:
         session.close()
+
+
+def test_sandbox_rows_are_seen_and_written_only_in_their_partners_sandbox(db, world):
+    """A registration filed in partner A's sandbox (the ACE Sandbox catalog): no live session —
+    A's own, the vendor's, a system job's — sees it, and a sandbox session writes no live row."""
+    from alliance.registrations.models import Registration
+
+    sandbox = _partner_scope(world.a.id).in_sandbox()
+    with db.session_scope(sandbox) as session:
+        row = Registration(partner_id=world.a.id, kind="deal", status="draft", title="Test", customer_name="Test Co", currency="USD", details={})
+        session.add(row)
+        session.flush()
+        assert row.is_sandbox is True
+        sandbox_id = row.id
+    for scope in (_partner_scope(world.a.id), PartnerScope.system(reason="test check")):
+        with db.session_scope(scope, write=False) as session:
+            assert session.get(Registration, sandbox_id) is None
+            assert sandbox_id not in session.scalars(select(Registration.id)).all()
+    with db.session_scope(sandbox, write=False) as session:
+        assert session.scalars(select(Registration.id)).all() == [sandbox_id]
+    session = db.open_session(sandbox)
+    try:
+        session.add(Registration(partner_id=world.a.id, kind="deal", title="Live", customer_name="Live Co", currency="USD", details={}, is_sandbox=False))
+        with pytest.raises(PermissionDenied):
+            session.flush()
+    finally:
+        session.rollback()
+        session.close()
+    with pytest.raises(ValueError):
+        PartnerScope.system(reason="test check").in_sandbox()

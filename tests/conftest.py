@@ -22,7 +22,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -58,15 +58,27 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"alliance backend: {BACKEND}"
 
 
+DATABASE_FIXTURES = {"database_url", "fresh_database_url"}
+
+
+def _deselect(config: pytest.Config, items: list[pytest.Item], leave_out: Callable[[pytest.Item], bool]) -> None:
+    left_out = [item for item in items if leave_out(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not leave_out(item)]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND == "postgresql":
+        # A test that never reaches the suite's database (pure rules, code scans, commands that
+        # build their own SQLite file such as `alliance demo`) would run the same twice: the SQLite
+        # stage runs it, this stage deselects it. Every way to the database goes through these.
+        _deselect(config, items, lambda item: not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
     if BACKEND == "sqlite":
         # The race harness (threads against a live server) runs where races can happen: SQLite
         # serialises writers, so there every pair is one of the serial orders by construction.
         # Deselected, not skipped: the PostgreSQL stage runs them all.
-        races = [item for item in items if item.path.parent.name == "concurrency"]
-        if races:
-            config.hook.pytest_deselected(items=races)
-            items[:] = [item for item in items if item.path.parent.name != "concurrency"]
+        _deselect(config, items, lambda item: item.path.parent.name == "concurrency")
     if config.getoption("--browser") or _flag("ALLIANCE_TEST_REQUIRE_BROWSER"):
         return
     skip = pytest.mark.skip(reason="browser tests run with --browser (or ALLIANCE_TEST_REQUIRE_BROWSER=1)")

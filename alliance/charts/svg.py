@@ -10,12 +10,16 @@ from __future__ import annotations
 import io
 import re
 from html import escape
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING
 
 from alliance.charts.model import Chart, ChartKind, Number, ValueFormat
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+# matplotlib is imported where a chart is drawn, not at import: every CLI command and worker
+# process imports the web layer, and only the pages with charts need it.
 
 # Colour-blind-safe palette (Okabe–Ito), then greys for anything beyond it.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#555555", "#999999"]
@@ -42,6 +46,8 @@ def _number(value: Number | None) -> float:
 
 
 def _axis_formatter(chart: Chart) -> FuncFormatter:
+    from matplotlib.ticker import FuncFormatter
+
     def short(value: float, _position: object) -> str:
         if chart.value_format is ValueFormat.percent:
             return f"{value * 100:.0f}%"
@@ -105,6 +111,9 @@ _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 def render_svg(chart: Chart, *, width_inches: float = 7.0, height_inches: float = 3.2) -> str:
     """The chart as an SVG document string (no XML prologue), ready to inline in HTML or a PDF."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(width_inches, height_inches), layout="constrained")
         _draw(chart, figure)

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from alliance.app import create_app
 from alliance.kit import clock
+from tests.app_shape import api_document, bare_app
 
 HUGE = 2**63
 # Every kind of user: a route refuses some of them (403) whatever the input; the others must get the 422.
@@ -20,7 +20,7 @@ PATH_VALUES = {"action": {"/api/v1/resource-requests/{request_id}/actions/{actio
 
 
 def _api_operations() -> list[tuple[str, str, dict[str, Any]]]:
-    document = create_app().openapi()
+    document = api_document()
     return [(method.upper(), path, operation) for path, operations in document["paths"].items() for method, operation in operations.items()]
 
 
@@ -45,7 +45,7 @@ def test_every_integer_path_parameter_is_bounded_in_the_schema():
 
 def test_every_integer_path_parameter_of_the_portal_is_bounded():
     unbounded = []
-    for context in iter_route_contexts(create_app().routes):
+    for context in iter_route_contexts(bare_app().routes):
         route = context.original_route
         if not isinstance(route, APIRoute):
             continue

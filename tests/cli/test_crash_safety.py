@@ -22,7 +22,7 @@ from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
 from tests.factories.world import World
 
-ROWS = 30_000
+ROWS = 10_000
 
 
 def alliance(database_url: str, *args: str) -> subprocess.Popen[bytes]:
@@ -87,7 +87,7 @@ def test_customers_import_killed_mid_file_then_run_again(db: Database, database_
     assert chain_is_intact(db)
 
 
-EXAMS = 15_000
+EXAMS = 8_000
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ def wait_for(condition, timeout: float = 90.0) -> None:  # type: ignore[no-untyp
 
 class TestCrashSafety:
     def test_a_worker_killed_mid_batch_loses_nothing(self, database_url, db, world):
-        count, record_every, lease = 600, 10, 3.0
+        count, record_every, lease = 400, 10, 3.0
         keys = queue(db, world, count)
         with smtp_server() as (receiver, port):
             settings = {"worker_batch_size": "200", "worker_record_every": str(record_every), "worker_lease_seconds": str(lease), "worker_poll_seconds": "0.1"}
@@ -151,7 +151,7 @@ class TestCrashSafety:
 
     @pytest.mark.parametrize("workers", [2])
     def test_workers_running_at_once_never_send_one_message_twice(self, database_url, db, world, workers):
-        count = 600
+        count = 300
         keys = queue(db, world, count)
         with smtp_server() as (receiver, port):
             settings = {"worker_batch_size": "10", "worker_record_every": "5", "worker_poll_seconds": "0.05"}

@@ -13,10 +13,10 @@ import re
 from fastapi.routing import iter_route_contexts
 
 from alliance.api.routing import ApiRoute
-from alliance.app import create_app
 from alliance.http.screening import ScreenedRoute
 from alliance.identity.permissions import Permission, role_can
 from alliance.identity.scope import Role
+from tests.app_shape import api_document, bare_app
 from tests.tenancy.test_routes_are_scoped import PUBLIC_ROUTES, ROUTES
 
 ROLES = {
@@ -39,7 +39,7 @@ HOSTILE_QUERY = "?limit=0&offset=-1&sort=%00&since=0&start=9999-12-31&partner_id
 
 
 def _operations() -> list[tuple[str, str, dict]]:
-    document = create_app().openapi()
+    document = api_document()
     return [
         (method.upper(), path, operation)
         for path, operations in document["paths"].items()
@@ -60,7 +60,7 @@ def _hostile_url(path: str) -> str:
 def test_every_api_route_declares_who_may_call_it():
     undeclared = [f"{method} {path}" for method, path, operation in _operations() if not operation.get("x-permissions")]
     assert not undeclared, undeclared
-    for context in iter_route_contexts(create_app().routes):
+    for context in iter_route_contexts(bare_app().routes):
         if (context.path or "").startswith("/api/v1/"):
             assert isinstance(context.original_route, ScreenedRoute), context.path
             bearer = (sorted(context.methods or ())[0], context.path) not in PUBLIC_ROUTES

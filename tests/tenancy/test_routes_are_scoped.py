@@ -14,10 +14,10 @@ from fastapi.routing import APIRoute
 
 from alliance.ace.routes import ace_actor
 from alliance.api.deps import api_actor
-from alliance.app import create_app
 from alliance.identity.permissions import Permission, role_can
 from alliance.identity.scope import PartnerScope, Role
 from alliance.web.deps import web_actor
+from tests.app_shape import api_document, bare_app
 from tests.factories.business_plans import MILESTONE_REF, build_business_plans
 from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
@@ -298,13 +298,13 @@ IDENTITY_KEYS = {"customer_id", "external_id", "name", "website", "country", "sc
 
 
 def _openapi_routes() -> set[tuple[str, str]]:
-    document = create_app().openapi()
+    document = api_document()
     return {(method.upper(), path) for path, operations in document["paths"].items() for method in operations if path.startswith("/api/")}
 
 
 def _refused_outright(role: Role) -> set[tuple[str, str]]:
     """The routes whose declared permissions (x-permissions) no grant of `role` meets."""
-    document = create_app().openapi()
+    document = api_document()
     return {
         (method.upper(), path)
         for path, operations in document["paths"].items()
@@ -463,7 +463,7 @@ def _every_route(app) -> list[tuple[str, str, object]]:  # type: ignore[no-untyp
 
 
 def test_every_route_requires_an_authenticated_actor():
-    routes = _every_route(create_app())
+    routes = _every_route(bare_app())
     assert len(routes) > 40, "route enumeration found too few routes: it is not seeing included routers"
     unguarded = []
     for method, path, route in routes:

@@ -30,6 +30,7 @@ from alliance.web import (
     partners,
     portal,
     programs,
+    sign_in,
     tiers,
     users,
     webhooks,
@@ -72,6 +73,7 @@ PAGE_MODULES = (
     webhooks,
     inbox,
     users,
+    sign_in,
 )
 
 

@@ -35,6 +35,9 @@ PUBLIC_ROUTES = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    # The second step of a password login: the signed cookie names whose password was right.
+    ("GET", "/login/two-factor"),
+    ("POST", "/login/two-factor"),
     # People who cannot log in yet: a reset request (same answer for any address, throttled) and
     # a password set with an e-mailed single-use link, whose token is the authentication.
     ("GET", "/password/forgot"),

@@ -18,13 +18,15 @@ from alliance.identity.password_links import SET_PASSWORD_PATH
 from alliance.identity.scope import PartnerScope, Role
 from alliance.identity.service import SecondStepNeeded, SessionRequest
 from alliance.kit import clock
+from alliance.sso import service as sso_service
+from alliance.sso.service import Discovery
 from alliance.web.deps import SESSION_TOKEN_KEY, flash, session_policy, session_token
 from alliance.web.templating import render
 
 router = APIRouter()
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only same-site paths: never redirect a fresh login to another host.
     if target and target.startswith("/") and not target.startswith("//") and not target.startswith("/login"):
         return target
@@ -35,8 +37,24 @@ def _safe_next(target: str | None) -> str:
 def login_page(request: Request, next: str | None = None) -> Response:
     # A session that has ended meanwhile is found out on the next page, which clears it and comes back here.
     if session_token(request) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
-    return render(request, "auth/login.html", {"next": _safe_next(next), "email": "", "error": None})
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": safe_next(next), "email": "", "error": None})
+
+
+@router.post("/login/sso")
+def login_sso(
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    email: Annotated[str, Form(max_length=320)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    """Home-realm discovery: the connection that answers for the address's domain, offered as a button."""
+    with database.session_scope(PartnerScope.system(reason="home-realm discovery"), write=False) as session:
+        found = sso_service.discover(session, email=email)
+    if found is None:
+        error = "No single sign-on is set up for that address: log in with your password."
+        return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": error}, status_code=404)
+    return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": None, "sso": found})
 
 
 @router.post("/login")
@@ -51,29 +69,30 @@ def login(
     client = request.client.host if request.client else None
     try:
         with database.session_scope(PartnerScope.system(reason="password login")) as session:
-            login = identity_service.log_in(
+            login = sso_service.sign_in_with_password(
                 session,
                 email=email,
                 password=password,
-                client=client,
-                user_agent=request.headers.get("user-agent"),
+                request=SessionRequest(client=client, user_agent=request.headers.get("user-agent"), policy=session_policy(request)),
                 max_failures=settings.login_max_failures,
                 window=timedelta(minutes=settings.login_window_minutes),
-                policy=session_policy(request),
             )
     except TooManyAttempts as exc:
-        response = render(request, "auth/login.html", {"next": _safe_next(next), "email": email, "error": exc.message}, status_code=429)
+        response = render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": exc.message}, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
+    if isinstance(login, Discovery):
+        error = f"Your organisation signs in with {login.name}: continue with it instead of a password."
+        return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": error, "sso": login}, status_code=403)
     if login is None:
-        return render(request, "auth/login.html", {"next": _safe_next(next), "email": email, "error": "Email or password is not right."}, status_code=401)
+        return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": "Email or password is not right."}, status_code=401)
     request.session.clear()  # a fresh cookie (and CSRF token) on login: no fixation
     if isinstance(login, SecondStepNeeded):
         # The signed cookie remembers whose password was right, for a few minutes; no session yet.
-        request.session[SECOND_STEP_KEY] = {"user_id": login.user_id, "at": clock.now().timestamp(), "next": _safe_next(next)}
+        request.session[SECOND_STEP_KEY] = {"user_id": login.user_id, "at": clock.now().timestamp(), "next": safe_next(next)}
         return RedirectResponse(SECOND_STEP_PATH, status_code=303)
     request.session[SESSION_TOKEN_KEY] = login.token
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 SECOND_STEP_PATH = "/login/two-factor"

@@ -31,6 +31,7 @@ from alliance.web import (
     portal,
     programs,
     sign_in,
+    sso,
     tiers,
     users,
     webhooks,
@@ -81,6 +82,7 @@ def build_web_router() -> APIRouter:
     router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
     # NUL characters are refused in every field (alliance/http/screening.py), after the login check.
     router.include_router(auth.router, dependencies=[Depends(refuse_nul)])
+    router.include_router(sso.router, dependencies=[Depends(refuse_nul)])
     # Every page below needs a logged-in user; a new page cannot forget it.
     protected = APIRouter(dependencies=[Depends(web_actor), Depends(refuse_nul)])
     protected.add_api_route("/", home, methods=["GET"])

@@ -38,6 +38,11 @@ PUBLIC_ROUTES = {
     # The second step of a password login: the signed cookie names whose password was right.
     ("GET", "/login/two-factor"),
     ("POST", "/login/two-factor"),
+    # Single sign-on: home-realm discovery by e-mail domain, off to the identity provider and back
+    # (the callback is trusted only with the state, nonce and PKCE verifier the cookie kept).
+    ("POST", "/login/sso"),
+    ("GET", "/sso/{connection_id}/start"),
+    ("GET", "/sso/oidc/callback"),
     # People who cannot log in yet: a reset request (same answer for any address, throttled) and
     # a password set with an e-mailed single-use link, whose token is the authentication.
     ("GET", "/password/forgot"),

@@ -24,6 +24,9 @@ class SsoConnectionRepository(Repository[SsoConnection]):
         )
         return self.session.scalars(statement).first()
 
+    def by_scim_digest(self, digest: str) -> SsoConnection | None:
+        return self.session.scalars(self.readable().where(SsoConnection.scim_token_hash == digest)).first()
+
 
 class SsoDomainRepository(Repository[SsoDomain]):
     model = SsoDomain
@@ -52,3 +55,6 @@ class SsoIdentityRepository(Repository[SsoIdentity]):
 
     def find(self, connection_id: int, subject: str) -> SsoIdentity | None:
         return self.session.scalars(select(SsoIdentity).where(SsoIdentity.connection_id == connection_id, SsoIdentity.subject == subject)).first()
+
+    def of_user(self, connection_id: int, user_id: int) -> SsoIdentity | None:
+        return self.session.scalars(select(SsoIdentity).where(SsoIdentity.connection_id == connection_id, SsoIdentity.user_id == user_id)).first()

@@ -17,6 +17,7 @@ from alliance.identity.scope import Actor, Role
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
+from alliance.sso import scim_service
 from alliance.sso import service as sso_service
 from alliance.sso.schemas import ConnectionCreate, ConnectionSwitches
 from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
@@ -94,3 +95,11 @@ def change_switches(request: Request, connection_id: IdPath, session: WebSession
     connection = sso_service.set_switches(session, actor, connection_id=connection_id, data=data)
     flash(request, f"{connection.name}: {'on' if connection.is_enabled else 'off'}, single sign-on {'required' if connection.sso_required else 'optional'}.")
     return RedirectResponse(SIGN_IN_PAGE, status_code=303)
+
+
+@router.post("/sign-in/connections/{connection_id}/scim-token")
+def new_scim_token(request: Request, connection_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    token = scim_service.new_scim_token(session, actor, connection_id=connection_id)
+    response = render(request, "sign_in/scim_token.html", {"token": token, "base": f"{request.base_url}scim/v2"})
+    response.headers["Cache-Control"] = "no-store"
+    return response

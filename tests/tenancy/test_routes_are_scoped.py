@@ -17,6 +17,7 @@ from alliance.api.deps import api_actor
 from alliance.app import create_app
 from alliance.identity.permissions import Permission, role_can
 from alliance.identity.scope import PartnerScope, Role
+from alliance.scim.routes import scim_caller
 from alliance.web.deps import web_actor
 from tests.factories.business_plans import MILESTONE_REF, build_business_plans
 from tests.factories.certifications import build_certifications
@@ -477,8 +478,9 @@ def test_every_route_requires_an_authenticated_actor():
     for method, path, route in routes:
         if (method, path) in PUBLIC_ROUTES or path.startswith("/static"):
             continue
-        # The ACE door authenticates each request by its SigV4 signature (the token is the key id).
-        guard = api_actor if path.startswith("/api/") else ace_actor if path.startswith("/ace") else web_actor
+        # The ACE door authenticates each request by its SigV4 signature (the token is the key id);
+        # SCIM by its connection's bearer token (a connection reaches its own organisation's users only).
+        guard = api_actor if path.startswith("/api/") else ace_actor if path.startswith("/ace") else scim_caller if path.startswith("/scim/") else web_actor
         if not isinstance(route, APIRoute) or not _depends_on(route, guard):
             unguarded.append((method, path))
     assert not unguarded, f"routes without an authenticated actor: {unguarded}"

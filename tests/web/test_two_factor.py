@@ -93,11 +93,20 @@ def test_vendor_roles_must_enrol_when_the_program_requires_it(client, login, wor
     assert client.get("/portal").status_code == 200
 
 
-def test_turning_it_off_takes_the_password(client, login, world):
+def test_turning_it_off_takes_the_password_and_an_admin_can_reset_a_lost_one(client, login, world):
     login("a_user")
     enrol(client, "/portal/account/two-factor")
     assert post(client, "/portal/account/two-factor/off", {"password": "wrong"}).status_code == 422
     assert post(client, "/portal/account/two-factor/off", {"password": PASSWORD}).status_code == 303
     assert len(events(world.db, "user.two_factor_disabled")) == 1
+    enrol(client, "/portal/account/two-factor")
+
+    # Phone and recovery codes lost: the partner admin removes the authenticator.
+    client.cookies.clear()
+    login("a_admin")
+    user_page = f"/portal/users/{world.users['a_user']}"
+    assert "Reset two-factor" in client.get(user_page).text
+    assert post(client, user_page + "/two-factor-reset").status_code == 303
+    assert [e.entity_id for e in events(world.db, "user.two_factor_reset")] == [str(world.users["a_user"])]
     client.cookies.clear()
     assert re.match(r"^/console/programs$", password_step(client, world.emails["a_user"]))

@@ -18,7 +18,7 @@ from alliance.errors import AllianceError, Conflict, NotAuthenticated, NotFound,
 from alliance.http.session import get_database
 from alliance.identity.scope import PartnerScope
 from alliance.sso import scim_service
-from alliance.sso.scim_service import ScimCaller, ScimUser, UserChange
+from alliance.sso.scim_service import ScimCaller, ScimGroup, ScimUser, UserChange
 
 MEDIA_TYPE = "application/scim+json"
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -199,6 +199,73 @@ def delete_user(user_id: int, caller: Caller, session: ScimSession) -> Response:
     """Deactivates (the audit trail keeps whom the user was): their sessions and API tokens end."""
     _answer(lambda: scim_service.update_user(session, caller, user_id=user_id, change=UserChange(active=False)))
     return Response(status_code=204)
+
+
+GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+
+def _group(request: Request, group: ScimGroup) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/") + "/scim/v2"
+    return {
+        "schemas": [GROUP_SCHEMA],
+        "id": str(group.id),
+        "displayName": group.display_name,
+        "members": [{"value": str(user_id), "$ref": f"{base}/Users/{user_id}"} for user_id in group.member_ids],
+        "meta": {"resourceType": "Group", "location": f"{base}/Groups/{group.id}"},
+    }
+
+
+def _member_ids(value: Any) -> list[int]:
+    members = value if isinstance(value, list) else (value.get("members", []) if isinstance(value, dict) else [])
+    try:
+        return [int(member["value"]) for member in members]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScimProblem(400, 'Members are given as [{"value": "<user id>"}].', "invalidValue") from exc
+
+
+@router.get("/Groups")
+def list_groups(request: Request, caller: Caller, session: ScimSession, filter: Annotated[str | None, Query(max_length=400)] = None) -> Response:
+    groups = _answer(lambda: scim_service.list_groups(session, caller))
+    if filter:
+        match = re.match(r'^displayName eq "([^"]{1,200})"$', filter.strip())
+        if match is None:
+            raise ScimProblem(400, 'Only the filter displayName eq "..." is supported.', "invalidFilter")
+        groups = [group for group in groups if group.display_name == match[1]]
+    resources = [_group(request, group) for group in groups]
+    return scim_json({"schemas": [LIST_SCHEMA], "totalResults": len(resources), "startIndex": 1, "itemsPerPage": len(resources), "Resources": resources})
+
+
+@router.get("/Groups/{group_id}")
+def get_group(request: Request, group_id: int, caller: Caller, session: ScimSession) -> Response:
+    return scim_json(_group(request, _answer(lambda: scim_service.get_group(session, caller, group_id=group_id))))
+
+
+@router.post("/Groups")
+def create_group(caller: Caller) -> Response:
+    """Groups are the connection's role mapping, decided in Alliance: the provider links to them."""
+    del caller
+    raise ScimProblem(403, "Groups are this connection's role mapping, set up in Alliance; link to an existing group instead.")
+
+
+@router.patch("/Groups/{group_id}")
+def patch_group(request: Request, group_id: int, caller: Caller, session: ScimSession, payload: Payload) -> Response:
+    if PATCH_SCHEMA not in payload.get("schemas", []):
+        raise ScimProblem(400, "A PATCH body is a PatchOp message.", "invalidSyntax")
+    added: list[int] = []
+    removed: list[int] = []
+    for operation in payload.get("Operations") or []:
+        op, path, value = str(operation.get("op", "")).lower(), str(operation.get("path") or "members"), operation.get("value")
+        removal = re.match(r'^members\[value eq "(\d+)"\]$', path)
+        if op == "add" and path == "members":
+            added.extend(_member_ids(value))
+        elif op == "remove" and removal is not None:
+            removed.append(int(removal[1]))
+        elif op == "remove" and path == "members":
+            removed.extend(_member_ids(value))
+        else:
+            raise ScimProblem(400, f"The {op} operation on {path} is not supported here: groups change by members.", "invalidPath")
+    group = _answer(lambda: scim_service.change_members(session, caller, group_id=group_id, added=added, removed=removed))
+    return scim_json(_group(request, group))
 
 
 @router.get("/ServiceProviderConfig")

@@ -203,3 +203,51 @@ def _view(session: Session, caller: ScimCaller, user: User) -> ScimUser:
         created=user.created_at.isoformat(),
         last_modified=user.updated_at.isoformat(),
     )
+
+
+# --- groups: the connection's role mapping, seen from SCIM -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ScimGroup:
+    """A rule of the role mapping as a SCIM group: its members are the organisation's active users
+    holding its role (membership is not stored: the role is)."""
+
+    id: int  # the rule's position in the mapping, from 1
+    display_name: str
+    role: Role
+    member_ids: list[int]
+
+
+def list_groups(session: Session, caller: ScimCaller) -> list[ScimGroup]:
+    connection = _connection(session, caller)
+    rules = provisioning.parse_rules(connection.role_mapping)
+    users = list(session.scalars(UserRepository(session).filtered(partner_id=caller.partner_id, vendor_only=caller.partner_id is None).order_by(User.id)))
+    return [
+        ScimGroup(id=index, display_name=rule.value, role=rule.role, member_ids=[u.id for u in users if u.is_active and u.role == rule.role])
+        for index, rule in enumerate(rules, start=1)
+    ]
+
+
+def get_group(session: Session, caller: ScimCaller, *, group_id: int) -> ScimGroup:
+    found = next((group for group in list_groups(session, caller) if group.id == group_id), None)
+    if found is None:
+        raise NotFound(f"Group {group_id} not found.")
+    return found
+
+
+def change_members(session: Session, caller: ScimCaller, *, group_id: int, added: list[int], removed: list[int]) -> ScimGroup:
+    """Members added get the group's role; members removed fall back to the connection's default
+    role (refused when it has none: removing a group never silently removes access)."""
+    group = get_group(session, caller, group_id=group_id)
+    connection = _connection(session, caller)
+    if removed and connection.default_role is None:
+        raise RuleViolation(
+            "This connection has no default role to fall back to: deactivate the user instead.", details=[{"field": "members", "message": "no default role"}]
+        )
+    for user_id, role in [(u, group.role) for u in added] + [(u, connection.default_role) for u in removed]:
+        assert role is not None
+        user = _own_user(session, caller, user_id)
+        if user.role != role:
+            identity_service.update_user(session, caller.actor, user_id=user.id, data=UserUpdate(role=role))
+    return get_group(session, caller, group_id=group_id)

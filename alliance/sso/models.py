@@ -67,3 +67,14 @@ class SsoIdentity(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime]
     last_sign_in_at: Mapped[datetime | None]
+
+
+class SamlAssertionSeen(Base):
+    """Each SAML assertion id accepted, kept past its validity: the same assertion twice is a replay."""
+
+    __tablename__ = "saml_assertions_seen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assertion_id: Mapped[str] = mapped_column(String(255), unique=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("sso_connections.id", ondelete="CASCADE"), index=True)
+    keep_until: Mapped[datetime]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from alliance.kit.repository import Repository
-from alliance.sso.models import SsoConnection, SsoDomain, SsoIdentity
+from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoDomain, SsoIdentity
 
 
 class SsoConnectionRepository(Repository[SsoConnection]):
@@ -58,3 +58,10 @@ class SsoIdentityRepository(Repository[SsoIdentity]):
 
     def of_user(self, connection_id: int, user_id: int) -> SsoIdentity | None:
         return self.session.scalars(select(SsoIdentity).where(SsoIdentity.connection_id == connection_id, SsoIdentity.user_id == user_id)).first()
+
+
+class SamlAssertionRepository(Repository[SamlAssertionSeen]):
+    model = SamlAssertionSeen
+
+    def known(self, assertion_id: str) -> bool:
+        return self.session.scalar(select(SamlAssertionSeen.id).where(SamlAssertionSeen.assertion_id == assertion_id[:255])) is not None

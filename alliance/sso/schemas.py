@@ -27,6 +27,7 @@ class ConnectionCreate(BaseModel):
     issuer: str | None = Field(default=None, max_length=500)
     client_id: str | None = Field(default=None, max_length=255)
     client_secret: str | None = Field(default=None, max_length=500)
+    idp_metadata: str | None = Field(default=None, max_length=200_000, description="SAML: the identity provider's metadata XML")
     role_mapping: list[RoleRuleIn] = Field(default_factory=list, max_length=50)
     default_role: Role | None = None
     sso_required: bool = False
@@ -43,8 +44,8 @@ class ConnectionCreate(BaseModel):
     def _protocol_settings(self) -> ConnectionCreate:
         if self.protocol == SsoProtocol.OIDC and not (self.issuer and self.client_id and self.client_secret):
             raise ValueError("an OpenID Connect connection needs the issuer URL, the client id and the client secret")
-        if self.protocol == SsoProtocol.SAML:
-            raise ValueError("SAML connections are not available yet: use OpenID Connect")
+        if self.protocol == SsoProtocol.SAML and not self.idp_metadata:
+            raise ValueError("a SAML connection needs the identity provider's metadata XML")
         return self
 
 

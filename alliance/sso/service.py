@@ -23,10 +23,10 @@ from alliance.identity.service import Login, SecondStepNeeded, SessionRequest
 from alliance.identity.two_factor import SignInMethod
 from alliance.kit import clock
 from alliance.partners.repository import PartnerRepository
-from alliance.sso import provisioning
-from alliance.sso.models import SsoConnection, SsoDomain, SsoIdentity
+from alliance.sso import provisioning, saml
+from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoDomain, SsoIdentity
 from alliance.sso.provisioning import Refused
-from alliance.sso.repository import SsoConnectionRepository, SsoDomainRepository, SsoIdentityRepository
+from alliance.sso.repository import SamlAssertionRepository, SsoConnectionRepository, SsoDomainRepository, SsoIdentityRepository
 from alliance.sso.schemas import ConnectionCreate, ConnectionSwitches
 from alliance.sso.vocabulary import SsoProtocol
 
@@ -78,6 +78,12 @@ def create_connection(session: Session, actor: Actor, *, data: ConnectionCreate)
                 f"A {side} connection can only grant {side} roles; {role.label} is not one.",
                 details=[{"field": "role_mapping", "message": f"{side} roles only"}],
             )
+    if data.protocol == SsoProtocol.SAML:
+        try:
+            saml.idp_entity_id(data.idp_metadata or "")
+        except Exception as exc:  # pysaml2 refuses bad metadata with many exception types
+            message = exc.message if isinstance(exc, saml.SamlError) else "The identity provider's metadata cannot be read."
+            raise RuleViolation(message, details=[{"field": "idp_metadata", "message": message}]) from exc
     taken = SsoDomainRepository(session).taken(data.domains, other_than=None)
     if taken:
         raise Conflict(f"Another connection already answers for {', '.join(taken)}.", details=[{"field": "domains", "message": "already used"}])
@@ -89,6 +95,7 @@ def create_connection(session: Session, actor: Actor, *, data: ConnectionCreate)
             issuer=(data.issuer or "").rstrip("/") or None,
             client_id=data.client_id,
             client_secret=data.client_secret,
+            idp_metadata=data.idp_metadata if data.protocol == SsoProtocol.SAML else None,
             role_mapping=[rule.model_dump(mode="json") for rule in data.role_mapping],
             default_role=data.default_role,
             sso_required=data.sso_required,
@@ -145,7 +152,7 @@ def enabled_connection(session: Session, *, connection_id: int) -> SsoConnection
     return connection
 
 
-def sign_in(session: Session, *, connection_id: int, claims: dict[str, Any], request: SessionRequest) -> SignInOutcome:
+def sign_in(session: Session, *, connection_id: int, claims: dict[str, Any], request: SessionRequest, assertion: saml.Accepted | None = None) -> SignInOutcome:
     """Sign in the person the connection's provider vouched for (claims of a validated ID token or
     assertion): the user its subject signed in before, or the active user at that address of the
     connection's own organisation, or a new one provisioned just in time with the mapped role. A
@@ -153,6 +160,8 @@ def sign_in(session: Session, *, connection_id: int, claims: dict[str, Any], req
     connection = enabled_connection(session, connection_id=connection_id)
     operator = Actor.system(label=f"SSO: {connection.name}")
     try:
+        if assertion is not None:
+            _first_use(session, connection, assertion)
         user = _user_for(session, connection, operator, claims)
     except Refused as refused:
         audit.record(
@@ -168,6 +177,26 @@ def sign_in(session: Session, *, connection_id: int, claims: dict[str, Any], req
         return SignInOutcome(login=None, refusal=refused.message)
     login = identity_service.start_web_session(session, user=user, method=SignInMethod.SSO, request=request, via=connection.name)
     return SignInOutcome(login=login, refusal=None)
+
+
+def record_refusal(session: Session, *, connection_id: int, reason: str) -> None:
+    """Audit an identity provider's answer refused before anyone was identified (a bad signature,
+    another audience, an expired token)."""
+    connection = SsoConnectionRepository(session).get(connection_id)
+    if connection is None:
+        return
+    operator = Actor.system(label=f"SSO: {connection.name}")
+    audit.record(
+        session, operator, "sso.sign_in_refused", entity_type="sso_connection", entity_id=connection.id, partner_id=connection.partner_id, reason=reason[:500]
+    )
+
+
+def _first_use(session: Session, connection: SsoConnection, assertion: saml.Accepted) -> None:
+    """A SAML assertion signs in once: a second use of the same one is a replay."""
+    seen = SamlAssertionRepository(session)
+    if seen.known(assertion.assertion_id):
+        raise Refused("This SAML answer was already used. Start again from the login page.")
+    seen.add(SamlAssertionSeen(assertion_id=assertion.assertion_id[:255], connection_id=connection.id, keep_until=assertion.valid_until))
 
 
 def _user_for(session: Session, connection: SsoConnection, operator: Actor, claims: dict[str, Any]) -> User:
@@ -255,3 +284,20 @@ def sign_in_with_password(
         window=window,
         policy=request.policy,
     )
+
+
+@dataclass(frozen=True)
+class SamlSettings:
+    connection_id: int
+    idp_metadata: str
+
+
+def saml_settings(session: Session, *, connection_id: int) -> SamlSettings:
+    connection = enabled_connection(session, connection_id=connection_id)
+    if connection.protocol != SsoProtocol.SAML or not connection.idp_metadata:
+        raise NotFound("There is no SAML sign-in at this address.")
+    return SamlSettings(connection_id=connection.id, idp_metadata=connection.idp_metadata)
+
+
+def protocol_of(session: Session, *, connection_id: int) -> SsoProtocol:
+    return enabled_connection(session, connection_id=connection_id).protocol

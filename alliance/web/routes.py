@@ -89,7 +89,11 @@ def build_web_router() -> APIRouter:
     for module in PAGE_MODULES:
         protected.include_router(module.router)
     router.include_router(protected)
-    return router
+    # The SAML identity provider posts from its own site: no CSRF token, the signed assertion is the proof.
+    outer = APIRouter(include_in_schema=False)
+    outer.include_router(sso.saml_router, dependencies=[Depends(refuse_nul)])
+    outer.include_router(router)
+    return outer
 
 
 def home(request: Request, actor: WebActor) -> Response:

@@ -20,6 +20,7 @@ from alliance.partners.repository import PartnerFilters
 from alliance.sso import scim_service
 from alliance.sso import service as sso_service
 from alliance.sso.schemas import ConnectionCreate, ConnectionSwitches
+from alliance.sso.vocabulary import SsoProtocol
 from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, submit
 from alliance.web.templating import render
@@ -39,6 +40,7 @@ def _page(
         "connections": sso_service.list_connections(session, actor),
         "partners": [(p.id, p.display_name) for p in partners],
         "roles": [(role.value, role.label) for role in Role],
+        "protocols": [(protocol.value, protocol.label) for protocol in SsoProtocol],
         "values": values or {},
         "errors": errors or {},
         "rule_rows": RULE_ROWS,
@@ -66,12 +68,13 @@ def _connection_values(form: FormData) -> dict[str, Any]:
             rules.append({"claim": claim, "value": value, "role": role})
     return {
         "name": str(form.get("name", "")).strip(),
-        "protocol": "oidc",
+        "protocol": str(form.get("protocol", "")) or "oidc",
         "partner_id": str(form.get("partner_id", "")) or None,
         "domains": [d for d in str(form.get("domains", "")).replace(",", " ").split() if d],
         "issuer": str(form.get("issuer", "")).strip() or None,
         "client_id": str(form.get("client_id", "")).strip() or None,
         "client_secret": str(form.get("client_secret", "")).strip() or None,
+        "idp_metadata": str(form.get("idp_metadata", "")).strip() or None,
         "role_mapping": rules,
         "default_role": str(form.get("default_role", "")) or None,
         "sso_required": form.get("sso_required") == "on",
@@ -85,7 +88,8 @@ def create_connection(request: Request, session: WebSession, actor: VendorActor,
     outcome = submit(session, ConnectionCreate, values, lambda data: sso_service.create_connection(session, actor, data=data), shown=shown)
     if not outcome.ok:
         return _page(request, session, actor, values=outcome.values, errors=outcome.errors, status=outcome.status)
-    flash(request, f"{values['name']} is set up. Register {request.base_url}sso/oidc/callback as its redirect URI at the identity provider.")
+    where = "sso/saml/metadata as its service provider metadata" if values["protocol"] == "saml" else "sso/oidc/callback as its redirect URI"
+    flash(request, f"{values['name']} is set up. Register {request.base_url}{where} at the identity provider.")
     return RedirectResponse(SIGN_IN_PAGE, status_code=303)
 
 

@@ -44,6 +44,10 @@ PUBLIC_ROUTES = {
     ("POST", "/login/sso"),
     ("GET", "/sso/{connection_id}/start"),
     ("GET", "/sso/oidc/callback"),
+    # SAML: this service provider's metadata, and the identity provider's signed answer (its
+    # RelayState signed with the secret key carries the flow; the assertion is the proof).
+    ("GET", "/sso/saml/metadata"),
+    ("POST", "/sso/saml/acs"),
     # People who cannot log in yet: a reset request (same answer for any address, throttled) and
     # a password set with an e-mailed single-use link, whose token is the authentication.
     ("GET", "/password/forgot"),

@@ -64,10 +64,18 @@ def test_an_identity_provider_provisions_updates_and_deactivates_users(client, l
     # Groups are the role mapping: adding to and removing from one changes the role.
     [group] = client.get("/scim/v2/Groups", headers=headers, params={"filter": 'displayName eq "admins"'}).json()["Resources"]
     assert lena["id"] in [m["value"] for m in group["members"]]  # the PUT above made her a partner admin
-    removed = client.patch(f"/scim/v2/Groups/{group['id']}", headers=headers, json={"schemas": [PATCH], "Operations": [{"op": "remove", "path": f'members[value eq "{lena["id"]}"]'}]})
+    removed = client.patch(
+        f"/scim/v2/Groups/{group['id']}",
+        headers=headers,
+        json={"schemas": [PATCH], "Operations": [{"op": "remove", "path": f'members[value eq "{lena["id"]}"]'}]},
+    )
     assert removed.status_code == 200 and lena["id"] not in [m["value"] for m in removed.json()["members"]]
     assert client.get(f"/scim/v2/Users/{lena['id']}", headers=headers).json()["roles"][0]["value"] == "partner_user"
-    added = client.patch(f"/scim/v2/Groups/{group['id']}", headers=headers, json={"schemas": [PATCH], "Operations": [{"op": "add", "path": "members", "value": [{"value": lena["id"]}]}]})
+    added = client.patch(
+        f"/scim/v2/Groups/{group['id']}",
+        headers=headers,
+        json={"schemas": [PATCH], "Operations": [{"op": "add", "path": "members", "value": [{"value": lena["id"]}]}]},
+    )
     assert lena["id"] in [m["value"] for m in added.json()["members"]]
     assert client.post("/scim/v2/Groups", headers=headers, json={"displayName": "vendor-admins"}).status_code == 403
 

@@ -170,6 +170,7 @@ def test_expired_tampered_and_replayed_answers_are_refused_and_key_rotation_is_f
     monkeypatch.setattr(oidc, "exchange_code", tampered)
     forged = sign_in(client, connection_id, "nina")
     assert forged.status_code == 403 and "signature is not right" in soup(forged).select_one("#sso-error").get_text()
+    assert [event.reason for event in events(world.db, "sso.sign_in_refused")][-1].startswith("The ID token's signature is not right")
     monkeypatch.setattr(oidc, "exchange_code", real_exchange)
 
     # Replayed: the provider's answer used once cannot be used again.

@@ -8,7 +8,8 @@ user_two_factor and two_factor_recovery_codes: a user's authenticator (TOTP secr
 not, last accepted time step) and its one-time recovery codes as argon2 hashes. sign_in_settings:
 one row, whether vendor roles must use two-factor. user_sessions.sign_in_method: how a session
 was signed in. sso_connections, sso_domains, sso_identities: identity providers of the vendor and
-of partners, the e-mail domains each answers for, and which user an IdP subject is.
+of partners, the e-mail domains each answers for, and which user an IdP subject is;
+saml_assertions_seen: SAML assertion ids already accepted (replay protection).
 """
 
 from __future__ import annotations
@@ -88,6 +89,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sso_domains_connection_id"), ["connection_id"], unique=False)
 
     op.create_table(
+        "saml_assertions_seen",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("assertion_id", sa.String(length=255), nullable=False),
+        sa.Column("connection_id", sa.Integer(), nullable=False),
+        sa.Column("keep_until", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["connection_id"], ["sso_connections.id"], name=op.f("fk_saml_assertions_seen_connection_id_sso_connections"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_saml_assertions_seen")),
+        sa.UniqueConstraint("assertion_id", name=op.f("uq_saml_assertions_seen_assertion_id")),
+    )
+    with op.batch_alter_table("saml_assertions_seen", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_saml_assertions_seen_connection_id"), ["connection_id"], unique=False)
+
+    op.create_table(
         "sso_identities",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("connection_id", sa.Integer(), nullable=False),
@@ -152,6 +166,10 @@ def downgrade() -> None:
 
     op.drop_table("two_factor_recovery_codes")
     op.drop_table("user_two_factor")
+    with op.batch_alter_table("saml_assertions_seen", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_saml_assertions_seen_connection_id"))
+
+    op.drop_table("saml_assertions_seen")
     with op.batch_alter_table("sso_identities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sso_identities_user_id"))
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from alliance.db import Database
 from alliance.errors import AllianceError, Conflict, NotAuthenticated, NotFound, RuleViolation
+from alliance.http.params import IdPath
 from alliance.http.session import get_database
 from alliance.identity.scope import PartnerScope
 from alliance.sso import scim_service
@@ -178,24 +179,24 @@ def create_user(request: Request, caller: Caller, session: ScimSession, payload:
 
 
 @router.get("/Users/{user_id}")
-def get_user(request: Request, user_id: int, caller: Caller, session: ScimSession) -> Response:
+def get_user(request: Request, user_id: IdPath, caller: Caller, session: ScimSession) -> Response:
     return scim_json(_resource(request, _answer(lambda: scim_service.get_user(session, caller, user_id=user_id))))
 
 
 @router.put("/Users/{user_id}")
-def replace_user(request: Request, user_id: int, caller: Caller, session: ScimSession, payload: Payload) -> Response:
+def replace_user(request: Request, user_id: IdPath, caller: Caller, session: ScimSession, payload: Payload) -> Response:
     change = _change(payload)
     return scim_json(_resource(request, _answer(lambda: scim_service.update_user(session, caller, user_id=user_id, change=change))))
 
 
 @router.patch("/Users/{user_id}")
-def patch_user(request: Request, user_id: int, caller: Caller, session: ScimSession, payload: Payload) -> Response:
+def patch_user(request: Request, user_id: IdPath, caller: Caller, session: ScimSession, payload: Payload) -> Response:
     change = _patched(payload)
     return scim_json(_resource(request, _answer(lambda: scim_service.update_user(session, caller, user_id=user_id, change=change))))
 
 
 @router.delete("/Users/{user_id}")
-def delete_user(user_id: int, caller: Caller, session: ScimSession) -> Response:
+def delete_user(user_id: IdPath, caller: Caller, session: ScimSession) -> Response:
     """Deactivates (the audit trail keeps whom the user was): their sessions and API tokens end."""
     _answer(lambda: scim_service.update_user(session, caller, user_id=user_id, change=UserChange(active=False)))
     return Response(status_code=204)
@@ -236,7 +237,7 @@ def list_groups(request: Request, caller: Caller, session: ScimSession, filter: 
 
 
 @router.get("/Groups/{group_id}")
-def get_group(request: Request, group_id: int, caller: Caller, session: ScimSession) -> Response:
+def get_group(request: Request, group_id: IdPath, caller: Caller, session: ScimSession) -> Response:
     return scim_json(_group(request, _answer(lambda: scim_service.get_group(session, caller, group_id=group_id))))
 
 
@@ -248,7 +249,7 @@ def create_group(caller: Caller) -> Response:
 
 
 @router.patch("/Groups/{group_id}")
-def patch_group(request: Request, group_id: int, caller: Caller, session: ScimSession, payload: Payload) -> Response:
+def patch_group(request: Request, group_id: IdPath, caller: Caller, session: ScimSession, payload: Payload) -> Response:
     if PATCH_SCHEMA not in payload.get("schemas", []):
         raise ScimProblem(400, "A PATCH body is a PatchOp message.", "invalidSyntax")
     added: list[int] = []

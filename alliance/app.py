@@ -49,6 +49,8 @@ from alliance.errors import AllianceError
 from alliance.http import operations
 from alliance.http.request_id import RequestIdMiddleware
 from alliance.logging_config import configure_logging
+from alliance.scim import routes as scim_routes
+from alliance.scim.routes import ScimProblem
 from alliance.web import errors as web_errors
 from alliance.web.routes import STATIC_DIR, build_web_router
 
@@ -123,6 +125,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(operations.router)
     # Partners' AWS Partner Central tooling: SigV4-signed awsJson1_0 at /ace (docs/ace.md).
     app.include_router(ace_routes.router)
+    # Identity providers provisioning users: SCIM 2.0 at /scim/v2 with a connection's bearer token (docs/sso.md).
+    app.include_router(scim_routes.router)
 
     docs.add_docs(app, static_dir=STATIC_DIR)
     app.include_router(build_web_router())
@@ -193,6 +197,7 @@ def _register_error_handlers(app: FastAPI) -> None:
         return handler
 
     app.add_exception_handler(AceError, ace_routes.ace_error_response)
+    app.add_exception_handler(ScimProblem, scim_routes.scim_error_response)
     app.add_exception_handler(AllianceError, dispatch(api_errors.alliance_error_response, web_errors.alliance_error_page))
     app.add_exception_handler(RequestValidationError, dispatch(api_errors.validation_error_response, web_errors.validation_error_page))
     app.add_exception_handler(StarletteHTTPException, dispatch(api_errors.http_error_response, web_errors.http_error_page))

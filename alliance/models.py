@@ -15,5 +15,6 @@ def import_all_models() -> None:
     import alliance.partners.models
     import alliance.planning.models
     import alliance.registrations.models
+    import alliance.sso.models
     import alliance.tiers.models
     import alliance.webhooks.models  # noqa: F401

@@ -40,3 +40,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
   touch "$stamp"
 fi
+
+# SAML single sign-on signs and checks XML with the xmlsec1 program (pysaml2 calls it); the SAML
+# tests need it too. Installed here when missing and we may (Debian/Ubuntu as root); otherwise said.
+if ! command -v xmlsec1 >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq xmlsec1
+  else
+    echo "SAML single sign-on needs xmlsec1: run 'sudo apt-get install xmlsec1' (Debian/Ubuntu) or 'brew install libxmlsec1'." >&2
+  fi
+fi

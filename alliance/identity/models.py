@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from alliance.db import Base, PartnerOwned, TimestampMixin, register_enum_columns
+from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, register_enum_columns
 from alliance.identity.password_links import AccountStatus, LinkPurpose, account_status
 from alliance.identity.scope import Role
+from alliance.identity.two_factor import SignInMethod
 from alliance.identity.user_sessions import USER_AGENT_LENGTH, SessionEnd
 
-register_enum_columns({Role: 32, SessionEnd: 32, LinkPurpose: 16})
+register_enum_columns({Role: 32, SessionEnd: 32, LinkPurpose: 16, SignInMethod: 16})
 
 
 class User(PartnerOwned, TimestampMixin, Base):
@@ -67,6 +68,8 @@ class UserSession(Base):
     revoked_reason: Mapped[SessionEnd | None]
     user_agent: Mapped[str | None] = mapped_column(String(USER_AGENT_LENGTH))
     ip: Mapped[str | None] = mapped_column(String(64))
+    # Password alone, password and a TOTP code, or an identity provider: "two-factor required" reads it.
+    sign_in_method: Mapped[SignInMethod] = mapped_column(default=SignInMethod.PASSWORD, server_default=SignInMethod.PASSWORD.value)
 
 
 class LoginAttempt(Base):
@@ -112,3 +115,39 @@ class PasswordResetRequest(Base):
     email: Mapped[str] = mapped_column(String(320))
     client: Mapped[str | None] = mapped_column(String(64))
     requested_at: Mapped[datetime]
+
+
+class TwoFactor(Aggregate, Base):
+    """A user's TOTP authenticator: its base32 secret, since when it is confirmed (an unconfirmed
+    row is an enrolment in progress), and the last time step a code was accepted for (no replay)."""
+
+    __tablename__ = "user_two_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(AggregatePart, Base):
+    """One single-use recovery code of an authenticator, as an argon2 hash."""
+
+    __tablename__ = "two_factor_recovery_codes"
+    root_table, root_column = "user_two_factor", "two_factor_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    two_factor_id: Mapped[int] = mapped_column(ForeignKey("user_two_factor.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None]
+
+
+class SignInSettings(Aggregate, Base):
+    """The deployment's sign-in policy, one row (id 1): program admins change it."""
+
+    __tablename__ = "sign_in_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    require_vendor_two_factor: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]

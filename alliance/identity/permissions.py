@@ -26,6 +26,7 @@ class Permission(StrEnum):
     USERS_WRITE = "users.write"
     AUDIT_READ = "audit.read"
     SESSIONS_SWEEP = "sessions.sweep"
+    SIGN_IN_MANAGE = "sign_in.manage"
     # partners
     PARTNERS_MANAGE = "partners.manage"
     PARTNERS_BOOK = "partners.book"
@@ -108,6 +109,9 @@ PERMISSIONS: dict[Permission, Grant] = {
     ),
     Permission.AUDIT_READ: Grant(frozenset({Role.PROGRAM_ADMIN, Role.AUDITOR}), "read and verify the audit trail"),
     Permission.SESSIONS_SWEEP: Grant(_ADMIN, "run the sweep removing web sessions that ended long ago"),
+    Permission.SIGN_IN_MANAGE: Grant(
+        _ADMIN, "manage sign-in: require two-factor for vendor roles, single sign-on connections, their domains, role mappings and SCIM tokens"
+    ),
     # partners: who may be named a CAM, and who starts from their own partners rather than all
     Permission.PARTNERS_MANAGE: Grant(_CHANNEL, "be named a partner's channel account manager"),
     Permission.PARTNERS_BOOK: Grant(frozenset({Role.CAM}), "start from their own partners on the dashboard and the expiry lists"),

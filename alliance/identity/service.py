@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
-from alliance.identity import passwords, session_service, tokens
+from alliance.identity import passwords, session_service, tokens, two_factor_service
 from alliance.identity.models import ApiToken, LoginAttempt, User
 from alliance.identity.password_links import AccountStatus
 from alliance.identity.password_repository import PartnerAdminRepository, PasswordLinkRepository
@@ -18,6 +18,7 @@ from alliance.identity.permissions import Permission, require
 from alliance.identity.repository import LoginAttemptRepository, TokenRepository, UserRepository
 from alliance.identity.schemas import UserCreate, UserUpdate
 from alliance.identity.scope import Actor, Role
+from alliance.identity.two_factor import SignInMethod
 from alliance.identity.user_sessions import SessionEnd, SessionPolicy
 from alliance.kit import clock
 from alliance.kit.changes import reject_nulls
@@ -37,22 +38,42 @@ def authenticate(session: Session, *, email: str, password: str, client: str | N
     """The user when the password is right; None otherwise. Too many recent failures lock the
     account for the rest of the window whatever the password, so guessing gains nothing."""
     email = email.strip().lower()
-    attempts = LoginAttemptRepository(session)
-    now = clock.now()
-    failures, oldest = attempts.failures_since(email, now - window)
-    if failures >= max_failures:
-        retry = int(((oldest or now) + window - now).total_seconds()) + 1
-        raise TooManyAttempts(f"Too many failed logins for this account; try again in {max(retry, 1) // 60 + 1} minutes.", retry_after_seconds=max(retry, 1))
+    _refuse_when_throttled(session, email=email, max_failures=max_failures, window=window)
     user = UserRepository(session).by_email(email)
     ok = passwords.verify_password(user.password_hash if user else None, password) and user is not None and user.is_active
     if not ok:
-        attempts.add(LoginAttempt(email=email, attempted_at=now, succeeded=False, client=client))
+        _count_failure(session, email=email, client=client, user=user, reason="wrong password")
         return None
     assert user is not None
-    attempts.clear_failures(email)
+    LoginAttemptRepository(session).clear_failures(email)
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
+
+
+def _refuse_when_throttled(session: Session, *, email: str, max_failures: int, window: timedelta) -> None:
+    now = clock.now()
+    failures, oldest = LoginAttemptRepository(session).failures_since(email, now - window)
+    if failures >= max_failures:
+        retry = int(((oldest or now) + window - now).total_seconds()) + 1
+        raise TooManyAttempts(f"Too many failed logins for this account; try again in {max(retry, 1) // 60 + 1} minutes.", retry_after_seconds=max(retry, 1))
+
+
+def _count_failure(session: Session, *, email: str, client: str | None, user: User | None, reason: str) -> None:
+    """Count a failed sign-in for throttling; a known account's failure is audited too (an unknown
+    address has no one to audit it against: login_attempts keeps it for the window)."""
+    LoginAttemptRepository(session).add(LoginAttempt(email=email, attempted_at=clock.now(), succeeded=False, client=client))
+    if user is not None:
+        audit.record(
+            session,
+            actor_for(user),
+            "user.login_failed",
+            entity_type="user",
+            entity_id=user.id,
+            partner_id=user.partner_id,
+            after={"client": client},
+            reason=reason,
+        )
 
 
 @dataclass(frozen=True)
@@ -60,6 +81,22 @@ class Login:
     user_id: int
     session_id: int
     token: str  # for the cookie: shown once, stored as its digest
+
+
+@dataclass(frozen=True)
+class SecondStepNeeded:
+    """The password was right and the account has two-factor on: the code comes next."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    """Where a sign-in comes from, and how long its session may live."""
+
+    client: str | None
+    user_agent: str | None
+    policy: SessionPolicy
 
 
 def log_in(
@@ -72,14 +109,40 @@ def log_in(
     max_failures: int,
     window: timedelta,
     policy: SessionPolicy,
-) -> Login | None:
-    """A password login starting a server-side web session; None when the credentials are wrong."""
+) -> Login | SecondStepNeeded | None:
+    """A password login starting a server-side web session, or asking for the second step when
+    the account has two-factor on; None when the credentials are wrong."""
     user = authenticate(session, email=email, password=password, client=client, max_failures=max_failures, window=window)
     if user is None:
         return None
+    if two_factor_service.is_enabled(session, user_id=user.id):
+        return SecondStepNeeded(user_id=user.id)
+    return start_web_session(session, user=user, method=SignInMethod.PASSWORD, request=SessionRequest(client, user_agent, policy))
+
+
+def complete_second_step(session: Session, *, user_id: int, answer: str, request: SessionRequest, max_failures: int, window: timedelta) -> Login | None:
+    """The second step of a password login: a TOTP code or a recovery code. Failures count towards
+    the account's login throttle like wrong passwords; None when the answer is wrong."""
+    user = UserRepository(session).get(user_id)
+    if user is None or not user.is_active:
+        return None
+    _refuse_when_throttled(session, email=user.email, max_failures=max_failures, window=window)
+    if two_factor_service.check_second_step(session, actor_for(user), user=user, answer=answer[:40]) is None:
+        _count_failure(session, email=user.email, client=request.client, user=user, reason="wrong two-factor code")
+        return None
+    LoginAttemptRepository(session).clear_failures(user.email)
+    return start_web_session(session, user=user, method=SignInMethod.TWO_FACTOR, request=request)
+
+
+def start_web_session(session: Session, *, user: User, method: SignInMethod, request: SessionRequest, via: str | None = None) -> Login:
+    """The session of a sign-in that succeeded (password, password and code, or an identity
+    provider named by `via`), audited as the user's login."""
     user.last_login_at = clock.now()
-    record, token = session_service.start_session(session, user=user, user_agent=user_agent, ip=client, policy=policy)
-    audit.record(session, actor_for(user), "user.logged_in", entity_type="user", entity_id=user.id, partner_id=user.partner_id, after={"session": record.id})
+    record, token = session_service.start_session(session, user=user, user_agent=request.user_agent, ip=request.client, policy=request.policy, method=method)
+    after: dict[str, object] = {"session": record.id, "method": method.value}
+    if via is not None:
+        after["via"] = via
+    audit.record(session, actor_for(user), "user.logged_in", entity_type="user", entity_id=user.id, partner_id=user.partner_id, after=after)
     return Login(user_id=user.id, session_id=record.id, token=token)
 
 

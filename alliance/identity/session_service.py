@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.errors import NotFound
-from alliance.identity import tokens
+from alliance.identity import tokens, two_factor_service
 from alliance.identity.models import User, UserSession
 from alliance.identity.permissions import Permission, require
 from alliance.identity.repository import UserRepository, UserSessionRepository
-from alliance.identity.scope import Actor
+from alliance.identity.scope import Actor, Role
+from alliance.identity.two_factor import SignInMethod
 from alliance.identity.user_sessions import (
     SESSION_END_WORDS,
     TOUCH_INTERVAL,
@@ -39,9 +40,13 @@ class Resumed:
     user: User
     session_id: int
     touch_due: bool
+    # Signed in with a password alone while the policy requires two-factor: it may only enrol.
+    enrolment_due: bool
 
 
-def start_session(session: Session, *, user: User, user_agent: str | None, ip: str | None, policy: SessionPolicy) -> tuple[UserSession, str]:
+def start_session(
+    session: Session, *, user: User, user_agent: str | None, ip: str | None, policy: SessionPolicy, method: SignInMethod = SignInMethod.PASSWORD
+) -> tuple[UserSession, str]:
     """A new session for `user` (the caller audits the login); the token is returned once, only its digest is stored."""
     token = new_session_token()
     now = clock.now()
@@ -54,6 +59,7 @@ def start_session(session: Session, *, user: User, user_agent: str | None, ip: s
             expires_at=now + policy.lifetime,
             user_agent=user_agent[:USER_AGENT_LENGTH] if user_agent else None,
             ip=ip,
+            sign_in_method=method,
         )
     )
     return record, token
@@ -70,7 +76,8 @@ def resume_session(session: Session, *, token: str, policy: SessionPolicy) -> Re
     user = UserRepository(session).get(record.user_id)
     if user is None or not user.is_active:
         return None
-    return Resumed(user=user, session_id=record.id, touch_due=touch_due(record.last_seen_at, now))
+    due = two_factor_service.enrolment_due(session, role=Role(user.role), sign_in_method=record.sign_in_method)
+    return Resumed(user=user, session_id=record.id, touch_due=touch_due(record.last_seen_at, now), enrolment_due=due)
 
 
 def touch_session(session: Session, *, session_id: int) -> None:

@@ -1,9 +1,9 @@
-"""The signed-in user's own sessions and password, in the console and in the portal: where they
+"""The signed-in user's own sessions, password and two-factor sign-in, in the console and in the portal: where they
 are logged in, signing one out, signing out everywhere but here, and changing the password."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from alliance.errors import RuleViolation
 from alliance.http.params import IdPath
-from alliance.identity import access_service, session_service
+from alliance.identity import access_service, session_service, two_factor_service
 from alliance.identity.scope import Actor
-from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, CurrentSessionId, PortalActor, VendorActor, WebSession, flash, session_policy
+from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, CurrentSessionId, PortalActor, VendorActor, WebActor, WebSession, flash, session_policy
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -125,3 +125,72 @@ def portal_change_password(
     new_password_again: PasswordField = "",
 ) -> Response:
     return _change_password(request, session, actor, current_id, PORTAL_PASSWORD, current_password, new_password, new_password_again)
+
+
+# --- two-factor sign-in ---------------------------------------------------------------------------
+
+CONSOLE_TWO_FACTOR = "/console/account/two-factor"
+PORTAL_TWO_FACTOR = "/portal/account/two-factor"
+CodeField = Annotated[str, Form(max_length=40)]
+
+
+def _two_factor_page(request: Request, session: Session, actor: Actor, base: str, error: str | None = None, status_code: int = 200) -> Response:
+    state = two_factor_service.state_of(session, actor)
+    return render(request, "account/two_factor.html", {"base": base, "state": state, "error": error}, status_code=status_code)
+
+
+def _setup_page(request: Request, base: str, enrolment: two_factor_service.Enrolment, error: str | None = None, status_code: int = 200) -> Response:
+    response = render(request, "account/two_factor_setup.html", {"base": base, "enrolment": enrolment, "error": error}, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"  # the secret is on this page
+    return response
+
+
+def _codes_page(request: Request, base: str, codes: list[str], just_enabled: bool) -> Response:
+    response = render(request, "account/recovery_codes.html", {"base": base, "codes": codes, "just_enabled": just_enabled})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _add_two_factor_routes(base: str, guard: list[Any]) -> None:
+    @router.get(base, dependencies=guard, name=f"two_factor{base}")
+    def two_factor_page(request: Request, session: WebSession, actor: WebActor) -> Response:
+        return _two_factor_page(request, session, actor, base)
+
+    @router.post(base + "/setup", dependencies=guard, name=f"two_factor_setup{base}")
+    def two_factor_setup(request: Request, session: WebSession, actor: WebActor) -> Response:
+        return _setup_page(request, base, two_factor_service.begin_enrolment(session, actor))
+
+    @router.post(base + "/confirm", dependencies=guard, name=f"two_factor_confirm{base}")
+    def two_factor_confirm(request: Request, session: WebSession, actor: WebActor, current_id: CurrentSessionId, code: CodeField = "") -> Response:
+        try:
+            codes = two_factor_service.confirm_enrolment(session, actor, code=code, session_id=current_id)
+        except RuleViolation as exc:
+            enrolment = two_factor_service.pending_enrolment(session, actor)
+            session.rollback()
+            if enrolment is None:
+                raise
+            return _setup_page(request, base, enrolment, exc.message, 422)
+        return _codes_page(request, base, codes, just_enabled=True)
+
+    @router.post(base + "/recovery-codes", dependencies=guard, name=f"two_factor_codes{base}")
+    def two_factor_codes(request: Request, session: WebSession, actor: WebActor, code: CodeField = "") -> Response:
+        try:
+            codes = two_factor_service.renew_recovery_codes(session, actor, code=code)
+        except RuleViolation as exc:
+            session.rollback()
+            return _two_factor_page(request, session, actor, base, exc.message, 422)
+        return _codes_page(request, base, codes, just_enabled=False)
+
+    @router.post(base + "/off", dependencies=guard, name=f"two_factor_off{base}")
+    def two_factor_off(request: Request, session: WebSession, actor: WebActor, password: PasswordField = "") -> Response:
+        try:
+            two_factor_service.turn_off(session, actor, password=password)
+        except RuleViolation as exc:
+            session.rollback()
+            return _two_factor_page(request, session, actor, base, exc.message, 422)
+        flash(request, "Two-factor sign-in is off: your password alone signs you in.")
+        return RedirectResponse(base, status_code=303)
+
+
+_add_two_factor_routes(CONSOLE_TWO_FACTOR, VENDOR_ONLY)
+_add_two_factor_routes(PORTAL_TWO_FACTOR, PORTAL_ONLY)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,13 +16,17 @@ from alliance.identity import service as identity_service
 from alliance.identity.access_service import LinkPolicy
 from alliance.identity.password_links import SET_PASSWORD_PATH
 from alliance.identity.scope import PartnerScope, Role
+from alliance.identity.service import SecondStepNeeded, SessionRequest
+from alliance.kit import clock
+from alliance.sso import service as sso_service
+from alliance.sso.service import Discovery
 from alliance.web.deps import SESSION_TOKEN_KEY, flash, session_policy, session_token
 from alliance.web.templating import render
 
 router = APIRouter()
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only same-site paths: never redirect a fresh login to another host.
     if target and target.startswith("/") and not target.startswith("//") and not target.startswith("/login"):
         return target
@@ -33,8 +37,24 @@ def _safe_next(target: str | None) -> str:
 def login_page(request: Request, next: str | None = None) -> Response:
     # A session that has ended meanwhile is found out on the next page, which clears it and comes back here.
     if session_token(request) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
-    return render(request, "auth/login.html", {"next": _safe_next(next), "email": "", "error": None})
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": safe_next(next), "email": "", "error": None})
+
+
+@router.post("/login/sso")
+def login_sso(
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    email: Annotated[str, Form(max_length=320)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    """Home-realm discovery: the connection that answers for the address's domain, offered as a button."""
+    with database.session_scope(PartnerScope.system(reason="home-realm discovery"), write=False) as session:
+        found = sso_service.discover(session, email=email)
+    if found is None:
+        error = "No single sign-on is set up for that address: log in with your password."
+        return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": error}, status_code=404)
+    return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": None, "sso": found})
 
 
 @router.post("/login")
@@ -49,25 +69,83 @@ def login(
     client = request.client.host if request.client else None
     try:
         with database.session_scope(PartnerScope.system(reason="password login")) as session:
-            login = identity_service.log_in(
+            login = sso_service.sign_in_with_password(
                 session,
                 email=email,
                 password=password,
-                client=client,
-                user_agent=request.headers.get("user-agent"),
+                request=SessionRequest(client=client, user_agent=request.headers.get("user-agent"), policy=session_policy(request)),
                 max_failures=settings.login_max_failures,
                 window=timedelta(minutes=settings.login_window_minutes),
-                policy=session_policy(request),
             )
     except TooManyAttempts as exc:
-        response = render(request, "auth/login.html", {"next": _safe_next(next), "email": email, "error": exc.message}, status_code=429)
+        response = render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": exc.message}, status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
+    if isinstance(login, Discovery):
+        error = f"Your organisation signs in with {login.name}: continue with it instead of a password."
+        return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": error, "sso": login}, status_code=403)
+    if login is None:
+        return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": "Email or password is not right."}, status_code=401)
+    request.session.clear()  # a fresh cookie (and CSRF token) on login: no fixation
+    if isinstance(login, SecondStepNeeded):
+        # The signed cookie remembers whose password was right, for a few minutes; no session yet.
+        request.session[SECOND_STEP_KEY] = {"user_id": login.user_id, "at": clock.now().timestamp(), "next": safe_next(next)}
+        return RedirectResponse(SECOND_STEP_PATH, status_code=303)
+    request.session[SESSION_TOKEN_KEY] = login.token
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+SECOND_STEP_PATH = "/login/two-factor"
+SECOND_STEP_KEY = "second_step"
+SECOND_STEP_TIME = timedelta(minutes=5)
+
+
+def _second_step_pending(request: Request) -> dict[str, Any] | None:
+    pending = request.session.get(SECOND_STEP_KEY)
+    if not isinstance(pending, dict) or clock.now().timestamp() - float(pending.get("at", 0)) > SECOND_STEP_TIME.total_seconds():
+        return None
+    return pending
+
+
+@router.get(SECOND_STEP_PATH)
+def second_step_page(request: Request) -> Response:
+    if _second_step_pending(request) is None:
+        flash(request, "Log in again: the code is asked for within five minutes of the password.", "error")
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "auth/two_factor.html", {"error": None})
+
+
+@router.post(SECOND_STEP_PATH)
+def second_step(request: Request, database: Annotated[Database, Depends(get_database)], code: Annotated[str, Form(max_length=40)] = "") -> Response:
+    pending = _second_step_pending(request)
+    if pending is None:
+        request.session.pop(SECOND_STEP_KEY, None)
+        flash(request, "Log in again: the code is asked for within five minutes of the password.", "error")
+        return RedirectResponse("/login", status_code=303)
+    settings = request.app.state.settings
+    client = request.client.host if request.client else None
+    try:
+        with database.session_scope(PartnerScope.system(reason="two-factor login")) as session:
+            login = identity_service.complete_second_step(
+                session,
+                user_id=int(pending["user_id"]),
+                answer=code,
+                request=SessionRequest(client=client, user_agent=request.headers.get("user-agent"), policy=session_policy(request)),
+                max_failures=settings.login_max_failures,
+                window=timedelta(minutes=settings.login_window_minutes),
+            )
+    except TooManyAttempts as exc:
+        request.session.pop(SECOND_STEP_KEY, None)
+        response = render(request, "auth/login.html", {"next": "/", "email": "", "error": exc.message}, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
     if login is None:
-        return render(request, "auth/login.html", {"next": _safe_next(next), "email": email, "error": "Email or password is not right."}, status_code=401)
-    request.session.clear()  # a fresh cookie (and CSRF token) on login: no fixation
+        return render(
+            request, "auth/two_factor.html", {"error": "That code is not right. Type the code your app shows now, or a recovery code."}, status_code=401
+        )
+    request.session.clear()
     request.session[SESSION_TOKEN_KEY] = login.token
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(str(pending.get("next") or "/"), status_code=303)
 
 
 @router.post("/logout")

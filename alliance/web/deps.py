@@ -32,6 +32,14 @@ class LoginRequired(NotAuthenticated):
     """The web adapter answers this with a redirect to the login page."""
 
 
+class TwoFactorEnrolmentDue(PermissionDenied):
+    """The web adapter answers this with a redirect to the two-factor set-up page."""
+
+
+# Where a vendor user the sign-in policy requires two-factor of is sent until it is on.
+TWO_FACTOR_ENROLMENT = "/console/account/two-factor"
+
+
 class NoPortalForVendor(NotFound):
     """Vendor staff have no partner portal: pages send them to the console, anything else is 404."""
 
@@ -78,6 +86,8 @@ def web_actor(request: Request, database: Annotated[Database, Depends(get_databa
         if resumed is None:
             request.session.clear()
             raise LoginRequired("Your session has ended; please log in again.")
+        if resumed.enrolment_due and not request.url.path.startswith(TWO_FACTOR_ENROLMENT):
+            raise TwoFactorEnrolmentDue("The program requires two-factor sign-in for your role: set it up to continue.")
         actor = identity_service.actor_for(resumed.user)
         user_name = resumed.user.name
         # The bell in every page's header: one indexed count in the read that loads the user.

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alliance.errors import AllianceError, NotAuthenticated
 from alliance.http.errors import status_for, validation_details
-from alliance.web.deps import NoPortalForVendor, web_actor
+from alliance.web.deps import TWO_FACTOR_ENROLMENT, NoPortalForVendor, TwoFactorEnrolmentDue, flash, web_actor
 
 logger = logging.getLogger("alliance.web")
 
@@ -41,6 +41,9 @@ def _page(request: Request, status: int, message: str, details: list[dict[str, s
 
 def alliance_error_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AllianceError)
+    if isinstance(exc, TwoFactorEnrolmentDue):
+        flash(request, exc.message, "error")
+        return RedirectResponse(TWO_FACTOR_ENROLMENT, status_code=303)
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)

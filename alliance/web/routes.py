@@ -30,6 +30,8 @@ from alliance.web import (
     partners,
     portal,
     programs,
+    sign_in,
+    sso,
     tiers,
     users,
     webhooks,
@@ -72,6 +74,7 @@ PAGE_MODULES = (
     webhooks,
     inbox,
     users,
+    sign_in,
 )
 
 
@@ -79,13 +82,18 @@ def build_web_router() -> APIRouter:
     router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
     # NUL characters are refused in every field (alliance/http/screening.py), after the login check.
     router.include_router(auth.router, dependencies=[Depends(refuse_nul)])
+    router.include_router(sso.router, dependencies=[Depends(refuse_nul)])
     # Every page below needs a logged-in user; a new page cannot forget it.
     protected = APIRouter(dependencies=[Depends(web_actor), Depends(refuse_nul)])
     protected.add_api_route("/", home, methods=["GET"])
     for module in PAGE_MODULES:
         protected.include_router(module.router)
     router.include_router(protected)
-    return router
+    # The SAML identity provider posts from its own site: no CSRF token, the signed assertion is the proof.
+    outer = APIRouter(include_in_schema=False)
+    outer.include_router(sso.saml_router, dependencies=[Depends(refuse_nul)])
+    outer.include_router(router)
+    return outer
 
 
 def home(request: Request, actor: WebActor) -> Response:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from alliance.errors import AllianceError, Conflict, PermissionDenied, RuleViolation
 from alliance.http.params import IdPath, PageParams
-from alliance.identity import access_service
+from alliance.identity import access_service, two_factor_service
 from alliance.identity import service as identity_service
 from alliance.identity.access_service import LinkPolicy
 from alliance.identity.models import User
@@ -215,6 +215,7 @@ def _detail(request: Request, session: Session, actor: Actor, user_id: int, erro
         "invitation_expires_at": access_service.invitation_expires_at(session, actor, user_id=user.id) if user.status == AccountStatus.INVITED else None,
         "roles": [(value, text) for value, text in _roles(actor) if Role(value).is_partner_role == (user.partner_id is not None)],
         "may_change": can(actor, Permission.USERS_WRITE) and user.id != actor.user_id,
+        "two_factor_on": two_factor_service.is_enabled(session, user_id=user.id),
         "error": error,
         "base": _base(actor),
     }
@@ -235,6 +236,11 @@ def _act(request: Request, session: Session, actor: Actor, user_id: int, action:
 def _apply(request: Request, session: Session, actor: Actor, user_id: int, action: str, form: Any) -> User:
     if action == "invitation":
         return access_service.resend_invitation(session, actor, user_id=user_id, policy=LinkPolicy.from_settings(request.app.state.settings))
+    if action == "two-factor-reset":
+        user = identity_service.get_user(session, actor, user_id=user_id)
+        if not two_factor_service.reset_for(session, actor, user=user):
+            raise Conflict(f"{user.name} has no authenticator to reset.")
+        return user
     if action == "role":
         role = str(form.get("role", ""))
         if role not in {r.value for r in Role}:
@@ -249,6 +255,7 @@ def _done(action: str, user: User) -> str:
         "role": f"{user.name} is now {user.role.label}.",
         "deactivate": f"{user.name} was deactivated and signed out everywhere.",
         "reactivate": f"{user.name} was reactivated.",
+        "two-factor-reset": f"{user.name}'s authenticator was removed: they sign in with their password and set up two-factor again.",
     }[action]
 
 
@@ -280,8 +287,8 @@ def _portal_action(action: str) -> Any:
     return act
 
 
-# Resend the invitation, change the role, deactivate, reactivate: one route per act on each side.
-for _action in ("invitation", "role", "deactivate", "reactivate"):
+# Resend the invitation, change the role, deactivate, reactivate, remove a lost authenticator: one route per act on each side.
+for _action in ("invitation", "role", "deactivate", "reactivate", "two-factor-reset"):
     router.add_api_route(
         f"{CONSOLE}/{{user_id}}/{_action}", _console_action(_action), methods=["POST"], dependencies=VENDOR_ONLY, name=f"console_user_{_action}"
     )

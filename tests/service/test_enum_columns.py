@@ -57,6 +57,7 @@ ALLOWED_STRINGS = {
     ("webhook_attempts", "response_status"): "an integer: the HTTP status code of the answer",
     ("scope_disputes", "level"): "an integer: the index into the program's escalation ladder",
     ("scope_disputes", "decision_split"): "free text: how the decision splits the activity, in words",
+    ("user_two_factor", "last_used_step"): "an integer: the TOTP time step of the last accepted code (no replay)",
     ("stored_files", "content_type"): "a MIME type decided from the file's content (files.kinds owns the accepted ones)",
 }
 

@@ -65,7 +65,7 @@ class TestLogIn:
             )
         assert login is not None and resumed(db, login.token)
         [event] = events(db, "user.logged_in")
-        assert event.after == {"session": login.session_id}
+        assert event.after == {"session": login.session_id, "method": "password"}
 
     def test_wrong_password_starts_nothing(self, db, world):
         with db.session_scope(PartnerScope.system(reason="test")) as session:

@@ -16,6 +16,7 @@ from alliance.ace.routes import ace_actor
 from alliance.api.deps import api_actor
 from alliance.identity.permissions import Permission, role_can
 from alliance.identity.scope import PartnerScope, Role
+from alliance.scim.routes import scim_caller
 from alliance.web.deps import web_actor
 from tests.app_shape import api_document, bare_app
 from tests.factories.business_plans import MILESTONE_REF, build_business_plans
@@ -35,6 +36,18 @@ PUBLIC_ROUTES = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    # The second step of a password login: the signed cookie names whose password was right.
+    ("GET", "/login/two-factor"),
+    ("POST", "/login/two-factor"),
+    # Single sign-on: home-realm discovery by e-mail domain, off to the identity provider and back
+    # (the callback is trusted only with the state, nonce and PKCE verifier the cookie kept).
+    ("POST", "/login/sso"),
+    ("GET", "/sso/{connection_id}/start"),
+    ("GET", "/sso/oidc/callback"),
+    # SAML: this service provider's metadata, and the identity provider's signed answer (its
+    # RelayState signed with the secret key carries the flow; the assertion is the proof).
+    ("GET", "/sso/saml/metadata"),
+    ("POST", "/sso/saml/acs"),
     # People who cannot log in yet: a reset request (same answer for any address, throttled) and
     # a password set with an e-mailed single-use link, whose token is the authentication.
     ("GET", "/password/forgot"),
@@ -469,8 +482,9 @@ def test_every_route_requires_an_authenticated_actor():
     for method, path, route in routes:
         if (method, path) in PUBLIC_ROUTES or path.startswith("/static"):
             continue
-        # The ACE door authenticates each request by its SigV4 signature (the token is the key id).
-        guard = api_actor if path.startswith("/api/") else ace_actor if path.startswith("/ace") else web_actor
+        # The ACE door authenticates each request by its SigV4 signature (the token is the key id);
+        # SCIM by its connection's bearer token (a connection reaches its own organisation's users only).
+        guard = api_actor if path.startswith("/api/") else ace_actor if path.startswith("/ace") else scim_caller if path.startswith("/scim/") else web_actor
         if not isinstance(route, APIRoute) or not _depends_on(route, guard):
             unguarded.append((method, path))
     assert not unguarded, f"routes without an authenticated actor: {unguarded}"

@@ -17,9 +17,21 @@ import pytest
 import alliance
 
 PACKAGE = Path(alliance.__file__).parent
-ADAPTERS = ("api", "web", "cli", "http", "delivery", "ace")
+ADAPTERS = ("api", "web", "cli", "http", "delivery", "ace", "scim")
 NOT_DOMAINS = (*ADAPTERS, "migrations", "demo", "kit")
-FORBIDDEN = ("fastapi", "starlette", "jinja2", "typer", "alliance.api", "alliance.web", "alliance.cli", "alliance.http", "alliance.delivery", "alliance.ace")
+FORBIDDEN = (
+    "fastapi",
+    "starlette",
+    "jinja2",
+    "typer",
+    "alliance.api",
+    "alliance.web",
+    "alliance.cli",
+    "alliance.http",
+    "alliance.delivery",
+    "alliance.ace",
+    "alliance.scim",
+)
 # Modules that run a workflow over a session without the service suffix, and why.
 SESSION_WORKFLOWS = {
     "customers/importer.py": "the CSV import driver: batches of rows through the customer service",

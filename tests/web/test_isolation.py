@@ -93,6 +93,8 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "recommendation_id": 1,
         # Reported figures are confirmed in the console only (program admins and CAMs).
         "figure_id": 1,
+        # Single sign-on connections are managed in the console only (program admins): 404 to partners.
+        "connection_id": 1,
         # Webhook endpoints and deliveries are console-only (program admins): 404 to partners.
         "endpoint_id": 1,
         "delivery_id": 1,

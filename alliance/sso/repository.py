@@ -1,0 +1,67 @@
+"""SSO connections, their domains, and the identities they signed in."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from alliance.kit.repository import Repository
+from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoDomain, SsoIdentity
+
+
+class SsoConnectionRepository(Repository[SsoConnection]):
+    model = SsoConnection
+
+    def listed(self) -> list[SsoConnection]:
+        return list(self.session.scalars(self.readable().order_by(SsoConnection.name, SsoConnection.id)))
+
+    def by_domain(self, domain: str) -> SsoConnection | None:
+        """The enabled connection answering for an e-mail domain (home-realm discovery; the login
+        page has no scope of its own, so it runs under the system scope)."""
+        statement = (
+            self.readable()
+            .join(SsoDomain, SsoDomain.connection_id == SsoConnection.id)
+            .where(SsoDomain.domain == domain.lower(), SsoConnection.is_enabled.is_(True))
+        )
+        return self.session.scalars(statement).first()
+
+    def by_scim_digest(self, digest: str) -> SsoConnection | None:
+        return self.session.scalars(self.readable().where(SsoConnection.scim_token_hash == digest)).first()
+
+
+class SsoDomainRepository(Repository[SsoDomain]):
+    model = SsoDomain
+
+    def of_connection(self, connection_id: int) -> list[SsoDomain]:
+        return list(self.session.scalars(select(SsoDomain).where(SsoDomain.connection_id == connection_id).order_by(SsoDomain.domain)))
+
+    def of_connections(self, connection_ids: list[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {connection_id: [] for connection_id in connection_ids}
+        for row in self.session.execute(
+            select(SsoDomain.connection_id, SsoDomain.domain).where(SsoDomain.connection_id.in_(connection_ids)).order_by(SsoDomain.domain)
+        ):
+            found[row[0]].append(row[1])
+        return found
+
+    def taken(self, domains: list[str], *, other_than: int | None) -> list[str]:
+        """Which of `domains` another connection already answers for."""
+        statement = select(SsoDomain.domain).where(SsoDomain.domain.in_(domains))
+        if other_than is not None:
+            statement = statement.where(SsoDomain.connection_id != other_than)
+        return list(self.session.scalars(statement))
+
+
+class SsoIdentityRepository(Repository[SsoIdentity]):
+    model = SsoIdentity
+
+    def find(self, connection_id: int, subject: str) -> SsoIdentity | None:
+        return self.session.scalars(select(SsoIdentity).where(SsoIdentity.connection_id == connection_id, SsoIdentity.subject == subject)).first()
+
+    def of_user(self, connection_id: int, user_id: int) -> SsoIdentity | None:
+        return self.session.scalars(select(SsoIdentity).where(SsoIdentity.connection_id == connection_id, SsoIdentity.user_id == user_id)).first()
+
+
+class SamlAssertionRepository(Repository[SamlAssertionSeen]):
+    model = SamlAssertionSeen
+
+    def known(self, assertion_id: str) -> bool:
+        return self.session.scalar(select(SamlAssertionSeen.id).where(SamlAssertionSeen.assertion_id == assertion_id[:255])) is not None

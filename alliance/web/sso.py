@@ -1,0 +1,189 @@
+"""Single sign-on in the browser: off to the identity provider and back. Public routes (the person
+is not signed in yet); what comes back is trusted only once oidc.py has checked it against the
+state, nonce and PKCE verifier this browser's signed cookie kept."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from alliance.db import Database
+from alliance.errors import NotFound
+from alliance.http.params import IdPath
+from alliance.http.session import get_database
+from alliance.identity.scope import PartnerScope
+from alliance.identity.service import SessionRequest
+from alliance.kit import clock
+from alliance.sso import oidc, saml
+from alliance.sso import service as sso_service
+from alliance.sso.vocabulary import SsoProtocol
+from alliance.web.auth import safe_next
+from alliance.web.deps import SESSION_TOKEN_KEY, session_policy
+from alliance.web.templating import render
+
+router = APIRouter()
+
+CALLBACK_PATH = "/sso/oidc/callback"
+FLOW_KEY = "sso_flow"
+FLOW_SECONDS = 600  # a sign-in at the provider must come back within ten minutes
+Param = Annotated[str, Query(max_length=4000)]
+
+
+def callback_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + CALLBACK_PATH
+
+
+def _refused(request: Request, message: str, status_code: int = 403) -> Response:
+    return render(request, "auth/sso_error.html", {"message": message}, status_code=status_code)
+
+
+def _refused_and_audited(request: Request, database: Database, connection_id: int, message: str) -> Response:
+    with database.session_scope(PartnerScope.system(reason="single sign-on refused")) as session:
+        sso_service.record_refusal(session, connection_id=connection_id, reason=message)
+    return _refused(request, message)
+
+
+@router.get("/sso/{connection_id}/start")
+def start(
+    request: Request,
+    connection_id: IdPath,
+    database: Annotated[Database, Depends(get_database)],
+    login_hint: Annotated[str, Query(max_length=320)] = "",
+    next: Annotated[str, Query(max_length=500)] = "/",
+) -> Response:
+    with database.session_scope(PartnerScope.system(reason="single sign-on start"), write=False) as session:
+        if sso_service.protocol_of(session, connection_id=connection_id) == SsoProtocol.SAML:
+            return _start_saml(request, sso_service.saml_settings(session, connection_id=connection_id), safe_next(next))
+        client = sso_service.oidc_client(session, connection_id=connection_id)
+    try:
+        metadata = oidc.discover(client.issuer)
+    except oidc.OidcError as exc:
+        return _refused(request, f"Single sign-on is unavailable: {exc.message}", 502)
+    auth = oidc.authorization_request(metadata, client_id=client.client_id, redirect_uri=callback_url(request), login_hint=login_hint or None)
+    request.session[FLOW_KEY] = {
+        "connection_id": client.connection_id,
+        "state": auth.state,
+        "nonce": auth.nonce,
+        "verifier": auth.code_verifier,
+        "next": safe_next(next),
+        "at": clock.now().timestamp(),
+    }
+    return RedirectResponse(auth.url, status_code=303)
+
+
+@router.get(CALLBACK_PATH)
+def callback(
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    code: Param = "",
+    state: Param = "",
+    error: Param = "",
+    error_description: Param = "",
+) -> Response:
+    flow = request.session.pop(FLOW_KEY, None)
+    if not isinstance(flow, dict) or not state or not secrets.compare_digest(str(flow.get("state", "")), state):
+        return _refused(request, "This sign-in did not start here, or was already used. Start again from the login page.", 400)
+    if clock.now().timestamp() - float(flow.get("at", 0)) > FLOW_SECONDS:
+        return _refused(request, "The sign-in took too long. Start again from the login page.", 400)
+    if error:
+        return _refused(request, f"Your identity provider did not sign you in: {error_description or error}.")
+    try:
+        with database.session_scope(PartnerScope.system(reason="single sign-on callback"), write=False) as session:
+            client = sso_service.oidc_client(session, connection_id=int(flow["connection_id"]))
+        metadata = oidc.discover(client.issuer)
+        id_token = oidc.exchange_code(
+            metadata,
+            client_id=client.client_id,
+            client_secret=client.client_secret,
+            code=code,
+            redirect_uri=callback_url(request),
+            code_verifier=flow["verifier"],
+        )
+        claims = oidc.validate_id_token(id_token, metadata=metadata, client_id=client.client_id, nonce=str(flow["nonce"]), now=clock.now())
+    except oidc.OidcError as exc:
+        return _refused_and_audited(request, database, int(flow["connection_id"]), exc.message)
+    except NotFound:
+        return _refused(request, "This single sign-on connection is switched off.", 404)
+    session_request = SessionRequest(
+        client=request.client.host if request.client else None, user_agent=request.headers.get("user-agent"), policy=session_policy(request)
+    )
+    with database.session_scope(PartnerScope.system(reason="single sign-on")) as session:
+        outcome = sso_service.sign_in(session, connection_id=client.connection_id, claims=claims, request=session_request)
+    if outcome.login is None:
+        return _refused(request, outcome.refusal or "You cannot be signed in.")
+    request.session.clear()  # a fresh cookie (and CSRF token) on login: no fixation
+    request.session[SESSION_TOKEN_KEY] = outcome.login.token
+    return RedirectResponse(str(flow.get("next") or "/"), status_code=303)
+
+
+# --- SAML 2.0 ---------------------------------------------------------------------------------------
+# The identity provider POSTs its answer from its own site: the SameSite=Lax session cookie does not
+# come with it, so the RelayState carries the flow instead, signed with the secret key. These routes
+# sit outside the CSRF check (routes.py): the signed assertion is the proof.
+
+saml_router = APIRouter()
+RELAY_SALT = "alliance.saml.relay"
+
+
+def _relay_signer(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.settings.resolved_secret_key(), salt=RELAY_SALT)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _start_saml(request: Request, settings: sso_service.SamlSettings, next_url: str) -> Response:
+    nonce = secrets.token_urlsafe(8)
+    try:
+        request_id, location = saml.authentication_request(_base(request), settings.idp_metadata, relay_state=nonce)
+    except saml.SamlError as exc:
+        return _refused(request, f"Single sign-on is unavailable: {exc.message}", 502)
+    relay = _relay_signer(request).dumps({"c": settings.connection_id, "r": request_id, "n": next_url})
+    # The AuthnRequest carries the signed flow as its RelayState (replacing the placeholder).
+    return RedirectResponse(location.replace(f"RelayState={nonce}", "RelayState=" + quote(relay)), status_code=303)
+
+
+@saml_router.get(saml.METADATA_PATH)
+def saml_metadata(request: Request) -> Response:
+    """This service provider's metadata, for the identity provider's set-up."""
+    try:
+        return Response(saml.sp_metadata(_base(request)), media_type="application/samlmetadata+xml")
+    except saml.SamlError as exc:
+        return Response(exc.message, status_code=503, media_type="text/plain")
+
+
+@saml_router.post(saml.ACS_PATH)
+def saml_acs(
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    SAMLResponse: Annotated[str, Form(max_length=200_000)] = "",
+    RelayState: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        flow = _relay_signer(request).loads(RelayState, max_age=FLOW_SECONDS)
+    except (BadSignature, SignatureExpired):
+        return _refused(request, "This sign-in did not start here, or took too long. Start again from the login page.", 400)
+    try:
+        with database.session_scope(PartnerScope.system(reason="SAML answer"), write=False) as session:
+            settings = sso_service.saml_settings(session, connection_id=int(flow["c"]))
+        accepted = saml.accept_response(_base(request), settings.idp_metadata, saml_response=SAMLResponse, request_id=str(flow["r"]), now=clock.now())
+    except saml.SamlError as exc:
+        return _refused_and_audited(request, database, int(flow["c"]), exc.message)
+    except NotFound:
+        return _refused(request, "This single sign-on connection is switched off.", 404)
+    session_request = SessionRequest(
+        client=request.client.host if request.client else None, user_agent=request.headers.get("user-agent"), policy=session_policy(request)
+    )
+    with database.session_scope(PartnerScope.system(reason="single sign-on")) as session:
+        outcome = sso_service.sign_in(session, connection_id=settings.connection_id, claims=accepted.claims, request=session_request, assertion=accepted)
+    if outcome.login is None:
+        return _refused(request, outcome.refusal or "You cannot be signed in.")
+    request.session.clear()
+    request.session[SESSION_TOKEN_KEY] = outcome.login.token
+    return RedirectResponse(str(flow.get("n") or "/"), status_code=303)

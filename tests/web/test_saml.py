@@ -1,0 +1,89 @@
+"""SAML 2.0 single sign-on against pysaml2's own identity provider (tests/idp/saml_idp.py): SP
+metadata, a signed assertion signs in and provisions just in time; an unsigned one, one for another
+audience, a replayed one and one for another organisation's address are refused with a clear page."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from alliance.identity.models import User
+from alliance.identity.scope import PartnerScope
+from alliance.sso.models import SsoConnection
+from tests.service.test_sessions import events
+from tests.web.client import post, soup
+
+pytestmark = pytest.mark.skipif(shutil.which("xmlsec1") is None, reason="SAML needs xmlsec1 (scripts/bootstrap.sh installs it)")
+DOMAIN = "harbor-saml.example"
+
+
+def set_up(client, login, world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from tests.idp.saml_idp import SamlIdentityProvider
+
+    metadata = client.get("/sso/saml/metadata")
+    assert metadata.status_code == 200 and "http://testserver/sso/saml/acs" in metadata.text
+    idp = SamlIdentityProvider(tmp_path, metadata.text)
+    login("admin")
+    form = {
+        "name": "Harbor Bridge SSO",
+        "protocol": "saml",
+        "partner_id": str(world.a.id),
+        "domains": DOMAIN,
+        "idp_metadata": idp.metadata,
+        "rule-0-claim": "groups",
+        "rule-0-value": "alliance-admins",
+        "rule-0-role": "partner_admin",
+        "default_role": "partner_user",
+    }
+    assert post(client, "/console/sign-in/connections", {**form, "idp_metadata": "<not metadata/>"}).status_code == 422
+    assert post(client, "/console/sign-in/connections", form).status_code == 303
+    client.cookies.clear()
+    client.csrf_token = None
+    with world.db.session_scope(PartnerScope.system(reason="test"), write=False) as session:
+        return idp, int(session.scalars(select(SsoConnection.id)).one())
+
+
+def answer(client, idp, connection_id: int, **kwargs):  # type: ignore[no-untyped-def]
+    start = client.get(f"/sso/{connection_id}/start?next=/portal/users", follow_redirects=False)
+    assert start.status_code == 303 and "SAMLRequest=" in start.headers["location"]
+    acs, saml_response, relay = idp.answer(start.headers["location"], **kwargs)
+    return urlsplit(acs).path, {"SAMLResponse": saml_response, "RelayState": relay}
+
+
+def test_a_signed_assertion_signs_in_once_and_anything_else_is_refused(client, login, world, tmp_path):
+    idp, connection_id = set_up(client, login, world, tmp_path)
+    nina = {"email": [f"nina@{DOMAIN}"], "name": ["Nina Harbor"], "groups": ["alliance-admins"]}
+
+    acs, fields = answer(client, idp, connection_id, identity=nina)
+    signed_in = client.post(acs, data=fields, follow_redirects=False)
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/portal/users", signed_in.text
+    assert "Nina Harbor" in client.get("/portal/users").text
+    with world.db.session_scope(PartnerScope.system(reason="test"), write=False) as session:
+        user = session.scalars(select(User).where(User.email == f"nina@{DOMAIN}")).one()
+        assert (user.partner_id, user.role) == (world.a.id, "partner_admin")
+    assert events(world.db, "user.logged_in")[-1].after == {
+        "session": events(world.db, "user.logged_in")[-1].after["session"],
+        "method": "sso",
+        "via": "Harbor Bridge SSO",
+    }
+
+    client.cookies.clear()
+    replayed = client.post(acs, data=fields, follow_redirects=False)
+    assert replayed.status_code == 403 and "already used" in soup(replayed).select_one("#sso-error").get_text()
+
+    acs, unsigned = answer(client, idp, connection_id, identity=nina, sign=False)
+    refused = client.post(acs, data=unsigned, follow_redirects=False)
+    assert refused.status_code == 403 and "Signature missing" in refused.text
+
+    acs, elsewhere = answer(client, idp, connection_id, identity=nina, audience="https://another-sp.example/metadata")
+    assert "AudienceRestrictions" in client.post(acs, data=elsewhere, follow_redirects=False).text
+
+    acs, foreign = answer(client, idp, connection_id, identity={"email": [world.emails["b_admin"]], "groups": ["alliance-admins"]})
+    assert "does not belong to this connection" in client.post(acs, data=foreign, follow_redirects=False).text
+    assert client.post(acs, data={"SAMLResponse": "x", "RelayState": "forged"}, follow_redirects=False).status_code == 400
+    refusals = [event.reason for event in events(world.db, "sso.sign_in_refused")]
+    assert len(refusals) == 4 and "already used" in refusals[0] and "Signature missing" in refusals[1]

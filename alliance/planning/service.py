@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from alliance.agreements.signoff import Side, VersionStatus
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.files import service as file_service
+from alliance.files.storage import LocalBlobStore
 from alliance.files.vocabulary import FilePurpose
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.repository import UserRepository
@@ -341,9 +342,22 @@ def sign_version(session: Session, actor: Actor, *, version_id: int) -> Business
 # --- milestones ----------------------------------------------------------------------------------
 
 
-def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, data: ProgressInput) -> ItemProgress:
-    """Start a milestone or co-investment, or mark it completed with evidence (a note, a link or a
-    won registration; file evidence joins with the file store). The vendor then confirms it."""
+@dataclass(frozen=True)
+class EvidenceUpload:
+    """A file handed in with the progress (a page's upload): stored as plan evidence of the plan's partner."""
+
+    source: BinaryIO
+    filename: str
+    store: LocalBlobStore
+    max_bytes: int
+
+
+def record_progress(
+    session: Session, actor: Actor, *, plan_id: int, ref: int, data: ProgressInput, upload: EvidenceUpload | None = None
+) -> ItemProgress:
+    """Start a milestone or co-investment, or mark it completed with evidence (a note, a link, a
+    file — already uploaded, or `upload` stored now — or a registration of the partner). The
+    vendor then confirms it."""
     require(actor, Permission.BUSINESS_PLANS_PROGRESS)
     plan, _facts, versions = _for_change(session, actor, plan_id)
     item = _item_in_force(plan, versions, ref)
@@ -355,6 +369,18 @@ def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, d
         raise RuleViolation(
             "Progress is in_progress or completed; the vendor confirms a completed item.", details=[{"field": "status", "message": "in_progress or completed"}]
         )
+    if upload is not None:
+        stored = file_service.upload(
+            session,
+            actor,
+            source=upload.source,
+            filename=upload.filename,
+            purpose=FilePurpose.PLAN_EVIDENCE,
+            partner_id=plan.partner_id,
+            store=upload.store,
+            max_bytes=upload.max_bytes,
+        )
+        data = data.model_copy(update={"evidence_file_id": stored.id})
     if data.status == ItemStatus.COMPLETED and not (data.evidence_note or data.evidence_url or data.evidence_registration_id or data.evidence_file_id):
         raise RuleViolation(
             f"Item {ref} is marked complete only with evidence.",

@@ -7,29 +7,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from alliance.db import Database
 from alliance.enablement.vocabulary import Level
 from alliance.errors import Conflict
+from alliance.files.storage import LocalBlobStore
 from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.http.session import get_database
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
-from alliance.kit.schemas import InputSchema
+from alliance.kit.schemas import MAX_ROW_ID, InputSchema
 from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
 from alliance.planning import actuals_service
 from alliance.planning import service as plan_service
 from alliance.planning.repository import PlanFilters
-from alliance.planning.schemas import MAX_ITEMS, Amendment, BusinessPlanDraft, Proposal
+from alliance.planning.schemas import MAX_ITEMS, Amendment, BusinessPlanDraft, ProgressInput, Proposal
 from alliance.planning.vocabulary import InvestmentKind, ItemKind, PlanAction, PlanStatus, RevenueKind
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
-from alliance.web.forms import FormBody, Submission, echo, form_rows, query_int, submit
+from alliance.web.forms import FormBody, Submission, echo, form_rows, form_values, query_int, submit
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -326,3 +328,56 @@ def _item_options() -> dict[str, list[tuple[str, str]]]:
         "level": [(level.value, level.value.capitalize()) for level in Level],
         "investment_kind": [(k.value, k.value.replace("_", " ").capitalize().replace("Mdf", "MDF").replace("Se ", "SE ")) for k in InvestmentKind],
     }
+
+
+# --- milestone progress and evidence ---------------------------------------------------------------
+
+RefPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+@router.post(CONSOLE + "/{business_plan_id}/items/{ref}/progress", dependencies=VENDOR_ONLY)
+def console_progress(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    return _progress(request, session, actor, plan_id=business_plan_id, ref=ref, form=form, base=CONSOLE)
+
+
+@router.post(PORTAL + "/{business_plan_id}/items/{ref}/progress", dependencies=PORTAL_ONLY)
+def portal_progress(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    return _progress(request, session, actor, plan_id=business_plan_id, ref=ref, form=form, base=PORTAL)
+
+
+@router.post(CONSOLE + "/{business_plan_id}/items/{ref}/confirm", dependencies=VENDOR_ONLY)
+def console_confirm(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: VendorActor) -> Response:
+    plan_service.get_plan(session, actor, plan_id=business_plan_id)
+
+    def confirm(_: Any) -> Any:
+        return plan_service.confirm_item(session, actor, plan_id=business_plan_id, ref=ref)
+
+    submission = submit(session, SignRequest, {}, confirm, shown={})
+    if submission.ok:
+        flash(request, f"Item {ref} confirmed.")
+        return RedirectResponse(f"{CONSOLE}/{business_plan_id}", status_code=303)
+    return _page(request, session, actor, plan_id=business_plan_id, base=CONSOLE, forms={f"progress-{ref}": submission})
+
+
+def _progress(request: Request, session: Session, actor: Actor, *, plan_id: int, ref: int, form: FormData, base: str) -> Response:
+    """Started, or completed with evidence: a note, a link, a registration of the partner, or a file
+    uploaded with the form (stored as plan evidence of the plan's partner by the same service call)."""
+    plan_service.get_plan(session, actor, plan_id=plan_id)  # 404 for another partner's
+    values = form_values(form)
+    values.pop("file", None)
+    handed = form.get("file")
+    settings = request.app.state.settings
+    upload = None
+    if isinstance(handed, StarletteUpload) and handed.filename:
+        upload = plan_service.EvidenceUpload(
+            source=handed.file, filename=handed.filename, store=LocalBlobStore(settings.file_store_dir), max_bytes=settings.max_upload_bytes
+        )
+
+    def record(data: ProgressInput) -> Any:
+        return plan_service.record_progress(session, actor, plan_id=plan_id, ref=ref, data=data, upload=upload)
+
+    submission = submit(session, ProgressInput, values, record, shown=echo(form))
+    if submission.ok:
+        flash(request, f"Progress of item {ref} recorded.")
+        return RedirectResponse(f"{base}/{plan_id}", status_code=303)
+    return _page(request, session, actor, plan_id=plan_id, base=base, forms={f"progress-{ref}": submission})

@@ -53,3 +53,22 @@ def test_amendment_from_the_console_keeps_item_numbers(client, login, db, world)
     plan = client.get(f"/api/v1/business-plans/{plan_id}", headers=world.headers("admin")).json()
     assert [v["status"] for v in plan["versions"]] == ["agreed", "proposed"]
     assert [i["ref"] for i in plan["versions"][-1]["items"]] == [1, 2, 3] and plan["versions"][-1]["items"][0]["amount"] == "750000.00"
+
+
+def test_milestone_completed_with_a_file_in_the_portal_and_confirmed_in_the_console(client, login, db, world) -> None:  # type: ignore[no-untyped-def]
+    plan_id = build_business_plans(db, world)["a"]["business_plan_id"]
+    login("a_admin")
+    page = f"/portal/business-plans/{plan_id}"
+    token = soup(client.get(page)).select_one(f"form[action='{page}/items/3/progress'] input[name=csrf_token]")["value"]
+    url = f"{page}/items/3/progress"
+    refused = client.post(url, data={"csrf_token": token, "status": "completed"})
+    assert refused.status_code == 422 and soup(refused).select_one("#progress-error-3") is not None
+    files = {"file": ("accelerator.pdf", b"%PDF-1.7\n" + b"accelerator " * 100, "application/pdf")}
+    done = client.post(url, data={"csrf_token": token, "status": "completed", "evidence_note": "Published"}, files=files, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert "a file is attached" in soup(client.get(page)).select_one("#evidence-3").get_text()
+    login("cam")
+    console = f"/console/business-plans/{plan_id}"
+    assert post(client, f"{console}/items/3/confirm", {}, token_from=console).status_code == 303
+    progress = client.get(f"/api/v1/business-plans/{plan_id}", headers=world.headers("cam")).json()["progress"]
+    assert progress[0]["status"] == "confirmed" and progress[0]["evidence_file_id"] is not None

@@ -352,9 +352,7 @@ class EvidenceUpload:
     max_bytes: int
 
 
-def record_progress(
-    session: Session, actor: Actor, *, plan_id: int, ref: int, data: ProgressInput, upload: EvidenceUpload | None = None
-) -> ItemProgress:
+def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, data: ProgressInput, upload: EvidenceUpload | None = None) -> ItemProgress:
     """Start a milestone or co-investment, or mark it completed with evidence (a note, a link, a
     file — already uploaded, or `upload` stored now — or a registration of the partner). The
     vendor then confirms it."""

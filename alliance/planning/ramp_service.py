@@ -85,18 +85,23 @@ def report(session: Session, actor: Actor, *, by: CohortBy = CohortBy.QUARTER, c
 # --- charts ------------------------------------------------------------------------------------
 
 
+CURVE_COHORTS = 8  # lines a chart stays readable with; the table lists every cohort
+
+
 def curve_chart(found: RampReport, milestone: Milestone) -> Chart:
-    """Share of each cohort that reached the first by months since enrolment (one line per cohort)."""
+    """Share of each cohort that reached the first by months since enrolment (one line per cohort;
+    the latest CURVE_COHORTS enrolment quarters, or the largest types)."""
+    shown = found.cohorts[-CURVE_COHORTS:] if found.by == CohortBy.QUARTER else sorted(found.cohorts, key=lambda c: -len(c.partners))[:CURVE_COHORTS]
     return Chart(
         title=f"{milestone.label}: share reached by months since enrolment",
         kind=ChartKind.line,
         categories=[str(months) for months in CURVE_MONTHS],
-        series=[Series(name=cohort.key, values=cohort.curve(milestone, today=found.as_of)) for cohort in found.cohorts],
+        series=[Series(name=cohort.key, values=cohort.curve(milestone, today=found.as_of)) for cohort in shown],
         value_format=ValueFormat.percent,
         x_label="Months since enrolment",
         y_label="Share of the cohort",
         description=(
-            f"One line per {'fiscal enrolment quarter' if found.by == CohortBy.QUARTER else 'partner type'}; "
+            f"One line per {'fiscal enrolment quarter (the latest eight)' if found.by == CohortBy.QUARTER else 'partner type (the eight largest)'}; "
             "a point counts only partners enrolled at least that many months."
         ),
     )

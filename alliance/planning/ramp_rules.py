@@ -3,9 +3,10 @@ architect, approved registration, won deal or project, co-delivered project, con
 milestone), and what a cohort of partners looks like: the median months to each first, the share
 that reached it within 6, 12, 18 and 24 months, the share curve month by month, and who is stalled.
 
-Censoring is honest: a share "within N months" counts only partners enrolled at least N months
-ago (a partner enrolled 4 months ago has not failed to ramp within 6), and is None without any.
-The median is of the partners that reached the first (with how many did, out of how many).
+Censoring is honest: a share "within N months" is the Kaplan–Meier estimate (a partner enrolled 4
+months ago counts for the 4 months it has been observed, and has not failed to ramp within 6), None
+until some partner has been enrolled N months. The median is of the partners that reached the
+first (with how many did, out of how many).
 """
 
 from __future__ import annotations
@@ -86,13 +87,20 @@ def median(values: Iterable[float]) -> float | None:
 
 
 def share_within(ramps: Sequence[PartnerRamp], milestone: Milestone, months: float, *, today: date) -> float | None:
-    """The share of the partners enrolled at least `months` ago that reached the first within
-    `months` of enrolling; None when no partner has been enrolled that long."""
-    eligible = [r for r in ramps if r.months_enrolled(today) >= months]
-    if not eligible:
+    """The share of partners that reach the first within `months` of enrolling: the Kaplan–Meier
+    estimate, so a partner enrolled more recently counts for as long as it has been observed (one
+    enrolled 4 months ago has not failed to ramp within 6) and the curve never falls. None while
+    no partner has been enrolled `months`."""
+    if not any(r.months_enrolled(today) >= months for r in ramps):
         return None
-    reached = sum(1 for r in eligible if (taken := r.months_to(milestone)) is not None and taken <= months)
-    return reached / len(eligible)
+    # (observed months, reached): the first's months, or the months enrolled so far (censored)
+    observed = [(taken, True) if (taken := r.months_to(milestone)) is not None else (r.months_enrolled(today), False) for r in ramps]
+    remaining = 1.0
+    for moment in sorted({t for t, reached in observed if reached and t <= months}):
+        at_risk = sum(1 for t, _ in observed if t >= moment)
+        reached_then = sum(1 for t, reached in observed if reached and t == moment)
+        remaining *= 1 - reached_then / at_risk
+    return 1 - remaining
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,9 @@ class MilestoneFiguresRead(ReadSchema):
     reached: int
     partners: int
     median_months: float | None = Field(description="Median months to the first, of the partners that reached it")
-    within_6_months: float | None = Field(description="Share (0-1) of partners enrolled at least 6 months that reached it within 6")
+    within_6_months: float | None = Field(
+        description="Share (0-1) reaching it within 6 months of enrolling (Kaplan–Meier: newer partners count while observed)"
+    )
     within_12_months: float | None
     within_18_months: float | None
     within_24_months: float | None

@@ -102,7 +102,7 @@ def curve_chart(found: RampReport, milestone: Milestone) -> Chart:
         y_label="Share of the cohort",
         description=(
             f"One line per {'fiscal enrolment quarter (the latest eight)' if found.by == CohortBy.QUARTER else 'partner type (the eight largest)'}; "
-            "a point counts only partners enrolled at least that many months."
+            "a point is the Kaplan–Meier share: newer partners count for the months observed."
         ),
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from alliance.planning.ramp_rules import (
     CohortBy,
     Milestone,
@@ -63,7 +65,7 @@ def test_figures_per_milestone():
     ramps = [ramp(1, enrolled_months_ago=30, won_after=9), ramp(2, enrolled_months_ago=30, won_after=15), ramp(3, enrolled_months_ago=30)]
     found = figures(ramps, Milestone.WON, today=TODAY)
     assert (found.reached, found.partners, found.median_months) == (2, 3, 12.0)
-    assert found.shares == {6: 0.0, 12: 1 / 3, 18: 2 / 3, 24: 2 / 3}
+    assert found.shares == pytest.approx({6: 0.0, 12: 1 / 3, 18: 2 / 3, 24: 2 / 3})
     assert figures(ramps, Milestone.CODELIVERED, today=TODAY).median_months is None
 
 
@@ -97,3 +99,11 @@ def test_stalled_past_the_cohort_median_only():
     assert found[0].missing == [(Milestone.WON, 10.0)]
     assert found[0].cohort == "systems_integrator/regional"
     assert found[0].months_enrolled == 20.0
+
+
+def test_a_newer_partner_counts_while_observed_and_the_curve_never_falls():
+    # One enrolled 4 months ago won at once; two enrolled 30 months ago won at 9 and never.
+    ramps = [ramp(1, enrolled_months_ago=4, won_after=0), ramp(2, enrolled_months_ago=30, won_after=9), ramp(3, enrolled_months_ago=30)]
+    at_three, at_six, at_twelve = (share_within(ramps, Milestone.WON, m, today=TODAY) for m in (3, 6, 12))
+    assert at_three == at_six == pytest.approx(1 / 3)  # partner 1's early win still counts after it leaves observation
+    assert at_twelve == pytest.approx(1 - (2 / 3) * (1 / 2))  # at 9 months, one of the two still observed wins

@@ -59,11 +59,11 @@ def _moment(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
 
-def _staff(session: Session, role: Role) -> Actor:
+def staff_actor(session: Session, role: Role) -> Actor:
     return identity_service.actor_for(identity_service.vendor_users(session, role)[0])
 
 
-def _admin_of(session: Session, actor: Actor, partner_id: int) -> Actor | None:
+def admin_of(session: Session, actor: Actor, partner_id: int) -> Actor | None:
     found = identity_service.list_users(session, actor, role=Role.PARTNER_ADMIN, partner_id=partner_id, q=None, sort=None, page=PageRequest(limit=1))
     return identity_service.actor_for(found.items[0]) if found.items else None
 
@@ -71,17 +71,17 @@ def _admin_of(session: Session, actor: Actor, partner_id: int) -> Actor | None:
 def build_cosell(session: Session, actor: Actor, *, seed: int, today: date) -> CosellSummary:
     rng = random.Random(seed * 7_351 + 5)
     admin, cam, ps_lead, resource = (
-        _staff(session, Role.PROGRAM_ADMIN),
-        _staff(session, Role.CAM),
-        _staff(session, Role.PS_LEAD),
-        _staff(session, Role.COSELL_RESOURCE),
+        staff_actor(session, Role.PROGRAM_ADMIN),
+        staff_actor(session, Role.CAM),
+        staff_actor(session, Role.PS_LEAD),
+        staff_actor(session, Role.COSELL_RESOURCE),
     )
     routing_service.ensure_default_routing(session, admin)
     registrations = registration_service.list_registrations(session, actor, filters=RegistrationFilters(), sort="created", page=PageRequest(limit=500)).items
     open_ones = [v.registration for v in registrations if v.effective_status in (Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED)]
     requests = 0
     for index, registration in enumerate(open_ones[:24]):
-        partner_admin = _admin_of(session, actor, registration.partner_id)
+        partner_admin = admin_of(session, actor, registration.partner_id)
         if partner_admin is None:
             continue
         request_type = rng.choice(list(NEEDS))
@@ -127,7 +127,7 @@ def _northwind(session: Session, actor: Actor, admin: Actor, cam: Actor, ps_lead
     harbor = next((p for p in found if p.display_name == SHOWCASE_NAME), None)
     if harbor is None:
         return 0, 0
-    harbor_admin = _admin_of(session, actor, harbor.id)
+    harbor_admin = admin_of(session, actor, harbor.id)
     assert harbor_admin is not None
     mine = registration_service.list_registrations(
         session, actor, filters=RegistrationFilters(partner_id=harbor.id), sort="created", page=PageRequest(limit=100)

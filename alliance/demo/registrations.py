@@ -110,7 +110,7 @@ class RegistrationSummary:
     registrations: int
 
 
-class _Demo:
+class PipelineSteps:
     def __init__(self, session: Session, actor: Actor, seed: int, today: date) -> None:
         self.session, self.system, self.rng, self.today = session, actor, random.Random(seed * 7919 + 3), today
         self.cam = _vendor_actor(session, Role.CAM)
@@ -248,7 +248,7 @@ def _partner_admins(session: Session, actor: Actor) -> dict[int, tuple[Any, Acto
 def build_pipeline(session: Session, actor: Actor, *, seed: int, today: date) -> RegistrationSummary:
     """Customers and registrations for a freshly built demo vendor (see module docstring)."""
     product_line_service.ensure_default_catalog(session, actor)
-    demo = _Demo(session, actor, seed, today)
+    demo = PipelineSteps(session, actor, seed, today)
     customers = {}
     with frozen(demo.at(400)):
         for spec in CUSTOMERS:
@@ -317,7 +317,7 @@ def build_pipeline(session: Session, actor: Actor, *, seed: int, today: date) ->
     return RegistrationSummary(customers=len(customers), registrations=demo.count)
 
 
-def _one_registration(demo: _Demo, partner: Any, partner_actor: Actor, customer: DemoCustomer, index: int) -> None:
+def _one_registration(demo: PipelineSteps, partner: Any, partner_actor: Actor, customer: DemoCustomer, index: int) -> None:
     rng = demo.rng
     is_si = partner.partner_type == PartnerType.SYSTEMS_INTEGRATOR
     kind = rng.choice(["influence", "project", "deal"]) if is_si else "deal"

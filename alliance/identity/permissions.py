@@ -74,6 +74,7 @@ class Permission(StrEnum):
     BUSINESS_PLANS_ANY_PARTNER = "business_plans.any_partner"
     BUSINESS_PLANS_PROGRESS = "business_plans.progress"
     BUSINESS_PLANS_CONFIRM = "business_plans.confirm"
+    RAMP_READ = "ramp.read"
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OWN_EMAIL_SETTINGS = "own_email_settings.choose"
@@ -178,6 +179,9 @@ PERMISSIONS: dict[Permission, Grant] = {
         frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER, Role.CAM, Role.PROGRAM_ADMIN}), "record progress and evidence on joint business plan milestones"
     ),
     Permission.BUSINESS_PLANS_CONFIRM: Grant(_CHANNEL, "confirm completed plan milestones and close joint business plans with their final scorecard"),
+    Permission.RAMP_READ: Grant(
+        VENDOR_ROLES, "read ramp analytics: every partner's time from enrolment to its firsts, cohorts, the investment comparison and stalled partners"
+    ),
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
     Permission.OWN_EMAIL_SETTINGS: Grant(EVERYONE, "choose one's own e-mails: how often, and the time zone of the daily digest"),

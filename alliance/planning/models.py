@@ -105,8 +105,8 @@ class PlanItem(AggregatePart, PartnerOwned, Base):
 
 class ItemProgress(AggregatePart, PartnerOwned, Base):
     """Where a milestone or co-investment stands, for the plan (by item ref). Completion needs
-    evidence: a note, a link or a linked record (file evidence arrives with the file store: a
-    nullable file column next to these, the rule in rules.evidence_problems)."""
+    evidence: a note, a link, a file (the file store, purpose plan_evidence) or a linked record (a
+    registration of the partner)."""
 
     __tablename__ = "business_plan_progress"
     root_table, root_column = "business_plans", "plan_id"
@@ -120,6 +120,7 @@ class ItemProgress(AggregatePart, PartnerOwned, Base):
     evidence_note: Mapped[str | None] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(2000))
     evidence_registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
+    evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id", ondelete="SET NULL"))
     completed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

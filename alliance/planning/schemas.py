@@ -104,13 +104,14 @@ class Amendment(InputSchema):
 
 
 class ProgressInput(InputSchema):
-    """A milestone's progress: started, or completed with evidence (a note, a link or a won
-    registration; at least one)."""
+    """A milestone's progress: started, or completed with evidence (a note, a link, a file uploaded
+    with purpose plan_evidence, or a registration of the partner; at least one)."""
 
     status: ItemStatus = Field(description="in_progress or completed (the vendor confirms separately)")
     evidence_note: LongText | None = None
     evidence_url: Website | None = None
     evidence_registration_id: Annotated[int, Field(ge=1, le=MAX_ROW_ID)] | None = None
+    evidence_file_id: Annotated[int, Field(ge=1, le=MAX_ROW_ID)] | None = Field(default=None, description="A file uploaded with purpose plan_evidence")
 
 
 class PlanItemRead(ReadSchema):
@@ -157,6 +158,7 @@ class ProgressRead(ReadSchema):
     evidence_note: str | None
     evidence_url: str | None
     evidence_registration_id: int | None
+    evidence_file_id: int | None
     completed_by_user_id: int | None
     completed_at: datetime | None
     confirmed_by_user_id: int | None

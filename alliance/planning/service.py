@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,9 @@ from alliance.agreements import signoff
 from alliance.agreements.signoff import Side, VersionStatus
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.files import service as file_service
+from alliance.files.storage import LocalBlobStore
+from alliance.files.vocabulary import FilePurpose
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor
@@ -31,6 +34,7 @@ from alliance.planning.models import BusinessPlan, BusinessPlanVersion, ItemProg
 from alliance.planning.repository import BusinessPlanRepository, PartnerFacts, PlanFilters, TemplateRepository
 from alliance.planning.schemas import BusinessPlanSummaryRead, PlanItemInput, ProgressInput, TemplateItem
 from alliance.planning.vocabulary import ItemKind, ItemStatus, PlanAction, PlanStatus
+from alliance.registrations.repository import RegistrationRepository
 
 SIGN_FIELDS = ("status", "partner_signed_by_user_id", "partner_signed_at", "vendor_signed_by_user_id", "vendor_signed_at")
 
@@ -338,9 +342,20 @@ def sign_version(session: Session, actor: Actor, *, version_id: int) -> Business
 # --- milestones ----------------------------------------------------------------------------------
 
 
-def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, data: ProgressInput) -> ItemProgress:
-    """Start a milestone or co-investment, or mark it completed with evidence (a note, a link or a
-    won registration; file evidence joins with the file store). The vendor then confirms it."""
+@dataclass(frozen=True)
+class EvidenceUpload:
+    """A file handed in with the progress (a page's upload): stored as plan evidence of the plan's partner."""
+
+    source: BinaryIO
+    filename: str
+    store: LocalBlobStore
+    max_bytes: int
+
+
+def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, data: ProgressInput, upload: EvidenceUpload | None = None) -> ItemProgress:
+    """Start a milestone or co-investment, or mark it completed with evidence (a note, a link, a
+    file — already uploaded, or `upload` stored now — or a registration of the partner). The
+    vendor then confirms it."""
     require(actor, Permission.BUSINESS_PLANS_PROGRESS)
     plan, _facts, versions = _for_change(session, actor, plan_id)
     item = _item_in_force(plan, versions, ref)
@@ -352,11 +367,29 @@ def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, d
         raise RuleViolation(
             "Progress is in_progress or completed; the vendor confirms a completed item.", details=[{"field": "status", "message": "in_progress or completed"}]
         )
-    if data.status == ItemStatus.COMPLETED and not (data.evidence_note or data.evidence_url or data.evidence_registration_id):
+    if upload is not None:
+        stored = file_service.upload(
+            session,
+            actor,
+            source=upload.source,
+            filename=upload.filename,
+            purpose=FilePurpose.PLAN_EVIDENCE,
+            partner_id=plan.partner_id,
+            store=upload.store,
+            max_bytes=upload.max_bytes,
+        )
+        data = data.model_copy(update={"evidence_file_id": stored.id})
+    if data.status == ItemStatus.COMPLETED and not (data.evidence_note or data.evidence_url or data.evidence_registration_id or data.evidence_file_id):
         raise RuleViolation(
             f"Item {ref} is marked complete only with evidence.",
-            details=[{"field": "evidence_note", "message": "give a note, a link (evidence_url) or a won registration (evidence_registration_id)"}],
+            details=[
+                {
+                    "field": "evidence_note",
+                    "message": "give a note, a link (evidence_url), a file (evidence_file_id) or a registration (evidence_registration_id)",
+                }
+            ],
         )
+    _check_evidence(session, actor, plan, data)
     repository = BusinessPlanRepository(session)
     progress = repository.progress(plan.id, fresh=True).get(ref)
     if progress is None:
@@ -364,12 +397,13 @@ def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, d
         repository.add_row(progress)
     if progress.status == ItemStatus.CONFIRMED:
         raise Conflict(f"Item {ref} was confirmed by the vendor; its evidence is kept as confirmed.")
-    fields = ("status", "started_on", "evidence_note", "evidence_url", "evidence_registration_id", "completed_by_user_id", "completed_at")
+    fields = ("status", "started_on", "evidence_note", "evidence_url", "evidence_registration_id", "evidence_file_id", "completed_by_user_id", "completed_at")
     before = snapshot(progress, fields)
     progress.status = data.status
     progress.started_on = progress.started_on or clock.today()
     if data.status == ItemStatus.COMPLETED:
         progress.evidence_note, progress.evidence_url, progress.evidence_registration_id = data.evidence_note, data.evidence_url, data.evidence_registration_id
+        progress.evidence_file_id = data.evidence_file_id
         progress.completed_by_user_id, progress.completed_at = actor.user_id, clock.now()
     plan.updated_at = clock.now()
     session.flush()
@@ -384,6 +418,26 @@ def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, d
         after=snapshot(progress, fields) | {"ref": ref},
     )
     return progress
+
+
+def _check_evidence(session: Session, actor: Actor, plan: BusinessPlan, data: ProgressInput) -> None:
+    """A linked file is plan evidence of the plan's partner; a linked registration is the partner's."""
+    problems = []
+    if data.evidence_file_id is not None:
+        try:
+            found = file_service.get_file(session, actor, file_id=data.evidence_file_id)
+        except NotFound:
+            found = None
+        if found is None or found.partner_id != plan.partner_id:
+            problems.append({"field": "evidence_file_id", "message": f"no file {data.evidence_file_id} of this partner"})
+        elif found.purpose != FilePurpose.PLAN_EVIDENCE:
+            problems.append({"field": "evidence_file_id", "message": f"upload it with purpose {FilePurpose.PLAN_EVIDENCE.value}"})
+    if data.evidence_registration_id is not None:
+        registration = RegistrationRepository(session).get(data.evidence_registration_id)
+        if registration is None or registration.partner_id != plan.partner_id:
+            problems.append({"field": "evidence_registration_id", "message": f"no registration {data.evidence_registration_id} of this partner"})
+    if problems:
+        raise RuleViolation("The evidence does not belong to this plan's partner.", details=problems)
 
 
 def confirm_item(session: Session, actor: Actor, *, plan_id: int, ref: int) -> ItemProgress:

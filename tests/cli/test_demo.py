@@ -22,8 +22,10 @@ from alliance.db import Database
 from alliance.demo.plan import plan_demo
 from alliance.demo.staff import DEMO_PASSWORD
 from alliance.identity import service as identity_service
-from alliance.identity.scope import PartnerScope
+from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
+from alliance.planning import ramp_service
+from alliance.planning.ramp_rules import CohortBy, Milestone
 
 SEED = 42
 runner = CliRunner()
@@ -131,6 +133,28 @@ class TestDemo:
             query(url, "SELECT (SELECT COUNT(*) FROM partners), (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM users WHERE last_login_at IS NULL)")
             == before
         )
+
+    def test_practice_story_plans_and_ramp(self, demo_db: tuple[str, Result]) -> None:
+        """Harbor Bridge's plan (one milestone confirmed with a linked record, one at risk), a GSI's
+        co-investment, a regional SI that won its first deal 9 months in and one stalled at 20."""
+        url, result = demo_db
+        assert "4 joint business plans" in said(result)
+        plans = dict(query(url, "SELECT p.display_name, COUNT(*) FROM business_plans b JOIN partners p ON p.id = b.partner_id GROUP BY 1"))
+        assert plans["Harbor Bridge Consulting"] == 1 and len(plans) == 4
+        linked = query(url, "SELECT COUNT(*) FROM business_plan_progress WHERE status = 'confirmed' AND evidence_registration_id IS NOT NULL")
+        assert linked == [(1,)]
+        kinds = {k for (k,) in query(url, "SELECT DISTINCT investment_kind FROM business_plan_items WHERE investment_kind IS NOT NULL")}
+        assert {"certification_funding", "mdf", "architect_hours"} <= kinds
+        database = Database(url)
+        try:
+            with database.session_scope(PartnerScope.system(reason="test ramp"), write=False) as session:
+                found = ramp_service.report(session, Actor.system(), by=CohortBy.TYPE)
+        finally:
+            database.dispose()
+        regional = [r for r in found.ramps if r.type_label == "systems_integrator/regional"]
+        assert any(r.months_to(Milestone.WON) == 9.0 and r.invested for r in regional)
+        stalled = [s for s in found.stalled if s.cohort == "systems_integrator/regional" and s.months_enrolled == 20.0]
+        assert stalled and Milestone.WON in {m for m, _ in stalled[0].missing}
 
     def test_audit_trail_verifies(self, demo_db: tuple[str, Result]) -> None:
         url, _ = demo_db

@@ -126,6 +126,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/business-plans/{business_plan_id}/close"): "vendor",
     ("GET", "/api/v1/business-plan-templates"): "shared",
     ("POST", "/api/v1/business-plan-templates"): "vendor",
+    # ramp analytics compare partners with their cohorts: vendor staff only
+    ("GET", "/api/v1/ramp/report"): "vendor",
+    ("GET", "/api/v1/ramp/partners"): "vendor",
+    ("GET", "/api/v1/ramp/partners.csv"): "vendor",
     ("GET", "/api/v1/partners/{partner_id}/tier-evaluation"): "owned",
     ("POST", "/api/v1/tier-evaluations"): "vendor",
     ("GET", "/api/v1/tier-recommendations"): "vendor",

@@ -110,6 +110,7 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "consent_id": roe_of_b(world)["consent_id"],
         # B's agreed joint business plan (A has one of its own, for the lists).
         "business_plan_id": business_plans_of_b(world)["business_plan_id"],
+        "ref": 3,  # the plan's solution milestone
         # A PS engagement on the account B protects: the portal shows it to B only.
         "engagement_id": roe_of_b(world)["engagement_id"],
     }

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from alliance.kit import clock, fiscal
-from tests.factories.business_plans import MILESTONE_REF, items
+from tests.api.files.test_files_api import upload
+from tests.factories.business_plans import MILESTONE_REF, build_business_plans, items
 
 
 def year():  # type: ignore[no-untyped-def]
@@ -130,3 +131,19 @@ def test_a_program_template_prefills_a_new_plan(client, world) -> None:  # type:
     assert (
         other.status_code == 422 or partner["program_id"] == client.get(f"/api/v1/partners/{world.b.id}", headers=world.headers("admin")).json()["program_id"]
     )
+
+
+def test_milestone_evidence_a_file_or_a_registration_of_the_partner(client, world) -> None:  # type: ignore[no-untyped-def]
+    plans = build_business_plans(world.db, world)
+    plan_id = plans["a"]["business_plan_id"]
+    url = f"/api/v1/business-plans/{plan_id}/items/{MILESTONE_REF}/progress"
+    own = upload(client, world, "a_admin", purpose="plan_evidence").json()["id"]
+    other = upload(client, world, "b_admin", purpose="plan_evidence").json()["id"]
+    wrong_purpose = upload(client, world, "a_admin").json()["id"]
+    for bad, field in ((other, "evidence_file_id"), (wrong_purpose, "evidence_file_id")):
+        refused = client.put(url, headers=world.headers("a_admin"), json={"status": "completed", "evidence_file_id": bad})
+        assert refused.status_code == 422 and refused.json()["error"]["details"][0]["field"] == field
+    foreign = client.put(url, headers=world.headers("cam"), json={"status": "completed", "evidence_registration_id": world.registrations()["b"]})
+    assert foreign.status_code == 422 and foreign.json()["error"]["details"][0]["field"] == "evidence_registration_id"
+    done = client.put(url, headers=world.headers("a_admin"), json={"status": "completed", "evidence_file_id": own})
+    assert done.status_code == 200 and done.json()["evidence_file_id"] == own

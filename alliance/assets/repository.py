@@ -32,7 +32,9 @@ from alliance.files.models import StoredFile
 from alliance.identity.models import User
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.repository import Repository
+from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Person, ProductLine, Tier
+from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations.models import Registration
 from alliance.tiers.metrics_repository import counting_on
 
@@ -189,6 +191,27 @@ class AssetRepository(Repository[Asset]):
             latest[release.product_line] = release
         return latest
 
+    def unvalidated_owners(self, product_line: str, *, rank: int, product: str, version: str) -> AnySelect:
+        """notify_each rows: the owner of each published asset validated for `product_line`, but
+        only for versions below `rank` (active owners only)."""
+        newest = (
+            select(func.max(AssetValidation.version_rank))
+            .where(AssetValidation.asset_id == Asset.id, AssetValidation.product_line == product_line)
+            .scalar_subquery()
+        )
+        return (
+            select(
+                Asset.owner_user_id.label("recipient_user_id"),
+                Asset.id.label("entity_id"),
+                literal("you own this library asset").label("why"),
+                Asset.title.label("asset"),
+                literal(product).label("product"),
+                literal(version).label("version"),
+            )
+            .join(User, and_(User.id == Asset.owner_user_id, User.is_active.is_(True)))
+            .where(Asset.current_version_id.is_not(None), newest < rank)
+        )
+
     def product_line_names(self) -> dict[str, str]:
         return dict(self.session.execute(select(ProductLine.key, ProductLine.name)).all())
 
@@ -330,6 +353,11 @@ class AssetRepository(Repository[Asset]):
         return self.session.scalars(
             select(AssetProjectUse).where(AssetProjectUse.asset_id == asset_id, AssetProjectUse.registration_id == registration_id)
         ).first()
+
+    def project_registrations(self) -> list[Any]:
+        """(id, title) of the project registrations the session sees, newest first (partners: their own)."""
+        statement = select(Registration.id, Registration.title).where(Registration.kind == RegistrationKind.PROJECT).order_by(Registration.id.desc()).limit(200)
+        return list(self.session.execute(statement))
 
     def registration(self, registration_id: int) -> Registration | None:
         return self.session.scalars(select(Registration).where(Registration.id == registration_id)).first()

@@ -25,6 +25,7 @@ from alliance.assets.vocabulary import PARTNER_VISIBLE, CertificationHolder, Fac
 from alliance.audit.service import snapshot
 from alliance.enablement.vocabulary import LEVEL_RANK, Level
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.files import service as file_service
 from alliance.files.storage import LocalBlobStore
 from alliance.files.vocabulary import FilePurpose
 from alliance.identity.permissions import Permission, can, require
@@ -93,6 +94,7 @@ class AssetView:
     may_manage: bool
     may_contribute: bool
     actions: dict[int, list[VersionAction]]
+    projects: list[Any]  # the reader's project registrations it may record use on (id, title)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -143,6 +145,7 @@ def view_asset(session: Session, actor: Actor, *, asset_id: int, record_view: bo
         may_manage=by_vendor,
         may_contribute=bool(own),
         actions={v.id: lifecycle.actions(VersionStatus(v.status), by_vendor=by_vendor) for v in versions} if (by_vendor or own) else {},
+        projects=repository.project_registrations() if can(actor, Permission.ASSETS_USE) and not entry.locks else [],
     )
 
 
@@ -284,6 +287,27 @@ def add_version(session: Session, actor: Actor, *, asset_id: int, data: VersionI
         after={"number": data.number, "file_ids": list(dict.fromkeys(data.file_ids))},
     )
     return version
+
+
+def add_version_with_uploads(
+    session: Session,
+    actor: Actor,
+    *,
+    asset_id: int,
+    number: str,
+    release_notes: str,
+    uploads: Sequence[tuple[BinaryIO, str]],
+    store: LocalBlobStore,
+    max_bytes: int,
+) -> AssetVersion:
+    """A draft version whose files arrive with it (the portal's and console's form): each file is
+    stored (files.service.upload, purpose asset, owned like the asset) and attached."""
+    _for_change(session, actor, asset_id)  # 404 before anything is stored
+    file_ids = [
+        file_service.upload(session, actor, source=source, filename=name, purpose=FilePurpose.ASSET, partner_id=None, store=store, max_bytes=max_bytes).id
+        for source, name in uploads
+    ]
+    return add_version(session, actor, asset_id=asset_id, data=VersionInput(number=number, release_notes=release_notes, file_ids=file_ids))
 
 
 def transition_version(session: Session, actor: Actor, *, version_id: int, action: VersionAction, reason: str | None) -> AssetVersion:

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from alliance.http.screening import refuse_nul
 from alliance.web import (
     account,
+    assets,
     attribution,
     audit,
     auth,
@@ -68,6 +69,7 @@ PAGE_MODULES = (
     cosell_routing,
     cosell_report,
     business_plans,
+    assets,
     notifications,
     webhooks,
     inbox,

@@ -18,6 +18,7 @@ from alliance.app import create_app
 from alliance.identity.permissions import Permission, role_can
 from alliance.identity.scope import PartnerScope, Role
 from alliance.web.deps import web_actor
+from tests.factories.assets import build_contribution
 from tests.factories.business_plans import MILESTONE_REF, build_business_plans
 from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
@@ -362,7 +363,8 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "team_id": 1,
         "rule_id": 1,
         "file_id": _file_of_b(world),
-        **_asset_of_b(world),
+        # B's draft contribution to the library (invisible to A).
+        **build_contribution(world.db, world),
         # Webhooks are vendor-only: any id answers 403 to partners.
         "endpoint_id": 1,
         "delivery_id": 1,
@@ -382,19 +384,6 @@ def _file_of_b(world) -> int:  # type: ignore[no-untyped-def]
         session.add(stored)
         session.flush()
         return stored.id
-
-
-def _asset_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Partner B's draft contribution to the library, with a draft version (invisible to A)."""
-    from alliance.assets import service as asset_service
-    from alliance.assets.schemas import AssetInput, VersionInput
-    from alliance.identity.scope import Actor, scope_for
-
-    actor = Actor(user_id=world.b.admin_user_id, role=Role.PARTNER_ADMIN, partner_id=world.b.id, label="b_admin")
-    with world.db.session_scope(scope_for(actor)) as session:
-        asset = asset_service.create_asset(session, actor, data=AssetInput(kind="solution_accelerator", title="B's accelerator", summary="B's own"))
-        version = asset_service.add_version(session, actor, asset_id=asset.id, data=VersionInput(number="1.0.0"))
-        return {"asset_id": asset.id, "asset_version_id": version.id}
 
 
 def _unread_of_b(client, world) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,19 @@
+"""Library assets for tests: a partner's draft contribution (invisible to every other partner)."""
+
+from __future__ import annotations
+
+from alliance.db import Database
+from alliance.identity.scope import Actor, Role, scope_for
+
+
+def build_contribution(db: Database, world, key: str = "b") -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Partner `key`'s draft contribution with a draft version: asset_id, asset_version_id."""
+    from alliance.assets import service as asset_service
+    from alliance.assets.schemas import AssetInput, VersionInput
+
+    fixture = getattr(world, key)
+    actor = Actor(user_id=fixture.admin_user_id, role=Role.PARTNER_ADMIN, partner_id=fixture.id, label=f"{key}_admin")
+    with db.session_scope(scope_for(actor)) as session:
+        asset = asset_service.create_asset(session, actor, data=AssetInput(kind="solution_accelerator", title=f"{key.upper()}'s accelerator", summary="Its own"))
+        version = asset_service.add_version(session, actor, asset_id=asset.id, data=VersionInput(number="1.0.0"))
+        return {"asset_id": asset.id, "asset_version_id": version.id}

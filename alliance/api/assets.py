@@ -11,9 +11,10 @@ from fastapi.responses import StreamingResponse
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
+from alliance.assets import reference_service
 from alliance.assets import service as asset_service
-from alliance.assets.models import AssetProjectUse, AssetReview, AssetVersion
-from alliance.assets.repository import LibraryFilters
+from alliance.assets.models import AssetProjectUse, AssetReview, AssetVersion, CustomerReference
+from alliance.assets.repository import LibraryFilters, ReferenceFilters
 from alliance.assets.schemas import (
     AdoptionRead,
     AdoptionRowRead,
@@ -24,16 +25,20 @@ from alliance.assets.schemas import (
     LockRead,
     ProjectUseInput,
     ProjectUseRead,
+    ReferenceCreate,
+    ReferenceDecision,
+    ReferenceInput,
+    ReferenceRead,
     ReviewInput,
     ReviewRead,
     VersionInput,
     VersionRead,
     VersionTransition,
 )
-from alliance.assets.vocabulary import AssetKind, VersionStatus
+from alliance.assets.vocabulary import AssetKind, ReferenceStatus, VersionStatus
 from alliance.files.storage import LocalBlobStore
 from alliance.http import downloads
-from alliance.http.params import IdPath, PageParams, Search
+from alliance.http.params import IdPath, IdQuery, PageParams, Search
 from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
 
@@ -192,3 +197,30 @@ def adoption(asset_id: IdPath, session: DbSession, actor: CurrentActor) -> Adopt
 def used_in(registration_id: IdPath, session: DbSession, actor: CurrentActor) -> list[AssetProjectUse]:
     """The library assets recorded as used on the registration (partners: their own)."""
     return [use for use, *_ in asset_service.used_in_registration(session, actor, registration_id=registration_id)]
+
+
+@router.post("/customer-references", response_model=ReferenceRead, status_code=201, openapi_extra=allowed(Permission.REFERENCES_SUBMIT))
+def submit_reference(data: ReferenceCreate, session: DbSession, actor: CurrentActor) -> CustomerReference:
+    """A joint reference story with the customer's approval for external use (date, approver), for the vendor to approve."""
+    return reference_service.submit_reference(session, actor, partner_id=data.partner_id, data=ReferenceInput(**data.model_dump(exclude={"partner_id"})))
+
+
+@router.get("/customer-references", response_model=PageRead[ReferenceRead], openapi_extra=allowed(Permission.PARTNERS_READ))
+def list_references(
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    partner_id: IdQuery = None,
+    vertical: Facet = None,
+    product_line: Facet = None,
+    status: ReferenceStatus | None = None,
+) -> dict[str, Any]:
+    """References by vertical, product line and status (partners: their own)."""
+    filters = ReferenceFilters(partner_id=partner_id, vertical=vertical, product_line=product_line, status=status)
+    return reference_service.list_references(session, actor, filters=filters, page=page).as_response()
+
+
+@router.post("/customer-references/{reference_id}/decision", response_model=ReferenceRead, openapi_extra=allowed(Permission.REFERENCES_APPROVE))
+def decide_reference(reference_id: IdPath, data: ReferenceDecision, session: DbSession, actor: CurrentActor) -> CustomerReference:
+    """Approve (needs the customer's approval on record) or reject; approved references of the trailing 24 months count toward tiers."""
+    return reference_service.decide_reference(session, actor, reference_id=reference_id, data=data)

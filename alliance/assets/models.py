@@ -8,16 +8,16 @@ triggers); PostgreSQL a GIN index over the same weighted tsvector (migrations 00
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alliance.assets.vocabulary import AssetKind, CertificationHolder, FacetKind, ReviewDecision, UsageAction, VersionStatus
+from alliance.assets.vocabulary import AssetKind, CertificationHolder, FacetKind, ReferenceStatus, ReviewDecision, UsageAction, VersionStatus
 from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
 from alliance.kit import clock
 
-register_enum_columns({AssetKind: 32, VersionStatus: 16, CertificationHolder: 16, FacetKind: 16, UsageAction: 16, ReviewDecision: 20})
+register_enum_columns({AssetKind: 32, VersionStatus: 16, CertificationHolder: 16, FacetKind: 16, UsageAction: 16, ReviewDecision: 20, ReferenceStatus: 16})
 
 
 class Asset(Aggregate, TimestampMixin, Base):
@@ -169,3 +169,30 @@ class LibraryVisit(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     previous_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_visit_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomerReference(Aggregate, PartnerOwned, TimestampMixin, Base):
+    """A joint reference story (customer, partner, products and versions, vertical, problem,
+    outcome with figures, quote), "customer approved for external use" on a date by a named
+    person at the customer, and approved by the vendor. Approved ones in the trailing 24 months
+    are the tier metric `customer_references` (tiers.metrics_repository)."""
+
+    __tablename__ = "customer_references"
+    __table_args__ = (Index("ix_customer_references_status_decided", "status", "decided_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    vertical: Mapped[str | None] = mapped_column(String(100))
+    product_lines: Mapped[list[str]] = mapped_column(default=list)
+    product_versions: Mapped[str | None] = mapped_column(String(200))  # "Data Platform 9.0, Analytics 12"
+    problem: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(Text)  # with figures
+    quote: Mapped[str | None] = mapped_column(Text)
+    customer_approved_on: Mapped[date | None]  # "customer approved for external use" ...
+    customer_approver: Mapped[str | None] = mapped_column(String(200))  # ... by this person at the customer
+    status: Mapped[ReferenceStatus] = mapped_column(default=ReferenceStatus.SUBMITTED)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
 from alliance.assets import lifecycle
-from alliance.assets.vocabulary import AssetKind, CertificationHolder, ReviewDecision, UsageAction, VersionAction, VersionStatus
+from alliance.assets.vocabulary import AssetKind, CertificationHolder, ReferenceStatus, ReviewDecision, UsageAction, VersionAction, VersionStatus
 from alliance.kit.schemas import InputSchema, LongText, OptionalText, ReadSchema, RowId, ShortText
 from alliance.partners.vocabulary import PartnerType, SISubtype
 
@@ -174,3 +174,43 @@ class ProjectUseRead(ReadSchema):
 
 class UsageEventRead(ReadSchema):
     action: UsageAction
+
+
+class ReferenceInput(InputSchema):
+    customer_name: ShortText
+    title: ShortText
+    vertical: Word | None = None
+    product_lines: list[Word] = Field(default_factory=list, max_length=10)
+    product_versions: OptionalText | None = Field(default=None, description='e.g. "Data Platform 9.0, Analytics 12"')
+    problem: LongText
+    outcome: LongText = Field(description="With figures")
+    quote: LongText | None = None
+    customer_approved_on: date | None = Field(default=None, description="When the customer approved it for external use")
+    customer_approver: OptionalText | None = Field(default=None, description="Who at the customer approved it")
+
+
+class ReferenceCreate(ReferenceInput):
+    partner_id: RowId | None = Field(default=None, description="Vendor staff: the partner (partners: always their own)")
+
+
+class ReferenceDecision(InputSchema):
+    approve: bool
+    note: LongText | None = None
+
+
+class ReferenceRead(ReadSchema):
+    id: int
+    partner_id: int
+    customer_name: str
+    title: str
+    vertical: str | None
+    product_lines: list[str]
+    product_versions: str | None
+    problem: str
+    outcome: str
+    quote: str | None
+    customer_approved_on: date | None
+    customer_approver: str | None
+    status: ReferenceStatus
+    decided_at: datetime | None
+    decision_note: str | None

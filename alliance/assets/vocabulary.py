@@ -88,3 +88,12 @@ REVIEW_CHECKLIST = (
     "No customer data or secrets in the files",
     "Licence and third-party components listed",
 )
+
+
+class ReferenceStatus(StrEnum):
+    """A customer reference story: submitted by the partner (or written by the vendor), approved
+    or rejected by the vendor. Only approved ones count and are shown as references."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"

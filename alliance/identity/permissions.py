@@ -85,6 +85,8 @@ class Permission(StrEnum):
     ASSETS_CONTRIBUTE = "assets.contribute"
     ASSETS_USE = "assets.use"
     ASSETS_ADOPTION = "assets.adoption"
+    REFERENCES_SUBMIT = "customer_references.submit"
+    REFERENCES_APPROVE = "customer_references.approve"
     OUTBOX_DELIVER = "outbox.deliver"
     WEBHOOKS_MANAGE = "webhooks.manage"
     INBOX_READ = "inbox.read"
@@ -194,6 +196,11 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.ASSETS_CONTRIBUTE: Grant(PARTNER_ROLES, "contribute assets to the library and submit their versions for the vendor's review"),
     Permission.ASSETS_USE: Grant(PARTNER_ROLES, "record that a library asset was used on one of their organisation's project registrations"),
     Permission.ASSETS_ADOPTION: Grant(VENDOR_ROLES, "read library adoption reports (by partner type, tier and version)"),
+    Permission.REFERENCES_SUBMIT: Grant(
+        frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER, Role.CAM, Role.PROGRAM_ADMIN}),
+        "record customer reference stories (partners: their own organisation's)",
+    ),
+    Permission.REFERENCES_APPROVE: Grant(_CHANNEL, "approve or reject customer references (approved ones count toward tiers)"),
     Permission.OUTBOX_DELIVER: Grant(_ADMIN, "deliver queued messages (`alliance worker` runs as the operator)"),
     Permission.WEBHOOKS_MANAGE: Grant(
         _ADMIN, "manage webhook endpoints: subscribe URLs to events, see their secrets once, allow private networks, read the delivery log, replay"

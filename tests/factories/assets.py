@@ -14,6 +14,23 @@ def build_contribution(db: Database, world, key: str = "b") -> dict[str, int]:  
     fixture = getattr(world, key)
     actor = Actor(user_id=fixture.admin_user_id, role=Role.PARTNER_ADMIN, partner_id=fixture.id, label=f"{key}_admin")
     with db.session_scope(scope_for(actor)) as session:
-        asset = asset_service.create_asset(session, actor, data=AssetInput(kind="solution_accelerator", title=f"{key.upper()}'s accelerator", summary="Its own"))
+        asset = asset_service.create_asset(
+            session, actor, data=AssetInput(kind="solution_accelerator", title=f"{key.upper()}'s accelerator", summary="Its own")
+        )
         version = asset_service.add_version(session, actor, asset_id=asset.id, data=VersionInput(number="1.0.0"))
         return {"asset_id": asset.id, "asset_version_id": version.id}
+
+
+def build_references(db: Database, world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A submitted customer reference of partner A ("a") and of partner B ("b")."""
+    from alliance.assets import reference_service
+    from alliance.assets.schemas import ReferenceInput
+
+    ids = {}
+    for key in ("a", "b"):
+        fixture = getattr(world, key)
+        actor = Actor(user_id=fixture.admin_user_id, role=Role.PARTNER_ADMIN, partner_id=fixture.id, label=f"{key}_admin")
+        with db.session_scope(scope_for(actor)) as session:
+            data = ReferenceInput(customer_name=f"{key.upper()} customer", title="Go-live in 90 days", problem="Slow reporting", outcome="Reports 40% faster")
+            ids[key] = reference_service.submit_reference(session, actor, partner_id=None, data=data).id
+    return ids

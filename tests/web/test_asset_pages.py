@@ -37,7 +37,10 @@ def test_an_asset_from_console_form_to_partner_download(client, login, world):
     asset_url = created.headers["location"]
     token = csrf_token(client, asset_url)
     added = client.post(
-        f"{asset_url}/versions", data={"number": "1.0.0", "release_notes": "First", "csrf_token": token}, files={"files": ("pattern.pdf", PDF, "application/pdf")}, follow_redirects=False
+        f"{asset_url}/versions",
+        data={"number": "1.0.0", "release_notes": "First", "csrf_token": token},
+        files={"files": ("pattern.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
     )
     assert added.status_code == 303, soup(added).find(class_="flash-error")
     page = soup(client.get(asset_url))

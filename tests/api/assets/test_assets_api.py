@@ -142,3 +142,23 @@ def test_a_contribution_is_reviewed_then_published_and_credited(client, world):
     assert seen.status_code == 200 and seen.json()["contributed_by"] == "Northwind Consulting" and seen.json()["current_version"] == "0.9.0"
     retire = client.post(f"/api/v1/asset-versions/{version['id']}/transitions", headers=admin, json={"action": "retire"})
     assert retire.status_code == 422 and retire.json()["error"]["details"][0]["field"] == "reason"
+
+
+def test_an_approved_customer_reference_counts_toward_tiers(client, world):
+    from alliance.tiers.metrics_repository import TierMetricsRepository
+
+    body = {"customer_name": "Northwind Regional Health", "title": "Claims in hours, not days", "vertical": "healthcare", "product_lines": ["analytics"]}
+    body |= {"problem": "Claims took days", "outcome": "Claims processed 6× faster", "quote": "It changed our quarter."}
+    submitted = client.post("/api/v1/customer-references", headers=world.headers("a_admin"), json=body)
+    assert submitted.status_code == 201, submitted.text
+    admin = world.headers("cam")
+    refused = client.post(f"/api/v1/customer-references/{submitted.json()['id']}/decision", headers=admin, json={"approve": True})
+    assert refused.status_code == 422 and refused.json()["error"]["details"][0]["field"] == "customer_approved_on"
+    approved_body = body | {"customer_approved_on": clock.today().isoformat(), "customer_approver": "Dr. Jane Holt, CIO"}
+    second = client.post("/api/v1/customer-references", headers=world.headers("a_admin"), json=approved_body).json()
+    decided = client.post(f"/api/v1/customer-references/{second['id']}/decision", headers=admin, json={"approve": True, "note": "Great story"})
+    assert decided.status_code == 200 and decided.json()["status"] == "approved"
+    listed = client.get("/api/v1/customer-references", headers=world.headers("a_user"), params={"vertical": "healthcare", "status": "approved"}).json()
+    assert [r["id"] for r in listed["items"]] == [second["id"]]
+    with world.db.session_scope(PartnerScope.system(reason="test metrics"), write=False) as session:
+        assert TierMetricsRepository(session).metrics(today=clock.today(), partner_ids=[world.a.id])[world.a.id].values["customer_references"] == 1

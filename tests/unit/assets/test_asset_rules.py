@@ -100,11 +100,8 @@ def test_a_corrupted_blob_is_never_served_whole():
     content = b"x" * (600 * 1024)
     good = b"".join(verified_chunks(io.BytesIO(content), hashlib.sha256(content).hexdigest()))
     assert good == content
-    served: list[bytes] = []
-    with pytest.raises(ChecksumMismatch):
-        served.extend(verified_chunks(io.BytesIO(content), "0" * 64))
     stream = verified_chunks(io.BytesIO(content), "0" * 64)
     first = next(stream)
     with pytest.raises(ChecksumMismatch):
         next(stream)
-    assert served == [] and 0 < len(first) < len(content)
+    assert 0 < len(first) < len(content)  # the last chunk is held back: the reader never gets it all

@@ -37,7 +37,7 @@ from alliance.db import Database
 from alliance.enablement import catalog_service
 from alliance.identity.scope import Actor, PartnerScope, Role, scope_for
 from alliance.kit import clock
-from alliance.kit.pagination import PageRequest
+from alliance.kit.pagination import PageRequest, paginate
 from alliance.partners.models import Partner
 
 console = Console(width=160)
@@ -80,6 +80,13 @@ WORDS = [
     "payments",
     "onboarding",
 ]
+# Body text: a large vocabulary of ordinary words, so a topic word matches some assets, not all.
+FILLER = [
+    f"{a}{b}{c}"
+    for a in ("ba", "ce", "di", "fo", "gu", "ha", "ji", "ko", "lu", "me")
+    for b in ("ra", "se", "ti", "vo", "xu", "ny", "pa", "qe", "wi", "zo")
+    for c in ("n", "l", "r", "s", "m", "t", "d", "k", "p", "v", "x", "b", "g", "f", "h", "c", "w", "y", "z", "j")
+]
 KINDS = ("reference_architecture", "solution_pattern", "solution_accelerator", "delivery_methodology", "demo_guide", "compliance_kit")
 LINES = ("data-platform", "integration-hub", "analytics", "security-suite")
 VERTICALS = ("healthcare", "financial services", "manufacturing", "retail", "public sector", "energy")
@@ -102,7 +109,7 @@ def seed_assets(database: Database, *, assets: int, events: int, seed: int) -> N
                     "kind": rng.choice(KINDS),
                     "title": f"{words[0].capitalize()} {words[1]} {line.replace('-', ' ')} pattern {index}",
                     "summary": f"{words[2].capitalize()} and {words[3]} for {vertical}.",
-                    "body": " ".join(rng.choice(WORDS) for _ in range(120)),
+                    "body": " ".join([*(FILLER[rng.randrange(len(FILLER))] for _ in range(120)), words[0], words[2]]),
                     "keywords": f"{words[4]} {words[5]} {vertical}",
                     "product_lines": [line],
                     "verticals": [vertical],
@@ -193,11 +200,12 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
                 return found.page.total
 
         def scan(index: int) -> object:
+            # The same page (count and first 24) found by LIKE over the same text: a scan.
             with database.session_scope(PartnerScope.system(reason="bench scan"), write=False) as session:
                 words = queries[index].split()
                 text = func.lower(Asset.title + " " + Asset.summary + " " + Asset.keywords + " " + Asset.body)
-                statement = select(Asset.id).where(and_(*(text.like(f"%{word}%") for word in words))).order_by(Asset.published_at.desc()).limit(24)
-                return list(session.scalars(statement))
+                statement = select(Asset.id).where(and_(*(text.like(f"%{word}%") for word in words))).order_by(Asset.published_at.desc())
+                return paginate(session, statement, PageRequest(limit=24)).total
 
         def page(index: int) -> object:
             actor = actors[index]

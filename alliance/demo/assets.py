@@ -9,23 +9,23 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance.assets import service as asset_service
-from alliance.assets.models import Asset, AssetUsage
+from alliance.assets.models import Asset
 from alliance.assets.schemas import AssetInput, Entitlement, ValidatedVersion, VersionInput
 from alliance.assets.vocabulary import AssetKind, CertificationHolder, UsageAction, VersionAction
-from alliance.demo.bulk import insert_rows
+from alliance.demo.bulk import ASSET_USAGE, insert_rows
 from alliance.demo.registrations import frozen
 from alliance.enablement.models import CertificationTrack
 from alliance.identity import service as identity_service
-from alliance.identity.models import User
 from alliance.identity.scope import Actor, Role
-from alliance.partners.models import Partner
+from alliance.kit.pagination import PageRequest
+from alliance.partners import service as partner_service
+from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import PartnerStatus, SISubtype
 
-USAGE: Table = AssetUsage.__table__  # type: ignore[assignment]
 K = AssetKind
 # (kind, title, product line, validated version, verticals, technologies, minimum tier rank)
 Spec = tuple[AssetKind, str, str, str, list[str], list[str], int | None]
@@ -124,7 +124,7 @@ def build_assets(session: Session, actor: Actor, *, seed: int, today: date) -> A
                 asset_service.transition_version(session, owner, version_id=first.id, action=VersionAction.DEPRECATE, reason="Superseded by 1.1.0")
         asset_ids.append(asset.id)
     _contribution(session, actor, today)
-    return AssetsSummary(assets=len(asset_ids) + 1, usage_events=_usage(session, rng, asset_ids, today))
+    return AssetsSummary(assets=len(asset_ids) + 1, usage_events=_usage(session, actor, rng, asset_ids, today))
 
 
 def _publish(session: Session, owner: Actor, asset_id: int, number: str) -> None:
@@ -135,11 +135,17 @@ def _publish(session: Session, owner: Actor, asset_id: int, number: str) -> None
 
 def _contribution(session: Session, actor: Actor, today: date) -> None:
     """A global SI's accelerator, submitted for the vendor's review."""
-    gsi = session.scalar(select(Partner.id).where(Partner.si_subtype == SISubtype.GSI, Partner.status == PartnerStatus.ACTIVE).order_by(Partner.id))
-    user = session.scalars(select(User).where(User.partner_id == gsi, User.role == Role.PARTNER_ADMIN)).first() if gsi else None
-    if user is None:
+    found = partner_service.list_partners(
+        session, actor, filters=PartnerFilters(si_subtype=SISubtype.GSI, status=PartnerStatus.ACTIVE), sort="name", page=PageRequest(limit=1)
+    ).items
+    admins = (
+        identity_service.list_users(session, actor, role=Role.PARTNER_ADMIN, partner_id=found[0].id, q=None, sort=None, page=PageRequest(limit=1)).items
+        if found
+        else []
+    )
+    if not admins:
         return
-    contributor = identity_service.actor_for(user)
+    contributor = identity_service.actor_for(admins[0])
     data = AssetInput(
         kind=K.SOLUTION_ACCELERATOR,
         title="SAP to Data Platform 9 migration factory",
@@ -156,9 +162,10 @@ def _contribution(session: Session, actor: Actor, today: date) -> None:
         asset_service.transition_version(session, contributor, version_id=version.id, action=VersionAction.SUBMIT, reason=None)
 
 
-def _usage(session: Session, rng: random.Random, asset_ids: list[int], today: date) -> int:
+def _usage(session: Session, actor: Actor, rng: random.Random, asset_ids: list[int], today: date) -> int:
     """Views and downloads by partner users over the last six months (one INSERT)."""
-    users = list(session.execute(select(User.id, User.partner_id).where(User.partner_id.is_not(None)).order_by(User.id).limit(120)))
+    found = identity_service.list_users(session, actor, role=Role.PARTNER_USER, partner_id=None, q=None, sort=None, page=PageRequest(limit=120)).items
+    users = [(user.id, user.partner_id) for user in found]
     versions = dict(session.execute(select(Asset.id, Asset.current_version_id).where(Asset.id.in_(asset_ids))).all())
     rows = []
     for _ in range(600 if users else 0):
@@ -174,4 +181,4 @@ def _usage(session: Session, rng: random.Random, asset_ids: list[int], today: da
                 "occurred_at": _moment(today - timedelta(days=rng.randint(0, 180))),
             }
         )
-    return insert_rows(session, USAGE, rows)
+    return insert_rows(session, ASSET_USAGE, rows)

@@ -71,11 +71,6 @@ def console_csv(request: Request, session: WebSession, actor: VendorActor) -> Re
     return downloads.csv_attachment((downloads.csv_line(row) for row in rows), "assets.csv")
 
 
-@router.get(PORTAL + "/{asset_id}", dependencies=PORTAL_ONLY)
-def portal_asset(request: Request, asset_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
-    return _asset_page(request, session, actor, asset_id=asset_id, base=PORTAL)
-
-
 @router.get(CONSOLE + "/review-queue", dependencies=VENDOR_ONLY)
 def review_queue(request: Request, session: WebSession, actor: VendorActor) -> Response:
     return render(request, "assets/review_queue.html", {"rows": asset_service.review_queue(session, actor), "kinds": KIND_LABELS})
@@ -130,6 +125,47 @@ def console_update(request: Request, asset_id: IdPath, session: WebSession, acto
 
 @router.post(CONSOLE + "/{asset_id}/versions", dependencies=VENDOR_ONLY)
 def console_add_version(request: Request, asset_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    return _add_version(request, session, actor, asset_id, form, base=CONSOLE)
+
+
+@router.post(PORTAL + "/{asset_id}/versions", dependencies=PORTAL_ONLY)
+def portal_add_version(request: Request, asset_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    return _add_version(request, session, actor, asset_id, form, base=PORTAL)
+
+
+@router.post(CONSOLE + "/{asset_id}/versions/{asset_version_id}/transition", dependencies=VENDOR_ONLY)
+def console_transition(request: Request, asset_id: IdPath, asset_version_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    return _transition(request, session, actor, asset_id, asset_version_id, form, base=CONSOLE)
+
+
+@router.post(PORTAL + "/{asset_id}/versions/{asset_version_id}/transition", dependencies=PORTAL_ONLY)
+def portal_transition(request: Request, asset_id: IdPath, asset_version_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    return _transition(request, session, actor, asset_id, asset_version_id, form, base=PORTAL)
+
+
+@router.get(PORTAL + "/contribute", dependencies=PORTAL_ONLY)
+def portal_contribute_form(request: Request, session: WebSession, actor: PortalActor) -> Response:
+    return _form(request, session, actor, values={}, errors={}, action=PORTAL + "/contribute")
+
+
+@router.post(PORTAL + "/contribute", dependencies=PORTAL_ONLY)
+def portal_contribute(request: Request, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    values = _asset_values(form)
+    values.pop("entitlement")  # the vendor sets who may open a contribution
+    submission = submit(session, AssetInput, values, lambda data: asset_service.create_asset(session, actor, data=data), shown=_shown(form))
+    if submission.ok and submission.result is not None:
+        flash(request, f"“{submission.result.title}” saved as your contribution; add a version and submit it for review.")
+        return RedirectResponse(f"{PORTAL}/{submission.result.id}", status_code=303)
+    return _form(request, session, actor, values=submission.values, errors=submission.errors, action=PORTAL + "/contribute", status=submission.status)
+
+
+@router.get(PORTAL + "/{asset_id}", dependencies=PORTAL_ONLY)
+def portal_asset(request: Request, asset_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    return _asset_page(request, session, actor, asset_id=asset_id, base=PORTAL)
+
+
+def _add_version(request: Request, session: Session, actor: Actor, asset_id: int, form: FormData, *, base: str) -> Response:
+    asset_service.view_asset(session, actor, asset_id=asset_id, record_view=False)  # 404 before the form is read
     settings = request.app.state.settings
     uploads = [(item.file, item.filename or "") for item in form.getlist("files") if isinstance(item, UploadFile) and item.filename]
     values = {"number": str(form.get("number", "")).strip(), "release_notes": str(form.get("release_notes", ""))}
@@ -149,24 +185,24 @@ def console_add_version(request: Request, asset_id: IdPath, session: WebSession,
     submission = submit(session, VersionInput, values, add, shown=values)
     if submission.ok and submission.result is not None:
         flash(request, f"Version {submission.result.number} added as a draft.")
-        return RedirectResponse(f"{CONSOLE}/{asset_id}", status_code=303)
-    return _asset_page(request, session, actor, asset_id=asset_id, base=CONSOLE, forms={"version": submission})
+        return RedirectResponse(f"{base}/{asset_id}", status_code=303)
+    return _asset_page(request, session, actor, asset_id=asset_id, base=base, forms={"version": submission})
 
 
-@router.post(CONSOLE + "/{asset_id}/versions/{asset_version_id}/transition", dependencies=VENDOR_ONLY)
-def console_transition(request: Request, asset_id: IdPath, asset_version_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+def _transition(request: Request, session: Session, actor: Actor, asset_id: int, version_id: int, form: FormData, *, base: str) -> Response:
+    asset_service.view_asset(session, actor, asset_id=asset_id, record_view=False)  # 404 before the form is read
     values = {"action": str(form.get("action", "")), "reason": str(form.get("reason", "")).strip() or None}
 
     def move(data: VersionTransition) -> Any:
         return asset_service.transition_version(
-            session, actor, version_id=_version_of(session, actor, asset_id, asset_version_id), action=data.action, reason=data.reason
+            session, actor, version_id=_version_of(session, actor, asset_id, version_id), action=data.action, reason=data.reason
         )
 
     submission = submit(session, VersionTransition, values, move, shown=values)
     if submission.ok and submission.result is not None:
         flash(request, f"Version {submission.result.number} is {VersionStatus(submission.result.status).label.lower()}.")
-        return RedirectResponse(f"{CONSOLE}/{asset_id}", status_code=303)
-    return _asset_page(request, session, actor, asset_id=asset_id, base=CONSOLE, forms={f"version-{asset_version_id}": submission})
+        return RedirectResponse(f"{base}/{asset_id}", status_code=303)
+    return _asset_page(request, session, actor, asset_id=asset_id, base=base, forms={f"version-{version_id}": submission})
 
 
 @router.post(CONSOLE + "/{asset_id}/versions/{asset_version_id}/review", dependencies=VENDOR_ONLY)
@@ -202,6 +238,7 @@ def console_download(
 
 @router.post(PORTAL + "/{asset_id}/used-in", dependencies=PORTAL_ONLY)
 def portal_used_in(request: Request, asset_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    asset_service.view_asset(session, actor, asset_id=asset_id, record_view=False)  # 404 before the form is read
     values = {"registration_id": query_int(str(form.get("registration_id", ""))) or 0}
 
     def record(data: ProjectUseInput) -> Any:

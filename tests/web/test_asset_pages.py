@@ -65,3 +65,23 @@ def test_an_asset_from_console_form_to_partner_download(client, login, world):
     registration = client.post("/api/v1/registrations", headers=world.headers("a_user"), json=PROJECT).json()
     assert post(client, f"{portal_url}/used-in", {"registration_id": str(registration["id"])}).status_code == 303
     assert "ERP rollout" in soup(client.get(portal_url)).find(id="used-in").get_text()
+
+
+def test_a_partner_contributes_and_the_vendor_approves(client, login, world):
+    world.registrations()  # the product-line catalog
+    login("a_admin")
+    created = post(client, "/portal/library/contribute", {"kind": "solution_accelerator", "title": "Claims triage accelerator", "summary": "Rules and models."})
+    assert created.status_code == 303, soup(created).find(class_="flash-error")
+    asset_url = created.headers["location"]
+    assert post(client, f"{asset_url}/versions", {"number": "0.1.0", "release_notes": "First cut"}).status_code == 303
+    page = soup(client.get(asset_url))
+    assert post(client, page.find("form", action=lambda a: bool(a) and a.endswith("/transition"))["action"], {"action": "submit"}).status_code == 303
+    asset_id = asset_url.rsplit("/", 1)[1]
+
+    login("admin")
+    queue = soup(client.get("/console/assets/review-queue"))
+    assert "Claims triage accelerator" in queue.get_text() and "Northwind Consulting" in queue.get_text()
+    review_form = soup(client.get(f"/console/assets/{asset_id}")).find("form", class_="review-form")
+    assert post(client, review_form["action"], {"decision": "approve", "checklist": ["No customer data or secrets in the files"], "comment": "Good"}).status_code == 303
+    login("b_user")
+    assert "Contributed by Northwind Consulting" in soup(client.get(f"/portal/library/{asset_id}")).get_text(" ", strip=True)

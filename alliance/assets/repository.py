@@ -106,6 +106,9 @@ class AssetRepository(Repository[Asset]):
             asset_id, selectinload(Asset.versions).selectinload(AssetVersion.files), selectinload(Asset.facets), selectinload(Asset.validations)
         )
 
+    def titled(self, title: str) -> Asset | None:
+        return self.session.scalars(select(Asset).where(func.lower(Asset.title) == title.strip().lower())).first()
+
     def version(self, version_id: int) -> AssetVersion | None:
         return self.session.get(AssetVersion, version_id)
 

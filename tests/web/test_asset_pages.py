@@ -82,6 +82,9 @@ def test_a_partner_contributes_and_the_vendor_approves(client, login, world):
     queue = soup(client.get("/console/assets/review-queue"))
     assert "Claims triage accelerator" in queue.get_text() and "Northwind Consulting" in queue.get_text()
     review_form = soup(client.get(f"/console/assets/{asset_id}")).find("form", class_="review-form")
-    assert post(client, review_form["action"], {"decision": "approve", "checklist": ["No customer data or secrets in the files"], "comment": "Good"}).status_code == 303
+    assert (
+        post(client, review_form["action"], {"decision": "approve", "checklist": ["No customer data or secrets in the files"], "comment": "Good"}).status_code
+        == 303
+    )
     login("b_user")
     assert "Contributed by Northwind Consulting" in soup(client.get(f"/portal/library/{asset_id}")).get_text(" ", strip=True)

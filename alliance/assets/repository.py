@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
-from alliance.assets import search
+from alliance.assets import search_repository as search
 from alliance.assets.models import (
     Asset,
     AssetFacet,

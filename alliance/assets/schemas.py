@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints, field_validator
 from alliance.assets import lifecycle
 from alliance.assets.vocabulary import AssetKind, CertificationHolder, ReferenceStatus, ReviewDecision, UsageAction, VersionAction, VersionStatus
 from alliance.kit.schemas import InputSchema, LongText, OptionalText, ReadSchema, RowId, ShortText
+from alliance.kit.types import Day
 from alliance.partners.vocabulary import PartnerType, SISubtype
 
 Word = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=100)]
@@ -185,7 +186,7 @@ class ReferenceInput(InputSchema):
     problem: LongText
     outcome: LongText = Field(description="With figures")
     quote: LongText | None = None
-    customer_approved_on: date | None = Field(default=None, description="When the customer approved it for external use")
+    customer_approved_on: Day | None = Field(default=None, description="When the customer approved it for external use")
     customer_approver: OptionalText | None = Field(default=None, description="Who at the customer approved it")
 
 

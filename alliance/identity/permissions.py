@@ -84,7 +84,7 @@ class Permission(StrEnum):
     ASSETS_MANAGE = "assets.manage"
     ASSETS_CONTRIBUTE = "assets.contribute"
     ASSETS_USE = "assets.use"
-    ASSETS_ADOPTION = "assets.adoption"
+    ASSETS_ADOPTION = "asset_adoption.read"
     REFERENCES_SUBMIT = "customer_references.submit"
     REFERENCES_APPROVE = "customer_references.approve"
     OUTBOX_DELIVER = "outbox.deliver"

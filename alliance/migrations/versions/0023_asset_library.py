@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # The searchable text, weighted: title (A), summary and keywords (B), body (C). The same
-# expression is in alliance/assets/search.py; the GIN index serves only queries spelling it alike.
+# expression is in alliance/assets/search_repository.py; the GIN index serves only queries spelling it alike.
 PG_SEARCH_VECTOR = (
     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('english', coalesce(summary, '') || ' ' || coalesce(keywords, '')), 'B') || "

@@ -8,7 +8,8 @@ import io
 
 import pytest
 
-from alliance.assets import entitlement, lifecycle, rendering, search
+from alliance.assets import entitlement, lifecycle, rendering
+from alliance.assets import search_repository as search
 from alliance.assets.entitlement import LockDimension, Requirement, Standing
 from alliance.assets.vocabulary import CertificationHolder, VersionAction, VersionStatus
 from alliance.files.storage import ChecksumMismatch, verified_chunks

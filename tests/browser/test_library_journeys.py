@@ -35,7 +35,7 @@ def test_silver_partner_unlocks_downloads_and_records_use(page, login, world, cl
 
     login("a_user")
     page.get_by_role("link", name="Library").click()
-    page.get_by_label("Search").fill("security operations")
+    page.get_by_role("searchbox", name="Search").fill("security operations")
     page.get_by_role("button", name="Search").click()
     row = page.locator("#assets tr", has_text="SOC reference architecture")
     assert "Needs Gold tier: you are Silver" in row.inner_text()

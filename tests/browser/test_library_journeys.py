@@ -7,17 +7,15 @@ import re
 
 import pytest
 
-from alliance.enablement import catalog_service
-from alliance.identity.scope import Actor, PartnerScope
 from tests.api.registrations.test_registrations_api import PROJECT
+from tests.factories.assets import library_catalog
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.7\n" + b"security operations " * 80
 
 
 def test_silver_partner_unlocks_downloads_and_records_use(page, login, world, client):
-    with world.db.session_scope(PartnerScope.system(reason="test catalog")) as session:
-        catalog_service.ensure_default_catalog(session, Actor.system(label="test-setup"))
+    library_catalog(world.db)
     admin = world.headers("admin")
     client.patch(f"/api/v1/partners/{world.a.id}", headers=admin, json={"tier_id": world.tier_ids["si-regional/silver"]})
     file_id = client.post("/api/v1/files", headers=admin, files={"file": ("soc.pdf", PDF, "application/pdf")}, data={"purpose": "asset"}).json()["id"]

@@ -34,3 +34,19 @@ def build_references(db: Database, world) -> dict[str, int]:  # type: ignore[no-
             data = ReferenceInput(customer_name=f"{key.upper()} customer", title="Go-live in 90 days", problem="Slow reporting", outcome="Reports 40% faster")
             ids[key] = reference_service.submit_reference(session, actor, partner_id=None, data=data).id
     return ids
+
+
+def library_catalog(db: Database) -> None:
+    """The default product lines and the Security Suite 3.0 release (no certification tracks:
+    the library's tests need lines and releases only)."""
+    from datetime import date
+
+    from alliance.enablement import catalog_service
+    from alliance.enablement.catalog_schemas import ReleaseCreate
+    from alliance.identity.scope import PartnerScope
+    from alliance.partners import product_line_service
+
+    operator = Actor.system(label="test-setup")
+    with db.session_scope(PartnerScope.system(reason="test library catalog")) as session:
+        product_line_service.ensure_default_catalog(session, operator)
+        catalog_service.create_release(session, operator, data=ReleaseCreate(product_line="security-suite", version="3.0", released_on=date(2026, 4, 6)))

@@ -58,6 +58,7 @@ ALLOWED_STRINGS = {
     ("scope_disputes", "level"): "an integer: the index into the program's escalation ladder",
     ("scope_disputes", "decision_split"): "free text: how the decision splits the activity, in words",
     ("stored_files", "content_type"): "a MIME type decided from the file's content (files.kinds owns the accepted ones)",
+    ("customer_references", "outcome"): "free text: the customer's outcome with figures, in words",
 }
 
 # Enum columns without a CHECK, each with its reason: the ORM refuses unknown values all the same.

@@ -4,17 +4,15 @@ and after the upgrade downloads the file and records it as used on a project."""
 
 from __future__ import annotations
 
-from alliance.enablement import catalog_service
-from alliance.identity.scope import Actor, PartnerScope
 from tests.api.registrations.test_registrations_api import PROJECT
+from tests.factories.assets import library_catalog
 from tests.web.client import csrf_token, post, soup
 
 PDF = b"%PDF-1.7\n" + b"HIPAA integration pattern " * 50
 
 
 def test_an_asset_from_console_form_to_partner_download(client, login, world):
-    with world.db.session_scope(PartnerScope.system(reason="test catalog")) as session:
-        catalog_service.ensure_default_catalog(session, Actor.system(label="test-setup"))
+    library_catalog(world.db)
     admin_api = world.headers("admin")
     client.patch(f"/api/v1/partners/{world.a.id}", headers=admin_api, json={"tier_id": world.tier_ids["si-regional/silver"]})
     login("admin")
@@ -68,7 +66,7 @@ def test_an_asset_from_console_form_to_partner_download(client, login, world):
 
 
 def test_a_partner_contributes_and_the_vendor_approves(client, login, world):
-    world.registrations()  # the product-line catalog
+    library_catalog(world.db)
     login("a_admin")
     created = post(client, "/portal/library/contribute", {"kind": "solution_accelerator", "title": "Claims triage accelerator", "summary": "Rules and models."})
     assert created.status_code == 303, soup(created).find(class_="flash-error")

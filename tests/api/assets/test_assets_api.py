@@ -7,17 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from alliance.assets import notice_service
-from alliance.enablement import catalog_service
 from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
 from tests.api.registrations.test_registrations_api import PROJECT
+from tests.factories.assets import library_catalog
 
 PDF = b"%PDF-1.7\n" + b"reference architecture " * 100
 
 
 def _catalog(world) -> None:  # type: ignore[no-untyped-def]
-    with world.db.session_scope(PartnerScope.system(reason="test catalog")) as session:
-        catalog_service.ensure_default_catalog(session, Actor.system(label="test-setup"))
+    library_catalog(world.db)
 
 
 def _asset(client, world, **extra: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp
 from alliance import __version__, migrate
 from alliance.ace import routes as ace_routes
 from alliance.ace.errors import AceError
+from alliance.api import assets as assets_api
 from alliance.api import attribution as attribution_api
 from alliance.api import audit as audit_api
 from alliance.api import business_plans as business_plans_api
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         engagements_api,
         notification_settings_api,
         files_api,
+        assets_api,
         webhooks_api,
         inbox_api,
         work_api,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
+    import alliance.assets.models
     import alliance.audit.models
     import alliance.cosell.models
     import alliance.customers.models

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from typing import Annotated, BinaryIO
-from urllib.parse import quote
 
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import StreamingResponse
@@ -14,8 +13,9 @@ from alliance.api.routing import allowed, api_router
 from alliance.files import service as file_service
 from alliance.files.models import StoredFile
 from alliance.files.schemas import StoredFileRead
-from alliance.files.storage import LocalBlobStore, chunks
+from alliance.files.storage import LocalBlobStore
 from alliance.files.vocabulary import FilePurpose
+from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.identity.permissions import Permission
 
@@ -66,15 +66,5 @@ def download_file(request: Request, file_id: IdPath, session: DbSession, actor: 
 
 
 def attachment(found: StoredFile, handle: BinaryIO) -> StreamingResponse:
-    """The file as a download that a browser never renders in place (no sniffing, sandboxed)."""
-    return StreamingResponse(
-        chunks(handle),
-        media_type=found.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}",
-            "Content-Length": str(found.size_bytes),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    """The file as a download that a browser never renders in place (images aside), its digest checked."""
+    return downloads.stored_file(filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle)

@@ -13,6 +13,7 @@ from alliance.cli.context import console, current_database, err_console, fail, u
 from alliance.cli.db import _ensure_sqlite_dir
 from alliance.cli.serve import run_server
 from alliance.config import get_settings
+from alliance.demo import assets as demo_assets
 from alliance.demo import build
 from alliance.demo import cosell as demo_cosell
 from alliance.demo import customers as customer_seed
@@ -62,13 +63,14 @@ def demo(
             enablement = demo_enablement.build_enablement(session, actor, seed=seed, today=clock.today())
             cosell = demo_cosell.build_cosell(session, actor, seed=seed, today=clock.today())
             practice = demo_practice.build_practice(session, actor, seed=seed, today=clock.today())
+            library = demo_assets.build_assets(session, actor, seed=seed, today=clock.today())
             console.print(f"Programs: {len(programs.programs_created)} created, {len(programs.programs_updated)} updated from the defaults.")
             console.print(
                 f"Demo vendor built from seed {seed}: {summary.partners} partners, {summary.people} people, "
                 f"{summary.sponsors} executive sponsors, {summary.users} users, {pipeline.customers} customers, "
                 f"{pipeline.registrations} registrations, {enablement.consultants} consultants with {enablement.certifications} certifications, "
-                f"{enablement.recommendations} tier recommendations, {cosell.requests} co-sell requests, {practice.plans} joint business plans "
-                f"({time.perf_counter() - started:.1f} s)."
+                f"{enablement.recommendations} tier recommendations, {cosell.requests} co-sell requests, {practice.plans} joint business plans, "
+                f"{library.assets} library assets with {library.usage_events} usage events ({time.perf_counter() - started:.1f} s)."
             )
         logins = build.existing_logins(session, actor, build.demo_logins(plan))
     _print_logins(logins, host, port)

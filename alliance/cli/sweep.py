@@ -11,6 +11,7 @@ from datetime import date
 import typer
 from sqlalchemy.orm import Session
 
+from alliance.assets import notice_service as asset_notices
 from alliance.cli.context import console, operator, unit_of_work
 from alliance.cosell.disputes import service as dispute_service
 from alliance.cosell.requests import service as cosell_request_service
@@ -44,6 +45,10 @@ def _breached_requests(session: Session, actor: Actor, today: date) -> int:
     return cosell_request_service.sweep_requests(session, actor, now=clock.now())
 
 
+def _unvalidated_assets(session: Session, actor: Actor, today: date) -> int:
+    return asset_notices.notify_unvalidated(session, actor, today=today)
+
+
 def _milestone_reminders(session: Session, actor: Actor, today: date) -> int:
     return planning_notices.remind_milestones(session, actor, today=today)
 
@@ -59,6 +64,7 @@ SWEEPERS: list[tuple[str, Sweeper]] = [
     ("scope disputes escalated", _escalated_disputes),
     ("co-sell requests past their SLA", _breached_requests),
     ("business-plan milestone reminders queued", _milestone_reminders),
+    ("library assets flagged for a new release", _unvalidated_assets),
     ("ended web sessions removed", _ended_sessions),
 ]
 

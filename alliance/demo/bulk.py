@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from alliance.assets.models import AssetUsage
 from alliance.partners.models import Partner, PartnerAttribute, Person
 
 # Declarative models map a Table; SQLAlchemy types `__table__` as the wider FromClause.
 PARTNERS: Table = Partner.__table__  # type: ignore[assignment]
 PARTNER_ATTRIBUTES: Table = PartnerAttribute.__table__  # type: ignore[assignment]
 PEOPLE: Table = Person.__table__  # type: ignore[assignment]
+ASSET_USAGE: Table = AssetUsage.__table__  # type: ignore[assignment]
 
 
 def insert_returning_ids(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:

@@ -83,3 +83,25 @@ def chunks(handle: BinaryIO) -> Iterator[bytes]:
     with handle:
         while chunk := handle.read(CHUNK):
             yield chunk
+
+
+class ChecksumMismatch(RuntimeError):
+    """A stored blob no longer has the digest it was stored under (disk corruption, tampering)."""
+
+
+def verified_chunks(handle: BinaryIO, sha256: str) -> Iterator[bytes]:
+    """The blob a chunk at a time, hashed on the way; the last chunk is held back until the whole
+    digest is checked, so a corrupted blob never reaches the reader complete: the stream stops
+    short of its Content-Length (the client sees a failed download) and ChecksumMismatch is raised."""
+    digest = hashlib.sha256()
+    with handle:
+        held: bytes | None = None
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            if held is not None:
+                yield held
+            held = chunk
+        if digest.hexdigest() != sha256:
+            raise ChecksumMismatch(f"blob {sha256} is corrupted: its content hashes to {digest.hexdigest()}")
+        if held is not None:
+            yield held

@@ -1,4 +1,4 @@
-"""CSV reports as attachments, the same file from the API and the portal."""
+"""CSV reports and stored files as downloads, the same from the API and the portal."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 
 from alliance.cosell.requests import report_service
 from alliance.db import Database
+from alliance.files.storage import verified_chunks
 from alliance.identity.scope import Actor, scope_for
 from alliance.planning import actuals_service
 from alliance.planning.repository import PlanFilters
@@ -37,6 +39,27 @@ CONTRIBUTION_CSV_COLUMNS = (
 
 def csv_attachment(lines: Iterable[str], filename: str) -> StreamingResponse:
     return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# Images may be shown in place (sandboxed, never sniffed); everything else is a download.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def stored_file(*, filename: str, content_type: str, size_bytes: int, sha256: str, handle: BinaryIO) -> StreamingResponse:
+    """A stored file streamed with its SHA-256 verified on the way (files.storage.verified_chunks):
+    an attachment unless it is an image, never sniffed, sandboxed, never cached by proxies."""
+    disposition = "inline" if content_type in INLINE_TYPES else "attachment"
+    return StreamingResponse(
+        verified_chunks(handle, sha256),
+        media_type=content_type,
+        headers={
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
+            "Content-Length": str(size_bytes),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def contribution_csv(database: Database, actor: Actor, window: ReportWindow) -> StreamingResponse:

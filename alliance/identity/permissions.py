@@ -81,6 +81,14 @@ class Permission(StrEnum):
     # files
     FILES_READ = "files.read"
     FILES_UPLOAD = "files.upload"
+    # asset library
+    ASSETS_READ = "assets.read"
+    ASSETS_MANAGE = "assets.manage"
+    ASSETS_CONTRIBUTE = "assets.contribute"
+    ASSETS_USE = "assets.use"
+    ASSETS_ADOPTION = "asset_adoption.read"
+    REFERENCES_SUBMIT = "customer_references.submit"
+    REFERENCES_APPROVE = "customer_references.approve"
     OUTBOX_DELIVER = "outbox.deliver"
     WEBHOOKS_MANAGE = "webhooks.manage"
     INBOX_READ = "inbox.read"
@@ -187,6 +195,20 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.OWN_EMAIL_SETTINGS: Grant(EVERYONE, "choose one's own e-mails: how often, and the time zone of the daily digest"),
     Permission.FILES_READ: Grant(EVERYONE, "read uploaded files (partners: their own organisation's)"),
     Permission.FILES_UPLOAD: Grant(EVERYONE - {Role.AUDITOR, Role.EXECUTIVE}, "upload files (partners: for their own organisation)"),
+    # asset library: the vendor's asset owners manage and review, partners open, contribute and record use
+    Permission.ASSETS_READ: Grant(EVERYONE, "read the asset library (partners: published assets, locked ones with the way to unlock them)"),
+    Permission.ASSETS_MANAGE: Grant(
+        frozenset({Role.PROGRAM_ADMIN, Role.PS_LEAD}),
+        "create and edit library assets, their versions, files, entitlement and lifecycle, and review partner contributions",
+    ),
+    Permission.ASSETS_CONTRIBUTE: Grant(PARTNER_ROLES, "contribute assets to the library and submit their versions for the vendor's review"),
+    Permission.ASSETS_USE: Grant(PARTNER_ROLES, "record that a library asset was used on one of their organisation's project registrations"),
+    Permission.ASSETS_ADOPTION: Grant(VENDOR_ROLES, "read library adoption reports (by partner type, tier and version)"),
+    Permission.REFERENCES_SUBMIT: Grant(
+        frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER, Role.CAM, Role.PROGRAM_ADMIN}),
+        "record customer reference stories (partners: their own organisation's)",
+    ),
+    Permission.REFERENCES_APPROVE: Grant(_CHANNEL, "approve or reject customer references (approved ones count toward tiers)"),
     Permission.OUTBOX_DELIVER: Grant(_ADMIN, "deliver queued messages (`alliance worker` runs as the operator)"),
     Permission.WEBHOOKS_MANAGE: Grant(
         _ADMIN, "manage webhook endpoints: subscribe URLs to events, see their secrets once, allow private networks, read the delivery log, replay"

@@ -35,6 +35,12 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
+def _include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    # SQLite's full-text index of the library (an FTS5 table and its shadow tables, migration 0023)
+    # has no model: autogenerate must not propose dropping it.
+    return not (type_ == "table" and (name or "").startswith("assets_fts"))
+
+
 def _run(connection: Connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
@@ -43,7 +49,14 @@ def _run(connection: Connection) -> None:
         # transaction, so it goes to the driver before the migration's transaction begins.
         _sqlite_foreign_keys(connection, on=False)
     try:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True, render_item=_render_item)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+            render_item=_render_item,
+            include_name=_include_name,
+        )
         with context.begin_transaction():
             context.run_migrations()
         if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):

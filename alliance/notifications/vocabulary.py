@@ -47,6 +47,8 @@ class EventType(StrEnum):
     RECERT_WINDOW_CLOSING = "certification.recert_window_closing"
     CERTIFICATION_LAPSED = "certification.lapsed"
     LAB_GRADED = "lab.graded"
+    # asset library
+    ASSET_NOT_VALIDATED = "asset.not_validated"
     # tiers
     TIER_RECOMMENDED = "tier.recommended"
     TIER_DECIDED = "tier.decided"
@@ -116,6 +118,8 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.RECERT_WINDOW_CLOSING: EventInfo("A recertification window closes in 14 days", Permission.LABS_SUBMIT),
     EventType.CERTIFICATION_LAPSED: EventInfo("A certification lapsed (not renewed in time)", Permission.LABS_SUBMIT),
     EventType.LAB_GRADED: EventInfo("A lab was graded", Permission.LABS_SUBMIT),
+    # asset library
+    EventType.ASSET_NOT_VALIDATED: EventInfo("A product release came out that a library asset you own is not yet validated for", Permission.ASSETS_MANAGE),
     # tiers
     EventType.TIER_RECOMMENDED: EventInfo("A partner's tier upgrade or downgrade is recommended", Permission.PARTNERS_MANAGE),
     EventType.TIER_DECIDED: EventInfo("Your organisation's tier upgrade or downgrade was decided", Permission.OWN_PARTNER_WRITE),

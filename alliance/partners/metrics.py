@@ -34,7 +34,7 @@ def _catalog() -> dict[str, Metric]:
         Metric("total_revenue_12m", "Influenced + direct revenue, trailing 12 months", "currency"),
         Metric("won_projects_12m", "Won project registrations, trailing 12 months", "count"),
         Metric("won_deals_12m", "Won deal registrations, trailing 12 months", "count"),
-        Metric("customer_references", "Published customer references", "count"),
+        Metric("customer_references", "Approved customer references, trailing 24 months", "count"),
         Metric("practice_milestones_completed", "Practice milestones completed", "count"),
         Metric("consultant_headcount", "Consultant headcount", "people"),
         Metric("managed_customers", "Customers under managed service", "count"),

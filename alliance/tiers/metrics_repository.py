@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from alliance.assets.models import CustomerReference
+from alliance.assets.vocabulary import ReferenceStatus
 from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
 from alliance.enablement.vocabulary import COUNTING, LEVEL_RANK, Level
 from alliance.kit.money import DEFAULT_CURRENCY
@@ -34,9 +36,10 @@ from alliance.tiers.vocabulary import REPORTED_METRICS
 
 STREAM_ROWS = 5_000
 TRAILING_DAYS = 365
-# Catalog metrics whose source (customer references) does not exist yet: their criteria are held
-# (evaluation.py) and every explanation says so.
-NO_SOURCE = frozenset({"customer_references"})
+# Catalog metrics without a source yet: their criteria are held (evaluation.py) and every
+# explanation says so. (Customer references have theirs: approved references, trailing 24 months.)
+NO_SOURCE: frozenset[str] = frozenset()
+REFERENCE_DAYS = 730
 # Metrics the partner reports and the vendor confirms: without a confirmed figure they are held too.
 REPORTED = frozenset(REPORTED_METRICS)
 ZERO = Decimal(0)
@@ -116,6 +119,9 @@ class TierMetricsRepository:
         for pid, milestones in self._stream(self._milestones(today, partner_ids)):
             if pid in rows:
                 rows[pid].values["practice_milestones_completed"] = Decimal(milestones)
+        for pid, references in self._stream(self._references(today, partner_ids)):
+            if pid in rows:
+                rows[pid].values["customer_references"] = Decimal(references)
         confirmed = ReportedFigureRepository(self.session).latest_confirmed(today=today, partner_ids=partner_ids)
         reported: dict[int, set[str]] = {}
         for (pid, metric), value in confirmed.items():
@@ -232,6 +238,20 @@ class TierMetricsRepository:
             .group_by(ItemProgress.partner_id)
         )
         return _only(statement, ItemProgress.partner_id, partner_ids)
+
+    def _references(self, today: date, partner_ids: Collection[int] | None) -> AnySelect:
+        """Customer references the vendor approved in the trailing 24 months."""
+        since, until = _reference_window(today)
+        statement = (
+            select(CustomerReference.partner_id, func.count())
+            .where(CustomerReference.status == ReferenceStatus.APPROVED, CustomerReference.decided_at >= since, CustomerReference.decided_at < until)
+            .group_by(CustomerReference.partner_id)
+        )
+        return _only(statement, CustomerReference.partner_id, partner_ids)
+
+
+def _reference_window(today: date) -> tuple[datetime, datetime]:
+    return datetime.combine(today - timedelta(days=REFERENCE_DAYS - 1), time.min, tzinfo=UTC), datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC)
 
 
 def _only(statement: AnySelect, column: Any, partner_ids: Collection[int] | None) -> AnySelect:

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from alliance.http.screening import refuse_nul
 from alliance.web import (
     account,
+    assets,
     attribution,
     audit,
     auth,
@@ -72,6 +73,7 @@ PAGE_MODULES = (
     cosell_report,
     business_plans,
     ramp,
+    assets,
     notifications,
     webhooks,
     inbox,

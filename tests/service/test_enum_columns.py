@@ -59,6 +59,7 @@ ALLOWED_STRINGS = {
     ("scope_disputes", "decision_split"): "free text: how the decision splits the activity, in words",
     ("user_two_factor", "last_used_step"): "an integer: the TOTP time step of the last accepted code (no replay)",
     ("stored_files", "content_type"): "a MIME type decided from the file's content (files.kinds owns the accepted ones)",
+    ("customer_references", "outcome"): "free text: the customer's outcome with figures, in words",
 }
 
 # Enum columns without a CHECK, each with its reason: the ORM refuses unknown values all the same.
@@ -176,6 +177,8 @@ def test_no_column_type_differs_between_models_and_migrations(database_url: str)
     finally:
         engine.dispose()
     flat = [d for group in diffs for d in (group if isinstance(group, list) else [group])]
+    # SQLite's full-text index of the library (FTS5 table and its shadow tables) has no model.
+    flat = [d for d in flat if not (d[0] == "remove_table" and d[1].name.startswith("assets_fts"))]
     assert [d for d in flat if d[0] in ("modify_type", "add_column", "remove_column", "add_table", "remove_table")] == []
 
 

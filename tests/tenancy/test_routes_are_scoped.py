@@ -19,6 +19,7 @@ from alliance.identity.scope import PartnerScope, Role
 from alliance.scim.routes import scim_caller
 from alliance.web.deps import web_actor
 from tests.app_shape import api_document, bare_app
+from tests.factories.assets import build_contribution, build_references
 from tests.factories.business_plans import MILESTONE_REF, build_business_plans
 from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
@@ -157,6 +158,22 @@ ROUTES: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/tiers/{tier_id}"): "vendor",
     ("GET", "/api/v1/metrics"): "shared",
     ("GET", "/api/v1/me"): "list",
+    # The asset library is vendor data every partner reads; B's draft contribution is B's own.
+    ("GET", "/api/v1/assets"): "shared",
+    ("POST", "/api/v1/assets"): "create",
+    ("GET", "/api/v1/assets/review-queue"): "vendor",
+    ("GET", "/api/v1/assets/{asset_id}"): "owned",
+    ("PUT", "/api/v1/assets/{asset_id}"): "owned",
+    ("POST", "/api/v1/assets/{asset_id}/versions"): "owned",
+    ("POST", "/api/v1/asset-versions/{asset_version_id}/transitions"): "owned",
+    ("POST", "/api/v1/asset-versions/{asset_version_id}/reviews"): "vendor",
+    ("GET", "/api/v1/assets/{asset_id}/versions/{asset_version_id}/files/{file_id}/content"): "owned",
+    ("POST", "/api/v1/assets/{asset_id}/project-uses"): "owned",
+    ("GET", "/api/v1/assets/{asset_id}/adoption"): "vendor",
+    ("GET", "/api/v1/registrations/{registration_id}/assets"): "owned",
+    ("POST", "/api/v1/customer-references"): "create",
+    ("GET", "/api/v1/customer-references"): "list",
+    ("POST", "/api/v1/customer-references/{reference_id}/decision"): "vendor",
     ("POST", "/api/v1/files"): "create",
     ("GET", "/api/v1/files/{file_id}"): "owned",
     ("GET", "/api/v1/files/{file_id}/content"): "owned",
@@ -254,6 +271,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/cosell-teams"): {"key": "probe", "name": "Probe", "calendar_id": 1},
     ("POST", "/api/v1/customers/{customer_id}/consents"): {"expires_on": "2099-01-01"},
     ("POST", "/api/v1/consents/{consent_id}/revocation"): {"reason": "probe"},
+    ("PUT", "/api/v1/assets/{asset_id}"): {"kind": "solution_pattern", "title": "Hijacked", "summary": "Hijacked"},
+    ("POST", "/api/v1/assets/{asset_id}/versions"): {"number": "9.9.9"},
+    ("POST", "/api/v1/asset-versions/{asset_version_id}/transitions"): {"action": "submit"},
+    ("POST", "/api/v1/asset-versions/{asset_version_id}/reviews"): {"decision": "approve"},
+    ("POST", "/api/v1/assets/{asset_id}/project-uses"): {"registration_id": 1},
+    ("POST", "/api/v1/customer-references/{reference_id}/decision"): {"approve": True},
     ("POST", "/api/v1/ps-engagements"): {"customer_id": 1, "activity": "implementation", "staffed_user_id": 1, "starts_on": "2026-01-01"},
     ("POST", "/api/v1/registrations/{registration_id}/account-protection"): {"reason": "probe"},
     ("POST", "/api/v1/disputes/{dispute_id}/escalation"): {"reason": "probe"},
@@ -361,6 +384,10 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "team_id": 1,
         "rule_id": 1,
         "file_id": _file_of_b(world),
+        # B's draft contribution to the library (invisible to A).
+        **build_contribution(world.db, world),
+        # A and B each have a submitted customer reference (the list must show A's only).
+        "reference_id": build_references(world.db, world)["b"],
         # Webhooks are vendor-only: any id answers 403 to partners.
         "endpoint_id": 1,
         "delivery_id": 1,
@@ -629,6 +656,16 @@ def _create_for_b(client, headers, method: str, path: str, world, ids: dict[str,
         files = {"file": ("mole.pdf", b"%PDF-1.7\nmole", "application/pdf")}
         response = client.post(path, headers=headers, files=files, data={"partner_id": str(world.b.id)})
         return [] if response.status_code == 404 else [f"{method} {path} for partner B: expected 404, got {response.status_code}"]
+    if path == "/api/v1/customer-references":
+        # A reference for partner B: B does not exist for partner A; nothing is written.
+        body = {"partner_id": world.b.id, "customer_name": "Mole", "title": "Mole", "problem": "x", "outcome": "y"}
+        response = client.post(path, headers=headers, json=body)
+        return [] if response.status_code == 404 else [f"{method} {path} for partner B: expected 404, got {response.status_code}"]
+    if path == "/api/v1/assets":
+        # A contribution is always the caller's own: naming partner B is unknown input.
+        body = {"kind": "solution_pattern", "title": "Mole", "summary": "Mole", "partner_id": world.b.id}
+        response = client.post(path, headers=headers, json=body)
+        return [] if response.status_code == 422 else [f"{method} {path} naming partner B: expected 422, got {response.status_code}"]
     if path == "/api/v1/business-plans":
         # A partner's plan is always its own: naming partner B is refused, nothing is written.
         body = {"partner_id": world.b.id, "period": "FY2099", "title": "Mole"}

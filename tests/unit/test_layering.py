@@ -38,6 +38,7 @@ SESSION_WORKFLOWS = {
     "customers/batches.py": "one import batch: resolve, match and write customers",
     "customers/registration_link.py": "links a submitted registration to its customer (advisory lock on PostgreSQL)",
     "enablement/importer.py": "the learning-system import driver",
+    "assets/importer.py": "the library folder import: each asset through the asset service",
     "registrations/sweep.py": "the registration part of `alliance sweep`",
 }
 # What touching the database looks like from a pure rule module.

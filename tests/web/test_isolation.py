@@ -9,6 +9,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from alliance.web.routes import PAGE_MODULES
+from tests.factories.assets import build_contribution
 from tests.factories.business_plans import build_business_plans
 from tests.factories.cosell import build_cosell
 from tests.factories.engagements import build_roe_records
@@ -26,6 +27,7 @@ PORTAL_PAGES = (
     "/portal/users.csv",
     "/portal/business-plans",
     "/portal/business-plans.csv",
+    "/portal/library",
 )
 
 
@@ -113,7 +115,16 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "ref": 3,  # the plan's solution milestone
         # A PS engagement on the account B protects: the portal shows it to B only.
         "engagement_id": roe_of_b(world)["engagement_id"],
+        # B's draft contribution to the library and its version; any file id is then missing to A.
+        **contribution_of_b(world),
+        "file_id": 1,
     }
+
+
+def contribution_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    if not hasattr(world, "contribution_ids"):
+        world.contribution_ids = build_contribution(world.db, world)
+    return world.contribution_ids
 
 
 def inbox_item_of_b(world) -> int:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ class TestTierEvaluation:
         assert body["next_tier"]["key"] == "gold"
         assert "needs 2 more certified solution architects at professional level or above: has 2 of 4" in body["summary"]
         assert {g["metric"] for g in body["gaps"]} >= {"influenced_revenue_12m", "won_projects_12m"}
-        assert "customer_references" in body["no_data"]
+        assert "customer_references" not in body["no_data"]  # sourced from approved customer references
 
     def test_other_partner_is_not_found(self, client, world, silver_a):
         response = client.get(f"/api/v1/partners/{world.a.id}/tier-evaluation", headers=world.headers("b_user"))

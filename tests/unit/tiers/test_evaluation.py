@@ -120,7 +120,7 @@ class TestEvaluate:
         tier = TierSpec(2, "silver", "Silver", 2, "all", (c("customer_references", 2),))
         [gap] = evaluate([REGISTERED, tier], {}, no_data={"customer_references"}).gaps
         assert gap.no_data
-        assert gap.words == f"published customer references: at least 2 needed {NO_DATA_NOTE}"
+        assert gap.words == f"approved customer references, trailing 24 months: at least 2 needed {NO_DATA_NOTE}"
         assert NO_DATA_NOTE == "(no data yet: held)"
 
     def test_qualifying_tier_skips_unmet_middle_tier(self):

@@ -1,0 +1,84 @@
+"""Customer references: a partner (or the vendor for it) records a joint reference story with the
+customer's approval for external use (the date and the approver's name); the vendor approves or
+rejects it. Approved references of the trailing 24 months are the tier metric
+`customer_references` (tiers.metrics_repository)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from alliance import audit
+from alliance.assets.models import CustomerReference
+from alliance.assets.repository import ReferenceFilters, ReferenceRepository
+from alliance.assets.schemas import ReferenceDecision, ReferenceInput
+from alliance.assets.vocabulary import ReferenceStatus
+from alliance.audit.service import snapshot
+from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.identity.permissions import Permission, require
+from alliance.identity.scope import Actor
+from alliance.kit import clock
+from alliance.kit.pagination import Page, PageRequest
+
+FIELDS = ("customer_name", "title", "vertical", "product_lines", "customer_approved_on", "customer_approver", "status")
+
+
+def submit_reference(session: Session, actor: Actor, *, partner_id: int | None, data: ReferenceInput) -> CustomerReference:
+    """A reference story for the partner (partners: their own), awaiting the vendor's approval."""
+    require(actor, Permission.REFERENCES_SUBMIT)
+    repository = ReferenceRepository(session)
+    if actor.is_partner and partner_id not in (None, actor.partner_id):
+        raise NotFound(f"Partner {partner_id} not found.", details=[{"field": "partner_id", "message": "no such partner"}])
+    owner = actor.partner_id if actor.is_partner else partner_id
+    if owner is None:
+        raise RuleViolation("Name the partner the reference is with.", details=[{"field": "partner_id", "message": "required for vendor users"}])
+    if not actor.is_partner and not repository.partner_exists(owner):
+        raise NotFound(f"Partner {owner} not found.", details=[{"field": "partner_id", "message": "no such partner"}])
+    reference = CustomerReference(partner_id=owner, created_by_user_id=actor.user_id, status=ReferenceStatus.SUBMITTED, **data.model_dump())
+    repository.add(reference)
+    audit.record(
+        session,
+        actor,
+        "customer_reference.submitted",
+        entity_type="customer_reference",
+        entity_id=reference.id,
+        partner_id=owner,
+        after=snapshot(reference, FIELDS),
+    )
+    return reference
+
+
+def decide_reference(session: Session, actor: Actor, *, reference_id: int, data: ReferenceDecision) -> CustomerReference:
+    """Approve (only with the customer's approval for external use on record) or reject."""
+    require(actor, Permission.REFERENCES_APPROVE)
+    repository = ReferenceRepository(session)
+    reference = repository.get_for_change(reference_id)
+    if reference is None:
+        raise NotFound(f"Customer reference {reference_id} not found.")
+    if reference.status != ReferenceStatus.SUBMITTED:
+        raise Conflict(f"This reference was already {ReferenceStatus(reference.status).value}.")
+    if data.approve and (reference.customer_approved_on is None or not reference.customer_approver):
+        raise RuleViolation(
+            "A reference is approved only once the customer approved it for external use: record the date and the approver's name.",
+            details=[{"field": "customer_approved_on", "message": "the customer's approval is missing"}],
+        )
+    before = snapshot(reference, FIELDS)
+    reference.status = ReferenceStatus.APPROVED if data.approve else ReferenceStatus.REJECTED
+    reference.decided_by_user_id, reference.decided_at, reference.decision_note = actor.user_id, clock.now(), data.note
+    session.flush()
+    audit.record_update(
+        session,
+        actor,
+        "customer_reference.decided",
+        entity_type="customer_reference",
+        entity_id=reference.id,
+        partner_id=reference.partner_id,
+        before=before,
+        after=snapshot(reference, FIELDS),
+    )
+    return reference
+
+
+def list_references(session: Session, actor: Actor, *, filters: ReferenceFilters, page: PageRequest) -> Page[CustomerReference]:
+    """References by vertical, product line and status (partners: their own)."""
+    require(actor, Permission.PARTNERS_READ)
+    return ReferenceRepository(session).listed(filters, page)

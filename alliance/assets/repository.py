@@ -1,0 +1,421 @@
+"""Every asset library query. Assets are vendor rows that every signed-in user may find; what a
+partner sees of them is decided here (published, or its own contribution) and in entitlement.py
+(what it may open). The standing of a partner (type, tier, certified people) is read in a fixed
+number of statements whatever the size of the library or the portfolio."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import selectinload
+
+from alliance.assets import search_repository as search
+from alliance.assets.models import (
+    Asset,
+    AssetFacet,
+    AssetProjectUse,
+    AssetReview,
+    AssetUsage,
+    AssetValidation,
+    AssetVersion,
+    AssetVersionFile,
+    CustomerReference,
+    LibraryVisit,
+)
+from alliance.assets.vocabulary import AssetKind, FacetKind, ReferenceStatus, UsageAction, VersionStatus
+from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
+from alliance.enablement.vocabulary import LEVEL_RANK
+from alliance.files.models import StoredFile
+from alliance.identity.models import User
+from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.repository import Repository
+from alliance.kit.statements import AnySelect
+from alliance.partners.models import Partner, Person, ProductLine, Tier
+from alliance.partners.vocabulary import RegistrationKind
+from alliance.registrations.models import Registration
+from alliance.tiers.metrics_repository import counting_on
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    text: str | None = None
+    kind: AssetKind | None = None
+    product_line: str | None = None
+    vertical: str | None = None
+    technology: str | None = None
+    version: str | None = None  # a product version the asset is validated for ("9.1")
+    status: VersionStatus | None = None  # vendor lists: assets with a version in this status
+    contributed: bool | None = None  # only partner contributions (True) or only the vendor's (False)
+    since: datetime | None = None  # published since ("what's new")
+
+
+@dataclass(frozen=True)
+class PartnerFacts:
+    id: int
+    name: str
+    partner_type: str
+    si_subtype: str | None
+    tier_rank: int | None
+    tier_name: str | None
+    tier_names: dict[int, str]  # rank -> name in the partner's program
+
+
+@dataclass(frozen=True)
+class TrackFacts:
+    id: int
+    delivery_role: str
+    level: str
+    product_line: str
+    product_line_name: str
+    product_version: str
+
+
+@dataclass(frozen=True)
+class HeldCertification:
+    person_id: int
+    delivery_role: str
+    level_rank: int
+    product_line: str
+    product_version: str
+
+
+@dataclass(frozen=True)
+class DownloadableFile:
+    """What serving a version's file needs (a projection: the file row may be another partner's
+    contribution, read through the asset's entitlement, never through the file's owner)."""
+
+    file_id: int
+    sha256: str
+    filename: str
+    content_type: str
+    size_bytes: int
+
+
+class AssetRepository(Repository[Asset]):
+    model = Asset
+
+    def get_loaded(self, asset_id: int) -> Asset | None:
+        return self.get(asset_id, selectinload(Asset.versions).selectinload(AssetVersion.files), selectinload(Asset.facets), selectinload(Asset.validations))
+
+    def get_for_change_loaded(self, asset_id: int) -> Asset | None:
+        return self.get_for_change(
+            asset_id, selectinload(Asset.versions).selectinload(AssetVersion.files), selectinload(Asset.facets), selectinload(Asset.validations)
+        )
+
+    def titled(self, title: str) -> Asset | None:
+        return self.session.scalars(select(Asset).where(func.lower(Asset.title) == title.strip().lower())).first()
+
+    def version(self, version_id: int) -> AssetVersion | None:
+        return self.session.get(AssetVersion, version_id)
+
+    def add_row(self, row: Any) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    # --- the library ---------------------------------------------------------------------------
+
+    def visible(self, partner_id: int | None) -> ColumnElement[bool]:
+        """What a partner (None: the vendor) finds: published assets, and its own contributions."""
+        if partner_id is None:
+            return literal(True)
+        return or_(Asset.current_version_id.is_not(None), Asset.contributed_by_partner_id == partner_id)
+
+    def library(self, filters: LibraryFilters, *, partner_id: int | None, page: PageRequest) -> Page[Any]:
+        """(asset, score or None, track facts columns) for one page, best match or newest first."""
+        statement = select(Asset).where(self.visible(partner_id))
+        score: Any = literal(None)
+        if filters.text and search.words(filters.text):
+            matched = search.matches(self.session, filters.text)
+            statement = statement.join(matched, matched.c.asset_id == Asset.id)
+            score = matched.c.score
+        for facet, value in (
+            (FacetKind.PRODUCT_LINE, filters.product_line),
+            (FacetKind.VERTICAL, filters.vertical),
+            (FacetKind.TECHNOLOGY, filters.technology),
+        ):
+            if value:
+                statement = statement.where(
+                    exists().where(AssetFacet.asset_id == Asset.id, AssetFacet.facet == facet, AssetFacet.value == value.strip().lower())
+                )
+        if filters.kind:
+            statement = statement.where(Asset.kind == filters.kind)
+        if filters.version:
+            statement = statement.where(exists().where(AssetValidation.asset_id == Asset.id, AssetValidation.version == filters.version.strip()))
+        if filters.status:
+            statement = statement.where(exists().where(AssetVersion.asset_id == Asset.id, AssetVersion.status == filters.status))
+        if filters.contributed is not None:
+            contributed = Asset.contributed_by_partner_id.is_not(None)
+            statement = statement.where(contributed if filters.contributed else ~contributed)
+        if filters.since is not None:
+            statement = statement.where(Asset.published_at > filters.since)
+        statement = statement.add_columns(score.label("score"))
+        if filters.text and search.words(filters.text):
+            statement = statement.order_by(score.desc(), Asset.id.desc())
+        else:
+            statement = statement.order_by(Asset.published_at.desc().nulls_last(), Asset.id.desc())
+        return paginate(self.session, statement, page, rows=True)
+
+    def count_new(self, *, partner_id: int | None, since: datetime) -> int:
+        statement = select(func.count()).select_from(Asset).where(self.visible(partner_id), Asset.published_at > since)
+        return self.session.scalar(statement) or 0
+
+    def tracks(self, track_ids: Collection[int]) -> dict[int, TrackFacts]:
+        if not track_ids:
+            return {}
+        statement = (
+            select(
+                CertificationTrack.id,
+                CertificationTrack.delivery_role,
+                CertificationTrack.level,
+                CertificationTrack.product_line,
+                ProductLine.name,
+                CertificationTrack.product_version,
+            )
+            .join(ProductLine, ProductLine.key == CertificationTrack.product_line)
+            .where(CertificationTrack.id.in_(list(track_ids)))
+        )
+        return {row[0]: TrackFacts(*row) for row in self.session.execute(statement)}
+
+    def validations(self, asset_ids: Collection[int]) -> dict[int, list[AssetValidation]]:
+        found: dict[int, list[AssetValidation]] = {asset_id: [] for asset_id in asset_ids}
+        if asset_ids:
+            statement = select(AssetValidation).where(AssetValidation.asset_id.in_(list(asset_ids))).order_by(AssetValidation.version_rank)
+            for row in self.session.scalars(statement):
+                found[row.asset_id].append(row)
+        return found
+
+    def latest_releases(self) -> dict[str, ProductRelease]:
+        """The newest recorded release of each product line (a few dozen rows)."""
+        latest: dict[str, ProductRelease] = {}
+        for release in self.session.scalars(select(ProductRelease).order_by(ProductRelease.released_on, ProductRelease.id)):
+            latest[release.product_line] = release
+        return latest
+
+    def unvalidated_owners(self, product_line: str, *, rank: int, product: str, version: str) -> AnySelect:
+        """notify_each rows: the owner of each published asset validated for `product_line`, but
+        only for versions below `rank` (active owners only)."""
+        newest = (
+            select(func.max(AssetValidation.version_rank))
+            .where(AssetValidation.asset_id == Asset.id, AssetValidation.product_line == product_line)
+            .scalar_subquery()
+        )
+        return (
+            select(
+                Asset.owner_user_id.label("recipient_user_id"),
+                Asset.id.label("entity_id"),
+                literal("you own this library asset").label("why"),
+                Asset.title.label("asset"),
+                literal(product).label("product"),
+                literal(version).label("version"),
+            )
+            .join(User, and_(User.id == Asset.owner_user_id, User.is_active.is_(True)))
+            .where(Asset.current_version_id.is_not(None), newest < rank)
+        )
+
+    def product_line_names(self) -> dict[str, str]:
+        return dict(self.session.execute(select(ProductLine.key, ProductLine.name)).all())
+
+    # --- a partner's standing ------------------------------------------------------------------
+
+    def partner_facts(self, partner_id: int) -> PartnerFacts | None:
+        row = self.session.execute(
+            select(Partner.id, Partner.display_name, Partner.partner_type, Partner.si_subtype, Tier.rank, Tier.name, Partner.program_id)
+            .outerjoin(Tier, Tier.id == Partner.tier_id)
+            .where(Partner.id == partner_id)
+        ).first()
+        if row is None:
+            return None
+        names: dict[int, str] = {}
+        if row[6] is not None:
+            names = dict(self.session.execute(select(Tier.rank, Tier.name).where(Tier.program_id == row[6])).all())
+        return PartnerFacts(row[0], row[1], row[2], row[3], row[4], row[5], names)
+
+    def held_certifications(self, partner_id: int, *, today: date) -> list[HeldCertification]:
+        """The partner's certifications that count today (active people only)."""
+        level_rank = case(*((CertificationTrack.level == level, rank) for level, rank in LEVEL_RANK.items()), else_=0)
+        statement = (
+            select(Certification.person_id, CertificationTrack.delivery_role, level_rank, CertificationTrack.product_line, CertificationTrack.product_version)
+            .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
+            .join(Person, Person.id == Certification.person_id)
+            .where(Certification.partner_id == partner_id, *counting_on(today, by_partner=True), Person.is_active.is_(True))
+        )
+        return [HeldCertification(*row) for row in self.session.execute(statement)]
+
+    def people_of_user(self, user_id: int) -> set[int]:
+        """The partner's people records that are this user (same e-mail, same partner)."""
+        statement = (
+            select(Person.id)
+            .join(User, and_(func.lower(Person.email) == func.lower(User.email), User.partner_id == Person.partner_id))
+            .where(User.id == user_id)
+        )
+        return set(self.session.scalars(statement))
+
+    # --- files -----------------------------------------------------------------------------------
+
+    def downloadable(self, *, asset_id: int, version_id: int, file_id: int) -> DownloadableFile | None:
+        """The file of the version of the asset, whoever uploaded it: the caller has decided the
+        reader may open the asset's version. Named bypass: a contributed asset's files belong to
+        the contributing partner and are served to every entitled partner."""
+        statement = (
+            select(StoredFile.id, StoredFile.sha256, StoredFile.filename, StoredFile.content_type, StoredFile.size_bytes)
+            .join(AssetVersionFile, AssetVersionFile.file_id == StoredFile.id)
+            .where(AssetVersionFile.asset_id == asset_id, AssetVersionFile.version_id == version_id, StoredFile.id == file_id)
+            .execution_options(bypass_partner_scope="a published asset's files are read through the asset's entitlement")
+        )
+        row = self.session.execute(statement).first()
+        return DownloadableFile(*row) if row else None
+
+    def files_of(self, version_ids: Sequence[int]) -> dict[int, list[DownloadableFile]]:
+        """Each version's files (projections, bypass as in `downloadable`)."""
+        found: dict[int, list[DownloadableFile]] = {vid: [] for vid in version_ids}
+        if not version_ids:
+            return found
+        statement = (
+            select(AssetVersionFile.version_id, StoredFile.id, StoredFile.sha256, StoredFile.filename, StoredFile.content_type, StoredFile.size_bytes)
+            .join(StoredFile, StoredFile.id == AssetVersionFile.file_id)
+            .where(AssetVersionFile.version_id.in_(list(version_ids)))
+            .order_by(AssetVersionFile.position)
+            .execution_options(bypass_partner_scope="the files of asset versions the reader may see")
+        )
+        for version_id, file_id, sha256, filename, content_type, size_bytes in self.session.execute(statement):
+            found[version_id].append(DownloadableFile(file_id, sha256, filename, content_type, size_bytes))
+        return found
+
+    def own_file(self, file_id: int) -> StoredFile | None:
+        """A file the session may attach (partners: their own uploads only)."""
+        return self.session.scalars(select(StoredFile).where(StoredFile.id == file_id)).first()
+
+    # --- reviews, usage --------------------------------------------------------------------------
+
+    def reviews(self, asset_id: int) -> list[AssetReview]:
+        return list(self.session.scalars(select(AssetReview).where(AssetReview.asset_id == asset_id).order_by(AssetReview.id)))
+
+    def review_queue(self) -> list[Any]:
+        """Versions in review, oldest first, with their asset and contributing partner's name."""
+        statement = (
+            select(AssetVersion, Asset.title, Asset.kind, Partner.display_name)
+            .join(Asset, Asset.id == AssetVersion.asset_id)
+            .outerjoin(Partner, Partner.id == Asset.contributed_by_partner_id)
+            .where(AssetVersion.status == VersionStatus.IN_REVIEW)
+            .order_by(AssetVersion.updated_at, AssetVersion.id)
+        )
+        return list(self.session.execute(statement))
+
+    def usage_counts(self, asset_id: int) -> dict[tuple[int | None, str], int]:
+        """(version id, action) -> events (the session's scope applies: partners count their own)."""
+        statement = (
+            select(AssetUsage.version_id, AssetUsage.action, func.count())
+            .where(AssetUsage.asset_id == asset_id)
+            .group_by(AssetUsage.version_id, AssetUsage.action)
+        )
+        return {(version_id, UsageAction(action).value): count for version_id, action, count in self.session.execute(statement)}
+
+    def adoption(self, asset_id: int) -> list[Any]:
+        """Per partner type, tier and version: partners, people, views, downloads."""
+        statement = (
+            select(
+                Partner.partner_type,
+                func.coalesce(Tier.name, "No tier").label("tier"),
+                func.coalesce(AssetVersion.number, "-").label("version"),
+                func.count(func.distinct(AssetUsage.partner_id)).label("partners"),
+                func.count(func.distinct(AssetUsage.user_id)).label("people"),
+                func.sum(case((AssetUsage.action == UsageAction.VIEW, 1), else_=0)).label("views"),
+                func.sum(case((AssetUsage.action == UsageAction.DOWNLOAD, 1), else_=0)).label("downloads"),
+            )
+            .join(Partner, Partner.id == AssetUsage.partner_id)
+            .outerjoin(Tier, Tier.id == Partner.tier_id)
+            .outerjoin(AssetVersion, AssetVersion.id == AssetUsage.version_id)
+            .where(AssetUsage.asset_id == asset_id)
+            .group_by(Partner.partner_type, Tier.name, Tier.rank, AssetVersion.number, AssetVersion.rank)
+            .order_by(Partner.partner_type, Tier.rank.desc().nulls_last(), AssetVersion.rank.desc().nulls_last())
+        )
+        return list(self.session.execute(statement))
+
+    def project_count(self, asset_id: int) -> int:
+        return self.session.scalar(select(func.count()).select_from(AssetProjectUse).where(AssetProjectUse.asset_id == asset_id)) or 0
+
+    def project_uses(self, *, asset_id: int | None = None, registration_id: int | None = None) -> list[Any]:
+        """ "Used in" rows (the scope applies) with the asset's title and the registration's."""
+        statement = (
+            select(AssetProjectUse, Asset.title, Registration.title, AssetVersion.number)
+            .join(Asset, Asset.id == AssetProjectUse.asset_id)
+            .join(Registration, Registration.id == AssetProjectUse.registration_id)
+            .outerjoin(AssetVersion, AssetVersion.id == AssetProjectUse.version_id)
+            .order_by(AssetProjectUse.recorded_at.desc())
+        )
+        if asset_id is not None:
+            statement = statement.where(AssetProjectUse.asset_id == asset_id)
+        if registration_id is not None:
+            statement = statement.where(AssetProjectUse.registration_id == registration_id)
+        return list(self.session.execute(statement))
+
+    def project_use(self, asset_id: int, registration_id: int) -> AssetProjectUse | None:
+        return self.session.scalars(
+            select(AssetProjectUse).where(AssetProjectUse.asset_id == asset_id, AssetProjectUse.registration_id == registration_id)
+        ).first()
+
+    def project_registrations(self) -> list[Any]:
+        """(id, title) of the project registrations the session sees, newest first (partners: their own)."""
+        statement = select(Registration.id, Registration.title).where(Registration.kind == RegistrationKind.PROJECT).order_by(Registration.id.desc()).limit(200)
+        return list(self.session.execute(statement))
+
+    def registration(self, registration_id: int) -> Registration | None:
+        return self.session.scalars(select(Registration).where(Registration.id == registration_id)).first()
+
+    def visit(self, user_id: int) -> LibraryVisit | None:
+        return self.session.get(LibraryVisit, user_id)
+
+    def versions_in(self, asset_id: int, statuses: Collection[VersionStatus] | None) -> list[AssetVersion]:
+        statement = select(AssetVersion).where(AssetVersion.asset_id == asset_id).options(selectinload(AssetVersion.files)).order_by(AssetVersion.rank.desc())
+        if statuses is not None:
+            statement = statement.where(AssetVersion.status.in_([s.value for s in statuses]))
+        return list(self.session.scalars(statement))
+
+    def partner_names(self, partner_ids: Collection[int | None]) -> dict[int, str]:
+        """Contributing partners' names (credit is public: a named bypass returning names only)."""
+        wanted = [pid for pid in partner_ids if pid is not None]
+        if not wanted:
+            return {}
+        statement = (
+            select(Partner.id, Partner.display_name).where(Partner.id.in_(wanted)).execution_options(bypass_partner_scope="contributors are credited by name")
+        )
+        return dict(self.session.execute(statement).all())
+
+    def version_numbers(self, version_ids: Collection[int | None]) -> dict[int, str]:
+        wanted = [vid for vid in version_ids if vid is not None]
+        if not wanted:
+            return {}
+        return dict(self.session.execute(select(AssetVersion.id, AssetVersion.number).where(AssetVersion.id.in_(wanted))).all())
+
+
+@dataclass(frozen=True)
+class ReferenceFilters:
+    partner_id: int | None = None
+    vertical: str | None = None
+    product_line: str | None = None
+    status: ReferenceStatus | None = None
+
+
+class ReferenceRepository(Repository[CustomerReference]):
+    model = CustomerReference
+
+    def partner_exists(self, partner_id: int) -> bool:
+        return self.session.get(Partner, partner_id) is not None
+
+    def listed(self, filters: ReferenceFilters, page: PageRequest) -> Page[CustomerReference]:
+        statement = self.readable()
+        if filters.partner_id:
+            statement = statement.where(CustomerReference.partner_id == filters.partner_id)
+        if filters.vertical:
+            statement = statement.where(func.lower(CustomerReference.vertical) == filters.vertical.strip().lower())
+        if filters.status:
+            statement = statement.where(CustomerReference.status == filters.status)
+        rows = paginate(self.session, statement.order_by(CustomerReference.id.desc()), page)
+        if filters.product_line:
+            # product lines are a short JSON list: filtered on the page (the list is small per partner)
+            rows = Page(items=[r for r in rows.items if filters.product_line in r.product_lines], total=rows.total, limit=rows.limit, offset=rows.offset)
+        return rows

@@ -1,0 +1,88 @@
+"""The library's pages: the vendor creates an asset with an entitlement, adds a version with its
+file and publishes it; a Silver partner finds it locked with the reason and the way to unlock it,
+and after the upgrade downloads the file and records it as used on a project."""
+
+from __future__ import annotations
+
+from tests.api.registrations.test_registrations_api import PROJECT
+from tests.factories.assets import library_catalog
+from tests.web.client import csrf_token, post, soup
+
+PDF = b"%PDF-1.7\n" + b"HIPAA integration pattern " * 50
+
+
+def test_an_asset_from_console_form_to_partner_download(client, login, world):
+    library_catalog(world.db)
+    admin_api = world.headers("admin")
+    client.patch(f"/api/v1/partners/{world.a.id}", headers=admin_api, json={"tier_id": world.tier_ids["si-regional/silver"]})
+    login("admin")
+    form = {
+        "kind": "solution_pattern",
+        "title": "HIPAA integration pattern",
+        "summary": "HL7/FHIR integration with audit trails.",
+        "body": "## Steps\n\n1. Map the messages",
+        "product_lines": ["integration-hub"],
+        "validated_versions": "integration-hub 5.0",
+        "verticals": "healthcare",
+        "technologies": "fhir, hl7",
+        "tags": "hipaa",
+        "minimum_tier_rank": "3",
+        "holders_needed": "1",
+        "certification_holder": "person",
+    }
+    created = post(client, "/console/assets", form)
+    assert created.status_code == 303, soup(created).find(class_="flash-error")
+    asset_url = created.headers["location"]
+    token = csrf_token(client, asset_url)
+    added = client.post(
+        f"{asset_url}/versions",
+        data={"number": "1.0.0", "release_notes": "First", "csrf_token": token},
+        files={"files": ("pattern.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, soup(added).find(class_="flash-error")
+    page = soup(client.get(asset_url))
+    version_form = page.find("form", action=lambda a: bool(a) and a.endswith("/transition"))
+    for action in ("submit", "publish"):
+        assert post(client, version_form["action"], {"action": action}).status_code == 303
+    assert "Current" in client.get(asset_url).text
+    assert "HIPAA integration pattern" in client.get("/console/assets.csv").text
+
+    login("a_user")
+    library = soup(client.get("/portal/library", params={"q": "hipaa"}))
+    row = library.find(id=lambda i: bool(i) and i.startswith("asset-"))
+    assert row is not None and "Needs Gold tier: you are Silver" in row.get_text(" ", strip=True)
+    assert row.find("a", string="see what it takes")["href"] == "/portal/tier"
+    portal_url = row.find("a")["href"]
+    assert "Files are available once unlocked" in client.get(portal_url).text
+
+    client.patch(f"/api/v1/partners/{world.a.id}", headers=admin_api, json={"tier_id": world.tier_ids["si-regional/gold"]})
+    page = soup(client.get(portal_url))
+    download = client.get(page.find("a", class_="download")["href"])
+    assert download.status_code == 200 and download.content == PDF
+    registration = client.post("/api/v1/registrations", headers=world.headers("a_user"), json=PROJECT).json()
+    assert post(client, f"{portal_url}/used-in", {"registration_id": str(registration["id"])}).status_code == 303
+    assert "ERP rollout" in soup(client.get(portal_url)).find(id="used-in").get_text()
+
+
+def test_a_partner_contributes_and_the_vendor_approves(client, login, world):
+    library_catalog(world.db)
+    login("a_admin")
+    created = post(client, "/portal/library/contribute", {"kind": "solution_accelerator", "title": "Claims triage accelerator", "summary": "Rules and models."})
+    assert created.status_code == 303, soup(created).find(class_="flash-error")
+    asset_url = created.headers["location"]
+    assert post(client, f"{asset_url}/versions", {"number": "0.1.0", "release_notes": "First cut"}).status_code == 303
+    page = soup(client.get(asset_url))
+    assert post(client, page.find("form", action=lambda a: bool(a) and a.endswith("/transition"))["action"], {"action": "submit"}).status_code == 303
+    asset_id = asset_url.rsplit("/", 1)[1]
+
+    login("admin")
+    queue = soup(client.get("/console/assets/review-queue"))
+    assert "Claims triage accelerator" in queue.get_text() and "Northwind Consulting" in queue.get_text()
+    review_form = soup(client.get(f"/console/assets/{asset_id}")).find("form", class_="review-form")
+    assert (
+        post(client, review_form["action"], {"decision": "approve", "checklist": ["No customer data or secrets in the files"], "comment": "Good"}).status_code
+        == 303
+    )
+    login("b_user")
+    assert "Contributed by Northwind Consulting" in soup(client.get(f"/portal/library/{asset_id}")).get_text(" ", strip=True)

@@ -73,6 +73,9 @@ class Permission(StrEnum):
     BUSINESS_PLANS_ANY_PARTNER = "business_plans.any_partner"
     BUSINESS_PLANS_PROGRESS = "business_plans.progress"
     BUSINESS_PLANS_CONFIRM = "business_plans.confirm"
+    # quarterly business reviews
+    QBRS_READ = "qbrs.read"
+    QBRS_PREPARE = "qbrs.prepare"
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OWN_EMAIL_SETTINGS = "own_email_settings.choose"
@@ -174,6 +177,9 @@ PERMISSIONS: dict[Permission, Grant] = {
         frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER, Role.CAM, Role.PROGRAM_ADMIN}), "record progress and evidence on joint business plan milestones"
     ),
     Permission.BUSINESS_PLANS_CONFIRM: Grant(_CHANNEL, "confirm completed plan milestones and close joint business plans with their final scorecard"),
+    # quarterly business reviews: prepared by the channel team, shared with the partner's admins
+    Permission.QBRS_READ: Grant(VENDOR_ROLES | {Role.PARTNER_ADMIN}, "read QBR packages and their PDFs (partner admins: their own, once shared)"),
+    Permission.QBRS_PREPARE: Grant(_CHANNEL, "generate, regenerate, publish and share QBR packages and edit their commitments"),
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
     Permission.OWN_EMAIL_SETTINGS: Grant(EVERYONE, "choose one's own e-mails: how often, and the time zone of the daily digest"),

@@ -41,6 +41,8 @@ class EventType(StrEnum):
     BUSINESS_PLAN_AGREED = "business_plan.agreed"
     BUSINESS_PLAN_CHANGED = "business_plan.changed"
     BUSINESS_PLAN_MILESTONE_DUE = "business_plan.milestone_due"
+    # quarterly business reviews
+    QBR_SHARED = "qbr.shared"
     # enablement
     CERTIFICATION_EXPIRING = "certification.expiring"
     RECERT_WINDOW_OPENED = "certification.recert_window_opened"
@@ -110,6 +112,8 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.BUSINESS_PLAN_MILESTONE_DUE: EventInfo(
         "A business-plan milestone you own is due within two weeks, or overdue", Permission.BUSINESS_PLANS_PROGRESS
     ),
+    # quarterly business reviews
+    EventType.QBR_SHARED: EventInfo("A quarterly business review package was shared with you", Permission.QBRS_READ),
     # enablement
     EventType.CERTIFICATION_EXPIRING: EventInfo("A certification ends in 60 or 14 days", Permission.LABS_SUBMIT),
     EventType.RECERT_WINDOW_OPENED: EventInfo("A release opened a recertification window", Permission.LABS_SUBMIT),

@@ -13,7 +13,7 @@ from html import escape
 
 import matplotlib
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from alliance.charts.model import Chart, ChartKind, Number, ValueFormat
 
@@ -86,6 +86,8 @@ def _draw(chart: Chart, figure: Figure) -> None:
         axes.plot(positions, [_number(v) for v in chart.reference.values], linestyle="--", linewidth=1.5, color="#333333", label=chart.reference.name)
     value_axis, category_axis = (axes.xaxis, axes.yaxis) if chart.kind is ChartKind.horizontal_bar else (axes.yaxis, axes.xaxis)
     value_axis.set_major_formatter(_axis_formatter(chart))
+    if chart.value_format is ValueFormat.quantity:
+        value_axis.set_major_locator(MaxNLocator(integer=True))  # people and deals come whole: no 0.5 ticks shown as "0" and "1"
     category_axis.set_ticks(positions, list(chart.categories))
     if chart.kind is not ChartKind.horizontal_bar and max((len(c) for c in chart.categories), default=0) * len(positions) > 60:
         for label in axes.get_xticklabels():

@@ -31,7 +31,7 @@ class Qbr(Aggregate, PartnerOwned, TimestampMixin, Base):
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     generated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     generated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    charts: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # name -> SVG, stored when published
+    charts: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # name -> SVG, drawn when generated (frozen with the figures)
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -50,11 +50,12 @@ class QbrContent:
 
 
 def get_qbr(session: Session, actor: Actor, *, qbr_id: int) -> Qbr:
-    """A package with its commitments; partners only their own, once shared (else 404)."""
-    require(actor, Permission.QBRS_READ)
+    """A package with its commitments; partners only their own, once shared (else 404, looked up
+    before the permission so another partner's package answers as a missing one)."""
     qbr = QbrRepository(session).get_loaded(qbr_id, shared_only=actor.is_partner)
     if qbr is None:
         raise NotFound(f"QBR {qbr_id} not found.")
+    require(actor, Permission.QBRS_READ)
     return qbr
 
 
@@ -65,11 +66,12 @@ def list_qbrs(session: Session, actor: Actor, *, partner_id: int | None = None, 
 
 
 def content(qbr: Qbr) -> QbrContent:
-    """A published package's stored figures and charts; a draft's drawn from its figures now."""
-    if qbr.status != QbrStatus.DRAFT and qbr.charts is not None:
-        return QbrContent(figures=qbr.figures, svgs=dict(qbr.charts))
+    """A published package's stored figures and charts; a draft's figures with its commitments as
+    they stand, and the charts drawn when it was last generated."""
+    if qbr.status != QbrStatus.DRAFT:
+        return QbrContent(figures=qbr.figures, svgs=dict(qbr.charts or {}))
     figures = {**qbr.figures, "commitments": [_commitment_json(c) for c in qbr.commitments]}
-    return QbrContent(figures=figures, svgs=qbr_charts.svgs(figures))
+    return QbrContent(figures=figures, svgs=dict(qbr.charts) if qbr.charts is not None else qbr_charts.svgs(figures))
 
 
 def content_sha256(figures: Mapping[str, Any], svgs: Mapping[str, str]) -> str:
@@ -129,6 +131,7 @@ def generate_many(
                 raise Conflict(f"The {period.label} QBR of {figures['partner']['name']} is {qbr.status.value}: its figures never change.")
             before = {"as_of": qbr.as_of.isoformat()}
             qbr.as_of, qbr.figures, qbr.generated_at, qbr.generated_by_user_id = day, figures, now, actor.user_id
+            qbr.charts = qbr_charts.svgs(figures)
             qbr.updated_at = now
             session.flush()
             audit.record(
@@ -143,6 +146,7 @@ def generate_many(
                 as_of=day,
                 status=QbrStatus.DRAFT,
                 figures=figures,
+                charts=qbr_charts.svgs(figures),
                 generated_at=now,
                 generated_by_user_id=actor.user_id,
             )

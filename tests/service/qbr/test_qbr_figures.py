@@ -1,118 +1,35 @@
 """QBR figures of partner A for FY2026-Q2 (calendar quarters) as of 2026-06-30, against numbers
-worked out by hand from the rows below; then "as of" reproducibility and the lifecycle."""
+worked out by hand from the rows of tests/factories/qbr.py:
+
+- certifications: an associate architect since 2025-05-01; two professional engineers since
+  2026-01-15 and 2026-02-01 (the second ends 2026-08-01); an architect certified after the date;
+- registrations: a deal submitted, approved and won in the quarter; an influence registration
+  approved in Q1, protected until 2026-08-15; a deal submitted in June and lost only in July;
+- ledger: influence 100,000 and direct 40,000 in May, services 10,000 in February, 5,000 recorded
+  after the date, 999 in EUR; the FY2026 plan: services 500,000, 8 professional engineers.
+
+Then "as of" reproducibility and the lifecycle."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date
 
 import pytest
 from sqlalchemy import event
 
 from alliance.errors import Conflict
 from alliance.identity.scope import PartnerScope
-from alliance.kit import clock
 from alliance.qbr import figures_service
 from alliance.qbr import service as qbr_service
 from alliance.qbr.schemas import CommitmentInput, CommitmentUpdate
 from alliance.qbr.vocabulary import CommitmentStatus, QbrStatus
-from alliance.registrations.models import AttributionEntry, Registration, RegistrationEvent
 from alliance.registrations.vocabulary import CreditType
-from tests.factories.business_plans import build_business_plans
-from tests.factories.certifications import make_cert, make_track
-
-QUARTER = "FY2026-Q2"
-AS_OF = date(2026, 6, 30)
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
-
-
-def registration(session, partner_id: int, kind: str, title: str, history: list[tuple[str, str | None, str]], **extra) -> Registration:  # type: ignore[no-untyped-def]
-    found = Registration(partner_id=partner_id, kind=kind, status=history[-1][2], title=title, customer_name=f"{title} customer", currency="USD", **extra)
-    session.add(found)
-    session.flush()
-    for day, before, after in history:
-        session.add(
-            RegistrationEvent(
-                partner_id=partner_id,
-                registration_id=found.id,
-                at=at(day),
-                action="x",
-                from_status=before,
-                to_status=after,
-                actor_label="test",
-                actor_side="partner",
-            )
-        )
-    session.flush()
-    return found
-
-
-def credit(session, partner_id: int, registration_id: int, kind: CreditType, amount: str, effective: str, recorded: str, currency: str = "USD") -> None:  # type: ignore[no-untyped-def]
-    session.add(
-        AttributionEntry(
-            partner_id=partner_id,
-            registration_id=registration_id,
-            closing_registration_id=registration_id,
-            credit_type=kind,
-            amount=Decimal(amount),
-            currency=currency,
-            share_percent=Decimal(100),
-            effective_on=date.fromisoformat(effective),
-            recorded_at=at(recorded),
-            recorded_by="test",
-            rule="test",
-        )
-    )
+from tests.factories.qbr import AS_OF, QUARTER, build_qbr_history, credit
 
 
 @pytest.fixture
 def history(db, world):  # type: ignore[no-untyped-def]
-    clock.freeze(at("2026-12-01"))
-    build_business_plans(db, world)  # FY2026: services 500,000; 8 professional engineers; a milestone due 2026-12-31
-    a = world.a.id
-    people = world.a.person_ids
-    with db.session_scope(PartnerScope.system(reason="test: QBR history")) as session:
-        architect = make_track(session, "sa-assoc", role="solution_architect", level="associate")
-        engineer = make_track(session, "ie-pro", role="implementation_engineer", level="professional")
-        for person, track, issued, expires in (
-            (people[0], architect, "2025-05-01", None),
-            (people[1], engineer, "2026-01-15", None),
-            (people[2], engineer, "2026-02-01", "2026-08-01"),  # ends within 90 days of the as-of date
-            (people[2], architect, "2026-07-15", None),  # after the as-of date
-        ):
-            make_cert(
-                session,
-                person_id=person,
-                partner_id=a,
-                track_id=track.id,
-                issued_on=date.fromisoformat(issued),
-                expires_on=date.fromisoformat(expires) if expires else None,
-                created_at=at(issued),
-            )
-        won = registration(
-            session, a, "deal", "Won deal", [("2026-04-10", "draft", "submitted"), ("2026-04-20", "submitted", "approved"), ("2026-05-15", "approved", "won")]
-        )
-        won.submitted_at = at("2026-04-10")
-        influence = registration(
-            session,
-            a,
-            "influence",
-            "Influence",
-            [("2026-01-05", "draft", "submitted"), ("2026-02-01", "submitted", "approved")],
-            submitted_at=at("2026-01-05"),
-            protected_until=date(2026, 8, 15),
-        )
-        registration(
-            session, a, "deal", "Lost later", [("2026-06-20", "draft", "submitted"), ("2026-07-10", "submitted", "lost")], submitted_at=at("2026-06-20")
-        )
-        credit(session, a, won.id, CreditType.INFLUENCE, "100000.00", "2026-05-15", "2026-05-16")
-        credit(session, a, won.id, CreditType.DIRECT, "40000.00", "2026-05-15", "2026-05-16")
-        credit(session, a, influence.id, CreditType.SERVICES, "10000.00", "2026-02-10", "2026-02-10")
-        credit(session, a, won.id, CreditType.INFLUENCE, "5000.00", "2026-06-01", "2026-07-05")  # recorded after the as-of date
-        credit(session, a, won.id, CreditType.INFLUENCE, "999.00", "2026-05-01", "2026-05-01", currency="EUR")
+    build_qbr_history(db, world)
     return world
 
 

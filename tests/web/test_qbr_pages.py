@@ -40,7 +40,7 @@ def test_generate_edit_publish_share_and_the_portal_pdf(client, login, db, world
 
     login("a_admin")
     listing = soup(client.get("/portal/qbrs"))
-    assert [a.get_text(strip=True) for a in listing.select("#qbrs tbody td a")][0] == "FY2026-Q2"
+    assert listing.select("#qbrs tbody td a")[0].get_text(strip=True) == "FY2026-Q2"
     portal = soup(client.get(f"/portal/qbrs/{qbr_id}"))
     assert portal.find(id="qbr-status").get_text(strip=True) == "Shared" and portal.find(id="publish") is None
     pdf = client.get(f"/portal/qbrs/{qbr_id}.pdf")

@@ -33,7 +33,7 @@ def test_generate_edit_publish_share_and_the_portal_pdf(client, login, db, world
     edit = {"title": "Joint healthcare pitch", "side": "joint", "owner_name": "Ada Admin", "due_on": "2026-09-30", "status": "late"}
     assert post(client, f"{base}/commitments/{commitment_id}", edit).status_code == 303
     csv = client.get(f"{base}/charts/influence_vs_direct.csv").text.splitlines()
-    assert csv[0] == "Quarter,Influence,Direct,Services" and csv[-1] == "FY2026 Q2,\"USD 100,000\",\"USD 40,000\",USD 0"
+    assert csv[0] == "Quarter,Influence,Direct,Services" and csv[-1] == 'FY2026 Q2,"USD 100,000","USD 40,000",USD 0'
     assert post(client, f"{base}/publish").status_code == 303
     assert post(client, f"{base}/commitments/{commitment_id}", {**edit, "status": "done"}).status_code == 409
     assert post(client, f"{base}/share").status_code == 303

@@ -27,6 +27,7 @@ from alliance.kit.repository import within_scope
 from alliance.kit.statements import AnySelect
 from alliance.kit.tenancy import PartnerScope
 from alliance.partners.models import Partner, Person, Program, Sponsor, Tier
+from alliance.planning.models import BusinessPlan
 from alliance.registrations.models import AttributionEntry, Registration, RegistrationConflict, RegistrationEvent
 from alliance.tiers.models import TierRecommendation
 
@@ -136,6 +137,11 @@ class QbrFiguresRepository:
         published package keeps the names it showed)."""
         statement = select(Sponsor.partner_id, Sponsor.side, Sponsor.name, Sponsor.title, Sponsor.user_id)
         return list(self.session.execute(self._only(statement, Sponsor.partner_id, partner_ids).order_by(Sponsor.partner_id, Sponsor.side.desc(), Sponsor.id)))
+
+    def plan_ids(self, partner_ids: Collection[int] | None, quarter: FiscalPeriod) -> list[int]:
+        """The joint business plans whose period overlaps the quarter (any period kind)."""
+        statement = select(BusinessPlan.id).where(BusinessPlan.starts_on <= quarter.end, BusinessPlan.ends_on >= quarter.start)
+        return list(self.session.scalars(self._only(statement, BusinessPlan.partner_id, partner_ids)))
 
     # --- capacity -------------------------------------------------------------------------
 

@@ -12,14 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance.enablement.recert_repository import effective_dates
 from alliance.kit import fiscal
 from alliance.kit.fiscal import FiscalPeriod, PeriodKind
 from alliance.planning import actuals_service
-from alliance.planning.models import BusinessPlan
 from alliance.planning.repository import BusinessPlanRepository
 from alliance.planning.vocabulary import ItemKind, ItemStatus
 from alliance.qbr import figures
@@ -168,11 +166,7 @@ def practice_sections(session: Session, partner_ids: Collection[int] | None, qua
     """Section 6 per partner: the joint business plans that overlap the quarter, measured
     together (planning.actuals_service.compute). A milestone counts as done when it was completed
     by the as-of date; revenue targets are prorated to the quarter for the headline's plan."""
-    statement = select(BusinessPlan.id).where(BusinessPlan.starts_on <= quarter.end, BusinessPlan.ends_on >= quarter.start)
-    if partner_ids is not None:
-        statement = statement.where(BusinessPlan.partner_id.in_(partner_ids))
-    plan_ids = list(session.scalars(statement))
-    plans = BusinessPlanRepository(session).loaded(plan_ids)
+    plans = BusinessPlanRepository(session).loaded(QbrFiguresRepository(session).plan_ids(partner_ids, quarter))
     measured = actuals_service.compute(session, plans, as_of=min(as_of, quarter.end)) if plans else {}
     cutoff = end_of(as_of)
     found: dict[int, dict[str, Any]] = {}

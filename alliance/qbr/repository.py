@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, within_scope
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Sponsor
+from alliance.partners.vocabulary import PartnerStatus, SponsorSide
 from alliance.qbr.models import Qbr, QbrCommitment
 from alliance.qbr.vocabulary import QbrStatus
 
@@ -61,3 +62,10 @@ class QbrRepository(Repository[Qbr]):
         """The partner's sponsors who are users (vendor-side sponsors name their user)."""
         statement = select(Sponsor.user_id).where(Sponsor.partner_id == partner_id, Sponsor.user_id.is_not(None))
         return [user_id for user_id in self.session.scalars(statement) if user_id is not None]
+
+    def portfolio_ids(self, *, strategic_only: bool) -> list[int]:
+        """Active partners by name; strategic: those with an executive sponsor on the vendor's side."""
+        statement = within_scope(select(Partner.id).where(Partner.status == PartnerStatus.ACTIVE), Partner.id, self.scope)
+        if strategic_only:
+            statement = statement.where(exists().where(Sponsor.partner_id == Partner.id, Sponsor.side == SponsorSide.VENDOR))
+        return list(self.session.scalars(statement.order_by(Partner.display_name, Partner.id)))

@@ -182,6 +182,17 @@ def generate_many(
     return found
 
 
+def generate_portfolio(session: Session, actor: Actor, *, quarter: str, strategic_only: bool, as_of: date | None = None) -> list[Qbr]:
+    """Drafts for the strategic partners (a vendor-side executive sponsor) or every active partner,
+    all computed together; packages already published are left as they are and returned too."""
+    require(actor, Permission.QBRS_PREPARE)
+    partner_ids = QbrRepository(session).portfolio_ids(strategic_only=strategic_only)
+    if not partner_ids:
+        return []
+    found = generate_many(session, actor, partner_ids=partner_ids, quarter=quarter, as_of=as_of, skip_published=True)
+    return [found[pid] for pid in partner_ids if pid in found]
+
+
 def regenerate(session: Session, actor: Actor, *, qbr_id: int, as_of: date | None = None) -> Qbr:
     """Recompute a draft's figures (as of its own date unless another is given)."""
     qbr = _draft_for_change(session, actor, qbr_id)

@@ -44,3 +44,11 @@ def pdf_from_html(html: str) -> bytes:
     import weasyprint  # imported on use: it loads Pango, which pages without a PDF never need
 
     return bytes(weasyprint.HTML(string=html, base_url=None).write_pdf())
+
+
+def write_pdf(html: str, path: str) -> int:
+    """Write a document's PDF to `path` (a worker process's job: plain arguments); its size."""
+    pdf = pdf_from_html(html)
+    with open(path, "wb") as out:
+        out.write(pdf)
+    return len(pdf)

@@ -9,10 +9,14 @@ from fastapi import Query, Response
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
+from alliance.errors import NotFound
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.identity.permissions import Permission
+from alliance.kit import clock
 from alliance.kit.schemas import PageRead
+from alliance.qbr import governance_service, health
 from alliance.qbr import service as qbr_service
+from alliance.qbr.governance_schemas import CadenceInput, CadenceRead, ConcernRead, HealthRead, MeetingInput, MeetingRead
 from alliance.qbr.models import Qbr
 from alliance.qbr.schemas import CommitmentInput, CommitmentRead, CommitmentUpdate, QbrGenerate, QbrRead, QbrRegenerate, QbrSummaryRead
 from alliance.qbr.vocabulary import QbrStatus
@@ -100,3 +104,41 @@ def update_commitment(qbr_id: IdPath, commitment_id: IdPath, data: CommitmentUpd
 def remove_commitment(qbr_id: IdPath, commitment_id: IdPath, session: DbSession, actor: CurrentActor) -> Response:
     qbr_service.remove_commitment(session, actor, qbr_id=qbr_id, commitment_id=commitment_id)
     return Response(status_code=204)
+
+
+# --- sponsor governance ------------------------------------------------------------------------
+
+
+@router.put("/partners/{partner_id}/sponsor-cadence", response_model=CadenceRead, openapi_extra=allowed(Permission.SPONSOR_MEETINGS_RECORD))
+def set_cadence(partner_id: IdPath, data: CadenceInput, session: DbSession, actor: CurrentActor) -> CadenceRead:
+    """How often the partner's executive sponsors meet (default: every 90 days)."""
+    return CadenceRead.model_validate(governance_service.set_cadence(session, actor, partner_id=partner_id, data=data))
+
+
+@router.post("/partners/{partner_id}/sponsor-meetings", response_model=MeetingRead, status_code=201, openapi_extra=allowed(Permission.SPONSOR_MEETINGS_RECORD))
+def log_meeting(partner_id: IdPath, data: MeetingInput, session: DbSession, actor: CurrentActor) -> MeetingRead:
+    """Record an executive meeting: date, attendees, notes, decisions, commitments."""
+    return MeetingRead.model_validate(governance_service.log_meeting(session, actor, partner_id=partner_id, data=data))
+
+
+@router.get("/partners/{partner_id}/sponsor-meetings", response_model=list[MeetingRead], openapi_extra=allowed(Permission.QBRS_READ))
+def list_meetings(partner_id: IdPath, session: DbSession, actor: CurrentActor) -> list[MeetingRead]:
+    return [MeetingRead.model_validate(m) for m in governance_service.list_meetings(session, actor, partner_id=partner_id)]
+
+
+@router.get("/partners/{partner_id}/relationship-health", response_model=HealthRead, openapi_extra=allowed(Permission.QBRS_READ))
+def relationship_health(partner_id: IdPath, session: DbSession, actor: CurrentActor) -> HealthRead:
+    """The relationship's score out of 100 with each concern in words (cadence, commitments, plan, disputes, SLA)."""
+    found = governance_service.relationship_health(session, actor, partner_ids=[partner_id])
+    if partner_id not in found:
+        raise NotFound(f"Partner {partner_id} not found.")
+    score, facts = found[partner_id]
+    return HealthRead(
+        partner_id=partner_id,
+        score=score.score,
+        grade=score.grade,
+        cadence_days=facts.cadence_days,
+        last_meeting_on=facts.last_meeting_on,
+        next_meeting_due_on=health.meeting_due_on(facts.cadence_days, facts.last_meeting_on, clock.today()),
+        concerns=[ConcernRead.model_validate(c) for c in score.concerns],
+    )

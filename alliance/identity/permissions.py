@@ -76,6 +76,7 @@ class Permission(StrEnum):
     # quarterly business reviews
     QBRS_READ = "qbrs.read"
     QBRS_PREPARE = "qbrs.prepare"
+    SPONSOR_MEETINGS_RECORD = "sponsor_meetings.record"
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OWN_EMAIL_SETTINGS = "own_email_settings.choose"
@@ -180,6 +181,9 @@ PERMISSIONS: dict[Permission, Grant] = {
     # quarterly business reviews: prepared by the channel team, shared with the partner's admins
     Permission.QBRS_READ: Grant(VENDOR_ROLES | {Role.PARTNER_ADMIN}, "read QBR packages and their PDFs (partner admins: their own, once shared)"),
     Permission.QBRS_PREPARE: Grant(_CHANNEL, "generate, regenerate, publish and share QBR packages and edit their commitments"),
+    Permission.SPONSOR_MEETINGS_RECORD: Grant(
+        frozenset({Role.PROGRAM_ADMIN, Role.CAM, Role.EXECUTIVE}), "record executive sponsor meetings and set a strategic partner's meeting cadence"
+    ),
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
     Permission.OWN_EMAIL_SETTINGS: Grant(EVERYONE, "choose one's own e-mails: how often, and the time zone of the daily digest"),

@@ -43,6 +43,7 @@ class EventType(StrEnum):
     BUSINESS_PLAN_MILESTONE_DUE = "business_plan.milestone_due"
     # quarterly business reviews
     QBR_SHARED = "qbr.shared"
+    SPONSOR_MEETING_OVERDUE = "sponsor.meeting_overdue"
     # enablement
     CERTIFICATION_EXPIRING = "certification.expiring"
     RECERT_WINDOW_OPENED = "certification.recert_window_opened"
@@ -114,6 +115,7 @@ EVENTS: dict[EventType, EventInfo] = {
     ),
     # quarterly business reviews
     EventType.QBR_SHARED: EventInfo("A quarterly business review package was shared with you", Permission.QBRS_READ),
+    EventType.SPONSOR_MEETING_OVERDUE: EventInfo("An executive meeting with a partner you sponsor is overdue", Permission.SPONSOR_MEETINGS_RECORD),
     # enablement
     EventType.CERTIFICATION_EXPIRING: EventInfo("A certification ends in 60 or 14 days", Permission.LABS_SUBMIT),
     EventType.RECERT_WINDOW_OPENED: EventInfo("A release opened a recertification window", Permission.LABS_SUBMIT),

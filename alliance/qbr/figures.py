@@ -48,6 +48,7 @@ class Collected:
     disputes: list[tuple[int, datetime, datetime | None]] = field(default_factory=list)
     practice: dict[str, Any] = field(default_factory=dict)
     sponsors: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
     tier: str | None = None
     tier_before: str | None = None  # at the end of the previous quarter
     forecast: dict[str, Any] | None = None
@@ -207,7 +208,7 @@ def assemble(
         "cosell": cosell_section(found),
         "practice": found.practice,
         "later": dict(later),
-        "governance": {"sponsors": found.sponsors},
+        "governance": {"sponsors": found.sponsors, "meetings": found.meetings},
     }
 
 

@@ -28,6 +28,7 @@ from alliance.kit.statements import AnySelect
 from alliance.kit.tenancy import PartnerScope
 from alliance.partners.models import Partner, Person, Program, Sponsor, Tier
 from alliance.planning.models import BusinessPlan
+from alliance.qbr.models import SponsorMeeting
 from alliance.registrations.models import AttributionEntry, Registration, RegistrationConflict, RegistrationEvent
 from alliance.tiers.models import TierRecommendation
 
@@ -137,6 +138,15 @@ class QbrFiguresRepository:
         published package keeps the names it showed)."""
         statement = select(Sponsor.partner_id, Sponsor.side, Sponsor.name, Sponsor.title, Sponsor.user_id)
         return list(self.session.execute(self._only(statement, Sponsor.partner_id, partner_ids).order_by(Sponsor.partner_id, Sponsor.side.desc(), Sponsor.id)))
+
+    def meetings(self, partner_ids: Collection[int] | None, window: Window) -> list[Any]:
+        """(partner_id, held_on, title, attendees, decisions) of the executive meetings held in
+        the QBR's quarter and recorded by the as-of date."""
+        quarter = window.quarters[-1]
+        statement = select(SponsorMeeting.partner_id, SponsorMeeting.held_on, SponsorMeeting.title, SponsorMeeting.attendees, SponsorMeeting.decisions).where(
+            SponsorMeeting.held_on.between(quarter.start, min(quarter.end, window.as_of)), SponsorMeeting.created_at < window.cutoff
+        )
+        return list(self.session.execute(self._only(statement, SponsorMeeting.partner_id, partner_ids).order_by(SponsorMeeting.held_on, SponsorMeeting.id)))
 
     def plan_ids(self, partner_ids: Collection[int] | None, quarter: FiscalPeriod) -> list[int]:
         """The joint business plans whose period overlaps the quarter (any period kind)."""

@@ -104,6 +104,11 @@ def compute(session: Session, *, partner_ids: Collection[int] | None, quarter: F
         if sponsor.partner_id in collected:
             collected[sponsor.partner_id].sponsors.append({"side": str(sponsor.side), "name": sponsor.name, "title": sponsor.title})
 
+    for meeting in repository.meetings(scope_ids, window):
+        if meeting.partner_id in collected:
+            collected[meeting.partner_id].meetings.append(
+                {"held_on": meeting.held_on.isoformat(), "title": meeting.title, "attendees": list(meeting.attendees), "decisions": meeting.decisions}
+            )
     dates = effective_dates(session, today=as_of)
     for q, pid, role, level, people in repository.capacity(scope_ids, window, dates):
         if pid in collected:

@@ -59,3 +59,30 @@ class QbrCommitment(AggregatePart, PartnerOwned, Base):
     status: Mapped[CommitmentStatus] = mapped_column(default=CommitmentStatus.OPEN)
     note: Mapped[str | None] = mapped_column(Text)
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("qbr_commitments.id", ondelete="SET NULL"))
+
+
+class SponsorCadence(Aggregate, PartnerOwned, TimestampMixin, Base):
+    """How often the executive sponsors of a strategic partner meet (e.g. every 90 days)."""
+
+    __tablename__ = "sponsor_cadences"
+    __table_args__ = (UniqueConstraint("partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    every_days: Mapped[int] = mapped_column(default=90)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SponsorMeeting(PartnerOwned, TimestampMixin, Base):
+    """An executive meeting held with a partner, as recorded: who attended, what was said and
+    decided, what each side committed to. Append-only (a correction is a new record)."""
+
+    __tablename__ = "sponsor_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(200))
+    attendees: Mapped[list[str]] = mapped_column(JSON)
+    notes: Mapped[str | None] = mapped_column(Text)
+    decisions: Mapped[str | None] = mapped_column(Text)
+    commitments: Mapped[str | None] = mapped_column(Text)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

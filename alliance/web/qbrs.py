@@ -23,7 +23,9 @@ from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import PartnerStatus, PartnerType
 from alliance.qbr import charts as qbr_charts
+from alliance.qbr import governance_service, health
 from alliance.qbr import service as qbr_service
+from alliance.qbr.governance_schemas import CadenceInput, MeetingInput
 from alliance.qbr.models import Qbr
 from alliance.qbr.schemas import CommitmentInput, CommitmentUpdate, QbrGenerate, QbrRegenerate
 from alliance.qbr.vocabulary import CommitmentSide, CommitmentStatus, QbrStatus
@@ -251,3 +253,64 @@ def _chart_csv(session: Session, actor: Actor, *, qbr_id: int, name: str) -> Res
     _, chart = _chart(session, actor, qbr_id, name)
     lines = [downloads.csv_line(chart.header), *(downloads.csv_line(row) for row in chart.rows)]
     return downloads.csv_attachment(iter(lines), f"qbr_{qbr_id}_{name}.csv")
+
+
+# --- sponsor governance (console) --------------------------------------------------------------
+
+GOVERNANCE = "/console/partners/{partner_id}/governance"
+
+
+@router.get(GOVERNANCE, dependencies=VENDOR_ONLY)
+def governance_page(request: Request, partner_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _governance(request, session, actor, partner_id=partner_id)
+
+
+@router.post(GOVERNANCE + "/cadence", dependencies=VENDOR_ONLY)
+def governance_cadence(request: Request, partner_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    values = {key: str(form.get(key, "")).strip() for key in ("every_days", "note")}
+    submission = submit(
+        session,
+        CadenceInput,
+        {k: v for k, v in values.items() if v},
+        lambda data: governance_service.set_cadence(session, actor, partner_id=partner_id, data=data),
+        shown=values,
+    )
+    if submission.ok:
+        flash(request, "Cadence saved.")
+        return RedirectResponse(GOVERNANCE.format(partner_id=partner_id), status_code=303)
+    return _governance(request, session, actor, partner_id=partner_id, forms={"cadence": submission})
+
+
+@router.post(GOVERNANCE + "/meetings", dependencies=VENDOR_ONLY)
+def governance_meeting(request: Request, partner_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    values = {key: str(form.get(key, "")).strip() for key in ("held_on", "title", "attendees", "notes", "decisions", "commitments")}
+    data: dict[str, Any] = {k: v for k, v in values.items() if v}
+    if "attendees" in data:
+        data["attendees"] = [name.strip() for name in data["attendees"].split(",") if name.strip()]
+    submission = submit(
+        session, MeetingInput, data, lambda parsed: governance_service.log_meeting(session, actor, partner_id=partner_id, data=parsed), shown=values
+    )
+    if submission.ok:
+        flash(request, "Meeting recorded.")
+        return RedirectResponse(GOVERNANCE.format(partner_id=partner_id), status_code=303)
+    return _governance(request, session, actor, partner_id=partner_id, forms={"meeting": submission})
+
+
+def _governance(request: Request, session: Session, actor: Actor, *, partner_id: int, forms: dict[str, Submission[Any]] | None = None) -> Response:
+    partner = partner_service.get_partner(session, actor, partner_id=partner_id)
+    meetings = governance_service.list_meetings(session, actor, partner_id=partner_id)
+    score, facts = governance_service.relationship_health(session, actor, partner_ids=[partner_id])[partner_id]
+    forms = forms or {}
+    context = {
+        "partner": partner,
+        "meetings": meetings,
+        "health": score,
+        "facts": facts,
+        "next_due": health.meeting_due_on(facts.cadence_days, facts.last_meeting_on, clock.today()),
+        "qbrs": qbr_service.list_qbrs(session, actor, partner_id=partner_id),
+        "sponsors": partner_service.list_sponsors(session, actor, partner_id=partner_id),
+        "forms": forms,
+        "may_record": can(actor, Permission.SPONSOR_MEETINGS_RECORD),
+        "base": GOVERNANCE.format(partner_id=partner_id),
+    }
+    return render(request, "qbr/governance.html", context, status_code=max((s.status for s in forms.values()), default=200))

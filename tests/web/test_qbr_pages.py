@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from alliance.kit import clock
 from tests.factories.qbr import AS_OF, QUARTER, build_qbr_history
 from tests.web.client import post, soup
 
@@ -59,3 +61,17 @@ def test_generate_edit_publish_share_and_the_portal_pdf(client, login, db, world
     for url in (f"/portal/qbrs/{qbr_id}", f"/portal/qbrs/{qbr_id}.pdf", f"/portal/qbrs/{qbr_id}/charts/pipeline_funnel.svg"):
         assert client.get(url).status_code == 404, url
     assert soup(client.get("/portal/qbrs")).select("#qbrs") == []
+
+
+def test_governance_page_records_a_meeting_and_explains_health(client, login, world) -> None:  # type: ignore[no-untyped-def]
+    clock.freeze(datetime(2026, 12, 1, 9, tzinfo=UTC))  # the test database fixture releases it
+    login("cam")
+    base = f"/console/partners/{world.a.id}/governance"
+    page = soup(client.get(base))
+    assert page.find(id="concerns").get_text(" ", strip=True).startswith("−30: No executive meeting recorded")
+    bad = post(client, f"{base}/meetings", {"held_on": "2026-11-20", "title": "Executive review", "attendees": ""}, token_from=base)
+    assert bad.status_code == 422
+    response = post(client, f"{base}/meetings", {"held_on": "2026-11-20", "title": "Executive review", "attendees": "Evan Exec, A Partner-Exec"})
+    assert response.status_code == 303
+    page = soup(client.get(base))
+    assert page.find(id="health-score").get_text(strip=True) == "100" and "Evan Exec, A Partner-Exec" in page.find(id="meetings").get_text()

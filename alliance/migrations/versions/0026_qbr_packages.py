@@ -1,4 +1,5 @@
-"""QBR packages: one per partner per fiscal quarter, frozen when published, and their commitments
+"""QBR packages: one per partner per fiscal quarter, frozen when published, and their commitments;
+sponsor governance: the executive meeting cadence per partner and the meetings held
 
 Revision ID: 0026
 Revises: 0020
@@ -76,6 +77,44 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_qbr_commitments_partner_id"), ["partner_id"], unique=False)
 
 
+    op.create_table(
+        "sponsor_cadences",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("every_days", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["partner_id"], ["partners.id"], name=op.f("fk_sponsor_cadences_partner_id_partners"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sponsor_cadences")),
+        sa.UniqueConstraint("partner_id", name=op.f("uq_sponsor_cadences_partner_id")),
+    )
+    with op.batch_alter_table("sponsor_cadences", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sponsor_cadences_partner_id"), ["partner_id"], unique=False)
+
+    op.create_table(
+        "sponsor_meetings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("attendees", sa.JSON(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("decisions", sa.Text(), nullable=True),
+        sa.Column("commitments", sa.Text(), nullable=True),
+        sa.Column("recorded_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["recorded_by_user_id"], ["users.id"], name=op.f("fk_sponsor_meetings_recorded_by_user_id_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["partner_id"], ["partners.id"], name=op.f("fk_sponsor_meetings_partner_id_partners"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sponsor_meetings")),
+    )
+    with op.batch_alter_table("sponsor_meetings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sponsor_meetings_partner_id"), ["partner_id"], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_table("sponsor_meetings")
+    op.drop_table("sponsor_cadences")
     op.drop_table("qbr_commitments")
     op.drop_table("qbrs")

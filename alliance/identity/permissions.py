@@ -77,6 +77,7 @@ class Permission(StrEnum):
     QBRS_READ = "qbrs.read"
     QBRS_PREPARE = "qbrs.prepare"
     SPONSOR_MEETINGS_RECORD = "sponsor_meetings.record"
+    EXECUTIVE_DASHBOARD_READ = "executive_dashboard.read"
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OWN_EMAIL_SETTINGS = "own_email_settings.choose"
@@ -181,6 +182,7 @@ PERMISSIONS: dict[Permission, Grant] = {
     # quarterly business reviews: prepared by the channel team, shared with the partner's admins
     Permission.QBRS_READ: Grant(VENDOR_ROLES | {Role.PARTNER_ADMIN}, "read QBR packages and their PDFs (partner admins: their own, once shared)"),
     Permission.QBRS_PREPARE: Grant(_CHANNEL, "generate, regenerate, publish and share QBR packages and edit their commitments"),
+    Permission.EXECUTIVE_DASHBOARD_READ: Grant(VENDOR_ROLES, "read the executive dashboard: the portfolio, their own partners (CAMs) or those they sponsor"),
     Permission.SPONSOR_MEETINGS_RECORD: Grant(
         frozenset({Role.PROGRAM_ADMIN, Role.CAM, Role.EXECUTIVE}), "record executive sponsor meetings and set a strategic partner's meeting cadence"
     ),

@@ -69,3 +69,11 @@ class QbrRepository(Repository[Qbr]):
         if strategic_only:
             statement = statement.where(exists().where(Sponsor.partner_id == Partner.id, Sponsor.side == SponsorSide.VENDOR))
         return list(self.session.scalars(statement.order_by(Partner.display_name, Partner.id)))
+
+    def cam_partner_ids(self, user_id: int) -> list[int]:
+        return list(self.session.scalars(within_scope(select(Partner.id).where(Partner.cam_user_id == user_id), Partner.id, self.scope)))
+
+    def sponsored_partner_ids(self, user_id: int) -> list[int]:
+        """The partners `user_id` is a vendor-side executive sponsor of."""
+        statement = select(Sponsor.partner_id).where(Sponsor.user_id == user_id, Sponsor.side == SponsorSide.VENDOR).distinct()
+        return list(self.session.scalars(within_scope(statement, Sponsor.partner_id, self.scope)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +30,7 @@ from alliance.notifications import service as notification_service
 from alliance.notifications.service import Recipient
 from alliance.notifications.vocabulary import EventType
 from alliance.qbr import charts as qbr_charts
-from alliance.qbr import figures_service
+from alliance.qbr import dashboard, figures_service
 from alliance.qbr.models import Qbr, QbrCommitment
 from alliance.qbr.repository import QbrRepository
 from alliance.qbr.schemas import CommitmentInput, CommitmentUpdate
@@ -77,6 +78,28 @@ def content(qbr: Qbr) -> QbrContent:
 def content_sha256(figures: Mapping[str, Any], svgs: Mapping[str, str]) -> str:
     canonical = json.dumps({"figures": figures, "charts": svgs}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- the executive dashboard ---------------------------------------------------------------------
+
+DASHBOARD_VIEWS = ("portfolio", "mine", "sponsored")
+
+
+def executive_dashboard(session: Session, actor: Actor, *, view: str, today: date | None = None) -> dashboard.Dashboard:
+    """The portfolio (every partner), a CAM's own partners ("mine") or the partners the reader
+    sponsors ("sponsored"), for the current fiscal quarter and the four before it."""
+    require(actor, Permission.EXECUTIVE_DASHBOARD_READ)
+    day = today or clock.today()
+    repository = QbrRepository(session)
+    partner_ids: list[int] | None = None
+    if view == "mine":
+        partner_ids = repository.cam_partner_ids(actor.user_id or 0)
+    elif view == "sponsored":
+        partner_ids = repository.sponsored_partner_ids(actor.user_id or 0)
+    quarter = fiscal.current().period(fiscal.PeriodKind.QUARTER, day)
+    computed = figures_service.compute(session, partner_ids=partner_ids, quarter=quarter, as_of=day) if partner_ids != [] else {}
+    currencies = Counter(f["currency"] for f in computed.values())
+    return dashboard.build(computed, currency=currencies.most_common(1)[0][0] if currencies else None)
 
 
 # --- generating --------------------------------------------------------------------------------

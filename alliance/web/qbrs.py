@@ -9,8 +9,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from alliance.charts import render_svg
 from alliance.errors import NotFound
 from alliance.http import downloads
 from alliance.http.params import IdPath
@@ -314,3 +316,31 @@ def _governance(request: Request, session: Session, actor: Actor, *, partner_id:
         "base": GOVERNANCE.format(partner_id=partner_id),
     }
     return render(request, "qbr/governance.html", context, status_code=max((s.status for s in forms.values()), default=200))
+
+
+# --- executive dashboard (console) ---------------------------------------------------------------
+
+DASHBOARD = "/console/executive"
+
+
+@router.get(DASHBOARD, dependencies=VENDOR_ONLY)
+def executive_dashboard(request: Request, session: WebSession, actor: VendorActor) -> Response:
+    view = _view(request)
+    found = qbr_service.executive_dashboard(session, actor, view=view)
+    shown = {name: (Markup(render_svg(chart)), chart) for name, chart in found.charts.items()}
+    context = {"d": found, "shown": shown, "view": view, "views": qbr_service.DASHBOARD_VIEWS, "chart_base": f"{DASHBOARD}/charts", "query": f"?view={view}"}
+    return render(request, "qbr/dashboard.html", context)
+
+
+@router.get(DASHBOARD + "/charts/{name}.csv", dependencies=VENDOR_ONLY)
+def executive_chart_csv(request: Request, name: str, session: WebSession, actor: VendorActor) -> Response:
+    chart = qbr_service.executive_dashboard(session, actor, view=_view(request)).charts.get(name)
+    if chart is None:
+        raise NotFound(f"Chart {name!r} not found.")
+    lines = [downloads.csv_line(chart.header), *(downloads.csv_line(row) for row in chart.rows)]
+    return downloads.csv_attachment(iter(lines), f"executive_{name}.csv")
+
+
+def _view(request: Request) -> str:
+    view = request.query_params.get("view", "portfolio")
+    return view if view in qbr_service.DASHBOARD_VIEWS else "portfolio"

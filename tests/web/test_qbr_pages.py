@@ -75,3 +75,15 @@ def test_governance_page_records_a_meeting_and_explains_health(client, login, wo
     assert response.status_code == 303
     page = soup(client.get(base))
     assert page.find(id="health-score").get_text(strip=True) == "100" and "Evan Exec, A Partner-Exec" in page.find(id="meetings").get_text()
+
+
+def test_executive_dashboard_views_and_chart_csv(client, login, db, world) -> None:  # type: ignore[no-untyped-def]
+    login("cam")
+    page = soup(client.get("/console/executive"))
+    assert page.select("#chart-revenue svg title")[0].get_text() == "Influence, direct and services credit"
+    assert page.find(id="tiers").find("tbody") is not None
+    mine = client.get("/console/executive?view=mine")
+    assert mine.status_code == 200 and "1 partners" in mine.text  # Carl Cam manages partner A only
+    lines = client.get("/console/executive/charts/capacity.csv?view=mine").text.splitlines()
+    assert lines[0] == "Quarter,Certifications by role and level" and len(lines) == 6
+    assert client.get("/console/executive/charts/nothing.csv").status_code == 404

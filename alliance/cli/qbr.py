@@ -9,7 +9,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from alliance.cli.context import console, err_console, fail, operator, unit_of_work
 from alliance.kit.types import parse_day
 from alliance.qbr import service as qbr_service
+from alliance.qbr.vocabulary import QbrStatus
 from alliance.web import qbr_document
 
 app = typer.Typer(help="Quarterly business review packages.", no_args_is_help=True)
@@ -41,15 +42,16 @@ def generate(
     With --out, every package's PDF is written there, rendered in parallel."""
     day = _day(as_of) if as_of else None
     started = time.perf_counter()
-    documents: list[tuple[str, str]] = []
+    documents: list[tuple[dict[str, Any], dict[str, str] | None, QbrStatus, str | None, str]] = []
     with unit_of_work(f"cli qbr generate {quarter}") as session:
         packages = qbr_service.generate_portfolio(session, operator(), quarter=quarter, strategic_only=strategic_only, as_of=day)
         drafts = sum(1 for p in packages if p.status == "draft")
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             for package in packages:
-                html = qbr_document.document_html(qbr_service.content(package), status=package.status, sha256=package.content_sha256)
-                documents.append((html, str(out / f"qbr_{package.period_key}_{_slug(package.figures['partner']['name'])}_{package.partner_id}.pdf")))
+                name = f"qbr_{package.period_key}_{_slug(package.figures['partner']['name'])}_{package.partner_id}.pdf"
+                figures = {**package.figures, "commitments": qbr_service.content_commitments(package)}
+                documents.append((figures, package.charts, package.status, package.content_sha256, str(out / name)))
     figures_seconds = time.perf_counter() - started
     console.print(f"{len(packages)} packages for {quarter} ({drafts} drafts generated, {len(packages) - drafts} already published) in {figures_seconds:.1f} s")
     if out is None or not documents:
@@ -59,7 +61,7 @@ def generate(
     started = time.perf_counter()
     pages_bytes = 0
     with progress, ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        futures = [pool.submit(qbr_document.write_pdf, html, path) for html, path in documents]
+        futures = [pool.submit(qbr_document.write_pdf, *document) for document in documents]
         for future in as_completed(futures):
             pages_bytes += future.result()
             progress.advance(task)

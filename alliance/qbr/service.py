@@ -75,6 +75,11 @@ def content(qbr: Qbr) -> QbrContent:
     return QbrContent(figures=figures, svgs=dict(qbr.charts) if qbr.charts is not None else qbr_charts.svgs(figures))
 
 
+def content_commitments(qbr: Qbr) -> list[dict[str, Any]]:
+    """The commitments as the package shows them (stored in a published one's figures)."""
+    return list(qbr.figures["commitments"]) if qbr.status != QbrStatus.DRAFT else [_commitment_json(c) for c in qbr.commitments]
+
+
 def content_sha256(figures: Mapping[str, Any], svgs: Mapping[str, str]) -> str:
     canonical = json.dumps({"figures": figures, "charts": svgs}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -127,10 +132,19 @@ def generate(session: Session, actor: Actor, *, partner_id: int, quarter: str, a
 
 
 def generate_many(
-    session: Session, actor: Actor, *, partner_ids: Collection[int] | None, quarter: str, as_of: date | None = None, skip_published: bool = False
+    session: Session,
+    actor: Actor,
+    *,
+    partner_ids: Collection[int] | None,
+    quarter: str,
+    as_of: date | None = None,
+    skip_published: bool = False,
+    draw_charts: bool = True,
 ) -> dict[int, Qbr]:
     """Drafts for many partners at once (None: every partner the session sees): the figures of all
-    of them are computed together (figures_service.compute, a fixed number of queries)."""
+    of them are computed together (figures_service.compute, a fixed number of queries).
+    `draw_charts=False` leaves a draft's charts to be drawn when it is shown or published
+    (portfolio runs draw them in the PDF worker processes instead)."""
     require(actor, Permission.QBRS_PREPARE)
     period = quarter_of(quarter)
     day = as_of or default_as_of(period)
@@ -154,7 +168,7 @@ def generate_many(
                 raise Conflict(f"The {period.label} QBR of {figures['partner']['name']} is {qbr.status.value}: its figures never change.")
             before = {"as_of": qbr.as_of.isoformat()}
             qbr.as_of, qbr.figures, qbr.generated_at, qbr.generated_by_user_id = day, figures, now, actor.user_id
-            qbr.charts = qbr_charts.svgs(figures)
+            qbr.charts = qbr_charts.svgs(figures) if draw_charts else None
             qbr.updated_at = now
             session.flush()
             audit.record(
@@ -169,7 +183,7 @@ def generate_many(
                 as_of=day,
                 status=QbrStatus.DRAFT,
                 figures=figures,
-                charts=qbr_charts.svgs(figures),
+                charts=qbr_charts.svgs(figures) if draw_charts else None,
                 generated_at=now,
                 generated_by_user_id=actor.user_id,
             )
@@ -212,7 +226,7 @@ def generate_portfolio(session: Session, actor: Actor, *, quarter: str, strategi
     partner_ids = QbrRepository(session).portfolio_ids(strategic_only=strategic_only)
     if not partner_ids:
         return []
-    found = generate_many(session, actor, partner_ids=partner_ids, quarter=quarter, as_of=as_of, skip_published=True)
+    found = generate_many(session, actor, partner_ids=partner_ids, quarter=quarter, as_of=as_of, skip_published=True, draw_charts=False)
     return [found[pid] for pid in partner_ids if pid in found]
 
 

@@ -46,9 +46,11 @@ def pdf_from_html(html: str) -> bytes:
     return bytes(weasyprint.HTML(string=html, base_url=None).write_pdf())
 
 
-def write_pdf(html: str, path: str) -> int:
-    """Write a document's PDF to `path` (a worker process's job: plain arguments); its size."""
-    pdf = pdf_from_html(html)
+def write_pdf(figures: dict[str, Any], svgs: dict[str, str] | None, status: QbrStatus, sha256: str | None, path: str) -> int:
+    """Write a package's PDF to `path`, drawing its charts when it has none stored yet (a worker
+    process's job: plain arguments); the PDF's size."""
+    content = QbrContent(figures=figures, svgs=svgs if svgs is not None else qbr_charts.svgs(figures))
+    pdf = pdf_from_html(document_html(content, status=status, sha256=sha256))
     with open(path, "wb") as out:
         out.write(pdf)
     return len(pdf)

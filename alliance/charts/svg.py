@@ -123,3 +123,13 @@ def render_svg(chart: Chart, *, width_inches: float = 7.0, height_inches: float 
         + (f"<desc>{escape(chart.description)}</desc>" if chart.description else "")
     )
     return svg[: opening.start()] + accessible + svg[opening.end() :]
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
+
+
+def namespaced(svg: str, prefix: str) -> str:
+    """The SVG with every id (and every reference to one) prefixed: charts drawn with the same hash
+    salt reuse ids, so several in one page (or PDF) would otherwise clip with each other's paths."""
+    return _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg))

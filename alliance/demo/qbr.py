@@ -1,7 +1,7 @@
 """The demo vendor's executive governance: executive meetings with the strategic partners last
 quarter, their QBR packages for last quarter published and shared (commitments made, one done),
-and this quarter's drafts with the open commitments carried over. Harbor Bridge first; three
-of strategic partners only, so the demo builds quickly (each published package draws its charts).
+and this quarter's drafts with the open commitments carried over: Harbor Bridge and two more
+strategic partners only, so the demo builds quickly (each published package draws its charts).
 
 Steps run with the clock set to when they happened, through the real services.
 """

@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from alliance.charts import namespaced
 from alliance.config import get_settings
 from alliance.qbr import charts as qbr_charts
 from alliance.qbr.service import QbrContent
@@ -20,7 +21,7 @@ from alliance.web.templating import templates
 def shown_charts(content: QbrContent) -> dict[str, tuple[Markup, Any]]:
     """Name -> (the SVG as stored or drawn, the chart for its numbers table)."""
     # The SVGs are this application's own output (alliance.charts escapes every text it draws).
-    return {name: (Markup(content.svgs[name]), chart) for name, chart in qbr_charts.charts(content.figures).items() if name in content.svgs}
+    return {name: (Markup(namespaced(content.svgs[name], name)), chart) for name, chart in qbr_charts.charts(content.figures).items() if name in content.svgs}
 
 
 def status_line(status: QbrStatus, sha256: str | None) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from alliance.charts import render_svg
+from alliance.charts import namespaced, render_svg
 from alliance.errors import NotFound
 from alliance.http import downloads
 from alliance.http.params import IdPath
@@ -327,7 +327,7 @@ DASHBOARD = "/console/executive"
 def executive_dashboard(request: Request, session: WebSession, actor: VendorActor) -> Response:
     view = _view(request)
     found = qbr_service.executive_dashboard(session, actor, view=view)
-    shown = {name: (Markup(render_svg(chart)), chart) for name, chart in found.charts.items()}
+    shown = {name: (Markup(namespaced(render_svg(chart), name)), chart) for name, chart in found.charts.items()}
     context = {"d": found, "shown": shown, "view": view, "views": qbr_service.DASHBOARD_VIEWS, "chart_base": f"{DASHBOARD}/charts", "query": f"?view={view}"}
     return render(request, "qbr/dashboard.html", context)
 

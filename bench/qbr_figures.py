@@ -108,6 +108,10 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
             for partner_id in sample:
                 compute(database, [partner_id])
             loop_seconds = time.perf_counter() - started
+            console.print(
+                f"  figures for {len(found):,} partners: {set_seconds:.2f} s set-based; {loop_seconds / len(sample) * 1000:.0f} ms per partner one at a time, "
+                f"{loop_seconds / len(sample) * len(found):.0f} s extrapolated ({loop_seconds / len(sample) * len(found) / set_seconds:.1f}×)"
+            )
             pages, pdf_seconds = pdf_pages_per_second([found[pid] for pid in sample[: args.pdfs]], args.workers)
         finally:
             database.dispose()

@@ -38,6 +38,7 @@ from alliance.api import passwords as passwords_api
 from alliance.api import plans as plans_api
 from alliance.api import product_lines as product_lines_api
 from alliance.api import programs as programs_api
+from alliance.api import qbrs as qbrs_api
 from alliance.api import ramp as ramp_api
 from alliance.api import registrations as registrations_api
 from alliance.api import tiers as tiers_api
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         plans_api,
         business_plans_api,
         ramp_api,
+        qbrs_api,
         engagements_api,
         notification_settings_api,
         files_api,

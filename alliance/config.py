@@ -62,6 +62,7 @@ class Settings(BaseSettings):
         default="UTC",
         description="IANA time zone in which a date or a time given without an offset is read (API and console filters, fields), e.g. Europe/Berlin",
     )
+    vendor_name: str = Field(default="Alliance Software", min_length=1, max_length=200, description="The vendor's name as documents show it (the QBR cover)")
     fiscal_year_start_month: int = Field(
         default=1,
         ge=1,

@@ -15,6 +15,7 @@ def import_all_models() -> None:
     import alliance.opportunities.models
     import alliance.partners.models
     import alliance.planning.models
+    import alliance.qbr.models
     import alliance.registrations.models
     import alliance.sso.models
     import alliance.tiers.models

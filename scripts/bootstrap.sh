@@ -31,6 +31,15 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# WeasyPrint (QBR PDFs) draws text with Pango; the tests read PDFs with poppler-utils.
+if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || ! command -v pdftoppm >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null
+  else
+    echo "QBR PDFs need Pango and poppler: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 poppler-utils'." >&2
+  fi
+fi
+
 extras=""
 [ "${1:-}" = "test" ] && extras="[test,postgres]"
 stamp=".venv/.installed${extras}"

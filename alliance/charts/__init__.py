@@ -6,6 +6,6 @@ exports and anyone who prefers figures to pictures.
 """
 
 from alliance.charts.model import Chart, ChartKind, Series, ValueFormat
-from alliance.charts.svg import render_svg
+from alliance.charts.svg import namespaced, render_svg
 
-__all__ = ["Chart", "ChartKind", "Series", "ValueFormat", "render_svg"]
+__all__ = ["Chart", "ChartKind", "Series", "ValueFormat", "namespaced", "render_svg"]

@@ -59,6 +59,8 @@ def _axis_formatter(chart: Chart) -> FuncFormatter:
 
 
 def _draw(chart: Chart, figure: Figure) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     axes = figure.add_subplot()
     positions = list(range(len(chart.categories)))
     count = max(len(chart.series), 1)
@@ -92,6 +94,8 @@ def _draw(chart: Chart, figure: Figure) -> None:
         axes.plot(positions, [_number(v) for v in chart.reference.values], linestyle="--", linewidth=1.5, color="#333333", label=chart.reference.name)
     value_axis, category_axis = (axes.xaxis, axes.yaxis) if chart.kind is ChartKind.horizontal_bar else (axes.yaxis, axes.xaxis)
     value_axis.set_major_formatter(_axis_formatter(chart))
+    if chart.value_format is ValueFormat.quantity:
+        value_axis.set_major_locator(MaxNLocator(integer=True))  # people and deals come whole: no 0.5 ticks shown as "0" and "1"
     category_axis.set_ticks(positions, list(chart.categories))
     if chart.kind is not ChartKind.horizontal_bar and max((len(c) for c in chart.categories), default=0) * len(positions) > 60:
         for label in axes.get_xticklabels():
@@ -130,3 +134,13 @@ def render_svg(chart: Chart, *, width_inches: float = 7.0, height_inches: float 
         + (f"<desc>{escape(chart.description)}</desc>" if chart.description else "")
     )
     return svg[: opening.start()] + accessible + svg[opening.end() :]
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
+
+
+def namespaced(svg: str, prefix: str) -> str:
+    """The SVG with every id (and every reference to one) prefixed: charts drawn with the same hash
+    salt reuse ids, so several in one page (or PDF) would otherwise clip with each other's paths."""
+    return _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg))

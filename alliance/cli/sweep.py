@@ -20,6 +20,7 @@ from alliance.identity import session_service
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.planning import notice_service as planning_notices
+from alliance.qbr import governance_service
 from alliance.registrations import sweep as registration_sweep
 
 Sweeper = Callable[[Session, Actor, date], int]
@@ -53,6 +54,10 @@ def _milestone_reminders(session: Session, actor: Actor, today: date) -> int:
     return planning_notices.remind_milestones(session, actor, today=today)
 
 
+def _overdue_meetings(session: Session, actor: Actor, today: date) -> int:
+    return governance_service.remind_overdue_meetings(session, actor, today=today)
+
+
 def _ended_sessions(session: Session, actor: Actor, today: date) -> int:
     return session_service.sweep_sessions(session, actor, now=clock.now())
 
@@ -65,6 +70,7 @@ SWEEPERS: list[tuple[str, Sweeper]] = [
     ("co-sell requests past their SLA", _breached_requests),
     ("business-plan milestone reminders queued", _milestone_reminders),
     ("library assets flagged for a new release", _unvalidated_assets),
+    ("overdue executive meeting reminders queued", _overdue_meetings),
     ("ended web sessions removed", _ended_sessions),
 ]
 

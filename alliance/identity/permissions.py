@@ -75,6 +75,11 @@ class Permission(StrEnum):
     BUSINESS_PLANS_PROGRESS = "business_plans.progress"
     BUSINESS_PLANS_CONFIRM = "business_plans.confirm"
     RAMP_READ = "ramp.read"
+    # quarterly business reviews
+    QBRS_READ = "qbrs.read"
+    QBRS_PREPARE = "qbrs.prepare"
+    SPONSOR_MEETINGS_RECORD = "sponsor_meetings.record"
+    EXECUTIVE_DASHBOARD_READ = "executive_dashboard.read"
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OWN_EMAIL_SETTINGS = "own_email_settings.choose"
@@ -189,6 +194,13 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.BUSINESS_PLANS_CONFIRM: Grant(_CHANNEL, "confirm completed plan milestones and close joint business plans with their final scorecard"),
     Permission.RAMP_READ: Grant(
         VENDOR_ROLES, "read ramp analytics: every partner's time from enrolment to its firsts, cohorts, the investment comparison and stalled partners"
+    ),
+    # quarterly business reviews: prepared by the channel team, shared with the partner's admins
+    Permission.QBRS_READ: Grant(VENDOR_ROLES | {Role.PARTNER_ADMIN}, "read QBR packages and their PDFs (partner admins: their own, once shared)"),
+    Permission.QBRS_PREPARE: Grant(_CHANNEL, "generate, regenerate, publish and share QBR packages and edit their commitments"),
+    Permission.EXECUTIVE_DASHBOARD_READ: Grant(VENDOR_ROLES, "read the executive dashboard: the portfolio, their own partners (CAMs) or those they sponsor"),
+    Permission.SPONSOR_MEETINGS_RECORD: Grant(
+        frozenset({Role.PROGRAM_ADMIN, Role.CAM, Role.EXECUTIVE}), "record executive sponsor meetings and set a strategic partner's meeting cadence"
     ),
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),

@@ -41,6 +41,9 @@ class EventType(StrEnum):
     BUSINESS_PLAN_AGREED = "business_plan.agreed"
     BUSINESS_PLAN_CHANGED = "business_plan.changed"
     BUSINESS_PLAN_MILESTONE_DUE = "business_plan.milestone_due"
+    # quarterly business reviews
+    QBR_SHARED = "qbr.shared"
+    SPONSOR_MEETING_OVERDUE = "sponsor.meeting_overdue"
     # enablement
     CERTIFICATION_EXPIRING = "certification.expiring"
     RECERT_WINDOW_OPENED = "certification.recert_window_opened"
@@ -112,6 +115,9 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.BUSINESS_PLAN_MILESTONE_DUE: EventInfo(
         "A business-plan milestone you own is due within two weeks, or overdue", Permission.BUSINESS_PLANS_PROGRESS
     ),
+    # quarterly business reviews
+    EventType.QBR_SHARED: EventInfo("A quarterly business review package was shared with you", Permission.QBRS_READ),
+    EventType.SPONSOR_MEETING_OVERDUE: EventInfo("An executive meeting with a partner you sponsor is overdue", Permission.SPONSOR_MEETINGS_RECORD),
     # enablement
     EventType.CERTIFICATION_EXPIRING: EventInfo("A certification ends in 60 or 14 days", Permission.LABS_SUBMIT),
     EventType.RECERT_WINDOW_OPENED: EventInfo("A release opened a recertification window", Permission.LABS_SUBMIT),

@@ -124,6 +124,8 @@ def _patch_targets(client, world) -> list[tuple[str, str, str]]:  # type: ignore
     hook = client.post("/api/v1/webhooks", headers=admin, json={"url": "http://127.0.0.1:9/probe", "allow_private_network": True})
     assert hook.status_code == 201, hook.text
     endpoint = hook.json()["endpoint"]["id"]
+    qbr = made("/api/v1/qbrs", {"partner_id": world.a.id, "quarter": "FY2026-Q1", "as_of": "2026-03-31"})
+    commitment = made(f"/api/v1/qbrs/{qbr}/commitments", {"title": "Probe", "side": "joint", "owner_name": "Probe"})
     del admin
     return [
         ("/api/v1/partners/{partner_id}", f"/api/v1/partners/{world.a.id}", "admin"),
@@ -144,4 +146,5 @@ def _patch_targets(client, world) -> list[tuple[str, str, str]]:  # type: ignore
         ("/api/v1/cosell-teams/{team_id}", f"/api/v1/cosell-teams/{team}", "admin"),
         ("/api/v1/routing-rules/{rule_id}", f"/api/v1/routing-rules/{rule}", "admin"),
         ("/api/v1/webhooks/{endpoint_id}", f"/api/v1/webhooks/{endpoint}", "admin"),
+        ("/api/v1/qbrs/{qbr_id}/commitments/{commitment_id}", f"/api/v1/qbrs/{qbr}/commitments/{commitment}", "admin"),
     ]

@@ -24,6 +24,7 @@ from tests.factories.business_plans import MILESTONE_REF, build_business_plans
 from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
 from tests.factories.engagements import build_roe_records
+from tests.factories.qbr import build_shared_qbr
 
 PUBLIC_ROUTES = {
     ("GET", "/api/openapi.json"),
@@ -125,6 +126,20 @@ ROUTES: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/business-plans/{business_plan_id}/items/{ref}/progress"): "owned",
     ("POST", "/api/v1/business-plans/{business_plan_id}/items/{ref}/confirm"): "vendor",
     ("POST", "/api/v1/business-plans/{business_plan_id}/close"): "vendor",
+    ("POST", "/api/v1/qbrs"): "vendor",
+    ("GET", "/api/v1/qbrs"): "list",
+    ("GET", "/api/v1/qbrs/{qbr_id}"): "owned",
+    ("GET", "/api/v1/qbrs/{qbr_id}/pdf"): "owned",
+    ("POST", "/api/v1/qbrs/{qbr_id}/regenerate"): "vendor",
+    ("POST", "/api/v1/qbrs/{qbr_id}/publish"): "vendor",
+    ("POST", "/api/v1/qbrs/{qbr_id}/share"): "vendor",
+    ("POST", "/api/v1/qbrs/{qbr_id}/commitments"): "vendor",
+    ("PATCH", "/api/v1/qbrs/{qbr_id}/commitments/{commitment_id}"): "vendor",
+    ("DELETE", "/api/v1/qbrs/{qbr_id}/commitments/{commitment_id}"): "vendor",
+    ("PUT", "/api/v1/partners/{partner_id}/sponsor-cadence"): "vendor",
+    ("POST", "/api/v1/partners/{partner_id}/sponsor-meetings"): "vendor",
+    ("GET", "/api/v1/partners/{partner_id}/sponsor-meetings"): "owned",
+    ("GET", "/api/v1/partners/{partner_id}/relationship-health"): "owned",
     ("GET", "/api/v1/business-plan-templates"): "shared",
     ("POST", "/api/v1/business-plan-templates"): "vendor",
     # ramp analytics compare partners with their cohorts: vendor staff only
@@ -392,7 +407,16 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "endpoint_id": 1,
         "delivery_id": 1,
         **_inbox_of(world),
+        # Partner A and B each have a shared QBR package with a commitment (the list must show A's only).
+        **_qbr_of_b(world),
     }
+
+
+def _qbr_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    if not hasattr(world, "qbr_ids"):
+        build_shared_qbr(world.db, world, "a")
+        world.qbr_ids = build_shared_qbr(world.db, world, "b")
+    return world.qbr_ids
 
 
 def _file_of_b(world) -> int:  # type: ignore[no-untyped-def]
@@ -558,7 +582,7 @@ def test_partner_a_cannot_reach_partner_b(client, world, who):
         url = path.format(**{**ids, **PATH_VALUES.get((method, path), {})})
         body = BODIES.get((method, path))
         response = client.request(method, url, headers=headers, json=body)
-        if (method, path) in refused and kind in ("owned", "create", "vendor"):
+        if (method, path) in refused and kind in ("owned", "create", "vendor", "list"):
             if response.status_code != 403:
                 problems.append(f"{method} {url}: expected 403 (the role may not use it), got {response.status_code}")
         elif kind == "owned" and response.status_code != 404:

@@ -131,7 +131,8 @@ def test_the_guard_catches_each_idiom(tmp_path):
 def test_read_only_roles_only_read():
     for role in (Role.AUDITOR, Role.EXECUTIVE):
         granted = {p for p in Permission if role in PERMISSIONS[p].roles}
-        # Executives read, and decide scope disputes at the ladder levels a program names them for.
-        acts = {Permission.DISPUTES_DECIDE} if role == Role.EXECUTIVE else set()
+        # Executives read, decide scope disputes at the ladder levels a program names them for, and
+        # record the executive meetings they hold as sponsors.
+        acts = {Permission.DISPUTES_DECIDE, Permission.SPONSOR_MEETINGS_RECORD} if role == Role.EXECUTIVE else set()
         acts.add(Permission.OWN_EMAIL_SETTINGS)  # their own e-mail choices: no record of the program's
         assert all(p.value.endswith(".read") for p in granted - acts), (role, granted)

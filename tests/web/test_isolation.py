@@ -13,6 +13,7 @@ from tests.factories.assets import build_contribution
 from tests.factories.business_plans import build_business_plans
 from tests.factories.cosell import build_cosell
 from tests.factories.engagements import build_roe_records
+from tests.factories.qbr import build_shared_qbr
 from tests.web.client import csrf_token, post, soup
 
 PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@")
@@ -28,6 +29,7 @@ PORTAL_PAGES = (
     "/portal/business-plans",
     "/portal/business-plans.csv",
     "/portal/library",
+    "/portal/qbrs",
 )
 
 
@@ -48,6 +50,12 @@ def business_plans_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def
     if not hasattr(world, "business_plan_ids"):
         world.business_plan_ids = build_business_plans(world.db, world)["b"]
     return world.business_plan_ids
+
+
+def qbr_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    if not hasattr(world, "qbr_ids"):
+        world.qbr_ids = build_shared_qbr(world.db, world, "b")
+    return world.qbr_ids
 
 
 def roe_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -113,6 +121,10 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # B's agreed joint business plan (A has one of its own, for the lists).
         "business_plan_id": business_plans_of_b(world)["business_plan_id"],
         "ref": 3,  # the plan's solution milestone
+        # B's shared QBR package, its commitment and a chart of it (page, PDF, SVG and CSV).
+        "qbr_id": qbr_of_b(world)["qbr_id"],
+        "commitment_id": qbr_of_b(world)["commitment_id"],
+        "name": "pipeline_funnel",
         # A PS engagement on the account B protects: the portal shows it to B only.
         "engagement_id": roe_of_b(world)["engagement_id"],
         # B's draft contribution to the library and its version; any file id is then missing to A.

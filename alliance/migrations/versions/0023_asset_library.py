@@ -3,7 +3,7 @@ usage, "used in" and library visits; full-text search (SQLite FTS5 table kept by
 PostgreSQL GIN index over a weighted tsvector)
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 Create Date: 2026-12-01 20:59:47.664076
 """
 
@@ -31,7 +31,7 @@ SQLITE_FTS = (
 )
 
 revision = "0023"
-down_revision = "0020"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """enterprise sign-in: TOTP two-factor, the sign-in policy, single sign-on connections
 
 Revision ID: 0025
-Revises: 0020
+Revises: 0024
 Create Date: 2026-12-01 21:00:00
 
 user_two_factor and two_factor_recovery_codes: a user's authenticator (TOTP secret, confirmed or
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0020"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

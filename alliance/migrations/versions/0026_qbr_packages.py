@@ -2,7 +2,7 @@
 sponsor governance: the executive meeting cadence per partner and the meetings held
 
 Revision ID: 0026
-Revises: 0020
+Revises: 0025
 Create Date: 2026-12-01 21:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0020"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

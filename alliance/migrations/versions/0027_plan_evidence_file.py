@@ -1,7 +1,7 @@
 """business plan evidence: a file from the file store
 
 Revision ID: 0027
-Revises: 0020
+Revises: 0026
 Create Date: 2026-12-01 21:50:00
 
 business_plan_progress.evidence_file_id: a milestone completed with a file as its evidence (an
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0020"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

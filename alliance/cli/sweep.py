@@ -15,6 +15,7 @@ from alliance.cli.context import console, operator, unit_of_work
 from alliance.cosell.disputes import service as dispute_service
 from alliance.cosell.requests import service as cosell_request_service
 from alliance.enablement import recert_service
+from alliance.funds import service as fund_service
 from alliance.identity import session_service
 from alliance.identity.scope import Actor
 from alliance.kit import clock
@@ -48,6 +49,10 @@ def _milestone_reminders(session: Session, actor: Actor, today: date) -> int:
     return planning_notices.remind_milestones(session, actor, today=today)
 
 
+def _funds(session: Session, actor: Actor, today: date) -> int:
+    return fund_service.sweep_funds(session, actor, today=today)
+
+
 def _ended_sessions(session: Session, actor: Actor, today: date) -> int:
     return session_service.sweep_sessions(session, actor, now=clock.now())
 
@@ -59,6 +64,7 @@ SWEEPERS: list[tuple[str, Sweeper]] = [
     ("scope disputes escalated", _escalated_disputes),
     ("co-sell requests past their SLA", _breached_requests),
     ("business-plan milestone reminders queued", _milestone_reminders),
+    ("MDF commitments released, allocations expired and claim reminders queued", _funds),
     ("ended web sessions removed", _ended_sessions),
 ]
 

@@ -41,6 +41,11 @@ class EventType(StrEnum):
     BUSINESS_PLAN_AGREED = "business_plan.agreed"
     BUSINESS_PLAN_CHANGED = "business_plan.changed"
     BUSINESS_PLAN_MILESTONE_DUE = "business_plan.milestone_due"
+    # market development funds
+    FUND_REQUEST_DECIDED = "fund_request.decided"
+    FUND_CLAIM_DECIDED = "fund_claim.decided"
+    FUND_CLAIM_PAID = "fund_claim.paid"
+    FUND_CLAIM_DUE = "fund_request.claim_due"
     # enablement
     CERTIFICATION_EXPIRING = "certification.expiring"
     RECERT_WINDOW_OPENED = "certification.recert_window_opened"
@@ -110,6 +115,11 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.BUSINESS_PLAN_MILESTONE_DUE: EventInfo(
         "A business-plan milestone you own is due within two weeks, or overdue", Permission.BUSINESS_PLANS_PROGRESS
     ),
+    # market development funds
+    EventType.FUND_REQUEST_DECIDED: EventInfo("Your fund request was approved (in full or in part) or rejected", Permission.FUNDS_REQUEST),
+    EventType.FUND_CLAIM_DECIDED: EventInfo("Your MDF claim was approved (in full or in part) or rejected", Permission.FUNDS_REQUEST),
+    EventType.FUND_CLAIM_PAID: EventInfo("Your approved MDF claim was paid", Permission.FUNDS_REQUEST),
+    EventType.FUND_CLAIM_DUE: EventInfo("The claim deadline of funds you requested is within a week", Permission.FUNDS_REQUEST),
     # enablement
     EventType.CERTIFICATION_EXPIRING: EventInfo("A certification ends in 60 or 14 days", Permission.LABS_SUBMIT),
     EventType.RECERT_WINDOW_OPENED: EventInfo("A release opened a recertification window", Permission.LABS_SUBMIT),

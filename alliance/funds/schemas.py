@@ -6,15 +6,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from alliance.funds.vocabulary import ActivityType, ClaimStatus, CostCategory, LedgerKind, ProofKind, RequestStatus
 from alliance.kit.schemas import InputSchema, LongText, ReadSchema, RowId, ShortText
 from alliance.kit.types import Day
 
 # Numeric(16, 2): the largest value the columns hold.
-Amount = Annotated[Decimal, Field(gt=0, le=Decimal("99999999999999.99"), decimal_places=2, description="In the program currency")]
-AllocationAmount = Annotated[Decimal, Field(ge=0, le=Decimal("99999999999999.99"), decimal_places=2, description="In the program currency")]
+CENT = Decimal("0.01")
+# Stored and answered with two decimals whatever was typed (12000 is 12000.00).
+Amount = Annotated[
+    Decimal, Field(gt=0, le=Decimal("99999999999999.99"), decimal_places=2, description="In the program currency"), AfterValidator(lambda v: v.quantize(CENT))
+]
+AllocationAmount = Annotated[
+    Decimal, Field(ge=0, le=Decimal("99999999999999.99"), decimal_places=2, description="In the program currency"), AfterValidator(lambda v: v.quantize(CENT))
+]
 PeriodKey = Annotated[str, Field(min_length=4, max_length=16, description="A fiscal period: FY2027, FY2027-H1 or FY2027-Q3")]
 Reason = Annotated[str, Field(min_length=1, max_length=200, description="Why (kept in the audit trail and on the ledger)")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -33,7 +39,7 @@ class BudgetCreate(InputSchema):
 class BudgetUpdate(InputSchema):
     amount: AllocationAmount | None = None
     expires_on: Day | None = None
-    reason: Reason
+    reason: Reason | None = None
 
 
 class AllocationSet(InputSchema):
@@ -127,13 +133,10 @@ class AllocationRead(ReadSchema):
     id: int
     partner_id: int
     partner_name: str
-    budget_id: int
     period_key: str
     expires_on: date
-    amount: Decimal
     currency: str
-    from_tier_id: int | None
-    balances: BalancesRead
+    balances: BalancesRead = Field(description="allocated, committed, claimed (pending review), approved (unpaid), paid, expired, available")
 
 
 class FundRequestRead(ReadSchema):
@@ -163,6 +166,11 @@ class FundRequestRead(ReadSchema):
     reimbursement_percent: Decimal | None
 
 
+class FundRequestListRead(FundRequestRead):
+    partner_name: str
+    period_key: str
+
+
 class ClaimLineRead(ReadSchema):
     position: int
     category: CostCategory
@@ -175,7 +183,7 @@ class ProofRead(ReadSchema):
     kind: ProofKind
 
 
-class ClaimRead(ReadSchema):
+class ClaimSummaryRead(ReadSchema):
     id: int
     partner_id: int
     request_id: int
@@ -192,8 +200,18 @@ class ClaimRead(ReadSchema):
     decision_reason: str | None
     payment_reference: str | None
     paid_on: date | None
+
+
+class ClaimRead(ClaimSummaryRead):
     lines: list[ClaimLineRead]
     proofs: list[ProofRead]
+
+
+class ClaimListRead(ClaimSummaryRead):
+    partner_name: str
+    request_title: str
+    activity_type: ActivityType
+    period_key: str
 
 
 class LedgerEntryRead(ReadSchema):

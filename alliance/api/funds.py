@@ -180,7 +180,7 @@ def fund_returns(
     by: Annotated[Literal["activity", "partner"], Query(description="One row per fund request (activity) or per partner")] = "activity",
     partner_id: IdQuery = None,
     period: Period = None,
-) -> list[ReturnRead]:
+) -> dict[str, Any]:
     """ROI: registrations quoting the activity's campaign code, their pipeline and won revenue, per unit of MDF spent."""
     rows = fund_service.returns(session, actor, by_partner=by == "partner", partner_id=partner_id, period_key=period)
     return _page([return_read(r) for r in rows], page)

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from alliance.files.models import StoredFile
-from alliance.funds.models import FundAllocation, FundBudget, FundClaim, FundRequest
+from alliance.files.vocabulary import FilePurpose
+from alliance.funds.models import FundAllocation, FundBudget, FundClaim, FundClaimFile, FundRequest
 from alliance.funds.vocabulary import ClaimStatus, RequestStatus
 from alliance.kit.repository import Repository, within_scope
 from alliance.kit.sorting import SortColumn, apply_sort
@@ -231,6 +232,16 @@ class ClaimRepository(Repository[FundClaim]):
         if filters.activity_type:
             statement = statement.where(FundRequest.activity_type == filters.activity_type)
         return apply_sort(statement, sort, CLAIM_SORTS, default="-submitted_at", tiebreak=FundClaim.id)
+
+    def unattached_proofs(self, partner_id: int) -> list[StoredFile]:
+        """The partner's proof-of-performance uploads no claim holds yet, newest first."""
+        attached = select(FundClaimFile.file_id)
+        statement = select(StoredFile).where(StoredFile.partner_id == partner_id, StoredFile.purpose == FilePurpose.FUND_CLAIM, StoredFile.id.not_in(attached))
+        return list(self.session.scalars(within_scope(statement, StoredFile.partner_id, self.scope).order_by(StoredFile.id.desc()).limit(50)))
+
+    def proof_files(self, claim_id: int) -> list[tuple[FundClaimFile, StoredFile]]:
+        statement = select(FundClaimFile, StoredFile).join(StoredFile, StoredFile.id == FundClaimFile.file_id).where(FundClaimFile.claim_id == claim_id)
+        return [(proof, stored) for proof, stored in self.session.execute(statement.order_by(FundClaimFile.id))]
 
     def files(self, file_ids: Sequence[int]) -> dict[int, StoredFile]:
         """The stored files among `file_ids` the session may read."""

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.files.models import StoredFile
 from alliance.files.vocabulary import FilePurpose
 from alliance.funds import notice_service as notices
 from alliance.funds import rules
@@ -452,6 +453,20 @@ def get_claim(session: Session, actor: Actor, *, claim_id: int) -> FundClaim:
     if found is None:
         raise NotFound(f"Claim {claim_id} not found.")
     return found
+
+
+def unattached_proofs(session: Session, actor: Actor) -> list[StoredFile]:
+    """The partner's proof-of-performance uploads that no claim holds yet (what a new claim attaches)."""
+    require(actor, Permission.FUNDS_REQUEST)
+    if actor.partner_id is None:
+        return []
+    return ClaimRepository(session).unattached_proofs(actor.partner_id)
+
+
+def proofs_of(session: Session, actor: Actor, *, claim: FundClaim) -> list[tuple[FundClaimFile, StoredFile]]:
+    """A claim's proofs with their stored files (names, sizes), for its page."""
+    require(actor, Permission.FUNDS_READ)
+    return ClaimRepository(session).proof_files(claim.id)
 
 
 def claims_of_request(session: Session, actor: Actor, *, request_id: int) -> list[FundClaim]:

@@ -26,6 +26,9 @@ PORTAL_PAGES = (
     "/portal/users.csv",
     "/portal/business-plans",
     "/portal/business-plans.csv",
+    "/portal/funds",
+    "/portal/funds/ledger.csv",
+    "/portal/funds/claims.csv",
 )
 
 
@@ -46,6 +49,15 @@ def business_plans_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def
     if not hasattr(world, "business_plan_ids"):
         world.business_plan_ids = build_business_plans(world.db, world)["b"]
     return world.business_plan_ids
+
+
+def funds_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """B's allocation, approved request and submitted claim (A has the same of its own)."""
+    if not hasattr(world, "fund_ids"):
+        from tests.factories.funds import build_funds
+
+        world.fund_ids = build_funds(world.db, world)["b"]
+    return world.fund_ids
 
 
 def roe_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -108,6 +120,10 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "consent_id": roe_of_b(world)["consent_id"],
         # B's agreed joint business plan (A has one of its own, for the lists).
         "business_plan_id": business_plans_of_b(world)["business_plan_id"],
+        # B's MDF: partner A gets the same 404 as for a missing request or claim.
+        "fund_request_id": funds_of_b(world)["fund_request_id"],
+        "claim_id": funds_of_b(world)["claim_id"],
+        "budget_id": funds_of_b(world)["budget_id"],
         # A PS engagement on the account B protects: the portal shows it to B only.
         "engagement_id": roe_of_b(world)["engagement_id"],
     }

@@ -17,6 +17,7 @@ from alliance.demo import build
 from alliance.demo import cosell as demo_cosell
 from alliance.demo import customers as customer_seed
 from alliance.demo import enablement as demo_enablement
+from alliance.demo import funds as demo_funds
 from alliance.demo import registrations as demo_pipeline
 from alliance.demo import seed as seed_service
 from alliance.demo.plan import plan_demo
@@ -60,12 +61,13 @@ def demo(
             pipeline = demo_pipeline.build_pipeline(session, actor, seed=seed, today=clock.today())
             enablement = demo_enablement.build_enablement(session, actor, seed=seed, today=clock.today())
             cosell = demo_cosell.build_cosell(session, actor, seed=seed, today=clock.today())
+            funds = demo_funds.build_funds(session, actor, today=clock.today())
             console.print(f"Programs: {len(programs.programs_created)} created, {len(programs.programs_updated)} updated from the defaults.")
             console.print(
                 f"Demo vendor built from seed {seed}: {summary.partners} partners, {summary.people} people, "
                 f"{summary.sponsors} executive sponsors, {summary.users} users, {pipeline.customers} customers, "
                 f"{pipeline.registrations} registrations, {enablement.consultants} consultants with {enablement.certifications} certifications, "
-                f"{enablement.recommendations} tier recommendations, {cosell.requests} co-sell requests ({time.perf_counter() - started:.1f} s)."
+                f"{enablement.recommendations} tier recommendations, {cosell.requests} co-sell requests, {funds.requests} MDF requests with {funds.claims} claims ({time.perf_counter() - started:.1f} s)."
             )
         logins = build.existing_logins(session, actor, build.demo_logins(plan))
     _print_logins(logins, host, port)

@@ -22,15 +22,26 @@ from alliance.funds.vocabulary import ClaimStatus, RequestStatus
 from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
 from alliance.notifications.models import OutboxMessage
+from alliance.notifications.repository import OutboxRepository
 from alliance.notifications.vocabulary import EventType
 from alliance.partners.models import Partner, Program, Tier
 from tests.factories.funds import allocate, claim_input, partner_actor, program_of, request_input, stored_file, year
+from tests.service.notifications.conftest import renderer
 
 
 @pytest.fixture(autouse=True)
 def _release_clock() -> Iterator[None]:
     yield
     clock.freeze(None)
+
+
+def rendered(db) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every queued message rendered as the worker sends it: the subjects."""
+    with db.session_scope(PartnerScope.system(reason="test render"), write=False) as session:
+        ids = list(session.scalars(select(OutboxMessage.id)))
+        claimed = OutboxRepository(session).claimed(ids)
+    render = renderer()
+    return [render.render(message).subject for message in claimed]
 
 
 def balances(unit, actor, partner_id):  # type: ignore[no-untyped-def]
@@ -75,6 +86,9 @@ def test_allocate_request_approve_in_part_claim_approve_in_part_and_pay(db, worl
     with unit(actors["admin"]) as session:
         told = session.scalars(select(OutboxMessage.event_type).where(OutboxMessage.recipient_user_id == world.a.user_id)).all()
         assert {EventType.FUND_REQUEST_DECIDED, EventType.FUND_CLAIM_DECIDED, EventType.FUND_CLAIM_PAID} <= set(told)
+    subjects = rendered(db)
+    assert "Approved: fund request “Healthcare cloud summit” (Northwind Consulting)" in subjects
+    assert "Paid: MDF claim for “Healthcare cloud summit” (Northwind Consulting)" in subjects
 
 
 def test_reimbursement_percentage_caps_the_claim(db, world, unit, actors) -> None:  # type: ignore[no-untyped-def]
@@ -203,6 +217,7 @@ def test_the_sweep_releases_lapsed_commitments_expires_the_rest_and_reminds_once
     with unit(operator) as session:
         reminders = session.scalars(select(OutboxMessage).where(OutboxMessage.event_type == EventType.FUND_CLAIM_DUE)).all()
         assert [(m.recipient_user_id, m.entity_id) for m in reminders] == [(world.a.user_id, request_id)]
+    assert f"Claim by {deadline.isoformat()}: “Healthcare cloud summit” (Northwind Consulting MDF)" in rendered(db)
     clock.freeze(datetime.combine(max(deadline, year().end) + timedelta(days=1), time(6), tzinfo=UTC))
     with unit(operator) as session:
         fund_service.sweep_funds(session, operator, today=clock.today())

@@ -81,7 +81,7 @@ def load(database: Database, *, partners: int, entries: int, seed: int) -> None:
         for start in range(0, len(partner_ids), BATCH):
             chunk = partner_ids[start : start + BATCH]
             session.execute(insert(FundAllocation), [{"partner_id": p, "budget_id": budget.id, "amount": Decimal(100_000), "currency": "USD"} for p in chunk])
-        allocations = {partner_id: allocation_id for partner_id, allocation_id in session.execute(select(FundAllocation.partner_id, FundAllocation.id))}
+        allocations: dict[int, int] = dict(session.execute(select(FundAllocation.partner_id, FundAllocation.id)).all())
         batch: list[dict[str, object]] = []
         for partner_id, allocation_id in allocations.items():
             moves = [(LedgerKind.ALLOCATED, Decimal(100_000))]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from alliance.funds.ledger_repository import LedgerRepository
 from alliance.funds.models import FundClaim, FundRequest
+from alliance.funds.repository import RequestRepository
 from alliance.identity.scope import Actor
 from alliance.notifications import service as notification_service
 from alliance.notifications.service import Recipient
@@ -51,7 +52,7 @@ def claim_paid(session: Session, actor: Actor, claim: FundClaim, *, partner: str
 def _to_claimant(session: Session, actor: Actor, event: EventType, claim: FundClaim, partner: str) -> int:
     if claim.submitted_by_user_id is None:
         return 0
-    request = session.get(FundRequest, claim.request_id)
+    request = RequestRepository(session).get(claim.request_id)
     facts = {
         "partner": partner,
         "title": request.title if request else "",

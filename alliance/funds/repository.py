@@ -189,6 +189,14 @@ class RequestRepository(Repository[FundRequest]):
             statement = statement.where(FundRequest.activity_type == filters.activity_type)
         return apply_sort(statement, sort, REQUEST_SORTS, default="-submitted_at", tiebreak=FundRequest.id)
 
+    def allocation_of(self, request_id: int) -> int | None:
+        """The allocation a readable request draws on (it never changes): what to lock first."""
+        return self.session.scalar(self.readable().with_only_columns(FundRequest.allocation_id).where(FundRequest.id == request_id))
+
+    def fresh(self, request_id: int) -> FundRequest:
+        """The request read again once its allocation is locked (what another transaction changed)."""
+        return self.session.scalars(self.readable().where(FundRequest.id == request_id).execution_options(populate_existing=True)).one()
+
     def plan_item_partner(self, plan_item_id: int) -> int | None:
         """The partner whose business plan holds the item (None: no such item visible)."""
         statement = select(PlanItem.partner_id).where(PlanItem.id == plan_item_id)
@@ -209,6 +217,12 @@ class ClaimRepository(Repository[FundClaim]):
 
     def get_loaded(self, claim_id: int) -> FundClaim | None:
         return self.get(claim_id, *self.LOAD)
+
+    def allocation_of(self, claim_id: int) -> int | None:
+        return self.session.scalar(self.readable().with_only_columns(FundClaim.allocation_id).where(FundClaim.id == claim_id))
+
+    def fresh(self, claim_id: int) -> FundClaim:
+        return self.session.scalars(self.readable().where(FundClaim.id == claim_id).execution_options(populate_existing=True)).one()
 
     def for_request(self, request_id: int) -> list[FundClaim]:
         return list(self.session.scalars(self.readable().where(FundClaim.request_id == request_id).options(*self.LOAD).order_by(FundClaim.id)))

@@ -430,11 +430,11 @@ def withdraw_request(session: Session, actor: Actor, *, request_id: int) -> Fund
 def _request_for_change(session: Session, request_id: int) -> tuple[FundRequest, FundAllocation]:
     """The request's allocation locked (root first), then the request read afresh."""
     requests = RequestRepository(session)
-    allocation_id = session.scalar(requests.readable().with_only_columns(FundRequest.allocation_id).where(FundRequest.id == request_id))
+    allocation_id = requests.allocation_of(request_id)
     if allocation_id is None:
         raise NotFound(f"Fund request {request_id} not found.")
     allocation = _lock(session, allocation_id)
-    request = session.scalars(requests.readable().where(FundRequest.id == request_id).execution_options(populate_existing=True)).one()
+    request = requests.fresh(request_id)
     return request, allocation
 
 
@@ -636,11 +636,11 @@ def pay_claim(session: Session, actor: Actor, *, claim_id: int, payment: Payment
 
 def _claim_for_change(session: Session, claim_id: int) -> tuple[FundClaim, FundAllocation]:
     claims = ClaimRepository(session)
-    allocation_id = session.scalar(claims.readable().with_only_columns(FundClaim.allocation_id).where(FundClaim.id == claim_id))
+    allocation_id = claims.allocation_of(claim_id)
     if allocation_id is None:
         raise NotFound(f"Claim {claim_id} not found.")
     allocation = _lock(session, allocation_id)
-    claim = session.scalars(claims.readable().where(FundClaim.id == claim_id).execution_options(populate_existing=True)).one()
+    claim = claims.fresh(claim_id)
     return claim, allocation
 
 

@@ -83,6 +83,9 @@ def test_allocate_request_approve_in_part_claim_approve_in_part_and_pay(db, worl
         assert paid.status == ClaimStatus.PAID
     found = balances(unit, partner, world.a.id)
     assert (found.approved, found.paid, found.problems()) == (0, Decimal("14000.00"), [])
+    with unit(actors["cam"]) as session:  # what plan-vs-actual shows against an MDF co-investment
+        spent = fund_service.mdf_spent(session, actors["cam"], partner_ids=[world.a.id], starts_on=year().start, ends_on=year().end)
+        assert spent == {(world.a.id, "USD"): Decimal("14000.00")}
     with unit(actors["admin"]) as session:
         told = session.scalars(select(OutboxMessage.event_type).where(OutboxMessage.recipient_user_id == world.a.user_id)).all()
         assert {EventType.FUND_REQUEST_DECIDED, EventType.FUND_CLAIM_DECIDED, EventType.FUND_CLAIM_PAID} <= set(told)

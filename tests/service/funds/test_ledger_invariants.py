@@ -22,7 +22,7 @@ from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
 from tests.factories.funds import allocate, claim_input, partner_actor, request_input, stored_file
 
-ACTS = 45
+ACTS = 30
 
 
 def money(rng: random.Random, low: int, high: int) -> Decimal:

@@ -94,6 +94,7 @@ def _overview(request: Request, session: Session, actor: Actor, forms: dict[str,
         "partners": [(str(p.id), p.display_name) for p in partners],
         "forms": forms,
         "may_manage": can(actor, Permission.FUNDS_MANAGE),
+        "returns": fund_service.returns(session, actor, by_partner=True, partner_id=partner_id, period_key=period),
     }
     return render(request, "funds/console_overview.html", context, status_code=max((s.status for s in forms.values()), default=200))
 
@@ -158,6 +159,7 @@ def _portal(request: Request, session: Session, actor: Actor, forms: dict[str, S
         "forms": forms,
         "activity_types": [(a.value, a.label) for a in ActivityType],
         "today": clock.today(),
+        "returns": fund_service.returns(session, actor, by_partner=False),
     }
     return render(request, "funds/portal_overview.html", context, status_code=max((s.status for s in forms.values()), default=200))
 

@@ -15,6 +15,7 @@ def test_console_reviews_and_pays_a_claim(client, login, db, world) -> None:  # 
     login("admin")
     overview = soup(client.get("/console/funds"))
     assert {row.find("td").get_text(strip=True) for row in overview.select("#fund-ledger tbody tr")} == {"Northwind Consulting", "Blue Harbor"}
+    assert {row.find("td").get_text(strip=True) for row in overview.select("#fund-returns tbody tr")} == {"Northwind Consulting", "Blue Harbor"}
     assert client.get("/console/funds/ledger.csv").text.splitlines()[0].startswith("partner_id,partner_name,fiscal_period")
     queue = soup(client.get("/console/funds/claims"))
     assert len(queue.select("#fund-claims tbody tr")) == 2 and "0 days" in queue.select_one("#fund-claims tbody tr").get_text()
@@ -34,6 +35,7 @@ def test_portal_requests_uploads_a_proof_and_claims(client, login, db, world) ->
     login("a_user")
     page = soup(client.get("/portal/funds"))
     assert "Blue Harbor" not in page.get_text() and len(page.select("#fund-ledger tbody tr")) == 1
+    assert [row.find("td").get_text(strip=True) for row in page.select("#fund-returns tbody tr")] == ["A summit"]
     form = {k: str(v) for k, v in request_input(title="Portal webinar", requested_amount="1000").items()}
     created = post(client, "/portal/funds/requests", form, token_from="/portal/funds")
     assert created.status_code == 303

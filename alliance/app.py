@@ -31,6 +31,7 @@ from alliance.api import enablement_reports as enablement_reports_api
 from alliance.api import engagements as engagements_api
 from alliance.api import errors as api_errors
 from alliance.api import files as files_api
+from alliance.api import funds as funds_api
 from alliance.api import inbox as inbox_api
 from alliance.api import notification_settings as notification_settings_api
 from alliance.api import partners as partners_api
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         notification_settings_api,
         files_api,
         assets_api,
+        funds_api,
         webhooks_api,
         inbox_api,
         work_api,

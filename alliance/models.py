@@ -10,6 +10,7 @@ def import_all_models() -> None:
     import alliance.customers.models
     import alliance.enablement.models
     import alliance.files.models
+    import alliance.funds.models
     import alliance.identity.models
     import alliance.notifications.models
     import alliance.opportunities.models

@@ -18,6 +18,7 @@ from alliance.demo import build
 from alliance.demo import cosell as demo_cosell
 from alliance.demo import customers as customer_seed
 from alliance.demo import enablement as demo_enablement
+from alliance.demo import funds as demo_funds
 from alliance.demo import practice as demo_practice
 from alliance.demo import qbr as demo_governance
 from alliance.demo import registrations as demo_pipeline
@@ -66,6 +67,7 @@ def demo(
             practice = demo_practice.build_practice(session, actor, seed=seed, today=clock.today())
             library = demo_assets.build_assets(session, actor, seed=seed, today=clock.today())
             governance = demo_governance.build_governance(session, actor, today=clock.today())
+            funds = demo_funds.build_funds(session, actor, today=clock.today())
             console.print(f"Programs: {len(programs.programs_created)} created, {len(programs.programs_updated)} updated from the defaults.")
             console.print(
                 f"Demo vendor built from seed {seed}: {summary.partners} partners, {summary.people} people, "
@@ -73,7 +75,8 @@ def demo(
                 f"{pipeline.registrations} registrations, {enablement.consultants} consultants with {enablement.certifications} certifications, "
                 f"{enablement.recommendations} tier recommendations, {cosell.requests} co-sell requests, {practice.plans} joint business plans, "
                 f"{library.assets} library assets with {library.usage_events} usage events, {governance.meetings} executive meetings, "
-                f"{governance.published} published QBRs and {governance.drafts} drafts ({time.perf_counter() - started:.1f} s)."
+                f"{governance.published} published QBRs and {governance.drafts} drafts, "
+                f"{funds.requests} MDF requests with {funds.claims} claims ({time.perf_counter() - started:.1f} s)."
             )
         logins = build.existing_logins(session, actor, build.demo_logins(plan))
     _print_logins(logins, host, port)

@@ -16,6 +16,7 @@ from alliance.cli.context import console, operator, unit_of_work
 from alliance.cosell.disputes import service as dispute_service
 from alliance.cosell.requests import service as cosell_request_service
 from alliance.enablement import recert_service
+from alliance.funds import service as fund_service
 from alliance.identity import session_service
 from alliance.identity.scope import Actor
 from alliance.kit import clock
@@ -58,6 +59,10 @@ def _overdue_meetings(session: Session, actor: Actor, today: date) -> int:
     return governance_service.remind_overdue_meetings(session, actor, today=today)
 
 
+def _funds(session: Session, actor: Actor, today: date) -> int:
+    return fund_service.sweep_funds(session, actor, today=today)
+
+
 def _ended_sessions(session: Session, actor: Actor, today: date) -> int:
     return session_service.sweep_sessions(session, actor, now=clock.now())
 
@@ -71,6 +76,7 @@ SWEEPERS: list[tuple[str, Sweeper]] = [
     ("business-plan milestone reminders queued", _milestone_reminders),
     ("library assets flagged for a new release", _unvalidated_assets),
     ("overdue executive meeting reminders queued", _overdue_meetings),
+    ("MDF commitments released, allocations expired and claim reminders queued", _funds),
     ("ended web sessions removed", _ended_sessions),
 ]
 

@@ -14,6 +14,8 @@ from fastapi.responses import StreamingResponse
 from alliance.cosell.requests import report_service
 from alliance.db import Database
 from alliance.files.storage import verified_chunks
+from alliance.funds import export_service as fund_exports
+from alliance.funds.repository import FundFilters
 from alliance.identity.scope import Actor, scope_for
 from alliance.planning import actuals_service
 from alliance.planning.repository import PlanFilters
@@ -114,6 +116,30 @@ def _business_plan_lines(database: Database, actor: Actor, filters: PlanFilters,
     yield csv_line(actuals_service.CSV_COLUMNS)
     with database.session_scope(scope_for(actor), write=False) as session:
         for row in actuals_service.export_rows(session, actor, filters=filters, as_of=as_of):
+            yield csv_line(row)
+
+
+def fund_ledger_csv(database: Database, actor: Actor, *, partner_id: int | None, period_key: str | None, today: date) -> StreamingResponse:
+    """The MDF ledger: one row per partner allocation with every bucket's balance."""
+    return csv_attachment(_fund_ledger_lines(database, actor, partner_id, period_key), f"mdf_ledger_{today.isoformat()}.csv")
+
+
+def _fund_ledger_lines(database: Database, actor: Actor, partner_id: int | None, period_key: str | None) -> Iterator[str]:
+    yield csv_line(fund_exports.LEDGER_CSV_COLUMNS)
+    with database.session_scope(scope_for(actor), write=False) as session:
+        for row in fund_exports.ledger_rows(session, actor, partner_id=partner_id, period_key=period_key):
+            yield csv_line(row)
+
+
+def fund_claims_csv(database: Database, actor: Actor, *, filters: FundFilters, sort: str | None, today: date) -> StreamingResponse:
+    """MDF claims, one row per claim, every claim matching the filters."""
+    return csv_attachment(_fund_claim_lines(database, actor, filters, sort), f"mdf_claims_{today.isoformat()}.csv")
+
+
+def _fund_claim_lines(database: Database, actor: Actor, filters: FundFilters, sort: str | None) -> Iterator[str]:
+    yield csv_line(fund_exports.CLAIMS_CSV_COLUMNS)
+    with database.session_scope(scope_for(actor), write=False) as session:
+        for row in fund_exports.claim_rows(session, actor, filters=filters, sort=sort):
             yield csv_line(row)
 
 

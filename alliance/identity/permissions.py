@@ -80,6 +80,14 @@ class Permission(StrEnum):
     QBRS_PREPARE = "qbrs.prepare"
     SPONSOR_MEETINGS_RECORD = "sponsor_meetings.record"
     EXECUTIVE_DASHBOARD_READ = "executive_dashboard.read"
+    # market development funds
+    FUNDS_READ = "funds.read"
+    FUNDS_BUDGETS_READ = "fund_budgets.read"
+    FUNDS_MANAGE = "funds.manage"
+    FUNDS_REQUEST = "funds.request"
+    FUNDS_REVIEW = "funds.review"
+    FUNDS_PAY = "funds.pay"
+    FUNDS_SWEEP = "funds.sweep"
     # notifications
     MAIL_LOG_READ = "mail_log.read"
     OWN_EMAIL_SETTINGS = "own_email_settings.choose"
@@ -202,6 +210,17 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.SPONSOR_MEETINGS_RECORD: Grant(
         frozenset({Role.PROGRAM_ADMIN, Role.CAM, Role.EXECUTIVE}), "record executive sponsor meetings and set a strategic partner's meeting cadence"
     ),
+    # market development funds: program admins budget and allocate, partners request and claim, the channel team reviews
+    Permission.FUNDS_READ: Grant(EVERYONE, "read MDF allocations, fund requests, claims, the MDF ledger and its ROI (partners: their own)"),
+    Permission.FUNDS_BUDGETS_READ: Grant(VENDOR_ROLES, "read MDF budgets and the review queues of every partner"),
+    Permission.FUNDS_MANAGE: Grant(_ADMIN, "set MDF budgets and partners' allocations (by hand or from their tier's MDF benefit), with a reason"),
+    Permission.FUNDS_REQUEST: Grant(
+        frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER}),
+        "request market development funds and claim them with proof of performance (their own organisation's)",
+    ),
+    Permission.FUNDS_REVIEW: Grant(_CHANNEL, "approve (in full or in part, with a reason) or reject fund requests and claims"),
+    Permission.FUNDS_PAY: Grant(_ADMIN, "record the payment of approved MDF claims (reference and date)"),
+    Permission.FUNDS_SWEEP: Grant(_ADMIN, "run the MDF sweep: expire unused allocations, close lapsed requests, remind claim deadlines"),
     # notifications: everyone chooses their own e-mails; the worker runs as the operator
     Permission.MAIL_LOG_READ: Grant(_ADMIN, "read the mail log: every queued, sent and logged e-mail, and the outbox's delivery figures"),
     Permission.OWN_EMAIL_SETTINGS: Grant(EVERYONE, "choose one's own e-mails: how often, and the time zone of the daily digest"),

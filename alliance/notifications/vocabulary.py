@@ -44,6 +44,11 @@ class EventType(StrEnum):
     # quarterly business reviews
     QBR_SHARED = "qbr.shared"
     SPONSOR_MEETING_OVERDUE = "sponsor.meeting_overdue"
+    # market development funds
+    FUND_REQUEST_DECIDED = "fund_request.decided"
+    FUND_CLAIM_DECIDED = "fund_claim.decided"
+    FUND_CLAIM_PAID = "fund_claim.paid"
+    FUND_CLAIM_DUE = "fund_request.claim_due"
     # enablement
     CERTIFICATION_EXPIRING = "certification.expiring"
     RECERT_WINDOW_OPENED = "certification.recert_window_opened"
@@ -118,6 +123,11 @@ EVENTS: dict[EventType, EventInfo] = {
     # quarterly business reviews
     EventType.QBR_SHARED: EventInfo("A quarterly business review package was shared with you", Permission.QBRS_READ),
     EventType.SPONSOR_MEETING_OVERDUE: EventInfo("An executive meeting with a partner you sponsor is overdue", Permission.SPONSOR_MEETINGS_RECORD),
+    # market development funds
+    EventType.FUND_REQUEST_DECIDED: EventInfo("Your fund request was approved (in full or in part) or rejected", Permission.FUNDS_REQUEST),
+    EventType.FUND_CLAIM_DECIDED: EventInfo("Your MDF claim was approved (in full or in part) or rejected", Permission.FUNDS_REQUEST),
+    EventType.FUND_CLAIM_PAID: EventInfo("Your approved MDF claim was paid", Permission.FUNDS_REQUEST),
+    EventType.FUND_CLAIM_DUE: EventInfo("The claim deadline of funds you requested is within a week", Permission.FUNDS_REQUEST),
     # enablement
     EventType.CERTIFICATION_EXPIRING: EventInfo("A certification ends in 60 or 14 days", Permission.LABS_SUBMIT),
     EventType.RECERT_WINDOW_OPENED: EventInfo("A release opened a recertification window", Permission.LABS_SUBMIT),

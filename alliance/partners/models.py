@@ -47,6 +47,10 @@ register_enum_columns(
     }
 )
 DEFAULT_DOWNGRADE_GRACE_DAYS = 90
+# Market development funds: claims are due this many days after the activity ends, and reimburse
+# at most this share of what the partner spent (both copied onto a request when it is approved).
+DEFAULT_MDF_CLAIM_DEADLINE_DAYS = 45
+DEFAULT_MDF_REIMBURSEMENT_PERCENT = Decimal(100)
 
 
 class BusinessCalendar(TimestampMixin, Base):
@@ -95,6 +99,10 @@ class Program(TimestampMixin, Base):
     # The business calendar the registration review SLA counts in; None: the first calendar, or
     # Monday to Friday in UTC when there is none.
     review_calendar_id: Mapped[int | None] = mapped_column(ForeignKey("business_calendars.id", ondelete="SET NULL"))
+    mdf_claim_deadline_days: Mapped[int] = mapped_column(default=DEFAULT_MDF_CLAIM_DEADLINE_DAYS, server_default=str(DEFAULT_MDF_CLAIM_DEADLINE_DAYS))
+    mdf_reimbursement_percent: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), default=DEFAULT_MDF_REIMBURSEMENT_PERCENT, server_default=str(DEFAULT_MDF_REIMBURSEMENT_PERCENT)
+    )
 
     tiers: Mapped[list[Tier]] = relationship(back_populates="program", order_by="Tier.rank", lazy="raise", cascade="all, delete-orphan")
 

@@ -12,8 +12,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from alliance.kit.money import DEFAULT_CURRENCY, Currency
 from alliance.kit.schemas import InputSchema, ShortText
 from alliance.partners.metrics import metric_error
-from alliance.partners.models import DEFAULT_DISPUTE_LADDER, DEFAULT_DOWNGRADE_GRACE_DAYS
-from alliance.partners.schemas import CriterionIn, DisputeLadder, DisputeLevel, GraceDays, TierBenefits
+from alliance.partners.models import DEFAULT_DISPUTE_LADDER, DEFAULT_DOWNGRADE_GRACE_DAYS, DEFAULT_MDF_CLAIM_DEADLINE_DAYS, DEFAULT_MDF_REIMBURSEMENT_PERCENT
+from alliance.partners.schemas import ClaimDeadlineDays, CriterionIn, DisputeLadder, DisputeLevel, GraceDays, ReimbursementPercent, TierBenefits
 from alliance.partners.vocabulary import CreditSplit, CriteriaMode, PartnerType, SISubtype
 
 # libyaml's loader when PyYAML was built with it: ten times faster, same safe semantics.
@@ -54,6 +54,9 @@ class ProgramFile(InputSchema):
     influence_credit_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal(100)
     influence_credit_split: CreditSplit = CreditSplit.FULL
     downgrade_grace_days: GraceDays = DEFAULT_DOWNGRADE_GRACE_DAYS
+    # Market development funds: claim deadline after the activity, and the reimbursed share of costs.
+    mdf_claim_deadline_days: ClaimDeadlineDays = DEFAULT_MDF_CLAIM_DEADLINE_DAYS
+    mdf_reimbursement_percent: ReimbursementPercent = DEFAULT_MDF_REIMBURSEMENT_PERCENT
     dispute_ladder: DisputeLadder = Field(default_factory=lambda: [DisputeLevel.model_validate(step) for step in DEFAULT_DISPUTE_LADDER])
     tiers: Annotated[list[TierFile], Field(min_length=1, max_length=12)]
 

@@ -45,6 +45,8 @@ PROGRAM_FIELDS = (
     "influence_credit_percent",
     "influence_credit_split",
     "downgrade_grace_days",
+    "mdf_claim_deadline_days",
+    "mdf_reimbursement_percent",
     "dispute_ladder",
     "review_calendar_id",
 )
@@ -93,7 +95,20 @@ def update_program(session: Session, actor: Actor, *, program_id: int, data: Pro
     changes = data.model_dump(exclude_unset=True)
     if changes.get("currency") not in (None, program.currency):
         _check_currency_change(session, program, changes["currency"], field="currency")
-    reject_nulls(changes, ("name", "is_active", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "dispute_ladder"))
+    reject_nulls(
+        changes,
+        (
+            "name",
+            "is_active",
+            "currency",
+            "influence_credit_percent",
+            "influence_credit_split",
+            "downgrade_grace_days",
+            "mdf_claim_deadline_days",
+            "mdf_reimbursement_percent",
+            "dispute_ladder",
+        ),
+    )
     calendar_id = changes.get("review_calendar_id")
     if calendar_id is not None and ProgramRepository(session).calendar(calendar_id) is None:
         raise RuleViolation(f"Business calendar {calendar_id} does not exist.", details=[{"field": "review_calendar_id", "message": "unknown calendar"}])
@@ -227,6 +242,7 @@ def load_programs(session: Session, actor: Actor, *, document: ProgramsFile) -> 
         program.partner_type, program.si_subtype = spec.partner_type, spec.si_subtype
         program.influence_credit_percent, program.influence_credit_split = spec.influence_credit_percent, spec.influence_credit_split
         program.downgrade_grace_days = spec.downgrade_grace_days
+        program.mdf_claim_deadline_days, program.mdf_reimbursement_percent = spec.mdf_claim_deadline_days, spec.mdf_reimbursement_percent
         program.dispute_ladder = [level.model_dump() for level in spec.dispute_ladder]
         _sync_tiers(session, program, spec, counts, summary)
         session.flush()

@@ -244,6 +244,8 @@ class DisputeLevel(InputSchema):
 
 DisputeLadder = Annotated[list[DisputeLevel], Field(min_length=1, max_length=6)]
 GraceDays = Annotated[int, Field(ge=0, le=365, description="Days below the tier's criteria before a downgrade is recommended")]
+ClaimDeadlineDays = Annotated[int, Field(ge=0, le=365, description="MDF claims are due this many days after the activity ends")]
+ReimbursementPercent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2, description="MDF claims reimburse at most this share of the costs")]
 
 
 class ProgramUpdate(InputSchema):
@@ -256,6 +258,8 @@ class ProgramUpdate(InputSchema):
     )
     influence_credit_split: CreditSplit | None = Field(default=None, description="full: each partner of record gets the share; equal: they share it")
     downgrade_grace_days: GraceDays | None = None
+    mdf_claim_deadline_days: ClaimDeadlineDays | None = None
+    mdf_reimbursement_percent: ReimbursementPercent | None = None
     dispute_ladder: DisputeLadder | None = Field(default=None, description="Scope-dispute escalation levels, lowest first")
     review_calendar_id: RowId | None = Field(
         default=None, description="Business calendar the registration review SLA counts in; null: the first calendar (Monday to Friday in UTC when none)"
@@ -280,6 +284,8 @@ class ProgramRead(ReadSchema):
     influence_credit_percent: Decimal
     influence_credit_split: CreditSplit
     downgrade_grace_days: int
+    mdf_claim_deadline_days: int
+    mdf_reimbursement_percent: Decimal
     dispute_ladder: list[DisputeLevelRead]
     review_calendar_id: int | None
     tiers: list[TierRead]

@@ -81,6 +81,8 @@ class Registration(Aggregate, PartnerOwned, Sandboxable, TimestampMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_on: Mapped[date | None]
     booked_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    # The MDF activity it came from (the campaign code quoted on the form or in the API): ROI.
+    fund_request_id: Mapped[int | None] = mapped_column(ForeignKey("fund_requests.id", ondelete="SET NULL"), index=True)
 
     products: Mapped[list[RegistrationProduct]] = relationship(lazy="raise", cascade="all, delete-orphan", order_by="RegistrationProduct.product_line")
 

@@ -34,7 +34,7 @@ ProductLines = Annotated[list[ProductLineKey], Field(min_length=1, max_length=20
 Names = Annotated[list[ShortText], Field(max_length=20)]
 
 # Fields that are columns (or steer the service), not kind details.
-COMMON_FIELDS = frozenset({"kind", "title", "customer", "product_lines", "amount", "currency", "transacting_partner_id", "submit"})
+COMMON_FIELDS = frozenset({"kind", "title", "customer", "product_lines", "amount", "currency", "transacting_partner_id", "campaign_code", "submit"})
 
 
 def _unique(keys: list[str]) -> list[str]:
@@ -67,6 +67,9 @@ class _Common(InputSchema):
     customer: CustomerRef
     product_lines: ProductLines
     currency: Currency | None = Field(default=None, description="Must be the partner's program currency, which is the default; amounts are never converted")
+    campaign_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = Field(
+        default=None, description="The campaign code of the MDF activity it came from (MDF-123, on the fund request); counts in that activity's ROI"
+    )
     submit: bool = Field(default=False, description="Create and submit in one call")
 
     _product_lines = field_validator("product_lines")(_unique)
@@ -160,6 +163,7 @@ class RegistrationUpdate(InputSchema):
     currency: Currency | None = None
     expected_close_on: Day | None = None
     transacting_partner_id: RowId | None = None
+    campaign_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
     stage: DealStage | None = None
     project_name: ShortText | None = None
     scope_description: Text | None = None
@@ -242,6 +246,7 @@ REGISTERED_COLUMNS = (
     "currency",
     "expected_close_on",
     "transacting_partner_id",
+    "fund_request_id",
     "details",
 )
 OUTCOME_COLUMNS = ("decision_reason", "approved_at", "protected_until", "extensions_granted", "closed_on", "booked_amount")
@@ -290,6 +295,7 @@ class RegistrationRead(BaseModel):
     currency: str
     expected_close_on: date | None
     transacting_partner_id: int | None
+    fund_request_id: int | None = Field(description="The MDF activity it came from (its campaign code was quoted)")
     details: dict[str, Any]
     submitted_at: datetime | None
     last_submitted_at: datetime | None

@@ -16,6 +16,8 @@ from alliance.audit.service import snapshot
 from alliance.customers import registration_link
 from alliance.customers.service import CustomerMatch
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from alliance.funds import rules as fund_rules
+from alliance.funds.repository import RequestRepository
 from alliance.identity.permissions import Permission, can, require, role_can
 from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor
@@ -266,6 +268,7 @@ def _apply(session: Session, registration: Registration, data: RegistrationCreat
     registration.expected_close_on = close_date_of(data)
     registration.details = details_of(data)
     registration.transacting_partner_id = _transacting_partner(data, registrant_id)
+    registration.fund_request_id = _fund_request(session, data.campaign_code, partner_id=registrant_id)
     _set_customer(session, registration, data.customer)
     wanted = list(data.product_lines)
     registration.products = [p for p in registration.products if p.product_line in wanted]
@@ -320,6 +323,20 @@ def _set_customer(session: Session, registration: Registration, ref: CustomerRef
     registration.customer_name, registration.customer_website, registration.customer_country = typed
 
 
+def _fund_request(session: Session, code: str | None, *, partner_id: int) -> int | None:
+    """The partner's own approved MDF activity a campaign code names (MDF-123); 422 otherwise."""
+    if not code:
+        return None
+    request_id = fund_rules.request_id_of_code(code)
+    found = RequestRepository(session).for_code(partner_id, request_id) if request_id is not None else None
+    if found is None:
+        raise RuleViolation(
+            f"“{code}” is not the campaign code of one of your approved MDF activities.",
+            details=[{"field": "campaign_code", "message": "quote the code of an approved fund request (MDF-123)"}],
+        )
+    return found.id
+
+
 def _as_input(registration: Registration) -> dict[str, Any]:
     """The stored registration in the shape of its create schema, for validating a change."""
     customer: dict[str, Any] = {"name": registration.customer_name, "website": registration.customer_website, "country": registration.customer_country}
@@ -338,6 +355,8 @@ def _as_input(registration: Registration) -> dict[str, Any]:
         values["currency"] = registration.currency
     if registration.kind == RegistrationKind.DEAL:
         values["transacting_partner_id"] = registration.transacting_partner_id
+    if registration.fund_request_id is not None:
+        values["campaign_code"] = f"MDF-{registration.fund_request_id}"
     return values
 
 

@@ -25,7 +25,17 @@ router = APIRouter(prefix="/console", dependencies=VENDOR_ONLY)
 TIER_FIELDS = ("name", *program_service.BENEFIT_FIELDS, "criteria_mode")
 CRITERION_COLUMNS = ("metric", "comparison", "threshold")
 BLANK_ROWS = 2
-SETTINGS_FIELDS = ("name", "description", "currency", "influence_credit_percent", "influence_credit_split", "downgrade_grace_days", "review_calendar_id")
+SETTINGS_FIELDS = (
+    "name",
+    "description",
+    "currency",
+    "influence_credit_percent",
+    "influence_credit_split",
+    "downgrade_grace_days",
+    "mdf_claim_deadline_days",
+    "mdf_reimbursement_percent",
+    "review_calendar_id",
+)
 LADDER_COLUMNS = ("name", "days", "deciders")
 DECIDER_CHOICES = [("cam", "CAM"), ("ps_lead", "PS lead"), ("executive", "Executive"), ("program_admin", "Program admin")]
 
@@ -85,6 +95,7 @@ def _submitted_ladder(form: FormData) -> list[dict[str, Any]]:
 def _settings_values(program: Program) -> dict[str, Any]:
     values: dict[str, Any] = {name: "" if getattr(program, name) is None else str(getattr(program, name)) for name in SETTINGS_FIELDS}
     values["influence_credit_percent"] = format(program.influence_credit_percent.normalize(), "f")
+    values["mdf_reimbursement_percent"] = format(program.mdf_reimbursement_percent.normalize(), "f")
     values["is_active"] = program.is_active
     values["dispute_ladder"] = [dict(level) for level in program.dispute_ladder]
     return values

@@ -147,4 +147,9 @@ def _patch_targets(client, world) -> list[tuple[str, str, str]]:  # type: ignore
         ("/api/v1/routing-rules/{rule_id}", f"/api/v1/routing-rules/{rule}", "admin"),
         ("/api/v1/webhooks/{endpoint_id}", f"/api/v1/webhooks/{endpoint}", "admin"),
         ("/api/v1/qbrs/{qbr_id}/commitments/{commitment_id}", f"/api/v1/qbrs/{qbr}/commitments/{commitment}", "admin"),
+        (
+            "/api/v1/fund-budgets/{budget_id}",
+            f"/api/v1/fund-budgets/{made('/api/v1/fund-budgets', {'program_id': world.program_ids['reseller'], 'period': 'FY2040', 'amount': '1000'})}",
+            "admin",
+        ),
     ]

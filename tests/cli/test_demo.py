@@ -66,6 +66,15 @@ def query(url: str, sql: str) -> list[tuple]:  # type: ignore[type-arg]
 
 
 class TestDemo:
+    def test_mdf_requests_and_claims_in_every_state(self, demo_db: tuple[str, Result]) -> None:
+        url, _ = demo_db
+        requests = {row[0] for row in query(url, "SELECT status FROM fund_requests")}
+        claims = {row[0] for row in query(url, "SELECT status FROM fund_claims")}
+        assert requests == {"submitted", "approved", "rejected", "withdrawn", "closed"} and claims == {"submitted", "approved", "rejected", "paid"}
+        partial = query(url, "SELECT COUNT(*) FROM fund_claims WHERE approved_amount < reimbursable_amount")[0][0]
+        expired = query(url, "SELECT COUNT(*) FROM fund_ledger_entries WHERE kind = 'expired'")[0][0]
+        assert partial == 1 and expired == 1
+
     def test_builds_about_sixty_partners_of_every_type_and_si_subtype(self, demo_db: tuple[str, Result]) -> None:
         url, _ = demo_db
         kinds = Counter({(t, s): n for t, s, n in query(url, "SELECT partner_type, si_subtype, COUNT(*) FROM partners GROUP BY 1, 2")})

@@ -189,6 +189,27 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/customer-references"): "create",
     ("GET", "/api/v1/customer-references"): "list",
     ("POST", "/api/v1/customer-references/{reference_id}/decision"): "vendor",
+    ("GET", "/api/v1/fund-budgets"): "vendor",
+    ("POST", "/api/v1/fund-budgets"): "vendor",
+    ("PATCH", "/api/v1/fund-budgets/{budget_id}"): "vendor",
+    ("POST", "/api/v1/fund-budgets/{budget_id}/generated-allocations"): "vendor",
+    ("POST", "/api/v1/fund-allocations"): "vendor",
+    ("GET", "/api/v1/fund-allocations"): "list",
+    ("GET", "/api/v1/fund-ledger.csv"): "csv",
+    ("GET", "/api/v1/fund-allocations/{allocation_id}/entries"): "owned",
+    ("GET", "/api/v1/fund-returns"): "list",
+    ("GET", "/api/v1/fund-requests"): "list",
+    ("POST", "/api/v1/fund-requests"): "create",
+    ("GET", "/api/v1/fund-requests/{fund_request_id}"): "owned",
+    ("GET", "/api/v1/fund-requests/{fund_request_id}/claims"): "owned",
+    ("POST", "/api/v1/fund-requests/{fund_request_id}/decision"): "vendor",
+    ("POST", "/api/v1/fund-requests/{fund_request_id}/withdrawal"): "owned",
+    ("GET", "/api/v1/fund-claims"): "list",
+    ("GET", "/api/v1/fund-claims.csv"): "csv",
+    ("POST", "/api/v1/fund-claims"): "create",
+    ("GET", "/api/v1/fund-claims/{claim_id}"): "owned",
+    ("POST", "/api/v1/fund-claims/{claim_id}/decision"): "vendor",
+    ("POST", "/api/v1/fund-claims/{claim_id}/payment"): "vendor",
     ("POST", "/api/v1/files"): "create",
     ("GET", "/api/v1/files/{file_id}"): "owned",
     ("GET", "/api/v1/files/{file_id}/content"): "owned",
@@ -324,6 +345,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/webhooks"): {"url": "http://127.0.0.1:9/hooks", "allow_private_network": True},
     ("PATCH", "/api/v1/webhooks/{endpoint_id}"): {"url": "http://127.0.0.1:9/hijacked", "allow_private_network": True},
     ("PATCH", "/api/v1/registrations/{registration_id}"): {"title": "Hijacked"},
+    ("POST", "/api/v1/fund-budgets"): {"program_id": 1, "period": "FY2099", "amount": "1"},
+    ("PATCH", "/api/v1/fund-budgets/{budget_id}"): {"amount": "1", "reason": "probe"},
+    ("POST", "/api/v1/fund-budgets/{budget_id}/generated-allocations"): {"reason": "probe"},
+    ("POST", "/api/v1/fund-allocations"): {"partner_id": 1, "budget_id": 1, "amount": "1", "reason": "probe"},
+    ("POST", "/api/v1/fund-requests/{fund_request_id}/decision"): {"approve": True},
+    ("POST", "/api/v1/fund-claims/{claim_id}/decision"): {"approve": True},
+    ("POST", "/api/v1/fund-claims/{claim_id}/payment"): {"payment_reference": "probe", "paid_on": "2020-01-01"},
     ("POST", "/api/v1/registrations/{registration_id}/actions/{action}"): {"reason": "hijacked"},
     ("POST", "/api/v1/registrations/{registration_id}/won"): {"booked_amount": "1.00", "closed_on": "2020-01-01"},
     ("POST", "/api/v1/registrations/{registration_id}/extensions"): {"reason": "hijacked"},
@@ -403,6 +431,8 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         **build_contribution(world.db, world),
         # A and B each have a submitted customer reference (the list must show A's only).
         "reference_id": build_references(world.db, world)["b"],
+        # Partner A and B each have an allocation, an approved request and a submitted claim.
+        **_funds_of_b(world),
         # Webhooks are vendor-only: any id answers 403 to partners.
         "endpoint_id": 1,
         "delivery_id": 1,
@@ -417,6 +447,18 @@ def _qbr_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         build_shared_qbr(world.db, world, "a")
         world.qbr_ids = build_shared_qbr(world.db, world, "b")
     return world.qbr_ids
+
+
+def _funds_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    from tests.factories.funds import build_funds
+
+    built = build_funds(world.db, world)["b"]
+    return {
+        "budget_id": built["budget_id"],
+        "allocation_id": built["allocation_id"],
+        "fund_request_id": built["fund_request_id"],
+        "claim_id": built["claim_id"],
+    }
 
 
 def _file_of_b(world) -> int:  # type: ignore[no-untyped-def]
@@ -690,6 +732,21 @@ def _create_for_b(client, headers, method: str, path: str, world, ids: dict[str,
         body = {"kind": "solution_pattern", "title": "Mole", "summary": "Mole", "partner_id": world.b.id}
         response = client.post(path, headers=headers, json=body)
         return [] if response.status_code == 422 else [f"{method} {path} naming partner B: expected 422, got {response.status_code}"]
+    if path == "/api/v1/fund-requests":
+        # A request is always against the caller's own allocation: naming partner B is unknown input.
+        from tests.factories.funds import request_input
+
+        response = client.post(path, headers=headers, json=request_input(partner_id=world.b.id))
+        return [] if response.status_code == 422 else [f"{method} {path} naming partner B: expected 422, got {response.status_code}"]
+    if path == "/api/v1/fund-claims":
+        # A claim against partner B's approved request: the request does not exist for partner A.
+        body = {
+            "request_id": ids["fund_request_id"],
+            "lines": [{"category": "venue", "description": "Mole", "amount": "1"}],
+            "proofs": [{"file_id": ids["file_id"], "kind": "invoice"}],
+        }
+        response = client.post(path, headers=headers, json=body)
+        return [] if response.status_code == 404 else [f"{method} {path} against partner B's request: expected 404, got {response.status_code}"]
     if path == "/api/v1/business-plans":
         # A partner's plan is always its own: naming partner B is refused, nothing is written.
         body = {"partner_id": world.b.id, "period": "FY2099", "title": "Mole"}

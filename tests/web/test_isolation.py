@@ -30,6 +30,9 @@ PORTAL_PAGES = (
     "/portal/business-plans.csv",
     "/portal/library",
     "/portal/qbrs",
+    "/portal/funds",
+    "/portal/funds/ledger.csv",
+    "/portal/funds/claims.csv",
 )
 
 
@@ -56,6 +59,15 @@ def qbr_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
     if not hasattr(world, "qbr_ids"):
         world.qbr_ids = build_shared_qbr(world.db, world, "b")
     return world.qbr_ids
+
+
+def funds_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """B's allocation, approved request and submitted claim (A has the same of its own)."""
+    if not hasattr(world, "fund_ids"):
+        from tests.factories.funds import build_funds
+
+        world.fund_ids = build_funds(world.db, world)["b"]
+    return world.fund_ids
 
 
 def roe_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -125,6 +137,10 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "qbr_id": qbr_of_b(world)["qbr_id"],
         "commitment_id": qbr_of_b(world)["commitment_id"],
         "name": "pipeline_funnel",
+        # B's MDF: partner A gets the same 404 as for a missing request or claim.
+        "fund_request_id": funds_of_b(world)["fund_request_id"],
+        "claim_id": funds_of_b(world)["claim_id"],
+        "budget_id": funds_of_b(world)["budget_id"],
         # A PS engagement on the account B protects: the portal shows it to B only.
         "engagement_id": roe_of_b(world)["engagement_id"],
         # B's draft contribution to the library and its version; any file id is then missing to A.

@@ -1,7 +1,7 @@
 """sandbox registrations: the flag that keeps a partner's ACE Sandbox test data out of the live program
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-01 21:10:00
 
 `registrations.is_sandbox`: filed through the ACE API's Sandbox catalog. Sessions see only the rows
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -222,6 +222,7 @@ def _stored_values(registration: Registration) -> dict[str, Any]:
         "currency": registration.currency,
         "amount": "" if registration.amount is None else str(registration.amount),
         "transacting_partner_id": "" if registration.transacting_partner_id in (None, registration.partner_id) else str(registration.transacting_partner_id),
+        "campaign_code": f"MDF-{registration.fund_request_id}" if registration.fund_request_id else "",
     }
     for name, columns in ROWS.items():
         for index, row in enumerate(details.pop(name, []) or []):

@@ -283,6 +283,10 @@ def _identity(core: Sequence[str]) -> tuple[str, ...]:
     return words or tuple(sorted(slug(w) for w in " ".join(core).split() if slug(w)))
 
 
+def _ordered(core: Sequence[str]) -> str:
+    return "".join(slug(w) for w in " ".join(core).split() if slug(w) and slug(w) not in _NOT_IDENTITY)
+
+
 class Taken:
     """The corpus's identities, to keep negatives unambiguous: a 'company that is not there' within
     two edits of one that is would be a typo of it as far as anyone can tell."""
@@ -290,19 +294,18 @@ class Taken:
     def __init__(self, companies: Sequence[Company]) -> None:
         self.exact = {_identity(c.core) for c in companies}
         self.by_length: dict[int, list[str]] = {}
-        for key in self.exact:
-            compact = "".join(key)
-            self.by_length.setdefault(len(compact), []).append(compact)
+        for c in companies:
+            for compact in {"".join(_identity(c.core)), _ordered(c.core)}:
+                self.by_length.setdefault(len(compact), []).append(compact)
 
-    def __contains__(self, key: object) -> bool:
-        assert isinstance(key, tuple)
-        if key in self.exact:
+    def near(self, core: Sequence[str]) -> bool:
+        if _identity(core) in self.exact:
             return True
-        compact = "".join(key)
-        for length in range(len(compact) - 2, len(compact) + 3):
-            pool = self.by_length.get(length)
-            if pool and process.extractOne(compact, pool, scorer=Levenshtein.distance, score_cutoff=2) is not None:
-                return True
+        for compact in {"".join(_identity(core)), _ordered(core)}:
+            for length in range(len(compact) - 2, len(compact) + 3):
+                pool = self.by_length.get(length)
+                if pool and process.extractOne(compact, pool, scorer=Levenshtein.distance, score_cutoff=2) is not None:
+                    return True
         return False
 
 
@@ -637,7 +640,7 @@ def negative(rng: random.Random, corpus: Corpus, company: Company, family: str, 
     variants = Variants(rng)
     if family in ("neg_sibling", "neg_sibling_typo"):
         sibling = corpus.sibling(rng, company, 50_000_000 + index)
-        if sibling is None or _identity(sibling.core) in taken:
+        if sibling is None or taken.near(sibling.core):
             return None
         core = list(sibling.core)
         if family == "neg_sibling_typo":
@@ -667,7 +670,7 @@ def negative(rng: random.Random, corpus: Corpus, company: Company, family: str, 
         return Query(family, f"{near} {rng.choice(STYLES[company.country]['legal'])}", None, company.country, None)
     if family == "neg_no_match":
         fresh = Corpus(corpus.seed + 99_991).company(index)
-        if _identity(fresh.core) in taken:
+        if taken.near(fresh.core):
             return None
         return Query(family, fresh.name, fresh.website if rng.random() < 0.5 else None, fresh.country, None)
     raise ValueError(family)

@@ -52,6 +52,20 @@ class TestFindMatches:
         assert [m.customer_id for m in match(unit, actors["cam"], name="Analytics Pacific Group")] == [base["C-4"]]
         assert next(m.customer_id for m in match(unit, actors["cam"], name="Pacific Analytics", min_score=0.5)) == base["C-4"]
 
+    def test_two_typos_and_no_word_in_common_is_still_a_candidate(self, base, add_customers, unit, actors):
+        [orbeline] = add_customers({"name": "Orbeline Vector GmbH", "country": "DE"})
+        assert [m.customer_id for m in match(unit, actors["cam"], name="Orbelie Vectors", country="DE")] == [orbeline]
+
+    def test_qualifiers_transliteration_and_related_websites(self, base, unit, actors):
+        for query in (
+            {"name": "Acme Analytics – EMEA"},
+            {"name": "Acme Analytics (UK) Finance Dept"},
+            {"name": "Mueller und Weber Beratung", "country": "DE"},
+            {"name": "Acme Analytics", "website": "getacme-analytics.com"},
+            {"name": "Zentrix Robotics", "website": "gmail.com", "country": "IT"},
+        ):
+            assert len(match(unit, actors["cam"], **query)) == 1, query
+
     def test_different_companies_sharing_a_word_are_kept_apart(self, base, unit, actors):
         assert match(unit, actors["cam"], name="Acme Robotics") == []
 

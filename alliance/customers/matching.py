@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from alliance.customers.names import GENERIC, QUALIFIERS, SPELLINGS, STOPWORDS, NormalizedName, normalize_name
+from alliance.customers.names import CANONICAL, GENERIC, QUALIFIERS, SPELLINGS, STOPWORDS, NormalizedName, normalize_name
 from alliance.customers.websites import domain_core, matching_domain
 
 # On the fitted data (bench/customers_hard.py --fit, 30,000 companies, 8,000 queries): at 0.7 the
@@ -151,13 +151,24 @@ def skeleton(word: str) -> str:
 
 
 def is_weak(token: str) -> bool:
-    return token in GENERIC or token in WEAK_QUALIFIERS
+    return token in GENERIC or token in WEAK_QUALIFIERS or _misspelt_generic(token)
+
+
+_LONG_GENERIC = tuple(g for g in GENERIC if len(g) >= 8)
+
+
+@lru_cache(maxsize=65536)
+def _misspelt_generic(token: str) -> bool:
+    """'internaitonal', 'holdigns': a generic word with a typo is still a generic word."""
+    if len(token) < 7:
+        return False
+    return any(abs(len(g) - len(token)) <= 1 and OSA.distance(g, token, score_cutoff=1) <= 1 for g in _LONG_GENERIC)
 
 
 def token_weight(token: str) -> float:
     if token in STOPWORDS:
         return STOPWORD_WEIGHT
-    if token in GENERIC:
+    if token in GENERIC or _misspelt_generic(token):
         return GENERIC_WEIGHT
     if token in WEAK_QUALIFIERS:
         return QUALIFIER_WEIGHT
@@ -214,8 +225,9 @@ def _aligned(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     i = 0
     while i < len(mine):
-        if i + 1 < len(mine) and skeleton(mine[i] + mine[i + 1]) in joined_there:
-            out.append(mine[i] + mine[i + 1])
+        joined = mine[i] + mine[i + 1] if i + 1 < len(mine) else ""
+        if joined and (skeleton(joined) in joined_there or CANONICAL.get(joined) in theirs):
+            out.append(CANONICAL.get(joined, joined))
             i += 2
         else:
             out.append(mine[i])

@@ -393,7 +393,7 @@ def tokenize(text: str) -> list[str]:
 @lru_cache(maxsize=1024)  # the schema checks a name, then the record derives its keys from the same name
 def normalize_name(name: str) -> NormalizedName:
     """The identifying words of a company name (empty when it has no letters or digits)."""
-    tokens = [_CANONICAL_GET(t, t) for t in tokenize(_without_bracketed_or_dashed_qualifiers(name))]
+    tokens = [_CANONICAL_GET(t, t) for t in _split_generic_endings(tokenize(_without_bracketed_or_dashed_qualifiers(name)))]
     if len(tokens) > 1:
         if tokens[0] == "the":
             del tokens[0]
@@ -404,6 +404,26 @@ def normalize_name(name: str) -> NormalizedName:
             if _strip_qualifiers(tokens):
                 _strip_legal_forms(tokens)  # "Acme Ltd (UK)", "Acme UK Ltd"
     return NormalizedName.of(tuple(tokens))
+
+
+_GENERIC_ENDINGS = ("worldwide", "international", "global", "group", "holdings", "services", "solutions", "partners")
+_MIN_STEM = 4
+
+
+def _split_generic_endings(tokens: list[str]) -> list[str]:
+    """'propertyworldwide' -> 'property worldwide', 'acmegroup' -> 'acme group': a generic word
+    written onto the name (not 'newgroup': too little before it)."""
+    if not any(len(t) >= _MIN_STEM + 5 for t in tokens):
+        return tokens
+    out: list[str] = []
+    for token in tokens:
+        for ending in _GENERIC_ENDINGS:
+            if token.endswith(ending) and len(token) - len(ending) >= _MIN_STEM:
+                out += [token[: -len(ending)], ending]
+                break
+        else:
+            out.append(token)
+    return out
 
 
 def _without_bracketed_or_dashed_qualifiers(name: str) -> str:

@@ -280,9 +280,9 @@ def compare_names(a: NormalizedName, b: NormalizedName) -> NameComparison:
             elif best < 0.5:
                 weak_unmatched[side] += 1
     similarity = matched / total if total else 0.0
-    core = OSA.normalized_similarity(core_a, core_b)
+    core = OSA.normalized_similarity(core_skeleton(mine_a), core_skeleton(mine_b))
     if len(mine_a) > 1 or len(mine_b) > 1:  # the same words in another order
-        core = max(core, OSA.normalized_similarity(core_skeleton(a.tokens, ordered=False), core_skeleton(b.tokens, ordered=False)))
+        core = max(core, OSA.normalized_similarity(core_skeleton(mine_a, ordered=False), core_skeleton(mine_b, ordered=False)))
     return NameComparison(similarity, core, (unmatched[0], unmatched[1]), (weak_unmatched[0], weak_unmatched[1]), short)
 
 
@@ -363,7 +363,7 @@ def may_reach(query: Profile, candidate: Profile, cutoff: float) -> bool:
     from the distinctive words alone (one string comparison), checked before the full score."""
     if cutoff <= 0.0 or (query.domain and query.domain == candidate.domain):
         return True
-    mine, theirs = query.name.tokens, candidate.name.tokens
+    mine, theirs = _aligned(query.name.tokens, candidate.name.tokens), _aligned(candidate.name.tokens, query.name.tokens)
     core = OSA.normalized_similarity(core_skeleton(mine), core_skeleton(theirs))
     if len(mine) > 1 or len(theirs) > 1:
         core = max(core, OSA.normalized_similarity(core_skeleton(mine, ordered=False), core_skeleton(theirs, ordered=False)))

@@ -157,7 +157,9 @@ LEGAL_FORMS = sorted(
     | {"Inc", "Corp.", "Corporation", "Limited", "L.L.C.", "S.p.A.", "SpA", "B.V.", "K.K.", "Pty. Ltd.", "PLC"}
 )
 POSITIVE_FAMILIES = ("case", "punctuation", "accents", "legal_form", "and", "the", "abbreviation", "typo", "website", "combined")
-NEGATIVE_FAMILIES = ("shares_brand", "shares_descriptor", "other_country", "unknown_company")
+# "The same name in another country" is no longer a negative: another country weakens an exact
+# name without vetoing it (issue 15), so that query finds the customer.
+NEGATIVE_FAMILIES = ("shares_brand", "shares_descriptor", "unknown_company")
 
 
 def _strip_form(name: str) -> str:

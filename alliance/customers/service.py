@@ -254,7 +254,10 @@ def _ranked(repository: CustomerRepository, query: matching.Profile, ids: set[in
     cutoff = matching.CONFLICT_THRESHOLD if min_score is None else min_score
     scored = []
     for identity in repository.identities(ids):
-        result = matching.score(query, matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country))
+        candidate = matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country)
+        if not matching.may_reach(query, candidate, cutoff):
+            continue
+        result = matching.score(query, candidate)
         if result.value >= cutoff:
             scored.append((identity, result))
     if min_score is None:
@@ -283,7 +286,7 @@ def _candidate_ids(repository: CustomerRepository, query: matching.Profile) -> s
     ids.update(repository.ids_by_compact(compact, limit=NAME_CANDIDATES))
     probe = matching.typo_probe(compact)
     if probe is not None:
-        ids.update(cid for cid, other in repository.typo_neighbours(probe, limit=TYPO_CANDIDATES) if OSA.distance(compact, other, score_cutoff=1) <= 1)
+        ids.update(cid for cid, other in repository.typo_neighbours(probe, limit=TYPO_CANDIDATES) if OSA.distance(compact, other, score_cutoff=2) <= 2)
     neighbours = matching.one_edit_neighbours(compact)
     if neighbours:
         ids.update(cid for cid, _ in repository.by_spellings(neighbours, limit=SPELLING_CANDIDATES))

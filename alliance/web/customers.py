@@ -359,7 +359,7 @@ def _reason_words(reasons: Iterable[matching.Reason]) -> str:
         elif reason.feature == "domain" and reason.verdict == "same":
             words.append("same website")
         elif reason.feature == "domain" and reason.verdict == "similar":
-            words.append("same website name, other suffix")
+            words.append("related website")
         elif reason.feature == "domain" and reason.verdict == "different":
             words.append("different website")
         elif reason.feature == "country" and reason.verdict == "same":

@@ -34,7 +34,7 @@ class TestCreateCustomer:
                 session, actors["cam"], data=CustomerCreate(name="The Acme Analytics Co.", website="https://www.acme.com/", country="us", external_id="C-1")
             )
             assert (customer.name_compact, customer.domain, customer.country, customer.ownership) == ("acmeanalytics", "acme.com", "US", "open")
-            assert keys_of(session, customer.id) == {"t:acme", "t:analytics", "p:acme|analytics"}
+            assert keys_of(session, customer.id) == {"t:acme", "t:analytics", "p:acme|analytics", "s:acmeanalytics"}
             [event] = events(session, "customer.created")
             assert event.after["name"] == "The Acme Analytics Co." and event.actor_label == actors["cam"].label
 
@@ -57,7 +57,7 @@ class TestUpdateCustomer:
             customer = customer_service.update_customer(
                 session, actors["admin"], customer_id=customer_id, data=CustomerUpdate(name="Zentrix Robotics", reason="rebranded")
             )
-            assert keys_of(session, customer.id) == {"t:zentrix", "t:robotics", "p:robotics|zentrix"}
+            assert keys_of(session, customer.id) == {"t:zentrix", "t:robotics", "p:robotics|zentrix", "s:zentrixrobotics", "q:zen|rob"}
             [event] = events(session, "customer.updated")
             assert (event.before, event.after, event.reason) == ({"name": "Acme Analytics"}, {"name": "Zentrix Robotics"}, "rebranded")
             assert customer_service.find_matches(session, actors["admin"], name="Zentrix Robotics")[0].customer_id == customer_id

@@ -44,11 +44,13 @@ class TestSameCompany:
         assert s("Acme Analytics", variant, a_country="US", b_country="US") >= CONFLICT_THRESHOLD
 
     def test_abbreviation_and_ampersand(self):
-        assert s("Johnson & Johnson Intl Svcs", "Johnson and Johnson International Services Ltd") == 1.0
+        result = score(profile("Johnson & Johnson Intl Svcs"), profile("Johnson and Johnson International Services Ltd"))
+        assert result.exact_name and result.value >= 0.95
 
     def test_one_typo_in_a_one_word_name(self):
         assert s("Zentrix", "Zentirx") >= CONFLICT_THRESHOLD
-        assert s("Vanta", "Vatna") >= CONFLICT_THRESHOLD
+        assert s("Vantara", "Vatnara") >= CONFLICT_THRESHOLD
+        assert 0.6 <= s("Vanta", "Vatna") < CONFLICT_THRESHOLD  # five letters: a suggestion, not a conflict
 
     def test_same_domain_is_strong_evidence(self):
         result = score(profile("Acme Analytics", "https://www.acme.com/about", "US"), profile("ACME Data Group", "acme.com", "DE"))
@@ -73,10 +75,12 @@ class TestDifferentCompanies:
     def test_distinguishing_words_keep_them_apart(self, a, b):
         assert s(a, b) < CONFLICT_THRESHOLD
 
-    def test_same_name_in_another_country_is_weaker(self):
-        assert s("Acme Analytics", "Acme Analytics Inc", a_country="DE", b_country="US") < CONFLICT_THRESHOLD
-        assert s("Acme Analytics", "Acme Analytics Inc", a_country="US", b_country="US") == 1.0
-        assert s("Acme Analytics", "Acme Analytics Inc", a_country="DE") == 1.0  # unknown country: no penalty
+    def test_same_name_in_another_country_is_weaker_but_still_a_match(self):
+        elsewhere = s("Acme Analytics", "Acme Analytics Inc", a_country="DE", b_country="US")
+        same = s("Acme Analytics", "Acme Analytics Inc", a_country="US", b_country="US")
+        unknown = s("Acme Analytics", "Acme Analytics Inc", a_country="DE")
+        assert CONFLICT_THRESHOLD <= elsewhere < unknown < same
+        assert s("Acme Analytcs", "Acme Analytics", a_country="DE", b_country="US") < CONFLICT_THRESHOLD  # a typo and another country
 
     def test_different_domains_lower_the_score(self):
         assert s("Acme Analytics", "Acme Analytics", a_site="acme.com", b_site="zeta.io") < 1.0
@@ -84,7 +88,7 @@ class TestDifferentCompanies:
 
     def test_same_name_under_another_suffix_is_not_a_mismatch(self):
         result = score(profile("Acme", "acme-analytics.de"), profile("Acme", "acmeanalytics.com"))
-        assert result.value == 1.0 and result.reasons[1].verdict == "similar"
+        assert result.value >= CONFLICT_THRESHOLD and result.reasons[1].verdict == "similar"
 
 
 class TestScoreShape:
@@ -101,7 +105,7 @@ class TestScoreShape:
     def test_token_similarity(self):
         assert token_similarity("analytics", "analytics") == 1.0
         assert token_similarity("analytics", "analytcs") == pytest.approx(1 - 0.5 / 9)
-        assert token_similarity("acme", "acne") == 0.0  # short words must match exactly
+        assert token_similarity("acme", "acne") == 0.5  # a short word's typo counts for little: the rest of the name decides
         assert token_similarity("2024", "2025") == 0.0  # digits too
         assert token_similarity("analytics", "logistics") == 0.0
 
@@ -109,10 +113,11 @@ class TestScoreShape:
 class TestBlockingKeys:
     def test_distinctive_words_and_neighbouring_pairs(self):
         keys = blocking_keys(normalize_name("Pacific Analytics Group, Inc."))
-        assert keys == ["t:pacific", "t:analytics", "p:analytics|group", "p:analytics|pacific"]
+        assert keys == ["t:pacific", "t:analytics", "p:analytics|group", "p:analytics|pacific", "s:pacificanalytics", "q:pac|ana"]
 
-    def test_joining_words_are_left_out(self):
-        assert blocking_keys(normalize_name("Smith & Wesson")) == ["t:smith", "t:wesson", "p:smith|wesson"]
+    def test_joining_words_are_left_out_and_spellings_folded(self):
+        assert blocking_keys(normalize_name("Smith & Wesson")) == ["t:smith", "t:weson", "p:smith|weson", "s:smithweson", "q:smi|wes"]
+        assert blocking_keys(normalize_name("Müller Bau")) == blocking_keys(normalize_name("Mueller Bau"))
 
     def test_bounded(self):
         keys = blocking_keys(normalize_name("Alpha Beta Gamma Delta Epsilon Zeta Eta"))

@@ -1,7 +1,7 @@
 """customer matching: re-derive every customer's normalized name and blocking keys
 
 Revision ID: 0028
-Revises: 0020
+Revises: 0027
 Create Date: 2026-12-01 21:40:00
 
 Normalization now sets aside qualifiers ("– EMEA", "(UK)", "Finance Dept"), expands more
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028"
-down_revision = "0020"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

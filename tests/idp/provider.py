@@ -49,6 +49,13 @@ def _installed() -> Path:
     return target
 
 
+def missing(what: str) -> None:
+    """Skip where a developer lacks the tool; fail in CI (ALLIANCE_TEST_REQUIRE_IDP=1), where it must be."""
+    if os.environ.get("ALLIANCE_TEST_REQUIRE_IDP") == "1":
+        pytest.fail(what + " (ALLIANCE_TEST_REQUIRE_IDP=1)")
+    pytest.skip(what)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -57,7 +64,7 @@ def _free_port() -> int:
 
 def start_provider(workdir: Path) -> Iterator[Provider]:
     if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are needed to run the test OpenID Provider")
+        missing("node and npm are needed to run the test OpenID Provider")
     home = _installed()
     port = _free_port()
     config = workdir / "idp.json"

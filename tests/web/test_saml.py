@@ -14,10 +14,17 @@ from sqlalchemy import select
 from alliance.identity.models import User
 from alliance.identity.scope import PartnerScope
 from alliance.sso.models import SsoConnection
+from tests.idp.provider import missing
 from tests.service.test_sessions import events
 from tests.web.client import post, soup
 
-pytestmark = pytest.mark.skipif(shutil.which("xmlsec1") is None, reason="SAML needs xmlsec1 (scripts/bootstrap.sh installs it)")
+
+@pytest.fixture(autouse=True)
+def _xmlsec1() -> None:
+    if shutil.which("xmlsec1") is None:
+        missing("SAML needs xmlsec1 (scripts/bootstrap.sh installs it)")
+
+
 DOMAIN = "harbor-saml.example"
 
 

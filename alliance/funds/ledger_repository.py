@@ -21,6 +21,7 @@ from alliance.kit.repository import within_scope
 from alliance.kit.statements import AnySelect, rowcount
 from alliance.kit.tenancy import PartnerScope
 from alliance.partners.models import Partner
+from alliance.planning.models import BusinessPlan
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import Registration
 
@@ -145,6 +146,25 @@ class LedgerRepository:
         )
         if before is not None:
             statement = statement.where(E.occurred_at < before)
+        return {(p, c): Decimal(total or 0).quantize(CENT) for p, c, total in self.session.execute(within_scope(statement, E.partner_id, self.scope))}
+
+    def spent_by_plan(self, plan_ids: Collection[int], *, before: datetime) -> dict[tuple[int, str], Decimal]:
+        """(plan, currency) → MDF its partner spent (claims approved or paid, recorded before
+        `before`) on activities starting within the plan's period: spent_by_partner for many plans,
+        each over its own period, in one grouped statement."""
+        statement = (
+            select(BusinessPlan.id, E.currency, func.sum(E.amount))
+            .join(E, E.partner_id == BusinessPlan.partner_id)
+            .join(FundRequest, FundRequest.id == E.request_id)
+            .where(
+                BusinessPlan.id.in_(plan_ids),
+                E.kind.in_([LedgerKind.APPROVED, LedgerKind.PAID]),
+                E.occurred_at < before,
+                FundRequest.starts_on >= BusinessPlan.starts_on,
+                FundRequest.starts_on <= BusinessPlan.ends_on,
+            )
+            .group_by(BusinessPlan.id, E.currency)
+        )
         return {(p, c): Decimal(total or 0).quantize(CENT) for p, c, total in self.session.execute(within_scope(statement, E.partner_id, self.scope))}
 
     # --- the sweep -----------------------------------------------------------------------------

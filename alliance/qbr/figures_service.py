@@ -239,7 +239,9 @@ def practice_sections(session: Session, partner_ids: Collection[int] | None, qua
         items = []
         for item in actuals.items:
             kind = ItemKind(item.item.kind)
-            done_by_then = (completed.get(item.item.ref) or cutoff) < cutoff
+            # An MDF co-investment is delivered once the MDF spent reaches its amount (actuals_service).
+            measured_done = kind == ItemKind.CO_INVESTMENT and item.progress is not None and item.status in DONE
+            done_by_then = (completed.get(item.item.ref) or cutoff) < cutoff or measured_done
             row: dict[str, Any] = {
                 "kind": kind.value,
                 "title": item.item.title,

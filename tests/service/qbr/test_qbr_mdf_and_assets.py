@@ -8,7 +8,7 @@ worked out by hand:
   approved and paid 8,000; spent 8,000; 1 registration; won 30,000, 3.75 per unit spent.
 - Asset library: A's people viewed twice and downloaded once in the quarter (a view in March and
   one in July do not count); a project recorded in May as using an asset; A's contribution
-  started in April and published in May. Partner B has nothing in either section."""
+  started and published on 10 May. Partner B has nothing in either section."""
 
 from __future__ import annotations
 
@@ -17,17 +17,15 @@ from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
-from alliance.assets import service as asset_service
 from alliance.assets.models import AssetProjectUse, AssetUsage
-from alliance.assets.schemas import ReviewInput
-from alliance.assets.vocabulary import ReviewDecision, UsageAction, VersionAction
+from alliance.assets.vocabulary import UsageAction
 from alliance.funds import service as fund_service
 from alliance.funds.schemas import AllocationSet, ClaimCreate, Decision, FundRequestCreate, Payment
 from alliance.identity.scope import PartnerScope, scope_for
 from alliance.kit import clock
 from alliance.qbr import figures_service
 from alliance.web.templating import templates
-from tests.factories.assets import build_contribution
+from tests.factories.assets import publish_contribution
 from tests.factories.funds import admin_actor, allocate, claim_input, partner_actor, request_input, stored_file
 from tests.factories.qbr import at, registration
 
@@ -68,15 +66,8 @@ def build_mdf(db, world) -> None:  # type: ignore[no-untyped-def]
 
 
 def build_assets(db, world) -> None:  # type: ignore[no-untyped-def]
-    admin = admin_actor(world)
-    clock.freeze(at("2026-04-15"))
-    contribution = build_contribution(db, world, "a")
-    actor = partner_actor(world, "a", "admin")
-    with db.session_scope(scope_for(actor)) as session:
-        asset_service.transition_version(session, actor, version_id=contribution["asset_version_id"], action=VersionAction.SUBMIT, reason=None)
     clock.freeze(at("2026-05-10"))
-    with db.session_scope(scope_for(admin)) as session:
-        asset_service.review_version(session, admin, version_id=contribution["asset_version_id"], data=ReviewInput(decision=ReviewDecision.APPROVE))
+    contribution = publish_contribution(db, world, "a")
     asset_id, a = contribution["asset_id"], world.a.id
     with db.session_scope(PartnerScope.system(reason="test: library usage")) as session:
         for action, day in (("view", "2026-03-30"), ("view", "2026-04-16"), ("view", "2026-05-11"), ("download", "2026-05-11"), ("view", "2026-07-01")):

@@ -132,7 +132,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
 
 
 def report(results: list[dict[str, Any]]) -> None:
-    table = Table(title="QBR figures (sections 1-6, 8; five quarters) for every partner, and PDFs")
+    table = Table(title="QBR figures (sections 1-8, section 7 on empty MDF and library tables; five quarters) for every partner, and PDFs")
     for column in (
         "backend",
         "partners",

@@ -6,21 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from alliance.funds.models import FundAllocation, FundBudget, FundLedgerEntry, FundRequest
+from alliance.funds.models import FundAllocation, FundBudget, FundClaim, FundLedgerEntry, FundRequest
 from alliance.funds.rules import CENT, Balances
-from alliance.funds.vocabulary import LedgerKind, RequestStatus
+from alliance.funds.vocabulary import ClaimStatus, LedgerKind, RequestStatus
 from alliance.identity.models import User
 from alliance.kit.repository import within_scope
 from alliance.kit.statements import AnySelect, rowcount
 from alliance.kit.tenancy import PartnerScope
 from alliance.partners.models import Partner
+from alliance.planning.models import BusinessPlan
 from alliance.registrations.lifecycle import Status
 from alliance.registrations.models import Registration
 
@@ -127,9 +128,11 @@ class LedgerRepository:
         statement = select(E).where(E.allocation_id == allocation_id).order_by(E.id)
         return list(self.session.scalars(statement))
 
-    def spent_by_partner(self, partner_ids: Collection[int], *, starts_on: date, ends_on: date) -> dict[tuple[int, str], Decimal]:
+    def spent_by_partner(
+        self, partner_ids: Collection[int], *, starts_on: date, ends_on: date, before: datetime | None = None
+    ) -> dict[tuple[int, str], Decimal]:
         """(partner, currency) → MDF spent (claims approved or paid) on activities starting in
-        the period: what plan-vs-actual counts as "MDF spent"."""
+        the period: what plan-vs-actual counts as "MDF spent" (as recorded before `before` when given)."""
         statement = (
             select(E.partner_id, E.currency, func.sum(E.amount))
             .join(FundRequest, FundRequest.id == E.request_id)
@@ -140,6 +143,27 @@ class LedgerRepository:
                 FundRequest.starts_on <= ends_on,
             )
             .group_by(E.partner_id, E.currency)
+        )
+        if before is not None:
+            statement = statement.where(E.occurred_at < before)
+        return {(p, c): Decimal(total or 0).quantize(CENT) for p, c, total in self.session.execute(within_scope(statement, E.partner_id, self.scope))}
+
+    def spent_by_plan(self, plan_ids: Collection[int], *, before: datetime) -> dict[tuple[int, str], Decimal]:
+        """(plan, currency) → MDF its partner spent (claims approved or paid, recorded before
+        `before`) on activities starting within the plan's period: spent_by_partner for many plans,
+        each over its own period, in one grouped statement."""
+        statement = (
+            select(BusinessPlan.id, E.currency, func.sum(E.amount))
+            .join(E, E.partner_id == BusinessPlan.partner_id)
+            .join(FundRequest, FundRequest.id == E.request_id)
+            .where(
+                BusinessPlan.id.in_(plan_ids),
+                E.kind.in_([LedgerKind.APPROVED, LedgerKind.PAID]),
+                E.occurred_at < before,
+                FundRequest.starts_on >= BusinessPlan.starts_on,
+                FundRequest.starts_on <= BusinessPlan.ends_on,
+            )
+            .group_by(BusinessPlan.id, E.currency)
         )
         return {(p, c): Decimal(total or 0).quantize(CENT) for p, c, total in self.session.execute(within_scope(statement, E.partner_id, self.scope))}
 
@@ -310,3 +334,125 @@ class LedgerRepository:
             )
             for row in self.session.execute(statement)
         ]
+
+
+@dataclass
+class QuarterFunds:
+    """One partner's MDF in one currency for a period, as known at a moment: its allocations
+    covering the period, requests approved, claims submitted / approved / paid in it, and the
+    return of the activities that started in it (MDF spent, registrations citing them, won revenue)."""
+
+    allocated: Decimal = Decimal(0)
+    requests_approved: int = 0
+    requests_approved_amount: Decimal = Decimal(0)
+    claimed: Decimal = Decimal(0)
+    claims_approved: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    spent: Decimal = Decimal(0)
+    registrations: int = 0
+    won: Decimal = Decimal(0)
+
+
+class FundsFiguresRepository:
+    """The QBR's MDF reads: one grouped statement per figure family for any number of partners,
+    every one cut at `before` (records made at or after it are not yet known)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.scope: PartnerScope = session.info["scope"]
+        self.ledger = LedgerRepository(session)
+
+    def _scoped(self, statement: AnySelect, column: Any) -> Any:
+        return self.session.execute(within_scope(statement, column, self.scope))
+
+    def quarter(self, partner_ids: Collection[int], *, starts_on: date, ends_on: date, before: datetime) -> dict[tuple[int, str], QuarterFunds]:
+        """(partner, currency) → its MDF figures for the period [starts_on, ends_on]."""
+        found: dict[tuple[int, str], QuarterFunds] = {}
+
+        def at(partner_id: int, currency: str) -> QuarterFunds:
+            return found.setdefault((partner_id, currency), QuarterFunds())
+
+        first = datetime.combine(starts_on, datetime.min.time(), tzinfo=before.tzinfo)
+        last = min(before, datetime.combine(ends_on + timedelta(days=1), datetime.min.time(), tzinfo=before.tzinfo))
+        allocated = (
+            select(E.partner_id, E.currency, func.sum(E.amount))
+            .join(FundAllocation, FundAllocation.id == E.allocation_id)
+            .join(FundBudget, FundBudget.id == FundAllocation.budget_id)
+            .where(
+                E.partner_id.in_(partner_ids),
+                E.kind == LedgerKind.ALLOCATED,
+                E.occurred_at < before,
+                FundBudget.starts_on <= ends_on,
+                FundBudget.ends_on >= starts_on,
+            )
+            .group_by(E.partner_id, E.currency)
+        )
+        for partner_id, currency, total in self._scoped(allocated, E.partner_id):
+            at(partner_id, currency).allocated = Decimal(total or 0).quantize(CENT)
+        approved = (
+            select(FundRequest.partner_id, FundRequest.currency, func.count(FundRequest.id), func.sum(FundRequest.approved_amount))
+            .where(
+                FundRequest.partner_id.in_(partner_ids),
+                FundRequest.status.in_([RequestStatus.APPROVED, RequestStatus.CLOSED]),
+                FundRequest.decided_at >= first,
+                FundRequest.decided_at < last,
+            )
+            .group_by(FundRequest.partner_id, FundRequest.currency)
+        )
+        for partner_id, currency, count, total in self._scoped(approved, FundRequest.partner_id):
+            row = at(partner_id, currency)
+            row.requests_approved, row.requests_approved_amount = count, Decimal(total or 0).quantize(CENT)
+
+        def in_period(column: Any) -> Any:
+            return and_(column >= first, column < last)
+
+        claims = (
+            select(
+                FundClaim.partner_id,
+                FundClaim.currency,
+                func.coalesce(func.sum(case((in_period(FundClaim.submitted_at), FundClaim.claimed_amount), else_=literal(0))), 0),
+                func.coalesce(
+                    func.sum(
+                        case(
+                            (and_(in_period(FundClaim.decided_at), FundClaim.status.in_([ClaimStatus.APPROVED, ClaimStatus.PAID])), FundClaim.approved_amount),
+                            else_=literal(0),
+                        )
+                    ),
+                    0,
+                ),
+                func.coalesce(
+                    func.sum(
+                        case(
+                            (
+                                and_(FundClaim.status == ClaimStatus.PAID, FundClaim.paid_on.between(starts_on, ends_on), FundClaim.paid_on < last.date()),
+                                FundClaim.approved_amount,
+                            ),
+                            else_=literal(0),
+                        )
+                    ),
+                    0,
+                ),
+            )
+            .where(FundClaim.partner_id.in_(partner_ids), FundClaim.submitted_at < last)
+            .group_by(FundClaim.partner_id, FundClaim.currency)
+        )
+        for partner_id, currency, claimed, claims_approved, paid in self._scoped(claims, FundClaim.partner_id):
+            row = at(partner_id, currency)
+            row.claimed, row.claims_approved, row.paid = (Decimal(v or 0).quantize(CENT) for v in (claimed, claims_approved, paid))
+        for (partner_id, currency), spent in self.ledger.spent_by_partner(partner_ids, starts_on=starts_on, ends_on=ends_on, before=before).items():
+            at(partner_id, currency).spent = spent
+        won_amount = case((and_(Registration.status == Status.WON.value, Registration.closed_at < before), Registration.booked_amount), else_=literal(0))
+        brought = (
+            select(FundRequest.partner_id, FundRequest.currency, func.count(Registration.id), func.coalesce(func.sum(won_amount), 0))
+            .join(FundRequest, and_(FundRequest.id == Registration.fund_request_id, FundRequest.currency == Registration.currency))
+            .where(
+                FundRequest.partner_id.in_(partner_ids),
+                FundRequest.starts_on.between(starts_on, ends_on),
+                Registration.submitted_at < before,
+            )
+            .group_by(FundRequest.partner_id, FundRequest.currency)
+        )
+        for partner_id, currency, count, won in self._scoped(brought, FundRequest.partner_id):
+            row = at(partner_id, currency)
+            row.registrations, row.won = count, Decimal(won or 0).quantize(CENT)
+        return found

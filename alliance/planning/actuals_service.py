@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from alliance.enablement.vocabulary import Level
+from alliance.funds.ledger_repository import LedgerRepository
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
@@ -23,7 +24,7 @@ from alliance.planning.actuals_repository import ActualsRepository
 from alliance.planning.models import BusinessPlan, BusinessPlanVersion, PlanItem
 from alliance.planning.repository import PlanFilters
 from alliance.planning.schemas import ItemActualRead, PlanActualsRead
-from alliance.planning.vocabulary import ItemKind, ItemStatus, RevenueKind
+from alliance.planning.vocabulary import InvestmentKind, ItemKind, ItemStatus, RevenueKind
 from alliance.registrations.vocabulary import CreditType
 
 CREDIT_OF = {RevenueKind.DIRECT: CreditType.DIRECT, RevenueKind.INFLUENCED: CreditType.INFLUENCE, RevenueKind.SERVICES: CreditType.SERVICES}
@@ -66,6 +67,8 @@ def compute(session: Session, plans: Sequence[BusinessPlan], *, as_of: date) -> 
     wants_people = any(i.kind == ItemKind.CERTIFICATION_TARGET for p in plans for i in _in_force(p).items)
     now_people = _people(repository.certified(partner_ids, on=as_of)) if wants_people else {}
     then_people = _people(repository.certified(partner_ids, on=before)) if wants_people else {}
+    wants_mdf = any(_is_mdf(i) for p in plans for i in _in_force(p).items)
+    mdf_spent = LedgerRepository(session).spent_by_plan([p.id for p in plans], before=_end_of(as_of)) if wants_mdf else {}
     found = {}
     for plan in plans:
         version = _in_force(plan)
@@ -84,6 +87,9 @@ def compute(session: Session, plans: Sequence[BusinessPlan], *, as_of: date) -> 
             else:
                 row = progress.get(item.ref)
                 status = ItemStatus(row.status) if row else ItemStatus.NOT_STARTED
+                if _is_mdf(item):
+                    measured.append(_mdf(plan, item, status, mdf_spent, as_of))
+                    continue
                 if item.kind == ItemKind.CO_INVESTMENT:
                     finding = risk.investment_risk(item.title, status=status, due_on=item.due_on, today=as_of)
                 else:
@@ -91,6 +97,29 @@ def compute(session: Session, plans: Sequence[BusinessPlan], *, as_of: date) -> 
                 measured.append(ItemActual(item=item, status=status, progress=None, unit=None, finding=finding))
         found[plan.id] = PlanActuals(plan=plan, version=version, as_of=as_of, items=measured)
     return found
+
+
+def _is_mdf(item: PlanItem) -> bool:
+    return item.kind == ItemKind.CO_INVESTMENT and item.investment_kind == InvestmentKind.MDF and item.amount is not None
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def _mdf(plan: BusinessPlan, item: PlanItem, recorded: ItemStatus, spent: dict[tuple[int, str], Decimal], as_of: date) -> ItemActual:
+    """An MDF co-investment against the MDF the partner was paid or approved (funds' ledger) for
+    activities starting in the plan's period, in the item's currency: delivered once it reaches
+    the amount (or when recorded so); at risk only when undelivered after its due date."""
+    assert item.amount is not None
+    currency = item.currency or plan.currency
+    target, actual = Decimal(item.amount), spent.get((plan.id, currency), Decimal(0))
+    progress = risk.target_progress(target=target, actual=actual, actual_before=None, starts_on=plan.starts_on, due_on=item.due_on, today=as_of)
+    status: ItemStatus = recorded
+    if recorded not in (ItemStatus.COMPLETED, ItemStatus.CONFIRMED):
+        status = ItemStatus.COMPLETED if actual >= target else (ItemStatus.IN_PROGRESS if actual > 0 else recorded)
+    finding = risk.investment_risk(item.title, status=status, due_on=item.due_on, today=as_of)
+    return ItemActual(item=item, status=status, progress=progress, unit=currency, finding=finding)
 
 
 def _in_force(plan: BusinessPlan) -> BusinessPlanVersion:

@@ -105,13 +105,17 @@ class Amendment(InputSchema):
 
 class ProgressInput(InputSchema):
     """A milestone's progress: started, or completed with evidence (a note, a link, a file uploaded
-    with purpose plan_evidence, or a registration of the partner; at least one)."""
+    with purpose plan_evidence, a registration of the partner, or a contribution of the partner's
+    published in the asset library; at least one)."""
 
     status: ItemStatus = Field(description="in_progress or completed (the vendor confirms separately)")
     evidence_note: LongText | None = None
     evidence_url: Website | None = None
     evidence_registration_id: Annotated[int, Field(ge=1, le=MAX_ROW_ID)] | None = None
     evidence_file_id: Annotated[int, Field(ge=1, le=MAX_ROW_ID)] | None = Field(default=None, description="A file uploaded with purpose plan_evidence")
+    evidence_asset_id: Annotated[int, Field(ge=1, le=MAX_ROW_ID)] | None = Field(
+        default=None, description="A published asset library contribution of the plan's partner: named in the evidence note"
+    )
 
 
 class PlanItemRead(ReadSchema):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.agreements import signoff
 from alliance.agreements.signoff import Side, VersionStatus
+from alliance.assets.repository import AssetRepository
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.files import service as file_service
@@ -379,17 +380,22 @@ def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, d
             max_bytes=upload.max_bytes,
         )
         data = data.model_copy(update={"evidence_file_id": stored.id})
-    if data.status == ItemStatus.COMPLETED and not (data.evidence_note or data.evidence_url or data.evidence_registration_id or data.evidence_file_id):
+    if data.status == ItemStatus.COMPLETED and not (
+        data.evidence_note or data.evidence_url or data.evidence_registration_id or data.evidence_file_id or data.evidence_asset_id
+    ):
         raise RuleViolation(
             f"Item {ref} is marked complete only with evidence.",
             details=[
                 {
                     "field": "evidence_note",
-                    "message": "give a note, a link (evidence_url), a file (evidence_file_id) or a registration (evidence_registration_id)",
+                    "message": "give a note, a link (evidence_url), a file (evidence_file_id), a registration (evidence_registration_id) "
+                    "or a published contribution (evidence_asset_id)",
                 }
             ],
         )
     _check_evidence(session, actor, plan, data)
+    if data.evidence_asset_id is not None:
+        data = data.model_copy(update={"evidence_note": _contribution_note(session, plan, data)})
     repository = BusinessPlanRepository(session)
     progress = repository.progress(plan.id, fresh=True).get(ref)
     if progress is None:
@@ -418,6 +424,19 @@ def record_progress(session: Session, actor: Actor, *, plan_id: int, ref: int, d
         after=snapshot(progress, fields) | {"ref": ref},
     )
     return progress
+
+
+def _contribution_note(session: Session, plan: BusinessPlan, data: ProgressInput) -> str:
+    """The evidence note naming a contribution of the plan's partner published in the asset library
+    (RuleViolation on evidence_asset_id otherwise), before the note given with it."""
+    asset = AssetRepository(session).get(data.evidence_asset_id or 0)
+    if asset is None or asset.contributed_by_partner_id != plan.partner_id or asset.published_at is None:
+        raise RuleViolation(
+            "The evidence does not belong to this plan's partner.",
+            details=[{"field": "evidence_asset_id", "message": f"no published asset library contribution {data.evidence_asset_id} of this partner"}],
+        )
+    named = f"Published in the asset library: {asset.title} (asset {asset.id}, published {asset.published_at.date().isoformat()})"
+    return f"{named}. {data.evidence_note}" if data.evidence_note else named
 
 
 def _check_evidence(session: Session, actor: Actor, plan: BusinessPlan, data: ProgressInput) -> None:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from alliance.assets.repository import AssetRepository
 from alliance.enablement.recert_repository import effective_dates
+from alliance.funds.ledger_repository import FundsFiguresRepository
 from alliance.kit import fiscal
 from alliance.kit.fiscal import FiscalPeriod, PeriodKind
 from alliance.planning import actuals_service
@@ -27,18 +29,61 @@ from alliance.qbr.figures_repository import QbrFiguresRepository, Window, end_of
 DONE = (ItemStatus.COMPLETED, ItemStatus.CONFIRMED)
 
 
-class LaterSection(Protocol):
-    """A section another domain fills once its data exists (MDF, the asset library): figures per
-    partner for the window, plain JSON. Until one is registered the package says "no data yet"."""
-
-    title: str
-
-    def __call__(self, session: Session, partner_ids: Collection[int], window: Window) -> Mapping[int, dict[str, Any]]: ...
-
-
-# Section key -> source; MDF ("mdf") and asset library usage ("assets") register here when they land.
-LATER_SECTIONS: dict[str, LaterSection] = {}
+# Section 7: MDF and the asset library, read from their own domains' repositories.
 LATER_TITLES = {"mdf": "MDF spend and ROI", "assets": "Asset library usage and contributions"}
+LATER_LABELS = {
+    "mdf": {
+        "allocated": "MDF allocated (allocations covering the quarter)",
+        "requests_approved": "Fund requests approved",
+        "requests_approved_amount": "Amount approved on requests",
+        "claimed": "Claimed",
+        "claims_approved": "Claims approved",
+        "paid": "Paid",
+        "spent": "MDF spent on activities starting this quarter",
+        "registrations": "Registrations citing those activities",
+        "won": "Won revenue from them",
+        "won_per_unit_spent": "Won revenue per unit of MDF spent",
+        "other_currency_groups": "Groups in other currencies (not added in)",
+    },
+    "assets": {
+        "views": "Library views by the partner's people",
+        "downloads": "Downloads by the partner's people",
+        "projects": "Projects recorded as using an asset",
+        "contributions_created": "Contributions started",
+        "contributions_published": "Contributed versions published",
+    },
+}
+MDF_MONEY = ("allocated", "requests_approved_amount", "claimed", "claims_approved", "paid", "spent", "won")
+
+
+def mdf_section(session: Session, currency: Mapping[int, str], quarter: FiscalPeriod, window: Window) -> dict[int, dict[str, Any]]:
+    """Per partner: the quarter's MDF in its program currency (other currencies are counted, not
+    added in), as known on the as-of date; None for a partner without any MDF in the quarter."""
+    rows = FundsFiguresRepository(session).quarter(list(currency), starts_on=quarter.start, ends_on=quarter.end, before=window.cutoff)
+    found: dict[int, dict[str, Any]] = {}
+    others: dict[int, int] = defaultdict(int)
+    for (pid, row_currency), row in rows.items():
+        if pid not in currency:
+            continue
+        if row_currency != currency[pid]:
+            others[pid] += 1
+            continue
+        per_unit = (row.won / row.spent).quantize(Decimal("0.01")) if row.spent > 0 else None
+        found[pid] = {key: money(getattr(row, key)) for key in MDF_MONEY} | {
+            "requests_approved": row.requests_approved,
+            "registrations": row.registrations,
+            "won_per_unit_spent": str(per_unit) if per_unit is not None else "—",
+        }
+    for pid, count in others.items():
+        found.setdefault(pid, {})["other_currency_groups"] = count
+    return found
+
+
+def assets_section(session: Session, partner_ids: Collection[int], quarter: FiscalPeriod, window: Window) -> dict[int, dict[str, Any]]:
+    """Per partner: its asset library activity in the quarter (up to the as-of date); None when nothing happened."""
+    first = datetime.combine(quarter.start, time.min, tzinfo=UTC)
+    activity = AssetRepository(session).partner_activity(partner_ids, first=first, last=min(window.cutoff, end_of(quarter.end)))
+    return {pid: dict(counts) for pid, counts in activity.items() if any(counts.values())}
 
 
 @dataclass(frozen=True)
@@ -148,7 +193,7 @@ def compute(session: Session, *, partner_ids: Collection[int] | None, quarter: F
         if pid in collected:
             collected[pid].practice = practice
 
-    later: dict[str, Mapping[int, dict[str, Any]]] = {key: source(session, ids, window) for key, source in LATER_SECTIONS.items()}
+    later = {"mdf": mdf_section(session, currency, quarter, window), "assets": assets_section(session, ids, quarter, window)}
     period = {"key": quarter.key, "label": quarter.label, "starts_on": quarter.start.isoformat(), "ends_on": quarter.end.isoformat()}
     labels = [q.label for q in window.quarters]
     result: dict[int, dict[str, Any]] = {}
@@ -162,7 +207,16 @@ def compute(session: Session, *, partner_ids: Collection[int] | None, quarter: F
             "currency": row.currency,
             "cam": row.cam_name,
         }
-        sections = {key: {"title": LATER_TITLES.get(key, key), "figures": later.get(key, {}).get(row.id)} for key in LATER_TITLES}
+        sections = {
+            key: {
+                "title": title,
+                "figures": later[key].get(row.id),
+                "labels": LATER_LABELS[key],
+                "money": MDF_MONEY if key == "mdf" else (),
+                "currency": row.currency,
+            }
+            for key, title in LATER_TITLES.items()
+        }
         result[row.id] = figures.assemble(partner, collected[row.id], quarter_labels=labels, period=period, as_of=as_of, later=sections)
     return result
 
@@ -185,7 +239,9 @@ def practice_sections(session: Session, partner_ids: Collection[int] | None, qua
         items = []
         for item in actuals.items:
             kind = ItemKind(item.item.kind)
-            done_by_then = (completed.get(item.item.ref) or cutoff) < cutoff
+            # An MDF co-investment is delivered once the MDF spent reaches its amount (actuals_service).
+            measured_done = kind == ItemKind.CO_INVESTMENT and item.progress is not None and item.status in DONE
+            done_by_then = (completed.get(item.item.ref) or cutoff) < cutoff or measured_done
             row: dict[str, Any] = {
                 "kind": kind.value,
                 "title": item.item.title,

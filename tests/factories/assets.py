@@ -50,3 +50,21 @@ def library_catalog(db: Database) -> None:
     with db.session_scope(PartnerScope.system(reason="test library catalog")) as session:
         product_line_service.ensure_default_catalog(session, operator)
         catalog_service.create_release(session, operator, data=ReleaseCreate(product_line="security-suite", version="3.0", released_on=date(2026, 4, 6)))
+
+
+def publish_contribution(db: Database, world, key: str = "b") -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Partner `key`'s contribution (build_contribution), submitted by its admin and approved by the
+    vendor's admin: published now (freeze the clock first for a given day)."""
+    from alliance.assets import service as asset_service
+    from alliance.assets.schemas import ReviewInput
+    from alliance.assets.vocabulary import ReviewDecision, VersionAction
+
+    built = build_contribution(db, world, key)
+    fixture = getattr(world, key)
+    partner = Actor(user_id=fixture.admin_user_id, role=Role.PARTNER_ADMIN, partner_id=fixture.id, label=f"{key}_admin")
+    with db.session_scope(scope_for(partner)) as session:
+        asset_service.transition_version(session, partner, version_id=built["asset_version_id"], action=VersionAction.SUBMIT, reason=None)
+    admin = Actor(user_id=world.users["admin"], role=Role.PROGRAM_ADMIN, partner_id=None, label=world.emails["admin"])
+    with db.session_scope(scope_for(admin)) as session:
+        asset_service.review_version(session, admin, version_id=built["asset_version_id"], data=ReviewInput(decision=ReviewDecision.APPROVE))
+    return built

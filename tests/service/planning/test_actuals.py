@@ -73,3 +73,26 @@ def test_plan_vs_actual(unit, actors, db, world) -> None:  # type: ignore[no-unt
     assert (people_item.actual, people_item.status, people_item.percent, people_item.at_risk) == (Decimal(2), "completed", 100, None)
     assert milestone.at_risk == f"Accelerator: due in {(soon - today).days} days ({soon.isoformat()}) and not started."
     assert measured.at_risk >= 1
+
+
+def test_an_mdf_co_investment_is_measured_by_the_mdf_spent_in_the_plans_period(unit, actors, db, world) -> None:  # type: ignore[no-untyped-def]
+    """Partner A's approved request of 20,000 (an event ending today) with a claim of 8,000, approved
+    today: 8,000 spent of the 10,000 committed in the plan, in its currency; nothing as of yesterday."""
+    from alliance.funds import service as fund_service
+    from alliance.funds.schemas import Decision
+    from tests.factories.funds import admin_actor, build_funds
+
+    today = clock.today()
+    period = fiscal.current().period(fiscal.PeriodKind.YEAR, today)
+    claim_id = build_funds(db, world)["a"]["claim_id"]
+    admin = admin_actor(world)
+    with unit(admin) as session:
+        fund_service.decide_claim(session, admin, claim_id=claim_id, decision=Decision(approve=True))
+    mdf = PlanItemInput(kind="co_investment", title="Event MDF", due_on=period.end, investment_kind="mdf", amount="10000.00")
+    with unit(actors["a_admin"]) as session:
+        plan_id = plan_service.create_plan(session, actors["a_admin"], partner_id=None, period=period.key, title="FY", items=[mdf]).id
+    with unit(actors["a_user"]) as session:
+        (item,) = actuals_service.read(actuals_service.plan_vs_actual(session, actors["a_user"], plan_id=plan_id, as_of=today)).items
+        (before,) = actuals_service.read(actuals_service.plan_vs_actual(session, actors["a_user"], plan_id=plan_id, as_of=today - timedelta(days=1))).items
+    assert (item.actual, item.target, item.unit, item.status, item.at_risk) == (Decimal("8000.00"), Decimal("10000.00"), "USD", "in_progress", None)
+    assert (before.actual, before.status) == (Decimal(0), "not_started")

@@ -217,3 +217,27 @@ def test_the_vendor_records_delivering_its_co_investment(unit, actors, db, world
         plan_service.record_progress(session, actors["a_admin"], plan_id=built["business_plan_id"], ref=ref, data=delivered)
     with unit(actors["cam"]) as session:
         assert plan_service.record_progress(session, actors["cam"], plan_id=built["business_plan_id"], ref=ref, data=delivered).status == ItemStatus.COMPLETED
+
+
+def test_a_published_contribution_is_evidence_for_a_milestone(unit, actors, db, world) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories.assets import build_contribution, publish_contribution
+
+    plan_id = build_business_plans(db, world)["a"]["business_plan_id"]
+    published = publish_contribution(db, world, "a")["asset_id"]
+    draft = build_contribution(db, world, "a")["asset_id"]
+    others = publish_contribution(db, world, "b")["asset_id"]
+    for asset_id in (draft, others):
+        with unit(actors["a_user"]) as session, pytest.raises(RuleViolation) as refused:
+            plan_service.record_progress(
+                session, actors["a_user"], plan_id=plan_id, ref=MILESTONE_REF, data=ProgressInput(status="completed", evidence_asset_id=asset_id)
+            )
+        assert refused.value.details[0]["field"] == "evidence_asset_id"
+    done = ProgressInput(status="completed", evidence_asset_id=published, evidence_note="v1 covers the data model")
+    with unit(actors["a_user"]) as session:
+        progress = plan_service.record_progress(session, actors["a_user"], plan_id=plan_id, ref=MILESTONE_REF, data=done)
+        assert progress.status == ItemStatus.COMPLETED
+        assert progress.evidence_note == (
+            f"Published in the asset library: A's accelerator (asset {published}, published {clock.today().isoformat()}). v1 covers the data model"
+        )
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "business_plan.progress_recorded")).all()[-1]
+        assert f"asset {published}" in event.after["evidence_note"]

@@ -77,7 +77,7 @@ def test_each_section_against_hand_computed_figures(db, history) -> None:  # typ
     assert [m["metric"] for m in headline["movements"]] == ["Total contribution", "Direct credit", "Influence credit"]
     assert headline["movements"][0]["text"] == "Total contribution up 1300 % (USD 10,000 → USD 140,000)"
     assert {s["name"] for s in found["governance"]["sponsors"]} == {"Val Vendor-Exec", "A Partner-Exec"}
-    assert found["later"]["mdf"] == {"title": "MDF spend and ROI", "figures": None}
+    assert found["later"]["mdf"]["title"] == "MDF spend and ROI" and found["later"]["mdf"]["figures"] is None  # MDF: test_qbr_mdf_and_assets
 
 
 def test_a_fixed_number_of_queries_whatever_the_partners(db, history) -> None:  # type: ignore[no-untyped-def]

@@ -40,5 +40,7 @@ def test_bad_values_name_their_field(client, world):  # type: ignore[no-untyped-
 
 def test_every_role_has_settings_but_anonymous_callers_do_not(client, world):  # type: ignore[no-untyped-def]
     assert client.get(PATH).status_code == 401
-    # Auditors receive no event's e-mail but the ones everybody gets (invitations, password resets).
-    assert all(p["mandatory"] for p in client.get(PATH, headers=world.headers("auditor")).json()["preferences"])
+    # Auditors receive no event's e-mail but the ones everybody gets (invitations, password resets)
+    # and, as anyone who reads QBRs, a QBR shared with them as a partner's executive sponsor.
+    offered = client.get(PATH, headers=world.headers("auditor")).json()["preferences"]
+    assert {p["event_type"] for p in offered if not p["mandatory"]} == {"qbr.shared"}

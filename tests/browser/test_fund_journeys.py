@@ -22,7 +22,9 @@ def test_request_approved_claimed_with_a_file_approved_and_paid(page, login, wor
         request_id = fund_service.submit_request(session, partner, data=FundRequestCreate(**request_input(title="Hospital IT summit"))).id
 
     login("cam")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="MDF").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("Practice").click()
+    nav.get_by_role("link", name="Market development funds").click()
     page.get_by_role("link", name="Request queue").click()
     page.locator("#fund-requests").get_by_role("link", name="Hospital IT summit").click()
     page.get_by_label("Decision").select_option("approve")

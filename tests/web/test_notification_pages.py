@@ -84,6 +84,8 @@ class TestPreferences:
             "business_plan.agreed",
             "business_plan.changed",
             "business_plan.milestone_due",
+            "qbr.shared",
+            "sponsor.meeting_overdue",
             "tier.recommended",
         }
         assert all(r.has_attr("disabled") == (r["value"] != "immediately") for r in radios if r["name"] in MANDATORY)
@@ -111,6 +113,10 @@ class TestPreferences:
             "certification.lapsed",
             "lab.graded",
             "business_plan.milestone_due",
+            "fund_request.decided",
+            "fund_claim.decided",
+            "fund_claim.paid",
+            "fund_request.claim_due",
         }
         post(client, "/portal/notifications", {"registration.decided": "daily_digest"}, token_from="/portal/notifications")
         with world.db.session_scope(PartnerScope.system(reason="test")) as session:

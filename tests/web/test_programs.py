@@ -72,7 +72,7 @@ class TestEditTier:
         text = soup(page).get_text(" ", strip=True)
         assert "Tier Silver saved." in text
         assert "Certified solution architects (any level) ≥ 3" in text
-        assert "Published customer references ≥ 1" in text
+        assert "Approved customer references, trailing 24 months ≥ 1" in text
         assert "Certified implementation engineers (any level) ≥ 3" not in text
         assert "$30,000" in text
 

@@ -150,6 +150,8 @@ class TestPreferences:
                 EventType.BUSINESS_PLAN_AGREED,
                 EventType.BUSINESS_PLAN_CHANGED,
                 EventType.BUSINESS_PLAN_MILESTONE_DUE,
+                EventType.QBR_SHARED,
+                EventType.SPONSOR_MEETING_OVERDUE,
                 EventType.TIER_RECOMMENDED,
             ]
         with unit(actors["a_user"]) as session:
@@ -167,10 +169,15 @@ class TestPreferences:
             EventType.CERTIFICATION_LAPSED,
             EventType.LAB_GRADED,
             EventType.BUSINESS_PLAN_MILESTONE_DUE,
+            EventType.FUND_REQUEST_DECIDED,
+            EventType.FUND_CLAIM_DECIDED,
+            EventType.FUND_CLAIM_PAID,
+            EventType.FUND_CLAIM_DUE,
         }
         assert {p.cadence for p in offered} == {Cadence.IMMEDIATELY}
         with unit(actors["auditor"]) as session:
-            assert {p.event_type for p in notification_service.list_preferences(session, actors["auditor"])} == mandatory
+            # Beyond the mandatory ones: a QBR shared with them as a partner's executive sponsor.
+            assert {p.event_type for p in notification_service.list_preferences(session, actors["auditor"])} == mandatory | {EventType.QBR_SHARED}
 
     def test_off_writes_an_inbox_item_only_and_a_digest_holds_the_message(self, register, unit, actors, outbox, world):
         with unit(actors["cam"]) as session:

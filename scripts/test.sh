@@ -22,24 +22,46 @@ else
   echo "browser tests: skipped (no chromium; install it with 'apt-get install -y chromium')"
 fi
 
-# Each stage's wall time goes beside its report, for the summary.
+# Each stage's wall time and exit status go beside its report, for the summary.
 run_stage() {  # name, backend, pytest arguments...
   local name=$1 backend=$2 started=$SECONDS
   shift 2
-  ALLIANCE_TEST_BACKEND=$backend $PY -m pytest -n "$workers" --dist worksteal "${browser_args[@]}" --junitxml="$reports/$name.xml" "$@" || status=1
+  ALLIANCE_TEST_BACKEND=$backend $PY -m pytest -n "$workers" --dist worksteal "${browser_args[@]}" --junitxml="$reports/$name.xml" "$@"
+  echo $? >"$reports/$name.status"
   echo $((SECONDS - started)) >"$reports/$name.seconds"
 }
 
-echo "== SQLite =="
-run_stage sqlite sqlite "$@"
-
 pg_url=${ALLIANCE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
+with_postgres=0
 if [ "${ALLIANCE_TEST_REQUIRE_POSTGRES:-}" = 1 ] || $PY -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$pg_url" 2>/dev/null; then
-  echo "== PostgreSQL =="
-  run_stage postgresql postgresql "$@"
-else
-  echo "PostgreSQL run: skipped (no server at $pg_url; set ALLIANCE_TEST_POSTGRES_URL)"
+  with_postgres=1
 fi
+
+if [ $with_postgres = 1 ] && [ "${ALLIANCE_TEST_STAGES:-parallel}" = parallel ]; then
+  # Both backends at once: much of a stage is waiting (a PostgreSQL round trip, a subprocess
+  # starting, a lease running out, a browser page loading), which the other stage's workers fill.
+  # Each stage's output goes to its own log, printed whole when both are done.
+  echo "== SQLite and PostgreSQL, side by side (ALLIANCE_TEST_STAGES=serial runs one after the other) =="
+  run_stage sqlite sqlite "$@" >"$reports/sqlite.log" 2>&1 &
+  run_stage postgresql postgresql "$@" >"$reports/postgresql.log" 2>&1 &
+  wait
+  echo "== SQLite =="
+  cat "$reports/sqlite.log"
+  echo "== PostgreSQL =="
+  cat "$reports/postgresql.log"
+else
+  echo "== SQLite =="
+  run_stage sqlite sqlite "$@"
+  if [ $with_postgres = 1 ]; then
+    echo "== PostgreSQL =="
+    run_stage postgresql postgresql "$@"
+  else
+    echo "PostgreSQL run: skipped (no server at $pg_url; set ALLIANCE_TEST_POSTGRES_URL)"
+  fi
+fi
+for stage_status in "$reports"/*.status; do
+  [ "$(cat "$stage_status")" = 0 ] || status=1
+done
 
 $PY - "$reports" "$SECONDS" <<'PYEOF'
 import sys, pathlib, xml.etree.ElementTree as ET

@@ -3,6 +3,7 @@ outside the repository and started on a free port (see README.md)."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -40,12 +41,17 @@ def _installed() -> Path:
     lock = (HERE / "package-lock.json").read_bytes()
     base = Path(os.environ.get("ALLIANCE_TEST_IDP_CACHE", Path.home() / ".cache" / "alliance-test-idp"))
     target = base / hashlib.sha256(lock).hexdigest()[:16]
-    if not (target / "node_modules" / "oidc-provider").exists():
-        target.mkdir(parents=True, exist_ok=True)
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(HERE / name, target / name)
-        subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=target, check=True, capture_output=True, timeout=300)
-    shutil.copy(HERE / "oidc_provider.mjs", target / "oidc_provider.mjs")
+    target.mkdir(parents=True, exist_ok=True)
+    # Test processes (xdist workers, both backends' stages) start at once: one installs, the others wait.
+    with open(target / ".install.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not (target / "node_modules" / "oidc-provider").exists():
+            for name in ("package.json", "package-lock.json"):
+                shutil.copy(HERE / name, target / name)
+            subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=target, check=True, capture_output=True, timeout=300)
+        staged = target / f"oidc_provider.{os.getpid()}.mjs"
+        shutil.copy(HERE / "oidc_provider.mjs", staged)
+        os.replace(staged, target / "oidc_provider.mjs")
     return target
 
 

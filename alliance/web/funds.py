@@ -174,10 +174,16 @@ def portal_submit_request(request: Request, session: WebSession, actor: PortalAc
 
 
 def _requests(request: Request, session: Session, actor: Actor, *, base: str, default_status: str | None = None) -> Response:
-    statuses = [s.value for s in RequestStatus]
+    return _queue(request, session, actor, base=base, default_status=default_status, of_claims=False)
+
+
+def _queue(request: Request, session: Session, actor: Actor, *, base: str, default_status: str | None, of_claims: bool) -> Response:
+    """The request or claim list: filtered, sorted (oldest first while it is a review queue), paged."""
+    statuses = [s.value for s in (ClaimStatus if of_claims else RequestStatus)]
     filters = _filters(request, statuses=statuses, default_status=default_status)
-    sort = _sort(request, REQUEST_SORTS, "submitted_at" if filters.status == RequestStatus.SUBMITTED else "-submitted_at")
-    page = fund_service.list_requests(session, actor, filters=filters, page=PageRequest(limit=PAGE_SIZE, offset=_offset(request)), sort=sort)
+    sort = _sort(request, CLAIM_SORTS if of_claims else REQUEST_SORTS, "submitted_at" if filters.status == "submitted" else "-submitted_at")
+    lister = fund_service.list_claims if of_claims else fund_service.list_requests
+    page = lister(session, actor, filters=filters, page=PageRequest(limit=PAGE_SIZE, offset=_offset(request)), sort=sort)
     context = {
         "page": page,
         "base": base,
@@ -187,7 +193,7 @@ def _requests(request: Request, session: Session, actor: Actor, *, base: str, de
         "now": clock.now(),
         "activity_types": [a.value for a in ActivityType],
     }
-    return render(request, "funds/requests.html", context)
+    return render(request, "funds/claims.html" if of_claims else "funds/requests.html", context)
 
 
 @router.get(CONSOLE + "/requests/{fund_request_id}", dependencies=VENDOR_ONLY)
@@ -299,20 +305,7 @@ def portal_ledger_csv(request: Request, actor: PortalActor, database: WebDatabas
 
 
 def _claims(request: Request, session: Session, actor: Actor, *, base: str, default_status: str | None = None) -> Response:
-    statuses = [s.value for s in ClaimStatus]
-    filters = _filters(request, statuses=statuses, default_status=default_status)
-    sort = _sort(request, CLAIM_SORTS, "submitted_at" if filters.status == ClaimStatus.SUBMITTED else "-submitted_at")
-    page = fund_service.list_claims(session, actor, filters=filters, page=PageRequest(limit=PAGE_SIZE, offset=_offset(request)), sort=sort)
-    context = {
-        "page": page,
-        "base": base,
-        "filters": filters,
-        "statuses": statuses,
-        "sort": sort,
-        "now": clock.now(),
-        "activity_types": [a.value for a in ActivityType],
-    }
-    return render(request, "funds/claims.html", context)
+    return _queue(request, session, actor, base=base, default_status=default_status, of_claims=True)
 
 
 @router.get(CONSOLE + "/claims/{claim_id}", dependencies=VENDOR_ONLY)

@@ -37,11 +37,11 @@ if [ "${ALLIANCE_TEST_REQUIRE_POSTGRES:-}" = 1 ] || $PY -c "import psycopg,sys; 
   with_postgres=1
 fi
 
-if [ $with_postgres = 1 ] && [ "${ALLIANCE_TEST_STAGES:-parallel}" = parallel ]; then
+if [ $with_postgres = 1 ] && [ "${ALLIANCE_TEST_STAGES:-serial}" = parallel ]; then
   # Both backends at once: much of a stage is waiting (a PostgreSQL round trip, a subprocess
   # starting, a lease running out, a browser page loading), which the other stage's workers fill.
   # Each stage's output goes to its own log, printed whole when both are done.
-  echo "== SQLite and PostgreSQL, side by side (ALLIANCE_TEST_STAGES=serial runs one after the other) =="
+  echo "== SQLite and PostgreSQL, side by side =="
   run_stage sqlite sqlite "$@" >"$reports/sqlite.log" 2>&1 &
   run_stage postgresql postgresql "$@" >"$reports/postgresql.log" 2>&1 &
   wait

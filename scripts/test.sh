@@ -38,9 +38,8 @@ if [ "${ALLIANCE_TEST_REQUIRE_POSTGRES:-}" = 1 ] || $PY -c "import psycopg,sys; 
 fi
 
 if [ $with_postgres = 1 ] && [ "${ALLIANCE_TEST_STAGES:-serial}" = parallel ]; then
-  # Both backends at once: much of a stage is waiting (a PostgreSQL round trip, a subprocess
-  # starting, a lease running out, a browser page loading), which the other stage's workers fill.
-  # Each stage's output goes to its own log, printed whole when both are done.
+  # Both backends at once, for machines with cores to spare (on 2 cores it measured slower: the
+  # suite is CPU-bound). Each stage's output goes to its own log, printed whole when both are done.
   echo "== SQLite and PostgreSQL, side by side =="
   run_stage sqlite sqlite "$@" >"$reports/sqlite.log" 2>&1 &
   run_stage postgresql postgresql "$@" >"$reports/postgresql.log" 2>&1 &

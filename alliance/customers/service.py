@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rapidfuzz.distance import OSA
@@ -255,9 +255,10 @@ def _ranked(repository: CustomerRepository, query: matching.Profile, ids: set[in
     scored = []
     for identity in repository.identities(ids):
         candidate = matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country)
-        if not matching.may_reach(query, candidate, cutoff):
+        typed = query if min_score is None else _completed(query, candidate)
+        if not matching.may_reach(typed, candidate, cutoff):
             continue
-        result = matching.score(query, candidate)
+        result = matching.score(typed, candidate)
         if result.value >= cutoff:
             scored.append((identity, result))
     if min_score is None:
@@ -276,6 +277,18 @@ def _ranked(repository: CustomerRepository, query: matching.Profile, ids: set[in
         )
     )
     return [_as_match(identity, result) for identity, result in scored[:limit]]
+
+
+def _completed(query: matching.Profile, candidate: matching.Profile) -> matching.Profile:
+    """As someone types, the last word is often unfinished: "Tenancy Alpha Hospi" is the
+    candidate's "Tenancy Alpha Hospital" (three letters at least; suggestions only, never a conflict)."""
+    typed, known = query.name.tokens, candidate.name.tokens
+    if len(typed) > len(known) or len(typed[-1]) < 3:
+        return query
+    word = known[len(typed) - 1]
+    if word == typed[-1] or not word.startswith(typed[-1]):
+        return query
+    return replace(query, name=NormalizedName.of((*typed[:-1], word)))
 
 
 def _candidate_ids(repository: CustomerRepository, query: matching.Profile) -> set[int]:

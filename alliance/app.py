@@ -42,6 +42,7 @@ from alliance.api import programs as programs_api
 from alliance.api import qbrs as qbrs_api
 from alliance.api import ramp as ramp_api
 from alliance.api import registrations as registrations_api
+from alliance.api import sso as sso_api
 from alliance.api import tiers as tiers_api
 from alliance.api import users as users_api
 from alliance.api import webhooks as webhooks_api
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         assets_api,
         funds_api,
         webhooks_api,
+        sso_api,
         inbox_api,
         work_api,
     ):

@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     )
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="How long to wait for a webhook endpoint to answer")
     serve_worker: bool | None = Field(default=None, description="`alliance serve` runs a worker thread: default on for SQLite, off for PostgreSQL")
+    # Single sign-on domain verification (docs/sso.md): the TXT record is looked up over DNS.
+    sso_dns_nameserver: str = Field(default="", description="DNS server asked for domain verification TXT records; empty: the system's resolvers")
+    sso_dns_port: int = Field(default=53, ge=1, le=65535, description="Port of ALLIANCE_SSO_DNS_NAMESERVER")
+    sso_dns_timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="How long a domain verification lookup may take")
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the SQLite data."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import assets, audit, backup, certifications, customers, db, demo, programs, qbr, scheduler, serve, sweep, tiers, users, worker
+from alliance.cli import assets, audit, backup, certifications, customers, db, demo, programs, qbr, scheduler, serve, sso, sweep, tiers, users, worker
 from alliance.config import get_settings
 from alliance.logging_config import configure_logging
 
@@ -19,6 +19,7 @@ app.add_typer(certifications.app, name="certifications")
 app.add_typer(tiers.app, name="tiers")
 app.add_typer(assets.app, name="assets")
 app.add_typer(qbr.app, name="qbr")
+app.add_typer(sso.app, name="sso")
 serve.register(app)
 sweep.register(app)
 scheduler.register(app)

@@ -27,6 +27,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"
     SESSIONS_SWEEP = "sessions.sweep"
     SIGN_IN_MANAGE = "sign_in.manage"
+    OWN_SIGN_IN_MANAGE = "own_sign_in.manage"
     # partners
     PARTNERS_MANAGE = "partners.manage"
     PARTNERS_BOOK = "partners.book"
@@ -133,6 +134,10 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.SESSIONS_SWEEP: Grant(_ADMIN, "run the sweep removing web sessions that ended long ago"),
     Permission.SIGN_IN_MANAGE: Grant(
         _ADMIN, "manage sign-in: require two-factor for vendor roles, single sign-on connections, their domains, role mappings and SCIM tokens"
+    ),
+    Permission.OWN_SIGN_IN_MANAGE: Grant(
+        frozenset({Role.PARTNER_ADMIN}),
+        "manage their own organisation's single sign-on connection: name, e-mail domains (proven by DNS), role mapping to partner roles, switches, deletion",
     ),
     # partners: who may be named a CAM, and who starts from their own partners rather than all
     Permission.PARTNERS_MANAGE: Grant(_CHANNEL, "be named a partner's channel account manager"),

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, register_enum_columns
 from alliance.identity.scope import Role
-from alliance.sso.vocabulary import SsoProtocol
+from alliance.sso.vocabulary import DomainProof, SsoProtocol
 
-register_enum_columns({SsoProtocol: 8})
+register_enum_columns({SsoProtocol: 8, DomainProof: 8})
 
 
 class SsoConnection(Aggregate, PartnerOwned, TimestampMixin, Base):
@@ -44,7 +44,9 @@ class SsoConnection(Aggregate, PartnerOwned, TimestampMixin, Base):
 
 
 class SsoDomain(AggregatePart, Base):
-    """An e-mail domain a connection answers for; a domain belongs to one connection at most."""
+    """An e-mail domain a connection answers for; a domain belongs to one connection at most. It
+    counts (discovery, "SSO required", who may sign in) only once verified: by the DNS TXT record
+    carrying its token (domain_verification.py), or by a program admin's word with a reason."""
 
     __tablename__ = "sso_domains"
     root_table, root_column = "sso_connections", "connection_id"
@@ -52,7 +54,9 @@ class SsoDomain(AggregatePart, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("sso_connections.id", ondelete="CASCADE"), index=True)
     domain: Mapped[str] = mapped_column(String(253), unique=True)
-    verified_at: Mapped[datetime]
+    verified_at: Mapped[datetime | None]
+    verification_token: Mapped[str] = mapped_column(String(64))
+    verified_by: Mapped[DomainProof | None]
 
 
 class SsoIdentity(Base):

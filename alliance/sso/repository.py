@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from alliance.kit.repository import Repository
 from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoDomain, SsoIdentity
@@ -15,14 +15,21 @@ class SsoConnectionRepository(Repository[SsoConnection]):
         return list(self.session.scalars(self.readable().order_by(SsoConnection.name, SsoConnection.id)))
 
     def by_domain(self, domain: str) -> SsoConnection | None:
-        """The enabled connection answering for an e-mail domain (home-realm discovery; the login
-        page has no scope of its own, so it runs under the system scope)."""
-        statement = (
+        """The enabled connection answering for a verified e-mail domain (home-realm discovery; the
+        login page has no scope of its own, so it runs under the system scope)."""
+        statement = self._claiming(domain).where(SsoConnection.is_enabled.is_(True))
+        return self.session.scalars(statement).first()
+
+    def claiming(self, domain: str) -> SsoConnection | None:
+        """The connection a verified domain belongs to, switched on or off."""
+        return self.session.scalars(self._claiming(domain)).first()
+
+    def _claiming(self, domain: str) -> Select[SsoConnection]:
+        return (
             self.readable()
             .join(SsoDomain, SsoDomain.connection_id == SsoConnection.id)
-            .where(SsoDomain.domain == domain.lower(), SsoConnection.is_enabled.is_(True))
+            .where(SsoDomain.domain == domain.lower(), SsoDomain.verified_at.is_not(None))
         )
-        return self.session.scalars(statement).first()
 
     def by_scim_digest(self, digest: str) -> SsoConnection | None:
         return self.session.scalars(self.readable().where(SsoConnection.scim_token_hash == digest)).first()
@@ -42,6 +49,11 @@ class SsoDomainRepository(Repository[SsoDomain]):
             found[row[0]].append(row[1])
         return found
 
+    def verified_of(self, connection_id: int) -> list[str]:
+        """The domains of a connection that count: proven by DNS or marked by a program admin."""
+        statement = select(SsoDomain.domain).where(SsoDomain.connection_id == connection_id, SsoDomain.verified_at.is_not(None))
+        return list(self.session.scalars(statement.order_by(SsoDomain.domain)))
+
     def taken(self, domains: list[str], *, other_than: int | None) -> list[str]:
         """Which of `domains` another connection already answers for."""
         statement = select(SsoDomain.domain).where(SsoDomain.domain.in_(domains))
@@ -55,6 +67,10 @@ class SsoIdentityRepository(Repository[SsoIdentity]):
 
     def find(self, connection_id: int, subject: str) -> SsoIdentity | None:
         return self.session.scalars(select(SsoIdentity).where(SsoIdentity.connection_id == connection_id, SsoIdentity.subject == subject)).first()
+
+    def count_of(self, connection_id: int) -> int:
+        """How many users a connection has signed in or provisioned (linked identities)."""
+        return int(self.session.scalar(select(func.count(SsoIdentity.id)).where(SsoIdentity.connection_id == connection_id)) or 0)
 
     def of_user(self, connection_id: int, user_id: int) -> SsoIdentity | None:
         return self.session.scalars(select(SsoIdentity).where(SsoIdentity.connection_id == connection_id, SsoIdentity.user_id == user_id)).first()

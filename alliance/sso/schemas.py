@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from alliance.identity.scope import Role
 from alliance.sso.provisioning import normalise_domain
-from alliance.sso.vocabulary import SsoProtocol
+from alliance.sso.vocabulary import DomainProof, SsoProtocol
 
 
 class RoleRuleIn(BaseModel):
@@ -54,3 +56,60 @@ class ConnectionSwitches(BaseModel):
 
     is_enabled: bool
     sso_required: bool
+
+
+class ConnectionUpdate(BaseModel):
+    """What may change on a connection (all optional). `domains` is the whole new list: domains
+    kept keep their proof, new ones start unverified with their own TXT record to publish."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=2, max_length=120)
+    domains: list[str] | None = Field(default=None, min_length=1, max_length=20)
+    role_mapping: list[RoleRuleIn] | None = Field(default=None, max_length=50)
+    default_role: Role | None = Field(default=None, description="null: a user no rule matches is refused (and, signing in again, deactivated)")
+    sso_required: bool | None = None
+    is_enabled: bool | None = None
+
+    @field_validator("domains")
+    @classmethod
+    def _domains(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else sorted({normalise_domain(domain) for domain in value})
+
+
+class ManualVerification(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=5, max_length=500, description="Why the domain is the organisation's without a DNS record (kept in the audit trail)")
+
+
+class DomainRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    domain: str
+    verified: bool
+    verified_at: datetime | None
+    verified_by: DomainProof | None
+    txt_name: str = Field(description="Where to publish the TXT record (the domain itself)")
+    txt_value: str = Field(description="The TXT record's value")
+
+
+class ConnectionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    protocol: SsoProtocol
+    partner_id: int | None
+    partner_name: str | None
+    is_enabled: bool
+    sso_required: bool
+    issuer: str | None
+    client_id: str | None
+    role_mapping: list[RoleRuleIn]
+    default_role: Role | None
+    domains: list[DomainRead]
+    linked_users: int = Field(description="Users this connection signed in or provisioned; a connection with any cannot be deleted")
+    scim_token_prefix: str | None
+    updated_at: datetime

@@ -167,7 +167,7 @@ def _connection(session: Session, caller: ScimCaller) -> SsoConnection:
 
 
 def _checked(session: Session, connection: SsoConnection, change: UserChange) -> tuple[str, Role]:
-    domains = [d.domain for d in SsoDomainRepository(session).of_connection(connection.id)]
+    domains = SsoDomainRepository(session).verified_of(connection.id)
     rules = provisioning.parse_rules(connection.role_mapping)
     try:
         email = provisioning.check_identity(email=change.user_name, email_verified=True, domains=domains)

@@ -16,15 +16,15 @@ from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity import service as identity_service
 from alliance.identity.models import User
-from alliance.identity.permissions import Permission, require
+from alliance.identity.permissions import Permission, require, require_any
 from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor, Role
 from alliance.identity.service import Login, SecondStepNeeded, SessionRequest
 from alliance.identity.two_factor import SignInMethod
 from alliance.kit import clock
 from alliance.partners.repository import PartnerRepository
-from alliance.sso import provisioning, saml
-from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoDomain, SsoIdentity
+from alliance.sso import connection_service, provisioning, role_sync, saml
+from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoIdentity
 from alliance.sso.provisioning import Refused
 from alliance.sso.repository import SamlAssertionRepository, SsoConnectionRepository, SsoDomainRepository, SsoIdentityRepository
 from alliance.sso.schemas import ConnectionCreate, ConnectionSwitches
@@ -47,6 +47,7 @@ class Discovery:
     connection_id: int
     name: str
     required: bool
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class SignInOutcome:
 
 
 def list_connections(session: Session, actor: Actor) -> list[ConnectionView]:
-    require(actor, Permission.SIGN_IN_MANAGE)
+    require_any(actor, connection_service.MANAGE)
     connections = SsoConnectionRepository(session).listed()
     domains = SsoDomainRepository(session).of_connections([c.id for c in connections])
     partners = PartnerRepository(session)
@@ -71,13 +72,7 @@ def create_connection(session: Session, actor: Actor, *, data: ConnectionCreate)
     require(actor, Permission.SIGN_IN_MANAGE)
     if data.partner_id is not None and PartnerRepository(session).get(data.partner_id) is None:
         raise NotFound(f"Partner {data.partner_id} not found.")
-    side = "partner" if data.partner_id is not None else "vendor"
-    for role in [rule.role for rule in data.role_mapping] + ([data.default_role] if data.default_role else []):
-        if not provisioning.allowed_role(role, connection_partner_id=data.partner_id):
-            raise RuleViolation(
-                f"A {side} connection can only grant {side} roles; {role.label} is not one.",
-                details=[{"field": "role_mapping", "message": f"{side} roles only"}],
-            )
+    connection_service.check_grants([rule.role for rule in data.role_mapping] + ([data.default_role] if data.default_role else []), partner_id=data.partner_id)
     if data.protocol == SsoProtocol.SAML:
         try:
             saml.idp_entity_id(data.idp_metadata or "")
@@ -101,9 +96,8 @@ def create_connection(session: Session, actor: Actor, *, data: ConnectionCreate)
             sso_required=data.sso_required,
         )
     )
-    now = clock.now()
     for domain in data.domains:
-        SsoDomainRepository(session).add(SsoDomain(connection_id=connection.id, domain=domain, verified_at=now))
+        SsoDomainRepository(session).add(connection_service.new_domain(connection.id, domain))
     audit.record(
         session,
         actor,
@@ -138,11 +132,12 @@ def set_switches(session: Session, actor: Actor, *, connection_id: int, data: Co
 
 
 def discover(session: Session, *, email: str) -> Discovery | None:
-    """The enabled connection for the address's domain (home-realm discovery), if any."""
-    connection = SsoConnectionRepository(session).by_domain(provisioning.email_domain(email))
+    """The connection a verified domain of the address belongs to (home-realm discovery), if any;
+    switched off, it is said so (`enabled`) rather than offered."""
+    connection = SsoConnectionRepository(session).claiming(provisioning.email_domain(email))
     if connection is None:
         return None
-    return Discovery(connection_id=connection.id, name=connection.name, required=connection.sso_required)
+    return Discovery(connection_id=connection.id, name=connection.name, required=connection.sso_required, enabled=connection.is_enabled)
 
 
 def enabled_connection(session: Session, *, connection_id: int) -> SsoConnection:
@@ -203,12 +198,9 @@ def _user_for(session: Session, connection: SsoConnection, operator: Actor, clai
     subject = str(claims.get("sub") or "")
     if not subject:
         raise Refused("Your identity provider did not say who you are.")
-    domains = [d.domain for d in SsoDomainRepository(session).of_connection(connection.id)]
+    domains = SsoDomainRepository(session).verified_of(connection.id)
     email = provisioning.check_identity(email=claims.get("email"), email_verified=claims.get("email_verified") is True, domains=domains)
-    role = provisioning.check_role(
-        provisioning.mapped_role(claims, provisioning.parse_rules(connection.role_mapping), connection.default_role),
-        connection_partner_id=connection.partner_id,
-    )
+    role = provisioning.mapped_role(claims, provisioning.parse_rules(connection.role_mapping), connection.default_role)
     identities = SsoIdentityRepository(session)
     users = UserRepository(session)
     known = identities.find(connection.id, subject)
@@ -219,7 +211,10 @@ def _user_for(session: Session, connection: SsoConnection, operator: Actor, clai
     if user is not None and not user.is_active:
         raise Refused("Your account is deactivated. Ask your administrator to reactivate it.")
     if user is None:
+        role = provisioning.check_role(role, connection_partner_id=connection.partner_id)
         user = _provision(session, connection, operator, email=email, name=str(claims.get("name") or email)[:200], role=role)
+    else:
+        role_sync.resync(session, connection, operator, user=user, mapped=role)
     now = clock.now()
     if known is None:
         identities.add(SsoIdentity(connection_id=connection.id, subject=subject, user_id=user.id, created_at=now, last_sign_in_at=now))

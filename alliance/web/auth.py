@@ -33,6 +33,11 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
+def switched_off(found: Discovery) -> str:
+    tail = " and passwords are not allowed for your organisation" if found.required else ""
+    return f"Single sign-on with {found.name} is switched off by your administrators{tail}. Ask your administrator to switch it on again."
+
+
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
     # A session that has ended meanwhile is found out on the next page, which clears it and comes back here.
@@ -54,6 +59,8 @@ def login_sso(
     if found is None:
         error = "No single sign-on is set up for that address: log in with your password."
         return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": error}, status_code=404)
+    if not found.enabled:
+        return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": switched_off(found), "sso": found}, status_code=403)
     return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": None, "sso": found})
 
 
@@ -82,7 +89,7 @@ def login(
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
     if isinstance(login, Discovery):
-        error = f"Your organisation signs in with {login.name}: continue with it instead of a password."
+        error = f"Your organisation signs in with {login.name}: continue with it instead of a password." if login.enabled else switched_off(login)
         return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": error, "sso": login}, status_code=403)
     if login is None:
         return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": "Email or password is not right."}, status_code=401)

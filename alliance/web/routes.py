@@ -36,6 +36,7 @@ from alliance.web import (
     ramp,
     sign_in,
     sso,
+    sso_connections,
     tiers,
     users,
     webhooks,
@@ -83,6 +84,7 @@ PAGE_MODULES = (
     inbox,
     users,
     sign_in,
+    sso_connections,
 )
 
 

@@ -7,8 +7,9 @@ from fastapi import Response
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
-from alliance.http.params import IdPath
+from alliance.http.params import IdPath, PageParams
 from alliance.identity.permissions import Permission
+from alliance.kit.schemas import PageRead
 from alliance.sso import connection_service
 from alliance.sso import service as sso_service
 from alliance.sso.connection_service import ConnectionDetail, DomainState
@@ -19,10 +20,10 @@ MANAGE = allowed(*connection_service.MANAGE)
 ADMIN = allowed(Permission.SIGN_IN_MANAGE)
 
 
-@router.get("/sso/connections", response_model=list[ConnectionRead], openapi_extra=MANAGE)
-def list_connections(session: DbSession, actor: CurrentActor) -> list[ConnectionDetail]:
+@router.get("/sso/connections", response_model=PageRead[ConnectionRead], openapi_extra=MANAGE)
+def list_connections(session: DbSession, actor: CurrentActor, page: PageParams) -> dict[str, object]:
     """Every connection (partner admins: their organisation's), with its domains' verification state."""
-    return connection_service.list_details(session, actor)
+    return connection_service.page_details(session, actor, page=page).as_response()
 
 
 @router.post("/sso/connections", response_model=ConnectionRead, status_code=201, openapi_extra=ADMIN)

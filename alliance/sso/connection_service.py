@@ -20,6 +20,7 @@ from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require, require_any
 from alliance.identity.scope import Actor, Role
 from alliance.kit import clock
+from alliance.kit.pagination import Page, PageRequest
 from alliance.partners.repository import PartnerRepository
 from alliance.sso import domain_verification, provisioning
 from alliance.sso.models import SsoConnection, SsoDomain
@@ -83,6 +84,12 @@ def check_grants(roles: Iterable[Role], *, partner_id: int | None) -> None:
 def list_details(session: Session, actor: Actor) -> list[ConnectionDetail]:
     require_any(actor, MANAGE)
     return [_detail(session, connection) for connection in SsoConnectionRepository(session).listed()]
+
+
+def page_details(session: Session, actor: Actor, *, page: PageRequest) -> Page[ConnectionDetail]:
+    """One page of list_details (an organisation has a handful of connections: counted in memory)."""
+    details = list_details(session, actor)
+    return Page(items=details[page.offset : page.offset + page.limit], total=len(details), limit=page.limit, offset=page.offset)
 
 
 def get_detail(session: Session, actor: Actor, *, connection_id: int) -> ConnectionDetail:

@@ -71,6 +71,11 @@ def test_sign_in_through_the_partners_identity_provider(page, login, world, prov
     form.get_by_label("Role 1").select_option(label="Partner admin")
     form.get_by_role("button", name="Add connection").click()
     expect(page.locator("#sso-connections tbody tr")).to_contain_text("Northwind Consulting")
+    # The domain counts once proven: here a program admin vouches for it by hand, with a reason.
+    page.locator("#sso-connections tbody tr a", has_text="Northwind SSO").click()
+    page.get_by_label("Reason for northwind-sso.example").fill("Confirmed with Northwind's IT by phone")
+    page.get_by_role("button", name="Mark verified").click()
+    expect(page.locator("#domains .domain-state")).to_contain_text("Verified")
     page.get_by_role("button", name="Log out").click()
 
     page.get_by_label("Email").fill("nina@northwind-sso.example")

@@ -25,6 +25,7 @@ from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
 from tests.factories.engagements import build_roe_records
 from tests.factories.qbr import build_shared_qbr
+from tests.factories.sso import build_connections
 
 PUBLIC_ROUTES = {
     ("GET", "/api/openapi.json"),
@@ -254,6 +255,14 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/webhooks/{endpoint_id}/rotate-secret"): "vendor",
     ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries"): "vendor",
     ("GET", "/api/v1/webhook-deliveries/{delivery_id}"): "vendor",
+    # Single sign-on connections: program admins all, a partner admin their own organisation's.
+    ("GET", "/api/v1/sso/connections"): "list",
+    ("POST", "/api/v1/sso/connections"): "vendor",
+    ("GET", "/api/v1/sso/connections/{connection_id}"): "owned",
+    ("PATCH", "/api/v1/sso/connections/{connection_id}"): "owned",
+    ("DELETE", "/api/v1/sso/connections/{connection_id}"): "owned",
+    ("POST", "/api/v1/sso/connections/{connection_id}/domains/{domain_id}/check"): "owned",
+    ("POST", "/api/v1/sso/connections/{connection_id}/domains/{domain_id}/mark-verified"): "owned",
     ("POST", "/api/v1/webhook-deliveries/{delivery_id}/replay"): "vendor",
     ("POST", "/api/v1/registrations"): "create",
     ("GET", "/api/v1/registrations"): "list",
@@ -344,6 +353,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/product-lines/{product_line_id}"): {"name": "Hijacked"},
     ("POST", "/api/v1/webhooks"): {"url": "http://127.0.0.1:9/hooks", "allow_private_network": True},
     ("PATCH", "/api/v1/webhooks/{endpoint_id}"): {"url": "http://127.0.0.1:9/hijacked", "allow_private_network": True},
+    ("PATCH", "/api/v1/sso/connections/{connection_id}"): {"name": "Hijacked", "default_role": "partner_admin"},
+    ("POST", "/api/v1/sso/connections/{connection_id}/domains/{domain_id}/mark-verified"): {"reason": "tenancy probe"},
     ("PATCH", "/api/v1/registrations/{registration_id}"): {"title": "Hijacked"},
     ("POST", "/api/v1/fund-budgets"): {"program_id": 1, "period": "FY2099", "amount": "1"},
     ("PATCH", "/api/v1/fund-budgets/{budget_id}"): {"amount": "1", "reason": "probe"},
@@ -433,6 +444,8 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         "reference_id": build_references(world.db, world)["b"],
         # Partner A and B each have an allocation, an approved request and a submitted claim.
         **_funds_of_b(world),
+        # Partner A and B each have a single sign-on connection (the list must show A's only).
+        **build_connections(world.db, world)["b"],
         # Webhooks are vendor-only: any id answers 403 to partners.
         "endpoint_id": 1,
         "delivery_id": 1,

@@ -14,6 +14,7 @@ from tests.factories.business_plans import build_business_plans
 from tests.factories.cosell import build_cosell
 from tests.factories.engagements import build_roe_records
 from tests.factories.qbr import build_shared_qbr
+from tests.factories.sso import build_connections
 from tests.web.client import csrf_token, post, soup
 
 PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@")
@@ -26,6 +27,7 @@ PORTAL_PAGES = (
     "/portal/inbox",
     "/portal/users",
     "/portal/users.csv",
+    "/portal/sign-in",
     "/portal/business-plans",
     "/portal/business-plans.csv",
     "/portal/library",
@@ -115,8 +117,9 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "recommendation_id": 1,
         # Reported figures are confirmed in the console only (program admins and CAMs).
         "figure_id": 1,
-        # Single sign-on connections are managed in the console only (program admins): 404 to partners.
-        "connection_id": 1,
+        # B's single sign-on connection and its domain (partner A has one of its own): the console
+        # is 404 to partners, and A's portal reaches A's connection only.
+        **build_connections(world.db, world)["b"],
         # Webhook endpoints and deliveries are console-only (program admins): 404 to partners.
         "endpoint_id": 1,
         "delivery_id": 1,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from alliance.identity.models import User
 from alliance.identity.scope import PartnerScope
 from alliance.sso.models import SsoConnection
+from tests.factories.sso import verify_domains
 from tests.idp.provider import missing
 from tests.service.test_sessions import events
 from tests.web.client import post, soup
@@ -48,6 +49,7 @@ def set_up(client, login, world, tmp_path: Path):  # type: ignore[no-untyped-def
     }
     assert post(client, "/console/sign-in/connections", {**form, "idp_metadata": "<not metadata/>"}).status_code == 422
     assert post(client, "/console/sign-in/connections", form).status_code == 303
+    verify_domains(world.db)
     client.cookies.clear()
     client.csrf_token = None
     with world.db.session_scope(PartnerScope.system(reason="test"), write=False) as session:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from alliance.identity.models import ApiToken, UserSession
 from alliance.identity.scope import PartnerScope
+from tests.factories.sso import verify_domains
 from tests.service.test_sessions import events
 from tests.web.client import post, soup
 
@@ -32,6 +33,7 @@ def scim_token(client, login, world) -> str:  # type: ignore[no-untyped-def]
         "default_role": "partner_user",
     }
     assert post(client, "/console/sign-in/connections", form).status_code == 303
+    verify_domains(world.db)
     connection = soup(client.get("/console/sign-in")).select_one("#sso-connections tbody tr")["id"].removeprefix("connection-")
     token = soup(post(client, f"/console/sign-in/connections/{connection}/scim-token")).find(id="scim-token").get_text(strip=True)
     client.cookies.clear()

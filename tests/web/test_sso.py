@@ -19,6 +19,7 @@ from alliance.kit import clock
 from alliance.sso import oidc
 from alliance.sso.models import SsoConnection, SsoDomain
 from alliance.sso.repository import SsoConnectionRepository
+from tests.factories.sso import verify_domains
 from tests.factories.world import PASSWORD
 from tests.idp.provider import CLIENT_ID, CLIENT_SECRET, Provider, start_provider, through_provider
 from tests.service.test_sessions import events
@@ -67,6 +68,7 @@ def set_up_connection(client, login, world, provider: Provider, *, sso_required:
     assert refused.status_code == 422 and "can only grant partner roles" in refused.text
     created = post(client, "/console/sign-in/connections", form)
     assert created.status_code == 303, created.text
+    verify_domains(world.db)
     page = soup(client.get("/console/sign-in"))
     row = page.select_one("#sso-connections tbody tr")
     assert "Northwind SSO" in row.get_text() and "Northwind Consulting" in row.get_text() and DOMAIN in row.get_text()
@@ -129,7 +131,9 @@ def test_a_hostile_provider_cannot_reach_another_partner_or_a_vendor_role(client
     with world.db.session_scope(PartnerScope.system(reason="test: misconfigured")) as session:
         connection = SsoConnectionRepository(session).get_for_change(connection_id)
         connection.role_mapping = [{"claim": "groups", "value": "vendor-admins", "role": "program_admin"}]
-        session.add(SsoDomain(connection_id=connection_id, domain=world.emails["b_admin"].rpartition("@")[2], verified_at=clock.now()))
+        session.add(
+            SsoDomain(connection_id=connection_id, domain=world.emails["b_admin"].rpartition("@")[2], verified_at=clock.now(), verification_token="test")
+        )
     vendorish = sign_in(client, connection_id, "vendorish")
     assert vendorish.status_code == 403 and "a role it may not grant" in vendorish.text
     assert "may not sign in this account" in sign_in(client, connection_id, "spoof").text

@@ -89,7 +89,11 @@ def create_connection(request: Request, session: WebSession, actor: VendorActor,
     if not outcome.ok:
         return _page(request, session, actor, values=outcome.values, errors=outcome.errors, status=outcome.status)
     where = "sso/saml/metadata as its service provider metadata" if values["protocol"] == "saml" else "sso/oidc/callback as its redirect URI"
-    flash(request, f"{values['name']} is set up. Register {request.base_url}{where} at the identity provider.")
+    flash(
+        request,
+        f"{values['name']} is set up. Register {request.base_url}{where} at the identity provider."
+        " Its e-mail domains count once verified: open it to see the DNS TXT record to publish.",
+    )
     return RedirectResponse(SIGN_IN_PAGE, status_code=303)
 
 

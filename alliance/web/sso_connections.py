@@ -20,14 +20,15 @@ from alliance.sso import connection_service
 from alliance.sso.connection_service import ConnectionDetail
 from alliance.sso.schemas import ConnectionUpdate, ManualVerification
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, WebActor, WebSession, flash
-from alliance.web.forms import FormBody, refused, submit
-from alliance.web.sign_in import RULE_ROWS, SIGN_IN_PAGE, _connection_values
+from alliance.web.forms import FormBody, form_rows, refused, submit
+from alliance.web.sign_in import RULE_ROWS, SIGN_IN_PAGE
 from alliance.web.templating import render
 
 router = APIRouter()
 CONSOLE = "/console/sign-in/connections/{connection_id}"
 PORTAL_LIST = "/portal/sign-in"
 PORTAL = "/portal/sign-in/connections/{connection_id}"
+MAX_RULES = 50  # as ConnectionUpdate.role_mapping
 
 
 def _base(actor: Actor, connection_id: int) -> str:
@@ -42,7 +43,7 @@ def _values(detail: ConnectionDetail) -> dict[str, Any]:
         "sso_required": detail.sso_required,
         "is_enabled": detail.is_enabled,
     }
-    for index, rule in enumerate(detail.role_mapping[:RULE_ROWS]):
+    for index, rule in enumerate(detail.role_mapping):
         values.update({f"rule-{index}-claim": rule["claim"], f"rule-{index}-value": rule["value"], f"rule-{index}-role": rule["role"]})
     return values
 
@@ -67,16 +68,22 @@ def _page(
         "roles": [(role.value, role.label) for role in Role if role.is_partner_role == partner_side],
         "values": values if values is not None else _values(detail),
         "errors": errors or {},
-        "rule_rows": RULE_ROWS,
+        # Every rule the connection has (the API allows more than the set-up form shows), and spare rows.
+        "rule_rows": min(MAX_RULES, max(RULE_ROWS, len(detail.role_mapping) + 2)),
     }
     return render(request, "sign_in/connection.html", context, status_code=status)
 
 
 def _update_values(form: FormData) -> dict[str, Any]:
-    parsed = _connection_values(form)
-    values = {key: parsed[key] for key in ("name", "domains", "role_mapping", "default_role", "sso_required")}
-    values["is_enabled"] = form.get("is_enabled") == "on"
-    return values
+    rules = form_rows(form, "rule", ("claim", "value", "role"), limit=MAX_RULES, separator="-")
+    return {
+        "name": str(form.get("name", "")).strip(),
+        "domains": [d for d in str(form.get("domains", "")).replace(",", " ").split() if d],
+        "role_mapping": [row for _, row in rules if any(row.values())],
+        "default_role": str(form.get("default_role", "")) or None,
+        "sso_required": form.get("sso_required") == "on",
+        "is_enabled": form.get("is_enabled") == "on",
+    }
 
 
 def connection_page(request: Request, connection_id: IdPath, session: WebSession, actor: WebActor) -> Response:

@@ -42,6 +42,7 @@ def downgrade() -> None:
     domains = sa.table("sso_domains", sa.column("verified_at", sa.DateTime(timezone=True)))
     connection.execute(domains.delete().where(domains.c.verified_at.is_(None)))
     with op.batch_alter_table("sso_domains", schema=None) as batch_op:
+        batch_op.drop_constraint("verified_by_known", type_="check")
         batch_op.drop_column("verified_by")
         batch_op.drop_column("verification_token")
         batch_op.alter_column("verified_at", existing_type=sa.DateTime(timezone=True), nullable=False)

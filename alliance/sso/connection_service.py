@@ -101,11 +101,11 @@ def get_detail(session: Session, actor: Actor, *, connection_id: int) -> Connect
 def update_connection(session: Session, actor: Actor, *, connection_id: int, data: ConnectionUpdate) -> ConnectionDetail:
     connection = _for_change(session, connection_id)
     require_any(actor, MANAGE)
-    changes = data.model_dump(exclude_unset=True, mode="json")
-    if "name" in changes and changes["name"] is None:
+    changes = data.model_fields_set
+    if "name" in changes and data.name is None:
         raise RuleViolation("A connection needs a name.", details=[{"field": "name", "message": "required"}])
     for switch in ("is_enabled", "sso_required"):
-        if switch in changes and changes[switch] is None:
+        if switch in changes and getattr(data, switch) is None:
             raise RuleViolation(f"{switch} is true or false.", details=[{"field": switch, "message": "true or false"}])
     granted = (
         [rule.role for rule in data.role_mapping]
@@ -118,7 +118,7 @@ def update_connection(session: Session, actor: Actor, *, connection_id: int, dat
     before = {**snapshot(connection, EDITABLE), "domains": [d.domain for d in domains.of_connection(connection.id)]}
     for field in EDITABLE:
         if field in changes and field != "role_mapping":
-            setattr(connection, field, changes[field])
+            setattr(connection, field, getattr(data, field))
     if data.role_mapping is not None:
         connection.role_mapping = [rule.model_dump(mode="json") for rule in data.role_mapping]
     if data.domains is not None:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from alliance.config import get_settings
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from alliance.identity.scope import PartnerScope
+from alliance.identity.scope import PartnerScope, Role
 from alliance.kit import clock
 from alliance.sso import connection_service
 from alliance.sso import service as sso_service
@@ -36,9 +36,9 @@ class TestUpdateConnection:
     def test_a_partner_admin_edits_their_own_connection_and_new_domains_start_unverified(self, world, unit, actors, built):
         a = built["a"]["connection_id"]
         with unit(actors["a_admin"]) as session:
-            data = ConnectionUpdate(name="Northwind Okta", domains=["a-sso.example", "@Northwind-Two.example"], sso_required=True)
+            data = ConnectionUpdate(name="Northwind Okta", domains=["a-sso.example", "@Northwind-Two.example"], sso_required=True, default_role="partner_admin")
             detail = connection_service.update_connection(session, actors["a_admin"], connection_id=a, data=data)
-        assert detail.name == "Northwind Okta" and detail.sso_required
+        assert detail.name == "Northwind Okta" and detail.sso_required and detail.default_role is Role.PARTNER_ADMIN
         assert [(d.domain, d.verified) for d in detail.domains] == [("a-sso.example", False), ("northwind-two.example", False)]
         assert detail.domains[1].txt_value.startswith("alliance-domain-verification=") and detail.domains[0].txt_value != detail.domains[1].txt_value
         [event] = events(world.db, "sso_connection.updated")

@@ -51,13 +51,6 @@ class ConnectionCreate(BaseModel):
         return self
 
 
-class ConnectionSwitches(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    is_enabled: bool
-    sso_required: bool
-
-
 class ConnectionUpdate(BaseModel):
     """What may change on a connection (all optional). `domains` is the whole new list: domains
     kept keep their proof, new ones start unverified with their own TXT record to publish."""

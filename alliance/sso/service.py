@@ -27,7 +27,7 @@ from alliance.sso import connection_service, provisioning, role_sync, saml
 from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoIdentity
 from alliance.sso.provisioning import Refused
 from alliance.sso.repository import SamlAssertionRepository, SsoConnectionRepository, SsoDomainRepository, SsoIdentityRepository
-from alliance.sso.schemas import ConnectionCreate, ConnectionSwitches
+from alliance.sso.schemas import ConnectionCreate
 from alliance.sso.vocabulary import SsoProtocol
 
 CONNECTION_FIELDS = ("name", "protocol", "partner_id", "is_enabled", "sso_required", "issuer", "client_id", "role_mapping", "default_role")
@@ -106,27 +106,6 @@ def create_connection(session: Session, actor: Actor, *, data: ConnectionCreate)
         entity_id=connection.id,
         partner_id=connection.partner_id,
         after={**snapshot(connection, CONNECTION_FIELDS), "domains": data.domains},
-    )
-    return connection
-
-
-def set_switches(session: Session, actor: Actor, *, connection_id: int, data: ConnectionSwitches) -> SsoConnection:
-    require(actor, Permission.SIGN_IN_MANAGE)
-    connection = SsoConnectionRepository(session).get_for_change(connection_id)
-    if connection is None:
-        raise NotFound(f"Connection {connection_id} not found.")
-    before = snapshot(connection, ("is_enabled", "sso_required"))
-    connection.is_enabled, connection.sso_required = data.is_enabled, data.sso_required
-    session.flush()
-    audit.record_update(
-        session,
-        actor,
-        "sso_connection.updated",
-        entity_type="sso_connection",
-        entity_id=connection.id,
-        partner_id=connection.partner_id,
-        before=before,
-        after=snapshot(connection, ("is_enabled", "sso_required")),
     )
     return connection
 

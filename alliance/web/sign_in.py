@@ -17,9 +17,9 @@ from alliance.identity.scope import Actor, Role
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
-from alliance.sso import scim_service
+from alliance.sso import connection_service, scim_service
 from alliance.sso import service as sso_service
-from alliance.sso.schemas import ConnectionCreate, ConnectionSwitches
+from alliance.sso.schemas import ConnectionCreate, ConnectionUpdate
 from alliance.sso.vocabulary import SsoProtocol
 from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, submit
@@ -99,8 +99,8 @@ def create_connection(request: Request, session: WebSession, actor: VendorActor,
 
 @router.post("/sign-in/connections/{connection_id}/switches")
 def change_switches(request: Request, connection_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    data = ConnectionSwitches(is_enabled=form.get("is_enabled") == "on", sso_required=form.get("sso_required") == "on")
-    connection = sso_service.set_switches(session, actor, connection_id=connection_id, data=data)
+    data = ConnectionUpdate(is_enabled=form.get("is_enabled") == "on", sso_required=form.get("sso_required") == "on")
+    connection = connection_service.update_connection(session, actor, connection_id=connection_id, data=data)
     flash(request, f"{connection.name}: {'on' if connection.is_enabled else 'off'}, single sign-on {'required' if connection.sso_required else 'optional'}.")
     return RedirectResponse(SIGN_IN_PAGE, status_code=303)
 

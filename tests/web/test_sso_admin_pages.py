@@ -10,6 +10,7 @@ from alliance.sso.models import SsoIdentity
 from tests.factories.sso import build_connections
 from tests.factories.world import PASSWORD
 from tests.idp.dns_server import serving
+from tests.service.test_sessions import events
 from tests.web.client import csrf_token, post, soup
 
 
@@ -45,7 +46,8 @@ def test_a_program_admin_edits_a_connection_and_vouches_for_its_domain(client, l
     assert refused.status_code == 409 and "Switch it off instead" in soup(refused).get_text()
 
     # Switched off while SSO is required: B's people get a clear answer, not a password form.
-    assert post(client, page_url, rules(sso_required="on")).status_code == 303
+    switches = post(client, f"/console/sign-in/connections/{b['connection_id']}/switches", {"sso_required": "on"})
+    assert switches.status_code == 303 and events(world.db, "sso_connection.updated")[-1].after["is_enabled"] is False
     client.cookies.clear()
     client.csrf_token = None
     answer = client.post("/login", data={"email": "someone@b-sso.example", "password": PASSWORD, "csrf_token": csrf_token(client)}, follow_redirects=False)

@@ -42,6 +42,7 @@ class FundFilters:
     period_key: str | None = None
     status: str | None = None
     activity_type: str | None = None
+    cam_user_id: int | None = None  # only the partners this CAM manages (set by the service, never from input)
 
 
 REQUEST_SORTS: dict[str, SortColumn] = {
@@ -181,6 +182,8 @@ class RequestRepository(Repository[FundRequest]):
         )
         if filters.partner_id:
             statement = statement.where(FundRequest.partner_id == filters.partner_id)
+        if filters.cam_user_id is not None:
+            statement = statement.where(Partner.cam_user_id == filters.cam_user_id)
         if filters.period_key:
             statement = statement.where(FundBudget.period_key == filters.period_key)
         if filters.status:
@@ -239,6 +242,8 @@ class ClaimRepository(Repository[FundClaim]):
         )
         if filters.partner_id:
             statement = statement.where(FundClaim.partner_id == filters.partner_id)
+        if filters.cam_user_id is not None:
+            statement = statement.where(Partner.cam_user_id == filters.cam_user_id)
         if filters.period_key:
             statement = statement.where(FundBudget.period_key == filters.period_key)
         if filters.status:

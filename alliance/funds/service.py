@@ -8,7 +8,7 @@ against one request, end as one of the two serial orders and never over-commit."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,7 +28,7 @@ from alliance.funds.repository import AllocationRepository, BudgetRepository, Cl
 from alliance.funds.rules import Balances
 from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, ClaimCreate, Decision, FundRequestCreate, Payment
 from alliance.funds.vocabulary import ClaimStatus, LedgerKind, RequestStatus
-from alliance.identity.permissions import Permission, require
+from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock, fiscal
 from alliance.kit.pagination import Page, PageRequest, paginate
@@ -277,13 +277,13 @@ def list_requests(session: Session, actor: Actor, *, filters: FundFilters, page:
     """(request, partner name, period) rows (partners: their own); the review queue is status=submitted."""
     require(actor, Permission.FUNDS_READ)
     repository = RequestRepository(session)
-    return paginate(session, repository.listed(filters, sort=sort), page, rows=True)
+    return paginate(session, repository.listed(replace(filters, cam_user_id=_book(actor)), sort=sort), page, rows=True)
 
 
 def get_request(session: Session, actor: Actor, *, request_id: int) -> FundRequest:
     require(actor, Permission.FUNDS_READ)
     found = RequestRepository(session).get(request_id)
-    if found is None:
+    if found is None or not _in_book(session, actor, found.partner_id):
         raise NotFound(f"Fund request {request_id} not found.")
     return found
 
@@ -358,6 +358,7 @@ def submit_request(session: Session, actor: Actor, *, data: FundRequestCreate) -
             "period_key": period.key,
         },
     )
+    notices.request_submitted(session, actor, request, terms=_terms(allocations, request.partner_id))
     return request
 
 
@@ -365,6 +366,8 @@ def decide_request(session: Session, actor: Actor, *, request_id: int, decision:
     """Approve (all of it, or part of it with a reason) and commit the funds, or reject with a reason."""
     require(actor, Permission.FUNDS_REVIEW)
     request, allocation = _request_for_change(session, request_id)
+    if not _in_book(session, actor, request.partner_id):
+        raise NotFound(f"Fund request {request_id} not found.")
     rules.require_request_state("approve" if decision.approve else "reject", request.status, request.id)
     before = snapshot(request, REQUEST_FIELDS)
     terms = _terms(AllocationRepository(session), request.partner_id)
@@ -444,13 +447,13 @@ def _request_for_change(session: Session, request_id: int) -> tuple[FundRequest,
 def list_claims(session: Session, actor: Actor, *, filters: FundFilters, page: PageRequest, sort: str | None = None) -> Page[Any]:
     """(claim, partner name, request title, activity type, period) rows (partners: their own)."""
     require(actor, Permission.FUNDS_READ)
-    return paginate(session, ClaimRepository(session).listed(filters, sort=sort), page, rows=True)
+    return paginate(session, ClaimRepository(session).listed(replace(filters, cam_user_id=_book(actor)), sort=sort), page, rows=True)
 
 
 def get_claim(session: Session, actor: Actor, *, claim_id: int) -> FundClaim:
     require(actor, Permission.FUNDS_READ)
     found = ClaimRepository(session).get_loaded(claim_id)
-    if found is None:
+    if found is None or not _in_book(session, actor, found.partner_id):
         raise NotFound(f"Claim {claim_id} not found.")
     return found
 
@@ -532,6 +535,7 @@ def submit_claim(session: Session, actor: Actor, *, data: ClaimCreate) -> FundCl
             "file_ids": [proof.file_id for proof in data.proofs],
         },
     )
+    notices.claim_submitted(session, actor, claim, terms=_terms(AllocationRepository(session), claim.partner_id), title=request.title)
     return claim
 
 
@@ -557,6 +561,8 @@ def decide_claim(session: Session, actor: Actor, *, claim_id: int, decision: Dec
     returns to the request's commitment (claimable again until its deadline)."""
     require(actor, Permission.FUNDS_REVIEW)
     claim, allocation = _claim_for_change(session, claim_id)
+    if not _in_book(session, actor, claim.partner_id):
+        raise NotFound(f"Claim {claim_id} not found.")
     rules.require_claim_state("approve" if decision.approve else "reject", claim.status, claim.id)
     before = snapshot(claim, CLAIM_FIELDS)
     hold = claim.reimbursable_amount
@@ -666,6 +672,20 @@ def _lock(session: Session, allocation_id: int) -> FundAllocation:
     if allocation is None:
         raise NotFound(f"MDF allocation {allocation_id} not found.")
     return allocation
+
+
+def _book(actor: Actor) -> int | None:
+    """The CAM whose partners are all a vendor user reaches of requests and claims (None: every
+    partner's; partners are kept to their own by the session scope)."""
+    return None if actor.is_partner or can(actor, Permission.FUNDS_ANY_PARTNER) else actor.user_id
+
+
+def _in_book(session: Session, actor: Actor, partner_id: int) -> bool:
+    book = _book(actor)
+    if book is None:
+        return True
+    terms = AllocationRepository(session).terms(partner_id)
+    return terms is not None and terms.cam_user_id == book
 
 
 def _terms(allocations: AllocationRepository, partner_id: int) -> PartnerTerms:

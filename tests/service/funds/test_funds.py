@@ -230,3 +230,54 @@ def test_the_sweep_releases_lapsed_commitments_expires_the_rest_and_reminds_once
     with unit(operator) as session:
         assert fund_service.sweep_funds(session, operator, today=clock.today()) == 0
         assert fund_service.ledger(session, operator, partner_id=world.a.id)[0].allocation_id == ids["allocation_id"]
+
+
+def test_a_cam_reviews_only_their_own_partners_funds_and_hears_of_each_submission(db, world, unit, actors) -> None:  # type: ignore[no-untyped-def]
+    from alliance.errors import NotFound
+    from alliance.funds.repository import FundFilters
+    from alliance.kit.pagination import PageRequest
+
+    allocate(db, world, "a")
+    allocate(db, world, "b")
+    requests = {}
+    for key in ("a", "b"):
+        partner = partner_actor(world, key)
+        with unit(partner) as session:
+            requests[key] = fund_service.submit_request(session, partner, data=FundRequestCreate(**request_input(title=f"{key} summit"))).id
+    cam = actors["cam"]  # partner A's CAM; partner B's is cam2
+    with unit(cam) as session:
+        queue = fund_service.list_requests(session, cam, filters=FundFilters(status="submitted"), page=PageRequest(limit=50))
+        assert [row[0].id for row in queue.items] == [requests["a"]]
+        with pytest.raises(NotFound):
+            fund_service.get_request(session, cam, request_id=requests["b"])
+    with unit(cam) as session, pytest.raises(NotFound):
+        fund_service.decide_request(session, cam, request_id=requests["b"], decision=Decision(approve=True))
+    with unit(actors["admin"]) as session:  # a program admin reviews any partner's
+        queue = fund_service.list_requests(session, actors["admin"], filters=FundFilters(status="submitted"), page=PageRequest(limit=50))
+        assert {row[0].id for row in queue.items} == set(requests.values())
+    with unit(actors["cam2"]) as session:
+        fund_service.decide_request(session, actors["cam2"], request_id=requests["b"], decision=Decision(approve=True))
+    file_id = stored_file(db, world.b.id)
+    partner = partner_actor(world, "b")
+    with unit(partner) as session:
+        claim_id = fund_service.submit_claim(session, partner, data=ClaimCreate(**claim_input(requests["b"], file_id))).id
+    with unit(cam) as session, pytest.raises(NotFound):
+        fund_service.decide_claim(session, cam, claim_id=claim_id, decision=Decision(approve=True))
+    with unit(cam) as session:
+        assert fund_service.list_claims(session, cam, filters=FundFilters(), page=PageRequest(limit=50)).total == 0
+    with unit(actors["admin"]) as session:
+        told = session.execute(
+            select(OutboxMessage.event_type, OutboxMessage.recipient_user_id).where(
+                OutboxMessage.event_type.in_([EventType.FUND_REQUEST_SUBMITTED, EventType.FUND_CLAIM_SUBMITTED])
+            )
+        ).all()
+    assert sorted((str(e), u) for e, u in told) == sorted(
+        [
+            (str(EventType.FUND_REQUEST_SUBMITTED), world.users["cam"]),
+            (str(EventType.FUND_REQUEST_SUBMITTED), world.users["cam2"]),
+            (str(EventType.FUND_CLAIM_SUBMITTED), world.users["cam2"]),
+        ]
+    )
+    subjects = rendered(db)
+    assert "To review: fund request “a summit” (Northwind Consulting)" in subjects
+    assert any(s.startswith("To review: MDF claim for “b summit”") for s in subjects)

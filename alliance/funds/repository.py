@@ -70,7 +70,7 @@ class BudgetRepository(Repository[FundBudget]):
     def program(self, program_id: int) -> Program | None:
         return self.session.get(Program, program_id)
 
-    def listed(self, *, program_id: int | None, period_key: str | None) -> list[tuple[FundBudget, str, Decimal]]:
+    def listed(self, *, program_id: int | None, period_key: str | None, budget_id: int | None = None) -> list[tuple[FundBudget, str, Decimal]]:
         """(budget, program name, allocated to partners), newest period first."""
         allocated = select(FundAllocation.budget_id, func.sum(FundAllocation.amount).label("allocated")).group_by(FundAllocation.budget_id).subquery()
         statement = (
@@ -83,6 +83,8 @@ class BudgetRepository(Repository[FundBudget]):
             statement = statement.where(FundBudget.program_id == program_id)
         if period_key:
             statement = statement.where(FundBudget.period_key == period_key)
+        if budget_id is not None:
+            statement = statement.where(FundBudget.id == budget_id)
         return [(budget, name, Decimal(total)) for budget, name, total in self.session.execute(statement)]
 
     def allocated_total(self, budget_id: int, *, except_allocation_id: int | None = None) -> Decimal:

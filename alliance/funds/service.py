@@ -26,7 +26,7 @@ from alliance.funds.ledger_repository import LedgerRepository, LedgerRow, Return
 from alliance.funds.models import FundAllocation, FundBudget, FundClaim, FundClaimFile, FundClaimLine, FundLedgerEntry, FundRequest
 from alliance.funds.repository import AllocationRepository, BudgetRepository, ClaimRepository, FundFilters, PartnerTerms, RequestRepository
 from alliance.funds.rules import Balances
-from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, ClaimCreate, Decision, FundRequestCreate, Payment
+from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, BudgetWithdrawal, ClaimCreate, Decision, FundRequestCreate, Payment
 from alliance.funds.vocabulary import ClaimStatus, LedgerKind, RequestStatus
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
@@ -50,6 +50,14 @@ class BudgetView:
 def list_budgets(session: Session, actor: Actor, *, program_id: int | None = None, period_key: str | None = None) -> list[BudgetView]:
     require(actor, Permission.FUNDS_BUDGETS_READ)
     return [BudgetView(b, name, allocated) for b, name, allocated in BudgetRepository(session).listed(program_id=program_id, period_key=period_key)]
+
+
+def get_budget(session: Session, actor: Actor, *, budget_id: int) -> BudgetView:
+    require(actor, Permission.FUNDS_BUDGETS_READ)
+    found = BudgetRepository(session).listed(program_id=None, period_key=None, budget_id=budget_id)
+    if not found:
+        raise NotFound(f"MDF budget {budget_id} not found.")
+    return BudgetView(*found[0])
 
 
 def create_budget(session: Session, actor: Actor, *, data: BudgetCreate) -> FundBudget:
@@ -97,12 +105,7 @@ def update_budget(session: Session, actor: Actor, *, budget_id: int, data: Budge
         raise NotFound(f"MDF budget {budget_id} not found.")
     before = snapshot(budget, ("amount", "expires_on"))
     if data.amount is not None:
-        allocated = repository.allocated_total(budget.id)
-        if data.amount < allocated:
-            raise RuleViolation(
-                f"{budget.period_key}'s budget cannot be {data.amount} {budget.currency}: {allocated} {budget.currency} is already allocated to partners.",
-                details=[{"field": "amount", "message": f"at least {allocated} (allocated)", "rule": "budget_below_allocated"}],
-            )
+        _require_allocated_kept(repository, budget, data.amount)
         budget.amount = data.amount
     if data.expires_on is not None:
         _require_expiry(data.expires_on, budget.ends_on)
@@ -119,6 +122,48 @@ def update_budget(session: Session, actor: Actor, *, budget_id: int, data: Budge
         reason=data.reason,
     )
     return budget
+
+
+def withdraw_budget(session: Session, actor: Actor, *, budget_id: int, data: BudgetWithdrawal) -> FundBudget:
+    """Take money back out of a budget: an amount of what is not allocated (all of it by default),
+    never what partners were allocated, with a reason."""
+    require(actor, Permission.FUNDS_MANAGE)
+    repository = BudgetRepository(session)
+    budget = repository.get_for_change(budget_id)
+    if budget is None:
+        raise NotFound(f"MDF budget {budget_id} not found.")
+    allocated = repository.allocated_total(budget.id)
+    withdrawn = data.amount if data.amount is not None else budget.amount - allocated
+    if withdrawn <= 0:
+        raise Conflict(
+            f"Nothing of {budget.period_key}'s budget can be withdrawn: all of its {budget.amount} {budget.currency} is allocated to partners.",
+            details=[{"field": "amount", "message": "nothing unallocated", "rule": "budget_below_allocated"}],
+        )
+    before = snapshot(budget, ("amount",))
+    _require_allocated_kept(repository, budget, budget.amount - withdrawn, allocated=allocated)
+    budget.amount -= withdrawn
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "fund_budget.withdrawn",
+        entity_type="fund_budget",
+        entity_id=budget.id,
+        before=before,
+        after=snapshot(budget, ("amount",)) | {"withdrawn": str(withdrawn)},
+        reason=data.reason,
+    )
+    return budget
+
+
+def _require_allocated_kept(repository: BudgetRepository, budget: FundBudget, amount: Decimal, *, allocated: Decimal | None = None) -> None:
+    """A budget never goes below what its partners were allocated (Conflict naming both amounts)."""
+    allocated = repository.allocated_total(budget.id) if allocated is None else allocated
+    if amount < allocated:
+        raise Conflict(
+            f"{budget.period_key}'s budget cannot be {amount} {budget.currency}: {allocated} {budget.currency} of it is allocated to partners.",
+            details=[{"field": "amount", "message": f"the budget stays at least {allocated} (allocated)", "rule": "budget_below_allocated"}],
+        )
 
 
 def _require_expiry(expires_on: date, period_end: date) -> None:

@@ -17,7 +17,7 @@ from alliance.errors import Conflict, RuleViolation
 from alliance.files.vocabulary import FilePurpose
 from alliance.funds import service as fund_service
 from alliance.funds.models import FundClaim, FundLedgerEntry, FundRequest
-from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, ClaimCreate, Decision, FundRequestCreate, Payment
+from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, BudgetWithdrawal, ClaimCreate, Decision, FundRequestCreate, Payment
 from alliance.funds.vocabulary import ClaimStatus, RequestStatus
 from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
@@ -177,15 +177,24 @@ def test_budget_and_allocation_limits(db, world, unit, actors) -> None:  # type:
     with unit(admin) as session, pytest.raises(RuleViolation) as over:
         fund_service.set_allocation(session, admin, data=AllocationSet(partner_id=world.a.id, budget_id=budget_id, amount=Decimal("30001"), reason="More"))
     assert over.value.details[0]["rule"] == "amount_over_budget"
-    with unit(admin) as session, pytest.raises(RuleViolation) as below:
+    with unit(admin) as session, pytest.raises(Conflict) as below:
         fund_service.update_budget(session, admin, budget_id=budget_id, data=BudgetUpdate(amount=Decimal("19999"), reason="Cut"))
-    assert below.value.details[0]["rule"] == "budget_below_allocated"
+    assert below.value.details[0]["rule"] == "budget_below_allocated" and "19999" in str(below.value) and "20000.00" in str(below.value)
+    with unit(admin) as session, pytest.raises(Conflict) as withdrawn:
+        fund_service.withdraw_budget(session, admin, budget_id=budget_id, data=BudgetWithdrawal(amount=Decimal("10001"), reason="Cut"))
+    assert "19999.00 USD" in str(withdrawn.value) and "20000.00 USD" in str(withdrawn.value)
+    with unit(admin) as session:  # all that is not allocated
+        assert fund_service.withdraw_budget(session, admin, budget_id=budget_id, data=BudgetWithdrawal(reason="Year-end cut")).amount == Decimal("20000")
+    with unit(admin) as session, pytest.raises(Conflict):
+        fund_service.withdraw_budget(session, admin, budget_id=budget_id, data=BudgetWithdrawal(reason="Again"))
     with unit(admin) as session, pytest.raises(RuleViolation) as foreign:
         fund_service.set_allocation(session, admin, data=AllocationSet(partner_id=world.b.id, budget_id=budget_id, amount=Decimal("1"), reason="Wrong program"))
     assert foreign.value.details[0]["rule"] == "partner_not_in_program"
     with unit(admin) as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "fund_allocation.set")).all()
         assert [e.reason for e in events] == ["Launch"]
+        withdrawn = session.scalars(select(AuditEvent).where(AuditEvent.action == "fund_budget.withdrawn")).one()
+        assert (withdrawn.reason, withdrawn.after["withdrawn"]) == ("Year-end cut", "10000.00")
 
 
 def test_allocations_generated_from_the_tiers_mdf_benefit(db, world, unit, actors) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -25,7 +25,7 @@ from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
 from alliance.kit.schemas import MAX_ROW_ID, InputSchema
 from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
-from alliance.planning import actuals_service
+from alliance.planning import actuals_service, item_service
 from alliance.planning import service as plan_service
 from alliance.planning.repository import PlanFilters
 from alliance.planning.schemas import MAX_ITEMS, Amendment, BusinessPlanDraft, ProgressInput, Proposal
@@ -124,6 +124,7 @@ def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, bas
         "base": f"{base}/{plan_id}",
         "list_url": base,
         "forms": forms,
+        "owners": dict(item_service.owner_choices(session, actor, plan=view.plan)),
     }
     return render(request, "business_plans/plan.html", context, status_code=max((s.status for s in forms.values()), default=200))
 
@@ -222,7 +223,7 @@ def _editor(request: Request, session: Session, actor: Actor, *, plan_id: int, b
         "values": values,
         "errors": submission.errors if submission else {},
         "row_count": max(used, default=-1) + 1 + BLANK_ROWS,
-        "options": _item_options(),
+        "options": _item_options() | {"owner_user_id": [(str(i), name) for i, name in item_service.owner_choices(session, actor, plan=view.plan)]},
         "base": f"{base}/{plan_id}",
     }
     return render(request, "business_plans/edit.html", context, status_code=submission.status if submission else 200)
@@ -343,6 +344,22 @@ def console_progress(request: Request, business_plan_id: IdPath, ref: RefPath, s
 @router.post(PORTAL + "/{business_plan_id}/items/{ref}/progress", dependencies=PORTAL_ONLY)
 def portal_progress(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
     return _progress(request, session, actor, plan_id=business_plan_id, ref=ref, form=form, base=PORTAL)
+
+
+@router.get(CONSOLE + "/{business_plan_id}/items/{ref}/evidence", dependencies=VENDOR_ONLY)
+def console_evidence(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: VendorActor) -> StreamingResponse:
+    return _evidence(request, session, actor, plan_id=business_plan_id, ref=ref)
+
+
+@router.get(PORTAL + "/{business_plan_id}/items/{ref}/evidence", dependencies=PORTAL_ONLY)
+def portal_evidence(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: PortalActor) -> StreamingResponse:
+    return _evidence(request, session, actor, plan_id=business_plan_id, ref=ref)
+
+
+def _evidence(request: Request, session: Session, actor: Actor, *, plan_id: int, ref: int) -> StreamingResponse:
+    store = LocalBlobStore(request.app.state.settings.file_store_dir)
+    found, handle = item_service.open_evidence(session, actor, plan_id=plan_id, ref=ref, store=store)
+    return downloads.stored_file(filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle)
 
 
 @router.post(CONSOLE + "/{business_plan_id}/items/{ref}/confirm", dependencies=VENDOR_ONLY)

@@ -19,7 +19,17 @@ from alliance.files.storage import LocalBlobStore
 from alliance.files.vocabulary import FilePurpose
 from alliance.funds import service as fund_service
 from alliance.funds.repository import CLAIM_SORTS, REQUEST_SORTS, FundFilters
-from alliance.funds.schemas import AllocationGenerate, AllocationSet, BudgetCreate, BudgetUpdate, BudgetWithdrawal, ClaimCreate, Decision, FundRequestCreate, Payment
+from alliance.funds.schemas import (
+    AllocationGenerate,
+    AllocationSet,
+    BudgetCreate,
+    BudgetUpdate,
+    BudgetWithdrawal,
+    ClaimCreate,
+    Decision,
+    FundRequestCreate,
+    Payment,
+)
 from alliance.funds.vocabulary import ActivityType, ClaimStatus, CostCategory, ProofKind, RequestStatus
 from alliance.http import downloads
 from alliance.http.params import IdPath

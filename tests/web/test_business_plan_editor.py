@@ -86,3 +86,22 @@ def test_milestone_completed_with_a_file_in_the_portal_and_confirmed_in_the_cons
     assert post(client, f"{console}/items/3/confirm", {}, token_from=console).status_code == 303
     progress = client.get(f"/api/v1/business-plans/{plan_id}", headers=world.headers("cam")).json()["progress"]
     assert progress[0]["status"] == "confirmed" and progress[0]["evidence_file_id"] is not None
+
+
+def test_a_plan_started_from_its_programs_template_in_the_portal(client, login, db, world) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories.business_plans import build_template
+
+    template_id = build_template(db, world)
+    year = fiscal.current().period(fiscal.PeriodKind.YEAR, clock.today())
+    login("a_admin")
+    page = soup(client.get("/portal/business-plans"))
+    assert [o.get_text() for o in page.select("#start-plan-form select[name=template_id] option")][1:] == ["Regional SI annual plan"]
+    assert page.select_one("#start-plan-form select[name=partner_id]") is None  # its own organisation's, implied
+    refused = post(client, "/portal/business-plans", {"period": "FY1", "title": "Plan"}, token_from="/portal/business-plans")
+    assert refused.status_code == 422 and "not a fiscal period" in soup(refused).get_text()
+    created = post(client, "/portal/business-plans", {"period": year.key, "title": "Our plan", "template_id": str(template_id)})
+    assert created.status_code == 303
+    plan = soup(client.get(created.headers["location"]))
+    assert "Packaged healthcare offering" in plan.get_text() and plan.find(id="plan-status").get_text(strip=True) == "Draft"
+    again = post(client, "/portal/business-plans", {"period": year.key, "title": "Twice"}, token_from="/portal/business-plans")
+    assert again.status_code == 409

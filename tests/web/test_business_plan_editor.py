@@ -97,7 +97,7 @@ def test_a_plan_started_from_its_programs_template_in_the_portal(client, login, 
     page = soup(client.get("/portal/business-plans"))
     assert [o.get_text() for o in page.select("#start-plan-form select[name=template_id] option")][1:] == ["Regional SI annual plan"]
     assert page.select_one("#start-plan-form select[name=partner_id]") is None  # its own organisation's, implied
-    refused = post(client, "/portal/business-plans", {"period": "FY1", "title": "Plan"}, token_from="/portal/business-plans")
+    refused = post(client, "/portal/business-plans", {"period": "FY20XX", "title": "Plan"}, token_from="/portal/business-plans")
     assert refused.status_code == 422 and "not a fiscal period" in soup(refused).get_text()
     created = post(client, "/portal/business-plans", {"period": year.key, "title": "Our plan", "template_id": str(template_id)})
     assert created.status_code == 303

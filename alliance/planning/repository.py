@@ -177,4 +177,4 @@ class TemplateRepository(Repository[PlanTemplate]):
 
     def program_names(self) -> dict[int, str]:
         """Every program's name by id (templates are labelled with their program)."""
-        return {program_id: name for program_id, name in self.session.execute(select(Program.id, Program.name))}
+        return {row[0]: row[1] for row in self.session.execute(select(Program.id, Program.name))}

@@ -20,14 +20,14 @@ from alliance.files.storage import LocalBlobStore
 from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.http.session import get_database
-from alliance.identity.scope import Actor
 from alliance.identity.permissions import Permission, can
+from alliance.identity.scope import Actor
 from alliance.kit import clock, fiscal
 from alliance.kit.pagination import PageRequest
 from alliance.kit.schemas import MAX_ROW_ID, InputSchema
-from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
+from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
 from alliance.planning import actuals_service, item_service, template_service
 from alliance.planning import service as plan_service
 from alliance.planning.repository import PlanFilters

@@ -86,7 +86,7 @@ class Permission(StrEnum):
     FUNDS_MANAGE = "funds.manage"
     FUNDS_REQUEST = "funds.request"
     FUNDS_REVIEW = "funds.review"
-    FUNDS_ANY_PARTNER = "funds.any_partner"
+    FUNDS_ANY_PARTNER = "funds_of_any_partner.read"
     FUNDS_PAY = "funds.pay"
     FUNDS_SWEEP = "funds.sweep"
     # notifications
@@ -221,7 +221,8 @@ PERMISSIONS: dict[Permission, Grant] = {
     ),
     Permission.FUNDS_REVIEW: Grant(_CHANNEL, "approve (in full or in part, with a reason) or reject fund requests and claims"),
     Permission.FUNDS_ANY_PARTNER: Grant(
-        VENDOR_ROLES - {Role.CAM}, "read and review every partner's fund requests and claims (CAMs: only those of the partners they manage)"
+        VENDOR_ROLES - {Role.CAM},
+        "reach every partner's fund requests and claims, to read them or review them where the role reviews (CAMs: only the partners they manage)",
     ),
     Permission.FUNDS_PAY: Grant(_ADMIN, "record the payment of approved MDF claims (reference and date)"),
     Permission.FUNDS_SWEEP: Grant(_ADMIN, "run the MDF sweep: expire unused allocations, close lapsed requests, remind claim deadlines"),

@@ -23,6 +23,7 @@ from alliance.funds.schemas import (
     BudgetCreate,
     BudgetRead,
     BudgetUpdate,
+    BudgetWithdrawal,
     ClaimCreate,
     ClaimListRead,
     ClaimRead,
@@ -121,9 +122,22 @@ def update_budget(budget_id: IdPath, data: BudgetUpdate, session: DbSession, act
     return _budget(session, actor, budget)
 
 
+@router.get("/fund-budgets/{budget_id}", response_model=BudgetRead, openapi_extra=allowed(Permission.FUNDS_BUDGETS_READ))
+def get_budget(budget_id: IdPath, session: DbSession, actor: CurrentActor) -> BudgetRead:
+    """One MDF budget with what is allocated of it."""
+    return budget_read(fund_service.get_budget(session, actor, budget_id=budget_id))
+
+
+@router.post("/fund-budgets/{budget_id}/withdrawal", response_model=BudgetRead, openapi_extra=allowed(Permission.FUNDS_MANAGE))
+def withdraw_budget(budget_id: IdPath, data: BudgetWithdrawal, session: DbSession, actor: CurrentActor) -> BudgetRead:
+    """Take money back out of the budget: an amount of what is not allocated (all of it by default),
+    with a reason. 409 when it would leave less than is allocated to partners."""
+    budget = fund_service.withdraw_budget(session, actor, budget_id=budget_id, data=data)
+    return _budget(session, actor, budget)
+
+
 def _budget(session: DbSession, actor: CurrentActor, budget: FundBudget) -> BudgetRead:
-    found = fund_service.list_budgets(session, actor, program_id=budget.program_id, period_key=budget.period_key)
-    return budget_read(found[0])
+    return budget_read(fund_service.get_budget(session, actor, budget_id=budget.id))
 
 
 @router.post(

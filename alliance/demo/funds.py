@@ -2,6 +2,7 @@
 program, allocations generated from the tiers' MDF benefits (Harbor Bridge's set by hand), and
 Harbor Bridge's requests and claims in every state — one in review, one rejected, one withdrawn,
 a claim in review, one partially approved and paid, one approved awaiting payment, one rejected —
+and a deal registered with the paid summit's campaign code (its return on the MDF),
 plus last year's allocation, whose request lapsed past its claim deadline and whose unused rest
 expired (the sweep). Steps run with the clock set to when they happened, through the services."""
 
@@ -26,8 +27,11 @@ from alliance.identity import service as identity_service
 from alliance.identity.scope import Actor, Role
 from alliance.kit import fiscal
 from alliance.kit.pagination import PageRequest
+from alliance.partners import product_line_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
+from alliance.registrations import service as registration_service
+from alliance.registrations.schemas import REGISTRATION_CREATE
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ def build_funds(session: Session, actor: Actor, *, today: date) -> FundsSummary:
     if harbor is None or harbor.program_id is None:
         return FundsSummary(0, 0, 0)
     admin = identity_service.actor_for(identity_service.vendor_users(session, Role.PROGRAM_ADMIN)[0])
-    cam = identity_service.actor_for(identity_service.vendor_users(session, Role.CAM)[0])
+    # Harbor Bridge's own CAM reviews its funds (a CAM reaches only the partners they manage).
+    cam = identity_service.actor_for(identity_service.get_user(session, actor, user_id=harbor.cam_user_id)) if harbor.cam_user_id else admin
     users = identity_service.list_users(session, actor, role=Role.PARTNER_ADMIN, partner_id=harbor.id, q=None, sort=None, page=PageRequest(limit=1)).items
     if not users:
         return FundsSummary(0, 0, 0)
@@ -147,6 +152,8 @@ def build_funds(session: Session, actor: Actor, *, today: date) -> FundsSummary:
                 session, partner, data=ClaimCreate(request_id=request.id, lines=lines, proofs=[{"file_id": proof.id, "kind": "invoice"}])
             )
         claims += 1
+        if fate == "paid":
+            _registration_from_the_campaign(session, partner, request_id=request.id, day=claimed_on)
         if fate == "claim_in_review":
             continue
         with frozen(_moment(min(claimed_on + timedelta(days=4), today), 16)):
@@ -163,3 +170,20 @@ def build_funds(session: Session, actor: Actor, *, today: date) -> FundsSummary:
                 )
     fund_service.sweep_funds(session, Actor.system(label="demo"), today=today)
     return FundsSummary(allocations=len(generated) + 1, requests=requests + 1, claims=claims)
+
+
+def _registration_from_the_campaign(session: Session, partner: Actor, *, request_id: int, day: date) -> None:
+    """A deal the summit brought, registered with the activity's campaign code (its ROI counts it)."""
+    with frozen(_moment(day, 12)):
+        payload = {
+            "kind": "deal",
+            "title": "Clinical data platform after the summit",
+            "customer": {"name": "Mass Bay Health Partners", "country": "US"},
+            "product_lines": [product_line_service.DEFAULT_CATALOG[0][0]],
+            "amount": "420000",
+            "expected_close_on": (day + timedelta(days=90)).isoformat(),
+            "stage": "discovery",
+            "campaign_code": f"MDF-{request_id}",
+            "submit": True,
+        }
+        registration_service.create_registration(session, partner, data=REGISTRATION_CREATE.validate_python(payload))

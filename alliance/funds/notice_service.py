@@ -1,5 +1,7 @@
-"""Who hears of MDF: the person who requested the funds (or filed the claim) of each decision and
-payment, and of a claim deadline a week away (the sweep, set-based, once per request and deadline)."""
+"""Who hears of MDF: the partner's reviewers (its CAM, else the reviewers of any partner's funds)
+of each submitted request and claim; the person who requested the funds (or filed the claim) of
+each decision and payment, and of a claim deadline a week away (the sweep, set-based, once per
+request and deadline)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,63 @@ from sqlalchemy.orm import Session
 
 from alliance.funds.ledger_repository import LedgerRepository
 from alliance.funds.models import FundClaim, FundRequest
-from alliance.funds.repository import RequestRepository
+from alliance.funds.repository import PartnerTerms, RequestRepository
+from alliance.identity.permissions import Permission, role_can, roles_with
+from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor
 from alliance.notifications import service as notification_service
 from alliance.notifications.service import Recipient
 from alliance.notifications.vocabulary import EventType
 
 CLAIM_DUE_DAYS = 7
+
+
+def request_submitted(session: Session, actor: Actor, request: FundRequest, *, terms: PartnerTerms) -> int:
+    facts = {
+        "partner": terms.name,
+        "title": request.title,
+        "activity_type": request.activity_type.value,
+        "requested_amount": str(request.requested_amount),
+        "currency": request.currency,
+        "starts_on": request.starts_on.isoformat(),
+        "ends_on": request.ends_on.isoformat(),
+        "by": actor.label,
+    }
+    return notification_service.notify(
+        session,
+        actor,
+        event=EventType.FUND_REQUEST_SUBMITTED,
+        recipients=reviewers(session, terms),
+        entity_type="fund_request",
+        entity_id=request.id,
+        facts=facts,
+    )
+
+
+def claim_submitted(session: Session, actor: Actor, claim: FundClaim, *, terms: PartnerTerms, title: str) -> int:
+    facts = {
+        "partner": terms.name,
+        "title": title,
+        "claimed_amount": str(claim.claimed_amount),
+        "reimbursable_amount": str(claim.reimbursable_amount),
+        "currency": claim.currency,
+        "by": actor.label,
+    }
+    return notification_service.notify(
+        session, actor, event=EventType.FUND_CLAIM_SUBMITTED, recipients=reviewers(session, terms), entity_type="fund_claim", entity_id=claim.id, facts=facts
+    )
+
+
+def reviewers(session: Session, terms: PartnerTerms) -> list[Recipient]:
+    """Who reviews the partner's requests and claims: its CAM, or (no active CAM who reviews funds)
+    the vendor users who review any partner's."""
+    users = UserRepository(session)
+    roles = roles_with(Permission.FUNDS_REVIEW)
+    if terms.cam_user_id is not None and users.active_vendor_ids(roles=roles, among=[terms.cam_user_id]):
+        return [Recipient(terms.cam_user_id, f"you are the channel account manager of {terms.name}")]
+    anyone = [role for role in roles if role_can(role, Permission.FUNDS_ANY_PARTNER)]
+    why = f"{terms.name} has no channel account manager who reviews funds, and you review any partner's"
+    return [Recipient(user_id, why) for user_id in users.active_vendor_ids(roles=anyone)]
 
 
 def request_decided(session: Session, actor: Actor, request: FundRequest, *, partner: str) -> int:

@@ -42,6 +42,7 @@ class FundFilters:
     period_key: str | None = None
     status: str | None = None
     activity_type: str | None = None
+    cam_user_id: int | None = None  # only the partners this CAM manages (set by the service, never from input)
 
 
 REQUEST_SORTS: dict[str, SortColumn] = {
@@ -69,7 +70,7 @@ class BudgetRepository(Repository[FundBudget]):
     def program(self, program_id: int) -> Program | None:
         return self.session.get(Program, program_id)
 
-    def listed(self, *, program_id: int | None, period_key: str | None) -> list[tuple[FundBudget, str, Decimal]]:
+    def listed(self, *, program_id: int | None, period_key: str | None, budget_id: int | None = None) -> list[tuple[FundBudget, str, Decimal]]:
         """(budget, program name, allocated to partners), newest period first."""
         allocated = select(FundAllocation.budget_id, func.sum(FundAllocation.amount).label("allocated")).group_by(FundAllocation.budget_id).subquery()
         statement = (
@@ -82,6 +83,8 @@ class BudgetRepository(Repository[FundBudget]):
             statement = statement.where(FundBudget.program_id == program_id)
         if period_key:
             statement = statement.where(FundBudget.period_key == period_key)
+        if budget_id is not None:
+            statement = statement.where(FundBudget.id == budget_id)
         return [(budget, name, Decimal(total)) for budget, name, total in self.session.execute(statement)]
 
     def allocated_total(self, budget_id: int, *, except_allocation_id: int | None = None) -> Decimal:
@@ -181,6 +184,8 @@ class RequestRepository(Repository[FundRequest]):
         )
         if filters.partner_id:
             statement = statement.where(FundRequest.partner_id == filters.partner_id)
+        if filters.cam_user_id is not None:
+            statement = statement.where(Partner.cam_user_id == filters.cam_user_id)
         if filters.period_key:
             statement = statement.where(FundBudget.period_key == filters.period_key)
         if filters.status:
@@ -239,6 +244,8 @@ class ClaimRepository(Repository[FundClaim]):
         )
         if filters.partner_id:
             statement = statement.where(FundClaim.partner_id == filters.partner_id)
+        if filters.cam_user_id is not None:
+            statement = statement.where(Partner.cam_user_id == filters.cam_user_id)
         if filters.period_key:
             statement = statement.where(FundBudget.period_key == filters.period_key)
         if filters.status:

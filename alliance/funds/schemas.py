@@ -42,6 +42,13 @@ class BudgetUpdate(InputSchema):
     reason: Reason | None = None
 
 
+class BudgetWithdrawal(InputSchema):
+    """Money taken back out of a budget: `amount` of its unallocated part (none: all of it)."""
+
+    amount: AllocationAmount | None = Field(default=None, description="How much to withdraw (default: everything not allocated)")
+    reason: Reason
+
+
 class AllocationSet(InputSchema):
     """A partner's allocation for a budget's period, set by hand (created or changed)."""
 

@@ -8,7 +8,7 @@ against one request, end as one of the two serial orders and never over-commit."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,9 +26,9 @@ from alliance.funds.ledger_repository import LedgerRepository, LedgerRow, Return
 from alliance.funds.models import FundAllocation, FundBudget, FundClaim, FundClaimFile, FundClaimLine, FundLedgerEntry, FundRequest
 from alliance.funds.repository import AllocationRepository, BudgetRepository, ClaimRepository, FundFilters, PartnerTerms, RequestRepository
 from alliance.funds.rules import Balances
-from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, ClaimCreate, Decision, FundRequestCreate, Payment
+from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, BudgetWithdrawal, ClaimCreate, Decision, FundRequestCreate, Payment
 from alliance.funds.vocabulary import ClaimStatus, LedgerKind, RequestStatus
-from alliance.identity.permissions import Permission, require
+from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock, fiscal
 from alliance.kit.pagination import Page, PageRequest, paginate
@@ -50,6 +50,14 @@ class BudgetView:
 def list_budgets(session: Session, actor: Actor, *, program_id: int | None = None, period_key: str | None = None) -> list[BudgetView]:
     require(actor, Permission.FUNDS_BUDGETS_READ)
     return [BudgetView(b, name, allocated) for b, name, allocated in BudgetRepository(session).listed(program_id=program_id, period_key=period_key)]
+
+
+def get_budget(session: Session, actor: Actor, *, budget_id: int) -> BudgetView:
+    require(actor, Permission.FUNDS_BUDGETS_READ)
+    found = BudgetRepository(session).listed(program_id=None, period_key=None, budget_id=budget_id)
+    if not found:
+        raise NotFound(f"MDF budget {budget_id} not found.")
+    return BudgetView(*found[0])
 
 
 def create_budget(session: Session, actor: Actor, *, data: BudgetCreate) -> FundBudget:
@@ -97,12 +105,7 @@ def update_budget(session: Session, actor: Actor, *, budget_id: int, data: Budge
         raise NotFound(f"MDF budget {budget_id} not found.")
     before = snapshot(budget, ("amount", "expires_on"))
     if data.amount is not None:
-        allocated = repository.allocated_total(budget.id)
-        if data.amount < allocated:
-            raise RuleViolation(
-                f"{budget.period_key}'s budget cannot be {data.amount} {budget.currency}: {allocated} {budget.currency} is already allocated to partners.",
-                details=[{"field": "amount", "message": f"at least {allocated} (allocated)", "rule": "budget_below_allocated"}],
-            )
+        _require_allocated_kept(repository, budget, data.amount)
         budget.amount = data.amount
     if data.expires_on is not None:
         _require_expiry(data.expires_on, budget.ends_on)
@@ -119,6 +122,48 @@ def update_budget(session: Session, actor: Actor, *, budget_id: int, data: Budge
         reason=data.reason,
     )
     return budget
+
+
+def withdraw_budget(session: Session, actor: Actor, *, budget_id: int, data: BudgetWithdrawal) -> FundBudget:
+    """Take money back out of a budget: an amount of what is not allocated (all of it by default),
+    never what partners were allocated, with a reason."""
+    require(actor, Permission.FUNDS_MANAGE)
+    repository = BudgetRepository(session)
+    budget = repository.get_for_change(budget_id)
+    if budget is None:
+        raise NotFound(f"MDF budget {budget_id} not found.")
+    allocated = repository.allocated_total(budget.id)
+    withdrawn = data.amount if data.amount is not None else budget.amount - allocated
+    if withdrawn <= 0:
+        raise Conflict(
+            f"Nothing of {budget.period_key}'s budget can be withdrawn: all of its {budget.amount} {budget.currency} is allocated to partners.",
+            details=[{"field": "amount", "message": "nothing unallocated", "rule": "budget_below_allocated"}],
+        )
+    before = snapshot(budget, ("amount",))
+    _require_allocated_kept(repository, budget, budget.amount - withdrawn, allocated=allocated)
+    budget.amount -= withdrawn
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "fund_budget.withdrawn",
+        entity_type="fund_budget",
+        entity_id=budget.id,
+        before=before,
+        after=snapshot(budget, ("amount",)) | {"withdrawn": str(withdrawn)},
+        reason=data.reason,
+    )
+    return budget
+
+
+def _require_allocated_kept(repository: BudgetRepository, budget: FundBudget, amount: Decimal, *, allocated: Decimal | None = None) -> None:
+    """A budget never goes below what its partners were allocated (Conflict naming both amounts)."""
+    allocated = repository.allocated_total(budget.id) if allocated is None else allocated
+    if amount < allocated:
+        raise Conflict(
+            f"{budget.period_key}'s budget cannot be {amount} {budget.currency}: {allocated} {budget.currency} of it is allocated to partners.",
+            details=[{"field": "amount", "message": f"the budget stays at least {allocated} (allocated)", "rule": "budget_below_allocated"}],
+        )
 
 
 def _require_expiry(expires_on: date, period_end: date) -> None:
@@ -277,13 +322,13 @@ def list_requests(session: Session, actor: Actor, *, filters: FundFilters, page:
     """(request, partner name, period) rows (partners: their own); the review queue is status=submitted."""
     require(actor, Permission.FUNDS_READ)
     repository = RequestRepository(session)
-    return paginate(session, repository.listed(filters, sort=sort), page, rows=True)
+    return paginate(session, repository.listed(replace(filters, cam_user_id=_book(actor)), sort=sort), page, rows=True)
 
 
 def get_request(session: Session, actor: Actor, *, request_id: int) -> FundRequest:
     require(actor, Permission.FUNDS_READ)
     found = RequestRepository(session).get(request_id)
-    if found is None:
+    if found is None or not _in_book(session, actor, found.partner_id):
         raise NotFound(f"Fund request {request_id} not found.")
     return found
 
@@ -358,6 +403,7 @@ def submit_request(session: Session, actor: Actor, *, data: FundRequestCreate) -
             "period_key": period.key,
         },
     )
+    notices.request_submitted(session, actor, request, terms=_terms(allocations, request.partner_id))
     return request
 
 
@@ -365,6 +411,8 @@ def decide_request(session: Session, actor: Actor, *, request_id: int, decision:
     """Approve (all of it, or part of it with a reason) and commit the funds, or reject with a reason."""
     require(actor, Permission.FUNDS_REVIEW)
     request, allocation = _request_for_change(session, request_id)
+    if not _in_book(session, actor, request.partner_id):
+        raise NotFound(f"Fund request {request_id} not found.")
     rules.require_request_state("approve" if decision.approve else "reject", request.status, request.id)
     before = snapshot(request, REQUEST_FIELDS)
     terms = _terms(AllocationRepository(session), request.partner_id)
@@ -444,13 +492,13 @@ def _request_for_change(session: Session, request_id: int) -> tuple[FundRequest,
 def list_claims(session: Session, actor: Actor, *, filters: FundFilters, page: PageRequest, sort: str | None = None) -> Page[Any]:
     """(claim, partner name, request title, activity type, period) rows (partners: their own)."""
     require(actor, Permission.FUNDS_READ)
-    return paginate(session, ClaimRepository(session).listed(filters, sort=sort), page, rows=True)
+    return paginate(session, ClaimRepository(session).listed(replace(filters, cam_user_id=_book(actor)), sort=sort), page, rows=True)
 
 
 def get_claim(session: Session, actor: Actor, *, claim_id: int) -> FundClaim:
     require(actor, Permission.FUNDS_READ)
     found = ClaimRepository(session).get_loaded(claim_id)
-    if found is None:
+    if found is None or not _in_book(session, actor, found.partner_id):
         raise NotFound(f"Claim {claim_id} not found.")
     return found
 
@@ -532,6 +580,7 @@ def submit_claim(session: Session, actor: Actor, *, data: ClaimCreate) -> FundCl
             "file_ids": [proof.file_id for proof in data.proofs],
         },
     )
+    notices.claim_submitted(session, actor, claim, terms=_terms(AllocationRepository(session), claim.partner_id), title=request.title)
     return claim
 
 
@@ -557,6 +606,8 @@ def decide_claim(session: Session, actor: Actor, *, claim_id: int, decision: Dec
     returns to the request's commitment (claimable again until its deadline)."""
     require(actor, Permission.FUNDS_REVIEW)
     claim, allocation = _claim_for_change(session, claim_id)
+    if not _in_book(session, actor, claim.partner_id):
+        raise NotFound(f"Claim {claim_id} not found.")
     rules.require_claim_state("approve" if decision.approve else "reject", claim.status, claim.id)
     before = snapshot(claim, CLAIM_FIELDS)
     hold = claim.reimbursable_amount
@@ -666,6 +717,20 @@ def _lock(session: Session, allocation_id: int) -> FundAllocation:
     if allocation is None:
         raise NotFound(f"MDF allocation {allocation_id} not found.")
     return allocation
+
+
+def _book(actor: Actor) -> int | None:
+    """The CAM whose partners are all a vendor user reaches of requests and claims (None: every
+    partner's; partners are kept to their own by the session scope)."""
+    return None if actor.is_partner or can(actor, Permission.FUNDS_ANY_PARTNER) else actor.user_id
+
+
+def _in_book(session: Session, actor: Actor, partner_id: int) -> bool:
+    book = _book(actor)
+    if book is None:
+        return True
+    terms = AllocationRepository(session).terms(partner_id)
+    return terms is not None and terms.cam_user_id == book
 
 
 def _terms(allocations: AllocationRepository, partner_id: int) -> PartnerTerms:

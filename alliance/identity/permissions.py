@@ -87,6 +87,7 @@ class Permission(StrEnum):
     FUNDS_MANAGE = "funds.manage"
     FUNDS_REQUEST = "funds.request"
     FUNDS_REVIEW = "funds.review"
+    FUNDS_ANY_PARTNER = "funds_of_any_partner.read"
     FUNDS_PAY = "funds.pay"
     FUNDS_SWEEP = "funds.sweep"
     # notifications
@@ -217,13 +218,17 @@ PERMISSIONS: dict[Permission, Grant] = {
     ),
     # market development funds: program admins budget and allocate, partners request and claim, the channel team reviews
     Permission.FUNDS_READ: Grant(EVERYONE, "read MDF allocations, fund requests, claims, the MDF ledger and its ROI (partners: their own)"),
-    Permission.FUNDS_BUDGETS_READ: Grant(VENDOR_ROLES, "read MDF budgets and the review queues of every partner"),
+    Permission.FUNDS_BUDGETS_READ: Grant(VENDOR_ROLES, "read MDF budgets and what is allocated of them"),
     Permission.FUNDS_MANAGE: Grant(_ADMIN, "set MDF budgets and partners' allocations (by hand or from their tier's MDF benefit), with a reason"),
     Permission.FUNDS_REQUEST: Grant(
         frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER}),
         "request market development funds and claim them with proof of performance (their own organisation's)",
     ),
     Permission.FUNDS_REVIEW: Grant(_CHANNEL, "approve (in full or in part, with a reason) or reject fund requests and claims"),
+    Permission.FUNDS_ANY_PARTNER: Grant(
+        VENDOR_ROLES - {Role.CAM},
+        "reach every partner's fund requests and claims, to read them or review them where the role reviews (CAMs: only the partners they manage)",
+    ),
     Permission.FUNDS_PAY: Grant(_ADMIN, "record the payment of approved MDF claims (reference and date)"),
     Permission.FUNDS_SWEEP: Grant(_ADMIN, "run the MDF sweep: expire unused allocations, close lapsed requests, remind claim deadlines"),
     # notifications: everyone chooses their own e-mails; the worker runs as the operator

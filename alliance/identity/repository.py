@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 
 from alliance.identity.models import ApiToken, LoginAttempt, User, UserSession
 from alliance.identity.password_links import AccountStatus
@@ -77,6 +77,19 @@ class UserRepository(Repository[User]):
         people or vendor staff (projection of ids; a partner names its CAM as an owner)."""
         statement = select(User.id).where(User.id.in_(among), User.is_active.is_(True), or_(User.partner_id == partner_id, User.partner_id.is_(None)))
         return set(self.session.scalars(statement.execution_options(bypass_partner_scope="a plan item may be owned by vendor staff")))
+
+    def owner_choices(self, *, partner_id: int, vendor_ids: Collection[int] | None) -> list[tuple[int, str, bool]]:
+        """(id, name, is vendor staff) of the active people who may own an item of the partner's
+        plans, by name: its own people and vendor staff (every one, or only `vendor_ids`: a partner
+        sees its CAM and the owners already named, never the vendor's whole staff list)."""
+        vendor = User.partner_id.is_(None) if vendor_ids is None else and_(User.partner_id.is_(None), User.id.in_(vendor_ids))
+        statement = (
+            select(User.id, User.name, User.partner_id.is_(None))
+            .where(User.is_active.is_(True), or_(User.partner_id == partner_id, vendor))
+            .order_by(User.partner_id.is_(None), User.name, User.id)
+        )
+        rows = self.session.execute(statement.execution_options(bypass_partner_scope="a plan item may be owned by vendor staff: names only"))
+        return [(user_id, name, bool(is_vendor)) for user_id, name, is_vendor in rows]
 
     def vendor_contact(self, user_id: int) -> tuple[str, str] | None:
         """Name and email of an active vendor user, as a projection: a partner sees who their CAM is."""

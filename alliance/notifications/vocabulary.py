@@ -45,6 +45,8 @@ class EventType(StrEnum):
     QBR_SHARED = "qbr.shared"
     SPONSOR_MEETING_OVERDUE = "sponsor.meeting_overdue"
     # market development funds
+    FUND_REQUEST_SUBMITTED = "fund_request.submitted"
+    FUND_CLAIM_SUBMITTED = "fund_claim.submitted"
     FUND_REQUEST_DECIDED = "fund_request.decided"
     FUND_CLAIM_DECIDED = "fund_claim.decided"
     FUND_CLAIM_PAID = "fund_claim.paid"
@@ -124,6 +126,8 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.QBR_SHARED: EventInfo("A quarterly business review package was shared with you", Permission.QBRS_READ),
     EventType.SPONSOR_MEETING_OVERDUE: EventInfo("An executive meeting with a partner you sponsor is overdue", Permission.SPONSOR_MEETINGS_RECORD),
     # market development funds
+    EventType.FUND_REQUEST_SUBMITTED: EventInfo("A fund request waits for your review", Permission.FUNDS_REVIEW),
+    EventType.FUND_CLAIM_SUBMITTED: EventInfo("An MDF claim waits for your review", Permission.FUNDS_REVIEW),
     EventType.FUND_REQUEST_DECIDED: EventInfo("Your fund request was approved (in full or in part) or rejected", Permission.FUNDS_REQUEST),
     EventType.FUND_CLAIM_DECIDED: EventInfo("Your MDF claim was approved (in full or in part) or rejected", Permission.FUNDS_REQUEST),
     EventType.FUND_CLAIM_PAID: EventInfo("Your approved MDF claim was paid", Permission.FUNDS_REQUEST),

@@ -104,6 +104,10 @@ class Program(TimestampMixin, Base):
         Numeric(5, 2), default=DEFAULT_MDF_REIMBURSEMENT_PERCENT, server_default=str(DEFAULT_MDF_REIMBURSEMENT_PERCENT)
     )
 
+    # Sales territories: [{"name": "North America", "countries": ["US", "CA"]}, ...], a country in at
+    # most one (partners.territories.TerritoryMap); plan-vs-actual splits revenue by them.
+    territories: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+
     tiers: Mapped[list[Tier]] = relationship(back_populates="program", order_by="Tier.rank", lazy="raise", cascade="all, delete-orphan")
 
 

@@ -13,7 +13,7 @@ from alliance.kit.money import DEFAULT_CURRENCY, Currency
 from alliance.kit.schemas import InputSchema, ShortText
 from alliance.partners.metrics import metric_error
 from alliance.partners.models import DEFAULT_DISPUTE_LADDER, DEFAULT_DOWNGRADE_GRACE_DAYS, DEFAULT_MDF_CLAIM_DEADLINE_DAYS, DEFAULT_MDF_REIMBURSEMENT_PERCENT
-from alliance.partners.schemas import ClaimDeadlineDays, CriterionIn, DisputeLadder, DisputeLevel, GraceDays, ReimbursementPercent, TierBenefits
+from alliance.partners.schemas import ClaimDeadlineDays, CriterionIn, DisputeLadder, DisputeLevel, GraceDays, ReimbursementPercent, TerritoryList, TierBenefits
 from alliance.partners.vocabulary import CreditSplit, CriteriaMode, PartnerType, SISubtype
 
 # libyaml's loader when PyYAML was built with it: ten times faster, same safe semantics.
@@ -58,6 +58,7 @@ class ProgramFile(InputSchema):
     mdf_claim_deadline_days: ClaimDeadlineDays = DEFAULT_MDF_CLAIM_DEADLINE_DAYS
     mdf_reimbursement_percent: ReimbursementPercent = DEFAULT_MDF_REIMBURSEMENT_PERCENT
     dispute_ladder: DisputeLadder = Field(default_factory=lambda: [DisputeLevel.model_validate(step) for step in DEFAULT_DISPUTE_LADDER])
+    territories: TerritoryList = Field(default_factory=list)
     tiers: Annotated[list[TierFile], Field(min_length=1, max_length=12)]
 
     @model_validator(mode="after")

@@ -48,6 +48,7 @@ PROGRAM_FIELDS = (
     "mdf_claim_deadline_days",
     "mdf_reimbursement_percent",
     "dispute_ladder",
+    "territories",
     "review_calendar_id",
 )
 
@@ -107,6 +108,7 @@ def update_program(session: Session, actor: Actor, *, program_id: int, data: Pro
             "mdf_claim_deadline_days",
             "mdf_reimbursement_percent",
             "dispute_ladder",
+            "territories",
         ),
     )
     calendar_id = changes.get("review_calendar_id")
@@ -244,6 +246,7 @@ def load_programs(session: Session, actor: Actor, *, document: ProgramsFile) -> 
         program.downgrade_grace_days = spec.downgrade_grace_days
         program.mdf_claim_deadline_days, program.mdf_reimbursement_percent = spec.mdf_claim_deadline_days, spec.mdf_reimbursement_percent
         program.dispute_ladder = [level.model_dump() for level in spec.dispute_ladder]
+        program.territories = [territory.model_dump() for territory in spec.territories]
         _sync_tiers(session, program, spec, counts, summary)
         session.flush()
         program = repository.reload(program.id)

@@ -10,6 +10,7 @@ from alliance.identity.scope import Role
 from alliance.kit.money import Currency
 from alliance.kit.schemas import InputSchema, OptionalText, ReadSchema, RowId, ShortText
 from alliance.kit.types import Country, Day, Email, Website
+from alliance.partners import territories as territory_rules
 from alliance.partners.models import DISPUTE_DECIDER_ROLES
 from alliance.partners.vocabulary import (
     REGIONS,
@@ -248,6 +249,27 @@ ClaimDeadlineDays = Annotated[int, Field(ge=0, le=365, description="MDF claims a
 ReimbursementPercent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2, description="MDF claims reimburse at most this share of the costs")]
 
 
+class Territory(InputSchema):
+    """A sales territory of the program: the customer countries it covers."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    countries: Annotated[list[Country], Field(min_length=1, max_length=250)]
+
+
+def _territories(value: list[Territory]) -> list[Territory]:
+    found = territory_rules.problems([t.model_dump() for t in value])
+    if found:
+        raise ValueError("; ".join(f"{p['field']}: {p['message']}" for p in found))
+    return value
+
+
+TerritoryList = Annotated[
+    list[Territory],
+    Field(max_length=100, description="Sales territories, each a set of customer countries (a country in at most one)"),
+    AfterValidator(_territories),
+]
+
+
 class ProgramUpdate(InputSchema):
     name: ShortText | None = None
     description: Annotated[str, Field(max_length=5000)] | None = None
@@ -261,6 +283,7 @@ class ProgramUpdate(InputSchema):
     mdf_claim_deadline_days: ClaimDeadlineDays | None = None
     mdf_reimbursement_percent: ReimbursementPercent | None = None
     dispute_ladder: DisputeLadder | None = Field(default=None, description="Scope-dispute escalation levels, lowest first")
+    territories: TerritoryList | None = Field(default=None, description="Plan-vs-actual splits revenue by the won customer's country in them")
     review_calendar_id: RowId | None = Field(
         default=None, description="Business calendar the registration review SLA counts in; null: the first calendar (Monday to Friday in UTC when none)"
     )
@@ -270,6 +293,11 @@ class DisputeLevelRead(ReadSchema):
     name: str
     days: int
     deciders: list[str]
+
+
+class TerritoryRead(ReadSchema):
+    name: str
+    countries: list[str]
 
 
 class ProgramRead(ReadSchema):
@@ -287,6 +315,7 @@ class ProgramRead(ReadSchema):
     mdf_claim_deadline_days: int
     mdf_reimbursement_percent: Decimal
     dispute_ladder: list[DisputeLevelRead]
+    territories: list[TerritoryRead] = []
     review_calendar_id: int | None
     tiers: list[TierRead]
 

@@ -6,8 +6,8 @@ per item kind."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -18,12 +18,13 @@ from alliance.funds.ledger_repository import LedgerRepository
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
+from alliance.partners.territories import TerritoryMap
 from alliance.planning import risk
 from alliance.planning import service as plan_service
 from alliance.planning.actuals_repository import ActualsRepository
 from alliance.planning.models import BusinessPlan, BusinessPlanVersion, PlanItem
 from alliance.planning.repository import PlanFilters
-from alliance.planning.schemas import ItemActualRead, PlanActualsRead
+from alliance.planning.schemas import ItemActualRead, PlanActualsRead, TerritoryActualRead
 from alliance.planning.vocabulary import InvestmentKind, ItemKind, ItemStatus, RevenueKind
 from alliance.registrations.vocabulary import CreditType
 
@@ -37,6 +38,19 @@ class ItemActual:
     progress: risk.TargetProgress | None  # targets only
     unit: str | None
     finding: risk.Finding | None
+    territory: str | None = None  # revenue targets: the program territory measured (None: all the partner's credit)
+
+
+@dataclass(frozen=True)
+class TerritoryActual:
+    """Revenue of one kind in one sales territory of the program (None: customers outside them
+    all, or of unknown country) against the targets the plan's items set there."""
+
+    territory: str | None
+    revenue_kind: RevenueKind
+    target: Decimal
+    actual: Decimal
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,7 @@ class PlanActuals:
     version: BusinessPlanVersion
     as_of: date
     items: list[ItemActual]
+    territories: list[TerritoryActual] = field(default_factory=list)
 
     @property
     def at_risk(self) -> list[ItemActual]:
@@ -60,9 +75,12 @@ def compute(session: Session, plans: Sequence[BusinessPlan], *, as_of: date) -> 
     """Plans loaded with versions, items and progress; one query per item kind for all of them."""
     repository = ActualsRepository(session)
     before = as_of - timedelta(days=risk.PACE_DAYS)
-    revenue: dict[tuple[int, str, str], tuple[Decimal, Decimal]] = {
-        (plan_id, credit, currency): (total, earlier) for plan_id, credit, currency, total, earlier in repository.revenue([p.id for p in plans], as_of=as_of)
-    }
+    wants_revenue = any(i.kind == ItemKind.REVENUE_TARGET for p in plans for i in _in_force(p).items)
+    maps = repository.territory_maps([p.id for p in plans]) if wants_revenue else {}
+    revenue: dict[tuple[int, str, str], dict[str | None, tuple[Decimal, Decimal]]] = defaultdict(dict)
+    if wants_revenue:
+        for plan_id, credit, currency, territory, total, earlier in repository.revenue([p.id for p in plans], as_of=as_of, maps=maps):
+            revenue[(plan_id, str(credit), currency)][territory] = (total, earlier)
     partner_ids = {p.partner_id for p in plans}
     wants_people = any(i.kind == ItemKind.CERTIFICATION_TARGET for p in plans for i in _in_force(p).items)
     now_people = _people(repository.certified(partner_ids, on=as_of)) if wants_people else {}
@@ -77,8 +95,11 @@ def compute(session: Session, plans: Sequence[BusinessPlan], *, as_of: date) -> 
         for item in version.items:
             if item.kind == ItemKind.REVENUE_TARGET:
                 assert item.revenue_kind is not None and item.amount is not None  # rules.validate_items
-                total, earlier = revenue.get((plan.id, CREDIT_OF[item.revenue_kind], plan.currency), (Decimal(0), Decimal(0)))
-                measured.append(_target(plan, item, Decimal(item.amount), total, earlier if before >= plan.starts_on else None, plan.currency, as_of))
+                by_territory = revenue.get((plan.id, str(CREDIT_OF[item.revenue_kind]), plan.currency), {})
+                territory = maps[plan.id].named(item.territory) if plan.id in maps else None
+                total, earlier = _sum(by_territory.values()) if territory is None else by_territory.get(territory, (Decimal(0), Decimal(0)))
+                found_item = _target(plan, item, Decimal(item.amount), total, earlier if before >= plan.starts_on else None, plan.currency, as_of)
+                measured.append(replace(found_item, territory=territory))
             elif item.kind == ItemKind.CERTIFICATION_TARGET:
                 assert item.delivery_role is not None and item.level is not None and item.target_count is not None
                 now = _count(now_people, plan.partner_id, item.delivery_role, item.level)
@@ -95,8 +116,39 @@ def compute(session: Session, plans: Sequence[BusinessPlan], *, as_of: date) -> 
                 else:
                     finding = risk.milestone_risk(item.title, status=status, due_on=item.due_on, today=as_of)
                 measured.append(ItemActual(item=item, status=status, progress=None, unit=None, finding=finding))
-        found[plan.id] = PlanActuals(plan=plan, version=version, as_of=as_of, items=measured)
+        split = _territories(plan, measured, revenue, maps) if plan.id in maps and maps[plan.id].by_key else []
+        found[plan.id] = PlanActuals(plan=plan, version=version, as_of=as_of, items=measured, territories=split)
     return found
+
+
+def _sum(pairs: Iterable[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
+    total, earlier = Decimal(0), Decimal(0)
+    for a, b in pairs:
+        total, earlier = total + a, earlier + b
+    return total, earlier
+
+
+def _territories(
+    plan: BusinessPlan,
+    measured: Sequence[ItemActual],
+    revenue: dict[tuple[int, str, str], dict[str | None, tuple[Decimal, Decimal]]],
+    maps: dict[int, TerritoryMap],
+) -> list[TerritoryActual]:
+    """Targets vs actual per program territory and revenue kind (and what came from customers
+    outside every territory), for the kinds the plan targets; rows with neither left out."""
+    kinds = sorted({m.item.revenue_kind for m in measured if m.item.revenue_kind is not None}, key=list(RevenueKind).index)
+    names: list[str | None] = [*dict.fromkeys(maps[plan.id].by_key.values()), None]
+    rows = []
+    for kind in kinds:
+        actual = revenue.get((plan.id, str(CREDIT_OF[kind]), plan.currency), {})
+        for name in names:
+            target = sum(
+                (Decimal(m.item.amount or 0) for m in measured if m.item.revenue_kind == kind and name is not None and m.territory == name), Decimal(0)
+            )
+            reached = actual.get(name, (Decimal(0), Decimal(0)))[0]
+            if target or reached:
+                rows.append(TerritoryActual(territory=name, revenue_kind=kind, target=target, actual=reached, currency=plan.currency))
+    return rows
 
 
 def _is_mdf(item: PlanItem) -> bool:
@@ -159,6 +211,8 @@ def read(actuals: PlanActuals) -> PlanActualsRead:
                 title=item.title,
                 due_on=item.due_on,
                 owner_user_id=item.owner_user_id,
+                territory=item.territory,
+                territory_measured=measured.territory,
                 status=measured.status,
                 target=progress.target if progress else None,
                 actual=progress.actual if progress else None,
@@ -171,7 +225,13 @@ def read(actuals: PlanActuals) -> PlanActualsRead:
                 risk_rule=measured.finding.rule if measured.finding else None,
             )
         )
-    return PlanActualsRead(plan_id=actuals.plan.id, version_number=actuals.version.number, as_of=actuals.as_of, items=items, at_risk=len(actuals.at_risk))
+    territories = [
+        TerritoryActualRead(territory=t.territory, revenue_kind=t.revenue_kind, target=t.target, actual=t.actual, currency=t.currency)
+        for t in actuals.territories
+    ]
+    return PlanActualsRead(
+        plan_id=actuals.plan.id, version_number=actuals.version.number, as_of=actuals.as_of, items=items, at_risk=len(actuals.at_risk), territories=territories
+    )
 
 
 def at_risk_counts(session: Session, actor: Actor, *, plan_ids: Sequence[int], as_of: date) -> dict[int, int]:
@@ -191,6 +251,7 @@ CSV_COLUMNS = (
     "item_ref",
     "item_kind",
     "item_title",
+    "territory",
     "owner_user_id",
     "due_date",
     "item_status",
@@ -228,6 +289,7 @@ def export_rows(session: Session, actor: Actor, *, filters: PlanFilters, as_of: 
                     i.ref,
                     i.kind.value,
                     i.title,
+                    i.territory_measured or i.territory or "",
                     i.owner_user_id or "",
                     i.due_on.isoformat(),
                     i.status.value,

@@ -174,3 +174,7 @@ class TemplateRepository(Repository[PlanTemplate]):
 
     def program_exists(self, program_id: int) -> bool:
         return self.session.get(Program, program_id) is not None
+
+    def program_names(self) -> dict[int, str]:
+        """Every program's name by id (templates are labelled with their program)."""
+        return {row[0]: row[1] for row in self.session.execute(select(Program.id, Program.name))}

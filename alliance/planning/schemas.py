@@ -218,6 +218,10 @@ class ItemActualRead(ReadSchema):
     title: str
     due_on: date
     owner_user_id: int | None
+    territory: str | None = Field(default=None, description="Revenue targets: the territory the item names")
+    territory_measured: str | None = Field(
+        default=None, description="The program territory the actual is measured in (null: all the partner's credit, the item naming no program territory)"
+    )
     status: ItemStatus
     target: Decimal | None
     actual: Decimal | None
@@ -230,9 +234,21 @@ class ItemActualRead(ReadSchema):
     risk_rule: str | None
 
 
+class TerritoryActualRead(ReadSchema):
+    """Revenue of one kind in one of the program's sales territories (null: customers outside them
+    all, or of unknown country) against the targets the plan sets there."""
+
+    territory: str | None
+    revenue_kind: RevenueKind
+    target: Decimal
+    actual: Decimal
+    currency: str
+
+
 class PlanActualsRead(ReadSchema):
     plan_id: int
     version_number: int
     as_of: date
     items: list[ItemActualRead]
     at_risk: int
+    territories: list[TerritoryActualRead] = Field(default=[], description="Targets vs actual per sales territory of the program (when it names any)")

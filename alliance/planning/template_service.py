@@ -10,7 +10,7 @@ from alliance.errors import Conflict, NotFound
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.planning.models import PlanTemplate
-from alliance.planning.repository import TemplateRepository
+from alliance.planning.repository import BusinessPlanRepository, TemplateRepository
 from alliance.planning.schemas import PlanTemplateCreate
 
 
@@ -37,3 +37,16 @@ def create_template(session: Session, actor: Actor, *, data: PlanTemplateCreate)
         after={"program_id": data.program_id, "name": data.name, "items": items},
     )
     return template
+
+
+def template_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(id, label) of the templates a reader may start a plan from: a partner its own program's;
+    vendor staff every program's, each named with its program."""
+    require(actor, Permission.BUSINESS_PLANS_READ)
+    if actor.is_partner:
+        facts = BusinessPlanRepository(session).partner(actor.partner_id or 0)
+        if facts is None or facts.program_id is None:
+            return []
+        return [(t.id, t.name) for t in TemplateRepository(session).listed(facts.program_id)]
+    names = TemplateRepository(session).program_names()
+    return [(t.id, f"{names.get(t.program_id, '')}: {t.name}") for t in TemplateRepository(session).listed(None)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -20,15 +20,18 @@ from alliance.files.storage import LocalBlobStore
 from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.http.session import get_database
+from alliance.identity.permissions import Permission, can
 from alliance.identity.scope import Actor
-from alliance.kit import clock
+from alliance.kit import clock, fiscal
 from alliance.kit.pagination import PageRequest
 from alliance.kit.schemas import MAX_ROW_ID, InputSchema
+from alliance.partners import service as partner_service
+from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
-from alliance.planning import actuals_service
+from alliance.planning import actuals_service, item_service, template_service
 from alliance.planning import service as plan_service
 from alliance.planning.repository import PlanFilters
-from alliance.planning.schemas import MAX_ITEMS, Amendment, BusinessPlanDraft, ProgressInput, Proposal
+from alliance.planning.schemas import MAX_ITEMS, Amendment, BusinessPlanCreate, BusinessPlanDraft, ProgressInput, Proposal
 from alliance.planning.vocabulary import InvestmentKind, ItemKind, PlanAction, PlanStatus, RevenueKind
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_rows, form_values, query_int, submit
@@ -49,6 +52,34 @@ def console_list(request: Request, session: WebSession, actor: VendorActor) -> R
 @router.get(PORTAL, dependencies=PORTAL_ONLY)
 def portal_list(request: Request, session: WebSession, actor: PortalActor) -> Response:
     return _list(request, session, actor, base=PORTAL)
+
+
+@router.post(CONSOLE, dependencies=VENDOR_ONLY)
+def console_create(request: Request, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    return _create(request, session, actor, form=form, base=CONSOLE)
+
+
+@router.post(PORTAL, dependencies=PORTAL_ONLY)
+def portal_create(request: Request, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    return _create(request, session, actor, form=form, base=PORTAL)
+
+
+def _create(request: Request, session: Session, actor: Actor, *, form: FormData, base: str) -> Response:
+    """A new draft for a fiscal period, pre-filled from a template of the partner's program."""
+    values = {key: value for key, value in form_values(form).items() if value not in ("", None) and key in ("partner_id", "period", "title", "template_id")}
+    if actor.is_partner:
+        values.pop("partner_id", None)
+
+    def create(data: BusinessPlanCreate) -> Any:
+        return plan_service.create_plan(
+            session, actor, partner_id=data.partner_id, period=data.period, title=data.title, items=data.items, template_id=data.template_id
+        )
+
+    submission = submit(session, BusinessPlanCreate, values, create, shown=echo(form))
+    if submission.ok and submission.result is not None:
+        flash(request, "Draft plan started: change its items, then propose it for both sides to sign.")
+        return RedirectResponse(f"{base}/{submission.result.id}", status_code=303)
+    return _list(request, session, actor, base=base, create=submission)
 
 
 @router.get(CONSOLE + ".csv", dependencies=VENDOR_ONLY)
@@ -96,7 +127,7 @@ def _filters(request: Request) -> PlanFilters:
     )
 
 
-def _list(request: Request, session: Session, actor: Actor, *, base: str) -> Response:
+def _list(request: Request, session: Session, actor: Actor, *, base: str, create: Submission[Any] | None = None) -> Response:
     params = request.query_params
     filters = _filters(request)
     offset = max(query_int(params.get("offset", "")) or 0, 0)
@@ -107,8 +138,17 @@ def _list(request: Request, session: Session, actor: Actor, *, base: str) -> Res
         "filters": filters,
         "statuses": [s.value for s in PlanStatus],
         "at_risk": actuals_service.at_risk_counts(session, actor, plan_ids=[p.id for p in page.items], as_of=clock.today()),
+        "create": create,
+        "may_start": can(actor, Permission.BUSINESS_PLANS_SIGN),
+        "templates": [(str(i), name) for i, name in template_service.template_choices(session, actor)],
+        "partners": [] if actor.is_partner else [(str(p.id), p.display_name) for p in _partners(session, actor)],
+        "this_year": fiscal.current().period(fiscal.PeriodKind.YEAR, clock.today()).key,
     }
-    return render(request, "business_plans/list.html", context)
+    return render(request, "business_plans/list.html", context, status_code=create.status if create else 200)
+
+
+def _partners(session: Session, actor: Actor) -> list[Any]:
+    return list(partner_service.list_partners(session, actor, filters=PartnerFilters(), sort="name", page=PageRequest(limit=500)).items)
 
 
 def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, base: str, forms: dict[str, Submission[Any]] | None = None) -> Response:
@@ -124,6 +164,7 @@ def _page(request: Request, session: Session, actor: Actor, *, plan_id: int, bas
         "base": f"{base}/{plan_id}",
         "list_url": base,
         "forms": forms,
+        "owners": dict(item_service.owner_choices(session, actor, plan=view.plan)),
     }
     return render(request, "business_plans/plan.html", context, status_code=max((s.status for s in forms.values()), default=200))
 
@@ -222,7 +263,7 @@ def _editor(request: Request, session: Session, actor: Actor, *, plan_id: int, b
         "values": values,
         "errors": submission.errors if submission else {},
         "row_count": max(used, default=-1) + 1 + BLANK_ROWS,
-        "options": _item_options(),
+        "options": _item_options() | {"owner_user_id": [(str(i), name) for i, name in item_service.owner_choices(session, actor, plan=view.plan)]},
         "base": f"{base}/{plan_id}",
     }
     return render(request, "business_plans/edit.html", context, status_code=submission.status if submission else 200)
@@ -343,6 +384,22 @@ def console_progress(request: Request, business_plan_id: IdPath, ref: RefPath, s
 @router.post(PORTAL + "/{business_plan_id}/items/{ref}/progress", dependencies=PORTAL_ONLY)
 def portal_progress(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
     return _progress(request, session, actor, plan_id=business_plan_id, ref=ref, form=form, base=PORTAL)
+
+
+@router.get(CONSOLE + "/{business_plan_id}/items/{ref}/evidence", dependencies=VENDOR_ONLY)
+def console_evidence(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: VendorActor) -> StreamingResponse:
+    return _evidence(request, session, actor, plan_id=business_plan_id, ref=ref)
+
+
+@router.get(PORTAL + "/{business_plan_id}/items/{ref}/evidence", dependencies=PORTAL_ONLY)
+def portal_evidence(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: PortalActor) -> StreamingResponse:
+    return _evidence(request, session, actor, plan_id=business_plan_id, ref=ref)
+
+
+def _evidence(request: Request, session: Session, actor: Actor, *, plan_id: int, ref: int) -> StreamingResponse:
+    store = LocalBlobStore(request.app.state.settings.file_store_dir)
+    found, handle = item_service.open_evidence(session, actor, plan_id=plan_id, ref=ref, store=store)
+    return downloads.stored_file(filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle)
 
 
 @router.post(CONSOLE + "/{business_plan_id}/items/{ref}/confirm", dependencies=VENDOR_ONLY)

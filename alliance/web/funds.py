@@ -19,7 +19,17 @@ from alliance.files.storage import LocalBlobStore
 from alliance.files.vocabulary import FilePurpose
 from alliance.funds import service as fund_service
 from alliance.funds.repository import CLAIM_SORTS, REQUEST_SORTS, FundFilters
-from alliance.funds.schemas import AllocationGenerate, AllocationSet, BudgetCreate, ClaimCreate, Decision, FundRequestCreate, Payment
+from alliance.funds.schemas import (
+    AllocationGenerate,
+    AllocationSet,
+    BudgetCreate,
+    BudgetUpdate,
+    BudgetWithdrawal,
+    ClaimCreate,
+    Decision,
+    FundRequestCreate,
+    Payment,
+)
 from alliance.funds.vocabulary import ActivityType, ClaimStatus, CostCategory, ProofKind, RequestStatus
 from alliance.http import downloads
 from alliance.http.params import IdPath
@@ -112,6 +122,50 @@ def console_create_budget(request: Request, session: WebSession, actor: VendorAc
         flash(request, f"Budget for {submission.result.period_key} created.")
         return RedirectResponse(CONSOLE, status_code=303)
     return _overview(request, session, actor, forms={"budget": submission})
+
+
+@router.get(CONSOLE + "/budgets/{budget_id}", dependencies=VENDOR_ONLY)
+def console_budget(request: Request, budget_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _budget(request, session, actor, budget_id=budget_id)
+
+
+def _budget(request: Request, session: Session, actor: Actor, *, budget_id: int, forms: dict[str, Submission[Any]] | None = None) -> Response:
+    """A budget's edit page: its amount and grace date changed with a reason, or money withdrawn
+    from what is not allocated (the service refuses to go below what partners were allocated)."""
+    view = fund_service.get_budget(session, actor, budget_id=budget_id)
+    forms = forms or {}
+    context = {"view": view, "forms": forms, "may_manage": can(actor, Permission.FUNDS_MANAGE)}
+    return render(request, "funds/budget.html", context, status_code=max((s.status for s in forms.values()), default=200))
+
+
+@router.post(CONSOLE + "/budgets/{budget_id}", dependencies=VENDOR_ONLY)
+def console_update_budget(request: Request, budget_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    fund_service.get_budget(session, actor, budget_id=budget_id)  # 404 before the form is read
+    values = {key: value for key, value in form_values(form).items() if value not in ("", None)}
+
+    def update(data: BudgetUpdate) -> Any:
+        return fund_service.update_budget(session, actor, budget_id=budget_id, data=data)
+
+    submission = submit(session, BudgetUpdate, values, update, shown=echo(form))
+    if submission.ok:
+        flash(request, "Budget changed.")
+        return RedirectResponse(f"{CONSOLE}/budgets/{budget_id}", status_code=303)
+    return _budget(request, session, actor, budget_id=budget_id, forms={"edit": submission})
+
+
+@router.post(CONSOLE + "/budgets/{budget_id}/withdrawal", dependencies=VENDOR_ONLY)
+def console_withdraw_budget(request: Request, budget_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    fund_service.get_budget(session, actor, budget_id=budget_id)
+    values = {key: value for key, value in form_values(form).items() if value not in ("", None)}
+
+    def withdraw(data: BudgetWithdrawal) -> Any:
+        return fund_service.withdraw_budget(session, actor, budget_id=budget_id, data=data)
+
+    submission = submit(session, BudgetWithdrawal, values, withdraw, shown=echo(form))
+    if submission.ok:
+        flash(request, "Money withdrawn from the budget.")
+        return RedirectResponse(f"{CONSOLE}/budgets/{budget_id}", status_code=303)
+    return _budget(request, session, actor, budget_id=budget_id, forms={"withdraw": submission})
 
 
 @router.post(CONSOLE + "/budgets/{budget_id}/allocations", dependencies=VENDOR_ONLY)

@@ -74,6 +74,8 @@ class TestDemo:
         partial = query(url, "SELECT COUNT(*) FROM fund_claims WHERE approved_amount < reimbursable_amount")[0][0]
         expired = query(url, "SELECT COUNT(*) FROM fund_ledger_entries WHERE kind = 'expired'")[0][0]
         assert partial == 1 and expired == 1
+        # A deal registered with the paid summit's campaign code: the activity's return on the MDF.
+        assert query(url, "SELECT title FROM registrations WHERE fund_request_id IS NOT NULL") == [("Clinical data platform after the summit",)]
 
     def test_builds_about_sixty_partners_of_every_type_and_si_subtype(self, demo_db: tuple[str, Result]) -> None:
         url, _ = demo_db

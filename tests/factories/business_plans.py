@@ -64,3 +64,24 @@ def build_business_plans(db: Database, world: Any, *, agree: bool = True) -> dic
                 plan_service.sign_version(session, cam, version_id=version_id)
         found[key] = {"business_plan_id": plan_id, "business_version_id": version_id, "partner_id": fixture.id}
     return found
+
+
+def build_template(db: Database, world: Any, key: str = "a") -> int:
+    """A "Regional SI annual plan" template for the partner's program: a revenue target and a milestone."""
+    from alliance.partners.models import Partner
+    from alliance.planning import template_service
+    from alliance.planning.schemas import PlanTemplateCreate
+
+    admin = Actor(user_id=world.users["admin"], role=Role.PROGRAM_ADMIN, partner_id=None, label=world.emails["admin"])
+    with db.session_scope(scope_for(admin)) as session:
+        partner = session.get(Partner, (world.a if key == "a" else world.b).id)
+        assert partner is not None and partner.program_id is not None
+        data = PlanTemplateCreate(
+            program_id=partner.program_id,
+            name="Regional SI annual plan",
+            items=[
+                {"kind": "revenue_target", "title": "Services revenue, home territory", "territory": "West", "revenue_kind": "services", "amount": "400000.00"},
+                {"kind": "solution_milestone", "title": "Packaged healthcare offering", "due_in_days": 180},
+            ],
+        )
+        return template_service.create_template(session, admin, data=data).id

@@ -28,6 +28,23 @@ def test_console_reviews_and_pays_a_claim(client, login, db, world) -> None:  # 
     page = soup(client.get(url))
     assert page.find(id="claim-status").get_text(strip=True) == "Paid" and "AP-100" in page.get_text()
     assert "AP-100" in client.get("/console/funds/claims.csv?status=paid").text
+    budget = f"/console/funds/budgets/{built['a']['budget_id']}"
+    assert soup(client.get("/console/funds")).select_one(f"a[href='{budget}']") is not None
+    below = post(client, budget, {"amount": "10", "reason": "Cut"}, token_from=budget)
+    assert below.status_code == 409 and "50000.00 USD of it is allocated" in soup(below).get_text()
+    over = post(client, f"{budget}/withdrawal", {"amount": "2000000", "reason": "Cut"})
+    assert over.status_code == 409 and "-1000000.00 USD" in soup(over).get_text()
+    assert post(client, f"{budget}/withdrawal", {"amount": "100", "reason": "Cut"}).status_code == 303
+    assert post(client, budget, {"amount": "999000", "expires_on": "", "reason": "Top up"}).status_code == 303
+    assert soup(client.get(budget)).find(id="budget-amount").get_text(strip=True).startswith("$999,000")
+
+
+def test_a_cams_queue_holds_only_their_partners(client, login, db, world) -> None:  # type: ignore[no-untyped-def]
+    built = build_funds(db, world)
+    login("cam")
+    queue = soup(client.get("/console/funds/claims"))
+    assert [row.find("td").get_text(strip=True) for row in queue.select("#fund-claims tbody tr")] == ["Northwind Consulting"]
+    assert client.get(f"/console/funds/claims/{built['b']['claim_id']}").status_code == 404
 
 
 def test_portal_requests_uploads_a_proof_and_claims(client, login, db, world) -> None:  # type: ignore[no-untyped-def]

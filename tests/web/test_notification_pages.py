@@ -86,6 +86,8 @@ class TestPreferences:
             "business_plan.milestone_due",
             "qbr.shared",
             "sponsor.meeting_overdue",
+            "fund_request.submitted",
+            "fund_claim.submitted",
             "tier.recommended",
         }
         assert all(r.has_attr("disabled") == (r["value"] != "immediately") for r in radios if r["name"] in MANDATORY)

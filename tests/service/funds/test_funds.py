@@ -17,7 +17,7 @@ from alliance.errors import Conflict, RuleViolation
 from alliance.files.vocabulary import FilePurpose
 from alliance.funds import service as fund_service
 from alliance.funds.models import FundClaim, FundLedgerEntry, FundRequest
-from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, ClaimCreate, Decision, FundRequestCreate, Payment
+from alliance.funds.schemas import AllocationSet, BudgetCreate, BudgetUpdate, BudgetWithdrawal, ClaimCreate, Decision, FundRequestCreate, Payment
 from alliance.funds.vocabulary import ClaimStatus, RequestStatus
 from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
@@ -177,15 +177,24 @@ def test_budget_and_allocation_limits(db, world, unit, actors) -> None:  # type:
     with unit(admin) as session, pytest.raises(RuleViolation) as over:
         fund_service.set_allocation(session, admin, data=AllocationSet(partner_id=world.a.id, budget_id=budget_id, amount=Decimal("30001"), reason="More"))
     assert over.value.details[0]["rule"] == "amount_over_budget"
-    with unit(admin) as session, pytest.raises(RuleViolation) as below:
+    with unit(admin) as session, pytest.raises(Conflict) as below:
         fund_service.update_budget(session, admin, budget_id=budget_id, data=BudgetUpdate(amount=Decimal("19999"), reason="Cut"))
-    assert below.value.details[0]["rule"] == "budget_below_allocated"
+    assert below.value.details[0]["rule"] == "budget_below_allocated" and "19999" in str(below.value) and "20000.00" in str(below.value)
+    with unit(admin) as session, pytest.raises(Conflict) as withdrawn:
+        fund_service.withdraw_budget(session, admin, budget_id=budget_id, data=BudgetWithdrawal(amount=Decimal("10001"), reason="Cut"))
+    assert "19999.00 USD" in str(withdrawn.value) and "20000.00 USD" in str(withdrawn.value)
+    with unit(admin) as session:  # all that is not allocated
+        assert fund_service.withdraw_budget(session, admin, budget_id=budget_id, data=BudgetWithdrawal(reason="Year-end cut")).amount == Decimal("20000")
+    with unit(admin) as session, pytest.raises(Conflict):
+        fund_service.withdraw_budget(session, admin, budget_id=budget_id, data=BudgetWithdrawal(reason="Again"))
     with unit(admin) as session, pytest.raises(RuleViolation) as foreign:
         fund_service.set_allocation(session, admin, data=AllocationSet(partner_id=world.b.id, budget_id=budget_id, amount=Decimal("1"), reason="Wrong program"))
     assert foreign.value.details[0]["rule"] == "partner_not_in_program"
     with unit(admin) as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "fund_allocation.set")).all()
         assert [e.reason for e in events] == ["Launch"]
+        withdrawn = session.scalars(select(AuditEvent).where(AuditEvent.action == "fund_budget.withdrawn")).one()
+        assert (withdrawn.reason, withdrawn.after["withdrawn"]) == ("Year-end cut", "10000.00")
 
 
 def test_allocations_generated_from_the_tiers_mdf_benefit(db, world, unit, actors) -> None:  # type: ignore[no-untyped-def]
@@ -230,3 +239,54 @@ def test_the_sweep_releases_lapsed_commitments_expires_the_rest_and_reminds_once
     with unit(operator) as session:
         assert fund_service.sweep_funds(session, operator, today=clock.today()) == 0
         assert fund_service.ledger(session, operator, partner_id=world.a.id)[0].allocation_id == ids["allocation_id"]
+
+
+def test_a_cam_reviews_only_their_own_partners_funds_and_hears_of_each_submission(db, world, unit, actors) -> None:  # type: ignore[no-untyped-def]
+    from alliance.errors import NotFound
+    from alliance.funds.repository import FundFilters
+    from alliance.kit.pagination import PageRequest
+
+    allocate(db, world, "a")
+    allocate(db, world, "b")
+    requests = {}
+    for key in ("a", "b"):
+        partner = partner_actor(world, key)
+        with unit(partner) as session:
+            requests[key] = fund_service.submit_request(session, partner, data=FundRequestCreate(**request_input(title=f"{key} summit"))).id
+    cam = actors["cam"]  # partner A's CAM; partner B's is cam2
+    with unit(cam) as session:
+        queue = fund_service.list_requests(session, cam, filters=FundFilters(status="submitted"), page=PageRequest(limit=50))
+        assert [row[0].id for row in queue.items] == [requests["a"]]
+        with pytest.raises(NotFound):
+            fund_service.get_request(session, cam, request_id=requests["b"])
+    with unit(cam) as session, pytest.raises(NotFound):
+        fund_service.decide_request(session, cam, request_id=requests["b"], decision=Decision(approve=True))
+    with unit(actors["admin"]) as session:  # a program admin reviews any partner's
+        queue = fund_service.list_requests(session, actors["admin"], filters=FundFilters(status="submitted"), page=PageRequest(limit=50))
+        assert {row[0].id for row in queue.items} == set(requests.values())
+    with unit(actors["cam2"]) as session:
+        fund_service.decide_request(session, actors["cam2"], request_id=requests["b"], decision=Decision(approve=True))
+    file_id = stored_file(db, world.b.id)
+    partner = partner_actor(world, "b")
+    with unit(partner) as session:
+        claim_id = fund_service.submit_claim(session, partner, data=ClaimCreate(**claim_input(requests["b"], file_id))).id
+    with unit(cam) as session, pytest.raises(NotFound):
+        fund_service.decide_claim(session, cam, claim_id=claim_id, decision=Decision(approve=True))
+    with unit(cam) as session:
+        assert fund_service.list_claims(session, cam, filters=FundFilters(), page=PageRequest(limit=50)).total == 0
+    with unit(actors["admin"]) as session:
+        told = session.execute(
+            select(OutboxMessage.event_type, OutboxMessage.recipient_user_id).where(
+                OutboxMessage.event_type.in_([EventType.FUND_REQUEST_SUBMITTED, EventType.FUND_CLAIM_SUBMITTED])
+            )
+        ).all()
+    assert sorted((str(e), u) for e, u in told) == sorted(
+        [
+            (str(EventType.FUND_REQUEST_SUBMITTED), world.users["cam"]),
+            (str(EventType.FUND_REQUEST_SUBMITTED), world.users["cam2"]),
+            (str(EventType.FUND_CLAIM_SUBMITTED), world.users["cam2"]),
+        ]
+    )
+    subjects = rendered(db)
+    assert "To review: fund request “a summit” (Northwind Consulting)" in subjects
+    assert any(s.startswith("To review: MDF claim for “b summit”") for s in subjects)

@@ -152,6 +152,8 @@ class TestPreferences:
                 EventType.BUSINESS_PLAN_MILESTONE_DUE,
                 EventType.QBR_SHARED,
                 EventType.SPONSOR_MEETING_OVERDUE,
+                EventType.FUND_REQUEST_SUBMITTED,
+                EventType.FUND_CLAIM_SUBMITTED,
                 EventType.TIER_RECOMMENDED,
             ]
         with unit(actors["a_user"]) as session:

@@ -96,3 +96,63 @@ def test_an_mdf_co_investment_is_measured_by_the_mdf_spent_in_the_plans_period(u
         (before,) = actuals_service.read(actuals_service.plan_vs_actual(session, actors["a_user"], plan_id=plan_id, as_of=today - timedelta(days=1))).items
     assert (item.actual, item.target, item.unit, item.status, item.at_risk) == (Decimal("8000.00"), Decimal("10000.00"), "USD", "in_progress", None)
     assert (before.actual, before.status) == (Decimal(0), "not_started")
+
+
+def test_revenue_targets_are_measured_in_the_programs_territories(unit, actors, db, world) -> None:  # type: ignore[no-untyped-def]
+    """Credit is placed by the customer's country in the program's territories: a target naming a
+    territory counts only that territory's credit; one naming no territory of the program counts
+    all of it; the split lists what came from outside every territory."""
+    from alliance.customers import service as customer_service
+    from alliance.customers.schemas import CustomerCreate
+    from alliance.partners import program_service
+    from alliance.partners.schemas import ProgramUpdate
+    from tests.factories.funds import program_of
+
+    today = clock.today()
+    period = fiscal.current().period(fiscal.PeriodKind.YEAR, today)
+    registration_id = world.registrations()["a"]
+    admin = actors["admin"]
+    territories = [{"name": "West", "countries": ["US", "CA"]}, {"name": "DACH", "countries": ["DE", "AT", "CH"]}]
+    with unit(admin) as session:
+        program_service.update_program(session, admin, program_id=program_of(db, world.a.id), data=ProgramUpdate.model_validate({"territories": territories}))
+        customers = {
+            country: customer_service.create_customer(session, admin, data=CustomerCreate(name=f"Territory Probe {country}", country=country)).id
+            for country in ("US", "DE", "FR")
+        }
+    with db.session_scope(PartnerScope.system(reason="test: ledger")) as session:
+        for customer_id, amount in ((customers["US"], "300000.00"), (customers["DE"], "50000.00"), (customers["FR"], "7000.00")):
+            session.add(
+                AttributionEntry(
+                    partner_id=world.a.id,
+                    registration_id=registration_id,
+                    closing_registration_id=registration_id,
+                    customer_id=customer_id,
+                    credit_type=CreditType.SERVICES,
+                    amount=Decimal(amount),
+                    currency="USD",
+                    share_percent=Decimal(100),
+                    effective_on=today,
+                    recorded_at=clock.now(),
+                    recorded_by="test",
+                    rule="test",
+                )
+            )
+    items = [
+        PlanItemInput(kind="revenue_target", title="West", due_on=period.end, territory="west", revenue_kind="services", amount="400000.00"),
+        PlanItemInput(kind="revenue_target", title="DACH", due_on=period.end, territory="DACH", revenue_kind="services", amount="100000.00"),
+        PlanItemInput(kind="revenue_target", title="Everywhere", due_on=period.end, territory="Global", revenue_kind="services", amount="900000.00"),
+    ]
+    with unit(actors["a_admin"]) as session:
+        plan_id = plan_service.create_plan(session, actors["a_admin"], partner_id=None, period=period.key, title="FY", items=items).id
+    with unit(actors["a_user"]) as session:
+        measured = actuals_service.read(actuals_service.plan_vs_actual(session, actors["a_user"], plan_id=plan_id, as_of=today))
+    assert [(i.territory, i.territory_measured, i.actual) for i in measured.items] == [
+        ("west", "West", Decimal("300000.00")),
+        ("DACH", "DACH", Decimal("50000.00")),
+        ("Global", None, Decimal("357000.00")),
+    ]
+    assert [(t.territory, t.target, t.actual) for t in measured.territories] == [
+        ("West", Decimal("400000.00"), Decimal("300000.00")),
+        ("DACH", Decimal("100000.00"), Decimal("50000.00")),
+        (None, Decimal(0), Decimal("7000.00")),
+    ]

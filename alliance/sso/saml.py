@@ -9,6 +9,7 @@ identity provider's LogoutRequest accepted only when signed with its metadata's 
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import shutil
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ class SpKeys:
         return self
 
 
+@functools.lru_cache(maxsize=64)  # parsing the metadata and loading the keys costs more than the check itself
 def _config(base_url: str, idp_metadata: str | None, keys: SpKeys | None = None) -> SPConfig:
     xmlsec = shutil.which("xmlsec1")
     if xmlsec is None:
@@ -129,6 +131,7 @@ def sp_metadata(base_url: str, keys: SpKeys) -> str:
     return str(entity_descriptor(_config(base_url, None, keys)))
 
 
+@functools.lru_cache(maxsize=64)
 def idp_entity_id(idp_metadata: str) -> str:
     client = Saml2Client(config=_config("https://sp.invalid", idp_metadata))
     found = list(client.metadata.identity_providers())

@@ -185,7 +185,7 @@ def accept_response(base_url: str, idp_metadata: str, *, keys: SpKeys, saml_resp
     return Accepted(assertion_id=str(response.assertion.id), valid_until=now + timedelta(days=1), claims=claims, session=session)
 
 
-def logout_request(base_url: str, idp_metadata: str, *, keys: SpKeys, session: SamlSession) -> str | None:
+def logout_request(base_url: str, idp_metadata: str, *, keys: SpKeys, signed_in: SamlSession) -> str | None:
     """Where to send the browser to sign out at the identity provider too: a signed HTTP-Redirect
     LogoutRequest; None when its metadata has no Single Logout service."""
     client = Saml2Client(config=_config(base_url, idp_metadata, keys))
@@ -197,8 +197,8 @@ def logout_request(base_url: str, idp_metadata: str, *, keys: SpKeys, session: S
     _, request = client.create_logout_request(
         destination,
         idp,
-        name_id=NameID(text=session.name_id, format=session.name_id_format),
-        session_indexes=[session.session_index] if session.session_index else None,
+        name_id=NameID(text=signed_in.name_id, format=signed_in.name_id_format),
+        session_indexes=[signed_in.session_index] if signed_in.session_index else None,
         message_id=new_request_id(),
         sign=False,
     )

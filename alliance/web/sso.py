@@ -19,7 +19,7 @@ from alliance.http.session import get_database
 from alliance.identity.scope import PartnerScope
 from alliance.identity.service import SessionRequest
 from alliance.kit import clock
-from alliance.sso import oidc, saml, single_logout
+from alliance.sso import logout_service, oidc, saml
 from alliance.sso import service as sso_service
 from alliance.sso.vocabulary import SsoProtocol
 from alliance.web.auth import PROVIDER_LOGOUT_KEY, PROVIDER_LOGOUT_PATH, safe_next
@@ -223,7 +223,7 @@ def _saml_logout(request: Request, database: Database, pending: dict[str, Any]) 
     try:
         with database.session_scope(PartnerScope.system(reason="SAML sign-out"), write=False) as session:
             settings = sso_service.saml_settings(session, connection_id=int(pending["c"]))
-        location = saml.logout_request(_base(request), settings.idp_metadata, keys=_sp_keys(request), session=found)
+        location = saml.logout_request(_base(request), settings.idp_metadata, keys=_sp_keys(request), signed_in=found)
     except (NotFound, saml.SamlError, KeyError, ValueError):
         location = None  # signed out here; the provider's own session stays (it may be gone too)
     return RedirectResponse(location or "/login", status_code=303)
@@ -263,7 +263,7 @@ def _idp_logout(request: Request, database: Database, saml_request: str, binding
         query["RelayState"] = relay_state
     issuer = saml.logout_request_issuer(saml_request, binding)
     with database.session_scope(PartnerScope.system(reason="SAML sign-out request"), write=False) as session:
-        settings = single_logout.connection_of_idp(session, idp_entity_id=issuer) if issuer else None
+        settings = logout_service.connection_of_idp(session, idp_entity_id=issuer) if issuer else None
     if settings is None:
         return _refused(request, "This sign-out request does not come from an identity provider set up here.", 400)
     try:
@@ -273,6 +273,6 @@ def _idp_logout(request: Request, database: Database, saml_request: str, binding
     except saml.SamlError as exc:
         return _refused_and_audited(request, database, settings.connection_id, exc.message)
     with database.session_scope(PartnerScope.system(reason="SAML sign-out")) as session:
-        single_logout.end_sessions_of_subject(session, connection_id=settings.connection_id, subject=logout.name_id)
+        logout_service.end_sessions_of_subject(session, connection_id=settings.connection_id, subject=logout.name_id)
     request.session.clear()
     return RedirectResponse(logout.response_location, status_code=303)

@@ -53,6 +53,7 @@ from alliance.db import Database
 from alliance.errors import AllianceError
 from alliance.http import operations
 from alliance.http.request_id import RequestIdMiddleware
+from alliance.kit import encryption
 from alliance.logging_config import configure_logging
 from alliance.scim import routes as scim_routes
 from alliance.scim.routes import ScimProblem
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
+    encryption.configure(settings.resolved_secret_key(), settings.old_secret_key_list())
     app.state.database = database
     app.state.metrics = operations.Metrics(lambda: app.state.database)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +34,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, description="Largest accepted upload (a file over it is refused, nothing kept)")
     secret_key: str = Field(
         default="",
-        description="Signs session cookies; generated into var/secret_key when empty",
+        description="Signs session cookies and encrypts stored secrets; generated into var/secret_key when empty",
+    )
+    old_secret_keys: str = Field(
+        default="",
+        description="Earlier secret keys, comma-separated: secrets they encrypted still open (key rotation; `alliance db reseal-secrets` re-encrypts)",
+    )
+    saml_sp_key_file: Path | None = Field(default=None, description="The SAML service provider's private key (PEM); unset: generated once into var/saml_sp.key")
+    saml_sp_cert_file: Path | None = Field(
+        default=None, description="The certificate of that key (PEM), published in the SP metadata; unset: generated beside it"
     )
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only")
     session_idle_timeout_minutes: int = Field(default=8 * 60, gt=0, le=366 * 24 * 60, description="A web session ends after this long without a request")
@@ -118,9 +127,18 @@ class Settings(BaseSettings):
             return key_file.read_text().strip()
         DEFAULT_DATA_DIR.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
-        key_file.write_text(key)
-        key_file.chmod(0o600)
+        # Created 0600 from the start: the key also encrypts the stored secrets.
+        with os.fdopen(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as written:
+            written.write(key)
         return key
+
+    def old_secret_key_list(self) -> list[str]:
+        return [key.strip() for key in self.old_secret_keys.split(",") if key.strip()]
+
+    def saml_sp_key_pair(self) -> tuple[Path, Path]:
+        """(private key, certificate) files of the SAML service provider (generated when missing)."""
+        key_file = self.saml_sp_key_file or DEFAULT_DATA_DIR / "saml_sp.key"
+        return key_file, self.saml_sp_cert_file or key_file.with_suffix(".crt")
 
 
 @lru_cache

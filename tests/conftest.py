@@ -133,7 +133,12 @@ def db(shared_database: Database) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32, file_store_dir=tmp_path_factory.mktemp("files"))
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-" + "x" * 32,
+        file_store_dir=tmp_path_factory.mktemp("files"),
+        saml_sp_key_file=tmp_path_factory.mktemp("saml") / "sp.key",  # generated at first use
+    )
 
 
 @pytest.fixture(scope="session")

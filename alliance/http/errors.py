@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 
 from alliance.errors import AllianceError, Conflict, NotAuthenticated, NotFound, PermissionDenied, RuleViolation, TooManyAttempts
+from alliance.kit.encryption import SecretUnreadable
 from alliance.kit.schemas import describe_errors
 
 STATUS_BY_ERROR: dict[type[AllianceError], int] = {
@@ -17,6 +18,7 @@ STATUS_BY_ERROR: dict[type[AllianceError], int] = {
     Conflict: 409,
     RuleViolation: 422,
     TooManyAttempts: 429,
+    SecretUnreadable: 503,
 }
 
 

@@ -29,6 +29,8 @@ CLOCK_SKEW_SECONDS = 60
 METADATA_TTL_SECONDS = 3600
 HTTP_TIMEOUT_SECONDS = 10
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+USERINFO_CLAIMS = ("email", "name", "groups")
+ID_TOKEN_HINT_MAX = 2000
 
 
 class OidcError(Exception):
@@ -45,6 +47,16 @@ class ProviderMetadata:
     authorization_endpoint: str
     token_endpoint: str
     jwks_uri: str
+    userinfo_endpoint: str | None = None
+    end_session_endpoint: str | None = None  # RP-initiated logout, when the provider offers it
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The token endpoint's answer: the ID token, and the access token for the userinfo endpoint."""
+
+    id_token: str
+    access_token: str | None
 
 
 @dataclass(frozen=True)
@@ -71,8 +83,10 @@ def require_safe_url(url: str) -> str:
     raise OidcError(f"{url} is not an https address.")
 
 
-def _fetch_json(url: str, *, form: dict[str, str] | None = None, basic: tuple[str, str] | None = None) -> dict[str, Any]:
+def _fetch_json(url: str, *, form: dict[str, str] | None = None, basic: tuple[str, str] | None = None, bearer: str | None = None) -> dict[str, Any]:
     request = urllib.request.Request(require_safe_url(url), headers={"Accept": "application/json"})
+    if bearer is not None:
+        request.add_header("Authorization", "Bearer " + bearer)
     if form is not None:
         request.data = urllib.parse.urlencode(form).encode()
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
@@ -108,12 +122,19 @@ def discover(issuer: str) -> ProviderMetadata:
             authorization_endpoint=require_safe_url(str(document["authorization_endpoint"])),
             token_endpoint=require_safe_url(str(document["token_endpoint"])),
             jwks_uri=require_safe_url(str(document["jwks_uri"])),
+            userinfo_endpoint=_optional_url(document, "userinfo_endpoint"),
+            end_session_endpoint=_optional_url(document, "end_session_endpoint"),
         )
     except KeyError as exc:
         raise OidcError(f"The provider's discovery document has no {exc.args[0]}.") from exc
     with _lock:
         _metadata[issuer] = (time.monotonic(), found)
     return found
+
+
+def _optional_url(document: dict[str, Any], name: str) -> str | None:
+    value = document.get(name)
+    return require_safe_url(value) if isinstance(value, str) and value else None
 
 
 def authorization_request(metadata: ProviderMetadata, *, client_id: str, redirect_uri: str, login_hint: str | None) -> AuthorizationRequest:
@@ -136,8 +157,8 @@ def authorization_request(metadata: ProviderMetadata, *, client_id: str, redirec
     )
 
 
-def exchange_code(metadata: ProviderMetadata, *, client_id: str, client_secret: str, code: str, redirect_uri: str, code_verifier: str) -> str:
-    """The ID token the token endpoint gives for the authorization code (client_secret_basic)."""
+def exchange_code(metadata: ProviderMetadata, *, client_id: str, client_secret: str, code: str, redirect_uri: str, code_verifier: str) -> Tokens:
+    """The tokens the token endpoint gives for the authorization code (client_secret_basic)."""
     answer = _fetch_json(
         metadata.token_endpoint,
         form={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri, "code_verifier": code_verifier},
@@ -146,7 +167,8 @@ def exchange_code(metadata: ProviderMetadata, *, client_id: str, client_secret: 
     id_token = answer.get("id_token")
     if not isinstance(id_token, str):
         raise OidcError("The identity provider's token answer has no ID token.")
-    return id_token
+    access_token = answer.get("access_token")
+    return Tokens(id_token=id_token, access_token=access_token if isinstance(access_token, str) else None)
 
 
 def _key_set(metadata: ProviderMetadata, *, refresh: bool) -> KeySet:
@@ -201,3 +223,28 @@ def validate_id_token(id_token: str, *, metadata: ProviderMetadata, client_id: s
     if len(audiences) > 1 and claims.get("azp") != client_id:
         raise OidcError("The ID token was issued to another client.")
     return claims
+
+
+def with_userinfo(claims: dict[str, Any], *, metadata: ProviderMetadata, access_token: str | None) -> dict[str, Any]:
+    """The ID token's claims, completed from the userinfo endpoint when the token lacks the address,
+    the name or the groups (providers that keep the ID token small, e.g. Okta's org server). The
+    userinfo answer must be about the same subject (OpenID Connect Core 5.3.2); the ID token's own
+    claims win over it."""
+    if all(claims.get(name) is not None for name in USERINFO_CLAIMS) or metadata.userinfo_endpoint is None or access_token is None:
+        return claims
+    info = _fetch_json(metadata.userinfo_endpoint, bearer=access_token)
+    if str(info.get("sub", "")) != str(claims["sub"]):
+        raise OidcError("The identity provider's userinfo answer is about someone else than its ID token.")
+    return {**info, **{name: value for name, value in claims.items() if value is not None}}
+
+
+def end_session_url(metadata: ProviderMetadata, *, client_id: str, id_token: str, post_logout_redirect_uri: str) -> str | None:
+    """Where to send the browser to sign out at the provider too (RP-initiated logout), if it offers it."""
+    if metadata.end_session_endpoint is None:
+        return None
+    params = {"client_id": client_id, "post_logout_redirect_uri": post_logout_redirect_uri}
+    # The hint travels in the session cookie until then: left out when it would not fit in one.
+    if len(id_token) <= ID_TOKEN_HINT_MAX:
+        params["id_token_hint"] = id_token
+    separator = "&" if "?" in metadata.end_session_endpoint else "?"
+    return metadata.end_session_endpoint + separator + urllib.parse.urlencode(params)

@@ -24,6 +24,9 @@ from alliance.web.deps import SESSION_TOKEN_KEY, flash, session_policy, session_
 from alliance.web.templating import render
 
 router = APIRouter()
+# Set at a single sign-on: how to sign out at the identity provider too (web/sso.py does it).
+PROVIDER_LOGOUT_KEY = "sso_logout"
+PROVIDER_LOGOUT_PATH = "/sso/logout"
 
 
 def safe_next(target: str | None) -> str:
@@ -161,7 +164,12 @@ def logout(request: Request, database: Annotated[Database, Depends(get_database)
     if token is not None:
         with database.session_scope(PartnerScope.system(reason="log out")) as session:
             identity_service.log_out(session, token=token)
+    provider_logout = request.session.get(PROVIDER_LOGOUT_KEY)
     request.session.clear()
+    if provider_logout is not None:
+        # Signed in through an identity provider that offers it: sign out there too, then back to /login.
+        request.session[PROVIDER_LOGOUT_KEY] = provider_logout
+        return RedirectResponse(PROVIDER_LOGOUT_PATH, status_code=303)
     return RedirectResponse("/login", status_code=303)
 
 

@@ -5,12 +5,12 @@ state, nonce and PKCE verifier this browser's signed cookie kept."""
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
-from urllib.parse import quote
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 
 from alliance.db import Database
 from alliance.errors import NotFound
@@ -19,10 +19,10 @@ from alliance.http.session import get_database
 from alliance.identity.scope import PartnerScope
 from alliance.identity.service import SessionRequest
 from alliance.kit import clock
-from alliance.sso import oidc, saml
+from alliance.sso import logout_service, oidc, saml
 from alliance.sso import service as sso_service
 from alliance.sso.vocabulary import SsoProtocol
-from alliance.web.auth import safe_next
+from alliance.web.auth import PROVIDER_LOGOUT_KEY, PROVIDER_LOGOUT_PATH, safe_next
 from alliance.web.deps import SESSION_TOKEN_KEY, session_policy
 from alliance.web.templating import render
 
@@ -96,7 +96,7 @@ def callback(
         with database.session_scope(PartnerScope.system(reason="single sign-on callback"), write=False) as session:
             client = sso_service.oidc_client(session, connection_id=int(flow["connection_id"]))
         metadata = oidc.discover(client.issuer)
-        id_token = oidc.exchange_code(
+        tokens = oidc.exchange_code(
             metadata,
             client_id=client.client_id,
             client_secret=client.client_secret,
@@ -104,7 +104,8 @@ def callback(
             redirect_uri=callback_url(request),
             code_verifier=flow["verifier"],
         )
-        claims = oidc.validate_id_token(id_token, metadata=metadata, client_id=client.client_id, nonce=str(flow["nonce"]), now=clock.now())
+        claims = oidc.validate_id_token(tokens.id_token, metadata=metadata, client_id=client.client_id, nonce=str(flow["nonce"]), now=clock.now())
+        claims = oidc.with_userinfo(claims, metadata=metadata, access_token=tokens.access_token)
     except oidc.OidcError as exc:
         return _refused_and_audited(request, database, int(flow["connection_id"]), exc.message)
     except NotFound:
@@ -118,7 +119,23 @@ def callback(
         return _refused(request, outcome.refusal or "You cannot be signed in.")
     request.session.clear()  # a fresh cookie (and CSRF token) on login: no fixation
     request.session[SESSION_TOKEN_KEY] = outcome.login.token
+    signed_out_at = str(request.base_url).rstrip("/") + "/login"
+    end_session = oidc.end_session_url(metadata, client_id=client.client_id, id_token=tokens.id_token, post_logout_redirect_uri=signed_out_at)
+    if end_session is not None:
+        request.session[PROVIDER_LOGOUT_KEY] = end_session  # where /logout sends the browser next
     return RedirectResponse(str(flow.get("next") or "/"), status_code=303)
+
+
+@router.get(PROVIDER_LOGOUT_PATH)
+def provider_logout(request: Request, database: Annotated[Database, Depends(get_database)]) -> Response:
+    """After /logout ended the session here: on to the identity provider's sign-out, which comes
+    back to /login (OpenID Connect RP-initiated logout; a SAML LogoutRequest)."""
+    pending = request.session.pop(PROVIDER_LOGOUT_KEY, None)
+    if isinstance(pending, str):
+        return RedirectResponse(pending, status_code=303)
+    if isinstance(pending, dict):
+        return _saml_logout(request, database, pending)
+    return RedirectResponse("/login", status_code=303)
 
 
 # --- SAML 2.0 ---------------------------------------------------------------------------------------
@@ -138,22 +155,28 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def _sp_keys(request: Request) -> saml.SpKeys:
+    key_file, cert_file = request.app.state.settings.saml_sp_key_pair()
+    return saml.SpKeys(key_file=key_file, cert_file=cert_file)
+
+
 def _start_saml(request: Request, settings: sso_service.SamlSettings, next_url: str) -> Response:
-    nonce = secrets.token_urlsafe(8)
+    # The request id is chosen first: the signed flow in the RelayState names it, and the
+    # AuthnRequest's signature covers that RelayState.
+    request_id = saml.new_request_id()
+    relay = _relay_signer(request).dumps({"c": settings.connection_id, "r": request_id, "n": next_url})
     try:
-        request_id, location = saml.authentication_request(_base(request), settings.idp_metadata, relay_state=nonce)
+        location = saml.authentication_request(_base(request), settings.idp_metadata, keys=_sp_keys(request), request_id=request_id, relay_state=relay)
     except saml.SamlError as exc:
         return _refused(request, f"Single sign-on is unavailable: {exc.message}", 502)
-    relay = _relay_signer(request).dumps({"c": settings.connection_id, "r": request_id, "n": next_url})
-    # The AuthnRequest carries the signed flow as its RelayState (replacing the placeholder).
-    return RedirectResponse(location.replace(f"RelayState={nonce}", "RelayState=" + quote(relay)), status_code=303)
+    return RedirectResponse(location, status_code=303)
 
 
 @saml_router.get(saml.METADATA_PATH)
 def saml_metadata(request: Request) -> Response:
     """This service provider's metadata, for the identity provider's set-up."""
     try:
-        return Response(saml.sp_metadata(_base(request)), media_type="application/samlmetadata+xml")
+        return Response(saml.sp_metadata(_base(request), _sp_keys(request)), media_type="application/samlmetadata+xml")
     except saml.SamlError as exc:
         return Response(exc.message, status_code=503, media_type="text/plain")
 
@@ -172,7 +195,9 @@ def saml_acs(
     try:
         with database.session_scope(PartnerScope.system(reason="SAML answer"), write=False) as session:
             settings = sso_service.saml_settings(session, connection_id=int(flow["c"]))
-        accepted = saml.accept_response(_base(request), settings.idp_metadata, saml_response=SAMLResponse, request_id=str(flow["r"]), now=clock.now())
+        accepted = saml.accept_response(
+            _base(request), settings.idp_metadata, keys=_sp_keys(request), saml_response=SAMLResponse, request_id=str(flow["r"]), now=clock.now()
+        )
     except saml.SamlError as exc:
         return _refused_and_audited(request, database, int(flow["c"]), exc.message)
     except NotFound:
@@ -186,4 +211,68 @@ def saml_acs(
         return _refused(request, outcome.refusal or "You cannot be signed in.")
     request.session.clear()
     request.session[SESSION_TOKEN_KEY] = outcome.login.token
+    if accepted.session is not None:  # for the LogoutRequest at /logout (Single Logout)
+        found = accepted.session
+        request.session[PROVIDER_LOGOUT_KEY] = {"c": settings.connection_id, "n": found.name_id, "f": found.name_id_format, "s": found.session_index}
     return RedirectResponse(str(flow.get("n") or "/"), status_code=303)
+
+
+def _saml_logout(request: Request, database: Database, pending: dict[str, Any]) -> Response:
+    """Off to the identity provider with a signed LogoutRequest; it answers at SLO_PATH."""
+    found = saml.SamlSession(name_id=str(pending.get("n")), name_id_format=pending.get("f"), session_index=pending.get("s"))
+    try:
+        with database.session_scope(PartnerScope.system(reason="SAML sign-out"), write=False) as session:
+            settings = sso_service.saml_settings(session, connection_id=int(pending["c"]))
+        location = saml.logout_request(_base(request), settings.idp_metadata, keys=_sp_keys(request), signed_in=found)
+    except (NotFound, saml.SamlError, KeyError, ValueError):
+        location = None  # signed out here; the provider's own session stays (it may be gone too)
+    return RedirectResponse(location or "/login", status_code=303)
+
+
+@saml_router.get(saml.SLO_PATH)
+def saml_slo_redirect(
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    SAMLRequest: Annotated[str, Query(max_length=100_000)] = "",
+    SAMLResponse: Annotated[str, Query(max_length=100_000)] = "",
+) -> Response:
+    if SAMLRequest:
+        return _idp_logout(request, database, SAMLRequest, BINDING_HTTP_REDIRECT)
+    # The provider's answer to our LogoutRequest: the session here ended before it was sent.
+    del SAMLResponse
+    return RedirectResponse("/login", status_code=303)
+
+
+@saml_router.post(saml.SLO_PATH)
+def saml_slo_post(
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    SAMLRequest: Annotated[str, Form(max_length=200_000)] = "",
+    RelayState: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    if not SAMLRequest:
+        return RedirectResponse("/login", status_code=303)
+    return _idp_logout(request, database, SAMLRequest, BINDING_HTTP_POST, relay_state=RelayState)
+
+
+def _idp_logout(request: Request, database: Database, saml_request: str, binding: str, *, relay_state: str = "") -> Response:
+    """The identity provider signs someone out (IdP-initiated Single Logout): their sessions here
+    end, and the provider gets a signed LogoutResponse."""
+    query = {key: request.query_params[key] for key in ("RelayState", "SigAlg", "Signature") if key in request.query_params}
+    if relay_state:
+        query["RelayState"] = relay_state
+    issuer = saml.logout_request_issuer(saml_request, binding)
+    with database.session_scope(PartnerScope.system(reason="SAML sign-out request"), write=False) as session:
+        settings = logout_service.connection_of_idp(session, idp_entity_id=issuer) if issuer else None
+    if settings is None:
+        return _refused(request, "This sign-out request does not come from an identity provider set up here.", 400)
+    try:
+        logout = saml.accept_logout_request(
+            _base(request), settings.idp_metadata, keys=_sp_keys(request), saml_request=saml_request, binding=binding, query=query
+        )
+    except saml.SamlError as exc:
+        return _refused_and_audited(request, database, settings.connection_id, exc.message)
+    with database.session_scope(PartnerScope.system(reason="SAML sign-out")) as session:
+        logout_service.end_sessions_of_subject(session, connection_id=settings.connection_id, subject=logout.name_id)
+    request.session.clear()
+    return RedirectResponse(logout.response_location, status_code=303)

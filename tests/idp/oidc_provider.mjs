@@ -7,7 +7,8 @@
 // decide what the provider asserts, including a hostile one. POST /_test/configure changes that at
 // run time: {"accounts": {...}} replaces the accounts, {"redirect_uri": "..."} registers another
 // redirect URI, {"rotate": true} starts signing with a new key (the old one stays published until
-// the next rotation), as a real provider rotating its keys does.
+// the next rotation), as a real provider rotating its keys does; {"conform": true} keeps the scopes'
+// claims (email, name, groups) out of the ID token, for the userinfo endpoint only.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -36,7 +37,7 @@ function build() {
     jwks: { keys },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
-    conformIdTokenClaims: false, // the scopes' claims in the ID token itself
+    conformIdTokenClaims: Boolean(config.conform), // false: the scopes' claims in the ID token itself
     pkce: { required: () => true },
     cookies: { keys: ['test-cookie-key'] },
     ttl: { IdToken: 300, AccessToken: 300, AuthorizationCode: 60, Interaction: 600, Session: 600, Grant: 600 },
@@ -71,7 +72,8 @@ http
         if (change.accounts) config.accounts = change.accounts;
         if (change.redirect_uri) config.clients.forEach((client) => client.redirect_uris.push(change.redirect_uri));
         if (change.rotate) keys = [newKey(), keys[0]];
-        if (change.redirect_uri || change.rotate) handler = build();
+        if (change.conform !== undefined) config.conform = change.conform;
+        if (change.redirect_uri || change.rotate || change.conform !== undefined) handler = build();
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ signing_kid: keys[0].kid }));
       });

@@ -24,6 +24,7 @@ HERE = Path(__file__).parent
 CLIENT_ID = "alliance-test"
 CLIENT_SECRET = "test-client-secret-0123456789"
 TEST_REDIRECT = "http://testserver/sso/oidc/callback"
+TEST_SIGNED_OUT = "http://testserver/login"
 
 
 @dataclass
@@ -74,7 +75,8 @@ def start_provider(workdir: Path) -> Iterator[Provider]:
     home = _installed()
     port = _free_port()
     config = workdir / "idp.json"
-    config.write_text(json.dumps({"clients": [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": [TEST_REDIRECT]}], "accounts": {}}))
+    client = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": [TEST_REDIRECT], "post_logout_redirect_uris": [TEST_SIGNED_OUT]}
+    config.write_text(json.dumps({"clients": [client], "accounts": {}}))
     process = subprocess.Popen(
         ["node", str(home / "oidc_provider.mjs"), str(port), str(config)], cwd=home, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
@@ -107,6 +109,28 @@ def through_provider(start_location: str, *, login: str, stop_at: str) -> str:
             form = BeautifulSoup(response.text, "html.parser").find("form")
             assert form is not None, response.text[:500]
             posted = browser.post(urljoin(str(response.url), str(form["action"])), data={"login": login, "password": "any", "prompt": "login"})
+            assert posted.status_code in (302, 303), posted.text[:500]
+            url = urljoin(str(posted.url), posted.headers["location"])
+        raise AssertionError(f"the provider never sent the browser back (last at {url})")
+
+
+def sign_out_at_provider(end_session_location: str, *, stop_at: str) -> str:
+    """Play the browser at the provider's end-session page: confirm the sign-out, and return the
+    address it sends the browser back to (starting with `stop_at`)."""
+    with httpx2.Client(timeout=20) as browser:
+        url = end_session_location
+        for _ in range(6):
+            if url.startswith(stop_at):
+                return url
+            response = browser.get(url)
+            if response.status_code in (302, 303):
+                url = urljoin(str(response.url), response.headers["location"])
+                continue
+            assert response.status_code == 200, response.text[:500]
+            form = BeautifulSoup(response.text, "html.parser").find("form")
+            assert form is not None, response.text[:500]
+            fields = {str(field["name"]): str(field.get("value", "")) for field in form.find_all("input") if field.get("name")}
+            posted = browser.post(urljoin(str(response.url), str(form["action"])), data={**fields, "logout": "yes"})
             assert posted.status_code in (302, 303), posted.text[:500]
             url = urljoin(str(posted.url), posted.headers["location"])
         raise AssertionError(f"the provider never sent the browser back (last at {url})")

@@ -47,10 +47,15 @@ PUBLIC_ROUTES = {
     ("POST", "/login/sso"),
     ("GET", "/sso/{connection_id}/start"),
     ("GET", "/sso/oidc/callback"),
+    # After /logout ended the session: on to the identity provider's own sign-out (the cookie says where).
+    ("GET", "/sso/logout"),
     # SAML: this service provider's metadata, and the identity provider's signed answer (its
     # RelayState signed with the secret key carries the flow; the assertion is the proof).
     ("GET", "/sso/saml/metadata"),
     ("POST", "/sso/saml/acs"),
+    # Single Logout: the provider's answer, or its LogoutRequest (accepted only when signed by its key).
+    ("GET", "/sso/saml/slo"),
+    ("POST", "/sso/saml/slo"),
     # People who cannot log in yet: a reset request (same answer for any address, throttled) and
     # a password set with an e-mailed single-use link, whose token is the authentication.
     ("GET", "/password/forgot"),

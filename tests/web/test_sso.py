@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from alliance.sso.models import SsoConnection, SsoDomain
 from alliance.sso.repository import SsoConnectionRepository
 from tests.factories.sso import verify_domains
 from tests.factories.world import PASSWORD
-from tests.idp.provider import CLIENT_ID, CLIENT_SECRET, Provider, start_provider, through_provider
+from tests.idp.provider import CLIENT_ID, CLIENT_SECRET, Provider, sign_out_at_provider, start_provider, through_provider
 from tests.service.test_sessions import events
 from tests.web.client import csrf_token, post, soup
 
@@ -168,8 +168,9 @@ def test_expired_tampered_and_replayed_answers_are_refused_and_key_rotation_is_f
     real_exchange = oidc.exchange_code
 
     def tampered(*args, **kwargs):  # type: ignore[no-untyped-def]
-        token = real_exchange(*args, **kwargs)
-        return token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+        tokens = real_exchange(*args, **kwargs)
+        token = tokens.id_token
+        return oidc.Tokens(id_token=token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"), access_token=tokens.access_token)
 
     monkeypatch.setattr(oidc, "exchange_code", tampered)
     forged = sign_in(client, connection_id, "nina")
@@ -190,3 +191,29 @@ def test_expired_tampered_and_replayed_answers_are_refused_and_key_rotation_is_f
     assert sign_in(client, connection_id, "nina").status_code == 303
     assert rotated["signing_kid"]
     assert user_at(world, f"nina@{DOMAIN}") is not None
+
+
+def test_claims_the_id_token_lacks_come_from_userinfo_and_logout_signs_out_at_the_provider(client, login, world, provider, monkeypatch):
+    connection_id = set_up_connection(client, login, world, provider)
+    fetched: list[str] = []
+    real_fetch = oidc._fetch_json
+    monkeypatch.setattr(oidc, "_fetch_json", lambda url, **kwargs: fetched.append(url) or real_fetch(url, **kwargs))
+    provider.configure(conform=True)  # the ID token carries no address, name or groups
+    try:
+        landed = sign_in(client, connection_id, "nina")
+    finally:
+        provider.configure(conform=False)
+    assert landed.status_code == 303, landed.text
+    nina = user_at(world, f"nina@{DOMAIN}")
+    assert nina is not None and nina.name == "Nina Northwind" and nina.role == "partner_admin"  # the groups came from userinfo
+    assert fetched[-1] == oidc.discover(provider.issuer).userinfo_endpoint
+
+    # RP-initiated logout: the session here ends, then the provider's end-session endpoint, with the
+    # ID token as the hint, signs out there and sends the browser back to the login page.
+    out = post(client, "/logout")
+    assert out.status_code == 303 and out.headers["location"] == "/sso/logout"
+    to_provider = client.get("/sso/logout", follow_redirects=False).headers["location"]
+    query = parse_qs(urlsplit(to_provider).query)
+    assert to_provider.startswith(provider.issuer) and query["post_logout_redirect_uri"] == ["http://testserver/login"] and query["id_token_hint"]
+    assert client.get("/portal/users", follow_redirects=False).status_code == 303
+    assert sign_out_at_provider(to_provider, stop_at="http://testserver/").startswith("http://testserver/login")

@@ -133,10 +133,10 @@ class QbrFiguresRepository:
         statement = self._only(statement, TierRecommendation.partner_id, partner_ids)
         return list(self.session.execute(statement.order_by(TierRecommendation.evaluated_at.desc(), TierRecommendation.id.desc())))
 
-    def sponsors(self, partner_ids: Collection[int] | None) -> list[Any]:
-        """(partner_id, side, name, title, user_id) of the partner's sponsors: who they are now (a
-        published package keeps the names it showed)."""
-        statement = select(Sponsor.partner_id, Sponsor.side, Sponsor.name, Sponsor.title, Sponsor.user_id)
+    def sponsors(self, partner_ids: Collection[int] | None, window: Window) -> list[Any]:
+        """(partner_id, side, name, title, user_id) of the partner's sponsors on the as-of date
+        (a sponsor replaced since is still shown; one named since is not)."""
+        statement = select(Sponsor.partner_id, Sponsor.side, Sponsor.name, Sponsor.title, Sponsor.user_id).where(Sponsor.on(window.as_of))
         return list(self.session.execute(self._only(statement, Sponsor.partner_id, partner_ids).order_by(Sponsor.partner_id, Sponsor.side.desc(), Sponsor.id)))
 
     def meetings(self, partner_ids: Collection[int] | None, window: Window) -> list[Any]:

@@ -47,12 +47,17 @@ def quiet_weasyprint() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
-def pdf_from_html(html: str) -> bytes:
-    """The PDF of a document's HTML (no network: every chart is inline SVG)."""
-    import weasyprint  # imported on use: it loads Pango, which pages without a PDF never need
+def load_pdf_engine() -> Any:
+    """WeasyPrint, imported on use: it loads Pango (seconds), which pages without a PDF never need."""
+    import weasyprint
 
     quiet_weasyprint()
-    return bytes(weasyprint.HTML(string=html, base_url=None).write_pdf())
+    return weasyprint
+
+
+def pdf_from_html(html: str) -> bytes:
+    """The PDF of a document's HTML (no network: every chart is inline SVG)."""
+    return bytes(load_pdf_engine().HTML(string=html, base_url=None).write_pdf())
 
 
 def write_pdf(figures: dict[str, Any], svgs: dict[str, str] | None, status: QbrStatus, sha256: str | None, path: str) -> int:

@@ -1,14 +1,12 @@
 """The QBR journey: a program admin generates Northwind's package, records a commitment and changes
 it, publishes and shares it; the partner admin opens it in the portal and downloads the PDF;
-another partner's admin gets "not found" for the page and the PDF. The package's figures and
-their PDF are checked in tests/web/test_qbr_pages.py; here the world alone (no QBR history) keeps
-the package small: three charts to draw and a short PDF."""
+another partner's admin gets "not found" for the page and the PDF."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.factories.qbr import AS_OF, QUARTER
+from tests.factories.qbr import AS_OF, QUARTER, build_qbr_history
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +14,7 @@ pytestmark = pytest.mark.browser
 def test_admin_generates_edits_publishes_and_the_partner_downloads_the_pdf(page, login, db, world):
     from playwright.sync_api import expect
 
+    build_qbr_history(db, world)
     login("admin")
     page.goto("/console/qbrs")
     page.get_by_label("Partner").select_option(label="Northwind Consulting")

@@ -9,6 +9,7 @@ from alliance.api.routing import allowed, api_router
 from alliance.http.params import IdPath, IdQuery, PageParams, Search, sort_by
 from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
+from alliance.kit.types import Day
 from alliance.partners import service as partner_service
 from alliance.partners.models import Partner, Person, Sponsor
 from alliance.partners.repository import PartnerFilters
@@ -101,9 +102,12 @@ def remove_person(person_id: IdPath, session: DbSession, actor: CurrentActor) ->
 
 
 @router.get("/partners/{partner_id}/sponsors", response_model=PageRead[SponsorRead], openapi_extra=allowed(Permission.PARTNERS_READ))
-def list_sponsors(partner_id: IdPath, session: DbSession, actor: CurrentActor, page: PageParams, side: SponsorSide | None = None) -> dict[str, object]:
-    """Executive sponsors of the relationship on both sides."""
-    return partner_service.page_sponsors(session, actor, partner_id=partner_id, side=side, page=page).as_response()
+def list_sponsors(
+    partner_id: IdPath, session: DbSession, actor: CurrentActor, page: PageParams, side: SponsorSide | None = None, include_ended: bool = False
+) -> dict[str, object]:
+    """Executive sponsors of the relationship on both sides: the current ones; with
+    include_ended, the former ones too (their `ended_on` set)."""
+    return partner_service.page_sponsors(session, actor, partner_id=partner_id, side=side, page=page, include_ended=include_ended).as_response()
 
 
 @router.post(
@@ -117,6 +121,12 @@ def add_sponsor(partner_id: IdPath, data: SponsorCreate, session: DbSession, act
 
 
 @router.delete("/sponsors/{sponsor_id}", status_code=204, openapi_extra=allowed(Permission.PARTNERS_WRITE, Permission.OWN_PARTNER_WRITE))
-def remove_sponsor(sponsor_id: IdPath, session: DbSession, actor: CurrentActor) -> Response:
-    partner_service.remove_sponsor(session, actor, sponsor_id=sponsor_id)
+def remove_sponsor(
+    sponsor_id: IdPath,
+    session: DbSession,
+    actor: CurrentActor,
+    ended_on: Annotated[Day | None, Query(description="The first day they are no longer the sponsor (default: today)")] = None,
+) -> Response:
+    """End the sponsorship on `ended_on` (default today); the sponsor stays on the QBRs of earlier dates."""
+    partner_service.remove_sponsor(session, actor, sponsor_id=sponsor_id, ended_on=ended_on)
     return Response(status_code=204)

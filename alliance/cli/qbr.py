@@ -60,6 +60,7 @@ def generate(
     task = progress.add_task("pdf", total=len(documents))
     started = time.perf_counter()
     pages_bytes = 0
+    qbr_document.load_pdf_engine()  # before the workers fork: each starts with WeasyPrint loaded instead of loading it again
     with progress, ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         futures = [pool.submit(qbr_document.write_pdf, *document) for document in documents]
         for future in as_completed(futures):

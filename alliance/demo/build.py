@@ -65,7 +65,9 @@ def build_demo(session: Session, actor: Actor, *, plan: DemoPlan, password_hash:
         people += len(spec.people)
         for sponsor in spec.sponsors:
             user_id = staff_ids[sponsor.staff_key] if sponsor.staff_key else None
-            sponsor_data = SponsorCreate(side=sponsor.side, name=sponsor.name, title=sponsor.title, email=sponsor.email, user_id=user_id)
+            sponsor_data = SponsorCreate(
+                side=sponsor.side, name=sponsor.name, title=sponsor.title, email=sponsor.email, user_id=user_id, started_on=spec.enrolled_on
+            )
             partner_service.add_sponsor(session, actor, partner_id=partner_id, data=sponsor_data)
         sponsors += len(spec.sponsors)
         logins = [(spec.people[0], Role.PARTNER_ADMIN)] + ([(spec.people[1], Role.PARTNER_USER)] if spec.has_partner_user else [])

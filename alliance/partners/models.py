@@ -4,7 +4,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.db import Aggregate, Base, PartnerOwned, PartnerRoot, TimestampMixin, register_enum_columns
@@ -233,9 +233,12 @@ class Person(PartnerOwned, TimestampMixin, Base):
 
 
 class Sponsor(PartnerOwned, TimestampMixin, Base):
-    """An executive sponsor of the relationship, on the vendor's or the partner's side."""
+    """An executive sponsor of the relationship, on the vendor's or the partner's side, from
+    `started_on` until the day before `ended_on` (None: still the sponsor). Ending a sponsorship
+    keeps the row, so a QBR shows who the sponsors were on its as-of date."""
 
     __tablename__ = "sponsors"
+    __table_args__ = (Index("ix_sponsors_partner_id_ended_on", "partner_id", "ended_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     side: Mapped[SponsorSide]
@@ -243,3 +246,15 @@ class Sponsor(PartnerOwned, TimestampMixin, Base):
     title: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]  # the first day they are no longer the sponsor
+
+    @classmethod
+    def current(cls) -> Any:
+        """Still the sponsor (a start is never in the future, an end is set when it happens)."""
+        return cls.ended_on.is_(None)
+
+    @classmethod
+    def on(cls, day: date) -> Any:
+        """The sponsor on `day`."""
+        return and_(cls.started_on <= day, or_(cls.ended_on.is_(None), cls.ended_on > day))

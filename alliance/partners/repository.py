@@ -97,11 +97,14 @@ class PersonRepository(Repository[Person]):
 class SponsorRepository(Repository[Sponsor]):
     model = Sponsor
 
-    def for_partner(self, partner_id: int, *, side: SponsorSide | None = None) -> Select[Sponsor]:
+    def for_partner(self, partner_id: int, *, side: SponsorSide | None = None, include_ended: bool = False) -> Select[Sponsor]:
+        """Current sponsors, vendor side first; with `include_ended`, the former ones after them, latest first."""
         statement = self.readable().where(Sponsor.partner_id == partner_id)
+        if not include_ended:
+            statement = statement.where(Sponsor.current())
         if side:
             statement = statement.where(Sponsor.side == side)
-        return statement.order_by(Sponsor.side.desc(), Sponsor.id)
+        return statement.order_by(Sponsor.ended_on.is_not(None), Sponsor.ended_on.desc(), Sponsor.side.desc(), Sponsor.id)
 
 
 PROGRAM_LOAD = (selectinload(Program.tiers).selectinload(Tier.criteria),)

@@ -156,6 +156,11 @@ class SponsorCreate(InputSchema):
     title: OptionalText | None = None
     email: Email | None = None
     user_id: RowId | None = Field(default=None, description="The vendor executive's user id (vendor side only)")
+    started_on: Day | None = Field(default=None, description="The sponsorship's first day (default: today; not in the future)")
+
+
+class SponsorEnd(InputSchema):
+    ended_on: Day | None = Field(default=None, description="The first day they are no longer the sponsor (default: today)")
 
 
 class SponsorRead(ReadSchema):
@@ -166,6 +171,8 @@ class SponsorRead(ReadSchema):
     title: str | None
     email: str | None
     user_id: int | None
+    started_on: date
+    ended_on: date | None
 
 
 class CriterionIn(InputSchema):

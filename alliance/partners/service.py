@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.identity import repository as identity_repository
 from alliance.identity.permissions import Permission, can, require, require_edit_partner, role_can
 from alliance.identity.scope import Actor, Role
+from alliance.kit import clock
 from alliance.kit.changes import reject_nulls
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.sorting import apply_sort
@@ -242,14 +244,20 @@ def _email_conflict(email: str) -> Conflict:
     )
 
 
-def page_sponsors(session: Session, actor: Actor, *, partner_id: int, side: SponsorSide | None, page: PageRequest) -> Page[Sponsor]:
+SPONSOR_FIELDS = ("side", "name", "title", "email", "user_id", "started_on", "ended_on")
+
+
+def page_sponsors(
+    session: Session, actor: Actor, *, partner_id: int, side: SponsorSide | None, page: PageRequest, include_ended: bool = False
+) -> Page[Sponsor]:
+    """The partner's current sponsors; with `include_ended`, the former ones too (most recent first after them)."""
     get_partner(session, actor, partner_id=partner_id)
-    return paginate(session, SponsorRepository(session).for_partner(partner_id, side=side), page)
+    return paginate(session, SponsorRepository(session).for_partner(partner_id, side=side, include_ended=include_ended), page)
 
 
-def list_sponsors(session: Session, actor: Actor, *, partner_id: int) -> list[Sponsor]:
-    """All of a partner's sponsors (a handful), vendor side first."""
-    return list(page_sponsors(session, actor, partner_id=partner_id, side=None, page=PageRequest(limit=500)).items)
+def list_sponsors(session: Session, actor: Actor, *, partner_id: int, include_ended: bool = False) -> list[Sponsor]:
+    """The partner's sponsors (a handful), vendor side first; with `include_ended`, the former ones after them."""
+    return list(page_sponsors(session, actor, partner_id=partner_id, side=None, page=PageRequest(limit=500), include_ended=include_ended).items)
 
 
 def add_sponsor(session: Session, actor: Actor, *, partner_id: int, data: SponsorCreate) -> Sponsor:
@@ -264,26 +272,49 @@ def add_sponsor(session: Session, actor: Actor, *, partner_id: int, data: Sponso
                 raise RuleViolation(f"User {data.user_id} is not a vendor user.", details=[{"field": "user_id", "message": "must be a vendor user"}])
     elif data.user_id is not None:
         raise RuleViolation("A partner-side sponsor is not a vendor user.", details=[{"field": "user_id", "message": "only for vendor-side sponsors"}])
-    sponsor = SponsorRepository(session).add(Sponsor(partner_id=partner_id, **data.model_dump()))
-    fields = ("side", "name", "title", "email", "user_id")
-    audit.record(session, actor, "sponsor.added", entity_type="sponsor", entity_id=sponsor.id, partner_id=partner_id, after=snapshot(sponsor, fields))
+    today = clock.today()
+    started_on = data.started_on or today
+    if started_on > today:
+        raise RuleViolation("A sponsorship starts today or earlier.", details=[{"field": "started_on", "message": "not in the future"}])
+    sponsor = SponsorRepository(session).add(Sponsor(partner_id=partner_id, **data.model_dump(exclude={"started_on"}), started_on=started_on))
+    audit.record(session, actor, "sponsor.added", entity_type="sponsor", entity_id=sponsor.id, partner_id=partner_id, after=snapshot(sponsor, SPONSOR_FIELDS))
     return sponsor
 
 
-def remove_sponsor(session: Session, actor: Actor, *, sponsor_id: int) -> None:
+def remove_sponsor(session: Session, actor: Actor, *, sponsor_id: int, ended_on: date | None = None) -> None:
+    """End a sponsorship on `ended_on` (default today: the first day they are no longer the
+    sponsor). The row stays for the QBRs of earlier dates; a sponsorship that never began (ended
+    on or before its first day) is deleted. Ending it twice: 409."""
     require(actor, Permission.PARTNERS_READ)
     repository = SponsorRepository(session)
-    sponsor = repository.get(sponsor_id)
+    sponsor = repository.lock_first(repository.readable().where(Sponsor.id == sponsor_id))
     if sponsor is None:
         raise NotFound(f"Sponsor {sponsor_id} not found.")
     require_edit_partner(actor, sponsor.partner_id)
     if sponsor.side == SponsorSide.VENDOR and actor.is_partner:
         raise PermissionDenied("The vendor names its own executive sponsors.")
-    fields = ("side", "name", "title", "email", "user_id")
+    if sponsor.ended_on is not None:
+        raise Conflict(f"{sponsor.name} stopped being a sponsor on {sponsor.ended_on.isoformat()}.")
+    day = ended_on or clock.today()
+    if day > clock.today():
+        raise RuleViolation("A sponsorship ends today or earlier.", details=[{"field": "ended_on", "message": "not in the future"}])
+    before = snapshot(sponsor, SPONSOR_FIELDS)
+    if day <= sponsor.started_on:
+        audit.record(session, actor, "sponsor.removed", entity_type="sponsor", entity_id=sponsor.id, partner_id=sponsor.partner_id, before=before)
+        repository.delete(sponsor)
+        return
+    sponsor.ended_on = day
+    session.flush()
     audit.record(
-        session, actor, "sponsor.removed", entity_type="sponsor", entity_id=sponsor.id, partner_id=sponsor.partner_id, before=snapshot(sponsor, fields)
+        session,
+        actor,
+        "sponsor.removed",
+        entity_type="sponsor",
+        entity_id=sponsor.id,
+        partner_id=sponsor.partner_id,
+        before=before,
+        after=snapshot(sponsor, SPONSOR_FIELDS),
     )
-    repository.delete(sponsor)
 
 
 @dataclass(frozen=True)

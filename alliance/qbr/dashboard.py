@@ -36,6 +36,15 @@ class AtRisk:
 
 
 @dataclass(frozen=True)
+class TierMove:
+    """Partners that moved from one tier to another over the quarter (None: no tier)."""
+
+    before: str | None
+    after: str | None
+    partners: tuple[tuple[int, str], ...]  # (id, name), by name
+
+
+@dataclass(frozen=True)
 class Dashboard:
     partners: int
     currency: str | None
@@ -47,6 +56,8 @@ class Dashboard:
     at_risk: list[AtRisk]
     violations: int
     disputes_open: int
+    tier_moves: list[TierMove]
+    stages: list[dict[str, Any]]  # status, label, by_kind {kind: registrations}: the pipeline chart's numbers with their keys
 
 
 def build(figures: Mapping[int, Mapping[str, Any]], *, currency: str | None, movers: int = 5) -> Dashboard:
@@ -55,7 +66,10 @@ def build(figures: Mapping[int, Mapping[str, Any]], *, currency: str | None, mov
     quarters = list(found[0]["quarters"]) if found else []
     in_currency = [f for f in found if f["currency"] == currency]
     tiers: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    moves: dict[tuple[str | None, str | None], list[tuple[int, str]]] = defaultdict(list)
     for f in found:
+        if f["headline"]["tier_before"] != f["headline"]["tier"]:
+            moves[(f["headline"]["tier_before"], f["headline"]["tier"])].append((f["partner"]["id"], f["partner"]["name"]))
         key = (f["partner"]["si_subtype"] or f["partner"]["partner_type"], f["headline"]["tier"] or "No tier")
         tiers[key]["partners"] += 1
         before, now = f["headline"]["tier_before"], f["headline"]["tier"]
@@ -128,6 +142,11 @@ def build(figures: Mapping[int, Mapping[str, Any]], *, currency: str | None, mov
         at_risk=[risk for f in found if (risk := at_risk(f)) is not None],
         violations=sum(f["cosell"]["violations"][CURRENT] for f in found),
         disputes_open=sum(f["cosell"]["disputes_opened"] - f["cosell"]["disputes_resolved"] for f in found),
+        tier_moves=[
+            TierMove(before, after, tuple(sorted(partners, key=lambda p: (p[1], p[0]))))
+            for (before, after), partners in sorted(moves.items(), key=lambda item: (-len(item[1]), str(item[0])))
+        ],
+        stages=[{"status": s, "label": labels[s], "by_kind": {kind: stages[kind][s] for kind in sorted(stages)}} for s in labels],
     )
 
 

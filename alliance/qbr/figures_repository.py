@@ -133,10 +133,10 @@ class QbrFiguresRepository:
         statement = self._only(statement, TierRecommendation.partner_id, partner_ids)
         return list(self.session.execute(statement.order_by(TierRecommendation.evaluated_at.desc(), TierRecommendation.id.desc())))
 
-    def sponsors(self, partner_ids: Collection[int] | None) -> list[Any]:
-        """(partner_id, side, name, title, user_id) of the partner's sponsors: who they are now (a
-        published package keeps the names it showed)."""
-        statement = select(Sponsor.partner_id, Sponsor.side, Sponsor.name, Sponsor.title, Sponsor.user_id)
+    def sponsors(self, partner_ids: Collection[int] | None, window: Window) -> list[Any]:
+        """(partner_id, side, name, title, user_id) of the partner's sponsors on the as-of date
+        (a sponsor replaced since is still shown; one named since is not)."""
+        statement = select(Sponsor.partner_id, Sponsor.side, Sponsor.name, Sponsor.title, Sponsor.user_id).where(Sponsor.on(window.as_of))
         return list(self.session.execute(self._only(statement, Sponsor.partner_id, partner_ids).order_by(Sponsor.partner_id, Sponsor.side.desc(), Sponsor.id)))
 
     def meetings(self, partner_ids: Collection[int] | None, window: Window) -> list[Any]:
@@ -192,17 +192,15 @@ class QbrFiguresRepository:
     def stages(self, partner_ids: Collection[int] | None, window: Window, next_quarter: FiscalPeriod) -> list[Any]:
         """(partner_id, kind, status, registrations, protection ending next quarter): each
         registration at its status on the as-of date (its last event by then)."""
-        ranked = (
-            select(
-                RegistrationEvent.registration_id,
-                RegistrationEvent.to_status,
-                func.row_number()
-                .over(partition_by=RegistrationEvent.registration_id, order_by=(RegistrationEvent.at.desc(), RegistrationEvent.id.desc()))
-                .label("n"),
-            )
-            .where(RegistrationEvent.at < window.cutoff, RegistrationEvent.to_status.is_not(None))
-            .subquery("ranked")
-        )
+        # Ranked among the chosen partners' events only: one partner's QBR does not rank the portfolio's.
+        events = select(
+            RegistrationEvent.registration_id,
+            RegistrationEvent.to_status,
+            func.row_number()
+            .over(partition_by=RegistrationEvent.registration_id, order_by=(RegistrationEvent.at.desc(), RegistrationEvent.id.desc()))
+            .label("n"),
+        ).where(RegistrationEvent.at < window.cutoff, RegistrationEvent.to_status.is_not(None))
+        ranked = self._only(events, RegistrationEvent.partner_id, partner_ids).subquery("ranked")
         expiring = and_(ranked.c.to_status == "approved", Registration.protected_until.between(next_quarter.start, next_quarter.end))
         statement = (
             select(Registration.partner_id, Registration.kind, ranked.c.to_status, func.count(), func.count(case((expiring, Registration.id))))

@@ -145,7 +145,7 @@ def compute(session: Session, *, partner_ids: Collection[int] | None, quarter: F
             "tier": tiers[rec.recommended_tier_id][0] if rec.recommended_tier_id in tiers else None,
             "grace_until": rec.grace_until.isoformat() if rec.grace_until else None,
         }
-    for sponsor in repository.sponsors(scope_ids):
+    for sponsor in repository.sponsors(scope_ids, window):
         if sponsor.partner_id in collected:
             collected[sponsor.partner_id].sponsors.append({"side": str(sponsor.side), "name": sponsor.name, "title": sponsor.title})
 

@@ -112,5 +112,5 @@ def overdue_meeting_reminders(session: Session, *, today: date) -> AnySelect:
         .join(User, and_(User.id == Sponsor.user_id, User.is_active.is_(True)))
         .outerjoin(SponsorCadence, SponsorCadence.partner_id == Partner.id)
         .outerjoin(last, last.c.partner_id == Partner.id)
-        .where(Sponsor.side == SponsorSide.VENDOR, Partner.status == PartnerStatus.ACTIVE, or_(last.c.held_on.is_(None), due < today))
+        .where(Sponsor.side == SponsorSide.VENDOR, Sponsor.current(), Partner.status == PartnerStatus.ACTIVE, or_(last.c.held_on.is_(None), due < today))
     )

@@ -60,14 +60,14 @@ class QbrRepository(Repository[Qbr]):
 
     def sponsor_user_ids(self, partner_id: int) -> list[int]:
         """The partner's sponsors who are users (vendor-side sponsors name their user)."""
-        statement = select(Sponsor.user_id).where(Sponsor.partner_id == partner_id, Sponsor.user_id.is_not(None))
+        statement = select(Sponsor.user_id).where(Sponsor.partner_id == partner_id, Sponsor.user_id.is_not(None), Sponsor.current())
         return [user_id for user_id in self.session.scalars(statement) if user_id is not None]
 
     def portfolio_ids(self, *, strategic_only: bool) -> list[int]:
         """Active partners by name; strategic: those with an executive sponsor on the vendor's side."""
         statement = within_scope(select(Partner.id).where(Partner.status == PartnerStatus.ACTIVE), Partner.id, self.scope)
         if strategic_only:
-            statement = statement.where(exists().where(Sponsor.partner_id == Partner.id, Sponsor.side == SponsorSide.VENDOR))
+            statement = statement.where(exists().where(Sponsor.partner_id == Partner.id, Sponsor.side == SponsorSide.VENDOR, Sponsor.current()))
         return list(self.session.scalars(statement.order_by(Partner.display_name, Partner.id)))
 
     def cam_partner_ids(self, user_id: int) -> list[int]:
@@ -75,5 +75,5 @@ class QbrRepository(Repository[Qbr]):
 
     def sponsored_partner_ids(self, user_id: int) -> list[int]:
         """The partners `user_id` is a vendor-side executive sponsor of."""
-        statement = select(Sponsor.partner_id).where(Sponsor.user_id == user_id, Sponsor.side == SponsorSide.VENDOR).distinct()
+        statement = select(Sponsor.partner_id).where(Sponsor.user_id == user_id, Sponsor.side == SponsorSide.VENDOR, Sponsor.current()).distinct()
         return list(self.session.scalars(within_scope(statement, Sponsor.partner_id, self.scope)))

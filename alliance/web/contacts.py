@@ -14,7 +14,7 @@ from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
 from alliance.partners import service as partner_service
 from alliance.partners.models import Person, Sponsor
-from alliance.partners.schemas import PersonCreate, PersonUpdate, SponsorCreate
+from alliance.partners.schemas import PersonCreate, PersonUpdate, SponsorCreate, SponsorEnd
 from alliance.web.deps import VENDOR_ONLY, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, submit
 from alliance.web.partners import render_profile
@@ -75,11 +75,20 @@ def add_sponsor(request: Request, partner_id: IdPath, session: WebSession, actor
 
 
 @router.post("/partners/{partner_id}/sponsors/{sponsor_id}/remove")
-def remove_sponsor(request: Request, partner_id: IdPath, sponsor_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+def remove_sponsor(request: Request, partner_id: IdPath, sponsor_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    """End the sponsorship (on the day given, default today): the sponsor stays on earlier QBRs."""
     sponsor = next((s for s in partner_service.list_sponsors(session, actor, partner_id=partner_id) if s.id == sponsor_id), None)
     if sponsor is None:
         raise NotFound(f"Sponsor {sponsor_id} not found.")
     name = sponsor.name
-    partner_service.remove_sponsor(session, actor, sponsor_id=sponsor.id)
-    flash(request, f"{name} is no longer a sponsor.")
-    return RedirectResponse(f"/console/partners/{partner_id}#sponsors", status_code=303)
+    submission: Submission[None] = submit(
+        session,
+        SponsorEnd,
+        form_values(form),
+        lambda data: partner_service.remove_sponsor(session, actor, sponsor_id=sponsor_id, ended_on=data.ended_on),
+        shown=echo(form),
+    )
+    if submission.ok:
+        flash(request, f"{name} is no longer a sponsor.")
+        return RedirectResponse(f"/console/partners/{partner_id}#sponsors", status_code=303)
+    return render_profile(request, session, actor, partner_id=partner_id, sponsor_form=submission, status_code=submission.status)

@@ -123,7 +123,7 @@ def render_profile(
     context = {
         "partner": partner,
         "people": partner_service.list_people(session, actor, partner_id=partner_id, delivery_role=None, active=None, sort="name", page=people_page),
-        "sponsors": partner_service.list_sponsors(session, actor, partner_id=partner_id),
+        "sponsors": partner_service.list_sponsors(session, actor, partner_id=partner_id, include_ended=True),
         "cam": partner_service.cam_contact(session, actor, partner_id=partner_id),
         "vendor_users": identity_service.vendor_users(session),
         "person_form": person_form or Submission(),

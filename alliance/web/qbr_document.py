@@ -5,6 +5,7 @@ worker processes."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,11 +41,23 @@ def document_html(content: QbrContent, *, status: QbrStatus, sha256: str | None)
     return templates.env.get_template("qbr/print.html").render(context)
 
 
+def quiet_weasyprint() -> None:
+    """WeasyPrint warns about every SVG presentation property it reads as CSS ("Ignored `fill`"),
+    hundreds a package, though it draws them all: formatting those lines cost more than a page."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def load_pdf_engine() -> Any:
+    """WeasyPrint, imported on use: it loads Pango (seconds), which pages without a PDF never need."""
+    import weasyprint
+
+    quiet_weasyprint()
+    return weasyprint
+
+
 def pdf_from_html(html: str) -> bytes:
     """The PDF of a document's HTML (no network: every chart is inline SVG)."""
-    import weasyprint  # imported on use: it loads Pango, which pages without a PDF never need
-
-    return bytes(weasyprint.HTML(string=html, base_url=None).write_pdf())
+    return bytes(load_pdf_engine().HTML(string=html, base_url=None).write_pdf())
 
 
 def write_pdf(figures: dict[str, Any], svgs: dict[str, str] | None, status: QbrStatus, sha256: str | None, path: str) -> int:

@@ -21,9 +21,10 @@ from alliance.identity.scope import Actor
 from alliance.kit import clock, fiscal
 from alliance.kit.fiscal import PeriodKind
 from alliance.kit.pagination import PageRequest
+from alliance.partners import program_service
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
-from alliance.partners.vocabulary import PartnerStatus, PartnerType
+from alliance.partners.vocabulary import PartnerStatus, PartnerType, RegistrationKind, SISubtype
 from alliance.qbr import charts as qbr_charts
 from alliance.qbr import governance_service, health
 from alliance.qbr import service as qbr_service
@@ -328,7 +329,22 @@ def executive_dashboard(request: Request, session: WebSession, actor: VendorActo
     view = _view(request)
     found = qbr_service.executive_dashboard(session, actor, view=view)
     shown = {name: (Markup(namespaced(render_svg(chart), name)), chart) for name, chart in found.charts.items()}
-    context = {"d": found, "shown": shown, "view": view, "views": qbr_service.DASHBOARD_VIEWS, "chart_base": f"{DASHBOARD}/charts", "query": f"?view={view}"}
+    # Links to the partner list filter by tier key; the figures name tiers (a name shared by two programs' tiers links to one).
+    tier_keys = {t.name: t.key for p in program_service.list_programs(session, actor) for t in p.tiers}
+    cam_filter = f"&cam={actor.user_id}" if view == "mine" else ""
+    context = {
+        "d": found,
+        "shown": shown,
+        "view": view,
+        "views": qbr_service.DASHBOARD_VIEWS,
+        "chart_base": f"{DASHBOARD}/charts",
+        "query": f"?view={view}",
+        "tier_keys": tier_keys,
+        "subtypes": [s.value for s in SISubtype],
+        "kinds": [k.value for k in RegistrationKind],
+        "cam_filter": cam_filter,
+        "partners_url": {"portfolio": "/console/partners", "mine": f"/console/partners?cam={actor.user_id}"}.get(view),
+    }
     return render(request, "qbr/dashboard.html", context)
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from alliance.cli import app
-from tests.factories.qbr import build_qbr_history
 
 
 def test_generate_writes_a_pdf_per_strategic_partner(cli_env, runner, tmp_path, db, world) -> None:  # type: ignore[no-untyped-def]
-    build_qbr_history(db, world)
+    # The world alone: the packages' content is the web and service tests' (small packages render fast).
     result = runner.invoke(app, ["qbr", "generate", "--quarter", "2026Q2", "--as-of", "2026-06-30", "--out", str(tmp_path), "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert "2 packages for 2026Q2 (2 drafts generated, 0 already published)" in result.output

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 from alliance.cli.programs import DEFAULT_PROGRAMS
@@ -21,6 +21,7 @@ from alliance.partners.schemas import PartnerCreate, PersonCreate, SponsorCreate
 from alliance.partners.vocabulary import DeliveryRole, PartnerStatus, PartnerType, SISubtype, SponsorSide
 
 PASSWORD = "correct-horse-battery"
+SPONSORS_SINCE = date(2024, 1, 1)  # before every QBR the tests generate
 
 
 @lru_cache
@@ -151,7 +152,9 @@ def build_world(db: Database) -> World:
                 )
                 fixture.person_ids.append(person.id)
             for side, sponsor_name in ((SponsorSide.VENDOR, "Val Vendor-Exec"), (SponsorSide.PARTNER, f"{key.upper()} Partner-Exec")):
-                sponsor = partner_service.add_sponsor(session, operator, partner_id=partner.id, data=SponsorCreate(side=side, name=sponsor_name, title="SVP"))
+                sponsor = partner_service.add_sponsor(
+                    session, operator, partner_id=partner.id, data=SponsorCreate(side=side, name=sponsor_name, title="SVP", started_on=SPONSORS_SINCE)
+                )
                 fixture.sponsor_ids.append(sponsor.id)
             fixture.admin_user_id = make_user(f"{key}_admin", Role.PARTNER_ADMIN, f"{key.upper()} Admin", partner.id)
             fixture.user_id = make_user(f"{key}_user", Role.PARTNER_USER, f"{key.upper()} User", partner.id)

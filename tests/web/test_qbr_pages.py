@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from alliance.identity.scope import Actor, Role, scope_for
 from alliance.kit import clock
+from alliance.partners import service as partner_service
+from alliance.partners.schemas import SponsorCreate
+from alliance.partners.vocabulary import SponsorSide
 from tests.factories.qbr import AS_OF, QUARTER, build_qbr_history
 from tests.web.client import post, soup
 
@@ -77,13 +81,34 @@ def test_governance_page_records_a_meeting_and_explains_health(client, login, wo
     assert page.find(id="health-score").get_text(strip=True) == "100" and "Evan Exec, A Partner-Exec" in page.find(id="meetings").get_text()
 
 
-def test_executive_dashboard_views_and_chart_csv(client, login, db, world) -> None:  # type: ignore[no-untyped-def]
+def test_executive_dashboard_links_its_numbers_and_has_the_cam_and_sponsor_views(client, login, db, world) -> None:  # type: ignore[no-untyped-def]
+    admin = Actor(user_id=world.users["admin"], role=Role.PROGRAM_ADMIN, partner_id=None, label="admin")
+    with db.session_scope(scope_for(admin)) as session:  # Evan Exec sponsors partner B
+        evan = SponsorCreate(side=SponsorSide.VENDOR, name="Evan Exec", user_id=world.users["executive"])
+        partner_service.add_sponsor(session, admin, partner_id=world.b.id, data=evan)
     login("cam")
     page = soup(client.get("/console/executive"))
     assert page.select("#chart-revenue svg title")[0].get_text() == "Influence, direct and services credit"
-    assert page.find(id="tiers").find("tbody") is not None
-    mine = client.get("/console/executive?view=mine")
-    assert mine.status_code == 200 and "1 partners" in mine.text  # Carl Cam manages partner A only
+    assert page.find(id="partners-count")["href"] == "/console/partners"
+    assert page.find(id="violations").find_parent("a")["href"] == "/console/engagements#violations"
+    assert page.find(id="disputes-open").find_parent("a")["href"] == "/console/disputes"
+    cells = page.select("#pipeline-records tbody a")
+    assert cells and all(a["href"].startswith("/console/registrations?kind=") and "&status=" in a["href"] for a in cells)
+    assert all(a["href"].startswith("/console/partners?") for a in page.select("#tiers tbody td.num a") if not a["href"].startswith("#"))
+    assert page.find(id="tier-moves") is not None
+    mine = soup(client.get("/console/executive?view=mine"))
+    count = mine.find(id="partners-count")
+    assert count.get_text() == "1 partners" and count["href"] == f"/console/partners?cam={world.users['cam']}"  # Carl Cam manages partner A only
     lines = client.get("/console/executive/charts/capacity.csv?view=mine").text.splitlines()
     assert lines[0] == "Quarter,Certifications by role and level" and len(lines) == 6
     assert client.get("/console/executive/charts/nothing.csv").status_code == 404
+    login("executive")
+    sponsored = soup(client.get("/console/executive?view=sponsored"))
+    assert sponsored.find(id="partners-count").get_text() == "1 partners"
+
+
+def test_the_portal_menu_offers_qbrs_to_partner_admins_only(client, login, world) -> None:  # type: ignore[no-untyped-def]
+    login("a_admin")
+    assert soup(client.get("/portal")).select_one("nav.mainnav #portal-qbrs-link")["href"] == "/portal/qbrs"
+    login("a_user")
+    assert soup(client.get("/portal")).select_one("nav.mainnav #portal-qbrs-link") is None

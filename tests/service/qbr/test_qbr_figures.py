@@ -19,6 +19,9 @@ from sqlalchemy import event
 
 from alliance.errors import Conflict
 from alliance.identity.scope import PartnerScope
+from alliance.partners import service as partner_service
+from alliance.partners.schemas import SponsorCreate
+from alliance.partners.vocabulary import SponsorSide
 from alliance.qbr import figures_service
 from alliance.qbr import service as qbr_service
 from alliance.qbr.schemas import CommitmentInput, CommitmentUpdate
@@ -109,9 +112,16 @@ def test_figures_as_of_a_date_do_not_move_and_a_published_package_is_frozen(db, 
         commitment_id = commitment.id
     with db.session_scope(PartnerScope.system(reason="test: data after the as-of date")) as session:
         credit(session, history.a.id, 1, CreditType.DIRECT, "77777.00", "2026-05-20", "2026-11-30")
+    admin = actors["admin"]
+    with unit(admin) as session:  # the vendor sponsor is replaced after the as-of date
+        partner_service.remove_sponsor(session, admin, sponsor_id=history.a.sponsor_ids[0], ended_on=date(2026, 11, 1))
+        new_sponsor = SponsorCreate(side=SponsorSide.VENDOR, name="Nia New-Exec", started_on=date(2026, 11, 1))
+        partner_service.add_sponsor(session, admin, partner_id=history.a.id, data=new_sponsor)
+    with unit(admin) as session, pytest.raises(Conflict):
+        partner_service.remove_sponsor(session, admin, sponsor_id=history.a.sponsor_ids[0])
     with unit(cam) as session:
         again = qbr_service.regenerate(session, cam, qbr_id=qbr_id)
-        assert again.figures == first
+        assert again.figures == first  # Val Vendor-Exec is still the sponsor as of 2026-06-30
         qbr_service.update_commitment(session, cam, qbr_id=qbr_id, commitment_id=commitment_id, data=CommitmentUpdate(status=CommitmentStatus.LATE))
         published = qbr_service.publish(session, cam, qbr_id=qbr_id)
         assert published.status == QbrStatus.PUBLISHED and len(published.content_sha256 or "") == 64
@@ -124,3 +134,7 @@ def test_figures_as_of_a_date_do_not_move_and_a_published_package_is_frozen(db, 
     with unit(cam) as session:
         nxt = qbr_service.generate(session, cam, partner_id=history.a.id, quarter="2026Q3", as_of=date(2026, 9, 30))
         assert [(c.title, c.status, c.carried_from_id) for c in nxt.commitments] == [("Fund two architects' labs", CommitmentStatus.LATE, commitment_id)]
+        # The sponsors of each package's as-of date: Val until 2026-10-31, Nia from 2026-11-01.
+        assert {s["name"] for s in nxt.figures["governance"]["sponsors"]} == {"Val Vendor-Exec", "A Partner-Exec"}
+        later = qbr_service.generate(session, cam, partner_id=history.a.id, quarter="2026Q4")
+        assert {s["name"] for s in later.figures["governance"]["sponsors"]} == {"Nia New-Exec", "A Partner-Exec"}

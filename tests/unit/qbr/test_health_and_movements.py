@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from alliance.qbr import figures, health
+from alliance.qbr import dashboard, figures, health
 from alliance.qbr.figures import Collected
 
 TODAY = date(2026, 12, 1)
@@ -73,3 +73,24 @@ def test_cosell_section_counts_the_quarter_and_the_sla_trend() -> None:
     assert found["sla_attainment"] == [None, None, None, 1.0, 0.5]
     assert (found["completed"], found["average_rating"], found["violations"][-1]) == (1, 4.0, 2)
     assert (found["disputes_opened"], found["disputes_resolved"], found["median_resolution_days"]) == (2, 1, 4.0)
+
+
+def test_the_dashboard_counts_tier_moves_from_and_to_with_the_partners() -> None:
+    def partner(pid: int, name: str, before: str | None, now: str | None) -> dict[str, object]:
+        found = Collected()
+        found.tier, found.tier_before = now, before
+        about = {"id": pid, "name": name, "legal_name": name, "partner_type": "si", "si_subtype": "regional", "currency": "USD", "cam": None}
+        period = {"key": "FY2026-Q4", "label": "FY2026 Q4", "starts_on": "2026-10-01", "ends_on": "2026-12-31"}
+        return figures.assemble(about, found, quarter_labels=["Q4", "Q1", "Q2", "Q3", "Q4"], period=period, as_of=TODAY, later={})
+
+    rows = [
+        partner(1, "Zeta", "Silver", "Gold"),
+        partner(2, "Alpha", "Silver", "Gold"),
+        partner(3, "Mid", "Gold", "Silver"),
+        partner(4, "Same", "Gold", "Gold"),
+    ]
+    found = dashboard.build({int(f["partner"]["id"]): f for f in rows}, currency="USD")
+    assert [(m.before, m.after, m.partners) for m in found.tier_moves] == [
+        ("Silver", "Gold", ((2, "Alpha"), (1, "Zeta"))),
+        ("Gold", "Silver", ((3, "Mid"),)),
+    ]

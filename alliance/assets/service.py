@@ -26,7 +26,7 @@ from alliance.audit.service import snapshot
 from alliance.enablement.vocabulary import LEVEL_RANK, Level
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.files import service as file_service
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore
 from alliance.files.vocabulary import FilePurpose
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
@@ -149,7 +149,7 @@ def view_asset(session: Session, actor: Actor, *, asset_id: int, record_view: bo
     )
 
 
-def open_file(session: Session, actor: Actor, *, asset_id: int, version_id: int, file_id: int, store: LocalBlobStore) -> tuple[DownloadableFile, BinaryIO]:
+def open_file(session: Session, actor: Actor, *, asset_id: int, version_id: int, file_id: int, store: BlobStore) -> tuple[DownloadableFile, BinaryIO]:
     """A version's file for download: a version the reader may see (partners: published or
     deprecated, or their own contribution), of an asset they are entitled to (403 naming what is
     missing), else 404 as for any foreign row. A partner's download is counted."""
@@ -297,7 +297,7 @@ def add_version_with_uploads(
     number: str,
     release_notes: str,
     uploads: Sequence[tuple[BinaryIO, str]],
-    store: LocalBlobStore,
+    store: BlobStore,
     max_bytes: int,
 ) -> AssetVersion:
     """A draft version whose files arrive with it (the portal's and console's form): each file is

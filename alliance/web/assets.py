@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
@@ -18,7 +18,7 @@ from alliance.assets.repository import LibraryFilters
 from alliance.assets.schemas import AssetInput, ProjectUseInput, ReviewInput, VersionInput, VersionTransition
 from alliance.assets.vocabulary import KIND_LABELS, REVIEW_CHECKLIST, AssetKind, CertificationHolder, VersionStatus
 from alliance.enablement import catalog_service
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import store_for
 from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
@@ -178,7 +178,7 @@ def _add_version(request: Request, session: Session, actor: Actor, asset_id: int
             number=data.number,
             release_notes=data.release_notes,
             uploads=uploads,
-            store=LocalBlobStore(settings.file_store_dir),
+            store=store_for(settings),
             max_bytes=settings.max_upload_bytes,
         )
 
@@ -223,16 +223,12 @@ def console_review(request: Request, asset_id: IdPath, asset_version_id: IdPath,
 
 
 @router.get(PORTAL + "/{asset_id}/versions/{asset_version_id}/files/{file_id}", dependencies=PORTAL_ONLY)
-def portal_download(
-    request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: WebSession, actor: PortalActor
-) -> StreamingResponse:
+def portal_download(request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
     return _download(request, session, actor, asset_id, asset_version_id, file_id)
 
 
 @router.get(CONSOLE + "/{asset_id}/versions/{asset_version_id}/files/{file_id}", dependencies=VENDOR_ONLY)
-def console_download(
-    request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: WebSession, actor: VendorActor
-) -> StreamingResponse:
+def console_download(request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     return _download(request, session, actor, asset_id, asset_version_id, file_id)
 
 
@@ -254,10 +250,12 @@ def portal_used_in(request: Request, asset_id: IdPath, session: WebSession, acto
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _download(request: Request, session: Session, actor: Actor, asset_id: int, version_id: int, file_id: int) -> StreamingResponse:
-    store = LocalBlobStore(request.app.state.settings.file_store_dir)
+def _download(request: Request, session: Session, actor: Actor, asset_id: int, version_id: int, file_id: int) -> Response:
+    store = store_for(request.app.state.settings)
     found, handle = asset_service.open_file(session, actor, asset_id=asset_id, version_id=version_id, file_id=file_id, store=store)
-    return downloads.stored_file(filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle)
+    return downloads.stored_file(
+        store=store, filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle
+    )
 
 
 def _version_of(session: Session, actor: Actor, asset_id: int, version_id: int) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.assets import entitlement, lifecycle, rendering
+from alliance.assets import notice_service as asset_notices
 from alliance.assets.entitlement import Lock, Requirement, Standing
 from alliance.assets.models import Asset, AssetFacet, AssetProjectUse, AssetReview, AssetUsage, AssetValidation, AssetVersion, AssetVersionFile, LibraryVisit
 from alliance.assets.repository import AssetRepository, DownloadableFile, HeldCertification, LibraryFilters, PartnerFacts, TrackFacts
@@ -340,8 +341,10 @@ def review_version(session: Session, actor: Actor, *, version_id: int, data: Rev
     repository.add_row(review)
     if data.decision == ReviewDecision.REQUEST_CHANGES:
         _move(session, actor, asset, version, VersionAction.REQUEST_CHANGES, data.comment)
+        asset_notices.contribution_decided(session, actor, asset=asset, version=version, decision=data.decision, comment=data.comment)
     elif data.decision == ReviewDecision.APPROVE:
         _move(session, actor, asset, version, VersionAction.PUBLISH, None)
+        asset_notices.contribution_decided(session, actor, asset=asset, version=version, decision=data.decision, comment=data.comment)
     else:
         audit.record(
             session,

@@ -35,7 +35,12 @@ spec = json.loads(sys.argv[1])
 if spec["backend"] == "local":
     store = LocalBlobStore(Path(spec["root"]))
 else:
-    store = S3BlobStore(bucket=spec["bucket"], endpoint_url=spec["endpoint"], region="us-east-1", path_style=True)
+    import boto3
+    from botocore.config import Config
+
+    # moto assembles a completed multipart upload in its own time: a long read timeout.
+    client = boto3.client("s3", endpoint_url=spec["endpoint"], region_name="us-east-1", config=Config(read_timeout=900, s3={"addressing_style": "path"}))
+    store = S3BlobStore(bucket=spec["bucket"], client=client)
 
 
 class Generated:
@@ -78,7 +83,7 @@ def child(spec: dict[str, object]) -> tuple[dict[str, object], float]:
 
 def measure(backend: str, size: int, base: dict[str, object]) -> dict[str, float]:
     spec = {**base, "backend": backend, "size": size}
-    idle, idle_rss = child({**spec, "phase": "idle"})
+    _, idle_rss = child({**spec, "phase": "idle"})
     uploaded, upload_rss = child({**spec, "phase": "upload"})
     downloaded, download_rss = child({**spec, "phase": "download", "sha256": uploaded["sha256"]})
     return {

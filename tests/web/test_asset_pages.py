@@ -63,6 +63,15 @@ def test_an_asset_from_console_form_to_partner_download(client, login, world):
     registration = client.post("/api/v1/registrations", headers=world.headers("a_user"), json=PROJECT).json()
     assert post(client, f"{portal_url}/used-in", {"registration_id": str(registration["id"])}).status_code == 303
     assert "ERP rollout" in soup(client.get(portal_url)).find(id="used-in").get_text()
+    # The registration's page shows it too, on both sides, linking to the asset.
+    used = soup(client.get(f"/portal/registrations/{registration['id']}")).find(id="used-assets")
+    assert used.find("a", string="HIPAA integration pattern")["href"] == portal_url
+    login("admin")
+    used = soup(client.get(f"/console/registrations/{registration['id']}")).find(id="used-assets")
+    assert used.find("a", string="HIPAA integration pattern")["href"] == asset_url
+    adoption = client.get(f"{asset_url}/adoption.csv")
+    assert adoption.headers["content-disposition"].startswith("attachment") and adoption.text.splitlines()[0].startswith("asset_id,asset,partner_type")
+    assert ",HIPAA integration pattern,si,Gold,1.0.0,1,1," in adoption.text and adoption.text.rstrip().endswith(",1")
 
 
 def test_a_partner_contributes_and_the_vendor_approves(client, login, world):

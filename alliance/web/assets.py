@@ -75,7 +75,7 @@ def console_csv(request: Request, session: WebSession, actor: VendorActor) -> Re
 def adoption_csv(asset_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     """The adoption report (partner type, tier, version: partners, people, views, downloads)."""
     asset, found, projects = asset_service.adoption(session, actor, asset_id=asset_id)
-    rows = [("asset_id", "asset", "partner_type", "tier", "version", "partners", "people", "views", "downloads", "projects")]
+    rows: list[tuple[object, ...]] = [("asset_id", "asset", "partner_type", "tier", "version", "partners", "people", "views", "downloads", "projects")]
     rows += [(str(asset.id), asset.title, r.partner_type, r.tier, r.version, r.partners, r.people, r.views, r.downloads, projects) for r in found]
     return downloads.csv_attachment((downloads.csv_line(row) for row in rows), f"asset_{asset.id}_adoption.csv")
 

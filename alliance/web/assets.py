@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from alliance.assets import service as asset_service
-from alliance.assets.repository import LibraryFilters
+from alliance.assets.repository import LIBRARY_SORTS, LibraryFilters
 from alliance.assets.schemas import AssetInput, ProjectUseInput, ReviewInput, VersionInput, VersionTransition
 from alliance.assets.vocabulary import KIND_LABELS, REVIEW_CHECKLIST, AssetKind, CertificationHolder, VersionStatus
 from alliance.enablement import catalog_service
@@ -23,6 +23,7 @@ from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import PageRequest
+from alliance.kit.sorting import known_sort
 from alliance.partners.vocabulary import SUBTYPE_LABELS, TYPE_LABELS
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, query_int, submit
@@ -287,6 +288,7 @@ def _filters(request: Request) -> LibraryFilters:
         vertical=text("vertical"),
         technology=text("technology"),
         version=text("version", 20),
+        sort=sort if known_sort(sort := params.get("sort"), LIBRARY_SORTS) else None,
     )
 
 

@@ -95,3 +95,20 @@ def test_a_partner_contributes_and_the_vendor_approves(client, login, world):
     )
     login("b_user")
     assert "Contributed by Northwind Consulting" in soup(client.get(f"/portal/library/{asset_id}")).get_text(" ", strip=True)
+
+
+def test_the_console_library_sorts_by_its_columns(client, login, world):
+    library_catalog(world.db)
+    for title in ("Beta pattern", "Alpha pattern", "Gamma pattern"):
+        body = {"kind": "solution_pattern", "title": title, "summary": "A pattern."}
+        assert client.post("/api/v1/assets", headers=world.headers("admin"), json=body).status_code == 201
+    login("admin")
+
+    def titles(sort: str) -> list[str]:
+        page = soup(client.get("/console/assets", params={"sort": sort}))
+        return [row.find("a").get_text() for row in page.select("#assets tbody tr")]
+
+    assert titles("title") == ["Alpha pattern", "Beta pattern", "Gamma pattern"]
+    assert titles("-title") == ["Gamma pattern", "Beta pattern", "Alpha pattern"]
+    assert titles("nonsense") == ["Gamma pattern", "Alpha pattern", "Beta pattern"]  # unknown: newest first
+    assert "Alpha pattern" in client.get("/console/assets.csv", params={"sort": "title"}).text

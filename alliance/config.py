@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     file_store_dir: Path = Field(
         default=DEFAULT_DATA_DIR / "files", description="Directory of uploaded files (blobs named by their SHA-256); back it up with the database"
     )
+    file_store: Literal["local", "s3"] = Field(
+        default="local", description="Where uploaded files are kept: local (ALLIANCE_FILE_STORE_DIR) or s3 (an S3-compatible bucket)"
+    )
+    file_store_s3_bucket: str = Field(default="", description="S3 store: the bucket (it must exist); credentials come from boto3's standard chain")
+    file_store_s3_prefix: str = Field(default="", description="S3 store: prefix of every key, e.g. alliance/ to share a bucket")
+    file_store_s3_endpoint_url: str = Field(default="", description="S3 store: endpoint of an S3-compatible server (MinIO, Ceph); empty: AWS")
+    file_store_s3_region: str = Field(default="", description="S3 store: region; empty: boto3's (AWS_REGION, the shared config)")
+    file_store_s3_path_style: bool = Field(default=False, description="S3 store: path-style URLs (most S3-compatible servers need them)")
+    file_store_s3_presigned_downloads: bool = Field(
+        default=False, description="S3 store: downloads answer with a redirect to a presigned URL (else streamed through Alliance, SHA-256 verified)"
+    )
+    file_store_s3_presign_seconds: int = Field(default=60, ge=1, le=3600, description="S3 store: how long a presigned download URL works")
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, description="Largest accepted upload (a file over it is refused, nothing kept)")
     secret_key: str = Field(
         default="",
@@ -117,6 +129,12 @@ class Settings(BaseSettings):
     sso_dns_nameserver: str = Field(default="", description="DNS server asked for domain verification TXT records; empty: the system's resolvers")
     sso_dns_port: int = Field(default=53, ge=1, le=65535, description="Port of ALLIANCE_SSO_DNS_NAMESERVER")
     sso_dns_timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="How long a domain verification lookup may take")
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.file_store == "s3" and not self.file_store_s3_bucket.strip():
+            raise ValueError("ALLIANCE_FILE_STORE=s3 needs ALLIANCE_FILE_STORE_S3_BUCKET")
+        return self
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the SQLite data."""

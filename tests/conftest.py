@@ -38,6 +38,7 @@ from alliance.identity.scope import PartnerScope
 from alliance.kit import clock
 from tests.factories import tables
 from tests.factories.world import World, build_world
+from tests.s3_server import S3Target
 
 # Before anything hashes a password (an environment setting wins, to measure the real cost).
 os.environ.setdefault("ALLIANCE_PASSWORD_HASH_PROFILE", "fast")
@@ -139,6 +140,20 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         file_store_dir=tmp_path_factory.mktemp("files"),
         saml_sp_key_file=tmp_path_factory.mktemp("saml") / "sp.key",  # generated at first use
     )
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Target]:
+    """A bucket on a real S3-compatible server (moto in server mode, started once per worker), with
+    boto3's standard credential chain pointed at the server's test keys."""
+    from tests.s3_server import CREDENTIALS, moto_server
+
+    with moto_server() as endpoint, pytest.MonkeyPatch.context() as patch:
+        for name, value in CREDENTIALS.items():
+            patch.setenv(name, value)
+        target = S3Target(endpoint_url=endpoint, bucket="alliance-test")
+        target.client().create_bucket(Bucket=target.bucket)
+        yield target
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
@@ -36,7 +36,7 @@ from alliance.assets.schemas import (
     VersionTransition,
 )
 from alliance.assets.vocabulary import AssetKind, ReferenceStatus, VersionStatus
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import store_for
 from alliance.http import downloads
 from alliance.http.params import IdPath, IdQuery, PageParams, Search
 from alliance.identity.permissions import Permission
@@ -172,12 +172,14 @@ def review_version(asset_version_id: IdPath, data: ReviewInput, session: DbSessi
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The file (an attachment unless an image), its SHA-256 verified"}},
     openapi_extra=allowed(Permission.ASSETS_READ),
 )
-def download(request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: DbSession, actor: CurrentActor) -> StreamingResponse:
+def download(request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: DbSession, actor: CurrentActor) -> Response:
     """A version's file: 403 naming what is missing when the asset is locked for you; 404 for a
     version or file you may not see. Partners' downloads are counted."""
-    store = LocalBlobStore(request.app.state.settings.file_store_dir)
+    store = store_for(request.app.state.settings)
     found, handle = asset_service.open_file(session, actor, asset_id=asset_id, version_id=asset_version_id, file_id=file_id, store=store)
-    return downloads.stored_file(filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle)
+    return downloads.stored_file(
+        store=store, filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle
+    )
 
 
 @router.post("/assets/{asset_id}/project-uses", response_model=ProjectUseRead, status_code=201, openapi_extra=allowed(Permission.ASSETS_USE))

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Annotated, BinaryIO
 
 from fastapi import File, Form, Request, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
 from alliance.files import service as file_service
 from alliance.files.models import StoredFile
 from alliance.files.schemas import StoredFileRead
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore, store_for
 from alliance.files.vocabulary import FilePurpose
 from alliance.http import downloads
 from alliance.http.params import IdPath
@@ -22,8 +22,8 @@ from alliance.identity.permissions import Permission
 router = api_router(tags=["files"])
 
 
-def _store(request: Request) -> LocalBlobStore:
-    return LocalBlobStore(request.app.state.settings.file_store_dir)
+def _store(request: Request) -> BlobStore:
+    return store_for(request.app.state.settings)
 
 
 @router.post("/files", response_model=StoredFileRead, status_code=201, openapi_extra=allowed(Permission.FILES_UPLOAD))
@@ -60,11 +60,15 @@ def get_file(file_id: IdPath, session: DbSession, actor: CurrentActor) -> Stored
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The file, as an attachment"}},
     openapi_extra=allowed(Permission.FILES_READ),
 )
-def download_file(request: Request, file_id: IdPath, session: DbSession, actor: CurrentActor) -> StreamingResponse:
-    found, handle = file_service.open_file(session, actor, file_id=file_id, store=_store(request))
-    return attachment(found, handle)
+def download_file(request: Request, file_id: IdPath, session: DbSession, actor: CurrentActor) -> Response:
+    store = _store(request)
+    found, handle = file_service.open_file(session, actor, file_id=file_id, store=store)
+    return attachment(store, found, handle)
 
 
-def attachment(found: StoredFile, handle: BinaryIO) -> StreamingResponse:
-    """The file as a download that a browser never renders in place (images aside), its digest checked."""
-    return downloads.stored_file(filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle)
+def attachment(store: BlobStore, found: StoredFile, handle: BinaryIO) -> Response:
+    """The file as a download that a browser never renders in place (images aside), its digest checked
+    (or, from an S3 store configured so, a redirect to a short-lived presigned URL)."""
+    return downloads.stored_file(
+        store=store, filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle
+    )

@@ -17,7 +17,7 @@ from alliance.assets.repository import AssetRepository
 from alliance.assets.schemas import AssetInput, VersionInput
 from alliance.assets.vocabulary import VersionAction
 from alliance.errors import RuleViolation
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore
 from alliance.identity.scope import Actor
 from alliance.kit.schemas import field_errors
 
@@ -65,9 +65,7 @@ def parse(document: Any, *, read_text: Callable[[str], str]) -> ImportItem:
     return ImportItem(asset=asset, version=parsed, files=files, publish=bool(isinstance(version, dict) and version.get("publish")))
 
 
-def import_asset(
-    session: Session, actor: Actor, *, item: ImportItem, open_file: Callable[[str], BinaryIO], store: LocalBlobStore, max_bytes: int
-) -> Asset | None:
+def import_asset(session: Session, actor: Actor, *, item: ImportItem, open_file: Callable[[str], BinaryIO], store: BlobStore, max_bytes: int) -> Asset | None:
     """Create the asset (None when its title is already in the library), its version with its
     files, published when the metadata says so."""
     if AssetRepository(session).titled(item.asset.title) is not None:

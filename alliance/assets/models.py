@@ -25,6 +25,8 @@ class Asset(Aggregate, TimestampMixin, Base):
     a contributing partner sees its own before that."""
 
     __tablename__ = "assets"
+    # What a reader sees (library repository `visible`), counted from the index alone.
+    __table_args__ = (Index("ix_assets_visible", "current_version_id", "contributed_by_partner_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[AssetKind] = mapped_column(index=True)

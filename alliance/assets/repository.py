@@ -33,6 +33,7 @@ from alliance.files.models import StoredFile
 from alliance.identity.models import User
 from alliance.kit.pagination import Page, PageRequest, paginate
 from alliance.kit.repository import Repository
+from alliance.kit.sorting import SortColumn, apply_sort
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Person, ProductLine, Tier
 from alliance.partners.vocabulary import RegistrationKind
@@ -51,6 +52,11 @@ class LibraryFilters:
     status: VersionStatus | None = None  # vendor lists: assets with a version in this status
     contributed: bool | None = None  # only partner contributions (True) or only the vendor's (False)
     since: datetime | None = None  # published since ("what's new")
+    sort: str | None = None  # a LIBRARY_SORTS key, - for descending; None: best match, else newest
+
+
+# How a library list may be sorted (the console's column headers).
+LIBRARY_SORTS: dict[str, SortColumn] = {"title": Asset.title, "kind": Asset.kind, "published": Asset.published_at}
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,9 @@ class AssetRepository(Repository[Asset]):
         if filters.since is not None:
             statement = statement.where(Asset.published_at > filters.since)
         statement = statement.add_columns(score.label("score"))
-        if filters.text and search.words(filters.text):
+        if filters.sort is not None:
+            statement = apply_sort(statement, filters.sort, LIBRARY_SORTS, default="-published", tiebreak=Asset.id.desc())
+        elif filters.text and search.words(filters.text):
             statement = statement.order_by(score.desc(), Asset.id.desc())
         else:
             statement = statement.order_by(Asset.published_at.desc().nulls_last(), Asset.id.desc())

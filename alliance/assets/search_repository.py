@@ -19,6 +19,14 @@ PG_SEARCH_VECTOR = (
     "setweight(to_tsvector('english', coalesce(assets.summary, '') || ' ' || coalesce(assets.keywords, '')), 'B') || "
     "setweight(to_tsvector('english', coalesce(assets.body, '')), 'C')"
 )
+# What PostgreSQL ranks by: the title (A) and summary + keywords (B), short texts. The body is
+# matched (PG_SEARCH_VECTOR, from the GIN index) but not ranked: ts_rank over the whole vector
+# recomputed to_tsvector of every matching body and made a common word's page cost more than a
+# scan (bench/assets_search.py, docs/assets.md).
+PG_RANK_VECTOR = (
+    "setweight(to_tsvector('english', coalesce(assets.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(assets.summary, '') || ' ' || coalesce(assets.keywords, '')), 'B')"
+)
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 12
 
@@ -48,7 +56,7 @@ def matches(session: Session, query: str) -> Subquery:
     tsquery = func.plainto_tsquery("english", " ".join(words(query)))
     vector: ColumnClause[Any] = literal_column(f"({PG_SEARCH_VECTOR})")
     pg_statement: AnySelect = (
-        select(literal_column("assets.id").label("asset_id"), func.ts_rank(vector, tsquery).label("score"))
+        select(literal_column("assets.id").label("asset_id"), func.ts_rank(literal_column(f"({PG_RANK_VECTOR})"), tsquery).label("score"))
         .select_from(table("assets"))
         .where(vector.op("@@")(tsquery))
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.assets import entitlement, lifecycle, rendering
+from alliance.assets import notice_service as asset_notices
 from alliance.assets.entitlement import Lock, Requirement, Standing
 from alliance.assets.models import Asset, AssetFacet, AssetProjectUse, AssetReview, AssetUsage, AssetValidation, AssetVersion, AssetVersionFile, LibraryVisit
 from alliance.assets.repository import AssetRepository, DownloadableFile, HeldCertification, LibraryFilters, PartnerFacts, TrackFacts
@@ -26,7 +27,7 @@ from alliance.audit.service import snapshot
 from alliance.enablement.vocabulary import LEVEL_RANK, Level
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.files import service as file_service
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore
 from alliance.files.vocabulary import FilePurpose
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
@@ -149,7 +150,7 @@ def view_asset(session: Session, actor: Actor, *, asset_id: int, record_view: bo
     )
 
 
-def open_file(session: Session, actor: Actor, *, asset_id: int, version_id: int, file_id: int, store: LocalBlobStore) -> tuple[DownloadableFile, BinaryIO]:
+def open_file(session: Session, actor: Actor, *, asset_id: int, version_id: int, file_id: int, store: BlobStore) -> tuple[DownloadableFile, BinaryIO]:
     """A version's file for download: a version the reader may see (partners: published or
     deprecated, or their own contribution), of an asset they are entitled to (403 naming what is
     missing), else 404 as for any foreign row. A partner's download is counted."""
@@ -297,7 +298,7 @@ def add_version_with_uploads(
     number: str,
     release_notes: str,
     uploads: Sequence[tuple[BinaryIO, str]],
-    store: LocalBlobStore,
+    store: BlobStore,
     max_bytes: int,
 ) -> AssetVersion:
     """A draft version whose files arrive with it (the portal's and console's form): each file is
@@ -340,8 +341,10 @@ def review_version(session: Session, actor: Actor, *, version_id: int, data: Rev
     repository.add_row(review)
     if data.decision == ReviewDecision.REQUEST_CHANGES:
         _move(session, actor, asset, version, VersionAction.REQUEST_CHANGES, data.comment)
+        asset_notices.contribution_decided(session, actor, asset=asset, version=version, decision=data.decision, comment=data.comment)
     elif data.decision == ReviewDecision.APPROVE:
         _move(session, actor, asset, version, VersionAction.PUBLISH, None)
+        asset_notices.contribution_decided(session, actor, asset=asset, version=version, decision=data.decision, comment=data.comment)
     else:
         audit.record(
             session,

@@ -12,7 +12,7 @@ from alliance.assets import importer
 from alliance.cli.context import console, err_console, operator, unit_of_work
 from alliance.config import get_settings
 from alliance.errors import AllianceError
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import store_for
 
 app = typer.Typer(help="The solution library: import assets.", no_args_is_help=True)
 
@@ -24,7 +24,7 @@ def import_folder(
     folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, readable=True, help="The folder to read (searched recursively)")],
 ) -> None:
     settings = get_settings()
-    store = LocalBlobStore(settings.file_store_dir)
+    store = store_for(settings)
     created = skipped = refused = 0
     for metadata in sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")]):
         base = metadata.parent

@@ -19,7 +19,7 @@ from alliance.config import get_settings
 from alliance.demo.plan import SHOWCASE_NAME
 from alliance.demo.registrations import frozen
 from alliance.files import service as file_service
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import store_for
 from alliance.files.vocabulary import FilePurpose
 from alliance.funds import service as fund_service
 from alliance.funds.schemas import AllocationSet, BudgetCreate, ClaimCreate, Decision, FundRequestCreate, Payment
@@ -74,7 +74,7 @@ def build_funds(session: Session, actor: Actor, *, today: date) -> FundsSummary:
     calendar = fiscal.current()
     year = calendar.period(fiscal.PeriodKind.YEAR, today)
     last_year = calendar.shift(year, -1)
-    store = LocalBlobStore(get_settings().file_store_dir)
+    store = store_for(get_settings())
     # Last year: an allocation, a request never claimed (its deadline passed) and the rest unused.
     with frozen(_moment(last_year.start)):
         budget = fund_service.create_budget(session, admin, data=BudgetCreate(program_id=harbor.program_id, period=last_year.key, amount=Decimal("2000000")))

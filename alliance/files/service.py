@@ -18,7 +18,7 @@ from alliance.errors import NotFound, RuleViolation
 from alliance.files import kinds
 from alliance.files.models import StoredFile
 from alliance.files.repository import FileRepository
-from alliance.files.storage import LocalBlobStore, TooLarge
+from alliance.files.storage import BlobStore, TooLarge
 from alliance.files.vocabulary import FilePurpose
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
@@ -33,7 +33,7 @@ def upload(
     filename: str,
     purpose: FilePurpose,
     partner_id: int | None,
-    store: LocalBlobStore,
+    store: BlobStore,
     max_bytes: int,
 ) -> StoredFile:
     """Store one file for `partner_id` (partners: always their own; vendor staff: a partner, or
@@ -93,7 +93,7 @@ def get_file(session: Session, actor: Actor, *, file_id: int) -> StoredFile:
     return found
 
 
-def open_file(session: Session, actor: Actor, *, file_id: int, store: LocalBlobStore) -> tuple[StoredFile, BinaryIO]:
+def open_file(session: Session, actor: Actor, *, file_id: int, store: BlobStore) -> tuple[StoredFile, BinaryIO]:
     """The file's record and its content, opened for reading."""
     found = get_file(session, actor, file_id=file_id)
     if not store.exists(found.sha256):

@@ -1,7 +1,8 @@
-"""Where file contents live: a directory of blobs named by their SHA-256 (the same content is kept
-once however often it is uploaded), written whole or not at all — a blob appears under its name
-only by an atomic rename of a complete file. Rows in `stored_files` say who uploaded what; a blob
-never changes, so a row may point at it for as long as it exists."""
+"""Where file contents live: blobs named by their SHA-256 (the same content is kept once however
+often it is uploaded), written whole or not at all. The local store is a directory where a blob
+appears under its name only by an atomic rename of a complete file; the S3 store (files/s3.py)
+keeps them as objects in a bucket. Rows in `stored_files` say who uploaded what; a blob never
+changes, so a row may point at it for as long as it exists."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
+
+from alliance.config import Settings
 
 CHUNK = 256 * 1024
 
@@ -23,12 +27,53 @@ class TooLarge(ValueError):
 
 @dataclass(frozen=True)
 class Incoming:
-    """An upload read to the end: where it waits, its digest, size and first bytes."""
+    """An upload read to the end: where it waits (a temporary file or object), its digest, size
+    and first bytes."""
 
-    path: Path
+    location: str
     sha256: str
     size: int
     head: bytes
+
+
+class Tally:
+    """What passes through an upload: hashed, counted, its first bytes kept; TooLarge past the limit."""
+
+    def __init__(self, *, max_bytes: int, head_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.head_bytes = head_bytes
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+
+    def read(self, source: BinaryIO, size: int = CHUNK) -> bytes:
+        """The next chunk of `source`, at most `size` bytes (empty at its end), tallied."""
+        chunk = source.read(size)
+        self.size += len(chunk)
+        if self.size > self.max_bytes:
+            raise TooLarge(f"larger than {self.max_bytes:,} bytes")
+        if len(self.head) < self.head_bytes:
+            self.head += chunk[: self.head_bytes - len(self.head)]
+        self.digest.update(chunk)
+        return chunk
+
+    def incoming(self, location: str) -> Incoming:
+        return Incoming(location=location, sha256=self.digest.hexdigest(), size=self.size, head=self.head)
+
+
+class BlobStore(Protocol):
+    """What the file service needs of a store; LocalBlobStore and s3.S3BlobStore provide it."""
+
+    def receive(self, source: BinaryIO, *, max_bytes: int, head_bytes: int) -> AbstractContextManager[Incoming]: ...
+
+    def keep(self, incoming: Incoming) -> None: ...
+
+    def open(self, sha256: str) -> BinaryIO: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def download_url(self, sha256: str, *, filename: str, content_type: str, disposition: str) -> str | None:
+        """A short-lived URL the client may fetch the blob from directly, or None: stream it."""
 
 
 class LocalBlobStore:
@@ -44,22 +89,14 @@ class LocalBlobStore:
         """Copy `source` to a temporary file beside the blobs, hashing as it goes; TooLarge past
         `max_bytes` (nothing is kept). The temporary file is gone when the block ends, kept or not."""
         self.incoming.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
-        head = b""
+        tally = Tally(max_bytes=max_bytes, head_bytes=head_bytes)
         handle, name = tempfile.mkstemp(dir=self.incoming, prefix="upload-")
         path = Path(name)
         try:
             with os.fdopen(handle, "wb") as out:
-                while chunk := source.read(CHUNK):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise TooLarge(f"larger than {max_bytes:,} bytes")
-                    if len(head) < head_bytes:
-                        head += chunk[: head_bytes - len(head)]
-                    digest.update(chunk)
+                while chunk := tally.read(source):
                     out.write(chunk)
-            yield Incoming(path=path, sha256=digest.hexdigest(), size=size, head=head)
+            yield tally.incoming(name)
         finally:
             path.unlink(missing_ok=True)
 
@@ -69,13 +106,16 @@ class LocalBlobStore:
         if target.exists():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(incoming.path, target)  # atomic: readers see the whole blob or none
+        os.replace(incoming.location, target)  # atomic: readers see the whole blob or none
 
     def open(self, sha256: str) -> BinaryIO:
         return self.path(sha256).open("rb")
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
+
+    def download_url(self, sha256: str, *, filename: str, content_type: str, disposition: str) -> str | None:
+        return None  # a local blob is only ever streamed through the application
 
 
 def chunks(handle: BinaryIO) -> Iterator[bytes]:
@@ -105,3 +145,25 @@ def verified_chunks(handle: BinaryIO, sha256: str) -> Iterator[bytes]:
             raise ChecksumMismatch(f"blob {sha256} is corrupted: its content hashes to {digest.hexdigest()}")
         if held is not None:
             yield held
+
+
+def store_for(settings: Settings) -> BlobStore:
+    """The configured store (ALLIANCE_FILE_STORE): the local directory, or an S3 bucket whose
+    client is made once per configuration (boto3 clients are thread-safe and slow to make)."""
+    if settings.file_store == "s3":
+        return _s3_store(
+            settings.file_store_s3_bucket,
+            settings.file_store_s3_prefix,
+            settings.file_store_s3_endpoint_url,
+            settings.file_store_s3_region,
+            settings.file_store_s3_path_style,
+            settings.file_store_s3_presign_seconds if settings.file_store_s3_presigned_downloads else None,
+        )
+    return LocalBlobStore(settings.file_store_dir)
+
+
+@lru_cache(maxsize=8)
+def _s3_store(bucket: str, prefix: str, endpoint_url: str, region: str, path_style: bool, presign_seconds: int | None) -> BlobStore:
+    from alliance.files.s3 import S3BlobStore  # boto3 is imported only where S3 is configured
+
+    return S3BlobStore(bucket=bucket, prefix=prefix, endpoint_url=endpoint_url, region=region, path_style=path_style, presign_seconds=presign_seconds)

@@ -9,11 +9,11 @@ from datetime import date
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from fastapi.responses import StreamingResponse
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from alliance.cosell.requests import report_service
 from alliance.db import Database
-from alliance.files.storage import verified_chunks
+from alliance.files.storage import BlobStore, verified_chunks
 from alliance.funds import export_service as fund_exports
 from alliance.funds.repository import FundFilters
 from alliance.identity.scope import Actor, scope_for
@@ -47,15 +47,26 @@ def csv_attachment(lines: Iterable[str], filename: str) -> StreamingResponse:
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
-def stored_file(*, filename: str, content_type: str, size_bytes: int, sha256: str, handle: BinaryIO) -> StreamingResponse:
+def disposition(filename: str, content_type: str) -> str:
+    return f"{'inline' if content_type in INLINE_TYPES else 'attachment'}; filename*=UTF-8''{quote(filename)}"
+
+
+def stored_file(*, store: BlobStore, filename: str, content_type: str, size_bytes: int, sha256: str, handle: BinaryIO) -> Response:
     """A stored file streamed with its SHA-256 verified on the way (files.storage.verified_chunks):
-    an attachment unless it is an image, never sniffed, sandboxed, never cached by proxies."""
-    disposition = "inline" if content_type in INLINE_TYPES else "attachment"
+    an attachment unless it is an image, never sniffed, sandboxed, never cached by proxies. A store
+    that hands out presigned URLs (S3, when configured) is answered with a redirect to one instead:
+    the caller has already been authorized, the URL is short-lived and its answer carries the same
+    disposition."""
+    shown_as = disposition(filename, content_type)
+    url = store.download_url(sha256, filename=filename, content_type=content_type, disposition=shown_as)
+    if url is not None:
+        handle.close()
+        return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, no-store"})
     return StreamingResponse(
         verified_chunks(handle, sha256),
         media_type=content_type,
         headers={
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
+            "Content-Disposition": shown_as,
             "Content-Length": str(size_bytes),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox",

@@ -59,6 +59,7 @@ class EventType(StrEnum):
     LAB_GRADED = "lab.graded"
     # asset library
     ASSET_NOT_VALIDATED = "asset.not_validated"
+    ASSET_CONTRIBUTION_DECIDED = "asset.contribution_decided"
     # tiers
     TIER_RECOMMENDED = "tier.recommended"
     TIER_DECIDED = "tier.decided"
@@ -140,6 +141,9 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.LAB_GRADED: EventInfo("A lab was graded", Permission.LABS_SUBMIT),
     # asset library
     EventType.ASSET_NOT_VALIDATED: EventInfo("A product release came out that a library asset you own is not yet validated for", Permission.ASSETS_MANAGE),
+    EventType.ASSET_CONTRIBUTION_DECIDED: EventInfo(
+        "An asset your organisation contributed was approved for the library, or changes were requested", Permission.ASSETS_CONTRIBUTE
+    ),
     # tiers
     EventType.TIER_RECOMMENDED: EventInfo("A partner's tier upgrade or downgrade is recommended", Permission.PARTNERS_MANAGE),
     EventType.TIER_DECIDED: EventInfo("Your organisation's tier upgrade or downgrade was decided", Permission.OWN_PARTNER_WRITE),

@@ -22,7 +22,7 @@ from alliance.assets.repository import AssetRepository
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.files import service as file_service
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore
 from alliance.files.vocabulary import FilePurpose
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.repository import UserRepository
@@ -349,7 +349,7 @@ class EvidenceUpload:
 
     source: BinaryIO
     filename: str
-    store: LocalBlobStore
+    store: BlobStore
     max_bytes: int
 
 

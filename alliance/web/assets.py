@@ -9,20 +9,21 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from alliance.assets import service as asset_service
-from alliance.assets.repository import LibraryFilters
+from alliance.assets.repository import LIBRARY_SORTS, LibraryFilters
 from alliance.assets.schemas import AssetInput, ProjectUseInput, ReviewInput, VersionInput, VersionTransition
 from alliance.assets.vocabulary import KIND_LABELS, REVIEW_CHECKLIST, AssetKind, CertificationHolder, VersionStatus
 from alliance.enablement import catalog_service
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import store_for
 from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import PageRequest
+from alliance.kit.sorting import known_sort
 from alliance.partners.vocabulary import SUBTYPE_LABELS, TYPE_LABELS
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, query_int, submit
@@ -69,6 +70,15 @@ def console_csv(request: Request, session: WebSession, actor: VendorActor) -> Re
             )
         )
     return downloads.csv_attachment((downloads.csv_line(row) for row in rows), "assets.csv")
+
+
+@router.get(CONSOLE + "/{asset_id}/adoption.csv", dependencies=VENDOR_ONLY)
+def adoption_csv(asset_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    """The adoption report (partner type, tier, version: partners, people, views, downloads)."""
+    asset, found, projects = asset_service.adoption(session, actor, asset_id=asset_id)
+    rows: list[tuple[object, ...]] = [("asset_id", "asset", "partner_type", "tier", "version", "partners", "people", "views", "downloads", "projects")]
+    rows += [(str(asset.id), asset.title, r.partner_type, r.tier, r.version, r.partners, r.people, r.views, r.downloads, projects) for r in found]
+    return downloads.csv_attachment((downloads.csv_line(row) for row in rows), f"asset_{asset.id}_adoption.csv")
 
 
 @router.get(CONSOLE + "/review-queue", dependencies=VENDOR_ONLY)
@@ -178,7 +188,7 @@ def _add_version(request: Request, session: Session, actor: Actor, asset_id: int
             number=data.number,
             release_notes=data.release_notes,
             uploads=uploads,
-            store=LocalBlobStore(settings.file_store_dir),
+            store=store_for(settings),
             max_bytes=settings.max_upload_bytes,
         )
 
@@ -223,16 +233,12 @@ def console_review(request: Request, asset_id: IdPath, asset_version_id: IdPath,
 
 
 @router.get(PORTAL + "/{asset_id}/versions/{asset_version_id}/files/{file_id}", dependencies=PORTAL_ONLY)
-def portal_download(
-    request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: WebSession, actor: PortalActor
-) -> StreamingResponse:
+def portal_download(request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
     return _download(request, session, actor, asset_id, asset_version_id, file_id)
 
 
 @router.get(CONSOLE + "/{asset_id}/versions/{asset_version_id}/files/{file_id}", dependencies=VENDOR_ONLY)
-def console_download(
-    request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: WebSession, actor: VendorActor
-) -> StreamingResponse:
+def console_download(request: Request, asset_id: IdPath, asset_version_id: IdPath, file_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
     return _download(request, session, actor, asset_id, asset_version_id, file_id)
 
 
@@ -254,10 +260,12 @@ def portal_used_in(request: Request, asset_id: IdPath, session: WebSession, acto
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _download(request: Request, session: Session, actor: Actor, asset_id: int, version_id: int, file_id: int) -> StreamingResponse:
-    store = LocalBlobStore(request.app.state.settings.file_store_dir)
+def _download(request: Request, session: Session, actor: Actor, asset_id: int, version_id: int, file_id: int) -> Response:
+    store = store_for(request.app.state.settings)
     found, handle = asset_service.open_file(session, actor, asset_id=asset_id, version_id=version_id, file_id=file_id, store=store)
-    return downloads.stored_file(filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle)
+    return downloads.stored_file(
+        store=store, filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle
+    )
 
 
 def _version_of(session: Session, actor: Actor, asset_id: int, version_id: int) -> int:
@@ -280,6 +288,7 @@ def _filters(request: Request) -> LibraryFilters:
         vertical=text("vertical"),
         technology=text("technology"),
         version=text("version", 20),
+        sort=sort if known_sort(sort := params.get("sort"), LIBRARY_SORTS) else None,
     )
 
 

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from alliance.db import Database
 from alliance.enablement.vocabulary import Level
 from alliance.errors import Conflict
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import store_for
 from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.http.session import get_database
@@ -426,9 +426,7 @@ def _progress(request: Request, session: Session, actor: Actor, *, plan_id: int,
     settings = request.app.state.settings
     upload = None
     if isinstance(handed, StarletteUpload) and handed.filename:
-        upload = plan_service.EvidenceUpload(
-            source=handed.file, filename=handed.filename, store=LocalBlobStore(settings.file_store_dir), max_bytes=settings.max_upload_bytes
-        )
+        upload = plan_service.EvidenceUpload(source=handed.file, filename=handed.filename, store=store_for(settings), max_bytes=settings.max_upload_bytes)
 
     def record(data: ProgressInput) -> Any:
         return plan_service.record_progress(session, actor, plan_id=plan_id, ref=ref, data=data, upload=upload)

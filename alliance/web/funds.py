@@ -15,7 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 from alliance.db import Database
 from alliance.errors import AllianceError, RuleViolation
 from alliance.files import service as file_service
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import store_for
 from alliance.files.vocabulary import FilePurpose
 from alliance.funds import service as fund_service
 from alliance.funds.repository import CLAIM_SORTS, REQUEST_SORTS, FundFilters
@@ -306,7 +306,7 @@ def portal_upload_proof(request: Request, fund_request_id: IdPath, session: WebS
             filename=upload.filename or "",
             purpose=FilePurpose.FUND_CLAIM,
             partner_id=None,
-            store=LocalBlobStore(settings.file_store_dir),
+            store=store_for(settings),
             max_bytes=settings.max_upload_bytes,
         )
     except AllianceError as error:

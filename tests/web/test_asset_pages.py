@@ -63,6 +63,16 @@ def test_an_asset_from_console_form_to_partner_download(client, login, world):
     registration = client.post("/api/v1/registrations", headers=world.headers("a_user"), json=PROJECT).json()
     assert post(client, f"{portal_url}/used-in", {"registration_id": str(registration["id"])}).status_code == 303
     assert "ERP rollout" in soup(client.get(portal_url)).find(id="used-in").get_text()
+    # The registration's page shows it too, on both sides, linking to the asset.
+    used = soup(client.get(f"/portal/registrations/{registration['id']}")).find(id="used-assets")
+    assert used.find("a", string="HIPAA integration pattern")["href"] == portal_url
+    login("admin")
+    used = soup(client.get(f"/console/registrations/{registration['id']}")).find(id="used-assets")
+    assert used.find("a", string="HIPAA integration pattern")["href"] == asset_url
+    adoption = client.get(f"{asset_url}/adoption.csv")
+    assert adoption.headers["content-disposition"].startswith("attachment") and adoption.text.splitlines()[0].startswith("asset_id,asset,partner_type")
+    row = adoption.text.splitlines()[1].split(",")
+    assert row[1:7] + row[8:] == ["HIPAA integration pattern", "systems_integrator", "Gold", "1.0.0", "1", "1", "1", "1"]  # 1 download, 1 project
 
 
 def test_a_partner_contributes_and_the_vendor_approves(client, login, world):
@@ -86,3 +96,20 @@ def test_a_partner_contributes_and_the_vendor_approves(client, login, world):
     )
     login("b_user")
     assert "Contributed by Northwind Consulting" in soup(client.get(f"/portal/library/{asset_id}")).get_text(" ", strip=True)
+
+
+def test_the_console_library_sorts_by_its_columns(client, login, world):
+    library_catalog(world.db)
+    for title in ("Beta pattern", "Alpha pattern", "Gamma pattern"):
+        body = {"kind": "solution_pattern", "title": title, "summary": "A pattern."}
+        assert client.post("/api/v1/assets", headers=world.headers("admin"), json=body).status_code == 201
+    login("admin")
+
+    def titles(sort: str) -> list[str]:
+        page = soup(client.get("/console/assets", params={"sort": sort}))
+        return [row.find("a").get_text() for row in page.select("#assets tbody tr")]
+
+    assert titles("title") == ["Alpha pattern", "Beta pattern", "Gamma pattern"]
+    assert titles("-title") == ["Gamma pattern", "Beta pattern", "Alpha pattern"]
+    assert titles("nonsense") == ["Gamma pattern", "Alpha pattern", "Beta pattern"]  # unknown: newest first
+    assert "Alpha pattern" in client.get("/console/assets.csv", params={"sort": "title"}).text

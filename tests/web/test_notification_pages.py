@@ -114,6 +114,7 @@ class TestPreferences:
             "certification.recert_window_closing",
             "certification.lapsed",
             "lab.graded",
+            "asset.contribution_decided",
             "business_plan.milestone_due",
             "fund_request.decided",
             "fund_claim.decided",

@@ -10,7 +10,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from alliance.assets import service as asset_service
 from alliance.errors import NotFound
+from alliance.identity.permissions import Permission, can
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
@@ -91,10 +93,18 @@ def render_detail(  # the co-sell request form re-renders this page with its err
         "line_names": {line.key: line.name for line in catalog},
         "forms": forms,
         "cosell": cosell_panel.registration_panel(session, actor, registration_id=registration_id, status=str(view.effective_status)),
+        "used_assets": _used_assets(session, actor, view.registration),
         **template_context(),
     }
     status = max((s.status for s in forms.values()), default=200)
     return render(request, template, context, status_code=status)
+
+
+def _used_assets(session: Session, actor: Actor, registration: Registration) -> list[Any]:
+    """The library assets recorded as used on a project ("used in"), for readers of the library."""
+    if registration.kind != RegistrationKind.PROJECT or not can(actor, Permission.ASSETS_READ):
+        return []
+    return asset_service.used_in_registration(session, actor, registration_id=registration.id)
 
 
 templates.env.globals.update(registration_labels=template_context)

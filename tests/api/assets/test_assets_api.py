@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from alliance.assets import notice_service
 from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock
+from alliance.notifications.models import OutboxMessage
+from alliance.notifications.vocabulary import EventType
 from tests.api.registrations.test_registrations_api import PROJECT
 from tests.factories.assets import library_catalog
 
@@ -139,6 +143,12 @@ def test_a_contribution_is_reviewed_then_published_and_credited(client, world):
     assert approve.status_code == 201, approve.text
     seen = client.get(f"/api/v1/assets/{asset_id}", headers=world.headers("b_admin"))
     assert seen.status_code == 200 and seen.json()["contributed_by"] == "Northwind Consulting" and seen.json()["current_version"] == "0.9.0"
+    with world.db.session_scope(PartnerScope.system(reason="test"), write=False) as session:
+        told = session.scalars(select(OutboxMessage).where(OutboxMessage.event_type == EventType.ASSET_CONTRIBUTION_DECIDED).order_by(OutboxMessage.id)).all()
+    assert [(m.recipient_user_id, m.entity_id, m.payload["facts"]["approved"], m.payload["facts"]["comment"]) for m in told] == [
+        (world.users["a_admin"], asset_id, False, "Add the BAA template."),
+        (world.users["a_admin"], asset_id, True, ""),
+    ]
     retire = client.post(f"/api/v1/asset-versions/{version['id']}/transitions", headers=admin, json={"action": "retire"})
     assert retire.status_code == 422 and retire.json()["error"]["details"][0]["field"] == "reason"
 

@@ -170,6 +170,7 @@ class TestPreferences:
             EventType.RECERT_WINDOW_CLOSING,
             EventType.CERTIFICATION_LAPSED,
             EventType.LAB_GRADED,
+            EventType.ASSET_CONTRIBUTION_DECIDED,
             EventType.BUSINESS_PLAN_MILESTONE_DUE,
             EventType.FUND_REQUEST_DECIDED,
             EventType.FUND_CLAIM_DECIDED,

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
+from alliance.assets import brief_service, early_access_service
 from alliance.assets import service as asset_service
 from alliance.assets.repository import LibraryFilters
 from alliance.assets.schemas import AssetInput, ProjectUseInput, ReviewInput, VersionInput, VersionTransition
@@ -33,7 +34,7 @@ PORTAL = "/portal/library"
 CONSOLE = "/console/assets"
 PAGE_SIZE = 24
 TIER_RANKS = [(1, "Registered (1)"), (2, "Silver (2)"), (3, "Gold (3)"), (4, "Platinum (4)")]
-LOCK_LINKS = {"tier_gap": "/portal/tier", "certifications": "/portal/certifications"}
+LOCK_LINKS = {"tier_gap": "/portal/tier", "certifications": "/portal/certifications", "early_access": "/portal/early-access"}
 
 
 # --- the library (both sides) ------------------------------------------------------------------
@@ -315,6 +316,7 @@ def _asset_page(request: Request, session: Session, actor: Actor, *, asset_id: i
         "lock_links": LOCK_LINKS,
         "forms": forms,
         "adoption": adoption,
+        "brief_usage": brief_service.usage(session, actor, asset_id=asset_id) if adoption else [],
         "checklist": REVIEW_CHECKLIST,
         "types": TYPE_LABELS,
         "subtypes": SUBTYPE_LABELS,
@@ -344,6 +346,7 @@ def _form(
         "tier_options": TIER_RANKS,
         "track_options": [(t.id, t.name) for t in tracks],
         "holder_options": [(CertificationHolder.PERSON.value, "The person opening it"), (CertificationHolder.PARTNER.value, "N people of the partner")],
+        "program_options": [(e.program.id, e.program.name) for e in early_access_service.list_programs(session, actor)] if not actor.is_partner else [],
     }
     return render(request, "assets/form.html", context, status_code=status)
 
@@ -378,6 +381,7 @@ def _asset_values(form: FormData) -> dict[str, Any]:
             "required_track_id": query_int(str(form.get("required_track_id", ""))),
             "certification_holder": str(form.get("certification_holder", "")) or "person",
             "holders_needed": holders,
+            "early_access_program_id": query_int(str(form.get("early_access_program_id", ""))),
         },
     }
 
@@ -408,4 +412,5 @@ def _values_of(view: asset_service.AssetView) -> dict[str, Any]:
         "required_track_id": a.required_track_id or "",
         "certification_holder": a.certification_holder.value,
         "holders_needed": a.holders_needed,
+        "early_access_program_id": a.early_access_program_id or "",
     }

@@ -53,38 +53,40 @@ def create_template(data: BriefTemplateInput, session: DbSession, actor: Current
     return brief_service.create_template(session, actor, data=data, check=brief_document.template_problem)
 
 
-@router.get("/brief-templates/{template_id}", response_model=BriefTemplateRead, openapi_extra=allowed(Permission.ASSETS_READ))
-def get_template(template_id: IdPath, session: DbSession, actor: CurrentActor) -> BriefTemplate:
-    return brief_service.get_template(session, actor, template_id=template_id)
+@router.get("/brief-templates/{brief_template_id}", response_model=BriefTemplateRead, openapi_extra=allowed(Permission.ASSETS_READ))
+def get_template(brief_template_id: IdPath, session: DbSession, actor: CurrentActor) -> BriefTemplate:
+    return brief_service.get_template(session, actor, template_id=brief_template_id)
 
 
-@router.put("/brief-templates/{template_id}", response_model=BriefTemplateRead, openapi_extra=allowed(Permission.BRIEFS_MANAGE))
-def update_template(template_id: IdPath, data: BriefTemplateInput, session: DbSession, actor: CurrentActor) -> BriefTemplate:
-    return brief_service.update_template(session, actor, template_id=template_id, data=data, check=brief_document.template_problem)
+@router.put("/brief-templates/{brief_template_id}", response_model=BriefTemplateRead, openapi_extra=allowed(Permission.BRIEFS_MANAGE))
+def update_template(brief_template_id: IdPath, data: BriefTemplateInput, session: DbSession, actor: CurrentActor) -> BriefTemplate:
+    return brief_service.update_template(session, actor, template_id=brief_template_id, data=data, check=brief_document.template_problem)
 
 
 @router.get(
-    "/brief-templates/{template_id}/preview",
+    "/brief-templates/{brief_template_id}/preview",
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {}}, "description": "The brief as HTML"}},
     openapi_extra=allowed(Permission.BRIEFS_USE, Permission.BRIEFS_MANAGE),
 )
-def preview(request: Request, template_id: IdPath, session: DbSession, actor: CurrentActor, partner_id: ForPartner = None) -> HTMLResponse:
+def preview(request: Request, brief_template_id: IdPath, session: DbSession, actor: CurrentActor, partner_id: ForPartner = None) -> HTMLResponse:
     """The brief with the partner's facts merged in, as HTML (a partner's preview is counted)."""
-    content = brief_service.brief_content(session, actor, template_id=template_id, partner_id=partner_id, action=UsageAction.VIEW, store=_store(request))
+    content = brief_service.brief_content(session, actor, template_id=brief_template_id, partner_id=partner_id, action=UsageAction.VIEW, store=_store(request))
     html = brief_document.document_html(content, vendor_name=request.app.state.settings.vendor_name)
     return HTMLResponse(html, headers={"Content-Security-Policy": "sandbox", "Cache-Control": "private, no-store"})
 
 
 @router.get(
-    "/brief-templates/{template_id}/pdf",
+    "/brief-templates/{brief_template_id}/pdf",
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "The brief as a PDF"}},
     openapi_extra=allowed(Permission.BRIEFS_USE, Permission.BRIEFS_MANAGE),
 )
-def download_pdf(request: Request, template_id: IdPath, session: DbSession, actor: CurrentActor, partner_id: ForPartner = None) -> Response:
+def download_pdf(request: Request, brief_template_id: IdPath, session: DbSession, actor: CurrentActor, partner_id: ForPartner = None) -> Response:
     """The brief as a PDF (WeasyPrint; a partner's download is counted)."""
-    content = brief_service.brief_content(session, actor, template_id=template_id, partner_id=partner_id, action=UsageAction.DOWNLOAD, store=_store(request))
+    content = brief_service.brief_content(
+        session, actor, template_id=brief_template_id, partner_id=partner_id, action=UsageAction.DOWNLOAD, store=_store(request)
+    )
     body = brief_document.pdf(brief_document.document_html(content, vendor_name=request.app.state.settings.vendor_name))
     return pdf_response(body, content.template.title)
 
@@ -96,10 +98,10 @@ def pdf_response(body: bytes, title: str) -> Response:
     )
 
 
-@router.get("/brief-templates/{template_id}/usage", response_model=list[BriefUsageRead], openapi_extra=allowed(Permission.ASSETS_ADOPTION))
-def template_usage(template_id: IdPath, session: DbSession, actor: CurrentActor) -> list[BriefUsageRead]:
+@router.get("/brief-templates/{brief_template_id}/usage", response_model=list[BriefUsageRead], openapi_extra=allowed(Permission.ASSETS_ADOPTION))
+def template_usage(brief_template_id: IdPath, session: DbSession, actor: CurrentActor) -> list[BriefUsageRead]:
     """Previews and downloads of the brief per partner."""
-    return [BriefUsageRead(**dict(zip(USAGE_FIELDS, row, strict=True))) for row in brief_service.usage(session, actor, template_id=template_id)]
+    return [BriefUsageRead(**dict(zip(USAGE_FIELDS, row, strict=True))) for row in brief_service.usage(session, actor, template_id=brief_template_id)]
 
 
 @router.get("/assets/{asset_id}/brief-usage", response_model=list[BriefUsageRead], openapi_extra=allowed(Permission.ASSETS_ADOPTION))

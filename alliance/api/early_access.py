@@ -22,6 +22,7 @@ from alliance.assets.early_access_schemas import (
     FeedbackInput,
     FeedbackRead,
     ProgramInput,
+    ProgramOpenInput,
     ProgramRead,
 )
 from alliance.http.params import IdPath, IdQuery, PageParams
@@ -64,17 +65,27 @@ def create_program(data: ProgramInput, session: DbSession, actor: CurrentActor) 
     return program_read(early_access_service.ProgramEntry(program=program, pending=0, enrolled=0, application=None, eligibility=[]))
 
 
-@router.get("/early-access/programs/{program_id}", response_model=ProgramRead, openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
-def get_program(program_id: IdPath, session: DbSession, actor: CurrentActor) -> ProgramRead:
-    return program_read(early_access_service.view_program(session, actor, program_id=program_id).entry)
+@router.get("/early-access/programs/{early_access_program_id}", response_model=ProgramRead, openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
+def get_program(early_access_program_id: IdPath, session: DbSession, actor: CurrentActor) -> ProgramRead:
+    return program_read(early_access_service.view_program(session, actor, program_id=early_access_program_id).entry)
+
+
+@router.put("/early-access/programs/{early_access_program_id}/open", response_model=ProgramRead, openapi_extra=allowed(Permission.EARLY_ACCESS_MANAGE))
+def set_open(early_access_program_id: IdPath, data: ProgramOpenInput, session: DbSession, actor: CurrentActor) -> ProgramRead:
+    """Open or close the program for applications."""
+    early_access_service.set_open(session, actor, program_id=early_access_program_id, is_open=data.is_open)
+    return program_read(early_access_service.view_program(session, actor, program_id=early_access_program_id).entry)
 
 
 @router.post(
-    "/early-access/programs/{program_id}/applications", response_model=ApplicationRead, status_code=201, openapi_extra=allowed(Permission.EARLY_ACCESS_APPLY)
+    "/early-access/programs/{early_access_program_id}/applications",
+    response_model=ApplicationRead,
+    status_code=201,
+    openapi_extra=allowed(Permission.EARLY_ACCESS_APPLY),
 )
-def apply(program_id: IdPath, data: ApplicationInput, session: DbSession, actor: CurrentActor) -> EarlyAccessApplication:
+def apply(early_access_program_id: IdPath, data: ApplicationInput, session: DbSession, actor: CurrentActor) -> EarlyAccessApplication:
     """Apply for your organisation, accepting the program's terms (recorded with the time and you)."""
-    return early_access_service.apply(session, actor, program_id=program_id, data=data)
+    return early_access_service.apply(session, actor, program_id=early_access_program_id, data=data)
 
 
 @router.get("/early-access/applications", response_model=PageRead[ApplicationRowRead], openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
@@ -94,10 +105,12 @@ def list_applications(
     return {**found.as_response(), "items": [application_row(row) for row in found.items]}
 
 
-@router.post("/early-access/applications/{application_id}/decision", response_model=ApplicationRead, openapi_extra=allowed(Permission.EARLY_ACCESS_DECIDE))
-def decide(application_id: IdPath, data: DecisionInput, session: DbSession, actor: CurrentActor) -> EarlyAccessApplication:
+@router.post(
+    "/early-access/applications/{early_access_application_id}/decision", response_model=ApplicationRead, openapi_extra=allowed(Permission.EARLY_ACCESS_DECIDE)
+)
+def decide(early_access_application_id: IdPath, data: DecisionInput, session: DbSession, actor: CurrentActor) -> EarlyAccessApplication:
     """Accept (the partner must be eligible) or decline with a reason; a decided application is a 409."""
-    return early_access_service.decide_application(session, actor, application_id=application_id, data=data)
+    return early_access_service.decide_application(session, actor, application_id=early_access_application_id, data=data)
 
 
 @router.post("/assets/{asset_id}/early-access-feedback", response_model=FeedbackRead, status_code=201, openapi_extra=allowed(Permission.EARLY_ACCESS_FEEDBACK))
@@ -106,7 +119,7 @@ def leave_feedback(asset_id: IdPath, data: FeedbackInput, session: DbSession, ac
     return early_access_service.leave_feedback(session, actor, asset_id=asset_id, data=data)
 
 
-@router.get("/early-access/programs/{program_id}/feedback", response_model=list[FeedbackRead], openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
-def program_feedback(program_id: IdPath, session: DbSession, actor: CurrentActor) -> list[EarlyAccessFeedback]:
+@router.get("/early-access/programs/{early_access_program_id}/feedback", response_model=list[FeedbackRead], openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
+def program_feedback(early_access_program_id: IdPath, session: DbSession, actor: CurrentActor) -> list[EarlyAccessFeedback]:
     """Feedback on the program's pre-release assets (the vendor: every partner's; an enrolled partner: its own)."""
-    return [row[0] for row in early_access_service.view_program(session, actor, program_id=program_id).feedback]
+    return [row[0] for row in early_access_service.view_program(session, actor, program_id=early_access_program_id).feedback]

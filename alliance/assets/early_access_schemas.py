@@ -22,6 +22,10 @@ class ProgramInput(InputSchema):
     required_track_id: RowId | None = Field(default=None, description="A certification track at least one of the partner's people holds")
 
 
+class ProgramOpenInput(InputSchema):
+    is_open: bool = Field(description="Taking applications (enrolled partners keep their access either way)")
+
+
 class ApplicationInput(InputSchema):
     accept_terms: bool = Field(description="The program's terms are accepted (recorded with the time and the person)")
     note: LongText = Field(default="", description="What the partner means to do with the release")

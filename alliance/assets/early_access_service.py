@@ -69,6 +69,8 @@ def list_programs(session: Session, actor: Actor) -> list[ProgramEntry]:
     repository = EarlyAccessRepository(session)
     rows = repository.programs()
     own = repository.own_applications(actor.partner_id) if actor.is_partner and actor.partner_id is not None else {}
+    # A closed program is shown to partners that applied to it only.
+    rows = [row for row in rows if not actor.is_partner or row[0].is_open or row[0].id in own]
     return [
         ProgramEntry(
             program=program,
@@ -182,23 +184,45 @@ def create_program(session: Session, actor: Actor, *, data: ProgramInput) -> Ear
     return program
 
 
+def set_open(session: Session, actor: Actor, *, program_id: int, is_open: bool) -> EarlyAccessProgram:
+    """Open or close a program for applications (enrolled partners keep their access)."""
+    require(actor, Permission.EARLY_ACCESS_MANAGE)
+    program = EarlyAccessRepository(session).program(program_id)
+    if program is None:
+        raise NotFound(f"Early-access program {program_id} not found.")
+    before = {"is_open": program.is_open}
+    program.is_open = is_open
+    program.updated_at = clock.now()
+    session.flush()
+    audit.record_update(
+        session,
+        actor,
+        "early_access.program_opened" if is_open else "early_access.program_closed",
+        entity_type="early_access_program",
+        entity_id=program.id,
+        before=before,
+        after={"is_open": is_open},
+    )
+    return program
+
+
 def apply(session: Session, actor: Actor, *, program_id: int, data: ApplicationInput) -> EarlyAccessApplication:
     """The partner admin's application for its organisation, accepting the program's terms."""
     require(actor, Permission.EARLY_ACCESS_APPLY)
     assert actor.partner_id is not None  # the permission is a partner role's
     repository = EarlyAccessRepository(session)
     program = repository.program(program_id)
-    if program is None:
+    if program is None or (not program.is_open and repository.application_of(program_id, actor.partner_id) is None):
         raise NotFound(f"Early-access program {program_id} not found.")
     if not data.accept_terms:
         raise RuleViolation("Applying means accepting the program's terms.", details=[{"field": "accept_terms", "message": "accept the terms to apply"}])
-    if not program.is_open:
-        raise Conflict(f"The {program.name} early-access program takes no more applications.")
     # The partner row's lock orders two applications of the same partner: the second finds the first.
     PartnerRepository(session).get_for_change(actor.partner_id)
     existing = repository.application_of(program.id, actor.partner_id)
     if existing is not None:
         raise Conflict(f"Your organisation has applied to {program.name} already ({ApplicationStatus(existing.status).label.lower()}).")
+    if not program.is_open:
+        raise Conflict(f"The {program.name} early-access program takes no more applications.")
     missing = eligibility(session, partner_id=actor.partner_id, program=program)
     if missing:
         raise RuleViolation(f"Not eligible for {program.name}: {'; '.join(missing)}.", details=[{"field": "eligibility", "message": m} for m in missing])

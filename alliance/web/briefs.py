@@ -66,48 +66,48 @@ def console_create(request: Request, session: WebSession, actor: VendorActor, fo
     return _form(request, session, actor, values=submission.values, errors=submission.errors, action=CONSOLE, status=submission.status)
 
 
-@router.get(CONSOLE + "/{template_id}.pdf", dependencies=VENDOR_ONLY)
-def console_pdf(request: Request, template_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
-    return _pdf(request, session, actor, template_id, query_int(request.query_params.get("partner_id")))
+@router.get(CONSOLE + "/{brief_template_id}.pdf", dependencies=VENDOR_ONLY)
+def console_pdf(request: Request, brief_template_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _pdf(request, session, actor, brief_template_id, query_int(request.query_params.get("partner_id")))
 
 
-@router.get(CONSOLE + "/{template_id}", dependencies=VENDOR_ONLY)
-def console_template(request: Request, template_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
-    template = brief_service.get_template(session, actor, template_id=template_id)
+@router.get(CONSOLE + "/{brief_template_id}", dependencies=VENDOR_ONLY)
+def console_template(request: Request, brief_template_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    template = brief_service.get_template(session, actor, template_id=brief_template_id)
     values = {k: getattr(template, k) for k in ("title", "summary", "body_html", "partner_types", "si_subtypes", "is_active")}
     values["asset_id"] = template.asset_id or ""
-    return _form(request, session, actor, values=values, errors={}, action=f"{CONSOLE}/{template_id}", template=template)
+    return _form(request, session, actor, values=values, errors={}, action=f"{CONSOLE}/{brief_template_id}", template=template)
 
 
-@router.post(CONSOLE + "/{template_id}", dependencies=VENDOR_ONLY)
-def console_update(request: Request, template_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    template = brief_service.get_template(session, actor, template_id=template_id)
+@router.post(CONSOLE + "/{brief_template_id}", dependencies=VENDOR_ONLY)
+def console_update(request: Request, brief_template_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    template = brief_service.get_template(session, actor, template_id=brief_template_id)
     values = _values(form)
     submission = submit(
         session,
         BriefTemplateInput,
         values,
-        lambda data: brief_service.update_template(session, actor, template_id=template_id, data=data, check=brief_document.template_problem),
+        lambda data: brief_service.update_template(session, actor, template_id=brief_template_id, data=data, check=brief_document.template_problem),
         shown=values,
     )
     if submission.ok:
         flash(request, "Brief saved.")
-        return RedirectResponse(f"{CONSOLE}/{template_id}", status_code=303)
+        return RedirectResponse(f"{CONSOLE}/{brief_template_id}", status_code=303)
     return _form(
         request,
         session,
         actor,
         values=submission.values,
         errors=submission.errors,
-        action=f"{CONSOLE}/{template_id}",
+        action=f"{CONSOLE}/{brief_template_id}",
         template=template,
         status=submission.status,
     )
 
 
-@router.get(CONSOLE + "/{template_id}/preview", dependencies=VENDOR_ONLY)
-def console_preview(request: Request, template_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
-    return _preview(request, session, actor, template_id, query_int(request.query_params.get("partner_id")))
+@router.get(CONSOLE + "/{brief_template_id}/preview", dependencies=VENDOR_ONLY)
+def console_preview(request: Request, brief_template_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _preview(request, session, actor, brief_template_id, query_int(request.query_params.get("partner_id")))
 
 
 # --- portal ----------------------------------------------------------------------------------
@@ -132,20 +132,20 @@ def portal_logo(request: Request, session: WebSession, actor: PortalActor, form:
     return RedirectResponse(PORTAL, status_code=303)
 
 
-@router.get(PORTAL + "/{template_id}.pdf", dependencies=PORTAL_ONLY)
-def portal_pdf(request: Request, template_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
-    return _pdf(request, session, actor, template_id, None)
+@router.get(PORTAL + "/{brief_template_id}.pdf", dependencies=PORTAL_ONLY)
+def portal_pdf(request: Request, brief_template_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    return _pdf(request, session, actor, brief_template_id, None)
 
 
-@router.get(PORTAL + "/{template_id}", dependencies=PORTAL_ONLY)
-def portal_brief(request: Request, template_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
-    template = brief_service.get_template(session, actor, template_id=template_id)
+@router.get(PORTAL + "/{brief_template_id}", dependencies=PORTAL_ONLY)
+def portal_brief(request: Request, brief_template_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    template = brief_service.get_template(session, actor, template_id=brief_template_id)
     return render(request, "briefs/brief.html", {"template": template, "base": PORTAL})
 
 
-@router.get(PORTAL + "/{template_id}/preview", dependencies=PORTAL_ONLY)
-def portal_preview(request: Request, template_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
-    return _preview(request, session, actor, template_id, None)
+@router.get(PORTAL + "/{brief_template_id}/preview", dependencies=PORTAL_ONLY)
+def portal_preview(request: Request, brief_template_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    return _preview(request, session, actor, brief_template_id, None)
 
 
 # --- helpers ---------------------------------------------------------------------------------

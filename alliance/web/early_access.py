@@ -110,25 +110,34 @@ def console_applications_csv(request: Request, session: WebSession, actor: Vendo
     return downloads.csv_attachment((downloads.csv_line(row) for row in rows), "early_access_applications.csv")
 
 
-@router.get(CONSOLE + "/{program_id}", dependencies=VENDOR_ONLY)
-def console_program(request: Request, program_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
-    return _program(request, session, actor, program_id=program_id, base=CONSOLE)
+@router.get(CONSOLE + "/{early_access_program_id}", dependencies=VENDOR_ONLY)
+def console_program(request: Request, early_access_program_id: IdPath, session: WebSession, actor: VendorActor) -> Response:
+    return _program(request, session, actor, program_id=early_access_program_id, base=CONSOLE)
 
 
-@router.post(CONSOLE + "/{program_id}/applications/{application_id}/decision", dependencies=VENDOR_ONLY)
-def console_decide(request: Request, program_id: IdPath, application_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+@router.post(CONSOLE + "/{early_access_program_id}/open", dependencies=VENDOR_ONLY)
+def console_set_open(request: Request, early_access_program_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    program = early_access_service.set_open(session, actor, program_id=early_access_program_id, is_open=form.get("is_open") == "true")
+    flash(request, f"The {program.name} program is {'open for' if program.is_open else 'closed to'} applications.")
+    return RedirectResponse(f"{CONSOLE}/{early_access_program_id}", status_code=303)
+
+
+@router.post(CONSOLE + "/{early_access_program_id}/applications/{early_access_application_id}/decision", dependencies=VENDOR_ONLY)
+def console_decide(
+    request: Request, early_access_program_id: IdPath, early_access_application_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody
+) -> Response:
     values = {"decision": str(form.get("decision", "")), "reason": str(form.get("reason", "")).strip() or None}
     submission = submit(
         session,
         DecisionInput,
         values,
-        lambda data: early_access_service.decide_application(session, actor, application_id=application_id, data=data),
+        lambda data: early_access_service.decide_application(session, actor, application_id=early_access_application_id, data=data),
         shown=values,
     )
     if submission.ok and submission.result is not None:
         flash(request, f"Application {ApplicationStatus(submission.result.status).label.lower()}.")
-        return RedirectResponse(f"{CONSOLE}/{program_id}", status_code=303)
-    return _program(request, session, actor, program_id=program_id, base=CONSOLE, forms={f"decision-{application_id}": submission})
+        return RedirectResponse(f"{CONSOLE}/{early_access_program_id}", status_code=303)
+    return _program(request, session, actor, program_id=early_access_program_id, base=CONSOLE, forms={f"decision-{early_access_application_id}": submission})
 
 
 # --- portal ----------------------------------------------------------------------------------
@@ -139,25 +148,27 @@ def portal_programs(request: Request, session: WebSession, actor: PortalActor) -
     return render(request, "early_access/programs.html", {"entries": early_access_service.list_programs(session, actor), "base": PORTAL})
 
 
-@router.get(PORTAL + "/{program_id}", dependencies=PORTAL_ONLY)
-def portal_program(request: Request, program_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
-    return _program(request, session, actor, program_id=program_id, base=PORTAL)
+@router.get(PORTAL + "/{early_access_program_id}", dependencies=PORTAL_ONLY)
+def portal_program(request: Request, early_access_program_id: IdPath, session: WebSession, actor: PortalActor) -> Response:
+    return _program(request, session, actor, program_id=early_access_program_id, base=PORTAL)
 
 
-@router.post(PORTAL + "/{program_id}/apply", dependencies=PORTAL_ONLY)
-def portal_apply(request: Request, program_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+@router.post(PORTAL + "/{early_access_program_id}/apply", dependencies=PORTAL_ONLY)
+def portal_apply(request: Request, early_access_program_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    early_access_service.view_program(session, actor, program_id=early_access_program_id)  # 404 before the form is read
     values = {"accept_terms": form.get("accept_terms") == "on", "note": str(form.get("note", ""))}
     submission = submit(
-        session, ApplicationInput, values, lambda data: early_access_service.apply(session, actor, program_id=program_id, data=data), shown=values
+        session, ApplicationInput, values, lambda data: early_access_service.apply(session, actor, program_id=early_access_program_id, data=data), shown=values
     )
     if submission.ok:
         flash(request, "Applied: the vendor's channel team will decide.")
-        return RedirectResponse(f"{PORTAL}/{program_id}", status_code=303)
-    return _program(request, session, actor, program_id=program_id, base=PORTAL, forms={"apply": submission})
+        return RedirectResponse(f"{PORTAL}/{early_access_program_id}", status_code=303)
+    return _program(request, session, actor, program_id=early_access_program_id, base=PORTAL, forms={"apply": submission})
 
 
-@router.post(PORTAL + "/{program_id}/feedback", dependencies=PORTAL_ONLY)
-def portal_feedback(request: Request, program_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+@router.post(PORTAL + "/{early_access_program_id}/feedback", dependencies=PORTAL_ONLY)
+def portal_feedback(request: Request, early_access_program_id: IdPath, session: WebSession, actor: PortalActor, form: FormBody) -> Response:
+    early_access_service.view_program(session, actor, program_id=early_access_program_id)  # 404 before the form is read
     asset_id = query_int(str(form.get("asset_id", ""))) or 0
     values = {"body": str(form.get("body", ""))}
     submission = submit(
@@ -169,8 +180,8 @@ def portal_feedback(request: Request, program_id: IdPath, session: WebSession, a
     )
     if submission.ok:
         flash(request, "Thank you: your feedback reached the vendor.")
-        return RedirectResponse(f"{PORTAL}/{program_id}#feedback", status_code=303)
-    return _program(request, session, actor, program_id=program_id, base=PORTAL, forms={"feedback": submission})
+        return RedirectResponse(f"{PORTAL}/{early_access_program_id}#feedback", status_code=303)
+    return _program(request, session, actor, program_id=early_access_program_id, base=PORTAL, forms={"feedback": submission})
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -469,7 +469,9 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         # Partner A and B each have a shared QBR package with a commitment (the list must show A's only).
         **_qbr_of_b(world),
         # A and B are enrolled in an open program; B applied to a closed one A cannot see.
-        **{k: v for k, v in build_early_access(world.db, world).items() if k in ("early_access_program_id", "early_access_application_id", "brief_template_id")},
+        **{
+            k: v for k, v in build_early_access(world.db, world).items() if k in ("early_access_program_id", "early_access_application_id", "brief_template_id")
+        },
     }
 
 

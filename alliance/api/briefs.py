@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
-from alliance.assets import brief_service
-from alliance.assets.brief_models import BriefTemplate, PartnerLogo
-from alliance.assets.brief_schemas import BriefSummaryRead, BriefTemplateInput, BriefTemplateRead, BriefUsageRead, PartnerLogoRead
+from alliance.assets.briefs import service as brief_service
+from alliance.assets.briefs.models import BriefTemplate, PartnerLogo
+from alliance.assets.briefs.schemas import BriefSummaryRead, BriefTemplateInput, BriefTemplateRead, BriefUsageRead, PartnerLogoRead
 from alliance.assets.vocabulary import UsageAction
 from alliance.files.storage import LocalBlobStore
 from alliance.http import brief_document

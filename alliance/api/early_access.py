@@ -10,11 +10,11 @@ from fastapi import Query
 
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
-from alliance.assets import early_access_service
-from alliance.assets.early_access_models import EarlyAccessApplication, EarlyAccessFeedback
-from alliance.assets.early_access_repository import APPLICATION_SORTS, ApplicationFilters
-from alliance.assets.early_access_rules import ApplicationStatus
-from alliance.assets.early_access_schemas import (
+from alliance.assets.early_access import service as early_access_service
+from alliance.assets.early_access.models import EarlyAccessApplication, EarlyAccessFeedback
+from alliance.assets.early_access.repository import APPLICATION_SORTS, ApplicationFilters
+from alliance.assets.early_access.rules import ApplicationStatus
+from alliance.assets.early_access.schemas import (
     ApplicationInput,
     ApplicationRead,
     ApplicationRowRead,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.assets import entitlement, lifecycle, rendering
-from alliance.assets.early_access_repository import EarlyAccessRepository
+from alliance.assets.early_access.repository import EarlyAccessRepository
 from alliance.assets.entitlement import Lock, Requirement, Standing
 from alliance.assets.models import Asset, AssetFacet, AssetProjectUse, AssetReview, AssetUsage, AssetValidation, AssetVersion, AssetVersionFile, LibraryVisit
 from alliance.assets.repository import AssetRepository, DownloadableFile, HeldCertification, LibraryFilters, PartnerFacts, TrackFacts

@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from alliance.assets.brief_service import BriefContent
+from alliance.assets.briefs.service import BriefContent
 
 # The placeholders a template may use (documented in the console's template form and the README).
 PLACEHOLDERS = {

@@ -13,8 +13,9 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from alliance.assets import brief_service, early_access_service
 from alliance.assets import service as asset_service
+from alliance.assets.briefs import service as brief_service
+from alliance.assets.early_access import service as early_access_service
 from alliance.assets.repository import LibraryFilters
 from alliance.assets.schemas import AssetInput, ProjectUseInput, ReviewInput, VersionInput, VersionTransition
 from alliance.assets.vocabulary import KIND_LABELS, REVIEW_CHECKLIST, AssetKind, CertificationHolder, VersionStatus

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from alliance.assets import brief_service
-from alliance.assets.brief_schemas import BriefTemplateInput
+from alliance.assets.briefs import service as brief_service
+from alliance.assets.briefs.schemas import BriefTemplateInput
 from alliance.assets.vocabulary import UsageAction
 from alliance.errors import Conflict, PermissionDenied, RuleViolation
 from alliance.files.storage import LocalBlobStore

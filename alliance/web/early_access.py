@@ -12,10 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from alliance.assets import early_access_service
-from alliance.assets.early_access_repository import APPLICATION_SORTS, ApplicationFilters
-from alliance.assets.early_access_rules import ApplicationStatus
-from alliance.assets.early_access_schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
+from alliance.assets.early_access import service as early_access_service
+from alliance.assets.early_access.repository import APPLICATION_SORTS, ApplicationFilters
+from alliance.assets.early_access.rules import ApplicationStatus
+from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
 from alliance.enablement import catalog_service
 from alliance.http import downloads
 from alliance.http.params import IdPath

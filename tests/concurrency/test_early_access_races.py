@@ -14,8 +14,8 @@ from tests.factories.world import World
 
 
 def _pending_application(world: World) -> int:
-    from alliance.assets import early_access_service
-    from alliance.assets.early_access_schemas import ApplicationInput, ProgramInput
+    from alliance.assets.early_access import service as early_access_service
+    from alliance.assets.early_access.schemas import ApplicationInput, ProgramInput
     from alliance.identity.scope import Actor, PartnerScope, scope_for
     from alliance.partners import product_line_service
 

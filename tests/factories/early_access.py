@@ -22,11 +22,12 @@ def partner_admin(world: Any, key: str) -> Actor:
 
 
 def build_early_access(db: Database, world: Any) -> dict[str, int]:
-    from alliance.assets import brief_service, early_access_service
     from alliance.assets import service as asset_service
-    from alliance.assets.brief_schemas import BriefTemplateInput
-    from alliance.assets.early_access_rules import Decision
-    from alliance.assets.early_access_schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
+    from alliance.assets.briefs import service as brief_service
+    from alliance.assets.briefs.schemas import BriefTemplateInput
+    from alliance.assets.early_access import service as early_access_service
+    from alliance.assets.early_access.rules import Decision
+    from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
     from alliance.assets.schemas import AssetInput, Entitlement, VersionInput
     from alliance.assets.vocabulary import AssetKind, VersionAction
     from alliance.partners import product_line_service

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alliance.assets import entitlement
-from alliance.assets.early_access_rules import ApplicationStatus, Decision, RefusedDecision, decide, program_name
+from alliance.assets.early_access.rules import ApplicationStatus, Decision, RefusedDecision, decide, program_name
 from alliance.assets.entitlement import LockDimension, Requirement, Standing
 from alliance.partners.vocabulary import PartnerType, SISubtype
 

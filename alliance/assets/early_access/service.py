@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.assets import entitlement
 from alliance.assets import service as asset_service
-from alliance.assets.early_access_models import EarlyAccessApplication, EarlyAccessFeedback, EarlyAccessProgram
-from alliance.assets.early_access_repository import ApplicationFilters, EarlyAccessRepository
-from alliance.assets.early_access_rules import ApplicationStatus, Decision, RefusedDecision, decide, program_name
-from alliance.assets.early_access_schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
+from alliance.assets.early_access.models import EarlyAccessApplication, EarlyAccessFeedback, EarlyAccessProgram
+from alliance.assets.early_access.repository import ApplicationFilters, EarlyAccessRepository
+from alliance.assets.early_access.rules import ApplicationStatus, Decision, RefusedDecision, decide, program_name
+from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
 from alliance.assets.entitlement import Requirement, Standing
 from alliance.assets.repository import AssetRepository
 from alliance.assets.vocabulary import CertificationHolder

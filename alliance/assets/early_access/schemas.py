@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from alliance.assets.early_access_rules import ApplicationStatus, Decision
+from alliance.assets.early_access.rules import ApplicationStatus, Decision
 from alliance.kit.schemas import InputSchema, LongText, ReadSchema, RowId
 
 Terms = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from alliance.assets.early_access_rules import ApplicationStatus
+from alliance.assets.early_access.rules import ApplicationStatus
 from alliance.db import Aggregate, Base, PartnerOwned, TimestampMixin, UTCDateTime, register_enum_columns
 from alliance.kit import clock
 
@@ -25,7 +25,7 @@ class EarlyAccessProgram(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     product_line: Mapped[str] = mapped_column(ForeignKey("product_lines.key"))
     version: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(200))  # early_access_rules.program_name
+    name: Mapped[str] = mapped_column(String(200))  # rules.program_name
     terms: Mapped[str] = mapped_column(Text)
     minimum_tier_rank: Mapped[int | None]
     required_track_id: Mapped[int | None] = mapped_column(ForeignKey("certification_tracks.id", ondelete="SET NULL"))

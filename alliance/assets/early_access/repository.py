@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from alliance.assets.early_access_models import EarlyAccessApplication, EarlyAccessFeedback, EarlyAccessProgram
-from alliance.assets.early_access_rules import ApplicationStatus
+from alliance.assets.early_access.models import EarlyAccessApplication, EarlyAccessFeedback, EarlyAccessProgram
+from alliance.assets.early_access.rules import ApplicationStatus
 from alliance.assets.models import Asset
 from alliance.identity.models import User
 from alliance.kit.pagination import Page, PageRequest, paginate

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.assets import entitlement
-from alliance.assets.brief_models import BriefTemplate, BriefUsage, PartnerLogo
-from alliance.assets.brief_repository import BriefRepository
-from alliance.assets.brief_schemas import BriefTemplateInput
+from alliance.assets.briefs.models import BriefTemplate, BriefUsage, PartnerLogo
+from alliance.assets.briefs.repository import BriefRepository
+from alliance.assets.briefs.schemas import BriefTemplateInput
 from alliance.assets.entitlement import Lock, Requirement, Standing
 from alliance.assets.repository import AssetRepository
 from alliance.assets.vocabulary import UsageAction

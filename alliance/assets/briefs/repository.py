@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from alliance.assets.brief_models import BriefTemplate, BriefUsage, PartnerLogo
+from alliance.assets.briefs.models import BriefTemplate, BriefUsage, PartnerLogo
 from alliance.assets.models import Asset
 from alliance.assets.vocabulary import UsageAction
 from alliance.files.models import StoredFile

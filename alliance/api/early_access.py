@@ -19,11 +19,11 @@ from alliance.assets.early_access.schemas import (
     ApplicationRead,
     ApplicationRowRead,
     DecisionInput,
+    EarlyAccessProgramInput,
+    EarlyAccessProgramRead,
     FeedbackInput,
     FeedbackRead,
-    ProgramInput,
     ProgramOpenInput,
-    ProgramRead,
 )
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.identity.permissions import Permission
@@ -33,8 +33,8 @@ from alliance.kit.sorting import sort_keys
 router = api_router(tags=["early access"])
 
 
-def program_read(entry: early_access_service.ProgramEntry) -> ProgramRead:
-    return ProgramRead.model_validate(
+def program_read(entry: early_access_service.ProgramEntry) -> EarlyAccessProgramRead:
+    return EarlyAccessProgramRead.model_validate(
         {
             **{k: getattr(entry.program, k) for k in ("id", "name", "product_line", "version", "terms", "minimum_tier_rank", "required_track_id", "is_open")},
             "pending": entry.pending,
@@ -52,26 +52,28 @@ def application_row(row: Any) -> ApplicationRowRead:
     )
 
 
-@router.get("/early-access/programs", response_model=list[ProgramRead], openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
-def list_programs(session: DbSession, actor: CurrentActor) -> list[ProgramRead]:
+@router.get("/early-access/programs", response_model=list[EarlyAccessProgramRead], openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
+def list_programs(session: DbSession, actor: CurrentActor) -> list[EarlyAccessProgramRead]:
     """Programs with pending and enrolled counts (partners: their own application and what they miss to be eligible)."""
     return [program_read(entry) for entry in early_access_service.list_programs(session, actor)]
 
 
-@router.post("/early-access/programs", response_model=ProgramRead, status_code=201, openapi_extra=allowed(Permission.EARLY_ACCESS_MANAGE))
-def create_program(data: ProgramInput, session: DbSession, actor: CurrentActor) -> ProgramRead:
+@router.post("/early-access/programs", response_model=EarlyAccessProgramRead, status_code=201, openapi_extra=allowed(Permission.EARLY_ACCESS_MANAGE))
+def create_program(data: EarlyAccessProgramInput, session: DbSession, actor: CurrentActor) -> EarlyAccessProgramRead:
     """A release's early-access program with its terms and eligibility (minimum tier, a required certification)."""
     program = early_access_service.create_program(session, actor, data=data)
     return program_read(early_access_service.ProgramEntry(program=program, pending=0, enrolled=0, application=None, eligibility=[]))
 
 
-@router.get("/early-access/programs/{early_access_program_id}", response_model=ProgramRead, openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
-def get_program(early_access_program_id: IdPath, session: DbSession, actor: CurrentActor) -> ProgramRead:
+@router.get("/early-access/programs/{early_access_program_id}", response_model=EarlyAccessProgramRead, openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
+def get_program(early_access_program_id: IdPath, session: DbSession, actor: CurrentActor) -> EarlyAccessProgramRead:
     return program_read(early_access_service.view_program(session, actor, program_id=early_access_program_id).entry)
 
 
-@router.put("/early-access/programs/{early_access_program_id}/open", response_model=ProgramRead, openapi_extra=allowed(Permission.EARLY_ACCESS_MANAGE))
-def set_open(early_access_program_id: IdPath, data: ProgramOpenInput, session: DbSession, actor: CurrentActor) -> ProgramRead:
+@router.put(
+    "/early-access/programs/{early_access_program_id}/open", response_model=EarlyAccessProgramRead, openapi_extra=allowed(Permission.EARLY_ACCESS_MANAGE)
+)
+def set_open(early_access_program_id: IdPath, data: ProgramOpenInput, session: DbSession, actor: CurrentActor) -> EarlyAccessProgramRead:
     """Open or close the program for applications."""
     early_access_service.set_open(session, actor, program_id=early_access_program_id, is_open=data.is_open)
     return program_read(early_access_service.view_program(session, actor, program_id=early_access_program_id).entry)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from alliance.assets.early_access import service as early_access_service
 from alliance.assets.early_access.repository import APPLICATION_SORTS, ApplicationFilters
 from alliance.assets.early_access.rules import ApplicationStatus
-from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
+from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, EarlyAccessProgramInput, FeedbackInput
 from alliance.enablement import catalog_service
 from alliance.http import downloads
 from alliance.http.params import IdPath
@@ -64,7 +64,7 @@ def console_create(request: Request, session: WebSession, actor: VendorActor, fo
         "minimum_tier_rank": query_int(str(form.get("minimum_tier_rank", ""))),
         "required_track_id": query_int(str(form.get("required_track_id", ""))),
     }
-    submission = submit(session, ProgramInput, values, lambda data: early_access_service.create_program(session, actor, data=data), shown=values)
+    submission = submit(session, EarlyAccessProgramInput, values, lambda data: early_access_service.create_program(session, actor, data=data), shown=values)
     if submission.ok and submission.result is not None:
         flash(request, f"The {submission.result.name} early-access program is open for applications.")
         return RedirectResponse(f"{CONSOLE}/{submission.result.id}", status_code=303)

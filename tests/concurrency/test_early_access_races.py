@@ -15,7 +15,7 @@ from tests.factories.world import World
 
 def _pending_application(world: World) -> int:
     from alliance.assets.early_access import service as early_access_service
-    from alliance.assets.early_access.schemas import ApplicationInput, ProgramInput
+    from alliance.assets.early_access.schemas import ApplicationInput, EarlyAccessProgramInput
     from alliance.identity.scope import Actor, PartnerScope, scope_for
     from alliance.partners import product_line_service
 
@@ -24,7 +24,9 @@ def _pending_application(world: World) -> int:
         product_line_service.ensure_default_catalog(session, Actor.system(label="test-setup"))
     admin = admin_of(world)
     with world.db.session_scope(scope_for(admin)) as session:
-        program = early_access_service.create_program(session, admin, data=ProgramInput(product_line="data-platform", version="10", terms="Beta terms"))
+        program = early_access_service.create_program(
+            session, admin, data=EarlyAccessProgramInput(product_line="data-platform", version="10", terms="Beta terms")
+        )
     partner = partner_admin(world, "a")
     with world.db.session_scope(scope_for(partner)) as session:
         return early_access_service.apply(session, partner, program_id=program.id, data=ApplicationInput(accept_terms=True)).id

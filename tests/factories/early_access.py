@@ -26,8 +26,8 @@ def build_early_access(db: Database, world: Any) -> dict[str, int]:
     from alliance.assets.briefs import service as brief_service
     from alliance.assets.briefs.schemas import BriefTemplateInput
     from alliance.assets.early_access import service as early_access_service
-    from alliance.assets.early_access.rules import Decision
-    from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
+    from alliance.assets.early_access.rules import EarlyAccessDecision
+    from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, EarlyAccessProgramInput, FeedbackInput
     from alliance.assets.schemas import AssetInput, Entitlement, VersionInput
     from alliance.assets.vocabulary import AssetKind, VersionAction
     from alliance.partners import product_line_service
@@ -36,8 +36,10 @@ def build_early_access(db: Database, world: Any) -> dict[str, int]:
     with db.session_scope(PartnerScope.system(reason="test catalog")) as session:
         product_line_service.ensure_default_catalog(session, Actor.system(label="test-setup"))
     with db.session_scope(scope_for(admin)) as session:
-        open_program = early_access_service.create_program(session, admin, data=ProgramInput(product_line="data-platform", version="10", terms=TERMS))
-        closed = early_access_service.create_program(session, admin, data=ProgramInput(product_line="analytics", version="13", terms=TERMS))
+        open_program = early_access_service.create_program(
+            session, admin, data=EarlyAccessProgramInput(product_line="data-platform", version="10", terms=TERMS)
+        )
+        closed = early_access_service.create_program(session, admin, data=EarlyAccessProgramInput(product_line="analytics", version="13", terms=TERMS))
         asset = asset_service.create_asset(
             session,
             admin,
@@ -64,7 +66,7 @@ def build_early_access(db: Database, world: Any) -> dict[str, int]:
                 early_access_service.apply(session, partner, program_id=closed.id, data=ApplicationInput(accept_terms=True))
     with db.session_scope(scope_for(admin)) as session:
         for application_id in applications.values():
-            early_access_service.decide_application(session, admin, application_id=application_id, data=DecisionInput(decision=Decision.ACCEPT))
+            early_access_service.decide_application(session, admin, application_id=application_id, data=DecisionInput(decision=EarlyAccessDecision.ACCEPT))
         early_access_service.set_open(session, admin, program_id=closed.id, is_open=False)
     for key, words in (("a", "Northwind: step 3 is unclear"), ("b", "Blue Harbor: the installer fails")):
         partner = partner_admin(world, key)

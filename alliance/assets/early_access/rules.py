@@ -17,7 +17,7 @@ class ApplicationStatus(StrEnum):
         return {"pending": "Pending", "accepted": "Enrolled", "declined": "Declined"}[self.value]
 
 
-class Decision(StrEnum):
+class EarlyAccessDecision(StrEnum):
     ACCEPT = "accept"
     DECLINE = "decline"
 
@@ -28,12 +28,12 @@ class RefusedDecision(ValueError):
         self.field = field
 
 
-def decide(status: ApplicationStatus, decision: Decision, *, reason: str | None, blockers: list[str]) -> ApplicationStatus:
+def decide(status: ApplicationStatus, decision: EarlyAccessDecision, *, reason: str | None, blockers: list[str]) -> ApplicationStatus:
     """The status after the vendor's decision; RefusedDecision naming the field otherwise.
     `blockers`: what the partner misses of the program's eligibility (in words)."""
     if status != ApplicationStatus.PENDING:
         raise RefusedDecision(f"the application is already {status.label.lower()}", "status")
-    if decision == Decision.DECLINE:
+    if decision == EarlyAccessDecision.DECLINE:
         if not (reason or "").strip():
             raise RefusedDecision("a decline needs a reason the partner will read", "reason")
         return ApplicationStatus.DECLINED

@@ -7,14 +7,14 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from alliance.assets.early_access.rules import ApplicationStatus, Decision
+from alliance.assets.early_access.rules import ApplicationStatus, EarlyAccessDecision
 from alliance.kit.schemas import InputSchema, LongText, ReadSchema, RowId
 
 Terms = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
 Feedback = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 
 
-class ProgramInput(InputSchema):
+class EarlyAccessProgramInput(InputSchema):
     product_line: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
     version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] = Field(description="The release, e.g. 10 or 10.0")
     terms: Terms = Field(description="The terms a partner admin accepts when applying")
@@ -32,7 +32,7 @@ class ApplicationInput(InputSchema):
 
 
 class DecisionInput(InputSchema):
-    decision: Decision
+    decision: EarlyAccessDecision
     reason: LongText | None = Field(default=None, description="Needed to decline: the partner reads it")
 
 
@@ -40,7 +40,7 @@ class FeedbackInput(InputSchema):
     body: Feedback
 
 
-class ProgramRead(ReadSchema):
+class EarlyAccessProgramRead(ReadSchema):
     id: int
     name: str
     product_line: str

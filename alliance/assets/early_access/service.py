@@ -20,8 +20,8 @@ from alliance.assets import entitlement
 from alliance.assets import service as asset_service
 from alliance.assets.early_access.models import EarlyAccessApplication, EarlyAccessFeedback, EarlyAccessProgram
 from alliance.assets.early_access.repository import ApplicationFilters, EarlyAccessRepository
-from alliance.assets.early_access.rules import ApplicationStatus, Decision, RefusedDecision, decide, program_name
-from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, FeedbackInput, ProgramInput
+from alliance.assets.early_access.rules import ApplicationStatus, EarlyAccessDecision, RefusedDecision, decide, program_name
+from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, EarlyAccessProgramInput, FeedbackInput
 from alliance.assets.entitlement import Requirement, Standing
 from alliance.assets.repository import AssetRepository
 from alliance.assets.vocabulary import CertificationHolder
@@ -146,7 +146,7 @@ def eligibility(session: Session, *, partner_id: int | None, program: EarlyAcces
 # --- writing ---------------------------------------------------------------------------------
 
 
-def create_program(session: Session, actor: Actor, *, data: ProgramInput) -> EarlyAccessProgram:
+def create_program(session: Session, actor: Actor, *, data: EarlyAccessProgramInput) -> EarlyAccessProgram:
     """A release's early-access program (one per release), open for applications."""
     require(actor, Permission.EARLY_ACCESS_MANAGE)
     repository = EarlyAccessRepository(session)
@@ -260,7 +260,7 @@ def decide_application(session: Session, actor: Actor, *, application_id: int, d
     status = ApplicationStatus(application.status)
     blockers = (
         eligibility(session, partner_id=application.partner_id, program=program)
-        if data.decision == Decision.ACCEPT and status == ApplicationStatus.PENDING
+        if data.decision == EarlyAccessDecision.ACCEPT and status == ApplicationStatus.PENDING
         else []
     )
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alliance.assets import entitlement
-from alliance.assets.early_access.rules import ApplicationStatus, Decision, RefusedDecision, decide, program_name
+from alliance.assets.early_access.rules import ApplicationStatus, EarlyAccessDecision, RefusedDecision, decide, program_name
 from alliance.assets.entitlement import LockDimension, Requirement, Standing
 from alliance.partners.vocabulary import PartnerType, SISubtype
 
@@ -30,17 +30,17 @@ def test_enrolment_does_not_lift_the_other_locks():
 
 
 def test_accept_and_decline_a_pending_application():
-    assert decide(ApplicationStatus.PENDING, Decision.ACCEPT, reason=None, blockers=[]) == ApplicationStatus.ACCEPTED
-    assert decide(ApplicationStatus.PENDING, Decision.DECLINE, reason="Beta is full", blockers=[]) == ApplicationStatus.DECLINED
+    assert decide(ApplicationStatus.PENDING, EarlyAccessDecision.ACCEPT, reason=None, blockers=[]) == ApplicationStatus.ACCEPTED
+    assert decide(ApplicationStatus.PENDING, EarlyAccessDecision.DECLINE, reason="Beta is full", blockers=[]) == ApplicationStatus.DECLINED
 
 
 @pytest.mark.parametrize(
     ("status", "decision", "reason", "blockers", "field"),
     [
-        (ApplicationStatus.PENDING, Decision.DECLINE, "  ", [], "reason"),
-        (ApplicationStatus.PENDING, Decision.ACCEPT, None, ["needs Gold tier: you are Silver"], "eligibility"),
-        (ApplicationStatus.ACCEPTED, Decision.DECLINE, "Too late", [], "status"),
-        (ApplicationStatus.DECLINED, Decision.ACCEPT, None, [], "status"),
+        (ApplicationStatus.PENDING, EarlyAccessDecision.DECLINE, "  ", [], "reason"),
+        (ApplicationStatus.PENDING, EarlyAccessDecision.ACCEPT, None, ["needs Gold tier: you are Silver"], "eligibility"),
+        (ApplicationStatus.ACCEPTED, EarlyAccessDecision.DECLINE, "Too late", [], "status"),
+        (ApplicationStatus.DECLINED, EarlyAccessDecision.ACCEPT, None, [], "status"),
     ],
 )
 def test_refused_decisions_name_the_rule(status, decision, reason, blockers, field):

@@ -15,15 +15,15 @@ from alliance.assets.early_access.models import EarlyAccessApplication, EarlyAcc
 from alliance.assets.early_access.repository import APPLICATION_SORTS, ApplicationFilters
 from alliance.assets.early_access.rules import ApplicationStatus
 from alliance.assets.early_access.schemas import (
-    ApplicationInput,
-    ApplicationRead,
-    ApplicationRowRead,
-    DecisionInput,
+    EarlyAccessApplicationInput,
+    EarlyAccessApplicationRead,
+    EarlyAccessApplicationRowRead,
+    EarlyAccessDecisionInput,
+    EarlyAccessFeedbackInput,
+    EarlyAccessFeedbackRead,
+    EarlyAccessOpenInput,
     EarlyAccessProgramInput,
     EarlyAccessProgramRead,
-    FeedbackInput,
-    FeedbackRead,
-    ProgramOpenInput,
 )
 from alliance.http.params import IdPath, IdQuery, PageParams
 from alliance.identity.permissions import Permission
@@ -45,10 +45,10 @@ def program_read(entry: early_access_service.ProgramEntry) -> EarlyAccessProgram
     )
 
 
-def application_row(row: Any) -> ApplicationRowRead:
+def application_row(row: Any) -> EarlyAccessApplicationRowRead:
     application, program, partner, accepted_by, decided_by = row
-    return ApplicationRowRead(
-        **ApplicationRead.model_validate(application).model_dump(), program=program, partner=partner, accepted_by=accepted_by, decided_by=decided_by
+    return EarlyAccessApplicationRowRead(
+        **EarlyAccessApplicationRead.model_validate(application).model_dump(), program=program, partner=partner, accepted_by=accepted_by, decided_by=decided_by
     )
 
 
@@ -73,7 +73,7 @@ def get_program(early_access_program_id: IdPath, session: DbSession, actor: Curr
 @router.put(
     "/early-access/programs/{early_access_program_id}/open", response_model=EarlyAccessProgramRead, openapi_extra=allowed(Permission.EARLY_ACCESS_MANAGE)
 )
-def set_open(early_access_program_id: IdPath, data: ProgramOpenInput, session: DbSession, actor: CurrentActor) -> EarlyAccessProgramRead:
+def set_open(early_access_program_id: IdPath, data: EarlyAccessOpenInput, session: DbSession, actor: CurrentActor) -> EarlyAccessProgramRead:
     """Open or close the program for applications."""
     early_access_service.set_open(session, actor, program_id=early_access_program_id, is_open=data.is_open)
     return program_read(early_access_service.view_program(session, actor, program_id=early_access_program_id).entry)
@@ -81,16 +81,16 @@ def set_open(early_access_program_id: IdPath, data: ProgramOpenInput, session: D
 
 @router.post(
     "/early-access/programs/{early_access_program_id}/applications",
-    response_model=ApplicationRead,
+    response_model=EarlyAccessApplicationRead,
     status_code=201,
     openapi_extra=allowed(Permission.EARLY_ACCESS_APPLY),
 )
-def apply(early_access_program_id: IdPath, data: ApplicationInput, session: DbSession, actor: CurrentActor) -> EarlyAccessApplication:
+def apply(early_access_program_id: IdPath, data: EarlyAccessApplicationInput, session: DbSession, actor: CurrentActor) -> EarlyAccessApplication:
     """Apply for your organisation, accepting the program's terms (recorded with the time and you)."""
     return early_access_service.apply(session, actor, program_id=early_access_program_id, data=data)
 
 
-@router.get("/early-access/applications", response_model=PageRead[ApplicationRowRead], openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
+@router.get("/early-access/applications", response_model=PageRead[EarlyAccessApplicationRowRead], openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
 def list_applications(
     session: DbSession,
     actor: CurrentActor,
@@ -108,20 +108,28 @@ def list_applications(
 
 
 @router.post(
-    "/early-access/applications/{early_access_application_id}/decision", response_model=ApplicationRead, openapi_extra=allowed(Permission.EARLY_ACCESS_DECIDE)
+    "/early-access/applications/{early_access_application_id}/decision",
+    response_model=EarlyAccessApplicationRead,
+    openapi_extra=allowed(Permission.EARLY_ACCESS_DECIDE),
 )
-def decide(early_access_application_id: IdPath, data: DecisionInput, session: DbSession, actor: CurrentActor) -> EarlyAccessApplication:
+def decide(early_access_application_id: IdPath, data: EarlyAccessDecisionInput, session: DbSession, actor: CurrentActor) -> EarlyAccessApplication:
     """Accept (the partner must be eligible) or decline with a reason; a decided application is a 409."""
     return early_access_service.decide_application(session, actor, application_id=early_access_application_id, data=data)
 
 
-@router.post("/assets/{asset_id}/early-access-feedback", response_model=FeedbackRead, status_code=201, openapi_extra=allowed(Permission.EARLY_ACCESS_FEEDBACK))
-def leave_feedback(asset_id: IdPath, data: FeedbackInput, session: DbSession, actor: CurrentActor) -> EarlyAccessFeedback:
+@router.post(
+    "/assets/{asset_id}/early-access-feedback", response_model=EarlyAccessFeedbackRead, status_code=201, openapi_extra=allowed(Permission.EARLY_ACCESS_FEEDBACK)
+)
+def leave_feedback(asset_id: IdPath, data: EarlyAccessFeedbackInput, session: DbSession, actor: CurrentActor) -> EarlyAccessFeedback:
     """Feedback on a pre-release asset of a program you are enrolled in."""
     return early_access_service.leave_feedback(session, actor, asset_id=asset_id, data=data)
 
 
-@router.get("/early-access/programs/{early_access_program_id}/feedback", response_model=list[FeedbackRead], openapi_extra=allowed(Permission.EARLY_ACCESS_READ))
+@router.get(
+    "/early-access/programs/{early_access_program_id}/feedback",
+    response_model=list[EarlyAccessFeedbackRead],
+    openapi_extra=allowed(Permission.EARLY_ACCESS_READ),
+)
 def program_feedback(early_access_program_id: IdPath, session: DbSession, actor: CurrentActor) -> list[EarlyAccessFeedback]:
     """Feedback on the program's pre-release assets (the vendor: every partner's; an enrolled partner: its own)."""
     return [row[0] for row in early_access_service.view_program(session, actor, program_id=early_access_program_id).feedback]

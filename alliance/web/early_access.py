@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from alliance.assets.early_access import service as early_access_service
 from alliance.assets.early_access.repository import APPLICATION_SORTS, ApplicationFilters
 from alliance.assets.early_access.rules import ApplicationStatus
-from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, EarlyAccessProgramInput, FeedbackInput
+from alliance.assets.early_access.schemas import EarlyAccessApplicationInput, EarlyAccessDecisionInput, EarlyAccessFeedbackInput, EarlyAccessProgramInput
 from alliance.enablement import catalog_service
 from alliance.http import downloads
 from alliance.http.params import IdPath
@@ -129,7 +129,7 @@ def console_decide(
     values = {"decision": str(form.get("decision", "")), "reason": str(form.get("reason", "")).strip() or None}
     submission = submit(
         session,
-        DecisionInput,
+        EarlyAccessDecisionInput,
         values,
         lambda data: early_access_service.decide_application(session, actor, application_id=early_access_application_id, data=data),
         shown=values,
@@ -158,7 +158,11 @@ def portal_apply(request: Request, early_access_program_id: IdPath, session: Web
     early_access_service.view_program(session, actor, program_id=early_access_program_id)  # 404 before the form is read
     values = {"accept_terms": form.get("accept_terms") == "on", "note": str(form.get("note", ""))}
     submission = submit(
-        session, ApplicationInput, values, lambda data: early_access_service.apply(session, actor, program_id=early_access_program_id, data=data), shown=values
+        session,
+        EarlyAccessApplicationInput,
+        values,
+        lambda data: early_access_service.apply(session, actor, program_id=early_access_program_id, data=data),
+        shown=values,
     )
     if submission.ok:
         flash(request, "Applied: the vendor's channel team will decide.")
@@ -173,7 +177,7 @@ def portal_feedback(request: Request, early_access_program_id: IdPath, session: 
     values = {"body": str(form.get("body", ""))}
     submission = submit(
         session,
-        FeedbackInput,
+        EarlyAccessFeedbackInput,
         values,
         lambda data: early_access_service.leave_feedback(session, actor, asset_id=asset_id, data=data),
         shown={**values, "asset_id": asset_id},

@@ -15,7 +15,7 @@ from tests.factories.world import World
 
 def _pending_application(world: World) -> int:
     from alliance.assets.early_access import service as early_access_service
-    from alliance.assets.early_access.schemas import ApplicationInput, EarlyAccessProgramInput
+    from alliance.assets.early_access.schemas import EarlyAccessApplicationInput, EarlyAccessProgramInput
     from alliance.identity.scope import Actor, PartnerScope, scope_for
     from alliance.partners import product_line_service
 
@@ -29,7 +29,7 @@ def _pending_application(world: World) -> int:
         )
     partner = partner_admin(world, "a")
     with world.db.session_scope(scope_for(partner)) as session:
-        return early_access_service.apply(session, partner, program_id=program.id, data=ApplicationInput(accept_terms=True)).id
+        return early_access_service.apply(session, partner, program_id=program.id, data=EarlyAccessApplicationInput(accept_terms=True)).id
 
 
 def test_accept_and_decline_at_once_one_wins(live_server: str, world: World) -> None:

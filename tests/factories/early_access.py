@@ -27,7 +27,7 @@ def build_early_access(db: Database, world: Any) -> dict[str, int]:
     from alliance.assets.briefs.schemas import BriefTemplateInput
     from alliance.assets.early_access import service as early_access_service
     from alliance.assets.early_access.rules import EarlyAccessDecision
-    from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, EarlyAccessProgramInput, FeedbackInput
+    from alliance.assets.early_access.schemas import EarlyAccessApplicationInput, EarlyAccessDecisionInput, EarlyAccessFeedbackInput, EarlyAccessProgramInput
     from alliance.assets.schemas import AssetInput, Entitlement, VersionInput
     from alliance.assets.vocabulary import AssetKind, VersionAction
     from alliance.partners import product_line_service
@@ -61,15 +61,17 @@ def build_early_access(db: Database, world: Any) -> dict[str, int]:
     for key in ("a", "b"):
         partner = partner_admin(world, key)
         with db.session_scope(scope_for(partner)) as session:
-            applications[key] = early_access_service.apply(session, partner, program_id=open_program.id, data=ApplicationInput(accept_terms=True)).id
+            applications[key] = early_access_service.apply(session, partner, program_id=open_program.id, data=EarlyAccessApplicationInput(accept_terms=True)).id
             if key == "b":
-                early_access_service.apply(session, partner, program_id=closed.id, data=ApplicationInput(accept_terms=True))
+                early_access_service.apply(session, partner, program_id=closed.id, data=EarlyAccessApplicationInput(accept_terms=True))
     with db.session_scope(scope_for(admin)) as session:
         for application_id in applications.values():
-            early_access_service.decide_application(session, admin, application_id=application_id, data=DecisionInput(decision=EarlyAccessDecision.ACCEPT))
+            early_access_service.decide_application(
+                session, admin, application_id=application_id, data=EarlyAccessDecisionInput(decision=EarlyAccessDecision.ACCEPT)
+            )
         early_access_service.set_open(session, admin, program_id=closed.id, is_open=False)
     for key, words in (("a", "Northwind: step 3 is unclear"), ("b", "Blue Harbor: the installer fails")):
         partner = partner_admin(world, key)
         with db.session_scope(scope_for(partner)) as session:
-            early_access_service.leave_feedback(session, partner, asset_id=asset.id, data=FeedbackInput(body=words))
+            early_access_service.leave_feedback(session, partner, asset_id=asset.id, data=EarlyAccessFeedbackInput(body=words))
     return {**ids, "early_access_program_id": closed.id, "early_access_application_id": applications["b"]}

@@ -22,21 +22,21 @@ class EarlyAccessProgramInput(InputSchema):
     required_track_id: RowId | None = Field(default=None, description="A certification track at least one of the partner's people holds")
 
 
-class ProgramOpenInput(InputSchema):
+class EarlyAccessOpenInput(InputSchema):
     is_open: bool = Field(description="Taking applications (enrolled partners keep their access either way)")
 
 
-class ApplicationInput(InputSchema):
+class EarlyAccessApplicationInput(InputSchema):
     accept_terms: bool = Field(description="The program's terms are accepted (recorded with the time and the person)")
     note: LongText = Field(default="", description="What the partner means to do with the release")
 
 
-class DecisionInput(InputSchema):
+class EarlyAccessDecisionInput(InputSchema):
     decision: EarlyAccessDecision
     reason: LongText | None = Field(default=None, description="Needed to decline: the partner reads it")
 
 
-class FeedbackInput(InputSchema):
+class EarlyAccessFeedbackInput(InputSchema):
     body: Feedback
 
 
@@ -55,7 +55,7 @@ class EarlyAccessProgramRead(ReadSchema):
     application_status: ApplicationStatus | None = Field(default=None, description="Partners: their own application's status")
 
 
-class ApplicationRead(ReadSchema):
+class EarlyAccessApplicationRead(ReadSchema):
     id: int
     program_id: int
     partner_id: int
@@ -69,14 +69,14 @@ class ApplicationRead(ReadSchema):
     decision_reason: str | None
 
 
-class ApplicationRowRead(ApplicationRead):
+class EarlyAccessApplicationRowRead(EarlyAccessApplicationRead):
     program: str
     partner: str
     accepted_by: str | None
     decided_by: str | None
 
 
-class FeedbackRead(ReadSchema):
+class EarlyAccessFeedbackRead(ReadSchema):
     id: int
     program_id: int
     asset_id: int

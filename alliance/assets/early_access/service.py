@@ -21,7 +21,7 @@ from alliance.assets import service as asset_service
 from alliance.assets.early_access.models import EarlyAccessApplication, EarlyAccessFeedback, EarlyAccessProgram
 from alliance.assets.early_access.repository import ApplicationFilters, EarlyAccessRepository
 from alliance.assets.early_access.rules import ApplicationStatus, EarlyAccessDecision, RefusedDecision, decide, program_name
-from alliance.assets.early_access.schemas import ApplicationInput, DecisionInput, EarlyAccessProgramInput, FeedbackInput
+from alliance.assets.early_access.schemas import EarlyAccessApplicationInput, EarlyAccessDecisionInput, EarlyAccessFeedbackInput, EarlyAccessProgramInput
 from alliance.assets.entitlement import Requirement, Standing
 from alliance.assets.repository import AssetRepository
 from alliance.assets.vocabulary import CertificationHolder
@@ -206,7 +206,7 @@ def set_open(session: Session, actor: Actor, *, program_id: int, is_open: bool) 
     return program
 
 
-def apply(session: Session, actor: Actor, *, program_id: int, data: ApplicationInput) -> EarlyAccessApplication:
+def apply(session: Session, actor: Actor, *, program_id: int, data: EarlyAccessApplicationInput) -> EarlyAccessApplication:
     """The partner admin's application for its organisation, accepting the program's terms."""
     require(actor, Permission.EARLY_ACCESS_APPLY)
     assert actor.partner_id is not None  # the permission is a partner role's
@@ -248,7 +248,7 @@ def apply(session: Session, actor: Actor, *, program_id: int, data: ApplicationI
     return application
 
 
-def decide_application(session: Session, actor: Actor, *, application_id: int, data: DecisionInput) -> EarlyAccessApplication:
+def decide_application(session: Session, actor: Actor, *, application_id: int, data: EarlyAccessDecisionInput) -> EarlyAccessApplication:
     """Accept (the partner must be eligible now) or decline with a reason; read under a row lock."""
     require(actor, Permission.EARLY_ACCESS_DECIDE)
     repository = EarlyAccessRepository(session)
@@ -288,7 +288,7 @@ def decide_application(session: Session, actor: Actor, *, application_id: int, d
     return application
 
 
-def leave_feedback(session: Session, actor: Actor, *, asset_id: int, data: FeedbackInput) -> EarlyAccessFeedback:
+def leave_feedback(session: Session, actor: Actor, *, asset_id: int, data: EarlyAccessFeedbackInput) -> EarlyAccessFeedback:
     """An enrolled partner's feedback on a pre-release asset of its program."""
     require(actor, Permission.EARLY_ACCESS_FEEDBACK)
     assert actor.partner_id is not None

@@ -89,7 +89,7 @@ def console_applications(request: Request, session: WebSession, actor: VendorAct
 @router.get(CONSOLE + "/applications.csv", dependencies=VENDOR_ONLY)
 def console_applications_csv(request: Request, session: WebSession, actor: VendorActor) -> Response:
     filters, sort = _filters(request)
-    page = early_access_service.list_applications(session, actor, filters=filters, sort=sort, page=PageRequest(limit=10_000))
+    page = early_access_service.list_applications(session, actor, filters=filters, sort=sort, page=PageRequest(limit=500))
     rows: list[tuple[Any, ...]] = [CSV_COLUMNS]
     for application, program, partner, accepted_by, decided_by in page.items:
         rows.append(

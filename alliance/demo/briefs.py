@@ -17,7 +17,7 @@ from alliance.assets.briefs.schemas import BriefTemplateInput
 from alliance.assets.early_access import service as early_access_service
 from alliance.assets.early_access.rules import EarlyAccessDecision
 from alliance.assets.early_access.schemas import EarlyAccessApplicationInput, EarlyAccessDecisionInput, EarlyAccessFeedbackInput, EarlyAccessProgramInput
-from alliance.assets.repository import LibraryFilters
+from alliance.assets.repository import AssetRepository
 from alliance.assets.schemas import AssetInput, Entitlement, ValidatedVersion, VersionInput
 from alliance.assets.vocabulary import AssetKind, VersionAction
 from alliance.demo.plan import SHOWCASE_NAME
@@ -67,8 +67,8 @@ class BriefsSummary:
 def build_briefs_and_early_access(session: Session, actor: Actor, *, today: date) -> BriefsSummary:
     owner = identity_service.actor_for(identity_service.vendor_users(session, Role.PROGRAM_ADMIN)[0])
     cam = identity_service.actor_for(identity_service.vendor_users(session, Role.CAM)[0])
-    hipaa = _asset_titled(session, owner, "HIPAA-compliant HL7/FHIR integration pattern")
-    soc = _asset_titled(session, owner, "Security operations centre (SOC) reference architecture")
+    hipaa = _asset_titled(session, "HIPAA-compliant HL7/FHIR integration pattern")
+    soc = _asset_titled(session, "Security operations centre (SOC) reference architecture")
     for title, summary, body, asset_id, subtypes in (
         (
             "Healthcare HIPAA integration brief",
@@ -126,9 +126,9 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time(11), tzinfo=UTC)
 
 
-def _asset_titled(session: Session, owner: Actor, title: str) -> int | None:
-    found = asset_service.library(session, owner, filters=LibraryFilters(text=title), page=PageRequest(limit=5)).page.items
-    return next((entry.asset.id for entry in found if entry.asset.title == title), None)
+def _asset_titled(session: Session, title: str) -> int | None:
+    found = AssetRepository(session).titled(title)
+    return found.id if found else None
 
 
 def _eligible_admins(session: Session, actor: Actor, *, program_id: int) -> list[Actor]:

@@ -25,6 +25,19 @@ PURPOSES_BEFORE = ("asset", "fund_claim", "plan_evidence", "other")
 PURPOSES_AFTER = ("asset", "fund_claim", "plan_evidence", "logo", "other")
 
 
+# The full-text triggers on `assets` (migration 0023's SQLITE_FTS, after its CREATE VIRTUAL TABLE).
+SQLITE_FTS = (
+    "",
+    "CREATE TRIGGER assets_fts_insert AFTER INSERT ON assets BEGIN"
+    " INSERT INTO assets_fts(rowid, title, summary, keywords, body) VALUES (new.id, new.title, new.summary, new.keywords, new.body); END",
+    "CREATE TRIGGER assets_fts_delete AFTER DELETE ON assets BEGIN"
+    " INSERT INTO assets_fts(assets_fts, rowid, title, summary, keywords, body) VALUES ('delete', old.id, old.title, old.summary, old.keywords, old.body); END",
+    "CREATE TRIGGER assets_fts_update AFTER UPDATE OF title, summary, keywords, body ON assets BEGIN"
+    " INSERT INTO assets_fts(assets_fts, rowid, title, summary, keywords, body) VALUES ('delete', old.id, old.title, old.summary, old.keywords, old.body);"
+    " INSERT INTO assets_fts(rowid, title, summary, keywords, body) VALUES (new.id, new.title, new.summary, new.keywords, new.body); END",
+)
+
+
 def _in(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
@@ -159,12 +172,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_early_access_feedback_program_id"), ["program_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_early_access_feedback_partner_id"), ["partner_id"], unique=False)
 
-    with op.batch_alter_table("assets", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("early_access_program_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_assets_early_access_program_id_early_access_programs"), "early_access_programs", ["early_access_program_id"], ["id"], ondelete="SET NULL"
+    if op.get_bind().dialect.name == "sqlite":
+        # Not batch mode: recreating `assets` would drop its full-text triggers (migration 0023).
+        op.execute(
+            "ALTER TABLE assets ADD COLUMN early_access_program_id INTEGER"
+            " CONSTRAINT fk_assets_early_access_program_id_early_access_programs REFERENCES early_access_programs (id) ON DELETE SET NULL"
         )
-        batch_op.create_index(batch_op.f("ix_assets_early_access_program_id"), ["early_access_program_id"], unique=False)
+    else:
+        with op.batch_alter_table("assets", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("early_access_program_id", sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(
+                batch_op.f("fk_assets_early_access_program_id_early_access_programs"),
+                "early_access_programs",
+                ["early_access_program_id"],
+                ["id"],
+                ondelete="SET NULL",
+            )
+    op.create_index(op.f("ix_assets_early_access_program_id"), "assets", ["early_access_program_id"], unique=False)
 
     with op.batch_alter_table("stored_files", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_stored_files_purpose_known"), type_="check")
@@ -177,10 +201,17 @@ def downgrade() -> None:
     with op.batch_alter_table("stored_files", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_stored_files_purpose_known"), type_="check")
         batch_op.create_check_constraint(batch_op.f("ck_stored_files_purpose_known"), f"purpose IN ({_in(PURPOSES_BEFORE)})")
+    op.drop_index(op.f("ix_assets_early_access_program_id"), table_name="assets")
+    sqlite = op.get_bind().dialect.name == "sqlite"
     with op.batch_alter_table("assets", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_assets_early_access_program_id"))
-        batch_op.drop_constraint(batch_op.f("fk_assets_early_access_program_id_early_access_programs"), type_="foreignkey")
+        if not sqlite:  # SQLite reflects no name for a constraint added with the column; dropping the column drops it
+            batch_op.drop_constraint(batch_op.f("fk_assets_early_access_program_id_early_access_programs"), type_="foreignkey")
         batch_op.drop_column("early_access_program_id")
+    if sqlite:
+        # Batch mode recreated `assets` without its full-text triggers: put them back and reindex.
+        for statement in SQLITE_FTS[1:]:
+            op.execute(statement)
+        op.execute("INSERT INTO assets_fts(assets_fts) VALUES ('rebuild')")
     op.drop_table("early_access_feedback")
     op.drop_table("early_access_applications")
     op.drop_table("early_access_programs")

@@ -22,10 +22,12 @@ from alliance.ace.errors import AceError
 from alliance.api import assets as assets_api
 from alliance.api import attribution as attribution_api
 from alliance.api import audit as audit_api
+from alliance.api import briefs as briefs_api
 from alliance.api import business_plans as business_plans_api
 from alliance.api import cosell as cosell_api
 from alliance.api import customers as customers_api
 from alliance.api import docs
+from alliance.api import early_access as early_access_api
 from alliance.api import enablement as enablement_api
 from alliance.api import enablement_reports as enablement_reports_api
 from alliance.api import engagements as engagements_api
@@ -121,6 +123,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         notification_settings_api,
         files_api,
         assets_api,
+        briefs_api,
+        early_access_api,
         funds_api,
         webhooks_api,
         sso_api,

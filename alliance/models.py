@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
+    import alliance.assets.briefs.models
+    import alliance.assets.early_access.models
     import alliance.assets.models
     import alliance.audit.models
     import alliance.cosell.models

@@ -23,6 +23,7 @@ class LockDimension(StrEnum):
     PARTNER_TYPE = "partner_type"
     TIER = "tier"
     CERTIFICATION = "certification"
+    EARLY_ACCESS = "early_access"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Requirement:
     track_name: str | None = None  # the certification required, in words ("solution architect for Data Platform 9")
     holder: CertificationHolder = CertificationHolder.PERSON
     holders_needed: int = 1
+    early_access_program: str | None = None  # a pre-release asset: the program's name ("Data Platform 10")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Standing:
     tier_name: str | None
     certified_holders: int = 0  # active people of the partner holding the required certification
     person_certified: bool = False  # the reader holds it
+    enrolled: bool = False  # the partner is enrolled in the requirement's early-access program
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,10 @@ def locks(requirement: Requirement, standing: Standing) -> list[Lock]:
             found.append(
                 Lock(LockDimension.CERTIFICATION, f"needs {count} certified {requirement.track_name}: {have}", "see the certification", "certifications")
             )
+    if requirement.early_access_program and not standing.enrolled:
+        found.append(
+            Lock(LockDimension.EARLY_ACCESS, f"needs enrolment in the {requirement.early_access_program} early-access program", "apply", "early_access")
+        )
     return found
 
 

@@ -47,6 +47,8 @@ class Asset(Aggregate, TimestampMixin, Base):
     required_track_id: Mapped[int | None] = mapped_column(ForeignKey("certification_tracks.id", ondelete="SET NULL"))
     certification_holder: Mapped[CertificationHolder] = mapped_column(default=CertificationHolder.PERSON)
     holders_needed: Mapped[int] = mapped_column(default=1)
+    # Pre-release: only partners enrolled in this early-access program open it (early_access_service).
+    early_access_program_id: Mapped[int | None] = mapped_column(ForeignKey("early_access_programs.id", ondelete="SET NULL"), index=True)
     contributed_by_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id", ondelete="SET NULL"), index=True)
     current_version_id: Mapped[int | None] = mapped_column(ForeignKey("asset_versions.id", use_alter=True, ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # the current version's publication

@@ -37,6 +37,7 @@ class Entitlement(InputSchema):
     required_track_id: RowId | None = Field(default=None, description="A certification track: holders at its level or above count")
     certification_holder: CertificationHolder = CertificationHolder.PERSON
     holders_needed: int = Field(default=1, ge=1, le=100, description="With certification_holder=partner: how many people of the partner")
+    early_access_program_id: RowId | None = Field(default=None, description="A pre-release asset: only partners enrolled in this early-access program open it")
 
 
 class AssetInput(InputSchema):

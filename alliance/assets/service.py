@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.assets import entitlement, lifecycle, rendering
 from alliance.assets import notice_service as asset_notices
+from alliance.assets.early_access.repository import EarlyAccessRepository
 from alliance.assets.entitlement import Lock, Requirement, Standing
 from alliance.assets.models import Asset, AssetFacet, AssetProjectUse, AssetReview, AssetUsage, AssetValidation, AssetVersion, AssetVersionFile, LibraryVisit
 from alliance.assets.repository import AssetRepository, DownloadableFile, HeldCertification, LibraryFilters, PartnerFacts, TrackFacts
@@ -51,6 +52,7 @@ ASSET_FIELDS = (
     "required_track_id",
     "certification_holder",
     "holders_needed",
+    "early_access_program_id",
 )
 
 
@@ -62,6 +64,8 @@ class Reader:
     held: list[HeldCertification] = field(default_factory=list)
     own_people: frozenset[int] = frozenset()
     tracks: dict[int, TrackFacts] = field(default_factory=dict)
+    programs: dict[int, str] = field(default_factory=dict)  # early-access programs of the assets read: id -> name
+    enrolled: frozenset[int] = frozenset()  # the programs the partner is enrolled in
 
 
 @dataclass(frozen=True)
@@ -485,6 +489,12 @@ def _apply(repository: AssetRepository, asset: Asset, data: AssetInput, *, by_ve
         asset.required_track_id = rule.required_track_id
         asset.certification_holder = rule.certification_holder
         asset.holders_needed = rule.holders_needed
+        if rule.early_access_program_id is not None and not EarlyAccessRepository(repository.session).program_names([rule.early_access_program_id]):
+            raise RuleViolation(
+                f"No early-access program {rule.early_access_program_id}.",
+                details=[{"field": "entitlement.early_access_program_id", "message": "no such program"}],
+            )
+        asset.early_access_program_id = rule.early_access_program_id
     facets = {(FacetKind.PRODUCT_LINE, v) for v in asset.product_lines}
     facets |= (
         {(FacetKind.VERTICAL, v) for v in asset.verticals} | {(FacetKind.TECHNOLOGY, v) for v in asset.technologies} | {(FacetKind.TAG, v) for v in asset.tags}
@@ -521,40 +531,34 @@ def _record_usage(repository: AssetRepository, actor: Actor, asset: Asset, versi
 def _reader(repository: AssetRepository, actor: Actor, assets: Sequence[Asset]) -> Reader:
     track_ids = {a.required_track_id for a in assets if a.required_track_id is not None}
     tracks = repository.tracks(track_ids)
+    program_ids = {a.early_access_program_id for a in assets if a.early_access_program_id is not None}
+    programs = EarlyAccessRepository(repository.session).program_names(program_ids)
     if not actor.is_partner or actor.partner_id is None:
-        return Reader(partner=None, tracks=tracks)
+        return Reader(partner=None, tracks=tracks, programs=programs)
     partner = repository.partner_facts(actor.partner_id)
     if partner is None:
         raise NotFound("Your organisation was not found.")
     held = repository.held_certifications(actor.partner_id, today=clock.today()) if track_ids else []
     people = frozenset(repository.people_of_user(actor.user_id)) if (track_ids and actor.user_id is not None) else frozenset()
-    return Reader(partner=partner, held=held, own_people=people, tracks=tracks)
+    enrolled = EarlyAccessRepository(repository.session).enrolled_programs(actor.partner_id, program_ids)
+    return Reader(partner=partner, held=held, own_people=people, tracks=tracks, programs=programs, enrolled=enrolled)
 
 
 def _locks(reader: Reader, asset: Asset) -> list[Lock]:
     if reader.partner is None:
         return []
     track = reader.tracks.get(asset.required_track_id) if asset.required_track_id is not None else None
-    holders: set[int] = set()
-    if track is not None:
-        wanted = LEVEL_RANK[Level(track.level)]
-        holders = {
-            h.person_id
-            for h in reader.held
-            if h.delivery_role == track.delivery_role
-            and h.product_line == track.product_line
-            and h.product_version == track.product_version
-            and h.level_rank >= wanted
-        }
+    holders = certified_holders(reader.held, track) if track is not None else set()
     partner = reader.partner
     requirement = Requirement(
         partner_types=tuple(PartnerType(t) for t in asset.partner_types),
         si_subtypes=tuple(SISubtype(s) for s in asset.si_subtypes),
         minimum_tier_rank=asset.minimum_tier_rank,
         minimum_tier_name=partner.tier_names.get(asset.minimum_tier_rank) if asset.minimum_tier_rank else None,
-        track_name=_track_words(track) if track else None,
+        track_name=track_words(track) if track else None,
         holder=CertificationHolder(asset.certification_holder),
         holders_needed=asset.holders_needed,
+        early_access_program=reader.programs.get(asset.early_access_program_id) if asset.early_access_program_id else None,
     )
     standing = Standing(
         partner_type=PartnerType(partner.partner_type),
@@ -563,11 +567,25 @@ def _locks(reader: Reader, asset: Asset) -> list[Lock]:
         tier_name=partner.tier_name,
         certified_holders=len(holders),
         person_certified=bool(holders & reader.own_people),
+        enrolled=asset.early_access_program_id in reader.enrolled,
     )
     return entitlement.locks(requirement, standing)
 
 
-def _track_words(track: TrackFacts) -> str:
+def certified_holders(held: Sequence[HeldCertification], track: TrackFacts) -> set[int]:
+    """The people holding the track's certification (its role, product version, its level or above)."""
+    wanted = LEVEL_RANK[Level(track.level)]
+    return {
+        h.person_id
+        for h in held
+        if h.delivery_role == track.delivery_role
+        and h.product_line == track.product_line
+        and h.product_version == track.product_version
+        and h.level_rank >= wanted
+    }
+
+
+def track_words(track: TrackFacts) -> str:
     role = DELIVERY_ROLE_LABELS[DeliveryRole(track.delivery_role)].lower()
     level = "" if track.level == Level.ASSOCIATE else f" ({track.level})"
     return f"{role}{level} for {track.product_line_name} {track.product_version}"
@@ -616,6 +634,7 @@ def entitlement_input(asset: Asset) -> Entitlement:
         required_track_id=asset.required_track_id,
         certification_holder=CertificationHolder(asset.certification_holder),
         holders_needed=asset.holders_needed,
+        early_access_program_id=asset.early_access_program_id,
     )
 
 

@@ -14,6 +14,7 @@ from alliance.cli.db import _ensure_sqlite_dir
 from alliance.cli.serve import run_server
 from alliance.config import get_settings
 from alliance.demo import assets as demo_assets
+from alliance.demo import briefs as demo_briefs
 from alliance.demo import build
 from alliance.demo import cosell as demo_cosell
 from alliance.demo import customers as customer_seed
@@ -66,6 +67,7 @@ def demo(
             cosell = demo_cosell.build_cosell(session, actor, seed=seed, today=clock.today())
             practice = demo_practice.build_practice(session, actor, seed=seed, today=clock.today())
             library = demo_assets.build_assets(session, actor, seed=seed, today=clock.today())
+            briefs = demo_briefs.build_briefs_and_early_access(session, actor, today=clock.today())
             governance = demo_governance.build_governance(session, actor, today=clock.today())
             funds = demo_funds.build_funds(session, actor, today=clock.today())
             console.print(f"Programs: {len(programs.programs_created)} created, {len(programs.programs_updated)} updated from the defaults.")
@@ -74,7 +76,8 @@ def demo(
                 f"{summary.sponsors} executive sponsors, {summary.users} users, {pipeline.customers} customers, "
                 f"{pipeline.registrations} registrations, {enablement.consultants} consultants with {enablement.certifications} certifications, "
                 f"{enablement.recommendations} tier recommendations, {cosell.requests} co-sell requests, {practice.plans} joint business plans, "
-                f"{library.assets} library assets with {library.usage_events} usage events, {governance.meetings} executive meetings, "
+                f"{library.assets} library assets with {library.usage_events} usage events, {briefs.templates} co-branded briefs, "
+                f"{briefs.programs} early-access program with {briefs.applications} applications, {governance.meetings} executive meetings, "
                 f"{governance.published} published QBRs and {governance.drafts} drafts, "
                 f"{funds.requests} MDF requests with {funds.claims} claims ({time.perf_counter() - started:.1f} s)."
             )

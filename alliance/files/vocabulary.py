@@ -11,6 +11,7 @@ class FilePurpose(StrEnum):
     ASSET = "asset"  # a version of a library asset (reference architecture, accelerator ...)
     FUND_CLAIM = "fund_claim"  # proof of performance for an MDF claim (invoices, photos, attendee lists)
     PLAN_EVIDENCE = "plan_evidence"  # evidence that a business-plan milestone is done
+    LOGO = "logo"  # a partner's logo on its co-branded briefs (images only)
     OTHER = "other"
 
     @property
@@ -22,5 +23,6 @@ PURPOSE_LABELS = {
     FilePurpose.ASSET: "Library asset",
     FilePurpose.FUND_CLAIM: "Proof of performance",
     FilePurpose.PLAN_EVIDENCE: "Plan evidence",
+    FilePurpose.LOGO: "Partner logo",
     FilePurpose.OTHER: "Other",
 }

@@ -102,6 +102,13 @@ class Permission(StrEnum):
     ASSETS_CONTRIBUTE = "assets.contribute"
     ASSETS_USE = "assets.use"
     ASSETS_ADOPTION = "asset_adoption.read"
+    BRIEFS_MANAGE = "brief_templates.manage"
+    BRIEFS_USE = "briefs.use"
+    EARLY_ACCESS_READ = "early_access.read"
+    EARLY_ACCESS_MANAGE = "early_access.manage"
+    EARLY_ACCESS_APPLY = "early_access.apply"
+    EARLY_ACCESS_DECIDE = "early_access.decide"
+    EARLY_ACCESS_FEEDBACK = "early_access.feedback"
     REFERENCES_SUBMIT = "customer_references.submit"
     REFERENCES_APPROVE = "customer_references.approve"
     OUTBOX_DELIVER = "outbox.deliver"
@@ -245,6 +252,17 @@ PERMISSIONS: dict[Permission, Grant] = {
     Permission.ASSETS_CONTRIBUTE: Grant(PARTNER_ROLES, "contribute assets to the library and submit their versions for the vendor's review"),
     Permission.ASSETS_USE: Grant(PARTNER_ROLES, "record that a library asset was used on one of their organisation's project registrations"),
     Permission.ASSETS_ADOPTION: Grant(VENDOR_ROLES, "read library adoption reports (by partner type, tier and version)"),
+    # co-branded briefs: the vendor's asset owners write the templates, partners preview and download theirs
+    Permission.BRIEFS_MANAGE: Grant(
+        frozenset({Role.PROGRAM_ADMIN, Role.PS_LEAD}), "write co-branded brief templates (HTML with placeholders) and say which partner types may use them"
+    ),
+    Permission.BRIEFS_USE: Grant(PARTNER_ROLES, "preview and download co-branded briefs for their own organisation, and upload its logo once"),
+    # early access: programs per product release; a partner admin applies, the channel team decides
+    Permission.EARLY_ACCESS_READ: Grant(EVERYONE, "read early-access programs (partners: with their own application and eligibility)"),
+    Permission.EARLY_ACCESS_MANAGE: Grant(frozenset({Role.PROGRAM_ADMIN, Role.PS_LEAD}), "create early-access programs with their terms and eligibility"),
+    Permission.EARLY_ACCESS_APPLY: Grant(frozenset({Role.PARTNER_ADMIN}), "apply to an early-access program for their organisation, accepting its terms"),
+    Permission.EARLY_ACCESS_DECIDE: Grant(_CHANNEL, "accept or decline (with a reason) early-access applications"),
+    Permission.EARLY_ACCESS_FEEDBACK: Grant(PARTNER_ROLES, "leave feedback on the pre-release assets of a program they are enrolled in"),
     Permission.REFERENCES_SUBMIT: Grant(
         frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER, Role.CAM, Role.PROGRAM_ADMIN}),
         "record customer reference stories (partners: their own organisation's)",

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from alliance.assets import service as asset_service
+from alliance.assets.briefs import service as brief_service
+from alliance.assets.early_access import service as early_access_service
 from alliance.assets.repository import LIBRARY_SORTS, LibraryFilters
 from alliance.assets.schemas import AssetInput, ProjectUseInput, ReviewInput, VersionInput, VersionTransition
 from alliance.assets.vocabulary import KIND_LABELS, REVIEW_CHECKLIST, AssetKind, CertificationHolder, VersionStatus
@@ -34,7 +36,7 @@ PORTAL = "/portal/library"
 CONSOLE = "/console/assets"
 PAGE_SIZE = 24
 TIER_RANKS = [(1, "Registered (1)"), (2, "Silver (2)"), (3, "Gold (3)"), (4, "Platinum (4)")]
-LOCK_LINKS = {"tier_gap": "/portal/tier", "certifications": "/portal/certifications"}
+LOCK_LINKS = {"tier_gap": "/portal/tier", "certifications": "/portal/certifications", "early_access": "/portal/early-access"}
 
 
 # --- the library (both sides) ------------------------------------------------------------------
@@ -324,6 +326,7 @@ def _asset_page(request: Request, session: Session, actor: Actor, *, asset_id: i
         "lock_links": LOCK_LINKS,
         "forms": forms,
         "adoption": adoption,
+        "brief_usage": brief_service.usage(session, actor, asset_id=asset_id) if adoption else [],
         "checklist": REVIEW_CHECKLIST,
         "types": TYPE_LABELS,
         "subtypes": SUBTYPE_LABELS,
@@ -353,6 +356,7 @@ def _form(
         "tier_options": TIER_RANKS,
         "track_options": [(t.id, t.name) for t in tracks],
         "holder_options": [(CertificationHolder.PERSON.value, "The person opening it"), (CertificationHolder.PARTNER.value, "N people of the partner")],
+        "program_options": [(e.program.id, e.program.name) for e in early_access_service.list_programs(session, actor)] if not actor.is_partner else [],
     }
     return render(request, "assets/form.html", context, status_code=status)
 
@@ -387,6 +391,7 @@ def _asset_values(form: FormData) -> dict[str, Any]:
             "required_track_id": query_int(str(form.get("required_track_id", ""))),
             "certification_holder": str(form.get("certification_holder", "")) or "person",
             "holders_needed": holders,
+            "early_access_program_id": query_int(str(form.get("early_access_program_id", ""))),
         },
     }
 
@@ -417,4 +422,5 @@ def _values_of(view: asset_service.AssetView) -> dict[str, Any]:
         "required_track_id": a.required_track_id or "",
         "certification_holder": a.certification_holder.value,
         "holders_needed": a.holders_needed,
+        "early_access_program_id": a.early_access_program_id or "",
     }

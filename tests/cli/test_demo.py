@@ -77,6 +77,18 @@ class TestDemo:
         # A deal registered with the paid summit's campaign code: the activity's return on the MDF.
         assert query(url, "SELECT title FROM registrations WHERE fund_request_id IS NOT NULL") == [("Clinical data platform after the summit",)]
 
+    def test_briefs_and_one_early_access_program_with_an_enrolled_partner_and_a_pending_one(self, demo_db: tuple[str, Result]) -> None:
+        url, result = demo_db
+        assert sorted(row[0] for row in query(url, "SELECT title FROM brief_templates WHERE asset_id IS NOT NULL")) == [
+            "Healthcare HIPAA integration brief",
+            "Security SOC brief",
+        ]
+        assert query(url, "SELECT name FROM early_access_programs") == [("Data Platform 10",)]
+        assert sorted(row[0] for row in query(url, "SELECT status FROM early_access_applications")) == ["accepted", "pending"]
+        assert query(url, "SELECT COUNT(*) FROM assets WHERE early_access_program_id IS NOT NULL")[0][0] == 1
+        assert query(url, "SELECT COUNT(*) FROM early_access_feedback")[0][0] == 1
+        assert "2 co-branded briefs, 1 early-access program with 2 applications" in said(result)
+
     def test_builds_about_sixty_partners_of_every_type_and_si_subtype(self, demo_db: tuple[str, Result]) -> None:
         url, _ = demo_db
         kinds = Counter({(t, s): n for t, s, n in query(url, "SELECT partner_type, si_subtype, COUNT(*) FROM partners GROUP BY 1, 2")})

@@ -23,6 +23,7 @@ from tests.factories.assets import build_contribution, build_references
 from tests.factories.business_plans import MILESTONE_REF, build_business_plans
 from tests.factories.certifications import build_certifications
 from tests.factories.cosell import build_cosell
+from tests.factories.early_access import build_early_access
 from tests.factories.engagements import build_roe_records
 from tests.factories.qbr import build_shared_qbr
 from tests.factories.sso import build_connections
@@ -192,6 +193,27 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/assets/{asset_id}/project-uses"): "owned",
     ("GET", "/api/v1/assets/{asset_id}/adoption"): "vendor",
     ("GET", "/api/v1/registrations/{registration_id}/assets"): "owned",
+    # Brief templates are vendor data; the id is a retired (inactive) one, which partners cannot
+    # open (a partner renders only for itself: tests/web/test_brief_pages.py aims at B's facts).
+    ("GET", "/api/v1/brief-templates"): "shared",
+    ("POST", "/api/v1/brief-templates"): "vendor",
+    ("GET", "/api/v1/brief-templates/{brief_template_id}"): "owned",
+    ("PUT", "/api/v1/brief-templates/{brief_template_id}"): "vendor",
+    ("GET", "/api/v1/brief-templates/{brief_template_id}/preview"): "owned",
+    ("GET", "/api/v1/brief-templates/{brief_template_id}/pdf"): "owned",
+    ("GET", "/api/v1/brief-templates/{brief_template_id}/usage"): "vendor",
+    ("GET", "/api/v1/assets/{asset_id}/brief-usage"): "vendor",
+    ("POST", "/api/v1/partner-logo"): "own",
+    # Early access: the program is a closed one only B applied to (hidden from A); the application is B's.
+    ("GET", "/api/v1/early-access/programs"): "shared",
+    ("POST", "/api/v1/early-access/programs"): "vendor",
+    ("GET", "/api/v1/early-access/programs/{early_access_program_id}"): "owned",
+    ("PUT", "/api/v1/early-access/programs/{early_access_program_id}/open"): "vendor",
+    ("POST", "/api/v1/early-access/programs/{early_access_program_id}/applications"): "owned",
+    ("GET", "/api/v1/early-access/programs/{early_access_program_id}/feedback"): "owned",
+    ("GET", "/api/v1/early-access/applications"): "list",
+    ("POST", "/api/v1/early-access/applications/{early_access_application_id}/decision"): "vendor",
+    ("POST", "/api/v1/assets/{asset_id}/early-access-feedback"): "owned",
     ("POST", "/api/v1/customer-references"): "create",
     ("GET", "/api/v1/customer-references"): "list",
     ("POST", "/api/v1/customer-references/{reference_id}/decision"): "vendor",
@@ -328,6 +350,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/asset-versions/{asset_version_id}/transitions"): {"action": "submit"},
     ("POST", "/api/v1/asset-versions/{asset_version_id}/reviews"): {"decision": "approve"},
     ("POST", "/api/v1/assets/{asset_id}/project-uses"): {"registration_id": 1},
+    ("POST", "/api/v1/brief-templates"): {"title": "Mole", "body_html": "<p>x</p>"},
+    ("PUT", "/api/v1/brief-templates/{brief_template_id}"): {"title": "Mole", "body_html": "<p>x</p>"},
+    ("POST", "/api/v1/early-access/programs"): {"product_line": "analytics", "version": "99", "terms": "x"},
+    ("PUT", "/api/v1/early-access/programs/{early_access_program_id}/open"): {"is_open": True},
+    ("POST", "/api/v1/early-access/programs/{early_access_program_id}/applications"): {"accept_terms": True},
+    ("POST", "/api/v1/early-access/applications/{early_access_application_id}/decision"): {"decision": "decline", "reason": "Mole"},
+    ("POST", "/api/v1/assets/{asset_id}/early-access-feedback"): {"body": "Mole"},
     ("POST", "/api/v1/customer-references/{reference_id}/decision"): {"approve": True},
     ("POST", "/api/v1/ps-engagements"): {"customer_id": 1, "activity": "implementation", "staffed_user_id": 1, "starts_on": "2026-01-01"},
     ("POST", "/api/v1/registrations/{registration_id}/account-protection"): {"reason": "probe"},
@@ -460,6 +489,10 @@ def _ids_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         **_inbox_of(world),
         # Partner A and B each have a shared QBR package with a commitment (the list must show A's only).
         **_qbr_of_b(world),
+        # A and B are enrolled in an open program; B applied to a closed one A cannot see.
+        **{
+            k: v for k, v in build_early_access(world.db, world).items() if k in ("early_access_program_id", "early_access_application_id", "brief_template_id")
+        },
     }
 
 

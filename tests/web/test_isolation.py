@@ -12,6 +12,7 @@ from alliance.web.routes import PAGE_MODULES
 from tests.factories.assets import build_contribution
 from tests.factories.business_plans import build_business_plans
 from tests.factories.cosell import build_cosell
+from tests.factories.early_access import build_early_access
 from tests.factories.engagements import build_roe_records
 from tests.factories.qbr import build_shared_qbr
 from tests.factories.sso import build_connections
@@ -31,6 +32,8 @@ PORTAL_PAGES = (
     "/portal/business-plans",
     "/portal/business-plans.csv",
     "/portal/library",
+    "/portal/briefs",
+    "/portal/early-access",
     "/portal/qbrs",
     "/portal/funds",
     "/portal/funds/ledger.csv",
@@ -149,7 +152,17 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # B's draft contribution to the library and its version; any file id is then missing to A.
         **contribution_of_b(world),
         "file_id": 1,
+        # A closed early-access program only B applied to (hidden from A), B's application, and a
+        # retired brief template (partners get the 404 of a missing one).
+        **early_access_of_b(world),
     }
+
+
+def early_access_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    if not hasattr(world, "early_access_ids"):
+        built = build_early_access(world.db, world)
+        world.early_access_ids = {k: built[k] for k in ("early_access_program_id", "early_access_application_id", "brief_template_id")}
+    return world.early_access_ids
 
 
 def contribution_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""Co-branded solution briefs: vendor templates rendered with a partner's own facts merged in."""

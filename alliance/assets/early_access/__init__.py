@@ -1,0 +1,1 @@
+"""Early-access (beta) programs per product release: applications, enrolment, pre-release assets, feedback."""

@@ -1,7 +1,7 @@
 """secrets at rest: OIDC client secrets and TOTP secrets encrypted
 
 Revision ID: 0030
-Revises: 0028
+Revises: 0029
 Create Date: 2026-12-02 00:50:00
 
 The columns widen to hold a Fernet token, and every stored plaintext is sealed under the key
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0028"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 

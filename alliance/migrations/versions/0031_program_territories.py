@@ -1,7 +1,7 @@
 """programs: sales territories as sets of customer countries
 
 Revision ID: 0031
-Revises: 0028
+Revises: 0030
 Create Date: 2026-12-02 01:00:00
 
 A program names its sales territories, each a set of customer countries (ISO 3166 alpha-2, each
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0028"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

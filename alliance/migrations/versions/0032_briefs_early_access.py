@@ -1,7 +1,7 @@
 """co-branded solution briefs and early-access programs
 
 Revision ID: 0032
-Revises: 0028
+Revises: 0031
 Create Date: 2026-12-02 01:00:00
 
 brief_templates (the vendor's HTML brief templates), partner_logos (one stored image per partner),
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0032"
-down_revision = "0028"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 

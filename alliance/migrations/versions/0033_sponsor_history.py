@@ -1,7 +1,7 @@
 """sponsor history: each executive sponsor's first and last day
 
 Revision ID: 0033
-Revises: 0028
+Revises: 0032
 Create Date: 2026-12-02 01:00:00
 
 A sponsor is no longer deleted when replaced: `ended_on` (the first day they are no longer the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0033"
-down_revision = "0028"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """asset library: an index answering "which assets does this reader see" by itself
 
 Revision ID: 0034
-Revises: 0028
+Revises: 0033
 Create Date: 2026-12-02 01:20:00
 
 The library page counts the assets a partner sees (published, or its own contributions). Without
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0034"
-down_revision = "0028"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 

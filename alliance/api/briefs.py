@@ -14,7 +14,7 @@ from alliance.assets.briefs import service as brief_service
 from alliance.assets.briefs.models import BriefTemplate, PartnerLogo
 from alliance.assets.briefs.schemas import BriefSummaryRead, BriefTemplateInput, BriefTemplateRead, BriefUsageRead, PartnerLogoRead
 from alliance.assets.vocabulary import UsageAction
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore, store_for
 from alliance.http import brief_document
 from alliance.http.params import IdPath
 from alliance.identity.permissions import Permission
@@ -23,8 +23,8 @@ router = api_router(tags=["co-branded briefs"])
 ForPartner = Annotated[int | None, Query(ge=1, le=2_147_483_647, description="Vendor previews: the partner the brief is for (partners: their own)")]
 
 
-def _store(request: Request) -> LocalBlobStore:
-    return LocalBlobStore(request.app.state.settings.file_store_dir)
+def _store(request: Request) -> BlobStore:
+    return store_for(request.app.state.settings)
 
 
 @router.get("/brief-templates", response_model=list[BriefSummaryRead], openapi_extra=allowed(Permission.ASSETS_READ))

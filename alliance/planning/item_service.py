@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from alliance.errors import NotFound
 from alliance.files import service as file_service
 from alliance.files.models import StoredFile
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore
 from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor
 from alliance.planning import service as plan_service
@@ -31,7 +31,7 @@ def owner_choices(session: Session, actor: Actor, *, plan: BusinessPlan) -> list
     return [(user_id, f"{name} ({'vendor' if is_vendor else 'partner'})") for user_id, name, is_vendor in found]
 
 
-def open_evidence(session: Session, actor: Actor, *, plan_id: int, ref: int, store: LocalBlobStore) -> tuple[StoredFile, BinaryIO]:
+def open_evidence(session: Session, actor: Actor, *, plan_id: int, ref: int, store: BlobStore) -> tuple[StoredFile, BinaryIO]:
     """The evidence file of item `ref` of the plan, opened for reading: the same answer (not found)
     for another partner's plan, an item without a file and a missing one."""
     plan = plan_service.get_plan(session, actor, plan_id=plan_id)

@@ -16,7 +16,7 @@ from alliance.assets.briefs import service as brief_service
 from alliance.assets.briefs.schemas import BriefTemplateInput
 from alliance.assets.vocabulary import UsageAction
 from alliance.errors import Conflict, PermissionDenied, RuleViolation
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore, store_for
 from alliance.http import brief_document
 from alliance.http.params import IdPath
 from alliance.identity.scope import Actor
@@ -33,8 +33,8 @@ PORTAL = "/portal/briefs"
 CONSOLE = "/console/briefs"
 
 
-def _store(request: Request) -> LocalBlobStore:
-    return LocalBlobStore(request.app.state.settings.file_store_dir)
+def _store(request: Request) -> BlobStore:
+    return store_for(request.app.state.settings)
 
 
 # --- console ---------------------------------------------------------------------------------

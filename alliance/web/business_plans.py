@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -387,19 +387,21 @@ def portal_progress(request: Request, business_plan_id: IdPath, ref: RefPath, se
 
 
 @router.get(CONSOLE + "/{business_plan_id}/items/{ref}/evidence", dependencies=VENDOR_ONLY)
-def console_evidence(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: VendorActor) -> StreamingResponse:
+def console_evidence(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: VendorActor) -> Response:
     return _evidence(request, session, actor, plan_id=business_plan_id, ref=ref)
 
 
 @router.get(PORTAL + "/{business_plan_id}/items/{ref}/evidence", dependencies=PORTAL_ONLY)
-def portal_evidence(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: PortalActor) -> StreamingResponse:
+def portal_evidence(request: Request, business_plan_id: IdPath, ref: RefPath, session: WebSession, actor: PortalActor) -> Response:
     return _evidence(request, session, actor, plan_id=business_plan_id, ref=ref)
 
 
-def _evidence(request: Request, session: Session, actor: Actor, *, plan_id: int, ref: int) -> StreamingResponse:
-    store = LocalBlobStore(request.app.state.settings.file_store_dir)
+def _evidence(request: Request, session: Session, actor: Actor, *, plan_id: int, ref: int) -> Response:
+    store = store_for(request.app.state.settings)
     found, handle = item_service.open_evidence(session, actor, plan_id=plan_id, ref=ref, store=store)
-    return downloads.stored_file(filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle)
+    return downloads.stored_file(
+        store=store, filename=found.filename, content_type=found.content_type, size_bytes=found.size_bytes, sha256=found.sha256, handle=handle
+    )
 
 
 @router.post(CONSOLE + "/{business_plan_id}/items/{ref}/confirm", dependencies=VENDOR_ONLY)

@@ -29,7 +29,7 @@ from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.files import service as file_service
 from alliance.files.kinds import extension_of
-from alliance.files.storage import LocalBlobStore
+from alliance.files.storage import BlobStore
 from alliance.files.vocabulary import FilePurpose
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
@@ -99,7 +99,7 @@ def usage(session: Session, actor: Actor, *, template_id: int | None = None, ass
     return BriefRepository(session).usage_by_partner(template_id=template_id, asset_id=asset_id)
 
 
-def brief_content(session: Session, actor: Actor, *, template_id: int, partner_id: int | None, action: UsageAction, store: LocalBlobStore) -> BriefContent:
+def brief_content(session: Session, actor: Actor, *, template_id: int, partner_id: int | None, action: UsageAction, store: BlobStore) -> BriefContent:
     """The facts a brief is rendered with for `partner_id` (partners: their own, the default);
     a partner's preview (view) or PDF (download) is counted."""
     template = get_template(session, actor, template_id=template_id)
@@ -175,7 +175,7 @@ def update_template(session: Session, actor: Actor, *, template_id: int, data: B
     return template
 
 
-def upload_logo(session: Session, actor: Actor, *, source: BinaryIO, filename: str, store: LocalBlobStore) -> PartnerLogo:
+def upload_logo(session: Session, actor: Actor, *, source: BinaryIO, filename: str, store: BlobStore) -> PartnerLogo:
     """The partner's logo for its briefs, when it has none yet (an image: PNG, JPEG, GIF, WebP)."""
     require(actor, Permission.BRIEFS_USE)
     assert actor.partner_id is not None
@@ -259,7 +259,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _data_uri(content_type: str, store: LocalBlobStore, sha256: str) -> str:
+def _data_uri(content_type: str, store: BlobStore, sha256: str) -> str:
     """The logo inlined (the PDF renderer fetches nothing): at most LOGO_MAX_BYTES."""
     if not store.exists(sha256):
         return ""

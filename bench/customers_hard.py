@@ -181,10 +181,19 @@ def collect_features(url: str, labelled: list[Query]) -> list[tuple[Query, list[
                 if not query.name.tokens:
                     continue
                 ids = customer_service._candidate_ids(repository, query)
-                pairs = []
+                found = []
                 for identity in repository.identities(ids):
                     candidate = matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country)
-                    pairs.append((matching.features(query, candidate), int(identity.external_id == q.expected)))
+                    found.append((identity, candidate, matching.compare_names(query.name, candidate.name)))
+                # A candidate hidden by an exact namesake (matching.without_near_namesakes) is never
+                # the model's decision: fitting on it would teach that a name one typo away is
+                # another company, which is only true when the typed name exists as typed.
+                exact = any(names.similarity >= 1.0 for _, _, names in found)
+                pairs = [
+                    (matching.features(query, candidate), int(identity.external_id == q.expected))
+                    for identity, candidate, names in found
+                    if not exact or names.similarity >= 1.0 or (query.domain and query.domain == candidate.domain)
+                ]
                 groups.append((q, pairs))
     finally:
         database.dispose()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import Session
 
 from alliance.audit.models import AuditChainHead, AuditEvent
+
+_HELD_HEAD = "audit_chain_head_held"  # session.info: (transaction, head) of the lock this transaction holds
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,19 @@ class AuditRepository:
         return self.session.get(AuditEvent, seq)
 
     def lock_head(self) -> AuditChainHead:
-        """The chain head, row-locked until commit: appenders queue here (PostgreSQL)."""
-        return self.session.execute(select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()).scalar_one()
+        """The chain head, row-locked until commit: appenders queue here (PostgreSQL). Read once per
+        transaction: a second event in the same transaction (or savepoint) already holds the lock
+        and has the head in the session, as its own append left it."""
+        transaction = self.session.get_nested_transaction() or self.session.get_transaction()
+        held = self.session.info.get(_HELD_HEAD)
+        if held is not None and held[0] is transaction and transaction is not None and transaction.is_active:
+            head: AuditChainHead = held[1]
+            state = inspect(head)
+            if state.persistent and not state.expired and state.session is self.session:
+                return head
+        head = self.session.execute(select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()).scalar_one()
+        self.session.info[_HELD_HEAD] = (transaction, head)
+        return head
 
     def head(self) -> AuditChainHead | None:
         return self.session.get(AuditChainHead, 1)

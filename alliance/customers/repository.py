@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, Table, and_, bindparam, delete, func, insert, literal, or_, select, text, union_all, update
+from sqlalchemy import Integer, Select, String, Table, and_, bindparam, delete, func, insert, literal, or_, select, text, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from alliance.customers.matching import TypoProbe
@@ -71,30 +71,39 @@ _BY_COMPACT = select(_C.id).where(_C.name_len == bindparam("length"), _C.name_co
 _IDENTITIES = select(_C.id, _C.external_id, _C.name, _C.website, _C.country, _C.domain, _C.name_key).where(_C.id.in_(bindparam("ids", expanding=True)))
 
 
-def _typo_scan(column: Any) -> Any:
+def _typo_scan(column: Any, prefix: str = "") -> Any:
     """Names of length :l1, :l2 or :l3 whose `column` starts with :start and has :inner at
     :inner_at or ends with :outer; for each length the :limit entries just after :pivot and the
     :limit just before it in index order (a sorted-neighbourhood read). `column` is the name or
     the reversed name, and :pivot the typed name the same way round, so the entries read first
     are those sharing the longest beginning (or ending) with what was typed: a name one edit
     away shares everything on one side of the edit."""
+    return union_all(*_typo_scan_parts(column, prefix))
+
+
+def _typo_scan_parts(column: Any, prefix: str = "", *tagged: Any) -> list[Any]:
+    """The six range reads of _typo_scan, each (*tagged, id, compact); parameters named `prefix` + name."""
+
+    def p(name: str, **kwargs: Any) -> Any:
+        return bindparam(prefix + name, **kwargs)
+
     parts = []
     for length in ("l1", "l2", "l3"):
         for after in (True, False):
-            part = select(_C.id, column.label("compact")).where(
-                _C.name_len == bindparam(length),
-                column >= bindparam("start"),
-                column < bindparam("stop"),
-                column >= bindparam("pivot") if after else column < bindparam("pivot"),
+            part = select(*tagged, _C.id, column.label("compact")).where(
+                _C.name_len == p(length),
+                column >= p("start"),
+                column < p("stop"),
+                column >= p("pivot") if after else column < p("pivot"),
                 or_(
-                    func.substr(column, bindparam("inner_at", type_=Integer), bindparam("inner_len", type_=Integer)) == bindparam("inner"),
+                    func.substr(column, p("inner_at", type_=Integer), p("inner_len", type_=Integer)) == p("inner"),
                     # substr(x, length - k + 1): the last k characters, the same on SQLite and PostgreSQL.
-                    func.substr(column, _C.name_len - bindparam("outer_len", type_=Integer) + 1) == bindparam("outer"),
+                    func.substr(column, _C.name_len - p("outer_len", type_=Integer) + 1) == p("outer"),
                 ),
             )
-            part = part.order_by(column.asc() if after else column.desc()).limit(bindparam("limit"))
+            part = part.order_by(column.asc() if after else column.desc()).limit(p("limit"))
             parts.append(part.subquery().select())
-    return union_all(*parts)
+    return parts
 
 
 # Exact lookups of many spellings, by length (the index's first column), for short names.
@@ -105,6 +114,50 @@ _BY_SPELLINGS = (
 )
 _BY_HEAD = _typo_scan(_C.name_compact)
 _BY_REAR = _typo_scan(_C.name_reversed)
+
+
+# Where a candidate id came from, in the one statement that reads them all (_candidate_reads).
+FROM_DOMAIN, FROM_NAME, FROM_HEAD, FROM_REAR, FROM_SPELLINGS, FROM_KEY = range(6)
+
+
+@lru_cache(maxsize=64)
+def _candidate_reads(domain: bool, probe: bool, spellings: bool, keys: int) -> Any:
+    """Every index read of one match in one statement (one round trip): rows (source, key
+    position, id, compact name or NULL), each part bounded by its own limit."""
+    nothing = literal(None, type_=String).label("compact")
+
+    def tag(source: int, position: int = 0) -> tuple[Any, Any]:
+        return literal(source).label("source"), literal(position).label("position")
+
+    parts: list[Any] = []
+    if domain:
+        parts.append(select(*tag(FROM_DOMAIN), _C.id, nothing).where(_C.domain == bindparam("domain")).limit(bindparam("domain_limit")))
+    parts.append(
+        select(*tag(FROM_NAME), _C.id, nothing)
+        .where(_C.name_len == bindparam("length"), _C.name_compact == bindparam("compact"))
+        .limit(bindparam("name_limit"))
+    )
+    if probe:
+        parts += _typo_scan_parts(_C.name_compact, "h_", *tag(FROM_HEAD))
+        parts += _typo_scan_parts(_C.name_reversed, "r_", *tag(FROM_REAR))
+    if spellings:
+        by_length = or_(*(and_(_C.name_len == bindparam(f"s_l{i}"), _C.name_compact.in_(bindparam(f"s_c{i}", expanding=True))) for i in range(3)))
+        parts.append(select(*tag(FROM_SPELLINGS), _C.id, _C.name_compact.label("compact")).where(by_length).limit(bindparam("s_limit")))
+    k = NAME_KEYS.c
+    for i in range(keys):
+        parts.append(select(*tag(FROM_KEY, i), k.customer_id, nothing).where(k.key == bindparam(f"k{i}")).limit(bindparam("k_limit")))
+    return union_all(*(part.subquery().select() for part in parts))
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateReads:
+    """What the indexes gave one match (CustomerRepository.candidate_reads)."""
+
+    by_domain: list[int]
+    by_name: list[int]
+    near_names: list[tuple[int, str]]  # (id, compact name) from the typo range reads
+    by_spellings: list[tuple[int, str]]
+    by_key: dict[str, list[int]]
 
 
 @lru_cache(maxsize=8)
@@ -171,35 +224,51 @@ class CustomerRepository(Repository[Customer]):
     def ids_by_compact(self, compact: str, *, limit: int) -> list[int]:
         return list(self.session.scalars(_BY_COMPACT, {"length": len(compact), "compact": compact, "limit": limit}))
 
+    def candidate_reads(
+        self,
+        *,
+        domain: str | None,
+        compact: str,
+        probe: TypoProbe | None,
+        spellings: Sequence[str],
+        keys: Sequence[str],
+        limits: Mapping[str, int],
+    ) -> CandidateReads:
+        """The reads of ids_by_domain, ids_by_compact, typo_neighbours, by_spellings and
+        ids_by_keys for one match, as one statement (one round trip), with the same bounds:
+        `limits` has "domain", "name", "typo", "spellings" and "key" (per key; + 1 is read so
+        that a too-common key shows)."""
+        parameters: dict[str, Any] = {"length": len(compact), "compact": compact, "name_limit": limits["name"]}
+        if domain:
+            parameters |= {"domain": domain, "domain_limit": limits["domain"]}
+        if probe is not None:
+            by_head, by_rear = _probe_parameters(probe, limits["typo"])
+            parameters |= {f"h_{name}": value for name, value in by_head.items()}
+            parameters |= {f"r_{name}": value for name, value in by_rear.items()}
+        if spellings:
+            parameters |= {f"s_{name}": value for name, value in _spelling_parameters(spellings, limits["spellings"]).items()}
+        parameters |= {f"k{i}": key for i, key in enumerate(keys)}
+        parameters["k_limit"] = limits["key"] + 1
+        found = CandidateReads([], [], [], [], {key: [] for key in keys})
+        statement = _candidate_reads(bool(domain), probe is not None, bool(spellings), len(keys))
+        for source, position, customer_id, name in self.session.execute(statement, parameters):
+            if source == FROM_KEY:
+                found.by_key[keys[position]].append(customer_id)
+            elif source == FROM_NAME:
+                found.by_name.append(customer_id)
+            elif source == FROM_DOMAIN:
+                found.by_domain.append(customer_id)
+            elif source == FROM_SPELLINGS:
+                found.by_spellings.append((customer_id, name))
+            else:
+                found.near_names.append((customer_id, name if source == FROM_HEAD else name[::-1]))
+        return found
+
     def typo_neighbours(self, probe: TypoProbe, *, limit: int) -> list[tuple[int, str]]:
         """(id, compact name) of names that may be one edit from the probe's name: index range reads
         around the typed name, forwards and backwards, over names of length n-1..n+1, filtered on
         the index entries themselves; at most 12 * `limit` rows."""
-        lengths = {"l1": probe.length - 1, "l2": probe.length, "l3": probe.length + 1, "limit": limit}
-        by_head = {
-            **lengths,
-            "start": probe.head,
-            "stop": _next_prefix(probe.head),
-            "pivot": probe.typed,
-            "inner_at": len(probe.head) + 1,
-            "inner_len": len(probe.rest_start),
-            "inner": probe.rest_start,
-            "outer_len": len(probe.rest_end),
-            "outer": probe.rest_end,
-        }
-        # The same from the other end, on the reversed name: it starts with the reversed rear.
-        rear, front_start, front_end = probe.rear[::-1], probe.front_start[::-1], probe.front_end[::-1]
-        by_rear = {
-            **lengths,
-            "start": rear,
-            "stop": _next_prefix(rear),
-            "pivot": probe.typed[::-1],
-            "inner_at": len(rear) + 1,
-            "inner_len": len(front_end),
-            "inner": front_end,
-            "outer_len": len(front_start),
-            "outer": front_start,
-        }
+        by_head, by_rear = _probe_parameters(probe, limit)
         rows = [(row[0], row[1]) for row in self.session.execute(_BY_HEAD, by_head)]
         rows += [(row[0], row[1][::-1]) for row in self.session.execute(_BY_REAR, by_rear)]
         return rows
@@ -207,16 +276,7 @@ class CustomerRepository(Repository[Customer]):
     def by_spellings(self, spellings: Sequence[str], *, limit: int) -> list[tuple[int, str]]:
         """(id, compact name) of customers whose compact name is one of `spellings` (of at most
         three different lengths, as one_edit_neighbours gives)."""
-        by_length: dict[int, list[str]] = {}
-        for spelling in spellings:
-            by_length.setdefault(len(spelling), []).append(spelling)
-        if not by_length or len(by_length) > 3:
-            raise ValueError("spellings of one to three lengths expected")
-        groups = list(by_length.items()) + [(0, [])] * (3 - len(by_length))
-        parameters: dict[str, Any] = {"limit": limit}
-        for i, (length, group) in enumerate(groups):
-            parameters[f"l{i}"], parameters[f"c{i}"] = length, group
-        return [(row[0], row[1]) for row in self.session.execute(_BY_SPELLINGS, parameters)]
+        return [(row[0], row[1]) for row in self.session.execute(_BY_SPELLINGS, _spelling_parameters(spellings, limit))]
 
     def ids_by_keys(self, keys: Sequence[str], *, per_key: int) -> dict[str, list[int]]:
         """Customer ids per blocking key, at most `per_key` + 1 each (more means: too common)."""
@@ -329,6 +389,50 @@ class CustomerRepository(Repository[Customer]):
         columns = [name for name in rows[0] if name != "id"]
         statement = update(CUSTOMERS).where(CUSTOMERS.c.id == bindparam("b_id")).values({name: bindparam(f"v_{name}") for name in columns})
         self.session.execute(statement, [{"b_id": row["id"], **{f"v_{name}": row[name] for name in columns}} for row in rows])
+
+
+def _probe_parameters(probe: TypoProbe, limit: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The parameters of _typo_scan for the typed name's start, and for its end (reversed)."""
+    lengths = {"l1": probe.length - 1, "l2": probe.length, "l3": probe.length + 1, "limit": limit}
+    by_head = {
+        **lengths,
+        "start": probe.head,
+        "stop": _next_prefix(probe.head),
+        "pivot": probe.typed,
+        "inner_at": len(probe.head) + 1,
+        "inner_len": len(probe.rest_start),
+        "inner": probe.rest_start,
+        "outer_len": len(probe.rest_end),
+        "outer": probe.rest_end,
+    }
+    # The same from the other end, on the reversed name: it starts with the reversed rear.
+    rear, front_start, front_end = probe.rear[::-1], probe.front_start[::-1], probe.front_end[::-1]
+    by_rear = {
+        **lengths,
+        "start": rear,
+        "stop": _next_prefix(rear),
+        "pivot": probe.typed[::-1],
+        "inner_at": len(rear) + 1,
+        "inner_len": len(front_end),
+        "inner": front_end,
+        "outer_len": len(front_start),
+        "outer": front_start,
+    }
+    return by_head, by_rear
+
+
+def _spelling_parameters(spellings: Sequence[str], limit: int) -> dict[str, Any]:
+    """The parameters of _BY_SPELLINGS: spellings of at most three lengths, grouped by length."""
+    by_length: dict[int, list[str]] = {}
+    for spelling in spellings:
+        by_length.setdefault(len(spelling), []).append(spelling)
+    if not by_length or len(by_length) > 3:
+        raise ValueError("spellings of one to three lengths expected")
+    groups = list(by_length.items()) + [(0, [])] * (3 - len(by_length))
+    parameters: dict[str, Any] = {"limit": limit}
+    for i, (length, group) in enumerate(groups):
+        parameters[f"l{i}"], parameters[f"c{i}"] = length, group
+    return parameters
 
 
 def _executemany_insert(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]], same_for_all: Mapping[str, Any]) -> None:

@@ -48,6 +48,7 @@ NAME_CANDIDATES = 50
 TYPO_CANDIDATES = 20  # per length and direction of each range read (see typo_neighbours)
 SPELLING_CANDIDATES = 100
 KEY_POSTINGS = 50  # a key shared by more customers than this is too common to say anything alone
+CANDIDATE_LIMITS = {"domain": DOMAIN_CANDIDATES, "name": NAME_CANDIDATES, "typo": TYPO_CANDIDATES, "spellings": SPELLING_CANDIDATES, "key": KEY_POSTINGS}
 
 
 def list_customers(session: Session, actor: Actor, *, filters: CustomerFilters, sort: str | None, page: PageRequest) -> Page[Customer]:
@@ -292,18 +293,19 @@ def _completed(query: matching.Profile, candidate: matching.Profile) -> matching
 
 
 def _candidate_ids(repository: CustomerRepository, query: matching.Profile) -> set[int]:
-    ids: set[int] = set()
-    if query.domain:
-        ids.update(repository.ids_by_domain(query.domain, limit=DOMAIN_CANDIDATES))
+    """Every index read in one round trip (CustomerRepository.candidate_reads), then filtered."""
     compact = query.name.compact[:200]
-    ids.update(repository.ids_by_compact(compact, limit=NAME_CANDIDATES))
-    probe = matching.typo_probe(compact)
-    if probe is not None:
-        ids.update(cid for cid, other in repository.typo_neighbours(probe, limit=TYPO_CANDIDATES) if OSA.distance(compact, other, score_cutoff=2) <= 2)
-    neighbours = matching.one_edit_neighbours(compact)
-    if neighbours:
-        ids.update(cid for cid, _ in repository.by_spellings(neighbours, limit=SPELLING_CANDIDATES))
-    for postings in repository.ids_by_keys(matching.blocking_keys(query.name), per_key=KEY_POSTINGS).values():
+    reads = repository.candidate_reads(
+        domain=query.domain,
+        compact=compact,
+        probe=matching.typo_probe(compact),
+        spellings=matching.one_edit_neighbours(compact),
+        keys=matching.blocking_keys(query.name),
+        limits=CANDIDATE_LIMITS,
+    )
+    ids = {*reads.by_domain, *reads.by_name, *(cid for cid, _ in reads.by_spellings)}
+    ids.update(cid for cid, other in reads.near_names if OSA.distance(compact, other, score_cutoff=2) <= 2)
+    for postings in reads.by_key.values():
         if len(postings) <= KEY_POSTINGS:
             ids.update(postings)
     return ids

@@ -216,12 +216,13 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
     registration = Registration(partner_id=partner_id, kind=data.kind, status=Status.DRAFT, registrant_user_id=actor.user_id, extensions_granted=0)
     registration.products = []
     _apply(session, registration, data, registrant_id=partner_id)
-    repository.add(registration)
     resolved = None
     if data.submit and not registration.is_sandbox:
         # Locks in the order every submit takes them (customer, then the audit head), so a
-        # create-and-submit never waits in the opposite order of a plain submit.
+        # create-and-submit never waits in the opposite order of a plain submit. Before the
+        # insert: the row is written with its customer (no second write to set it).
         resolved = _resolve_customer(session, actor, registration)
+    repository.add(registration)
     log_event(session, actor, registration, "created", from_status=None, before=None)
     if data.submit:
         return _apply_action(session, actor, registration, Action.SUBMIT, reason=None, resolved=resolved)

@@ -128,3 +128,21 @@ class TestOneMatchPerSubmit:
         reset(calls)
         act(registration_id, ("cam", "start_review"))
         assert calls.counts == {"find_matches": 1}
+
+
+# Statements one create-and-submit of a known customer sends, BEGIN aside (SQLite / PostgreSQL):
+# checks of the input, the registration's insert, one read of every candidate index and one of the
+# candidates' identities, the customer lock, events and their audit (one lock of the audit head),
+# notices, the conflict check. A loop per candidate, other registration or product line shows here.
+STATEMENTS_PER_SUBMIT = 32
+
+
+class TestStatementsPerSubmit:
+    def test_one_submit_sends_a_bounded_number_of_statements(self, register, calls, known, db):
+        for name in ("Contoso Pharma", "Contoso Pharma AG", "Contoso Pharmaceuticals"):
+            register("b_user", customer={"name": name, "country": "CH"}, submit=True)
+        reset(calls)
+        register(customer={"name": "Contoso Pharma", "country": "CH"}, submit=True)
+        sent = [sql for sql in calls.statements if sql.split()[0].upper() not in ("BEGIN", "SAVEPOINT", "RELEASE")]
+        assert len(sent) <= STATEMENTS_PER_SUBMIT, "\n".join(" ".join(sql.split())[:160] for sql in sent)
+        assert calls.name_lookups == 1

@@ -215,6 +215,7 @@ def world(db: Database) -> World:
         tables.restore(db, _worlds[key][1])
     fresh = copy.deepcopy(_worlds[key][0])
     fresh.db = db
+    fresh._base, fresh._clock_key = _worlds[key][1], key  # lets fixtures layer cached state on it
     return fresh
 
 

@@ -92,13 +92,30 @@ class Snapshot:
     sequences: dict[str, int] = field(default_factory=dict)
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # SQLite: raw values per table
     prefix: str = ""  # PostgreSQL: the snapshot's tables are SNAPSHOT_SCHEMA.<prefix><table>
+    counts: dict[str, int] = field(default_factory=dict)  # rows per table, to tell whether the database still holds just this
+
+
+def _counts(connection: Connection, filled: list[Table]) -> dict[str, int]:
+    if not filled:
+        return {}
+    row = connection.exec_driver_sql("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {_quote(t.name)})" for t in filled)).one()
+    return {t.name: count for t, count in zip(filled, row, strict=True)}
+
+
+def holds_only(database: Database, snapshot: Snapshot) -> bool:
+    """Whether the database holds what the snapshot captured and nothing since: the same audit chain
+    head (every state change is audited) and the same tables with the same row counts."""
+    with database.engine.connect() as connection:
+        head = tuple(connection.exec_driver_sql(f"SELECT last_seq, last_hash FROM {CHAIN_HEAD}").one())
+        filled = nonempty_tables(connection)
+        return head == snapshot.chain_head and _counts(connection, filled) == snapshot.counts
 
 
 def capture(database: Database) -> Snapshot:
     with database.engine.begin() as connection:
         filled = nonempty_tables(connection)
         last_seq, last_hash = connection.exec_driver_sql(f"SELECT last_seq, last_hash FROM {CHAIN_HEAD}").one()
-        snapshot = Snapshot(tables=filled, chain_head=(last_seq, last_hash))
+        snapshot = Snapshot(tables=filled, chain_head=(last_seq, last_hash), counts=_counts(connection, filled))
         if database.is_sqlite:
             for table in filled:
                 snapshot.rows[table.name] = [tuple(row) for row in connection.exec_driver_sql(f"SELECT * FROM {_quote(table.name)}")]

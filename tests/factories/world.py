@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from alliance.cli.programs import DEFAULT_PROGRAMS
 from alliance.db import Database
@@ -19,6 +22,7 @@ from alliance.partners import service as partner_service
 from alliance.partners.program_file import parse_programs
 from alliance.partners.schemas import PartnerCreate, PersonCreate, SponsorCreate
 from alliance.partners.vocabulary import DeliveryRole, PartnerStatus, PartnerType, SISubtype, SponsorSide
+from tests.factories import tables
 
 PASSWORD = "correct-horse-battery"
 SPONSORS_SINCE = date(2024, 1, 1)  # before every QBR the tests generate
@@ -50,6 +54,9 @@ class World:
     tier_ids: dict[str, int]
     db: Database | None = None
     _registrations: dict[str, int] = field(default_factory=dict)
+    # Set by the `world` fixture when the database holds just this world: what it was restored from.
+    _base: tables.Snapshot | None = None
+    _clock_key: object = None
 
     def headers(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -60,8 +67,31 @@ class World:
         as they were."""
         if not self._registrations:
             assert self.db is not None
-            self._registrations.update(build_registrations(self.db, self))
+            db = self.db
+            self._registrations.update(self.layered("registrations", lambda: build_registrations(db, self)))
         return self._registrations
+
+    def layered(self, name: str, build: Callable[[], T]) -> T:
+        """`build()` on top of this world, done through the services once per worker and clock;
+        later tests whose database still holds just the world get the rows it wrote copied back
+        (and a copy of what it returned). Anywhere else it simply builds."""
+        assert self.db is not None
+        if self._base is None or not tables.holds_only(self.db, self._base):
+            return build()
+        # Timestamps follow the clock: a test that froze it after the world was built gets its own layer.
+        key = (self._clock_key, getattr(clock, "_frozen", None) or clock.today(), name)
+        if key in _layers:
+            result, snapshot = _layers[key]
+            tables.empty(self.db)
+            tables.restore(self.db, snapshot)
+            return copy.deepcopy(result)  # type: ignore[no-any-return]
+        built = build()
+        _layers[key] = (copy.deepcopy(built), tables.capture(self.db))
+        return built
+
+
+T = TypeVar("T")
+_layers: dict[tuple[object, str], tuple[Any, tables.Snapshot]] = {}
 
 
 STAFF = {

@@ -287,7 +287,7 @@ def remove_sponsor(session: Session, actor: Actor, *, sponsor_id: int, ended_on:
     on or before its first day) is deleted. Ending it twice: 409."""
     require(actor, Permission.PARTNERS_READ)
     repository = SponsorRepository(session)
-    sponsor = repository.lock_first(repository.readable().where(Sponsor.id == sponsor_id))
+    sponsor = repository.get_for_change(sponsor_id)
     if sponsor is None:
         raise NotFound(f"Sponsor {sponsor_id} not found.")
     require_edit_partner(actor, sponsor.partner_id)

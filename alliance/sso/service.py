@@ -23,7 +23,7 @@ from alliance.identity.service import Login, SecondStepNeeded, SessionRequest
 from alliance.identity.two_factor import SignInMethod
 from alliance.kit import clock
 from alliance.partners.repository import PartnerRepository
-from alliance.sso import connection_service, provisioning, role_sync, saml
+from alliance.sso import connection_service, provisioning, role_sync_service, saml
 from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoIdentity
 from alliance.sso.provisioning import Refused
 from alliance.sso.repository import SamlAssertionRepository, SsoConnectionRepository, SsoDomainRepository, SsoIdentityRepository
@@ -193,7 +193,7 @@ def _user_for(session: Session, connection: SsoConnection, operator: Actor, clai
         role = provisioning.check_role(role, connection_partner_id=connection.partner_id)
         user = _provision(session, connection, operator, email=email, name=str(claims.get("name") or email)[:200], role=role)
     else:
-        role_sync.resync(session, connection, operator, user=user, mapped=role)
+        role_sync_service.resync(session, connection, operator, user=user, mapped=role)
     now = clock.now()
     if known is None:
         identities.add(SsoIdentity(connection_id=connection.id, subject=subject, user_id=user.id, created_at=now, last_sign_in_at=now))

@@ -148,6 +148,11 @@ def _patch_targets(client, world) -> list[tuple[str, str, str]]:  # type: ignore
         ("/api/v1/webhooks/{endpoint_id}", f"/api/v1/webhooks/{endpoint}", "admin"),
         ("/api/v1/qbrs/{qbr_id}/commitments/{commitment_id}", f"/api/v1/qbrs/{qbr}/commitments/{commitment}", "admin"),
         (
+            "/api/v1/sso/connections/{connection_id}",
+            f"/api/v1/sso/connections/{made('/api/v1/sso/connections', {'name': 'Probe SSO', 'partner_id': world.a.id, 'domains': ['probe-sso.example'], 'issuer': 'https://idp.probe.example', 'client_id': 'probe', 'client_secret': 'probe-secret'})}",
+            "admin",
+        ),
+        (
             "/api/v1/fund-budgets/{budget_id}",
             f"/api/v1/fund-budgets/{made('/api/v1/fund-budgets', {'program_id': world.program_ids['reseller'], 'period': 'FY2040', 'amount': '1000'})}",
             "admin",

@@ -1,4 +1,4 @@
-"""Signing in again re-syncs the user's role from the identity provider's groups (role_sync.py):
+"""Signing in again re-syncs the user's role from the identity provider's groups (role_sync_service.py):
 a changed group changes the role (audited before/after), a vendor group from a partner's provider
 changes nothing, no role at all deactivates the user, and the last partner admin is kept. The
 claims are what oidc.py or saml.py hand over once the provider's answer is checked."""
@@ -17,7 +17,7 @@ from alliance.identity.user_sessions import SessionPolicy
 from alliance.sso import connection_service
 from alliance.sso import service as sso_service
 from alliance.sso.repository import SsoConnectionRepository
-from alliance.sso.role_sync import LAST_ADMIN, NO_ROLE
+from alliance.sso.role_sync_service import LAST_ADMIN, NO_ROLE
 from alliance.sso.schemas import ConnectionUpdate
 from tests.factories.sso import build_connections, verify_domains
 from tests.service.test_sessions import events

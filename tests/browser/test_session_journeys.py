@@ -27,7 +27,7 @@ def test_sign_out_everywhere_from_a_second_browser_sends_the_first_to_login(brow
         other.get_by_role("button", name="Log in").click()
         other.wait_for_url(re.compile(r"/portal$"))
 
-        other.locator(".account-menu summary").click()  # the account menu under the user's name
+        other.locator(".account-menu summary.who").click()  # the account menu under the user's name
         other.get_by_role("link", name="Sessions").click()
         expect(other.get_by_role("heading", level=1)).to_have_text("Sessions")
         rows = other.locator("#sessions tbody tr")

@@ -65,7 +65,7 @@ def update_template(brief_template_id: IdPath, data: BriefTemplateInput, session
 
 @router.get(
     "/brief-templates/{brief_template_id}/preview",
-    response_class=HTMLResponse,
+    response_class=Response,  # errors stay JSON as documented; the page itself is text/html
     responses={200: {"content": {"text/html": {}}, "description": "The brief as HTML"}},
     openapi_extra=allowed(Permission.BRIEFS_USE, Permission.BRIEFS_MANAGE),
 )

@@ -25,10 +25,9 @@ from alliance.assets.early_access.schemas import (
     EarlyAccessProgramInput,
     EarlyAccessProgramRead,
 )
-from alliance.http.params import IdPath, IdQuery, PageParams
+from alliance.http.params import IdPath, IdQuery, PageParams, sort_by
 from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
-from alliance.kit.sorting import sort_keys
 
 router = api_router(tags=["early access"])
 
@@ -98,7 +97,7 @@ def list_applications(
     program_id: IdQuery = None,
     status: ApplicationStatus | None = None,
     partner: Annotated[str | None, Query(max_length=100, description="Part of the partner's name")] = None,
-    sort: Annotated[str | None, Query(description=f"One of: {', '.join(sort_keys(APPLICATION_SORTS))}")] = None,
+    sort: Annotated[str | None, sort_by(APPLICATION_SORTS)] = None,
 ) -> dict[str, Any]:
     """Applications (partners: their own), newest first by default."""
     found = early_access_service.list_applications(

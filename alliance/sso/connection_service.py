@@ -200,6 +200,7 @@ def _verify(session: Session, actor: Actor, connection_id: int, domain_id: int, 
     connection = _for_change(session, connection_id)
     domain = _domain_of(session, connection, domain_id)
     if domain.verified_at is None:
+        refuse_taken(session, [domain.domain], other_than=connection.id)
         domain.verified_at, domain.verified_by = clock.now(), proof
         session.flush()
         audit.record(
@@ -217,9 +218,7 @@ def _verify(session: Session, actor: Actor, connection_id: int, domain_id: int, 
 
 def _replace_domains(session: Session, connection: SsoConnection, wanted: list[str]) -> None:
     repository = SsoDomainRepository(session)
-    taken = repository.taken(wanted, other_than=connection.id)
-    if taken:
-        raise Conflict(f"Another connection already answers for {', '.join(taken)}.", details=[{"field": "domains", "message": "already used"}])
+    refuse_taken(session, wanted, other_than=connection.id)
     current = {d.domain: d for d in repository.of_connection(connection.id)}
     for name, domain in current.items():
         if name not in wanted:
@@ -228,6 +227,14 @@ def _replace_domains(session: Session, connection: SsoConnection, wanted: list[s
     for name in wanted:
         if name not in current:
             repository.add(new_domain(connection.id, name))
+
+
+def refuse_taken(session: Session, domains: list[str], *, other_than: int | None) -> None:
+    """409 when another connection has proven one of `domains`. Claims that nobody proved do not
+    count: a partner admin adding a domain they do not own must not lock its owner out."""
+    taken = SsoDomainRepository(session).taken(domains, other_than=other_than)
+    if taken:
+        raise Conflict(f"Another connection has proven {', '.join(taken)}.", details=[{"field": "domains", "message": "already proven by another connection"}])
 
 
 def new_domain(connection_id: int, name: str) -> SsoDomain:

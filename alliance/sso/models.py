@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, register_enum_columns
@@ -60,10 +60,22 @@ class SsoDomain(AggregatePart, Base):
 
     __tablename__ = "sso_domains"
     root_table, root_column = "sso_connections", "connection_id"
+    # Several connections may claim a domain while none has proven it (a claim must never block the
+    # domain's real owner); once proven it is one connection's alone.
+    __table_args__ = (
+        UniqueConstraint("connection_id", "domain"),
+        Index(
+            "uq_sso_domains_verified_domain",
+            "domain",
+            unique=True,
+            sqlite_where=text("verified_at IS NOT NULL"),
+            postgresql_where=text("verified_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("sso_connections.id", ondelete="CASCADE"), index=True)
-    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    domain: Mapped[str] = mapped_column(String(253))
     verified_at: Mapped[datetime | None]
     verification_token: Mapped[str] = mapped_column(String(64))
     verified_by: Mapped[DomainProof | None]

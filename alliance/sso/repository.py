@@ -55,8 +55,8 @@ class SsoDomainRepository(Repository[SsoDomain]):
         return list(self.session.scalars(statement.order_by(SsoDomain.domain)))
 
     def taken(self, domains: list[str], *, other_than: int | None) -> list[str]:
-        """Which of `domains` another connection already answers for."""
-        statement = select(SsoDomain.domain).where(SsoDomain.domain.in_(domains))
+        """Which of `domains` another connection has proven (an unproven claim takes nothing)."""
+        statement = select(SsoDomain.domain).where(SsoDomain.domain.in_(domains), SsoDomain.verified_at.is_not(None))
         if other_than is not None:
             statement = statement.where(SsoDomain.connection_id != other_than)
         return list(self.session.scalars(statement))

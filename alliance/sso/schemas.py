@@ -25,7 +25,7 @@ class ConnectionCreate(BaseModel):
     name: str = Field(min_length=2, max_length=120, description='Shown on the login page: "Continue with {name}"')
     protocol: SsoProtocol = SsoProtocol.OIDC
     partner_id: int | None = Field(default=None, description="The partner whose users it signs in; empty: the vendor's own staff")
-    domains: list[str] = Field(min_length=1, max_length=20, description="The e-mail domains it answers for (one connection per domain)")
+    domains: list[str] = Field(min_length=1, max_length=20, description="The e-mail domains it answers for (a verified domain belongs to one connection)")
     issuer: str | None = Field(default=None, max_length=500)
     client_id: str | None = Field(default=None, max_length=255)
     client_secret: str | None = Field(default=None, max_length=500)

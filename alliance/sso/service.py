@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.audit.service import snapshot
-from alliance.errors import Conflict, NotFound, RuleViolation
+from alliance.errors import NotFound, RuleViolation
 from alliance.identity import service as identity_service
 from alliance.identity.models import User
 from alliance.identity.permissions import Permission, require, require_any
@@ -79,9 +79,7 @@ def create_connection(session: Session, actor: Actor, *, data: ConnectionCreate)
         except Exception as exc:  # pysaml2 refuses bad metadata with many exception types
             message = exc.message if isinstance(exc, saml.SamlError) else "The identity provider's metadata cannot be read."
             raise RuleViolation(message, details=[{"field": "idp_metadata", "message": message}]) from exc
-    taken = SsoDomainRepository(session).taken(data.domains, other_than=None)
-    if taken:
-        raise Conflict(f"Another connection already answers for {', '.join(taken)}.", details=[{"field": "domains", "message": "already used"}])
+    connection_service.refuse_taken(session, data.domains, other_than=None)
     connection = SsoConnectionRepository(session).add(
         SsoConnection(
             name=data.name,

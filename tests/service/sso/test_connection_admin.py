@@ -72,10 +72,28 @@ class TestUpdateConnection:
         with unit(actors["admin"]) as session:
             assert connection_service.get_detail(session, actors["admin"], connection_id=built["b"]["connection_id"]).name == "B SSO"
 
-    def test_a_domain_another_connection_answers_for_is_refused(self, unit, actors, built):
-        data = ConnectionUpdate(domains=["a-sso.example", "b-sso.example"])
+    def test_a_claim_nobody_proved_blocks_no_one_and_a_proven_domain_is_one_connections_alone(self, world, unit, actors, built):
+        a, b = built["a"], built["b"]
+        # A's admin claims B's domain while B has not proven it yet: allowed, and it counts for nothing.
+        with unit(actors["a_admin"]) as session:
+            squatted = connection_service.update_connection(
+                session, actors["a_admin"], connection_id=a["connection_id"], data=ConnectionUpdate(domains=["a-sso.example", "b-sso.example"])
+            )
+        squat_id = next(d.id for d in squatted.domains if d.domain == "b-sso.example")
+        assert discovered(world.db, "someone@b-sso.example") is None
+        # B, the owner, proves it (here a program admin vouches for it) although A claims it too.
+        with unit(actors["admin"]) as session:
+            connection_service.mark_domain_verified(
+                session, actors["admin"], connection_id=b["connection_id"], domain_id=b["domain_id"], reason="B's IT confirmed by phone"
+            )
+        assert discovered(world.db, "someone@b-sso.example").name == "B SSO"
+        # From then on the domain is B's alone: A can neither prove its claim nor claim it afresh.
         with unit(actors["admin"]) as session, pytest.raises(Conflict, match=r"b-sso\.example"):
-            connection_service.update_connection(session, actors["admin"], connection_id=built["a"]["connection_id"], data=data)
+            connection_service.mark_domain_verified(session, actors["admin"], connection_id=a["connection_id"], domain_id=squat_id, reason="mistaken vouching")
+        with unit(actors["admin"]) as session, pytest.raises(Conflict, match=r"b-sso\.example"):
+            connection_service.update_connection(
+                session, actors["admin"], connection_id=a["connection_id"], data=ConnectionUpdate(domains=["b-sso.example", "c.example"])
+            )
 
 
 class TestDeleteConnection:

@@ -18,6 +18,9 @@ from alliance.sso.vocabulary import SsoProtocol
 
 @pytest.fixture
 def keys(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    # The keyring is the process's: whichever app this worker created last configured it (other
+    # tests build apps with keys of their own), so the test states the suite app's key first.
+    encryption.configure(settings.resolved_secret_key(), settings.old_secret_key_list())
     yield
     encryption.configure(settings.resolved_secret_key(), settings.old_secret_key_list())
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -60,7 +60,7 @@ from alliance.logging_config import configure_logging
 from alliance.scim import routes as scim_routes
 from alliance.scim.routes import ScimProblem
 from alliance.web import errors as web_errors
-from alliance.web.routes import STATIC_DIR, build_web_router
+from alliance.web.routes import STATIC_DIR, include_web_routes
 
 API_PREFIX = "/api/v1"
 logger = logging.getLogger("alliance")
@@ -101,7 +101,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.metrics = operations.Metrics(lambda: app.state.database)
 
     # All API routes are authenticated by default; the per-route CurrentActor gives them the actor.
-    api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(api_actor)])
+    # Each module's router goes straight into the app with the prefix: FastAPI walks every route of
+    # a router included without one, so a router of routers multiplied the start-up cost.
     for module in (
         partners_api,
         programs_api,
@@ -131,8 +132,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         inbox_api,
         work_api,
     ):
-        api_router.include_router(module.router)
-    app.include_router(api_router)
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(api_actor)])
     # Lab environments authenticate each post with the lab's HMAC signature, not a bearer token.
     app.include_router(enablement_api.lab_router, prefix=API_PREFIX)
     # People who cannot sign in yet: a reset request, or a password set with an e-mailed link.
@@ -145,7 +145,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(scim_routes.router)
 
     docs.add_docs(app, static_dir=STATIC_DIR)
-    app.include_router(build_web_router())
+    include_web_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
         SessionMiddleware,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from alliance.http.screening import refuse_nul
@@ -92,22 +92,21 @@ PAGE_MODULES = (
 )
 
 
-def build_web_router() -> APIRouter:
-    router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
-    # NUL characters are refused in every field (alliance/http/screening.py), after the login check.
-    router.include_router(auth.router, dependencies=[Depends(refuse_nul)])
-    router.include_router(sso.router, dependencies=[Depends(refuse_nul)])
-    # Every page below needs a logged-in user; a new page cannot forget it.
-    protected = APIRouter(dependencies=[Depends(web_actor), Depends(refuse_nul)])
-    protected.add_api_route("/", home, methods=["GET"])
-    for module in PAGE_MODULES:
-        protected.include_router(module.router)
-    router.include_router(protected)
+def include_web_routes(app: FastAPI) -> None:
+    """Mounts the portal's routers straight into the app, each with its guards (FastAPI walks every
+    route of a router included without a prefix, so a router of routers multiplied start-up cost)."""
     # The SAML identity provider posts from its own site: no CSRF token, the signed assertion is the proof.
-    outer = APIRouter(include_in_schema=False)
-    outer.include_router(sso.saml_router, dependencies=[Depends(refuse_nul)])
-    outer.include_router(router)
-    return outer
+    app.include_router(sso.saml_router, include_in_schema=False, dependencies=[Depends(refuse_nul)])
+    # NUL characters are refused in every field (alliance/http/screening.py), after the login check.
+    public = [Depends(verify_csrf), Depends(refuse_nul)]
+    app.include_router(auth.router, include_in_schema=False, dependencies=public)
+    app.include_router(sso.router, include_in_schema=False, dependencies=public)
+    # Every page below needs a logged-in user; a new page cannot forget it.
+    protected = [Depends(verify_csrf), Depends(web_actor), Depends(refuse_nul)]
+    home_router = APIRouter()
+    home_router.add_api_route("/", home, methods=["GET"])
+    for router in (home_router, *(module.router for module in PAGE_MODULES)):
+        app.include_router(router, include_in_schema=False, dependencies=protected)
 
 
 def home(request: Request, actor: WebActor) -> Response:

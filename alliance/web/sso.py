@@ -110,20 +110,35 @@ def callback(
         return _refused_and_audited(request, database, int(flow["connection_id"]), exc.message)
     except NotFound:
         return _refused(request, "This single sign-on connection is switched off.", 404)
+    signed_out_at = str(request.base_url).rstrip("/") + "/login"
+    end_session = oidc.end_session_url(metadata, client_id=client.client_id, id_token=tokens.id_token, post_logout_redirect_uri=signed_out_at)
+    return _sign_in(request, database, connection_id=client.connection_id, claims=claims, next_url=str(flow.get("next") or "/"), provider_logout=end_session)
+
+
+def _sign_in(
+    request: Request,
+    database: Database,
+    *,
+    connection_id: int,
+    claims: dict[str, Any],
+    next_url: str,
+    provider_logout: str | dict[str, Any] | None,
+    assertion: saml.Accepted | None = None,
+) -> Response:
+    """The end of either protocol's answer: sign the person in (or show why not), and remember where
+    /logout sends the browser next (the provider's sign-out: a URL, or a SAML LogoutRequest's fields)."""
     session_request = SessionRequest(
         client=request.client.host if request.client else None, user_agent=request.headers.get("user-agent"), policy=session_policy(request)
     )
     with database.session_scope(PartnerScope.system(reason="single sign-on")) as session:
-        outcome = sso_service.sign_in(session, connection_id=client.connection_id, claims=claims, request=session_request)
+        outcome = sso_service.sign_in(session, connection_id=connection_id, claims=claims, request=session_request, assertion=assertion)
     if outcome.login is None:
         return _refused(request, outcome.refusal or "You cannot be signed in.")
     request.session.clear()  # a fresh cookie (and CSRF token) on login: no fixation
     request.session[SESSION_TOKEN_KEY] = outcome.login.token
-    signed_out_at = str(request.base_url).rstrip("/") + "/login"
-    end_session = oidc.end_session_url(metadata, client_id=client.client_id, id_token=tokens.id_token, post_logout_redirect_uri=signed_out_at)
-    if end_session is not None:
-        request.session[PROVIDER_LOGOUT_KEY] = end_session  # where /logout sends the browser next
-    return RedirectResponse(str(flow.get("next") or "/"), status_code=303)
+    if provider_logout is not None:
+        request.session[PROVIDER_LOGOUT_KEY] = provider_logout
+    return RedirectResponse(next_url, status_code=303)
 
 
 @router.get(PROVIDER_LOGOUT_PATH)
@@ -202,19 +217,17 @@ def saml_acs(
         return _refused_and_audited(request, database, int(flow["c"]), exc.message)
     except NotFound:
         return _refused(request, "This single sign-on connection is switched off.", 404)
-    session_request = SessionRequest(
-        client=request.client.host if request.client else None, user_agent=request.headers.get("user-agent"), policy=session_policy(request)
+    found = accepted.session  # for the LogoutRequest at /logout (Single Logout)
+    logout = None if found is None else {"c": settings.connection_id, "n": found.name_id, "f": found.name_id_format, "s": found.session_index}
+    return _sign_in(
+        request,
+        database,
+        connection_id=settings.connection_id,
+        claims=accepted.claims,
+        next_url=str(flow.get("n") or "/"),
+        provider_logout=logout,
+        assertion=accepted,
     )
-    with database.session_scope(PartnerScope.system(reason="single sign-on")) as session:
-        outcome = sso_service.sign_in(session, connection_id=settings.connection_id, claims=accepted.claims, request=session_request, assertion=accepted)
-    if outcome.login is None:
-        return _refused(request, outcome.refusal or "You cannot be signed in.")
-    request.session.clear()
-    request.session[SESSION_TOKEN_KEY] = outcome.login.token
-    if accepted.session is not None:  # for the LogoutRequest at /logout (Single Logout)
-        found = accepted.session
-        request.session[PROVIDER_LOGOUT_KEY] = {"c": settings.connection_id, "n": found.name_id, "f": found.name_id_format, "s": found.session_index}
-    return RedirectResponse(str(flow.get("n") or "/"), status_code=303)
 
 
 def _saml_logout(request: Request, database: Database, pending: dict[str, Any]) -> Response:

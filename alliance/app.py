@@ -75,11 +75,12 @@ class AllianceApp(FastAPI):
 def create_app(settings: Settings | None = None, database: Database | None = None, *, check_schema: bool = True) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    keyring = encryption.keyring_for(settings)  # this app's, even where it shares a database with another app
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.database is None:
-            app.state.database = Database(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+            app.state.database = Database(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms, keyring=keyring)
         if check_schema:
             migrate.ensure_current(app.state.database.engine)
         yield
@@ -96,8 +97,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
-    encryption.configure(settings.resolved_secret_key(), settings.old_secret_key_list())
-    app.state.database = database
+    app.state.database = database.with_keyring(keyring) if database is not None else None
     app.state.metrics = operations.Metrics(lambda: app.state.database)
 
     # All API routes are authenticated by default; the per-route CurrentActor gives them the actor.

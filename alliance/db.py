@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from alliance.errors import PermissionDenied
 from alliance.kit import clock
+from alliance.kit.encryption import Keyring
 from alliance.kit.tenancy import PartnerScope
 
 
@@ -317,18 +318,28 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 class Database:
     """Owns the engine and hands out sessions bound to a PartnerScope."""
 
-    def __init__(self, url: str, *, sqlite_busy_timeout_ms: int = 15_000, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, *, sqlite_busy_timeout_ms: int = 15_000, engine: Engine | None = None, keyring: Keyring | None = None) -> None:
         self.url = url
         self.engine = engine or make_engine(url, sqlite_busy_timeout_ms=sqlite_busy_timeout_ms)
+        # The keys that seal and open its stored secrets (kit/encryption.py); None: the environment's.
+        self.keyring = keyring
         self._write_engine = self.engine.execution_options(alliance_write=True)
         self._factory = sessionmaker(expire_on_commit=False, autoflush=True)
+
+    def with_keyring(self, keyring: Keyring) -> Database:
+        """The same database (one engine, one pool) whose sessions seal and open secrets with these
+        keys: an app handed a database uses its own settings' keys, whatever other apps use."""
+        return Database(self.url, engine=self.engine, keyring=keyring)
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
     def open_session(self, scope: PartnerScope, *, write: bool = True) -> Session:
-        return self._factory(bind=self._write_engine if write else self.engine, info={"scope": scope})
+        info: dict[str, Any] = {"scope": scope}
+        if self.keyring is not None:
+            info["keyring"] = self.keyring
+        return self._factory(bind=self._write_engine if write else self.engine, info=info)
 
     @contextmanager
     def session_scope(self, scope: PartnerScope, *, write: bool = True) -> Iterator[Session]:

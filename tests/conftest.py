@@ -35,7 +35,7 @@ from alliance.app import create_app
 from alliance.config import Settings
 from alliance.db import Database
 from alliance.identity.scope import PartnerScope
-from alliance.kit import clock
+from alliance.kit import clock, encryption
 from tests.factories import tables
 from tests.factories.world import World, build_world
 from tests.s3_server import S3Target
@@ -117,8 +117,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def shared_database(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
+def shared_database(database_url: str, settings: Settings) -> Iterator[Database]:
+    database = Database(database_url, keyring=encryption.keyring_for(settings))  # the suite app's keys
     tables.empty(database)  # rows a migration seeded would be seen by the first test only
     yield database
     database.dispose()

@@ -12,9 +12,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from alliance.db import Database
 from alliance.errors import NotAuthenticated
-from alliance.http.session import get_database, open_request_session
+from alliance.http.session import AppDatabase, open_request_session
 from alliance.identity import service as identity_service
 from alliance.identity.scope import Actor, PartnerScope
 
@@ -25,7 +24,7 @@ def _bearer_token(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def api_actor(request: Request, database: Annotated[Database, Depends(get_database)]) -> Actor:
+def api_actor(request: Request, database: AppDatabase) -> Actor:
     """The token's user; looked up once per request (the route class asks first, see api/routing.py)."""
     known: Actor | None = getattr(request.state, "api_actor", None)
     if known is not None:
@@ -45,7 +44,7 @@ def api_actor(request: Request, database: Annotated[Database, Depends(get_databa
 CurrentActor = Annotated[Actor, Depends(api_actor)]
 
 
-def scoped_session(request: Request, actor: CurrentActor, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+def scoped_session(request: Request, actor: CurrentActor, database: AppDatabase) -> Iterator[Session]:
     yield from open_request_session(request, actor, database)
 
 

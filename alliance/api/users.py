@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Request, Response
@@ -78,15 +77,10 @@ def change_password(data: PasswordChange, session: DbSession, actor: CurrentActo
     return Response(status_code=204)
 
 
-def _session_policy(request: Request) -> SessionPolicy:
-    settings = request.app.state.settings
-    return SessionPolicy(idle=timedelta(minutes=settings.session_idle_timeout_minutes), lifetime=timedelta(hours=settings.session_absolute_timeout_hours))
-
-
 @router.get("/me/sessions", response_model=list[SessionRead], openapi_extra=allowed(Permission.USERS_READ))
 def list_sessions(request: Request, session: DbSession, actor: CurrentActor) -> list[UserSession]:
     """Your live web sessions (where you are logged in), most recently used first."""
-    return session_service.list_sessions(session, actor, policy=_session_policy(request))
+    return session_service.list_sessions(session, actor, policy=SessionPolicy.from_settings(request.app.state.settings))
 
 
 @router.post("/me/sessions/sign-out-everywhere", response_model=SessionsEnded, openapi_extra=allowed(Permission.USERS_READ))

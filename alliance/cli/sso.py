@@ -14,14 +14,13 @@ from alliance.cli.context import console, fail, operator, unit_of_work
 from alliance.identity.scope import Role
 from alliance.kit.schemas import field_errors
 from alliance.sso import connection_service
-from alliance.sso.connection_service import ConnectionDetail
 from alliance.sso.schemas import ConnectionRead, ConnectionUpdate
 
 app = typer.Typer(help="Single sign-on connections.", no_args_is_help=True)
 Connection = Annotated[int, typer.Argument(help="Connection id (see `alliance sso list`)")]
 
 
-def _line(detail: ConnectionDetail) -> str:
+def _line(detail: ConnectionRead) -> str:
     domains = ", ".join(d.domain + ("" if d.verified else " (unverified)") for d in detail.domains)
     switches = ("on" if detail.is_enabled else "off") + (", SSO required" if detail.sso_required else "")
     return f"{detail.id}\t{detail.name}\t{detail.partner_name or 'vendor staff'}\t{detail.protocol.value}\t{switches}\t{domains}\t{detail.linked_users} linked"
@@ -41,7 +40,7 @@ def show(connection: Connection) -> None:
     """One connection as JSON, with each domain's TXT record to publish."""
     with unit_of_work("cli sso show") as session:
         detail = connection_service.get_detail(session, operator(), connection_id=connection)
-        text = ConnectionRead.model_validate(detail).model_dump_json(indent=2)
+        text = detail.model_dump_json(indent=2)
     typer.echo(text)
 
 

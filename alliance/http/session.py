@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from alliance.db import Database
@@ -16,6 +17,10 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
+
+
+# A route that opens its own sessions (public pages, sign-in, protocol endpoints) takes the app's database.
+AppDatabase = Annotated[Database, Depends(get_database)]
 
 
 def open_request_session(request: Request, actor: Actor, database: Database) -> Iterator[Session]:

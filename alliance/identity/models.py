@@ -10,7 +10,6 @@ from alliance.identity.password_links import AccountStatus, LinkPurpose, account
 from alliance.identity.scope import Role
 from alliance.identity.two_factor import SignInMethod
 from alliance.identity.user_sessions import USER_AGENT_LENGTH, SessionEnd
-from alliance.kit import encryption
 
 register_enum_columns({Role: 32, SessionEnd: 32, LinkPurpose: 16, SignInMethod: 16})
 
@@ -126,19 +125,11 @@ class TwoFactor(Aggregate, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    # Stored encrypted (kit/encryption.py); `secret` below reads and writes the base32 plaintext.
+    # The base32 secret, stored encrypted: sealed and opened with the session's keys (kit/encryption.py, keyring_of).
     secret_sealed: Mapped[str] = mapped_column("secret", String(255))
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     last_used_step: Mapped[int | None] = mapped_column(BigInteger)
-
-    @property
-    def secret(self) -> str:
-        return encryption.keyring().open(self.secret_sealed)
-
-    @secret.setter
-    def secret(self, value: str) -> None:
-        self.secret_sealed = encryption.keyring().seal(value)
 
 
 class RecoveryCode(AggregatePart, Base):

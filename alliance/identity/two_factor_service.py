@@ -17,7 +17,7 @@ from alliance.identity.repository import UserRepository, UserSessionRepository
 from alliance.identity.scope import Actor, Role
 from alliance.identity.two_factor import SignInMethod
 from alliance.identity.two_factor_repository import RecoveryCodeRepository, SignInSettingsRepository, TwoFactorRepository
-from alliance.kit import clock
+from alliance.kit import clock, encryption
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,9 @@ def begin_enrolment(session: Session, actor: Actor) -> Enrolment:
         raise Conflict("Two-factor is already on. Turn it off first to move it to another device.")
     secret = two_factor.new_secret()
     if found is None:
-        repository.add(TwoFactor(user_id=user.id, secret=secret, created_at=clock.now()))
+        repository.add(TwoFactor(user_id=user.id, secret_sealed=encryption.keyring_of(session).seal(secret), created_at=clock.now()))
     else:
-        found.secret, found.created_at, found.last_used_step = secret, clock.now(), None
+        found.secret_sealed, found.created_at, found.last_used_step = encryption.keyring_of(session).seal(secret), clock.now(), None
     return _enrolment(secret, user)
 
 
@@ -91,7 +91,7 @@ def pending_enrolment(session: Session, actor: Actor) -> Enrolment | None:
     found = TwoFactorRepository(session).of_user(user.id)
     if found is None or found.confirmed_at is not None:
         return None
-    return _enrolment(found.secret, user)
+    return _enrolment(_secret(session, found), user)
 
 
 def confirm_enrolment(session: Session, actor: Actor, *, code: str, session_id: int | None) -> list[str]:
@@ -101,7 +101,7 @@ def confirm_enrolment(session: Session, actor: Actor, *, code: str, session_id: 
     found = TwoFactorRepository(session).of_user_for_change(user.id)
     if found is None or found.confirmed_at is not None:
         raise Conflict("There is no two-factor set-up waiting for a code; start again.")
-    step = two_factor.matching_step(found.secret, code, at=clock.now(), last_used_step=None)
+    step = two_factor.matching_step(_secret(session, found), code, at=clock.now(), last_used_step=None)
     if step is None:
         raise RuleViolation(
             "That code is not right. Check the device's clock and type the code it shows now.", details=[{"field": "code", "message": "not right"}]
@@ -122,7 +122,7 @@ def renew_recovery_codes(session: Session, actor: Actor, *, code: str) -> list[s
     """Ten new recovery codes (the old ones stop working), confirmed with a current code."""
     user = _own_user(session, actor)
     found = _confirmed_for_change(session, user)
-    step = two_factor.matching_step(found.secret, code, at=clock.now(), last_used_step=found.last_used_step)
+    step = two_factor.matching_step(_secret(session, found), code, at=clock.now(), last_used_step=found.last_used_step)
     if step is None:
         raise RuleViolation("That code is not right.", details=[{"field": "code", "message": "not right"}])
     found.last_used_step = step
@@ -166,7 +166,7 @@ def check_second_step(session: Session, actor: Actor, *, user: User, answer: str
     found = TwoFactorRepository(session).of_user_for_change(user.id)
     if found is None or found.confirmed_at is None:
         return None
-    step = two_factor.matching_step(found.secret, answer, at=clock.now(), last_used_step=found.last_used_step)
+    step = two_factor.matching_step(_secret(session, found), answer, at=clock.now(), last_used_step=found.last_used_step)
     codes = RecoveryCodeRepository(session)
     if step is not None:
         found.last_used_step = step
@@ -230,6 +230,11 @@ def _replace_recovery_codes(session: Session, found: TwoFactor) -> list[str]:
     for code in codes:
         repository.add(RecoveryCode(two_factor_id=found.id, code_hash=passwords.hash_password(code)))
     return [two_factor.display_recovery_code(code) for code in codes]
+
+
+def _secret(session: Session, found: TwoFactor) -> str:
+    """The authenticator's base32 secret, opened with the keys of the session's database."""
+    return encryption.keyring_of(session).open(found.secret_sealed)
 
 
 def _enrolment(secret: str, user: User) -> Enrolment:

@@ -7,6 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alliance.config import Settings
 
 # A request refreshes last_seen_at at most this often: reads stay reads. The idle timeout is
 # therefore exact to within this interval (a session may end up to a minute early).
@@ -49,6 +53,10 @@ class SessionPolicy:
     def __post_init__(self) -> None:
         if self.idle <= timedelta(0) or self.lifetime <= timedelta(0):
             raise ValueError("session timeouts must be positive")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SessionPolicy:
+        return cls(idle=timedelta(minutes=settings.session_idle_timeout_minutes), lifetime=timedelta(hours=settings.session_absolute_timeout_hours))
 
 
 def new_session_token() -> str:

@@ -2,21 +2,29 @@
 under a key derived from ALLIANCE_SECRET_KEY. Earlier keys listed in ALLIANCE_OLD_SECRET_KEYS still
 open what they sealed (MultiFernet), so the secret key can be rotated; `alliance db reseal-secrets`
 then seals everything under the current key. A stored value is "f1:" + a Fernet token: anything
-else is a plaintext left from before migration 0030, which seals it."""
+else is a plaintext left from before migration 0030, which seals it.
+
+The keys are an app's, not the process's: a Database carries its Keyring (create_app and the CLI
+give it their settings' keys) and hands it to its sessions in session.info, where the services that
+seal and open find it (keyring_of). Two apps with different keys run side by side in one process."""
 
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from alliance.errors import AllianceError
+
+if TYPE_CHECKING:
+    from alliance.config import Settings
 
 PREFIX = "f1:"
 _INFO = b"alliance secrets at rest v1"
@@ -66,47 +74,35 @@ def is_sealed(stored: str) -> bool:
     return stored.startswith(PREFIX)
 
 
-_lock = threading.Lock()
-_current: Keyring | None = None
+def keyring_of(session: Session) -> Keyring:
+    """The keys of the database the session came from (Database puts them in session.info). A
+    session of a Database made without keys (a script, a migration run by Alembic) uses the
+    environment's settings."""
+    found = session.info.get("keyring")
+    return found if isinstance(found, Keyring) else default_keyring()
 
 
-def configure(secret_key: str, old_keys: Sequence[str] = ()) -> Keyring:
-    """Use these keys in this process (the app and the CLI call it with their settings)."""
-    global _current
-    keyring = Keyring(secret_key, old_keys)
-    with _lock:
-        _current = keyring
-    return keyring
+def keyring_for(settings: Settings) -> Keyring:
+    """The keys the settings name (ALLIANCE_SECRET_KEY seals; ALLIANCE_OLD_SECRET_KEYS only open)."""
+    return Keyring(settings.resolved_secret_key(), settings.old_secret_key_list())
 
 
-def keyring() -> Keyring:
-    """The configured keyring; unconfigured (a script, a migration run by Alembic), the settings'."""
-    with _lock:
-        found = _current
-    if found is not None:
-        return found
+def default_keyring() -> Keyring:
+    """The keys of the environment's settings."""
     from alliance.config import get_settings
 
-    settings = get_settings()
-    return configure(settings.resolved_secret_key(), settings.old_secret_key_list())
-
-
-def seal(plaintext: str | None) -> str | None:
-    return None if plaintext is None else keyring().seal(plaintext)
-
-
-def open_sealed(stored: str | None) -> str | None:
-    return None if stored is None else keyring().open(stored)
+    return keyring_for(get_settings())
 
 
 def reseal_column(connection: Connection, table: str, column: str, *, keys: Keyring | None = None) -> int:
     """Seal every value of `table.column` under the current key (plaintexts included); returns how
-    many rows changed. A value no key opens raises SecretUnreadable and nothing is written."""
+    many rows changed. A value no key opens raises SecretUnreadable and nothing is written. No
+    keys given: the environment's (the CLI's, a migration's)."""
     target = sa.table(table, sa.column("id"), sa.column(column))
     rows = connection.execute(sa.select(target.c.id, target.c[column]).where(target.c[column].is_not(None))).all()
     if not rows:
         return 0  # a new database: no key needed (none is generated)
-    keys = keys or keyring()
+    keys = keys or default_keyring()
     changes = [{"row_id": row_id, "sealed": keys.reseal(value)} for row_id, value in rows]
     if changes:
         statement = sa.update(target).where(target.c.id == sa.bindparam("row_id")).values({column: sa.bindparam("sealed")})

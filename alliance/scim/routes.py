@@ -13,10 +13,9 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from alliance.db import Database
 from alliance.errors import AllianceError, Conflict, NotAuthenticated, NotFound, RuleViolation
 from alliance.http.params import IdPath
-from alliance.http.session import get_database
+from alliance.http.session import AppDatabase
 from alliance.identity.scope import PartnerScope
 from alliance.sso import scim_service
 from alliance.sso.scim_service import ScimCaller, ScimGroup, ScimUser, UserChange
@@ -54,7 +53,7 @@ def scim_error_response(request: Request, exc: Exception) -> Response:
     return response
 
 
-def scim_caller(request: Request, database: Annotated[Database, Depends(get_database)]) -> ScimCaller:
+def scim_caller(request: Request, database: AppDatabase) -> ScimCaller:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ScimProblem(401, "A bearer token is required.")
@@ -68,7 +67,7 @@ def scim_caller(request: Request, database: Annotated[Database, Depends(get_data
 Caller = Annotated[ScimCaller, Depends(scim_caller)]
 
 
-def scim_session(caller: Caller, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+def scim_session(caller: Caller, database: AppDatabase) -> Iterator[Session]:
     with database.session_scope(PartnerScope.system(reason=f"SCIM for connection {caller.connection_id}")) as session:
         yield session
 

@@ -8,9 +8,6 @@ and the CLI, and audited in its transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -25,49 +22,11 @@ from alliance.partners.repository import PartnerRepository
 from alliance.sso import domain_verification, provisioning
 from alliance.sso.models import SsoConnection, SsoDomain
 from alliance.sso.repository import SsoConnectionRepository, SsoDomainRepository, SsoIdentityRepository
-from alliance.sso.schemas import ConnectionUpdate
-from alliance.sso.vocabulary import DomainProof, SsoProtocol
+from alliance.sso.schemas import ConnectionRead, ConnectionUpdate, DomainRead, RoleRuleIn
+from alliance.sso.vocabulary import DomainProof
 
 MANAGE = (Permission.SIGN_IN_MANAGE, Permission.OWN_SIGN_IN_MANAGE)
 EDITABLE = ("name", "is_enabled", "sso_required", "role_mapping", "default_role")
-
-
-@dataclass(frozen=True)
-class DomainState:
-    id: int
-    domain: str
-    verified_at: datetime | None
-    verified_by: DomainProof | None
-    txt_value: str
-
-    @property
-    def verified(self) -> bool:
-        return self.verified_at is not None
-
-    @property
-    def txt_name(self) -> str:
-        return self.domain
-
-
-@dataclass(frozen=True)
-class ConnectionDetail:
-    """A connection as its pages and the API show it (never its secrets)."""
-
-    id: int
-    name: str
-    protocol: SsoProtocol
-    partner_id: int | None
-    partner_name: str | None
-    is_enabled: bool
-    sso_required: bool
-    issuer: str | None
-    client_id: str | None
-    role_mapping: list[dict[str, Any]]
-    default_role: Role | None
-    domains: list[DomainState]
-    linked_users: int
-    scim_token_prefix: str | None
-    updated_at: datetime
 
 
 def check_grants(roles: Iterable[Role], *, partner_id: int | None) -> None:
@@ -81,24 +40,24 @@ def check_grants(roles: Iterable[Role], *, partner_id: int | None) -> None:
             )
 
 
-def list_details(session: Session, actor: Actor) -> list[ConnectionDetail]:
+def list_details(session: Session, actor: Actor) -> list[ConnectionRead]:
     require_any(actor, MANAGE)
     return [_detail(session, connection) for connection in SsoConnectionRepository(session).listed()]
 
 
-def page_details(session: Session, actor: Actor, *, page: PageRequest) -> Page[ConnectionDetail]:
+def page_details(session: Session, actor: Actor, *, page: PageRequest) -> Page[ConnectionRead]:
     """One page of list_details (an organisation has a handful of connections: counted in memory)."""
     details = list_details(session, actor)
     return Page(items=details[page.offset : page.offset + page.limit], total=len(details), limit=page.limit, offset=page.offset)
 
 
-def get_detail(session: Session, actor: Actor, *, connection_id: int) -> ConnectionDetail:
+def get_detail(session: Session, actor: Actor, *, connection_id: int) -> ConnectionRead:
     connection = _visible(session, connection_id)  # first: another organisation's is "not found", never "forbidden"
     require_any(actor, MANAGE)
     return _detail(session, connection)
 
 
-def update_connection(session: Session, actor: Actor, *, connection_id: int, data: ConnectionUpdate) -> ConnectionDetail:
+def update_connection(session: Session, actor: Actor, *, connection_id: int, data: ConnectionUpdate) -> ConnectionRead:
     connection = _for_change(session, connection_id)
     require_any(actor, MANAGE)
     changes = data.model_fields_set
@@ -164,7 +123,7 @@ def delete_connection(session: Session, actor: Actor, *, connection_id: int) -> 
     session.flush()
 
 
-def check_domain(session: Session, actor: Actor, *, connection_id: int, domain_id: int) -> DomainState:
+def check_domain(session: Session, actor: Actor, *, connection_id: int, domain_id: int) -> DomainRead:
     """Look the domain's TXT records up; the domain is verified when one carries its token. DNS is
     asked before the connection is locked: a slow answer holds no lock."""
     domain = _domain_of(session, _visible(session, connection_id), domain_id)
@@ -184,7 +143,7 @@ def check_domain(session: Session, actor: Actor, *, connection_id: int, domain_i
     return _verify(session, actor, connection_id, domain_id, DomainProof.DNS, reason=None)
 
 
-def mark_domain_verified(session: Session, actor: Actor, *, connection_id: int, domain_id: int, reason: str) -> DomainState:
+def mark_domain_verified(session: Session, actor: Actor, *, connection_id: int, domain_id: int, reason: str) -> DomainRead:
     """A program admin vouches for a domain without DNS (an organisation that cannot publish TXT
     records), with a reason kept in the audit trail."""
     _domain_of(session, _visible(session, connection_id), domain_id)
@@ -196,7 +155,7 @@ def mark_domain_verified(session: Session, actor: Actor, *, connection_id: int, 
     return _verify(session, actor, connection_id, domain_id, DomainProof.MANUAL, reason=reason.strip())
 
 
-def _verify(session: Session, actor: Actor, connection_id: int, domain_id: int, proof: DomainProof, *, reason: str | None) -> DomainState:
+def _verify(session: Session, actor: Actor, connection_id: int, domain_id: int, proof: DomainProof, *, reason: str | None) -> DomainRead:
     connection = _for_change(session, connection_id)
     domain = _domain_of(session, connection, domain_id)
     if domain.verified_at is None:
@@ -263,19 +222,21 @@ def _domain_of(session: Session, connection: SsoConnection, domain_id: int) -> S
     return found
 
 
-def _state(domain: SsoDomain) -> DomainState:
-    return DomainState(
+def _state(domain: SsoDomain) -> DomainRead:
+    return DomainRead(
         id=domain.id,
         domain=domain.domain,
+        verified=domain.verified_at is not None,
         verified_at=domain.verified_at,
         verified_by=domain.verified_by,
+        txt_name=domain.domain,
         txt_value=domain_verification.record_value(domain.verification_token),
     )
 
 
-def _detail(session: Session, connection: SsoConnection) -> ConnectionDetail:
+def _detail(session: Session, connection: SsoConnection) -> ConnectionRead:
     partner = PartnerRepository(session).get(connection.partner_id) if connection.partner_id is not None else None
-    return ConnectionDetail(
+    return ConnectionRead(
         id=connection.id,
         name=connection.name,
         protocol=connection.protocol,
@@ -285,7 +246,7 @@ def _detail(session: Session, connection: SsoConnection) -> ConnectionDetail:
         sso_required=connection.sso_required,
         issuer=connection.issuer,
         client_id=connection.client_id,
-        role_mapping=list(connection.role_mapping),
+        role_mapping=[RoleRuleIn.model_validate(rule) for rule in connection.role_mapping],
         default_role=connection.default_role,
         domains=[_state(d) for d in SsoDomainRepository(session).of_connection(connection.id)],
         linked_users=SsoIdentityRepository(session).count_of(connection.id),

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from alliance.db import Aggregate, AggregatePart, Base, PartnerOwned, TimestampMixin, register_enum_columns
 from alliance.identity.scope import Role
-from alliance.kit import encryption
 from alliance.sso.vocabulary import DomainProof, SsoProtocol
 
 register_enum_columns({SsoProtocol: 8, DomainProof: 8})
@@ -33,7 +32,7 @@ class SsoConnection(Aggregate, PartnerOwned, TimestampMixin, Base):
     # OpenID Connect: discovery from the issuer, a confidential client.
     issuer: Mapped[str | None] = mapped_column(String(500))
     client_id: Mapped[str | None] = mapped_column(String(255))
-    # Stored encrypted (kit/encryption.py); `client_secret` below reads and writes the plaintext.
+    # Stored encrypted: sealed and opened with the session's keys (kit/encryption.py, keyring_of).
     client_secret_sealed: Mapped[str | None] = mapped_column("client_secret", Text)
     # SAML 2.0: the identity provider's metadata document.
     idp_metadata: Mapped[str | None] = mapped_column(Text)
@@ -43,14 +42,6 @@ class SsoConnection(Aggregate, PartnerOwned, TimestampMixin, Base):
     default_role: Mapped[Role | None]
     scim_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     scim_token_prefix: Mapped[str | None] = mapped_column(String(16))
-
-    @property
-    def client_secret(self) -> str | None:
-        return encryption.open_sealed(self.client_secret_sealed)
-
-    @client_secret.setter
-    def client_secret(self, value: str | None) -> None:
-        self.client_secret_sealed = encryption.seal(value)
 
 
 class SsoDomain(AggregatePart, Base):

@@ -89,6 +89,8 @@ class DomainRead(BaseModel):
 
 
 class ConnectionRead(BaseModel):
+    """A connection as its pages, the API and the CLI show it (never its secrets)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int

@@ -21,7 +21,7 @@ from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor, Role
 from alliance.identity.service import Login, SecondStepNeeded, SessionRequest
 from alliance.identity.two_factor import SignInMethod
-from alliance.kit import clock
+from alliance.kit import clock, encryption
 from alliance.partners.repository import PartnerRepository
 from alliance.sso import connection_service, provisioning, role_sync_service, saml
 from alliance.sso.models import SamlAssertionSeen, SsoConnection, SsoIdentity
@@ -87,7 +87,7 @@ def create_connection(session: Session, actor: Actor, *, data: ConnectionCreate)
             partner_id=data.partner_id,
             issuer=(data.issuer or "").rstrip("/") or None,
             client_id=data.client_id,
-            client_secret=data.client_secret,
+            client_secret_sealed=None if data.client_secret is None else encryption.keyring_of(session).seal(data.client_secret),
             idp_metadata=data.idp_metadata if data.protocol == SsoProtocol.SAML else None,
             role_mapping=[rule.model_dump(mode="json") for rule in data.role_mapping],
             default_role=data.default_role,
@@ -233,9 +233,10 @@ class OidcClient:
 
 def oidc_client(session: Session, *, connection_id: int) -> OidcClient:
     connection = enabled_connection(session, connection_id=connection_id)
-    if connection.protocol != SsoProtocol.OIDC or not (connection.issuer and connection.client_id and connection.client_secret):
+    if connection.protocol != SsoProtocol.OIDC or not (connection.issuer and connection.client_id and connection.client_secret_sealed):
         raise NotFound("There is no OpenID Connect sign-in at this address.")
-    return OidcClient(connection_id=connection.id, issuer=connection.issuer, client_id=connection.client_id, client_secret=connection.client_secret)
+    secret = encryption.keyring_of(session).open(connection.client_secret_sealed)
+    return OidcClient(connection_id=connection.id, issuer=connection.issuer, client_id=connection.client_id, client_secret=secret)
 
 
 def sign_in_with_password(

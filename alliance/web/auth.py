@@ -5,22 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from alliance.db import Database
 from alliance.errors import RuleViolation, TooManyAttempts
-from alliance.http.session import get_database
+from alliance.http.session import AppDatabase
 from alliance.identity import access_service
 from alliance.identity import service as identity_service
 from alliance.identity.access_service import LinkPolicy
 from alliance.identity.password_links import SET_PASSWORD_PATH
 from alliance.identity.scope import PartnerScope, Role
-from alliance.identity.service import SecondStepNeeded, SessionRequest
+from alliance.identity.service import SecondStepNeeded
 from alliance.kit import clock
 from alliance.sso import service as sso_service
 from alliance.sso.service import Discovery
-from alliance.web.deps import SESSION_TOKEN_KEY, flash, session_policy, session_token
+from alliance.web.deps import SESSION_TOKEN_KEY, flash, session_request, session_token
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -52,7 +51,7 @@ def login_page(request: Request, next: str | None = None) -> Response:
 @router.post("/login/sso")
 def login_sso(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
+    database: AppDatabase,
     email: Annotated[str, Form(max_length=320)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
@@ -67,30 +66,34 @@ def login_sso(
     return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": None, "sso": found})
 
 
+def _too_many(request: Request, template: str, context: dict[str, Any], exc: TooManyAttempts) -> Response:
+    """The form again with the refusal, as 429 with Retry-After (as the API answers)."""
+    response = render(request, template, {**context, "error": exc.message}, status_code=429)
+    response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
+
+
 @router.post("/login")
 def login(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
+    database: AppDatabase,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     settings = request.app.state.settings
-    client = request.client.host if request.client else None
     try:
         with database.session_scope(PartnerScope.system(reason="password login")) as session:
             login = sso_service.sign_in_with_password(
                 session,
                 email=email,
                 password=password,
-                request=SessionRequest(client=client, user_agent=request.headers.get("user-agent"), policy=session_policy(request)),
+                request=session_request(request),
                 max_failures=settings.login_max_failures,
                 window=timedelta(minutes=settings.login_window_minutes),
             )
     except TooManyAttempts as exc:
-        response = render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": exc.message}, status_code=429)
-        response.headers["Retry-After"] = str(exc.retry_after_seconds)
-        return response
+        return _too_many(request, "auth/login.html", {"next": safe_next(next), "email": email}, exc)
     if isinstance(login, Discovery):
         error = f"Your organisation signs in with {login.name}: continue with it instead of a password." if login.enabled else switched_off(login)
         return render(request, "auth/login.html", {"next": safe_next(next), "email": email, "error": error, "sso": login}, status_code=403)
@@ -126,29 +129,26 @@ def second_step_page(request: Request) -> Response:
 
 
 @router.post(SECOND_STEP_PATH)
-def second_step(request: Request, database: Annotated[Database, Depends(get_database)], code: Annotated[str, Form(max_length=40)] = "") -> Response:
+def second_step(request: Request, database: AppDatabase, code: Annotated[str, Form(max_length=40)] = "") -> Response:
     pending = _second_step_pending(request)
     if pending is None:
         request.session.pop(SECOND_STEP_KEY, None)
         flash(request, "Log in again: the code is asked for within five minutes of the password.", "error")
         return RedirectResponse("/login", status_code=303)
     settings = request.app.state.settings
-    client = request.client.host if request.client else None
     try:
         with database.session_scope(PartnerScope.system(reason="two-factor login")) as session:
             login = identity_service.complete_second_step(
                 session,
                 user_id=int(pending["user_id"]),
                 answer=code,
-                request=SessionRequest(client=client, user_agent=request.headers.get("user-agent"), policy=session_policy(request)),
+                request=session_request(request),
                 max_failures=settings.login_max_failures,
                 window=timedelta(minutes=settings.login_window_minutes),
             )
     except TooManyAttempts as exc:
         request.session.pop(SECOND_STEP_KEY, None)
-        response = render(request, "auth/login.html", {"next": "/", "email": "", "error": exc.message}, status_code=429)
-        response.headers["Retry-After"] = str(exc.retry_after_seconds)
-        return response
+        return _too_many(request, "auth/login.html", {"next": "/", "email": ""}, exc)
     if login is None:
         return render(
             request, "auth/two_factor.html", {"error": "That code is not right. Type the code your app shows now, or a recovery code."}, status_code=401
@@ -159,7 +159,7 @@ def second_step(request: Request, database: Annotated[Database, Depends(get_data
 
 
 @router.post("/logout")
-def logout(request: Request, database: Annotated[Database, Depends(get_database)]) -> Response:
+def logout(request: Request, database: AppDatabase) -> Response:
     token = session_token(request)
     if token is not None:
         with database.session_scope(PartnerScope.system(reason="log out")) as session:
@@ -182,7 +182,7 @@ def forgot_page(request: Request) -> Response:
 
 
 @router.post(FORGOT_PATH)
-def forgot(request: Request, database: Annotated[Database, Depends(get_database)], email: Annotated[str, Form(max_length=320)] = "") -> Response:
+def forgot(request: Request, database: AppDatabase, email: Annotated[str, Form(max_length=320)] = "") -> Response:
     """The same page whether or not the address has an account (and 429 when throttled)."""
     client = request.client.host if request.client else None
     policy = LinkPolicy.from_settings(request.app.state.settings)
@@ -190,9 +190,7 @@ def forgot(request: Request, database: Annotated[Database, Depends(get_database)
         with database.session_scope(PartnerScope.system(reason="password reset request")) as session:
             answer = access_service.request_password_reset(session, email=email, client=client, policy=policy)
     except TooManyAttempts as exc:
-        response = render(request, "auth/forgot.html", {"email": email, "answer": None, "error": exc.message}, status_code=429)
-        response.headers["Retry-After"] = str(exc.retry_after_seconds)
-        return response
+        return _too_many(request, "auth/forgot.html", {"email": email, "answer": None}, exc)
     return render(request, "auth/forgot.html", {"email": "", "answer": answer, "error": None})
 
 
@@ -204,7 +202,7 @@ def _set_page(request: Request, context: dict[str, object], status_code: int = 2
 
 
 @router.get(SET_PASSWORD_PATH)
-def set_password_page(request: Request, database: Annotated[Database, Depends(get_database)], token: str = "") -> Response:
+def set_password_page(request: Request, database: AppDatabase, token: str = "") -> Response:
     with database.session_scope(PartnerScope.system(reason="password link"), write=False) as session:
         link = access_service.describe_link(session, token=token[:200])
     return _set_page(request, {"link": link, "token": token[:200], "error": None}, status_code=200 if link.refusal is None else 410)
@@ -213,7 +211,7 @@ def set_password_page(request: Request, database: Annotated[Database, Depends(ge
 @router.post(SET_PASSWORD_PATH)
 def set_password(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
+    database: AppDatabase,
     token: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     password_again: Annotated[str, Form(max_length=200)] = "",

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from alliance.db import Database
 from alliance.errors import NotAuthenticated, NotFound, PermissionDenied
-from alliance.http.session import get_database, open_request_session
+from alliance.http.session import AppDatabase, open_request_session
 from alliance.identity import service as identity_service
 from alliance.identity import session_service
 from alliance.identity.scope import Actor, PartnerScope
+from alliance.identity.service import SessionRequest
 from alliance.identity.user_sessions import SessionPolicy
 from alliance.notifications import inbox_service
 
@@ -67,8 +66,12 @@ async def verify_csrf(request: Request) -> None:
 
 
 def session_policy(request: Request) -> SessionPolicy:
-    settings = request.app.state.settings
-    return SessionPolicy(idle=timedelta(minutes=settings.session_idle_timeout_minutes), lifetime=timedelta(hours=settings.session_absolute_timeout_hours))
+    return SessionPolicy.from_settings(request.app.state.settings)
+
+
+def session_request(request: Request) -> SessionRequest:
+    """The browser a login is for: its address and user agent, and this app's session timeouts."""
+    return SessionRequest(client=request.client.host if request.client else None, user_agent=request.headers.get("user-agent"), policy=session_policy(request))
 
 
 def session_token(request: Request) -> str | None:
@@ -76,7 +79,7 @@ def session_token(request: Request) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
-def web_actor(request: Request, database: Annotated[Database, Depends(get_database)]) -> Actor:
+def web_actor(request: Request, database: AppDatabase) -> Actor:
     token = session_token(request)
     if token is None:
         raise LoginRequired("Please log in.")
@@ -144,7 +147,7 @@ DateText = Annotated[str | None, Query(max_length=20)]
 SortText = Annotated[str | None, Query(max_length=40)]
 
 
-def web_session(request: Request, actor: WebActor, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+def web_session(request: Request, actor: WebActor, database: AppDatabase) -> Iterator[Session]:
     yield from open_request_session(request, actor, database)
 
 

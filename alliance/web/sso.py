@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -15,15 +15,14 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from alliance.db import Database
 from alliance.errors import NotFound
 from alliance.http.params import IdPath
-from alliance.http.session import get_database
+from alliance.http.session import AppDatabase
 from alliance.identity.scope import PartnerScope
-from alliance.identity.service import SessionRequest
 from alliance.kit import clock
 from alliance.sso import logout_service, oidc, saml
 from alliance.sso import service as sso_service
 from alliance.sso.vocabulary import SsoProtocol
 from alliance.web.auth import PROVIDER_LOGOUT_KEY, PROVIDER_LOGOUT_PATH, safe_next
-from alliance.web.deps import SESSION_TOKEN_KEY, session_policy
+from alliance.web.deps import SESSION_TOKEN_KEY, session_request
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -52,7 +51,7 @@ def _refused_and_audited(request: Request, database: Database, connection_id: in
 def start(
     request: Request,
     connection_id: IdPath,
-    database: Annotated[Database, Depends(get_database)],
+    database: AppDatabase,
     login_hint: Annotated[str, Query(max_length=320)] = "",
     next: Annotated[str, Query(max_length=500)] = "/",
 ) -> Response:
@@ -79,7 +78,7 @@ def start(
 @router.get(CALLBACK_PATH)
 def callback(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
+    database: AppDatabase,
     code: Param = "",
     state: Param = "",
     error: Param = "",
@@ -110,24 +109,36 @@ def callback(
         return _refused_and_audited(request, database, int(flow["connection_id"]), exc.message)
     except NotFound:
         return _refused(request, "This single sign-on connection is switched off.", 404)
-    session_request = SessionRequest(
-        client=request.client.host if request.client else None, user_agent=request.headers.get("user-agent"), policy=session_policy(request)
-    )
+    signed_out_at = str(request.base_url).rstrip("/") + "/login"
+    end_session = oidc.end_session_url(metadata, client_id=client.client_id, id_token=tokens.id_token, post_logout_redirect_uri=signed_out_at)
+    return _sign_in(request, database, connection_id=client.connection_id, claims=claims, next_url=str(flow.get("next") or "/"), provider_logout=end_session)
+
+
+def _sign_in(
+    request: Request,
+    database: Database,
+    *,
+    connection_id: int,
+    claims: dict[str, Any],
+    next_url: str,
+    provider_logout: str | dict[str, Any] | None,
+    assertion: saml.Accepted | None = None,
+) -> Response:
+    """The end of either protocol's answer: sign the person in (or show why not), and remember where
+    /logout sends the browser next (the provider's sign-out: a URL, or a SAML LogoutRequest's fields)."""
     with database.session_scope(PartnerScope.system(reason="single sign-on")) as session:
-        outcome = sso_service.sign_in(session, connection_id=client.connection_id, claims=claims, request=session_request)
+        outcome = sso_service.sign_in(session, connection_id=connection_id, claims=claims, request=session_request(request), assertion=assertion)
     if outcome.login is None:
         return _refused(request, outcome.refusal or "You cannot be signed in.")
     request.session.clear()  # a fresh cookie (and CSRF token) on login: no fixation
     request.session[SESSION_TOKEN_KEY] = outcome.login.token
-    signed_out_at = str(request.base_url).rstrip("/") + "/login"
-    end_session = oidc.end_session_url(metadata, client_id=client.client_id, id_token=tokens.id_token, post_logout_redirect_uri=signed_out_at)
-    if end_session is not None:
-        request.session[PROVIDER_LOGOUT_KEY] = end_session  # where /logout sends the browser next
-    return RedirectResponse(str(flow.get("next") or "/"), status_code=303)
+    if provider_logout is not None:
+        request.session[PROVIDER_LOGOUT_KEY] = provider_logout
+    return RedirectResponse(next_url, status_code=303)
 
 
 @router.get(PROVIDER_LOGOUT_PATH)
-def provider_logout(request: Request, database: Annotated[Database, Depends(get_database)]) -> Response:
+def provider_logout(request: Request, database: AppDatabase) -> Response:
     """After /logout ended the session here: on to the identity provider's sign-out, which comes
     back to /login (OpenID Connect RP-initiated logout; a SAML LogoutRequest)."""
     pending = request.session.pop(PROVIDER_LOGOUT_KEY, None)
@@ -184,7 +195,7 @@ def saml_metadata(request: Request) -> Response:
 @saml_router.post(saml.ACS_PATH)
 def saml_acs(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
+    database: AppDatabase,
     SAMLResponse: Annotated[str, Form(max_length=200_000)] = "",
     RelayState: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -202,19 +213,17 @@ def saml_acs(
         return _refused_and_audited(request, database, int(flow["c"]), exc.message)
     except NotFound:
         return _refused(request, "This single sign-on connection is switched off.", 404)
-    session_request = SessionRequest(
-        client=request.client.host if request.client else None, user_agent=request.headers.get("user-agent"), policy=session_policy(request)
+    found = accepted.session  # for the LogoutRequest at /logout (Single Logout)
+    logout = None if found is None else {"c": settings.connection_id, "n": found.name_id, "f": found.name_id_format, "s": found.session_index}
+    return _sign_in(
+        request,
+        database,
+        connection_id=settings.connection_id,
+        claims=accepted.claims,
+        next_url=str(flow.get("n") or "/"),
+        provider_logout=logout,
+        assertion=accepted,
     )
-    with database.session_scope(PartnerScope.system(reason="single sign-on")) as session:
-        outcome = sso_service.sign_in(session, connection_id=settings.connection_id, claims=accepted.claims, request=session_request, assertion=accepted)
-    if outcome.login is None:
-        return _refused(request, outcome.refusal or "You cannot be signed in.")
-    request.session.clear()
-    request.session[SESSION_TOKEN_KEY] = outcome.login.token
-    if accepted.session is not None:  # for the LogoutRequest at /logout (Single Logout)
-        found = accepted.session
-        request.session[PROVIDER_LOGOUT_KEY] = {"c": settings.connection_id, "n": found.name_id, "f": found.name_id_format, "s": found.session_index}
-    return RedirectResponse(str(flow.get("n") or "/"), status_code=303)
 
 
 def _saml_logout(request: Request, database: Database, pending: dict[str, Any]) -> Response:
@@ -232,7 +241,7 @@ def _saml_logout(request: Request, database: Database, pending: dict[str, Any]) 
 @saml_router.get(saml.SLO_PATH)
 def saml_slo_redirect(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
+    database: AppDatabase,
     SAMLRequest: Annotated[str, Query(max_length=100_000)] = "",
     SAMLResponse: Annotated[str, Query(max_length=100_000)] = "",
 ) -> Response:
@@ -246,7 +255,7 @@ def saml_slo_redirect(
 @saml_router.post(saml.SLO_PATH)
 def saml_slo_post(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
+    database: AppDatabase,
     SAMLRequest: Annotated[str, Form(max_length=200_000)] = "",
     RelayState: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:

@@ -17,8 +17,7 @@ from alliance.errors import Conflict, RuleViolation
 from alliance.http.params import IdPath
 from alliance.identity.scope import Actor, Role
 from alliance.sso import connection_service
-from alliance.sso.connection_service import ConnectionDetail
-from alliance.sso.schemas import ConnectionUpdate, ManualVerification
+from alliance.sso.schemas import ConnectionRead, ConnectionUpdate, ManualVerification
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, WebActor, WebSession, flash
 from alliance.web.forms import FormBody, form_rows, refused, submit
 from alliance.web.sign_in import RULE_ROWS, SIGN_IN_PAGE
@@ -35,7 +34,7 @@ def _base(actor: Actor, connection_id: int) -> str:
     return (PORTAL if actor.is_partner else CONSOLE).format(connection_id=connection_id)
 
 
-def _values(detail: ConnectionDetail) -> dict[str, Any]:
+def _values(detail: ConnectionRead) -> dict[str, Any]:
     values: dict[str, Any] = {
         "name": detail.name,
         "domains": " ".join(d.domain for d in detail.domains),
@@ -44,7 +43,7 @@ def _values(detail: ConnectionDetail) -> dict[str, Any]:
         "is_enabled": detail.is_enabled,
     }
     for index, rule in enumerate(detail.role_mapping):
-        values.update({f"rule-{index}-claim": rule["claim"], f"rule-{index}-value": rule["value"], f"rule-{index}-role": rule["role"]})
+        values.update({f"rule-{index}-claim": rule.claim, f"rule-{index}-value": rule.value, f"rule-{index}-role": rule.role.value})
     return values
 
 

@@ -36,7 +36,7 @@ def downgrade() -> None:
     from alliance.kit import encryption
 
     connection = op.get_bind()
-    keys = encryption.keyring()
+    keys = encryption.default_keyring()
     for table, column in SEALED:
         target = sa.table(table, sa.column("id"), sa.column(column))
         for row_id, value in connection.execute(sa.select(target.c.id, target.c[column]).where(target.c[column].is_not(None))).all():

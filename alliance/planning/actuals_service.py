@@ -267,12 +267,12 @@ CSV_COLUMNS = (
 EXPORT_BATCH = 200
 
 
-def export_rows(session: Session, actor: Actor, *, filters: PlanFilters, as_of: date) -> Iterator[tuple[object, ...]]:
+def export_rows(session: Session, actor: Actor, *, filters: PlanFilters, as_of: date, sort: str | None = None) -> Iterator[tuple[object, ...]]:
     """Plans and plan-vs-actual as CSV rows (CSV_COLUMNS), one per item of each plan's version in
-    force, every plan matching `filters` (measured a batch of plans at a time)."""
+    force, every plan matching `filters` in the list's `sort` order (measured a batch of plans at a time)."""
     offset = 0
     while True:
-        page = plan_service.list_plans(session, actor, filters=filters, page=PageRequest(limit=EXPORT_BATCH, offset=offset))
+        page = plan_service.list_plans(session, actor, filters=filters, page=PageRequest(limit=EXPORT_BATCH, offset=offset), sort=sort)
         plans = {plan.id: plan for plan in plan_service.get_plans(session, actor, plan_ids=[p.id for p in page.items])}
         measured = compute(session, list(plans.values()), as_of=as_of)
         for summary in page.items:

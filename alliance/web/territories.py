@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from alliance.errors import Conflict
 from alliance.http.params import IdPath
@@ -68,16 +70,10 @@ def new_territory(request: Request, program_id: IdPath, session: WebSession, act
 
 @router.post("/new")
 def add_territory(request: Request, program_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    values = _submitted(form)
-
     def add(data: Territory) -> Any:
         return territory_service.add_territory(session, actor, program_id=program_id, data=data)
 
-    submission = submit(session, Territory, values, add, shown=values)
-    if submission.ok:
-        flash(request, f"Territory {' '.join(values['name'].split())} added.")
-        return RedirectResponse(_base(program_id), status_code=303)
-    return _form(request, session, actor, program_id, None, submission)
+    return _save(request, session, actor, form, program_id=program_id, name=None, save=add, done="added")
 
 
 @router.get("/{name:path}/edit")
@@ -90,14 +86,20 @@ def edit_territory(request: Request, program_id: IdPath, name: str, session: Web
 
 @router.post("/{name:path}/edit")
 def change_territory(request: Request, program_id: IdPath, name: str, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    values = _submitted(form)
-
     def change(data: Territory) -> Any:
         return territory_service.change_territory(session, actor, program_id=program_id, name=name, data=data)
 
-    submission = submit(session, Territory, values, change, shown=values)
+    return _save(request, session, actor, form, program_id=program_id, name=name, save=change, done="saved")
+
+
+def _save(
+    request: Request, session: Session, actor: Actor, form: FormData, *, program_id: int, name: str | None, save: Callable[[Territory], Any], done: str
+) -> Response:
+    """The territory form (new: `name` None) through its one service call; refused: the form again."""
+    values = _submitted(form)
+    submission = submit(session, Territory, values, save, shown=values)
     if submission.ok:
-        flash(request, f"Territory {' '.join(values['name'].split())} saved.")
+        flash(request, f"Territory {' '.join(values['name'].split())} {done}.")
         return RedirectResponse(_base(program_id), status_code=303)
     return _form(request, session, actor, program_id, name, submission)
 
@@ -119,7 +121,7 @@ def _list_query(request: Request) -> tuple[str, str]:
     return q, sort
 
 
-def _submitted(form: Any) -> dict[str, Any]:
+def _submitted(form: FormData) -> dict[str, Any]:
     return {"name": str(form.get("name", "")), "countries": [str(v) for v in form.getlist("countries") if str(v)]}
 
 

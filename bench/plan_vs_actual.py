@@ -10,14 +10,17 @@ a certification target and a solution milestone, half of them completed), a won 
 `--entries` services credits in the attribution ledger across the year. Timed, in one read-only
 session each:
 
-- set-based: `actuals_service.compute` over every plan, `--batch` plans at a time (the plans loaded
-  with their versions, items and progress, then one grouped query per item kind per batch: what
-  the CSV export and the list pages do);
-- per-plan loop: the same call for one plan at a time, over `--loop-sample` plans, extrapolated to
-  every plan (per-plan time × plans).
+- set-based: `actuals_service.measure` over every plan, `--batch` plans at a time (the plans read
+  as plain rows — plan, version in force, its items, progress — then one grouped query per item
+  kind per batch: what the CSV export and the list pages do);
+- set-based from ORM plans, the baseline: `actuals_service.compute` over the same batches of
+  plans loaded as ORM objects with their versions, items and progress (how the portfolio path
+  read them before); `rows ÷ ORM` is the speed-up, measured in the same process;
+- per-plan loop: one plan at a time (loaded, then measured), over `--loop-sample` plans,
+  extrapolated to every plan (per-plan time × plans).
 
-`loop ÷ set-based` is how many times longer the loop takes; the sampled plans' figures are
-checked to be equal both ways.
+`loop ÷ set-based` is how many times longer the loop takes; every plan's figures are checked to be
+equal from rows and from ORM plans, and the sampled plans' figures equal to the loop's.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from sqlalchemy import select, text
 from alliance.agreements.signoff import VersionStatus
 from alliance.db import Database
 from alliance.demo.bulk import insert_returning_ids, insert_rows
-from alliance.identity.scope import PartnerScope
+from alliance.identity.scope import Actor, PartnerScope
 from alliance.kit import clock, fiscal
 from alliance.partners.models import Partner
 from alliance.partners.vocabulary import RegistrationKind
@@ -149,16 +152,22 @@ def load(database: Database, *, entries: int) -> int:
     return len(partner_ids)
 
 
-def set_based(database: Database, *, batch: int) -> tuple[float, dict[int, list[Any]]]:
+def set_based(database: Database, *, batch: int, orm: bool = False) -> tuple[float, dict[int, list[Any]]]:
+    """Every plan measured `batch` at a time: read as rows (`measure`), or loaded as ORM objects (`orm`)."""
     today = clock.today()
+    actor = Actor.system("bench")
     found: dict[int, list[Any]] = {}
     started = time.perf_counter()
     with database.session_scope(PartnerScope.system(reason="bench set-based"), write=False) as session:
         plan_ids = list(session.scalars(select(BusinessPlan.id).order_by(BusinessPlan.id)))
         for start in range(0, len(plan_ids), batch):
-            plans = BusinessPlanRepository(session).loaded(plan_ids[start : start + batch])
-            for plan_id, measured in actuals_service.compute(session, plans, as_of=today).items():
-                found[plan_id] = _figures(measured)
+            chosen = plan_ids[start : start + batch]
+            if orm:
+                measured = actuals_service.compute(session, BusinessPlanRepository(session).loaded(chosen), as_of=today)
+            else:
+                measured = actuals_service.measure(session, actor, plan_ids=chosen, as_of=today)
+            for plan_id, actuals in measured.items():
+                found[plan_id] = _figures(actuals)
             session.expunge_all()
     return time.perf_counter() - started, found
 
@@ -180,7 +189,7 @@ def per_plan(database: Database, *, sample: int) -> tuple[float, int, dict[int, 
 
 
 def _figures(measured: actuals_service.PlanActuals) -> list[Any]:
-    return [(i.item.ref, i.status, i.progress.actual if i.progress else None, i.finding.rule if i.finding else None) for i in measured.items]
+    return [(i.item.ref, i.status, i.progress, i.finding, i.territory) for i in measured.items]
 
 
 def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -191,8 +200,21 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
         try:
             plans = load(database, entries=args.entries)
             console.print(f"  {plans:,} agreed plans, 3 items each; {plans * args.entries:,} services credits in the ledger")
-            set_s, set_found = set_based(database, batch=args.batch)
-            console.print(f"  set-based: {len(set_found):,} plans in {set_s:.2f} s ({len(set_found) / set_s:,.0f} plans/s)")
+            # Alternated, best of --repeat each, so that both paths meet the same load on a shared machine.
+            set_runs: list[float] = []
+            orm_runs: list[float] = []
+            for _ in range(args.repeat):
+                orm_s, orm_found = set_based(database, batch=args.batch, orm=True)
+                set_s, set_found = set_based(database, batch=args.batch)
+                orm_runs.append(orm_s)
+                set_runs.append(set_s)
+            set_s, orm_s = min(set_runs), min(orm_runs)
+            console.print(f"  set-based from ORM plans (baseline): {len(orm_found):,} plans in {orm_s:.2f} s ({len(orm_found) / orm_s:,.0f} plans/s)")
+            console.print(
+                f"  set-based from rows: {len(set_found):,} plans in {set_s:.2f} s ({len(set_found) / set_s:,.0f} plans/s), {orm_s / set_s:.2f}× the baseline"
+            )
+            if orm_found != set_found:
+                raise SystemExit(f"rows and ORM plans disagree on plans {[p for p in set_found if orm_found.get(p) != set_found[p]][:10]}")
             loop_s, looped, loop_found = per_plan(database, sample=args.loop_sample)
             console.print(f"  per-plan loop: {looped:,} plans in {loop_s:.2f} s ({looped / loop_s:,.0f} plans/s)")
         finally:
@@ -207,6 +229,9 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
         "ledger_entries": plans * args.entries,
         "set_based_s": set_s,
         "set_based_per_s": len(set_found) / set_s,
+        "orm_baseline_s": orm_s,
+        "orm_baseline_per_s": len(orm_found) / orm_s,
+        "rows_vs_orm": orm_s / set_s,
         "loop_sample": looped,
         "loop_sample_s": loop_s,
         "loop_per_s": looped / loop_s,
@@ -221,8 +246,11 @@ def report(results: list[dict[str, Any]]) -> None:
         "backend",
         "plans",
         "ledger entries",
+        "ORM baseline s",
+        "ORM plans/s",
         "set-based s",
         "plans/s",
+        "rows ÷ ORM",
         "loop sample",
         "loop s",
         "loop plans/s",
@@ -235,8 +263,11 @@ def report(results: list[dict[str, Any]]) -> None:
             r["backend"],
             f"{r['plans']:,}",
             f"{r['ledger_entries']:,}",
+            f"{r['orm_baseline_s']:.2f}",
+            f"{r['orm_baseline_per_s']:,.0f}",
             f"{r['set_based_s']:.2f}",
             f"{r['set_based_per_s']:,.0f}",
+            f"{r['rows_vs_orm']:.2f}",
             f"{r['loop_sample']:,}",
             f"{r['loop_sample_s']:.2f}",
             f"{r['loop_per_s']:,.0f}",
@@ -251,6 +282,7 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=10_000, help="partners, hence plans")
     parser.add_argument("--entries", type=int, default=12, help="services credits per partner in the ledger")
     parser.add_argument("--batch", type=int, default=1_000, help="plans measured together")
+    parser.add_argument("--repeat", type=int, default=3, help="set-based runs of each path (the best counts)")
     parser.add_argument("--loop-sample", type=int, default=1_000, help="plans measured one at a time (extrapolated)")
     parser.add_argument("--postgres", action="store_true", help="SQLite, then PostgreSQL")
     parser.add_argument("--postgres-only", action="store_true")

@@ -12,16 +12,17 @@ from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
 from alliance.db import Database
 from alliance.http import downloads
-from alliance.http.params import IdPath, IdQuery, PageParams
+from alliance.http.params import IdPath, IdQuery, PageParams, sort_by
 from alliance.http.session import get_database
 from alliance.identity.permissions import Permission
 from alliance.kit import clock
 from alliance.kit.schemas import MAX_ROW_ID, PageRead
+from alliance.kit.sorting import checked_sort
 from alliance.kit.types import Day
 from alliance.planning import actuals_service, closing_service, template_service
 from alliance.planning import service as plan_service
 from alliance.planning.models import BusinessPlanVersion, ItemProgress, PlanTemplate
-from alliance.planning.repository import PlanFilters
+from alliance.planning.repository import PLAN_SORTS, PlanFilters
 from alliance.planning.schemas import (
     Amendment,
     BusinessPlanCreate,
@@ -60,10 +61,11 @@ def list_plans(
     cam_user_id: IdQuery = None,
     period: Annotated[str | None, Query(max_length=16, description="A fiscal period key: FY2027, FY2027-H1, FY2027-Q3")] = None,
     status: Annotated[PlanStatus | None, Query(description="active: agreed and today is in its period")] = None,
+    sort: Annotated[str | None, sort_by(PLAN_SORTS)] = None,
 ) -> dict[str, object]:
-    """Plans visible to the caller (partners: their own), most recently changed first."""
+    """Plans visible to the caller (partners: their own), most recently changed first unless `sort` says otherwise."""
     filters = PlanFilters(partner_id=partner_id, cam_user_id=cam_user_id, period_key=period, status=status)
-    return plan_service.list_plans(session, actor, filters=filters, page=page).as_response()
+    return plan_service.list_plans(session, actor, filters=filters, page=page, sort=sort).as_response()
 
 
 @router.get(
@@ -80,10 +82,11 @@ def plans_csv(
     period: Annotated[str | None, Query(max_length=16, description="A fiscal period key")] = None,
     status: Annotated[PlanStatus | None, Query()] = None,
     as_of: Annotated[Day | None, Query(description="Measure as of this day (default: today)")] = None,
+    sort: Annotated[str | None, sort_by(PLAN_SORTS)] = None,
 ) -> StreamingResponse:
-    """Plans and plan-vs-actual as CSV: one row per item of each plan's version in force (partner_id first)."""
+    """Plans and plan-vs-actual as CSV: one row per item of each plan's version in force (partner_id first), plans in the list's order."""
     filters = PlanFilters(partner_id=partner_id, cam_user_id=cam_user_id, period_key=period, status=status)
-    return downloads.business_plans_csv(database, actor, filters, as_of or clock.today())
+    return downloads.business_plans_csv(database, actor, filters, as_of or clock.today(), checked_sort(sort, PLAN_SORTS))
 
 
 @router.get("/business-plans/{business_plan_id}", response_model=BusinessPlanRead, openapi_extra=allowed(Permission.BUSINESS_PLANS_READ))

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+from fastapi import Path, Response
+
 from alliance.api.deps import CurrentActor, DbSession
 from alliance.api.routing import allowed, api_router
 from alliance.http.params import IdPath, PageParams, Search
 from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
-from alliance.partners import program_service
+from alliance.partners import program_service, territory_service
 from alliance.partners.models import Program, Tier
-from alliance.partners.schemas import MetricRead, ProgramRead, ProgramUpdate, TierRead, TierUpdate
+from alliance.partners.schemas import MetricRead, ProgramRead, ProgramUpdate, Territory, TerritoryRead, TierRead, TierUpdate
 from alliance.partners.vocabulary import PartnerType
 
 router = api_router(tags=["programs"])
+TerritoryName = Annotated[str, Path(min_length=1, max_length=100, description="The territory's name (case and spacing aside)")]
 
 
 @router.get("/programs", response_model=PageRead[ProgramRead], openapi_extra=allowed(Permission.PROGRAMS_READ))
@@ -31,6 +36,28 @@ def update_program(program_id: IdPath, data: ProgramUpdate, session: DbSession, 
     program_service.update_program(session, actor, program_id=program_id, data=data)
     session.expire_all()
     return program_service.get_program(session, actor, program_id=program_id)
+
+
+@router.post("/programs/{program_id}/territories", status_code=201, response_model=TerritoryRead, openapi_extra=allowed(Permission.PROGRAMS_WRITE))
+def add_territory(program_id: IdPath, data: Territory, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """Add a sales territory; 409 when its name or one of its countries is another territory's."""
+    program = territory_service.add_territory(session, actor, program_id=program_id, data=data)
+    return dict(program.territories[-1])
+
+
+@router.put("/programs/{program_id}/territories/{name:path}", response_model=TerritoryRead, openapi_extra=allowed(Permission.PROGRAMS_WRITE))
+def change_territory(program_id: IdPath, name: TerritoryName, data: Territory, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """Rename a territory and set its countries (the whole list). A rename is 409 while open plans'
+    revenue targets name the territory (the error names the plans)."""
+    program = territory_service.change_territory(session, actor, program_id=program_id, name=name, data=data)
+    return next(dict(t) for t in program.territories if t["name"] == " ".join(data.name.split()))
+
+
+@router.delete("/programs/{program_id}/territories/{name:path}", status_code=204, response_class=Response, openapi_extra=allowed(Permission.PROGRAMS_WRITE))
+def delete_territory(program_id: IdPath, name: TerritoryName, session: DbSession, actor: CurrentActor) -> Response:
+    """Delete a territory; 409 naming the plans while open plans' revenue targets name it."""
+    territory_service.delete_territory(session, actor, program_id=program_id, name=name)
+    return Response(status_code=204)
 
 
 @router.get("/tiers/{tier_id}", response_model=TierRead, openapi_extra=allowed(Permission.PROGRAMS_READ))

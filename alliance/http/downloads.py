@@ -118,15 +118,15 @@ def _cosell_lines(report: report_service.CosellReport) -> Iterator[str]:
         yield csv_line(values)
 
 
-def business_plans_csv(database: Database, actor: Actor, filters: PlanFilters, as_of: date) -> StreamingResponse:
-    """Plans and plan-vs-actual, one row per item of each plan's version in force."""
-    return csv_attachment(_business_plan_lines(database, actor, filters, as_of), f"business_plans_{as_of.isoformat()}.csv")
+def business_plans_csv(database: Database, actor: Actor, filters: PlanFilters, as_of: date, sort: str | None = None) -> StreamingResponse:
+    """Plans and plan-vs-actual, one row per item of each plan's version in force, in the list's order."""
+    return csv_attachment(_business_plan_lines(database, actor, filters, as_of, sort), f"business_plans_{as_of.isoformat()}.csv")
 
 
-def _business_plan_lines(database: Database, actor: Actor, filters: PlanFilters, as_of: date) -> Iterator[str]:
+def _business_plan_lines(database: Database, actor: Actor, filters: PlanFilters, as_of: date, sort: str | None) -> Iterator[str]:
     yield csv_line(actuals_service.CSV_COLUMNS)
     with database.session_scope(scope_for(actor), write=False) as session:
-        for row in actuals_service.export_rows(session, actor, filters=filters, as_of=as_of):
+        for row in actuals_service.export_rows(session, actor, filters=filters, as_of=as_of, sort=sort):
             yield csv_line(row)
 
 

@@ -22,6 +22,7 @@ from alliance.partners.models import BusinessCalendar, Program, Tier, TierCriter
 from alliance.partners.program_file import ProgramFile, ProgramsFile, TierFile
 from alliance.partners.repository import ProgramRepository, TierRepository
 from alliance.partners.schemas import CriterionIn, ProgramUpdate, TierUpdate
+from alliance.partners.territory_service import refuse_dropping_used
 from alliance.partners.vocabulary import PartnerType
 
 BENEFIT_FIELDS = (
@@ -111,6 +112,8 @@ def update_program(session: Session, actor: Actor, *, program_id: int, data: Pro
             "territories",
         ),
     )
+    if changes.get("territories") is not None:
+        refuse_dropping_used(session, program, changes["territories"], field="territories")
     calendar_id = changes.get("review_calendar_id")
     if calendar_id is not None and ProgramRepository(session).calendar(calendar_id) is None:
         raise RuleViolation(f"Business calendar {calendar_id} does not exist.", details=[{"field": "review_calendar_id", "message": "unknown calendar"}])
@@ -246,6 +249,8 @@ def load_programs(session: Session, actor: Actor, *, document: ProgramsFile) -> 
         program.downgrade_grace_days = spec.downgrade_grace_days
         program.mdf_claim_deadline_days, program.mdf_reimbursement_percent = spec.mdf_claim_deadline_days, spec.mdf_reimbursement_percent
         program.dispute_ladder = [level.model_dump() for level in spec.dispute_ladder]
+        if not created:
+            refuse_dropping_used(session, program, [t.model_dump() for t in spec.territories], field=f"{spec.key}.territories")
         program.territories = [territory.model_dump() for territory in spec.territories]
         _sync_tiers(session, program, spec, counts, summary)
         session.flush()

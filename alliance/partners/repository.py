@@ -113,6 +113,9 @@ PROGRAM_LOAD = (selectinload(Program.tiers).selectinload(Tier.criteria),)
 # Partners sits below registrations, so the tables that hold amounts are named here, not imported.
 _REGISTRATIONS = table("registrations", column("partner_id"), column("amount"), column("booked_amount"))
 _LEDGER = table("attribution_entries", column("partner_id"))
+# Likewise the joint business plans, whose revenue targets name program territories in words.
+_PLANS = table("business_plans", column("id"), column("partner_id"), column("title"), column("status"))
+_PLAN_ITEMS = table("business_plan_items", column("plan_id"), column("kind"), column("territory"))
 
 
 class ProgramRepository(Repository[Program]):
@@ -153,6 +156,26 @@ class ProgramRepository(Repository[Program]):
         entries = select(func.count()).select_from(_LEDGER).where(_LEDGER.c.partner_id.in_(members))
         found, credited = self.session.execute(select(registrations.scalar_subquery(), entries.scalar_subquery())).one()
         return int(found), int(credited)
+
+    def plan_targets_by_territory(self, program_id: int) -> list[tuple[int, str, str, str]]:
+        """(plan id, partner name, plan title, territory as written) of every revenue target, in
+        any version, of the program's partners' plans that are not closed (a closed plan's
+        scorecard is frozen, so no later territory change reaches it)."""
+        statement = (
+            select(_PLANS.c.id, Partner.display_name, _PLANS.c.title, _PLAN_ITEMS.c.territory)
+            .select_from(_PLAN_ITEMS)
+            .join(_PLANS, _PLANS.c.id == _PLAN_ITEMS.c.plan_id)
+            .join(Partner, Partner.id == _PLANS.c.partner_id)
+            .where(
+                Partner.program_id == program_id,
+                _PLANS.c.status != "closed",
+                _PLAN_ITEMS.c.kind == "revenue_target",
+                _PLAN_ITEMS.c.territory.is_not(None),
+            )
+            .distinct()
+            .order_by(Partner.display_name, _PLANS.c.title)
+        )
+        return [(int(plan_id), str(partner), str(title), str(territory)) for plan_id, partner, title, territory in self.session.execute(statement)]
 
     def partner_counts_by_tier(self) -> dict[int, int]:
         rows = self.session.execute(select(Partner.tier_id, func.count()).where(Partner.tier_id.is_not(None)).group_by(Partner.tier_id))

@@ -51,5 +51,16 @@ def problems(territories: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     return found
 
 
+def dropped(before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The territories of `before` that `after` no longer names (case and spacing aside): deleted
+    or renamed."""
+    kept = {_key(str(t["name"])) for t in after}
+    return [str(t["name"]) for t in before if _key(str(t["name"])) not in kept]
+
+
+def same_name(one: str, other: str) -> bool:
+    return _key(one) == _key(other)
+
+
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())

@@ -1,13 +1,13 @@
 """Plan vs actual, computed and never typed: for each item of the version in force (the agreed
 one; before agreement, the latest), what is reached on a day, where its trajectory leads and
-whether it is at risk (planning.risk). Set-based: `compute` measures many plans with one query
-per item kind."""
+whether it is at risk (planning.risk). Set-based: `measure` reads a portfolio's plans as plain rows
+and measures them with one query per item kind; `compute` does the same for plans already loaded."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 
 from alliance.enablement.vocabulary import Level
 from alliance.funds.ledger_repository import LedgerRepository
+from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import PageRequest
 from alliance.partners.territories import TerritoryMap
 from alliance.planning import risk
 from alliance.planning import service as plan_service
-from alliance.planning.actuals_repository import ActualsRepository
-from alliance.planning.models import BusinessPlan, BusinessPlanVersion, PlanItem
+from alliance.planning.actuals_repository import ActualsRepository, ItemRow, PlanInput, PlanRow, VersionRow
+from alliance.planning.models import BusinessPlan
 from alliance.planning.repository import PlanFilters
 from alliance.planning.schemas import ItemActualRead, PlanActualsRead, TerritoryActualRead
 from alliance.planning.vocabulary import InvestmentKind, ItemKind, ItemStatus, RevenueKind
@@ -33,7 +34,7 @@ CREDIT_OF = {RevenueKind.DIRECT: CreditType.DIRECT, RevenueKind.INFLUENCED: Cred
 
 @dataclass(frozen=True)
 class ItemActual:
-    item: PlanItem
+    item: ItemRow
     status: ItemStatus  # targets: completed once reached
     progress: risk.TargetProgress | None  # targets only
     unit: str | None
@@ -55,8 +56,8 @@ class TerritoryActual:
 
 @dataclass(frozen=True)
 class PlanActuals:
-    plan: BusinessPlan
-    version: BusinessPlanVersion
+    plan: PlanRow
+    version: VersionRow
     as_of: date
     items: list[ItemActual]
     territories: list[TerritoryActual] = field(default_factory=list)
@@ -72,42 +73,54 @@ def plan_vs_actual(session: Session, actor: Actor, *, plan_id: int, as_of: date 
 
 
 def compute(session: Session, plans: Sequence[BusinessPlan], *, as_of: date) -> dict[int, PlanActuals]:
-    """Plans loaded with versions, items and progress; one query per item kind for all of them."""
+    """Plans already loaded with versions, items and progress (one plan's page, closing, the QBR)."""
+    return _measure(session, [PlanInput.of(plan) for plan in plans], as_of=as_of)
+
+
+def measure(session: Session, actor: Actor, *, plan_ids: Sequence[int], as_of: date) -> dict[int, PlanActuals]:
+    """A portfolio's plans (those the actor may read), read as plain rows and measured together:
+    the list page's at-risk column, the CSV export, the benchmark."""
+    require(actor, Permission.BUSINESS_PLANS_READ)
+    return _measure(session, ActualsRepository(session).plan_inputs(plan_ids), as_of=as_of)
+
+
+def _measure(session: Session, inputs: Sequence[PlanInput], *, as_of: date) -> dict[int, PlanActuals]:
+    """One query per item kind for all the plans, then each plan's arithmetic."""
     repository = ActualsRepository(session)
     before = as_of - timedelta(days=risk.PACE_DAYS)
-    wants_revenue = any(i.kind == ItemKind.REVENUE_TARGET for p in plans for i in _in_force(p).items)
-    maps = repository.territory_maps([p.id for p in plans]) if wants_revenue else {}
+    kinds = {i.kind for p in inputs for i in p.items}
+    plan_ids = [p.plan.id for p in inputs]
+    wants_revenue = ItemKind.REVENUE_TARGET in kinds
+    maps = repository.territory_maps(plan_ids) if wants_revenue else {}
     revenue: dict[tuple[int, str, str], dict[str | None, tuple[Decimal, Decimal]]] = defaultdict(dict)
     if wants_revenue:
-        for plan_id, credit, currency, territory, total, earlier in repository.revenue([p.id for p in plans], as_of=as_of, maps=maps):
+        for plan_id, credit, currency, territory, total, earlier in repository.revenue(plan_ids, as_of=as_of, maps=maps):
             revenue[(plan_id, str(credit), currency)][territory] = (total, earlier)
-    partner_ids = {p.partner_id for p in plans}
-    wants_people = any(i.kind == ItemKind.CERTIFICATION_TARGET for p in plans for i in _in_force(p).items)
+    partner_ids = {p.plan.partner_id for p in inputs}
+    wants_people = ItemKind.CERTIFICATION_TARGET in kinds
     now_people = _people(repository.certified(partner_ids, on=as_of)) if wants_people else {}
     then_people = _people(repository.certified(partner_ids, on=before)) if wants_people else {}
-    wants_mdf = any(_is_mdf(i) for p in plans for i in _in_force(p).items)
-    mdf_spent = LedgerRepository(session).spent_by_plan([p.id for p in plans], before=_end_of(as_of)) if wants_mdf else {}
+    wants_mdf = ItemKind.CO_INVESTMENT in kinds and any(_is_mdf(i) for p in inputs for i in p.items)
+    mdf_spent = LedgerRepository(session).spent_by_plan(plan_ids, before=_end_of(as_of)) if wants_mdf else {}
     found = {}
-    for plan in plans:
-        version = _in_force(plan)
-        progress = {row.ref: row for row in plan.progress}
+    for measuring in inputs:
+        plan, version, progress = measuring.plan, measuring.version, measuring.progress
         measured = []
-        for item in version.items:
+        for item in measuring.items:
             if item.kind == ItemKind.REVENUE_TARGET:
                 assert item.revenue_kind is not None and item.amount is not None  # rules.validate_items
                 by_territory = revenue.get((plan.id, str(CREDIT_OF[item.revenue_kind]), plan.currency), {})
                 territory = maps[plan.id].named(item.territory) if plan.id in maps else None
                 total, earlier = _sum(by_territory.values()) if territory is None else by_territory.get(territory, (Decimal(0), Decimal(0)))
-                found_item = _target(plan, item, Decimal(item.amount), total, earlier if before >= plan.starts_on else None, plan.currency, as_of)
-                measured.append(replace(found_item, territory=territory))
+                earlier_or_none = earlier if before >= plan.starts_on else None
+                measured.append(_target(plan, item, Decimal(item.amount), total, earlier_or_none, plan.currency, as_of, territory=territory))
             elif item.kind == ItemKind.CERTIFICATION_TARGET:
                 assert item.delivery_role is not None and item.level is not None and item.target_count is not None
                 now = _count(now_people, plan.partner_id, item.delivery_role, item.level)
                 then = _count(then_people, plan.partner_id, item.delivery_role, item.level) if before >= plan.starts_on else None
                 measured.append(_target(plan, item, Decimal(item.target_count), Decimal(now), Decimal(then) if then is not None else None, "people", as_of))
             else:
-                row = progress.get(item.ref)
-                status = ItemStatus(row.status) if row else ItemStatus.NOT_STARTED
+                status = progress.get(item.ref, ItemStatus.NOT_STARTED)
                 if _is_mdf(item):
                     measured.append(_mdf(plan, item, status, mdf_spent, as_of))
                     continue
@@ -129,7 +142,7 @@ def _sum(pairs: Iterable[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
 
 
 def _territories(
-    plan: BusinessPlan,
+    plan: PlanRow,
     measured: Sequence[ItemActual],
     revenue: dict[tuple[int, str, str], dict[str | None, tuple[Decimal, Decimal]]],
     maps: dict[int, TerritoryMap],
@@ -151,7 +164,7 @@ def _territories(
     return rows
 
 
-def _is_mdf(item: PlanItem) -> bool:
+def _is_mdf(item: ItemRow) -> bool:
     return item.kind == ItemKind.CO_INVESTMENT and item.investment_kind == InvestmentKind.MDF and item.amount is not None
 
 
@@ -159,7 +172,7 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
-def _mdf(plan: BusinessPlan, item: PlanItem, recorded: ItemStatus, spent: dict[tuple[int, str], Decimal], as_of: date) -> ItemActual:
+def _mdf(plan: PlanRow, item: ItemRow, recorded: ItemStatus, spent: dict[tuple[int, str], Decimal], as_of: date) -> ItemActual:
     """An MDF co-investment against the MDF the partner was paid or approved (funds' ledger) for
     activities starting in the plan's period, in the item's currency: delivered once it reaches
     the amount (or when recorded so); at risk only when undelivered after its due date."""
@@ -174,15 +187,13 @@ def _mdf(plan: BusinessPlan, item: PlanItem, recorded: ItemStatus, spent: dict[t
     return ItemActual(item=item, status=status, progress=progress, unit=currency, finding=finding)
 
 
-def _in_force(plan: BusinessPlan) -> BusinessPlanVersion:
-    return next((v for v in plan.versions if v.id == plan.agreed_version_id), plan.versions[-1])
-
-
-def _target(plan: BusinessPlan, item: PlanItem, target: Decimal, actual: Decimal, earlier: Decimal | None, unit: str, as_of: date) -> ItemActual:
+def _target(
+    plan: PlanRow, item: ItemRow, target: Decimal, actual: Decimal, earlier: Decimal | None, unit: str, as_of: date, *, territory: str | None = None
+) -> ItemActual:
     progress = risk.target_progress(target=target, actual=actual, actual_before=earlier, starts_on=plan.starts_on, due_on=item.due_on, today=as_of)
     status = ItemStatus.COMPLETED if actual >= target else (ItemStatus.IN_PROGRESS if actual > 0 else ItemStatus.NOT_STARTED)
     finding = risk.target_risk(item.title, progress, unit=unit, today=as_of, due_on=item.due_on)
-    return ItemActual(item=item, status=status, progress=progress, unit=unit, finding=finding)
+    return ItemActual(item=item, status=status, progress=progress, unit=unit, finding=finding, territory=territory)
 
 
 def _people(rows: Sequence[tuple[int, int, str, str]]) -> dict[tuple[int, str], dict[int, int]]:
@@ -236,8 +247,7 @@ def read(actuals: PlanActuals) -> PlanActualsRead:
 
 def at_risk_counts(session: Session, actor: Actor, *, plan_ids: Sequence[int], as_of: date) -> dict[int, int]:
     """How many items of each plan are at risk (a list page's column), measured together."""
-    plans = plan_service.get_plans(session, actor, plan_ids=plan_ids)
-    return {plan_id: len(found.at_risk) for plan_id, found in compute(session, plans, as_of=as_of).items()}
+    return {plan_id: len(found.at_risk) for plan_id, found in measure(session, actor, plan_ids=plan_ids, as_of=as_of).items()}
 
 
 CSV_COLUMNS = (
@@ -267,14 +277,13 @@ CSV_COLUMNS = (
 EXPORT_BATCH = 200
 
 
-def export_rows(session: Session, actor: Actor, *, filters: PlanFilters, as_of: date) -> Iterator[tuple[object, ...]]:
+def export_rows(session: Session, actor: Actor, *, filters: PlanFilters, as_of: date, sort: str | None = None) -> Iterator[tuple[object, ...]]:
     """Plans and plan-vs-actual as CSV rows (CSV_COLUMNS), one per item of each plan's version in
-    force, every plan matching `filters` (measured a batch of plans at a time)."""
+    force, every plan matching `filters` in the list's `sort` order (measured a batch of plans at a time)."""
     offset = 0
     while True:
-        page = plan_service.list_plans(session, actor, filters=filters, page=PageRequest(limit=EXPORT_BATCH, offset=offset))
-        plans = {plan.id: plan for plan in plan_service.get_plans(session, actor, plan_ids=[p.id for p in page.items])}
-        measured = compute(session, list(plans.values()), as_of=as_of)
+        page = plan_service.list_plans(session, actor, filters=filters, page=PageRequest(limit=EXPORT_BATCH, offset=offset), sort=sort)
+        measured = measure(session, actor, plan_ids=[p.id for p in page.items], as_of=as_of)
         for summary in page.items:
             found = read(measured[summary.id])
             for i in found.items:

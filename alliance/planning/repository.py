@@ -14,11 +14,20 @@ from alliance.agreements.signoff import VersionStatus
 from alliance.identity.models import User
 from alliance.kit.pagination import PageRequest, paginate
 from alliance.kit.repository import Repository, within_scope
+from alliance.kit.sorting import SortColumn, apply_sort
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Program
 from alliance.planning.models import BusinessPlan, BusinessPlanVersion, ItemProgress, PlanItem, PlanTemplate
 from alliance.planning.vocabulary import MILESTONE_KINDS, ItemStatus, PlanStatus
 
+# The plan list's orders (`sort`, `-` for descending); the default is the most recently changed first.
+PLAN_SORTS: dict[str, SortColumn] = {
+    "partner": Partner.display_name,
+    "title": BusinessPlan.title,
+    "period": BusinessPlan.starts_on,
+    "status": BusinessPlan.status,
+    "updated": BusinessPlan.updated_at,
+}
 PLAN_LOAD = (selectinload(BusinessPlan.versions).selectinload(BusinessPlanVersion.items), selectinload(BusinessPlan.progress))
 
 
@@ -89,8 +98,9 @@ class BusinessPlanRepository(Repository[BusinessPlan]):
 
     # --- lists -------------------------------------------------------------------------------
 
-    def summaries(self, filters: PlanFilters, *, today: date) -> AnySelect:
-        """(plan, partner name, latest number, latest status, agreed number), newest change first."""
+    def summaries(self, filters: PlanFilters, *, today: date, sort: str | None = None) -> AnySelect:
+        """(plan, partner name, latest number, latest status, agreed number) in `sort` order
+        (PLAN_SORTS; default: newest change first)."""
         latest_number = (
             select(BusinessPlanVersion.plan_id, func.max(BusinessPlanVersion.number).label("number")).group_by(BusinessPlanVersion.plan_id).subquery()
         )
@@ -118,7 +128,7 @@ class BusinessPlanRepository(Repository[BusinessPlan]):
                 statement = statement.where(BusinessPlan.status == PlanStatus.AGREED, not_(in_period))
             else:
                 statement = statement.where(BusinessPlan.status == filters.status)
-        return statement.order_by(BusinessPlan.updated_at.desc(), BusinessPlan.id.desc())
+        return apply_sort(statement, sort, PLAN_SORTS, default="-updated", tiebreak=BusinessPlan.id.desc())
 
     def rows(self, statement: AnySelect, *, limit: int, offset: int) -> tuple[list[Any], int]:
         found = paginate(self.session, statement, PageRequest(limit=limit, offset=offset), rows=True)

@@ -93,12 +93,12 @@ def view_plan(session: Session, actor: Actor, *, plan_id: int) -> PlanView:
     return PlanView(plan=plan, status=status, actions=found)
 
 
-def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: PageRequest) -> Page[BusinessPlanSummaryRead]:
-    """Partners see their own plans; vendor users every partner's."""
+def list_plans(session: Session, actor: Actor, *, filters: PlanFilters, page: PageRequest, sort: str | None = None) -> Page[BusinessPlanSummaryRead]:
+    """Partners see their own plans; vendor users every partner's. `sort`: a PLAN_SORTS key (422 otherwise)."""
     require(actor, Permission.BUSINESS_PLANS_READ)
     repository = BusinessPlanRepository(session)
     today = clock.today()
-    found, total = repository.rows(repository.summaries(filters, today=today), limit=page.limit, offset=page.offset)
+    found, total = repository.rows(repository.summaries(filters, today=today, sort=sort), limit=page.limit, offset=page.offset)
     items = [
         BusinessPlanSummaryRead(
             id=plan.id,

@@ -20,17 +20,19 @@ from alliance.files.storage import store_for
 from alliance.http import downloads
 from alliance.http.params import IdPath
 from alliance.http.session import get_database
-from alliance.identity.permissions import Permission, can
+from alliance.identity import service as identity_service
+from alliance.identity.permissions import Permission, can, roles_with
 from alliance.identity.scope import Actor
 from alliance.kit import clock, fiscal
 from alliance.kit.pagination import PageRequest
 from alliance.kit.schemas import MAX_ROW_ID, InputSchema
+from alliance.kit.sorting import known_sort
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import DELIVERY_ROLE_LABELS, DeliveryRole
 from alliance.planning import actuals_service, item_service, template_service
 from alliance.planning import service as plan_service
-from alliance.planning.repository import PlanFilters
+from alliance.planning.repository import PLAN_SORTS, PlanFilters
 from alliance.planning.schemas import MAX_ITEMS, Amendment, BusinessPlanCreate, BusinessPlanDraft, ProgressInput, Proposal
 from alliance.planning.vocabulary import InvestmentKind, ItemKind, PlanAction, PlanStatus, RevenueKind
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
@@ -84,12 +86,12 @@ def _create(request: Request, session: Session, actor: Actor, *, form: FormData,
 
 @router.get(CONSOLE + ".csv", dependencies=VENDOR_ONLY)
 def console_csv(request: Request, actor: VendorActor, database: WebDatabase) -> Response:
-    return downloads.business_plans_csv(database, actor, _filters(request), clock.today())
+    return downloads.business_plans_csv(database, actor, _filters(request), clock.today(), _sort(request))
 
 
 @router.get(PORTAL + ".csv", dependencies=PORTAL_ONLY)
 def portal_csv(request: Request, actor: PortalActor, database: WebDatabase) -> Response:
-    return downloads.business_plans_csv(database, actor, _filters(request), clock.today())
+    return downloads.business_plans_csv(database, actor, _filters(request), clock.today(), _sort(request))
 
 
 @router.get(CONSOLE + "/{business_plan_id}", dependencies=VENDOR_ONLY)
@@ -127,15 +129,24 @@ def _filters(request: Request) -> PlanFilters:
     )
 
 
+def _sort(request: Request) -> str | None:
+    """The list's order from the query (an unknown key: the default, most recently changed first)."""
+    sort = request.query_params.get("sort")
+    return sort if known_sort(sort, PLAN_SORTS) else None
+
+
 def _list(request: Request, session: Session, actor: Actor, *, base: str, create: Submission[Any] | None = None) -> Response:
     params = request.query_params
     filters = _filters(request)
     offset = max(query_int(params.get("offset", "")) or 0, 0)
-    page = plan_service.list_plans(session, actor, filters=filters, page=PageRequest(limit=PAGE_SIZE, offset=offset))
+    sort = _sort(request)
+    page = plan_service.list_plans(session, actor, filters=filters, page=PageRequest(limit=PAGE_SIZE, offset=offset), sort=sort)
     context = {
         "page": page,
         "base": base,
         "filters": filters,
+        "sort": sort or "-updated",
+        "cams": [] if actor.is_partner else identity_service.vendor_users(session, *roles_with(Permission.PARTNERS_MANAGE)),
         "statuses": [s.value for s in PlanStatus],
         "at_risk": actuals_service.at_risk_counts(session, actor, plan_ids=[p.id for p in page.items], as_of=clock.today()),
         "create": create,

@@ -5,10 +5,13 @@ uploads and a claim. Every form is one service call and parses into the API's sc
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
@@ -52,6 +55,7 @@ PORTAL = "/portal/funds"
 CONSOLE = "/console/funds"
 PAGE_SIZE = 50
 MAX_LINES = 8
+S = TypeVar("S", bound=BaseModel)
 
 
 def _filters(request: Request, *, statuses: list[str], default_status: str | None = None) -> FundFilters:
@@ -140,32 +144,47 @@ def _budget(request: Request, session: Session, actor: Actor, *, budget_id: int,
 
 @router.post(CONSOLE + "/budgets/{budget_id}", dependencies=VENDOR_ONLY)
 def console_update_budget(request: Request, budget_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    fund_service.get_budget(session, actor, budget_id=budget_id)  # 404 before the form is read
-    values = {key: value for key, value in form_values(form).items() if value not in ("", None)}
-
     def update(data: BudgetUpdate) -> Any:
         return fund_service.update_budget(session, actor, budget_id=budget_id, data=data)
 
-    submission = submit(session, BudgetUpdate, values, update, shown=echo(form))
-    if submission.ok:
-        flash(request, "Budget changed.")
-        return RedirectResponse(f"{CONSOLE}/budgets/{budget_id}", status_code=303)
-    return _budget(request, session, actor, budget_id=budget_id, forms={"edit": submission})
+    return _change_budget(request, session, actor, form, budget_id=budget_id, schema=BudgetUpdate, change=update, done="Budget changed.", form_key="edit")
 
 
 @router.post(CONSOLE + "/budgets/{budget_id}/withdrawal", dependencies=VENDOR_ONLY)
 def console_withdraw_budget(request: Request, budget_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    fund_service.get_budget(session, actor, budget_id=budget_id)
-    values = {key: value for key, value in form_values(form).items() if value not in ("", None)}
-
     def withdraw(data: BudgetWithdrawal) -> Any:
         return fund_service.withdraw_budget(session, actor, budget_id=budget_id, data=data)
 
-    submission = submit(session, BudgetWithdrawal, values, withdraw, shown=echo(form))
+    done = "Money withdrawn from the budget."
+    return _change_budget(request, session, actor, form, budget_id=budget_id, schema=BudgetWithdrawal, change=withdraw, done=done, form_key="withdraw")
+
+
+def _change_budget(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: FormData,
+    *,
+    budget_id: int,
+    schema: type[S],
+    change: Callable[[S], Any],
+    done: str,
+    form_key: str,
+) -> Response:
+    """One of the budget page's forms (blank fields left out) through its one service call."""
+    fund_service.get_budget(session, actor, budget_id=budget_id)  # 404 before the form is read
+    values = {key: value for key, value in form_values(form).items() if value not in ("", None)}
+    submission = submit(session, schema, values, change, shown=echo(form))
+    again = functools.partial(_budget, request, session, actor, budget_id=budget_id)
+    return _after(request, submission, done=done, to=f"{CONSOLE}/budgets/{budget_id}", again=lambda: again(forms={form_key: submission}))
+
+
+def _after(request: Request, submission: Submission[Any], *, done: str, to: str, again: Callable[[], Response]) -> Response:
+    """Post-redirect-get: the flash and the redirect when the service accepted the form, else the page again with its errors."""
     if submission.ok:
-        flash(request, "Money withdrawn from the budget.")
-        return RedirectResponse(f"{CONSOLE}/budgets/{budget_id}", status_code=303)
-    return _budget(request, session, actor, budget_id=budget_id, forms={"withdraw": submission})
+        flash(request, done)
+        return RedirectResponse(to, status_code=303)
+    return again()
 
 
 @router.post(CONSOLE + "/budgets/{budget_id}/allocations", dependencies=VENDOR_ONLY)
@@ -280,15 +299,16 @@ def _request(request: Request, session: Session, actor: Actor, *, request_id: in
 
 @router.post(CONSOLE + "/requests/{fund_request_id}/decision", dependencies=VENDOR_ONLY)
 def console_decide_request(request: Request, fund_request_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
+    submission = _decision(session, form, lambda data: fund_service.decide_request(session, actor, request_id=fund_request_id, decision=data))
+    again = functools.partial(_request, request, session, actor, request_id=fund_request_id, base=CONSOLE, forms={"decision": submission})
+    return _after(request, submission, done="Decision recorded.", to=f"{CONSOLE}/requests/{fund_request_id}", again=again)
+
+
+def _decision(session: Session, form: FormData, decide: Callable[[Decision], Any]) -> Submission[Any]:
+    """A reviewer's approve/decline form on a request or a claim (the button says which), decided by one service call."""
     values = form_values(form)
     values["approve"] = values.get("approve") == "approve"
-    submission = submit(
-        session, Decision, values, lambda data: fund_service.decide_request(session, actor, request_id=fund_request_id, decision=data), shown=echo(form)
-    )
-    if submission.ok:
-        flash(request, "Decision recorded.")
-        return RedirectResponse(f"{CONSOLE}/requests/{fund_request_id}", status_code=303)
-    return _request(request, session, actor, request_id=fund_request_id, base=CONSOLE, forms={"decision": submission})
+    return submit(session, Decision, values, decide, shown=echo(form))
 
 
 @router.post(PORTAL + "/requests/{fund_request_id}/proofs", dependencies=PORTAL_ONLY)
@@ -390,13 +410,9 @@ def _claim(request: Request, session: Session, actor: Actor, *, claim_id: int, b
 
 @router.post(CONSOLE + "/claims/{claim_id}/decision", dependencies=VENDOR_ONLY)
 def console_decide_claim(request: Request, claim_id: IdPath, session: WebSession, actor: VendorActor, form: FormBody) -> Response:
-    values = form_values(form)
-    values["approve"] = values.get("approve") == "approve"
-    submission = submit(session, Decision, values, lambda data: fund_service.decide_claim(session, actor, claim_id=claim_id, decision=data), shown=echo(form))
-    if submission.ok:
-        flash(request, "Decision recorded.")
-        return RedirectResponse(f"{CONSOLE}/claims/{claim_id}", status_code=303)
-    return _claim(request, session, actor, claim_id=claim_id, base=CONSOLE, forms={"decision": submission})
+    submission = _decision(session, form, lambda data: fund_service.decide_claim(session, actor, claim_id=claim_id, decision=data))
+    again = functools.partial(_claim, request, session, actor, claim_id=claim_id, base=CONSOLE, forms={"decision": submission})
+    return _after(request, submission, done="Decision recorded.", to=f"{CONSOLE}/claims/{claim_id}", again=again)
 
 
 @router.post(CONSOLE + "/claims/{claim_id}/payment", dependencies=VENDOR_ONLY)
@@ -404,7 +420,5 @@ def console_pay_claim(request: Request, claim_id: IdPath, session: WebSession, a
     submission = submit(
         session, Payment, form_values(form), lambda data: fund_service.pay_claim(session, actor, claim_id=claim_id, payment=data), shown=echo(form)
     )
-    if submission.ok:
-        flash(request, "Payment recorded.")
-        return RedirectResponse(f"{CONSOLE}/claims/{claim_id}", status_code=303)
-    return _claim(request, session, actor, claim_id=claim_id, base=CONSOLE, forms={"payment": submission})
+    again = functools.partial(_claim, request, session, actor, claim_id=claim_id, base=CONSOLE, forms={"payment": submission})
+    return _after(request, submission, done="Payment recorded.", to=f"{CONSOLE}/claims/{claim_id}", again=again)

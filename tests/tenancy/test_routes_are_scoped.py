@@ -176,6 +176,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/programs"): "shared",
     ("GET", "/api/v1/programs/{program_id}"): "shared",
     ("PATCH", "/api/v1/programs/{program_id}"): "vendor",
+    ("POST", "/api/v1/programs/{program_id}/territories"): "vendor",
+    ("PUT", "/api/v1/programs/{program_id}/territories/{name}"): "vendor",
+    ("DELETE", "/api/v1/programs/{program_id}/territories/{name}"): "vendor",
     ("GET", "/api/v1/tiers/{tier_id}"): "shared",
     ("PATCH", "/api/v1/tiers/{tier_id}"): "vendor",
     ("GET", "/api/v1/metrics"): "shared",
@@ -378,6 +381,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/people/{person_id}"): {"name": "Renamed"},
     ("POST", "/api/v1/partners/{partner_id}/sponsors"): {"side": "partner", "name": "Mole"},
     ("PATCH", "/api/v1/programs/{program_id}"): {"name": "Hijacked"},
+    ("POST", "/api/v1/programs/{program_id}/territories"): {"name": "Hijacked", "countries": ["FR"]},
+    ("PUT", "/api/v1/programs/{program_id}/territories/{name}"): {"name": "Hijacked", "countries": ["FR"]},
     ("PATCH", "/api/v1/tiers/{tier_id}"): {"name": "Hijacked"},
     ("PATCH", "/api/v1/users/{user_id}"): {"name": "Hijacked"},
     ("POST", "/api/v1/partners"): {"legal_name": "X", "display_name": "X", "partner_type": "reseller", "hq_country": "US"},
@@ -424,6 +429,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 # Path values that differ by route (each `{action}` has its own vocabulary).
 PATH_VALUES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/api/v1/resource-requests/{request_id}/actions/{action}"): {"action": "accept"},
+    ("PUT", "/api/v1/programs/{program_id}/territories/{name}"): {"name": "West"},
+    ("DELETE", "/api/v1/programs/{program_id}/territories/{name}"): {"name": "West"},
 }
 IDENTITY_KEYS = {"customer_id", "external_id", "name", "website", "country", "score", "reasons"}
 

@@ -75,3 +75,21 @@ def test_portal_requests_uploads_a_proof_and_claims(client, login, db, world) ->
     assert detail.find(id="claim-status").get_text(strip=True) == "Submitted" and "venue.pdf" in detail.get_text()
     assert client.get(f"/portal/funds/requests/{built['b']['fund_request_id']}").status_code == 404
     assert client.get(f"/portal/funds/claims/{built['b']['claim_id']}").status_code == 404
+
+
+def test_console_decides_a_request_in_part_with_a_reason(client, login, db, world) -> None:  # type: ignore[no-untyped-def]
+    build_funds(db, world)
+    login("a_user")
+    form = {k: str(v) for k, v in request_input(title="Partner roadshow", requested_amount="4000").items()}
+    created = post(client, "/portal/funds/requests", form, token_from="/portal/funds")
+    assert created.status_code == 303
+    url = created.headers["location"].replace("/portal/", "/console/")
+    client.cookies.clear()
+    client.csrf_token = None
+    login("admin")
+    unexplained = post(client, f"{url}/decision", {"approve": "approve", "amount": "3000"}, token_from=url)
+    assert unexplained.status_code == 422 and "reason" in soup(unexplained).get_text().lower()
+    decided = post(client, f"{url}/decision", {"approve": "approve", "amount": "3000", "reason": "Venue is shared with another partner"})
+    assert decided.status_code == 303 and decided.headers["location"] == url
+    page = soup(client.get(url))
+    assert "Decision recorded." in page.get_text() and "3000" in page.get_text().replace(",", "")

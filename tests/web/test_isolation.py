@@ -3,6 +3,7 @@ partner's records, and every page sits behind login."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -42,8 +43,15 @@ PORTAL_PAGES = (
 
 
 def page_routes() -> list[tuple[str, str]]:
+    """(method, path) of every page; a converter ({name:path}) is dropped so that the path formats."""
     return sorted(
-        {(method, route.path) for module in PAGE_MODULES for route in module.router.routes if isinstance(route, APIRoute) for method in route.methods}
+        {
+            (method, re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path))
+            for module in PAGE_MODULES
+            for route in module.router.routes
+            if isinstance(route, APIRoute)
+            for method in route.methods
+        }
     )
 
 

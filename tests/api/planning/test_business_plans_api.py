@@ -147,3 +147,15 @@ def test_milestone_evidence_a_file_or_a_registration_of_the_partner(client, worl
     assert foreign.status_code == 422 and foreign.json()["error"]["details"][0]["field"] == "evidence_registration_id"
     done = client.put(url, headers=world.headers("a_admin"), json={"status": "completed", "evidence_file_id": own})
     assert done.status_code == 200 and done.json()["evidence_file_id"] == own
+
+
+def test_plan_list_and_csv_sort(client, db, world) -> None:  # type: ignore[no-untyped-def]
+    build_business_plans(db, world)
+    admin = world.headers("admin")
+    listed = client.get("/api/v1/business-plans?sort=-partner", headers=admin).json()["items"]
+    assert [p["partner_name"] for p in listed] == ["Northwind Consulting", "Blue Harbor"]
+    assert client.get("/api/v1/business-plans?sort=cam", headers=admin).status_code == 422
+    response = client.get("/api/v1/business-plans.csv?sort=bogus", headers=admin)
+    assert response.status_code == 422 and response.json()["error"]["details"][0]["field"] == "sort"
+    lines = client.get("/api/v1/business-plans.csv?sort=partner", headers=admin).text.splitlines()[1:]
+    assert [line.split(",")[1] for line in lines] == ["Blue Harbor"] * 3 + ["Northwind Consulting"] * 3

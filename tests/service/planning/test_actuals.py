@@ -156,3 +156,48 @@ def test_revenue_targets_are_measured_in_the_programs_territories(unit, actors, 
         ("DACH", Decimal("100000.00"), Decimal("50000.00")),
         (None, Decimal(0), Decimal("7000.00")),
     ]
+
+
+def test_a_portfolio_read_as_rows_measures_what_each_plan_loaded_alone_does(unit, actors, db, world) -> None:  # type: ignore[no-untyped-def]
+    """`measure` (plans read as plain rows, measured together: the list's at-risk column, the CSV)
+    gives each plan exactly what `compute` gives it loaded on its own (its page): the agreed version
+    while an amendment awaits signatures, the latest version of a plan not yet agreed, recorded
+    progress, program territories, MDF spent, certified people and credit; a partner's portfolio
+    holds its own plans only."""
+    from alliance.partners import program_service
+    from alliance.partners.models import Partner
+    from alliance.partners.schemas import ProgramUpdate
+    from alliance.planning.schemas import ProgressInput
+    from tests.factories.business_plans import MILESTONE_REF, build_business_plans, items
+    from tests.factories.funds import admin_actor, build_funds
+
+    today = clock.today()
+    period = fiscal.current().period(fiscal.PeriodKind.YEAR, today)
+    admin = admin_actor(world)
+    with db.session_scope(PartnerScope.system(reason="test: program")) as session:
+        program_id = session.get(Partner, world.a.id).program_id  # type: ignore[union-attr]
+    with unit(admin) as session:
+        territories = {"territories": [{"name": "West", "countries": ["US", "CA"]}]}
+        program_service.update_program(session, admin, program_id=program_id, data=ProgramUpdate.model_validate(territories))
+    build_funds(db, world)
+    plans = build_business_plans(db, world)
+    a_plan, b_plan = plans["a"]["business_plan_id"], plans["b"]["business_plan_id"]
+    next_year = fiscal.current().period(fiscal.PeriodKind.YEAR, period.end + timedelta(days=1))
+    mdf = PlanItemInput(kind="co_investment", title="Event MDF", due_on=next_year.end, investment_kind="mdf", amount="10000.00")
+    with unit(actors["a_admin"]) as session:
+        plan_service.record_progress(session, actors["a_admin"], plan_id=a_plan, ref=MILESTONE_REF, data=ProgressInput(status="in_progress"))
+        amended = [PlanItemInput(**i) for i in items(period.end)][:2]
+        plan_service.amend_plan(session, actors["a_admin"], plan_id=a_plan, items=amended, note="Drop the accelerator")
+        draft = plan_service.create_plan(session, actors["a_admin"], partner_id=None, period=next_year.key, title="Next year", items=[mdf]).id
+    plan_ids = [a_plan, b_plan, draft]
+    with unit(admin) as session:
+        together = actuals_service.measure(session, admin, plan_ids=plan_ids, as_of=today)
+        alone = {plan_id: actuals_service.plan_vs_actual(session, admin, plan_id=plan_id, as_of=today) for plan_id in plan_ids}
+    assert sorted(together) == sorted(plan_ids)
+    for plan_id in plan_ids:
+        assert together[plan_id] == alone[plan_id], plan_id
+    assert [i.item.ref for i in together[a_plan].items] == [1, 2, 3]  # the agreed version, not the amendment
+    assert together[a_plan].items[2].status == "in_progress" and together[a_plan].items[0].territory == "West"
+    assert together[draft].version.number == 1 and together[draft].items[0].unit == "USD"
+    with unit(actors["a_user"]) as session:
+        assert sorted(actuals_service.measure(session, actors["a_user"], plan_ids=plan_ids, as_of=today)) == sorted([a_plan, draft])

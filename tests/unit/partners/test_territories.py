@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from alliance.partners.schemas import ProgramUpdate
-from alliance.partners.territories import TerritoryMap, problems
+from alliance.partners.territories import TerritoryMap, dropped, problems, same_name
 
 STORED = [{"name": "North America", "countries": ["US", "CA"]}, {"name": "DACH", "countries": ["DE", "AT", "CH"]}]
 
@@ -29,3 +29,9 @@ def test_a_name_twice_or_a_country_in_two_territories_is_refused() -> None:
         ProgramUpdate.model_validate({"territories": [*STORED, {"name": "Americas", "countries": ["us"]}]})
     with pytest.raises(ValidationError, match="two-letter country code"):
         ProgramUpdate.model_validate({"territories": [{"name": "Nowhere", "countries": ["Atlantis"]}]})
+
+
+def test_dropped_names_the_territories_deleted_or_renamed() -> None:
+    assert dropped(STORED, [{"name": "north america", "countries": ["US"]}, {"name": "DACH", "countries": ["DE"]}]) == []
+    assert dropped(STORED, [{"name": "Americas", "countries": ["US"]}]) == ["North America", "DACH"]
+    assert same_name(" North  America", "north america") and not same_name("West", "Western")

@@ -124,6 +124,9 @@ class ProgramRepository(Repository[Program]):
     def get_loaded(self, id: int) -> Program | None:
         return self.get(id, *PROGRAM_LOAD)
 
+    def get_loaded_for_change(self, id: int) -> Program | None:
+        return self.get_for_change(id, *PROGRAM_LOAD)
+
     def reload(self, id: int) -> Program:
         """Re-read a program and its tiers after changes in this session."""
         statement = self.readable().where(Program.id == id).options(*PROGRAM_LOAD).execution_options(populate_existing=True)

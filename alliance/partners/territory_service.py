@@ -66,7 +66,7 @@ def get_territory(session: Session, actor: Actor, *, program_id: int, name: str)
 
 def add_territory(session: Session, actor: Actor, *, program_id: int, data: Territory) -> Program:
     require(actor, Permission.PROGRAMS_WRITE)
-    program = _program(session, program_id)
+    program = _program_for_change(session, program_id)
     stored = list(program.territories)
     _refuse_overlap(stored, data)
     after = _stored(data)
@@ -80,7 +80,7 @@ def change_territory(session: Session, actor: Actor, *, program_id: int, name: s
     """Rename a territory and/or set its countries. A rename is refused while open plans' revenue
     targets name the territory: their actuals would silently switch to all the partner's credit."""
     require(actor, Permission.PROGRAMS_WRITE)
-    program = _program(session, program_id)
+    program = _program_for_change(session, program_id)
     stored = list(program.territories)
     index = _index_of(program, name)
     before = dict(stored[index])
@@ -100,7 +100,7 @@ def change_territory(session: Session, actor: Actor, *, program_id: int, name: s
 
 def delete_territory(session: Session, actor: Actor, *, program_id: int, name: str) -> Program:
     require(actor, Permission.PROGRAMS_WRITE)
-    program = _program(session, program_id)
+    program = _program_for_change(session, program_id)
     stored = list(program.territories)
     index = _index_of(program, name)
     before = stored.pop(index)
@@ -135,6 +135,15 @@ def _plans_naming(targets: list[tuple[int, str, str, str]], name: str) -> list[s
 
 def _program(session: Session, program_id: int) -> Program:
     program = ProgramRepository(session).get_loaded(program_id)
+    if program is None:
+        raise NotFound(f"Program {program_id} not found.")
+    return program
+
+
+def _program_for_change(session: Session, program_id: int) -> Program:
+    """The program locked until commit: two admins editing its territories at once take turns, and
+    the second one's overlap and rename checks see the first one's result."""
+    program = ProgramRepository(session).get_loaded_for_change(program_id)
     if program is None:
         raise NotFound(f"Program {program_id} not found.")
     return program

@@ -174,8 +174,9 @@ def generate_many(
                     continue
                 raise Conflict(f"The {period.label} QBR of {figures['partner']['name']} is {qbr.status.value}: its figures never change.")
             before = {"as_of": qbr.as_of.isoformat()}
+            charts = qbr_charts.svgs(figures, drawn=qbr.charts, drawn_from=qbr.figures) if draw_charts else None
             qbr.as_of, qbr.figures, qbr.generated_at, qbr.generated_by_user_id = day, figures, now, actor.user_id
-            qbr.charts = qbr_charts.svgs(figures) if draw_charts else None
+            qbr.charts = charts
             qbr.updated_at = now
             session.flush()
             audit.record(

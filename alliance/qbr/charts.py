@@ -84,6 +84,4 @@ def svgs(figures: Mapping[str, Any], *, drawn: Mapping[str, str] | None = None, 
         before = charts(drawn_from) if drawn and drawn_from is not None else {}
     except (KeyError, TypeError):  # figures stored by an older version: draw everything
         before = {}
-    return {
-        name: drawn[name] if drawn and name in drawn and before.get(name) == chart else render_svg(chart) for name, chart in charts(figures).items()
-    }
+    return {name: drawn[name] if drawn and name in drawn and before.get(name) == chart else render_svg(chart) for name, chart in charts(figures).items()}

@@ -65,9 +65,7 @@ def capacity_section(found: Collected) -> dict[str, Any]:
     roles = sorted(per_role, key=_role_order)
     trend = {role: per_role[role] for role in roles}
     total = [sum(values[i] for values in trend.values()) for i in range(QUARTERS)]
-    rows = [
-        {"role": role, "role_label": _role_label(role), "levels": {level: by_role_level[role].get(level, 0) for level in LEVELS}} for role in roles
-    ]
+    rows = [{"role": role, "role_label": _role_label(role), "levels": {level: by_role_level[role].get(level, 0) for level in LEVELS}} for role in roles]
     return {"by_role": rows, "trend": trend, "total": total, "expiring": found.expiring, "recert_due": found.recert_due}
 
 

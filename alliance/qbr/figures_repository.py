@@ -240,9 +240,9 @@ class QbrFiguresRepository:
             .join(ranked, and_(ranked.c.registration_id == Registration.id, ranked.c.n == 1))
             .group_by(Registration.partner_id, Registration.kind, ranked.c.to_status)
         )
-        both = union_all(
-            self._only(unchanged, Registration.partner_id, partner_ids), self._only(changed, Registration.partner_id, partner_ids)
-        ).subquery("both")
+        both = union_all(self._only(unchanged, Registration.partner_id, partner_ids), self._only(changed, Registration.partner_id, partner_ids)).subquery(
+            "both"
+        )
         statement = select(both.c.partner_id, both.c.kind, both.c.status, func.sum(both.c.registrations), func.sum(both.c.ending)).group_by(
             both.c.partner_id, both.c.kind, both.c.status
         )

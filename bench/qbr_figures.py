@@ -31,13 +31,15 @@ import random
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import psycopg
 from customers_common import DEFAULT_PG_ADMIN, fresh_database, percentile, run_cli, write_json
 from rich.console import Console
 from rich.table import Table
@@ -45,6 +47,7 @@ from sqlalchemy import select, text
 from starlette.testclient import TestClient
 from tiers_evaluate import catalog
 
+from alliance import migrate
 from alliance.app import create_app
 from alliance.config import Settings
 from alliance.db import Database
@@ -156,10 +159,7 @@ def seed(database: Database, args: argparse.Namespace) -> dict[str, int]:
         admin.password_hash = passwords.hash_password(PASSWORD)
     with database.engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
-        counted = {
-            table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
-            for table in ("partners", "people", "certifications", "registrations", "registration_events", "attribution_entries")
-        }
+    counted = counts(database)
     console.print(f"  seeded in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{n:,} {t}" for t, n in counted.items()))
     return counted
 
@@ -225,14 +225,44 @@ def page_timings(url: str, partner_id: int, runs: int) -> tuple[dict[str, float]
         return timed(get, runs), timed(regenerate, max(5, runs // 3))
 
 
+@contextmanager
+def bench_database(args: argparse.Namespace, workdir: Path) -> Iterator[tuple[str, bool]]:
+    """(url, whether it still needs seeding): a fresh database dropped afterwards, or with --keep
+    NAME one kept between runs (seeding at the issue's scale takes many minutes), migrated to head."""
+    if args.keep is None:
+        with fresh_database("postgresql", workdir, "qbr", args.postgres_url) as url:
+            yield url, True
+        return
+    with psycopg.connect(args.postgres_url, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.keep,)).fetchone() is not None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{args.keep}"')
+    url = f"{args.postgres_url.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+psycopg://', 1)}/{args.keep}"
+    migrate.upgrade(url)
+    yield url, not exists
+
+
+def counts(database: Database) -> dict[str, int]:
+    with database.engine.connect() as connection:
+        return {
+            table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+            for table in ("partners", "people", "certifications", "registrations", "registration_events", "attribution_entries")
+        }
+
+
 def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    with fresh_database("postgresql", workdir, "qbr", args.postgres_url) as url:
-        console.print(f"[bold]PostgreSQL[/bold]: seeding {args.partners:,} partners (alliance seed) …  {load_average()}")
-        seeded = run_cli(url, "seed", "--partners", str(args.partners), "--people-per-partner", str(args.people_per_partner), "--seed", str(args.seed))
-        console.print(f"  {seeded.output}  ({seeded.seconds:.1f} s)")
+    with bench_database(args, workdir) as (url, empty):
+        if empty:
+            console.print(f"[bold]PostgreSQL[/bold]: seeding {args.partners:,} partners (alliance seed) …  {load_average()}")
+            seeded = run_cli(url, "seed", "--partners", str(args.partners), "--people-per-partner", str(args.people_per_partner), "--seed", str(args.seed))
+            console.print(f"  {seeded.output}  ({seeded.seconds:.1f} s)")
         database = Database(url)
         try:
-            counted = seed(database, args)
+            counted = seed(database, args) if empty else counts(database)
+            if not empty:
+                console.print("  reusing database " + str(args.keep) + ": " + ", ".join(f"{n:,} {t}" for t, n in counted.items()))
+            if args.seed_only:
+                return {}
             with database.session_scope(PartnerScope.system(reason="bench ids"), write=False) as session:
                 ids = list(session.scalars(select(Partner.id).order_by(Partner.id)))
             sample = random.Random(args.seed).sample(ids, min(args.sample, len(ids)))
@@ -323,12 +353,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--postgres-url", default=DEFAULT_PG_ADMIN)
+    parser.add_argument("--keep", metavar="NAME", help="keep the seeded PostgreSQL database under this name and reuse it on the next run")
+    parser.add_argument("--seed-only", action="store_true", help="with --keep: seed the database and stop")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:
         result = run(args, Path(tmp))
+    if not result:
+        return
     report(result)
     write_json(args.json, [result])
 

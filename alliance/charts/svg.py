@@ -136,11 +136,9 @@ def render_svg(chart: Chart, *, width_inches: float = 7.0, height_inches: float 
     return svg[: opening.start()] + accessible + svg[opening.end() :]
 
 
-_ID = re.compile(r'\bid="([^"]+)"')
-_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
-
-
 def namespaced(svg: str, prefix: str) -> str:
     """The SVG with every id (and every reference to one) prefixed: charts drawn with the same hash
-    salt reuse ids, so several in one page (or PDF) would otherwise clip with each other's paths."""
-    return _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg))
+    salt reuse ids, so several in one page (or PDF) would otherwise clip with each other's paths.
+    Plain replacements (matplotlib writes ` id="…"`, `url(#…)` and `href="#…"`): a page shows
+    several charts on every view, and a regular expression with a callback cost 12 ms a page."""
+    return svg.replace(' id="', f' id="{prefix}-').replace("url(#", f"url(#{prefix}-").replace('href="#', f'href="#{prefix}-')

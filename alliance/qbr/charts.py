@@ -76,5 +76,12 @@ def charts(figures: Mapping[str, Any]) -> dict[str, Chart]:
     return found
 
 
-def svgs(figures: Mapping[str, Any]) -> dict[str, str]:
-    return {name: render_svg(chart) for name, chart in charts(figures).items()}
+def svgs(figures: Mapping[str, Any], *, drawn: Mapping[str, str] | None = None, drawn_from: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Each chart's SVG. `drawn` are SVGs drawn before from the figures `drawn_from`: a chart whose
+    numbers, labels and titles did not change keeps its SVG (drawing is deterministic, and costs
+    about half a second a chart), so regenerating a draft redraws only what moved."""
+    try:
+        before = charts(drawn_from) if drawn and drawn_from is not None else {}
+    except (KeyError, TypeError):  # figures stored by an older version: draw everything
+        before = {}
+    return {name: drawn[name] if drawn and name in drawn and before.get(name) == chart else render_svg(chart) for name, chart in charts(figures).items()}

@@ -56,18 +56,16 @@ class Collected:
 
 def capacity_section(found: Collected) -> dict[str, Any]:
     by_role_level: dict[str, dict[str, int]] = defaultdict(dict)
-    trend: dict[str, list[int]] = {}
+    per_role: dict[str, list[int]] = defaultdict(lambda: [0] * QUARTERS)
     for (quarter, role, level), people in found.capacity.items():
         if quarter == CURRENT:
             by_role_level[role][level] = people
-    roles = sorted({role for (_, role, _) in found.capacity}, key=_role_order)
-    for role in roles:
         # A person certified at two levels of a role is counted at each level, as the table shows it.
-        trend[role] = [sum(p for (q, r, _), p in found.capacity.items() if q == i and r == role) for i in range(QUARTERS)]
+        per_role[role][quarter] += people
+    roles = sorted(per_role, key=_role_order)
+    trend = {role: per_role[role] for role in roles}
     total = [sum(values[i] for values in trend.values()) for i in range(QUARTERS)]
-    rows = [
-        {"role": role, "role_label": _role_label(role), "levels": {level.value: by_role_level[role].get(level.value, 0) for level in Level}} for role in roles
-    ]
+    rows = [{"role": role, "role_label": _role_label(role), "levels": {level: by_role_level[role].get(level, 0) for level in LEVELS}} for role in roles]
     return {"by_role": rows, "trend": trend, "total": total, "expiring": found.expiring, "recert_due": found.recert_due}
 
 
@@ -221,10 +219,15 @@ def tier_on(day_end: datetime, current_tier_id: int | None, changes: Iterable[tu
     return current_tier_id
 
 
+# Enum iteration is slow next to a dict lookup, and a portfolio asks for every partner's roles.
+ROLE_ORDER = {role.value: position for position, role in enumerate(DeliveryRole)}
+ROLE_LABELS = {role.value: DELIVERY_ROLE_LABELS.get(role, role.value) for role in DeliveryRole}
+LEVELS = [level.value for level in Level]
+
+
 def _role_order(role: str) -> int:
-    order = list(DeliveryRole)
-    return order.index(DeliveryRole(role)) if role in {r.value for r in DeliveryRole} else len(order)
+    return ROLE_ORDER.get(role, len(ROLE_ORDER))
 
 
 def _role_label(role: str) -> str:
-    return DELIVERY_ROLE_LABELS.get(DeliveryRole(role), role) if role in {r.value for r in DeliveryRole} else role
+    return ROLE_LABELS.get(role, role)

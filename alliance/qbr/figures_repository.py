@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from alliance.audit.models import AuditEvent
@@ -156,20 +156,29 @@ class QbrFiguresRepository:
     # --- capacity -------------------------------------------------------------------------
 
     def capacity(self, partner_ids: Collection[int] | None, window: Window, dates: EffectiveDates) -> list[Any]:
-        """(quarter, partner_id, delivery_role, level, people): distinct active people certified
-        on each quarter's last day (the as-of date for the quarter in progress)."""
-        days = union_all(*(select(literal(i).label("q"), literal(day, Date).label("on")) for i, day in enumerate(window.quarter_days()))).subquery("days")
-        people = func.count(Certification.person_id.distinct())
-        statement = (
-            select(days.c.q, Certification.partner_id, CertificationTrack.delivery_role, CertificationTrack.level, people)
-            .select_from(days)
-            .join(Certification, dates.counting_on(days.c.on))
+        """(partner_id, delivery_role, level, people on each of the five quarter days): distinct
+        active people certified on each quarter's last day (the as-of date for the quarter in
+        progress). One pass over the certifications: per person and role/level, whether any of
+        their certifications counts on each day; then the people per role/level and day."""
+        days = window.quarter_days()
+        counted = [func.max(case((dates.counting_on(day), 1), else_=0)).label(f"q{i}") for i, day in enumerate(days)]
+        person = (
+            select(Certification.partner_id, CertificationTrack.delivery_role, CertificationTrack.level, *counted)
             .join(CertificationTrack, CertificationTrack.id == Certification.track_id)
             .join(Person, Person.id == Certification.person_id)
-            .where(Person.is_active.is_(True), Certification.created_at < window.cutoff)
-            .group_by(days.c.q, Certification.partner_id, CertificationTrack.delivery_role, CertificationTrack.level)
+            .where(
+                Person.is_active.is_(True),
+                Certification.created_at < window.cutoff,
+                Certification.issued_on <= days[-1],
+                Certification.expires_on >= days[0],
+            )
+            .group_by(Certification.partner_id, CertificationTrack.delivery_role, CertificationTrack.level, Certification.person_id)
         )
-        return list(self.session.execute(self._only(statement, Certification.partner_id, partner_ids)))
+        per_person = self._only(person, Certification.partner_id, partner_ids).subquery("per_person")
+        statement = select(
+            per_person.c.partner_id, per_person.c.delivery_role, per_person.c.level, *(func.sum(per_person.c[f"q{i}"]) for i in range(len(days)))
+        ).group_by(per_person.c.partner_id, per_person.c.delivery_role, per_person.c.level)
+        return list(self.session.execute(statement))
 
     def ending(self, partner_ids: Collection[int] | None, window: Window, dates: EffectiveDates) -> list[Any]:
         """(partner_id, expiring, recert_due): people with a certification counting on the as-of
@@ -191,23 +200,53 @@ class QbrFiguresRepository:
 
     def stages(self, partner_ids: Collection[int] | None, window: Window, next_quarter: FiscalPeriod) -> list[Any]:
         """(partner_id, kind, status, registrations, protection ending next quarter): each
-        registration at its status on the as-of date (its last event by then)."""
-        # Ranked among the chosen partners' events only: one partner's QBR does not rank the portfolio's.
+        registration at its status on the as-of date (its last event by then).
+
+        Every status change logs an event carrying the new status, from the "created" one on
+        (registrations.service.log_event), so a registration without an event after the as-of
+        date still has the status it had then: only those changed since are ranked by their
+        events (few, for a recent date), instead of ranking every event of the portfolio."""
+        later = and_(RegistrationEvent.at >= window.cutoff, RegistrationEvent.to_status.is_not(None))
+        changed_since = select(RegistrationEvent.registration_id).where(later)
+        changed_since = self._only(changed_since, RegistrationEvent.partner_id, partner_ids)
+        approved_ending = Registration.protected_until.between(next_quarter.start, next_quarter.end)
+        unchanged = (
+            select(
+                Registration.partner_id,
+                Registration.kind,
+                Registration.status.label("status"),
+                func.count().label("registrations"),
+                func.count(case((and_(Registration.status == "approved", approved_ending), Registration.id))).label("ending"),
+            )
+            .where(~select(RegistrationEvent.id).where(RegistrationEvent.registration_id == Registration.id, later).exists())
+            .group_by(Registration.partner_id, Registration.kind, Registration.status)
+        )
         events = select(
             RegistrationEvent.registration_id,
             RegistrationEvent.to_status,
             func.row_number()
             .over(partition_by=RegistrationEvent.registration_id, order_by=(RegistrationEvent.at.desc(), RegistrationEvent.id.desc()))
             .label("n"),
-        ).where(RegistrationEvent.at < window.cutoff, RegistrationEvent.to_status.is_not(None))
-        ranked = self._only(events, RegistrationEvent.partner_id, partner_ids).subquery("ranked")
-        expiring = and_(ranked.c.to_status == "approved", Registration.protected_until.between(next_quarter.start, next_quarter.end))
-        statement = (
-            select(Registration.partner_id, Registration.kind, ranked.c.to_status, func.count(), func.count(case((expiring, Registration.id))))
+        ).where(RegistrationEvent.at < window.cutoff, RegistrationEvent.to_status.is_not(None), RegistrationEvent.registration_id.in_(changed_since))
+        ranked = events.subquery("ranked")
+        changed = (
+            select(
+                Registration.partner_id,
+                Registration.kind,
+                ranked.c.to_status.label("status"),
+                func.count().label("registrations"),
+                func.count(case((and_(ranked.c.to_status == "approved", approved_ending), Registration.id))).label("ending"),
+            )
             .join(ranked, and_(ranked.c.registration_id == Registration.id, ranked.c.n == 1))
             .group_by(Registration.partner_id, Registration.kind, ranked.c.to_status)
         )
-        return list(self.session.execute(self._only(statement, Registration.partner_id, partner_ids)))
+        both = union_all(self._only(unchanged, Registration.partner_id, partner_ids), self._only(changed, Registration.partner_id, partner_ids)).subquery(
+            "both"
+        )
+        statement = select(both.c.partner_id, both.c.kind, both.c.status, func.sum(both.c.registrations), func.sum(both.c.ending)).group_by(
+            both.c.partner_id, both.c.kind, both.c.status
+        )
+        return list(self.session.execute(statement))
 
     def pipeline_moves(self, partner_ids: Collection[int] | None, window: Window) -> list[Any]:
         """(partner_id, quarter, kind, move, registrations): `new` by first submission, then

@@ -155,15 +155,17 @@ def compute(session: Session, *, partner_ids: Collection[int] | None, quarter: F
                 {"held_on": meeting.held_on.isoformat(), "title": meeting.title, "attendees": list(meeting.attendees), "decisions": meeting.decisions}
             )
     dates = effective_dates(session, today=as_of)
-    for q, pid, role, level, people in repository.capacity(scope_ids, window, dates):
+    for pid, role, level, *people in repository.capacity(scope_ids, window, dates):
         if pid in collected:
-            collected[pid].capacity[(int(q), str(role), str(level))] = people
+            for q, count in enumerate(people):
+                if count:
+                    collected[pid].capacity[(q, str(role), str(level))] = int(count)
     for pid, expiring, recert_due in repository.ending(scope_ids, window, dates):
         if pid in collected:
             collected[pid].expiring, collected[pid].recert_due = expiring, recert_due
     for pid, kind, status, count, ending in repository.stages(scope_ids, window, next_quarter):
         if pid in collected:
-            collected[pid].stages[(str(kind), str(status))] = (count, ending)
+            collected[pid].stages[(str(kind), str(status))] = (int(count), int(ending))
     for pid, q, kind, move, count in repository.pipeline_moves(scope_ids, window):
         if pid in collected:
             collected[pid].moves[(int(q), str(kind), str(move))] = count

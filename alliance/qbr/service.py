@@ -95,16 +95,23 @@ def executive_dashboard(session: Session, actor: Actor, *, view: str, today: dat
     sponsors ("sponsored"), for the current fiscal quarter and the four before it."""
     require(actor, Permission.EXECUTIVE_DASHBOARD_READ)
     day = today or clock.today()
-    repository = QbrRepository(session)
-    partner_ids: list[int] | None = None
-    if view == "mine":
-        partner_ids = repository.cam_partner_ids(actor.user_id or 0)
-    elif view == "sponsored":
-        partner_ids = repository.sponsored_partner_ids(actor.user_id or 0)
+    partner_ids = view_partner_ids(session, actor, view=view)
     quarter = fiscal.current().period(fiscal.PeriodKind.QUARTER, day)
     computed = figures_service.compute(session, partner_ids=partner_ids, quarter=quarter, as_of=day) if partner_ids != [] else {}
     currencies = Counter(f["currency"] for f in computed.values())
     return dashboard.build(computed, currency=currencies.most_common(1)[0][0] if currencies else None)
+
+
+def view_partner_ids(session: Session, actor: Actor, *, view: str | None) -> list[int] | None:
+    """The partners a dashboard view covers: None for the portfolio (every partner), a CAM's own
+    ("mine"), the strategic partners the reader sponsors ("sponsored"). The lists behind the
+    dashboard's numbers narrow to the same partners."""
+    repository = QbrRepository(session)
+    if view == "mine":
+        return repository.cam_partner_ids(actor.user_id or 0)
+    if view == "sponsored":
+        return repository.sponsored_partner_ids(actor.user_id or 0)
+    return None
 
 
 # --- generating --------------------------------------------------------------------------------
@@ -167,8 +174,9 @@ def generate_many(
                     continue
                 raise Conflict(f"The {period.label} QBR of {figures['partner']['name']} is {qbr.status.value}: its figures never change.")
             before = {"as_of": qbr.as_of.isoformat()}
+            charts = qbr_charts.svgs(figures, drawn=qbr.charts, drawn_from=qbr.figures) if draw_charts else None
             qbr.as_of, qbr.figures, qbr.generated_at, qbr.generated_by_user_id = day, figures, now, actor.user_id
-            qbr.charts = qbr_charts.svgs(figures) if draw_charts else None
+            qbr.charts = charts
             qbr.updated_at = now
             session.flush()
             audit.record(

@@ -107,6 +107,8 @@ class RegistrationEvent(AggregatePart, PartnerOwned, Base):
     full before/after for the vendor)."""
 
     __tablename__ = "registration_events"
+    # By time: the QBR's stages find the registrations changed after an as-of date (qbr.figures_repository).
+    __table_args__ = (Index("ix_registration_events_at", "at"),)
     root_table, root_column = "registrations", "registration_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)

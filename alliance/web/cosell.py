@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from alliance.cosell.labels import service as label_service
 from alliance.cosell.labels.repository import RegistrationLabel
 from alliance.cosell.requests import service as request_service
-from alliance.cosell.requests.repository import RequestFilters
+from alliance.cosell.requests.repository import REQUEST_SORTS, RequestFilters
 from alliance.cosell.requests.schemas import (
     AssignmentRequest,
     RequestActionBody,
@@ -24,13 +24,18 @@ from alliance.cosell.requests.schemas import (
 from alliance.cosell.routing import service as routing_service
 from alliance.cosell.vocabulary import RequestAction, RequestStatus
 from alliance.errors import NotFound
+from alliance.http import downloads
 from alliance.http.params import IdPath, PageParams
 from alliance.identity import service as identity_service
 from alliance.identity.permissions import PERMISSIONS, Permission, can
 from alliance.identity.scope import Actor
+from alliance.kit.pagination import MAX_LIMIT, PageRequest
+from alliance.kit.sorting import sort_keys
+from alliance.web import partner_pick
 from alliance.web.cosell_panel import STATUS_LABELS, TYPE_LABELS, sla_of
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, Text, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
+from alliance.web.partner_pick import PartnerPick
 from alliance.web.registrations import detail as registration_pages
 from alliance.web.templating import render
 
@@ -90,40 +95,72 @@ def create_request(request: Request, registration_id: IdPath, session: WebSessio
 
 
 @router.get(CONSOLE, dependencies=VENDOR_ONLY)
-def queue(
-    request: Request,
-    session: WebSession,
-    actor: VendorActor,
-    page: PageParams,
-    team: Text = None,
-    status: Text = None,
-    mine: Text = None,
-) -> Response:
+def queue(request: Request, session: WebSession, actor: VendorActor, page: PageParams) -> Response:
     teams = routing_service.list_teams(session, actor)
-    team_id = query_int(team)
-    team_id = team_id if team_id in {t.id for t in teams} else None
-    chosen = query_choice(status, [s.value for s in RequestStatus])
-    is_mine = mine == "1"
-    filters = RequestFilters(
-        team_id=team_id,
-        status=RequestStatus(chosen) if chosen else None,
-        assignee_user_id=actor.user_id if is_mine else None,
-    )
-    found = request_service.list_requests(session, actor, filters=filters, page=page)
+    filters, partners, sort = _queue_filters(request, session, actor, teams)
+    found = request_service.list_requests(session, actor, filters=filters, page=page, sort=sort)
     context = {
         "requests": found,
         "sla": sla_of(found.items, session),
         "teams": teams,
         "team_names": {t.id: t.name for t in teams},
         "registrations": _registrations(session, actor, found.items),
-        "team_id": team_id,
-        "status": chosen,
-        "mine": is_mine,
+        "team_id": filters.team_id,
+        "status": filters.status.value if filters.status else None,
+        "mine": filters.assignee_user_id is not None,
+        "partners": partners,
+        "sort": sort or "-submitted",
         # "My requests" for those who are assigned requests.
         "is_resource": can(actor, Permission.COSELL_REQUESTS_ASSIGNEE),
         **_labels(),
     }
     return render(request, "cosell/queue.html", context)
+
+
+QUEUE_CSV = ("id", "submitted_at", "partner", "registration", "team", "type", "status", "first_response_due_at", "first_responded_at", "breached", "needed_by")
+
+
+@router.get(CONSOLE + ".csv", dependencies=VENDOR_ONLY)
+def queue_csv(request: Request, session: WebSession, actor: VendorActor) -> Response:
+    """The queue as filtered and sorted on the page, every row (up to the export limit)."""
+    teams = routing_service.list_teams(session, actor)
+    filters, _, sort = _queue_filters(request, session, actor, teams)
+    found = request_service.list_requests(session, actor, filters=filters, page=PageRequest(limit=MAX_LIMIT), sort=sort)
+    registrations = _registrations(session, actor, found.items)
+    team_names = {t.id: t.name for t in teams}
+    rows: list[Sequence[Any]] = [QUEUE_CSV]
+    for v in found.items:
+        q, reg = v.request, registrations.get(v.request.registration_id)
+        rows.append(
+            (
+                q.id,
+                q.submitted_at.isoformat(),
+                reg.partner_name if reg else "",
+                f"{reg.customer_name} — {reg.title}" if reg else "",
+                team_names.get(q.team_id, "") if q.team_id else "",
+                q.request_type.value,
+                q.status.value,
+                q.first_response_due_at.isoformat() if q.first_response_due_at else "",
+                q.first_responded_at.isoformat() if q.first_responded_at else "",
+                "yes" if v.breached else "no",
+                q.needed_by.isoformat(),
+            )
+        )
+    return downloads.csv_attachment((downloads.csv_line(row) for row in rows), "cosell_requests.csv")
+
+
+def _queue_filters(request: Request, session: Session, actor: Actor, teams: Sequence[Any]) -> tuple[RequestFilters, PartnerPick, str | None]:
+    params = request.query_params
+    team_id = query_int(params.get("team"))
+    chosen = query_choice(params.get("status"), [s.value for s in RequestStatus])
+    partners = partner_pick.pick(request, session, actor)
+    filters = RequestFilters(
+        team_id=team_id if team_id in {t.id for t in teams} else None,
+        status=RequestStatus(chosen) if chosen else None,
+        assignee_user_id=actor.user_id if params.get("mine") == "1" else None,
+        **partner_pick.filters_of(partners),
+    )
+    return filters, partners, query_choice(params.get("sort"), sort_keys(REQUEST_SORTS))
 
 
 @router.get(CONSOLE + "/breaches", dependencies=VENDOR_ONLY)

@@ -5,6 +5,7 @@ lead and a rationale. Calls cosell.disputes.service."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from alliance.cosell.disputes import service as dispute_service
+from alliance.cosell.disputes.repository import DISPUTE_SORTS
 from alliance.cosell.disputes.schemas import (
     DisputeCreate,
     DisputeDecision,
@@ -21,12 +23,15 @@ from alliance.cosell.disputes.schemas import (
 )
 from alliance.cosell.labels import service as label_service
 from alliance.cosell.vocabulary import DisputeStatus
+from alliance.http import downloads
 from alliance.http.params import IdPath, PageParams
 from alliance.identity.scope import Actor
 from alliance.kit.pagination import MAX_LIMIT, PageRequest
-from alliance.web import cosell_engagements, cosell_plans
+from alliance.kit.sorting import sort_keys
+from alliance.web import cosell_engagements, cosell_plans, partner_pick
 from alliance.web.deps import PORTAL_ONLY, VENDOR_ONLY, PortalActor, VendorActor, WebSession, flash
-from alliance.web.forms import FormBody, Submission, echo, form_values, submit
+from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, submit
+from alliance.web.partner_pick import PartnerPick
 from alliance.web.templating import render
 
 router = APIRouter()
@@ -79,6 +84,71 @@ def portal_disputes(request: Request, session: WebSession, actor: PortalActor, p
 @router.get("/console/disputes", dependencies=VENDOR_ONLY)
 def board(request: Request, session: WebSession, actor: VendorActor) -> Response:
     return _board(request, session, actor)
+
+
+LIST = "/console/disputes/all"
+LIST_CSV = ("id", "opened_at", "partner", "subject", "about", "status", "level", "deadline", "overdue", "resolved_at", "lead", "rationale")
+
+
+@router.get(LIST, dependencies=VENDOR_ONLY)
+def listed(request: Request, session: WebSession, actor: VendorActor, page: PageParams) -> Response:
+    """Every dispute, open and decided, by partner (one by name, or the executive dashboard's views), sortable."""
+    filters, partners, sort = _list_filters(request, session, actor)
+    found = dispute_service.list_disputes(session, actor, filters=filters, page=page, sort=sort or "-opened")
+    context = {
+        "disputes": found,
+        "partners": partners,
+        "sort": sort or "-opened",
+        "status": filters.status.value if filters.status else None,
+        "statuses": [(s.value, s.value.capitalize()) for s in DisputeStatus],
+        "subjects": label_service.describe_disputes(session, actor, dispute_ids=[v.dispute.id for v in found.items]),
+        "lead_labels": cosell_plans.LEAD_LABELS,
+    }
+    return render(request, "cosell/disputes_list.html", context)
+
+
+@router.get(LIST + ".csv", dependencies=VENDOR_ONLY)
+def listed_csv(request: Request, session: WebSession, actor: VendorActor) -> Response:
+    filters, _, sort = _list_filters(request, session, actor)
+    found = dispute_service.list_disputes(session, actor, filters=filters, page=PageRequest(limit=MAX_LIMIT), sort=sort or "-opened")
+    subjects = label_service.describe_disputes(session, actor, dispute_ids=[v.dispute.id for v in found.items])
+    rows: list[Sequence[Any]] = [LIST_CSV]
+    for v in found.items:
+        d, s = v.dispute, subjects.get(v.dispute.id)
+        rows.append(
+            (
+                d.id,
+                d.opened_at.isoformat(),
+                s.partner_name if s else "",
+                d.subject,
+                _about(s),
+                d.status.value,
+                v.level_name,
+                d.level_deadline_at.isoformat() if d.level_deadline_at and d.status == DisputeStatus.OPEN else "",
+                "yes" if v.overdue else "no",
+                d.resolved_at.isoformat() if d.resolved_at else "",
+                cosell_plans.LEAD_LABELS.get(d.decision_lead, "") if d.decision_lead else "",
+                d.rationale or "",
+            )
+        )
+    return downloads.csv_attachment((downloads.csv_line(row) for row in rows), "scope_disputes.csv")
+
+
+def _about(s: Any) -> str:
+    """What a dispute is about, in words (the CSV twin of cosell/_parts.html dispute_subject)."""
+    if s is None:
+        return ""
+    activity = str(s.activity or "").replace("_", " ")
+    if s.plan_id:
+        return f"{s.activity_label or activity} in the co-delivery plan for {s.customer_name} — {s.registration_title}"
+    return f"PS engagement: {activity} for {s.customer_name}"
+
+
+def _list_filters(request: Request, session: Session, actor: Actor) -> tuple[DisputeFilters, PartnerPick, str | None]:
+    partners = partner_pick.pick(request, session, actor)
+    chosen = query_choice(request.query_params.get("status"), [s.value for s in DisputeStatus])
+    filters = DisputeFilters(status=DisputeStatus(chosen) if chosen else None, **partner_pick.filters_of(partners))
+    return filters, partners, query_choice(request.query_params.get("sort"), sort_keys(DISPUTE_SORTS))
 
 
 @router.post("/console/disputes/{dispute_id}/decision", dependencies=VENDOR_ONLY)

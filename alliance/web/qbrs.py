@@ -343,6 +343,7 @@ def executive_dashboard(request: Request, session: WebSession, actor: VendorActo
         "subtypes": [s.value for s in SISubtype],
         "kinds": [k.value for k in RegistrationKind],
         "cam_filter": cam_filter,
+        "quarter": calendar_quarter(),
         "partners_url": {"portfolio": "/console/partners", "mine": f"/console/partners?cam={actor.user_id}"}.get(view),
     }
     return render(request, "qbr/dashboard.html", context)
@@ -355,6 +356,11 @@ def executive_chart_csv(request: Request, name: str, session: WebSession, actor:
         raise NotFound(f"Chart {name!r} not found.")
     lines = [downloads.csv_line(chart.header), *(downloads.csv_line(row) for row in chart.rows)]
     return downloads.csv_attachment(iter(lines), f"executive_{name}.csv")
+
+
+def calendar_quarter() -> fiscal.FiscalPeriod:
+    """The fiscal quarter the dashboard shows (its record links carry its dates)."""
+    return fiscal.current().period(PeriodKind.QUARTER, clock.today())
 
 
 def _view(request: Request) -> str:

@@ -1,10 +1,11 @@
 """alliance.charts: accessible, deterministic SVG with the numbers as a table."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
-from alliance.charts import Chart, ChartKind, Series, ValueFormat, render_svg
+from alliance.charts import Chart, ChartKind, Series, ValueFormat, namespaced, render_svg
 
 
 def _ramp() -> Chart:
@@ -48,3 +49,14 @@ def test_a_chart_refuses_inconsistent_figures() -> None:
         Chart(title="x", kind=ChartKind.bar, categories=["a", "b"], series=[Series("s", [1])])
     with pytest.raises(ValueError, match="names its currency"):
         Chart(title="x", kind=ChartKind.bar, categories=["a"], series=[Series("s", [1])], value_format=ValueFormat.money)
+
+
+@pytest.mark.parametrize("kind", list(ChartKind))
+def test_namespacing_prefixes_every_id_and_every_reference(kind: ChartKind) -> None:
+    svg = render_svg(Chart(title="Plan", kind=kind, categories=["Q1", "Q2"], series=[Series("Actual", [3, 5])], reference=Series("Plan", [4, 4])))
+    found = namespaced(svg, "c1")
+    ids = re.findall(r'\bid="([^"]+)"', found)
+    references = re.findall(r'(?:url\(#|href="#)([^)"]+)', found)
+    assert ids and all(i.startswith("c1-") for i in ids)
+    assert all(r.startswith("c1-") for r in references) and set(references) <= set(ids)
+    assert len(ids) == len(re.findall(r'\bid="', svg))

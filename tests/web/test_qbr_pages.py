@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from alliance.identity.scope import Actor, Role, scope_for
-from alliance.kit import clock
+from alliance.kit import clock, fiscal
 from alliance.partners import service as partner_service
 from alliance.partners.schemas import SponsorCreate
 from alliance.partners.vocabulary import SponsorSide
@@ -90,14 +90,16 @@ def test_executive_dashboard_links_its_numbers_and_has_the_cam_and_sponsor_views
     page = soup(client.get("/console/executive"))
     assert page.select("#chart-revenue svg title")[0].get_text() == "Influence, direct and services credit"
     assert page.find(id="partners-count")["href"] == "/console/partners"
-    assert page.find(id="violations").find_parent("a")["href"] == "/console/engagements#violations"
-    assert page.find(id="disputes-open").find_parent("a")["href"] == "/console/disputes"
+    quarter = fiscal.current().period(fiscal.PeriodKind.QUARTER, clock.today())
+    assert page.find(id="violations").find_parent("a")["href"] == f"/console/violations?view=portfolio&from={quarter.start}&to={quarter.end}"
+    assert page.find(id="disputes-open").find_parent("a")["href"] == "/console/disputes/all?view=portfolio&status=open"
     cells = page.select("#pipeline-records tbody a")
     assert cells and all(a["href"].startswith("/console/registrations?kind=") and "&status=" in a["href"] for a in cells)
     assert all(a["href"].startswith("/console/partners?") for a in page.select("#tiers tbody td.num a") if not a["href"].startswith("#"))
     assert page.find(id="tier-moves") is not None
     mine = soup(client.get("/console/executive?view=mine"))
     count = mine.find(id="partners-count")
+    assert mine.find(id="disputes-open").find_parent("a")["href"] == "/console/disputes/all?view=mine&status=open"
     assert count.get_text() == "1 partners" and count["href"] == f"/console/partners?cam={world.users['cam']}"  # Carl Cam manages partner A only
     lines = client.get("/console/executive/charts/capacity.csv?view=mine").text.splitlines()
     assert lines[0] == "Quarter,Certifications by role and level" and len(lines) == 6

@@ -41,6 +41,8 @@ class DisputeRepository(Repository[ScopeDispute]):
             statement = statement.where(overdue_at(now) if filters.overdue else ~overdue_at(now))
         if filters.partner_id:
             statement = statement.where(ScopeDispute.partner_id == filters.partner_id)
+        if filters.partner_ids is not None:
+            statement = statement.where(ScopeDispute.partner_id.in_(filters.partner_ids))
         if filters.engagement_id:
             statement = statement.where(ScopeDispute.engagement_id == filters.engagement_id)
         if filters.engagement_ids is not None:
@@ -100,3 +102,15 @@ class DisputeRepository(Repository[ScopeDispute]):
         if partner_id:
             statement = statement.where(ScopeDispute.partner_id == partner_id)
         return statement
+
+
+# The disputes list's sort keys; "partner" sorts by the partner's name.
+DISPUTE_SORTS: dict[str, Any] = {
+    "opened": ScopeDispute.opened_at,
+    "resolved": ScopeDispute.resolved_at,
+    "deadline": ScopeDispute.level_deadline_at,
+    "level": ScopeDispute.level,
+    "status": ScopeDispute.status,
+    "subject": ScopeDispute.subject,
+    "partner": select(Partner.display_name).where(Partner.id == ScopeDispute.partner_id).scalar_subquery(),
+}

@@ -98,6 +98,7 @@ class DisputeFilters:
     level: int | None = None
     overdue: bool | None = None  # open and past the current level's deadline
     partner_id: int | None = None
+    partner_ids: tuple[int, ...] | None = None  # a CAM's or sponsor's partners (the executive dashboard's views)
     engagement_id: int | None = None
     engagement_ids: tuple[int, ...] | None = None  # the disputes on a page of engagements, in one query
     on_engagement: bool | None = None  # True: disputes on a PS engagement; False: on a plan activity

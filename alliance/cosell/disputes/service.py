@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.cosell.disputes import escalation, notice_service
-from alliance.cosell.disputes.repository import DisputeRepository
+from alliance.cosell.disputes.repository import DISPUTE_SORTS, DisputeRepository
 from alliance.cosell.disputes.schemas import (
     DisputeCreate,
     DisputeDecision,
@@ -39,6 +39,7 @@ from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.business_time import business_days_between
 from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.sorting import apply_sort
 
 AUDITED_IDS = 1000  # the sweep's audit event names this many ids; the count is always exact
 DISPUTE_FIELDS = ("status", "level", "level_deadline_at", "resolved_at", "decision_lead", "decision_split", "rationale", "resulting_version_id")
@@ -219,10 +220,14 @@ def view_dispute(session: Session, actor: Actor, *, dispute_id: int) -> DisputeV
     return present(session, actor, [get_dispute(session, actor, dispute_id=dispute_id)])[0]
 
 
-def list_disputes(session: Session, actor: Actor, *, filters: DisputeFilters, page: PageRequest) -> Page[DisputeView]:
-    """Partners: their own disputes (the scope); vendor users: every partner's."""
+def list_disputes(session: Session, actor: Actor, *, filters: DisputeFilters, page: PageRequest, sort: str | None = None) -> Page[DisputeView]:
+    """Partners: their own disputes (the scope); vendor users: every partner's. Newest first, or
+    by `sort` (a DISPUTE_SORTS key, - for descending)."""
     require(actor, Permission.COSELL_READ)
-    found = paginate(session, DisputeRepository(session).filtered(filters, now=clock.now()), page)
+    statement = DisputeRepository(session).filtered(filters, now=clock.now())
+    if sort is not None:
+        statement = apply_sort(statement.order_by(None), sort, DISPUTE_SORTS, default="-opened", tiebreak=ScopeDispute.id.desc())
+    found = paginate(session, statement, page)
     return Page(items=present(session, actor, found.items), total=found.total, limit=found.limit, offset=found.offset)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, select
 
@@ -115,14 +116,26 @@ class ViolationRepository(Repository[RoeViolation]):
     model = RoeViolation
 
     def filtered(self, filters: ViolationFilters) -> Select[RoeViolation]:
+        """Unordered: the service sorts (VIOLATION_SORTS)."""
         statement = self.readable()
         if filters.partner_id:
             statement = statement.where(RoeViolation.partner_id == filters.partner_id)
+        if filters.partner_ids is not None:
+            statement = statement.where(RoeViolation.partner_id.in_(filters.partner_ids))
         if filters.occurred_from:
             statement = statement.where(RoeViolation.occurred_at >= _start_of(filters.occurred_from))
         if filters.occurred_to:
             statement = statement.where(RoeViolation.occurred_at < _start_of(filters.occurred_to + timedelta(days=1)))
-        return statement.order_by(RoeViolation.occurred_at.desc(), RoeViolation.id.desc())
+        return statement
+
+
+# The violations list's sort keys; "partner" and "customer" sort by name.
+VIOLATION_SORTS: dict[str, Any] = {
+    "occurred": RoeViolation.occurred_at,
+    "activity": RoeViolation.activity,
+    "partner": select(Partner.display_name).where(Partner.id == RoeViolation.partner_id).scalar_subquery(),
+    "customer": select(Customer.name).where(Customer.id == RoeViolation.customer_id).scalar_subquery(),
+}
 
 
 def _start_of(day: date) -> datetime:

@@ -108,5 +108,6 @@ class EngagementFilters:
 @dataclass(frozen=True)
 class ViolationFilters:
     partner_id: int | None = None
+    partner_ids: tuple[int, ...] | None = None  # a CAM's or sponsor's partners (the executive dashboard's views)
     occurred_from: date | None = None  # QBR periods
     occurred_to: date | None = None

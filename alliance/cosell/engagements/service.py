@@ -17,6 +17,7 @@ from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.cosell.engagements import rules as engagement_rules
 from alliance.cosell.engagements.repository import (
+    VIOLATION_SORTS,
     ConsentRepository,
     EngagementRepository,
     ViolationRepository,
@@ -41,6 +42,7 @@ from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.sorting import apply_sort
 from alliance.partners.vocabulary import RegistrationKind
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import Status
@@ -261,10 +263,12 @@ def list_engagements(session: Session, actor: Actor, *, filters: EngagementFilte
     return paginate(session, EngagementRepository(session).filtered(filters), page)
 
 
-def list_violations(session: Session, actor: Actor, *, filters: ViolationFilters, page: PageRequest) -> Page[RoeViolation]:
-    """Partners: the violations on their own record; vendor users: every partner's (QBR data by period)."""
+def list_violations(session: Session, actor: Actor, *, filters: ViolationFilters, page: PageRequest, sort: str | None = None) -> Page[RoeViolation]:
+    """Partners: the violations on their own record; vendor users: every partner's (QBR data by
+    period). Newest first unless `sort` names a VIOLATION_SORTS key (- for descending)."""
     require(actor, Permission.COSELL_READ)
-    return paginate(session, ViolationRepository(session).filtered(filters), page)
+    statement = apply_sort(ViolationRepository(session).filtered(filters), sort, VIOLATION_SORTS, default="-occurred", tiebreak=RoeViolation.id.desc())
+    return paginate(session, statement, page)
 
 
 # --- account protection from a registration ------------------------------------------------------

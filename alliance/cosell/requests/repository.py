@@ -42,8 +42,20 @@ class RequestFilters:
     status: RequestStatus | None = None
     breached: bool | None = None
     partner_id: int | None = None
+    partner_ids: tuple[int, ...] | None = None  # a CAM's or sponsor's partners (the executive dashboard's views)
     registration_id: int | None = None
     assignee_user_id: int | None = None
+
+
+# The queue's sort keys; "partner" sorts by the partner's name.
+REQUEST_SORTS: dict[str, Any] = {
+    "submitted": ResourceRequest.submitted_at,
+    "due": ResourceRequest.first_response_due_at,
+    "needed_by": ResourceRequest.needed_by,
+    "status": ResourceRequest.status,
+    "type": ResourceRequest.request_type,
+    "partner": select(Partner.display_name).where(Partner.id == ResourceRequest.partner_id).scalar_subquery(),
+}
 
 
 ROUTED_KINDS = {AttributeKind.REGION: "regions", AttributeKind.TERRITORY: "territories", AttributeKind.VERTICAL: "verticals"}
@@ -141,6 +153,8 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
             statement = statement.where(ResourceRequest.status == filters.status)
         if filters.partner_id:
             statement = statement.where(ResourceRequest.partner_id == filters.partner_id)
+        if filters.partner_ids is not None:
+            statement = statement.where(ResourceRequest.partner_id.in_(filters.partner_ids))
         if filters.registration_id:
             statement = statement.where(ResourceRequest.registration_id == filters.registration_id)
         if filters.assignee_user_id:

@@ -13,7 +13,7 @@ from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.cosell.models import ResourceRequest
 from alliance.cosell.requests import notice_service
-from alliance.cosell.requests.repository import RequestFilters, ResourceRequestRepository
+from alliance.cosell.requests.repository import REQUEST_SORTS, RequestFilters, ResourceRequestRepository
 from alliance.cosell.requests.schemas import RequestView, ResourceRequestCreate
 from alliance.cosell.routing import rules as routing_rules
 from alliance.cosell.routing import service as routing_service
@@ -24,6 +24,7 @@ from alliance.identity.scope import Actor
 from alliance.kit import clock
 from alliance.kit.business_time import add_business_hours
 from alliance.kit.pagination import Page, PageRequest, paginate
+from alliance.kit.sorting import apply_sort
 from alliance.registrations.lifecycle import Status
 
 REQUESTABLE = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED})
@@ -91,11 +92,14 @@ def view_request(session: Session, actor: Actor, *, request_id: int) -> RequestV
     return view(get_request(session, actor, request_id=request_id), actor)
 
 
-def list_requests(session: Session, actor: Actor, *, filters: RequestFilters, page: PageRequest) -> Page[RequestView]:
+def list_requests(session: Session, actor: Actor, *, filters: RequestFilters, page: PageRequest, sort: str | None = None) -> Page[RequestView]:
+    """Requests matching `filters`, newest first unless `sort` names a REQUEST_SORTS key (- for descending)."""
     require(actor, Permission.COSELL_READ)
     now = clock.now()
-    statement = ResourceRequestRepository(session).filtered(filters, now=now)
-    found = paginate(session, statement.order_by(ResourceRequest.submitted_at.desc(), ResourceRequest.id.desc()), page)
+    statement = apply_sort(
+        ResourceRequestRepository(session).filtered(filters, now=now), sort, REQUEST_SORTS, default="-submitted", tiebreak=ResourceRequest.id.desc()
+    )
+    found = paginate(session, statement, page)
     return Page(items=[view(r, actor, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 

@@ -22,6 +22,7 @@ from alliance.identity.scope import PartnerScope
 from alliance.partners import service as partner_service
 from alliance.partners.schemas import SponsorCreate
 from alliance.partners.vocabulary import SponsorSide
+from alliance.qbr import charts as qbr_charts
 from alliance.qbr import figures_service
 from alliance.qbr import service as qbr_service
 from alliance.qbr.schemas import CommitmentInput, CommitmentUpdate
@@ -138,3 +139,21 @@ def test_figures_as_of_a_date_do_not_move_and_a_published_package_is_frozen(db, 
         assert {s["name"] for s in nxt.figures["governance"]["sponsors"]} == {"Val Vendor-Exec", "A Partner-Exec"}
         later = qbr_service.generate(session, cam, partner_id=history.a.id, quarter="2026Q4")
         assert {s["name"] for s in later.figures["governance"]["sponsors"]} == {"Nia New-Exec", "A Partner-Exec"}
+
+
+def test_regenerating_a_draft_redraws_only_the_charts_whose_numbers_moved(db, unit, actors, history, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    cam = actors["cam"]
+    with unit(cam) as session:
+        qbr = qbr_service.generate(session, cam, partner_id=history.a.id, quarter=QUARTER, as_of=AS_OF)
+        qbr_id, first = qbr.id, dict(qbr.charts or {})
+    drawn: list[str] = []
+    real = qbr_charts.render_svg
+    monkeypatch.setattr(qbr_charts, "render_svg", lambda chart: drawn.append(chart.title) or real(chart))
+    with unit(cam) as session:
+        assert qbr_service.regenerate(session, cam, qbr_id=qbr_id).charts == first and drawn == []
+    with db.session_scope(PartnerScope.system(reason="test: a won deal's credit recorded in June")) as session:
+        credit(session, history.a.id, 1, CreditType.DIRECT, "12345.00", "2026-05-20", "2026-06-10")
+    with unit(cam) as session:
+        again = qbr_service.regenerate(session, cam, qbr_id=qbr_id).charts or {}
+    assert drawn == ["Influence, direct and services credit"]
+    assert again["influence_vs_direct"] != first["influence_vs_direct"] and again["capacity_by_role"] == first["capacity_by_role"]

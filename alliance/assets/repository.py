@@ -23,10 +23,9 @@ from alliance.assets.models import (
     AssetValidation,
     AssetVersion,
     AssetVersionFile,
-    CustomerReference,
     LibraryVisit,
 )
-from alliance.assets.vocabulary import AssetKind, FacetKind, ReferenceStatus, UsageAction, VersionStatus
+from alliance.assets.vocabulary import AssetKind, FacetKind, UsageAction, VersionStatus
 from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
 from alliance.enablement.vocabulary import LEVEL_RANK
 from alliance.files.models import StoredFile
@@ -442,32 +441,3 @@ class AssetRepository(Repository[Asset]):
         if not wanted:
             return {}
         return dict(self.session.execute(select(AssetVersion.id, AssetVersion.number).where(AssetVersion.id.in_(wanted))).all())
-
-
-@dataclass(frozen=True)
-class ReferenceFilters:
-    partner_id: int | None = None
-    vertical: str | None = None
-    product_line: str | None = None
-    status: ReferenceStatus | None = None
-
-
-class ReferenceRepository(Repository[CustomerReference]):
-    model = CustomerReference
-
-    def partner_exists(self, partner_id: int) -> bool:
-        return self.session.get(Partner, partner_id) is not None
-
-    def listed(self, filters: ReferenceFilters, page: PageRequest) -> Page[CustomerReference]:
-        statement = self.readable()
-        if filters.partner_id:
-            statement = statement.where(CustomerReference.partner_id == filters.partner_id)
-        if filters.vertical:
-            statement = statement.where(func.lower(CustomerReference.vertical) == filters.vertical.strip().lower())
-        if filters.status:
-            statement = statement.where(CustomerReference.status == filters.status)
-        rows = paginate(self.session, statement.order_by(CustomerReference.id.desc()), page)
-        if filters.product_line:
-            # product lines are a short JSON list: filtered on the page (the list is small per partner)
-            rows = Page(items=[r for r in rows.items if filters.product_line in r.product_lines], total=rows.total, limit=rows.limit, offset=rows.offset)
-        return rows

@@ -216,3 +216,23 @@ class ReferenceRead(ReadSchema):
     status: ReferenceStatus
     decided_at: datetime | None
     decision_note: str | None
+
+
+class ReferenceStoryRead(ReadSchema):
+    """An approved reference in the library: every partner may use it (names, not ids)."""
+
+    id: int
+    partner_id: int
+    partner_name: str
+    customer_name: str
+    title: str
+    vertical: str | None
+    product_lines: list[str]
+    product_versions: str | None
+    problem: str
+    outcome: str
+    quote: str | None
+    customer_approved_on: date = Field(description="When the customer approved it for external use")
+    customer_approver: str = Field(description="Who at the customer approved it")
+    approved_by: str | None = Field(description="The vendor user who approved it")
+    approved_at: datetime | None

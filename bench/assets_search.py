@@ -27,9 +27,9 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

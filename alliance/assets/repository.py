@@ -133,10 +133,7 @@ class AssetRepository(Repository[Asset]):
         """(asset, score or None, current version's number) for one page, best match or newest first."""
         if filters.text and search.words(filters.text) and filters == LibraryFilters(text=filters.text):
             return self._searched(filters.text, partner_id=partner_id, page=page)
-        current = aliased(AssetVersion)
-        statement = (
-            select(Asset).options(defer(Asset.body, raiseload=True)).outerjoin(current, current.id == Asset.current_version_id).where(self.visible(partner_id))
-        )
+        statement = select(Asset).options(defer(Asset.body, raiseload=True)).where(self.visible(partner_id))
         score: Any = literal(None)
         if filters.text and search.words(filters.text):
             matched = search.matches(self.session, filters.text)
@@ -162,7 +159,9 @@ class AssetRepository(Repository[Asset]):
             statement = statement.where(contributed if filters.contributed else ~contributed)
         if filters.since is not None:
             statement = statement.where(Asset.published_at > filters.since)
-        statement = statement.add_columns(score.label("score"), current.number.label("current_number"))
+        # A column, not a join: the page's count (a subquery SQLite flattens) then never computes it.
+        number = select(AssetVersion.number).where(AssetVersion.id == Asset.current_version_id).scalar_subquery()
+        statement = statement.add_columns(score.label("score"), number.label("current_number"))
         if filters.sort is not None:
             statement = apply_sort(statement, filters.sort, LIBRARY_SORTS, default="-published", tiebreak=Asset.id.desc())
         elif filters.text and search.words(filters.text):
@@ -278,17 +277,20 @@ class AssetRepository(Repository[Asset]):
     # --- a partner's standing ------------------------------------------------------------------
 
     def partner_facts(self, partner_id: int) -> PartnerFacts | None:
-        row = self.session.execute(
-            select(Partner.id, Partner.display_name, Partner.partner_type, Partner.si_subtype, Tier.rank, Tier.name, Partner.program_id)
-            .outerjoin(Tier, Tier.id == Partner.tier_id)
+        """The partner's type, tier and its program's tier names by rank: one statement (a row per
+        tier of the program, or one row without a program)."""
+        own, ladder = aliased(Tier), aliased(Tier)
+        rows = self.session.execute(
+            select(Partner.id, Partner.display_name, Partner.partner_type, Partner.si_subtype, own.rank, own.name, ladder.rank, ladder.name)
+            .outerjoin(own, own.id == Partner.tier_id)
+            .outerjoin(ladder, ladder.program_id == Partner.program_id)
             .where(Partner.id == partner_id)
-        ).first()
-        if row is None:
+        ).all()
+        if not rows:
             return None
-        names: dict[int, str] = {}
-        if row[6] is not None:
-            names = dict(self.session.execute(select(Tier.rank, Tier.name).where(Tier.program_id == row[6])).all())
-        return PartnerFacts(row[0], row[1], row[2], row[3], row[4], row[5], names)
+        first = rows[0]
+        names = {row[6]: row[7] for row in rows if row[6] is not None}
+        return PartnerFacts(first[0], first[1], first[2], first[3], first[4], first[5], names)
 
     def held_certifications(self, partner_id: int, *, today: date) -> list[HeldCertification]:
         """The partner's certifications that count today (active people only)."""

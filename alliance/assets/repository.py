@@ -277,20 +277,17 @@ class AssetRepository(Repository[Asset]):
     # --- a partner's standing ------------------------------------------------------------------
 
     def partner_facts(self, partner_id: int) -> PartnerFacts | None:
-        """The partner's type, tier and its program's tier names by rank: one statement (a row per
-        tier of the program, or one row without a program)."""
-        own, ladder = aliased(Tier), aliased(Tier)
-        rows = self.session.execute(
-            select(Partner.id, Partner.display_name, Partner.partner_type, Partner.si_subtype, own.rank, own.name, ladder.rank, ladder.name)
-            .outerjoin(own, own.id == Partner.tier_id)
-            .outerjoin(ladder, ladder.program_id == Partner.program_id)
+        row = self.session.execute(
+            select(Partner.id, Partner.display_name, Partner.partner_type, Partner.si_subtype, Tier.rank, Tier.name, Partner.program_id)
+            .outerjoin(Tier, Tier.id == Partner.tier_id)
             .where(Partner.id == partner_id)
-        ).all()
-        if not rows:
+        ).first()
+        if row is None:
             return None
-        first = rows[0]
-        names = {row[6]: row[7] for row in rows if row[6] is not None}
-        return PartnerFacts(first[0], first[1], first[2], first[3], first[4], first[5], names)
+        names: dict[int, str] = {}
+        if row[6] is not None:
+            names = dict(self.session.execute(select(Tier.rank, Tier.name).where(Tier.program_id == row[6])).all())
+        return PartnerFacts(row[0], row[1], row[2], row[3], row[4], row[5], names)
 
     def held_certifications(self, partner_id: int, *, today: date) -> list[HeldCertification]:
         """The partner's certifications that count today (active people only)."""

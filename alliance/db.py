@@ -10,6 +10,7 @@ they forget.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -233,16 +234,27 @@ def _scope_orm_statement(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     # Live and sandbox data never meet, whatever the partner scope (no bypass lifts this).
-    sandbox = scope.sandbox
-    state.statement = state.statement.options(with_loader_criteria(Sandboxable, lambda cls: cls.is_sandbox == sandbox, include_aliases=True))
+    state.statement = state.statement.options(_catalog_criteria(scope.sandbox))
     if scope.is_internal:
         return
     # The one narrow bypass: a repository method that must see across partners (e.g. a global
     # uniqueness check) names its reason. tests/tenancy checks it is only used in repositories.
     if state.execution_options.get("bypass_partner_scope"):
         return
-    ids = tuple(sorted(scope.partner_ids or ()))
-    state.statement = state.statement.options(
+    state.statement = state.statement.options(*_partner_criteria(tuple(sorted(scope.partner_ids or ()))))
+
+
+# The criteria options are built once per catalog and per set of partners, not per statement:
+# building one analyses its lambda (a tenth of a library page's CPU, bench/assets_search.py
+# --profile). They are immutable; their cache key is the lambda's code and the captured ids.
+@functools.lru_cache(maxsize=2)
+def _catalog_criteria(sandbox: bool) -> Any:
+    return with_loader_criteria(Sandboxable, lambda cls: cls.is_sandbox == sandbox, include_aliases=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _partner_criteria(ids: tuple[int, ...]) -> tuple[Any, Any]:
+    return (
         with_loader_criteria(PartnerOwned, lambda cls: cls.partner_id.in_(ids), include_aliases=True),
         with_loader_criteria(PartnerRoot, lambda cls: cls.id.in_(ids), include_aliases=True),
     )

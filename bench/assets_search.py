@@ -1,6 +1,6 @@
 """The asset library at scale: 10,000 assets, 200,000 usage events, 10,000 partners.
 
-    .venv/bin/python bench/assets_search.py [--assets 10000] [--events 200000] [--partners 10000] [--runs 200] [--postgres]
+    .venv/bin/python bench/assets_search.py [--assets 10000] [--events 200000] [--partners 10000] [--runs 200] [--postgres] [--profile]
 
 Seeds partners (`alliance seed`, child process), the default catalog, then assets with their
 facets, validations and a published version, and usage events, set-based (the FTS5 triggers /
@@ -12,23 +12,30 @@ the GIN index keep the search index as on any insert). Times, in-process through
 - a partner's entitled library page (the first page with every asset's locks worded) for random
   partners — baseline: every asset the partner sees loaded and its locks evaluated (no paging in
   the database, what a per-asset evaluation costs).
+
+`--profile` also prints, for search and for the page, the statements one call runs with their
+share of the time (SQLAlchemy cursor events), and the top functions under cProfile.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import pstats
 import random
 import sys
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from customers_common import DEFAULT_PG_ADMIN, fresh_database, percentile, run_cli
 from rich.console import Console
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, event, func, insert, or_, select, update
 
 from alliance.assets import service as asset_service
 from alliance.assets.models import Asset, AssetFacet, AssetUsage, AssetValidation, AssetVersion
@@ -180,6 +187,41 @@ def timed(run: Callable[[int], object], runs: int) -> dict[str, float]:
     return {"p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99)}
 
 
+def profile(label: str, database: Database, run: Callable[[int], object], runs: int) -> None:
+    """Where one call's time goes: each statement's mean time over `runs` calls (in the order the
+    call runs them), then the top functions by cumulative time under cProfile."""
+    timings: dict[str, list[float]] = {}
+    started: dict[int, float] = {}
+
+    def before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        started[id(cursor)] = time.perf_counter()
+
+    def after(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        key = " ".join(statement.split())[:150]
+        timings.setdefault(key, []).append((time.perf_counter() - started.pop(id(cursor), time.perf_counter())) * 1000)
+
+    event.listen(database.engine, "before_cursor_execute", before)
+    event.listen(database.engine, "after_cursor_execute", after)
+    wall = time.perf_counter()
+    for index in range(runs):
+        run(index)
+    wall = (time.perf_counter() - wall) * 1000 / runs
+    event.remove(database.engine, "before_cursor_execute", before)
+    event.remove(database.engine, "after_cursor_execute", after)
+    in_sql = sum(sum(v) for v in timings.values()) / runs
+    console.print(f"[bold]{label}[/bold]: {wall:.1f} ms a call, {in_sql:.1f} ms in {sum(len(v) for v in timings.values()) / runs:.1f} statements")
+    for key, values in timings.items():
+        console.print(f"  {sum(values) / runs:7.2f} ms  ×{len(values) / runs:.1f}  {key}", highlight=False, markup=False)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for index in range(runs):
+        run(index)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(18)
+    console.print(out.getvalue(), highlight=False, markup=False)
+
+
 def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
     with fresh_database(backend, workdir, "assets", args.postgres_url) as url:
         run_cli(url, "seed", "--partners", str(args.partners), "--people-per-partner", "1", "--seed", str(args.seed))
@@ -220,6 +262,9 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
                 reader = asset_service._reader(repository, actor, assets)
                 return sum(1 for asset in assets if asset_service._locks(reader, asset))
 
+        if args.profile:
+            profile(f"{backend} search", database, search, 30)
+            profile(f"{backend} library page", database, page, 30)
         fts, like = timed(search, args.runs), timed(scan, args.runs)
         library, baseline = timed(page, args.runs), timed(every_asset, max(10, args.runs // 10))
         database.dispose()
@@ -241,6 +286,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="Also print where a search's and a page's time goes")
     parser.add_argument("--postgres-url", default=DEFAULT_PG_ADMIN)
     args = parser.parse_args()
     import tempfile

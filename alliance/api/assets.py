@@ -14,7 +14,8 @@ from alliance.api.routing import allowed, api_router
 from alliance.assets import reference_service
 from alliance.assets import service as asset_service
 from alliance.assets.models import AssetProjectUse, AssetReview, AssetVersion, CustomerReference
-from alliance.assets.repository import LibraryFilters, ReferenceFilters
+from alliance.assets.reference_repository import STORY_SORTS, ReferenceFilters, ReferenceStory, StoryFilters
+from alliance.assets.repository import LibraryFilters
 from alliance.assets.schemas import (
     AdoptionRead,
     AdoptionRowRead,
@@ -29,6 +30,7 @@ from alliance.assets.schemas import (
     ReferenceDecision,
     ReferenceInput,
     ReferenceRead,
+    ReferenceStoryRead,
     ReviewInput,
     ReviewRead,
     VersionInput,
@@ -38,7 +40,7 @@ from alliance.assets.schemas import (
 from alliance.assets.vocabulary import AssetKind, ReferenceStatus, VersionStatus
 from alliance.files.storage import store_for
 from alliance.http import downloads
-from alliance.http.params import IdPath, IdQuery, PageParams, Search
+from alliance.http.params import IdPath, IdQuery, PageParams, Search, sort_by
 from alliance.identity.permissions import Permission
 from alliance.kit.schemas import PageRead
 
@@ -226,3 +228,25 @@ def list_references(
 def decide_reference(reference_id: IdPath, data: ReferenceDecision, session: DbSession, actor: CurrentActor) -> CustomerReference:
     """Approve (needs the customer's approval on record) or reject; approved references of the trailing 24 months count toward tiers."""
     return reference_service.decide_reference(session, actor, reference_id=reference_id, data=data)
+
+
+@router.get("/reference-library", response_model=PageRead[ReferenceStoryRead], openapi_extra=allowed(Permission.ASSETS_READ))
+def reference_library(
+    session: DbSession,
+    actor: CurrentActor,
+    page: PageParams,
+    q: Search = None,
+    vertical: Facet = None,
+    product_line: Facet = None,
+    sort: Annotated[str | None, sort_by(STORY_SORTS)] = None,
+) -> dict[str, Any]:
+    """References every partner may use: approved by the vendor with the customer's approval for
+    external use on record; `q` searches customer, partner and title."""
+    filters = StoryFilters(text=q, vertical=vertical, product_line=product_line, sort=sort)
+    return reference_service.library_references(session, actor, filters=filters, page=page).as_response()
+
+
+@router.get("/reference-library/{reference_id}", response_model=ReferenceStoryRead, openapi_extra=allowed(Permission.ASSETS_READ))
+def reference_story(reference_id: IdPath, session: DbSession, actor: CurrentActor) -> ReferenceStory:
+    """One approved reference (a submitted or rejected one is not found, whoever asks)."""
+    return reference_service.library_reference(session, actor, reference_id=reference_id)

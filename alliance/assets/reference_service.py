@@ -5,11 +5,13 @@ rejects it. Approved references of the trailing 24 months are the tier metric
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.assets.models import CustomerReference
-from alliance.assets.repository import ReferenceFilters, ReferenceRepository
+from alliance.assets.reference_repository import ReferenceFilters, ReferenceRepository, ReferenceStory, StoryFilters
 from alliance.assets.schemas import ReferenceDecision, ReferenceInput
 from alliance.assets.vocabulary import ReferenceStatus
 from alliance.audit.service import snapshot
@@ -17,8 +19,23 @@ from alliance.errors import Conflict, NotFound, RuleViolation
 from alliance.identity.permissions import Permission, require
 from alliance.identity.scope import Actor
 from alliance.kit import clock
-from alliance.kit.pagination import Page, PageRequest
+from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
 
+# The reference library's CSV, one row per approved reference (names, not ids).
+CSV_COLUMNS = (
+    "reference_id",
+    "customer",
+    "partner",
+    "title",
+    "vertical",
+    "product_lines",
+    "product_versions",
+    "outcome",
+    "customer_approved_on",
+    "customer_approver",
+    "approved_by",
+    "approved_at",
+)
 FIELDS = ("customer_name", "title", "vertical", "product_lines", "customer_approved_on", "customer_approver", "status")
 
 
@@ -82,3 +99,49 @@ def list_references(session: Session, actor: Actor, *, filters: ReferenceFilters
     """References by vertical, product line and status (partners: their own)."""
     require(actor, Permission.PARTNERS_READ)
     return ReferenceRepository(session).listed(filters, page)
+
+
+def library_references(session: Session, actor: Actor, *, filters: StoryFilters, page: PageRequest) -> Page[ReferenceStory]:
+    """The references every partner may use: approved by the vendor, with the customer's approval
+    for external use on record; by vertical and product line, searched by customer, partner or title."""
+    require(actor, Permission.ASSETS_READ)
+    return ReferenceRepository(session).stories(filters, page)
+
+
+def library_reference(session: Session, actor: Actor, *, reference_id: int) -> ReferenceStory:
+    """One approved reference; any other (submitted, rejected, missing) is not found, to everyone."""
+    require(actor, Permission.ASSETS_READ)
+    story = ReferenceRepository(session).story(reference_id)
+    if story is None:
+        raise NotFound(f"Customer reference {reference_id} not found.")
+    return story
+
+
+def library_verticals(session: Session, actor: Actor) -> list[str]:
+    require(actor, Permission.ASSETS_READ)
+    return ReferenceRepository(session).story_verticals()
+
+
+def export_rows(session: Session, actor: Actor, *, filters: StoryFilters) -> Iterator[tuple[object, ...]]:
+    """Every approved reference matching the filters, in the list's order, as CSV_COLUMNS rows."""
+    offset = 0
+    while True:
+        page = library_references(session, actor, filters=filters, page=PageRequest(limit=MAX_LIMIT, offset=offset))
+        for s in page.items:
+            yield (
+                s.id,
+                s.customer_name,
+                s.partner_name,
+                s.title,
+                s.vertical or "",
+                " ".join(s.product_lines),
+                s.product_versions or "",
+                s.outcome,
+                s.customer_approved_on.isoformat(),
+                s.customer_approver,
+                s.approved_by or "",
+                s.approved_at.isoformat() if s.approved_at else "",
+            )
+        if not page.has_next:
+            return
+        offset += MAX_LIMIT

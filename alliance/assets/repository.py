@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, defer, selectinload
 
 from alliance.assets import search_repository as search
 from alliance.assets.models import (
@@ -23,10 +23,9 @@ from alliance.assets.models import (
     AssetValidation,
     AssetVersion,
     AssetVersionFile,
-    CustomerReference,
     LibraryVisit,
 )
-from alliance.assets.vocabulary import AssetKind, FacetKind, ReferenceStatus, UsageAction, VersionStatus
+from alliance.assets.vocabulary import AssetKind, FacetKind, UsageAction, VersionStatus
 from alliance.enablement.models import Certification, CertificationTrack, ProductRelease
 from alliance.enablement.vocabulary import LEVEL_RANK
 from alliance.files.models import StoredFile
@@ -131,8 +130,10 @@ class AssetRepository(Repository[Asset]):
         return or_(Asset.current_version_id.is_not(None), Asset.contributed_by_partner_id == partner_id)
 
     def library(self, filters: LibraryFilters, *, partner_id: int | None, page: PageRequest) -> Page[Any]:
-        """(asset, score or None, track facts columns) for one page, best match or newest first."""
-        statement = select(Asset).where(self.visible(partner_id))
+        """(asset, score or None, current version's number) for one page, best match or newest first."""
+        if filters.text and search.words(filters.text) and filters == LibraryFilters(text=filters.text):
+            return self._searched(filters.text, partner_id=partner_id, page=page)
+        statement = select(Asset).options(defer(Asset.body, raiseload=True)).where(self.visible(partner_id))
         score: Any = literal(None)
         if filters.text and search.words(filters.text):
             matched = search.matches(self.session, filters.text)
@@ -158,7 +159,9 @@ class AssetRepository(Repository[Asset]):
             statement = statement.where(contributed if filters.contributed else ~contributed)
         if filters.since is not None:
             statement = statement.where(Asset.published_at > filters.since)
-        statement = statement.add_columns(score.label("score"))
+        # A column, not a join: the page's count (a subquery SQLite flattens) then never computes it.
+        number = select(AssetVersion.number).where(AssetVersion.id == Asset.current_version_id).scalar_subquery()
+        statement = statement.add_columns(score.label("score"), number.label("current_number"))
         if filters.sort is not None:
             statement = apply_sort(statement, filters.sort, LIBRARY_SORTS, default="-published", tiebreak=Asset.id.desc())
         elif filters.text and search.words(filters.text):
@@ -166,6 +169,28 @@ class AssetRepository(Repository[Asset]):
         else:
             statement = statement.order_by(Asset.published_at.desc().nulls_last(), Asset.id.desc())
         return paginate(self.session, statement, page, rows=True)
+
+    def _searched(self, text: str, *, partner_id: int | None, page: PageRequest) -> Page[Any]:
+        """A plain search (words, no other filter): counted and ranked from the full-text index
+        alone, then only the page's assets read. The assets a partner does not see (unpublished,
+        not its own contribution: few, from ix_assets_visible) are left out by id, so the index's
+        matches are never joined row by row to the assets (bench/assets_search.py --profile)."""
+        hidden: AnySelect | None = None
+        if partner_id is not None:
+            hidden = select(Asset.id).where(
+                Asset.current_version_id.is_(None), or_(Asset.contributed_by_partner_id.is_(None), Asset.contributed_by_partner_id != partner_id)
+            )
+        total, ranked = search.ranked(self.session, text, hidden=hidden, limit=page.limit, offset=page.offset)
+        current = aliased(AssetVersion)
+        statement = (
+            select(Asset, current.number)
+            .options(defer(Asset.body, raiseload=True))
+            .outerjoin(current, current.id == Asset.current_version_id)
+            .where(Asset.id.in_([asset_id for asset_id, _ in ranked]))
+        )
+        found = {asset.id: (asset, number) for asset, number in self.session.execute(statement)} if ranked else {}
+        rows = [(found[asset_id][0], score, found[asset_id][1]) for asset_id, score in ranked if asset_id in found]
+        return Page(items=rows, total=total, limit=page.limit, offset=page.offset)
 
     def count_new(self, *, partner_id: int | None, since: datetime) -> int:
         statement = select(func.count()).select_from(Asset).where(self.visible(partner_id), Asset.published_at > since)
@@ -188,13 +213,35 @@ class AssetRepository(Repository[Asset]):
         )
         return {row[0]: TrackFacts(*row) for row in self.session.execute(statement)}
 
-    def validations(self, asset_ids: Collection[int]) -> dict[int, list[AssetValidation]]:
-        found: dict[int, list[AssetValidation]] = {asset_id: [] for asset_id in asset_ids}
+    def validation_ranks(self, asset_ids: Collection[int]) -> dict[int, dict[str, int]]:
+        """asset id -> product line -> the highest version rank it is validated for (columns, not
+        rows: the library page reads 24 assets' worth of them)."""
+        found: dict[int, dict[str, int]] = {asset_id: {} for asset_id in asset_ids}
         if asset_ids:
-            statement = select(AssetValidation).where(AssetValidation.asset_id.in_(list(asset_ids))).order_by(AssetValidation.version_rank)
-            for row in self.session.scalars(statement):
-                found[row.asset_id].append(row)
+            statement = (
+                select(AssetValidation.asset_id, AssetValidation.product_line, func.max(AssetValidation.version_rank))
+                .where(AssetValidation.asset_id.in_(list(asset_ids)))
+                .group_by(AssetValidation.asset_id, AssetValidation.product_line)
+            )
+            for asset_id, line, rank in self.session.execute(statement):
+                found[asset_id][line] = rank
         return found
+
+    def release_facts(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(product line -> its newest release's version, product line -> name), one statement:
+        what the library's "not yet validated for …" flags compare against."""
+        statement = (
+            select(ProductLine.key, ProductLine.name, ProductRelease.version)
+            .outerjoin(ProductRelease, ProductRelease.product_line == ProductLine.key)
+            .order_by(ProductRelease.released_on, ProductRelease.id)
+        )
+        latest: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for key, name, version in self.session.execute(statement):
+            names[key] = name
+            if version is not None:
+                latest[key] = version
+        return latest, names
 
     def latest_releases(self) -> dict[str, ProductRelease]:
         """The newest recorded release of each product line (a few dozen rows)."""
@@ -436,38 +483,3 @@ class AssetRepository(Repository[Asset]):
             select(Partner.id, Partner.display_name).where(Partner.id.in_(wanted)).execution_options(bypass_partner_scope="contributors are credited by name")
         )
         return dict(self.session.execute(statement).all())
-
-    def version_numbers(self, version_ids: Collection[int | None]) -> dict[int, str]:
-        wanted = [vid for vid in version_ids if vid is not None]
-        if not wanted:
-            return {}
-        return dict(self.session.execute(select(AssetVersion.id, AssetVersion.number).where(AssetVersion.id.in_(wanted))).all())
-
-
-@dataclass(frozen=True)
-class ReferenceFilters:
-    partner_id: int | None = None
-    vertical: str | None = None
-    product_line: str | None = None
-    status: ReferenceStatus | None = None
-
-
-class ReferenceRepository(Repository[CustomerReference]):
-    model = CustomerReference
-
-    def partner_exists(self, partner_id: int) -> bool:
-        return self.session.get(Partner, partner_id) is not None
-
-    def listed(self, filters: ReferenceFilters, page: PageRequest) -> Page[CustomerReference]:
-        statement = self.readable()
-        if filters.partner_id:
-            statement = statement.where(CustomerReference.partner_id == filters.partner_id)
-        if filters.vertical:
-            statement = statement.where(func.lower(CustomerReference.vertical) == filters.vertical.strip().lower())
-        if filters.status:
-            statement = statement.where(CustomerReference.status == filters.status)
-        rows = paginate(self.session, statement.order_by(CustomerReference.id.desc()), page)
-        if filters.product_line:
-            # product lines are a short JSON list: filtered on the page (the list is small per partner)
-            rows = Page(items=[r for r in rows.items if filters.product_line in r.product_lines], total=rows.total, limit=rows.limit, offset=rows.offset)
-        return rows

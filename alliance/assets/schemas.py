@@ -200,7 +200,9 @@ class ReferenceDecision(InputSchema):
     note: LongText | None = None
 
 
-class ReferenceRead(ReadSchema):
+class ReferenceStoryFields(ReadSchema):
+    """What every reference tells, whoever reads it."""
+
     id: int
     partner_id: int
     customer_name: str
@@ -211,8 +213,21 @@ class ReferenceRead(ReadSchema):
     problem: str
     outcome: str
     quote: str | None
+
+
+class ReferenceRead(ReferenceStoryFields):
     customer_approved_on: date | None
     customer_approver: str | None
     status: ReferenceStatus
     decided_at: datetime | None
     decision_note: str | None
+
+
+class ReferenceStoryRead(ReferenceStoryFields):
+    """An approved reference in the library: every partner may use it (names, not ids)."""
+
+    partner_name: str
+    customer_approved_on: date = Field(description="When the customer approved it for external use")
+    customer_approver: str = Field(description="Who at the customer approved it")
+    approved_by: str | None = Field(description="The vendor user who approved it")
+    approved_at: datetime | None

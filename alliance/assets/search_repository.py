@@ -1,6 +1,6 @@
 """Full-text search over the library with the database's own index: SQLite's FTS5 table
-`assets_fts` (kept by triggers, ranked by bm25) or PostgreSQL's GIN index over a weighted
-tsvector (ranked by ts_rank). Both give (asset_id, score) rows to join; a higher score is better.
+`assets_fts` (kept by triggers, ranked by bm25) or PostgreSQL's GIN index over a stored weighted
+tsvector column (ranked by ts_rank). Both give (asset_id, score) rows to join; a higher score is better.
 Never a scan: each dialect's statement is answered from its index (bench/assets_search.py)."""
 
 from __future__ import annotations
@@ -13,20 +13,9 @@ from sqlalchemy.orm import Session
 
 from alliance.kit.statements import AnySelect
 
-# The same expression as migration 0023's GIN index (the index serves only this spelling).
-PG_SEARCH_VECTOR = (
-    "setweight(to_tsvector('english', coalesce(assets.title, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(assets.summary, '') || ' ' || coalesce(assets.keywords, '')), 'B') || "
-    "setweight(to_tsvector('english', coalesce(assets.body, '')), 'C')"
-)
-# What PostgreSQL ranks by: the title (A) and summary + keywords (B), short texts. The body is
-# matched (PG_SEARCH_VECTOR, from the GIN index) but not ranked: ts_rank over the whole vector
-# recomputed to_tsvector of every matching body and made a common word's page cost more than a
-# scan (bench/assets_search.py, docs/assets.md).
-PG_RANK_VECTOR = (
-    "setweight(to_tsvector('english', coalesce(assets.title, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(assets.summary, '') || ' ' || coalesce(assets.keywords, '')), 'B')"
-)
+# PostgreSQL: migration 0036's stored generated column (title A, summary and keywords B, body C)
+# with its GIN index. ts_rank reads the stored vector: nothing is parsed again per match.
+PG_VECTOR = "assets.search_vector"
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 12
 
@@ -54,10 +43,36 @@ def matches(session: Session, query: str) -> Subquery:
         )
         return statement.subquery("matched")
     tsquery = func.plainto_tsquery("english", " ".join(words(query)))
-    vector: ColumnClause[Any] = literal_column(f"({PG_SEARCH_VECTOR})")
+    vector: ColumnClause[Any] = literal_column(PG_VECTOR)
     pg_statement: AnySelect = (
-        select(literal_column("assets.id").label("asset_id"), func.ts_rank(literal_column(f"({PG_RANK_VECTOR})"), tsquery).label("score"))
+        select(literal_column("assets.id").label("asset_id"), func.ts_rank(vector, tsquery).label("score"))
         .select_from(table("assets"))
         .where(vector.op("@@")(tsquery))
     )
     return pg_statement.subquery("matched")
+
+
+def ranked(session: Session, query: str, *, hidden: AnySelect | None, limit: int, offset: int) -> tuple[int, list[tuple[int, float]]]:
+    """(how many assets match, [(asset id, score)] of one page, best first) straight from the
+    dialect's index, leaving out the ids `hidden` selects. Two statements; neither reads an
+    asset row per match (FTS5: its own table; PostgreSQL: the stored vector found by GIN)."""
+    if session.get_bind().dialect.name == "sqlite":
+        rowid: ColumnClause[Any] = literal_column("assets_fts.rowid")
+        rank: ColumnClause[Any] = literal_column("bm25(assets_fts, 10.0, 4.0, 4.0, 1.0)")
+        where: list[Any] = [text("assets_fts MATCH :fts_query").bindparams(fts_query=fts5_query(query))]
+        source: Any = table("assets_fts", column("rowid"))
+        score: Any = -rank
+        order: list[Any] = [rank, rowid.desc()]
+    else:
+        tsquery = func.plainto_tsquery("english", " ".join(words(query)))
+        rowid = literal_column("assets.id")
+        vector: ColumnClause[Any] = literal_column(PG_VECTOR)
+        where = [vector.op("@@")(tsquery)]
+        source = table("assets")
+        score = func.ts_rank(vector, tsquery)
+        order = [score.desc(), rowid.desc()]
+    if hidden is not None:
+        where.append(rowid.not_in(hidden.scalar_subquery()))
+    total = session.scalar(select(func.count()).select_from(source).where(*where)) or 0
+    rows = session.execute(select(rowid, score).select_from(source).where(*where).order_by(*order).limit(limit).offset(offset)).all()
+    return total, [(int(asset_id), float(value)) for asset_id, value in rows]

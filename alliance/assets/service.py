@@ -118,7 +118,7 @@ def library(session: Session, actor: Actor, *, filters: LibraryFilters, page: Pa
     found = repository.library(filters, partner_id=actor.partner_id if actor.is_partner else None, page=page)
     assets = [row[0] for row in found.items]
     reader = _reader(repository, actor, assets)
-    entries = _entries(repository, reader, [(row[0], row[1]) for row in found.items], since=previous)
+    entries = _entries(repository, reader, [(row[0], row[1], row[2]) for row in found.items], since=previous)
     new = repository.count_new(partner_id=actor.partner_id if actor.is_partner else None, since=previous) if previous else 0
     return LibraryPage(page=Page(items=entries, total=found.total, limit=found.limit, offset=found.offset), new_since_last_visit=new, last_visit_at=previous)
 
@@ -130,7 +130,8 @@ def view_asset(session: Session, actor: Actor, *, asset_id: int, record_view: bo
     repository = AssetRepository(session)
     asset = _visible_asset(repository, actor, asset_id)
     reader = _reader(repository, actor, [asset])
-    entry = _entries(repository, reader, [(asset, None)], since=None)[0]
+    number = next((v.number for v in asset.versions if v.id == asset.current_version_id), None)
+    entry = _entries(repository, reader, [(asset, None, number)], since=None)[0]
     own = actor.is_partner and asset.contributed_by_partner_id == actor.partner_id
     statuses = None if not actor.is_partner or own else PARTNER_VISIBLE
     versions = repository.versions_in(asset.id, statuses)
@@ -591,38 +592,35 @@ def track_words(track: TrackFacts) -> str:
     return f"{role}{level} for {track.product_line_name} {track.product_version}"
 
 
-def _flags(asset: Asset, validations: list[AssetValidation], latest: dict[str, Any], names: dict[str, str]) -> list[str]:
-    """ "Not yet validated for Data Platform 9.0": the asset is validated for the line, but only
-    for versions older than its newest release."""
+def _flags(best: dict[str, int], latest: dict[str, str], names: dict[str, str]) -> list[str]:
+    """ "Not yet validated for Data Platform 9.0": the asset is validated for the line (`best`: its
+    highest validated version rank per line), but only for versions older than its newest release."""
     flags = []
-    best: dict[str, int] = {}
-    for validation in validations:
-        best[validation.product_line] = max(best.get(validation.product_line, 0), validation.version_rank)
     for line, rank in sorted(best.items()):
         release = latest.get(line)
-        if release is not None and lifecycle.release_rank(release.version) > rank:
-            flags.append(f"not yet validated for {names.get(line, line)} {release.version}")
+        if release is not None and lifecycle.release_rank(release) > rank:
+            flags.append(f"not yet validated for {names.get(line, line)} {release}")
     return flags
 
 
-def _entries(repository: AssetRepository, reader: Reader, rows: Sequence[tuple[Asset, Any]], *, since: datetime | None) -> list[LibraryEntry]:
-    assets = [asset for asset, _ in rows]
-    validations = repository.validations([a.id for a in assets])
-    latest = repository.latest_releases() if assets else {}
-    names = repository.product_line_names() if assets else {}
+def _entries(repository: AssetRepository, reader: Reader, rows: Sequence[tuple[Asset, Any, str | None]], *, since: datetime | None) -> list[LibraryEntry]:
+    """Each asset's entry: (asset, score, its current version's number) in, locks, flags and
+    credit added from a fixed number of statements whatever the page's size."""
+    assets = [asset for asset, _, _ in rows]
+    ranks = repository.validation_ranks([a.id for a in assets])
+    latest, names = repository.release_facts() if assets else ({}, {})
     contributors = repository.partner_names({a.contributed_by_partner_id for a in assets if a.contributed_by_partner_id})
-    numbers = repository.version_numbers({a.current_version_id for a in assets if a.current_version_id})
     return [
         LibraryEntry(
             asset=asset,
             score=float(score) if score is not None else None,
             locks=_locks(reader, asset),
-            flags=_flags(asset, validations[asset.id], latest, names),
+            flags=_flags(ranks[asset.id], latest, names),
             is_new=bool(since and asset.published_at and asset.published_at > since),
-            current_version=numbers.get(asset.current_version_id) if asset.current_version_id else None,
+            current_version=number if asset.current_version_id else None,
             contributed_by=contributors.get(asset.contributed_by_partner_id) if asset.contributed_by_partner_id else None,
         )
-        for asset, score in rows
+        for asset, score, number in rows
     ]
 
 

@@ -4,7 +4,26 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import assets, audit, backup, certifications, customers, db, demo, programs, qbr, scheduler, serve, sso, sweep, tiers, users, worker
+from alliance.cli import (
+    assets,
+    audit,
+    backup,
+    briefs,
+    certifications,
+    customers,
+    db,
+    demo,
+    early_access,
+    programs,
+    qbr,
+    scheduler,
+    serve,
+    sso,
+    sweep,
+    tiers,
+    users,
+    worker,
+)
 from alliance.config import get_settings
 from alliance.logging_config import configure_logging
 
@@ -18,6 +37,8 @@ app.add_typer(customers.app, name="customers")
 app.add_typer(certifications.app, name="certifications")
 app.add_typer(tiers.app, name="tiers")
 app.add_typer(assets.app, name="assets")
+app.add_typer(briefs.app, name="briefs")
+app.add_typer(early_access.app, name="early-access")
 app.add_typer(qbr.app, name="qbr")
 app.add_typer(sso.app, name="sso")
 serve.register(app)

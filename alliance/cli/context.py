@@ -14,6 +14,7 @@ from typing import Annotated, Any, BinaryIO, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
+from rich.table import Table
 from sqlalchemy.orm import Session
 
 from alliance import migrate
@@ -21,6 +22,9 @@ from alliance.config import get_settings
 from alliance.db import Database
 from alliance.errors import AllianceError
 from alliance.identity.scope import Actor, PartnerScope
+from alliance.kit.pagination import PageRequest
+from alliance.partners import service as partner_service
+from alliance.partners.repository import PartnerFilters
 
 T = TypeVar("T")
 
@@ -146,3 +150,30 @@ def file_import(file: Path, reason: str) -> Iterator[FileImport]:
         stack.enter_context(progress)
         session = stack.enter_context(unit_of_work(reason, db))
         yield FileImport(source, session, stack, progress, task, started)
+
+
+def partner_named(session: Session, actor: Actor, text: str) -> tuple[int, str]:
+    """(id, display name) of the partner the operator named: its exact name (display or legal,
+    any case), else the one partner whose name contains the text; anything else exits 1 with the
+    candidates."""
+    wanted = text.strip().lower()
+    candidates = partner_service.list_partners(session, actor, filters=PartnerFilters(q=text.strip()), sort="name", page=PageRequest(limit=20)).items
+    exact = [p for p in candidates if wanted in (p.display_name.lower(), p.legal_name.lower())]
+    found = exact or list(candidates)
+    if len(found) != 1:
+        names = ", ".join(p.display_name for p in found[:10])
+        fail(f"no partner named “{text}”" if not found else f"“{text}” names several partners: {names}")
+    return found[0].id, found[0].display_name
+
+
+def print_rows(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A list as a Rich table on a terminal; piped (scripts, tests), one tab-separated line per
+    row with the header first, so that `cut` and `grep` read it."""
+    if console.is_terminal:
+        table = Table(*header, title=title)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        return
+    for row in (header, *rows):
+        typer.echo("\t".join(row))

@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
+from alliance.assets import reference_service
+from alliance.assets.reference_repository import StoryFilters
 from alliance.cosell.requests import report_service
 from alliance.db import Database
 from alliance.files.storage import BlobStore, verified_chunks
@@ -151,6 +153,18 @@ def _fund_claim_lines(database: Database, actor: Actor, filters: FundFilters, so
     yield csv_line(fund_exports.CLAIMS_CSV_COLUMNS)
     with database.session_scope(scope_for(actor), write=False) as session:
         for row in fund_exports.claim_rows(session, actor, filters=filters, sort=sort):
+            yield csv_line(row)
+
+
+def reference_library_csv(database: Database, actor: Actor, filters: StoryFilters) -> StreamingResponse:
+    """The reference library: one row per approved reference matching the filters."""
+    return csv_attachment(_reference_lines(database, actor, filters), "customer_references.csv")
+
+
+def _reference_lines(database: Database, actor: Actor, filters: StoryFilters) -> Iterator[str]:
+    yield csv_line(reference_service.CSV_COLUMNS)
+    with database.session_scope(scope_for(actor), write=False) as session:
+        for row in reference_service.export_rows(session, actor, filters=filters):
             yield csv_line(row)
 
 

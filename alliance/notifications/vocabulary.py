@@ -60,6 +60,7 @@ class EventType(StrEnum):
     # asset library
     ASSET_NOT_VALIDATED = "asset.not_validated"
     ASSET_CONTRIBUTION_DECIDED = "asset.contribution_decided"
+    EARLY_ACCESS_DECIDED = "early_access.decided"
     # tiers
     TIER_RECOMMENDED = "tier.recommended"
     TIER_DECIDED = "tier.decided"
@@ -144,6 +145,7 @@ EVENTS: dict[EventType, EventInfo] = {
     EventType.ASSET_CONTRIBUTION_DECIDED: EventInfo(
         "An asset your organisation contributed was approved for the library, or changes were requested", Permission.ASSETS_CONTRIBUTE
     ),
+    EventType.EARLY_ACCESS_DECIDED: EventInfo("Your organisation's early-access application was accepted or declined", Permission.EARLY_ACCESS_APPLY),
     # tiers
     EventType.TIER_RECOMMENDED: EventInfo("A partner's tier upgrade or downgrade is recommended", Permission.PARTNERS_MANAGE),
     EventType.TIER_DECIDED: EventInfo("Your organisation's tier upgrade or downgrade was decided", Permission.OWN_PARTNER_WRITE),

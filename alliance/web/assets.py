@@ -308,7 +308,7 @@ def _library(request: Request, session: Session, actor: Actor, *, base: str) -> 
         "base": base,
         "kinds": KIND_LABELS,
         "lock_links": LOCK_LINKS,
-        "product_lines": _product_lines(session, actor),
+        "product_lines": product_lines_named(session, actor),
     }
     return render(request, "assets/library.html", context)
 
@@ -334,7 +334,7 @@ def _asset_page(request: Request, session: Session, actor: Actor, *, asset_id: i
     return render(request, "assets/asset.html", context, status_code=max((s.status for s in forms.values()), default=200))
 
 
-def _product_lines(session: Session, actor: Actor) -> dict[str, str]:
+def product_lines_named(session: Session, actor: Actor) -> dict[str, str]:
     from alliance.partners import product_line_service
 
     return {line.key: line.name for line in product_line_service.list_product_lines(session, actor, active=None, page=PageRequest(limit=500)).items}
@@ -350,7 +350,7 @@ def _form(
         "action": action,
         "asset": asset,
         "kind_options": [(k.value, label) for k, label in KIND_LABELS.items()],
-        "line_options": list(_product_lines(session, actor).items()),
+        "line_options": list(product_lines_named(session, actor).items()),
         "type_options": [(t.value, label) for t, label in TYPE_LABELS.items()],
         "subtype_options": [(s.value, label) for s, label in SUBTYPE_LABELS.items()],
         "tier_options": TIER_RANKS,

@@ -184,6 +184,7 @@ def _form(
         "subtype_options": [(s.value, label) for s, label in SUBTYPE_LABELS.items()],
         "placeholders": brief_document.PLACEHOLDERS,
         "partners": [(p.id, p.display_name) for p in partners],
+        "asset_options": brief_service.asset_choices(session, actor),
         "usage": brief_service.usage(session, actor, template_id=template.id) if template is not None else [],
     }
     return render(request, "briefs/form.html", context, status_code=status)

@@ -37,6 +37,7 @@ from alliance.web import (
     programs,
     qbrs,
     ramp,
+    references,
     sign_in,
     sso,
     sso_connections,
@@ -82,6 +83,7 @@ PAGE_MODULES = (
     cosell_report,
     business_plans,
     ramp,
+    references,  # before assets: /portal/library/references is not an asset id
     assets,
     briefs,
     early_access,

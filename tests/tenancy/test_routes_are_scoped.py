@@ -220,6 +220,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/customer-references"): "create",
     ("GET", "/api/v1/customer-references"): "list",
     ("POST", "/api/v1/customer-references/{reference_id}/decision"): "vendor",
+    # Approved references (the customer's approval for external use on record) are the library's,
+    # every partner reads them; B's submitted one is not found, exactly like a missing one.
+    ("GET", "/api/v1/reference-library"): "shared",
+    ("GET", "/api/v1/reference-library/{reference_id}"): "owned",
     ("GET", "/api/v1/fund-budgets"): "vendor",
     ("POST", "/api/v1/fund-budgets"): "vendor",
     ("PATCH", "/api/v1/fund-budgets/{budget_id}"): "vendor",

@@ -91,6 +91,8 @@ def brief(shared_app: Any, shared_database: Database, tmp_path_factory: pytest.T
             _login(console, world.emails["admin"])
             out["adoption"] = soup(console.get(f"/console/assets/{asset['id']}"))
             out["console_preview"] = console.get(f"/console/briefs/{template}/preview", params={"partner_id": world.a.id})
+            out["console_form"] = soup(console.get(f"/console/briefs/{template}"))
+            out["new_form"] = soup(console.get("/console/briefs/new"))
             console.close()
         if out["pdf"].status_code == 200 and shutil.which("pdftoppm"):
             folder = tmp_path_factory.mktemp("brief")
@@ -135,6 +137,15 @@ def test_a_partner_renders_only_for_itself_and_only_briefs_for_its_type(brief: d
     assert brief["b_locked"].status_code == 403 and "for systems integrators only" in brief["b_locked"].json()["error"]["message"]
     assert brief["b_list"][0]["locked"] and brief["b_list"][0]["lock_reason"] == "for systems integrators only"
     assert brief["b_list"][0]["views"] == 0  # B sees its own usage only
+
+
+def test_the_template_form_picks_its_asset_by_title(brief: dict[str, Any]) -> None:
+    picker = brief["console_form"].find("select", attrs={"name": "asset_id"})
+    assert picker is not None and picker.find("option", selected=True).get_text(strip=True) == "HIPAA FHIR pattern (Solution pattern)"
+    assert picker.find("option", selected=True)["value"] == str(brief["asset_id"])
+    blank = brief["new_form"].find("select", attrs={"name": "asset_id"}).find("option", selected=True)
+    assert blank is None or blank["value"] == ""
+    assert [o.get_text(strip=True) for o in picker.find_all("option")] == ["None: a stand-alone brief", "HIPAA FHIR pattern (Solution pattern)"]
 
 
 def test_templates_and_logos_are_checked(brief: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from alliance.web.routes import PAGE_MODULES
-from tests.factories.assets import build_contribution
+from tests.factories.assets import build_contribution, build_references
 from tests.factories.business_plans import build_business_plans
 from tests.factories.cosell import build_cosell
 from tests.factories.early_access import build_early_access
@@ -33,6 +33,8 @@ PORTAL_PAGES = (
     "/portal/business-plans",
     "/portal/business-plans.csv",
     "/portal/library",
+    "/portal/library/references",
+    "/portal/library/references.csv",
     "/portal/briefs",
     "/portal/early-access",
     "/portal/qbrs",
@@ -163,7 +165,15 @@ def ids_of_b(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # A closed early-access program only B applied to (hidden from A), B's application, and a
         # retired brief template (partners get the 404 of a missing one).
         **early_access_of_b(world),
+        # B's submitted (not yet approved) customer reference: not in the library, to anyone.
+        "reference_id": references_of_b(world),
     }
+
+
+def references_of_b(world) -> int:  # type: ignore[no-untyped-def]
+    if not hasattr(world, "reference_ids"):
+        world.reference_ids = build_references(world.db, world)
+    return int(world.reference_ids["b"])
 
 
 def early_access_of_b(world) -> dict[str, int]:  # type: ignore[no-untyped-def]

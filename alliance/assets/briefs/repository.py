@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from alliance.assets.briefs.models import BriefTemplate, BriefUsage, PartnerLogo
 from alliance.assets.models import Asset
-from alliance.assets.vocabulary import UsageAction
+from alliance.assets.vocabulary import AssetKind, UsageAction
 from alliance.files.models import StoredFile
 from alliance.identity.models import User
 from alliance.identity.scope import Role
@@ -27,6 +27,11 @@ class BriefRepository(Repository[BriefTemplate]):
         if active_only:
             statement = statement.where(BriefTemplate.is_active.is_(True))
         return list(self.session.execute(statement))
+
+    def asset_titles(self) -> list[tuple[int, str, AssetKind]]:
+        """(id, title, kind) of every asset a brief may be attached to, by title (columns only:
+        the form's choices, not the assets)."""
+        return [(row.id, row.title, row.kind) for row in self.session.execute(select(Asset.id, Asset.title, Asset.kind).order_by(Asset.title, Asset.id))]
 
     def asset_exists(self, asset_id: int) -> bool:
         return self.session.get(Asset, asset_id) is not None

@@ -24,7 +24,7 @@ from alliance.assets.briefs.repository import BriefRepository
 from alliance.assets.briefs.schemas import BriefTemplateInput
 from alliance.assets.entitlement import Lock, Requirement, Standing
 from alliance.assets.repository import AssetRepository
-from alliance.assets.vocabulary import UsageAction
+from alliance.assets.vocabulary import KIND_LABELS, UsageAction
 from alliance.audit.service import snapshot
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.files import service as file_service
@@ -202,6 +202,13 @@ def upload_logo(session: Session, actor: Actor, *, source: BinaryIO, filename: s
 def has_logo(session: Session, actor: Actor) -> bool:
     require(actor, Permission.ASSETS_READ)
     return actor.partner_id is not None and BriefRepository(session).logo(actor.partner_id) is not None
+
+
+def asset_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """The library assets a brief template may be attached to, named by title and kind (the
+    template form chooses by name, never by typing an id)."""
+    require(actor, Permission.BRIEFS_MANAGE)
+    return [(asset_id, f"{title} ({KIND_LABELS[kind]})") for asset_id, title, kind in BriefRepository(session).asset_titles()]
 
 
 def may_manage(actor: Actor) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from alliance import audit
 from alliance.assets import entitlement
 from alliance.assets import service as asset_service
+from alliance.assets.early_access import notice_service as early_access_notices
 from alliance.assets.early_access.models import EarlyAccessApplication, EarlyAccessFeedback, EarlyAccessProgram
 from alliance.assets.early_access.repository import ApplicationFilters, EarlyAccessRepository
 from alliance.assets.early_access.rules import ApplicationStatus, EarlyAccessDecision, RefusedDecision, decide, program_name
@@ -285,6 +286,7 @@ def decide_application(session: Session, actor: Actor, *, application_id: int, d
         before={"status": status.value},
         after={"status": target.value, "program": program.name, "reason": application.decision_reason},
     )
+    early_access_notices.application_decided(session, actor, application=application, program=program)
     return application
 
 

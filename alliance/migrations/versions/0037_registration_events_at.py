@@ -1,7 +1,7 @@
 """QBR figures: registration events by time
 
-Revision ID: 0036_qbr
-Revises: 0035
+Revision ID: 0037
+Revises: 0036
 Create Date: 2026-12-02 04:30:00
 
 The QBR's pipeline stages read a registration's status on the as-of date from its current status
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0036_qbr"
-down_revision = "0035"
+revision = "0037"
+down_revision = "0036"
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ import httpx2 as httpx
 from tests.factories.world import World
 
 RACERS = 4
+SECOND_COUNTRY = ("FR", "IT", "ES", "NL")
 
 
 def test_territories_claiming_one_country_at_once_one_wins(live_server: str, world: World) -> None:
@@ -25,9 +26,7 @@ def test_territories_claiming_one_country_at_once_one_wins(live_server: str, wor
         with httpx.Client(timeout=30) as client:
             start.wait()
             codes.append(
-                client.post(
-                    url, headers=world.headers("admin"), json={"name": f"Region {index}", "countries": ["DE", f"{'FR IT ES NL'.split()[index]}"]}
-                ).status_code
+                client.post(url, headers=world.headers("admin"), json={"name": f"Region {index}", "countries": ["DE", SECOND_COUNTRY[index]]}).status_code
             )
 
     threads = [threading.Thread(target=add, args=(index,)) for index in range(RACERS)]

@@ -37,10 +37,10 @@ from rapidfuzz.distance import OSA
 from alliance.customers.names import CANONICAL, GENERIC, QUALIFIERS, SPELLINGS, STOPWORDS, NormalizedName, normalize_name
 from alliance.customers.websites import domain_core, matching_domain
 
-# On the fitted data (bench/customers_hard.py --fit, 30,000 companies, seed 5, 8,000 queries): at
-# 0.7 the candidates kept are the labelled company 99.1% of the time (recall@1 0.965, a no-match
-# query finds something 0.6% of the time); on another seed (3, 100,000 companies, 6,000 queries)
-# 99.1%, recall@1 0.964, 0.6%. At 0.85 precision is 99.5% but typos in short words fall below.
+# On the fitted data (bench/customers_hard.py --fit, 30,000 companies, seed 5, 8,000 queries, with
+# the 'd:' typo keys): at 0.7 the candidates kept are the labelled company 99.2% of the time
+# (recall@1 0.970, a no-match query finds something 0.4% of the time). At 0.85 precision is 99.5%
+# but typos in short words fall below.
 CONFLICT_THRESHOLD = 0.7
 
 DOMAIN_FLOOR = 0.9  # same registered domain: at least this, whatever the names
@@ -77,7 +77,7 @@ FEATURES = (
 BIAS = -11.538
 COEFFICIENTS = (5.703, 10.266, -4.047, -1.734, -2.839, -0.317, -0.167, -0.026, 8.740, 0.308, -2.978, 0.423, -1.669)
 # Fitted by bench/customers_hard.py --fit (30,000 companies, seed 5, 8,000 queries; candidates an
-# exact namesake hides are left out, see collect_features), checked on another seed (3, 100,000).
+# exact namesake hides are left out, see collect_features); evaluate on another seed (3, 100,000).
 
 CORE_EDITS_COUNTED = 2  # typos in a name, told apart from another word: a sibling's differs by more
 

@@ -234,15 +234,17 @@ def once_per_transaction(session: Session, key: Hashable, compute: Callable[[], 
     registration, and again of its conflicts). `tables` are those the answer is read from: a row of
     one of them written through the ORM (pending or flushed) drops the answer, so the transaction's
     own changes are seen; the answer is forgotten when the transaction ends."""
-    transaction = session.get_transaction()
+    held = session.info.get(_ONCE)
+    if held is not None and held[0] is session.get_transaction() and key in held[1] and not tables & _pending_tables(session):
+        found: T = held[1][key][1]
+        return found
+    value = compute()
+    transaction = session.get_transaction()  # after compute: its first statement may have begun it
     held = session.info.get(_ONCE)
     if held is None or held[0] is not transaction:
         held = (transaction, {})
         session.info[_ONCE] = held
-    entries: dict[Hashable, tuple[frozenset[str], Any]] = held[1]
-    if key not in entries or tables & _pending_tables(session):
-        entries[key] = (tables, compute())
-    value: T = entries[key][1]
+    held[1][key] = (tables, value)
     return value
 
 

@@ -242,9 +242,11 @@ def once_per_transaction(session: Session, key: Hashable, compute: Callable[[], 
     transaction = session.get_transaction()  # after compute: its first statement may have begun it
     held = session.info.get(_ONCE)
     if held is None or held[0] is not transaction:
-        held = (transaction, {})
-        session.info[_ONCE] = held
-    held[1][key] = (tables, value)
+        entries: dict[Hashable, tuple[frozenset[str], Any]] = {}
+        session.info[_ONCE] = (transaction, entries)
+    else:
+        entries = held[1]
+    entries[key] = (tables, value)
     return value
 
 

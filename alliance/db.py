@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, MetaData, create_engine, event, false
 from sqlalchemy.engine import Engine
@@ -221,6 +221,49 @@ def _root_tables() -> set[str]:
 def _forget_locks(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop("locked", None)
+        session.info.pop(_ONCE, None)
+
+
+# --- lookups made once per transaction -----------------------------------------------------------
+
+_ONCE = "once_per_transaction"  # session.info: (transaction, {key: (tables, value)})
+T = TypeVar("T")
+
+
+def once_per_transaction(session: Session, key: Hashable, compute: Callable[[], T], *, tables: frozenset[str]) -> T:
+    """`compute()` the first time `key` is asked for in the session's current transaction, the
+    same answer after: for a lookup several steps of one change need (who is told of a submitted
+    registration, and again of its conflicts). `tables` are those the answer is read from: a row of
+    one of them written through the ORM (pending or flushed) drops the answer, so the transaction's
+    own changes are seen; the answer is forgotten when the transaction ends."""
+    held = session.info.get(_ONCE)
+    if held is not None and held[0] is session.get_transaction() and key in held[1] and not tables & _pending_tables(session):
+        found: T = held[1][key][1]
+        return found
+    value = compute()
+    transaction = session.get_transaction()  # after compute: its first statement may have begun it
+    held = session.info.get(_ONCE)
+    if held is None or held[0] is not transaction:
+        entries: dict[Hashable, tuple[frozenset[str], Any]] = {}
+        session.info[_ONCE] = (transaction, entries)
+    else:
+        entries = held[1]
+    entries[key] = (tables, value)
+    return value
+
+
+def _pending_tables(session: Session) -> set[str]:
+    """Tables of the rows the session will write at its next flush."""
+    return {getattr(obj, "__tablename__", "") for obj in (*session.new, *session.dirty, *session.deleted)}
+
+
+def _forget_changed_lookups(session: Session, _context: Any, _instances: Any) -> None:
+    held = session.info.get(_ONCE)
+    if not held or not held[1]:
+        return
+    changed = _pending_tables(session)
+    for key in [key for key, (tables, _) in held[1].items() if tables & changed]:
+        del held[1][key]
 
 
 class ScopeMissing(RuntimeError):
@@ -294,6 +337,7 @@ def _check_catalog(session: Session, scope: PartnerScope) -> None:
 event.listen(Session, "do_orm_execute", _scope_orm_statement)
 event.listen(Session, "before_flush", _check_flush)
 event.listen(Session, "before_flush", _check_locked)
+event.listen(Session, "before_flush", _forget_changed_lookups)
 event.listen(Session, "after_flush", _own_new_aggregates)
 event.listen(Session, "after_transaction_end", _forget_locks)
 event.listen(Base, "load", _note_lock, propagate=True)

@@ -93,15 +93,18 @@ def _serialize_new_company(session: Session, blocking_keys: list[str], compact_n
     """On PostgreSQL, hold (until commit) a lock on everything a variant of this name would share
     with it, so that two submits of one new company, however each spells it, create it once: its
     blocking keys (the same words, in any order, one missing or added) and the first and last
-    letters of its compact name (one typo leaves one of the two intact). Taken in one order by
-    every transaction, so they never deadlock. SQLite needs nothing: a writing transaction holds
-    the database write lock."""
+    letters of its compact name (one typo leaves one of the two intact). Taken in one statement,
+    in one order by every transaction, so they never deadlock. SQLite needs nothing: a writing
+    transaction holds the database write lock."""
     if session.get_bind().dialect.name != "postgresql":
         return False
     shared = {*blocking_keys, "start:" + compact_name[:VARIANT_EDGE], "end:" + compact_name[-VARIANT_EDGE:]}
-    for lock_id in sorted({_lock_id(key) for key in shared}):
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+    session.execute(_LOCK_ALL, {"ids": sorted({_lock_id(key) for key in shared})})
     return True
+
+
+# The locks in the order of their ids: the aggregate takes them as the ordered subquery yields them.
+_LOCK_ALL = text("SELECT count(pg_advisory_xact_lock(id)) FROM (SELECT id FROM unnest(CAST(:ids AS bigint[])) AS id ORDER BY id) AS ordered")
 
 
 def _lock_id(key: str) -> int:

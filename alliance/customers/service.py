@@ -48,6 +48,7 @@ NAME_CANDIDATES = 50
 TYPO_CANDIDATES = 20  # per length and direction of each range read (see typo_neighbours)
 SPELLING_CANDIDATES = 100
 KEY_POSTINGS = 50  # a key shared by more customers than this is too common to say anything alone
+KEY_CANDIDATES = 250  # customers taken from name keys, the rarest keys' first
 CANDIDATE_LIMITS = {"domain": DOMAIN_CANDIDATES, "name": NAME_CANDIDATES, "typo": TYPO_CANDIDATES, "spellings": SPELLING_CANDIDATES, "key": KEY_POSTINGS}
 
 
@@ -300,14 +301,23 @@ def _candidate_ids(repository: CustomerRepository, query: matching.Profile) -> s
         compact=compact,
         probe=matching.typo_probe(compact),
         spellings=matching.one_edit_neighbours(compact),
-        keys=matching.blocking_keys(query.name),
+        keys=matching.lookup_keys(query.name),
         limits=CANDIDATE_LIMITS,
     )
     ids = {*reads.by_domain, *reads.by_name, *(cid for cid, _ in reads.by_spellings)}
     ids.update(cid for cid, other in reads.near_names if OSA.distance(compact, other, score_cutoff=2) <= 2)
-    for postings in reads.by_key.values():
-        if len(postings) <= KEY_POSTINGS:
-            ids.update(postings)
+    return ids | _rarest_first(reads.by_key)
+
+
+def _rarest_first(by_key: dict[str, list[int]]) -> set[int]:
+    """Customers sharing a name key with the query, up to KEY_CANDIDATES: the rarest keys' first
+    (a key shared by few customers says the most), a key shared by more than KEY_POSTINGS never
+    (it was read with one posting more, to show it is too common); a key is taken whole or not at all."""
+    ids: set[int] = set()
+    for postings in sorted((p for p in by_key.values() if len(p) <= KEY_POSTINGS), key=len):
+        if len(ids | set(postings)) > KEY_CANDIDATES:
+            break
+        ids.update(postings)
     return ids
 
 

@@ -292,11 +292,10 @@ def claimed_message(row: Any) -> ClaimedMessage:
 class PreferenceRepository(Repository[NotificationPreference]):
     model = NotificationPreference
 
-    def cadences(self, *, user_ids: Collection[int], event_type: EventType) -> dict[int, Cadence]:
-        statement = select(NotificationPreference.user_id, NotificationPreference.cadence).where(
-            NotificationPreference.user_id.in_(user_ids), NotificationPreference.event_type == event_type
-        )
-        return {row[0]: row[1] for row in self.session.execute(statement)}
+    def cadences_by_event(self, *, user_ids: Collection[int]) -> dict[tuple[int, EventType], Cadence]:
+        """(user id, event type) -> cadence, for every choice these people made."""
+        statement = select(NotificationPreference.user_id, NotificationPreference.event_type, NotificationPreference.cadence)
+        return {(row[0], row[1]): row[2] for row in self.session.execute(statement.where(NotificationPreference.user_id.in_(user_ids)))}
 
     def for_user(self, user_id: int) -> dict[EventType, NotificationPreference]:
         statement = select(NotificationPreference).where(NotificationPreference.user_id == user_id)

@@ -6,7 +6,7 @@ mail log and the outbox's figures. Delivery is `delivery_service` (the worker's 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alliance import audit
-from alliance.db import in_sandbox
+from alliance.db import in_sandbox, once_per_transaction
 from alliance.errors import NotFound, PermissionDenied, RuleViolation
 from alliance.identity.permissions import Permission, can, require
 from alliance.identity.scope import Actor
@@ -72,7 +72,7 @@ def notify(
             wanted.setdefault(recipient.user_id, recipient)
     if not wanted:
         return 0
-    cadences = {} if event.mandatory else PreferenceRepository(session).cadences(user_ids=list(wanted), event_type=event)
+    cadences = {} if event.mandatory else _cadences(session, wanted, event)
     repository = OutboxRepository(session)
     taken = repository.existing_keys([f"{stem}/{user_id}" for user_id in wanted]) if occurrence else set()
     now = clock.now()
@@ -100,6 +100,18 @@ def notify(
         )
     repository.add_messages(rows)
     return len(rows)
+
+
+def _cadences(session: Session, user_ids: Collection[int], event: EventType) -> dict[int, Cadence]:
+    """The recipients' chosen cadences for `event`: every event's, read once per transaction for
+    these people (a submit tells the same reviewers of the registration and of its conflicts)."""
+    chosen = once_per_transaction(
+        session,
+        ("notification cadences", frozenset(user_ids)),
+        lambda: PreferenceRepository(session).cadences_by_event(user_ids=sorted(user_ids)),
+        tables=frozenset({"notification_preferences"}),
+    )
+    return {user_id: cadence for (user_id, event_type), cadence in chosen.items() if event_type == event}
 
 
 def notify_each(session: Session, actor: Actor, *, event: EventType, rows: AnyRows, entity_type: str, occurrence: str) -> int:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from alliance.db import once_per_transaction
 from alliance.identity.permissions import Permission, role_can, roles_with
 from alliance.identity.repository import UserRepository
 from alliance.identity.scope import Actor
@@ -38,8 +39,7 @@ def announce(session: Session, actor: Actor, registration: Registration, action:
     event = EVENTS.get(action)
     if event is None:
         return 0
-    partner = PartnerRepository(session).get(registration.partner_id)
-    assert partner is not None  # the registration was just loaded in this scope
+    partner = _partner(session, registration.partner_id)
     if event == EventType.REGISTRATION_SUBMITTED:
         recipients = _reviewers(session, partner)
         by = actor.label
@@ -67,8 +67,7 @@ def announce_conflicts(session: Session, actor: Actor, registration: Registratio
     how many: the other side is on the review page, never in the e-mail)."""
     if not found:
         return 0
-    partner = PartnerRepository(session).get(registration.partner_id)
-    assert partner is not None  # the registration was just loaded in this scope
+    partner = _partner(session, registration.partner_id)
     facts = {
         "title": registration.title,
         "customer": registration.customer_name,
@@ -108,7 +107,21 @@ def remind_protection(session: Session, actor: Actor, *, today: date) -> int:
     return queued
 
 
+def _partner(session: Session, partner_id: int) -> Partner:
+    """The registration's partner, read once per transaction (a submit announces twice)."""
+    partner = once_per_transaction(session, ("partner", partner_id), lambda: PartnerRepository(session).get(partner_id), tables=frozenset({"partners"}))
+    assert partner is not None  # the registration was just loaded in this scope
+    return partner
+
+
 def _reviewers(session: Session, partner: Partner) -> list[Recipient]:
+    """Who reviews the partner's registrations, resolved once per transaction."""
+    return once_per_transaction(
+        session, ("registration reviewers", partner.id), lambda: _find_reviewers(session, partner), tables=frozenset({"users", "partners"})
+    )
+
+
+def _find_reviewers(session: Session, partner: Partner) -> list[Recipient]:
     users = UserRepository(session)
     reviewers = roles_with(Permission.REGISTRATIONS_REVIEW)
     if partner.cam_user_id is not None and users.active_vendor_ids(roles=reviewers, among=[partner.cam_user_id]):

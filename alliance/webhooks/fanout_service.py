@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from alliance.db import once_per_transaction
 from alliance.kit import clock
 from alliance.notifications.vocabulary import EventType
 from alliance.webhooks import payloads, signing
@@ -35,8 +36,10 @@ def queue_event(session: Session, *, event: EventType, key: str, stable: bool, e
 
 
 def wanted(session: Session, event: EventType) -> list[WebhookEndpoint]:
-    """The active endpoints subscribed to `event` (all of them when an endpoint names no types)."""
-    return [e for e in EndpointRepository(session).active() if not e.event_types or event.value in e.event_types]
+    """The active endpoints subscribed to `event` (all of them when an endpoint names no types),
+    read once per transaction (a submit raises two events)."""
+    active = once_per_transaction(session, "active webhook endpoints", EndpointRepository(session).active, tables=frozenset({"webhook_endpoints"}))
+    return [e for e in active if not e.event_types or event.value in e.event_types]
 
 
 def queue_events(session: Session, *, event: EventType, occurrences: Sequence[Occurrence], stable: bool) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from alliance.audit.models import AuditEvent
 from alliance.customers import service as customer_service
 from alliance.customers.models import CustomerNameKey
+from alliance.customers.records import derive
 from alliance.customers.repository import CustomerFilters
 from alliance.customers.schemas import CustomerCreate, CustomerUpdate, OwnershipChange
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
@@ -19,8 +20,10 @@ from alliance.kit.pagination import PageRequest
 FUTURE = date.today() + timedelta(days=180)
 
 
-def keys_of(session, customer_id: int) -> set[str]:  # type: ignore[no-untyped-def]
-    return set(session.scalars(select(CustomerNameKey.key).where(CustomerNameKey.customer_id == customer_id)))
+def keys_of(session, customer_id: int, *, typo_keys: bool = False) -> set[str]:  # type: ignore[no-untyped-def]
+    """The customer's stored name keys; its typo keys ('d:') only if asked for."""
+    keys = set(session.scalars(select(CustomerNameKey.key).where(CustomerNameKey.customer_id == customer_id)))
+    return keys if typo_keys else {key for key in keys if not key.startswith("d:")}
 
 
 def events(session, action: str) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
@@ -58,6 +61,7 @@ class TestUpdateCustomer:
                 session, actors["admin"], customer_id=customer_id, data=CustomerUpdate(name="Zentrix Robotics", reason="rebranded")
             )
             assert keys_of(session, customer.id) == {"t:zentrix", "t:robotics", "p:robotics|zentrix", "s:zentrixrobotics", "q:zen|rob"}
+            assert keys_of(session, customer.id, typo_keys=True) == set(derive("Zentrix Robotics", None).keys)  # the old name's typo keys gone
             [event] = events(session, "customer.updated")
             assert (event.before, event.after, event.reason) == ({"name": "Acme Analytics"}, {"name": "Zentrix Robotics"}, "rebranded")
             assert customer_service.find_matches(session, actors["admin"], name="Zentrix Robotics")[0].customer_id == customer_id

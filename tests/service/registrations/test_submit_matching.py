@@ -134,7 +134,7 @@ class TestOneMatchPerSubmit:
 # checks of the input, the registration's insert, one read of every candidate index and one of the
 # candidates' identities, the customer lock, events and their audit (one lock of the audit head),
 # notices, the conflict check. A loop per candidate, other registration or product line shows here.
-STATEMENTS_PER_SUBMIT = 32
+STATEMENTS_PER_SUBMIT = 28
 
 
 class TestStatementsPerSubmit:

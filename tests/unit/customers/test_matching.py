@@ -11,6 +11,7 @@ from alliance.customers.matching import (
     CONFLICT_THRESHOLD,
     TypoProbe,
     blocking_keys,
+    lookup_keys,
     name_similarity,
     profile,
     score,
@@ -115,12 +116,22 @@ class TestScoreShape:
 
 class TestBlockingKeys:
     def test_distinctive_words_and_neighbouring_pairs(self):
-        keys = blocking_keys(normalize_name("Pacific Analytics Group, Inc."))
+        keys = [k for k in blocking_keys(normalize_name("Pacific Analytics Group, Inc.")) if not k.startswith("d:")]
         assert keys == ["t:pacific", "t:analytics", "p:analytics|group", "p:analytics|pacific", "s:pacificanalytics", "q:pac|ana"]
 
     def test_joining_words_are_left_out_and_spellings_folded(self):
-        assert blocking_keys(normalize_name("Smith & Wesson")) == ["t:smith", "t:weson", "p:smith|weson", "s:smithweson", "q:smi|wes"]
+        keys = blocking_keys(normalize_name("Smith & Wesson"))
+        assert [k for k in keys if not k.startswith("d:")] == ["t:smith", "t:weson", "p:smith|weson", "s:smithweson", "q:smi|wes"]
+        assert [k for k in keys if k.startswith("d:")] == ["d:mith", "d:sith", "d:smth", "d:smih", "d:smit", "d:eson", "d:wson", "d:weon", "d:wesn", "d:weso"]
         assert blocking_keys(normalize_name("Müller Bau")) == blocking_keys(normalize_name("Mueller Bau"))
+
+    def test_deletion_keys_meet_a_typo_in_each_of_two_words(self):
+        stored = set(blocking_keys(normalize_name("Orbeline Vector GmbH")))
+        for typed in ("Orbelie Vectr", "Orbelnie Vectro", "Orbxline Vecctor", "Obreline Vetcor"):
+            shared = stored & set(lookup_keys(normalize_name(typed)))
+            assert {k for k in shared if "orb" in k or k.startswith("d:o")} and {k for k in shared if "ve" in k or "ct" in k}, typed
+        assert not [k for k in blocking_keys(normalize_name("IBM")) if k.startswith("d:")]  # three letters: too common
+        assert "d:acne" in lookup_keys(normalize_name("Acne Analytics"))  # its deletion 'd:ace' meets Acme's
 
     def test_bounded(self):
         keys = blocking_keys(normalize_name("Alpha Beta Gamma Delta Epsilon Zeta Eta"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -158,6 +160,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes, max_upload_bytes=settings.max_upload_bytes + UPLOAD_FORM_OVERHEAD)
     app.add_middleware(operations.MetricsMiddleware, metrics=app.state.metrics)
     _register_error_handlers(app)
+    # FastAPI builds each route's dependencies and validators on first use; build them all now, so
+    # start-up pays it once rather than the first requests (and a server is ready when it says so).
+    deque(iter_route_contexts(app.routes), maxlen=0)
     return app
 
 

@@ -56,6 +56,29 @@ def fresh_database(backend: str, workdir: Path, name: str, pg_admin: str = DEFAU
             admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
+@contextmanager
+def kept_or_fresh_database(backend: str, workdir: Path, name: str, pg_admin: str = DEFAULT_PG_ADMIN, keep: str | None = None) -> Iterator[tuple[str, bool]]:
+    """(url, whether it still needs seeding): a fresh database dropped afterwards, or with `keep`
+    one kept between runs under that name (a PostgreSQL database, or a SQLite file in the system's
+    temporary folder), migrated to head — seeding at an issue's scale takes minutes."""
+    if keep is None:
+        with fresh_database(backend, workdir, name, pg_admin) as url:
+            yield url, True
+        return
+    if backend == "sqlite":
+        path = Path(tempfile.gettempdir()) / f"{keep}.db"
+        exists = path.exists()
+        url = f"sqlite:///{path}"
+    else:
+        with psycopg.connect(pg_admin, autocommit=True) as admin:
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (keep,)).fetchone() is not None
+            if not exists:
+                admin.execute(f'CREATE DATABASE "{keep}"')
+        url = f"{pg_admin.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+psycopg://', 1)}/{keep}"
+    migrate.upgrade(url)
+    yield url, not exists
+
+
 @dataclass
 class ChildRun:
     seconds: float

@@ -39,15 +39,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg
-from customers_common import DEFAULT_PG_ADMIN, fresh_database, percentile, run_cli, write_json
+from customers_common import DEFAULT_PG_ADMIN, kept_or_fresh_database, percentile, run_cli, write_json
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select, text
 from starlette.testclient import TestClient
 from tiers_evaluate import catalog
 
-from alliance import migrate
 from alliance.app import create_app
 from alliance.config import Settings
 from alliance.db import Database
@@ -227,19 +225,8 @@ def page_timings(url: str, partner_id: int, runs: int) -> tuple[dict[str, float]
 
 @contextmanager
 def bench_database(args: argparse.Namespace, workdir: Path) -> Iterator[tuple[str, bool]]:
-    """(url, whether it still needs seeding): a fresh database dropped afterwards, or with --keep
-    NAME one kept between runs (seeding at the issue's scale takes many minutes), migrated to head."""
-    if args.keep is None:
-        with fresh_database("postgresql", workdir, "qbr", args.postgres_url) as url:
-            yield url, True
-        return
-    with psycopg.connect(args.postgres_url, autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.keep,)).fetchone() is not None
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{args.keep}"')
-    url = f"{args.postgres_url.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+psycopg://', 1)}/{args.keep}"
-    migrate.upgrade(url)
-    yield url, not exists
+    with kept_or_fresh_database("postgresql", workdir, "qbr", args.postgres_url, args.keep) as kept:
+        yield kept
 
 
 def counts(database: Database) -> dict[str, int]:

@@ -168,6 +168,9 @@ class AssetRepository(Repository[Asset]):
             statement = statement.order_by(score.desc(), Asset.id.desc())
         else:
             statement = statement.order_by(Asset.published_at.desc().nulls_last(), Asset.id.desc())
+        if filters.text and search.words(filters.text):
+            with search.through_the_index(self.session):
+                return paginate(self.session, statement, page, rows=True)
         return paginate(self.session, statement, page, rows=True)
 
     def _searched(self, text: str, *, partner_id: int | None, page: PageRequest) -> Page[Any]:

@@ -101,6 +101,11 @@ def test_search_ranks_title_matches_first_and_filters(client, world):
     partner = world.headers("a_user")
     ranked = client.get("/api/v1/assets", headers=partner, params={"q": "security hardening"}).json()["items"]
     assert [a["id"] for a in ranked] == [title["id"], body_only["id"]]
+    # Counted in the same pass as ranked, and still counted on a page past the last match.
+    first = client.get("/api/v1/assets", headers=partner, params={"q": "security", "limit": 1}).json()
+    assert (first["total"], [a["id"] for a in first["items"]]) == (2, [title["id"]])
+    past = client.get("/api/v1/assets", headers=partner, params={"q": "security", "offset": 5}).json()
+    assert (past["total"], past["items"]) == (2, [])
     by_line = client.get("/api/v1/assets", headers=partner, params={"q": "security", "product_line": "data-platform"}).json()["items"]
     assert [a["id"] for a in by_line] == [title["id"]]
     by_version = client.get("/api/v1/assets", headers=partner, params={"version": "2.6"}).json()["items"]

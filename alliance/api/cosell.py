@@ -142,9 +142,9 @@ def list_requests(
 
 
 @router.get("/resource-requests/breaches", response_model=PageRead[ResourceRequestRead], openapi_extra=allowed(Permission.COSELL_OVERSIGHT))
-def list_breaches(session: DbSession, actor: CurrentActor, page: PageParams, team_id: IdQuery = None) -> dict[str, Any]:
+def list_breaches(session: DbSession, actor: CurrentActor, page: PageParams, team_id: IdQuery = None, partner_id: IdQuery = None) -> dict[str, Any]:
     """Vendor managers: open requests past due without a first response, and those answered late."""
-    return _page(request_service.list_breaches(session, actor, team_id=team_id, page=page))
+    return _page(request_service.list_breaches(session, actor, team_id=team_id, page=page, partner_id=partner_id))
 
 
 @router.get("/resource-requests/{request_id}", response_model=ResourceRequestRead, openapi_extra=allowed(Permission.COSELL_READ))

@@ -5,6 +5,7 @@ number of statements whatever the size of the library or the portfolio."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,7 +32,7 @@ from alliance.enablement.vocabulary import LEVEL_RANK
 from alliance.files.models import StoredFile
 from alliance.identity.models import User
 from alliance.kit.pagination import Page, PageRequest, paginate
-from alliance.kit.repository import Repository
+from alliance.kit.repository import Repository, among
 from alliance.kit.sorting import SortColumn, apply_sort
 from alliance.kit.statements import AnySelect
 from alliance.partners.models import Partner, Person, ProductLine, Tier
@@ -393,34 +394,34 @@ class AssetRepository(Repository[Asset]):
         )
         return list(self.session.execute(statement))
 
-    def partner_activity(self, partner_ids: Collection[int], *, first: datetime, last: datetime) -> dict[int, dict[str, int]]:
+    def partner_activity(self, partner_ids: Collection[int] | None, *, first: datetime, last: datetime) -> dict[int, dict[str, int]]:
         """Per partner, between the two moments: library views and downloads by its people,
         projects recorded as using an asset, contributions created and contributed versions
         published. Four grouped statements whatever the number of partners."""
-        found: dict[int, dict[str, int]] = {
-            pid: {"views": 0, "downloads": 0, "projects": 0, "contributions_created": 0, "contributions_published": 0} for pid in partner_ids
-        }
+        found: dict[int, dict[str, int]] = defaultdict(
+            lambda: {"views": 0, "downloads": 0, "projects": 0, "contributions_created": 0, "contributions_published": 0}
+        )
         usage = (
             select(
                 AssetUsage.partner_id,
                 func.sum(case((AssetUsage.action == UsageAction.VIEW, 1), else_=0)),
                 func.sum(case((AssetUsage.action == UsageAction.DOWNLOAD, 1), else_=0)),
             )
-            .where(AssetUsage.partner_id.in_(partner_ids), AssetUsage.occurred_at >= first, AssetUsage.occurred_at < last)
+            .where(among(AssetUsage.partner_id, partner_ids), AssetUsage.occurred_at >= first, AssetUsage.occurred_at < last)
             .group_by(AssetUsage.partner_id)
         )
         for pid, views, downloads in self.session.execute(usage):
             found[pid].update(views=int(views or 0), downloads=int(downloads or 0))
         projects = (
             select(AssetProjectUse.partner_id, func.count(func.distinct(AssetProjectUse.registration_id)))
-            .where(AssetProjectUse.partner_id.in_(partner_ids), AssetProjectUse.recorded_at >= first, AssetProjectUse.recorded_at < last)
+            .where(among(AssetProjectUse.partner_id, partner_ids), AssetProjectUse.recorded_at >= first, AssetProjectUse.recorded_at < last)
             .group_by(AssetProjectUse.partner_id)
         )
         for pid, count in self.session.execute(projects):
             found[pid]["projects"] = count
         created = (
             select(Asset.contributed_by_partner_id, func.count(Asset.id))
-            .where(Asset.contributed_by_partner_id.in_(partner_ids), Asset.created_at >= first, Asset.created_at < last)
+            .where(among(Asset.contributed_by_partner_id, partner_ids), Asset.created_at >= first, Asset.created_at < last)
             .group_by(Asset.contributed_by_partner_id)
         )
         for pid, count in self.session.execute(created):
@@ -429,13 +430,13 @@ class AssetRepository(Repository[Asset]):
         published = (
             select(Asset.contributed_by_partner_id, func.count(AssetVersion.id))
             .join(Asset, Asset.id == AssetVersion.asset_id)
-            .where(Asset.contributed_by_partner_id.in_(partner_ids), AssetVersion.published_at >= first, AssetVersion.published_at < last)
+            .where(among(Asset.contributed_by_partner_id, partner_ids), AssetVersion.published_at >= first, AssetVersion.published_at < last)
             .group_by(Asset.contributed_by_partner_id)
         )
         for pid, count in self.session.execute(published):
             if pid is not None:
                 found[pid]["contributions_published"] = count
-        return found
+        return dict(found)
 
     def project_count(self, asset_id: int) -> int:
         return self.session.scalar(select(func.count()).select_from(AssetProjectUse).where(AssetProjectUse.asset_id == asset_id)) or 0

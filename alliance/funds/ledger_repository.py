@@ -17,7 +17,7 @@ from alliance.funds.models import FundAllocation, FundBudget, FundClaim, FundLed
 from alliance.funds.rules import CENT, Balances
 from alliance.funds.vocabulary import ClaimStatus, LedgerKind, RequestStatus
 from alliance.identity.models import User
-from alliance.kit.repository import within_scope
+from alliance.kit.repository import among, within_scope
 from alliance.kit.statements import AnySelect, rowcount
 from alliance.kit.tenancy import PartnerScope
 from alliance.partners.models import Partner
@@ -94,7 +94,7 @@ class LedgerRepository:
         """(partner, currency) → the balances of all its allocations (of one period when given)."""
         statement = select(E.partner_id, E.currency, *BUCKETS).group_by(E.partner_id, E.currency)
         if partner_ids is not None:
-            statement = statement.where(E.partner_id.in_(partner_ids))
+            statement = statement.where(among(E.partner_id, partner_ids))
         if period_key:
             statement = statement.join(FundAllocation, FundAllocation.id == E.allocation_id).join(FundBudget, FundBudget.id == FundAllocation.budget_id)
             statement = statement.where(FundBudget.period_key == period_key)
@@ -129,7 +129,7 @@ class LedgerRepository:
         return list(self.session.scalars(statement))
 
     def spent_by_partner(
-        self, partner_ids: Collection[int], *, starts_on: date, ends_on: date, before: datetime | None = None
+        self, partner_ids: Collection[int] | None, *, starts_on: date, ends_on: date, before: datetime | None = None
     ) -> dict[tuple[int, str], Decimal]:
         """(partner, currency) → MDF spent (claims approved or paid) on activities starting in
         the period: what plan-vs-actual counts as "MDF spent" (as recorded before `before` when given)."""
@@ -137,7 +137,7 @@ class LedgerRepository:
             select(E.partner_id, E.currency, func.sum(E.amount))
             .join(FundRequest, FundRequest.id == E.request_id)
             .where(
-                E.partner_id.in_(partner_ids),
+                among(E.partner_id, partner_ids),
                 E.kind.in_([LedgerKind.APPROVED, LedgerKind.PAID]),
                 FundRequest.starts_on >= starts_on,
                 FundRequest.starts_on <= ends_on,
@@ -365,7 +365,7 @@ class FundsFiguresRepository:
     def _scoped(self, statement: AnySelect, column: Any) -> Any:
         return self.session.execute(within_scope(statement, column, self.scope))
 
-    def quarter(self, partner_ids: Collection[int], *, starts_on: date, ends_on: date, before: datetime) -> dict[tuple[int, str], QuarterFunds]:
+    def quarter(self, partner_ids: Collection[int] | None, *, starts_on: date, ends_on: date, before: datetime) -> dict[tuple[int, str], QuarterFunds]:
         """(partner, currency) → its MDF figures for the period [starts_on, ends_on]."""
         found: dict[tuple[int, str], QuarterFunds] = {}
 
@@ -379,7 +379,7 @@ class FundsFiguresRepository:
             .join(FundAllocation, FundAllocation.id == E.allocation_id)
             .join(FundBudget, FundBudget.id == FundAllocation.budget_id)
             .where(
-                E.partner_id.in_(partner_ids),
+                among(E.partner_id, partner_ids),
                 E.kind == LedgerKind.ALLOCATED,
                 E.occurred_at < before,
                 FundBudget.starts_on <= ends_on,
@@ -392,7 +392,7 @@ class FundsFiguresRepository:
         approved = (
             select(FundRequest.partner_id, FundRequest.currency, func.count(FundRequest.id), func.sum(FundRequest.approved_amount))
             .where(
-                FundRequest.partner_id.in_(partner_ids),
+                among(FundRequest.partner_id, partner_ids),
                 FundRequest.status.in_([RequestStatus.APPROVED, RequestStatus.CLOSED]),
                 FundRequest.decided_at >= first,
                 FundRequest.decided_at < last,
@@ -433,7 +433,7 @@ class FundsFiguresRepository:
                     0,
                 ),
             )
-            .where(FundClaim.partner_id.in_(partner_ids), FundClaim.submitted_at < last)
+            .where(among(FundClaim.partner_id, partner_ids), FundClaim.submitted_at < last)
             .group_by(FundClaim.partner_id, FundClaim.currency)
         )
         for partner_id, currency, claimed, claims_approved, paid in self._scoped(claims, FundClaim.partner_id):
@@ -446,7 +446,7 @@ class FundsFiguresRepository:
             select(FundRequest.partner_id, FundRequest.currency, func.count(Registration.id), func.coalesce(func.sum(won_amount), 0))
             .join(FundRequest, and_(FundRequest.id == Registration.fund_request_id, FundRequest.currency == Registration.currency))
             .where(
-                FundRequest.partner_id.in_(partner_ids),
+                among(FundRequest.partner_id, partner_ids),
                 FundRequest.starts_on.between(starts_on, ends_on),
                 Registration.submitted_at < before,
             )

@@ -3,9 +3,10 @@ session's scope; a row of another partner is indistinguishable from a missing on
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import Session
 
 from alliance.db import PartnerOwned, PartnerRoot, ScopeMissing
@@ -23,6 +24,12 @@ def within_scope(statement: S, partner_column: ColumnElement[Any] | Any, scope: 
     if scope.is_internal:
         return statement
     return statement.where(partner_column.in_(scope.partner_ids or frozenset()))
+
+
+def among(partner_column: ColumnElement[Any] | Any, partner_ids: Collection[int] | None) -> ColumnElement[bool]:
+    """`partner_column IN partner_ids`, or no condition for None (every partner the session's scope
+    sees): a portfolio-wide read then sends no list of thousands of ids to be parsed and matched."""
+    return true() if partner_ids is None else partner_column.in_(partner_ids)
 
 
 class Repository(Generic[M]):

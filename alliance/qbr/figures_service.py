@@ -56,10 +56,13 @@ LATER_LABELS = {
 MDF_MONEY = ("allocated", "requests_approved_amount", "claimed", "claims_approved", "paid", "spent", "won")
 
 
-def mdf_section(session: Session, currency: Mapping[int, str], quarter: FiscalPeriod, window: Window) -> dict[int, dict[str, Any]]:
-    """Per partner: the quarter's MDF in its program currency (other currencies are counted, not
-    added in), as known on the as-of date; None for a partner without any MDF in the quarter."""
-    rows = FundsFiguresRepository(session).quarter(list(currency), starts_on=quarter.start, ends_on=quarter.end, before=window.cutoff)
+def mdf_section(
+    session: Session, partner_ids: Collection[int] | None, currency: Mapping[int, str], quarter: FiscalPeriod, window: Window
+) -> dict[int, dict[str, Any]]:
+    """Per partner (all the session sees for None): the quarter's MDF in its program currency (other
+    currencies are counted, not added in), as known on the as-of date; None for a partner without
+    any MDF in the quarter."""
+    rows = FundsFiguresRepository(session).quarter(partner_ids, starts_on=quarter.start, ends_on=quarter.end, before=window.cutoff)
     found: dict[int, dict[str, Any]] = {}
     others: dict[int, int] = defaultdict(int)
     for (pid, row_currency), row in rows.items():
@@ -79,7 +82,7 @@ def mdf_section(session: Session, currency: Mapping[int, str], quarter: FiscalPe
     return found
 
 
-def assets_section(session: Session, partner_ids: Collection[int], quarter: FiscalPeriod, window: Window) -> dict[int, dict[str, Any]]:
+def assets_section(session: Session, partner_ids: Collection[int] | None, quarter: FiscalPeriod, window: Window) -> dict[int, dict[str, Any]]:
     """Per partner: its asset library activity in the quarter (up to the as-of date); None when nothing happened."""
     first = datetime.combine(quarter.start, time.min, tzinfo=UTC)
     activity = AssetRepository(session).partner_activity(partner_ids, first=first, last=min(window.cutoff, end_of(quarter.end)))
@@ -195,7 +198,7 @@ def compute(session: Session, *, partner_ids: Collection[int] | None, quarter: F
         if pid in collected:
             collected[pid].practice = practice
 
-    later = {"mdf": mdf_section(session, currency, quarter, window), "assets": assets_section(session, ids, quarter, window)}
+    later = {"mdf": mdf_section(session, scope_ids, currency, quarter, window), "assets": assets_section(session, scope_ids, quarter, window)}
     period = {"key": quarter.key, "label": quarter.label, "starts_on": quarter.start.isoformat(), "ends_on": quarter.end.isoformat()}
     labels = [q.label for q in window.quarters]
     result: dict[int, dict[str, Any]] = {}

@@ -39,6 +39,7 @@ class RegistrationFilters:
     q: str | None = None
     protected_until_by: date | None = None  # protection ending on or before this day (the expiring ones)
     cam_user_id: int | None = None  # the partners this CAM manages
+    partner_ids: tuple[int, ...] | None = None  # a dashboard view's partners (a CAM's, a sponsor's)
 
 
 def effective_status_is(status: Status, today: date) -> Any:
@@ -74,6 +75,8 @@ class RegistrationRepository(Repository[Registration]):
             statement = statement.where(Registration.protected_until <= filters.protected_until_by)
         if filters.cam_user_id:
             statement = statement.where(Registration.partner_id.in_(select(Partner.id).where(Partner.cam_user_id == filters.cam_user_id)))
+        if filters.partner_ids is not None:
+            statement = statement.where(Registration.partner_id.in_(filters.partner_ids))
         return statement
 
     def lock_customer(self, customer_id: int) -> None:

@@ -168,9 +168,11 @@ def breaches(request: Request, session: WebSession, actor: VendorActor, page: Pa
     teams = routing_service.list_teams(session, actor)
     team_id = query_int(team)
     team_id = team_id if team_id in {t.id for t in teams} else None
-    found = request_service.list_breaches(session, actor, team_id=team_id, page=page)
+    partners = partner_pick.pick(request, session, actor)
+    found = request_service.list_breaches(session, actor, team_id=team_id, page=page, **partner_pick.filters_of(partners))
     context = {
         "requests": found,
+        "partners": partners,
         "teams": teams,
         "team_names": {t.id: t.name for t in teams},
         "registrations": _registrations(session, actor, found.items),

@@ -4,8 +4,10 @@ dashboard's "mine" view), sortable and exported as CSV."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from alliance.kit import clock
 from tests.factories.engagements import protected_account
 from tests.web.client import post, soup
 from tests.web.test_cosell_engagement_pages import LIST, staff_form, staffed_id
@@ -70,3 +72,24 @@ def test_violations_and_disputes_by_partner_with_csv(client, login, world, db) -
     assert len(rows(client, "/console/disputes/all?view=mine", "disputes")) == 1
     login("executive")  # sponsors no partner: the sponsor's view is empty
     assert soup(client.get("/console/violations?view=sponsored")).find(id="violations") is None
+
+
+def test_breaches_and_registrations_follow_the_dashboard_view(client, login, world, cosell: dict[str, Any]) -> None:  # noqa: F811
+    clock.freeze(clock.now() + timedelta(days=10))  # both requests are past their first-response time
+    login("admin")
+    assert len(rows(client, "/console/cosell/breaches", "cosell-breaches")) == 2
+    only_b = rows(client, f"/console/cosell/breaches?partner_id={world.b.id}", "cosell-breaches")
+    assert len(only_b) == 1 and B in only_b[0]
+    everyone = rows(client, "/console/registrations", "registrations")
+    assert any(A in row for row in everyone) and any(B in row for row in everyone)
+    login("cam")  # Carl Cam manages partner A only: the dashboard's "mine" links land on A's records
+    dashboard = soup(client.get("/console/executive?view=mine"))
+    assert dashboard.find("a", href="/console/cosell/breaches?view=mine") is not None
+    assert dashboard.select_one("#pipeline-records a")["href"].endswith("&view=mine")
+    mine = rows(client, "/console/cosell/breaches?view=mine", "cosell-breaches")
+    assert len(mine) == 1 and A in mine[0]
+    page = soup(client.get("/console/registrations?view=mine"))
+    mine = [tr.get_text(" ", strip=True) for tr in page.select("#registrations tbody tr")]
+    assert mine and all(A in row for row in mine) and len(mine) == sum(A in row for row in everyone)
+    assert "of my partners" in page.select_one(".page-header").get_text(" ", strip=True)
+    assert page.find("input", {"name": "view", "value": "mine"}) is not None  # kept when filtering further

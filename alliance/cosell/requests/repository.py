@@ -165,12 +165,25 @@ class ResourceRequestRepository(Repository[ResourceRequest]):
             statement = statement.where(~breached_condition(now))
         return statement
 
-    def breaches(self, *, now: datetime, team_id: int | None = None, cam_user_id: int | None = None) -> Select[ResourceRequest]:
+    def breaches(
+        self,
+        *,
+        now: datetime,
+        team_id: int | None = None,
+        cam_user_id: int | None = None,
+        partner_id: int | None = None,
+        partner_ids: Collection[int] | None = None,
+    ) -> Select[ResourceRequest]:
         """Open requests past due without a first response, and requests answered late; the
-        longest overdue first (`cam_user_id`: of the partners that CAM manages)."""
+        longest overdue first (`cam_user_id`: of the partners that CAM manages; `partner_ids`: a
+        dashboard view's partners)."""
         statement = self.readable().where(breached_condition(now))
         if team_id:
             statement = statement.where(ResourceRequest.team_id == team_id)
+        if partner_id:
+            statement = statement.where(ResourceRequest.partner_id == partner_id)
+        if partner_ids is not None:
+            statement = statement.where(ResourceRequest.partner_id.in_(partner_ids))
         if cam_user_id:
             statement = statement.where(ResourceRequest.partner_id.in_(select(Partner.id).where(Partner.cam_user_id == cam_user_id)))
         return statement.order_by(ResourceRequest.first_response_due_at, ResourceRequest.id)

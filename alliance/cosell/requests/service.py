@@ -5,6 +5,7 @@ change is audited; whether the SLA is breached is computed on read and stored by
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -103,12 +104,23 @@ def list_requests(session: Session, actor: Actor, *, filters: RequestFilters, pa
     return Page(items=[view(r, actor, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 
-def list_breaches(session: Session, actor: Actor, *, team_id: int | None, page: PageRequest, cam_user_id: int | None = None) -> Page[RequestView]:
+def list_breaches(
+    session: Session,
+    actor: Actor,
+    *,
+    team_id: int | None,
+    page: PageRequest,
+    cam_user_id: int | None = None,
+    partner_id: int | None = None,
+    partner_ids: Collection[int] | None = None,
+) -> Page[RequestView]:
     """For managers: requests past their first-response due time without one, and those answered
-    late (`cam_user_id`: of the partners that CAM manages)."""
+    late (`cam_user_id`: of the partners that CAM manages; `partner_id`/`partner_ids`: one partner
+    or a dashboard view's partners)."""
     require(actor, Permission.COSELL_OVERSIGHT)
     now = clock.now()
-    found = paginate(session, ResourceRequestRepository(session).breaches(now=now, team_id=team_id, cam_user_id=cam_user_id), page)
+    statement = ResourceRequestRepository(session).breaches(now=now, team_id=team_id, cam_user_id=cam_user_id, partner_id=partner_id, partner_ids=partner_ids)
+    found = paginate(session, statement, page)
     return Page(items=[view(r, actor, now=now) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 

@@ -17,6 +17,7 @@ from alliance.kit.pagination import MAX_LIMIT, Page, PageRequest
 from alliance.partners import service as partner_service
 from alliance.partners.repository import PartnerFilters
 from alliance.partners.vocabulary import RegistrationKind
+from alliance.qbr import service as qbr_service
 from alliance.registrations import conflict_service, extension_service, review_service
 from alliance.registrations import service as registration_service
 from alliance.registrations.lifecycle import EVENT_LABELS, STATUS_LABELS, Status
@@ -27,6 +28,7 @@ from alliance.registrations.schemas import (
     RegistrationView,
     WonRequest,
 )
+from alliance.web import partner_pick
 from alliance.web.deps import VENDOR_ONLY, SortText, Text, VendorActor, WebSession, flash
 from alliance.web.forms import FormBody, Submission, echo, form_values, query_choice, query_int, submit
 from alliance.web.registrations.detail import KINDS, act, form_text, posted_action, render_detail, template_context
@@ -88,12 +90,16 @@ def console_list(
     customer: Text = None,
     sort: SortText = None,
 ) -> Response:
+    # The executive dashboard's "mine" / "sponsored" views land here with their partners only.
+    view = query_choice(request.query_params.get("view"), partner_pick.VIEWS)
+    in_view = qbr_service.view_partner_ids(session, actor, view=view) if view else None
     filters = RegistrationFilters(
         kind=RegistrationKind(v) if (v := query_choice(kind, KINDS)) else None,
         status=Status(v) if (v := query_choice(status, STATUS_LABELS)) else None,
         partner_id=query_int(partner),
         customer_id=query_int(customer),
         q=(q or "").strip() or None,
+        partner_ids=tuple(in_view) if in_view is not None else None,
     )
     notices = []
     if sort and sort.removeprefix("-") not in registration_service.REGISTRATION_SORTS:
@@ -107,6 +113,8 @@ def console_list(
         "sort": sort or "-created",
         "notices": notices,
         "partners": [(p.id, p.display_name) for p in partners],
+        "view": view,
+        "view_label": partner_pick.VIEWS.get(view or ""),
         "filtered": any(value is not None for value in vars(filters).values()),
         "conflicts": conflict_service.conflict_counts(session, [v.registration.id for v in found.items]),
         **template_context(),

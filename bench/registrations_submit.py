@@ -43,7 +43,17 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg
-from customers_common import DEFAULT_PG_ADMIN, Known, fresh_database, labelled_queries, percentile, run_cli, run_on_each_backend, write_json
+from customers_common import (
+    DEFAULT_PG_ADMIN,
+    Known,
+    fresh_database,
+    kept_or_fresh_database,
+    labelled_queries,
+    percentile,
+    run_cli,
+    run_on_each_backend,
+    write_json,
+)
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -183,23 +193,34 @@ def summary(latencies: list[float], statements: list[int] | None = None) -> dict
     return found
 
 
-def prepare(database: Database, url: str, backend: str, args: argparse.Namespace, *, count: int) -> tuple[list[Actor], list[dict[str, Any]]]:
-    """Seed partners, customers and existing registrations; `count` submit bodies naming customers as people type them."""
-    console.print(f"[bold]{backend}[/bold]: seeding {args.partners:,} partners and {args.customers:,} customers (alliance seed) …")
-    seeded = run_cli(url, "seed", "--partners", str(args.partners), "--people-per-partner", "2", "--customers", str(args.customers), "--seed", str(args.seed))
-    console.print(f"  {seeded.output}  (whole process {seeded.seconds:.1f} s, peak RSS {seeded.peak_rss_mb:.0f} MB)")
-    with database.session_scope(PartnerScope.system(reason="bench catalog")) as session:
-        product_line_service.ensure_default_catalog(session, SYSTEM)
+def prepare(
+    database: Database, url: str, backend: str, args: argparse.Namespace, *, count: int, seeded: bool = False
+) -> tuple[list[Actor], list[dict[str, Any]]]:
+    """Seed partners, customers and existing registrations (unless `seeded`: a database kept by an
+    earlier run); `count` submit bodies naming customers as people type them."""
     products = [key for key, _ in product_line_service.DEFAULT_CATALOG]
-    actors = partner_actors(database, 50)
-    seconds, customer_ids = existing_registrations(
-        database,
-        count=args.registrations,
-        partner_ids=[a.partner_id for a in actors if a.partner_id],
-        products=products,
-        seed=args.seed,
-    )
-    console.print(f"  {args.registrations:,} existing registrations inserted in {seconds:.1f} s")
+    if seeded:
+        actors = partner_actors(database, 50)
+        with database.session_scope(PartnerScope.system(reason="bench customers"), write=False) as session:
+            customer_ids = list(session.scalars(select(Registration.customer_id).order_by(Registration.id).limit(args.registrations)))
+        console.print(f"[bold]{backend}[/bold]: reusing the kept database ({len(customer_ids):,} registrations' customers to name)")
+    else:
+        console.print(f"[bold]{backend}[/bold]: seeding {args.partners:,} partners and {args.customers:,} customers (alliance seed) …")
+        seeded_run = run_cli(
+            url, "seed", "--partners", str(args.partners), "--people-per-partner", "2", "--customers", str(args.customers), "--seed", str(args.seed)
+        )
+        console.print(f"  {seeded_run.output}  (whole process {seeded_run.seconds:.1f} s, peak RSS {seeded_run.peak_rss_mb:.0f} MB)")
+        with database.session_scope(PartnerScope.system(reason="bench catalog")) as session:
+            product_line_service.ensure_default_catalog(session, SYSTEM)
+        actors = partner_actors(database, 50)
+        seconds, customer_ids = existing_registrations(
+            database,
+            count=args.registrations,
+            partner_ids=[a.partner_id for a in actors if a.partner_id],
+            products=products,
+            seed=args.seed,
+        )
+        console.print(f"  {args.registrations:,} existing registrations inserted in {seconds:.1f} s")
     rng = random.Random(args.seed)
     known = known_customers(database, rng.sample(customer_ids, min(count, len(customer_ids))))
     queries = list(labelled_queries(known, count, seed=args.seed + 1, negative_share=0.2))
@@ -213,10 +234,11 @@ def flagged_count(database: Database) -> int:
 
 
 def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    with fresh_database(backend, workdir, "submit", args.postgres_url) as url:
+    keep = f"{args.keep}_{backend}" if args.keep else None
+    with kept_or_fresh_database(backend, workdir, "submit", args.postgres_url, keep) as (url, empty):
         database = Database(url)
         try:
-            actors, payloads = prepare(database, url, backend, args, count=args.submits)
+            actors, payloads = prepare(database, url, backend, args, count=args.submits, seeded=not empty)
             # Warm-up (statement caches, page cache), then the measured runs.
             file_all(database, actors, payloads[:20], submit=True, label="warm-up")
             submitted = summary(*file_all(database, actors, payloads, submit=True, label="submit"))
@@ -418,6 +440,9 @@ def main() -> None:
     parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres-url", default=DEFAULT_PG_ADMIN)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--keep", metavar="NAME", help="keep the seeded database (NAME_sqlite / NAME_postgresql) and reuse it next time (each run adds its submits to it)"
+    )
     parser.add_argument("--ab", type=Path, metavar="OTHER_TREE", help="compare OTHER_TREE's submit (before) with this tree's (after)")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds with --ab")
     parser.add_argument("--worker", help=argparse.SUPPRESS)

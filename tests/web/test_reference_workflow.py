@@ -75,10 +75,21 @@ class TestSubmit:
         api = client.get("/api/v1/customer-references", headers=world.headers("a_user")).json()
         assert [i["partner_name"] for i in api["items"]] == ["Northwind Consulting"]
 
-    def test_a_registration_link_prefills_the_customer(self, client, login, world):
+    def test_an_approved_registration_links_to_the_form_with_its_customer(self, client, login, world):
+        registration_id = world.registrations()["a"]
         login("a_user")
-        page = soup(client.get("/portal/library/references/new", params={"customer_name": "Acme Clinics", "product_lines": "analytics"}))
-        assert page.find(id="f-customer_name")["value"] == "Acme Clinics"
+        assert soup(client.get(f"/portal/registrations/{registration_id}")).find(id="submit-reference") is None  # submitted, not yet approved
+        for name, reason in (("start_review", None), ("approve", "Qualified")):
+            response = client.post(
+                f"/api/v1/registrations/{registration_id}/actions/{name}", headers=world.headers("cam"), json={"reason": reason} if reason else None
+            )
+            assert response.status_code == 200, response.text
+        registration = client.get(f"/api/v1/registrations/{registration_id}", headers=world.headers("a_user")).json()
+        link = soup(client.get(f"/portal/registrations/{registration_id}")).find(id="submit-reference")
+        form = soup(client.get(link["href"]))
+        assert form.find(id="f-customer_name")["value"] == registration["customer_name"]
+        checked = sorted(box["value"] for box in form.select("input[name=product_lines][checked]"))
+        assert checked == sorted(registration["product_lines"]) and checked
 
 
 class TestDecide:

@@ -74,6 +74,9 @@ class TestSubmit:
         assert "Northwind Regional Health" not in client.get("/portal/library/references").text
         api = client.get("/api/v1/customer-references", headers=world.headers("a_user")).json()
         assert [i["partner_name"] for i in api["items"]] == ["Northwind Consulting"]
+        # A form naming another partner is answered as the API answers it: that partner is not found.
+        assert post(client, "/portal/library/references", STORY | APPROVAL | {"partner_id": str(world.b.id)}).status_code == 404
+        assert client.get("/api/v1/customer-references", headers=world.headers("admin")).json()["total"] == 1
 
     def test_an_approved_registration_links_to_the_form_with_its_customer(self, client, login, world):
         registration_id = world.registrations()["a"]

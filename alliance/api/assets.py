@@ -14,7 +14,7 @@ from alliance.api.routing import allowed, api_router
 from alliance.assets import reference_service
 from alliance.assets import service as asset_service
 from alliance.assets.models import AssetProjectUse, AssetReview, AssetVersion, CustomerReference
-from alliance.assets.reference_repository import STORY_SORTS, ReferenceFilters, ReferenceStory, StoryFilters
+from alliance.assets.reference_repository import REFERENCE_SORTS, STORY_SORTS, ReferenceEntry, ReferenceFilters, ReferenceStory, StoryFilters
 from alliance.assets.repository import LibraryFilters
 from alliance.assets.schemas import (
     AdoptionRead,
@@ -28,6 +28,7 @@ from alliance.assets.schemas import (
     ProjectUseRead,
     ReferenceCreate,
     ReferenceDecision,
+    ReferenceEntryRead,
     ReferenceInput,
     ReferenceRead,
     ReferenceStoryRead,
@@ -209,7 +210,7 @@ def submit_reference(data: ReferenceCreate, session: DbSession, actor: CurrentAc
     return reference_service.submit_reference(session, actor, partner_id=data.partner_id, data=ReferenceInput(**data.model_dump(exclude={"partner_id"})))
 
 
-@router.get("/customer-references", response_model=PageRead[ReferenceRead], openapi_extra=allowed(Permission.PARTNERS_READ))
+@router.get("/customer-references", response_model=PageRead[ReferenceEntryRead], openapi_extra=allowed(Permission.PARTNERS_READ))
 def list_references(
     session: DbSession,
     actor: CurrentActor,
@@ -218,10 +219,25 @@ def list_references(
     vertical: Facet = None,
     product_line: Facet = None,
     status: ReferenceStatus | None = None,
+    q: Search = None,
+    sort: Annotated[str | None, sort_by(REFERENCE_SORTS)] = None,
 ) -> dict[str, Any]:
-    """References by vertical, product line and status (partners: their own)."""
-    filters = ReferenceFilters(partner_id=partner_id, vertical=vertical, product_line=product_line, status=status)
-    return reference_service.list_references(session, actor, filters=filters, page=page).as_response()
+    """References of any status by vertical, product line and status; `q` searches customer,
+    partner and title; `sort=status` puts the pending ones first (partners: their own)."""
+    filters = ReferenceFilters(partner_id=partner_id, vertical=vertical, product_line=product_line, status=status, text=q, sort=sort)
+    found = reference_service.list_references(session, actor, filters=filters, page=page)
+    return found.as_response() | {"items": [entry_read(e) for e in found.items]}
+
+
+@router.get("/customer-references/{reference_id}", response_model=ReferenceEntryRead, openapi_extra=allowed(Permission.PARTNERS_READ))
+def get_reference(reference_id: IdPath, session: DbSession, actor: CurrentActor) -> ReferenceEntryRead:
+    """One reference of any status, with its decision (partners: their own)."""
+    return entry_read(reference_service.get_reference(session, actor, reference_id=reference_id))
+
+
+def entry_read(entry: ReferenceEntry) -> ReferenceEntryRead:
+    names = {"partner_name": entry.partner_name, "submitted_by": entry.submitted_by, "decided_by": entry.decided_by}
+    return ReferenceEntryRead.model_validate(ReferenceRead.model_validate(entry.reference).model_dump() | names)
 
 
 @router.post("/customer-references/{reference_id}/decision", response_model=ReferenceRead, openapi_extra=allowed(Permission.REFERENCES_APPROVE))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from alliance.assets.models import CustomerReference
@@ -31,6 +31,18 @@ class ReferenceFilters:
     vertical: str | None = None
     product_line: str | None = None
     status: ReferenceStatus | None = None
+    text: str | None = None  # the customer's or the partner's name, or the title
+    sort: str | None = None  # a REFERENCE_SORTS key, - for descending; None: newest first
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """A reference (any status) with the names its lists and pages show instead of ids."""
+
+    reference: CustomerReference
+    partner_name: str
+    submitted_by: str | None
+    decided_by: str | None
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,17 @@ STORY_SORTS: dict[str, SortColumn] = {
 }
 
 
+# "status" puts the pending ones first (the review queue's order), then approved, then rejected.
+REFERENCE_SORTS: dict[str, SortColumn] = {
+    "status": case((CustomerReference.status == ReferenceStatus.SUBMITTED, 0), (CustomerReference.status == ReferenceStatus.APPROVED, 1), else_=2),
+    "submitted": CustomerReference.created_at,
+    "customer": CustomerReference.customer_name,
+    "partner": Partner.display_name,
+    "vertical": CustomerReference.vertical,
+    "decided": CustomerReference.decided_at,
+}
+
+
 def _approved_for_external_use() -> ColumnElement[bool]:
     return and_(
         CustomerReference.status == ReferenceStatus.APPROVED,
@@ -82,14 +105,22 @@ def _approved_for_external_use() -> ColumnElement[bool]:
     )
 
 
+def _mentions(needle: str) -> ColumnElement[bool]:
+    """The customer's or the partner's name, or the title, contains `needle` (any case, literally)."""
+    lowered = needle.lower()
+    pattern = "%" + lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(func.lower(c).like(pattern, escape="\\") for c in (CustomerReference.customer_name, Partner.display_name, CustomerReference.title)))
+
+
 class ReferenceRepository(Repository[CustomerReference]):
     model = CustomerReference
 
     def partner_exists(self, partner_id: int) -> bool:
         return self.session.get(Partner, partner_id) is not None
 
-    def listed(self, filters: ReferenceFilters, page: PageRequest) -> Page[CustomerReference]:
-        statement = self.readable()
+    def listed(self, filters: ReferenceFilters, page: PageRequest) -> Page[ReferenceEntry]:
+        """References of any status (partners: their own, by the session's scope) with names."""
+        statement = self._entries()
         if filters.partner_id:
             statement = statement.where(CustomerReference.partner_id == filters.partner_id)
         if filters.vertical:
@@ -98,17 +129,35 @@ class ReferenceRepository(Repository[CustomerReference]):
             statement = statement.where(CustomerReference.status == filters.status)
         if filters.product_line:
             statement = statement.where(self._names_line(filters.product_line))
-        return paginate(self.session, statement.order_by(CustomerReference.id.desc()), page)
+        if filters.text and (needle := filters.text.strip()):
+            statement = statement.where(_mentions(needle))
+        # Within a status the queue is oldest first; every other order breaks ties newest first.
+        tiebreak = CustomerReference.id.asc() if filters.sort == "status" else CustomerReference.id.desc()
+        statement = apply_sort(statement, filters.sort, REFERENCE_SORTS, default="-submitted", tiebreak=tiebreak)
+        found = paginate(self.session, statement, page, rows=True)
+        return Page(items=[ReferenceEntry(*row) for row in found.items], total=found.total, limit=found.limit, offset=found.offset)
+
+    def entry(self, reference_id: int) -> ReferenceEntry | None:
+        """One reference with its names (partners: their own; another's is missing)."""
+        row = self.session.execute(self._entries().where(CustomerReference.id == reference_id)).first()
+        return ReferenceEntry(*row) if row is not None else None
+
+    def _entries(self) -> AnySelect:
+        submitter, decider = aliased(User), aliased(User)
+        return (
+            self.readable()
+            .add_columns(Partner.display_name, submitter.name, decider.name)
+            .join(Partner, Partner.id == CustomerReference.partner_id)
+            .outerjoin(submitter, submitter.id == CustomerReference.created_by_user_id)
+            .outerjoin(decider, decider.id == CustomerReference.decided_by_user_id)
+        )
 
     # --- the library's reference stories -------------------------------------------------------
 
     def stories(self, filters: StoryFilters, page: PageRequest) -> Page[ReferenceStory]:
         statement = self._stories()
-        if filters.text and (needle := filters.text.strip().lower()):
-            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            statement = statement.where(
-                or_(*(func.lower(c).like(pattern, escape="\\") for c in (CustomerReference.customer_name, Partner.display_name, CustomerReference.title)))
-            )
+        if filters.text and (needle := filters.text.strip()):
+            statement = statement.where(_mentions(needle))
         if filters.vertical:
             statement = statement.where(func.lower(CustomerReference.vertical) == filters.vertical.strip().lower())
         if filters.product_line:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from alliance import audit
 from alliance.assets.models import CustomerReference
-from alliance.assets.reference_repository import ReferenceFilters, ReferenceRepository, ReferenceStory, StoryFilters
+from alliance.assets.reference_repository import ReferenceEntry, ReferenceFilters, ReferenceRepository, ReferenceStory, StoryFilters
 from alliance.assets.schemas import ReferenceDecision, ReferenceInput
 from alliance.assets.vocabulary import ReferenceStatus
 from alliance.audit.service import snapshot
@@ -35,6 +35,24 @@ CSV_COLUMNS = (
     "customer_approver",
     "approved_by",
     "approved_at",
+)
+# A list of references of any status (the partner's own, or the vendor's review queue).
+LIST_CSV_COLUMNS = (
+    "reference_id",
+    "status",
+    "customer",
+    "partner",
+    "title",
+    "vertical",
+    "product_lines",
+    "product_versions",
+    "customer_approved_on",
+    "customer_approver",
+    "submitted_by",
+    "submitted_at",
+    "decided_by",
+    "decided_at",
+    "decision_note",
 )
 FIELDS = ("customer_name", "title", "vertical", "product_lines", "customer_approved_on", "customer_approver", "status")
 
@@ -65,7 +83,8 @@ def submit_reference(session: Session, actor: Actor, *, partner_id: int | None, 
 
 
 def decide_reference(session: Session, actor: Actor, *, reference_id: int, data: ReferenceDecision) -> CustomerReference:
-    """Approve (only with the customer's approval for external use on record) or reject."""
+    """Approve (only with the customer's approval for external use on record: the approver may
+    record or correct its date and name in the same act) or reject with a reason."""
     require(actor, Permission.REFERENCES_APPROVE)
     repository = ReferenceRepository(session)
     reference = repository.get_for_change(reference_id)
@@ -73,12 +92,19 @@ def decide_reference(session: Session, actor: Actor, *, reference_id: int, data:
         raise NotFound(f"Customer reference {reference_id} not found.")
     if reference.status != ReferenceStatus.SUBMITTED:
         raise Conflict(f"This reference was already {ReferenceStatus(reference.status).value}.")
-    if data.approve and (reference.customer_approved_on is None or not reference.customer_approver):
+    if not data.approve and not data.note:
+        raise RuleViolation("A rejection says why.", details=[{"field": "note", "message": "required to reject"}])
+    approved_on = data.customer_approved_on or reference.customer_approved_on
+    approver = data.customer_approver or reference.customer_approver
+    if data.approve and (approved_on is None or not approver):
+        missing = "customer_approved_on" if approved_on is None else "customer_approver"
         raise RuleViolation(
             "A reference is approved only once the customer approved it for external use: record the date and the approver's name.",
-            details=[{"field": "customer_approved_on", "message": "the customer's approval is missing"}],
+            details=[{"field": missing, "message": "the customer's approval is missing"}],
         )
     before = snapshot(reference, FIELDS)
+    if data.approve:
+        reference.customer_approved_on, reference.customer_approver = approved_on, approver
     reference.status = ReferenceStatus.APPROVED if data.approve else ReferenceStatus.REJECTED
     reference.decided_by_user_id, reference.decided_at, reference.decision_note = actor.user_id, clock.now(), data.note
     session.flush()
@@ -95,10 +121,49 @@ def decide_reference(session: Session, actor: Actor, *, reference_id: int, data:
     return reference
 
 
-def list_references(session: Session, actor: Actor, *, filters: ReferenceFilters, page: PageRequest) -> Page[CustomerReference]:
-    """References by vertical, product line and status (partners: their own)."""
+def list_references(session: Session, actor: Actor, *, filters: ReferenceFilters, page: PageRequest) -> Page[ReferenceEntry]:
+    """References of any status by vertical, product line, status and name, sorted (partners:
+    their own; the vendor's review queue sorts by status, the pending ones first)."""
     require(actor, Permission.PARTNERS_READ)
     return ReferenceRepository(session).listed(filters, page)
+
+
+def get_reference(session: Session, actor: Actor, *, reference_id: int) -> ReferenceEntry:
+    """One reference of any status with its names (partners: their own; another's is not found)."""
+    require(actor, Permission.PARTNERS_READ)
+    entry = ReferenceRepository(session).entry(reference_id)
+    if entry is None:
+        raise NotFound(f"Customer reference {reference_id} not found.")
+    return entry
+
+
+def export_list_rows(session: Session, actor: Actor, *, filters: ReferenceFilters) -> Iterator[tuple[object, ...]]:
+    """Every reference matching the filters, in the list's order, as LIST_CSV_COLUMNS rows."""
+    offset = 0
+    while True:
+        page = list_references(session, actor, filters=filters, page=PageRequest(limit=MAX_LIMIT, offset=offset))
+        for e in page.items:
+            r = e.reference
+            yield (
+                r.id,
+                ReferenceStatus(r.status).value,
+                r.customer_name,
+                e.partner_name,
+                r.title,
+                r.vertical or "",
+                " ".join(r.product_lines),
+                r.product_versions or "",
+                r.customer_approved_on.isoformat() if r.customer_approved_on else "",
+                r.customer_approver or "",
+                e.submitted_by or "",
+                r.created_at.isoformat(),
+                e.decided_by or "",
+                r.decided_at.isoformat() if r.decided_at else "",
+                r.decision_note or "",
+            )
+        if not page.has_next:
+            return
+        offset += MAX_LIMIT
 
 
 def library_references(session: Session, actor: Actor, *, filters: StoryFilters, page: PageRequest) -> Page[ReferenceStory]:

@@ -178,14 +178,18 @@ class UsageEventRead(ReadSchema):
     action: UsageAction
 
 
+# The story's problem and outcome: required, and not blank.
+StoryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+
 class ReferenceInput(InputSchema):
     customer_name: ShortText
     title: ShortText
     vertical: Word | None = None
     product_lines: list[Word] = Field(default_factory=list, max_length=10)
     product_versions: OptionalText | None = Field(default=None, description='e.g. "Data Platform 9.0, Analytics 12"')
-    problem: LongText
-    outcome: LongText = Field(description="With figures")
+    problem: StoryText
+    outcome: StoryText = Field(description="With figures")
     quote: LongText | None = None
     customer_approved_on: Day | None = Field(default=None, description="When the customer approved it for external use")
     customer_approver: OptionalText | None = Field(default=None, description="Who at the customer approved it")
@@ -197,7 +201,9 @@ class ReferenceCreate(ReferenceInput):
 
 class ReferenceDecision(InputSchema):
     approve: bool
-    note: LongText | None = None
+    note: LongText | None = Field(default=None, description="Required to reject: the reason the partner reads")
+    customer_approved_on: Day | None = Field(default=None, description="Approving: when the customer approved it for external use (replaces the recorded date)")
+    customer_approver: OptionalText | None = Field(default=None, description="Approving: who at the customer approved it (replaces the recorded name)")
 
 
 class ReferenceStoryFields(ReadSchema):
@@ -221,6 +227,14 @@ class ReferenceRead(ReferenceStoryFields):
     status: ReferenceStatus
     decided_at: datetime | None
     decision_note: str | None
+
+
+class ReferenceEntryRead(ReferenceRead):
+    """A reference in a list, with names: the partner, who submitted it and who decided it."""
+
+    partner_name: str
+    submitted_by: str | None
+    decided_by: str | None
 
 
 class ReferenceStoryRead(ReferenceStoryFields):

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from alliance.assets import reference_service
-from alliance.assets.reference_repository import StoryFilters
+from alliance.assets.reference_repository import ReferenceFilters, StoryFilters
 from alliance.cosell.requests import report_service
 from alliance.db import Database
 from alliance.files.storage import BlobStore, verified_chunks
@@ -165,6 +165,18 @@ def _reference_lines(database: Database, actor: Actor, filters: StoryFilters) ->
     yield csv_line(reference_service.CSV_COLUMNS)
     with database.session_scope(scope_for(actor), write=False) as session:
         for row in reference_service.export_rows(session, actor, filters=filters):
+            yield csv_line(row)
+
+
+def reference_list_csv(database: Database, actor: Actor, filters: ReferenceFilters) -> StreamingResponse:
+    """References of any status (partners: their own), one row each, in the list's order."""
+    return csv_attachment(_reference_list_lines(database, actor, filters), "customer_reference_submissions.csv")
+
+
+def _reference_list_lines(database: Database, actor: Actor, filters: ReferenceFilters) -> Iterator[str]:
+    yield csv_line(reference_service.LIST_CSV_COLUMNS)
+    with database.session_scope(scope_for(actor), write=False) as session:
+        for row in reference_service.export_list_rows(session, actor, filters=filters):
             yield csv_line(row)
 
 

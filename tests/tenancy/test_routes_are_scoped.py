@@ -219,6 +219,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/assets/{asset_id}/early-access-feedback"): "owned",
     ("POST", "/api/v1/customer-references"): "create",
     ("GET", "/api/v1/customer-references"): "list",
+    ("GET", "/api/v1/customer-references/{reference_id}"): "owned",
     ("POST", "/api/v1/customer-references/{reference_id}/decision"): "vendor",
     # Approved references (the customer's approval for external use on record) are the library's,
     # every partner reads them; B's submitted one is not found, exactly like a missing one.

@@ -19,7 +19,7 @@ from tests.factories.qbr import build_shared_qbr
 from tests.factories.sso import build_connections
 from tests.web.client import csrf_token, post, soup
 
-PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@")
+PARTNER_B_TEXT = ("Blue Harbor", "Sam Seller", "Liz Lead", "B Partner-Exec", "Cora Cam", "cam2@", "B customer")
 PORTAL_PAGES = (
     "/portal",
     "/portal/organization",
@@ -35,6 +35,9 @@ PORTAL_PAGES = (
     "/portal/library",
     "/portal/library/references",
     "/portal/library/references.csv",
+    "/portal/library/references/new",
+    "/portal/library/references/ours",
+    "/portal/library/references/ours.csv",
     "/portal/briefs",
     "/portal/early-access",
     "/portal/qbrs",

@@ -20,7 +20,11 @@ def _reference(client, world, who: str, *, approve: bool | None, **extra: Any) -
     submitted = client.post("/api/v1/customer-references", headers=world.headers(who), json=body | extra)
     assert submitted.status_code == 201, submitted.text
     if approve is not None:
-        decided = client.post(f"/api/v1/customer-references/{submitted.json()['id']}/decision", headers=world.headers("admin"), json={"approve": approve})
+        decided = client.post(
+            f"/api/v1/customer-references/{submitted.json()['id']}/decision",
+            headers=world.headers("admin"),
+            json={"approve": approve} | ({} if approve else {"note": "Not for us"}),
+        )
         assert decided.status_code == 200, decided.text
     return int(submitted.json()["id"])
 

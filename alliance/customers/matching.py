@@ -584,8 +584,8 @@ def probability(values: tuple[float, ...]) -> float:
 def may_reach(query: Profile, candidate: Profile, cutoff: float) -> bool:
     """False when `candidate` cannot score `cutoff` whatever the rest of the evidence: a bound
     from the distinctive words alone (one string comparison), checked before the full score."""
-    if cutoff <= 0.0 or (query.domain and query.domain == candidate.domain):
-        return True
+    if cutoff <= 0.0 or (query.domain and query.domain == candidate.domain) or core_skeleton(query.name.tokens) == core_skeleton(candidate.name.tokens):
+        return True  # (the same core: compare_names may call the cores equal whatever the scoring's weak words)
     mine, theirs = _aligned(query.name.tokens, candidate.name.tokens), _aligned(candidate.name.tokens, query.name.tokens)
     core = OSA.normalized_similarity(core_skeleton(mine, weak=_scored_weak), core_skeleton(theirs, weak=_scored_weak))
     if len(mine) > 1 or len(theirs) > 1:

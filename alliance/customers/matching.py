@@ -212,6 +212,7 @@ def _typed_generic(token: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _scored_weak(token: str) -> bool:
     return is_weak(token) or _typed_generic(token)
 
@@ -274,6 +275,7 @@ def _typos(a: str, b: str) -> float:
 _JOINED_TYPO_MIN_LENGTH = 8
 
 
+@lru_cache(maxsize=65536)
 def _aligned(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
     """`mine` with neighbouring words joined where `theirs` writes them as one ('data works' /
     'dataworks'), also with a typo or two in a long word ('bxro thers' / 'brothers')."""
@@ -302,6 +304,7 @@ def _aligned(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
 def core_skeleton(tokens: tuple[str, ...], *, ordered: bool = True, weak: Callable[[str], bool] = is_weak) -> str:
     """The distinctive words' skeletons end to end (all words' when none is distinctive); in
     alphabetical order unless `ordered`. Scoring also counts generic words with typos as weak."""
@@ -442,6 +445,7 @@ def _word_edits(a: str, b: str) -> tuple[int, int]:
     return found
 
 
+@lru_cache(maxsize=65536)
 def _edits(a: str, b: str) -> tuple[int, int]:
     longer = max(len(a), len(b))
     if a.isdigit() or b.isdigit() or abs(len(a) - len(b)) > 2 or longer < 3 or _other_quarter(a, b):
@@ -574,6 +578,14 @@ def _most_from_evidence(coefficients: tuple[float, ...]) -> float:
 
 
 _MOST_FROM_EVIDENCE = _most_from_evidence(COEFFICIENTS)
+# What the bound checks pair by pair instead (cheaply): a short word's typo needs a short word on
+# each side, the typed words' corpus evidence a new word in the query, a same country the country.
+_CHECKED = {feature: max(0.0, COEFFICIENTS[FEATURES.index(feature)]) for feature in ("short_word_typo", "typo_new_word", "country_same")}
+_MOST_UNCHECKED = _MOST_FROM_EVIDENCE - sum(_CHECKED.values())
+
+
+def _has_short_word(tokens: tuple[str, ...]) -> bool:
+    return any(len(t) < TYPO_MIN_LENGTH or t in ABBREVIATIONS for t in tokens)
 
 
 def probability(values: tuple[float, ...]) -> float:
@@ -593,7 +605,14 @@ def may_reach(query: Profile, candidate: Profile, cutoff: float) -> bool:
             core,
             OSA.normalized_similarity(core_skeleton(mine, ordered=False, weak=_scored_weak), core_skeleton(theirs, ordered=False, weak=_scored_weak)),
         )
-    best = BIAS + COEFFICIENTS[0] + COEFFICIENTS[1] * core + _MOST_FROM_EVIDENCE
+    evidence = _MOST_UNCHECKED
+    if _has_short_word(mine) and _has_short_word(theirs):
+        evidence += _CHECKED["short_word_typo"]
+    if query.new_words:
+        evidence += _CHECKED["typo_new_word"]
+    if _country_relation(query, candidate) == "same":
+        evidence += _CHECKED["country_same"]
+    best = BIAS + COEFFICIENTS[0] + COEFFICIENTS[1] * core + evidence
     return best >= _logit(cutoff)
 
 

@@ -585,7 +585,8 @@ _MOST_UNCHECKED = _MOST_FROM_EVIDENCE - sum(_CHECKED.values())
 
 
 def _has_short_word(tokens: tuple[str, ...]) -> bool:
-    return any(len(t) < TYPO_MIN_LENGTH or t in ABBREVIATIONS for t in tokens)
+    """A distinctive word that a short word's typo could be (short_word_typo needs one on each side)."""
+    return any((len(t) < TYPO_MIN_LENGTH or t in ABBREVIATIONS) and token_weight(t) == 1.0 for t in tokens)
 
 
 def probability(values: tuple[float, ...]) -> float:

@@ -168,36 +168,44 @@ def report(backend: str, count: int, result: dict[str, object], brute_p50: float
 # --- fitting the score -------------------------------------------------------------------------------
 
 
-def collect_features(url: str, labelled: list[Query]) -> list[tuple[Query, list[tuple[tuple[float, ...], int]]]]:
+Groups = list[tuple[Query, list[tuple[tuple[float, ...], int]]]]
+
+
+def collect_features(url: str, labelled: list[Query]) -> tuple[Groups, Groups]:
     """The score's features for every candidate the indexes give each query, labelled 1 for the
-    query's company and 0 for any other."""
+    query's company and 0 for any other: as find_matches scores them, and without what the
+    candidate reads say about the typed words (matching.with_corpus_words)."""
     database = Database(url)
-    groups = []
+    groups: Groups = []
+    plain: Groups = []
     try:
         with database.session_scope(PartnerScope.system(reason="bench fit"), write=False) as session:
             repository = CustomerRepository(session)
             for q in labelled:
-                query = matching.profile(q.name, q.website, q.country)
-                if not query.name.tokens:
+                typed = matching.profile(q.name, q.website, q.country)
+                if not typed.name.tokens:
                     continue
-                ids = customer_service._candidate_ids(repository, query)
+                ids, query = customer_service._candidates(repository, typed)
                 found = []
                 for identity in repository.identities(ids):
-                    candidate = matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country)
-                    found.append((identity, candidate, matching.compare_names(query.name, candidate.name)))
+                    candidate = matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country, written=identity.name)
+                    found.append((identity, candidate, matching.compare_pair(query, candidate)))
                 # A candidate hidden by an exact namesake (matching.without_near_namesakes) is never
                 # the model's decision: fitting on it would teach that a name one typo away is
                 # another company, which is only true when the typed name exists as typed.
                 exact = any(names.similarity >= 1.0 for _, _, names in found)
-                pairs = [
-                    (matching.features(query, candidate), int(identity.external_id == q.expected))
+                kept = [
+                    (identity, candidate)
                     for identity, candidate, names in found
                     if not exact or names.similarity >= 1.0 or (query.domain and query.domain == candidate.domain)
                 ]
-                groups.append((q, pairs))
+                groups.append((q, [(matching.features(query, candidate), int(identity.external_id == q.expected)) for identity, candidate in kept]))
+                # The same pairs without what the reads say about the typed words: a record scored
+                # on its own (chosen by hand) must still read as a probability.
+                plain.append((q, [(matching.features(typed, candidate), int(identity.external_id == q.expected)) for identity, candidate in kept]))
     finally:
         database.dispose()
-    return groups
+    return groups, plain
 
 
 def sweep(groups: list[tuple[Query, list[tuple[tuple[float, ...], int]]]], weights: list[float]) -> None:
@@ -210,7 +218,7 @@ def sweep(groups: list[tuple[Query, list[tuple[tuple[float, ...], int]]]], weigh
         value = 1 / (1 + math.exp(-z)) if z > -50 else 0.0
         return max(value, 0.9 + 0.1 * value) if values[matching.FEATURES.index("domain_same")] else value
 
-    for threshold in (0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
+    for threshold in (0.3, 0.5, 0.6, 0.65, 0.7, 0.8, 0.85, 0.9, 0.95):
         hits = positives = negatives = negatives_hit = tp = fp = 0
         per_family: Counter[str] = Counter()
         family_total: Counter[str] = Counter()
@@ -268,9 +276,9 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
         seconds = load(url, path)
         console.print(f"{backend}: imported {len(companies):,} companies in {seconds:.1f} s; {len(labelled):,} labelled queries")
         if args.fit:
-            groups = collect_features(url, labelled)
-            rows = [f for _, pairs in groups for f, _ in pairs]
-            labels = [label for _, pairs in groups for _, label in pairs]
+            groups, plain = collect_features(url, labelled)
+            rows = [f for _, pairs in (*groups, *plain) for f, _ in pairs]
+            labels = [label for _, pairs in (*groups, *plain) for _, label in pairs]
             weights = fit(rows, labels)
             console.print("current coefficients:")
             sweep(groups, [matching.BIAS, *matching.COEFFICIENTS])

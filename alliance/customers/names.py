@@ -99,6 +99,8 @@ CANONICAL = {variant: word for word, variants in _CANONICAL.items() for variant 
 # The longer spellings behind each canonical word, so a typo in one still counts ("technoolgies");
 # short ones ("pharma") are too close to other words ("sharma").
 SPELLINGS = {word: tuple(v for v in variants if len(v) >= 8) for word, variants in _CANONICAL.items()}
+# The short spellings ("labs", "intl", "mfg"): a typo in one ("lbas") is a typo in a short word.
+ABBREVIATIONS = {word: tuple(v for v in variants if 3 <= len(v) < 8) for word, variants in _CANONICAL.items()}
 _CANONICAL_GET = CANONICAL.get
 
 # Legal forms, as token sequences after folding ("S.A. de C.V." -> "sa de cv"), stripped from the end.
@@ -341,6 +343,18 @@ _DASH_TAIL = re.compile(r"\s+[-\u2010-\u2015|/]\s+(?P<tail>[^-\u2010-\u2015|/]+)
 _FRATELLI = re.compile(r"\bf\.\s*lli\b", re.IGNORECASE)
 # A name must keep this much to have a qualifier set aside: "Air India" stays, "Acme Analytics UK" loses "UK".
 _MIN_KEPT_LETTERS = 5
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=65536)
+def capitalised(name: str) -> frozenset[str]:
+    """The short words (2-4 letters) a name writes in capitals, folded ("ZNP Analytics" -> {"znp"}):
+    acronyms. Nothing when the whole name is in capitals (then case says nothing)."""
+    if not any(c.islower() for c in name):
+        return frozenset()
+    return frozenset(fold(w) for w in _LETTERS.findall(name) if 2 <= len(w) <= 4 and w.isupper())
 
 
 class NormalizedName(NamedTuple):

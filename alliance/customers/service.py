@@ -241,7 +241,8 @@ def find_matches(
     types) every candidate above it is listed."""
     query = _query(name, website, country)
     repository = CustomerRepository(session)
-    return _ranked(repository, query, _candidate_ids(repository, query), limit=limit, min_score=min_score)
+    ids, query = _candidates(repository, query)
+    return _ranked(repository, query, ids, limit=limit, min_score=min_score)
 
 
 def _query(name: str, website: str | None, country: str | None) -> matching.Profile:
@@ -256,7 +257,7 @@ def _ranked(repository: CustomerRepository, query: matching.Profile, ids: set[in
     cutoff = matching.CONFLICT_THRESHOLD if min_score is None else min_score
     scored = []
     for identity in repository.identities(ids):
-        candidate = matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country)
+        candidate = matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country, written=identity.name)
         typed = query if min_score is None else _completed(query, candidate)
         if not matching.may_reach(typed, candidate, cutoff):
             continue
@@ -294,7 +295,12 @@ def _completed(query: matching.Profile, candidate: matching.Profile) -> matching
 
 
 def _candidate_ids(repository: CustomerRepository, query: matching.Profile) -> set[int]:
-    """Every index read in one round trip (CustomerRepository.candidate_reads), then filtered."""
+    return _candidates(repository, query)[0]
+
+
+def _candidates(repository: CustomerRepository, query: matching.Profile) -> tuple[set[int], matching.Profile]:
+    """Every index read in one round trip (CustomerRepository.candidate_reads), then filtered; and
+    the query told which of its words stored names use (its 't:' keys' postings, read anyway)."""
     compact = query.name.compact[:200]
     reads = repository.candidate_reads(
         domain=query.domain,
@@ -306,7 +312,7 @@ def _candidate_ids(repository: CustomerRepository, query: matching.Profile) -> s
     )
     ids = {*reads.by_domain, *reads.by_name, *(cid for cid, _ in reads.by_spellings)}
     ids.update(cid for cid, other in reads.near_names if OSA.distance(compact, other, score_cutoff=2) <= 2)
-    return ids | _rarest_first(reads.by_key)
+    return ids | _rarest_first(reads.by_key), matching.with_corpus_words(query, reads.by_key)
 
 
 def _rarest_first(by_key: dict[str, list[int]]) -> set[int]:

@@ -66,6 +66,21 @@ class TestFindMatches:
         ):
             assert len(match(unit, actors["cam"], **query)) == 1, query
 
+    def test_typos_no_stored_name_explains_are_slips_and_a_sibling_word_is_not(self, add_customers, unit, actors):
+        """The candidate reads say which typed words stored names use: two typos in a short word,
+        or one in a word of under five letters, that no stored name uses are slips of the keyboard;
+        a word another company uses is a sibling's, not a typo."""
+        haulage, _, lee, _ = add_customers(
+            {"name": "Ashworth Haulage Ltd", "country": "GB"},
+            {"name": "Pennine Brewing Ltd", "country": "GB"},
+            {"name": "Kim & Lee Shipbuilding", "country": "KR"},
+            {"name": "ZNP Analytics Inc", "country": "US"},
+        )
+        assert [m.customer_id for m in match(unit, actors["cam"], name="Ashworth Hsulgae", country="GB")] == [haulage]
+        assert [m.customer_id for m in match(unit, actors["cam"], name="Kim and Lea Shipbuilding", country="KR")] == [lee]
+        assert match(unit, actors["cam"], name="Ashworth Brewing", country="GB") == []  # "Brewing" is another company's word
+        assert match(unit, actors["cam"], name="ZNR Analytics", country="US") == []  # an acronym a letter off
+
     def test_different_companies_sharing_a_word_are_kept_apart(self, base, unit, actors):
         assert match(unit, actors["cam"], name="Acme Robotics") == []
 

@@ -6,9 +6,11 @@ negatives are companies one word away from each other.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from alliance.customers.matching import CONFLICT_THRESHOLD, blocking_keys, profile, score, skeleton
+from alliance.customers.matching import CONFLICT_THRESHOLD, Profile, blocking_keys, profile, score, skeleton, with_corpus_words
 from alliance.customers.names import normalize_name
 from alliance.customers.websites import domain_core, matching_domain
 
@@ -207,3 +209,74 @@ class TestHardNegatives:
 class TestCountry:
     def test_another_country_weakens_an_exact_name(self):
         assert CONFLICT_THRESHOLD <= s("Acme Analytics", "Acme Analytics", b_country="DE") < s("Acme Analytics", "Acme Analytics")
+
+
+def typed(name: str, *, new: tuple[str, ...] = (), known: tuple[str, ...] = (), country: str | None = "GB") -> Profile:
+    """A query as find_matches scores it: told which of its words no stored name uses (`new`) and
+    which other stored names use (`known`), as its candidate reads found them."""
+    return replace(profile(name, None, country), new_words=frozenset(skeleton(w) for w in new), known_words=frozenset(skeleton(w) for w in known))
+
+
+def stored(name: str, country: str | None = "GB") -> Profile:
+    return profile(name, None, country)
+
+
+class TestTyposTheCorpusExplains:
+    """A typed word that no stored name uses, a typo or two from the record's, is a slip; a word
+    that other companies use, a whole word away, is a sibling's."""
+
+    @pytest.mark.parametrize(
+        ("query", "record", "slip"),
+        [
+            ("Ashworth Hsulgae", "Ashworth Haulage", "hsulgae"),  # two typos in a 7-letter word
+            ("Cotswold Fwoos", "Cotswold Foods", "fwoos"),  # two typos in a 5-letter word
+            ("Pemberton Mdiea", "Pemberton Media", "mdiea"),
+        ],
+    )
+    def test_two_typos_in_one_word_match(self, query, record, slip):
+        result = score(typed(query, new=(slip,)), stored(record))
+        assert result.value >= CONFLICT_THRESHOLD
+        assert result.reasons[0].verdict == "similar"
+
+    @pytest.mark.parametrize(
+        ("query", "record", "slip"),
+        [
+            ("Zentrix Labz", "Zentrix Labs", "labz"),  # a typo in an abbreviation (labs: laboratories)
+            ("Kim and Lea Shipbuilding", "Kim & Lee Shipbuilding", "lea"),
+            ("Cotswold Bau", "Cotswold Bay", "bau"),
+        ],
+    )
+    def test_a_typo_in_a_short_word_next_to_an_exact_word_matches(self, query, record, slip):
+        assert score(typed(query, new=(slip,)), stored(record)).value >= CONFLICT_THRESHOLD
+
+    def test_the_same_two_typos_in_a_word_other_companies_use_are_not_a_slip(self):
+        slip = score(typed("Cotswold Fwoos", new=("fwoos",)), stored("Cotswold Foods")).value
+        assert score(typed("Cotswold Fwoos", known=("fwoos",)), stored("Cotswold Foods")).value < slip
+
+    @pytest.mark.parametrize(
+        ("query", "record", "word"),
+        [
+            ("Ashworth Brewing", "Ashworth Haulage", "brewing"),  # a distinctive word swapped
+            ("Orbeline Logistics", "Orbeline Analytics", "logistics"),
+            ("Air India", "Air France", "india"),  # a place kept in a short name is the name
+        ],
+    )
+    def test_a_sibling_with_a_swapped_word_is_not_matched(self, query, record, word):
+        assert score(typed(query, known=(word,)), stored(record)).value < CONFLICT_THRESHOLD
+        assert score(typed(query, new=(word,)), stored(record)).value < CONFLICT_THRESHOLD  # nor when the word is new
+        assert score(typed(query), stored(record)).value < CONFLICT_THRESHOLD
+
+    @pytest.mark.parametrize(("query", "record", "letters"), [("ZNR Analytics", "ZNP Analytics", "znr"), ("GTV Transport", "GGV Transport", "gtv")])
+    def test_a_letter_off_in_an_acronym_is_another_company_even_when_new(self, query, record, letters):
+        assert score(typed(query, new=(letters,)), stored(record)).value < CONFLICT_THRESHOLD
+
+    def test_a_generic_word_with_a_typo_is_still_generic(self):
+        assert score(typed("Orinova Gloval", new=("gloval",)), stored("Orinova")).value >= CONFLICT_THRESHOLD
+        assert score(typed("Acme Services"), stored("Acme Solutions")).value < CONFLICT_THRESHOLD
+
+    def test_words_joined_with_a_typo(self):
+        assert score(typed("van Dijk Bxro Thers Media"), stored("van Dijk Brothers Media")).value >= CONFLICT_THRESHOLD
+
+    def test_the_query_learns_its_words_from_the_candidate_reads(self):
+        query = with_corpus_words(profile("Ashworth Hsulgae"), {"t:ashworth": [1, 2], "t:" + skeleton("hsulgae"): [], "t:other": [3]})
+        assert query.known_words == {"ashworth"} and query.new_words == {skeleton("hsulgae")}

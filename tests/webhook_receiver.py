@@ -124,7 +124,9 @@ def webhook_server(receiver: Receiver | None = None) -> Iterator[Receiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     receiver.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, name="webhook-receiver", daemon=True)
+    # shutdown() waits for serve_forever's next poll: the default half second was most of the
+    # teardown of every test with a receiver.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="webhook-receiver", daemon=True)
     thread.start()
     try:
         yield receiver

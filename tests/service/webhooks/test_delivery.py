@@ -179,7 +179,7 @@ class TestDisabling:
         assert endpoint.disabled_reason == "4 attempts over 0 h failed; the last: HTTP 503"
         with db.session_scope(SCOPE, write=False) as session:
             mails = list(session.scalars(select(OutboxMessage).where(OutboxMessage.event_type == EventType.WEBHOOK_ENDPOINT_DISABLED)))
-            actions = list(session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "webhook_endpoint")))
+            actions = list(session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "webhook_endpoint").order_by(AuditEvent.seq)))
         assert [m.recipient_user_id for m in mails] == [world.users["admin"]]
         assert mails[0].payload["facts"]["url"] == receiver.url() and mails[0].entity_id == created.endpoint.id
         assert actions == ["webhook_endpoint.created", "webhook_endpoint.disabled"]

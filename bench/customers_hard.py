@@ -4,6 +4,7 @@
     .venv/bin/python bench/customers_hard.py --postgres                       # then PostgreSQL too
     .venv/bin/python bench/customers_hard.py --companies 1000000 --postgres-only
     .venv/bin/python bench/customers_hard.py --companies 20000 --fit          # refit the score's coefficients
+    .venv/bin/python bench/customers_hard.py --companies 1000000 --keep hard  # keep the imported corpus for the next run
 
 The corpus is imported through the CSV import service, then every labelled query runs through
 `customer_service.find_matches` at the conflict threshold, as the API does. Per family:
@@ -31,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from customers_common import CSV_HEADER, DEFAULT_PG_ADMIN, fresh_database, percentile
+from customers_common import CSV_HEADER, DEFAULT_PG_ADMIN, kept_or_fresh_database, percentile
 from matching_labelled import NEGATIVE_FAMILIES, POSITIVE_FAMILIES, Company, Corpus, Query, queries
 from rapidfuzz import fuzz, process
 from rich.console import Console
@@ -270,11 +271,15 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
     corpus = Corpus(args.seed)
     companies = corpus.companies(args.companies)
     labelled = queries(corpus, companies, args.queries, seed=args.seed + 1)
-    path = workdir / "hard.csv"
-    write_corpus(path, companies)
-    with fresh_database(backend, workdir, "hard", args.postgres_url) as url:
-        seconds = load(url, path)
-        console.print(f"{backend}: imported {len(companies):,} companies in {seconds:.1f} s; {len(labelled):,} labelled queries")
+    keep = f"{args.keep}_{backend}_{args.companies}_{args.seed}" if args.keep else None
+    with kept_or_fresh_database(backend, workdir, "hard", args.postgres_url, keep) as (url, empty):
+        if empty:
+            path = workdir / "hard.csv"
+            write_corpus(path, companies)
+            seconds = load(url, path)
+            console.print(f"{backend}: imported {len(companies):,} companies in {seconds:.1f} s; {len(labelled):,} labelled queries")
+        else:
+            console.print(f"{backend}: kept database {keep} ({len(companies):,} companies); {len(labelled):,} labelled queries")
         if args.fit:
             groups, plain = collect_features(url, labelled)
             rows = [f for _, pairs in (*groups, *plain) for f, _ in pairs]
@@ -305,6 +310,12 @@ def main() -> None:
     parser.add_argument("--brute-sample", type=int, default=30)
     parser.add_argument("--show", type=int, default=4, help="misses and false matches to print per family")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="keep the imported corpus between runs (NAME_<backend>_<companies>_<seed>: a PostgreSQL database or a SQLite file in the "
+        "temporary folder); valid while the stored names' keys (matching.blocking_keys) are unchanged",
+    )
     args = parser.parse_args()
     backends = ["postgresql"] if args.postgres_only else ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
     with tempfile.TemporaryDirectory(prefix="alliance-bench-") as tmp:

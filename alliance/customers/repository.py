@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, Select, String, Table, and_, bindparam, delete, func, insert, literal, or_, select, text, true, union_all, update
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    Select,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from alliance.customers.matching import TypoProbe
@@ -120,16 +141,17 @@ _BY_REAR = _typo_scan(_C.name_reversed)
 FROM_DOMAIN, FROM_NAME, FROM_HEAD, FROM_REAR, FROM_SPELLINGS, FROM_KEY = range(6)
 
 
-@lru_cache(maxsize=64)
-def _candidate_reads(domain: bool, probe: bool, spellings: bool, keys: int, key_array: bool = False) -> Any:
+@lru_cache(maxsize=32)
+def _candidate_reads(domain: bool, probe: bool, spellings: bool, dialect: str) -> Any:
     """Every index read of one match in one statement (one round trip): rows (source, key
-    position, id, compact name or NULL), each part bounded by its own limit.
+    position, id, compact name), each part bounded by its own limit.
 
-    `key_array` (PostgreSQL): the name keys come as one array parameter, each looked up by a
-    lateral index read with its own limit, instead of a part per key. The statement then has one
-    shape whatever the number of keys (10 to 60): psycopg prepares it once per connection and the
-    server plans it once, where a 60-part union cost ~7 ms to plan each time and ~130 ms more
-    when the server built its generic plan (bench/registrations_submit.py, 1M customers)."""
+    The name keys come as one parameter (a PostgreSQL array, a JSON array on SQLite), each
+    looked up by its own index read with its own limit and answered as one row: its customer ids
+    joined by commas in the compact column (id NULL). So the statement has one of eight shapes
+    whatever the number of keys (10 to 60): prepared and planned once per connection on
+    PostgreSQL (a 60-part union cost ~7 ms to plan each time), compiled once in-process, and a
+    key's postings come back as one row instead of up to KEY_POSTINGS + 1."""
     nothing = literal(None, type_=String).label("compact")
 
     def tag(source: int, position: int = 0) -> tuple[Any, Any]:
@@ -149,19 +171,26 @@ def _candidate_reads(domain: bool, probe: bool, spellings: bool, keys: int, key_
     if spellings:
         by_length = or_(*(and_(_C.name_len == bindparam(f"s_l{i}"), _C.name_compact.in_(bindparam(f"s_c{i}", expanding=True))) for i in range(3)))
         parts.append(select(*tag(FROM_SPELLINGS), _C.id, _C.name_compact.label("compact")).where(by_length).limit(bindparam("s_limit")))
-    k = NAME_KEYS.c
-    if key_array:
-        looked_up = func.unnest(bindparam("keys", type_=ARRAY(String))).table_valued("key", with_ordinality="position").render_derived(name="looked_up")
-        postings = select(k.customer_id).where(k.key == looked_up.c.key).limit(bindparam("k_limit")).lateral("postings")
-        parts.append(
-            select(literal(FROM_KEY).label("source"), (looked_up.c.position - 1).label("position"), postings.c.customer_id, nothing)
-            .select_from(looked_up)
-            .join(postings, true())
-        )
-    else:
-        for i in range(keys):
-            parts.append(select(*tag(FROM_KEY, i), k.customer_id, nothing).where(k.key == bindparam(f"k{i}")).limit(bindparam("k_limit")))
+    parts.append(_postings_per_key(dialect))
     return union_all(*(part.subquery().select() for part in parts))
+
+
+def _postings_per_key(dialect: str) -> Any:
+    """(FROM_KEY, position, NULL, 'id,id,...') for each of the :keys, at most :k_limit ids each."""
+    k = NAME_KEYS.c
+    if dialect == "postgresql":
+        looked_up = func.unnest(bindparam("keys", type_=ARRAY(String))).table_valued("key", with_ordinality="position").render_derived(name="looked_up")
+        key, position = looked_up.c.key, looked_up.c.position - 1
+        ids = func.string_agg(cast(literal_column("postings.customer_id"), Text), ",")
+    else:
+        looked_up = func.json_each(bindparam("keys")).table_valued("key", "value").alias("looked_up")
+        key, position = looked_up.c.value, looked_up.c.key
+        ids = func.group_concat(literal_column("postings.customer_id"))
+    postings = select(k.customer_id).where(k.key == key).correlate(looked_up).limit(bindparam("k_limit")).subquery("postings")
+    joined = select(ids).select_from(postings).correlate(looked_up).scalar_subquery()
+    return select(literal(FROM_KEY).label("source"), position.label("position"), literal(None, type_=Integer).label("id"), joined.label("compact")).select_from(
+        looked_up
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,17 +291,15 @@ class CustomerRepository(Repository[Customer]):
             parameters |= {f"r_{name}": value for name, value in by_rear.items()}
         if spellings:
             parameters |= {f"s_{name}": value for name, value in _spelling_parameters(spellings, limits["spellings"]).items()}
-        key_array = bool(keys) and self.session.get_bind().dialect.name == "postgresql"
-        if key_array:
-            parameters["keys"] = list(keys)
-        else:
-            parameters |= {f"k{i}": key for i, key in enumerate(keys)}
+        dialect = self.session.get_bind().dialect.name
+        parameters["keys"] = list(keys) if dialect == "postgresql" else json.dumps(list(keys))
         parameters["k_limit"] = limits["key"] + 1
         found = CandidateReads([], [], [], [], {key: [] for key in keys})
-        statement = _candidate_reads(bool(domain), probe is not None, bool(spellings), 0 if key_array else len(keys), key_array)
+        statement = _candidate_reads(bool(domain), probe is not None, bool(spellings), dialect)
         for source, position, customer_id, name in self.session.execute(statement, parameters):
             if source == FROM_KEY:
-                found.by_key[keys[position]].append(customer_id)
+                if name:
+                    found.by_key[keys[position]] = [int(posting) for posting in name.split(",")]
             elif source == FROM_NAME:
                 found.by_name.append(customer_id)
             elif source == FROM_DOMAIN:

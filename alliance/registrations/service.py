@@ -225,7 +225,7 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
     repository.add(registration)
     log_event(session, actor, registration, "created", from_status=None, before=None)
     if data.submit:
-        return _apply_action(session, actor, registration, Action.SUBMIT, reason=None, resolved=resolved)
+        return _apply_action(session, actor, registration, Action.SUBMIT, reason=None, resolved=resolved, created=True)
     return registration
 
 
@@ -421,8 +421,16 @@ def reassign_registration(session: Session, actor: Actor, *, registration_id: in
 
 
 def _apply_action(
-    session: Session, actor: Actor, registration: Registration, action: str, *, reason: str | None, resolved: registration_link.Resolution | None = None
+    session: Session,
+    actor: Actor,
+    registration: Registration,
+    action: str,
+    *,
+    reason: str | None,
+    resolved: registration_link.Resolution | None = None,
+    created: bool = False,
 ) -> Registration:
+    """`created`: the registration was inserted in this transaction (create-and-submit)."""
     side = _require_side(actor)
     # Every step is checked before any is applied: a refused decision leaves nothing half done.
     taken = steps(effective_status(registration, clock.today()), action, side=side, reason=reason)
@@ -430,7 +438,7 @@ def _apply_action(
     for step in taken:
         submitted = _apply_step(session, actor, registration, step, reason=reason if step.action == action else None, resolved=resolved) or submitted
     if taken[0].action == Action.SUBMIT:
-        _check_conflicts(session, actor, registration, ConflictCheck.SUBMIT, candidates=submitted.candidates if submitted else None)
+        _check_conflicts(session, actor, registration, ConflictCheck.SUBMIT, candidates=submitted.candidates if submitted else None, first_check=created)
     elif any(step.action in (Action.START_REVIEW, Action.APPROVE) for step in taken):
         _check_conflicts(session, actor, registration, ConflictCheck.REVIEW)
     return registration
@@ -614,8 +622,14 @@ def log_event(
 
 
 def _check_conflicts(
-    session: Session, actor: Actor, registration: Registration, step: ConflictCheck, *, candidates: Sequence[CustomerMatch] | None = None
+    session: Session,
+    actor: Actor,
+    registration: Registration,
+    step: ConflictCheck,
+    *,
+    candidates: Sequence[CustomerMatch] | None = None,
+    first_check: bool = False,
 ) -> None:
     """Flag conflicts for the reviewer (and tell them); they never block a submit or an approval."""
-    found = conflict_service.check_conflicts(session, registration, step=step, candidates=candidates)
+    found = conflict_service.check_conflicts(session, registration, step=step, candidates=candidates, first_check=first_check)
     notice_service.announce_conflicts(session, actor, registration, found)

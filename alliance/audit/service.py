@@ -55,8 +55,7 @@ def record(
 ) -> AuditEvent:
     """Append one event in the caller's transaction; it commits or rolls back with the change."""
     changed_before, changed_after = _only_changes(before, after)
-    # The caller's pending changes are written before the head is locked: once an appender holds
-    # the head it only appends (a write waiting on another appender's row would deadlock).
+    # The change the event records is written before the event joins the chain, as always.
     session.flush()
     event = AuditEvent(
         occurred_at=clock.now(),

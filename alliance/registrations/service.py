@@ -213,12 +213,12 @@ def require_registrant(actor: Actor) -> int:
 def create_registration(session: Session, actor: Actor, *, data: RegistrationCreateData) -> Registration:
     """A draft for the actor's own partner; `data.submit` submits it in the same transaction."""
     partner_id = require_registrant(actor)
-    repository = RegistrationRepository(session)
     registration = Registration(partner_id=partner_id, kind=data.kind, status=Status.DRAFT, registrant_user_id=actor.user_id, extensions_granted=0)
     registration.products = []
     _apply(session, registration, data, registrant_id=partner_id)
     if not data.submit:
-        repository.add(registration)
+        # Inserted with its history row, in one flush (_log).
+        session.add(registration)
         log_event(session, actor, registration, "created", from_status=None, before=None)
         return registration
     # Created and submitted at once: checked as any submit, then the row is inserted once, already
@@ -232,7 +232,7 @@ def create_registration(session: Session, actor: Actor, *, data: RegistrationCre
         resolved = _resolve_customer(session, actor, registration)
     draft = state_of(registration)
     submitted = _transition(session, actor, registration, step, reason=None, resolved=resolved)
-    repository.add(registration)
+    session.add(registration)
     _log(session, actor, registration, [Logged("created", None, None, draft), Logged(step.action, step.source, draft, state_of(registration))])
     # New in this transaction: no earlier check left findings to retire.
     _check_conflicts(session, actor, registration, ConflictCheck.SUBMIT, candidates=submitted.candidates if submitted else None, first_check=True)
@@ -615,15 +615,15 @@ class Logged:
 
 
 def _log(session: Session, actor: Actor, registration: Registration, acts: Sequence[Logged]) -> None:
-    """Acts taken one after the other: their history rows (written together), then each one's
-    audit event and notices, in order."""
+    """Acts taken one after the other: their history rows (written together, with the
+    registration itself when it is new), then each one's audit event and notices, in order."""
     side = side_of(actor) or Side.SYSTEM
     repository = RegistrationRepository(session)
     for act in acts:
         repository.add_event(
             RegistrationEvent(
                 partner_id=registration.partner_id,
-                registration_id=registration.id,
+                registration=registration,
                 at=clock.now(),
                 action=act.action,
                 from_status=act.from_status,
@@ -634,6 +634,7 @@ def _log(session: Session, actor: Actor, registration: Registration, acts: Seque
                 reason=act.reason,
             )
         )
+    session.flush()  # a new registration gets its id here, for the audit events
     for act in acts:
         audit.record(
             session,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import JSON, Select, bindparam, inspect, select, text
 from sqlalchemy.orm import Session
 
 from alliance.audit.models import AuditChainHead, AuditEvent
+from alliance.db import UTCDateTime
 
 _HELD_HEAD = "audit_chain_head_held"  # session.info: (transaction, head) of the lock this transaction holds
 
@@ -64,6 +65,20 @@ class AuditRepository:
         self.session.info[_HELD_HEAD] = (transaction, head)
         return head
 
+    def append(self, event: AuditEvent, *, content: str) -> None:
+        """PostgreSQL: lock the head, insert `event` after it and move the head to it, in one
+        statement (one round trip instead of a locking read, an insert and an update per event).
+        `content` is the event's canonical content (chain.canonical_content); the server hashes
+        it after the previous hash exactly as chain.event_hash does, and the event gets its seq,
+        prev_hash and hash. The head stays locked until commit, as with lock_head."""
+        values = {column: getattr(event, column) for column in _APPENDED}
+        seq, prev_hash, hash_ = self.session.execute(_APPEND, {**values, "content": content}).one()
+        event.seq, event.prev_hash, event.hash = seq, prev_hash, hash_
+        # A head this session read earlier in the transaction is now behind the row.
+        held = self.session.identity_map.get(self.session.identity_key(AuditChainHead, 1))
+        if held is not None:
+            self.session.expire(held)
+
     def head(self) -> AuditChainHead | None:
         return self.session.get(AuditChainHead, 1)
 
@@ -72,3 +87,29 @@ class AuditRepository:
 
     def entity_types(self) -> list[str]:
         return list(self.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)))
+
+
+_APPENDED = ("occurred_at", "actor_user_id", "actor_label", "action", "entity_type", "entity_id", "partner_id", "before", "after", "reason")
+# The head is read FOR UPDATE (waiting for, then reading, another appender's committed head), the
+# event inserted after it, and the head moved to the event, in one statement. The hash is
+# sha256(prev_hash || content) in hex, as chain.event_hash computes it.
+_APPEND = text(
+    """
+    WITH head AS (SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
+    appended AS (
+        INSERT INTO audit_events (
+            seq, occurred_at, actor_user_id, actor_label, action, entity_type, entity_id, partner_id, before, after, reason, prev_hash, hash
+        )
+        SELECT
+            head.last_seq + 1, CAST(:occurred_at AS timestamptz), CAST(:actor_user_id AS integer), CAST(:actor_label AS varchar),
+            CAST(:action AS varchar), CAST(:entity_type AS varchar), CAST(:entity_id AS varchar), CAST(:partner_id AS integer),
+            CAST(:before AS json), CAST(:after AS json), CAST(:reason AS text), head.last_hash,
+            encode(sha256(convert_to(head.last_hash || CAST(:content AS text), 'UTF8')), 'hex')
+        FROM head
+        RETURNING seq, prev_hash, hash
+    )
+    UPDATE audit_chain_head SET last_seq = appended.seq, last_hash = appended.hash
+    FROM appended WHERE audit_chain_head.id = 1
+    RETURNING appended.seq, appended.prev_hash, appended.hash
+    """
+).bindparams(bindparam("occurred_at", type_=UTCDateTime()), bindparam("before", type_=JSON()), bindparam("after", type_=JSON()))

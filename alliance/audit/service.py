@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from alliance.audit.chain import ChainVerdict, event_hash, verify_events
+from alliance.audit.chain import ChainVerdict, canonical_content, event_hash, verify_events
 from alliance.audit.models import GENESIS_HASH, AuditEvent
 from alliance.audit.repository import AuditFilters, AuditRepository
 from alliance.errors import NotFound
@@ -55,12 +55,9 @@ def record(
 ) -> AuditEvent:
     """Append one event in the caller's transaction; it commits or rolls back with the change."""
     changed_before, changed_after = _only_changes(before, after)
+    # The change the event records is written before the event joins the chain, as always.
     session.flush()
-    # Row lock on the head serialises concurrent appenders on PostgreSQL; SQLite writers already
-    # hold the database write lock (BEGIN IMMEDIATE).
-    head = AuditRepository(session).lock_head()
     event = AuditEvent(
-        seq=head.last_seq + 1,
         occurred_at=clock.now(),
         actor_user_id=actor.user_id,
         actor_label=actor.label,
@@ -71,8 +68,15 @@ def record(
         before=changed_before,
         after=changed_after,
         reason=reason,
-        prev_hash=head.last_hash,
     )
+    repository = AuditRepository(session)
+    if session.get_bind().dialect.name == "postgresql":
+        repository.append(event, content=canonical_content(_event_fields(event)))
+        return event
+    # SQLite: the head, read once per transaction; writers already hold the database write lock
+    # (BEGIN IMMEDIATE).
+    head = repository.lock_head()
+    event.seq, event.prev_hash = head.last_seq + 1, head.last_hash
     event.hash = event_hash(head.last_hash, _event_fields(event))
     head.last_seq = event.seq
     head.last_hash = event.hash

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from alliance.customers.models import Customer
@@ -81,29 +82,7 @@ class ConflictRepository(Repository[RegistrationConflict]):
         ids, lines = sorted(set(customer_ids)), sorted(set(product_lines))
         if not ids or not lines:
             return []
-        r, shared, every = Registration, aliased(RegistrationProduct), aliased(RegistrationProduct)
-        line_count = select(func.count()).where(every.registration_id == r.id).correlate(r).scalar_subquery()
-        statement = (
-            select(
-                r.id,
-                r.partner_id,
-                Partner.partner_type,
-                r.kind,
-                r.status,
-                r.submitted_at,
-                r.protected_until,
-                r.customer_id,
-                self._joined_lines(shared.product_line),
-                line_count,
-            )
-            .join(Partner, Partner.id == r.partner_id)
-            .join(shared, (shared.registration_id == r.id) & shared.product_line.in_(lines))
-            .where(r.customer_id.in_(ids), r.status.in_(sorted(ACTIVE)), r.partner_id != other_than_partner_id)
-            .group_by(r.id, r.partner_id, Partner.partner_type, r.kind, r.status, r.submitted_at, r.protected_until, r.customer_id)
-            # The rules compare a registration with every other partner's: this read crosses
-            # partners by design and returns projections (ids, kind, status, dates), never rows.
-            .execution_options(bypass_partner_scope="conflict detection compares registrations across partners")
-        )
+        statement = _active_on_customers(self.session.get_bind().dialect.name)
         return [
             CandidateRow(
                 id=row[0],
@@ -117,13 +96,8 @@ class ConflictRepository(Repository[RegistrationConflict]):
                 shared_lines=frozenset(row[8].split(_LINE_SEPARATOR)) if row[8] else frozenset(),
                 line_count=row[9],
             )
-            for row in self.session.execute(statement)
+            for row in self.session.execute(statement, {"ids": ids, "lines": lines, "partner_id": other_than_partner_id})
         ]
-
-    def _joined_lines(self, column: Any) -> Any:
-        if self.session.get_bind().dialect.name == "postgresql":
-            return func.string_agg(column, _LINE_SEPARATOR)
-        return func.group_concat(column, _LINE_SEPARATOR)
 
     def retire_current(self, registration_id: int) -> None:
         """The findings of an earlier check stay as history, no longer current."""
@@ -207,3 +181,34 @@ class ConflictRepository(Repository[RegistrationConflict]):
             .group_by(c.registration_id)
         )
         return {row[0]: row[1] for row in self.session.execute(statement)}
+
+
+@functools.cache
+def _active_on_customers(dialect: str) -> Select[Any]:
+    """The statement of ConflictRepository.active_on_customers, built once per dialect (building
+    it, aliases and all, cost about as much as running it): customer ids, product lines and the
+    partner left out are bound at execution."""
+    r, shared, every = Registration, aliased(RegistrationProduct), aliased(RegistrationProduct)
+    line_count = select(func.count()).where(every.registration_id == r.id).correlate(r).scalar_subquery()
+    joined = func.string_agg if dialect == "postgresql" else func.group_concat
+    return (
+        select(
+            r.id,
+            r.partner_id,
+            Partner.partner_type,
+            r.kind,
+            r.status,
+            r.submitted_at,
+            r.protected_until,
+            r.customer_id,
+            joined(shared.product_line, _LINE_SEPARATOR),
+            line_count,
+        )
+        .join(Partner, Partner.id == r.partner_id)
+        .join(shared, (shared.registration_id == r.id) & shared.product_line.in_(bindparam("lines", expanding=True)))
+        .where(r.customer_id.in_(bindparam("ids", expanding=True)), r.status.in_(sorted(ACTIVE)), r.partner_id != bindparam("partner_id"))
+        .group_by(r.id, r.partner_id, Partner.partner_type, r.kind, r.status, r.submitted_at, r.protected_until, r.customer_id)
+        # The rules compare a registration with every other partner's: this read crosses
+        # partners by design and returns projections (ids, kind, status, dates), never rows.
+        .execution_options(bypass_partner_scope="conflict detection compares registrations across partners")
+    )

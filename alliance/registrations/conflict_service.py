@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from alliance import audit
@@ -27,7 +28,12 @@ CHECKER = Actor.system(label="conflict check")
 
 
 def check_conflicts(
-    session: Session, registration: Registration, *, step: ConflictCheck, candidates: Sequence[CustomerMatch] | None = None
+    session: Session,
+    registration: Registration,
+    *,
+    step: ConflictCheck,
+    candidates: Sequence[CustomerMatch] | None = None,
+    first_check: bool = False,
 ) -> list[RegistrationConflict]:
     """Run the rules for `registration` (flushed; customer_id resolved; its RegistrationProduct
     rows flushed; submitted_at set; the caller holds the customer lock), mark its previous
@@ -35,7 +41,9 @@ def check_conflicts(
     registration.partner_id).
 
     `candidates`: what matching found for the registration's customer as typed, when the caller
-    (a submit, resolving the customer) has just matched it; without them the check matches."""
+    (a submit, resolving the customer) has just matched it; without them the check matches.
+    `first_check`: the registration was created in this transaction, so no earlier check left
+    findings to retire."""
     if registration.submitted_at is None:
         raise ValueError("a registration is checked for conflicts once it has been submitted")
     if registration.is_sandbox:
@@ -47,7 +55,7 @@ def check_conflicts(
         partner_id=registration.partner_id,
         kind=RegistrationKind(registration.kind),
         submitted_at=registration.submitted_at,
-        product_lines=repository.product_lines(registration.id),
+        product_lines=_product_lines(repository, registration),
     )
     customers = _candidate_customers(repository, registration, candidates)
     rows = repository.active_on_customers(
@@ -57,7 +65,8 @@ def check_conflicts(
     )
     findings = conflicts.find_conflicts(subject, customers, [_candidate(row) for row in rows], today=clock.today())
 
-    repository.retire_current(registration.id)
+    if not first_check:
+        repository.retire_current(registration.id)
     detected_at = clock.now()
     stored = repository.add_findings(
         registration.partner_id,
@@ -86,6 +95,14 @@ def check_conflicts(
         after={"count": len(stored), "kinds": sorted({f.kind.value for f in findings})},
     )
     return stored
+
+
+def _product_lines(repository: ConflictRepository, registration: Registration) -> frozenset[str]:
+    """The registration's lines as flushed: the loaded collection (a submit or a review has it),
+    else read."""
+    if "products" in inspect(registration).unloaded:
+        return repository.product_lines(registration.id)
+    return frozenset(registration.product_lines)
 
 
 def _candidate_customers(

@@ -120,6 +120,8 @@ class RegistrationEvent(AggregatePart, PartnerOwned, Base):
     actor_label: Mapped[str] = mapped_column(String(200))
     actor_side: Mapped[Side]
     reason: Mapped[str | None] = mapped_column(Text)
+    # Named on a registration's first history rows, so that they go in the flush that inserts it.
+    registration: Mapped[Registration] = relationship(lazy="raise")
 
 
 class RegistrationConflict(AggregatePart, PartnerOwned, Base):

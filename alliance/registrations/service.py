@@ -4,6 +4,7 @@ extensions, and the vendor's review queue."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -212,20 +213,29 @@ def require_registrant(actor: Actor) -> int:
 def create_registration(session: Session, actor: Actor, *, data: RegistrationCreateData) -> Registration:
     """A draft for the actor's own partner; `data.submit` submits it in the same transaction."""
     partner_id = require_registrant(actor)
-    repository = RegistrationRepository(session)
     registration = Registration(partner_id=partner_id, kind=data.kind, status=Status.DRAFT, registrant_user_id=actor.user_id, extensions_granted=0)
     registration.products = []
     _apply(session, registration, data, registrant_id=partner_id)
+    if not data.submit:
+        # Inserted with its history row, in one flush (_log).
+        session.add(registration)
+        log_event(session, actor, registration, "created", from_status=None, before=None)
+        return registration
+    # Created and submitted at once: checked as any submit, then the row is inserted once, already
+    # submitted (with its customer); its history and the trail still tell both acts, draft first.
+    [step] = steps(Status.DRAFT, Action.SUBMIT, side=_require_side(actor), reason=None)
     resolved = None
-    if data.submit and not registration.is_sandbox:
+    if not registration.is_sandbox:
         # Locks in the order every submit takes them (customer, then the audit head), so a
         # create-and-submit never waits in the opposite order of a plain submit. Before the
         # insert: the row is written with its customer (no second write to set it).
         resolved = _resolve_customer(session, actor, registration)
-    repository.add(registration)
-    log_event(session, actor, registration, "created", from_status=None, before=None)
-    if data.submit:
-        return _apply_action(session, actor, registration, Action.SUBMIT, reason=None, resolved=resolved)
+    draft = state_of(registration)
+    submitted = _transition(session, actor, registration, step, reason=None, resolved=resolved)
+    session.add(registration)
+    _log(session, actor, registration, [Logged("created", None, None, draft), Logged(step.action, step.source, draft, state_of(registration))])
+    # New in this transaction: no earlier check left findings to retire.
+    _check_conflicts(session, actor, registration, ConflictCheck.SUBMIT, candidates=submitted.candidates if submitted else None, first_check=True)
     return registration
 
 
@@ -420,15 +430,13 @@ def reassign_registration(session: Session, actor: Actor, *, registration_id: in
     return registration
 
 
-def _apply_action(
-    session: Session, actor: Actor, registration: Registration, action: str, *, reason: str | None, resolved: registration_link.Resolution | None = None
-) -> Registration:
+def _apply_action(session: Session, actor: Actor, registration: Registration, action: str, *, reason: str | None) -> Registration:
     side = _require_side(actor)
     # Every step is checked before any is applied: a refused decision leaves nothing half done.
     taken = steps(effective_status(registration, clock.today()), action, side=side, reason=reason)
     submitted: registration_link.Resolution | None = None
     for step in taken:
-        submitted = _apply_step(session, actor, registration, step, reason=reason if step.action == action else None, resolved=resolved) or submitted
+        submitted = _apply_step(session, actor, registration, step, reason=reason if step.action == action else None) or submitted
     if taken[0].action == Action.SUBMIT:
         _check_conflicts(session, actor, registration, ConflictCheck.SUBMIT, candidates=submitted.candidates if submitted else None)
     elif any(step.action in (Action.START_REVIEW, Action.APPROVE) for step in taken):
@@ -436,12 +444,21 @@ def _apply_action(
     return registration
 
 
-def _apply_step(
+def _apply_step(session: Session, actor: Actor, registration: Registration, step: Transition, *, reason: str | None) -> registration_link.Resolution | None:
+    """One transition, written and logged; a submit answers with the customer resolution (its
+    candidates feed the conflict check)."""
+    before = state_of(registration)
+    submitted = _transition(session, actor, registration, step, reason=reason, resolved=None)
+    session.flush()
+    log_event(session, actor, registration, step.action, from_status=step.source, before=before, reason=reason)
+    return submitted
+
+
+def _transition(
     session: Session, actor: Actor, registration: Registration, step: Transition, *, reason: str | None, resolved: registration_link.Resolution | None
 ) -> registration_link.Resolution | None:
-    """One transition; a submit answers with the customer resolution (its candidates feed the conflict check)."""
+    """The changes one transition makes to the registration (in memory)."""
     action = step.action
-    before = state_of(registration)
     submitted = _submit(session, actor, registration, resolved) if action == Action.SUBMIT else None
     now = clock.now()
     registration.status = step.target
@@ -456,8 +473,6 @@ def _apply_step(
     if action == Action.APPROVE:
         registration.approved_at = now
         registration.protected_until = protection.protected_until(now.date(), protection_policy(session, registration))
-    session.flush()
-    log_event(session, actor, registration, action, from_status=step.source, before=before, reason=reason)
     return submitted
 
 
@@ -584,38 +599,66 @@ def log_event(
     reason: str | None = None,
 ) -> None:
     """The partner-readable history row and the audit event, in the caller's transaction."""
+    _log(session, actor, registration, [Logged(action, from_status, before, state_of(registration), reason)])
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """One act on a registration, to log: the status it left, and the registration's state
+    (state_of) before and after it."""
+
+    action: str
+    from_status: Status | str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+    reason: str | None = None
+
+
+def _log(session: Session, actor: Actor, registration: Registration, acts: Sequence[Logged]) -> None:
+    """Acts taken one after the other: their history rows (written together, with the
+    registration itself when it is new), then each one's audit event and notices, in order."""
     side = side_of(actor) or Side.SYSTEM
-    RegistrationRepository(session).add_event(
-        RegistrationEvent(
-            partner_id=registration.partner_id,
-            registration_id=registration.id,
-            at=clock.now(),
-            action=action,
-            from_status=from_status,
-            to_status=registration.status,
-            # Vendor staff appear to partners by role, as elsewhere in the portal.
-            actor_label=actor.label if side == Side.PARTNER else actor.role.label,
-            actor_side=side.value,
-            reason=reason,
+    repository = RegistrationRepository(session)
+    for act in acts:
+        repository.add_event(
+            RegistrationEvent(
+                partner_id=registration.partner_id,
+                registration=registration,
+                at=clock.now(),
+                action=act.action,
+                from_status=act.from_status,
+                to_status=Status(act.after["status"]),
+                # Vendor staff appear to partners by role, as elsewhere in the portal.
+                actor_label=actor.label if side == Side.PARTNER else actor.role.label,
+                actor_side=side.value,
+                reason=act.reason,
+            )
         )
-    )
-    audit.record(
-        session,
-        actor,
-        AUDIT_ACTIONS[action],
-        entity_type="registration",
-        entity_id=registration.id,
-        partner_id=registration.partner_id,
-        before=before,
-        after=state_of(registration),
-        reason=reason,
-    )
-    notice_service.announce(session, actor, registration, action, reason=reason)
+    session.flush()  # a new registration gets its id here, for the audit events
+    for act in acts:
+        audit.record(
+            session,
+            actor,
+            AUDIT_ACTIONS[act.action],
+            entity_type="registration",
+            entity_id=registration.id,
+            partner_id=registration.partner_id,
+            before=act.before,
+            after=act.after,
+            reason=act.reason,
+        )
+        notice_service.announce(session, actor, registration, act.action, reason=act.reason)
 
 
 def _check_conflicts(
-    session: Session, actor: Actor, registration: Registration, step: ConflictCheck, *, candidates: Sequence[CustomerMatch] | None = None
+    session: Session,
+    actor: Actor,
+    registration: Registration,
+    step: ConflictCheck,
+    *,
+    candidates: Sequence[CustomerMatch] | None = None,
+    first_check: bool = False,
 ) -> None:
     """Flag conflicts for the reviewer (and tell them); they never block a submit or an approval."""
-    found = conflict_service.check_conflicts(session, registration, step=step, candidates=candidates)
+    found = conflict_service.check_conflicts(session, registration, step=step, candidates=candidates, first_check=first_check)
     notice_service.announce_conflicts(session, actor, registration, found)

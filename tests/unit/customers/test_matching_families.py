@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from alliance.customers.matching import CONFLICT_THRESHOLD, Profile, blocking_keys, profile, score, skeleton, with_corpus_words
+from alliance.customers.matching import CONFLICT_THRESHOLD, Profile, blocking_keys, profile, score, skeleton, with_corpus_words, without_near_namesakes
 from alliance.customers.names import normalize_name
 from alliance.customers.websites import domain_core, matching_domain
 
@@ -280,3 +280,30 @@ class TestTyposTheCorpusExplains:
     def test_the_query_learns_its_words_from_the_candidate_reads(self):
         query = with_corpus_words(profile("Ashworth Hsulgae"), {"t:ashworth": [1, 2], "t:" + skeleton("hsulgae"): [], "t:other": [3]})
         assert query.known_words == {"ashworth"} and query.new_words == {skeleton("hsulgae")}
+
+
+class TestTheBestReadingHidesClearlyWeakerOnes:
+    """A typo is often one edit from several stored names; the conflict decision keeps those about
+    as likely as the best (within CLEARLY_BEHIND log-odds) and hides the neighbours far behind."""
+
+    def decide(self, query: Profile, *records: Profile) -> list[str]:
+        scores = [score(query, record) for record in records]
+        keep = without_near_namesakes(scores, CONFLICT_THRESHOLD)
+        return [" ".join(record.name.tokens) for record, kept, result in zip(records, keep, scores, strict=True) if kept and result.is_conflict]
+
+    def test_the_same_country_reading_hides_the_one_abroad(self):
+        query = typed("Barx Networks", new=("barx",), known=("networks",), country="ES")  # no stored name uses "barx"
+        spain, japan = stored("Brax Networks S.L.U.", "ES"), stored("Arx Networks Co., Ltd.", "JP")
+        assert score(query, japan).is_conflict  # on its own, a conflict
+        assert self.decide(query, spain, japan) == ["brax networks"]
+
+    def test_equally_likely_readings_are_both_kept(self):
+        query = typed("Barx Networks", new=("barx",), known=("networks",), country="ES")
+        brax, arx = stored("Brax Networks", "ES"), stored("Arx Networks", "ES")
+        assert abs(score(query, brax).value - score(query, arx).value) < 0.01
+        assert sorted(self.decide(query, brax, arx)) == ["arx networks", "brax networks"]
+
+    def test_a_candidate_with_the_same_website_is_never_hidden(self):
+        query = replace(typed("Barx Networks", new=("barx",), country="ES"), domain="arx-networks.jp")
+        spain, japan = stored("Brax Networks", "ES"), profile("Arx Networks", "arx-networks.jp", "JP")
+        assert "arx networks" in self.decide(query, spain, japan)

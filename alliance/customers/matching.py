@@ -349,8 +349,8 @@ class NameComparison:
 def compare_names(a: NormalizedName, b: NormalizedName, slips: frozenset[str] = frozenset(), acronyms: frozenset[str] = frozenset()) -> NameComparison:
     """`slips`: words of `a` (skeletons) that no stored name uses (Profile.new_words). Such a word
     a typo or two from one of `b`'s is a slip of the keyboard, so it counts as a typo does in a long
-    word even in a short word (one edit) or a 5-7-letter one (two), unless it reads as an acronym
-    (no vowel, or in `acronyms`: written in capitals)."""
+    word even in a short word (one edit, next to another distinctive word) or a 5-7-letter one
+    (two), unless it reads as an acronym (no vowel, or in `acronyms`: written in capitals)."""
     core_a, core_b = core_skeleton(a.tokens), core_skeleton(b.tokens)
     short = min(len(core_a), len(core_b)) <= 4
     if not a.tokens or not b.tokens:
@@ -358,6 +358,9 @@ def compare_names(a: NormalizedName, b: NormalizedName, slips: frozenset[str] = 
     if a.tokens == b.tokens or a.compact == b.compact or (core_a == core_b and _weak(a.tokens) == _weak(b.tokens)):
         return NameComparison(1.0, 1.0, (0.0, 0.0), (0, 0), short)
     mine_a, mine_b = _aligned(a.tokens, b.tokens), _aligned(b.tokens, a.tokens)
+    # A name of one short distinctive word ("OGTA" / "OGCA") has nothing else to tell a slip from
+    # another company's letters: its slips count only as typos in a short word do.
+    lone = slips and sum(1 for t in a.tokens if token_weight(t) == 1.0) < 2
     matched = total = 0.0
     unmatched = [0.0, 0.0]
     weak_unmatched = [0, 0]
@@ -370,7 +373,7 @@ def compare_names(a: NormalizedName, b: NormalizedName, slips: frozenset[str] = 
             if not weight:
                 continue
             best = max(token_similarity(token, other) for other in theirs)
-            if slips and best < SPELLING_SIMILARITY and weight == 1.0:
+            if slips and best < SPELLING_SIMILARITY and weight == 1.0 and (len(token) >= TYPO_MIN_LENGTH or not lone):
                 best = max(best, _slip_similarity(token, theirs, slips, acronyms) if side == 0 else _slip_similarity_of(token, theirs, slips, acronyms))
             total += weight
             matched += weight * best

@@ -270,6 +270,14 @@ class TestTyposTheCorpusExplains:
     def test_a_letter_off_in_an_acronym_is_another_company_even_when_new(self, query, record, letters):
         assert score(typed(query, new=(letters,)), stored(record)).value < CONFLICT_THRESHOLD
 
+    @pytest.mark.parametrize(("query", "record", "letters"), [("OGTA LTDA", "OGCA LTDA", "ogta"), ("Zlik PLC", "Lik PLC", "zlik")])
+    def test_a_name_of_one_short_word_a_letter_off_is_another_company_even_when_new(self, query, record, letters):
+        # Nothing else in the name tells a slip from another company's letters.
+        assert score(typed(query, new=(letters,)), stored(record)).value < CONFLICT_THRESHOLD
+
+    def test_a_short_words_slip_next_to_a_word_written_the_same_still_matches(self):
+        assert score(typed("Santos Lbas Ventures", new=("lbas",), known=("santos",)), stored("Santos Labs Ventures")).value >= CONFLICT_THRESHOLD
+
     def test_a_generic_word_with_a_typo_is_still_generic(self):
         assert score(typed("Orinova Gloval", new=("gloval",)), stored("Orinova")).value >= CONFLICT_THRESHOLD
         assert score(typed("Acme Services"), stored("Acme Solutions")).value < CONFLICT_THRESHOLD

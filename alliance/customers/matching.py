@@ -44,6 +44,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from alliance.customers.names import ABBREVIATIONS, CANONICAL, GENERIC, QUALIFIERS, SPELLINGS, STOPWORDS, NormalizedName, capitalised, normalize_name
@@ -779,7 +780,30 @@ def lookup_keys(name: NormalizedName) -> list[str]:
         for variant in deletions(word):
             keys.append(DELETION + variant)  # a letter replaced or swapped: both lose it
             keys.append("t:" + variant)  # a letter added here: the stored word itself
+    for reading in _canonical_readings(name.tokens):
+        keys += [key for key in blocking_keys(reading) if key.startswith(("p:", "s:"))]
     return _bounded(keys)
+
+
+_CANONICAL_FORMS = tuple(form for form in CANONICAL if len(form) >= 4)  # 3-letter forms are a letter from too many words
+MAX_CANONICAL_READINGS = 2
+
+
+def _canonical_readings(tokens: tuple[str, ...]) -> list[NormalizedName]:
+    """The name read with a typed word that is a typo of a word's written form ('laabs', 'lbas'
+    for 'labs') as that word ('laboratories'), as normalization writes every stored name: so its
+    pair and whole-name keys find the company even when its other words are too common to ('Santos
+    Laabs' for 'Santos Labs'). At most MAX_CANONICAL_READINGS."""
+    readings: list[NormalizedName] = []
+    for position, token in enumerate(tokens):
+        if token in CANONICAL or token in STOPWORDS or len(token) < 3 or token.isdigit():
+            continue
+        found = process.extractOne(token, _CANONICAL_FORMS, scorer=OSA.distance, score_cutoff=1)
+        if found is not None:
+            readings.append(NormalizedName.of((*tokens[:position], CANONICAL[found[0]], *tokens[position + 1 :])))
+        if len(readings) >= MAX_CANONICAL_READINGS:
+            break
+    return readings
 
 
 @dataclass(frozen=True, slots=True)

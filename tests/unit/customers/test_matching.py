@@ -133,6 +133,15 @@ class TestBlockingKeys:
         assert not [k for k in blocking_keys(normalize_name("IBM")) if k.startswith("d:")]  # three letters: too common
         assert "d:acne" in lookup_keys(normalize_name("Acne Analytics"))  # its deletion 'd:ace' meets Acme's
 
+    @pytest.mark.parametrize("typed", ["Santos Laabs Ventures", "Santos Lbas Ventures", "Santos Lasb Ventures", "Santos Lavs Ventures"])
+    def test_a_typo_in_a_words_short_form_finds_the_name_written_out(self, typed):
+        # "Labs" is stored as "laboratories"; a typo in it shares no word key, and "santos" may be too
+        # common to say anything alone: the typed name read with the word written out meets the
+        # stored pair and whole-name keys.
+        stored = {k for k in blocking_keys(normalize_name("Santos Labs Ventures Ltda")) if k.startswith(("p:", "s:"))}
+        assert stored & set(lookup_keys(normalize_name(typed)))
+        assert not stored & set(lookup_keys(normalize_name("Santos Lamps Ventures")))  # two letters off: another word
+
     def test_bounded(self):
         keys = blocking_keys(normalize_name("Alpha Beta Gamma Delta Epsilon Zeta Eta"))
         assert len([k for k in keys if k.startswith("t:")]) == 4 and len([k for k in keys if k.startswith("p:")]) == 3

@@ -173,6 +173,13 @@ def without_near_namesakes(scores: list[Score], cutoff: float) -> list[bool]:
     return [(s.exact_name or s.same_domain) and kept for s, kept in zip(scores, near, strict=True)]
 
 
+def behind_the_best(best: float) -> float:
+    """The score below which a candidate is hidden beside one scoring `best` (CLEARLY_BEHIND in
+    log-odds, less a rounding step): candidates that cannot reach it need not be scored."""
+    z = _logit(best) - CLEARLY_BEHIND
+    return 1.0 / (1.0 + math.exp(-z)) - 1e-4
+
+
 # --- spelling ------------------------------------------------------------------------------------
 
 SKELETON_MIN_LENGTH = 5

@@ -255,21 +255,30 @@ def _query(name: str, website: str | None, country: str | None) -> matching.Prof
 def _ranked(repository: CustomerRepository, query: matching.Profile, ids: set[int], *, limit: int, min_score: float | None) -> list[CustomerMatch]:
     """The candidates `ids` scored against `query`, cut and ordered as find_matches answers."""
     cutoff = matching.CONFLICT_THRESHOLD if min_score is None else min_score
+    identities = repository.identities(ids)
+    floor = cutoff
+    compact = query.name.compact
+    if min_score is None:
+        # The conflict decision hides candidates clearly behind the best (without_near_namesakes):
+        # scored likeliest first (by how alike the names are written), a candidate that cannot reach
+        # what the best so far leaves need not be scored at all.
+        identities.sort(key=lambda identity: -OSA.normalized_similarity(compact, identity.name_key.replace(" ", "")))
     scored = []
-    for identity in repository.identities(ids):
+    for identity in identities:
         candidate = matching.Profile(NormalizedName.from_key(identity.name_key), identity.domain, identity.country, written=identity.name)
         typed = query if min_score is None else _completed(query, candidate)
-        if not matching.may_reach(typed, candidate, cutoff):
+        if not matching.may_reach(typed, candidate, floor):
             continue
         result = matching.score(typed, candidate)
         if result.value >= cutoff:
             scored.append((identity, result))
+            if min_score is None:
+                floor = max(floor, matching.behind_the_best(result.value))
     if min_score is None:
         keep = matching.without_near_namesakes([result for _, result in scored], cutoff)
         scored = [pair for pair, kept in zip(scored, keep, strict=True) if kept]
     # Equal scores: the same words in the same order first ("Jones & Allen" before "Allen & Jones"),
     # then the same country.
-    compact = query.name.compact
     scored.sort(
         key=lambda pair: (
             -pair[1].value,

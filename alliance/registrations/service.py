@@ -16,6 +16,7 @@ from alliance import audit
 from alliance.audit.service import snapshot
 from alliance.customers import registration_link
 from alliance.customers.service import CustomerMatch
+from alliance.db import in_sandbox
 from alliance.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from alliance.funds import rules as fund_rules
 from alliance.funds.repository import RequestRepository
@@ -213,7 +214,11 @@ def require_registrant(actor: Actor) -> int:
 def create_registration(session: Session, actor: Actor, *, data: RegistrationCreateData) -> Registration:
     """A draft for the actor's own partner; `data.submit` submits it in the same transaction."""
     partner_id = require_registrant(actor)
-    registration = Registration(partner_id=partner_id, kind=data.kind, status=Status.DRAFT, registrant_user_id=actor.user_id, extensions_granted=0)
+    # The catalog is known now, not only at the first flush: a create-and-submit in a sandbox must
+    # not resolve (or create) a live customer before the row is written.
+    registration = Registration(
+        partner_id=partner_id, kind=data.kind, status=Status.DRAFT, registrant_user_id=actor.user_id, extensions_granted=0, is_sandbox=in_sandbox(session)
+    )
     registration.products = []
     _apply(session, registration, data, registrant_id=partner_id)
     if not data.submit:

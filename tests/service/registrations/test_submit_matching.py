@@ -14,8 +14,12 @@ from alliance.customers import service as customer_service
 from alliance.customers.models import Customer
 from alliance.customers.schemas import CustomerCreate
 from alliance.db import Database
+from alliance.identity.scope import scope_for
+from alliance.registrations import service as registration_service
 from alliance.registrations.models import Registration, RegistrationConflict
 from alliance.registrations.repository import RegistrationRepository
+from alliance.registrations.schemas import REGISTRATION_CREATE
+from tests.factories.world import deal_input
 
 
 class Calls:
@@ -149,3 +153,16 @@ class TestStatementsPerSubmit:
         sent = [sql for sql in calls.statements if sql.split()[0].upper() not in ("BEGIN", "SAVEPOINT", "RELEASE")]
         assert len(sent) <= STATEMENTS_PER_SUBMIT[db.engine.dialect.name], "\n".join(" ".join(sql.split())[:160] for sql in sent)
         assert calls.name_lookups == 1
+
+
+def test_a_create_and_submit_in_the_sandbox_never_touches_live_customers(db, catalog, actors, known, unit):
+    # The sandbox catalog is the session's from the start, not only from the first flush: before
+    # the fix the submit resolved the typed company among (and could create) live customers.
+    data = REGISTRATION_CREATE.validate_python(
+        {**deal_input("Deal", "Fabrikam Robotics"), "customer": {"name": "Fabrikam Robotics", "country": "DE"}, "submit": True}
+    )
+    with db.session_scope(scope_for(actors["a_user"]).in_sandbox()) as session:
+        registration = registration_service.create_registration(session, actors["a_user"], data=data)
+        assert registration.is_sandbox and registration.status == "submitted"
+        assert registration.customer_id is None
+    assert [c.name for c in customers(unit, actors)] == ["Contoso Pharma AG"]  # no live customer created

@@ -87,23 +87,17 @@ def _starts_with(column: Any, prefix: str) -> Any:
 
 # Matching runs these on every keystroke of a portal form: they are built once, with parameters.
 _C = CUSTOMERS.c
-_BY_DOMAIN = select(_C.id).where(_C.domain == bindparam("domain")).limit(bindparam("limit"))
-_BY_COMPACT = select(_C.id).where(_C.name_len == bindparam("length"), _C.name_compact == bindparam("compact")).limit(bindparam("limit"))
 _IDENTITIES = select(_C.id, _C.external_id, _C.name, _C.website, _C.country, _C.domain, _C.name_key).where(_C.id.in_(bindparam("ids", expanding=True)))
 
 
-def _typo_scan(column: Any, prefix: str = "") -> Any:
-    """Names of length :l1, :l2 or :l3 whose `column` starts with :start and has :inner at
-    :inner_at or ends with :outer; for each length the :limit entries just after :pivot and the
-    :limit just before it in index order (a sorted-neighbourhood read). `column` is the name or
-    the reversed name, and :pivot the typed name the same way round, so the entries read first
-    are those sharing the longest beginning (or ending) with what was typed: a name one edit
-    away shares everything on one side of the edit."""
-    return union_all(*_typo_scan_parts(column, prefix))
-
-
 def _typo_scan_parts(column: Any, prefix: str = "", *tagged: Any) -> list[Any]:
-    """The six range reads of _typo_scan, each (*tagged, id, compact); parameters named `prefix` + name."""
+    """Six range reads, each (*tagged, id, compact), parameters named `prefix` + name: names of
+    length :l1, :l2 or :l3 whose `column` starts with :start and has :inner at :inner_at or ends
+    with :outer; for each length the :limit entries just after :pivot and the :limit just before
+    it in index order (a sorted-neighbourhood read). `column` is the name or the reversed name, and
+    :pivot the typed name the same way round, so the entries read first are those sharing the
+    longest beginning (or ending) with what was typed: a name one edit away shares everything on
+    one side of the edit."""
 
     def p(name: str, **kwargs: Any) -> Any:
         return bindparam(prefix + name, **kwargs)
@@ -125,16 +119,6 @@ def _typo_scan_parts(column: Any, prefix: str = "", *tagged: Any) -> list[Any]:
             part = part.order_by(column.asc() if after else column.desc()).limit(p("limit"))
             parts.append(part.subquery().select())
     return parts
-
-
-# Exact lookups of many spellings, by length (the index's first column), for short names.
-_BY_SPELLINGS = (
-    select(_C.id, _C.name_compact)
-    .where(or_(*(and_(_C.name_len == bindparam(f"l{i}"), _C.name_compact.in_(bindparam(f"c{i}", expanding=True))) for i in range(3))))
-    .limit(bindparam("limit"))
-)
-_BY_HEAD = _typo_scan(_C.name_compact)
-_BY_REAR = _typo_scan(_C.name_reversed)
 
 
 # Where a candidate id came from, in the one statement that reads them all (_candidate_reads).
@@ -209,16 +193,6 @@ def _stored_by_external_ids(fields: tuple[str, ...]) -> Select[Any]:
     return select(_C.id, _C.external_id, _C.name_key, _C.domain, *(_C[f] for f in fields)).where(_C.external_id.in_(bindparam("ids", expanding=True)))
 
 
-@lru_cache(maxsize=16)
-def _by_keys(count: int) -> Any:
-    """Up to :limit customer ids for each of :k0..:k<count-1>, tagged with the key's position."""
-    k = NAME_KEYS.c
-    parts = [
-        select(literal(i).label("i"), k.customer_id).where(k.key == bindparam(f"k{i}")).limit(bindparam("limit")).subquery().select() for i in range(count)
-    ]
-    return parts[0] if count == 1 else union_all(*parts)
-
-
 class CustomerRepository(Repository[Customer]):
     model = Customer
 
@@ -262,12 +236,6 @@ class CustomerRepository(Repository[Customer]):
 
     # --- matching: candidate ids by index, then identities ------------------------------------
 
-    def ids_by_domain(self, domain: str, *, limit: int) -> list[int]:
-        return list(self.session.scalars(_BY_DOMAIN, {"domain": domain, "limit": limit}))
-
-    def ids_by_compact(self, compact: str, *, limit: int) -> list[int]:
-        return list(self.session.scalars(_BY_COMPACT, {"length": len(compact), "compact": compact, "limit": limit}))
-
     def candidate_reads(
         self,
         *,
@@ -278,10 +246,11 @@ class CustomerRepository(Repository[Customer]):
         keys: Sequence[str],
         limits: Mapping[str, int],
     ) -> CandidateReads:
-        """The reads of ids_by_domain, ids_by_compact, typo_neighbours, by_spellings and
-        ids_by_keys for one match, as one statement (one round trip), with the same bounds:
-        `limits` has "domain", "name", "typo", "spellings" and "key" (per key; + 1 is read so
-        that a too-common key shows)."""
+        """Every index read of one match, as one statement (one round trip): the same domain, the
+        same compact name, names one edit away (typo probe range reads, or the one-edit spellings
+        of a short name), and each name key's customers. `limits` bounds each: "domain", "name",
+        "typo" (per range read), "spellings" and "key" (per key; + 1 is read so that a too-common
+        key shows)."""
         parameters: dict[str, Any] = {"length": len(compact), "compact": compact, "name_limit": limits["name"]}
         if domain:
             parameters |= {"domain": domain, "domain_limit": limits["domain"]}
@@ -308,31 +277,6 @@ class CustomerRepository(Repository[Customer]):
                 found.by_spellings.append((customer_id, name))
             else:
                 found.near_names.append((customer_id, name if source == FROM_HEAD else name[::-1]))
-        return found
-
-    def typo_neighbours(self, probe: TypoProbe, *, limit: int) -> list[tuple[int, str]]:
-        """(id, compact name) of names that may be one edit from the probe's name: index range reads
-        around the typed name, forwards and backwards, over names of length n-1..n+1, filtered on
-        the index entries themselves; at most 12 * `limit` rows."""
-        by_head, by_rear = _probe_parameters(probe, limit)
-        rows = [(row[0], row[1]) for row in self.session.execute(_BY_HEAD, by_head)]
-        rows += [(row[0], row[1][::-1]) for row in self.session.execute(_BY_REAR, by_rear)]
-        return rows
-
-    def by_spellings(self, spellings: Sequence[str], *, limit: int) -> list[tuple[int, str]]:
-        """(id, compact name) of customers whose compact name is one of `spellings` (of at most
-        three different lengths, as one_edit_neighbours gives)."""
-        return [(row[0], row[1]) for row in self.session.execute(_BY_SPELLINGS, _spelling_parameters(spellings, limit))]
-
-    def ids_by_keys(self, keys: Sequence[str], *, per_key: int) -> dict[str, list[int]]:
-        """Customer ids per blocking key, at most `per_key` + 1 each (more means: too common)."""
-        if not keys:
-            return {}
-        parameters: dict[str, Any] = {f"k{i}": key for i, key in enumerate(keys)}
-        parameters["limit"] = per_key + 1
-        found: dict[str, list[int]] = {key: [] for key in keys}
-        for index, customer_id in self.session.execute(_by_keys(len(keys)), parameters):
-            found[keys[index]].append(customer_id)
         return found
 
     def identities(self, ids: Iterable[int]) -> list[Identity]:

@@ -45,7 +45,7 @@ CUSTOMER_SORTS = {
 # Candidate retrieval bounds: matching never reads more than this many customers per query.
 DOMAIN_CANDIDATES = 50
 NAME_CANDIDATES = 50
-TYPO_CANDIDATES = 20  # per length and direction of each range read (see typo_neighbours)
+TYPO_CANDIDATES = 20  # per length and direction of each range read (CustomerRepository.candidate_reads)
 SPELLING_CANDIDATES = 100
 KEY_POSTINGS = 50  # a key shared by more customers than this is too common to say anything alone
 KEY_CANDIDATES = 250  # customers taken from name keys, the rarest keys' first

@@ -149,7 +149,7 @@ class TestBlockingKeys:
 
 
 def _found_by_probe(probe: TypoProbe, stored: str) -> bool:
-    """The SQL conditions of CustomerRepository.typo_neighbours, in Python."""
+    """The SQL conditions of the typo probe's range reads (CustomerRepository.candidate_reads), in Python."""
     if len(stored) not in (probe.length - 1, probe.length, probe.length + 1):
         return False
     cut = len(probe.head)
